@@ -1,0 +1,28 @@
+// Secrets and digests, all through libsodium. Call init_crypto() once at start-up.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace ecrm {
+
+// Initialises libsodium; throws std::runtime_error when the library cannot start.
+void init_crypto();
+
+// `bytes` cryptographically random bytes, encoded base64url without padding.
+std::string random_token(std::size_t bytes = 32);
+
+// Lower-case hex SHA-256 of `data`: used to store high-entropy secrets (session tokens, API keys)
+// so that a database leak does not reveal them.
+std::string sha256_hex(std::string_view data);
+
+// Compares without leaking where the inputs differ through timing.
+bool constant_time_equal(std::string_view a, std::string_view b);
+
+// Argon2id password hashing (libsodium crypto_pwhash_str with its "interactive" limits). The
+// returned string encodes the algorithm, limits and salt.
+std::string hash_password(std::string_view password);
+bool verify_password(std::string_view hash, std::string_view password);
+
+}  // namespace ecrm

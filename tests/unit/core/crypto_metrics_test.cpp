@@ -1,0 +1,54 @@
+#include <gtest/gtest.h>
+
+#include "core/crypto.hpp"
+#include "core/metrics.hpp"
+
+namespace ecrm {
+namespace {
+
+class Crypto : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { init_crypto(); }
+};
+
+TEST_F(Crypto, TokensAreUrlSafeAndDistinct) {
+  std::string a = random_token(32), b = random_token(32);
+  EXPECT_EQ(a.size(), 43u);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+            std::string::npos);
+}
+
+TEST_F(Crypto, Sha256MatchesKnownVector) {
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST_F(Crypto, PasswordHashIsArgon2idAndVerifies) {
+  std::string hash = hash_password("S3cure-pass!");
+  EXPECT_EQ(hash.rfind("$argon2id$", 0), 0u) << hash;
+  EXPECT_TRUE(verify_password(hash, "S3cure-pass!"));
+  EXPECT_FALSE(verify_password(hash, "S3cure-pass?"));
+  EXPECT_FALSE(verify_password("not a hash", "S3cure-pass!"));
+}
+
+TEST(Metrics, RendersCountersAndCumulativeHistogram) {
+  MetricsRegistry registry;
+  registry.counter("x_total", "Things", {{"route", "/a"}, {"status", "200"}}).inc(3);
+  registry.counter("x_total", "Things", {{"route", "/a"}, {"status", "404"}}).inc();
+  auto& h = registry.histogram("d_seconds", "Durations", {{"route", "/a"}});
+  h.observe(0.0001);
+  h.observe(0.003);
+  h.observe(100);
+  std::string text = registry.render();
+  EXPECT_NE(text.find("# TYPE x_total counter"), std::string::npos);
+  EXPECT_NE(text.find("x_total{route=\"/a\",status=\"200\"} 3\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("d_seconds_bucket{route=\"/a\",le=\"0.0005\"} 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("d_seconds_bucket{route=\"/a\",le=\"0.005\"} 2\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("d_seconds_bucket{route=\"/a\",le=\"+Inf\"} 3\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("d_seconds_count{route=\"/a\"} 3\n"), std::string::npos) << text;
+  EXPECT_EQ(registry.counter_total("x_total"), 4u);
+  EXPECT_EQ(registry.counter_by_label("x_total", "status").at("404"), 1u);
+}
+
+}  // namespace
+}  // namespace ecrm

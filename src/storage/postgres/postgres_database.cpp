@@ -1,0 +1,242 @@
+#include "storage/postgres/postgres_database.hpp"
+
+#include <libpq-fe.h>
+
+#include <charconv>
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+namespace ecrm::storage {
+namespace {
+
+Error postgres_error(PGconn* conn, const PGresult* result, std::string_view what) {
+  const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  std::string detail = result ? PQresultErrorMessage(result) : PQerrorMessage(conn);
+  while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
+  std::string message = std::string(what) + ": " + detail;
+  if (PQstatus(conn) != CONNECTION_OK) return Error::unavailable(message);
+  std::string_view sqlstate = state ? state : "";
+  if (sqlstate.substr(0, 2) == "23") return Error::conflict(message, {}, "constraint_violation");
+  if (sqlstate == "40001" || sqlstate == "40P01" || sqlstate == "55P03" ||
+      sqlstate.substr(0, 2) == "08" || sqlstate.substr(0, 2) == "57") {
+    return Error::unavailable(message);
+  }
+  if (sqlstate.substr(0, 2) == "22") return Error::invalid(message);
+  return Error::internal(message);
+}
+
+struct ResultDeleter {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
+
+class PostgresRow final : public RowView {
+ public:
+  PostgresRow(const PGresult* result, int row) : result_(result), row_(row) {}
+  int column_count() const override { return PQnfields(result_); }
+  bool is_null(int column) const override { return PQgetisnull(result_, row_, column) != 0; }
+  std::int64_t get_int(int column) const override {
+    std::string_view text = get_text(column);
+    std::int64_t value = 0;
+    if (text == "t") return 1;
+    std::from_chars(text.data(), text.data() + text.size(), value);
+    return value;
+  }
+  double get_double(int column) const override {
+    if (is_null(column)) return 0.0;
+    return std::strtod(PQgetvalue(result_, row_, column), nullptr);
+  }
+  std::string_view get_text(int column) const override {
+    if (is_null(column)) return {};
+    return {PQgetvalue(result_, row_, column),
+            static_cast<std::size_t>(PQgetlength(result_, row_, column))};
+  }
+
+ private:
+  const PGresult* result_;
+  int row_;
+};
+
+class PostgresConnection final : public Connection {
+ public:
+  explicit PostgresConnection(PGconn* conn) : conn_(conn) {}
+  ~PostgresConnection() override { PQfinish(conn_); }
+
+  Backend backend() const override { return Backend::kPostgres; }
+  bool broken() const { return PQstatus(conn_) != CONNECTION_OK; }
+
+  Status query(std::string_view sql, std::span<const Value> params,
+               const RowCallback& on_row) override {
+    auto result = run(sql, params);
+    if (!result.ok()) return std::move(result).error();
+    if (on_row) {
+      int rows = PQntuples(result->get());
+      for (int i = 0; i < rows; ++i) on_row(PostgresRow(result->get(), i));
+    }
+    return {};
+  }
+
+  Result<std::int64_t> execute(std::string_view sql, std::span<const Value> params) override {
+    auto result = run(sql, params);
+    if (!result.ok()) return std::move(result).error();
+    const char* tuples = PQcmdTuples(result->get());
+    std::int64_t changed = 0;
+    if (tuples && *tuples) changed = std::strtoll(tuples, nullptr, 10);
+    return changed;
+  }
+
+  Status execute_script(std::string_view sql) override {
+    std::string text(sql);
+    ResultPtr result(PQexec(conn_, text.c_str()));
+    auto status = PQresultStatus(result.get());
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      return postgres_error(conn_, result.get(), "script failed");
+    }
+    return {};
+  }
+
+  Status begin(TxMode) override { return simple("BEGIN"); }
+  Status commit() override { return simple("COMMIT"); }
+  Status rollback() override {
+    if (!in_transaction()) return {};
+    return simple("ROLLBACK");
+  }
+  bool in_transaction() const override {
+    auto state = PQtransactionStatus(conn_);
+    return state == PQTRANS_INTRANS || state == PQTRANS_INERROR || state == PQTRANS_ACTIVE;
+  }
+  Status ping() override { return simple("SELECT 1"); }
+
+ private:
+  Status simple(const char* sql) {
+    ResultPtr result(PQexec(conn_, sql));
+    auto status = PQresultStatus(result.get());
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      return postgres_error(conn_, result.get(), sql);
+    }
+    return {};
+  }
+
+  Result<ResultPtr> run(std::string_view sql, std::span<const Value> params) {
+    std::string key(sql);
+    auto it = statements_.find(key);
+    if (it == statements_.end()) {
+      std::string name = "s" + std::to_string(statements_.size() + 1);
+      ResultPtr prepared(PQprepare(conn_, name.c_str(), key.c_str(), 0, nullptr));
+      if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) {
+        return postgres_error(conn_, prepared.get(), "prepare failed");
+      }
+      it = statements_.emplace(std::move(key), std::move(name)).first;
+    }
+    std::vector<std::string> text(params.size());
+    std::vector<const char*> values(params.size(), nullptr);
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      const Value& value = params[i];
+      if (std::holds_alternative<std::monostate>(value)) continue;
+      if (const auto* v = std::get_if<std::int64_t>(&value)) {
+        text[i] = std::to_string(*v);
+      } else if (const auto* d = std::get_if<double>(&value)) {
+        char buf[32];
+        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, *d);
+        text[i].assign(buf, end);
+      } else {
+        text[i] = std::get<std::string>(value);
+      }
+      values[i] = text[i].c_str();
+    }
+    ResultPtr result(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()),
+                                    values.data(), nullptr, nullptr, 0));
+    auto status = PQresultStatus(result.get());
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+      return postgres_error(conn_, result.get(), "query failed");
+    }
+    return result;
+  }
+
+  PGconn* conn_;
+  std::unordered_map<std::string, std::string> statements_;  // SQL -> prepared statement name
+};
+
+class PostgresDatabase final : public Database {
+ public:
+  PostgresDatabase(std::string url, DatabaseOptions options)
+      : url_(std::move(url)), options_(options) {}
+
+  Backend backend() const override { return Backend::kPostgres; }
+
+  Result<Lease> acquire() override {
+    std::unique_lock lock(mutex_);
+    auto deadline = std::chrono::steady_clock::now() +
+                    std::chrono::milliseconds(options_.acquire_timeout_ms);
+    while (idle_.empty() && open_count_ >= options_.max_connections) {
+      if (available_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
+          open_count_ >= options_.max_connections) {
+        return Error::unavailable("no database connection available");
+      }
+    }
+    if (!idle_.empty()) {
+      auto connection = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(this, std::move(connection));
+    }
+    ++open_count_;
+    lock.unlock();
+    auto connection = connect();
+    if (!connection.ok()) {
+      std::lock_guard relock(mutex_);
+      --open_count_;
+      available_.notify_one();
+      return std::move(connection).error();
+    }
+    return Lease(this, std::move(connection).value());
+  }
+
+  Result<std::unique_ptr<Connection>> connect() {
+    PGconn* conn = PQconnectdb(url_.c_str());
+    if (PQstatus(conn) != CONNECTION_OK) {
+      std::string message = PQerrorMessage(conn);
+      while (!message.empty() && message.back() == '\n') message.pop_back();
+      PQfinish(conn);
+      return Error::unavailable("cannot connect to PostgreSQL: " + message);
+    }
+    auto connection = std::make_unique<PostgresConnection>(conn);
+    ECRM_RETURN_IF_ERROR(connection->execute_script(
+        "SET client_min_messages = warning; SET TIME ZONE 'UTC';"));
+    return std::unique_ptr<Connection>(std::move(connection));
+  }
+
+ protected:
+  void give_back(std::unique_ptr<Connection> connection) override {
+    std::lock_guard lock(mutex_);
+    if (static_cast<PostgresConnection*>(connection.get())->broken()) {
+      --open_count_;  // drop it; the next acquire opens a fresh one
+    } else {
+      idle_.push_back(std::move(connection));
+    }
+    available_.notify_one();
+  }
+
+ private:
+  std::string url_;
+  DatabaseOptions options_;
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+  int open_count_ = 0;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> open_postgres(const std::string& url,
+                                                const DatabaseOptions& options) {
+  auto db = std::make_unique<PostgresDatabase>(url, options);
+  auto first = db->acquire();
+  if (!first.ok()) return std::move(first).error();
+  return std::unique_ptr<Database>(std::move(db));
+}
+
+}  // namespace ecrm::storage

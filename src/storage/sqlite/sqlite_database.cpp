@@ -1,0 +1,264 @@
+#include "storage/sqlite/sqlite_database.hpp"
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <charconv>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
+
+namespace ecrm::storage {
+namespace {
+
+Error sqlite_error(sqlite3* db, int rc, std::string_view what) {
+  int primary = rc & 0xff;
+  std::string message = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  switch (primary) {
+    case SQLITE_CONSTRAINT:
+      return Error::conflict(message, {}, "constraint_violation");
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return Error::unavailable(message);
+    case SQLITE_TOOBIG:
+    case SQLITE_RANGE:
+    case SQLITE_MISMATCH:
+      return Error::invalid(message);
+    default:
+      return Error::internal(message);
+  }
+}
+
+class SqliteRow final : public RowView {
+ public:
+  explicit SqliteRow(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  int column_count() const override { return sqlite3_column_count(stmt_); }
+  bool is_null(int column) const override {
+    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+  }
+  std::int64_t get_int(int column) const override { return sqlite3_column_int64(stmt_, column); }
+  double get_double(int column) const override { return sqlite3_column_double(stmt_, column); }
+  std::string_view get_text(int column) const override {
+    const auto* text = sqlite3_column_text(stmt_, column);
+    if (text == nullptr) return {};
+    return {reinterpret_cast<const char*>(text),
+            static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
+  }
+
+ private:
+  sqlite3_stmt* stmt_;
+};
+
+class SqliteConnection final : public Connection {
+ public:
+  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  ~SqliteConnection() override {
+    for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+
+  Backend backend() const override { return Backend::kSqlite; }
+
+  Status query(std::string_view sql, std::span<const Value> params,
+               const RowCallback& on_row) override {
+    auto stmt = prepare(sql, params);
+    if (!stmt.ok()) return std::move(stmt).error();
+    SqliteRow row(*stmt);
+    while (true) {
+      int rc = sqlite3_step(*stmt);
+      if (rc == SQLITE_ROW) {
+        if (on_row) on_row(row);
+        continue;
+      }
+      Status status;
+      if (rc != SQLITE_DONE) status = sqlite_error(db_, rc, "query failed");
+      sqlite3_reset(*stmt);
+      return status;
+    }
+  }
+
+  Result<std::int64_t> execute(std::string_view sql, std::span<const Value> params) override {
+    auto status = query(sql, params, nullptr);
+    if (!status.ok()) return std::move(status).error();
+    return static_cast<std::int64_t>(sqlite3_changes64(db_));
+  }
+
+  Status execute_script(std::string_view sql) override {
+    std::string text(sql);
+    char* message = nullptr;
+    int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message);
+    if (rc != SQLITE_OK) {
+      std::string what = message ? message : sqlite3_errstr(rc);
+      sqlite3_free(message);
+      Error error = sqlite_error(nullptr, rc, "script failed");
+      error.message = "script failed: " + what;
+      return error;
+    }
+    return {};
+  }
+
+  Status begin(TxMode mode) override {
+    auto result = execute(mode == TxMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED", {});
+    if (!result.ok()) return std::move(result).error();
+    return {};
+  }
+  Status commit() override {
+    auto result = execute("COMMIT", {});
+    if (!result.ok()) return std::move(result).error();
+    return {};
+  }
+  Status rollback() override {
+    if (sqlite3_get_autocommit(db_)) return {};
+    auto result = execute("ROLLBACK", {});
+    if (!result.ok()) return std::move(result).error();
+    return {};
+  }
+  bool in_transaction() const override { return sqlite3_get_autocommit(db_) == 0; }
+  Status ping() override {
+    auto result = execute("SELECT 1", {});
+    if (!result.ok()) return std::move(result).error();
+    return {};
+  }
+
+ private:
+  // Returns the cached prepared statement for `sql` with `params` bound. Placeholders are `$N`
+  // and are bound by name, so a statement may use them in any order or more than once.
+  Result<sqlite3_stmt*> prepare(std::string_view sql, std::span<const Value> params) {
+    std::string key(sql);
+    auto it = statements_.find(key);
+    sqlite3_stmt* stmt = nullptr;
+    if (it != statements_.end()) {
+      stmt = it->second;
+    } else {
+      int rc = sqlite3_prepare_v3(db_, key.data(), static_cast<int>(key.size()),
+                                  SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+      if (rc != SQLITE_OK) return sqlite_error(db_, rc, "prepare failed");
+      statements_.emplace(std::move(key), stmt);
+    }
+    sqlite3_clear_bindings(stmt);
+    int count = sqlite3_bind_parameter_count(stmt);
+    for (int i = 1; i <= count; ++i) {
+      const char* name = sqlite3_bind_parameter_name(stmt, i);
+      std::size_t index = 0;
+      if (name == nullptr || name[0] != '$' ||
+          std::from_chars(name + 1, name + std::char_traits<char>::length(name), index).ec !=
+              std::errc{} ||
+          index == 0 || index > params.size()) {
+        return Error::internal("statement parameter " + std::string(name ? name : "?") +
+                               " has no bound value");
+      }
+      const Value& value = params[index - 1];
+      int rc = SQLITE_OK;
+      if (std::holds_alternative<std::monostate>(value)) {
+        rc = sqlite3_bind_null(stmt, i);
+      } else if (const auto* v = std::get_if<std::int64_t>(&value)) {
+        rc = sqlite3_bind_int64(stmt, i, *v);
+      } else if (const auto* d = std::get_if<double>(&value)) {
+        rc = sqlite3_bind_double(stmt, i, *d);
+      } else {
+        const auto& s = std::get<std::string>(value);
+        rc = sqlite3_bind_text64(stmt, i, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+      }
+      if (rc != SQLITE_OK) return sqlite_error(db_, rc, "bind failed");
+    }
+    return stmt;
+  }
+
+  sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+};
+
+class SqliteDatabase final : public Database {
+ public:
+  SqliteDatabase(std::string path, DatabaseOptions options)
+      : path_(std::move(path)), options_(options) {}
+
+  Backend backend() const override { return Backend::kSqlite; }
+
+  Result<Lease> acquire() override {
+    std::unique_lock lock(mutex_);
+    auto deadline = std::chrono::steady_clock::now() +
+                    std::chrono::milliseconds(options_.acquire_timeout_ms);
+    while (idle_.empty() && open_count_ >= options_.max_connections) {
+      if (available_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
+          open_count_ >= options_.max_connections) {
+        return Error::unavailable("no database connection available");
+      }
+    }
+    if (!idle_.empty()) {
+      auto connection = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(this, std::move(connection));
+    }
+    ++open_count_;
+    lock.unlock();
+    auto connection = open_connection();
+    if (!connection.ok()) {
+      std::lock_guard relock(mutex_);
+      --open_count_;
+      available_.notify_one();
+      return std::move(connection).error();
+    }
+    return Lease(this, std::move(connection).value());
+  }
+
+  Result<std::unique_ptr<Connection>> open_connection() {
+    sqlite3* db = nullptr;
+    int rc = sqlite3_open_v2(path_.c_str(), &db,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                             nullptr);
+    if (rc != SQLITE_OK) {
+      Error error = Error::unavailable("cannot open SQLite database '" + path_ +
+                                       "': " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
+      sqlite3_close_v2(db);
+      return error;
+    }
+    sqlite3_busy_timeout(db, options_.busy_timeout_ms);
+    auto connection = std::make_unique<SqliteConnection>(db);
+    std::string pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                          "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
+                          "PRAGMA cache_size=-" + std::to_string(options_.sqlite_cache_kib) + "; "
+                          "PRAGMA mmap_size=" + std::to_string(options_.sqlite_mmap_bytes) + ";";
+    ECRM_RETURN_IF_ERROR(connection->execute_script(pragmas));
+    return std::unique_ptr<Connection>(std::move(connection));
+  }
+
+ protected:
+  void give_back(std::unique_ptr<Connection> connection) override {
+    std::lock_guard lock(mutex_);
+    idle_.push_back(std::move(connection));
+    available_.notify_one();
+  }
+
+ private:
+  std::string path_;
+  DatabaseOptions options_;
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<Connection>> idle_;
+  int open_count_ = 0;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Database>> open_sqlite(const std::string& path,
+                                              const DatabaseOptions& options) {
+  std::filesystem::path file(path);
+  if (file.has_parent_path()) {
+    std::error_code ec;
+    std::filesystem::create_directories(file.parent_path(), ec);
+    if (ec) {
+      return Error::unavailable("cannot create directory '" + file.parent_path().string() +
+                                "': " + ec.message());
+    }
+  }
+  auto db = std::make_unique<SqliteDatabase>(path, options);
+  // Open one connection now so that a bad path fails at start-up, not on the first request.
+  auto first = db->acquire();
+  if (!first.ok()) return std::move(first).error();
+  return std::unique_ptr<Database>(std::move(db));
+}
+
+}  // namespace ecrm::storage

@@ -1,0 +1,252 @@
+// One contract suite for both storage backends. SQLite runs always; PostgreSQL runs when
+// ECRM_TEST_PG_URL names a server (ctest sets it from the cluster it starts).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+
+#include "core/crypto.hpp"
+#include "storage/database.hpp"
+#include "storage/migrations.hpp"
+
+namespace ecrm::storage {
+namespace {
+
+std::string pg_url() {
+  const char* url = std::getenv("ECRM_TEST_PG_URL");
+  return url ? url : "";
+}
+
+class StorageContract : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "postgresql") {
+      if (pg_url().empty()) GTEST_SKIP() << "ECRM_TEST_PG_URL not set";
+      // Each test gets its own schema: ctest runs tests in parallel against one cluster.
+      auto admin = open_database(pg_url());
+      ASSERT_TRUE(admin.ok()) << admin.error().message;
+      admin_ = std::move(admin).value();
+      schema_ = "t_" + sha256_hex(random_token(8)).substr(0, 12);
+      auto lease = admin_->acquire();
+      ASSERT_TRUE(lease.ok());
+      ASSERT_TRUE((*lease)->execute_script("CREATE SCHEMA " + schema_).ok());
+      std::string url = pg_url();
+      url += (url.find('?') == std::string::npos ? "?" : "&");
+      url += "options=-csearch_path%3D" + schema_;
+      auto opened = open_database(url);
+      ASSERT_TRUE(opened.ok()) << opened.error().message;
+      db_ = std::move(opened).value();
+    } else {
+      path_ = std::filesystem::temp_directory_path() / ("ecrm-storage-" + random_token(8) + ".db");
+      auto opened = open_database("sqlite:" + path_.string());
+      ASSERT_TRUE(opened.ok()) << opened.error().message;
+      db_ = std::move(opened).value();
+    }
+    auto lease = db_->acquire();
+    ASSERT_TRUE(lease.ok());
+    auto created = (*lease)->execute_script(adapt_ddl(
+        db_->backend(),
+        "CREATE TABLE kv (id INTEGER PRIMARY KEY, k TEXT NOT NULL UNIQUE, v BIGINT, d DOUBLE PRECISION);"
+        "CREATE TABLE parent (id INTEGER PRIMARY KEY);"
+        "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id BIGINT NOT NULL REFERENCES parent(id));"));
+    ASSERT_TRUE(created.ok()) << created.error().message;
+  }
+
+  void TearDown() override {
+    db_.reset();
+    if (admin_) {
+      auto lease = admin_->acquire();
+      if (lease.ok()) (void)(*lease)->execute_script("DROP SCHEMA " + schema_ + " CASCADE");
+    }
+    if (!path_.empty()) {
+      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
+    }
+  }
+
+  std::unique_ptr<Database> admin_;
+  std::unique_ptr<Database> db_;
+  std::filesystem::path path_;
+  std::string schema_;
+};
+
+TEST_P(StorageContract, BindsParametersByNumberInAnyOrder) {
+  auto lease = db_->acquire();
+  ASSERT_TRUE(lease.ok());
+  auto& c = **lease;
+  auto inserted = c.execute("INSERT INTO kv (v, k, d) VALUES ($2, $1, $3)",
+                            {std::string("alpha"), std::int64_t{42}, 0.5});
+  ASSERT_TRUE(inserted.ok()) << inserted.error().message;
+  EXPECT_EQ(*inserted, 1);
+  ASSERT_TRUE(c.execute("INSERT INTO kv (k, v) VALUES ($1, $2)", {std::string("beta"), kNull}).ok());
+
+  std::vector<std::tuple<std::string, std::optional<std::int64_t>, double>> rows;
+  auto status = c.query("SELECT k, v, d FROM kv WHERE k = $1 OR k = $2 ORDER BY k",
+                        {std::string("beta"), std::string("alpha")}, [&](const RowView& row) {
+                          rows.emplace_back(row.get_string(0), row.get_optional_int(1),
+                                            row.get_double(2));
+                        });
+  ASSERT_TRUE(status.ok()) << status.error().message;
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(std::get<0>(rows[0]), "alpha");
+  EXPECT_EQ(std::get<1>(rows[0]), 42);
+  EXPECT_DOUBLE_EQ(std::get<2>(rows[0]), 0.5);
+  EXPECT_EQ(std::get<1>(rows[1]), std::nullopt);
+
+  auto same_twice = c.query_int("SELECT COUNT(*) FROM kv WHERE k = $1 OR v = $2 OR k = $1",
+                                {std::string("alpha"), std::int64_t{-1}});
+  ASSERT_TRUE(same_twice.ok()) << same_twice.error().message;
+  EXPECT_EQ(*same_twice, 1);
+}
+
+TEST_P(StorageContract, TextIsStoredVerbatimNotInterpretedAsSql) {
+  auto lease = db_->acquire();
+  auto& c = **lease;
+  std::string hostile = "x'); DROP TABLE kv; --\xe4\xb8\xad\xe6\x96\x87";
+  ASSERT_TRUE(c.execute("INSERT INTO kv (k) VALUES ($1)", {hostile}).ok());
+  std::string back;
+  ASSERT_TRUE(c.query("SELECT k FROM kv", {}, [&](const RowView& r) { back = r.get_string(0); }).ok());
+  EXPECT_EQ(back, hostile);
+}
+
+TEST_P(StorageContract, ReturningGivesGeneratedIds) {
+  auto lease = db_->acquire();
+  auto& c = **lease;
+  auto first = c.query_int("INSERT INTO kv (k) VALUES ($1) RETURNING id", {std::string("a")});
+  auto second = c.query_int("INSERT INTO kv (k) VALUES ($1) RETURNING id", {std::string("b")});
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_GT(**second, **first);
+}
+
+TEST_P(StorageContract, ConstraintViolationsAreConflicts) {
+  auto lease = db_->acquire();
+  auto& c = **lease;
+  ASSERT_TRUE(c.execute("INSERT INTO kv (k) VALUES ($1)", {std::string("dup")}).ok());
+  auto dup = c.execute("INSERT INTO kv (k) VALUES ($1)", {std::string("dup")});
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.error().kind, ErrorKind::kConflict);
+  auto orphan = c.execute("INSERT INTO child (parent_id) VALUES ($1)", {std::int64_t{999}});
+  ASSERT_FALSE(orphan.ok());
+  EXPECT_EQ(orphan.error().kind, ErrorKind::kConflict);
+  // The connection stays usable after an error.
+  EXPECT_TRUE(c.execute("INSERT INTO kv (k) VALUES ($1)", {std::string("after")}).ok());
+}
+
+TEST_P(StorageContract, SyntaxErrorsAreInternalNotCrashes) {
+  auto lease = db_->acquire();
+  auto bad = (*lease)->execute("SELEC nonsense", {});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().kind, ErrorKind::kInternal);
+  auto missing_param = (*lease)->execute("INSERT INTO kv (k) VALUES ($1)", {});
+  EXPECT_FALSE(missing_param.ok());
+}
+
+TEST_P(StorageContract, TransactionsCommitAndRollBack) {
+  auto status = with_transaction(*db_, TxMode::kWrite, [](Connection& c) -> Status {
+    auto r = c.execute("INSERT INTO kv (k) VALUES ($1)", {std::string("kept")});
+    if (!r.ok()) return std::move(r).error();
+    return {};
+  });
+  ASSERT_TRUE(status.ok());
+  auto failed = with_transaction(*db_, TxMode::kWrite, [](Connection& c) -> Status {
+    auto r = c.execute("INSERT INTO kv (k) VALUES ($1)", {std::string("dropped")});
+    if (!r.ok()) return std::move(r).error();
+    return Error::unprocessable("business rule says no");
+  });
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().kind, ErrorKind::kUnprocessable);
+  {
+    // A lease returned with an open transaction is rolled back.
+    auto lease = db_->acquire();
+    ASSERT_TRUE((*lease)->begin(TxMode::kWrite).ok());
+    ASSERT_TRUE((*lease)->execute("INSERT INTO kv (k) VALUES ($1)", {std::string("abandoned")}).ok());
+  }
+  auto lease = db_->acquire();
+  auto count = (*lease)->query_int("SELECT COUNT(*) FROM kv");
+  ASSERT_TRUE(count.ok());
+  EXPECT_EQ(*count, 1);
+}
+
+TEST_P(StorageContract, ConcurrentWritersAllLand) {
+  constexpr int kThreads = 4, kRows = 50;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kRows; ++i) {
+        auto status = with_transaction(*db_, TxMode::kWrite, [&](Connection& c) -> Status {
+          auto r = c.execute("INSERT INTO kv (k, v) VALUES ($1, $2)",
+                             {std::to_string(t) + ":" + std::to_string(i), std::int64_t{i}});
+          if (!r.ok()) return std::move(r).error();
+          return {};
+        });
+        if (!status.ok()) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto lease = db_->acquire();
+  EXPECT_EQ(*(*lease)->query_int("SELECT COUNT(*) FROM kv"), kThreads * kRows);
+}
+
+TEST_P(StorageContract, MigrationsApplyOnceInOrder) {
+  std::vector<Migration> migrations = {
+      {1, "first", "CREATE TABLE m1 (id INTEGER PRIMARY KEY, name TEXT);"},
+      {2, "second", "ALTER TABLE m1 ADD COLUMN extra BIGINT; INSERT INTO m1 (name) VALUES ('x');"},
+  };
+  auto report = migrate(*db_, migrations);
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(report->applied, 2);
+  EXPECT_EQ(report->current_version, 2);
+  auto again = migrate(*db_, migrations);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->applied, 0);
+
+  migrations.push_back({3, "broken", "CREATE TABLE m3 (id INTEGER PRIMARY KEY); SELEC oops;"});
+  auto broken = migrate(*db_, migrations);
+  ASSERT_FALSE(broken.ok());
+  EXPECT_NE(broken.error().message.find("migration 3_broken failed"), std::string::npos);
+  auto lease = std::move(db_->acquire().value());
+  EXPECT_EQ(*(*lease)->query_int("SELECT MAX(version) FROM schema_migrations"), 2);
+  EXPECT_EQ(*(*lease)->query_int("SELECT COUNT(*) FROM m1"), 1);
+  EXPECT_FALSE((*lease)->execute("SELECT * FROM m3", {}).ok()) << "failed migration must roll back";
+
+  migrations.pop_back();
+  migrations.pop_back();
+  auto older_binary = migrate(*db_, migrations);
+  ASSERT_FALSE(older_binary.ok());
+  EXPECT_EQ(older_binary.error().kind, ErrorKind::kConflict);
+}
+
+TEST_P(StorageContract, ShippedMigrationsApply) {
+  auto report = migrate(*db_, embedded_migrations());
+  ASSERT_TRUE(report.ok()) << report.error().message;
+  EXPECT_EQ(report->current_version, embedded_migrations().back().version);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StorageContract, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
+TEST(OpenDatabase, RejectsUnknownSchemes) {
+  auto result = open_database("mysql://x");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().kind, ErrorKind::kInvalidArgument);
+  EXPECT_EQ(result.error().field, "db");
+}
+
+TEST(OpenDatabase, UnreachablePostgresIsUnavailable) {
+  auto result = open_database("postgresql://nobody@127.0.0.1:1/none?connect_timeout=2");
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().kind, ErrorKind::kUnavailable);
+}
+
+TEST(AdaptDdl, RewritesAutoNumberedKeysForPostgres) {
+  EXPECT_EQ(adapt_ddl(Backend::kPostgres, "id INTEGER PRIMARY KEY, n INTEGER"),
+            "id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, n INTEGER");
+  EXPECT_EQ(adapt_ddl(Backend::kSqlite, "id INTEGER PRIMARY KEY"), "id INTEGER PRIMARY KEY");
+}
+
+}  // namespace
+}  // namespace ecrm::storage

@@ -208,7 +208,8 @@ TEST_P(StorageContract, MigrationsApplyOnceInOrder) {
   auto broken = migrate(*db_, migrations);
   ASSERT_FALSE(broken.ok());
   EXPECT_NE(broken.error().message.find("migration 3_broken failed"), std::string::npos);
-  auto lease = std::move(db_->acquire().value());
+  auto lease = db_->acquire();
+  ASSERT_TRUE(lease.ok());
   EXPECT_EQ(*(*lease)->query_int("SELECT MAX(version) FROM schema_migrations"), 2);
   EXPECT_EQ(*(*lease)->query_int("SELECT COUNT(*) FROM m1"), 1);
   EXPECT_FALSE((*lease)->execute("SELECT * FROM m3", {}).ok()) << "failed migration must roll back";

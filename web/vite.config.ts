@@ -1,8 +1,46 @@
+import { readdirSync, readFileSync, existsSync } from 'node:fs'
 import { fileURLToPath, URL } from 'node:url'
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
 import Components from 'unplugin-vue-components/vite'
 import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
+import type { ComponentResolver } from 'unplugin-vue-components/types'
+
+// Element Plus' main entry re-exports every component, and some of them run code at load
+// time (dayjs plugins and the like) that Rollup must keep. Importing each component from
+// its own folder avoids loading the others at all. This maps export names such as
+// ElTableColumn to the folder module that exports them.
+function elementPlusExports(): Map<string, string> {
+  const dir = fileURLToPath(new URL('./node_modules/element-plus/es/components/', import.meta.url))
+  const exports = new Map<string, string>()
+  for (const name of readdirSync(dir)) {
+    const file = `${dir}${name}/index.mjs`
+    if (!existsSync(file)) continue
+    for (const block of readFileSync(file, 'utf8').matchAll(/^export \{([^}]*)\}/gm)) {
+      for (const item of block[1]!.split(',')) {
+        const exported = item.trim().split(/\s+as\s+/).pop()
+        if (exported && !exports.has(exported)) exports.set(exported, `element-plus/es/components/${name}/index.mjs`)
+      }
+    }
+  }
+  return exports
+}
+
+function elementPlusPerComponent(): ComponentResolver[] {
+  const exports = elementPlusExports()
+  return ElementPlusResolver({ importStyle: 'css' }).map((resolver): ComponentResolver => {
+    if (typeof resolver === 'function') return resolver
+    return {
+      type: resolver.type,
+      resolve: async (name: string) => {
+        const resolved = await resolver.resolve(name)
+        if (!resolved || typeof resolved === 'string') return resolved
+        const from = resolved.name ? exports.get(resolved.name) : undefined
+        return from && resolved.from === 'element-plus/es' ? { ...resolved, from } : resolved
+      },
+    }
+  })
+}
 
 // The backend (`ecrm serve`) listens on 8080 by default; the dev server forwards
 // everything that is not part of the UI to it so cookies stay same-origin.
@@ -13,7 +51,7 @@ export default defineConfig({
     vue(),
     // Element Plus components are imported (with their CSS) only where a template uses them.
     Components({
-      resolvers: [ElementPlusResolver({ importStyle: 'css' })],
+      resolvers: elementPlusPerComponent(),
       dts: 'src/components.d.ts',
     }),
   ],
@@ -39,18 +77,18 @@ export default defineConfig({
     target: 'es2020',
     chunkSizeWarningLimit: 700,
     rollupOptions: {
+      // Element Plus registers each component with withInstall(), which Rollup cannot prove
+      // free of side effects, so without this every component ends up in the bundle.
+      treeshake: {
+        manualPureFunctions: ['withInstall', 'withInstallFunction', 'withInstallDirective', 'withNoopInstall'],
+      },
       output: {
+        // The framework is shared by every page; echarts only by the dashboard. Element Plus is
+        // left to Rollup, which splits it by the pages that use each component.
         manualChunks(id) {
-          if (!id.includes('node_modules')) return undefined
-          if (id.includes('/echarts/') || id.includes('/zrender/') || id.includes('/vue-echarts/')) {
-            return 'echarts'
-          }
-          if (id.includes('/element-plus/') || id.includes('/@element-plus/') || id.includes('/@vueuse/') || id.includes('/@floating-ui/') || id.includes('/dayjs/') || id.includes('/lodash')) {
-            return 'element-plus'
-          }
-          if (id.includes('/@vue/') || id.includes('/vue/') || id.includes('/vue-router/') || id.includes('/vue-i18n/') || id.includes('/@intlify/')) {
-            return 'vue'
-          }
+          if (!id.includes('/node_modules/')) return undefined
+          if (/\/node_modules\/(echarts|zrender|vue-echarts)\//.test(id)) return 'echarts'
+          if (/\/node_modules\/(@vue|vue|vue-router|vue-i18n|@intlify)\//.test(id)) return 'vue'
           return undefined
         },
       },

@@ -7,8 +7,7 @@
 // - A 401 on any request except those marked `quiet` calls the unauthorized handler,
 //   which the app uses to send the user to the login page.
 
-import { ElMessage } from 'element-plus'
-import 'element-plus/es/components/message/style/css'
+import { ElMessage } from '@/ui/feedback'
 import type { ErrorBody } from './types'
 
 export class ApiError extends Error {

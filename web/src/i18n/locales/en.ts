@@ -178,7 +178,7 @@ const en = {
     revokedMessage: 'Key “{name}” revoked',
     createdTitle: 'Your new API key',
     createdText: 'Copy the key now. It is shown only this once and cannot be retrieved later.',
-    usage: 'Send it as the header: Authorization: Bearer <key>',
+    usage: 'Send it in the request header “Authorization: Bearer …”.',
     nameRequired: 'Enter a name',
     scopesRequired: 'Choose at least one scope',
     empty: 'No API keys yet',

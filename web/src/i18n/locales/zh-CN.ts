@@ -179,7 +179,7 @@ const zhCN: MessageSchema = {
     revokedMessage: '密钥“{name}”已吊销',
     createdTitle: '新的 API 密钥',
     createdText: '请立即复制此密钥。它只显示这一次，之后无法再次查看。',
-    usage: '请求时放在请求头中：Authorization: Bearer <密钥>',
+    usage: '调用时放在请求头“Authorization: Bearer …”中。',
     nameRequired: '请输入名称',
     scopesRequired: '请至少选择一个权限范围',
     empty: '暂无 API 密钥',

@@ -135,7 +135,7 @@ const zhCN: MessageSchema = {
     name: '姓名',
     role: '角色',
     status: '状态',
-    active: '启用',
+    active: '已启用',
     disabled: '已停用',
     createdAt: '创建时间',
     lastLoginAt: '最近登录',

@@ -89,3 +89,13 @@ export async function withBrowser(name, locale, body) {
 export async function textOf(page, testId) {
   return (await page.getByTestId(testId).first().innerText()).trim()
 }
+
+/** Polls `probe` until it returns true; fails with `message` after `timeoutMs`. */
+export async function eventually(probe, message, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    if (await probe()) return
+    if (Date.now() > deadline) throw new Error(`timed out: ${message}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}

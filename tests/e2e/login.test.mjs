@@ -4,7 +4,7 @@
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { config, textOf, withBrowser } from './browser.mjs'
+import { config, eventually, textOf, withBrowser } from './browser.mjs'
 
 // What each locale must show. Written out here, not taken from the UI's sources, so a
 // missing or wrong translation fails the test.
@@ -72,6 +72,9 @@ for (const locale of ['en', 'zh-CN']) {
       await page.getByTestId('info-database-value').waitFor()
       assert.equal(await textOf(page, 'info-database-value'), databaseName)
       assert.equal(await textOf(page, 'info-version-value'), info.version)
+      if (Object.keys(info.requests_by_status ?? {}).length > 0) {
+        await page.getByTestId('requests-chart').locator('canvas').waitFor()
+      }
 
       // Settings → API keys: create a key; it is shown once.
       await openSettingsPage(page, 'apiKeys')
@@ -138,10 +141,15 @@ test('a page opened without a session returns there after signing in', { timeout
       dispatchEvent(new PopStateEvent('popstate'))
     })
     await page.waitForURL((url) => url.pathname === '/login' && url.searchParams.get('redirect') === '/settings/audit')
+    const auditResponse = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/audit')
     await signIn(page, email, password)
     await page.waitForURL((url) => url.pathname === '/settings/audit')
     assert.equal(await textOf(page, 'page-title'), 'Audit log')
-    await page.getByTestId('audit-table').locator('.el-table__row').first().waitFor()
+    const audit = await auditResponse
+    assert.equal(audit.status(), 200)
+    const { items } = await audit.json()
+    const rows = page.getByTestId('audit-table').locator('.el-table__row')
+    await eventually(async () => (await rows.count()) === items.length, `the table shows the ${items.length} entries the server sent`)
   })
 })
 

@@ -1,0 +1,46 @@
+// Output of the recommendation engines as JSON and CSV for the CLI (and later the API), and the
+// human sentence that explains a recommendation.
+//
+// Numbers are plain decimals, never exponent notation: the shortest text that reads back as the
+// same double (0.01, 0.3333333333333333, 2), so values compare exactly against thresholds.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "recommend/evaluate.hpp"
+#include "recommend/items.hpp"
+#include "recommend/itemsets.hpp"
+#include "recommend/model.hpp"
+
+namespace ecrm::recommend {
+
+// `value` as a plain decimal (see above); non-finite values as "0".
+std::string format_number(double value);
+
+// `text` as a JSON string literal, quotes included.
+std::string json_string(std::string_view text);
+
+// {"transactions":N,"items":M,"rule_count":K,"rules":[{"antecedent":[..],"consequent":"..",
+//  "support":..,"confidence":..,"lift":..,"count":..},..]} followed by a newline; M is the number
+//  of
+// distinct items in the input (`items.size()`). Rules in the set's order.
+void write_rules_json(std::ostream& out, const RuleSet& rules, const ItemDictionary& items);
+
+// Header `antecedent,consequent,support,confidence,lift,count`, then one row per rule in the set's
+// order. The antecedent column holds the items as a JSON array of strings (e.g.
+// ["citrus fruit","root vegetables"]), which stays unambiguous whatever the item names contain;
+// fields are quoted per RFC 4180 where needed.
+void write_rules_csv(std::ostream& out, const RuleSet& rules, const ItemDictionary& items);
+
+// {"customers":..,"evaluated":..,"orders":..,"items":..,"k":..,"baseline":"popular",
+//  "methods":{"popular":{"hit_rate":..,"precision":..,"recall":..,"map":..,"coverage":..,
+//  "recommended_items":..},..}} followed by a newline; methods in the report's order.
+void write_evaluation_json(std::ostream& out, const EvaluationReport& report);
+
+// One sentence for people: "customers who bought X also bought Y (n)", the rule with its measures,
+// the inferred class and its evidence, and so on. `item` is the recommended item.
+std::string explain(const Reason& reason, ItemId item, const ItemDictionary& items);
+
+}  // namespace ecrm::recommend

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -25,4 +26,10 @@ bool constant_time_equal(std::string_view a, std::string_view b);
 std::string hash_password(std::string_view password);
 bool verify_password(std::string_view hash, std::string_view password);
 
+}  // namespace ecrm
+
+namespace ecrm {
+// base64url without padding, and back (nullopt for malformed input).
+std::string base64url_encode(std::string_view data);
+std::optional<std::string> base64url_decode(std::string_view text);
 }  // namespace ecrm

@@ -23,6 +23,7 @@ std::shared_ptr<spdlog::logger> access_logger() {
     spdlog::init_thread_pool(8192, 1);
     logger = spdlog::create_async_nb<spdlog::sinks::stdout_sink_mt>("access");
     logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e access %v");
+    logger->flush_on(spdlog::level::info);  // flushed by the logger thread, not the caller
   });
   return logger;
 }

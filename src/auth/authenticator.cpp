@@ -1,0 +1,126 @@
+#include "auth/authenticator.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "core/crypto.hpp"
+
+namespace ecrm::auth {
+
+namespace {
+constexpr std::size_t kMaxCacheEntries = 10000;
+constexpr UnixMs kTouchIntervalMs = 60'000;
+}  // namespace
+
+HttpAuthenticator::HttpAuthenticator(AuthService& service, std::chrono::milliseconds cache_ttl)
+    : service_(service), cache_ttl_(cache_ttl) {}
+
+HttpAuthenticator::Credential HttpAuthenticator::credential_of(const http::Request& request) {
+  if (auto header = request.headers.get("authorization")) {
+    std::string_view value = *header;
+    if (value.size() > 7 && (value.substr(0, 7) == "Bearer " || value.substr(0, 7) == "bearer ")) {
+      std::string_view token = value.substr(7);
+      while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+      return {Credential::Kind::kApiKey, std::string(token)};
+    }
+  }
+  if (auto cookie = request.cookie(kSessionCookie); cookie && !cookie->empty()) {
+    return {Credential::Kind::kSession, *cookie};
+  }
+  return {};
+}
+
+std::optional<Result<http::Principal>> HttpAuthenticator::authenticate_cached(
+    const http::Request& request) {
+  Credential credential = credential_of(request);
+  if (credential.kind == Credential::Kind::kNone) return Result<http::Principal>(http::Principal{});
+  std::string digest = sha256_hex(credential.secret);
+  std::lock_guard lock(mutex_);
+  auto it = cache_.find(digest);
+  if (it == cache_.end() || it->second.expires < std::chrono::steady_clock::now()) {
+    return std::nullopt;
+  }
+  return Result<http::Principal>(it->second.principal);
+}
+
+Result<http::Principal> HttpAuthenticator::authenticate(const http::Request& request) {
+  if (auto cached = authenticate_cached(request)) return std::move(*cached);
+  Credential credential = credential_of(request);
+  http::Principal principal;
+  if (credential.kind == Credential::Kind::kSession) {
+    ECRM_ASSIGN_OR_RETURN(auto found, service_.resolve_session(credential.secret));
+    auto& [session, user] = found;
+    principal.kind = http::Principal::Kind::kSession;
+    principal.user_id = user.id;
+    principal.email = user.email;
+    principal.name = user.name;
+    principal.role = std::string(to_string(user.role));
+    principal.session_id = session.id;
+    principal.csrf_token = session.csrf_token;
+  } else {
+    ECRM_ASSIGN_OR_RETURN(auto found, service_.resolve_api_key(credential.secret));
+    auto& [key, user] = found;
+    principal.kind = http::Principal::Kind::kApiKey;
+    principal.user_id = user.id;
+    principal.email = user.email;
+    principal.name = user.name;
+    principal.role = std::string(to_string(user.role));
+    principal.api_key_id = key.id;
+    principal.api_key_name = key.name;
+    principal.scopes = key.scopes;
+    bool touch = false;
+    UnixMs now = now_ms();
+    {
+      std::lock_guard lock(mutex_);
+      auto& last = key_last_touched_[key.id];
+      if (now - last >= kTouchIntervalMs) {
+        last = now;
+        touch = true;
+      }
+    }
+    if (touch) {
+      if (auto status = service_.touch_api_key(key.id); !status.ok()) {
+        spdlog::warn("could not record use of API key {}: {}", key.id, status.error().message);
+      }
+    }
+  }
+  std::lock_guard lock(mutex_);
+  if (cache_.size() >= kMaxCacheEntries) cache_.clear();
+  cache_[sha256_hex(credential.secret)] =
+      CacheEntry{principal, std::chrono::steady_clock::now() + cache_ttl_};
+  return principal;
+}
+
+void HttpAuthenticator::invalidate() {
+  std::lock_guard lock(mutex_);
+  cache_.clear();
+}
+
+void HttpAuthenticator::record(const http::Principal& principal, const http::AuditEntry& entry) {
+  AuditRecord record;
+  record.at = now_ms();
+  switch (principal.kind) {
+    case http::Principal::Kind::kSession:
+      record.actor_type = "user";
+      record.actor_id = principal.user_id;
+      break;
+    case http::Principal::Kind::kApiKey:
+      record.actor_type = "api_key";
+      record.actor_id = principal.api_key_id;
+      break;
+    case http::Principal::Kind::kAnonymous:
+      record.actor_type = "anonymous";
+      break;
+  }
+  record.actor = principal.display();
+  record.action = entry.action;
+  record.entity = entry.entity;
+  record.entity_id = entry.entity_id;
+  record.status = entry.status;
+  record.ip = entry.ip;
+  record.details = entry.details.empty() ? "{}" : entry.details;
+  if (auto status = service_.record_audit(record); !status.ok()) {
+    spdlog::error("audit log write failed for {}: {}", entry.action, status.error().message);
+  }
+}
+
+}  // namespace ecrm::auth

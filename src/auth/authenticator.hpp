@@ -1,0 +1,50 @@
+// Adapts AuthService to the HTTP layer: resolves session cookies and bearer keys into
+// principals (with a short-lived in-memory cache so hot requests skip the database), and writes
+// the audit log for every successful write.
+#pragma once
+
+#include <chrono>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "auth/service.hpp"
+#include "http/principal.hpp"
+
+namespace ecrm::auth {
+
+inline constexpr const char* kSessionCookie = "ecrm_session";
+
+class HttpAuthenticator final : public http::Authenticator, public http::AuditSink {
+ public:
+  // Entries are trusted from memory for `cache_ttl`; a change made through this process
+  // (logout, revoke, disable) clears the cache at once, other processes see it within the TTL.
+  HttpAuthenticator(AuthService& service, std::chrono::milliseconds cache_ttl);
+
+  Result<http::Principal> authenticate(const http::Request& request) override;
+  std::optional<Result<http::Principal>> authenticate_cached(const http::Request& request) override;
+  void record(const http::Principal& principal, const http::AuditEntry& entry) override;
+
+  // Forgets every cached principal (after logout, key revocation, user changes).
+  void invalidate();
+
+ private:
+  struct Credential {
+    enum class Kind { kNone, kSession, kApiKey } kind = Kind::kNone;
+    std::string secret;
+  };
+  static Credential credential_of(const http::Request& request);
+
+  struct CacheEntry {
+    http::Principal principal;
+    std::chrono::steady_clock::time_point expires;
+  };
+
+  AuthService& service_;
+  std::chrono::milliseconds cache_ttl_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, CacheEntry> cache_;           // secret digest -> principal
+  std::unordered_map<std::int64_t, UnixMs> key_last_touched_;   // API key id -> last write
+};
+
+}  // namespace ecrm::auth

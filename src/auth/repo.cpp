@@ -1,0 +1,328 @@
+#include "auth/repo.hpp"
+
+#include <sstream>
+
+namespace ecrm::auth {
+
+using storage::kNull;
+using storage::RowView;
+using storage::Value;
+
+namespace {
+
+constexpr std::string_view kUserColumns =
+    "id, email, name, role, disabled, created_at, updated_at, last_login_at";
+
+constexpr std::string_view kCountUsers = "SELECT COUNT(*) FROM users";
+constexpr std::string_view kCountAdmins =
+    "SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0";
+constexpr std::string_view kInsertUser =
+    "INSERT INTO users (email, name, role, password_hash, disabled, created_at, updated_at) "
+    "VALUES ($1, $2, $3, $4, 0, $5, $5) RETURNING id";
+constexpr std::string_view kFindUserByEmail =
+    "SELECT id, email, name, role, disabled, created_at, updated_at, last_login_at, password_hash "
+    "FROM users WHERE email = $1";
+constexpr std::string_view kFindUser =
+    "SELECT id, email, name, role, disabled, created_at, updated_at, last_login_at "
+    "FROM users WHERE id = $1";
+constexpr std::string_view kListUsers =
+    "SELECT id, email, name, role, disabled, created_at, updated_at, last_login_at "
+    "FROM users WHERE id > $1 ORDER BY id LIMIT $2";
+constexpr std::string_view kUpdateUser =
+    "UPDATE users SET name = $2, role = $3, disabled = $4, updated_at = $5 WHERE id = $1";
+constexpr std::string_view kUpdatePassword =
+    "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1";
+constexpr std::string_view kSetLastLogin = "UPDATE users SET last_login_at = $2 WHERE id = $1";
+
+constexpr std::string_view kInsertSession =
+    "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, ip, user_agent) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7)";
+constexpr std::string_view kFindSession =
+    "SELECT s.id, s.user_id, s.csrf_token, s.expires_at, "
+    "u.id, u.email, u.name, u.role, u.disabled, u.created_at, u.updated_at, u.last_login_at "
+    "FROM sessions s JOIN users u ON u.id = s.user_id "
+    "WHERE s.token_hash = $1 AND s.expires_at > $2";
+constexpr std::string_view kDeleteSession = "DELETE FROM sessions WHERE token_hash = $1";
+constexpr std::string_view kDeleteUserSessions = "DELETE FROM sessions WHERE user_id = $1";
+constexpr std::string_view kDeleteExpiredSessions = "DELETE FROM sessions WHERE expires_at <= $1";
+
+constexpr std::string_view kInsertApiKey =
+    "INSERT INTO api_keys (user_id, name, prefix, key_hash, scopes, created_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+constexpr std::string_view kFindApiKey =
+    "SELECT k.id, k.user_id, k.name, k.prefix, k.scopes, k.created_at, k.last_used_at, "
+    "k.revoked_at, u.id, u.email, u.name, u.role, u.disabled, u.created_at, u.updated_at, "
+    "u.last_login_at FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.key_hash = $1";
+constexpr std::string_view kFindApiKeyById =
+    "SELECT id, user_id, name, prefix, scopes, created_at, last_used_at, revoked_at "
+    "FROM api_keys WHERE id = $1";
+constexpr std::string_view kListApiKeys =
+    "SELECT id, user_id, name, prefix, scopes, created_at, last_used_at, revoked_at "
+    "FROM api_keys WHERE id > $1 AND ($2 = 0 OR user_id = $2) ORDER BY id LIMIT $3";
+constexpr std::string_view kCountActiveApiKeys =
+    "SELECT COUNT(*) FROM api_keys WHERE revoked_at IS NULL";
+constexpr std::string_view kRevokeApiKey =
+    "UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL";
+constexpr std::string_view kTouchApiKey = "UPDATE api_keys SET last_used_at = $2 WHERE id = $1";
+
+constexpr std::string_view kInsertLoginFailure =
+    "INSERT INTO login_failures (key, at) VALUES ($1, $2)";
+constexpr std::string_view kCountLoginFailures =
+    "SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at > $2";
+constexpr std::string_view kClearLoginFailures = "DELETE FROM login_failures WHERE key = $1";
+constexpr std::string_view kPruneLoginFailures = "DELETE FROM login_failures WHERE at <= $1";
+
+constexpr std::string_view kInsertAudit =
+    "INSERT INTO audit_log (at, actor_type, actor_id, actor, action, entity, entity_id, status, "
+    "ip, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+constexpr std::string_view kListAudit =
+    "SELECT id, at, actor_type, actor_id, actor, action, entity, entity_id, status, ip, details "
+    "FROM audit_log WHERE id < $1 ORDER BY id DESC LIMIT $2";
+
+User read_user(const RowView& row, int first) {
+  User user;
+  user.id = row.get_int(first);
+  user.email = row.get_string(first + 1);
+  user.name = row.get_string(first + 2);
+  user.role = parse_role(row.get_text(first + 3)).value_or(Role::kAnalyst);
+  user.disabled = row.get_int(first + 4) != 0;
+  user.created_at = row.get_int(first + 5);
+  user.updated_at = row.get_int(first + 6);
+  user.last_login_at = row.get_optional_int(first + 7);
+  return user;
+}
+
+std::vector<std::string> split_scopes(std::string_view text) {
+  std::vector<std::string> out;
+  std::istringstream in{std::string(text)};
+  std::string scope;
+  while (in >> scope) out.push_back(scope);
+  return out;
+}
+
+std::string join_scopes(const std::vector<std::string>& scopes) {
+  std::string out;
+  for (const auto& s : scopes) {
+    if (!out.empty()) out += ' ';
+    out += s;
+  }
+  return out;
+}
+
+ApiKey read_api_key(const RowView& row) {
+  ApiKey key;
+  key.id = row.get_int(0);
+  key.user_id = row.get_int(1);
+  key.name = row.get_string(2);
+  key.prefix = row.get_string(3);
+  key.scopes = split_scopes(row.get_text(4));
+  key.created_at = row.get_int(5);
+  key.last_used_at = row.get_optional_int(6);
+  key.revoked_at = row.get_optional_int(7);
+  return key;
+}
+
+Status done(Result<std::int64_t> result) {
+  if (!result.ok()) return std::move(result).error();
+  return {};
+}
+
+Value optional_value(const std::optional<std::int64_t>& v) { return v ? Value(*v) : kNull; }
+
+}  // namespace
+
+Result<std::int64_t> AuthRepo::count_users(Connection& c) {
+  ECRM_ASSIGN_OR_RETURN(auto n, c.query_int(kCountUsers));
+  return n.value_or(0);
+}
+
+Result<std::int64_t> AuthRepo::count_admins(Connection& c) {
+  ECRM_ASSIGN_OR_RETURN(auto n, c.query_int(kCountAdmins));
+  return n.value_or(0);
+}
+
+Result<User> AuthRepo::insert_user(Connection& c, const User& user,
+                                   const std::string& password_hash) {
+  auto id = c.query_int(kInsertUser, {user.email, user.name, std::string(to_string(user.role)),
+                                      password_hash, user.created_at});
+  if (!id.ok()) {
+    if (id.error().kind == ErrorKind::kConflict) {
+      return Error::conflict("a user with e-mail " + user.email + " already exists", "email",
+                             "email_taken");
+    }
+    return std::move(id).error();
+  }
+  User created = user;
+  created.id = id->value_or(0);
+  created.updated_at = user.created_at;
+  return created;
+}
+
+Result<std::optional<UserWithHash>> AuthRepo::find_user_by_email(Connection& c,
+                                                                  const std::string& email) {
+  std::optional<UserWithHash> found;
+  ECRM_RETURN_IF_ERROR(c.query(kFindUserByEmail, {email}, [&](const RowView& row) {
+    found = UserWithHash{read_user(row, 0), row.get_string(8)};
+  }));
+  return found;
+}
+
+Result<std::optional<User>> AuthRepo::find_user(Connection& c, std::int64_t id) {
+  std::optional<User> found;
+  ECRM_RETURN_IF_ERROR(
+      c.query(kFindUser, {id}, [&](const RowView& row) { found = read_user(row, 0); }));
+  return found;
+}
+
+Result<std::vector<User>> AuthRepo::list_users(Connection& c, std::optional<std::int64_t> after,
+                                               int limit) {
+  std::vector<User> users;
+  ECRM_RETURN_IF_ERROR(c.query(kListUsers, {after.value_or(0), std::int64_t{limit}},
+                               [&](const RowView& row) { users.push_back(read_user(row, 0)); }));
+  return users;
+}
+
+Status AuthRepo::update_user(Connection& c, const User& user) {
+  return done(c.execute(kUpdateUser, {user.id, user.name, std::string(to_string(user.role)),
+                                      std::int64_t{user.disabled ? 1 : 0}, user.updated_at}));
+}
+
+Status AuthRepo::update_password(Connection& c, std::int64_t user_id, const std::string& hash,
+                                 UnixMs now) {
+  return done(c.execute(kUpdatePassword, {user_id, hash, now}));
+}
+
+Status AuthRepo::set_last_login(Connection& c, std::int64_t user_id, UnixMs at) {
+  return done(c.execute(kSetLastLogin, {user_id, at}));
+}
+
+Status AuthRepo::insert_session(Connection& c, const std::string& token_hash,
+                                const Session& session, UnixMs now, const std::string& ip,
+                                const std::string& user_agent) {
+  return done(c.execute(kInsertSession, {token_hash, session.user_id, session.csrf_token, now,
+                                         session.expires_at, ip, user_agent}));
+}
+
+Result<std::optional<std::pair<Session, User>>> AuthRepo::find_session(
+    Connection& c, const std::string& token_hash, UnixMs now) {
+  std::optional<std::pair<Session, User>> found;
+  ECRM_RETURN_IF_ERROR(c.query(kFindSession, {token_hash, now}, [&](const RowView& row) {
+    Session session;
+    session.id = row.get_int(0);
+    session.user_id = row.get_int(1);
+    session.csrf_token = row.get_string(2);
+    session.expires_at = row.get_int(3);
+    found.emplace(std::move(session), read_user(row, 4));
+  }));
+  return found;
+}
+
+Status AuthRepo::delete_session(Connection& c, const std::string& token_hash) {
+  return done(c.execute(kDeleteSession, {token_hash}));
+}
+
+Status AuthRepo::delete_user_sessions(Connection& c, std::int64_t user_id) {
+  return done(c.execute(kDeleteUserSessions, {user_id}));
+}
+
+Status AuthRepo::delete_expired_sessions(Connection& c, UnixMs now) {
+  return done(c.execute(kDeleteExpiredSessions, {now}));
+}
+
+Result<ApiKey> AuthRepo::insert_api_key(Connection& c, const ApiKey& key,
+                                        const std::string& key_hash) {
+  ECRM_ASSIGN_OR_RETURN(auto id, c.query_int(kInsertApiKey, {key.user_id, key.name, key.prefix,
+                                                             key_hash, join_scopes(key.scopes),
+                                                             key.created_at}));
+  ApiKey created = key;
+  created.id = id.value_or(0);
+  return created;
+}
+
+Result<std::optional<std::pair<ApiKey, User>>> AuthRepo::find_api_key(
+    Connection& c, const std::string& key_hash) {
+  std::optional<std::pair<ApiKey, User>> found;
+  ECRM_RETURN_IF_ERROR(c.query(kFindApiKey, {key_hash}, [&](const RowView& row) {
+    found.emplace(read_api_key(row), read_user(row, 8));
+  }));
+  return found;
+}
+
+Result<std::optional<ApiKey>> AuthRepo::find_api_key_by_id(Connection& c, std::int64_t id) {
+  std::optional<ApiKey> found;
+  ECRM_RETURN_IF_ERROR(
+      c.query(kFindApiKeyById, {id}, [&](const RowView& row) { found = read_api_key(row); }));
+  return found;
+}
+
+Result<std::vector<ApiKey>> AuthRepo::list_api_keys(Connection& c,
+                                                    std::optional<std::int64_t> user_id,
+                                                    std::optional<std::int64_t> after, int limit) {
+  std::vector<ApiKey> keys;
+  ECRM_RETURN_IF_ERROR(
+      c.query(kListApiKeys, {after.value_or(0), user_id.value_or(0), std::int64_t{limit}},
+              [&](const RowView& row) { keys.push_back(read_api_key(row)); }));
+  return keys;
+}
+
+Result<std::int64_t> AuthRepo::count_active_api_keys(Connection& c) {
+  ECRM_ASSIGN_OR_RETURN(auto n, c.query_int(kCountActiveApiKeys));
+  return n.value_or(0);
+}
+
+Status AuthRepo::revoke_api_key(Connection& c, std::int64_t id, UnixMs now) {
+  return done(c.execute(kRevokeApiKey, {id, now}));
+}
+
+Status AuthRepo::touch_api_key(Connection& c, std::int64_t id, UnixMs now) {
+  return done(c.execute(kTouchApiKey, {id, now}));
+}
+
+Status AuthRepo::insert_login_failure(Connection& c, const std::string& key, UnixMs at) {
+  return done(c.execute(kInsertLoginFailure, {key, at}));
+}
+
+Result<std::int64_t> AuthRepo::count_login_failures(Connection& c, const std::string& key,
+                                                    UnixMs since) {
+  ECRM_ASSIGN_OR_RETURN(auto n, c.query_int(kCountLoginFailures, {key, since}));
+  return n.value_or(0);
+}
+
+Status AuthRepo::clear_login_failures(Connection& c, const std::string& key) {
+  return done(c.execute(kClearLoginFailures, {key}));
+}
+
+Status AuthRepo::prune_login_failures(Connection& c, UnixMs before) {
+  return done(c.execute(kPruneLoginFailures, {before}));
+}
+
+Status AuthRepo::insert_audit(Connection& c, const AuditRecord& r) {
+  return done(c.execute(kInsertAudit,
+                        {r.at, r.actor_type, optional_value(r.actor_id), r.actor, r.action,
+                         r.entity, r.entity_id, std::int64_t{r.status}, r.ip, r.details}));
+}
+
+Result<std::vector<AuditRecord>> AuthRepo::list_audit(Connection& c,
+                                                      std::optional<std::int64_t> before,
+                                                      int limit) {
+  std::vector<AuditRecord> records;
+  ECRM_RETURN_IF_ERROR(c.query(
+      kListAudit, {before.value_or(INT64_MAX), std::int64_t{limit}}, [&](const RowView& row) {
+        AuditRecord r;
+        r.id = row.get_int(0);
+        r.at = row.get_int(1);
+        r.actor_type = row.get_string(2);
+        r.actor_id = row.get_optional_int(3);
+        r.actor = row.get_string(4);
+        r.action = row.get_string(5);
+        r.entity = row.get_string(6);
+        r.entity_id = row.get_string(7);
+        r.status = static_cast<int>(row.get_int(8));
+        r.ip = row.get_string(9);
+        r.details = row.get_string(10);
+        records.push_back(std::move(r));
+      }));
+  return records;
+}
+
+}  // namespace ecrm::auth

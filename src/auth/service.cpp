@@ -1,0 +1,296 @@
+#include "auth/service.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/crypto.hpp"
+
+namespace ecrm::auth {
+
+using storage::Connection;
+using storage::TxMode;
+using storage::with_transaction;
+
+namespace {
+constexpr std::string_view kKeyPrefix = "ek_";
+constexpr std::size_t kShownPrefixLength = 7;
+
+bool admin_only_scope(std::string_view scope) {
+  return scope == "*" || scope == "users:admin" || scope == "audit:read";
+}
+}  // namespace
+
+Result<std::string> normalize_email(const std::string& email) {
+  std::string out;
+  out.reserve(email.size());
+  for (char c : email) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  while (!out.empty() && out.front() == ' ') out.erase(out.begin());
+  auto at = out.find('@');
+  if (out.empty() || out.size() > 254 || at == std::string::npos || at == 0 ||
+      at == out.size() - 1 || out.find('@', at + 1) != std::string::npos ||
+      out.find_first_of(" \t\r\n,;<>\"") != std::string::npos) {
+    return Error::invalid("email must be a valid e-mail address", "email");
+  }
+  return out;
+}
+
+AuthService::AuthService(storage::Database& db, AuthConfig config)
+    : db_(db), config_(config), dummy_hash_(hash_password(random_token(16))) {}
+
+Status AuthService::validate_password(const std::string& password) const {
+  if (password.size() < config_.min_password_length || password.size() > 256) {
+    return Error::invalid("password must be " + std::to_string(config_.min_password_length) +
+                              " to 256 characters long",
+                          "password", "weak_password");
+  }
+  return {};
+}
+
+Result<CreatedUser> AuthService::create_user(const NewUser& request) {
+  ECRM_ASSIGN_OR_RETURN(std::string email, normalize_email(request.email));
+  if (request.name.size() > 200) return Error::invalid("name is too long", "name");
+  CreatedUser created;
+  std::string password;
+  if (request.password) {
+    ECRM_RETURN_IF_ERROR(validate_password(*request.password));
+    password = *request.password;
+  } else {
+    password = random_token(12);
+    created.generated_password = password;
+  }
+  std::string hash = hash_password(password);  // slow on purpose: outside the transaction
+  User user;
+  user.email = email;
+  user.name = request.name;
+  user.role = request.role;
+  user.created_at = now_ms();
+  auto inserted = with_transaction<User>(db_, TxMode::kWrite, [&](Connection& c) {
+    return repo_.insert_user(c, user, hash);
+  });
+  if (!inserted.ok()) return std::move(inserted).error();
+  created.user = std::move(inserted).value();
+  return created;
+}
+
+Result<std::optional<CreatedUser>> AuthService::ensure_first_admin(
+    const std::string& email, const std::optional<std::string>& password) {
+  {
+    ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+    ECRM_ASSIGN_OR_RETURN(auto users, repo_.count_users(*lease));
+    if (users > 0) return std::optional<CreatedUser>{};
+  }
+  NewUser request{email, "Administrator", Role::kAdmin, password};
+  auto created = create_user(request);
+  if (!created.ok()) {
+    // Another process may have created the first user meanwhile.
+    if (created.error().kind == ErrorKind::kConflict) return std::optional<CreatedUser>{};
+    return std::move(created).error();
+  }
+  return std::optional<CreatedUser>(std::move(created).value());
+}
+
+Result<LoginResult> AuthService::login(const std::string& email_input, const std::string& password,
+                                       const std::string& ip, const std::string& user_agent) {
+  auto email = normalize_email(email_input);
+  if (!email.ok()) return Error::unauthenticated("wrong e-mail or password", "invalid_credentials");
+  const std::string email_key = "email:" + *email;
+  const std::string ip_key = "ip:" + ip;
+  UnixMs now = now_ms();
+
+  std::optional<UserWithHash> found;
+  {
+    ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+    UnixMs since = now - config_.failure_window_ms;
+    ECRM_ASSIGN_OR_RETURN(auto by_email, repo_.count_login_failures(*lease, email_key, since));
+    ECRM_ASSIGN_OR_RETURN(auto by_ip, repo_.count_login_failures(*lease, ip_key, since));
+    if (by_email >= config_.max_failures_per_email || by_ip >= config_.max_failures_per_ip) {
+      return Error::rate_limited("too many failed sign-in attempts; try again in a few minutes");
+    }
+    ECRM_ASSIGN_OR_RETURN(found, repo_.find_user_by_email(*lease, *email));
+  }
+
+  bool valid = found ? verify_password(found->password_hash, password)
+                     : (verify_password(dummy_hash_, password), false);
+  if (!valid || found->user.disabled) {
+    auto recorded = with_transaction(db_, TxMode::kWrite, [&](Connection& c) -> Status {
+      ECRM_RETURN_IF_ERROR(repo_.insert_login_failure(c, email_key, now));
+      return repo_.insert_login_failure(c, ip_key, now);
+    });
+    if (!recorded.ok()) return std::move(recorded).error();
+    return Error::unauthenticated("wrong e-mail or password", "invalid_credentials");
+  }
+
+  LoginResult result;
+  result.user = found->user;
+  result.user.last_login_at = now;
+  result.session_token = random_token(32);
+  result.csrf_token = random_token(24);
+  result.expires_at = now + config_.session_ttl_ms;
+  Session session{0, found->user.id, result.csrf_token, result.expires_at};
+  auto opened = with_transaction(db_, TxMode::kWrite, [&](Connection& c) -> Status {
+    ECRM_RETURN_IF_ERROR(
+        repo_.insert_session(c, sha256_hex(result.session_token), session, now, ip, user_agent));
+    ECRM_RETURN_IF_ERROR(repo_.set_last_login(c, found->user.id, now));
+    return repo_.clear_login_failures(c, email_key);
+  });
+  if (!opened.ok()) return std::move(opened).error();
+  return result;
+}
+
+Status AuthService::logout(const std::string& session_token) {
+  return with_transaction(db_, TxMode::kWrite, [&](Connection& c) {
+    return repo_.delete_session(c, sha256_hex(session_token));
+  });
+}
+
+Result<std::pair<Session, User>> AuthService::resolve_session(const std::string& session_token) {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  ECRM_ASSIGN_OR_RETURN(auto found, repo_.find_session(*lease, sha256_hex(session_token), now_ms()));
+  if (!found || found->second.disabled) {
+    return Error::unauthenticated("session expired or signed out; sign in again",
+                                  "invalid_session");
+  }
+  return std::move(*found);
+}
+
+Result<std::pair<ApiKey, User>> AuthService::resolve_api_key(const std::string& key) {
+  if (key.rfind(kKeyPrefix, 0) != 0) {
+    return Error::unauthenticated("malformed API key", "invalid_api_key");
+  }
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  ECRM_ASSIGN_OR_RETURN(auto found, repo_.find_api_key(*lease, sha256_hex(key)));
+  if (!found || found->first.revoked_at || found->second.disabled) {
+    return Error::unauthenticated("unknown or revoked API key", "invalid_api_key");
+  }
+  return std::move(*found);
+}
+
+Result<std::vector<User>> AuthService::list_users(std::optional<std::int64_t> after, int limit) {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  return repo_.list_users(*lease, after, limit);
+}
+
+Result<User> AuthService::get_user(std::int64_t id) {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  ECRM_ASSIGN_OR_RETURN(auto user, repo_.find_user(*lease, id));
+  if (!user) return Error::not_found("no such user: " + std::to_string(id));
+  return *user;
+}
+
+Result<User> AuthService::update_user(const Actor& actor, std::int64_t id,
+                                      const UserChanges& changes) {
+  if (changes.name && changes.name->size() > 200) return Error::invalid("name is too long", "name");
+  std::optional<std::string> new_hash;
+  if (changes.password) {
+    ECRM_RETURN_IF_ERROR(validate_password(*changes.password));
+    new_hash = hash_password(*changes.password);
+  }
+  return with_transaction<User>(db_, TxMode::kWrite, [&](Connection& c) -> Result<User> {
+    ECRM_ASSIGN_OR_RETURN(auto current, repo_.find_user(c, id));
+    if (!current) return Error::not_found("no such user: " + std::to_string(id));
+    User user = *current;
+    if (changes.name) user.name = *changes.name;
+    if (changes.role) user.role = *changes.role;
+    if (changes.disabled) user.disabled = *changes.disabled;
+    bool was_active_admin = current->role == Role::kAdmin && !current->disabled;
+    bool is_active_admin = user.role == Role::kAdmin && !user.disabled;
+    if (was_active_admin && !is_active_admin) {
+      ECRM_ASSIGN_OR_RETURN(auto admins, repo_.count_admins(c));
+      if (admins <= 1) {
+        return Error::conflict("the last enabled admin cannot be disabled or demoted",
+                               changes.disabled ? "disabled" : "role", "last_admin");
+      }
+    }
+    if (actor.user_id == id && changes.disabled.value_or(false)) {
+      return Error::conflict("you cannot disable yourself", "disabled", "self_disable");
+    }
+    user.updated_at = now_ms();
+    ECRM_RETURN_IF_ERROR(repo_.update_user(c, user));
+    if (new_hash) ECRM_RETURN_IF_ERROR(repo_.update_password(c, id, *new_hash, user.updated_at));
+    if (user.disabled || new_hash) ECRM_RETURN_IF_ERROR(repo_.delete_user_sessions(c, id));
+    return user;
+  });
+}
+
+Result<CreatedApiKey> AuthService::create_api_key(const Actor& actor, const std::string& name,
+                                                  const std::vector<std::string>& scopes) {
+  if (name.empty() || name.size() > 100) {
+    return Error::invalid("name must be 1 to 100 characters", "name");
+  }
+  if (scopes.empty()) return Error::invalid("scopes must name at least one scope", "scopes");
+  std::vector<std::string> unique;
+  for (const auto& scope : scopes) {
+    if (!is_known_scope(scope)) return Error::invalid("unknown scope '" + scope + "'", "scopes");
+    if (admin_only_scope(scope) && actor.role != Role::kAdmin) {
+      return Error::forbidden("only admins may grant scope '" + scope + "'", "scope_not_allowed");
+    }
+    if (std::find(unique.begin(), unique.end(), scope) == unique.end()) unique.push_back(scope);
+  }
+  CreatedApiKey created;
+  created.secret = std::string(kKeyPrefix) + random_token(30);
+  ApiKey key;
+  key.user_id = actor.user_id;
+  key.name = name;
+  key.prefix = created.secret.substr(0, kShownPrefixLength);
+  key.scopes = std::move(unique);
+  key.created_at = now_ms();
+  auto inserted = with_transaction<ApiKey>(db_, TxMode::kWrite, [&](Connection& c) {
+    return repo_.insert_api_key(c, key, sha256_hex(created.secret));
+  });
+  if (!inserted.ok()) return std::move(inserted).error();
+  created.key = std::move(inserted).value();
+  return created;
+}
+
+Result<std::vector<ApiKey>> AuthService::list_api_keys(const Actor& actor,
+                                                       std::optional<std::int64_t> after,
+                                                       int limit) {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  std::optional<std::int64_t> owner;
+  if (actor.role != Role::kAdmin) owner = actor.user_id;
+  return repo_.list_api_keys(*lease, owner, after, limit);
+}
+
+Status AuthService::revoke_api_key(const Actor& actor, std::int64_t id) {
+  return with_transaction(db_, TxMode::kWrite, [&](Connection& c) -> Status {
+    ECRM_ASSIGN_OR_RETURN(auto key, repo_.find_api_key_by_id(c, id));
+    if (!key || (actor.role != Role::kAdmin && key->user_id != actor.user_id)) {
+      return Error::not_found("no such API key: " + std::to_string(id));
+    }
+    return repo_.revoke_api_key(c, id, now_ms());
+  });
+}
+
+Status AuthService::touch_api_key(std::int64_t id) {
+  return with_transaction(db_, TxMode::kWrite,
+                          [&](Connection& c) { return repo_.touch_api_key(c, id, now_ms()); });
+}
+
+Status AuthService::record_audit(const AuditRecord& record) {
+  return with_transaction(db_, TxMode::kWrite,
+                          [&](Connection& c) { return repo_.insert_audit(c, record); });
+}
+
+Result<std::vector<AuditRecord>> AuthService::list_audit(std::optional<std::int64_t> before,
+                                                         int limit) {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  return repo_.list_audit(*lease, before, limit);
+}
+
+Result<AuthService::Stats> AuthService::stats() {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  Stats stats;
+  ECRM_ASSIGN_OR_RETURN(stats.users, repo_.count_users(*lease));
+  ECRM_ASSIGN_OR_RETURN(stats.api_keys, repo_.count_active_api_keys(*lease));
+  return stats;
+}
+
+Status AuthService::prune(UnixMs now) {
+  return with_transaction(db_, TxMode::kWrite, [&](Connection& c) -> Status {
+    ECRM_RETURN_IF_ERROR(repo_.delete_expired_sessions(c, now));
+    return repo_.prune_login_failures(c, now - config_.failure_window_ms);
+  });
+}
+
+}  // namespace ecrm::auth

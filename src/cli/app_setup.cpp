@@ -1,0 +1,30 @@
+#include "cli/app_setup.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "storage/migrations.hpp"
+
+namespace ecrm::cli {
+
+std::unique_ptr<storage::Database> open_and_migrate(const std::string& url,
+                                                    const storage::DatabaseOptions& options) {
+  auto db = storage::open_database(url, options);
+  if (!db.ok()) {
+    std::cerr << "ecrm: " << db.error().message << "\n";
+    return nullptr;
+  }
+  auto report = storage::migrate(**db, storage::embedded_migrations());
+  if (!report.ok()) {
+    std::cerr << "ecrm: " << report.error().message << "\n";
+    return nullptr;
+  }
+  if (report->applied > 0) {
+    spdlog::info("applied {} migration(s); schema version {}", report->applied,
+                 report->current_version);
+  }
+  return std::move(db).value();
+}
+
+}  // namespace ecrm::cli

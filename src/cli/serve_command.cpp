@@ -1,0 +1,152 @@
+// `ecrm serve`: the composition root of the HTTP server. It opens the database, applies
+// migrations, makes sure an admin exists, wires each capability's service and routes into one
+// router, and serves until SIGTERM.
+#include <spdlog/spdlog.h>
+
+#include <boost/json/object.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "auth/authenticator.hpp"
+#include "auth/http_routes.hpp"
+#include "auth/service.hpp"
+#include "cli/app_setup.hpp"
+#include "cli/command.hpp"
+#include "core/log.hpp"
+#include "core/metrics.hpp"
+#include "http/dispatcher.hpp"
+#include "http/server.hpp"
+#include "http/static_files.hpp"
+#include "http/system_routes.hpp"
+
+namespace ecrm::cli {
+namespace {
+
+struct ServeOptions {
+  std::string db;
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  int threads = 0;
+  int workers = 0;
+  std::string web_root;
+  std::size_t body_limit = 1 << 20;
+  bool no_access_log = false;
+  bool secure_cookies = false;
+  bool no_worker = false;
+};
+
+std::string find_web_root(const std::string& requested) {
+  if (!requested.empty()) return requested;
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory("web/dist", ec)) return "web/dist";
+  auto exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    for (auto dir = exe.parent_path(); !dir.empty() && dir != dir.root_path(); dir = dir.parent_path()) {
+      if (fs::is_directory(dir / "web/dist", ec)) return (dir / "web/dist").string();
+    }
+  }
+  return "web/dist";
+}
+
+int serve(const ServeOptions& options) {
+  UnixMs started_at = now_ms();
+  unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  int workers = options.workers > 0 ? options.workers : static_cast<int>(4 * cores);
+  storage::DatabaseOptions db_options;
+  db_options.max_connections = workers + 4;
+  auto db = open_and_migrate(resolve_db_url(options.db), db_options);
+  if (!db) return kExitFailure;
+
+  auth::AuthService auth_service(*db);
+  {
+    std::optional<std::string> password;
+    if (const char* env = std::getenv("ECRM_ADMIN_PASSWORD"); env && *env) password = env;
+    const char* email_env = std::getenv("ECRM_ADMIN_EMAIL");
+    std::string email = email_env && *email_env ? email_env : "admin@example.com";
+    auto admin = auth_service.ensure_first_admin(email, password);
+    if (!admin.ok()) {
+      std::cerr << "ecrm: cannot create the first admin: " << admin.error().message << "\n";
+      return kExitFailure;
+    }
+    if (*admin) {
+      std::cout << "created the first admin user: " << (*admin)->user.email << "\n";
+      if ((*admin)->generated_password) {
+        std::cout << "  password (shown once): " << *(*admin)->generated_password << "\n";
+      }
+      std::cout.flush();
+    }
+  }
+  if (auto pruned = auth_service.prune(now_ms()); !pruned.ok()) {
+    spdlog::warn("pruning expired sessions failed: {}", pruned.error().message);
+  }
+
+  MetricsRegistry metrics;
+  http::Router router;
+  auth::HttpAuthenticator authenticator(auth_service, std::chrono::seconds(30));
+  http::add_system_routes(
+      router, *db, metrics,
+      http::SystemRoutesConfig{ECRM_VERSION, started_at, [&auth_service](boost::json::object& info) -> Status {
+                                 auto stats = auth_service.stats();
+                                 if (!stats.ok()) return std::move(stats).error();
+                                 info["users"] = stats->users;
+                                 info["api_keys"] = stats->api_keys;
+                                 return {};
+                               }});
+  auth::add_auth_routes(router, auth_service, authenticator,
+                        auth::AuthRoutesConfig{options.secure_cookies});
+
+  http::StaticFiles static_files(find_web_root(options.web_root));
+  http::Dispatcher dispatcher(router, authenticator, &authenticator, &static_files, metrics,
+                              http::DispatcherOptions{options.body_limit, !options.no_access_log});
+  http::ServerOptions server_options;
+  server_options.host = options.host;
+  server_options.port = static_cast<std::uint16_t>(options.port);
+  server_options.io_threads = options.threads;
+  server_options.worker_threads = workers;
+  http::Server server(server_options, dispatcher);
+  std::uint16_t port = 0;
+  try {
+    port = server.bind();
+  } catch (const std::exception& e) {
+    std::cerr << "ecrm: cannot listen on " << options.host << ":" << options.port << ": "
+              << e.what() << "\n";
+    return kExitFailure;
+  }
+  server.run([&] {
+    spdlog::info("ecrm {} serving http://{}:{}/ ({} database, {} routes)", ECRM_VERSION,
+                 options.host, port, storage::to_string(db->backend()), router.routes().size());
+  });
+  access_logger()->flush();
+  return kExitOk;
+}
+
+const CommandRegistration kServe{10, [](CLI::App& app) {
+  auto options = std::make_shared<ServeOptions>();
+  auto* cmd = app.add_subcommand("serve", "Serve the web UI and the JSON API");
+  add_db_option(*cmd, &options->db);
+  cmd->add_option("--host", options->host, "Address to listen on")->capture_default_str();
+  cmd->add_option("--port", options->port, "Port to listen on (0: any free port)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+  cmd->add_option("--threads", options->threads, "I/O threads (default: one per core)")
+      ->check(CLI::Range(0, 256));
+  cmd->add_option("--workers", options->workers,
+                  "Worker threads for database work (default: 4 per core)")
+      ->check(CLI::Range(0, 1024));
+  cmd->add_option("--web-root", options->web_root, "Directory of the built web UI (web/dist)");
+  cmd->add_option("--body-limit", options->body_limit, "Largest request body in bytes")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 31));
+  cmd->add_flag("--no-access-log", options->no_access_log, "Do not log every request");
+  cmd->add_flag("--secure-cookies", options->secure_cookies,
+                "Mark the session cookie Secure (when served over HTTPS)");
+  cmd->add_flag("--no-worker", options->no_worker, "Do not run background jobs in this process");
+  cmd->callback([options] { exit_code() = serve(*options); });
+}};
+
+}  // namespace
+}  // namespace ecrm::cli

@@ -1,0 +1,84 @@
+// What a handler sees: the request, who sent it, the path parameters, and helpers that turn
+// malformed input into the API's error format (400 naming the field) instead of exceptions.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.hpp"
+#include "http/principal.hpp"
+#include "http/request.hpp"
+
+namespace ecrm::http {
+
+// A page request from `?limit=&cursor=`. Cursors are opaque to clients; inside they carry the
+// last id of the previous page.
+struct PageRequest {
+  int limit = 50;
+  std::optional<std::int64_t> after;  // decoded cursor
+};
+
+std::string encode_cursor(std::int64_t last_id);
+
+class RequestContext {
+ public:
+  RequestContext(const Request& request, Principal principal,
+                 std::map<std::string, std::string> params)
+      : request_(request), principal_(std::move(principal)), params_(std::move(params)) {}
+
+  const Request& request() const { return request_; }
+  const Principal& principal() const { return principal_; }
+
+  // Path parameter by name ("" when absent).
+  std::string_view param(std::string_view name) const;
+  // Path parameter as a positive integer id; kNotFound when it is not one (a path that cannot
+  // name anything).
+  Result<std::int64_t> id_param(std::string_view name) const;
+
+  // The body parsed as a JSON object: 400 `invalid_json` (with the parser's reason) or
+  // `expected_object`.
+  Result<boost::json::object> json_object() const;
+
+  // `limit` (1..max_limit, default default_limit) and `cursor` from the query string.
+  Result<PageRequest> page(int default_limit = 50, int max_limit = 500) const;
+
+  // Audit details for this request (written by the dispatcher after a successful write).
+  void set_audit(std::string entity_id, std::string details_json = "{}");
+  const std::string& audit_entity_id() const { return audit_entity_id_; }
+  const std::string& audit_details() const { return audit_details_; }
+
+ private:
+  const Request& request_;
+  Principal principal_;
+  std::map<std::string, std::string> params_;
+  std::string audit_entity_id_;
+  std::string audit_details_ = "{}";
+};
+
+// Field readers for JSON bodies. Each error is kInvalidArgument naming `field`.
+Result<std::string> require_string(const boost::json::object& body, std::string_view field,
+                                   std::size_t max_length = 1000);
+Result<std::optional<std::string>> optional_string(const boost::json::object& body,
+                                                   std::string_view field,
+                                                   std::size_t max_length = 1000);
+Result<std::optional<std::int64_t>> optional_int(const boost::json::object& body,
+                                                 std::string_view field);
+Result<std::optional<bool>> optional_bool(const boost::json::object& body, std::string_view field);
+Result<std::vector<std::string>> string_array(const boost::json::object& body,
+                                              std::string_view field, bool required,
+                                              std::size_t max_items = 100);
+
+// Responses.
+Response json_response(int status, const boost::json::value& body);
+Response no_content();
+Response error_response(const Error& error);
+int status_for(ErrorKind kind);
+
+}  // namespace ecrm::http

@@ -1,0 +1,201 @@
+#include "http/dispatcher.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <exception>
+
+#include "core/crypto.hpp"
+#include "core/log.hpp"
+#include "http/context.hpp"
+
+namespace ecrm::http {
+
+namespace {
+
+constexpr const char* kRequestsTotal = "ecrm_http_requests_total";
+constexpr const char* kRequestDuration = "ecrm_http_request_duration_seconds";
+
+Result<void> check_access(const Route& route, const Request& request, const Principal& principal) {
+  const Access& access = route.access;
+  if (access.is_public) return {};
+  if (!principal.authenticated()) {
+    return Error::unauthenticated("authentication required: sign in or send an API key",
+                                  "authentication_required");
+  }
+  if (principal.kind == Principal::Kind::kApiKey) {
+    if (!access.allow_api_key) {
+      return Error::forbidden("this endpoint is not available to API keys", "api_key_not_allowed");
+    }
+    if (!access.scope.empty() && !principal.has_scope(access.scope)) {
+      return Error::forbidden("API key lacks scope '" + access.scope + "'", "missing_scope");
+    }
+    return {};
+  }
+  // Staff session.
+  if (!access.roles.empty() &&
+      std::find(access.roles.begin(), access.roles.end(), principal.role) == access.roles.end()) {
+    return Error::forbidden("role '" + principal.role + "' may not do this", "forbidden_role");
+  }
+  if (is_write(request.method)) {
+    auto sent = request.headers.get("x-csrf-token");
+    if (!sent || !constant_time_equal(*sent, principal.csrf_token)) {
+      return Error::forbidden("missing or wrong X-CSRF-Token header", "csrf_failed");
+    }
+  }
+  return {};
+}
+
+std::string entity_id_from(const std::map<std::string, std::string>& params) {
+  if (auto it = params.find("id"); it != params.end()) return it->second;
+  return params.empty() ? std::string{} : params.begin()->second;
+}
+
+}  // namespace
+
+bool Principal::has_scope(const std::string& scope) const {
+  return std::find(scopes.begin(), scopes.end(), scope) != scopes.end() ||
+         std::find(scopes.begin(), scopes.end(), "*") != scopes.end();
+}
+
+std::string Principal::display() const {
+  if (kind == Kind::kApiKey) return "key:" + api_key_name + " (" + email + ")";
+  return email;
+}
+
+Dispatcher::Dispatcher(const Router& router, Authenticator& authenticator, AuditSink* audit,
+                       const StaticFiles* static_files, MetricsRegistry& metrics,
+                       DispatcherOptions options)
+    : router_(router),
+      authenticator_(authenticator),
+      audit_(audit),
+      static_files_(static_files),
+      metrics_(metrics),
+      options_(options) {}
+
+std::size_t Dispatcher::body_limit(Method method, std::string_view target) const {
+  std::string_view path = target.substr(0, target.find('?'));
+  auto match = router_.match(method, path);
+  if (match.route && match.route->max_body > 0) return match.route->max_body;
+  return options_.default_body_limit;
+}
+
+Response Dispatcher::handle(Request& request) { return *run(request, true); }
+
+std::optional<Response> Dispatcher::try_handle_inline(Request& request) {
+  return run(request, false);
+}
+
+Response Dispatcher::reject(const Request& request, const Error& error) {
+  Response response = error_response(error);
+  finish(request, "rejected", response, 0.0);
+  return response;
+}
+
+std::optional<Response> Dispatcher::run(Request& request, bool may_block) {
+  auto started = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  };
+
+  if (request.path.empty() && !request.parse_target()) {
+    Response response = error_response(Error::invalid("malformed request target", "target"));
+    finish(request, "unmatched", response, elapsed());
+    return response;
+  }
+
+  RouteMatch match = router_.match(request.method, request.path);
+  if (!match.route) {
+    bool is_api = request.path.rfind("/api/", 0) == 0;
+    std::optional<Response> response;
+    std::string label = "unmatched";
+    if (!is_api && static_files_) {
+      response = static_files_->serve(request);
+      if (response) label = "static";
+    }
+    if (!response) {
+      response = match.method_not_allowed
+                     ? error_response(Error{ErrorKind::kInvalidArgument, "method_not_allowed",
+                                            "method not allowed on this path", ""})
+                     : error_response(Error::not_found("no such endpoint: " + request.path));
+      if (match.method_not_allowed) response->status = 405;
+    }
+    finish(request, label, *response, elapsed());
+    return response;
+  }
+
+  const Route& route = *match.route;
+  if (!may_block && route.blocking) return std::nullopt;
+
+  Principal principal;
+  if (!route.access.is_public) {
+    Result<Principal> resolved = Principal{};
+    if (may_block) {
+      resolved = authenticator_.authenticate(request);
+    } else {
+      auto cached = authenticator_.authenticate_cached(request);
+      if (!cached) return std::nullopt;
+      resolved = std::move(*cached);
+    }
+    if (!resolved.ok()) {
+      Response response = error_response(resolved.error());
+      finish(request, route.pattern, response, elapsed());
+      return response;
+    }
+    principal = std::move(resolved).value();
+  }
+
+  Response response;
+  RequestContext context(request, principal, match.params);
+  if (auto allowed = check_access(route, request, principal); !allowed.ok()) {
+    response = error_response(allowed.error());
+  } else {
+    try {
+      response = route.handler(context);
+    } catch (const std::exception& e) {
+      spdlog::error("handler for {} {} threw: {}", to_string(route.method), route.pattern,
+                    e.what());
+      response = error_response(Error::internal(e.what()));
+    } catch (...) {
+      spdlog::error("handler for {} {} threw a non-standard exception", to_string(route.method),
+                    route.pattern);
+      response = error_response(Error::internal("unknown exception"));
+    }
+    if (is_write(request.method) && response.status < 400 && audit_ != nullptr) {
+      AuditEntry entry;
+      entry.action = std::string(to_string(route.method)) + " " + route.pattern;
+      entry.entity = route.audit_entity;
+      entry.entity_id = context.audit_entity_id().empty() ? entity_id_from(match.params)
+                                                          : context.audit_entity_id();
+      entry.status = response.status;
+      entry.ip = request.remote_ip;
+      entry.details = context.audit_details();
+      audit_->record(principal, entry);
+    }
+  }
+  if (route.pattern.rfind("/api/", 0) == 0) response.header("Cache-Control", "no-store");
+  finish(request, route.pattern, response, elapsed());
+  return response;
+}
+
+void Dispatcher::finish(const Request& request, const std::string& route_label,
+                        const Response& response, double seconds) {
+  std::string status = std::to_string(response.status);
+  metrics_
+      .counter(kRequestsTotal, "HTTP requests by route pattern, method and status",
+               {{"route", route_label},
+                {"method", std::string(to_string(request.method))},
+                {"status", status}})
+      .inc();
+  metrics_.histogram(kRequestDuration, "HTTP request duration in seconds by route pattern",
+                     {{"route", route_label}})
+      .observe(seconds);
+  if (options_.access_log) {
+    access_logger()->info("{} \"{} {}\" {} {} {:.3f}ms", request.remote_ip,
+                          to_string(request.method), request.target, response.status,
+                          response.body.size(), seconds * 1000.0);
+  }
+}
+
+}  // namespace ecrm::http

@@ -1,0 +1,56 @@
+// The HTTP layer's logic without the network: target parsing, routing, authentication, role and
+// scope checks, CSRF, the handler call, audit, metrics and the access log. The server hands it
+// a parsed Request and writes back the Response; tests can drive it directly.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+#include "core/metrics.hpp"
+#include "http/principal.hpp"
+#include "http/request.hpp"
+#include "http/router.hpp"
+#include "http/static_files.hpp"
+
+namespace ecrm::http {
+
+struct DispatcherOptions {
+  std::size_t default_body_limit = 1 << 20;  // bytes
+  bool access_log = true;
+};
+
+class Dispatcher {
+ public:
+  // All pointers must outlive the dispatcher; `audit` and `static_files` may be null.
+  Dispatcher(const Router& router, Authenticator& authenticator, AuditSink* audit,
+             const StaticFiles* static_files, MetricsRegistry& metrics, DispatcherOptions options);
+
+  // The largest body accepted for `method` + `target` (a route may raise the default).
+  std::size_t body_limit(Method method, std::string_view target) const;
+
+  // Handles `request` completely. May block on the database: call it from a worker thread.
+  Response handle(Request& request);
+
+  // Handles `request` only if that needs no blocking work (a non-blocking route whose caller is
+  // known from memory, or a static file); otherwise returns nullopt and changes nothing.
+  std::optional<Response> try_handle_inline(Request& request);
+
+  // A response for a request the server rejected before dispatch (bad framing, body too large),
+  // counted in the metrics and access log like any other.
+  Response reject(const Request& request, const Error& error);
+
+ private:
+  std::optional<Response> run(Request& request, bool may_block);
+  void finish(const Request& request, const std::string& route_label, const Response& response,
+              double seconds);
+
+  const Router& router_;
+  Authenticator& authenticator_;
+  AuditSink* audit_;
+  const StaticFiles* static_files_;
+  MetricsRegistry& metrics_;
+  DispatcherOptions options_;
+};
+
+}  // namespace ecrm::http

@@ -1,0 +1,162 @@
+#include "http/openapi.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <set>
+
+namespace ecrm::http {
+
+namespace json = boost::json;
+
+namespace {
+
+json::value parse_or_empty(const std::string& text) {
+  if (text.empty()) return json::object{};
+  json::error_code ec;
+  auto value = json::parse(text, ec);
+  if (ec) throw std::logic_error("invalid JSON schema in route doc: " + text);
+  return value;
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+const char* reason(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No content";
+    case 400: return "Invalid input";
+    case 401: return "Not authenticated";
+    case 403: return "Not allowed";
+    case 404: return "Not found";
+    case 409: return "Conflict";
+    case 413: return "Body too large";
+    case 422: return "Unprocessable";
+    case 429: return "Too many requests";
+    case 503: return "Unavailable";
+    default: return "Response";
+  }
+}
+
+}  // namespace
+
+std::string openapi_document(const Router& router, const std::string& version) {
+  json::object paths;
+  json::object error_ref{{"$ref", "#/components/schemas/Error"}};
+  for (const auto& route : router.routes()) {
+    json::object operation;
+    operation["summary"] = route->doc.summary;
+    operation["operationId"] = lower(to_string(route->method)) + route->pattern;
+    if (!route->doc.tag.empty()) operation["tags"] = json::array{json::value(route->doc.tag)};
+
+    json::array parameters;
+    for (auto part : split_path(route->pattern)) {
+      if (part.size() > 2 && part.front() == '{') {
+        parameters.push_back(json::object{
+            {"name", std::string(part.substr(1, part.size() - 2))},
+            {"in", "path"},
+            {"required", true},
+            {"schema", json::object{{"type", "string"}}}});
+      }
+    }
+    for (const auto& name : route->doc.query_params) {
+      parameters.push_back(json::object{
+          {"name", name}, {"in", "query"}, {"required", false},
+          {"schema", json::object{{"type", "string"}}}});
+    }
+    if (!parameters.empty()) operation["parameters"] = std::move(parameters);
+
+    if (!route->doc.request_schema.empty()) {
+      operation["requestBody"] = json::object{
+          {"required", true},
+          {"content", json::object{{"application/json",
+                                    json::object{{"schema", parse_or_empty(route->doc.request_schema)}}}}}};
+    }
+
+    json::object responses;
+    json::object success{{"description", reason(route->doc.success_status)}};
+    if (!route->doc.response_schema.empty()) {
+      success["content"] = json::object{
+          {"application/json", json::object{{"schema", parse_or_empty(route->doc.response_schema)}}}};
+    }
+    responses[std::to_string(route->doc.success_status)] = std::move(success);
+    std::set<int> errors(route->doc.error_statuses.begin(), route->doc.error_statuses.end());
+    if (!route->access.is_public) {
+      errors.insert(401);
+      errors.insert(403);
+    }
+    if (!route->doc.request_schema.empty()) {
+      errors.insert(400);
+      errors.insert(413);
+    }
+    for (int status : errors) {
+      responses[std::to_string(status)] = json::object{
+          {"description", reason(status)},
+          {"content", json::object{{"application/json", json::object{{"schema", error_ref}}}}}};
+    }
+    operation["responses"] = std::move(responses);
+
+    if (route->access.is_public) {
+      operation["security"] = json::array{};
+    } else {
+      json::array security;
+      security.push_back(json::object{{"session", json::array{}}});
+      if (route->access.allow_api_key) {
+        json::array scopes;
+        if (!route->access.scope.empty()) scopes.push_back(json::value(route->access.scope));
+        security.push_back(json::object{{"apiKey", scopes}});
+      }
+      operation["security"] = std::move(security);
+      if (!route->access.roles.empty()) {
+        json::array roles;
+        for (const auto& r : route->access.roles) roles.push_back(json::value(r));
+        operation["x-roles"] = std::move(roles);
+      }
+    }
+
+    auto& path_item = paths[route->pattern];
+    if (!path_item.is_object()) path_item = json::object{};
+    path_item.as_object()[lower(to_string(route->method))] = std::move(operation);
+  }
+
+  json::object document{
+      {"openapi", "3.1.0"},
+      {"info", json::object{{"title", "ecrm API"},
+                            {"version", version},
+                            {"description",
+                             "Customer relationship management for online shops. Times are unix "
+                             "milliseconds (UTC); money is integer minor units with a currency "
+                             "code; lists take limit and cursor and return items and next_cursor."}}},
+      {"paths", std::move(paths)},
+      {"components",
+       json::object{
+           {"securitySchemes",
+            json::object{
+                {"session", json::object{{"type", "apiKey"}, {"in", "cookie"}, {"name", "ecrm_session"}}},
+                {"apiKey", json::object{{"type", "http"}, {"scheme", "bearer"}}}}},
+           {"schemas",
+            json::object{
+                {"Error",
+                 json::object{
+                     {"type", "object"},
+                     {"required", json::array{"error"}},
+                     {"properties",
+                      json::object{
+                          {"error",
+                           json::object{
+                               {"type", "object"},
+                               {"required", json::array{"code", "message"}},
+                               {"properties",
+                                json::object{{"code", json::object{{"type", "string"}}},
+                                             {"message", json::object{{"type", "string"}}},
+                                             {"field", json::object{{"type", "string"}}}}}}}}}}}}}}}};
+  return json::serialize(document);
+}
+
+}  // namespace ecrm::http

@@ -1,0 +1,80 @@
+#include "http/router.hpp"
+
+#include <stdexcept>
+
+namespace ecrm::http {
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> out;
+  std::size_t pos = 0;
+  while (pos < path.size()) {
+    if (path[pos] == '/') {
+      ++pos;
+      continue;
+    }
+    std::size_t end = path.find('/', pos);
+    if (end == std::string_view::npos) end = path.size();
+    out.push_back(path.substr(pos, end - pos));
+    pos = end;
+  }
+  return out;
+}
+
+void Router::add(Route route) {
+  if (route.doc.summary.empty()) {
+    throw std::logic_error("route " + route.pattern + " has no summary for the API document");
+  }
+  for (const auto& existing : routes_) {
+    if (existing->method == route.method && existing->pattern == route.pattern) {
+      throw std::logic_error("duplicate route " + std::string(to_string(route.method)) + " " +
+                             route.pattern);
+    }
+  }
+  routes_.push_back(std::make_unique<Route>(std::move(route)));
+  Compiled compiled{routes_.back().get(), {}};
+  for (auto part : split_path(routes_.back()->pattern)) {
+    bool is_param = part.size() > 2 && part.front() == '{' && part.back() == '}';
+    compiled.segments.push_back(
+        {std::string(is_param ? part.substr(1, part.size() - 2) : part), is_param});
+  }
+  compiled_.push_back(std::move(compiled));
+}
+
+RouteMatch Router::match(Method method, std::string_view path) const {
+  auto parts = split_path(path);
+  RouteMatch result;
+  Method wanted = method == Method::kHead ? Method::kGet : method;
+  // Literal segments beat parameters: prefer the candidate with the most literal matches.
+  int best_literals = -1;
+  for (const auto& compiled : compiled_) {
+    if (compiled.segments.size() != parts.size()) continue;
+    std::map<std::string, std::string> params;
+    int literals = 0;
+    bool ok = true;
+    for (std::size_t i = 0; i < parts.size() && ok; ++i) {
+      const auto& seg = compiled.segments[i];
+      if (seg.is_param) {
+        if (parts[i].empty()) ok = false;
+        else params[seg.text] = std::string(parts[i]);
+      } else if (seg.text == parts[i]) {
+        ++literals;
+      } else {
+        ok = false;
+      }
+    }
+    if (!ok) continue;
+    if (compiled.route->method != wanted) {
+      result.method_not_allowed = result.route == nullptr;
+      continue;
+    }
+    if (literals > best_literals) {
+      best_literals = literals;
+      result.route = compiled.route;
+      result.params = std::move(params);
+      result.method_not_allowed = false;
+    }
+  }
+  return result;
+}
+
+}  // namespace ecrm::http

@@ -1,0 +1,400 @@
+#include "http/server.hpp"
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "http/context.hpp"
+
+namespace ecrm::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+constexpr std::size_t kHeaderLimit = 16 * 1024;
+}
+
+class Server::Impl {
+ public:
+  Impl(ServerOptions options, Dispatcher& dispatcher)
+      : options_(std::move(options)), dispatcher_(dispatcher) {
+    unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    int io = options_.io_threads > 0 ? options_.io_threads : static_cast<int>(cores);
+    int workers = options_.worker_threads > 0 ? options_.worker_threads : 4 * static_cast<int>(cores);
+    for (int i = 0; i < io; ++i) contexts_.push_back(std::make_unique<asio::io_context>(1));
+    workers_.emplace(static_cast<std::size_t>(workers));
+    acceptor_.emplace(*contexts_[0]);
+  }
+
+  ~Impl() {
+    if (workers_) workers_->join();
+  }
+
+  std::uint16_t bind() {
+    tcp::endpoint endpoint(asio::ip::make_address(options_.host), options_.port);
+    acceptor_->open(endpoint.protocol());
+    acceptor_->set_option(asio::socket_base::reuse_address(true));
+    acceptor_->bind(endpoint);
+    acceptor_->listen(asio::socket_base::max_listen_connections);
+    bound_ = true;
+    return acceptor_->local_endpoint().port();
+  }
+
+  void run(const std::function<void()>& on_ready);
+  void stop();
+
+  class Session;
+
+  Dispatcher& dispatcher() { return dispatcher_; }
+  asio::thread_pool& workers() { return *workers_; }
+  bool stopping() const { return stopping_.load(); }
+  const ServerOptions& options() const { return options_; }
+
+  void session_started(Session* s, std::weak_ptr<Session> weak) {
+    std::lock_guard lock(sessions_mutex_);
+    sessions_.emplace(s, std::move(weak));
+  }
+  void session_ended(Session* s) {
+    std::lock_guard lock(sessions_mutex_);
+    sessions_.erase(s);
+    sessions_changed_.notify_all();
+  }
+  void request_started() { in_flight_.fetch_add(1); }
+  void request_finished() {
+    if (in_flight_.fetch_sub(1) == 1) {
+      std::lock_guard lock(sessions_mutex_);
+      sessions_changed_.notify_all();
+    }
+  }
+
+ private:
+  void accept();
+
+  ServerOptions options_;
+  Dispatcher& dispatcher_;
+  std::vector<std::unique_ptr<asio::io_context>> contexts_;
+  std::optional<asio::thread_pool> workers_;
+  std::optional<tcp::acceptor> acceptor_;
+  std::size_t next_context_ = 0;
+  bool bound_ = false;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> in_flight_{0};
+  std::mutex sessions_mutex_;
+  std::condition_variable sessions_changed_;
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;
+};
+
+// One connection: read a request, dispatch it (inline or on a worker), write the response,
+// repeat while keep-alive holds. All socket work runs on the connection's own io_context
+// thread, so no strand is needed.
+class Server::Impl::Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(Impl& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {}
+
+  ~Session() { server_.session_ended(this); }
+
+  void start() {
+    server_.session_started(this, weak_from_this());
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_header(); });
+  }
+
+  // Called on shutdown: closes the connection now if it is between requests.
+  void shutdown_if_idle() {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (!self->busy_) {
+        beast::error_code ec;
+        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+        self->stream_.close();
+      }
+    });
+  }
+
+ private:
+  void read_header() {
+    busy_ = false;
+    if (server_.stopping()) return close();
+    parser_.emplace();
+    parser_->header_limit(kHeaderLimit);
+    parser_->body_limit(boost::none);
+    stream_.expires_after(std::chrono::seconds(server_.options().idle_timeout_s));
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                               self->on_header(ec);
+                             });
+  }
+
+  void on_header(beast::error_code ec) {
+    if (ec) {
+      if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+          ec == asio::error::operation_aborted || ec == asio::error::eof ||
+          ec == asio::error::connection_reset) {
+        return close();
+      }
+      // Malformed request line or headers, or headers over the limit.
+      Request request = basic_request();
+      Error error = ec == bhttp::error::header_limit
+                        ? Error{ErrorKind::kPayloadTooLarge, "headers_too_large",
+                                "request headers exceed " + std::to_string(kHeaderLimit) + " bytes", ""}
+                        : Error::invalid("malformed HTTP request: " + ec.message(), "", "bad_request");
+      Response response = server_.dispatcher().reject(request, error);
+      if (error.kind == ErrorKind::kPayloadTooLarge) response.status = 431;
+      return write(std::move(response), false);
+    }
+    busy_ = true;
+    auto& header = parser_->get();
+    keep_alive_ = header.keep_alive();
+    std::size_t limit = server_.dispatcher().body_limit(
+        parse_method(std::string_view(header.method_string().data(), header.method_string().size())),
+        std::string_view(header.target().data(), header.target().size()));
+    if (auto length = parser_->content_length(); length && *length > limit) {
+      return reject_too_large(limit);
+    }
+    parser_->body_limit(limit);
+    auto expect = header[bhttp::field::expect];
+    if (!parser_->is_done() && beast::iequals(expect, "100-continue")) {
+      auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
+      bhttp::async_write(stream_, *cont,
+                         [self = shared_from_this(), cont](beast::error_code ec, std::size_t) {
+                           if (ec) return self->close();
+                           self->read_body();
+                         });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
+    stream_.expires_after(std::chrono::seconds(30));
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        self->on_body(ec);
+                      });
+  }
+
+  void reject_too_large(std::size_t limit) {
+    keep_alive_ = false;
+    Request request = basic_request();
+    Response response = server_.dispatcher().reject(
+        request, Error{ErrorKind::kPayloadTooLarge, "payload_too_large",
+                       "request body exceeds the limit of " + std::to_string(limit) + " bytes", ""});
+    write(std::move(response), false);
+  }
+
+  Request basic_request() {
+    Request request;
+    beast::error_code ec;
+    auto endpoint = stream_.socket().remote_endpoint(ec);
+    if (!ec) request.remote_ip = endpoint.address().to_string();
+    if (parser_) {
+      auto& header = parser_->get();
+      request.method = parse_method(std::string_view(header.method_string().data(),
+                                                     header.method_string().size()));
+      request.target = std::string(header.target());
+    }
+    return request;
+  }
+
+  void on_body(beast::error_code ec) {
+    if (ec == bhttp::error::body_limit) {
+      return reject_too_large(server_.dispatcher().body_limit(basic_request().method,
+                                                               basic_request().target));
+    }
+    if (ec) {
+      if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
+          ec == asio::error::eof || ec == asio::error::connection_reset) {
+        return close();
+      }
+      keep_alive_ = false;
+      Request request = basic_request();
+      return write(server_.dispatcher().reject(
+                       request, Error::invalid("malformed HTTP request body: " + ec.message(), "",
+                                               "bad_request")),
+                   false);
+    }
+    auto request = std::make_shared<Request>(basic_request());
+    auto message = parser_->release();
+    for (const auto& field : message) {
+      request->headers.add(std::string(field.name_string()), std::string(field.value()));
+    }
+    request->body = std::move(message.body());
+    bool head = request->method == Method::kHead;
+    server_.request_started();
+    if (!request->parse_target()) {
+      request->path = "/";  // keep the dispatcher from re-parsing
+      Response response = server_.dispatcher().reject(
+          *request, Error::invalid("malformed request target", "target"));
+      server_.request_finished();
+      return write(std::move(response), keep_alive_, head);
+    }
+    if (auto inline_response = server_.dispatcher().try_handle_inline(*request)) {
+      server_.request_finished();
+      return write(std::move(*inline_response), keep_alive_, head);
+    }
+    asio::post(server_.workers(), [self = shared_from_this(), request, head] {
+      Response response = self->server_.dispatcher().handle(*request);
+      asio::post(self->stream_.get_executor(),
+                 [self, head, response = std::move(response)]() mutable {
+                   self->server_.request_finished();
+                   self->write(std::move(response), self->keep_alive_, head);
+                 });
+    });
+  }
+
+  void write(Response response, bool keep_alive, bool head = false) {
+    auto message = std::make_shared<bhttp::response<bhttp::string_body>>();
+    message->version(11);
+    message->result(static_cast<unsigned>(response.status));
+    message->set(bhttp::field::server, "ecrm");
+    if (!response.content_type.empty()) {
+      message->set(bhttp::field::content_type, response.content_type);
+    }
+    message->set("X-Content-Type-Options", "nosniff");
+    for (auto& [name, value] : response.headers) message->insert(name, value);
+    bool keep = keep_alive && !server_.stopping();
+    message->keep_alive(keep);
+    std::size_t length = response.body.size();
+    message->body() = std::move(response.body);
+    message->prepare_payload();
+    if (head) {
+      message->body().clear();
+      message->content_length(length);
+    }
+    stream_.expires_after(std::chrono::seconds(30));
+    if (head) {
+      auto serializer = std::make_shared<bhttp::response_serializer<bhttp::string_body>>(*message);
+      bhttp::async_write_header(stream_, *serializer,
+                                [self = shared_from_this(), message, serializer, keep](
+                                    beast::error_code ec, std::size_t) {
+                                  self->after_write(ec, keep);
+                                });
+      return;
+    }
+    bhttp::async_write(stream_, *message,
+                       [self = shared_from_this(), message, keep](beast::error_code ec,
+                                                                  std::size_t) {
+                         self->after_write(ec, keep);
+                       });
+  }
+
+  void after_write(beast::error_code ec, bool keep) {
+    if (ec || !keep) return close();
+    read_header();
+  }
+
+  void close() {
+    busy_ = false;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.close();
+  }
+
+  Impl& server_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  bool keep_alive_ = true;
+  bool busy_ = false;
+};
+
+void Server::Impl::accept() {
+  auto& context = *contexts_[next_context_];
+  next_context_ = (next_context_ + 1) % contexts_.size();
+  acceptor_->async_accept(context, [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !acceptor_->is_open()) return;
+      spdlog::warn("accept failed: {}", ec.message());
+    } else {
+      socket.set_option(tcp::no_delay(true));
+      std::make_shared<Session>(*this, std::move(socket))->start();
+    }
+    if (!stopping_) accept();
+  });
+}
+
+void Server::Impl::run(const std::function<void()>& on_ready) {
+  if (!bound_) bind();
+  asio::signal_set signals(*contexts_[0], SIGINT, SIGTERM);
+  signals.async_wait([this](beast::error_code ec, int signal) {
+    if (!ec) {
+      spdlog::info("signal {} received: shutting down gracefully", signal);
+      stop();
+    }
+  });
+  accept();
+  std::vector<std::thread> threads;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  for (auto& context : contexts_) guards.emplace_back(context->get_executor());
+  for (std::size_t i = 1; i < contexts_.size(); ++i) {
+    threads.emplace_back([ctx = contexts_[i].get()] { ctx->run(); });
+  }
+  if (on_ready) on_ready();
+
+  // The coordinator waits for stop(), then for sessions to drain, then releases the contexts.
+  std::thread coordinator([this, &guards, &signals] {
+    std::unique_lock lock(sessions_mutex_);
+    sessions_changed_.wait(lock, [this] { return stopping_.load(); });
+    auto deadline = std::chrono::steady_clock::now() +
+                    std::chrono::seconds(options_.shutdown_grace_s);
+    sessions_changed_.wait_until(lock, deadline,
+                                 [this] { return sessions_.empty() && in_flight_.load() == 0; });
+    if (!sessions_.empty()) {
+      spdlog::warn("{} connections still open after the grace period; closing them",
+                   sessions_.size());
+    }
+    lock.unlock();
+    asio::post(*contexts_[0], [&signals] { signals.cancel(); });
+    for (auto& guard : guards) guard.reset();
+    for (auto& context : contexts_) context->stop();
+  });
+  contexts_[0]->run();
+  for (auto& t : threads) t.join();
+  coordinator.join();
+  workers_->join();
+  spdlog::info("server stopped");
+}
+
+void Server::Impl::stop() {
+  if (stopping_.exchange(true)) return;
+  asio::post(*contexts_[0], [this] {
+    beast::error_code ec;
+    acceptor_->close(ec);
+  });
+  std::vector<std::shared_ptr<Session>> open;
+  {
+    std::lock_guard lock(sessions_mutex_);
+    for (auto& [raw, weak] : sessions_) {
+      if (auto s = weak.lock()) open.push_back(std::move(s));
+    }
+    sessions_changed_.notify_all();
+  }
+  for (auto& s : open) s->shutdown_if_idle();
+}
+
+Server::Server(ServerOptions options, Dispatcher& dispatcher)
+    : impl_(std::make_unique<Impl>(std::move(options), dispatcher)) {}
+Server::~Server() = default;
+std::uint16_t Server::bind() { return impl_->bind(); }
+void Server::run(const std::function<void()>& on_ready) { impl_->run(on_ready); }
+void Server::stop() { impl_->stop(); }
+
+}  // namespace ecrm::http

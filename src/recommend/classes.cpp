@@ -133,9 +133,19 @@ ClassModel ClassModel::learn(std::vector<Product> catalog,
   }
   for (const TagRule& rule : model.tag_rules_) model.class_index("tag:" + rule.tag);
 
+  // Counts per category c. For a tag class: members who bought in c, against all customers who
+  // bought in c. For a tier class T: members at tier T in c who are also at T elsewhere (so a
+  // member's own evidence does not make the class look fond of its category), out of members at T
+  // outside c, against all customers at tier T in c.
+  const std::size_t n_classes = model.class_labels_.size();
+  auto table = [&] {
+    return std::vector<std::vector<std::uint64_t>>(n_classes,
+                                                   std::vector<std::uint64_t>(n_categories, 0));
+  };
   std::vector<std::uint64_t> category_buyers(n_categories, 0);
-  std::vector<std::vector<std::uint64_t>> class_category_buyers(
-      model.class_labels_.size(), std::vector<std::uint64_t>(n_categories, 0));
+  auto class_buyers = table();  // as described above
+  auto tier_buyers = table();   // tier classes: customers at the tier in c
+  auto only_here = table();     // tier classes: members whose only evidence category is c
   std::vector<std::uint32_t> categories;
   std::uint64_t customer_count = 0;
   for (const auto& purchases : purchases_by_customer) {
@@ -153,19 +163,34 @@ ClassModel ClassModel::learn(std::vector<Product> catalog,
     for (const CustomerClass& cls : model.classify(bought)) {
       std::uint32_t k = model.class_index_.at(cls.label);
       ++model.class_size_[k];
-      for (std::uint32_t c : categories) ++class_category_buyers[k][c];
       for (ItemId item : bought) ++model.class_item_buyers_[k][item];
+      if (cls.kind == ClassKind::kTag) {
+        for (std::uint32_t c : categories) ++class_buyers[k][c];
+        continue;
+      }
+      std::vector<std::uint32_t> evidence;
+      for (ItemId item : cls.evidence) evidence.push_back(model.item_category_[item]);
+      std::sort(evidence.begin(), evidence.end());
+      evidence.erase(std::unique(evidence.begin(), evidence.end()), evidence.end());
+      for (std::uint32_t c : evidence) {
+        ++tier_buyers[k][c];
+        if (evidence.size() >= 2) ++class_buyers[k][c];
+      }
+      if (evidence.size() == 1) ++only_here[k][evidence.front()];
     }
   }
   const auto customers = static_cast<double>(customer_count);
   std::map<std::pair<std::uint32_t, std::uint32_t>, double> affinity;
-  for (std::uint32_t k = 0; k < model.class_labels_.size(); ++k) {
+  for (std::uint32_t k = 0; k < n_classes; ++k) {
     if (model.class_size_[k] == 0) continue;
+    const bool tier_class = model.class_labels_[k].rfind("tier:", 0) == 0;
     for (std::uint32_t c = 0; c < n_categories; ++c) {
-      std::uint64_t buyers = class_category_buyers[k][c];
+      std::uint64_t buyers = class_buyers[k][c];
       if (buyers == 0 || buyers < options.min_class_buyers) continue;
-      double lift = (static_cast<double>(buyers) / static_cast<double>(model.class_size_[k])) /
-                    (static_cast<double>(category_buyers[c]) / customers);
+      std::uint64_t members = model.class_size_[k] - (tier_class ? only_here[k][c] : 0);
+      std::uint64_t base = tier_class ? tier_buyers[k][c] : category_buyers[c];
+      double lift = (static_cast<double>(buyers) / static_cast<double>(members)) /
+                    (static_cast<double>(base) / customers);
       if (lift >= options.min_affinity) affinity[{k, c}] = lift;
     }
   }

@@ -7,8 +7,11 @@
 // (their tier in a category is the highest tier they bought there), labelled "tier:budget",
 // "tier:mid" or "tier:premium"; and tag classes "tag:<tag>" from category rules (bought in the
 // rule's category -> tagged). Which categories a class buys (its affinity) is learned from the
-// customers of that class as a lift, share of the class buying in the category over share of all
-// customers buying in it, or configured.
+// customers of that class as a lift, or configured. For a tag class the lift is the share of its
+// members who bought in the category over the share of all customers who did. For a tier class T
+// it is the share of members at T elsewhere who are also at T in the category, over the share of
+// all customers at T in the category: "premium laptop buyers buy premium cameras more than people
+// do", without counting a member's own evidence for its category.
 #pragma once
 
 #include <cstdint>

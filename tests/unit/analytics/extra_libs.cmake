@@ -1,0 +1,5 @@
+# Included by tests/CMakeLists.txt for unit_analytics: the CLI smoke tests run the built `ecrm`
+# binary (overridable with $ECRM_BINARY at run time), and the special-function tests compare
+# against Boost.Math.
+add_dependencies(unit_analytics ecrm)
+target_compile_definitions(unit_analytics PRIVATE ECRM_BINARY_PATH="$<TARGET_FILE:ecrm>")

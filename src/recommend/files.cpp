@@ -64,6 +64,9 @@ Result<TransactionFile> read_baskets(std::istream& in) {
     ECRM_ASSIGN_OR_RETURN(bool more, reader.next(fields));
     if (!more) break;
     basket.clear();
+    if (reader.line() == 1 && !fields.empty() && fields[0].rfind("\xEF\xBB\xBF", 0) == 0) {
+      fields[0].erase(0, 3);  // a UTF-8 byte order mark
+    }
     for (const std::string& field : fields) {
       std::string_view item = trim(field);
       if (!item.empty()) basket.push_back(file.items.intern(item));

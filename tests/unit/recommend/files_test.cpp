@@ -23,6 +23,7 @@ std::string error_of(const Error& e) { return e.message; }
 
 TEST(ReadBaskets, GroceriesLayoutWithQuotesSpacesAndDuplicates) {
   std::istringstream in(
+      "\xEF\xBB\xBF"
       "citrus fruit,semi-finished bread,margarine,ready soups\n"
       "tropical fruit, yogurt ,coffee\r\n"
       "\n"
@@ -36,6 +37,7 @@ TEST(ReadBaskets, GroceriesLayoutWithQuotesSpacesAndDuplicates) {
   EXPECT_EQ(names(*file, 1), (std::vector<std::string>{"coffee", "tropical fruit", "yogurt"}));
   EXPECT_EQ(names(*file, 2), (std::vector<std::string>{"a, quoted item", "whole milk"}));
   EXPECT_EQ(names(*file, 3), (std::vector<std::string>{"yogurt"}));
+  EXPECT_TRUE(file->items.find("citrus fruit").has_value());  // byte order mark dropped
   // Ids follow name order.
   for (ItemId id = 1; id < file->items.size(); ++id) {
     EXPECT_LT(file->items.name(id - 1), file->items.name(id));

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "core/crypto.hpp"
@@ -15,6 +16,11 @@ namespace ecrm::storage {
 namespace {
 
 std::string pg_url() {
+  if (const char* file = std::getenv("ECRM_TEST_PG_URL_FILE"); file && *file) {
+    std::ifstream in(file);
+    std::string url;
+    if (in >> url) return url;
+  }
   const char* url = std::getenv("ECRM_TEST_PG_URL");
   return url ? url : "";
 }

@@ -1,0 +1,80 @@
+# ecrm: the two set-up commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+BUILD_DIR  ?= build
+BUILD_TYPE ?= Release
+JOBS       ?= 2
+PORT       ?= 8080
+DB         ?= sqlite:data/ecrm.db
+
+# Debian packages: to build and run, and additionally to test.
+DEB_BUILD := cmake ninja-build g++ pkg-config ccache curl ca-certificates \
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-math1.81-dev \
+  libsqlite3-dev sqlite3 libpq-dev libsodium-dev libcurl4-openssl-dev libspdlog-dev libcli11-dev \
+  libnlopt-cxx-dev libcsv-dev libgtest-dev libgmock-dev libbenchmark-dev
+DEB_TEST := postgresql python3 python3-aiosmtpd chromium wrk nginx
+
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.ts \
+  web/tsconfig.json web/package.json
+
+.PHONY: run build test deps deps-test web bench clean distclean asan
+
+## Install (if missing), build, then serve the UI and API on http://127.0.0.1:$(PORT) with SQLite.
+run: deps build
+	@mkdir -p data
+	./$(BUILD_DIR)/ecrm serve --db $(DB) --port $(PORT)
+
+## Build the server (build/ecrm) and the web UI (web/dist).
+build: web
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+## Install what the tests need, build, and run every test (unit, integration on SQLite and
+## PostgreSQL, browser tests in Chromium).
+test: deps deps-test build tests/e2e/node_modules/.installed
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
+
+## Same tests on an AddressSanitizer + UndefinedBehaviorSanitizer build in build-asan/.
+asan:
+	$(MAKE) test BUILD_DIR=build-asan BUILD_TYPE=Sanitize
+
+## Benchmarks (see bench/README.md).
+bench: deps deps-test build
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target benchmarks
+
+deps:
+	@$(call apt_install,$(DEB_BUILD))
+	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then $(call apt_install,nodejs npm); fi
+
+deps-test:
+	@$(call apt_install,$(DEB_TEST))
+
+web: web/dist/index.html
+
+web/node_modules/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+web/dist/index.html: web/node_modules/.installed $(WEB_SOURCES)
+	cd web && npm run build
+	@touch $@
+
+tests/e2e/node_modules/.installed: tests/e2e/package.json tests/e2e/package-lock.json
+	cd tests/e2e && npm ci --no-audit --no-fund
+	@touch $@
+
+clean:
+	rm -rf $(BUILD_DIR) build-asan web/dist
+
+distclean: clean
+	rm -rf web/node_modules tests/e2e/node_modules
+
+# Installs the Debian packages in $(1) that are not installed yet (idempotent).
+define apt_install
+missing=""; for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; fi
+endef

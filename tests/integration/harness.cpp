@@ -1,0 +1,258 @@
+#include "harness.hpp"
+
+#include <curl/curl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "storage/database.hpp"
+
+namespace ecrm::testing {
+
+namespace json = boost::json;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string env_or(const char* name, const std::string& fallback) {
+  const char* value = std::getenv(name);
+  return value && *value ? value : fallback;
+}
+
+std::string random_suffix() {
+  std::random_device rd;
+  std::mt19937_64 gen(rd());
+  std::ostringstream out;
+  out << std::hex << gen();
+  return out.str();
+}
+
+std::string pg_admin_url() {
+  std::string file = env_or("ECRM_TEST_PG_URL_FILE", "");
+  if (!file.empty()) {
+    std::ifstream in(file);
+    std::string url;
+    if (in >> url) return url;
+  }
+  return env_or("ECRM_TEST_PG_URL", "");
+}
+
+std::string with_database(const std::string& url, const std::string& database) {
+  // postgresql://user@host:port/db[?params] -> replace db
+  auto scheme_end = url.find("://");
+  auto slash = url.find('/', scheme_end + 3);
+  auto query = url.find('?', scheme_end + 3);
+  std::string base = url.substr(0, slash == std::string::npos ? query : slash);
+  std::string params = query == std::string::npos ? "" : url.substr(query);
+  return base + "/" + database + params;
+}
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+  static_cast<std::string*>(user)->append(data, size * count);
+  return size * count;
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+  std::string line(data, size * count);
+  auto colon = line.find(':');
+  if (colon != std::string::npos) {
+    std::string name = line.substr(0, colon);
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ')) value.erase(value.begin());
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
+    static_cast<std::multimap<std::string, std::string>*>(user)->emplace(name, value);
+  }
+  return size * count;
+}
+
+}  // namespace
+
+std::string binary_path() { return env_or("ECRM_BINARY", "build/ecrm"); }
+std::string source_dir() { return env_or("ECRM_SOURCE_DIR", "."); }
+std::string test_backend() { return env_or("ECRM_TEST_DB", "sqlite"); }
+
+json::value HttpResult::json() const {
+  json::error_code ec;
+  auto value = json::parse(body, ec);
+  return ec ? json::value(nullptr) : value;
+}
+
+std::string HttpResult::header(const std::string& name) const {
+  auto it = headers.find(name);
+  return it == headers.end() ? "" : it->second;
+}
+
+HttpClient::HttpClient(std::string base_url) : base_url_(std::move(base_url)) {
+  curl_ = curl_easy_init();
+  curl_easy_setopt(static_cast<CURL*>(curl_), CURLOPT_COOKIEFILE, "");
+}
+
+HttpClient::~HttpClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
+
+HttpResult HttpClient::request(const std::string& method, const std::string& path,
+                               const std::string& body, std::vector<std::string> headers) {
+  CURL* curl = static_cast<CURL*>(curl_);
+  HttpResult result;
+  std::string url = base_url_ + path;
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+  curl_easy_setopt(curl, CURLOPT_NOBODY, method == "HEAD" ? 1L : 0L);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &result.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &result.headers);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
+  if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  } else {
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+  }
+  headers.push_back("Expect:");
+  curl_slist* list = nullptr;
+  for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+  CURLcode code = curl_easy_perform(curl);
+  curl_slist_free_all(list);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
+  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, nullptr);
+  if (code != CURLE_OK) {
+    result.status = -1;
+    result.body = curl_easy_strerror(code);
+    return result;
+  }
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
+  return result;
+}
+
+HttpResult HttpClient::send_json(const std::string& method, const std::string& path,
+                                 const json::value& body, std::vector<std::string> headers) {
+  headers.push_back("Content-Type: application/json");
+  if (!csrf_token.empty()) headers.push_back("X-CSRF-Token: " + csrf_token);
+  return request(method, path, json::serialize(body), std::move(headers));
+}
+
+ServerProcess::ServerProcess(std::vector<std::string> extra_args,
+                             std::map<std::string, std::string> env) {
+  std::string suffix = random_suffix();
+  if (test_backend() == "postgresql") {
+    std::string admin = pg_admin_url();
+    if (admin.empty()) throw std::runtime_error("no PostgreSQL URL (ECRM_TEST_PG_URL_FILE)");
+    auto db = storage::open_database(admin);
+    if (!db.ok()) throw std::runtime_error(db.error().message);
+    auto lease = (*db)->acquire();
+    pg_database_ = "ecrm_it_" + suffix;
+    auto created = (*lease)->execute_script("CREATE DATABASE " + pg_database_);
+    if (!created.ok()) throw std::runtime_error(created.error().message);
+    db_url_ = with_database(admin, pg_database_);
+  } else {
+    sqlite_path_ = (fs::temp_directory_path() / ("ecrm-it-" + suffix + ".db")).string();
+    db_url_ = "sqlite:" + sqlite_path_;
+  }
+  log_path_ = (fs::temp_directory_path() / ("ecrm-it-" + suffix + ".log")).string();
+
+  std::vector<std::string> args = {binary_path(), "serve", "--db", db_url_, "--port", "0",
+                                   "--threads", "2", "--web-root", source_dir() + "/web/dist"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  pid_ = fork();
+  if (pid_ == 0) {
+    FILE* log = std::fopen(log_path_.c_str(), "w");
+    dup2(fileno(log), STDOUT_FILENO);
+    dup2(fileno(log), STDERR_FILENO);
+    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    std::perror("execv");
+    _exit(127);
+  }
+  std::regex ready(R"(serving http://127\.0\.0\.1:(\d+)/)");
+  for (int i = 0; i < 300; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::smatch m;
+    std::string text = log();
+    if (std::regex_search(text, m, ready)) {
+      base_url_ = "http://127.0.0.1:" + m[1].str();
+      return;
+    }
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      throw std::runtime_error("ecrm serve exited during start-up:\n" + text);
+    }
+  }
+  throw std::runtime_error("ecrm serve did not start within 15 s:\n" + log());
+}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0) terminate(30);
+  if (!sqlite_path_.empty()) {
+    for (const char* s : {"", "-wal", "-shm"}) fs::remove(sqlite_path_ + s);
+  }
+  if (!pg_database_.empty()) {
+    auto db = storage::open_database(pg_admin_url());
+    if (db.ok()) {
+      auto lease = (*db)->acquire();
+      if (lease.ok()) (void)(*lease)->execute_script("DROP DATABASE IF EXISTS " + pg_database_ + " WITH (FORCE)");
+    }
+  }
+  fs::remove(log_path_);
+}
+
+int ServerProcess::terminate(int timeout_s) {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  for (int i = 0; i < timeout_s * 20; ++i) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+  return -1;
+}
+
+std::string ServerProcess::log() const {
+  std::ifstream in(log_path_);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+int ServerProcess::run_cli(std::vector<std::string> args, std::string* output) const {
+  std::string command = binary_path();
+  args.push_back("--db");
+  args.push_back(db_url_);
+  for (const auto& a : args) {
+    std::string quoted = "'";
+    for (char c : a) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    command += " " + quoted + "'";
+  }
+  command += " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string text;
+  char buf[4096];
+  while (std::size_t n = fread(buf, 1, sizeof buf, pipe)) text.append(buf, n);
+  int status = pclose(pipe);
+  if (output) *output = text;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace ecrm::testing

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs the browser tests (tests/e2e) against a fresh `ecrm serve` on SQLite.
+#   run_e2e.sh ECRM_BINARY SOURCE_DIR
+set -euo pipefail
+binary=${1:?ecrm binary}
+src=${2:?source dir}
+work=$(mktemp -d /tmp/ecrm-e2e.XXXXXX)
+server_pid=""
+cleanup() {
+  if [ -n "$server_pid" ]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+[ -f "$src/web/dist/index.html" ] || { echo "web/dist is missing: run make build" >&2; exit 1; }
+[ -d "$src/tests/e2e/node_modules/playwright-core" ] || { echo "run: npm ci --prefix tests/e2e" >&2; exit 1; }
+
+email=e2e-admin@example.com
+password='E2e-pass-1234!'
+ECRM_ADMIN_EMAIL=$email ECRM_ADMIN_PASSWORD=$password \
+  "$binary" serve --db "sqlite:$work/e2e.db" --port 0 --web-root "$src/web/dist" --no-access-log \
+  >"$work/server.log" 2>&1 &
+server_pid=$!
+url=""
+for _ in $(seq 1 200); do
+  url=$(grep -o 'serving http://127.0.0.1:[0-9]*/' "$work/server.log" | head -n1 | sed 's/^serving //; s/\/$//') || true
+  [ -n "$url" ] && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$work/server.log" >&2; exit 1; }
+  sleep 0.1
+done
+[ -n "$url" ] || { echo "server did not start" >&2; cat "$work/server.log" >&2; exit 1; }
+
+cd "$src"
+ECRM_BASE_URL=$url ECRM_E2E_EMAIL=$email ECRM_E2E_PASSWORD=$password node --test tests/e2e/ || {
+  status=$?
+  echo "--- server log ---" >&2; tail -n 50 "$work/server.log" >&2
+  exit $status
+}

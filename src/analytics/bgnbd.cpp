@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <numeric>
 #include <vector>
 
+#include "analytics/buffer.hpp"
 #include "analytics/optimize.hpp"
 #include "analytics/parallel.hpp"
 #include "analytics/special.hpp"
@@ -12,44 +14,151 @@
 namespace ecrm::analytics {
 namespace {
 
-// Customers with identical (x, t_x, T), evaluated once and weighted by their count.
+// Distinct values of a column, each with a dense id: a small open-addressing hash map from the
+// bit pattern of a double to its id. Gives up (returns false) beyond `limit` distinct values.
+class ValueIds {
+ public:
+  explicit ValueIds(std::size_t limit) : limit_(limit) { rehash(1024); }
+
+  bool add(double value, std::uint32_t* id) {
+    std::uint64_t bits;
+    std::memcpy(&bits, &value, sizeof bits);
+    if (bits == (std::uint64_t{1} << 63)) bits = 0;  // -0.0 is 0.0
+    std::size_t slot = mix(bits) & mask_;
+    while (ids_[slot] != kEmpty) {
+      if (keys_[slot] == bits) {
+        *id = ids_[slot];
+        return true;
+      }
+      slot = (slot + 1) & mask_;
+    }
+    if (values.size() >= limit_) return false;
+    *id = static_cast<std::uint32_t>(values.size());
+    keys_[slot] = bits;
+    ids_[slot] = *id;
+    values.push_back(value);
+    if (2 * values.size() > ids_.size()) rehash(2 * ids_.size());
+    return true;
+  }
+
+  std::vector<double> values;  // by id
+
+ private:
+  static constexpr std::uint32_t kEmpty = 0xffffffffu;
+  static std::uint64_t mix(std::uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  void rehash(std::size_t size) {
+    keys_.assign(size, 0);
+    ids_.assign(size, kEmpty);
+    mask_ = size - 1;
+    for (std::size_t id = 0; id < values.size(); ++id) {
+      std::uint64_t bits;
+      std::memcpy(&bits, &values[id], sizeof bits);
+      if (bits == (std::uint64_t{1} << 63)) bits = 0;
+      std::size_t slot = mix(bits) & mask_;
+      while (ids_[slot] != kEmpty) slot = (slot + 1) & mask_;
+      keys_[slot] = bits;
+      ids_[slot] = static_cast<std::uint32_t>(id);
+    }
+  }
+  std::size_t limit_;
+  std::vector<std::uint64_t> keys_;
+  std::vector<std::uint32_t> ids_;
+  std::size_t mask_ = 0;
+};
+
+// Sorts 64-bit keys (LSD radix sort, 16-bit digits; digits equal in all keys are skipped).
+void radix_sort(LargeVector<std::uint64_t>& keys) {
+  LargeVector<std::uint64_t> buffer(keys.size());
+  std::vector<std::size_t> count(65536);
+  for (int shift = 0; shift < 64; shift += 16) {
+    std::fill(count.begin(), count.end(), 0);
+    for (std::uint64_t k : keys) ++count[(k >> shift) & 0xffff];
+    if (count[(keys[0] >> shift) & 0xffff] == keys.size()) continue;
+    std::size_t sum = 0;
+    for (auto& c : count) {
+      const std::size_t here = c;
+      c = sum;
+      sum += here;
+    }
+    for (std::uint64_t k : keys) buffer[count[(k >> shift) & 0xffff]++] = k;
+    keys.swap(buffer);
+  }
+}
+
+// Customers grouped by identical (x, t_x, T), each group evaluated once with its count as
+// weight. T and t_x are referenced by id into tables of their distinct values, so each
+// evaluation computes ln(alpha + value) once per distinct value rather than once per customer.
+// When the data have too many distinct values to pack (continuous times), every customer is
+// its own group and the "distinct" values are simply the customers' values.
 struct Groups {
-  std::vector<std::int32_t> x;
-  std::vector<double> recency;
-  std::vector<double> age;
-  std::vector<double> weight;
-  std::vector<std::int32_t> distinct_x;  // sorted
-  std::vector<std::uint32_t> x_index;    // per group, into distinct_x
+  LargeVector<std::int32_t> x;
+  LargeVector<std::uint32_t> age_id;
+  LargeVector<std::uint32_t> recency_id;
+  LargeVector<double> weight;
+  std::vector<double> ages;       // by id
+  std::vector<double> recencies;  // by id
+  std::vector<std::int32_t> distinct_x;
+  LargeVector<std::uint32_t> x_index;  // per group, into distinct_x
   double total_weight = 0.0;
 };
 
+void index_x(Groups& groups) {
+  std::int32_t max_x = 0;
+  for (std::int32_t x : groups.x) max_x = std::max(max_x, x);
+  std::vector<std::int32_t> slot(static_cast<std::size_t>(max_x) + 1, -1);
+  groups.x_index.resize(groups.x.size());
+  for (std::size_t i = 0; i < groups.x.size(); ++i) {
+    auto& s = slot[static_cast<std::size_t>(groups.x[i])];
+    if (s < 0) {
+      s = static_cast<std::int32_t>(groups.distinct_x.size());
+      groups.distinct_x.push_back(groups.x[i]);
+    }
+    groups.x_index[i] = static_cast<std::uint32_t>(s);
+  }
+}
+
 Groups compress(const SummaryView& data) {
   const std::size_t n = data.frequency.size();
-  std::vector<std::uint32_t> order(n);
-  std::iota(order.begin(), order.end(), 0u);
-  std::sort(order.begin(), order.end(), [&](std::uint32_t l, std::uint32_t r) {
-    if (data.frequency[l] != data.frequency[r]) return data.frequency[l] < data.frequency[r];
-    if (data.age[l] != data.age[r]) return data.age[l] < data.age[r];
-    return data.recency[l] < data.recency[r];
-  });
   Groups groups;
-  for (std::size_t k = 0; k < n; ++k) {
-    const std::uint32_t i = order[k];
-    if (!groups.x.empty() && groups.x.back() == data.frequency[i] &&
-        groups.age.back() == data.age[i] && groups.recency.back() == data.recency[i]) {
-      groups.weight.back() += 1.0;
-      continue;
-    }
-    if (groups.distinct_x.empty() || groups.distinct_x.back() != data.frequency[i]) {
-      groups.distinct_x.push_back(data.frequency[i]);
-    }
-    groups.x.push_back(data.frequency[i]);
-    groups.recency.push_back(data.recency[i]);
-    groups.age.push_back(data.age[i]);
-    groups.weight.push_back(1.0);
-    groups.x_index.push_back(static_cast<std::uint32_t>(groups.distinct_x.size() - 1));
-  }
   groups.total_weight = static_cast<double>(n);
+  constexpr std::size_t kMaxIds = 65536;  // ids must fit 16 bits of the packed key
+  ValueIds ages(kMaxIds), recencies(kMaxIds);
+  LargeVector<std::uint64_t> keys(n);
+  bool packed = n > 0;
+  for (std::size_t i = 0; i < n && packed; ++i) {
+    std::uint32_t age_id = 0, recency_id = 0;
+    packed = ages.add(data.age[i], &age_id) && recencies.add(data.recency[i], &recency_id);
+    keys[i] = (static_cast<std::uint64_t>(data.frequency[i]) << 32) |
+              (static_cast<std::uint64_t>(age_id) << 16) | recency_id;
+  }
+  if (packed) {
+    radix_sort(keys);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (i > 0 && keys[i] == keys[i - 1]) {
+        groups.weight.back() += 1.0;
+        continue;
+      }
+      groups.x.push_back(static_cast<std::int32_t>(keys[i] >> 32));
+      groups.age_id.push_back(static_cast<std::uint32_t>((keys[i] >> 16) & 0xffff));
+      groups.recency_id.push_back(static_cast<std::uint32_t>(keys[i] & 0xffff));
+      groups.weight.push_back(1.0);
+    }
+    groups.ages = std::move(ages.values);
+    groups.recencies = std::move(recencies.values);
+  } else {
+    groups.x.assign(data.frequency.begin(), data.frequency.end());
+    groups.ages.assign(data.age.begin(), data.age.end());
+    groups.recencies.assign(data.recency.begin(), data.recency.end());
+    groups.age_id.resize(n);
+    std::iota(groups.age_id.begin(), groups.age_id.end(), 0u);
+    groups.recency_id = groups.age_id;
+    groups.weight.assign(n, 1.0);
+  }
+  index_x(groups);
   return groups;
 }
 
@@ -93,31 +202,47 @@ struct Partial {
   double g[4] = {0, 0, 0, 0};  // d/dr, d/dalpha, d/da, d/db
 };
 
+// ln(alpha + v) and 1 / (alpha + v) for each distinct value v.
+struct ValueTerms {
+  std::vector<double> log;
+  std::vector<double> inverse;
+};
+
+ValueTerms value_terms(double alpha, const std::vector<double>& values) {
+  ValueTerms out{std::vector<double>(values.size()), std::vector<double>(values.size())};
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    out.log[i] = std::log(alpha + values[i]);
+    out.inverse[i] = 1.0 / (alpha + values[i]);
+  }
+  return out;
+}
+
 // Sums the weighted log-likelihood (and gradient by the natural parameters) over groups
 // [begin, end). With A = -(r+x) ln(alpha+T) and B = ln(a/(b+x-1)) - (r+x) ln(alpha+t_x),
-// ll = constant(x) + ln(e^A + [x>0] e^B); the weights of A and B in the log-sum-exp are the
-// shares used in the derivatives.
+// ll = constant(x) + ln(e^A + [x>0] e^B); the shares of A and B in the log-sum-exp weight
+// their derivatives.
 Partial sum_groups(const BgNbdParams& p, const Groups& groups, const std::vector<XTerms>& terms,
-                   std::size_t begin, std::size_t end, bool with_gradient) {
+                   const ValueTerms& age_terms, const ValueTerms& recency_terms, std::size_t begin,
+                   std::size_t end, bool with_gradient) {
   Partial out;
+  const double r_over_alpha = p.r / p.alpha;
   for (std::size_t i = begin; i < end; ++i) {
     const XTerms& t = terms[groups.x_index[i]];
-    const double x = groups.x[i];
     const double w = groups.weight[i];
-    const double rx = p.r + x;
-    const double log_aT = std::log(p.alpha + groups.age[i]);
+    const double rx = p.r + groups.x[i];
+    const double log_aT = age_terms.log[groups.age_id[i]];
     const double A = -rx * log_aT;
     if (groups.x[i] == 0) {
       out.ll += w * (t.constant + A);
       if (with_gradient) {
         out.g[0] += w * (t.d_r - log_aT);
-        out.g[1] += w * (p.r / p.alpha - rx / (p.alpha + groups.age[i]));
+        out.g[1] += w * (r_over_alpha - rx * age_terms.inverse[groups.age_id[i]]);
         out.g[2] += w * t.d_a;
         out.g[3] += w * t.d_b;
       }
       continue;
     }
-    const double log_at = std::log(p.alpha + groups.recency[i]);
+    const double log_at = recency_terms.log[groups.recency_id[i]];
     const double B = t.log_ratio - rx * log_at;
     const double hi = std::max(A, B);
     const double e = std::exp(-std::fabs(A - B));
@@ -127,8 +252,8 @@ Partial sum_groups(const BgNbdParams& p, const Groups& groups, const std::vector
       const double share_A = A >= B ? share_hi : 1.0 - share_hi;
       const double share_B = 1.0 - share_A;
       out.g[0] += w * (t.d_r - share_A * log_aT - share_B * log_at);
-      out.g[1] += w * (p.r / p.alpha - rx * (share_A / (p.alpha + groups.age[i]) +
-                                             share_B / (p.alpha + groups.recency[i])));
+      out.g[1] += w * (r_over_alpha - rx * (share_A * age_terms.inverse[groups.age_id[i]] +
+                                            share_B * recency_terms.inverse[groups.recency_id[i]]));
       out.g[2] += w * (t.d_a + share_B / p.a);
       out.g[3] += w * (t.d_b + share_B * t.d_b_ratio);
     }
@@ -140,12 +265,14 @@ Partial sum_groups(const BgNbdParams& p, const Groups& groups, const std::vector
 double total(const BgNbdParams& p, const Groups& groups, int workers, double (*gradient)[4]) {
   const bool with_gradient = gradient != nullptr;
   const std::vector<XTerms> terms = x_terms(p, groups.distinct_x, with_gradient);
+  const ValueTerms age_terms = value_terms(p.alpha, groups.ages);
+  const ValueTerms recency_terms = value_terms(p.alpha, groups.recencies);
   std::vector<Partial> partials(static_cast<std::size_t>(std::max(workers, 1)));
-  detail::parallel_slices(groups.x.size(), workers,
-                          [&](std::size_t begin, std::size_t end, int worker) {
-                            partials[static_cast<std::size_t>(worker)] =
-                                sum_groups(p, groups, terms, begin, end, with_gradient);
-                          });
+  detail::parallel_slices(
+      groups.x.size(), workers, [&](std::size_t begin, std::size_t end, int worker) {
+        partials[static_cast<std::size_t>(worker)] =
+            sum_groups(p, groups, terms, age_terms, recency_terms, begin, end, with_gradient);
+      });
   Partial sum;
   for (const Partial& part : partials) {
     sum.ll += part.ll;
@@ -214,7 +341,7 @@ Result<BgNbdFit> fit_bgnbd(const SummaryView& data, const FitOptions& options) {
   double sum_x = 0.0, sum_T = 0.0;
   for (std::size_t i = 0; i < groups.x.size(); ++i) {
     sum_x += groups.weight[i] * groups.x[i];
-    sum_T += groups.weight[i] * groups.age[i];
+    sum_T += groups.weight[i] * groups.ages[groups.age_id[i]];
   }
   const double alpha0 = sum_T / std::max(sum_x, 1.0);
   const double scale = 1.0 / groups.total_weight;

@@ -5,6 +5,7 @@
 #include <limits>
 #include <vector>
 
+#include "analytics/buffer.hpp"
 #include "analytics/optimize.hpp"
 #include "analytics/parallel.hpp"
 #include "analytics/special.hpp"
@@ -14,10 +15,10 @@ namespace {
 
 // The customers a fit uses, with x-only terms shared through `distinct_x`.
 struct Prepared {
-  std::vector<std::uint32_t> x_index;  // into distinct_x
-  std::vector<double> m;
-  std::vector<double> log_m;
-  std::vector<double> x;
+  LargeVector<std::uint32_t> x_index;  // into distinct_x
+  LargeVector<double> m;
+  LargeVector<double> log_m;
+  LargeVector<double> x;
   std::vector<std::int32_t> distinct_x;
 };
 

@@ -24,15 +24,45 @@ constexpr SegmentRule kDefaultRules[] = {
     {Segment::kHibernating, 2, 2, 1, 2}, {Segment::kLost, 1, 1, 1, 2},
 };
 
-// Per-customer totals of one slice of the orders.
-struct Totals {
-  std::vector<std::int32_t> last_day;
-  std::vector<std::int32_t> count;
-  std::vector<std::int64_t> sum;
+// One customer's running totals; kept together so an order touches one cache line.
+struct Total {
+  std::int32_t last_day;
+  std::int32_t count;
+  std::int64_t sum;
 };
 
-std::uint8_t score_of(std::size_t worse, std::size_t n) {
-  return static_cast<std::uint8_t>(1 + (5 * worse) / n);
+// The values at the given positions of the ascending order of `values` (non-empty). Small
+// value ranges (recency in days, order counts) use a histogram; others a partial selection.
+std::array<std::int64_t, 4> order_statistics(std::span<const std::int64_t> values,
+                                             std::array<std::size_t, 4> positions) {
+  const std::size_t n = values.size();
+  std::array<std::int64_t, 4> out{};
+  const auto [min_it, max_it] = std::minmax_element(values.begin(), values.end());
+  const std::int64_t lo = *min_it;
+  const std::uint64_t range = static_cast<std::uint64_t>(*max_it) - static_cast<std::uint64_t>(lo);
+  if (range < 4 * static_cast<std::uint64_t>(n)) {
+    std::vector<std::size_t> count(static_cast<std::size_t>(range) + 1, 0);
+    for (std::int64_t v : values) ++count[static_cast<std::size_t>(v - lo)];
+    for (std::size_t k = 0; k < positions.size(); ++k) {
+      std::size_t seen = 0, bucket = 0;
+      while (seen + count[bucket] <= positions[k]) seen += count[bucket++];
+      out[k] = lo + static_cast<std::int64_t>(bucket);
+    }
+    return out;
+  }
+  LargeVector<std::int64_t> work(values.begin(), values.end());
+  std::array<std::size_t, 4> order = {0, 1, 2, 3};
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t l, std::size_t r) { return positions[l] < positions[r]; });
+  std::size_t from = 0;  // everything before `from` is already below the later positions
+  for (std::size_t k : order) {
+    const auto first = work.begin() + static_cast<std::ptrdiff_t>(from);
+    const auto nth = work.begin() + static_cast<std::ptrdiff_t>(positions[k]);
+    if (nth >= first) std::nth_element(first, nth, work.end());
+    out[k] = *nth;
+    from = positions[k] + 1;
+  }
+  return out;
 }
 
 }  // namespace
@@ -98,83 +128,74 @@ Tier tier_for(int r, int f, std::int64_t orders, const TierRules& rules) {
 
 std::vector<std::uint8_t> quintile_scores(std::span<const std::int64_t> values,
                                           bool higher_is_better) {
+  // score = 1 + floor(5 w / n) >= k + 1 exactly when w >= m_k = ceil(k n / 5). With s the values
+  // in ascending order, "at least m_k values are below v" means v > s[m_k - 1], and "at least m_k
+  // values are above v" means v < s[n - m_k]. So four order statistics (found in linear time)
+  // decide every score, and ties fall on the same side of each threshold.
   const std::size_t n = values.size();
   std::vector<std::uint8_t> scores(n);
   if (n == 0) return scores;
-  const auto [min_it, max_it] = std::minmax_element(values.begin(), values.end());
-  const std::int64_t lo = *min_it;
-  const std::uint64_t range = static_cast<std::uint64_t>(*max_it) - static_cast<std::uint64_t>(lo);
-  if (range <= 4 * static_cast<std::uint64_t>(n)) {
-    // Small range: a histogram gives, for each value, how many values are below and above it.
-    std::vector<std::size_t> below(range + 2, 0);
-    for (std::int64_t v : values) ++below[static_cast<std::size_t>(v - lo) + 1];
-    for (std::size_t k = 1; k < below.size(); ++k) below[k] += below[k - 1];
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::size_t slot = static_cast<std::size_t>(values[i] - lo);
-      const std::size_t worse = higher_is_better ? below[slot] : n - below[slot + 1];
-      scores[i] = score_of(worse, n);
-    }
-    return scores;
+  std::array<std::size_t, 4> positions{};
+  for (std::size_t k = 1; k <= 4; ++k) {
+    const std::size_t m = (k * n + 4) / 5;
+    positions[k - 1] = higher_is_better ? m - 1 : n - m;
   }
-  std::vector<std::pair<std::int64_t, std::uint32_t>> sorted(n);
-  for (std::size_t i = 0; i < n; ++i) sorted[i] = {values[i], static_cast<std::uint32_t>(i)};
-  std::sort(sorted.begin(), sorted.end());
-  for (std::size_t begin = 0; begin < n;) {
-    std::size_t end = begin;
-    while (end < n && sorted[end].first == sorted[begin].first) ++end;
-    const std::size_t worse = higher_is_better ? begin : n - end;
-    const std::uint8_t score = score_of(worse, n);
-    for (std::size_t k = begin; k < end; ++k) scores[sorted[k].second] = score;
-    begin = end;
+  const std::array<std::int64_t, 4> threshold = order_statistics(values, positions);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::int64_t v = values[i];
+    int score = 1;
+    for (std::int64_t t : threshold) score += higher_is_better ? (v > t) : (v < t);
+    scores[i] = static_cast<std::uint8_t>(score);
   }
   return scores;
 }
 
-std::vector<RfmRow> compute_rfm(const OrderColumns& orders, std::int32_t as_of,
-                                const RfmOptions& options) {
+RfmRows compute_rfm(const OrderColumns& orders, std::int32_t as_of, const RfmOptions& options) {
   assert(valid(orders));
   const std::size_t customers = orders.customer_count;
   const std::size_t n_orders = orders.customer.size();
   const int workers = detail::worker_count(options.threads, n_orders, 1'000'000);
   constexpr std::int32_t kNoOrder = std::numeric_limits<std::int32_t>::min();
 
-  // Each worker totals its slice of the orders into its own arrays; they are merged after.
-  std::vector<Totals> totals(static_cast<std::size_t>(workers));
+  // Each worker totals its slice of the orders into its own array; they are merged after.
+  std::vector<LargeVector<Total>> totals(static_cast<std::size_t>(workers));
   detail::parallel_slices(n_orders, workers, [&](std::size_t begin, std::size_t end, int w) {
-    Totals& t = totals[static_cast<std::size_t>(w)];
-    t.last_day.assign(customers, kNoOrder);
-    t.count.assign(customers, 0);
-    t.sum.assign(customers, 0);
+    LargeVector<Total>& t = totals[static_cast<std::size_t>(w)];
+    t.assign(customers, Total{kNoOrder, 0, 0});
+    constexpr std::size_t kAhead = 16;  // prefetch distance: the customer array is far from cache
     for (std::size_t i = begin; i < end; ++i) {
+      if (i + kAhead < end) __builtin_prefetch(&t[orders.customer[i + kAhead]], 1);
       const std::int32_t day = orders.day[i];
       if (day > as_of) continue;
-      const std::uint32_t c = orders.customer[i];
-      t.last_day[c] = std::max(t.last_day[c], day);
-      ++t.count[c];
-      t.sum[c] += orders.amount_minor[i];
+      Total& total = t[orders.customer[i]];
+      total.last_day = std::max(total.last_day, day);
+      ++total.count;
+      total.sum += orders.amount_minor[i];
     }
   });
-  Totals& all = totals[0];
+  LargeVector<Total>& all = totals[0];
   for (std::size_t w = 1; w < totals.size(); ++w) {
     for (std::size_t c = 0; c < customers; ++c) {
-      all.last_day[c] = std::max(all.last_day[c], totals[w].last_day[c]);
-      all.count[c] += totals[w].count[c];
-      all.sum[c] += totals[w].sum[c];
+      const Total& other = totals[w][c];
+      all[c].last_day = std::max(all[c].last_day, other.last_day);
+      all[c].count += other.count;
+      all[c].sum += other.sum;
     }
   }
 
-  std::vector<RfmRow> rows;
+  RfmRows rows;
+  rows.reserve(customers);
   for (std::size_t c = 0; c < customers; ++c) {
-    if (all.count[c] == 0) continue;
+    if (all[c].count == 0) continue;
     RfmRow row;
     row.customer = static_cast<std::uint32_t>(c);
-    row.recency_days = as_of - all.last_day[c];
-    row.frequency = all.count[c];
-    row.monetary_minor = all.sum[c];
+    row.recency_days = as_of - all[c].last_day;
+    row.frequency = all[c].count;
+    row.monetary_minor = all[c].sum;
     rows.push_back(row);
   }
   const std::size_t n = rows.size();
-  std::vector<std::int64_t> column(n);
+  LargeVector<std::int64_t> column(n);
   auto score = [&](auto member, bool higher_is_better, std::uint8_t RfmRow::*target) {
     for (std::size_t i = 0; i < n; ++i) column[i] = rows[i].*member;
     const std::vector<std::uint8_t> s = quintile_scores(column, higher_is_better);

@@ -32,11 +32,12 @@
 #include <string_view>
 #include <vector>
 
+#include "analytics/buffer.hpp"
 #include "analytics/model.hpp"
 
 namespace ecrm::analytics {
 
-enum class Segment {
+enum class Segment : std::uint8_t {
   kChampions,
   kLoyal,
   kPotential,
@@ -55,7 +56,7 @@ const std::array<Segment, kSegmentCount>& all_segments();
 // "cant_lose", "hibernating", "lost".
 std::string_view to_string(Segment segment);
 
-enum class Tier { kVeryLoyal, kLoyal, kOccasional };
+enum class Tier : std::uint8_t { kVeryLoyal, kLoyal, kOccasional };
 inline constexpr std::size_t kTierCount = 3;
 // "very_loyal", "loyal", "occasional".
 std::string_view to_string(Tier tier);
@@ -109,7 +110,7 @@ struct RfmOptions {
 // RFM of every customer with at least one order on or before day `as_of` (later orders are
 // ignored), in ascending customer index. `orders` must be valid (see model.hpp). Each order
 // counts once in the frequency, even when a customer ordered several times on one day.
-std::vector<RfmRow> compute_rfm(const OrderColumns& orders, std::int32_t as_of,
-                                const RfmOptions& options = {});
+using RfmRows = LargeVector<RfmRow>;
+RfmRows compute_rfm(const OrderColumns& orders, std::int32_t as_of, const RfmOptions& options = {});
 
 }  // namespace ecrm::analytics

@@ -40,7 +40,7 @@ int run(const RfmArgs& args) {
   const std::int32_t day = as_of.value_or(table->last_day);
   an::RfmOptions options;
   options.threads = args.threads;
-  const std::vector<an::RfmRow> rows = an::compute_rfm(table->columns(), day, options);
+  const an::RfmRows rows = an::compute_rfm(table->columns(), day, options);
   if (args.summary) {
     boost::json::object report = an::rfm_summary_json(rows);
     report["as_of"] = format_date(static_cast<UnixMs>(day) * kMsPerDay);

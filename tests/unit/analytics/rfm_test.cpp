@@ -61,7 +61,28 @@ TEST(Quintiles, TiesShareTheScoreOfTheirLowestRankWhateverTheOrder) {
             (std::vector<std::uint8_t>{1, 1, 1}));
 }
 
-TEST(Quintiles, WideRangesUseTheSortingPathWithTheSameRule) {
+TEST(Quintiles, MatchTheDefinitionCountedDirectly) {
+  // score = 1 + floor(5 w / n), w = number of strictly worse values, counted in O(n^2), on
+  // random data with many ties, a narrow range (histogram path) and a wide one (selection path).
+  std::mt19937_64 rng(11);
+  for (std::int64_t spread : {3, 50, 1'000'000'000'000}) {
+    for (std::size_t n : {1u, 2u, 7u, 10u, 101u, 1000u}) {
+      std::vector<std::int64_t> values(n);
+      for (auto& v : values)
+        v = static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(spread));
+      for (bool higher : {true, false}) {
+        const auto scores = quintile_scores(values, higher);
+        for (std::size_t i = 0; i < n; ++i) {
+          std::size_t worse = 0;
+          for (std::int64_t other : values) worse += higher ? other < values[i] : other > values[i];
+          ASSERT_EQ(scores[i], 1 + 5 * worse / n) << "n=" << n << " spread=" << spread;
+        }
+      }
+    }
+  }
+}
+
+TEST(Quintiles, ScoresDependOnlyOnTheOrderOfValues) {
   std::vector<std::int64_t> small = {5, 1, 3, 3, 2};
   std::vector<std::int64_t> wide = {5'000'000'000, 1, 3'000'000'000, 3'000'000'000, 2'000'000'000};
   EXPECT_EQ(quintile_scores(small, true), quintile_scores(wide, true));

@@ -97,7 +97,7 @@ for (const locale of ['en', 'zh-CN']) {
       const secretInput = page.getByTestId('api-key-secret')
       await secretInput.waitFor()
       const secret = await secretInput.inputValue()
-      assert.match(secret, /^ek_\w{8,}/, 'the new key is shown in full')
+      assert.match(secret, /^ek_[\w-]{16,}$/, 'the new key is shown in full')
 
       // The key works for the API, with the scope that was chosen.
       const me = await fetch(`${baseUrl}/api/v1/me`, { headers: { Authorization: `Bearer ${secret}` } })

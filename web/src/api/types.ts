@@ -92,7 +92,8 @@ export interface AuditEntry {
   id: number
   at: number
   actor: string | null
-  actor_type: 'user' | 'api_key' | 'system'
+  actor_id: number | null
+  actor_type: 'user' | 'api_key' | 'system' | 'anonymous'
   action: string
   entity: string | null
   entity_id: string | null

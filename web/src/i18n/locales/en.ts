@@ -198,6 +198,7 @@ const en = {
       user: 'User',
       api_key: 'API key',
       system: 'System',
+      anonymous: 'Anonymous',
     },
     empty: 'The audit log is empty',
   },

@@ -199,6 +199,7 @@ const zhCN: MessageSchema = {
       user: '用户',
       api_key: 'API 密钥',
       system: '系统',
+      anonymous: '匿名',
     },
     empty: '审计日志为空',
   },

@@ -65,7 +65,7 @@ TEST(Quintiles, MatchTheDefinitionCountedDirectly) {
   // score = 1 + floor(5 w / n), w = number of strictly worse values, counted in O(n^2), on
   // random data with many ties, a narrow range (histogram path) and a wide one (selection path).
   std::mt19937_64 rng(11);
-  for (std::int64_t spread : {3, 50, 1'000'000'000'000}) {
+  for (std::int64_t spread : {std::int64_t{3}, std::int64_t{50}, std::int64_t{1'000'000'000'000}}) {
     for (std::size_t n : {1u, 2u, 7u, 10u, 101u, 1000u}) {
       std::vector<std::int64_t> values(n);
       for (auto& v : values)

@@ -16,7 +16,11 @@ namespace ecrm::storage {
 namespace {
 
 std::string pg_url() {
-  if (const char* file = std::getenv("ECRM_TEST_PG_URL_FILE"); file && *file) {
+  const char* file = std::getenv("ECRM_TEST_PG_URL_FILE");
+#ifdef ECRM_TEST_PG_URL_FILE
+  if (file == nullptr || *file == '\0') file = ECRM_TEST_PG_URL_FILE;
+#endif
+  if (file && *file) {
     std::ifstream in(file);
     std::string url;
     if (in >> url) return url;

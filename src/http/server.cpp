@@ -48,6 +48,10 @@ class Server::Impl {
 
   ~Impl() {
     if (workers_) workers_->join();
+    // Destroying a context destroys its pending handlers and with them the sessions, which
+    // unregister themselves: do it while the registry's mutex is still alive.
+    acceptor_.reset();
+    contexts_.clear();
   }
 
   std::uint16_t bind() {

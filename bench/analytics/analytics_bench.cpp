@@ -3,6 +3,7 @@
 #include <benchmark/benchmark.h>
 
 #include <cmath>
+#include <cstdlib>
 
 #include "analytics/bgnbd.hpp"
 #include "analytics/gamma_gamma.hpp"
@@ -14,8 +15,16 @@ namespace {
 
 using namespace ecrm::analytics;
 
+std::size_t env_size(const char* name, std::size_t fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != 0 ? std::strtoull(value, nullptr, 10) : fallback;
+}
+
+// 10M orders of 1M customers unless $ECRM_BENCH_ORDERS / $ECRM_BENCH_CUSTOMERS say otherwise
+// (rfm_sql.sh sets them to the size it loads into the databases).
 const ecrm::bench::SyntheticOrders& orders_10m() {
-  static const auto data = ecrm::bench::make_orders(10'000'000, 1'000'000);
+  static const auto data = ecrm::bench::make_orders(env_size("ECRM_BENCH_ORDERS", 10'000'000),
+                                                    env_size("ECRM_BENCH_CUSTOMERS", 1'000'000));
   return data;
 }
 

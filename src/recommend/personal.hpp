@@ -33,10 +33,11 @@ struct RepurchaseOptions {
   double min_repeat_share = 0.25;
 };
 
-// Repurchase profiles for items 0..item_count-1. `configured` (empty, or one per item) carries the
-// catalogue's consumable flags and intervals, which win; otherwise the interval is the median gap
-// between consecutive purchases of the item by the same customer, and the consumable flag is
-// learned as described in RepurchaseOptions.
+// Repurchase profiles for items 0..item_count-1. The interval is learned as the (lower) median gap
+// between consecutive purchases of the item by the same customer, and the consumable flag as
+// described in RepurchaseOptions. `configured` (empty, or one entry per item) carries the
+// catalogue's data: a configured interval (> 0) replaces the learned one, and a configured
+// consumable flag makes the item a consumable whatever was learned.
 std::vector<RepurchaseProfile> learn_repurchase_profiles(
     std::size_t item_count, std::span<const PurchaseEvent> purchases,
     std::span<const RepurchaseProfile> configured, const RepurchaseOptions& options);

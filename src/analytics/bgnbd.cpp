@@ -343,7 +343,7 @@ Result<BgNbdFit> fit_bgnbd(const SummaryView& data, const FitOptions& options) {
     sum_x += groups.weight[i] * groups.x[i];
     sum_T += groups.weight[i] * groups.ages[groups.age_id[i]];
   }
-  const double alpha0 = sum_T / std::max(sum_x, 1.0);
+  const double alpha0 = std::max(sum_T / std::max(sum_x, 1.0), 1e-3);
   const double scale = 1.0 / groups.total_weight;
 
   detail::Objective objective = [&](const std::vector<double>& v, std::vector<double>& grad) {

@@ -11,6 +11,7 @@
 #include <boost/math/quadrature/tanh_sinh.hpp>
 #include <boost/math/special_functions/hypergeometric_pFq.hpp>
 #include <cmath>
+#include <random>
 #include <vector>
 
 #include "analytics/bgnbd.hpp"
@@ -196,6 +197,39 @@ TEST(BgNbd, GradientMatchesFiniteDifferences) {
       const double numeric = (ll_at(up, data) - ll_at(down, data)) / (2 * h);
       EXPECT_NEAR(gradient[k], numeric, 1e-6 * (1 + std::fabs(numeric))) << "parameter " << k;
     }
+  }
+}
+
+TEST(BgNbd, GroupingCustomersDoesNotChangeTheLikelihood) {
+  // Day-grid data (few distinct T and t_x: customers are grouped and values tabulated) and
+  // continuous data (more distinct values than the packed key holds: no grouping): both totals
+  // equal the plain sum of the per-customer likelihoods, gradients included.
+  std::mt19937_64 rng(3);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  for (bool grid : {true, false}) {
+    const std::size_t n = 70'000;
+    std::vector<std::int32_t> x(n);
+    std::vector<double> t_x(n), T(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const double days = grid ? std::floor(1 + unit(rng) * 364) : 1 + unit(rng) * 364;
+      T[i] = days / 7.0;
+      x[i] = static_cast<std::int32_t>(unit(rng) * 4) * static_cast<std::int32_t>(unit(rng) * 3);
+      t_x[i] = x[i] == 0 ? 0.0 : (grid ? std::floor(unit(rng) * days) : unit(rng) * days) / 7.0;
+    }
+    const SummaryView data{x, t_x, T};
+    double sum = 0.0;
+    for (std::size_t i = 0; i < n; ++i) sum += bgnbd_log_likelihood(kPublished, x[i], t_x[i], T[i]);
+    double gradient[4];
+    EXPECT_NEAR(bgnbd_log_likelihood(kPublished, data, &gradient), sum, 1e-9 * std::fabs(sum))
+        << (grid ? "grid" : "continuous");
+    const double h = 1e-6;
+    BgNbdParams up = kPublished;
+    up.b *= std::exp(h);
+    BgNbdParams down = kPublished;
+    down.b *= std::exp(-h);
+    const double numeric =
+        (bgnbd_log_likelihood(up, data) - bgnbd_log_likelihood(down, data)) / (2 * h);
+    EXPECT_NEAR(gradient[3], numeric, 1e-5 * (1 + std::fabs(numeric)));
   }
 }
 

@@ -43,7 +43,11 @@ int run(const RfmArgs& args) {
   const an::RfmRows rows = an::compute_rfm(table->columns(), day, options);
   if (args.summary) {
     boost::json::object report = an::rfm_summary_json(rows);
-    report["as_of"] = format_date(static_cast<UnixMs>(day) * kMsPerDay);
+    if (as_of || !table->day.empty()) {
+      report["as_of"] = format_date(static_cast<UnixMs>(day) * kMsPerDay);
+    } else {
+      report["as_of"] = nullptr;  // no orders and no --as-of: there is no date to report
+    }
     an::JsonFormat format;
     format.money_keys = {"revenue"};
     an::write_json(std::cout, report, format);

@@ -56,13 +56,6 @@ double log_gamma(double x, int* sign) {
   return value;
 }
 
-double inv_gamma(double x) {
-  if (is_non_positive_integer(x)) return 0.0;
-  int sign = 1;
-  const double lg = log_gamma(x, &sign);
-  return sign * std::exp(-lg);
-}
-
 double digamma(double x) { return boost::math::digamma(x); }
 
 double hyp2f1(double a, double b, double c, double z) {

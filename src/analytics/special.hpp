@@ -14,9 +14,6 @@ namespace ecrm::analytics {
 // result does not come from cancelling terms. Thread-safe.
 double hyp2f1(double a, double b, double c, double z);
 
-// 1 / Gamma(x): 0 at the poles x = 0, -1, -2, …, finite for every finite x.
-double inv_gamma(double x);
-
 // ln |Gamma(x)| for any real x that is not a pole; thread-safe (std::lgamma writes signgam).
 // If `sign` is not null it receives the sign of Gamma(x) (+1 or -1).
 double log_gamma(double x, int* sign = nullptr);

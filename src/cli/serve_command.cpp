@@ -13,6 +13,8 @@
 #include "auth/authenticator.hpp"
 #include "auth/http_routes.hpp"
 #include "auth/service.hpp"
+#include "catalog/http_routes.hpp"
+#include "catalog/service.hpp"
 #include "cli/app_setup.hpp"
 #include "cli/command.hpp"
 #include "core/log.hpp"
@@ -98,6 +100,8 @@ int serve(const ServeOptions& options) {
                                }});
   auth::add_auth_routes(router, auth_service, authenticator,
                         auth::AuthRoutesConfig{options.secure_cookies});
+  catalog::CatalogService catalog_service(*db);
+  catalog::add_catalog_routes(router, catalog_service);
 
   http::StaticFiles static_files(find_web_root(options.web_root));
   http::Dispatcher dispatcher(router, authenticator, &authenticator, &static_files, metrics,

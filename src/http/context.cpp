@@ -61,11 +61,13 @@ Result<PageRequest> RequestContext::page(int default_limit, int max_limit) const
   if (auto cursor = request_.query_param("cursor"); cursor && !cursor->empty()) {
     auto decoded = base64url_decode(*cursor);
     std::int64_t after = 0;
-    if (!decoded || decoded->rfind("id:", 0) != 0 ||
-        std::from_chars(decoded->data() + 3, decoded->data() + decoded->size(), after).ec !=
-            std::errc{}) {
-      return Error::invalid("cursor is not one this API returned", "cursor");
+    bool valid = decoded && decoded->rfind("id:", 0) == 0;
+    if (valid) {
+      const char* end = decoded->data() + decoded->size();
+      auto [stop, ec] = std::from_chars(decoded->data() + 3, end, after);
+      valid = ec == std::errc{} && stop == end;
     }
+    if (!valid) return Error::invalid("cursor is not one this API returned", "cursor");
     page.after = after;
   }
   return page;

@@ -40,7 +40,7 @@ Result<void> check_access(const Route& route, const Request& request, const Prin
   }
   if (is_write(request.method)) {
     auto sent = request.headers.get("x-csrf-token");
-    if (!sent || !constant_time_equal(*sent, principal.csrf_token)) {
+    if (!sent || principal.csrf_token.empty() || !constant_time_equal(*sent, principal.csrf_token)) {
       return Error::forbidden("missing or wrong X-CSRF-Token header", "csrf_failed");
     }
   }

@@ -17,6 +17,8 @@
 #include "catalog/service.hpp"
 #include "cli/app_setup.hpp"
 #include "cli/command.hpp"
+#include "customers/http_routes.hpp"
+#include "customers/service.hpp"
 #include "core/log.hpp"
 #include "core/metrics.hpp"
 #include "http/dispatcher.hpp"
@@ -102,6 +104,8 @@ int serve(const ServeOptions& options) {
                         auth::AuthRoutesConfig{options.secure_cookies});
   catalog::CatalogService catalog_service(*db);
   catalog::add_catalog_routes(router, catalog_service);
+  customers::CustomerService customer_service(*db);
+  customers::add_customer_routes(router, customer_service);
 
   http::StaticFiles static_files(find_web_root(options.web_root));
   http::Dispatcher dispatcher(router, authenticator, &authenticator, &static_files, metrics,

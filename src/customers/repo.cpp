@@ -1,0 +1,429 @@
+#include "customers/repo.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace ecrm::customers {
+
+using storage::kNull;
+using storage::RowView;
+using storage::Value;
+
+namespace {
+
+#define ECRM_CUSTOMER_COLUMNS                                                                 \
+  "external_id, name, email, phone, email_normalized, phone_normalized, name_key, city_key, " \
+  "birthday, gender, city, country, language, type, company, employee_count, source, "        \
+  "channel, referred_by, attributes, email_consent, email_consent_at, email_consent_how, "    \
+  "sms_consent, sms_consent_at, sms_consent_how, phone_consent, phone_consent_at, "           \
+  "phone_consent_how, merged_into, erased_at, created_at, updated_at"
+
+constexpr std::string_view kInsertCustomer =
+    "INSERT INTO customers (" ECRM_CUSTOMER_COLUMNS
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
+    "$19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33) RETURNING id";
+constexpr std::string_view kUpdateCustomer =
+    "UPDATE customers SET external_id = $1, name = $2, email = $3, phone = $4, "
+    "email_normalized = $5, phone_normalized = $6, name_key = $7, city_key = $8, birthday = $9, "
+    "gender = $10, city = $11, country = $12, language = $13, type = $14, company = $15, "
+    "employee_count = $16, source = $17, channel = $18, referred_by = $19, attributes = $20, "
+    "email_consent = $21, email_consent_at = $22, email_consent_how = $23, sms_consent = $24, "
+    "sms_consent_at = $25, sms_consent_how = $26, phone_consent = $27, phone_consent_at = $28, "
+    "phone_consent_how = $29, merged_into = $30, erased_at = $31, updated_at = $33 "
+    "WHERE id = $34 AND created_at = $32";
+constexpr std::string_view kFindCustomer =
+    "SELECT id, " ECRM_CUSTOMER_COLUMNS " FROM customers WHERE id = $1";
+constexpr std::string_view kFindIdByExternalId = "SELECT id FROM customers WHERE external_id = $1";
+// $2: LIKE pattern over name/e-mail/company; $3: LIKE pattern over phone digits; $4: exact
+// external id; $5 type; $6 tag; $7 city; $8/$9 created range. NULL leaves a filter out.
+constexpr std::string_view kListCustomers =
+    "SELECT id, " ECRM_CUSTOMER_COLUMNS
+    " FROM customers c "
+    "WHERE c.id > $1 AND c.merged_into IS NULL AND c.erased_at IS NULL "
+    "AND (CAST($2 AS TEXT) IS NULL OR lower(c.name) LIKE lower(CAST($2 AS TEXT)) ESCAPE '\\' "
+    "OR lower(c.email) LIKE lower(CAST($2 AS TEXT)) ESCAPE '\\' "
+    "OR lower(c.company) LIKE lower(CAST($2 AS TEXT)) ESCAPE '\\' "
+    "OR c.phone_normalized LIKE CAST($3 AS TEXT) OR c.external_id = CAST($4 AS TEXT)) "
+    "AND (CAST($5 AS TEXT) IS NULL OR c.type = CAST($5 AS TEXT)) "
+    "AND (CAST($6 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM customer_tags t "
+    "WHERE t.customer_id = c.id AND t.tag = CAST($6 AS TEXT))) "
+    "AND (CAST($7 AS TEXT) IS NULL OR lower(c.city) = lower(CAST($7 AS TEXT))) "
+    "AND (CAST($8 AS BIGINT) IS NULL OR c.created_at >= CAST($8 AS BIGINT)) "
+    "AND (CAST($9 AS BIGINT) IS NULL OR c.created_at < CAST($9 AS BIGINT)) "
+    "ORDER BY c.id LIMIT $10";
+
+#undef ECRM_CUSTOMER_COLUMNS
+
+constexpr std::string_view kTagsOf =
+    "SELECT customer_id, tag FROM customer_tags WHERE customer_id = $1 ORDER BY tag";
+constexpr std::string_view kTagsInRange =
+    "SELECT customer_id, tag FROM customer_tags WHERE customer_id >= $1 AND customer_id <= $2 "
+    "ORDER BY customer_id, tag";
+constexpr std::string_view kDeleteTags = "DELETE FROM customer_tags WHERE customer_id = $1";
+constexpr std::string_view kInsertTag =
+    "INSERT INTO customer_tags (customer_id, tag) VALUES ($1, $2)";
+constexpr std::string_view kAnniversariesOf =
+    "SELECT customer_id, kind, date, label FROM customer_anniversaries WHERE customer_id = $1 "
+    "ORDER BY id";
+constexpr std::string_view kAnniversariesInRange =
+    "SELECT customer_id, kind, date, label FROM customer_anniversaries "
+    "WHERE customer_id >= $1 AND customer_id <= $2 ORDER BY customer_id, id";
+constexpr std::string_view kDeleteAnniversaries =
+    "DELETE FROM customer_anniversaries WHERE customer_id = $1";
+constexpr std::string_view kInsertAnniversary =
+    "INSERT INTO customer_anniversaries (customer_id, kind, date, label) VALUES ($1, $2, $3, $4)";
+
+// The three reasons, one branch each; $1/$2 the pair after which to continue, $3 one customer
+// whose pairs are wanted (NULL: all), $4 the page size.
+constexpr std::string_view kDuplicates =
+    "SELECT a_id, b_id, MAX(by_email), MAX(by_phone), MAX(by_name) FROM ("
+    "SELECT a.id AS a_id, b.id AS b_id, 1 AS by_email, 0 AS by_phone, 0 AS by_name "
+    "FROM customers a JOIN customers b ON b.email_normalized = a.email_normalized AND b.id > a.id "
+    "WHERE a.merged_into IS NULL AND b.merged_into IS NULL "
+    "AND a.erased_at IS NULL AND b.erased_at IS NULL "
+    "AND (a.id > $1 OR (a.id = $1 AND b.id > $2)) "
+    "AND (CAST($3 AS BIGINT) IS NULL OR a.id = CAST($3 AS BIGINT) OR b.id = CAST($3 AS BIGINT)) "
+    "UNION ALL "
+    "SELECT a.id, b.id, 0, 1, 0 "
+    "FROM customers a JOIN customers b ON b.phone_normalized = a.phone_normalized AND b.id > a.id "
+    "WHERE a.merged_into IS NULL AND b.merged_into IS NULL "
+    "AND a.erased_at IS NULL AND b.erased_at IS NULL "
+    "AND (a.id > $1 OR (a.id = $1 AND b.id > $2)) "
+    "AND (CAST($3 AS BIGINT) IS NULL OR a.id = CAST($3 AS BIGINT) OR b.id = CAST($3 AS BIGINT)) "
+    "UNION ALL "
+    "SELECT a.id, b.id, 0, 0, 1 "
+    "FROM customers a JOIN customers b "
+    "ON b.name_key = a.name_key AND b.city_key = a.city_key AND b.id > a.id "
+    "WHERE a.name_key <> '' AND a.city_key <> '' "
+    "AND a.merged_into IS NULL AND b.merged_into IS NULL "
+    "AND a.erased_at IS NULL AND b.erased_at IS NULL "
+    "AND (a.id > $1 OR (a.id = $1 AND b.id > $2)) "
+    "AND (CAST($3 AS BIGINT) IS NULL OR a.id = CAST($3 AS BIGINT) OR b.id = CAST($3 AS BIGINT))"
+    ") pairs GROUP BY a_id, b_id ORDER BY a_id, b_id LIMIT $4";
+
+constexpr std::string_view kMoveReferrals =
+    "UPDATE customers SET referred_by = $2 WHERE referred_by = $1 AND id <> $2 RETURNING id";
+constexpr std::string_view kRestoreReferral =
+    "UPDATE customers SET referred_by = $3 WHERE id = $1 AND referred_by = $2";
+constexpr std::string_view kReferralsOf =
+    "SELECT id FROM customers WHERE referred_by = $1 ORDER BY id";
+
+constexpr std::string_view kInsertMerge =
+    "INSERT INTO customer_merges (survivor_id, merged_id, snapshot, merged_at, merged_by) "
+    "VALUES ($1, $2, $3, $4, $5) RETURNING id";
+constexpr std::string_view kFindMerge =
+    "SELECT id, survivor_id, merged_id, snapshot, merged_at, merged_by, undone_at "
+    "FROM customer_merges WHERE id = $1";
+constexpr std::string_view kMergesOf =
+    "SELECT id, survivor_id, merged_id, snapshot, merged_at, merged_by, undone_at "
+    "FROM customer_merges WHERE survivor_id = $1 OR merged_id = $1 ORDER BY id";
+constexpr std::string_view kCountLaterMerges =
+    "SELECT COUNT(*) FROM customer_merges WHERE id > $1 AND undone_at IS NULL "
+    "AND (survivor_id = $2 OR merged_id = $2 OR survivor_id = $3 OR merged_id = $3)";
+constexpr std::string_view kMarkMergeUndone =
+    "UPDATE customer_merges SET undone_at = $2 WHERE id = $1";
+constexpr std::string_view kClearMergeSnapshots =
+    "UPDATE customer_merges SET snapshot = '' WHERE survivor_id = $1 OR merged_id = $1";
+
+Value opt(const std::optional<std::string>& v) { return v ? Value(*v) : kNull; }
+Value opt(const std::optional<std::int64_t>& v) { return v ? Value(*v) : kNull; }
+Value opt(const std::optional<bool>& v) { return v ? Value(std::int64_t{*v ? 1 : 0}) : kNull; }
+
+// The values of the columns in ECRM_CUSTOMER_COLUMNS order ($1 … $33).
+std::vector<Value> column_values(const Customer& x) {
+  std::vector<Value> v;
+  v.reserve(34);
+  v.push_back(opt(x.external_id));
+  v.push_back(x.name);
+  v.push_back(opt(x.email));
+  v.push_back(opt(x.phone));
+  v.push_back(opt(x.email_normalized));
+  v.push_back(opt(x.phone_normalized));
+  v.push_back(x.name_key);
+  v.push_back(x.city_key);
+  v.push_back(opt(x.birthday));
+  v.push_back(x.gender ? Value(std::string(to_string(*x.gender))) : kNull);
+  v.push_back(x.city);
+  v.push_back(x.country);
+  v.push_back(x.language);
+  v.push_back(std::string(to_string(x.type)));
+  v.push_back(x.company);
+  v.push_back(opt(x.employee_count));
+  v.push_back(x.source);
+  v.push_back(x.channel);
+  v.push_back(opt(x.referred_by));
+  v.push_back(x.attributes);
+  for (ConsentChannel channel : kConsentChannels) {
+    const Consent& consent = x.consent_for(channel);
+    v.push_back(opt(consent.granted));
+    v.push_back(opt(consent.at));
+    v.push_back(consent.how);
+  }
+  v.push_back(opt(x.merged_into));
+  v.push_back(opt(x.erased_at));
+  v.push_back(x.created_at);
+  v.push_back(x.updated_at);
+  return v;
+}
+
+Customer read_customer(const RowView& row) {
+  Customer x;
+  x.id = row.get_int(0);
+  x.external_id = row.get_optional_string(1);
+  x.name = row.get_string(2);
+  x.email = row.get_optional_string(3);
+  x.phone = row.get_optional_string(4);
+  x.email_normalized = row.get_optional_string(5);
+  x.phone_normalized = row.get_optional_string(6);
+  x.name_key = row.get_string(7);
+  x.city_key = row.get_string(8);
+  x.birthday = row.get_optional_string(9);
+  if (!row.is_null(10)) x.gender = parse_gender(row.get_text(10));
+  x.city = row.get_string(11);
+  x.country = row.get_string(12);
+  x.language = row.get_string(13);
+  x.type = parse_customer_type(row.get_text(14)).value_or(CustomerType::kOther);
+  x.company = row.get_string(15);
+  x.employee_count = row.get_optional_int(16);
+  x.source = row.get_string(17);
+  x.channel = row.get_string(18);
+  x.referred_by = row.get_optional_int(19);
+  x.attributes = row.get_string(20);
+  int column = 21;
+  for (ConsentChannel channel : kConsentChannels) {
+    Consent& consent = x.consent_for(channel);
+    if (!row.is_null(column)) consent.granted = row.get_int(column) != 0;
+    consent.at = row.get_optional_int(column + 1);
+    consent.how = row.get_string(column + 2);
+    column += 3;
+  }
+  x.merged_into = row.get_optional_int(30);
+  x.erased_at = row.get_optional_int(31);
+  x.created_at = row.get_int(32);
+  x.updated_at = row.get_int(33);
+  return x;
+}
+
+Merge read_merge(const RowView& row) {
+  Merge m;
+  m.id = row.get_int(0);
+  m.survivor_id = row.get_int(1);
+  m.merged_id = row.get_int(2);
+  m.snapshot = row.get_string(3);
+  m.merged_at = row.get_int(4);
+  m.merged_by = row.get_string(5);
+  m.undone_at = row.get_optional_int(6);
+  return m;
+}
+
+Status done(Result<std::int64_t> result) {
+  if (!result.ok()) return std::move(result).error();
+  return {};
+}
+
+Error external_id_taken(const Customer& customer) {
+  return Error::conflict(
+      "a customer with external id '" + customer.external_id.value_or("") + "' already exists",
+      "external_id", "external_id_taken");
+}
+
+// "%text%" for LIKE … ESCAPE '\', with the wildcards in `text` escaped.
+std::string contains_pattern(std::string_view text) {
+  std::string out = "%";
+  for (char ch : text) {
+    if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  out += '%';
+  return out;
+}
+
+// Tags and anniversaries of the customers in `page` (ascending ids), by two range queries.
+Status load_details(Connection& c, std::vector<Customer>& page) {
+  if (page.empty()) return {};
+  std::int64_t low = page.front().id;
+  std::int64_t high = page.back().id;
+  auto find = [&](std::int64_t id) -> Customer* {
+    auto it = std::lower_bound(page.begin(), page.end(), id,
+                               [](const Customer& x, std::int64_t v) { return x.id < v; });
+    return it != page.end() && it->id == id ? &*it : nullptr;
+  };
+  ECRM_RETURN_IF_ERROR(c.query(kTagsInRange, {low, high}, [&](const RowView& row) {
+    if (Customer* x = find(row.get_int(0))) x->tags.push_back(row.get_string(1));
+  }));
+  return c.query(kAnniversariesInRange, {low, high}, [&](const RowView& row) {
+    if (Customer* x = find(row.get_int(0))) {
+      x->anniversaries.push_back({row.get_string(1), row.get_string(2), row.get_string(3)});
+    }
+  });
+}
+
+}  // namespace
+
+Result<std::int64_t> CustomerRepo::insert(Connection& c, const Customer& customer) {
+  auto values = column_values(customer);
+  std::optional<std::int64_t> id;
+  auto inserted =
+      c.query(kInsertCustomer, values, [&](const RowView& row) { id = row.get_int(0); });
+  if (!inserted.ok()) {
+    if (inserted.error().kind == ErrorKind::kConflict && customer.external_id) {
+      return external_id_taken(customer);
+    }
+    return std::move(inserted).error();
+  }
+  if (!id) return Error::internal("insert returned no id");
+  ECRM_RETURN_IF_ERROR(replace_tags(c, *id, customer.tags));
+  ECRM_RETURN_IF_ERROR(replace_anniversaries(c, *id, customer.anniversaries));
+  return *id;
+}
+
+Result<std::optional<Customer>> CustomerRepo::find(Connection& c, std::int64_t id) {
+  std::optional<Customer> found;
+  ECRM_RETURN_IF_ERROR(
+      c.query(kFindCustomer, {id}, [&](const RowView& row) { found = read_customer(row); }));
+  if (!found) return found;
+  ECRM_RETURN_IF_ERROR(c.query(
+      kTagsOf, {id}, [&](const RowView& row) { found->tags.push_back(row.get_string(1)); }));
+  ECRM_RETURN_IF_ERROR(c.query(kAnniversariesOf, {id}, [&](const RowView& row) {
+    found->anniversaries.push_back({row.get_string(1), row.get_string(2), row.get_string(3)});
+  }));
+  return found;
+}
+
+Result<std::optional<std::int64_t>> CustomerRepo::find_id_by_external_id(
+    Connection& c, const std::string& external_id) {
+  return c.query_int(kFindIdByExternalId, {external_id});
+}
+
+Status CustomerRepo::update(Connection& c, const Customer& customer) {
+  auto values = column_values(customer);
+  values.push_back(customer.id);
+  auto changed = c.execute(kUpdateCustomer, values);
+  if (!changed.ok()) {
+    if (changed.error().kind == ErrorKind::kConflict && customer.external_id) {
+      return external_id_taken(customer);
+    }
+    return std::move(changed).error();
+  }
+  if (*changed != 1) return Error::internal("customer update matched " + std::to_string(*changed));
+  return {};
+}
+
+Status CustomerRepo::replace_tags(Connection& c, std::int64_t id,
+                                  const std::vector<std::string>& tags) {
+  ECRM_RETURN_IF_ERROR(done(c.execute(kDeleteTags, {id})));
+  for (const auto& tag : tags) ECRM_RETURN_IF_ERROR(done(c.execute(kInsertTag, {id, tag})));
+  return {};
+}
+
+Status CustomerRepo::replace_anniversaries(Connection& c, std::int64_t id,
+                                           const std::vector<Anniversary>& anniversaries) {
+  ECRM_RETURN_IF_ERROR(done(c.execute(kDeleteAnniversaries, {id})));
+  for (const auto& a : anniversaries) {
+    ECRM_RETURN_IF_ERROR(done(c.execute(kInsertAnniversary, {id, a.kind, a.date, a.label})));
+  }
+  return {};
+}
+
+Result<std::vector<Customer>> CustomerRepo::list(Connection& c, const CustomerFilter& filter,
+                                                 std::optional<std::int64_t> after, int limit) {
+  std::optional<std::string> pattern;
+  std::optional<std::string> phone_pattern;
+  if (filter.q) {
+    pattern = contains_pattern(*filter.q);
+    std::string digits;
+    for (char ch : *filter.q) {
+      if (ch >= '0' && ch <= '9') digits += ch;
+    }
+    if (digits.size() >= 3) phone_pattern = "%" + digits + "%";
+  }
+  std::optional<std::string> type;
+  if (filter.type) type = std::string(to_string(*filter.type));
+  std::vector<Customer> out;
+  ECRM_RETURN_IF_ERROR(
+      c.query(kListCustomers,
+              {after.value_or(0), opt(pattern), opt(phone_pattern), opt(filter.q), opt(type),
+               opt(filter.tag), opt(filter.city), opt(filter.created_from), opt(filter.created_to),
+               std::int64_t{limit}},
+              [&](const RowView& row) { out.push_back(read_customer(row)); }));
+  ECRM_RETURN_IF_ERROR(load_details(c, out));
+  return out;
+}
+
+Result<std::vector<DuplicatePair>> CustomerRepo::duplicates(Connection& c,
+                                                            std::optional<std::int64_t> customer_id,
+                                                            std::int64_t after_a,
+                                                            std::int64_t after_b, int limit) {
+  std::vector<DuplicatePair> out;
+  ECRM_RETURN_IF_ERROR(c.query(kDuplicates,
+                               {after_a, after_b, opt(customer_id), std::int64_t{limit}},
+                               [&](const RowView& row) {
+                                 DuplicatePair pair;
+                                 pair.a = row.get_int(0);
+                                 pair.b = row.get_int(1);
+                                 pair.same_email = row.get_int(2) != 0;
+                                 pair.same_phone = row.get_int(3) != 0;
+                                 pair.same_name_and_city = row.get_int(4) != 0;
+                                 out.push_back(pair);
+                               }));
+  return out;
+}
+
+Result<std::vector<std::int64_t>> CustomerRepo::move_referrals(Connection& c, std::int64_t from,
+                                                               std::int64_t to) {
+  std::vector<std::int64_t> ids;
+  ECRM_RETURN_IF_ERROR(c.query(kMoveReferrals, {from, to},
+                               [&](const RowView& row) { ids.push_back(row.get_int(0)); }));
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+Status CustomerRepo::restore_referral(Connection& c, std::int64_t id, std::int64_t from,
+                                      std::int64_t to) {
+  return done(c.execute(kRestoreReferral, {id, from, to}));
+}
+
+Result<std::vector<std::int64_t>> CustomerRepo::referrals_of(Connection& c, std::int64_t id) {
+  std::vector<std::int64_t> ids;
+  ECRM_RETURN_IF_ERROR(
+      c.query(kReferralsOf, {id}, [&](const RowView& row) { ids.push_back(row.get_int(0)); }));
+  return ids;
+}
+
+Result<std::int64_t> CustomerRepo::insert_merge(Connection& c, const Merge& merge) {
+  ECRM_ASSIGN_OR_RETURN(
+      auto id, c.query_int(kInsertMerge, {merge.survivor_id, merge.merged_id, merge.snapshot,
+                                          merge.merged_at, merge.merged_by}));
+  if (!id) return Error::internal("insert returned no id");
+  return *id;
+}
+
+Result<std::optional<Merge>> CustomerRepo::find_merge(Connection& c, std::int64_t id) {
+  std::optional<Merge> found;
+  ECRM_RETURN_IF_ERROR(
+      c.query(kFindMerge, {id}, [&](const RowView& row) { found = read_merge(row); }));
+  return found;
+}
+
+Result<std::vector<Merge>> CustomerRepo::merges_of(Connection& c, std::int64_t customer_id) {
+  std::vector<Merge> out;
+  ECRM_RETURN_IF_ERROR(c.query(kMergesOf, {customer_id},
+                               [&](const RowView& row) { out.push_back(read_merge(row)); }));
+  return out;
+}
+
+Result<bool> CustomerRepo::has_later_merge(Connection& c, std::int64_t merge_id, std::int64_t a,
+                                           std::int64_t b) {
+  ECRM_ASSIGN_OR_RETURN(auto n, c.query_int(kCountLaterMerges, {merge_id, a, b}));
+  return n.value_or(0) > 0;
+}
+
+Status CustomerRepo::mark_merge_undone(Connection& c, std::int64_t merge_id, UnixMs at) {
+  return done(c.execute(kMarkMergeUndone, {merge_id, at}));
+}
+
+Status CustomerRepo::clear_merge_snapshots(Connection& c, std::int64_t customer_id) {
+  return done(c.execute(kClearMergeSnapshots, {customer_id}));
+}
+
+}  // namespace ecrm::customers

@@ -1,0 +1,74 @@
+// SQL for customers, their tags and anniversaries, referrals, duplicate detection and merges.
+// Every statement is a named constant in repo.cpp; every method takes the connection to run on,
+// so callers choose the transaction.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "customers/model.hpp"
+#include "storage/database.hpp"
+
+namespace ecrm::customers {
+
+using storage::Connection;
+
+struct CustomerFilter {
+  std::optional<std::string> q;  // substring of name, e-mail, company or phone digits
+  std::optional<CustomerType> type;
+  std::optional<std::string> tag;
+  std::optional<std::string> city;     // case-insensitive
+  std::optional<UnixMs> created_from;  // inclusive
+  std::optional<UnixMs> created_to;    // exclusive
+};
+
+class CustomerRepo {
+ public:
+  // Inserts the customer with its tags and anniversaries; returns the new id. kConflict
+  // (external_id_taken, field external_id) when the external id is in use.
+  Result<std::int64_t> insert(Connection& c, const Customer& customer);
+  // The customer with tags and anniversaries, merged or erased ones included.
+  Result<std::optional<Customer>> find(Connection& c, std::int64_t id);
+  Result<std::optional<std::int64_t>> find_id_by_external_id(Connection& c,
+                                                             const std::string& external_id);
+  // Writes every column but id and created_at. kConflict (external_id_taken) as for insert.
+  Status update(Connection& c, const Customer& customer);
+  Status replace_tags(Connection& c, std::int64_t id, const std::vector<std::string>& tags);
+  Status replace_anniversaries(Connection& c, std::int64_t id,
+                               const std::vector<Anniversary>& anniversaries);
+
+  // Customers that are neither merged nor erased, matching `filter`, id > after, ascending, at
+  // most `limit`, with tags and anniversaries.
+  Result<std::vector<Customer>> list(Connection& c, const CustomerFilter& filter,
+                                     std::optional<std::int64_t> after, int limit);
+
+  // Likely duplicate pairs among live customers, ordered by (a, b), after the pair
+  // (after_a, after_b); only pairs involving `customer_id` when given.
+  Result<std::vector<DuplicatePair>> duplicates(Connection& c,
+                                                std::optional<std::int64_t> customer_id,
+                                                std::int64_t after_a, std::int64_t after_b,
+                                                int limit);
+
+  // Points every customer referred by `from` (but `to` itself) at `to`; returns their ids.
+  Result<std::vector<std::int64_t>> move_referrals(Connection& c, std::int64_t from,
+                                                   std::int64_t to);
+  // Points customer `id` back at `to` if it is still referred by `from`.
+  Status restore_referral(Connection& c, std::int64_t id, std::int64_t from, std::int64_t to);
+  // Customers referred by `id`, ascending.
+  Result<std::vector<std::int64_t>> referrals_of(Connection& c, std::int64_t id);
+
+  Result<std::int64_t> insert_merge(Connection& c, const Merge& merge);
+  Result<std::optional<Merge>> find_merge(Connection& c, std::int64_t id);
+  // Merges involving `customer_id` on either side, oldest first.
+  Result<std::vector<Merge>> merges_of(Connection& c, std::int64_t customer_id);
+  // True when a merge newer than `merge_id` that is not undone involves `a` or `b`.
+  Result<bool> has_later_merge(Connection& c, std::int64_t merge_id, std::int64_t a,
+                               std::int64_t b);
+  Status mark_merge_undone(Connection& c, std::int64_t merge_id, UnixMs at);
+  // Empties the snapshots of every merge involving `customer_id` (they hold personal data).
+  Status clear_merge_snapshots(Connection& c, std::int64_t customer_id);
+};
+
+}  // namespace ecrm::customers

@@ -25,6 +25,9 @@
 #include "http/server.hpp"
 #include "http/static_files.hpp"
 #include "http/system_routes.hpp"
+#include "orders/customer_records.hpp"
+#include "orders/http_routes.hpp"
+#include "orders/service.hpp"
 
 namespace ecrm::cli {
 namespace {
@@ -105,7 +108,11 @@ int serve(const ServeOptions& options) {
   catalog::CatalogService catalog_service(*db);
   catalog::add_catalog_routes(router, catalog_service);
   customers::CustomerService customer_service(*db);
+  orders::OrderCustomerRecords order_records;
+  customer_service.attach(order_records);
   customers::add_customer_routes(router, customer_service);
+  orders::OrderService order_service(*db);
+  orders::add_order_routes(router, order_service);
 
   http::StaticFiles static_files(find_web_root(options.web_root));
   http::Dispatcher dispatcher(router, authenticator, &authenticator, &static_files, metrics,

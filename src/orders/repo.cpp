@@ -1,0 +1,387 @@
+#include "orders/repo.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace ecrm::orders {
+
+using storage::kNull;
+using storage::RowView;
+using storage::Value;
+
+namespace {
+
+#define ECRM_ORDER_COLUMNS                                                                     \
+  "o.id, o.external_id, o.customer_id, o.channel, o.status, o.currency, o.subtotal, "          \
+  "o.discount, o.shipping, o.total, o.carrier, o.tracking_number, o.placed_at, o.created_at, " \
+  "o.updated_at, (SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l "                     \
+  "WHERE l.order_id = o.id)"
+
+constexpr std::string_view kInsertOrder =
+    "INSERT INTO orders (external_id, customer_id, channel, status, currency, subtotal, discount, "
+    "shipping, total, carrier, tracking_number, placed_at, created_at, updated_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id";
+constexpr std::string_view kInsertLine =
+    "INSERT INTO order_lines (order_id, product_id, sku, name, quantity, unit_price, line_total) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+constexpr std::string_view kFindOrder =
+    "SELECT " ECRM_ORDER_COLUMNS " FROM orders o WHERE o.id = $1";
+constexpr std::string_view kLinesOf =
+    "SELECT l.id, l.product_id, l.sku, l.name, l.quantity, l.unit_price, l.line_total, "
+    "(SELECT COALESCE(SUM(rl.quantity), 0) FROM return_lines rl "
+    "JOIN returns r ON r.id = rl.return_id "
+    "WHERE rl.order_line_id = l.id AND r.status <> 'rejected') "
+    "FROM order_lines l WHERE l.order_id = $1 ORDER BY l.id";
+constexpr std::string_view kHistoryOf =
+    "SELECT id, status, at, note, carrier, tracking_number, actor FROM order_status_history "
+    "WHERE order_id = $1 ORDER BY at, id";
+// $2 customer, $3 status, $4 channel, $5/$6 placed range; NULL leaves a filter out.
+constexpr std::string_view kListOrders =
+    "SELECT " ECRM_ORDER_COLUMNS
+    " FROM orders o WHERE o.id < $1 "
+    "AND (CAST($2 AS BIGINT) IS NULL OR o.customer_id = CAST($2 AS BIGINT)) "
+    "AND (CAST($3 AS TEXT) IS NULL OR o.status = CAST($3 AS TEXT)) "
+    "AND (CAST($4 AS TEXT) IS NULL OR o.channel = CAST($4 AS TEXT)) "
+    "AND (CAST($5 AS BIGINT) IS NULL OR o.placed_at >= CAST($5 AS BIGINT)) "
+    "AND (CAST($6 AS BIGINT) IS NULL OR o.placed_at < CAST($6 AS BIGINT)) "
+    "ORDER BY o.id DESC LIMIT $7";
+constexpr std::string_view kInsertStatus =
+    "INSERT INTO order_status_history (order_id, status, at, note, carrier, tracking_number, "
+    "actor) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+constexpr std::string_view kUpdateStatus =
+    "UPDATE orders SET status = $2, carrier = $3, tracking_number = $4, updated_at = $5 "
+    "WHERE id = $1";
+
+#define ECRM_RETURN_COLUMNS                                                                    \
+  "r.id, r.order_id, o.customer_id, r.status, r.reason, r.note, r.refund_amount, o.currency, " \
+  "r.created_at, r.updated_at"
+
+constexpr std::string_view kInsertReturn =
+    "INSERT INTO returns (order_id, status, reason, note, refund_amount, created_at, updated_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id";
+constexpr std::string_view kInsertReturnLine =
+    "INSERT INTO return_lines (return_id, order_line_id, quantity) VALUES ($1, $2, $3) "
+    "RETURNING id";
+constexpr std::string_view kFindReturn = "SELECT " ECRM_RETURN_COLUMNS
+                                         " FROM returns r JOIN orders o ON o.id = r.order_id "
+                                         "WHERE r.id = $1";
+constexpr std::string_view kReturnsOfOrder = "SELECT " ECRM_RETURN_COLUMNS
+                                             " FROM returns r JOIN orders o ON o.id = r.order_id "
+                                             "WHERE r.order_id = $1 ORDER BY r.id";
+constexpr std::string_view kReturnLinesOf =
+    "SELECT rl.id, rl.order_line_id, l.product_id, l.sku, rl.quantity, rl.quantity * l.unit_price "
+    "FROM return_lines rl JOIN order_lines l ON l.id = rl.order_line_id "
+    "WHERE rl.return_id = $1 ORDER BY rl.id";
+constexpr std::string_view kUpdateReturnStatus =
+    "UPDATE returns SET status = $2, note = $3, updated_at = $4 WHERE id = $1";
+constexpr std::string_view kReturnedQuantities =
+    "SELECT rl.order_line_id, SUM(rl.quantity) FROM return_lines rl "
+    "JOIN returns r ON r.id = rl.return_id WHERE r.order_id = $1 AND r.status <> 'rejected' "
+    "GROUP BY rl.order_line_id";
+constexpr std::string_view kSettledQuantities =
+    "SELECT rl.order_line_id, SUM(rl.quantity) FROM return_lines rl "
+    "JOIN returns r ON r.id = rl.return_id "
+    "WHERE r.order_id = $1 AND r.status IN ('received', 'refunded') GROUP BY rl.order_line_id";
+
+constexpr std::string_view kReassignCustomer =
+    "UPDATE orders SET customer_id = $2 WHERE customer_id = $1 RETURNING id";
+constexpr std::string_view kRestoreCustomer =
+    "UPDATE orders SET customer_id = $3 WHERE id = $1 AND customer_id = $2";
+constexpr std::string_view kOrderIdsOfCustomer =
+    "SELECT id FROM orders WHERE customer_id = $1 ORDER BY id";
+constexpr std::string_view kClearHistoryNotes =
+    "UPDATE order_status_history SET note = '' "
+    "WHERE order_id IN (SELECT id FROM orders WHERE customer_id = $1)";
+constexpr std::string_view kClearReturnNotes =
+    "UPDATE returns SET note = '' WHERE order_id IN (SELECT id FROM orders WHERE customer_id = $1)";
+constexpr std::string_view kStatusTimeline =
+    "SELECT h.id, h.status, h.at, h.note, h.carrier, h.tracking_number, h.actor, o.id, o.total, "
+    "o.currency, (SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l WHERE l.order_id = o.id) "
+    "FROM order_status_history h JOIN orders o ON o.id = h.order_id "
+    "WHERE o.customer_id = $1 AND (h.at < $2 OR (h.at = $2 AND h.id < $3)) "
+    "ORDER BY h.at DESC, h.id DESC LIMIT $4";
+constexpr std::string_view kReturnTimeline =
+    "SELECT " ECRM_RETURN_COLUMNS
+    " FROM returns r JOIN orders o ON o.id = r.order_id "
+    "WHERE o.customer_id = $1 AND (r.created_at < $2 OR (r.created_at = $2 AND r.id < $3)) "
+    "ORDER BY r.created_at DESC, r.id DESC LIMIT $4";
+
+constexpr std::string_view kOrderTotals =
+    "SELECT currency, COUNT(*), SUM(total), MIN(placed_at), MAX(placed_at) FROM orders "
+    "WHERE customer_id = $1 AND status <> 'cancelled' GROUP BY currency";
+constexpr std::string_view kRefunds =
+    "SELECT o.currency, SUM(r.refund_amount) FROM returns r JOIN orders o ON o.id = r.order_id "
+    "WHERE o.customer_id = $1 AND r.status = 'refunded' GROUP BY o.currency";
+constexpr std::string_view kCountReturns =
+    "SELECT COUNT(*) FROM returns r JOIN orders o ON o.id = r.order_id "
+    "WHERE o.customer_id = $1 AND r.status <> 'rejected'";
+constexpr std::string_view kFavouriteCategories =
+    "SELECT p.category_id, c.name, SUM(l.quantity), SUM(l.line_total) FROM order_lines l "
+    "JOIN orders o ON o.id = l.order_id JOIN products p ON p.id = l.product_id "
+    "JOIN categories c ON c.id = p.category_id "
+    "WHERE o.customer_id = $1 AND o.status <> 'cancelled' "
+    "GROUP BY p.category_id, c.name ORDER BY SUM(l.quantity) DESC, SUM(l.line_total) DESC, "
+    "p.category_id LIMIT $2";
+
+#undef ECRM_ORDER_COLUMNS
+#undef ECRM_RETURN_COLUMNS
+
+constexpr int kFavouriteCategoryCount = 3;
+
+Value opt(const std::optional<std::string>& v) { return v ? Value(*v) : kNull; }
+Value opt(const std::optional<std::int64_t>& v) { return v ? Value(*v) : kNull; }
+
+Status done(Result<std::int64_t> result) {
+  if (!result.ok()) return std::move(result).error();
+  return {};
+}
+
+Order read_order(const RowView& row) {
+  Order o;
+  o.id = row.get_int(0);
+  o.external_id = row.get_optional_string(1);
+  o.customer_id = row.get_int(2);
+  o.channel = parse_channel(row.get_text(3)).value_or(Channel::kWeb);
+  o.status = parse_order_status(row.get_text(4)).value_or(OrderStatus::kPlaced);
+  o.currency = row.get_string(5);
+  o.subtotal = row.get_int(6);
+  o.discount = row.get_int(7);
+  o.shipping = row.get_int(8);
+  o.total = row.get_int(9);
+  o.carrier = row.get_string(10);
+  o.tracking_number = row.get_string(11);
+  o.placed_at = row.get_int(12);
+  o.created_at = row.get_int(13);
+  o.updated_at = row.get_int(14);
+  o.item_count = row.get_int(15);
+  return o;
+}
+
+StatusChange read_change(const RowView& row) {
+  StatusChange change;
+  change.id = row.get_int(0);
+  change.status = parse_order_status(row.get_text(1)).value_or(OrderStatus::kPlaced);
+  change.at = row.get_int(2);
+  change.note = row.get_string(3);
+  change.carrier = row.get_string(4);
+  change.tracking_number = row.get_string(5);
+  change.actor = row.get_string(6);
+  return change;
+}
+
+Return read_return(const RowView& row) {
+  Return r;
+  r.id = row.get_int(0);
+  r.order_id = row.get_int(1);
+  r.customer_id = row.get_int(2);
+  r.status = parse_return_status(row.get_text(3)).value_or(ReturnStatus::kRequested);
+  r.reason = parse_return_reason(row.get_text(4)).value_or(ReturnReason::kOther);
+  r.note = row.get_string(5);
+  r.refund_amount = row.get_int(6);
+  r.currency = row.get_string(7);
+  r.created_at = row.get_int(8);
+  r.updated_at = row.get_int(9);
+  return r;
+}
+
+Status load_return_lines(Connection& c, Return& r) {
+  return c.query(kReturnLinesOf, {r.id}, [&](const RowView& row) {
+    r.lines.push_back(ReturnLine{row.get_int(0), row.get_int(1), row.get_int(2), row.get_string(3),
+                                 row.get_int(4), row.get_int(5)});
+  });
+}
+
+}  // namespace
+
+Result<Order> OrderRepo::insert(Connection& c, Order o) {
+  auto id = c.query_int(
+      kInsertOrder, {opt(o.external_id), o.customer_id, std::string(to_string(o.channel)),
+                     std::string(to_string(o.status)), o.currency, o.subtotal, o.discount,
+                     o.shipping, o.total, o.carrier, o.tracking_number, o.placed_at, o.created_at});
+  if (!id.ok()) {
+    if (id.error().kind == ErrorKind::kConflict && o.external_id) {
+      return Error::conflict("an order with external id '" + *o.external_id + "' already exists",
+                             "external_id", "external_id_taken");
+    }
+    return std::move(id).error();
+  }
+  o.id = id->value_or(0);
+  o.updated_at = o.created_at;
+  for (auto& line : o.lines) {
+    ECRM_ASSIGN_OR_RETURN(
+        auto line_id, c.query_int(kInsertLine, {o.id, line.product_id, line.sku, line.name,
+                                                line.quantity, line.unit_price, line.line_total}));
+    line.id = line_id.value_or(0);
+  }
+  return o;
+}
+
+Result<std::optional<Order>> OrderRepo::find(Connection& c, std::int64_t id) {
+  std::optional<Order> found;
+  ECRM_RETURN_IF_ERROR(
+      c.query(kFindOrder, {id}, [&](const RowView& row) { found = read_order(row); }));
+  if (!found) return found;
+  ECRM_RETURN_IF_ERROR(c.query(kLinesOf, {id}, [&](const RowView& row) {
+    found->lines.push_back(OrderLine{row.get_int(0), row.get_int(1), row.get_string(2),
+                                     row.get_string(3), row.get_int(4), row.get_int(5),
+                                     row.get_int(6), row.get_int(7)});
+  }));
+  ECRM_RETURN_IF_ERROR(c.query(
+      kHistoryOf, {id}, [&](const RowView& row) { found->history.push_back(read_change(row)); }));
+  return found;
+}
+
+Result<std::vector<Order>> OrderRepo::list(Connection& c, const OrderFilter& f,
+                                           std::optional<std::int64_t> before, int limit) {
+  std::optional<std::string> status;
+  if (f.status) status = std::string(to_string(*f.status));
+  std::optional<std::string> channel;
+  if (f.channel) channel = std::string(to_string(*f.channel));
+  std::vector<Order> out;
+  ECRM_RETURN_IF_ERROR(
+      c.query(kListOrders,
+              {before.value_or(INT64_MAX), opt(f.customer_id), opt(status), opt(channel),
+               opt(f.placed_from), opt(f.placed_to), std::int64_t{limit}},
+              [&](const RowView& row) { out.push_back(read_order(row)); }));
+  return out;
+}
+
+Status OrderRepo::insert_status(Connection& c, std::int64_t order_id, const StatusChange& s) {
+  return done(c.execute(kInsertStatus, {order_id, std::string(to_string(s.status)), s.at, s.note,
+                                        s.carrier, s.tracking_number, s.actor}));
+}
+
+Status OrderRepo::update_status(Connection& c, const Order& o) {
+  return done(c.execute(kUpdateStatus, {o.id, std::string(to_string(o.status)), o.carrier,
+                                        o.tracking_number, o.updated_at}));
+}
+
+Result<Return> OrderRepo::insert_return(Connection& c, Return r) {
+  ECRM_ASSIGN_OR_RETURN(auto id,
+                        c.query_int(kInsertReturn, {r.order_id, std::string(to_string(r.status)),
+                                                    std::string(to_string(r.reason)), r.note,
+                                                    r.refund_amount, r.created_at}));
+  r.id = id.value_or(0);
+  r.updated_at = r.created_at;
+  for (auto& line : r.lines) {
+    ECRM_ASSIGN_OR_RETURN(
+        auto line_id, c.query_int(kInsertReturnLine, {r.id, line.order_line_id, line.quantity}));
+    line.id = line_id.value_or(0);
+  }
+  return r;
+}
+
+Result<std::optional<Return>> OrderRepo::find_return(Connection& c, std::int64_t id) {
+  std::optional<Return> found;
+  ECRM_RETURN_IF_ERROR(
+      c.query(kFindReturn, {id}, [&](const RowView& row) { found = read_return(row); }));
+  if (found) ECRM_RETURN_IF_ERROR(load_return_lines(c, *found));
+  return found;
+}
+
+Result<std::vector<Return>> OrderRepo::returns_of(Connection& c, std::int64_t order_id) {
+  std::vector<Return> out;
+  ECRM_RETURN_IF_ERROR(c.query(kReturnsOfOrder, {order_id},
+                               [&](const RowView& row) { out.push_back(read_return(row)); }));
+  for (auto& r : out) ECRM_RETURN_IF_ERROR(load_return_lines(c, r));
+  return out;
+}
+
+Status OrderRepo::update_return_status(Connection& c, std::int64_t id, ReturnStatus status,
+                                       const std::string& note, UnixMs at) {
+  return done(c.execute(kUpdateReturnStatus, {id, std::string(to_string(status)), note, at}));
+}
+
+Result<std::vector<std::pair<std::int64_t, std::int64_t>>> OrderRepo::returned_quantities(
+    Connection& c, std::int64_t order_id, bool settled_only) {
+  std::vector<std::pair<std::int64_t, std::int64_t>> out;
+  ECRM_RETURN_IF_ERROR(
+      c.query(settled_only ? kSettledQuantities : kReturnedQuantities, {order_id},
+              [&](const RowView& row) { out.emplace_back(row.get_int(0), row.get_int(1)); }));
+  return out;
+}
+
+Result<std::vector<std::int64_t>> OrderRepo::reassign_customer(Connection& c, std::int64_t from,
+                                                               std::int64_t to) {
+  std::vector<std::int64_t> ids;
+  ECRM_RETURN_IF_ERROR(c.query(kReassignCustomer, {from, to},
+                               [&](const RowView& row) { ids.push_back(row.get_int(0)); }));
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+Status OrderRepo::restore_customer(Connection& c, std::int64_t order_id, std::int64_t from,
+                                   std::int64_t to) {
+  return done(c.execute(kRestoreCustomer, {order_id, from, to}));
+}
+
+Result<std::vector<std::int64_t>> OrderRepo::order_ids_of_customer(Connection& c,
+                                                                   std::int64_t customer_id) {
+  std::vector<std::int64_t> ids;
+  ECRM_RETURN_IF_ERROR(c.query(kOrderIdsOfCustomer, {customer_id},
+                               [&](const RowView& row) { ids.push_back(row.get_int(0)); }));
+  return ids;
+}
+
+Status OrderRepo::clear_customer_notes(Connection& c, std::int64_t customer_id) {
+  ECRM_RETURN_IF_ERROR(done(c.execute(kClearHistoryNotes, {customer_id})));
+  return done(c.execute(kClearReturnNotes, {customer_id}));
+}
+
+Result<std::vector<CustomerStatusEntry>> OrderRepo::status_timeline(
+    Connection& c, std::int64_t customer_id, UnixMs at, std::int64_t id_bound, int limit) {
+  std::vector<CustomerStatusEntry> out;
+  ECRM_RETURN_IF_ERROR(c.query(kStatusTimeline, {customer_id, at, id_bound, std::int64_t{limit}},
+                               [&](const RowView& row) {
+                                 CustomerStatusEntry e;
+                                 e.change = read_change(row);
+                                 e.order_id = row.get_int(7);
+                                 e.total = row.get_int(8);
+                                 e.currency = row.get_string(9);
+                                 e.item_count = row.get_int(10);
+                                 out.push_back(std::move(e));
+                               }));
+  return out;
+}
+
+Result<std::vector<Return>> OrderRepo::return_timeline(Connection& c, std::int64_t customer_id,
+                                                       UnixMs at, std::int64_t id_bound,
+                                                       int limit) {
+  std::vector<Return> out;
+  ECRM_RETURN_IF_ERROR(c.query(kReturnTimeline, {customer_id, at, id_bound, std::int64_t{limit}},
+                               [&](const RowView& row) { out.push_back(read_return(row)); }));
+  return out;
+}
+
+Status OrderRepo::summarize(Connection& c, std::int64_t customer_id,
+                            customers::CustomerSummary& summary) {
+  std::map<std::string, std::int64_t> refunds;
+  ECRM_RETURN_IF_ERROR(c.query(kRefunds, {customer_id}, [&](const RowView& row) {
+    refunds[row.get_string(0)] = row.get_int(1);
+  }));
+  ECRM_RETURN_IF_ERROR(c.query(kOrderTotals, {customer_id}, [&](const RowView& row) {
+    customers::CurrencyRevenue revenue;
+    revenue.currency = row.get_string(0);
+    revenue.orders = row.get_int(1);
+    revenue.revenue = row.get_int(2) - refunds[revenue.currency];
+    summary.order_count += revenue.orders;
+    UnixMs first = row.get_int(3);
+    UnixMs last = row.get_int(4);
+    if (!summary.first_order_at || first < *summary.first_order_at) summary.first_order_at = first;
+    if (!summary.last_order_at || last > *summary.last_order_at) summary.last_order_at = last;
+    summary.revenue.push_back(std::move(revenue));
+  }));
+  std::sort(summary.revenue.begin(), summary.revenue.end(),
+            [](const customers::CurrencyRevenue& a, const customers::CurrencyRevenue& b) {
+              return a.orders != b.orders ? a.orders > b.orders : a.currency < b.currency;
+            });
+  ECRM_ASSIGN_OR_RETURN(auto returns, c.query_int(kCountReturns, {customer_id}));
+  summary.returns += returns.value_or(0);
+  return c.query(kFavouriteCategories, {customer_id, std::int64_t{kFavouriteCategoryCount}},
+                 [&](const RowView& row) {
+                   summary.favourite_categories.push_back(customers::CategoryShare{
+                       row.get_int(0), row.get_string(1), row.get_int(2), row.get_int(3)});
+                 });
+}
+
+}  // namespace ecrm::orders

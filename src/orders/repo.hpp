@@ -1,0 +1,83 @@
+// SQL for orders, lines, status history and returns, and the per-customer queries behind the
+// customer record's merge, export, erasure, timeline and summary. Every statement is a named
+// constant in repo.cpp; every method takes the connection to run on, so callers choose the
+// transaction.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/result.hpp"
+#include "customers/model.hpp"
+#include "orders/model.hpp"
+#include "storage/database.hpp"
+
+namespace ecrm::orders {
+
+using storage::Connection;
+
+struct OrderFilter {
+  std::optional<std::int64_t> customer_id;
+  std::optional<OrderStatus> status;
+  std::optional<Channel> channel;
+  std::optional<UnixMs> placed_from;  // inclusive
+  std::optional<UnixMs> placed_to;    // exclusive
+};
+
+// One status-history row with the order it belongs to (for timelines).
+struct CustomerStatusEntry {
+  StatusChange change;
+  std::int64_t order_id = 0;
+  std::int64_t total = 0;
+  std::string currency;
+  std::int64_t item_count = 0;
+};
+
+class OrderRepo {
+ public:
+  // Inserts the order and its lines (ids filled in). kConflict (external_id_taken, field
+  // external_id) when the external id is in use.
+  Result<Order> insert(Connection& c, Order order);
+  // The order with lines (and their returned quantities) and history; nullopt if none.
+  Result<std::optional<Order>> find(Connection& c, std::int64_t id);
+  // Orders matching `filter` with id < before (all when nullopt), newest id first, without
+  // lines and history.
+  Result<std::vector<Order>> list(Connection& c, const OrderFilter& filter,
+                                  std::optional<std::int64_t> before, int limit);
+  Status insert_status(Connection& c, std::int64_t order_id, const StatusChange& change);
+  // Sets status, carrier, tracking number and updated_at.
+  Status update_status(Connection& c, const Order& order);
+
+  Result<Return> insert_return(Connection& c, Return ret);
+  Result<std::optional<Return>> find_return(Connection& c, std::int64_t id);
+  // Returns of one order, oldest first.
+  Result<std::vector<Return>> returns_of(Connection& c, std::int64_t order_id);
+  Status update_return_status(Connection& c, std::int64_t id, ReturnStatus status,
+                              const std::string& note, UnixMs at);
+  // (order line id, quantity) over the order's returns that were not rejected, or only over
+  // those received or refunded (`settled_only`): the goods that came back.
+  Result<std::vector<std::pair<std::int64_t, std::int64_t>>> returned_quantities(
+      Connection& c, std::int64_t order_id, bool settled_only);
+
+  // For the customer record.
+  Result<std::vector<std::int64_t>> reassign_customer(Connection& c, std::int64_t from,
+                                                      std::int64_t to);
+  Status restore_customer(Connection& c, std::int64_t order_id, std::int64_t from, std::int64_t to);
+  Result<std::vector<std::int64_t>> order_ids_of_customer(Connection& c, std::int64_t customer_id);
+  Status clear_customer_notes(Connection& c, std::int64_t customer_id);
+  // Status changes of the customer's orders strictly after (at, id_bound) in newest-first
+  // order: at < `at` or (at = `at` and id < id_bound).
+  Result<std::vector<CustomerStatusEntry>> status_timeline(Connection& c, std::int64_t customer_id,
+                                                           UnixMs at, std::int64_t id_bound,
+                                                           int limit);
+  // Returns of the customer's orders in the same order and paging as status_timeline().
+  Result<std::vector<Return>> return_timeline(Connection& c, std::int64_t customer_id, UnixMs at,
+                                              std::int64_t id_bound, int limit);
+  // Adds order counts, revenue, first/last order, returns and favourite categories.
+  Status summarize(Connection& c, std::int64_t customer_id, customers::CustomerSummary& summary);
+};
+
+}  // namespace ecrm::orders

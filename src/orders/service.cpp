@@ -1,0 +1,399 @@
+#include "orders/service.hpp"
+
+#include <algorithm>
+#include <map>
+
+namespace ecrm::orders {
+
+using storage::Connection;
+using storage::TxMode;
+using storage::with_transaction;
+
+namespace {
+
+constexpr std::size_t kMaxLines = 500;
+constexpr std::int64_t kMaxQuantity = 1'000'000;
+constexpr std::int64_t kMaxAmount = 100'000'000'000;  // minor units per price, fee or discount
+constexpr std::size_t kMaxExternalId = 100;
+constexpr std::size_t kMaxShipmentText = 100;
+constexpr std::size_t kMaxNote = 1000;
+
+std::string trim(std::string_view text) {
+  auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  auto last = text.find_last_not_of(" \t\r\n");
+  return std::string(text.substr(first, last - first + 1));
+}
+
+Status check_text(const std::string& value, const std::string& field, std::size_t max_length,
+                  bool allow_newlines = false) {
+  if (value.size() > max_length) {
+    return Error::invalid(field + " is longer than " + std::to_string(max_length) + " bytes",
+                          field);
+  }
+  for (unsigned char ch : value) {
+    if ((ch < 0x20 && !(allow_newlines && (ch == '\n' || ch == '\t'))) || ch == 0x7f) {
+      return Error::invalid(field + " must not contain control characters", field);
+    }
+  }
+  return {};
+}
+
+std::string line_field(std::size_t index, std::string_view name) {
+  return "lines[" + std::to_string(index) + "]." + std::string(name);
+}
+
+std::string next_list(OrderStatus from) {
+  std::string out;
+  for (OrderStatus s : next_statuses(from)) {
+    if (!out.empty()) out += ", ";
+    out += to_string(s);
+  }
+  return out.empty() ? "none (it is final)" : out;
+}
+
+}  // namespace
+
+OrderService::OrderService(storage::Database& db) : db_(db) {}
+
+Result<Order> OrderService::create(const NewOrder& request, const std::string& actor) {
+  if (!request.customer_id)
+    return Error::invalid("customer_id is required", "customer_id", "required");
+  Order order;
+  order.customer_id = *request.customer_id;
+  if (request.external_id) {
+    std::string v = trim(*request.external_id);
+    ECRM_RETURN_IF_ERROR(check_text(v, "external_id", kMaxExternalId));
+    if (!v.empty()) order.external_id = v;
+  }
+  if (request.channel) {
+    auto channel = parse_channel(trim(*request.channel));
+    if (!channel) {
+      return Error::invalid("channel must be web, app, phone, store or partner", "channel");
+    }
+    order.channel = *channel;
+  }
+  if (request.lines.empty() || request.lines.size() > kMaxLines) {
+    return Error::invalid("an order needs 1 to " + std::to_string(kMaxLines) + " lines", "lines",
+                          request.lines.empty() ? "required" : "");
+  }
+  for (std::size_t i = 0; i < request.lines.size(); ++i) {
+    const auto& line = request.lines[i];
+    if (!line.product_id && !line.sku) {
+      return Error::invalid("each line needs a product_id or a sku", line_field(i, "product_id"),
+                            "required");
+    }
+    if (!line.quantity) {
+      return Error::invalid("quantity is required", line_field(i, "quantity"), "required");
+    }
+    if (*line.quantity < 1 || *line.quantity > kMaxQuantity) {
+      return Error::invalid("quantity must be from 1 to " + std::to_string(kMaxQuantity),
+                            line_field(i, "quantity"));
+    }
+    if (line.unit_price && (*line.unit_price < 0 || *line.unit_price > kMaxAmount)) {
+      return Error::invalid("unit_price must be from 0 to " + std::to_string(kMaxAmount),
+                            line_field(i, "unit_price"));
+    }
+  }
+  if (request.discount < 0 || request.discount > kMaxAmount) {
+    return Error::invalid("discount must be from 0 to " + std::to_string(kMaxAmount), "discount");
+  }
+  if (request.shipping < 0 || request.shipping > kMaxAmount) {
+    return Error::invalid("shipping must be from 0 to " + std::to_string(kMaxAmount), "shipping");
+  }
+  const UnixMs now = now_ms();
+  order.placed_at = request.placed_at.value_or(now);
+  if (order.placed_at < 0 || order.placed_at > now + kMsPerDay) {
+    return Error::invalid("placed_at must not be in the future", "placed_at");
+  }
+  std::optional<std::string> currency;
+  if (request.currency) {
+    std::string v = trim(*request.currency);
+    for (char& ch : v) ch = (ch >= 'a' && ch <= 'z') ? static_cast<char>(ch - 'a' + 'A') : ch;
+    if (v.size() != 3 ||
+        !std::all_of(v.begin(), v.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) {
+      return Error::invalid("currency must be a three-letter ISO 4217 code", "currency");
+    }
+    currency = v;
+  }
+
+  return with_transaction<Order>(db_, TxMode::kWrite, [&](Connection& c) -> Result<Order> {
+    Order o = order;
+    ECRM_ASSIGN_OR_RETURN(auto customer, customers_.find(c, o.customer_id));
+    if (!customer) {
+      return Error::unprocessable("there is no customer " + std::to_string(o.customer_id),
+                                  "customer_id", "unknown_customer");
+    }
+    if (customer->merged_into) {
+      return Error::unprocessable("customer " + std::to_string(o.customer_id) +
+                                      " was merged into customer " +
+                                      std::to_string(*customer->merged_into),
+                                  "customer_id", "customer_merged");
+    }
+    if (customer->erased_at) {
+      return Error::unprocessable("customer " + std::to_string(o.customer_id) + " was erased",
+                                  "customer_id", "customer_erased");
+    }
+    std::optional<std::string> order_currency = currency;
+    for (std::size_t i = 0; i < request.lines.size(); ++i) {
+      const auto& in = request.lines[i];
+      std::optional<catalog::Product> product;
+      if (in.product_id) {
+        ECRM_ASSIGN_OR_RETURN(product, catalog_.find_product(c, *in.product_id));
+        if (!product) {
+          return Error::unprocessable("there is no product " + std::to_string(*in.product_id),
+                                      line_field(i, "product_id"), "unknown_product");
+        }
+      } else {
+        ECRM_ASSIGN_OR_RETURN(product, catalog_.find_product_by_sku(c, trim(*in.sku)));
+        if (!product) {
+          return Error::unprocessable("there is no product with SKU '" + trim(*in.sku) + "'",
+                                      line_field(i, "sku"), "unknown_product");
+        }
+      }
+      if (!order_currency) order_currency = product->currency;
+      if (!in.unit_price && product->currency != *order_currency) {
+        return Error::unprocessable("product " + product->sku + " is priced in " +
+                                        product->currency + ", the order in " + *order_currency +
+                                        "; give the line a unit_price",
+                                    line_field(i, "unit_price"), "currency_mismatch");
+      }
+      OrderLine line;
+      line.product_id = product->id;
+      line.sku = product->sku;
+      line.name = product->name;
+      line.quantity = *in.quantity;
+      line.unit_price = in.unit_price.value_or(product->price);
+      line.line_total = line.quantity * line.unit_price;  // ≤ 1e6 × 1e11: no overflow
+      o.subtotal += line.line_total;                      // ≤ 500 lines × 1e17: no overflow
+      o.lines.push_back(std::move(line));
+    }
+    o.currency = *order_currency;
+    if (request.discount > o.subtotal) {
+      return Error::invalid("discount must not exceed the subtotal of the lines", "discount");
+    }
+    o.discount = request.discount;
+    o.shipping = request.shipping;
+    o.total = o.subtotal - o.discount + o.shipping;
+    o.status = OrderStatus::kPlaced;
+    o.created_at = now;
+    ECRM_ASSIGN_OR_RETURN(o, repo_.insert(c, std::move(o)));
+    StatusChange placed;
+    placed.status = OrderStatus::kPlaced;
+    placed.at = o.placed_at;
+    placed.actor = actor;
+    ECRM_RETURN_IF_ERROR(repo_.insert_status(c, o.id, placed));
+    ECRM_ASSIGN_OR_RETURN(auto stored, repo_.find(c, o.id));
+    if (!stored) return Error::internal("order vanished after insert");
+    return std::move(*stored);
+  });
+}
+
+Result<Order> OrderService::get(std::int64_t id) {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  ECRM_ASSIGN_OR_RETURN(auto found, repo_.find(*lease, id));
+  if (!found) return Error::not_found("no such order: " + std::to_string(id));
+  return std::move(*found);
+}
+
+Result<std::vector<Order>> OrderService::list(const OrderFilter& filter,
+                                              std::optional<std::int64_t> before, int limit) {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  return repo_.list(*lease, filter, before, limit);
+}
+
+Result<Order> OrderService::change_status(std::int64_t id, const StatusRequest& request,
+                                          const std::string& actor) {
+  if (!request.status) return Error::invalid("status is required", "status", "required");
+  auto status = parse_order_status(trim(*request.status));
+  if (!status) {
+    return Error::invalid("status must be placed, paid, shipped, delivered, returned or cancelled",
+                          "status");
+  }
+  StatusChange change;
+  change.status = *status;
+  change.note = trim(request.note);
+  ECRM_RETURN_IF_ERROR(check_text(change.note, "note", kMaxNote, true));
+  if (request.carrier) {
+    change.carrier = trim(*request.carrier);
+    ECRM_RETURN_IF_ERROR(check_text(change.carrier, "carrier", kMaxShipmentText));
+  }
+  if (request.tracking_number) {
+    change.tracking_number = trim(*request.tracking_number);
+    ECRM_RETURN_IF_ERROR(check_text(change.tracking_number, "tracking_number", kMaxShipmentText));
+  }
+  change.actor = actor;
+  const UnixMs now = now_ms();
+  change.at = request.at.value_or(now);
+  if (change.at > now + kMsPerDay) {
+    return Error::invalid("at must not be in the future", "at");
+  }
+  return with_transaction<Order>(db_, TxMode::kWrite, [&](Connection& c) -> Result<Order> {
+    ECRM_ASSIGN_OR_RETURN(auto found, repo_.find(c, id));
+    if (!found) return Error::not_found("no such order: " + std::to_string(id));
+    Order order = std::move(*found);
+    if (!can_transition(order.status, change.status)) {
+      return Error::conflict("an order that is " + std::string(to_string(order.status)) +
+                                 " cannot become " + std::string(to_string(change.status)) +
+                                 "; next: " + next_list(order.status),
+                             "status", "invalid_transition");
+    }
+    if (!order.history.empty() && change.at < order.history.back().at) {
+      return Error::unprocessable("at is before the order's previous status change", "at");
+    }
+    if (request.carrier) order.carrier = change.carrier;
+    if (request.tracking_number) order.tracking_number = change.tracking_number;
+    order.status = change.status;
+    order.updated_at = now;
+    ECRM_RETURN_IF_ERROR(repo_.insert_status(c, id, change));
+    ECRM_RETURN_IF_ERROR(repo_.update_status(c, order));
+    ECRM_ASSIGN_OR_RETURN(auto stored, repo_.find(c, id));
+    if (!stored) return Error::internal("order vanished after update");
+    return std::move(*stored);
+  });
+}
+
+Result<Return> OrderService::create_return(std::int64_t order_id, const NewReturn& request) {
+  if (!request.reason) return Error::invalid("reason is required", "reason", "required");
+  auto reason = parse_return_reason(trim(*request.reason));
+  if (!reason) {
+    return Error::invalid(
+        "reason must be damaged, defective, wrong_item, not_as_described, no_longer_needed or "
+        "other",
+        "reason");
+  }
+  std::string note = trim(request.note);
+  ECRM_RETURN_IF_ERROR(check_text(note, "note", kMaxNote, true));
+  if (request.lines.empty() || request.lines.size() > kMaxLines) {
+    return Error::invalid("a return needs 1 to " + std::to_string(kMaxLines) + " lines", "lines",
+                          request.lines.empty() ? "required" : "");
+  }
+  for (std::size_t i = 0; i < request.lines.size(); ++i) {
+    const auto& line = request.lines[i];
+    if (!line.order_line_id) {
+      return Error::invalid("order_line_id is required", line_field(i, "order_line_id"),
+                            "required");
+    }
+    if (!line.quantity) {
+      return Error::invalid("quantity is required", line_field(i, "quantity"), "required");
+    }
+    if (*line.quantity < 1 || *line.quantity > kMaxQuantity) {
+      return Error::invalid("quantity must be from 1 to " + std::to_string(kMaxQuantity),
+                            line_field(i, "quantity"));
+    }
+  }
+  return with_transaction<Return>(db_, TxMode::kWrite, [&](Connection& c) -> Result<Return> {
+    ECRM_ASSIGN_OR_RETURN(auto found, repo_.find(c, order_id));
+    if (!found) return Error::not_found("no such order: " + std::to_string(order_id));
+    const Order& order = *found;
+    if (order.status != OrderStatus::kShipped && order.status != OrderStatus::kDelivered) {
+      return Error::conflict("only shipped or delivered orders can be returned; this one is " +
+                                 std::string(to_string(order.status)),
+                             {}, "not_returnable");
+    }
+    std::map<std::int64_t, std::int64_t> left;  // order line -> quantity still returnable
+    std::map<std::int64_t, const OrderLine*> lines;
+    for (const auto& line : order.lines) {
+      left[line.id] = line.quantity - line.returned_quantity;
+      lines[line.id] = &line;
+    }
+    Return ret;
+    ret.order_id = order_id;
+    ret.customer_id = order.customer_id;
+    ret.currency = order.currency;
+    ret.reason = *reason;
+    ret.note = note;
+    ret.status = ReturnStatus::kRequested;
+    ret.created_at = now_ms();
+    for (std::size_t i = 0; i < request.lines.size(); ++i) {
+      const auto& in = request.lines[i];
+      auto it = lines.find(*in.order_line_id);
+      if (it == lines.end()) {
+        return Error::unprocessable("order " + std::to_string(order_id) + " has no line " +
+                                        std::to_string(*in.order_line_id),
+                                    line_field(i, "order_line_id"), "unknown_order_line");
+      }
+      if (*in.quantity > left[it->first]) {
+        return Error::unprocessable("only " + std::to_string(left[it->first]) + " of line " +
+                                        std::to_string(it->first) + " can still be returned",
+                                    line_field(i, "quantity"), "quantity_exceeds_remaining");
+      }
+      left[it->first] -= *in.quantity;
+      ReturnLine line;
+      line.order_line_id = it->first;
+      line.product_id = it->second->product_id;
+      line.sku = it->second->sku;
+      line.quantity = *in.quantity;
+      line.amount = line.quantity * it->second->unit_price;
+      ret.refund_amount += line.amount;
+      ret.lines.push_back(std::move(line));
+    }
+    return repo_.insert_return(c, std::move(ret));
+  });
+}
+
+Result<Return> OrderService::get_return(std::int64_t id) {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  ECRM_ASSIGN_OR_RETURN(auto found, repo_.find_return(*lease, id));
+  if (!found) return Error::not_found("no such return: " + std::to_string(id));
+  return std::move(*found);
+}
+
+Result<std::vector<Return>> OrderService::returns_of(std::int64_t order_id) {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  ECRM_ASSIGN_OR_RETURN(auto order, repo_.find(*lease, order_id));
+  if (!order) return Error::not_found("no such order: " + std::to_string(order_id));
+  return repo_.returns_of(*lease, order_id);
+}
+
+Status OrderService::maybe_mark_returned(Connection& c, Order& order, UnixMs at,
+                                         const std::string& actor) {
+  if (!can_transition(order.status, OrderStatus::kReturned)) return {};
+  ECRM_ASSIGN_OR_RETURN(auto settled, repo_.returned_quantities(c, order.id, true));
+  std::map<std::int64_t, std::int64_t> back(settled.begin(), settled.end());
+  for (const auto& line : order.lines) {
+    if (back[line.id] < line.quantity) return {};
+  }
+  StatusChange change;
+  change.status = OrderStatus::kReturned;
+  change.at = std::max(at, order.history.empty() ? at : order.history.back().at);
+  change.note = "every item came back";
+  change.actor = actor;
+  order.status = OrderStatus::kReturned;
+  order.updated_at = at;
+  ECRM_RETURN_IF_ERROR(repo_.insert_status(c, order.id, change));
+  return repo_.update_status(c, order);
+}
+
+Result<Return> OrderService::change_return_status(std::int64_t id, const std::string& status_text,
+                                                  const std::string& note_text,
+                                                  const std::string& actor) {
+  auto status = parse_return_status(trim(status_text));
+  if (!status) {
+    return Error::invalid("status must be requested, received, refunded or rejected", "status");
+  }
+  std::string note = trim(note_text);
+  ECRM_RETURN_IF_ERROR(check_text(note, "note", kMaxNote, true));
+  return with_transaction<Return>(db_, TxMode::kWrite, [&](Connection& c) -> Result<Return> {
+    ECRM_ASSIGN_OR_RETURN(auto found, repo_.find_return(c, id));
+    if (!found) return Error::not_found("no such return: " + std::to_string(id));
+    if (!can_transition(found->status, *status)) {
+      return Error::conflict("a return that is " + std::string(to_string(found->status)) +
+                                 " cannot become " + std::string(to_string(*status)),
+                             "status", "invalid_transition");
+    }
+    const UnixMs now = now_ms();
+    ECRM_RETURN_IF_ERROR(
+        repo_.update_return_status(c, id, *status, note.empty() ? found->note : note, now));
+    if (*status == ReturnStatus::kReceived || *status == ReturnStatus::kRefunded) {
+      ECRM_ASSIGN_OR_RETURN(auto order, repo_.find(c, found->order_id));
+      if (!order) return Error::internal("return without an order");
+      ECRM_RETURN_IF_ERROR(maybe_mark_returned(c, *order, now, actor));
+    }
+    ECRM_ASSIGN_OR_RETURN(auto stored, repo_.find_return(c, id));
+    if (!stored) return Error::internal("return vanished after update");
+    return std::move(*stored);
+  });
+}
+
+}  // namespace ecrm::orders

@@ -31,6 +31,11 @@ constexpr std::string_view kUpdateCustomer =
     "sms_consent_at = $25, sms_consent_how = $26, phone_consent = $27, phone_consent_at = $28, "
     "phone_consent_how = $29, merged_into = $30, erased_at = $31, updated_at = $33 "
     "WHERE id = $34 AND created_at = $32";
+// No-op updates: portable row locks (SELECT … FOR UPDATE is not SQLite).
+constexpr std::string_view kLockCustomer =
+    "UPDATE customers SET updated_at = updated_at WHERE id = $1";
+constexpr std::string_view kLockMerge =
+    "UPDATE customer_merges SET undone_at = undone_at WHERE id = $1";
 constexpr std::string_view kFindCustomer =
     "SELECT id, " ECRM_CUSTOMER_COLUMNS " FROM customers WHERE id = $1";
 constexpr std::string_view kFindIdByExternalId = "SELECT id FROM customers WHERE external_id = $1";
@@ -275,6 +280,14 @@ Result<std::int64_t> CustomerRepo::insert(Connection& c, const Customer& custome
   ECRM_RETURN_IF_ERROR(replace_tags(c, *id, customer.tags));
   ECRM_RETURN_IF_ERROR(replace_anniversaries(c, *id, customer.anniversaries));
   return *id;
+}
+
+Status CustomerRepo::lock(Connection& c, std::int64_t id) {
+  return done(c.execute(kLockCustomer, {id}));
+}
+
+Status CustomerRepo::lock_merge(Connection& c, std::int64_t merge_id) {
+  return done(c.execute(kLockMerge, {merge_id}));
 }
 
 Result<std::optional<Customer>> CustomerRepo::find(Connection& c, std::int64_t id) {

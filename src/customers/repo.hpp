@@ -33,6 +33,12 @@ class CustomerRepo {
   Result<std::optional<Customer>> find(Connection& c, std::int64_t id);
   Result<std::optional<std::int64_t>> find_id_by_external_id(Connection& c,
                                                              const std::string& external_id);
+  // Takes the customer's row lock for the rest of the transaction (PostgreSQL; SQLite's write
+  // transactions hold the database lock already), so that read-check-write sequences such as
+  // merges cannot interleave. Call before reading what is checked.
+  Status lock(Connection& c, std::int64_t id);
+  // The same for a merge record.
+  Status lock_merge(Connection& c, std::int64_t merge_id);
   // Writes every column but id and created_at. kConflict (external_id_taken) as for insert.
   Status update(Connection& c, const Customer& customer);
   Status replace_tags(Connection& c, std::int64_t id, const std::vector<std::string>& tags);

@@ -481,6 +481,7 @@ Result<Customer> CustomerService::get(std::int64_t id) {
 
 Result<Customer> CustomerService::update(std::int64_t id, const CustomerInput& input) {
   return with_transaction<Customer>(db_, TxMode::kWrite, [&](Connection& c) -> Result<Customer> {
+    ECRM_RETURN_IF_ERROR(repo_.lock(c, id));
     ECRM_ASSIGN_OR_RETURN(auto x, must_find(c, id));
     ECRM_RETURN_IF_ERROR(must_be_live(x));
     ECRM_RETURN_IF_ERROR(apply(input, x, c));
@@ -525,6 +526,8 @@ Result<MergeOutcome> CustomerService::merge(std::int64_t survivor_id, std::int64
   }
   return with_transaction<MergeOutcome>(
       db_, TxMode::kWrite, [&](Connection& c) -> Result<MergeOutcome> {
+        ECRM_RETURN_IF_ERROR(repo_.lock(c, std::min(survivor_id, other_id)));
+        ECRM_RETURN_IF_ERROR(repo_.lock(c, std::max(survivor_id, other_id)));
         ECRM_ASSIGN_OR_RETURN(auto survivor, must_find(c, survivor_id));
         ECRM_ASSIGN_OR_RETURN(auto found, repo_.find(c, other_id));
         if (!found) return unknown_customer(other_id, "other_id");
@@ -637,9 +640,12 @@ Result<MergeOutcome> CustomerService::merge(std::int64_t survivor_id, std::int64
 Result<MergeOutcome> CustomerService::undo_merge(std::int64_t merge_id) {
   return with_transaction<MergeOutcome>(
       db_, TxMode::kWrite, [&](Connection& c) -> Result<MergeOutcome> {
+        ECRM_RETURN_IF_ERROR(repo_.lock_merge(c, merge_id));
         ECRM_ASSIGN_OR_RETURN(auto found, repo_.find_merge(c, merge_id));
         if (!found) return Error::not_found("no such merge: " + std::to_string(merge_id));
         Merge merge = std::move(*found);
+        ECRM_RETURN_IF_ERROR(repo_.lock(c, std::min(merge.survivor_id, merge.merged_id)));
+        ECRM_RETURN_IF_ERROR(repo_.lock(c, std::max(merge.survivor_id, merge.merged_id)));
         if (merge.undone_at) {
           return Error::conflict("merge " + std::to_string(merge_id) + " was already undone", {},
                                  "merge_undone");
@@ -759,6 +765,7 @@ Result<json::object> CustomerService::export_data(std::int64_t id) {
 
 Result<Customer> CustomerService::erase(std::int64_t id) {
   return with_transaction<Customer>(db_, TxMode::kWrite, [&](Connection& c) -> Result<Customer> {
+    ECRM_RETURN_IF_ERROR(repo_.lock(c, id));
     ECRM_ASSIGN_OR_RETURN(auto x, must_find(c, id));
     if (x.erased_at) {
       return Error::conflict("customer " + std::to_string(id) + " was already erased", {},

@@ -24,6 +24,9 @@ constexpr std::string_view kInsertOrder =
 constexpr std::string_view kInsertLine =
     "INSERT INTO order_lines (order_id, product_id, sku, name, quantity, unit_price, line_total) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+// No-op updates: portable row locks (SELECT … FOR UPDATE is not SQLite).
+constexpr std::string_view kLockOrder = "UPDATE orders SET updated_at = updated_at WHERE id = $1";
+constexpr std::string_view kLockReturn = "UPDATE returns SET updated_at = updated_at WHERE id = $1";
 constexpr std::string_view kFindOrder =
     "SELECT " ECRM_ORDER_COLUMNS " FROM orders o WHERE o.id = $1";
 constexpr std::string_view kLinesOf =
@@ -36,15 +39,22 @@ constexpr std::string_view kHistoryOf =
     "SELECT id, status, at, note, carrier, tracking_number, actor FROM order_status_history "
     "WHERE order_id = $1 ORDER BY at, id";
 // $2 customer, $3 status, $4 channel, $5/$6 placed range; NULL leaves a filter out.
+#define ECRM_ORDER_FILTERS                                                 \
+  "AND (CAST($3 AS TEXT) IS NULL OR o.status = CAST($3 AS TEXT)) "         \
+  "AND (CAST($4 AS TEXT) IS NULL OR o.channel = CAST($4 AS TEXT)) "        \
+  "AND (CAST($5 AS BIGINT) IS NULL OR o.placed_at >= CAST($5 AS BIGINT)) " \
+  "AND (CAST($6 AS BIGINT) IS NULL OR o.placed_at < CAST($6 AS BIGINT)) "
 constexpr std::string_view kListOrders =
     "SELECT " ECRM_ORDER_COLUMNS
     " FROM orders o WHERE o.id < $1 "
-    "AND (CAST($2 AS BIGINT) IS NULL OR o.customer_id = CAST($2 AS BIGINT)) "
-    "AND (CAST($3 AS TEXT) IS NULL OR o.status = CAST($3 AS TEXT)) "
-    "AND (CAST($4 AS TEXT) IS NULL OR o.channel = CAST($4 AS TEXT)) "
-    "AND (CAST($5 AS BIGINT) IS NULL OR o.placed_at >= CAST($5 AS BIGINT)) "
-    "AND (CAST($6 AS BIGINT) IS NULL OR o.placed_at < CAST($6 AS BIGINT)) "
+    "AND (CAST($2 AS BIGINT) IS NULL OR o.customer_id = CAST($2 AS BIGINT)) " ECRM_ORDER_FILTERS
     "ORDER BY o.id DESC LIMIT $7";
+// One customer's orders: a plain equality on customer_id lets both planners use the index.
+constexpr std::string_view kListCustomerOrders =
+    "SELECT " ECRM_ORDER_COLUMNS
+    " FROM orders o WHERE o.id < $1 "
+    "AND o.customer_id = $2 " ECRM_ORDER_FILTERS "ORDER BY o.id DESC LIMIT $7";
+#undef ECRM_ORDER_FILTERS
 constexpr std::string_view kInsertStatus =
     "INSERT INTO order_status_history (order_id, status, at, note, carrier, tracking_number, "
     "actor) VALUES ($1, $2, $3, $4, $5, $6, $7)";
@@ -214,6 +224,14 @@ Result<Order> OrderRepo::insert(Connection& c, Order o) {
     line.id = line_id.value_or(0);
   }
   return o;
+}
+
+Status OrderRepo::lock(Connection& c, std::int64_t order_id) {
+  return done(c.execute(kLockOrder, {order_id}));
+}
+
+Status OrderRepo::lock_return(Connection& c, std::int64_t return_id) {
+  return done(c.execute(kLockReturn, {return_id}));
 }
 
 Result<std::optional<Order>> OrderRepo::find(Connection& c, std::int64_t id) {

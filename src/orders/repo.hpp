@@ -41,6 +41,11 @@ class OrderRepo {
   // Inserts the order and its lines (ids filled in). kConflict (external_id_taken, field
   // external_id) when the external id is in use.
   Result<Order> insert(Connection& c, Order order);
+  // Take the row lock of an order or a return for the rest of the transaction (PostgreSQL;
+  // SQLite's write transactions hold the database lock already). Call before reading what is
+  // checked, so that concurrent status changes and returns cannot interleave.
+  Status lock(Connection& c, std::int64_t order_id);
+  Status lock_return(Connection& c, std::int64_t return_id);
   // The order with lines (and their returned quantities) and history; nullopt if none.
   Result<std::optional<Order>> find(Connection& c, std::int64_t id);
   // Orders matching `filter` with id < before (all when nullopt), newest id first, without

@@ -119,6 +119,8 @@ Result<Order> OrderService::create(const NewOrder& request, const std::string& a
 
   return with_transaction<Order>(db_, TxMode::kWrite, [&](Connection& c) -> Result<Order> {
     Order o = order;
+    // Holds off a concurrent merge or erasure of the customer until this order is in.
+    ECRM_RETURN_IF_ERROR(customers_.lock(c, o.customer_id));
     ECRM_ASSIGN_OR_RETURN(auto customer, customers_.find(c, o.customer_id));
     if (!customer) {
       return Error::unprocessable("there is no customer " + std::to_string(o.customer_id),
@@ -229,6 +231,7 @@ Result<Order> OrderService::change_status(std::int64_t id, const StatusRequest& 
     return Error::invalid("at must not be in the future", "at");
   }
   return with_transaction<Order>(db_, TxMode::kWrite, [&](Connection& c) -> Result<Order> {
+    ECRM_RETURN_IF_ERROR(repo_.lock(c, id));
     ECRM_ASSIGN_OR_RETURN(auto found, repo_.find(c, id));
     if (!found) return Error::not_found("no such order: " + std::to_string(id));
     Order order = std::move(*found);
@@ -283,6 +286,7 @@ Result<Return> OrderService::create_return(std::int64_t order_id, const NewRetur
     }
   }
   return with_transaction<Return>(db_, TxMode::kWrite, [&](Connection& c) -> Result<Return> {
+    ECRM_RETURN_IF_ERROR(repo_.lock(c, order_id));
     ECRM_ASSIGN_OR_RETURN(auto found, repo_.find(c, order_id));
     if (!found) return Error::not_found("no such order: " + std::to_string(order_id));
     const Order& order = *found;
@@ -375,8 +379,10 @@ Result<Return> OrderService::change_return_status(std::int64_t id, const std::st
   std::string note = trim(note_text);
   ECRM_RETURN_IF_ERROR(check_text(note, "note", kMaxNote, true));
   return with_transaction<Return>(db_, TxMode::kWrite, [&](Connection& c) -> Result<Return> {
+    ECRM_RETURN_IF_ERROR(repo_.lock_return(c, id));
     ECRM_ASSIGN_OR_RETURN(auto found, repo_.find_return(c, id));
     if (!found) return Error::not_found("no such return: " + std::to_string(id));
+    ECRM_RETURN_IF_ERROR(repo_.lock(c, found->order_id));
     if (!can_transition(found->status, *status)) {
       return Error::conflict("a return that is " + std::string(to_string(found->status)) +
                                  " cannot become " + std::string(to_string(*status)),

@@ -1,6 +1,9 @@
 // /api/v1/orders and /api/v1/returns over real HTTP, and what orders add to the customer record:
 // merges moving them, the 360° timeline and summary, privacy export and erasure.
+#include <algorithm>
+#include <functional>
 #include <set>
+#include <thread>
 
 #include "crm_support.hpp"
 
@@ -506,6 +509,136 @@ TEST_F(Orders, RolesGuardOrderWrites) {
   HttpClient api(server_->base_url());
   EXPECT_EQ(api.get("/api/v1/orders", {bearer}).status, 200);
   expect_error(api.request("POST", "/api/v1/orders", "{}", {bearer}), 403, "missing_scope");
+}
+
+TEST_F(Orders, GarbageNeverCausesA500) {
+  std::int64_t c = customer("Garbage Collector");
+  auto o = order(json::object{{"customer_id", c}, {"lines", line(book_, 1)}});
+  const std::string id = std::to_string(o.at("id").as_int64());
+  const std::string cid = std::to_string(c);
+  const std::vector<std::string> bodies = {
+      "",
+      "null",
+      "[]",
+      "\"s\"",
+      "{",
+      "{}",
+      "{\"lines\":null}",
+      "{\"lines\":[null,1,\"x\"]}",
+      "{\"lines\":[{\"product_id\":-1,\"quantity\":9223372036854775807}]}",
+      "{\"customer_id\":1e308}",
+      "{\"price\":18446744073709551615}",
+      "{\"consent\":[]}",
+      "{\"consent\":{\"email\":5}}",
+      "{\"anniversaries\":[{}]}",
+      "{\"tags\":[1]}",
+      "{\"attributes\":\"{}\"}",
+      "{\"status\":null}",
+      "{\"other_id\":0}",
+      "{\"parent_id\":-5}",
+      "{\"at\":-9223372036854775808}",
+      std::string("\0\xff\xfe", 3),
+      "{\"name\":\"" + std::string(5000, 'n') + "\"}"};
+  const std::vector<std::pair<std::string, std::string>> routes = {
+      {"POST", "/api/v1/categories"},
+      {"PATCH", "/api/v1/categories/1"},
+      {"POST", "/api/v1/products"},
+      {"PATCH", "/api/v1/products/1"},
+      {"POST", "/api/v1/customers"},
+      {"PATCH", "/api/v1/customers/" + cid},
+      {"POST", "/api/v1/customers/" + cid + "/merge"},
+      {"POST", "/api/v1/orders"},
+      {"POST", "/api/v1/orders/" + id + "/status"},
+      {"POST", "/api/v1/orders/" + id + "/returns"},
+      {"POST", "/api/v1/returns/1/status"}};
+  for (const auto& [method, path] : routes) {
+    for (const auto& body : bodies) {
+      auto r = client_->request(
+          method, path, body,
+          {"Content-Type: application/json", "X-CSRF-Token: " + client_->csrf_token});
+      EXPECT_GE(r.status, 200) << method << " " << path;
+      EXPECT_LT(r.status, 500) << method << " " << path << " body " << body.substr(0, 60) << ": "
+                               << r.body;
+    }
+  }
+  for (const std::string& query : std::vector<std::string>{
+           "/api/v1/customers?created_from=-1&created_to=99999999999999999999",
+           "/api/v1/customers/" + cid + "/timeline?cursor=" + std::string(300, 'A'),
+           "/api/v1/customers/duplicates?limit=abc", "/api/v1/orders?placed_from=2024-13-45",
+           "/api/v1/products?category=-1&tier=", "/api/v1/customers?q=%00%ff"}) {
+    auto r = get(query);
+    EXPECT_LT(r.status, 500) << query << ": " << r.body;
+  }
+  EXPECT_EQ(get("/healthz").status, 200);
+}
+
+TEST_F(Orders, ConcurrentWritesCannotBreakTheRules) {
+  auto key = post("/api/v1/api-keys", json::object{{"name", "race"}, {"scopes", json::array{"*"}}});
+  ASSERT_EQ(key.status, 201) << key.body;
+  const std::string bearer =
+      "Authorization: Bearer " + std::string(key.json().at("key").as_string());
+  // Runs `n` requests at once, one client each, and returns their statuses.
+  auto race = [&](int n, const std::function<std::pair<std::string, json::value>(int)>& request) {
+    std::vector<long> statuses(n, 0);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < n; ++i) {
+      threads.emplace_back([&, i] {
+        HttpClient client(server_->base_url());
+        auto [path, body] = request(i);
+        statuses[i] = client.request("POST", path, json::serialize(body), {bearer}).status;
+      });
+    }
+    for (auto& t : threads) t.join();
+    return statuses;
+  };
+  auto count = [](const std::vector<long>& statuses, long status) {
+    return std::count(statuses.begin(), statuses.end(), status);
+  };
+
+  // One order paid six times at once: exactly one wins, the rest see it paid already.
+  std::int64_t c = customer("Racer");
+  std::int64_t id =
+      order(json::object{{"customer_id", c}, {"lines", line(book_, 3)}}).at("id").as_int64();
+  auto paid = race(6, [&](int i) {
+    return std::make_pair(
+        id_path("/api/v1/orders", id) + "/status",
+        json::value(json::object{{"status", "paid"}, {"note", std::to_string(i)}}));
+  });
+  EXPECT_EQ(count(paid, 200), 1);
+  EXPECT_EQ(count(paid, 409), 5);
+  auto stored = get(id_path("/api/v1/orders", id)).json();
+  EXPECT_EQ(stored.at("history").as_array().size(), 2u);
+
+  // Three books, six one-book returns at once: exactly three are accepted.
+  std::int64_t shipped =
+      order(json::object{{"customer_id", c}, {"lines", line(book_, 3)}}).at("id").as_int64();
+  ASSERT_EQ(set_status(shipped, json::object{{"status", "shipped"}}).status, 200);
+  std::int64_t line_id =
+      get(id_path("/api/v1/orders", shipped)).json().at("lines").at(0).at("id").as_int64();
+  auto returns = race(6, [&](int) {
+    return std::make_pair(
+        id_path("/api/v1/orders", shipped) + "/returns",
+        json::value(json::object{
+            {"reason", "other"},
+            {"lines", json::array{json::object{{"order_line_id", line_id}, {"quantity", 1}}}}}));
+  });
+  EXPECT_EQ(count(returns, 201), 3);
+  EXPECT_EQ(count(returns, 422), 3);
+
+  // Two customers merged into each other at once: one merge, never a cycle.
+  for (int round = 0; round < 3; ++round) {
+    std::int64_t a = customer("Cross A");
+    std::int64_t b = customer("Cross B");
+    auto merges = race(2, [&](int i) {
+      return std::make_pair(id_path("/api/v1/customers", i ? a : b) + "/merge",
+                            json::value(json::object{{"other_id", i ? b : a}}));
+    });
+    EXPECT_EQ(count(merges, 200), 1);
+    EXPECT_EQ(count(merges, 409), 1);
+    auto ja = get(id_path("/api/v1/customers", a)).json();
+    auto jb = get(id_path("/api/v1/customers", b)).json();
+    EXPECT_NE(ja.at("merged_into").is_null(), jb.at("merged_into").is_null());
+  }
 }
 
 }  // namespace

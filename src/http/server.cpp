@@ -11,6 +11,7 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -301,8 +302,32 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   }
 
   void after_write(beast::error_code ec, bool keep) {
-    if (ec || !keep) return close();
+    if (ec) return close();
+    if (!keep) return linger_close();
     read_header();
+  }
+
+  // Closing right after a response while the client is still sending (a rejected upload) would
+  // reset the connection and the client might never read the response. Stop sending, then read
+  // and discard what the client still sends, for a bounded time and size, before closing.
+  void linger_close() {
+    busy_ = false;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return close();
+    stream_.expires_after(std::chrono::seconds(5));
+    drain(0);
+  }
+
+  void drain(std::size_t discarded) {
+    constexpr std::size_t kMaxDiscard = 64 * 1024 * 1024;
+    auto scratch = std::make_shared<std::array<char, 16384>>();
+    stream_.async_read_some(asio::buffer(*scratch),
+                            [self = shared_from_this(), scratch, discarded](beast::error_code ec,
+                                                                            std::size_t n) {
+                              if (ec || discarded + n > kMaxDiscard) return self->close();
+                              self->drain(discarded + n);
+                            });
   }
 
   void close() {

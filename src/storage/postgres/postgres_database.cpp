@@ -1,5 +1,7 @@
 #include "storage/postgres/postgres_database.hpp"
 
+#include "storage/pool.hpp"
+
 #include <libpq-fe.h>
 
 #include <charconv>
@@ -161,41 +163,15 @@ class PostgresConnection final : public Connection {
   std::unordered_map<std::string, std::string> statements_;  // SQL -> prepared statement name
 };
 
-class PostgresDatabase final : public Database {
+class PostgresDatabase final : public PooledDatabase {
  public:
   PostgresDatabase(std::string url, DatabaseOptions options)
-      : url_(std::move(url)), options_(options) {}
+      : PooledDatabase(options), url_(std::move(url)) {}
 
   Backend backend() const override { return Backend::kPostgres; }
 
-  Result<Lease> acquire() override {
-    std::unique_lock lock(mutex_);
-    auto deadline = std::chrono::steady_clock::now() +
-                    std::chrono::milliseconds(options_.acquire_timeout_ms);
-    while (idle_.empty() && open_count_ >= options_.max_connections) {
-      if (available_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
-          open_count_ >= options_.max_connections) {
-        return Error::unavailable("no database connection available");
-      }
-    }
-    if (!idle_.empty()) {
-      auto connection = std::move(idle_.back());
-      idle_.pop_back();
-      return Lease(this, std::move(connection));
-    }
-    ++open_count_;
-    lock.unlock();
-    auto connection = connect();
-    if (!connection.ok()) {
-      std::lock_guard relock(mutex_);
-      --open_count_;
-      available_.notify_one();
-      return std::move(connection).error();
-    }
-    return Lease(this, std::move(connection).value());
-  }
-
-  Result<std::unique_ptr<Connection>> connect() {
+ protected:
+  Result<std::unique_ptr<Connection>> open_connection() override {
     PGconn* conn = PQconnectdb(url_.c_str());
     if (PQstatus(conn) != CONNECTION_OK) {
       std::string message = PQerrorMessage(conn);
@@ -209,24 +185,12 @@ class PostgresDatabase final : public Database {
     return std::unique_ptr<Connection>(std::move(connection));
   }
 
- protected:
-  void give_back(std::unique_ptr<Connection> connection) override {
-    std::lock_guard lock(mutex_);
-    if (static_cast<PostgresConnection*>(connection.get())->broken()) {
-      --open_count_;  // drop it; the next acquire opens a fresh one
-    } else {
-      idle_.push_back(std::move(connection));
-    }
-    available_.notify_one();
+  bool reusable(const Connection& connection) const override {
+    return !static_cast<const PostgresConnection&>(connection).broken();
   }
 
  private:
   std::string url_;
-  DatabaseOptions options_;
-  std::mutex mutex_;
-  std::condition_variable available_;
-  std::vector<std::unique_ptr<Connection>> idle_;
-  int open_count_ = 0;
 };
 
 }  // namespace

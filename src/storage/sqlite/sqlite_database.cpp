@@ -1,5 +1,7 @@
 #include "storage/sqlite/sqlite_database.hpp"
 
+#include "storage/pool.hpp"
+
 #include <sqlite3.h>
 
 #include <chrono>
@@ -170,41 +172,15 @@ class SqliteConnection final : public Connection {
   std::unordered_map<std::string, sqlite3_stmt*> statements_;
 };
 
-class SqliteDatabase final : public Database {
+class SqliteDatabase final : public PooledDatabase {
  public:
   SqliteDatabase(std::string path, DatabaseOptions options)
-      : path_(std::move(path)), options_(options) {}
+      : PooledDatabase(options), path_(std::move(path)) {}
 
   Backend backend() const override { return Backend::kSqlite; }
 
-  Result<Lease> acquire() override {
-    std::unique_lock lock(mutex_);
-    auto deadline = std::chrono::steady_clock::now() +
-                    std::chrono::milliseconds(options_.acquire_timeout_ms);
-    while (idle_.empty() && open_count_ >= options_.max_connections) {
-      if (available_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
-          open_count_ >= options_.max_connections) {
-        return Error::unavailable("no database connection available");
-      }
-    }
-    if (!idle_.empty()) {
-      auto connection = std::move(idle_.back());
-      idle_.pop_back();
-      return Lease(this, std::move(connection));
-    }
-    ++open_count_;
-    lock.unlock();
-    auto connection = open_connection();
-    if (!connection.ok()) {
-      std::lock_guard relock(mutex_);
-      --open_count_;
-      available_.notify_one();
-      return std::move(connection).error();
-    }
-    return Lease(this, std::move(connection).value());
-  }
-
-  Result<std::unique_ptr<Connection>> open_connection() {
+ protected:
+  Result<std::unique_ptr<Connection>> open_connection() override {
     sqlite3* db = nullptr;
     int rc = sqlite3_open_v2(path_.c_str(), &db,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -215,30 +191,18 @@ class SqliteDatabase final : public Database {
       sqlite3_close_v2(db);
       return error;
     }
-    sqlite3_busy_timeout(db, options_.busy_timeout_ms);
+    sqlite3_busy_timeout(db, options().busy_timeout_ms);
     auto connection = std::make_unique<SqliteConnection>(db);
     std::string pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                           "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
-                          "PRAGMA cache_size=-" + std::to_string(options_.sqlite_cache_kib) + "; "
-                          "PRAGMA mmap_size=" + std::to_string(options_.sqlite_mmap_bytes) + ";";
+                          "PRAGMA cache_size=-" + std::to_string(options().sqlite_cache_kib) + "; "
+                          "PRAGMA mmap_size=" + std::to_string(options().sqlite_mmap_bytes) + ";";
     ECRM_RETURN_IF_ERROR(connection->execute_script(pragmas));
     return std::unique_ptr<Connection>(std::move(connection));
   }
 
- protected:
-  void give_back(std::unique_ptr<Connection> connection) override {
-    std::lock_guard lock(mutex_);
-    idle_.push_back(std::move(connection));
-    available_.notify_one();
-  }
-
  private:
   std::string path_;
-  DatabaseOptions options_;
-  std::mutex mutex_;
-  std::condition_variable available_;
-  std::vector<std::unique_ptr<Connection>> idle_;
-  int open_count_ = 0;
 };
 
 }  // namespace

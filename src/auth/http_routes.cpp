@@ -77,12 +77,10 @@ json::object page_json(const std::vector<T>& items, int limit, IdOf id_of, json:
   return page;
 }
 
-Result<Role> role_field(const json::object& body, bool required) {
+// The required "role" field as a Role; 400 naming "role" when absent or unknown.
+Result<Role> role_field(const json::object& body) {
   ECRM_ASSIGN_OR_RETURN(auto text, http::optional_string(body, "role", 20));
-  if (!text) {
-    if (required) return Error::invalid("role is required", "role", "required");
-    return Error::invalid("", "");  // not used when !required
-  }
+  if (!text) return Error::invalid("role is required", "role", "required");
   auto role = parse_role(*text);
   if (!role) {
     return Error::invalid("role must be one of admin, marketing, sales, service, analyst", "role");
@@ -220,7 +218,7 @@ void add_auth_routes(http::Router& router, AuthService& service, HttpAuthenticat
             auto email = http::require_string(*body, "email", 320);
             if (!email.ok()) return http::error_response(email.error());
             request.email = *email;
-            auto role = role_field(*body, true);
+            auto role = role_field(*body);
             if (!role.ok()) return http::error_response(role.error());
             request.role = *role;
             auto name = http::optional_string(*body, "name", 200);
@@ -260,7 +258,7 @@ void add_auth_routes(http::Router& router, AuthService& service, HttpAuthenticat
             if (!name.ok()) return http::error_response(name.error());
             changes.name = *name;
             if (body->contains("role")) {
-              auto role = role_field(*body, true);
+              auto role = role_field(*body);
               if (!role.ok()) return http::error_response(role.error());
               changes.role = *role;
             }

@@ -4,6 +4,8 @@
 
 namespace ecrm::auth {
 
+using storage::done;
+
 using storage::kNull;
 using storage::RowView;
 using storage::Value;
@@ -122,10 +124,6 @@ ApiKey read_api_key(const RowView& row) {
   return key;
 }
 
-Status done(Result<std::int64_t> result) {
-  if (!result.ok()) return std::move(result).error();
-  return {};
-}
 
 Value optional_value(const std::optional<std::int64_t>& v) { return v ? Value(*v) : kNull; }
 

@@ -2,6 +2,8 @@
 
 namespace ecrm::catalog {
 
+using storage::done;
+
 using storage::kNull;
 using storage::RowView;
 using storage::Value;
@@ -104,10 +106,6 @@ Value optional_value(const std::optional<int>& v) { return v ? Value(std::int64_
 Value optional_value(const std::optional<std::string>& v) { return v ? Value(*v) : kNull; }
 Value flag(bool b) { return std::int64_t{b ? 1 : 0}; }
 
-Status done(Result<std::int64_t> result) {
-  if (!result.ok()) return std::move(result).error();
-  return {};
-}
 
 Error slug_taken(const std::string& slug) {
   return Error::conflict("a category with slug '" + slug + "' already exists", "slug",

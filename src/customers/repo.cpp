@@ -5,6 +5,8 @@
 
 namespace ecrm::customers {
 
+using storage::done;
+
 using storage::kNull;
 using storage::RowView;
 using storage::Value;
@@ -221,10 +223,6 @@ Merge read_merge(const RowView& row) {
   return m;
 }
 
-Status done(Result<std::int64_t> result) {
-  if (!result.ok()) return std::move(result).error();
-  return {};
-}
 
 Error external_id_taken(const Customer& customer) {
   return Error::conflict(

@@ -5,6 +5,8 @@
 
 namespace ecrm::orders {
 
+using storage::done;
+
 using storage::kNull;
 using storage::RowView;
 using storage::Value;
@@ -141,10 +143,6 @@ constexpr int kFavouriteCategoryCount = 3;
 Value opt(const std::optional<std::string>& v) { return v ? Value(*v) : kNull; }
 Value opt(const std::optional<std::int64_t>& v) { return v ? Value(*v) : kNull; }
 
-Status done(Result<std::int64_t> result) {
-  if (!result.ok()) return std::move(result).error();
-  return {};
-}
 
 Order read_order(const RowView& row) {
   Order o;

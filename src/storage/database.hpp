@@ -98,6 +98,13 @@ class Connection {
                                                 std::initializer_list<Value> params = {});
 };
 
+// The status of a write whose changed-row count does not matter:
+// `return done(c.execute(kUpdate, {...}));`
+inline Status done(Result<std::int64_t> result) {
+  if (!result.ok()) return std::move(result).error();
+  return {};
+}
+
 class Database;
 
 // A connection on loan from a Database; returned to its pool when destroyed. An open

@@ -68,14 +68,6 @@ Actor actor_of(const RequestContext& ctx) {
   return Actor{ctx.principal().user_id, parse_role(ctx.principal().role).value_or(Role::kAnalyst)};
 }
 
-template <typename T, typename IdOf>
-json::object page_json(const std::vector<T>& items, int limit, IdOf id_of, json::array rendered) {
-  json::object page{{"items", std::move(rendered)}};
-  page["next_cursor"] = static_cast<int>(items.size()) == limit
-                            ? json::value(http::encode_cursor(id_of(items.back())))
-                            : json::value(nullptr);
-  return page;
-}
 
 // The required "role" field as a Role; 400 naming "role" when absent or unknown.
 Result<Role> role_field(const json::object& body) {
@@ -195,7 +187,7 @@ void add_auth_routes(http::Router& router, AuthService& service, HttpAuthenticat
         json::array items;
         for (const auto& u : *users) items.push_back(user_json(u));
         return http::json_response(
-            200, page_json(*users, page->limit, [](const User& u) { return u.id; }, std::move(items)));
+            200, http::page_json(*users, *page, std::move(items)));
       }});
 
   router.add(Route{
@@ -309,7 +301,7 @@ void add_auth_routes(http::Router& router, AuthService& service, HttpAuthenticat
         json::array items;
         for (const auto& k : *keys) items.push_back(key_json(k));
         return http::json_response(
-            200, page_json(*keys, page->limit, [](const ApiKey& k) { return k.id; }, std::move(items)));
+            200, http::page_json(*keys, *page, std::move(items)));
       }});
 
   router.add(Route{
@@ -377,8 +369,7 @@ void add_auth_routes(http::Router& router, AuthService& service, HttpAuthenticat
         json::array items;
         for (const auto& r : *records) items.push_back(audit_json(r));
         return http::json_response(
-            200, page_json(*records, page->limit, [](const AuditRecord& r) { return r.id; },
-                           std::move(items)));
+            200, http::page_json(*records, *page, std::move(items)));
       }});
 }
 

@@ -57,14 +57,6 @@ json::object category_json(const Category& c) {
                       {"updated_at", c.updated_at}};
 }
 
-template <typename T>
-json::object page_json(const std::vector<T>& items, int limit, json::array rendered) {
-  json::object page{{"items", std::move(rendered)}};
-  page["next_cursor"] = static_cast<int>(items.size()) == limit && !items.empty()
-                            ? json::value(http::encode_cursor(items.back().id))
-                            : json::value(nullptr);
-  return page;
-}
 
 Result<NewCategory> parse_new_category(const json::object& body) {
   NewCategory request;
@@ -192,7 +184,7 @@ void add_catalog_routes(http::Router& router, CatalogService& service) {
                                     service.list_categories(parent, page.after, page.limit));
               json::array items;
               for (const auto& c : categories) items.push_back(category_json(c));
-              return http::json_response(200, page_json(categories, page.limit, std::move(items)));
+              return http::json_response(200, http::page_json(categories, page, std::move(items)));
             })});
 
   router.add(
@@ -280,7 +272,7 @@ void add_catalog_routes(http::Router& router, CatalogService& service) {
         ECRM_ASSIGN_OR_RETURN(auto products, service.list_products(filter, page.after, page.limit));
         json::array items;
         for (const auto& p : products) items.push_back(product_json(p));
-        return http::json_response(200, page_json(products, page.limit, std::move(items)));
+        return http::json_response(200, http::page_json(products, page, std::move(items)));
       })});
 
   router.add(Route{

@@ -2,6 +2,7 @@
 // malformed input into the API's error format (400 naming the field) instead of exceptions.
 #pragma once
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -26,6 +27,18 @@ struct PageRequest {
 };
 
 std::string encode_cursor(std::int64_t last_id);
+
+// A list page: {"items": rendered, "next_cursor": …}. The cursor points after the last of
+// `items` (whose `.id` orders the list) when the page is full, and is null otherwise.
+template <typename T>
+boost::json::object page_json(const std::vector<T>& items, const PageRequest& page,
+                              boost::json::array rendered) {
+  boost::json::object body{{"items", std::move(rendered)}};
+  body["next_cursor"] = !items.empty() && static_cast<int>(items.size()) == page.limit
+                            ? boost::json::value(encode_cursor(items.back().id))
+                            : boost::json::value(nullptr);
+  return body;
+}
 
 class RequestContext {
  public:

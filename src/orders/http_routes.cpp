@@ -167,11 +167,7 @@ void add_order_routes(http::Router& router, OrderService& service) {
         ECRM_ASSIGN_OR_RETURN(auto orders, service.list(filter, page.after, page.limit));
         json::array items;
         for (const auto& o : orders) items.push_back(order_json(o, false));
-        json::object body{{"items", std::move(items)}, {"next_cursor", nullptr}};
-        if (static_cast<int>(orders.size()) == page.limit) {
-          body["next_cursor"] = http::encode_cursor(orders.back().id);
-        }
-        return http::json_response(200, body);
+        return http::json_response(200, http::page_json(orders, page, std::move(items)));
       })});
 
   router.add(Route{

@@ -15,6 +15,13 @@ constexpr std::string_view kInsertCategory =
     "VALUES ($1, $2, $3, $4, $4) RETURNING id";
 constexpr std::string_view kFindCategory =
     "SELECT id, parent_id, name, slug, created_at, updated_at FROM categories WHERE id = $1";
+constexpr std::string_view kFindTopCategoryByName =
+    "SELECT id, parent_id, name, slug, created_at, updated_at FROM categories "
+    "WHERE parent_id IS NULL AND name = $1 ORDER BY id LIMIT 1";
+constexpr std::string_view kFindChildCategoryByName =
+    "SELECT id, parent_id, name, slug, created_at, updated_at FROM categories "
+    "WHERE parent_id = $1 AND name = $2 ORDER BY id LIMIT 1";
+constexpr std::string_view kSlugExists = "SELECT COUNT(*) FROM categories WHERE slug = $1";
 constexpr std::string_view kListCategories =
     "SELECT id, parent_id, name, slug, created_at, updated_at FROM categories "
     "WHERE id > $1 AND (CAST($2 AS BIGINT) IS NULL "
@@ -135,6 +142,21 @@ std::string lower_ascii(std::string text) {
 }
 
 }  // namespace
+
+Result<std::optional<Category>> CatalogRepo::find_category_by_name(
+    Connection& c, std::optional<std::int64_t> parent_id, const std::string& name) {
+  std::optional<Category> found;
+  auto on_row = [&](const RowView& row) { found = read_category(row); };
+  Status status = parent_id ? c.query(kFindChildCategoryByName, {*parent_id, name}, on_row)
+                            : c.query(kFindTopCategoryByName, {name}, on_row);
+  ECRM_RETURN_IF_ERROR(status);
+  return found;
+}
+
+Result<bool> CatalogRepo::slug_exists(Connection& c, const std::string& slug) {
+  ECRM_ASSIGN_OR_RETURN(auto count, c.query_int(kSlugExists, {slug}));
+  return count.value_or(0) > 0;
+}
 
 Result<Category> CatalogRepo::insert_category(Connection& c, const Category& category) {
   auto id = c.query_int(kInsertCategory, {optional_value(category.parent_id), category.name,

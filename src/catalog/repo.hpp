@@ -29,6 +29,12 @@ class CatalogRepo {
   // kConflict (code slug_taken, field slug) when the slug is in use.
   Result<Category> insert_category(Connection& c, const Category& category);
   Result<std::optional<Category>> find_category(Connection& c, std::int64_t id);
+  // The category named exactly `name` under `parent_id` (nullopt: top level), if any.
+  Result<std::optional<Category>> find_category_by_name(Connection& c,
+                                                        std::optional<std::int64_t> parent_id,
+                                                        const std::string& name);
+  // True when a category uses `slug`.
+  Result<bool> slug_exists(Connection& c, const std::string& slug);
   // Categories with id > after, ascending, at most `limit`; only children of `parent_id` when
   // given (0: top-level categories only).
   Result<std::vector<Category>> list_categories(Connection& c,

@@ -242,6 +242,26 @@ Status CatalogService::recompute_price_tiers(Connection& c,
 }
 
 Result<Product> CatalogService::create_product(const NewProduct& request) {
+  ECRM_ASSIGN_OR_RETURN(Product p, prepare_product(request));
+  return with_transaction<Product>(db_, TxMode::kWrite, [&](Connection& c) -> Result<Product> {
+    if (p.category_id) {
+      ECRM_ASSIGN_OR_RETURN(auto category, repo_.find_category(c, *p.category_id));
+      if (!category) return unknown_category(*p.category_id, "category_id");
+    }
+    ECRM_ASSIGN_OR_RETURN(auto existing, repo_.find_product_by_sku(c, p.sku));
+    if (existing) {
+      return Error::conflict("a product with SKU '" + p.sku + "' already exists", "sku",
+                             "sku_taken");
+    }
+    ECRM_ASSIGN_OR_RETURN(auto created, repo_.insert_product(c, p));
+    ECRM_RETURN_IF_ERROR(recompute_price_tiers(c, created.category_id));
+    ECRM_ASSIGN_OR_RETURN(auto stored, repo_.find_product(c, created.id));
+    if (!stored) return Error::internal("product vanished after insert");
+    return *stored;
+  });
+}
+
+Result<Product> CatalogService::prepare_product(const NewProduct& request) const {
   Product p;
   p.sku = trim(request.sku);
   p.name = trim(request.name);
@@ -259,23 +279,8 @@ Result<Product> CatalogService::create_product(const NewProduct& request) {
   p.consumable = request.consumable;
   p.repurchase_days = request.repurchase_days;
   ECRM_RETURN_IF_ERROR(validate(p));
-  p.created_at = now_ms();
-  return with_transaction<Product>(db_, TxMode::kWrite, [&](Connection& c) -> Result<Product> {
-    if (p.category_id) {
-      ECRM_ASSIGN_OR_RETURN(auto category, repo_.find_category(c, *p.category_id));
-      if (!category) return unknown_category(*p.category_id, "category_id");
-    }
-    ECRM_ASSIGN_OR_RETURN(auto existing, repo_.find_product_by_sku(c, p.sku));
-    if (existing) {
-      return Error::conflict("a product with SKU '" + p.sku + "' already exists", "sku",
-                             "sku_taken");
-    }
-    ECRM_ASSIGN_OR_RETURN(auto created, repo_.insert_product(c, p));
-    ECRM_RETURN_IF_ERROR(recompute_price_tiers(c, created.category_id));
-    ECRM_ASSIGN_OR_RETURN(auto stored, repo_.find_product(c, created.id));
-    if (!stored) return Error::internal("product vanished after insert");
-    return *stored;
-  });
+  p.created_at = p.updated_at = now_ms();
+  return p;
 }
 
 Result<Product> CatalogService::get_product(std::int64_t id) {

@@ -86,6 +86,12 @@ class CatalogService {
   // kInvalidArgument naming the field; kUnprocessable (unknown_category, field category_id);
   // kConflict sku_taken.
   Result<Product> create_product(const NewProduct& request);
+  // The product create_product() would store, validated (kInvalidArgument naming the field),
+  // without touching the database: for bulk writers (import) that check the category and the
+  // SKU and store through CatalogRepo themselves.
+  Result<Product> prepare_product(const NewProduct& request) const;
+  // Validates a product's fields as create and update do.
+  Status validate(const Product& product) const;
   // kNotFound when there is no such product.
   Result<Product> get_product(std::int64_t id);
   Result<std::vector<Product>> list_products(const ProductFilter& filter,
@@ -100,7 +106,6 @@ class CatalogService {
   Status recompute_price_tiers(storage::Connection& c, std::optional<std::int64_t> category_id);
 
  private:
-  Status validate(const Product& product) const;
 
   storage::Database& db_;
   CatalogConfig config_;

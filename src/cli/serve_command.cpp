@@ -19,6 +19,10 @@
 #include "cli/command.hpp"
 #include "customers/http_routes.hpp"
 #include "customers/service.hpp"
+#include "exchange/exporter.hpp"
+#include "exchange/http_routes.hpp"
+#include "exchange/importer.hpp"
+#include "exchange/jobs.hpp"
 #include "core/log.hpp"
 #include "core/metrics.hpp"
 #include "http/dispatcher.hpp"
@@ -113,6 +117,13 @@ int serve(const ServeOptions& options) {
   customers::add_customer_routes(router, customer_service);
   orders::OrderService order_service(*db);
   orders::add_order_routes(router, order_service);
+  exchange::Importer importer(*db, customer_service, catalog_service);
+  exchange::ImportJobs import_jobs(*db, importer);
+  if (auto recovered = import_jobs.recover(); !recovered.ok()) {
+    spdlog::warn("cannot check for unfinished imports: {}", recovered.error().message);
+  }
+  exchange::Exporter exporter(*db);
+  exchange::add_exchange_routes(router, import_jobs, exporter);
 
   http::StaticFiles static_files(find_web_root(options.web_root));
   http::Dispatcher dispatcher(router, authenticator, &authenticator, &static_files, metrics,

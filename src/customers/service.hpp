@@ -122,8 +122,12 @@ class CustomerService {
   // Lifetime figures from the attached records. kNotFound.
   Result<CustomerSummary> summary(std::int64_t id);
 
- private:
+  // Validates `input` and applies it to `customer` (create's and update's rules; a referrer is
+  // checked on `c`) without storing anything: for bulk writers (import) that store the result
+  // through CustomerRepo in their own transactions. Errors as for create().
   Status apply(const CustomerInput& input, Customer& customer, storage::Connection& c);
+
+ private:
   Result<Customer> must_find(storage::Connection& c, std::int64_t id);
 
   storage::Database& db_;

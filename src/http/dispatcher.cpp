@@ -81,6 +81,12 @@ std::size_t Dispatcher::body_limit(Method method, std::string_view target) const
   return options_.default_body_limit;
 }
 
+bool Dispatcher::spools_body(Method method, std::string_view target) const {
+  std::string_view path = target.substr(0, target.find('?'));
+  auto match = router_.match(method, path);
+  return match.route && match.route->spool_body;
+}
+
 Response Dispatcher::handle(Request& request) { return *run(request, true); }
 
 std::optional<Response> Dispatcher::try_handle_inline(Request& request) {

@@ -28,6 +28,8 @@ class Dispatcher {
 
   // The largest body accepted for `method` + `target` (a route may raise the default).
   std::size_t body_limit(Method method, std::string_view target) const;
+  // True when the route for `method` + `target` takes its body as a temporary file.
+  bool spools_body(Method method, std::string_view target) const;
 
   // Handles `request` completely. May block on the database: call it from a worker thread.
   Response handle(Request& request);

@@ -4,9 +4,16 @@
 #include <boost/url/url_view.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <cctype>
 
 namespace ecrm::http {
+
+SpooledFile::~SpooledFile() {
+  std::error_code ec;
+  std::filesystem::remove(path_, ec);
+}
+
 
 std::string_view to_string(Method method) {
   switch (method) {

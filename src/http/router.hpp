@@ -53,6 +53,7 @@ struct Route {
   Handler handler;
   bool blocking = true;            // may touch the database: runs on a worker thread
   std::size_t max_body = 0;        // 0: the server's default limit
+  bool spool_body = false;         // write the body to a temporary file (Request::body_file)
   std::string audit_entity;        // entity name written to the audit log for writes
 };
 

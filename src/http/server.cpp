@@ -15,10 +15,13 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
+#include <future>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <unistd.h>
 #include <unordered_map>
 #include <vector>
 
@@ -33,7 +36,20 @@ using tcp = asio::ip::tcp;
 
 namespace {
 constexpr std::size_t kHeaderLimit = 16 * 1024;
+constexpr std::size_t kStreamChunk = 64 * 1024;
+
+// A fresh path for a spooled upload in the system's temporary directory.
+std::string upload_path() {
+  static std::atomic<std::uint64_t> counter{0};
+  std::error_code ec;
+  auto dir = std::filesystem::temp_directory_path(ec);
+  if (ec) dir = "/tmp";
+  auto ticks = std::chrono::steady_clock::now().time_since_epoch().count();
+  return (dir / ("ecrm-upload-" + std::to_string(::getpid()) + "-" + std::to_string(ticks) + "-" +
+                 std::to_string(counter.fetch_add(1))))
+      .string();
 }
+}  // namespace
 
 class Server::Impl {
  public:
@@ -116,7 +132,10 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
  public:
   Session(Impl& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {}
 
-  ~Session() { server_.session_ended(this); }
+  ~Session() {
+    discard_spool();
+    server_.session_ended(this);
+  }
 
   void start() {
     server_.session_started(this, weak_from_this());
@@ -175,6 +194,26 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
       return reject_too_large(limit);
     }
     parser_->body_limit(limit);
+    auto method_text = header.method_string();
+    if (server_.dispatcher().spools_body(
+            parse_method(std::string_view(method_text.data(), method_text.size())),
+            std::string_view(header.target().data(), header.target().size())) &&
+        !parser_->is_done()) {
+      spool_parser_.emplace(std::move(*parser_));
+      spool_parser_->body_limit(limit);
+      spool_path_ = upload_path();
+      beast::error_code open_ec;
+      spool_parser_->get().body().open(spool_path_.c_str(), beast::file_mode::write_new, open_ec);
+      if (open_ec) {
+        spdlog::error("cannot create the upload file {}: {}", spool_path_, open_ec.message());
+        keep_alive_ = false;
+        Request request = basic_request();
+        spool_parser_.reset();
+        return write(server_.dispatcher().reject(
+                         request, Error::unavailable("cannot store the upload: " + open_ec.message())),
+                     false);
+      }
+    }
     auto expect = header[bhttp::field::expect];
     if (!parser_->is_done() && beast::iequals(expect, "100-continue")) {
       auto cont = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, 11);
@@ -190,10 +229,35 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
 
   void read_body() {
     stream_.expires_after(std::chrono::seconds(30));
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                        self->on_body(ec);
-                      });
+    auto on_read = [self = shared_from_this()](beast::error_code ec, std::size_t) {
+      self->on_body(ec);
+    };
+    if (spool_parser_) {
+      // A large upload: keep extending the deadline while data arrives.
+      read_spooled_body();
+      return;
+    }
+    bhttp::async_read(stream_, buffer_, *parser_, std::move(on_read));
+  }
+
+  void read_spooled_body() {
+    stream_.expires_after(std::chrono::seconds(30));
+    bhttp::async_read_some(stream_, buffer_, *spool_parser_,
+                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                             if (!ec && !self->spool_parser_->is_done()) {
+                               return self->read_spooled_body();
+                             }
+                             self->on_body(ec);
+                           });
+  }
+
+  // Drops a half-written upload.
+  void discard_spool() {
+    if (!spool_parser_) return;
+    spool_parser_->get().body().close();
+    spool_parser_.reset();
+    std::error_code remove_ec;
+    std::filesystem::remove(spool_path_, remove_ec);
   }
 
   void reject_too_large(std::size_t limit) {
@@ -210,7 +274,12 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     beast::error_code ec;
     auto endpoint = stream_.socket().remote_endpoint(ec);
     if (!ec) request.remote_ip = endpoint.address().to_string();
-    if (parser_) {
+    if (spool_parser_) {
+      auto& header = spool_parser_->get();
+      request.method = parse_method(std::string_view(header.method_string().data(),
+                                                     header.method_string().size()));
+      request.target = std::string(header.target());
+    } else if (parser_) {
       auto& header = parser_->get();
       request.method = parse_method(std::string_view(header.method_string().data(),
                                                      header.method_string().size()));
@@ -221,27 +290,42 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
 
   void on_body(beast::error_code ec) {
     if (ec == bhttp::error::body_limit) {
-      return reject_too_large(server_.dispatcher().body_limit(basic_request().method,
-                                                               basic_request().target));
+      Request basic = basic_request();
+      discard_spool();
+      return reject_too_large(server_.dispatcher().body_limit(basic.method, basic.target));
     }
     if (ec) {
+      Request basic = basic_request();
+      discard_spool();
       if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
           ec == asio::error::eof || ec == asio::error::connection_reset) {
         return close();
       }
       keep_alive_ = false;
-      Request request = basic_request();
       return write(server_.dispatcher().reject(
-                       request, Error::invalid("malformed HTTP request body: " + ec.message(), "",
-                                               "bad_request")),
+                       basic, Error::invalid("malformed HTTP request body: " + ec.message(), "",
+                                             "bad_request")),
                    false);
     }
     auto request = std::make_shared<Request>(basic_request());
-    auto message = parser_->release();
-    for (const auto& field : message) {
-      request->headers.add(std::string(field.name_string()), std::string(field.value()));
+    if (spool_parser_) {
+      auto message = spool_parser_->release();
+      spool_parser_.reset();
+      for (const auto& field : message) {
+        request->headers.add(std::string(field.name_string()), std::string(field.value()));
+      }
+      beast::error_code size_ec;
+      std::uint64_t size = message.body().size();
+      message.body().close();
+      request->body_file = std::make_shared<SpooledFile>(spool_path_, size);
+      (void)size_ec;
+    } else {
+      auto message = parser_->release();
+      for (const auto& field : message) {
+        request->headers.add(std::string(field.name_string()), std::string(field.value()));
+      }
+      request->body = std::move(message.body());
     }
-    request->body = std::move(message.body());
     bool head = request->method == Method::kHead;
     server_.request_started();
     if (!request->parse_target()) {
@@ -257,6 +341,8 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     }
     asio::post(server_.workers(), [self = shared_from_this(), request, head] {
       Response response = self->server_.dispatcher().handle(*request);
+      request->body_file.reset();
+      if (response.stream && !head) return self->stream_response(std::move(response));
       asio::post(self->stream_.get_executor(),
                  [self, head, response = std::move(response)]() mutable {
                    self->server_.request_finished();
@@ -301,6 +387,101 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
                        });
   }
 
+  // Sends a response whose body is produced by `response.stream`, chunk by chunk. Runs on a
+  // worker thread; every socket operation is posted to the connection's own thread and waited
+  // for, so a slow client slows the producer down instead of filling memory.
+  void stream_response(Response response) {
+    bool keep = keep_alive_ && !server_.stopping();
+    auto header = std::make_shared<bhttp::response<bhttp::empty_body>>();
+    header->version(11);
+    header->result(static_cast<unsigned>(response.status));
+    header->set(bhttp::field::server, "ecrm");
+    if (!response.content_type.empty()) {
+      header->set(bhttp::field::content_type, response.content_type);
+    }
+    header->set("X-Content-Type-Options", "nosniff");
+    for (auto& [name, value] : response.headers) header->insert(name, value);
+    header->keep_alive(keep);
+    header->chunked(true);
+    auto serializer = std::make_shared<bhttp::response_serializer<bhttp::empty_body>>(*header);
+    beast::error_code ec = on_io([self = shared_from_this(), header, serializer](auto done) {
+      self->stream_.expires_after(std::chrono::seconds(30));
+      bhttp::async_write_header(self->stream_, *serializer,
+                                [done](beast::error_code e, std::size_t) { done(e); });
+    });
+
+    class ChunkWriter : public BodyWriter {
+     public:
+      explicit ChunkWriter(Session& session) : session_(session) { buffer_.reserve(kStreamChunk); }
+      bool write(std::string_view data) override {
+        if (failed_) return false;
+        buffer_.append(data);
+        if (buffer_.size() >= kStreamChunk) return flush();
+        return true;
+      }
+      bool flush() {
+        if (failed_ || buffer_.empty()) return !failed_;
+        auto chunk = std::make_shared<std::string>(std::move(buffer_));
+        buffer_.clear();
+        buffer_.reserve(kStreamChunk);
+        beast::error_code e = session_.on_io([s = session_.shared_from_this(), chunk](auto done) {
+          s->stream_.expires_after(std::chrono::seconds(30));
+          asio::async_write(s->stream_, bhttp::make_chunk(asio::buffer(*chunk)),
+                            [done, chunk](beast::error_code e2, std::size_t) { done(e2); });
+        });
+        if (e) failed_ = true;
+        return !failed_;
+      }
+      bool failed() const { return failed_; }
+      void fail() { failed_ = true; }
+
+     private:
+      Session& session_;
+      std::string buffer_;
+      bool failed_ = false;
+    };
+
+    ChunkWriter writer(*this);
+    if (ec) writer.fail();
+    Status produced;
+    if (!writer.failed()) {
+      try {
+        produced = response.stream(writer);
+      } catch (const std::exception& e) {
+        produced = Error::internal(e.what());
+      }
+    }
+    bool complete = produced.ok() && writer.flush();
+    if (!produced.ok()) {
+      spdlog::error("streamed response aborted: {}", produced.error().message);
+    }
+    if (complete) {
+      ec = on_io([self = shared_from_this()](auto done) {
+        self->stream_.expires_after(std::chrono::seconds(30));
+        asio::async_write(self->stream_, bhttp::make_chunk_last(),
+                          [done](beast::error_code e, std::size_t) { done(e); });
+      });
+      complete = !ec;
+    }
+    asio::post(stream_.get_executor(), [self = shared_from_this(), keep, complete] {
+      self->server_.request_finished();
+      if (!complete) return self->close();
+      self->after_write({}, keep);
+    });
+  }
+
+  // Runs `start(done)` on the connection's thread and waits (on the calling worker thread) until
+  // it calls done(error_code).
+  template <typename Start>
+  beast::error_code on_io(Start start) {
+    auto promise = std::make_shared<std::promise<beast::error_code>>();
+    auto future = promise->get_future();
+    asio::post(stream_.get_executor(), [start = std::move(start), promise]() mutable {
+      start([promise](beast::error_code e) { promise->set_value(e); });
+    });
+    return future.get();
+  }
+
   void after_write(beast::error_code ec, bool keep) {
     if (ec) return close();
     if (!keep) return linger_close();
@@ -341,6 +522,8 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<bhttp::request_parser<bhttp::file_body>> spool_parser_;
+  std::string spool_path_;
   bool keep_alive_ = true;
   bool busy_ = false;
 };

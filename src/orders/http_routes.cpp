@@ -26,7 +26,7 @@ constexpr const char* kOrderSchema =
     R"("customer_id":{"type":"integer"},"channel":{"type":"string","enum":["web","app","phone","store","partner"]},)"
     R"("status":{"type":"string","enum":["placed","paid","shipped","delivered","returned","cancelled"]},)"
     R"("currency":{"type":"string"},"subtotal":{"type":"integer"},"discount":{"type":"integer"},)"
-    R"("shipping":{"type":"integer"},"total":{"type":"integer","description":"minor units"},)"
+    R"("shipping":{"type":"integer"},"tax":{"type":"integer"},"total":{"type":"integer","description":"minor units"},)"
     R"("item_count":{"type":"integer"},"carrier":{"type":"string"},"tracking_number":{"type":"string"},)"
     R"("placed_at":{"type":"integer"},"lines":{"type":"array"},"history":{"type":"array"},)"
     R"("next_statuses":{"type":"array","items":{"type":"string"}}}})";
@@ -34,7 +34,7 @@ constexpr const char* kNewOrderSchema =
     R"({"type":"object","required":["customer_id","lines"],"properties":{)"
     R"("customer_id":{"type":"integer"},"external_id":{"type":"string"},"channel":{"type":"string"},)"
     R"("currency":{"type":"string"},"placed_at":{"type":["integer","string"]},)"
-    R"("discount":{"type":"integer"},"shipping":{"type":"integer"},)"
+    R"("discount":{"type":"integer"},"shipping":{"type":"integer"},"tax":{"type":"integer"},)"
     R"("lines":{"type":"array","items":{"type":"object","required":["quantity"],"properties":{)"
     R"("product_id":{"type":"integer"},"sku":{"type":"string"},"quantity":{"type":"integer"},)"
     R"("unit_price":{"type":"integer","description":"minor units; default: the product's price"}}}}}})";
@@ -84,6 +84,8 @@ Result<NewOrder> parse_new_order(const json::object& body) {
   order.discount = discount.value_or(0);
   ECRM_ASSIGN_OR_RETURN(auto shipping, http::optional_int(body, "shipping"));
   order.shipping = shipping.value_or(0);
+  ECRM_ASSIGN_OR_RETURN(auto tax, http::optional_int(body, "tax"));
+  order.tax = tax.value_or(0);
   if (!order.customer_id)
     return Error::invalid("customer_id is required", "customer_id", "required");
   ECRM_ASSIGN_OR_RETURN(const json::array* lines, lines_array(body));

@@ -17,6 +17,7 @@ json::object order_json(const Order& o, bool with_details) {
       {"subtotal", o.subtotal},
       {"discount", o.discount},
       {"shipping", o.shipping},
+      {"tax", o.tax},
       {"total", o.total},
       {"item_count", o.item_count},
       {"carrier", o.carrier},

@@ -78,7 +78,8 @@ struct Order {
   std::int64_t subtotal = 0;
   std::int64_t discount = 0;
   std::int64_t shipping = 0;
-  std::int64_t total = 0;
+  std::int64_t tax = 0;    // taxes charged on top (0 when prices include them)
+  std::int64_t total = 0;  // subtotal - discount + shipping + tax
   std::string carrier;
   std::string tracking_number;
   UnixMs placed_at = 0;

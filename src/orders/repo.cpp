@@ -17,12 +17,12 @@ namespace {
   "o.id, o.external_id, o.customer_id, o.channel, o.status, o.currency, o.subtotal, "          \
   "o.discount, o.shipping, o.total, o.carrier, o.tracking_number, o.placed_at, o.created_at, " \
   "o.updated_at, (SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l "                     \
-  "WHERE l.order_id = o.id)"
+  "WHERE l.order_id = o.id), o.tax"
 
 constexpr std::string_view kInsertOrder =
     "INSERT INTO orders (external_id, customer_id, channel, status, currency, subtotal, discount, "
-    "shipping, total, carrier, tracking_number, placed_at, created_at, updated_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id";
+    "shipping, total, carrier, tracking_number, placed_at, created_at, updated_at, tax) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) RETURNING id";
 constexpr std::string_view kInsertLine =
     "INSERT INTO order_lines (order_id, product_id, sku, name, quantity, unit_price, line_total) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
@@ -162,6 +162,7 @@ Order read_order(const RowView& row) {
   o.created_at = row.get_int(13);
   o.updated_at = row.get_int(14);
   o.item_count = row.get_int(15);
+  o.tax = row.get_int(16);
   return o;
 }
 
@@ -205,7 +206,8 @@ Result<Order> OrderRepo::insert(Connection& c, Order o) {
   auto id = c.query_int(
       kInsertOrder, {opt(o.external_id), o.customer_id, std::string(to_string(o.channel)),
                      std::string(to_string(o.status)), o.currency, o.subtotal, o.discount,
-                     o.shipping, o.total, o.carrier, o.tracking_number, o.placed_at, o.created_at});
+                     o.shipping, o.total, o.carrier, o.tracking_number, o.placed_at, o.created_at,
+                     o.tax});
   if (!id.ok()) {
     if (id.error().kind == ErrorKind::kConflict && o.external_id) {
       return Error::conflict("an order with external id '" + *o.external_id + "' already exists",

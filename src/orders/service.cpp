@@ -101,6 +101,9 @@ Result<Order> OrderService::create(const NewOrder& request, const std::string& a
   if (request.shipping < 0 || request.shipping > kMaxAmount) {
     return Error::invalid("shipping must be from 0 to " + std::to_string(kMaxAmount), "shipping");
   }
+  if (request.tax < 0 || request.tax > kMaxAmount) {
+    return Error::invalid("tax must be from 0 to " + std::to_string(kMaxAmount), "tax");
+  }
   const UnixMs now = now_ms();
   order.placed_at = request.placed_at.value_or(now);
   if (order.placed_at < 0 || order.placed_at > now + kMsPerDay) {
@@ -176,7 +179,8 @@ Result<Order> OrderService::create(const NewOrder& request, const std::string& a
     }
     o.discount = request.discount;
     o.shipping = request.shipping;
-    o.total = o.subtotal - o.discount + o.shipping;
+    o.tax = request.tax;
+    o.total = o.subtotal - o.discount + o.shipping + o.tax;
     o.status = OrderStatus::kPlaced;
     o.created_at = now;
     ECRM_ASSIGN_OR_RETURN(o, repo_.insert(c, std::move(o)));

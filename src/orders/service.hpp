@@ -33,6 +33,7 @@ struct NewOrder {
   std::optional<UnixMs> placed_at;      // default now
   std::int64_t discount = 0;
   std::int64_t shipping = 0;
+  std::int64_t tax = 0;
   std::vector<NewOrderLine> lines;
 };
 

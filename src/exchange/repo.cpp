@@ -1,0 +1,237 @@
+#include "exchange/repo.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <string_view>
+
+namespace ecrm::exchange {
+namespace {
+
+using storage::done;
+using storage::kNull;
+using storage::RowView;
+using storage::Value;
+
+// Look-ups bind a fixed number of keys per statement (the last key repeated to fill the list),
+// so each look-up is one prepared statement whatever the batch size.
+constexpr std::size_t kKeysPerLookup = 64;
+
+#define ECRM_IN_64                                                                                \
+  "($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25," \
+  "$26,$27,$28,$29,$30,$31,$32,$33,$34,$35,$36,$37,$38,$39,$40,$41,$42,$43,$44,$45,$46,$47,$48," \
+  "$49,$50,$51,$52,$53,$54,$55,$56,$57,$58,$59,$60,$61,$62,$63,$64)"
+
+constexpr std::string_view kCustomersByExternalId =
+    "SELECT external_id, id, merged_into, erased_at FROM customers WHERE external_id IN " ECRM_IN_64;
+constexpr std::string_view kCustomerMergedInto =
+    "SELECT merged_into FROM customers WHERE id = $1";
+constexpr std::string_view kCustomersByEmail =
+    "SELECT email_normalized, MIN(id) FROM customers WHERE merged_into IS NULL AND erased_at IS NULL "
+    "AND email_normalized IN " ECRM_IN_64 " GROUP BY email_normalized";
+constexpr std::string_view kProductsBySku =
+    "SELECT sku, id, name FROM products WHERE sku IN " ECRM_IN_64;
+constexpr std::string_view kOrdersByExternalId =
+    "SELECT o.external_id, o.id, o.status, o.carrier, o.tracking_number, "
+    "(SELECT MAX(h.at) FROM order_status_history h WHERE h.order_id = o.id) "
+    "FROM orders o WHERE o.external_id IN " ECRM_IN_64;
+#undef ECRM_IN_64
+constexpr std::string_view kUpdateOrderState =
+    "UPDATE orders SET status = $2, carrier = $3, tracking_number = $4, updated_at = $5 WHERE id = $1";
+
+#define ECRM_JOB_COLUMNS                                                                      \
+  "id, entity, format, status, phase, dry_run, skip_bad, file_name, bytes_total, bytes_done, " \
+  "rows_read, records, inserted, updated, unchanged, bad_rows, errors, warnings, message, "     \
+  "created_by, created_at, started_at, finished_at"
+constexpr std::string_view kInsertJob =
+    "INSERT INTO import_jobs (entity, format, status, phase, dry_run, skip_bad, file_name, "
+    "bytes_total, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+    "RETURNING id";
+constexpr std::string_view kUpdateJob =
+    "UPDATE import_jobs SET format = $2, status = $3, phase = $4, bytes_total = $5, "
+    "bytes_done = $6, rows_read = $7, records = $8, inserted = $9, updated = $10, unchanged = $11, "
+    "bad_rows = $12, errors = $13, warnings = $14, message = $15, started_at = $16, "
+    "finished_at = $17 WHERE id = $1";
+constexpr std::string_view kFindJob = "SELECT " ECRM_JOB_COLUMNS " FROM import_jobs WHERE id = $1";
+constexpr std::string_view kListJobs = "SELECT " ECRM_JOB_COLUMNS
+                                       " FROM import_jobs WHERE id < $1 ORDER BY id DESC LIMIT $2";
+#undef ECRM_JOB_COLUMNS
+constexpr std::string_view kFailUnfinishedJobs =
+    "UPDATE import_jobs SET status = 'failed', phase = '', message = $2, finished_at = $1 "
+    "WHERE status IN ('queued', 'running')";
+
+constexpr std::string_view kOrderLinesForExport =
+    "SELECT o.id, o.external_id, cu.external_id, cu.email, o.placed_at, o.channel, o.status, "
+    "(SELECT MAX(h.at) FROM order_status_history h WHERE h.order_id = o.id), o.currency, "
+    "o.subtotal, o.discount, o.shipping, o.tax, o.total, o.carrier, o.tracking_number, "
+    "o.customer_id, l.sku, l.name, l.quantity, l.unit_price "
+    "FROM orders o JOIN customers cu ON cu.id = o.customer_id "
+    "JOIN order_lines l ON l.order_id = o.id "
+    "WHERE o.id > $1 AND o.id <= $2 ORDER BY o.id, l.id";
+constexpr std::string_view kMaxOrderId = "SELECT MAX(id) FROM orders";
+
+Value opt(const std::optional<std::int64_t>& v) { return v ? Value(*v) : kNull; }
+
+ImportJob read_job(const RowView& row) {
+  ImportJob j;
+  j.id = row.get_int(0);
+  j.entity = row.get_string(1);
+  j.format = row.get_string(2);
+  j.status = row.get_string(3);
+  j.phase = row.get_string(4);
+  j.dry_run = row.get_int(5) != 0;
+  j.skip_bad = row.get_int(6) != 0;
+  j.file_name = row.get_string(7);
+  j.bytes_total = row.get_int(8);
+  j.bytes_done = row.get_int(9);
+  j.rows_read = row.get_int(10);
+  j.records = row.get_int(11);
+  j.inserted = row.get_int(12);
+  j.updated = row.get_int(13);
+  j.unchanged = row.get_int(14);
+  j.bad_rows = row.get_int(15);
+  j.errors = row.get_string(16);
+  j.warnings = row.get_string(17);
+  j.message = row.get_string(18);
+  j.created_by = row.get_string(19);
+  j.created_at = row.get_int(20);
+  j.started_at = row.get_optional_int(21);
+  j.finished_at = row.get_optional_int(22);
+  return j;
+}
+
+// Runs `sql` for the keys in chunks of kKeysPerLookup.
+Status lookup(Connection& c, std::string_view sql, std::span<const std::string> keys,
+              const storage::RowCallback& on_row) {
+  std::vector<std::string> unique(keys.begin(), keys.end());
+  std::sort(unique.begin(), unique.end());
+  unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
+  std::vector<Value> params(kKeysPerLookup);
+  for (std::size_t start = 0; start < unique.size(); start += kKeysPerLookup) {
+    std::size_t n = std::min(kKeysPerLookup, unique.size() - start);
+    for (std::size_t i = 0; i < kKeysPerLookup; ++i) {
+      params[i] = unique[start + std::min(i, n - 1)];
+    }
+    ECRM_RETURN_IF_ERROR(c.query(sql, params, on_row));
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::unordered_map<std::string, std::int64_t>> ExchangeRepo::customers_by_external_id(
+    Connection& c, std::span<const std::string> external_ids) {
+  std::unordered_map<std::string, std::int64_t> out;
+  std::vector<std::pair<std::string, std::int64_t>> merged;
+  ECRM_RETURN_IF_ERROR(lookup(c, kCustomersByExternalId, external_ids, [&](const RowView& row) {
+    if (!row.is_null(3)) return;  // erased: no longer matchable
+    if (!row.is_null(2)) {
+      merged.emplace_back(row.get_string(0), row.get_int(2));
+    } else {
+      out.emplace(row.get_string(0), row.get_int(1));
+    }
+  }));
+  for (auto& [key, id] : merged) {
+    // Follow the merge chain to the surviving customer.
+    std::int64_t current = id;
+    for (int hop = 0; hop < 100; ++hop) {
+      ECRM_ASSIGN_OR_RETURN(auto next, c.query_int(kCustomerMergedInto, {current}));
+      if (!next) break;
+      current = *next;
+    }
+    out.emplace(key, current);
+  }
+  return out;
+}
+
+Result<std::unordered_map<std::string, std::int64_t>> ExchangeRepo::customers_by_email(
+    Connection& c, std::span<const std::string> emails) {
+  std::unordered_map<std::string, std::int64_t> out;
+  ECRM_RETURN_IF_ERROR(lookup(c, kCustomersByEmail, emails, [&](const RowView& row) {
+    out.emplace(row.get_string(0), row.get_int(1));
+  }));
+  return out;
+}
+
+Result<std::unordered_map<std::string, ExchangeRepo::ProductKey>> ExchangeRepo::products_by_sku(
+    Connection& c, std::span<const std::string> skus) {
+  std::unordered_map<std::string, ProductKey> out;
+  ECRM_RETURN_IF_ERROR(lookup(c, kProductsBySku, skus, [&](const RowView& row) {
+    out.emplace(row.get_string(0), ProductKey{row.get_int(1), row.get_string(2)});
+  }));
+  return out;
+}
+
+Result<std::unordered_map<std::string, StoredOrderState>> ExchangeRepo::orders_by_external_id(
+    Connection& c, std::span<const std::string> external_ids) {
+  std::unordered_map<std::string, StoredOrderState> out;
+  ECRM_RETURN_IF_ERROR(lookup(c, kOrdersByExternalId, external_ids, [&](const RowView& row) {
+    StoredOrderState s;
+    s.id = row.get_int(1);
+    s.status = orders::parse_order_status(row.get_text(2)).value_or(orders::OrderStatus::kPlaced);
+    s.carrier = row.get_string(3);
+    s.tracking_number = row.get_string(4);
+    s.last_change_at = row.get_int(5);
+    out.emplace(row.get_string(0), std::move(s));
+  }));
+  return out;
+}
+
+Status ExchangeRepo::update_order_state(Connection& c, std::int64_t id, orders::OrderStatus status,
+                                        const std::string& carrier,
+                                        const std::string& tracking_number, UnixMs at) {
+  return done(c.execute(kUpdateOrderState,
+                        {id, std::string(orders::to_string(status)), carrier, tracking_number, at}));
+}
+
+Result<std::int64_t> ExchangeRepo::insert_job(Connection& c, const ImportJob& j) {
+  ECRM_ASSIGN_OR_RETURN(auto id,
+                        c.query_int(kInsertJob, {j.entity, j.format, j.status, j.phase,
+                                                 std::int64_t{j.dry_run}, std::int64_t{j.skip_bad},
+                                                 j.file_name, j.bytes_total, j.created_by,
+                                                 j.created_at}));
+  if (!id) return Error::internal("import job insert returned no id");
+  return *id;
+}
+
+Status ExchangeRepo::update_job(Connection& c, const ImportJob& j) {
+  std::vector<Value> params = {j.id,          j.format,     j.status,   j.phase,
+                               j.bytes_total, j.bytes_done, j.rows_read, j.records,
+                               j.inserted,    j.updated,    j.unchanged, j.bad_rows,
+                               j.errors,      j.warnings,   j.message,  opt(j.started_at),
+                               opt(j.finished_at)};
+  return done(c.execute(kUpdateJob, params));
+}
+
+Result<std::optional<ImportJob>> ExchangeRepo::find_job(Connection& c, std::int64_t id) {
+  std::optional<ImportJob> found;
+  ECRM_RETURN_IF_ERROR(c.query(kFindJob, {id}, [&](const RowView& row) { found = read_job(row); }));
+  return found;
+}
+
+Result<std::vector<ImportJob>> ExchangeRepo::list_jobs(Connection& c,
+                                                       std::optional<std::int64_t> before,
+                                                       int limit) {
+  std::vector<ImportJob> out;
+  ECRM_RETURN_IF_ERROR(c.query(kListJobs,
+                               {before.value_or(std::numeric_limits<std::int64_t>::max()),
+                                std::int64_t{limit}},
+                               [&](const RowView& row) { out.push_back(read_job(row)); }));
+  return out;
+}
+
+Result<std::int64_t> ExchangeRepo::fail_unfinished_jobs(Connection& c, UnixMs at,
+                                                        const std::string& message) {
+  return c.execute(kFailUnfinishedJobs, {at, message});
+}
+
+Status ExchangeRepo::read_order_lines(Connection& c, std::int64_t after, std::int64_t up_to,
+                                      const storage::RowCallback& on_row) {
+  return c.query(kOrderLinesForExport, {after, up_to}, on_row);
+}
+
+Result<std::int64_t> ExchangeRepo::max_order_id(Connection& c) {
+  ECRM_ASSIGN_OR_RETURN(auto id, c.query_int(kMaxOrderId));
+  return id.value_or(0);
+}
+
+}  // namespace ecrm::exchange

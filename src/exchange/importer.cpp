@@ -489,6 +489,7 @@ class Importer::Pass {
     catalog::CatalogRepo catalog_repo;
     bool created_uncategorised = false;
     const UnixMs now = now_ms();
+    std::vector<orders::Order> new_orders;
     for (auto& o : order_batch_) {
       // An order already stored: move its status forward.
       auto existing = stored.find(o.external_id);
@@ -497,6 +498,12 @@ class Importer::Pass {
         if (o.status == s.status && o.carrier == s.carrier && o.tracking_number == s.tracking_number) {
           ++outcome.unchanged;
           continue;
+        }
+        if (write_ && s.id == 0) {
+          // Inserted earlier in this batch and not stored yet: store the batch so far first.
+          ECRM_RETURN_IF_ERROR(orders_repo.insert_many(c, new_orders));
+          for (const auto& n : new_orders) stored[*n.external_id].id = n.id;
+          new_orders.clear();
         }
         if (o.status != s.status &&
             (is_final(s.status) || status_rank(o.status) < status_rank(s.status))) {
@@ -657,13 +664,12 @@ class Importer::Pass {
       order.created_at = now;
       ++outcome.inserted;
       if (!write_) continue;
-      ECRM_ASSIGN_OR_RETURN(auto inserted, orders_repo.insert(c, std::move(order)));
       orders::StatusChange placed;
       placed.status = OrderStatus::kPlaced;
       placed.at = o.placed_at;
       placed.note = "import";
       placed.actor = options_.actor;
-      ECRM_RETURN_IF_ERROR(orders_repo.insert_status(c, inserted.id, placed));
+      order.history.push_back(std::move(placed));
       for (const auto& [status, at] : o.history) {
         orders::StatusChange change;
         change.status = status;
@@ -674,12 +680,15 @@ class Importer::Pass {
           change.carrier = o.carrier;
           change.tracking_number = o.tracking_number;
         }
-        ECRM_RETURN_IF_ERROR(orders_repo.insert_status(c, inserted.id, change));
+        order.history.push_back(std::move(change));
       }
+      // A later row of this file with the same order number updates it (or is unchanged).
       stored.emplace(o.external_id,
-                     StoredOrderState{inserted.id, o.status, o.carrier, o.tracking_number,
+                     StoredOrderState{0, o.status, o.carrier, o.tracking_number,
                                       o.history.empty() ? o.placed_at : o.history.back().second});
+      new_orders.push_back(std::move(order));
     }
+    ECRM_RETURN_IF_ERROR(orders_repo.insert_many(c, new_orders));
     if (created_uncategorised) {
       ECRM_RETURN_IF_ERROR(owner_.catalog_.recompute_price_tiers(c, std::nullopt));
     }

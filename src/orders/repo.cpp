@@ -226,6 +226,85 @@ Result<Order> OrderRepo::insert(Connection& c, Order o) {
   return o;
 }
 
+namespace {
+
+// "INSERT INTO table (columns) VALUES ($1,…,$k),($k+1,…)…" for `rows` rows of `width` values.
+std::string multi_row_insert(std::string_view head, int width, int rows) {
+  std::string sql(head);
+  sql += " VALUES ";
+  int n = 1;
+  for (int r = 0; r < rows; ++r) {
+    sql += r ? ",(" : "(";
+    for (int k = 0; k < width; ++k) {
+      if (k) sql += ',';
+      sql += '$' + std::to_string(n++);
+    }
+    sql += ')';
+  }
+  return sql;
+}
+
+constexpr std::string_view kInsertLinesHead =
+    "INSERT INTO order_lines (order_id, product_id, sku, name, quantity, unit_price, line_total)";
+constexpr std::string_view kInsertHistoryHead =
+    "INSERT INTO order_status_history (order_id, status, at, note, carrier, tracking_number, "
+    "actor)";
+constexpr int kRowsPerInsert = 64;
+
+// Runs a multi-row insert over `values` (a multiple of `width`), kRowsPerInsert rows at a time.
+Status insert_rows(Connection& c, std::string_view head, int width, std::vector<Value>& values) {
+  static thread_local std::map<std::pair<std::string, int>, std::string> statements;
+  const std::size_t per_statement = static_cast<std::size_t>(width) * kRowsPerInsert;
+  for (std::size_t start = 0; start < values.size(); start += per_statement) {
+    std::size_t n = std::min(per_statement, values.size() - start);
+    int rows = static_cast<int>(n) / width;
+    auto key = std::make_pair(std::string(head), rows);
+    auto it = statements.find(key);
+    if (it == statements.end()) it = statements.emplace(key, multi_row_insert(head, width, rows)).first;
+    ECRM_RETURN_IF_ERROR(
+        done(c.execute(it->second, std::span<const Value>(values.data() + start, n))));
+  }
+  values.clear();
+  return {};
+}
+
+}  // namespace
+
+Status OrderRepo::insert_many(Connection& c, std::vector<Order>& orders) {
+  std::vector<Value> lines, history;
+  for (auto& o : orders) {
+    auto id = c.query_int(
+        kInsertOrder, {opt(o.external_id), o.customer_id, std::string(to_string(o.channel)),
+                       std::string(to_string(o.status)), o.currency, o.subtotal, o.discount,
+                       o.shipping, o.total, o.carrier, o.tracking_number, o.placed_at,
+                       o.created_at, o.tax});
+    if (!id.ok()) {
+      if (id.error().kind == ErrorKind::kConflict && o.external_id) {
+        return Error::conflict("an order with external id '" + *o.external_id + "' already exists",
+                               "external_id", "external_id_taken");
+      }
+      return std::move(id).error();
+    }
+    o.id = id->value_or(0);
+    for (const auto& line : o.lines) {
+      lines.insert(lines.end(), {o.id, line.product_id, line.sku, line.name, line.quantity,
+                                 line.unit_price, line.line_total});
+    }
+    for (const auto& s : o.history) {
+      history.insert(history.end(), {o.id, std::string(to_string(s.status)), s.at, s.note,
+                                     s.carrier, s.tracking_number, s.actor});
+    }
+    if (lines.size() >= 7 * kRowsPerInsert * 4) {
+      ECRM_RETURN_IF_ERROR(insert_rows(c, kInsertLinesHead, 7, lines));
+    }
+    if (history.size() >= 7 * kRowsPerInsert * 4) {
+      ECRM_RETURN_IF_ERROR(insert_rows(c, kInsertHistoryHead, 7, history));
+    }
+  }
+  ECRM_RETURN_IF_ERROR(insert_rows(c, kInsertLinesHead, 7, lines));
+  return insert_rows(c, kInsertHistoryHead, 7, history);
+}
+
 Status OrderRepo::lock(Connection& c, std::int64_t order_id) {
   return done(c.execute(kLockOrder, {order_id}));
 }

@@ -41,6 +41,10 @@ class OrderRepo {
   // Inserts the order and its lines (ids filled in). kConflict (external_id_taken, field
   // external_id) when the external id is in use.
   Result<Order> insert(Connection& c, Order order);
+  // Inserts many orders with their lines and their `history` (status rows, oldest first), for
+  // bulk writers (import): ids of the orders are filled in, line ids are not. Lines and history
+  // go in multi-row statements. kConflict as for insert().
+  Status insert_many(Connection& c, std::vector<Order>& orders);
   // Take the row lock of an order or a return for the rest of the transaction (PostgreSQL;
   // SQLite's write transactions hold the database lock already). Call before reading what is
   // checked, so that concurrent status changes and returns cannot interleave.

@@ -57,7 +57,7 @@ class SqliteConnection final : public Connection {
  public:
   explicit SqliteConnection(sqlite3* db) : db_(db) {}
   ~SqliteConnection() override {
-    for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+    for (auto& [sql, prepared] : statements_) sqlite3_finalize(prepared.stmt);
     sqlite3_close_v2(db_);
   }
 
@@ -126,50 +126,70 @@ class SqliteConnection final : public Connection {
 
  private:
   // Returns the cached prepared statement for `sql` with `params` bound. Placeholders are `$N`
-  // and are bound by name, so a statement may use them in any order or more than once.
+  // and are bound by name, so a statement may use them in any order or more than once. The
+  // name-to-value mapping is worked out once, when the statement is prepared.
   Result<sqlite3_stmt*> prepare(std::string_view sql, std::span<const Value> params) {
-    std::string key(sql);
-    auto it = statements_.find(key);
-    sqlite3_stmt* stmt = nullptr;
-    if (it != statements_.end()) {
-      stmt = it->second;
-    } else {
-      int rc = sqlite3_prepare_v3(db_, key.data(), static_cast<int>(key.size()),
-                                  SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    auto it = statements_.find(sql);
+    if (it == statements_.end()) {
+      Prepared prepared;
+      int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                  SQLITE_PREPARE_PERSISTENT, &prepared.stmt, nullptr);
       if (rc != SQLITE_OK) return sqlite_error(db_, rc, "prepare failed");
-      statements_.emplace(std::move(key), stmt);
+      int count = sqlite3_bind_parameter_count(prepared.stmt);
+      for (int i = 1; i <= count; ++i) {
+        const char* name = sqlite3_bind_parameter_name(prepared.stmt, i);
+        std::size_t index = 0;
+        if (name == nullptr || name[0] != '$' ||
+            std::from_chars(name + 1, name + std::char_traits<char>::length(name), index).ec !=
+                std::errc{} ||
+            index == 0) {
+          sqlite3_finalize(prepared.stmt);
+          return Error::internal("statement parameter " + std::string(name ? name : "?") +
+                                 " is not of the form $N");
+        }
+        prepared.value_index.push_back(index - 1);
+      }
+      it = statements_.emplace(std::string(sql), std::move(prepared)).first;
     }
-    sqlite3_clear_bindings(stmt);
-    int count = sqlite3_bind_parameter_count(stmt);
-    for (int i = 1; i <= count; ++i) {
-      const char* name = sqlite3_bind_parameter_name(stmt, i);
-      std::size_t index = 0;
-      if (name == nullptr || name[0] != '$' ||
-          std::from_chars(name + 1, name + std::char_traits<char>::length(name), index).ec !=
-              std::errc{} ||
-          index == 0 || index > params.size()) {
-        return Error::internal("statement parameter " + std::string(name ? name : "?") +
+    sqlite3_stmt* stmt = it->second.stmt;
+    const auto& value_index = it->second.value_index;
+    for (std::size_t i = 0; i < value_index.size(); ++i) {
+      if (value_index[i] >= params.size()) {
+        return Error::internal("statement parameter $" + std::to_string(value_index[i] + 1) +
                                " has no bound value");
       }
-      const Value& value = params[index - 1];
+      const Value& value = params[value_index[i]];
+      const int column = static_cast<int>(i) + 1;
       int rc = SQLITE_OK;
       if (std::holds_alternative<std::monostate>(value)) {
-        rc = sqlite3_bind_null(stmt, i);
+        rc = sqlite3_bind_null(stmt, column);
       } else if (const auto* v = std::get_if<std::int64_t>(&value)) {
-        rc = sqlite3_bind_int64(stmt, i, *v);
+        rc = sqlite3_bind_int64(stmt, column, *v);
       } else if (const auto* d = std::get_if<double>(&value)) {
-        rc = sqlite3_bind_double(stmt, i, *d);
+        rc = sqlite3_bind_double(stmt, column, *d);
       } else {
         const auto& s = std::get<std::string>(value);
-        rc = sqlite3_bind_text64(stmt, i, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+        rc = sqlite3_bind_text64(stmt, column, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
       }
       if (rc != SQLITE_OK) return sqlite_error(db_, rc, "bind failed");
     }
     return stmt;
   }
 
+  struct Prepared {
+    sqlite3_stmt* stmt = nullptr;
+    std::vector<std::size_t> value_index;  // per SQLite parameter (1-based - 1): which value
+  };
+  // Finds statements by string_view without building a std::string per call.
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+
   sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+  std::unordered_map<std::string, Prepared, TextHash, std::equal_to<>> statements_;
 };
 
 class SqliteDatabase final : public PooledDatabase {

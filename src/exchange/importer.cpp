@@ -263,6 +263,11 @@ class Importer::Pass {
         x = std::move(*found);
         before = comparable(x);
         if (input.referred_by && *input.referred_by == x.id) input.referred_by.reset();
+        // A consent decision the customer already has keeps its recorded time and source.
+        for (auto channel : customers::kConsentChannels) {
+          auto& change = input.consent[static_cast<std::size_t>(channel)];
+          if (change && change->granted == x.consent_for(channel).granted) change.reset();
+        }
       }
       if (auto applied = owner_.customers_.apply(input, x, c); !applied.ok()) {
         ECRM_RETURN_IF_ERROR(record_failed(outcome, r.line, applied.error()));

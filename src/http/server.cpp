@@ -16,6 +16,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <mutex>
 #include <optional>
@@ -195,10 +196,10 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     }
     parser_->body_limit(limit);
     auto method_text = header.method_string();
-    if (server_.dispatcher().spools_body(
-            parse_method(std::string_view(method_text.data(), method_text.size())),
-            std::string_view(header.target().data(), header.target().size())) &&
-        !parser_->is_done()) {
+    spool_wanted_ = server_.dispatcher().spools_body(
+        parse_method(std::string_view(method_text.data(), method_text.size())),
+        std::string_view(header.target().data(), header.target().size()));
+    if (spool_wanted_ && !parser_->is_done()) {
       spool_parser_.emplace(std::move(*parser_));
       spool_parser_->body_limit(limit);
       spool_path_ = upload_path();
@@ -314,17 +315,31 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
       for (const auto& field : message) {
         request->headers.add(std::string(field.name_string()), std::string(field.value()));
       }
-      beast::error_code size_ec;
-      std::uint64_t size = message.body().size();
       message.body().close();
-      request->body_file = std::make_shared<SpooledFile>(spool_path_, size);
-      (void)size_ec;
+      std::error_code size_ec;
+      std::uint64_t size = std::filesystem::file_size(spool_path_, size_ec);
+      request->body_file = std::make_shared<SpooledFile>(spool_path_, size_ec ? 0 : size);
     } else {
       auto message = parser_->release();
       for (const auto& field : message) {
         request->headers.add(std::string(field.name_string()), std::string(field.value()));
       }
       request->body = std::move(message.body());
+      if (spool_wanted_ && !request->body.empty()) {
+        // The whole (small) body came with the headers: spool it all the same, so that routes
+        // taking files always get one.
+        std::string path = upload_path();
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);
+        out.write(request->body.data(), static_cast<std::streamsize>(request->body.size()));
+        out.close();
+        if (out) {
+          request->body_file = std::make_shared<SpooledFile>(path, request->body.size());
+          request->body.clear();
+        } else {
+          std::error_code remove_ec;
+          std::filesystem::remove(path, remove_ec);
+        }
+      }
     }
     bool head = request->method == Method::kHead;
     server_.request_started();
@@ -524,6 +539,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::optional<bhttp::request_parser<bhttp::file_body>> spool_parser_;
   std::string spool_path_;
+  bool spool_wanted_ = false;
   bool keep_alive_ = true;
   bool busy_ = false;
 };

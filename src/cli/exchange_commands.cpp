@@ -25,7 +25,7 @@ struct ImportCommandOptions {
   std::string format = "auto";
   bool dry_run = false;
   bool skip_bad = false;
-  int batch_size = 2000;
+  int batch_size = 10000;
   bool quiet = false;
 };
 

@@ -49,7 +49,7 @@ struct ImportOptions {
   // stored: the whole file is validated before the first write.
   bool skip_bad = false;
   // Records (customers, products or orders) per write transaction.
-  int batch_size = 2000;
+  int batch_size = 10000;
   std::uint64_t bytes_total = 0;  // size of the input, for progress; 0 when unknown
   // Called every few thousand rows and at the end of each phase, on the importing thread.
   std::function<void(const ImportProgress&)> on_progress;

@@ -16,21 +16,25 @@ double elapsed_ms(std::chrono::steady_clock::time_point since) {
 }
 
 // The predictions of one customer with summary (x, t_x, T) and mean repeat value m.
+std::optional<double> finite(double value) {
+  if (!std::isfinite(value)) return std::nullopt;
+  return value;
+}
+
 void predict(const ScoreModel& model, std::int32_t x, double t_x, double T, double m,
              CustomerScore& out) {
   if (!model.purchases) return;
   const BgNbdParams& params = model.purchases->params;
   const double unit = period_days(model.period);
-  out.p_alive = bgnbd_p_alive(params, x, t_x, T);
-  out.expected_orders = bgnbd_conditional_expected_purchases(
-      params, model.expected_horizon_days / unit, x, t_x, T);
+  out.p_alive = finite(bgnbd_p_alive(params, x, t_x, T));
+  out.expected_orders = finite(bgnbd_conditional_expected_purchases(
+      params, model.expected_horizon_days / unit, x, t_x, T));
   if (!model.spend) return;
-  const double value = gamma_gamma_expected_value(model.spend->params, x, m);
-  if (!std::isfinite(value)) return;
-  out.expected_avg_value = value;
-  const double purchases = bgnbd_conditional_expected_purchases(
-      params, model.clv_horizon_days / unit, x, t_x, T);
-  out.clv = purchases * value;
+  out.expected_avg_value = finite(gamma_gamma_expected_value(model.spend->params, x, m));
+  if (!out.expected_avg_value) return;
+  out.clv = finite(bgnbd_conditional_expected_purchases(params, model.clv_horizon_days / unit, x,
+                                                        t_x, T) *
+                   *out.expected_avg_value);
 }
 
 void classify(const ScoreModel& model, CustomerScore& score) {
@@ -79,22 +83,35 @@ ScoreRun score_customers(const OrderColumns& orders, std::int32_t as_of,
   started = Clock::now();
   FitOptions fit_options;
   fit_options.threads = options.threads;
-  if (!summary.customer.empty()) {
+  std::size_t repeat_buyers = 0;
+  for (std::size_t i = 0; i < summary.frequency.size(); ++i) {
+    repeat_buyers += summary.frequency[i] > 0 && summary.monetary_minor[i] > 0;
+  }
+  if (summary.customer.size() < options.min_fit_customers) {
+    model.purchases_error = model.spend_error =
+        "too few customers to fit the models: " + std::to_string(summary.customer.size()) +
+        " (at least " + std::to_string(options.min_fit_customers) + ")";
+  } else {
     auto fit = fit_bgnbd(summary.view(), fit_options);
     if (fit.ok()) {
       model.purchases = std::move(fit).value();
     } else {
       model.purchases_error = fit.error().message;
     }
-    auto spend = fit_gamma_gamma(summary.frequency, summary.monetary_minor, fit_options);
-    if (spend.ok() && spend->params.q > 1.0) {
-      model.spend = std::move(spend).value();
+    if (repeat_buyers < options.min_spend_customers) {
+      model.spend_error = "too few repeat buyers to fit the spend model: " +
+                          std::to_string(repeat_buyers) + " (at least " +
+                          std::to_string(options.min_spend_customers) + ")";
     } else {
-      model.spend_error = spend.ok() ? "the fitted spend distribution has no finite mean (q <= 1)"
-                                     : spend.error().message;
+      auto spend = fit_gamma_gamma(summary.frequency, summary.monetary_minor, fit_options);
+      if (spend.ok() && spend->params.q > 1.0) {
+        model.spend = std::move(spend).value();
+      } else {
+        model.spend_error = spend.ok()
+                                ? "the fitted spend distribution has no finite mean (q <= 1)"
+                                : spend.error().message;
+      }
     }
-  } else {
-    model.purchases_error = model.spend_error = "no orders";
   }
   run.timings.fit_ms = elapsed_ms(started);
 
@@ -129,7 +146,7 @@ ScoreRun score_customers(const OrderColumns& orders, std::int32_t as_of,
     started = Clock::now();
     const CalibrationSummary calibration =
         build_calibration_summary(orders, calibration_end, options.period, as_of);
-    if (!calibration.customer.empty()) {
+    if (calibration.customer.size() >= options.min_fit_customers) {
       auto fit = fit_bgnbd(calibration.view(), fit_options);
       if (fit.ok()) {
         model.holdout = holdout_report(calibration, fit->params);

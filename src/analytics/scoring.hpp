@@ -36,6 +36,10 @@ struct ScoringOptions {
   std::int32_t holdout_days = 91;
   bool with_holdout = true;
   bool with_cohorts = true;
+  // Fewer customers than this (BG/NBD), or fewer repeat buyers (Gamma-Gamma), and the model is
+  // not fitted: its estimates would be noise, and the optimiser wanders off to the boundary.
+  std::size_t min_fit_customers = 10;
+  std::size_t min_spend_customers = 5;
 };
 
 // What an incremental update needs, and what the model page shows.
@@ -58,7 +62,8 @@ struct ScoreModel {
   std::int32_t first_day = 0;  // first order day in the data (0 without orders)
 };
 
-// One customer's scores. The predictions are nullopt when their model is missing.
+// One customer's scores. The predictions are nullopt when their model is missing or gives a
+// value that is not finite.
 struct CustomerScore {
   std::uint32_t customer = 0;  // dense index (score_customers) or 0 (score_customer)
   std::int32_t recency_days = 0;

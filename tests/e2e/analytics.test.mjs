@@ -29,7 +29,7 @@ async function seed(page, baseUrl) {
   const suffix = Date.now().toString(36)
   const product = await post('/products', { sku: `E2E-AN-${suffix}`, name: 'Tea set', price: 2500, currency: 'EUR' })
   // Customer k buys k + 1 times, at prices growing with k: a spread of tiers and values.
-  for (let k = 0; k < 8; k++) {
+  for (let k = 0; k < 12; k++) {
     const customer = await post('/customers', { name: `Analytics Shopper ${k} ${suffix}` })
     for (let n = 0; n <= k; n++) {
       await post('/orders', {
@@ -76,7 +76,7 @@ test('en: the analytics dashboard draws its charts after a recomputation', { tim
       await page.getByTestId(chart).locator('canvas').first().waitFor({ timeout: 30_000 })
     }
     const pareto = await (await page.request.get(`${baseUrl}/api/v1/analytics/pareto`)).json()
-    assert.ok(pareto.customers >= 8, `scored ${pareto.customers} customers`)
+    assert.ok(pareto.customers >= 12, `scored ${pareto.customers} customers`)
     const share = (pareto.top20_share * 100).toFixed(1)
     await eventually(
       async () => (await textOf(page, 'analytics-top20')).includes(share),

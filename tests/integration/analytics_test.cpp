@@ -116,6 +116,13 @@ TEST_F(Analytics, RecomputeThenReportsThenAnIncrementalUpdate) {
   json::value returned = add(c, 100, 5000, 3);
   add(d, 500, 500);
   for (int days : {90, 60, 30, 5}) add(e, days, 1000);
+  // Five more with two orders each, so that ten customers have orders and the models are fitted.
+  for (int k = 0; k < 5; ++k) {
+    const std::int64_t extra = create(
+        "/api/v1/customers", json::object{{"name", "Extra " + std::to_string(k)}});
+    add(extra, 150 + 20 * k, 1500 + 700 * k);
+    add(extra, 40 + 9 * k, 1200 + 300 * k);
+  }
   // A cancelled order counts for nothing.
   {
     json::value cancelled = order(b, 20, 99900);
@@ -129,12 +136,10 @@ TEST_F(Analytics, RecomputeThenReportsThenAnIncrementalUpdate) {
     const std::string id = std::to_string(returned.at("id").as_int64());
     ASSERT_EQ(post("/api/v1/orders/" + id + "/status", json::object{{"status", "shipped"}}).status,
               200);
+    json::object line{{"order_line_id", returned.at("lines").at(0).at("id").as_int64()},
+                      {"quantity", 1}};
     auto ret = post("/api/v1/orders/" + id + "/returns",
-                    json::object{{"reason", "damaged"},
-                                 {"lines", json::array{json::object{
-                                               {"order_line_id",
-                                                returned.at("lines").at(0).at("id").as_int64()},
-                                               {"quantity", 1}}}}}});
+                    json::object{{"reason", "damaged"}, {"lines", json::array{line}}});
     ASSERT_EQ(ret.status, 201) << ret.body;
     const std::string rma = std::to_string(ret.json().at("id").as_int64());
     ASSERT_EQ(post("/api/v1/returns/" + rma + "/status", json::object{{"status", "refunded"}}).status,
@@ -161,7 +166,8 @@ TEST_F(Analytics, RecomputeThenReportsThenAnIncrementalUpdate) {
   auto tiers = get("/api/v1/analytics/tiers");
   ASSERT_EQ(tiers.status, 200) << tiers.body;
   std::int64_t tier_customers = 0, tier_revenue = 0, total = 0;
-  for (const auto& [name, t] : tiers.json().at("tiers").as_object()) {
+  const json::value tiers_body = tiers.json();
+  for (const auto& [name, t] : tiers_body.at("tiers").as_object()) {
     tier_customers += t.at("customers").as_int64();
     tier_revenue += t.at("revenue").as_int64();
   }
@@ -169,17 +175,22 @@ TEST_F(Analytics, RecomputeThenReportsThenAnIncrementalUpdate) {
   EXPECT_EQ(tier_customers, static_cast<std::int64_t>(revenue.size()));
   EXPECT_EQ(tier_revenue, total);
 
-  // Pareto: five customers, so the top 20% is exactly the biggest spender.
+  // Pareto: ten customers, so the top 20% is exactly the two biggest spenders.
   auto pareto = get("/api/v1/analytics/pareto");
   ASSERT_EQ(pareto.status, 200) << pareto.body;
-  const double share = pareto.json().at("top20_share").as_double();
-  std::int64_t biggest = 0;
-  for (const auto& [customer, spent] : revenue) biggest = std::max(biggest, spent);
+  const json::value pareto_body = pareto.json();
+  const double share = pareto_body.at("top20_share").as_double();
+  std::vector<std::int64_t> spent_desc;
+  for (const auto& [customer, spent] : revenue) spent_desc.push_back(spent);
+  std::sort(spent_desc.rbegin(), spent_desc.rend());
+  ASSERT_EQ(spent_desc.size(), 10u);
   EXPECT_GE(share, 0.0);
   EXPECT_LE(share, 1.0);
-  EXPECT_NEAR(share, static_cast<double>(biggest) / static_cast<double>(total), 1e-12);
-  EXPECT_EQ(pareto.json().at("revenue").as_int64(), total);
-  const auto& lorenz = pareto.json().at("lorenz").as_array();
+  EXPECT_NEAR(share, static_cast<double>(spent_desc[0] + spent_desc[1]) / static_cast<double>(total),
+              1e-12);
+  EXPECT_EQ(pareto.json().at("customers").as_int64(), 10);
+  EXPECT_EQ(pareto_body.at("revenue").as_int64(), total);
+  const auto& lorenz = pareto_body.at("lorenz").as_array();
   ASSERT_GE(lorenz.size(), 2u);
   EXPECT_EQ(lorenz.back().at(1).as_double(), 1.0);
 
@@ -187,43 +198,57 @@ TEST_F(Analytics, RecomputeThenReportsThenAnIncrementalUpdate) {
   auto rfm = get("/api/v1/analytics/rfm");
   ASSERT_EQ(rfm.status, 200) << rfm.body;
   std::int64_t in_grid = 0, in_segments = 0;
-  for (const auto& row : rfm.json().at("grid").as_array()) {
+  const json::value rfm_body = rfm.json();
+  for (const auto& row : rfm_body.at("grid").as_array()) {
     for (const auto& cell : row.as_array()) in_grid += cell.as_int64();
   }
-  for (const auto& [name, s] : rfm.json().at("segments").as_object()) {
+  for (const auto& [name, s] : rfm_body.at("segments").as_object()) {
     in_segments += s.at("customers").as_int64();
   }
-  EXPECT_EQ(in_grid, 5);
-  EXPECT_EQ(in_segments, 5);
+  EXPECT_EQ(in_grid, 10);
+  EXPECT_EQ(in_segments, 10);
 
   // Cohorts hold every customer with an order once.
   auto cohorts = get("/api/v1/analytics/cohorts");
   ASSERT_EQ(cohorts.status, 200) << cohorts.body;
   std::int64_t in_cohorts = 0;
-  for (const auto& cohort : cohorts.json().at("cohorts").as_array()) {
+  const json::value cohorts_body = cohorts.json();
+  for (const auto& cohort : cohorts_body.at("cohorts").as_array()) {
     in_cohorts += cohort.at("customers").as_int64();
     EXPECT_EQ(cohort.at("retained").at(0), cohort.at("customers"));
   }
-  EXPECT_EQ(in_cohorts, 5);
+  EXPECT_EQ(in_cohorts, 10);
 
   auto model = get("/api/v1/analytics/clv/model");
   ASSERT_EQ(model.status, 200) << model.body;
-  EXPECT_EQ(model.json().at("customers").as_int64(), 5);
-  EXPECT_EQ(model.json().at("orders").as_int64(), 11);
+  EXPECT_EQ(model.json().at("customers").as_int64(), 10);
+  EXPECT_EQ(model.json().at("orders").as_int64(), 21);
   EXPECT_EQ(model.json().at("currency").as_string(), "EUR");
   EXPECT_TRUE(model.json().at("params").at("cuts").is_object());
+  // Ten customers are enough to fit BG/NBD: every score then has P(alive) in [0, 1].
+  const json::value model_body = model.json();
+  const auto& params = model_body.at("params").as_object();
+  ASSERT_TRUE(params.at("bgnbd").is_object()) << model.body;
+  for (const auto& [customer, spent] : revenue) {
+    const json::object s = scores(customer);
+    ASSERT_TRUE(s.at("p_alive").is_double()) << json::serialize(s);
+    EXPECT_GE(s.at("p_alive").as_double(), 0.0);
+    EXPECT_LE(s.at("p_alive").as_double(), 1.0);
+    EXPECT_GE(s.at("expected_orders_90d").as_double(), 0.0);
+  }
   const std::int64_t model_id = model.json().at("id").as_int64();
 
   auto histogram = get("/api/v1/analytics/clv/distribution?bins=5");
   ASSERT_EQ(histogram.status, 200) << histogram.body;
   auto churn = get("/api/v1/analytics/churn-risk?max_p_alive=1&min_orders=1&limit=2");
   ASSERT_EQ(churn.status, 200) << churn.body;
-  EXPECT_LE(churn.json().at("items").as_array().size(), 2u);
+  const json::value churn_body = churn.json();
+  EXPECT_LE(churn_body.at("items").as_array().size(), 2u);
 
   // 7P: C's refund shows in profitability; promotion says campaigns are not there yet.
   auto profile = get("/api/v1/analytics/customers/" + std::to_string(c) + "/7p");
   ASSERT_EQ(profile.status, 200) << profile.body;
-  const auto& p = profile.json();
+  const json::value p = profile.json();
   EXPECT_EQ(p.at("profitability").at("revenue").as_int64(), 30000);
   EXPECT_EQ(p.at("profitability").at("refunds").as_int64(), 5000);
   EXPECT_EQ(p.at("persistency").at("orders").as_int64(), 2);

@@ -203,3 +203,23 @@ TEST(Scoring, NoOrders) {
 
 }  // namespace
 }  // namespace ecrm::analytics
+
+namespace ecrm::analytics {
+namespace {
+
+TEST(QuintileCuts, ScoreEveryValueAsQuintileScoresDoes) {
+  std::mt19937 rng(5);
+  for (std::size_t n : {1u, 2u, 7u, 10u, 101u, 1000u}) {
+    for (bool higher : {true, false}) {
+      std::vector<std::int64_t> values(n);
+      std::uniform_int_distribution<int> draw(0, static_cast<int>(n / 3 + 2));  // many ties
+      for (auto& v : values) v = draw(rng);
+      const auto scores = quintile_scores(values, higher);
+      const QuintileCuts cuts = quintile_cuts(values, higher);
+      for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(cuts.score(values[i]), scores[i]) << n;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ecrm::analytics

@@ -93,8 +93,14 @@ test('en: the analytics dashboard draws its charts after a recomputation', { tim
     await page.getByTestId('model-cuts').waitFor()
     const model = await (await page.request.get(`${baseUrl}/api/v1/analytics/clv/model`)).json()
     if (model.params.bgnbd) {
+      // The four parameters, the log-likelihood and the number of customers the fit used.
       const text = await textOf(page, 'model-bgnbd')
-      assert.ok(text.includes(model.params.bgnbd.r.toFixed(4).replace(/0+$/, '').replace(/\.$/, '')), text)
+      for (const label of ['r', 'α', 'a', 'b', 'Log-likelihood', 'Fitted on']) {
+        assert.ok(text.split(/\s*\n\s*|\t/).includes(label), `"${label}" in ${text}`)
+      }
+      assert.ok(text.includes(String(model.params.bgnbd.customers)), text)
+    } else {
+      await page.getByText(model.params.bgnbd_error).first().waitFor()
     }
   })
 })

@@ -126,31 +126,39 @@ Tier tier_for(int r, int f, std::int64_t orders, const TierRules& rules) {
   return Tier::kLoyal;
 }
 
-std::vector<std::uint8_t> quintile_scores(std::span<const std::int64_t> values,
-                                          bool higher_is_better) {
+QuintileCuts quintile_cuts(std::span<const std::int64_t> values, bool higher_is_better) {
   // score = 1 + floor(5 w / n) >= k + 1 exactly when w >= m_k = ceil(k n / 5). With s the values
   // in ascending order, "at least m_k values are below v" means v > s[m_k - 1], and "at least m_k
   // values are above v" means v < s[n - m_k]. So four order statistics (found in linear time)
   // decide every score, and ties fall on the same side of each threshold.
   const std::size_t n = values.size();
-  std::vector<std::uint8_t> scores(n);
-  if (n == 0) return scores;
+  assert(n > 0);
   std::array<std::size_t, 4> positions{};
   for (std::size_t k = 1; k <= 4; ++k) {
     const std::size_t m = (k * n + 4) / 5;
     positions[k - 1] = higher_is_better ? m - 1 : n - m;
   }
-  const std::array<std::int64_t, 4> threshold = order_statistics(values, positions);
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::int64_t v = values[i];
-    int score = 1;
-    for (std::int64_t t : threshold) score += higher_is_better ? (v > t) : (v < t);
-    scores[i] = static_cast<std::uint8_t>(score);
-  }
+  return QuintileCuts{order_statistics(values, positions), higher_is_better};
+}
+
+std::uint8_t QuintileCuts::score(std::int64_t value) const {
+  int score = 1;
+  for (std::int64_t t : cut) score += higher_is_better ? (value > t) : (value < t);
+  return static_cast<std::uint8_t>(score);
+}
+
+std::vector<std::uint8_t> quintile_scores(std::span<const std::int64_t> values,
+                                          bool higher_is_better) {
+  const std::size_t n = values.size();
+  std::vector<std::uint8_t> scores(n);
+  if (n == 0) return scores;
+  const QuintileCuts cuts = quintile_cuts(values, higher_is_better);
+  for (std::size_t i = 0; i < n; ++i) scores[i] = cuts.score(values[i]);
   return scores;
 }
 
-RfmRows compute_rfm(const OrderColumns& orders, std::int32_t as_of, const RfmOptions& options) {
+RfmRows compute_rfm(const OrderColumns& orders, std::int32_t as_of, const RfmOptions& options,
+                    RfmCuts* cuts) {
   assert(valid(orders));
   const std::size_t customers = orders.customer_count;
   const std::size_t n_orders = orders.customer.size();
@@ -196,14 +204,17 @@ RfmRows compute_rfm(const OrderColumns& orders, std::int32_t as_of, const RfmOpt
   }
   const std::size_t n = rows.size();
   LargeVector<std::int64_t> column(n);
-  auto score = [&](auto member, bool higher_is_better, std::uint8_t RfmRow::*target) {
+  auto score = [&](auto member, bool higher_is_better, std::uint8_t RfmRow::*target,
+                   QuintileCuts* out) {
+    if (n == 0) return;
     for (std::size_t i = 0; i < n; ++i) column[i] = rows[i].*member;
-    const std::vector<std::uint8_t> s = quintile_scores(column, higher_is_better);
-    for (std::size_t i = 0; i < n; ++i) rows[i].*target = s[i];
+    const QuintileCuts q = quintile_cuts(column, higher_is_better);
+    for (std::size_t i = 0; i < n; ++i) rows[i].*target = q.score(column[i]);
+    if (out != nullptr) *out = q;
   };
-  score(&RfmRow::recency_days, false, &RfmRow::r);
-  score(&RfmRow::frequency, true, &RfmRow::f);
-  score(&RfmRow::monetary_minor, true, &RfmRow::m);
+  score(&RfmRow::recency_days, false, &RfmRow::r, cuts ? &cuts->recency : nullptr);
+  score(&RfmRow::frequency, true, &RfmRow::f, cuts ? &cuts->frequency : nullptr);
+  score(&RfmRow::monetary_minor, true, &RfmRow::m, cuts ? &cuts->monetary : nullptr);
   for (RfmRow& row : rows) {
     row.segment = segment_for(row.r, row.f, options.segments);
     row.tier = tier_for(row.r, row.f, row.frequency, options.tiers);

@@ -91,6 +91,28 @@ Tier tier_for(int r, int f, std::int64_t orders, const TierRules& rules = {});
 std::vector<std::uint8_t> quintile_scores(std::span<const std::int64_t> values,
                                           bool higher_is_better);
 
+// The four cut-points behind quintile_scores(): a value's score is 1 plus the number of
+// cut-points it beats (v > cut when higher is better, v < cut otherwise). Storing them lets a
+// later value (one customer's new order) be scored against the same population without it.
+struct QuintileCuts {
+  std::array<std::int64_t, 4> cut{};
+  bool higher_is_better = true;
+
+  // 1..5 for `value` against these cut-points.
+  std::uint8_t score(std::int64_t value) const;
+};
+
+// The cut-points of `values` (non-empty); quintile_cuts(v, h).score(v[i]) equals
+// quintile_scores(v, h)[i] for every i.
+QuintileCuts quintile_cuts(std::span<const std::int64_t> values, bool higher_is_better);
+
+// The cut-points of the R, F and M columns of one compute_rfm() run.
+struct RfmCuts {
+  QuintileCuts recency{{}, false};
+  QuintileCuts frequency{{}, true};
+  QuintileCuts monetary{{}, true};
+};
+
 struct RfmRow {
   std::uint32_t customer = 0;       // dense customer index
   std::int32_t recency_days = 0;    // as_of - day of the last order
@@ -111,6 +133,8 @@ struct RfmOptions {
 // ignored), in ascending customer index. `orders` must be valid (see model.hpp). Each order
 // counts once in the frequency, even when a customer ordered several times on one day.
 using RfmRows = LargeVector<RfmRow>;
-RfmRows compute_rfm(const OrderColumns& orders, std::int32_t as_of, const RfmOptions& options = {});
+// If `cuts` is not null it receives the cut-points used (unchanged when no customer qualifies).
+RfmRows compute_rfm(const OrderColumns& orders, std::int32_t as_of, const RfmOptions& options = {},
+                    RfmCuts* cuts = nullptr);
 
 }  // namespace ecrm::analytics

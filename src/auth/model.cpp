@@ -39,6 +39,7 @@ const std::vector<ScopeInfo>& all_scopes() {
       {"orders:write", "Create orders and change their status"},
       {"events:write", "Send tracking events"},
       {"analytics:read", "Read segments, tiers, lifetime values and reports"},
+      {"analytics:write", "Start recomputations of scores and models"},
       {"marketing:read", "Read campaigns, flows and messages"},
       {"marketing:write", "Manage campaigns, flows and templates"},
       {"service:read", "Read tickets and interactions"},

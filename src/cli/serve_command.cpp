@@ -10,6 +10,9 @@
 #include <iostream>
 #include <thread>
 
+#include "analytics/http_routes.hpp"
+#include "analytics/service.hpp"
+#include "analytics/worker.hpp"
 #include "auth/authenticator.hpp"
 #include "auth/http_routes.hpp"
 #include "auth/service.hpp"
@@ -124,6 +127,15 @@ int serve(const ServeOptions& options) {
   }
   exchange::Exporter exporter(*db);
   exchange::add_exchange_routes(router, import_jobs, exporter);
+  // Analytics: scores recomputed in the background (at start-up without a model, then daily,
+  // unless --no-worker) and updated per customer when their orders change.
+  analytics::AnalyticsService analytics_service(*db);
+  analytics::WorkerOptions analytics_options;
+  analytics_options.schedule = !options.no_worker;
+  analytics::AnalyticsWorker analytics_worker(analytics_service, analytics_options);
+  analytics::OrderScoreListener analytics_listener(analytics_worker);
+  order_service.add_listener(analytics_listener);
+  analytics::add_analytics_routes(router, analytics_service, analytics_worker);
 
   http::StaticFiles static_files(find_web_root(options.web_root));
   http::Dispatcher dispatcher(router, authenticator, &authenticator, &static_files, metrics,
@@ -142,10 +154,12 @@ int serve(const ServeOptions& options) {
               << e.what() << "\n";
     return kExitFailure;
   }
+  analytics_worker.start();
   server.run([&] {
     spdlog::info("ecrm {} serving http://{}:{}/ ({} database, {} routes)", ECRM_VERSION,
                  options.host, port, storage::to_string(db->backend()), router.routes().size());
   });
+  analytics_worker.stop();
   access_logger()->flush();
   return kExitOk;
 }

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <charconv>
 
 #include "core/crypto.hpp"
@@ -228,6 +229,25 @@ Result<CustomerFilter> parse_filter(const RequestContext& ctx) {
   filter.city = http::query_text(ctx, "city");
   ECRM_ASSIGN_OR_RETURN(filter.created_from, http::query_time(ctx, "created_from"));
   ECRM_ASSIGN_OR_RETURN(filter.created_to, http::query_time(ctx, "created_to"));
+  if (auto tier = http::query_text(ctx, "tier")) {
+    if (*tier != "very_loyal" && *tier != "loyal" && *tier != "occasional") {
+      return Error::invalid("tier must be very_loyal, loyal or occasional", "tier");
+    }
+    filter.tier = tier;
+  }
+  if (auto segment = http::query_text(ctx, "segment")) {
+    static const std::vector<std::string> kSegments = {
+        "champions", "loyal",   "potential", "new",         "promising",
+        "need_attention", "at_risk", "cant_lose", "hibernating", "lost"};
+    if (std::find(kSegments.begin(), kSegments.end(), *segment) == kSegments.end()) {
+      return Error::invalid(
+          "segment must be champions, loyal, potential, new, promising, need_attention, "
+          "at_risk, cant_lose, hibernating or lost",
+          "segment");
+    }
+    filter.segment = segment;
+  }
+  ECRM_ASSIGN_OR_RETURN(filter.min_clv, http::query_int(ctx, "min_clv"));
   return filter;
 }
 
@@ -306,10 +326,11 @@ void add_customer_routes(http::Router& router, CustomerService& service) {
       .access = Access::staff(kAnyStaff, "customers:read"),
       .doc = {.summary = "Search and list live customers by id: `q` over name, e-mail, company "
                          "and phone digits (or an exact external id), filters by type, tag, city "
-                         "and creation time range",
+                         "and creation time range, and by the analytics scores: tier, segment and "
+                         "min_clv (minor units)",
               .tag = "customers",
-              .query_params = {"q", "type", "tag", "city", "created_from", "created_to", "limit",
-                               "cursor"}},
+              .query_params = {"q", "type", "tag", "city", "created_from", "created_to", "tier",
+                               "segment", "min_clv", "limit", "cursor"}},
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
         ECRM_ASSIGN_OR_RETURN(auto page, ctx.page());
         ECRM_ASSIGN_OR_RETURN(auto filter, parse_filter(ctx));

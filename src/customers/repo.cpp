@@ -42,7 +42,9 @@ constexpr std::string_view kFindCustomer =
     "SELECT id, " ECRM_CUSTOMER_COLUMNS " FROM customers WHERE id = $1";
 constexpr std::string_view kFindIdByExternalId = "SELECT id FROM customers WHERE external_id = $1";
 // $2: LIKE pattern over name/e-mail/company; $3: LIKE pattern over phone digits; $4: exact
-// external id; $5 type; $6 tag; $7 city; $8/$9 created range. NULL leaves a filter out.
+// external id; $5 type; $6 tag; $7 city; $8/$9 created range; $11 tier, $12 segment, $13 minimum
+// CLV from the analytics scores (EXISTS, so the list works before any scores exist). NULL leaves
+// a filter out.
 constexpr std::string_view kListCustomers =
     "SELECT id, " ECRM_CUSTOMER_COLUMNS
     " FROM customers c "
@@ -57,6 +59,11 @@ constexpr std::string_view kListCustomers =
     "AND (CAST($7 AS TEXT) IS NULL OR lower(c.city) = lower(CAST($7 AS TEXT))) "
     "AND (CAST($8 AS BIGINT) IS NULL OR c.created_at >= CAST($8 AS BIGINT)) "
     "AND (CAST($9 AS BIGINT) IS NULL OR c.created_at < CAST($9 AS BIGINT)) "
+    "AND (CAST($11 AS TEXT) IS NULL AND CAST($12 AS TEXT) IS NULL AND CAST($13 AS BIGINT) IS NULL "
+    "OR EXISTS (SELECT 1 FROM customer_scores s WHERE s.customer_id = c.id "
+    "AND (CAST($11 AS TEXT) IS NULL OR s.tier = CAST($11 AS TEXT)) "
+    "AND (CAST($12 AS TEXT) IS NULL OR s.segment = CAST($12 AS TEXT)) "
+    "AND (CAST($13 AS BIGINT) IS NULL OR s.clv >= CAST($13 AS BIGINT)))) "
     "ORDER BY c.id LIMIT $10";
 
 #undef ECRM_CUSTOMER_COLUMNS
@@ -355,7 +362,7 @@ Result<std::vector<Customer>> CustomerRepo::list(Connection& c, const CustomerFi
       c.query(kListCustomers,
               {after.value_or(0), opt(pattern), opt(phone_pattern), opt(filter.q), opt(type),
                opt(filter.tag), opt(filter.city), opt(filter.created_from), opt(filter.created_to),
-               std::int64_t{limit}},
+               std::int64_t{limit}, opt(filter.tier), opt(filter.segment), opt(filter.min_clv)},
               [&](const RowView& row) { out.push_back(read_customer(row)); }));
   ECRM_RETURN_IF_ERROR(load_details(c, out));
   return out;

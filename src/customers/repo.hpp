@@ -22,6 +22,10 @@ struct CustomerFilter {
   std::optional<std::string> city;     // case-insensitive
   std::optional<UnixMs> created_from;  // inclusive
   std::optional<UnixMs> created_to;    // exclusive
+  // From the analytics scores (customer_scores); customers without scores never match these.
+  std::optional<std::string> tier;     // very_loyal | loyal | occasional
+  std::optional<std::string> segment;  // champions | loyal | … | lost
+  std::optional<std::int64_t> min_clv;  // minor units
 };
 
 class CustomerRepo {

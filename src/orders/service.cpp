@@ -56,6 +56,8 @@ std::string next_list(OrderStatus from) {
 
 OrderService::OrderService(storage::Database& db) : db_(db) {}
 
+void OrderService::add_listener(OrderListener& listener) { listeners_.push_back(&listener); }
+
 Result<Order> OrderService::create(const NewOrder& request, const std::string& actor) {
   if (!request.customer_id)
     return Error::invalid("customer_id is required", "customer_id", "required");
@@ -120,7 +122,7 @@ Result<Order> OrderService::create(const NewOrder& request, const std::string& a
     currency = v;
   }
 
-  return with_transaction<Order>(db_, TxMode::kWrite, [&](Connection& c) -> Result<Order> {
+  auto created = with_transaction<Order>(db_, TxMode::kWrite, [&](Connection& c) -> Result<Order> {
     Order o = order;
     // Holds off a concurrent merge or erasure of the customer until this order is in.
     ECRM_RETURN_IF_ERROR(customers_.lock(c, o.customer_id));
@@ -193,6 +195,10 @@ Result<Order> OrderService::create(const NewOrder& request, const std::string& a
     if (!stored) return Error::internal("order vanished after insert");
     return std::move(*stored);
   });
+  if (created.ok()) {
+    for (OrderListener* listener : listeners_) listener->on_order_placed(*created);
+  }
+  return created;
 }
 
 Result<Order> OrderService::get(std::int64_t id) {
@@ -234,11 +240,13 @@ Result<Order> OrderService::change_status(std::int64_t id, const StatusRequest& 
   if (change.at > now + kMsPerDay) {
     return Error::invalid("at must not be in the future", "at");
   }
-  return with_transaction<Order>(db_, TxMode::kWrite, [&](Connection& c) -> Result<Order> {
+  OrderStatus from = OrderStatus::kPlaced;
+  auto changed = with_transaction<Order>(db_, TxMode::kWrite, [&](Connection& c) -> Result<Order> {
     ECRM_RETURN_IF_ERROR(repo_.lock(c, id));
     ECRM_ASSIGN_OR_RETURN(auto found, repo_.find(c, id));
     if (!found) return Error::not_found("no such order: " + std::to_string(id));
     Order order = std::move(*found);
+    from = order.status;
     if (!can_transition(order.status, change.status)) {
       return Error::conflict("an order that is " + std::string(to_string(order.status)) +
                                  " cannot become " + std::string(to_string(change.status)) +
@@ -258,6 +266,10 @@ Result<Order> OrderService::change_status(std::int64_t id, const StatusRequest& 
     if (!stored) return Error::internal("order vanished after update");
     return std::move(*stored);
   });
+  if (changed.ok()) {
+    for (OrderListener* listener : listeners_) listener->on_order_status_changed(*changed, from);
+  }
+  return changed;
 }
 
 Result<Return> OrderService::create_return(std::int64_t order_id, const NewReturn& request) {
@@ -289,7 +301,7 @@ Result<Return> OrderService::create_return(std::int64_t order_id, const NewRetur
                             line_field(i, "quantity"));
     }
   }
-  return with_transaction<Return>(db_, TxMode::kWrite, [&](Connection& c) -> Result<Return> {
+  auto opened = with_transaction<Return>(db_, TxMode::kWrite, [&](Connection& c) -> Result<Return> {
     ECRM_RETURN_IF_ERROR(repo_.lock(c, order_id));
     ECRM_ASSIGN_OR_RETURN(auto found, repo_.find(c, order_id));
     if (!found) return Error::not_found("no such order: " + std::to_string(order_id));
@@ -338,6 +350,10 @@ Result<Return> OrderService::create_return(std::int64_t order_id, const NewRetur
     }
     return repo_.insert_return(c, std::move(ret));
   });
+  if (opened.ok()) {
+    for (OrderListener* listener : listeners_) listener->on_return_changed(*opened, std::nullopt);
+  }
+  return opened;
 }
 
 Result<Return> OrderService::get_return(std::int64_t id) {
@@ -354,13 +370,13 @@ Result<std::vector<Return>> OrderService::returns_of(std::int64_t order_id) {
   return repo_.returns_of(*lease, order_id);
 }
 
-Status OrderService::maybe_mark_returned(Connection& c, Order& order, UnixMs at,
-                                         const std::string& actor) {
-  if (!can_transition(order.status, OrderStatus::kReturned)) return {};
+Result<bool> OrderService::maybe_mark_returned(Connection& c, Order& order, UnixMs at,
+                                               const std::string& actor) {
+  if (!can_transition(order.status, OrderStatus::kReturned)) return false;
   ECRM_ASSIGN_OR_RETURN(auto settled, repo_.returned_quantities(c, order.id, true));
   std::map<std::int64_t, std::int64_t> back(settled.begin(), settled.end());
   for (const auto& line : order.lines) {
-    if (back[line.id] < line.quantity) return {};
+    if (back[line.id] < line.quantity) return false;
   }
   StatusChange change;
   change.status = OrderStatus::kReturned;
@@ -370,7 +386,8 @@ Status OrderService::maybe_mark_returned(Connection& c, Order& order, UnixMs at,
   order.status = OrderStatus::kReturned;
   order.updated_at = at;
   ECRM_RETURN_IF_ERROR(repo_.insert_status(c, order.id, change));
-  return repo_.update_status(c, order);
+  ECRM_RETURN_IF_ERROR(repo_.update_status(c, order));
+  return true;
 }
 
 Result<Return> OrderService::change_return_status(std::int64_t id, const std::string& status_text,
@@ -382,10 +399,15 @@ Result<Return> OrderService::change_return_status(std::int64_t id, const std::st
   }
   std::string note = trim(note_text);
   ECRM_RETURN_IF_ERROR(check_text(note, "note", kMaxNote, true));
-  return with_transaction<Return>(db_, TxMode::kWrite, [&](Connection& c) -> Result<Return> {
+  ReturnStatus from = ReturnStatus::kRequested;
+  std::optional<Order> returned_order;  // set when the order became `returned`
+  OrderStatus order_from = OrderStatus::kDelivered;
+  auto changed = with_transaction<Return>(db_, TxMode::kWrite, [&](Connection& c) -> Result<Return> {
+    returned_order.reset();
     ECRM_RETURN_IF_ERROR(repo_.lock_return(c, id));
     ECRM_ASSIGN_OR_RETURN(auto found, repo_.find_return(c, id));
     if (!found) return Error::not_found("no such return: " + std::to_string(id));
+    from = found->status;
     ECRM_RETURN_IF_ERROR(repo_.lock(c, found->order_id));
     if (!can_transition(found->status, *status)) {
       return Error::conflict("a return that is " + std::string(to_string(found->status)) +
@@ -398,12 +420,26 @@ Result<Return> OrderService::change_return_status(std::int64_t id, const std::st
     if (*status == ReturnStatus::kReceived || *status == ReturnStatus::kRefunded) {
       ECRM_ASSIGN_OR_RETURN(auto order, repo_.find(c, found->order_id));
       if (!order) return Error::internal("return without an order");
-      ECRM_RETURN_IF_ERROR(maybe_mark_returned(c, *order, now, actor));
+      const OrderStatus before = order->status;
+      ECRM_ASSIGN_OR_RETURN(bool marked, maybe_mark_returned(c, *order, now, actor));
+      if (marked) {
+        order_from = before;
+        returned_order = std::move(*order);
+      }
     }
     ECRM_ASSIGN_OR_RETURN(auto stored, repo_.find_return(c, id));
     if (!stored) return Error::internal("return vanished after update");
     return std::move(*stored);
   });
+  if (changed.ok()) {
+    for (OrderListener* listener : listeners_) listener->on_return_changed(*changed, from);
+    if (returned_order) {
+      for (OrderListener* listener : listeners_) {
+        listener->on_order_status_changed(*returned_order, order_from);
+      }
+    }
+  }
+  return changed;
 }
 
 }  // namespace ecrm::orders

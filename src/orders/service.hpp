@@ -12,6 +12,7 @@
 
 #include "catalog/repo.hpp"
 #include "customers/repo.hpp"
+#include "orders/events.hpp"
 #include "orders/model.hpp"
 #include "orders/repo.hpp"
 #include "storage/database.hpp"
@@ -60,6 +61,10 @@ class OrderService {
  public:
   explicit OrderService(storage::Database& db);
 
+  // Registers a listener for order events (events.hpp); it must outlive this service. Call
+  // before serving: registration is not thread-safe.
+  void add_listener(OrderListener& listener);
+
   // Validates, prices and stores an order with its first status, `placed`. Errors:
   // kInvalidArgument naming the field (line fields as "lines[2].quantity"); kUnprocessable for
   // an unknown, merged or erased customer (field customer_id), an unknown product or a product
@@ -88,13 +93,15 @@ class OrderService {
                                       const std::string& note, const std::string& actor);
 
  private:
-  Status maybe_mark_returned(storage::Connection& c, Order& order, UnixMs at,
-                             const std::string& actor);
+  // True when it moved the order to `returned`.
+  Result<bool> maybe_mark_returned(storage::Connection& c, Order& order, UnixMs at,
+                                   const std::string& actor);
 
   storage::Database& db_;
   OrderRepo repo_;
   catalog::CatalogRepo catalog_;
   customers::CustomerRepo customers_;
+  std::vector<OrderListener*> listeners_;
 };
 
 }  // namespace ecrm::orders

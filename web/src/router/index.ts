@@ -32,7 +32,6 @@ const COMING_SOON: ComingSoonCapability[] = [
   'customers',
   'orders',
   'catalog',
-  'analytics',
   'marketing',
   'service',
   'community',
@@ -58,6 +57,18 @@ const routes: RouteRecordRaw[] = [
         name: 'dashboard',
         component: () => import('@/views/DashboardView.vue'),
         meta: { titleKey: 'nav.dashboard' },
+      },
+      {
+        path: 'analytics',
+        name: 'analytics',
+        component: () => import('@/views/analytics/AnalyticsView.vue'),
+        meta: { titleKey: 'nav.analytics', roles: ['admin', 'analyst', 'marketing', 'sales'] },
+      },
+      {
+        path: 'analytics/model',
+        name: 'analytics-model',
+        component: () => import('@/views/analytics/AnalyticsModelView.vue'),
+        meta: { titleKey: 'analytics.modelPage.title', roles: ['admin', 'analyst', 'marketing', 'sales'] },
       },
       ...COMING_SOON.map<RouteRecordRaw>((capability) => ({
         path: capability,

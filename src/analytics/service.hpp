@@ -1,0 +1,143 @@
+// The in-app analytics: the recomputation job (snapshot of orders -> engines -> stored scores
+// and model), incremental updates of one customer against the stored model, and the reads behind
+// /api/v1/analytics. No SQL here (repo.cpp), no HTTP (http_routes.cpp); the engines it runs are
+// the pure ones of this folder (scoring.hpp, profile.hpp, pareto.hpp).
+//
+// Recomputation (recompute()):
+//   1. claim the job row (analytics_jobs) for 30 minutes: a second process, or a second call in
+//      this one, gets kConflict `already_running`; a crashed run's claim simply expires;
+//   2. snapshot the orders that are not cancelled, in the shop's main currency (the one most
+//      orders use), placed up to now, net of refunded returns, in one streaming read;
+//   3. score_customers() as of today: RFM with quintile cut-points, segments, tiers, BG/NBD in
+//      weeks over all history (calibration = everything up to now), Gamma-Gamma, P(alive),
+//      expected orders in 90 days, expected order value, CLV over 12 months (undiscounted), the
+//      holdout comparison (last 91 days) when history is long enough, monthly cohorts;
+//   4. store the model (parameters, cut-points, log-likelihood, data size, as-of, fitted_at; the
+//      holdout comparison, cohorts and timings as its report) and upsert the scores in batches
+//      of short transactions (other writers are not held up for the whole write), then delete
+//      scores of customers no longer in the snapshot, and release the claim with the timings.
+// A score row computed after the snapshot (an incremental update that raced the run) is kept:
+// the newer computation wins.
+//
+// Incremental update (rescore_customer()): the customer's orders in the model's currency are
+// read and scored with score_customer() against the latest stored model (no refit): R, F, M
+// against its cut-points, P(alive), expected orders and CLV from its parameters.
+//
+// Thread-safe: the cached model is guarded; every call leases its own connection.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analytics/pareto.hpp"
+#include "analytics/profile.hpp"
+#include "analytics/repo.hpp"
+#include "analytics/scoring.hpp"
+#include "customers/repo.hpp"
+#include "storage/database.hpp"
+
+namespace ecrm::analytics {
+
+// The stored form of a ScoreModel's parameters (analytics_models.params) and back.
+boost::json::object model_params_json(const ScoreModel& model);
+// kInvalidArgument when `params` is not what model_params_json() writes.
+Result<ScoreModel> parse_model_params(const boost::json::value& params);
+
+// The row to store for `score` of customer `customer_id`.
+StoredScore to_stored(const CustomerScore& score, std::int64_t customer_id,
+                      std::int64_t model_id, UnixMs computed_at, std::string source);
+
+struct RecomputeTimings {
+  double snapshot_ms = 0;
+  ScoringTimings engines;
+  double write_ms = 0;
+  double total_ms = 0;
+};
+boost::json::object to_json(const RecomputeTimings& timings);
+
+struct RecomputeOutcome {
+  std::int64_t model_id = 0;
+  std::size_t customers = 0;
+  std::size_t orders = 0;
+  RecomputeTimings timings;
+};
+
+struct ParetoReport {
+  ParetoSummary summary;
+  std::optional<UnixMs> as_of;  // of the latest model
+};
+
+struct RfmReport {
+  std::vector<GroupCount> segments;
+  std::vector<GridCell> grid;
+  std::int64_t customers = 0;
+};
+
+struct Histogram {
+  std::vector<std::int64_t> edges;  // bins [edges[i], edges[i+1]); the last bin is open-ended
+  std::vector<std::int64_t> counts;
+  std::int64_t customers = 0;
+  std::optional<double> mean;
+  std::optional<std::int64_t> median;
+};
+
+// Equal-width bins from 0 up to the 95th percentile of `values` (rounded to a "nice" width),
+// plus one open-ended bin for the rest; negative values fall into the first bin.
+Histogram histogram(std::vector<std::int64_t> values, int bins);
+
+struct CustomerScoreView {
+  bool customer_exists = false;
+  std::optional<StoredScore> score;
+};
+
+class AnalyticsService {
+ public:
+  AnalyticsService(storage::Database& db, ScoringOptions options = {});
+
+  // Runs the recomputation described above on the calling thread, as `owner` (e.g.
+  // "host:pid"). kConflict `already_running` when a claim is held; storage errors otherwise
+  // (the claim is released and the failure recorded in the job row).
+  Result<RecomputeOutcome> recompute(const std::string& owner);
+
+  // Rescores one customer against the latest model. Returns false (and changes nothing) when
+  // no model with cut-points exists yet. A customer left without orders loses their scores.
+  Result<bool> rescore_customer(std::int64_t customer_id);
+
+  Result<JobState> job();
+  // True when a model exists.
+  Result<bool> has_model();
+  // Milliseconds since the latest model was fitted; nullopt without a model.
+  Result<std::optional<UnixMs>> latest_fitted_at();
+
+  Result<ParetoReport> pareto();
+  Result<RfmReport> rfm();
+  Result<std::vector<GroupCount>> tiers();
+  Result<Histogram> clv_distribution(int bins);
+  Result<std::optional<StoredModel>> model();
+  Result<std::vector<ChurnRisk>> churn_risk(double max_p_alive, std::int64_t min_orders,
+                                            int limit, int offset);
+  // kNotFound for an unknown customer.
+  Result<std::optional<StoredScore>> scores(std::int64_t customer_id);
+  // kNotFound for an unknown customer.
+  Result<Profile7P> profile(std::int64_t customer_id);
+
+ private:
+  // The latest model and its parsed parameters, reloaded when a newer one is stored.
+  Result<std::optional<std::pair<StoredModel, ScoreModel>>> current_model(storage::Connection& c);
+
+  storage::Database& db_;
+  ScoringOptions options_;
+  AnalyticsRepo repo_;
+  customers::CustomerRepo customers_;
+  std::mutex model_mutex_;
+  std::shared_ptr<const std::pair<StoredModel, ScoreModel>> cached_model_;
+};
+
+}  // namespace ecrm::analytics

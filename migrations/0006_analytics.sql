@@ -36,10 +36,9 @@ CREATE TABLE customer_scores (
   computed_at BIGINT NOT NULL,
   source TEXT NOT NULL                 -- recompute | incremental
 );
-CREATE INDEX customer_scores_tier ON customer_scores (tier, customer_id);
-CREATE INDEX customer_scores_segment ON customer_scores (segment, customer_id);
-CREATE INDEX customer_scores_clv ON customer_scores (clv);
-CREATE INDEX customer_scores_p_alive ON customer_scores (p_alive);
+-- No secondary indexes: every read is either by customer_id (the customer list's filters probe
+-- it per customer) or a scan of the whole table (reports), and each index would slow down the
+-- write-back of every recomputation.
 
 CREATE TABLE analytics_jobs (
   name TEXT PRIMARY KEY,               -- 'recompute'

@@ -130,6 +130,10 @@ int main(int argc, char** argv) {
         t.engines.holdout_ms, t.engines.cohorts_ms, t.write_ms);
   }
 
+  if (auto model = service.model(); model.ok() && model->has_value()) {
+    std::printf("model: %s\n", (*model)->params.c_str());
+  }
+
   // Incremental: rescore customers of different sizes (customer 1 has the most orders).
   for (std::int64_t id : {std::int64_t{1}, std::int64_t{100}, static_cast<std::int64_t>(customers)}) {
     constexpr int kRepeats = 20;

@@ -262,11 +262,13 @@ Result<RecomputeOutcome> AnalyticsService::recompute(const std::string& owner) {
   }
   RecomputeOutcome outcome;
   auto run = [&]() -> Status {
-    ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
     OrderSnapshot snapshot;
     auto phase = Clock::now();
-    ECRM_ASSIGN_OR_RETURN(auto currency, repo_.main_currency(*lease));
-    if (currency) ECRM_RETURN_IF_ERROR(repo_.snapshot(*lease, *currency, as_of, snapshot));
+    {
+      ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+      ECRM_ASSIGN_OR_RETURN(auto currency, repo_.main_currency(*lease));
+      if (currency) ECRM_RETURN_IF_ERROR(repo_.snapshot(*lease, *currency, as_of, snapshot));
+    }
     outcome.timings.snapshot_ms = elapsed_ms(phase);
 
     const auto today = static_cast<std::int32_t>(as_of / kMsPerDay);

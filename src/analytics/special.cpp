@@ -15,21 +15,24 @@ constexpr long kMaxTerms = 10'000'000;
 bool is_non_positive_integer(double x) { return x <= 0 && x == std::nearbyint(x); }
 
 // Sums the power series of 2F1 at |z| < 1. The ratio of consecutive terms is
-// z (a+n)(b+n) / ((c+n)(n+1)), which tends to z; once its magnitude and z are both below q < 1
-// for every later n, the remainder is at most |term| q / (1 - q).
+// z (a+n)(b+n) / ((c+n)(n+1)). Once a+n, b+n and c+n are all positive, each factor
+// (a+m)/(c+m) and (b+m)/(m+1) moves monotonically towards 1 as m grows, so for every later m the
+// ratio is at most q = z max(1, (a+n)/(c+n)) max(1, (b+n)/(n+1)); when q < 1 the remainder is at
+// most |term| q / (1 - q). (This stops as soon as the sum has converged, also when a, b and c
+// are in the tens of thousands, as BG/NBD parameters of data without drop-outs can be.)
 double series(double a, double b, double c, double z) {
   long double sum = 1.0L;
   long double term = 1.0L;
-  const double settle = std::fabs(a) + std::fabs(b) + std::fabs(c) + 2.0;
+  const double positive_from = std::max({0.0, -a, -b, -c});
   for (long n = 0; n < kMaxTerms; ++n) {
     const long double dn = static_cast<long double>(n);
     term *= (a + dn) * (b + dn) / ((c + dn) * (dn + 1.0L)) * z;
     sum += term;
     if (term == 0.0L) return static_cast<double>(sum);
-    if (dn + 1.0L < settle) continue;
-    const long double next =
-        std::fabs((a + dn + 1.0L) * (b + dn + 1.0L) / ((c + dn + 1.0L) * (dn + 2.0L)) * z);
-    const long double q = std::max<long double>(next, std::fabs(z));
+    const long double m = dn + 1.0L;  // the index of the next ratio
+    if (m <= positive_from) continue;
+    const long double q = std::fabs(z) * std::max(1.0L, (a + m) / (c + m)) *
+                          std::max(1.0L, (b + m) / (m + 1.0L));
     if (q < 1.0L && std::fabs(term) * q / (1.0L - q) <= 1e-17L * std::fabs(sum)) {
       return static_cast<double>(sum);
     }

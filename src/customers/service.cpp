@@ -91,23 +91,6 @@ Status must_be_live(const Customer& x, std::string_view field = {}) {
   return {};
 }
 
-void derive_keys(Customer& x) {
-  x.email_normalized.reset();
-  if (x.email) {
-    if (auto n = normalize_email(*x.email); n.ok()) x.email_normalized = *n;
-  }
-  x.phone_normalized.reset();
-  if (x.phone) {
-    if (auto n = normalize_phone(*x.phone); n.ok()) x.phone_normalized = *n;
-  }
-  x.name_key = name_key(x.name);
-  std::string city;
-  for (char ch : lower_ascii(trim(x.city))) {
-    if (ch == ' ' && !city.empty() && city.back() == ' ') continue;
-    city += ch;
-  }
-  x.city_key = city;
-}
 
 template <typename T>
 json::value or_null(const std::optional<T>& v) {
@@ -275,6 +258,24 @@ std::string name_key(const std::string& name) {
     out += w;
   }
   return out;
+}
+
+void derive_keys(Customer& x) {
+  x.email_normalized.reset();
+  if (x.email) {
+    if (auto n = normalize_email(*x.email); n.ok()) x.email_normalized = *n;
+  }
+  x.phone_normalized.reset();
+  if (x.phone) {
+    if (auto n = normalize_phone(*x.phone); n.ok()) x.phone_normalized = *n;
+  }
+  x.name_key = name_key(x.name);
+  std::string city;
+  for (char ch : lower_ascii(trim(x.city))) {
+    if (ch == ' ' && !city.empty() && city.back() == ' ') continue;
+    city += ch;
+  }
+  x.city_key = city;
 }
 
 CustomerService::CustomerService(storage::Database& db) : db_(db) {}

@@ -143,5 +143,9 @@ Result<std::string> normalize_email(const std::string& email);
 Result<std::string> normalize_phone(const std::string& phone);
 // Name words lower-cased and sorted: "Smith,  John" and "john smith" give "john smith".
 std::string name_key(const std::string& name);
+// Fills the stored duplicate-detection keys (email_normalized, phone_normalized, name_key,
+// city_key) from the customer's e-mail, phone, name and city. For bulk writers that insert
+// through CustomerRepo directly; the service calls it on every create and change.
+void derive_keys(Customer& customer);
 
 }  // namespace ecrm::customers

@@ -1,0 +1,176 @@
+#include "demo/loader.hpp"
+
+#include <algorithm>
+
+#include "catalog/repo.hpp"
+#include "catalog/service.hpp"
+#include "customers/repo.hpp"
+#include "demo/generator.hpp"
+#include "demo/repo.hpp"
+#include "orders/repo.hpp"
+
+namespace ecrm::demo {
+
+using storage::Connection;
+using storage::TxMode;
+using storage::with_transaction;
+
+namespace {
+
+struct CatalogIds {
+  std::vector<std::int64_t> categories;
+  std::vector<std::int64_t> products;
+};
+
+Result<CatalogIds> write_catalog(storage::Database& db, const PlannedCatalog& plan) {
+  catalog::CatalogRepo repo;
+  catalog::CatalogService service(db, catalog::CatalogConfig{kCurrency});
+  return with_transaction<CatalogIds>(db, TxMode::kWrite, [&](Connection& c) -> Result<CatalogIds> {
+    CatalogIds ids;
+    for (const auto& planned : plan.categories) {
+      catalog::Category category = planned.category;
+      if (planned.parent) category.parent_id = ids.categories.at(*planned.parent);
+      ECRM_ASSIGN_OR_RETURN(auto created, repo.insert_category(c, category));
+      ids.categories.push_back(created.id);
+    }
+    std::vector<bool> has_products(plan.categories.size(), false);
+    for (const auto& planned : plan.products) {
+      catalog::Product product = planned.product;
+      product.category_id = ids.categories.at(planned.category);
+      ECRM_ASSIGN_OR_RETURN(auto created, repo.insert_product(c, product));
+      ids.products.push_back(created.id);
+      has_products[planned.category] = true;
+    }
+    // The tiers were computed with the catalog's rule already; recomputing after the bulk
+    // insert is what keeps the stored tiers right whatever the plan said.
+    for (std::size_t i = 0; i < plan.categories.size(); ++i) {
+      if (has_products[i]) ECRM_RETURN_IF_ERROR(service.recompute_price_tiers(c, ids.categories[i]));
+    }
+    return ids;
+  });
+}
+
+Status write_order(Connection& c, orders::OrderRepo& repo, const PlannedOrder& planned,
+                   std::int64_t customer_id, const CatalogIds& catalog) {
+  orders::Order order = planned.order;
+  order.customer_id = customer_id;
+  for (std::size_t i = 0; i < order.lines.size(); ++i) {
+    order.lines[i].product_id = catalog.products.at(planned.line_products[i]);
+  }
+  ECRM_ASSIGN_OR_RETURN(auto stored, repo.insert(c, std::move(order)));
+  for (const auto& change : planned.order.history) {
+    ECRM_RETURN_IF_ERROR(repo.insert_status(c, stored.id, change));
+  }
+  if (planned.order.updated_at != stored.updated_at) {
+    stored.updated_at = planned.order.updated_at;
+    ECRM_RETURN_IF_ERROR(repo.update_status(c, stored));
+  }
+  for (const auto& r : planned.returns) {
+    orders::Return ret = r.ret;
+    ret.order_id = stored.id;
+    for (std::size_t i = 0; i < ret.lines.size(); ++i) {
+      ret.lines[i].order_line_id = stored.lines.at(r.line_indexes[i]).id;
+    }
+    ECRM_ASSIGN_OR_RETURN(auto created, repo.insert_return(c, std::move(ret)));
+    if (r.ret.updated_at != created.updated_at) {
+      ECRM_RETURN_IF_ERROR(
+          repo.update_return_status(c, created.id, r.ret.status, r.ret.note, r.ret.updated_at));
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+DemoLoader::DemoLoader(storage::Database& db) : db_(db) {}
+
+Result<std::int64_t> DemoLoader::count_customers() {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  return DemoRepo().count_customers(*lease);
+}
+
+Result<DemoStats> DemoLoader::load(const DemoConfig& config, const LoadOptions& options) {
+  if (config.customers < kMinCustomers || config.customers > kMaxCustomers) {
+    return Error::invalid("customers must be from " + std::to_string(kMinCustomers) + " to " +
+                              std::to_string(kMaxCustomers),
+                          "customers");
+  }
+  {
+    DemoRepo repo;
+    ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+    ECRM_ASSIGN_OR_RETURN(auto customers, repo.count_customers(*lease));
+    ECRM_ASSIGN_OR_RETURN(auto catalog, repo.count_catalog(*lease));
+    ECRM_ASSIGN_OR_RETURN(auto orders, repo.count_orders(*lease));
+    if (customers + catalog + orders > 0) {
+      return Error::conflict("the database already holds " + std::to_string(customers) +
+                                 " customers, " + std::to_string(orders) + " orders and " +
+                                 std::to_string(catalog) +
+                                 " products and categories; the demo shop loads only into an "
+                                 "empty database",
+                             {}, "database_not_empty");
+    }
+  }
+
+  const PlannedCatalog catalog_plan = plan_catalog(config);
+  ECRM_ASSIGN_OR_RETURN(auto catalog_ids, write_catalog(db_, catalog_plan));
+  StatsCollector stats;
+  stats.add(catalog_plan);
+
+  const CustomerPlanner planner(catalog_plan, config);
+  const std::int64_t batch = std::max<std::int64_t>(1, options.batch);
+  std::vector<std::int64_t> customer_ids;  // by customer index
+  customer_ids.reserve(static_cast<std::size_t>(config.customers));
+  customers::CustomerRepo customer_repo;
+  orders::OrderRepo order_repo;
+  std::int64_t order_number = 0;
+
+  for (std::int64_t first = 0; first < config.customers; first += batch) {
+    const std::int64_t last = std::min(config.customers, first + batch);
+    std::vector<PlannedCustomer> plans;
+    plans.reserve(static_cast<std::size_t>(last - first));
+    for (std::int64_t i = first; i < last; ++i) plans.push_back(planner.plan(i));
+    number_orders(plans, &order_number);
+
+    ECRM_ASSIGN_OR_RETURN(
+        auto ids, with_transaction<std::vector<std::int64_t>>(
+                      db_, TxMode::kWrite, [&](Connection& c) -> Result<std::vector<std::int64_t>> {
+                        std::vector<std::int64_t> inserted;
+                        for (const auto& plan : plans) {
+                          customers::Customer customer = plan.customer;
+                          if (plan.referrer) {
+                            const auto r = static_cast<std::size_t>(*plan.referrer);
+                            customer.referred_by =
+                                r < customer_ids.size() ? customer_ids[r]
+                                                        : inserted.at(r - customer_ids.size());
+                          }
+                          ECRM_ASSIGN_OR_RETURN(auto id, customer_repo.insert(c, customer));
+                          inserted.push_back(id);
+                        }
+                        return inserted;
+                      }));
+    customer_ids.insert(customer_ids.end(), ids.begin(), ids.end());
+
+    // Orders of this batch of customers, `batch` orders per transaction.
+    std::vector<std::pair<const PlannedOrder*, std::int64_t>> pending;
+    for (const auto& plan : plans) {
+      for (const auto& order : plan.orders) {
+        pending.emplace_back(&order, customer_ids[static_cast<std::size_t>(plan.index)]);
+      }
+    }
+    for (std::size_t from = 0; from < pending.size(); from += static_cast<std::size_t>(batch)) {
+      const std::size_t to = std::min(pending.size(), from + static_cast<std::size_t>(batch));
+      ECRM_RETURN_IF_ERROR(with_transaction(db_, TxMode::kWrite, [&](Connection& c) -> Status {
+        for (std::size_t k = from; k < to; ++k) {
+          ECRM_RETURN_IF_ERROR(
+              write_order(c, order_repo, *pending[k].first, pending[k].second, catalog_ids));
+        }
+        return {};
+      }));
+    }
+    for (const auto& plan : plans) stats.add(plan);
+    if (options.progress) options.progress(last, config.customers);
+  }
+  return stats.finish();
+}
+
+}  // namespace ecrm::demo

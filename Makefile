@@ -21,9 +21,11 @@ WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.ht
 
 .PHONY: run build test deps deps-test web bench clean distclean asan
 
-## Install (if missing), build, then serve the UI and API on http://127.0.0.1:$(PORT) with SQLite.
+## Install (if missing), build, load the demo shop on first start (a database without customers),
+## then serve the UI and API on http://127.0.0.1:$(PORT) with SQLite.
 run: deps build
 	@mkdir -p data
+	./$(BUILD_DIR)/ecrm demo --db $(DB) --if-empty
 	./$(BUILD_DIR)/ecrm serve --db $(DB) --port $(PORT)
 
 ## Build the server (build/ecrm) and the web UI (web/dist).

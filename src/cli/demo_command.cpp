@@ -1,5 +1,6 @@
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -14,7 +15,7 @@ namespace {
 struct DemoOptions {
   std::string db;
   std::int64_t customers = demo::kDefaultCustomers;
-  std::uint64_t seed = demo::kDefaultSeed;
+  std::string seed = std::to_string(demo::kDefaultSeed);
   bool if_empty = false;
 };
 
@@ -57,7 +58,7 @@ const CommandRegistration kDemo{25, [](CLI::App& app) {
   add_db_option(*cmd, &options->db);
   cmd->add_option("--customers", options->customers, "Number of customers, 1 to 10,000,000")
       ->capture_default_str();
-  cmd->add_option("--seed", options->seed, "Random seed (an unsigned integer)")
+  cmd->add_option("--seed", options->seed, "Random seed, 0 to 18446744073709551615")
       ->capture_default_str();
   cmd->add_flag("--if-empty", options->if_empty,
                 "Do nothing (and succeed) when the database already has customers");
@@ -65,6 +66,16 @@ const CommandRegistration kDemo{25, [](CLI::App& app) {
     if (options->customers < demo::kMinCustomers || options->customers > demo::kMaxCustomers) {
       std::cerr << "ecrm demo: --customers must be from " << demo::kMinCustomers
                 << " to 10,000,000 (got " << options->customers << ")\n";
+      exit_code() = kExitBadInput;
+      return;
+    }
+    // Parsed here: CLI11 would wrap a negative number into an unsigned one.
+    std::uint64_t seed = 0;
+    const auto& text = options->seed;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seed);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+      std::cerr << "ecrm demo: --seed must be an unsigned integer from 0 to "
+                   "18446744073709551615 (got '" << text << "')\n";
       exit_code() = kExitBadInput;
       return;
     }
@@ -89,7 +100,7 @@ const CommandRegistration kDemo{25, [](CLI::App& app) {
       }
     }
     demo::DemoConfig config;
-    config.seed = options->seed;
+    config.seed = seed;
     config.customers = options->customers;
     // The history ends at the start of today (UTC), so runs on the same day give the same shop.
     const UnixMs now = now_ms();

@@ -45,7 +45,8 @@ TEST_F(Demo, LoadsAShopWhoseCustomerRecordsAddUp) {
   auto recent = get("/api/v1/orders?limit=200");
   ASSERT_EQ(recent.status, 200) << recent.body;
   std::map<std::int64_t, int> orders_of;
-  for (const auto& o : recent.json().at("items").as_array()) {
+  const auto recent_body = recent.json();
+  for (const auto& o : recent_body.at("items").as_array()) {
     ++orders_of[o.at("customer_id").as_int64()];
   }
   ASSERT_FALSE(orders_of.empty());
@@ -86,7 +87,8 @@ TEST_F(Demo, LoadsAShopWhoseCustomerRecordsAddUp) {
     }
     auto rets = get(id_path("/api/v1/orders", id) + "/returns");
     ASSERT_EQ(rets.status, 200) << rets.body;
-    for (const auto& r : rets.json().at("items").as_array()) {
+    const auto rets_body = rets.json();
+    for (const auto& r : rets_body.at("items").as_array()) {
       expected_returns.insert(r.at("id").as_int64());
       if (r.at("status").as_string() != "rejected") ++returns;
       if (r.at("status").as_string() == "refunded") revenue -= r.at("refund_amount").as_int64();

@@ -215,7 +215,7 @@ void CustomerPlanner::Impl::plan_orders(const Profile& profile, std::int64_t ind
   // Traits: purchase rate (missions per year), dropout after each purchase, premium affinity.
   const int persona = static_cast<int>(profile.persona);
   const double mean_rate = kMeanRate[persona];
-  const double rate = std::max(0.05, rng.gamma(1.0, mean_rate));
+  const double rate = std::max(0.05, rng.gamma(1.3, mean_rate / 1.3));
   const double dropout = organisation ? rng.beta(1.0, 4.5) : rng.beta(1.2, 3.2);
   double theta = profile.persona == Persona::kStudent ? rng.beta(1.0, 2.5)
                  : profile.persona == Persona::kTech  ? rng.beta(1.6, 1.2)
@@ -249,9 +249,9 @@ void CustomerPlanner::Impl::plan_orders(const Profile& profile, std::int64_t ind
   };
   auto quantity = [&](std::size_t leaf) -> std::int64_t {
     const auto& spec = *leaves[leaf].spec;
-    if (organisation && spec.bulk && rng.chance(0.4)) {
+    if (organisation && spec.bulk && rng.chance(0.25)) {
       const std::int64_t cap = std::max<std::int64_t>(2, std::min<std::int64_t>(
-                                                            40, customer.employee_count.value_or(40)));
+                                                            25, customer.employee_count.value_or(25)));
       return std::clamp<std::int64_t>(std::llround(rng.lognormal(std::log(3.0), 0.7)), 2, cap);
     }
     const double u = rng.uniform();

@@ -174,10 +174,10 @@ const Leaf kLeaves[] = {
 const Line kLines[] = {
     {"LAP", "Zenith", "Laptop Pro", 2, 3, 1899},
     {"LAP", "Nimbus", "Air Laptop", 1, 2, 899},
-    {"PHN", "Aurelia", "Phone", 2, 3, 1099},
+    {"PHN", "Aurelia", "Phone", 2, 3, 1299},
     {"PHN", "Veloz", "X Smartphone", 0, 2, 229},
-    {"CAM", "Optima", "M Mirrorless Camera", 2, 2, 1899},
-    {"TVS", "Lumen", "OLED TV", 2, 2, 2199},
+    {"CAM", "Optima", "M Mirrorless Camera", 2, 2, 2899},
+    {"TVS", "Lumen", "OLED TV", 2, 2, 3299},
     {"HPH", "Sonorus", "ANC Headphones", 2, 2, 349},
     {"SWT", "Orbit", "Smartwatch", 1, 2, 199},
 };

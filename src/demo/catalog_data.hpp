@@ -41,7 +41,7 @@ struct Line {
   std::string_view leaf;   // leaf code
   std::string_view brand;
   std::string_view name;   // line name without the brand: "Laptop Pro"
-  int tier;                // 0 budget, 1 mid, 2 premium
+  int tier;                // the tier it is priced for: 0 budget, 1 mid, 2 premium
   int versions;
   int dollars;             // price of the newest version
 };

@@ -110,8 +110,12 @@ PlannedCatalog plan_catalog(const DemoConfig& config) {
       for (int k = 0; k < leaf.per_tier; ++k) {
         catalog::Product p;
         p.brand = std::string(brands[k % brands.size()]);
-        std::string_view noun =
-            leaf.naming == data::Naming::kTitle ? std::string_view{} : nouns[rng.below(nouns.size())];
+        // Nouns are listed from the cheapest kind to the dearest: mostly the one for the tier.
+        std::string_view noun;
+        if (leaf.naming != data::Naming::kTitle) {
+          noun = rng.chance(0.6) ? nouns[std::min<std::size_t>(tier, nouns.size() - 1)]
+                                 : nouns[rng.below(nouns.size())];
+        }
         p.name = product_name(leaf, tier, p.brand, rng, noun);
         p.price = shop_price(lo + (hi - lo) * rng.uniform());
         // Most products were in the range before the history starts; some arrived since.

@@ -1,6 +1,9 @@
 #include "demo/loader.hpp"
 
 #include <algorithm>
+#include <future>
+#include <memory>
+#include <optional>
 
 #include "catalog/repo.hpp"
 #include "catalog/service.hpp"
@@ -16,6 +19,9 @@ using storage::TxMode;
 using storage::with_transaction;
 
 namespace {
+
+// Concurrent order writers on PostgreSQL (each holds a connection of its own).
+constexpr int kPostgresWriters = 4;
 
 struct CatalogIds {
   std::vector<std::int64_t> categories;
@@ -80,6 +86,30 @@ Status write_order(Connection& c, orders::OrderRepo& repo, const PlannedOrder& p
   return {};
 }
 
+// An order ready to write: the plan and its customer's id.
+struct PendingOrder {
+  PlannedOrder plan;
+  std::int64_t customer_id = 0;
+};
+
+// Writes orders[from, to) in transactions of at most `per_transaction` orders.
+Status write_orders(storage::Database& db, const std::vector<PendingOrder>& orders,
+                    std::size_t from, std::size_t to, std::int64_t per_transaction,
+                    const CatalogIds& catalog) {
+  orders::OrderRepo repo;
+  const auto step = static_cast<std::size_t>(per_transaction);
+  for (std::size_t begin = from; begin < to; begin += step) {
+    const std::size_t end = std::min(to, begin + step);
+    ECRM_RETURN_IF_ERROR(with_transaction(db, TxMode::kWrite, [&](Connection& c) -> Status {
+      for (std::size_t k = begin; k < end; ++k) {
+        ECRM_RETURN_IF_ERROR(write_order(c, repo, orders[k].plan, orders[k].customer_id, catalog));
+      }
+      return {};
+    }));
+  }
+  return {};
+}
+
 }  // namespace
 
 DemoLoader::DemoLoader(storage::Database& db) : db_(db) {}
@@ -118,11 +148,35 @@ Result<DemoStats> DemoLoader::load(const DemoConfig& config, const LoadOptions& 
 
   const CustomerPlanner planner(catalog_plan, config);
   const std::int64_t batch = std::max<std::int64_t>(1, options.batch);
+  // SQLite has one writer at a time, so its orders are written inline. PostgreSQL takes
+  // concurrent writers: each batch's orders go to a few threads, each with its own connection,
+  // while the next batch's customers are generated and written.
+  const int writers = db_.backend() == storage::Backend::kPostgres ? kPostgresWriters : 1;
   std::vector<std::int64_t> customer_ids;  // by customer index
   customer_ids.reserve(static_cast<std::size_t>(config.customers));
   customers::CustomerRepo customer_repo;
-  orders::OrderRepo order_repo;
   std::int64_t order_number = 0;
+
+  struct InFlight {
+    std::shared_ptr<const std::vector<PendingOrder>> orders;
+    std::vector<std::future<Status>> jobs;
+    std::int64_t done = 0;  // customers written once these orders are in
+  };
+  std::optional<InFlight> in_flight;
+  // Waits for the previous batch's order writers; the first error wins.
+  auto settle = [&]() -> Status {
+    if (!in_flight) return {};
+    Status first_error;
+    for (auto& job : in_flight->jobs) {
+      Status status = job.get();
+      if (!status.ok() && first_error.ok()) first_error = std::move(status);
+    }
+    const std::int64_t done = in_flight->done;
+    in_flight.reset();
+    ECRM_RETURN_IF_ERROR(first_error);
+    if (options.progress) options.progress(done, config.customers);
+    return {};
+  };
 
   for (std::int64_t first = 0; first < config.customers; first += batch) {
     const std::int64_t last = std::min(config.customers, first + batch);
@@ -131,45 +185,55 @@ Result<DemoStats> DemoLoader::load(const DemoConfig& config, const LoadOptions& 
     for (std::int64_t i = first; i < last; ++i) plans.push_back(planner.plan(i));
     number_orders(plans, &order_number);
 
-    ECRM_ASSIGN_OR_RETURN(
-        auto ids, with_transaction<std::vector<std::int64_t>>(
-                      db_, TxMode::kWrite, [&](Connection& c) -> Result<std::vector<std::int64_t>> {
-                        std::vector<std::int64_t> inserted;
-                        for (const auto& plan : plans) {
-                          customers::Customer customer = plan.customer;
-                          if (plan.referrer) {
-                            const auto r = static_cast<std::size_t>(*plan.referrer);
-                            customer.referred_by =
-                                r < customer_ids.size() ? customer_ids[r]
-                                                        : inserted.at(r - customer_ids.size());
-                          }
-                          ECRM_ASSIGN_OR_RETURN(auto id, customer_repo.insert(c, customer));
-                          inserted.push_back(id);
-                        }
-                        return inserted;
-                      }));
-    customer_ids.insert(customer_ids.end(), ids.begin(), ids.end());
+    auto ids = with_transaction<std::vector<std::int64_t>>(
+        db_, TxMode::kWrite, [&](Connection& c) -> Result<std::vector<std::int64_t>> {
+          std::vector<std::int64_t> inserted;
+          for (const auto& plan : plans) {
+            customers::Customer customer = plan.customer;
+            if (plan.referrer) {
+              const auto r = static_cast<std::size_t>(*plan.referrer);
+              customer.referred_by =
+                  r < customer_ids.size() ? customer_ids[r] : inserted.at(r - customer_ids.size());
+            }
+            ECRM_ASSIGN_OR_RETURN(auto id, customer_repo.insert(c, customer));
+            inserted.push_back(id);
+          }
+          return inserted;
+        });
+    if (!ids.ok()) {
+      (void)settle();
+      return std::move(ids).error();
+    }
+    customer_ids.insert(customer_ids.end(), ids->begin(), ids->end());
+    for (const auto& plan : plans) stats.add(plan);
 
-    // Orders of this batch of customers, `batch` orders per transaction.
-    std::vector<std::pair<const PlannedOrder*, std::int64_t>> pending;
-    for (const auto& plan : plans) {
-      for (const auto& order : plan.orders) {
-        pending.emplace_back(&order, customer_ids[static_cast<std::size_t>(plan.index)]);
+    auto pending = std::make_shared<std::vector<PendingOrder>>();
+    for (auto& plan : plans) {
+      for (auto& order : plan.orders) {
+        pending->push_back(PendingOrder{std::move(order),
+                                        customer_ids[static_cast<std::size_t>(plan.index)]});
       }
     }
-    for (std::size_t from = 0; from < pending.size(); from += static_cast<std::size_t>(batch)) {
-      const std::size_t to = std::min(pending.size(), from + static_cast<std::size_t>(batch));
-      ECRM_RETURN_IF_ERROR(with_transaction(db_, TxMode::kWrite, [&](Connection& c) -> Status {
-        for (std::size_t k = from; k < to; ++k) {
-          ECRM_RETURN_IF_ERROR(
-              write_order(c, order_repo, *pending[k].first, pending[k].second, catalog_ids));
-        }
-        return {};
+    ECRM_RETURN_IF_ERROR(settle());
+    if (writers == 1) {
+      ECRM_RETURN_IF_ERROR(write_orders(db_, *pending, 0, pending->size(), batch, catalog_ids));
+      if (options.progress) options.progress(last, config.customers);
+      continue;
+    }
+    InFlight next;
+    next.orders = pending;
+    next.done = last;
+    const std::size_t slice = (pending->size() + writers - 1) / writers;
+    for (std::size_t from = 0; from < pending->size(); from += slice) {
+      const std::size_t to = std::min(pending->size(), from + slice);
+      next.jobs.push_back(std::async(std::launch::async, [this, pending, from, to, batch,
+                                                          &catalog_ids] {
+        return write_orders(db_, *pending, from, to, batch, catalog_ids);
       }));
     }
-    for (const auto& plan : plans) stats.add(plan);
-    if (options.progress) options.progress(last, config.customers);
+    in_flight = std::move(next);
   }
+  ECRM_RETURN_IF_ERROR(settle());
   return stats.finish();
 }
 

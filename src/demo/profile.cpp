@@ -88,16 +88,11 @@ std::string phone_number(Rng& rng, std::string_view country, std::string_view ar
   return "+65 8" + rest.substr(0, 3) + " " + rest.substr(3);
 }
 
-// The same phone number written differently (same digits).
+// The same phone number written differently: compact international form, same digits.
 std::string reformat_phone(const std::string& phone) {
-  std::string digits_only;
-  for (char ch : phone) {
-    if (ch >= '0' && ch <= '9') digits_only += ch;
-  }
   std::string out = "+";
-  for (std::size_t i = 0; i < digits_only.size(); ++i) {
-    if (i > 0 && (digits_only.size() - i) % 4 == 0) out += '.';
-    out += digits_only[i];
+  for (char ch : phone) {
+    if (ch >= '0' && ch <= '9') out += ch;
   }
   return out;
 }

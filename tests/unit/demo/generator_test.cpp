@@ -203,6 +203,12 @@ TEST(DemoCatalog, TreeTiersLinesAndConsumables) {
     }
   }
   EXPECT_TRUE(three_versions);
+  // The flagship lines' newest versions are premium in their categories.
+  for (const std::string line : {"Zenith Laptop Pro", "Aurelia Phone", "Optima M Mirrorless Camera",
+                                 "Lumen OLED TV"}) {
+    ASSERT_TRUE(lines.count(line)) << line;
+    EXPECT_EQ(lines[line].back()->product.price_tier, catalog::PriceTier::kPremium) << line;
+  }
   int consumables = 0;
   for (const auto& p : catalog.products) consumables += p.product.consumable;
   EXPECT_GE(consumables, 40);

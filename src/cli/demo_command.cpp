@@ -50,85 +50,88 @@ void print_summary(const demo::DemoStats& s, std::uint64_t seed, double seconds)
             << std::to_string(s.gini).substr(0, 4) << ")\n";
 }
 
-const CommandRegistration kDemo{25, [](CLI::App& app) {
-  auto options = std::make_shared<DemoOptions>();
-  auto* cmd = app.add_subcommand(
-      "demo", "Load a realistic demo shop (catalog, customers, two years of orders) into an "
-              "empty database; the same seed gives the same shop");
-  add_db_option(*cmd, &options->db);
-  cmd->add_option("--customers", options->customers, "Number of customers, 1 to 10,000,000")
-      ->capture_default_str();
-  cmd->add_option("--seed", options->seed, "Random seed, 0 to 18446744073709551615")
-      ->capture_default_str();
-  cmd->add_flag("--if-empty", options->if_empty,
-                "Do nothing (and succeed) when the database already has customers");
-  cmd->callback([options] {
-    if (options->customers < demo::kMinCustomers || options->customers > demo::kMaxCustomers) {
-      std::cerr << "ecrm demo: --customers must be from " << demo::kMinCustomers
-                << " to 10,000,000 (got " << options->customers << ")\n";
-      exit_code() = kExitBadInput;
-      return;
-    }
-    // Parsed here: CLI11 would wrap a negative number into an unsigned one.
-    std::uint64_t seed = 0;
-    const auto& text = options->seed;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seed);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-      std::cerr << "ecrm demo: --seed must be an unsigned integer from 0 to "
-                   "18446744073709551615 (got '" << text << "')\n";
-      exit_code() = kExitBadInput;
-      return;
-    }
-    const auto started = std::chrono::steady_clock::now();
-    auto db = open_and_migrate(resolve_db_url(options->db));
-    if (!db) {
-      exit_code() = kExitFailure;
-      return;
-    }
-    demo::DemoLoader loader(*db);
-    if (options->if_empty) {
-      auto existing = loader.count_customers();
-      if (!existing.ok()) {
-        std::cerr << "ecrm demo: " << existing.error().message << "\n";
-        exit_code() = kExitFailure;
-        return;
-      }
-      if (*existing > 0) {
-        std::cout << "the database already has " << *existing
-                  << " customers; no demo data loaded (--if-empty)\n";
-        return;
-      }
-    }
-    demo::DemoConfig config;
-    config.seed = seed;
-    config.customers = options->customers;
-    // The history ends at the start of today (UTC), so runs on the same day give the same shop.
-    const UnixMs now = now_ms();
-    config.now = now - now % kMsPerDay;
-    demo::LoadOptions load_options;
-    const std::int64_t step = std::max<std::int64_t>(config.customers / 10, 50'000);
-    std::int64_t next_report = step;
-    load_options.progress = [&](std::int64_t done, std::int64_t total) {
-      if (done >= next_report && done < total) {
-        spdlog::info("demo: {} of {} customers written", done, total);
-        next_report += step;
-      }
-    };
-    auto stats = loader.load(config, load_options);
-    if (!stats.ok()) {
-      std::cerr << "ecrm demo: " << stats.error().message << "\n";
-      if (stats.error().code == "database_not_empty") {
-        std::cerr << "ecrm demo: use a new database, or --if-empty to skip loading when there "
-                     "are customers already\n";
-      }
-      exit_code() = kExitFailure;
-      return;
-    }
-    const double seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    print_summary(*stats, config.seed, seconds);
-  });
-}};
+const CommandRegistration kDemo{
+    25, [](CLI::App& app) {
+      auto options = std::make_shared<DemoOptions>();
+      auto* cmd = app.add_subcommand(
+          "demo",
+          "Load a realistic demo shop (catalog, customers, two years of orders) into an "
+          "empty database; the same seed gives the same shop");
+      add_db_option(*cmd, &options->db);
+      cmd->add_option("--customers", options->customers, "Number of customers, 1 to 10,000,000")
+          ->capture_default_str();
+      cmd->add_option("--seed", options->seed, "Random seed, 0 to 18446744073709551615")
+          ->capture_default_str();
+      cmd->add_flag("--if-empty", options->if_empty,
+                    "Do nothing (and succeed) when the database already has customers");
+      cmd->callback([options] {
+        if (options->customers < demo::kMinCustomers || options->customers > demo::kMaxCustomers) {
+          std::cerr << "ecrm demo: --customers must be from " << demo::kMinCustomers
+                    << " to 10,000,000 (got " << options->customers << ")\n";
+          exit_code() = kExitBadInput;
+          return;
+        }
+        // Parsed here: CLI11 would wrap a negative number into an unsigned one.
+        std::uint64_t seed = 0;
+        const auto& text = options->seed;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seed);
+        if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+          std::cerr << "ecrm demo: --seed must be an unsigned integer from 0 to "
+                       "18446744073709551615 (got '"
+                    << text << "')\n";
+          exit_code() = kExitBadInput;
+          return;
+        }
+        const auto started = std::chrono::steady_clock::now();
+        auto db = open_and_migrate(resolve_db_url(options->db));
+        if (!db) {
+          exit_code() = kExitFailure;
+          return;
+        }
+        demo::DemoLoader loader(*db);
+        if (options->if_empty) {
+          auto existing = loader.count_customers();
+          if (!existing.ok()) {
+            std::cerr << "ecrm demo: " << existing.error().message << "\n";
+            exit_code() = kExitFailure;
+            return;
+          }
+          if (*existing > 0) {
+            std::cout << "the database already has " << *existing
+                      << " customers; no demo data loaded (--if-empty)\n";
+            return;
+          }
+        }
+        demo::DemoConfig config;
+        config.seed = seed;
+        config.customers = options->customers;
+        // The history ends at the start of today (UTC), so runs on the same day give the same shop.
+        const UnixMs now = now_ms();
+        config.now = now - now % kMsPerDay;
+        demo::LoadOptions load_options;
+        const std::int64_t step = std::max<std::int64_t>(config.customers / 10, 50'000);
+        std::int64_t next_report = step;
+        load_options.progress = [&](std::int64_t done, std::int64_t total) {
+          if (done >= next_report && done < total) {
+            spdlog::info("demo: {} of {} customers written", done, total);
+            next_report += step;
+          }
+        };
+        auto stats = loader.load(config, load_options);
+        if (!stats.ok()) {
+          std::cerr << "ecrm demo: " << stats.error().message << "\n";
+          if (stats.error().code == "database_not_empty") {
+            std::cerr << "ecrm demo: use a new database, or --if-empty to skip loading when there "
+                         "are customers already\n";
+          }
+          exit_code() = kExitFailure;
+          return;
+        }
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        print_summary(*stats, config.seed, seconds);
+      });
+    }};
 
 }  // namespace
 }  // namespace ecrm::cli

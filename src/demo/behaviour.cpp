@@ -22,17 +22,17 @@ constexpr UnixMs kHour = 60 * kMinute;
 // Share of each persona's shopping per department (order of data::tops(): baby, computers,
 // cameras, home theatre, phones, books, groceries, clothing, toys, home & kitchen, beauty).
 constexpr double kTopWeights[kPersonaCount][11] = {
-    {45, 2, 2, 2, 3, 6, 8, 12, 14, 4, 4},      // parent
-    {0, 32, 18, 17, 22, 5, 3, 2, 0, 1, 0},     // tech enthusiast
-    {0, 4, 4, 32, 10, 4, 14, 3, 3, 22, 4},     // home cinema
-    {0, 3, 1, 1, 3, 58, 18, 6, 2, 5, 3},       // reader
-    {0, 1, 1, 1, 2, 8, 52, 3, 1, 28, 3},       // foodie
-    {0, 1, 2, 1, 8, 3, 4, 55, 1, 5, 20},       // fashion
-    {0, 32, 4, 2, 20, 24, 12, 4, 1, 1, 0},     // student
-    {6, 9, 6, 7, 9, 10, 12, 12, 7, 12, 10},    // generalist
-    {0, 52, 3, 10, 18, 4, 6, 0, 0, 7, 0},      // office
-    {0, 45, 5, 15, 5, 25, 0, 0, 5, 0, 0},      // school
-    {0, 55, 5, 10, 20, 5, 0, 0, 0, 5, 0},      // agency
+    {45, 2, 2, 2, 3, 6, 8, 12, 14, 4, 4},    // parent
+    {0, 32, 18, 17, 22, 5, 3, 2, 0, 1, 0},   // tech enthusiast
+    {0, 4, 4, 32, 10, 4, 14, 3, 3, 22, 4},   // home cinema
+    {0, 3, 1, 1, 3, 58, 18, 6, 2, 5, 3},     // reader
+    {0, 1, 1, 1, 2, 8, 52, 3, 1, 28, 3},     // foodie
+    {0, 1, 2, 1, 8, 3, 4, 55, 1, 5, 20},     // fashion
+    {0, 32, 4, 2, 20, 24, 12, 4, 1, 1, 0},   // student
+    {6, 9, 6, 7, 9, 10, 12, 12, 7, 12, 10},  // generalist
+    {0, 52, 3, 10, 18, 4, 6, 0, 0, 7, 0},    // office
+    {0, 45, 5, 15, 5, 25, 0, 0, 5, 0, 0},    // school
+    {0, 55, 5, 10, 20, 5, 0, 0, 0, 5, 0},    // agency
 };
 constexpr double kGiftTopWeights[11] = {4, 2, 8, 2, 15, 12, 4, 15, 30, 8, 10};
 
@@ -42,13 +42,17 @@ struct LeafBoost {
   double factor;
 };
 constexpr LeafBoost kBoosts[] = {
-    {Persona::kParent, "KDS", 6},   {Persona::kParent, "KDB", 6},  {Persona::kParent, "OUT", 2},
-    {Persona::kParent, "PLU", 2},   {Persona::kParent, "WMN", 0.3}, {Persona::kParent, "MEN", 0.3},
-    {Persona::kReader, "FIC", 2},   {Persona::kReader, "COF", 2},  {Persona::kReader, "TEA", 2},
-    {Persona::kFoodie, "CKB", 6},   {Persona::kTech, "TEC", 5},    {Persona::kStudent, "TEC", 4},
-    {Persona::kStudent, "KDB", 0.1}, {Persona::kOffice, "INK", 3}, {Persona::kOffice, "MKB", 2},
-    {Persona::kOffice, "COF", 3},   {Persona::kOffice, "CLN", 3},  {Persona::kSchool, "KDB", 0.3},
-    {Persona::kSchool, "TEC", 3},   {Persona::kAgency, "INK", 3},  {Persona::kFashion, "KDS", 0.2},
+    {Persona::kParent, "KDS", 6},    {Persona::kParent, "KDB", 6},
+    {Persona::kParent, "OUT", 2},    {Persona::kParent, "PLU", 2},
+    {Persona::kParent, "WMN", 0.3},  {Persona::kParent, "MEN", 0.3},
+    {Persona::kReader, "FIC", 2},    {Persona::kReader, "COF", 2},
+    {Persona::kReader, "TEA", 2},    {Persona::kFoodie, "CKB", 6},
+    {Persona::kTech, "TEC", 5},      {Persona::kStudent, "TEC", 4},
+    {Persona::kStudent, "KDB", 0.1}, {Persona::kOffice, "INK", 3},
+    {Persona::kOffice, "MKB", 2},    {Persona::kOffice, "COF", 3},
+    {Persona::kOffice, "CLN", 3},    {Persona::kSchool, "KDB", 0.3},
+    {Persona::kSchool, "TEC", 3},    {Persona::kAgency, "INK", 3},
+    {Persona::kFashion, "KDS", 0.2},
 };
 
 // Mean missions per year (before dropping out), by persona.
@@ -110,7 +114,8 @@ std::string pick_carrier(Rng& rng, const std::string& country) {
 }
 
 std::string tracking_number(Rng& rng, const std::string& carrier) {
-  if (carrier == "UPS") return "1Z" + letter_string(rng, 3) + digit_string(rng, 3) + digit_string(rng, 10);
+  if (carrier == "UPS")
+    return "1Z" + letter_string(rng, 3) + digit_string(rng, 3) + digit_string(rng, 10);
   if (carrier == "FedEx") return digit_string(rng, 12);
   if (carrier == "USPS") return "9400" + digit_string(rng, 18);
   if (carrier == "Canada Post") return digit_string(rng, 16);
@@ -126,7 +131,7 @@ std::string tracking_number(Rng& rng, const std::string& carrier) {
 
 // A time of day for an order placed on the day of `t`: busiest in the evening.
 UnixMs time_of_day(Rng& rng, UnixMs t) {
-  static constexpr double kHourWeights[24] = {2, 1, 1, 1, 1, 1, 2, 3, 4, 5, 6, 6,
+  static constexpr double kHourWeights[24] = {2, 1, 1, 1, 1, 1, 2, 3,  4,  5,  6, 6,
                                               7, 6, 6, 6, 6, 7, 8, 10, 11, 11, 8, 4};
   const UnixMs day = t - ((t % kMsPerDay) + kMsPerDay) % kMsPerDay;
   return day + static_cast<UnixMs>(rng.weighted(kHourWeights)) * kHour + rng.between(0, kHour - 1);
@@ -223,7 +228,8 @@ void CustomerPlanner::Impl::plan_orders(const Profile& profile, std::int64_t ind
   std::vector<double> weights = persona_leaf_weights[persona];
   if (profile.second_persona) {
     const auto& second = persona_leaf_weights[static_cast<int>(*profile.second_persona)];
-    for (std::size_t i = 0; i < weights.size(); ++i) weights[i] = 0.65 * weights[i] + 0.35 * second[i];
+    for (std::size_t i = 0; i < weights.size(); ++i)
+      weights[i] = 0.65 * weights[i] + 0.35 * second[i];
   }
 
   auto draw_tier = [&]() -> int {
@@ -250,15 +256,18 @@ void CustomerPlanner::Impl::plan_orders(const Profile& profile, std::int64_t ind
   auto quantity = [&](std::size_t leaf) -> std::int64_t {
     const auto& spec = *leaves[leaf].spec;
     if (organisation && spec.bulk && rng.chance(0.25)) {
-      const std::int64_t cap = std::max<std::int64_t>(2, std::min<std::int64_t>(
-                                                            25, customer.employee_count.value_or(25)));
+      const std::int64_t cap = std::max<std::int64_t>(
+          2, std::min<std::int64_t>(25, customer.employee_count.value_or(25)));
       return std::clamp<std::int64_t>(std::llround(rng.lognormal(std::log(3.0), 0.7)), 2, cap);
     }
     const double u = rng.uniform();
     switch (spec.quantity) {
-      case data::Quantity::kOne: return u < 0.95 ? 1 : 2;
-      case data::Quantity::kFew: return u < 0.65 ? 1 : u < 0.9 ? 2 : 3;
-      case data::Quantity::kStockUp: return u < 0.4 ? 1 : u < 0.7 ? 2 : u < 0.88 ? 3 : 4;
+      case data::Quantity::kOne:
+        return u < 0.95 ? 1 : 2;
+      case data::Quantity::kFew:
+        return u < 0.65 ? 1 : u < 0.9 ? 2 : 3;
+      case data::Quantity::kStockUp:
+        return u < 0.4 ? 1 : u < 0.7 ? 2 : u < 0.88 ? 3 : 4;
     }
     return 1;
   };
@@ -290,7 +299,8 @@ void CustomerPlanner::Impl::plan_orders(const Profile& profile, std::int64_t ind
   const bool starter = profile.persona == Persona::kParent && rng.chance(0.55);
   for (UnixMs t = first;;) {
     const bool first_mission = seq == 0;
-    events.push(Event{t, seq++, first_mission && starter ? EventKind::kStarter : EventKind::kMission, 0});
+    events.push(
+        Event{t, seq++, first_mission && starter ? EventKind::kStarter : EventKind::kMission, 0});
     if (rng.chance(dropout)) {
       alive_until = t;
       break;
@@ -364,10 +374,12 @@ void CustomerPlanner::Impl::plan_orders(const Profile& profile, std::int64_t ind
     // start one.
     for (std::size_t h : rebought) {
       const auto& habit = habits[h];
-      const UnixMs next = t + static_cast<UnixMs>(habit.interval_days * rng.lognormal(0, 0.1) *
-                                                  kMsPerDay);
-      if (rng.chance(0.86) && next < habits_until) events.push(Event{next, seq++, EventKind::kRebuy, h});
-      else habit_leaf[habit.leaf] = false;
+      const UnixMs next =
+          t + static_cast<UnixMs>(habit.interval_days * rng.lognormal(0, 0.1) * kMsPerDay);
+      if (rng.chance(0.86) && next < habits_until)
+        events.push(Event{next, seq++, EventKind::kRebuy, h});
+      else
+        habit_leaf[habit.leaf] = false;
     }
     if (basket.items.empty()) continue;
     for (const auto& [product, qty] : basket.items) {
@@ -382,8 +394,10 @@ void CustomerPlanner::Impl::plan_orders(const Profile& profile, std::int64_t ind
       Habit habit{leaf, product, qty, *p.repurchase_days * rng.lognormal(0, 0.15)};
       const UnixMs next = t + static_cast<UnixMs>(habit.interval_days * kMsPerDay);
       habits.push_back(habit);
-      if (next < habits_until) events.push(Event{next, seq++, EventKind::kRebuy, habits.size() - 1});
-      else habit_leaf[leaf] = false;
+      if (next < habits_until)
+        events.push(Event{next, seq++, EventKind::kRebuy, habits.size() - 1});
+      else
+        habit_leaf[leaf] = false;
     }
 
     // Some purchases bring the customer back for a related item in the same tier.
@@ -393,7 +407,8 @@ void CustomerPlanner::Impl::plan_orders(const Profile& profile, std::int64_t ind
         const auto& leaf = leaves[l];
         if (leaf.category != planned_product.category || leaf.follow_up_leaves.empty()) continue;
         if (!rng.chance(leaf.follow_up_p)) continue;
-        const std::size_t next_leaf = leaf.follow_up_leaves[rng.below(leaf.follow_up_leaves.size())];
+        const std::size_t next_leaf =
+            leaf.follow_up_leaves[rng.below(leaf.follow_up_leaves.size())];
         const UnixMs next = t + rng.between(10, 90) * kMsPerDay;
         if (next < std::min(now, alive_until + 90 * kMsPerDay)) {
           const auto tier = static_cast<std::size_t>(planned_product.product.price_tier);
@@ -472,8 +487,8 @@ void CustomerPlanner::Impl::plan_orders(const Profile& profile, std::int64_t ind
       history.push_back(std::move(s));
       return true;
     };
-    const std::string placed_by = o.channel == Channel::kPhone   ? "sales"
-                                  : o.channel == Channel::kStore ? "store"
+    const std::string placed_by = o.channel == Channel::kPhone     ? "sales"
+                                  : o.channel == Channel::kStore   ? "store"
                                   : o.channel == Channel::kPartner ? "partner"
                                                                    : "customer";
     change(OrderStatus::kPlaced, o.placed_at, placed_by);
@@ -486,10 +501,10 @@ void CustomerPlanner::Impl::plan_orders(const Profile& profile, std::int64_t ind
         at += rng.between(1, 20) * kMinute;
         paid = change(OrderStatus::kPaid, at, "payments");
       }
-      static constexpr std::string_view kReasons[] = {"customer changed their mind",
-                                                      "out of stock", "duplicate order"};
-      std::string note = !paid && rng.chance(0.4) ? "payment failed"
-                                                  : std::string(kReasons[rng.below(3)]);
+      static constexpr std::string_view kReasons[] = {"customer changed their mind", "out of stock",
+                                                      "duplicate order"};
+      std::string note =
+          !paid && rng.chance(0.4) ? "payment failed" : std::string(kReasons[rng.below(3)]);
       at += rng.between(20 * kMinute, 36 * kHour);
       change(OrderStatus::kCancelled, at, paid ? "service" : "customer", note);
     } else {
@@ -519,27 +534,37 @@ void CustomerPlanner::Impl::plan_orders(const Profile& profile, std::int64_t ind
       const double return_p = (organisation ? 0.015 : 0.03) + (clothing ? 0.08 : 0.0);
       if (ok && rng.chance(return_p)) {
         const UnixMs requested =
-            at + kMsPerDay + std::min<UnixMs>(27 * kMsPerDay,
-                                              static_cast<UnixMs>(rng.exponential(5.0 * kMsPerDay)));
+            at + kMsPerDay +
+            std::min<UnixMs>(27 * kMsPerDay, static_cast<UnixMs>(rng.exponential(5.0 * kMsPerDay)));
         if (requested < now) {
           PlannedReturn r;
           r.ret.created_at = requested;
           static constexpr ReturnReason kClothingReasons[] = {
-              ReturnReason::kOther,  ReturnReason::kNotAsDescribed, ReturnReason::kNoLongerNeeded,
-              ReturnReason::kDamaged, ReturnReason::kDefective,     ReturnReason::kWrongItem};
+              ReturnReason::kOther,   ReturnReason::kNotAsDescribed, ReturnReason::kNoLongerNeeded,
+              ReturnReason::kDamaged, ReturnReason::kDefective,      ReturnReason::kWrongItem};
           static constexpr double kClothingWeights[] = {35, 25, 25, 5, 5, 5};
           static constexpr ReturnReason kReasons[] = {
-              ReturnReason::kDefective, ReturnReason::kDamaged,       ReturnReason::kNotAsDescribed,
-              ReturnReason::kWrongItem, ReturnReason::kNoLongerNeeded, ReturnReason::kOther};
+              ReturnReason::kDefective,      ReturnReason::kDamaged,
+              ReturnReason::kNotAsDescribed, ReturnReason::kWrongItem,
+              ReturnReason::kNoLongerNeeded, ReturnReason::kOther};
           static constexpr double kWeights[] = {25, 15, 15, 10, 30, 5};
           r.ret.reason = clothing ? kClothingReasons[rng.weighted(kClothingWeights)]
                                   : kReasons[rng.weighted(kWeights)];
           switch (r.ret.reason) {
-            case ReturnReason::kOther: r.ret.note = clothing ? "wrong size" : "gift not wanted"; break;
-            case ReturnReason::kDefective: r.ret.note = rng.chance(0.5) ? "stopped working after a few days" : ""; break;
-            case ReturnReason::kDamaged: r.ret.note = "box crushed in transit"; break;
-            case ReturnReason::kWrongItem: r.ret.note = "received a different colour"; break;
-            default: break;
+            case ReturnReason::kOther:
+              r.ret.note = clothing ? "wrong size" : "gift not wanted";
+              break;
+            case ReturnReason::kDefective:
+              r.ret.note = rng.chance(0.5) ? "stopped working after a few days" : "";
+              break;
+            case ReturnReason::kDamaged:
+              r.ret.note = "box crushed in transit";
+              break;
+            case ReturnReason::kWrongItem:
+              r.ret.note = "received a different colour";
+              break;
+            default:
+              break;
           }
           // What comes back: the only line (maybe part of it), one line, or everything.
           const bool everything = o.lines.size() > 1 ? rng.chance(0.3) : rng.chance(0.7);

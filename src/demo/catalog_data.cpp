@@ -6,6 +6,8 @@ namespace ecrm::demo::data {
 
 namespace {
 
+// Tables read best laid out by hand.
+// clang-format off
 using N = Naming;
 using Q = Quantity;
 
@@ -226,6 +228,8 @@ constexpr std::array<std::string_view, 24> kTitleB = {
     "Harbor", "Garden",  "River",   "Lantern", "Mountain", "Kingdom", "Orchard", "Summer",
     "Island", "Compass", "Teacup",  "Forest",  "Letters",  "Station", "Bridge",  "Meadow",
     "Tides",  "Voyage",  "Kitchen", "Code",    "Recipes",  "Algorithms", "Feast", "Dragon"};
+
+// clang-format on
 
 }  // namespace
 

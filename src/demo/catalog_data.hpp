@@ -22,28 +22,28 @@ enum class Naming {
 enum class Quantity { kOne, kFew, kStockUp };
 
 struct Leaf {
-  int top;                    // index into tops()
+  int top;  // index into tops()
   std::string_view name;
-  std::string_view code;      // three letters, used in SKUs and in the tables below
-  std::string_view nouns;     // '|'-separated; kTitle: formats per tier "budget|mid|premium"
+  std::string_view code;       // three letters, used in SKUs and in the tables below
+  std::string_view nouns;      // '|'-separated; kTitle: formats per tier "budget|mid|premium"
   std::string_view brands[3];  // per tier (budget, mid, premium), '|'-separated
-  int dollars[6];             // price range per tier: budget lo, hi, mid lo, hi, premium lo, hi
-  int per_tier;               // products per tier (besides product-line versions)
-  int repurchase_days;        // 0: not a consumable
-  double popularity;          // relative weight among the leaves of its top category
+  int dollars[6];              // price range per tier: budget lo, hi, mid lo, hi, premium lo, hi
+  int per_tier;                // products per tier (besides product-line versions)
+  int repurchase_days;         // 0: not a consumable
+  double popularity;           // relative weight among the leaves of its top category
   Naming naming;
   Quantity quantity;
-  bool bulk;                  // businesses, schools and agencies buy it by the dozen
+  bool bulk;  // businesses, schools and agencies buy it by the dozen
 };
 
 // A product line with several versions: the newest is active, older ones are inactive.
 struct Line {
-  std::string_view leaf;   // leaf code
+  std::string_view leaf;  // leaf code
   std::string_view brand;
-  std::string_view name;   // line name without the brand: "Laptop Pro"
-  int tier;                // the tier it is priced for: 0 budget, 1 mid, 2 premium
+  std::string_view name;  // line name without the brand: "Laptop Pro"
+  int tier;               // the tier it is priced for: 0 budget, 1 mid, 2 premium
   int versions;
-  int dollars;             // price of the newest version
+  int dollars;  // price of the newest version
 };
 
 // A leaf often bought with another: an order with `from` adds an item of `to` with

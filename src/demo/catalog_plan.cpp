@@ -88,8 +88,8 @@ PlannedCatalog plan_catalog(const DemoConfig& config) {
   }
 
   int sku_number = 1000;
-  auto add = [&](const data::Leaf& leaf, std::size_t category, catalog::Product p,
-                 UnixMs from, UnixMs to) {
+  auto add = [&](const data::Leaf& leaf, std::size_t category, catalog::Product p, UnixMs from,
+                 UnixMs to) {
     p.sku = std::string(leaf.code) + "-" + std::to_string(++sku_number);
     p.currency = kCurrency;
     p.cost = std::llround(static_cast<double>(p.price) * (0.45 + 0.3 * rng.uniform()));
@@ -119,9 +119,8 @@ PlannedCatalog plan_catalog(const DemoConfig& config) {
         p.name = product_name(leaf, tier, p.brand, rng, noun);
         p.price = shop_price(lo + (hi - lo) * rng.uniform());
         // Most products were in the range before the history starts; some arrived since.
-        UnixMs from = rng.chance(0.12)
-                          ? config.now - rng.between(30, kHistoryDays - 60) * kMsPerDay
-                          : opened + rng.between(0, 200) * kMsPerDay;
+        UnixMs from = rng.chance(0.12) ? config.now - rng.between(30, kHistoryDays - 60) * kMsPerDay
+                                       : opened + rng.between(0, 200) * kMsPerDay;
         add(leaf, category, std::move(p), from, far_future);
       }
     }
@@ -162,8 +161,8 @@ PlannedCatalog plan_catalog(const DemoConfig& config) {
     std::vector<catalog::TierInput> group;
     for (std::size_t i : members) {
       const auto& p = out.products[i].product;
-      group.push_back(catalog::TierInput{static_cast<std::int64_t>(i), p.price, p.active,
-                                         p.price_tier});
+      group.push_back(
+          catalog::TierInput{static_cast<std::int64_t>(i), p.price, p.active, p.price_tier});
     }
     auto tiers = catalog::price_tiers(group);
     for (std::size_t k = 0; k < members.size(); ++k) {

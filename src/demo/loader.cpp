@@ -50,7 +50,8 @@ Result<CatalogIds> write_catalog(storage::Database& db, const PlannedCatalog& pl
     // The tiers were computed with the catalog's rule already; recomputing after the bulk
     // insert is what keeps the stored tiers right whatever the plan said.
     for (std::size_t i = 0; i < plan.categories.size(); ++i) {
-      if (has_products[i]) ECRM_RETURN_IF_ERROR(service.recompute_price_tiers(c, ids.categories[i]));
+      if (has_products[i])
+        ECRM_RETURN_IF_ERROR(service.recompute_price_tiers(c, ids.categories[i]));
     }
     return ids;
   });
@@ -210,8 +211,8 @@ Result<DemoStats> DemoLoader::load(const DemoConfig& config, const LoadOptions& 
     auto pending = std::make_shared<std::vector<PendingOrder>>();
     for (auto& plan : plans) {
       for (auto& order : plan.orders) {
-        pending->push_back(PendingOrder{std::move(order),
-                                        customer_ids[static_cast<std::size_t>(plan.index)]});
+        pending->push_back(
+            PendingOrder{std::move(order), customer_ids[static_cast<std::size_t>(plan.index)]});
       }
     }
     ECRM_RETURN_IF_ERROR(settle());
@@ -226,10 +227,10 @@ Result<DemoStats> DemoLoader::load(const DemoConfig& config, const LoadOptions& 
     const std::size_t slice = (pending->size() + writers - 1) / writers;
     for (std::size_t from = 0; from < pending->size(); from += slice) {
       const std::size_t to = std::min(pending->size(), from + slice);
-      next.jobs.push_back(std::async(std::launch::async, [this, pending, from, to, batch,
-                                                          &catalog_ids] {
-        return write_orders(db_, *pending, from, to, batch, catalog_ids);
-      }));
+      next.jobs.push_back(
+          std::async(std::launch::async, [this, pending, from, to, batch, &catalog_ids] {
+            return write_orders(db_, *pending, from, to, batch, catalog_ids);
+          }));
     }
     in_flight = std::move(next);
   }

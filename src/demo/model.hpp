@@ -33,9 +33,9 @@ struct DemoConfig {
 };
 
 struct PlannedCategory {
-  catalog::Category category;            // id and parent_id left 0 / empty
-  std::optional<std::size_t> parent;     // index of the parent category
-  std::string code;                      // short code used in SKUs (leaves only)
+  catalog::Category category;         // id and parent_id left 0 / empty
+  std::optional<std::size_t> parent;  // index of the parent category
+  std::string code;                   // short code used in SKUs (leaves only)
 };
 
 struct PlannedProduct {
@@ -69,11 +69,11 @@ struct PlannedOrder {
 };
 
 struct PlannedCustomer {
-  std::int64_t index = 0;               // position among the demo customers, from 0
-  customers::Customer customer;         // referred_by left empty; keys derived
-  std::optional<std::int64_t> referrer;  // index of the referring customer (< index)
+  std::int64_t index = 0;                    // position among the demo customers, from 0
+  customers::Customer customer;              // referred_by left empty; keys derived
+  std::optional<std::int64_t> referrer;      // index of the referring customer (< index)
   std::optional<std::int64_t> duplicate_of;  // index of the customer this one duplicates
-  std::vector<PlannedOrder> orders;     // oldest first
+  std::vector<PlannedOrder> orders;          // oldest first
 };
 
 }  // namespace ecrm::demo

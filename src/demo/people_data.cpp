@@ -6,6 +6,8 @@ namespace ecrm::demo::data {
 
 namespace {
 
+// Tables read best laid out by hand.
+// clang-format off
 const Hanzi kSurnames[] = {
     {"王", "wang"},  {"李", "li"},    {"张", "zhang"}, {"刘", "liu"},   {"陈", "chen"},
     {"杨", "yang"},  {"黄", "huang"}, {"赵", "zhao"},  {"吴", "wu"},    {"周", "zhou"},
@@ -105,6 +107,8 @@ constexpr std::string_view kFreeMail[] = {"mail.example", "inbox.example", "post
                                           "webmail.example", "fastmail.example"};
 constexpr std::string_view kChineseMail[] = {"qq.example", "163.example", "126.example",
                                              "mail.example", "sina.example"};
+
+// clang-format on
 
 }  // namespace
 

@@ -29,7 +29,7 @@ std::span<const City> overseas_cities();  // where customers outside China live
 std::span<const std::string_view> company_words();
 std::span<const std::string_view> chinese_company_words();  // pinyin brand words
 std::span<const std::string_view> industries();
-std::span<const std::string_view> free_mail_domains();       // reserved .example domains
-std::span<const std::string_view> chinese_mail_domains();    // reserved .example domains
+std::span<const std::string_view> free_mail_domains();     // reserved .example domains
+std::span<const std::string_view> chinese_mail_domains();  // reserved .example domains
 
 }  // namespace ecrm::demo::data

@@ -36,18 +36,18 @@ struct Profile {
   std::optional<std::int64_t> duplicate_of;
   Persona persona = Persona::kGeneralist;
   std::optional<Persona> second_persona;
-  std::string country;     // ISO code, for carriers
-  std::string phone_area;  // area code of their city, for phone numbers
+  std::string country;       // ISO code, for carriers
+  std::string phone_area;    // area code of their city, for phone numbers
   std::string home_channel;  // where they signed up: web, app, store, phone
 };
 
 // One leaf category as the planner sees it.
 struct LeafInfo {
   const data::Leaf* spec = nullptr;
-  std::size_t category = 0;                    // index in PlannedCatalog::categories
-  std::array<std::vector<std::size_t>, 3> by_tier;  // product indexes per computed tier
+  std::size_t category = 0;                                 // index in PlannedCatalog::categories
+  std::array<std::vector<std::size_t>, 3> by_tier;          // product indexes per computed tier
   std::vector<std::pair<std::size_t, double>> complements;  // (leaf index, probability)
-  std::vector<std::size_t> follow_up_leaves;  // bought some weeks later, same tier
+  std::vector<std::size_t> follow_up_leaves;                // bought some weeks later, same tier
   double follow_up_p = 0;
 };
 
@@ -66,8 +66,8 @@ struct CustomerPlanner::Impl {
 
   const PlannedCatalog& catalog;
   DemoConfig config;
-  UnixMs start = 0;  // config.now - kHistoryDays
-  std::vector<LeafInfo> leaves;                   // as data::leaves()
+  UnixMs start = 0;              // config.now - kHistoryDays
+  std::vector<LeafInfo> leaves;  // as data::leaves()
   // Per persona, the weight of each leaf (as data::leaves()) in that persona's shopping.
   std::array<std::vector<double>, kPersonaCount> persona_leaf_weights;
   std::vector<double> gift_leaf_weights;  // what people buy as presents

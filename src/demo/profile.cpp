@@ -22,8 +22,8 @@ using customers::Gender;
 constexpr std::array<double, 8> kHomePersonaWeights = {18, 16, 9, 11, 11, 14, 7, 14};
 
 constexpr std::string_view kPersonaTags[kPersonaCount] = {
-    "parent", "tech-enthusiast", "home-cinema", "bookworm",     "foodie",      "fashion",
-    "student", "",               "b2b",         "education",    "public-sector"};
+    "parent", "tech-enthusiast", "home-cinema",  "bookworm", "foodie", "fashion", "student", "",
+    "b2b",    "education",       "public-sector"};
 
 const data::City& pick_city(Rng& rng, std::span<const data::City> cities) {
   std::vector<double> weights;
@@ -45,7 +45,8 @@ std::int64_t scramble(std::int64_t index, std::int64_t modulus, std::uint64_t sa
   // used here (1e7, 8e6, 1e8, 1e9).
   constexpr unsigned __int128 kMultiplier = 387'420'489;
   auto m = static_cast<unsigned __int128>(modulus);
-  return static_cast<std::int64_t>((static_cast<unsigned __int128>(index) * kMultiplier + salt % m) % m);
+  return static_cast<std::int64_t>(
+      (static_cast<unsigned __int128>(index) * kMultiplier + salt % m) % m);
 }
 
 std::string digits(std::int64_t value, int width) {
@@ -63,17 +64,23 @@ std::string phone_number(Rng& rng, std::string_view country, std::string_view ar
     std::string prefix(kPrefixes[rng.below(std::size(kPrefixes))]);
     std::string rest = digits(scramble(index, 100'000'000, salt), 8);
     switch (rng.below(3)) {
-      case 0: return "+86 " + prefix + " " + rest.substr(0, 4) + " " + rest.substr(4);
-      case 1: return "+86 " + prefix + rest;
-      default: return "+86 " + prefix + "-" + rest.substr(0, 4) + "-" + rest.substr(4);
+      case 0:
+        return "+86 " + prefix + " " + rest.substr(0, 4) + " " + rest.substr(4);
+      case 1:
+        return "+86 " + prefix + rest;
+      default:
+        return "+86 " + prefix + "-" + rest.substr(0, 4) + "-" + rest.substr(4);
     }
   }
   if (country == "US" || country == "CA") {
     std::string local = digits(2'000'000 + scramble(index, 8'000'000, salt), 7);
     switch (rng.below(3)) {
-      case 0: return "+1 (" + std::string(area) + ") " + local.substr(0, 3) + "-" + local.substr(3);
-      case 1: return "+1 " + std::string(area) + "-" + local.substr(0, 3) + "-" + local.substr(3);
-      default: return "+1 " + std::string(area) + " " + local.substr(0, 3) + " " + local.substr(3);
+      case 0:
+        return "+1 (" + std::string(area) + ") " + local.substr(0, 3) + "-" + local.substr(3);
+      case 1:
+        return "+1 " + std::string(area) + "-" + local.substr(0, 3) + "-" + local.substr(3);
+      default:
+        return "+1 " + std::string(area) + " " + local.substr(0, 3) + " " + local.substr(3);
     }
   }
   if (country == "GB") {
@@ -100,8 +107,10 @@ std::string reformat_phone(const std::string& phone) {
 std::string slug_words(std::string_view text) {
   std::string out;
   for (char ch : text) {
-    if (ch >= 'A' && ch <= 'Z') out += static_cast<char>(ch - 'A' + 'a');
-    else if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) out += ch;
+    if (ch >= 'A' && ch <= 'Z')
+      out += static_cast<char>(ch - 'A' + 'a');
+    else if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))
+      out += ch;
   }
   return out;
 }
@@ -137,8 +146,8 @@ std::string date_text(std::int64_t days_since_epoch) {
 
 UnixMs CustomerPlanner::Impl::signup_time(std::int64_t index, Rng& rng) const {
   // Index order is signup order; the density of signups grows towards `now` (F(x) = x^1.35).
-  const double u = (static_cast<double>(index) + rng.uniform()) /
-                   static_cast<double>(config.customers);
+  const double u =
+      (static_cast<double>(index) + rng.uniform()) / static_cast<double>(config.customers);
   const double x = std::pow(u, 1.0 / 1.35);
   const UnixMs span = config.now - start - kMsPerDay / 2;
   return start + static_cast<UnixMs>(x * static_cast<double>(span));
@@ -199,19 +208,20 @@ Profile CustomerPlanner::Impl::profile(std::int64_t index) const {
     }
     family_ascii = std::string(surname.pinyin);
   } else {
-    given_ascii = std::string(
-        rng.pick(female_name ? data::english_female() : data::english_male()));
+    given_ascii =
+        std::string(rng.pick(female_name ? data::english_female() : data::english_male()));
     family_ascii = std::string(rng.pick(data::english_surnames()));
     c.name = given_ascii;
-    if (rng.chance(0.25)) c.name += " " + std::string(1, static_cast<char>('A' + rng.below(26))) + ".";
+    if (rng.chance(0.25))
+      c.name += " " + std::string(1, static_cast<char>('A' + rng.below(26))) + ".";
     c.name += " " + family_ascii;
   }
   c.gender = gender;
 
   // Place and language.
   const bool in_china = chinese ? rng.chance(0.85) : rng.chance(0.04);
-  const auto& city = in_china ? pick_city(rng, data::chinese_cities())
-                              : pick_city(rng, data::overseas_cities());
+  const auto& city =
+      in_china ? pick_city(rng, data::chinese_cities()) : pick_city(rng, data::overseas_cities());
   c.city = std::string(city.name);
   c.country = std::string(city.country);
   p.country = c.country;
@@ -248,26 +258,37 @@ Profile CustomerPlanner::Impl::profile(std::int64_t index) const {
         static constexpr std::string_view kSuffix[] = {"LLC", "Inc.", "Ltd", "Group", "Partners"};
         std::string suffix = c.country == "GB"   ? "Ltd"
                              : c.country == "AU" ? "Pty Ltd"
-                             : c.country == "SG" ? "Pte Ltd"
-                                                 : std::string(kSuffix[rng.below(std::size(kSuffix))]);
+                             : c.country == "SG"
+                                 ? "Pte Ltd"
+                                 : std::string(kSuffix[rng.below(std::size(kSuffix))]);
         c.company = std::string(rng.pick(data::company_words())) + " " +
                     std::string(rng.pick(data::industries())) + " " + suffix;
       }
-      c.employee_count = std::clamp<std::int64_t>(std::llround(rng.lognormal(std::log(25), 1.2)), 1, 20000);
-      mail_domain = slug_words(c.company.substr(0, c.company.find(' ', c.company.find(' ') + 1))) + ".example";
+      c.employee_count =
+          std::clamp<std::int64_t>(std::llround(rng.lognormal(std::log(25), 1.2)), 1, 20000);
+      mail_domain = slug_words(c.company.substr(0, c.company.find(' ', c.company.find(' ') + 1))) +
+                    ".example";
     } else if (c.type == CustomerType::kEducation) {
       switch (rng.below(4)) {
-        case 0: c.company = city_name + " No. " + std::to_string(rng.between(1, 40)) + " Middle School"; break;
-        case 1: c.company = std::string(rng.pick(data::company_words())) + " Elementary School"; break;
-        case 2: c.company = city_name + " Community College"; break;
-        default: c.company = "University of " + city_name; break;
+        case 0:
+          c.company = city_name + " No. " + std::to_string(rng.between(1, 40)) + " Middle School";
+          break;
+        case 1:
+          c.company = std::string(rng.pick(data::company_words())) + " Elementary School";
+          break;
+        case 2:
+          c.company = city_name + " Community College";
+          break;
+        default:
+          c.company = "University of " + city_name;
+          break;
       }
       c.employee_count = rng.between(30, 3000);
       mail_domain = slug_words(c.company).substr(0, 24) + ".edu.example";
     } else {
       static constexpr std::string_view kAgencies[] = {
-          " Public Library", " Department of Transportation", " Parks & Recreation",
-          " Fire Department", " Municipal Archives", " Health Bureau"};
+          " Public Library",  " Department of Transportation", " Parks & Recreation",
+          " Fire Department", " Municipal Archives",           " Health Bureau"};
       c.company = city_name + std::string(kAgencies[rng.below(std::size(kAgencies))]);
       c.employee_count = rng.between(20, 5000);
       mail_domain = slug_words(c.company).substr(0, 24) + ".gov.example";
@@ -287,14 +308,23 @@ Profile CustomerPlanner::Impl::profile(std::int64_t index) const {
       mail_domain = "qq.example";
     } else {
       switch (rng.below(4)) {
-        case 0: local = first + "." + last; break;
-        case 1: local = first + last; break;
-        case 2: local = first.substr(0, 1) + last; break;
-        default: local = first + "_" + last; break;
+        case 0:
+          local = first + "." + last;
+          break;
+        case 1:
+          local = first + last;
+          break;
+        case 2:
+          local = first.substr(0, 1) + last;
+          break;
+        default:
+          local = first + "_" + last;
+          break;
       }
       if (rng.chance(chinese ? 0.75 : 0.55)) {
-        local += rng.chance(0.5) ? two_digits(rng.between(1, 99))
-                                 : std::to_string(static_cast<int>(1970 + std::floor(birth_day / 365.25)));
+        local += rng.chance(0.5)
+                     ? two_digits(rng.between(1, 99))
+                     : std::to_string(static_cast<int>(1970 + std::floor(birth_day / 365.25)));
       }
       mail_domain = std::string(chinese ? rng.pick(data::chinese_mail_domains())
                                         : rng.pick(data::free_mail_domains()));
@@ -305,7 +335,8 @@ Profile CustomerPlanner::Impl::profile(std::int64_t index) const {
   if (rng.chance(c.type == CustomerType::kHome ? 0.82 : 0.95)) {
     c.phone = phone_number(rng, city.country, city.area, index, config.seed);
   }
-  if (!c.email && !c.phone) c.phone = phone_number(rng, city.country, city.area, index, config.seed);
+  if (!c.email && !c.phone)
+    c.phone = phone_number(rng, city.country, city.area, index, config.seed);
 
   // How they came.
   static constexpr std::string_view kChannels[] = {"web", "app", "store", "phone"};
@@ -316,9 +347,8 @@ Profile CustomerPlanner::Impl::profile(std::int64_t index) const {
     p.referrer = static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(index)));
     c.source = "referral";
   } else {
-    static constexpr std::string_view kSources[] = {"search",      "social", "direct",
-                                                    "email",       "marketplace", "affiliate",
-                                                    "trade show"};
+    static constexpr std::string_view kSources[] = {
+        "search", "social", "direct", "email", "marketplace", "affiliate", "trade show"};
     static constexpr double kSourceWeights[] = {30, 22, 18, 6, 10, 8, 3};
     c.source = std::string(kSources[rng.weighted(kSourceWeights)]);
     if (p.home_channel == "store" && rng.chance(0.6)) c.source = "walk-in";
@@ -345,7 +375,8 @@ Profile CustomerPlanner::Impl::profile(std::int64_t index) const {
   std::vector<std::string> tags;
   if (auto t = kPersonaTags[static_cast<int>(p.persona)]; !t.empty()) tags.emplace_back(t);
   if (p.second_persona) {
-    if (auto t = kPersonaTags[static_cast<int>(*p.second_persona)]; !t.empty()) tags.emplace_back(t);
+    if (auto t = kPersonaTags[static_cast<int>(*p.second_persona)]; !t.empty())
+      tags.emplace_back(t);
   }
   if (c.consent_for(ConsentChannel::kEmail).granted.value_or(false) && rng.chance(0.7)) {
     tags.emplace_back("newsletter");
@@ -359,8 +390,9 @@ Profile CustomerPlanner::Impl::profile(std::int64_t index) const {
   if (rng.chance(0.6)) {
     static constexpr std::string_view kChinaPay[] = {"alipay", "wechat_pay", "card"};
     static constexpr std::string_view kPay[] = {"card", "paypal", "apple_pay", "bank_transfer"};
-    attributes["preferred_payment"] = in_china ? rng.pick(std::span<const std::string_view>(kChinaPay))
-                                               : rng.pick(std::span<const std::string_view>(kPay));
+    attributes["preferred_payment"] = in_china
+                                          ? rng.pick(std::span<const std::string_view>(kChinaPay))
+                                          : rng.pick(std::span<const std::string_view>(kPay));
   }
   if (c.type != CustomerType::kHome) {
     attributes["payment_terms"] = rng.chance(0.6) ? "net 30" : "prepaid";

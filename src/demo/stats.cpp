@@ -35,12 +35,19 @@ void StatsCollector::add(const PlannedCustomer& customer) {
     ++stats_.orders;
     stats_.order_lines += static_cast<std::int64_t>(o.order.lines.size());
     switch (o.order.status) {
-      case OrderStatus::kCancelled: ++stats_.cancelled; break;
+      case OrderStatus::kCancelled:
+        ++stats_.cancelled;
+        break;
       case OrderStatus::kPlaced:
       case OrderStatus::kPaid:
-      case OrderStatus::kShipped: ++stats_.in_progress; break;
-      case OrderStatus::kReturned: ++stats_.returned_orders; break;
-      case OrderStatus::kDelivered: break;
+      case OrderStatus::kShipped:
+        ++stats_.in_progress;
+        break;
+      case OrderStatus::kReturned:
+        ++stats_.returned_orders;
+        break;
+      case OrderStatus::kDelivered:
+        break;
     }
     if (o.order.status != OrderStatus::kCancelled) ++counted;
     for (const auto& h : o.order.history) {

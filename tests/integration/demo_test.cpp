@@ -51,9 +51,9 @@ TEST_F(Demo, LoadsAShopWhoseCustomerRecordsAddUp) {
   }
   ASSERT_FALSE(orders_of.empty());
   const std::int64_t customer =
-      std::max_element(orders_of.begin(), orders_of.end(),
-                       [](const auto& a, const auto& b) { return a.second < b.second; })
-          ->first;
+      std::max_element(orders_of.begin(), orders_of.end(), [](const auto& a, const auto& b) {
+        return a.second < b.second;
+      })->first;
   const std::string base = id_path("/api/v1/customers", customer);
 
   // Every order of the customer, with its history and returns.
@@ -106,7 +106,8 @@ TEST_F(Demo, LoadsAShopWhoseCustomerRecordsAddUp) {
     }
     const std::string source(e.at("source").as_string());
     if (source == "order_status") {
-      shown_changes.emplace(e.at("data").at("order_id").as_int64(), std::string(e.at("kind").as_string()));
+      shown_changes.emplace(e.at("data").at("order_id").as_int64(),
+                            std::string(e.at("kind").as_string()));
     } else if (source == "return") {
       shown_returns.insert(e.at("data").at("return_id").as_int64());
     }

@@ -147,7 +147,8 @@ TEST(DemoCatalog, TreeTiersLinesAndConsumables) {
   for (const auto& c : catalog.categories) {
     EXPECT_TRUE(slugs.insert(c.category.slug).second) << c.category.slug;
     if (c.parent) {
-      EXPECT_LT(*c.parent, static_cast<std::size_t>(&c - catalog.categories.data()));  // parents first
+      EXPECT_LT(*c.parent,
+                static_cast<std::size_t>(&c - catalog.categories.data()));  // parents first
     }
   }
   std::map<std::size_t, std::vector<const PlannedProduct*>> by_category;
@@ -176,7 +177,8 @@ TEST(DemoCatalog, TreeTiersLinesAndConsumables) {
       EXPECT_EQ(tiers[i], products[i]->product.price_tier) << products[i]->product.name;
     }
     for (int t = 0; t < 3; ++t) {
-      EXPECT_GE(active_per_tier[t], 1) << catalog.categories[category].category.name << " tier " << t;
+      EXPECT_GE(active_per_tier[t], 1)
+          << catalog.categories[category].category.name << " tier " << t;
     }
   }
   // Product lines: versions 1..n, only the newest active, each sold until its successor's
@@ -204,8 +206,8 @@ TEST(DemoCatalog, TreeTiersLinesAndConsumables) {
   }
   EXPECT_TRUE(three_versions);
   // The flagship lines' newest versions are premium in their categories.
-  for (const std::string line : {"Zenith Laptop Pro", "Aurelia Phone", "Optima M Mirrorless Camera",
-                                 "Lumen OLED TV"}) {
+  for (const std::string line :
+       {"Zenith Laptop Pro", "Aurelia Phone", "Optima M Mirrorless Camera", "Lumen OLED TV"}) {
     ASSERT_TRUE(lines.count(line)) << line;
     EXPECT_EQ(lines[line].back()->product.price_tier, catalog::PriceTier::kPremium) << line;
   }
@@ -342,7 +344,8 @@ TEST_F(DemoShape, EveryOrderAddsUpAndFollowsTheLifeCycle) {
           refund += r.ret.lines[i].amount;
         }
         EXPECT_EQ(r.ret.refund_amount, refund);
-        settled |= r.ret.status == ReturnStatus::kReceived || r.ret.status == ReturnStatus::kRefunded;
+        settled |=
+            r.ret.status == ReturnStatus::kReceived || r.ret.status == ReturnStatus::kRefunded;
       }
       bool everything_back = !po.returns.empty();
       for (std::size_t i = 0; i < o.lines.size(); ++i) {
@@ -402,7 +405,8 @@ TEST_F(DemoShape, CustomersAreValidAndVaried) {
       const auto& original = (*customers_)[*p.duplicate_of].customer;
       const bool same_email = c.email_normalized && c.email_normalized == original.email_normalized;
       const bool same_phone = c.phone_normalized && c.phone_normalized == original.phone_normalized;
-      const bool same_name_city = c.name_key == original.name_key && c.city_key == original.city_key;
+      const bool same_name_city =
+          c.name_key == original.name_key && c.city_key == original.city_key;
       // Always the same name and city; often also the same e-mail (spelt differently) or
       // the same phone number (written differently).
       EXPECT_TRUE(same_name_city) << c.name;

@@ -118,7 +118,8 @@ TEST_F(DemoLoaderTest, WritesThePlanInBatches) {
     if (plan.referrer) {
       auto stored = customers.find(**lease, **id);
       char external[32];
-      std::snprintf(external, sizeof external, "C%06lld", static_cast<long long>(*plan.referrer + 1));
+      std::snprintf(external, sizeof external, "C%06lld",
+                    static_cast<long long>(*plan.referrer + 1));
       auto referrer_id = customers.find_id_by_external_id(**lease, external);
       ASSERT_TRUE(stored.ok() && referrer_id.ok());
       EXPECT_EQ((*stored)->referred_by, *referrer_id);

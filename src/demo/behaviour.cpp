@@ -137,6 +137,175 @@ UnixMs time_of_day(Rng& rng, UnixMs t) {
   return day + static_cast<UnixMs>(rng.weighted(kHourWeights)) * kHour + rng.between(0, kHour - 1);
 }
 
+// Discounts (coupons, volume discounts on organisations' large orders), shipping and total.
+void price_order(Rng& rng, orders::Order& o, bool organisation) {
+  if (organisation && o.subtotal > 300'000 && rng.chance(0.7)) {
+    o.discount = o.subtotal * rng.between(5, 8) / 100;
+  } else if (rng.chance(0.2)) {
+    static constexpr std::int64_t kPercent[] = {5, 10, 15, 20};
+    static constexpr std::int64_t kFixed[] = {500, 1000, 2000};
+    const std::int64_t fixed = kFixed[rng.below(3)];
+    o.discount = rng.chance(0.5) && o.subtotal >= 4 * fixed
+                     ? fixed
+                     : o.subtotal * kPercent[rng.below(4)] / 100;
+  }
+  if (o.channel == Channel::kStore) {
+    o.shipping = 0;
+  } else if (rng.chance(0.08)) {
+    o.shipping = 1499;  // express
+  } else {
+    o.shipping = o.subtotal - o.discount >= 4900 ? 0 : 599;
+  }
+  o.total = o.subtotal - o.discount + o.shipping;
+}
+
+// Appends a status change unless it would happen at or after `now`; false if it did not.
+bool record(orders::Order& o, OrderStatus status, UnixMs at, UnixMs now, std::string actor,
+            std::string note = {}) {
+  if (at >= now) return false;
+  orders::StatusChange s;
+  s.status = status;
+  s.at = at;
+  s.actor = std::move(actor);
+  s.note = std::move(note);
+  o.history.push_back(std::move(s));
+  return true;
+}
+
+// The order's status history from `placed` on, as far as time has got by `now`: a few are
+// cancelled; the rest are paid (unless cash on delivery), shipped with a carrier and tracking
+// number, and delivered. Returns when it was delivered, if it was.
+std::optional<UnixMs> plan_life_cycle(Rng& rng, orders::Order& o, const std::string& country,
+                                      UnixMs now) {
+  const std::string placed_by = o.channel == Channel::kPhone     ? "sales"
+                                : o.channel == Channel::kStore   ? "store"
+                                : o.channel == Channel::kPartner ? "partner"
+                                                                 : "customer";
+  record(o, OrderStatus::kPlaced, o.placed_at, now, placed_by);
+  const bool cash_on_delivery = o.channel == Channel::kPhone && rng.chance(0.5);
+  const bool store = o.channel == Channel::kStore;
+  UnixMs at = o.placed_at;
+  if (rng.chance(0.035)) {
+    bool paid = !cash_on_delivery && rng.chance(0.4);
+    if (paid) {
+      at += rng.between(1, 20) * kMinute;
+      paid = record(o, OrderStatus::kPaid, at, now, "payments");
+    }
+    static constexpr std::string_view kReasons[] = {"customer changed their mind", "out of stock",
+                                                    "duplicate order"};
+    std::string note =
+        !paid && rng.chance(0.4) ? "payment failed" : std::string(kReasons[rng.below(3)]);
+    at += rng.between(20 * kMinute, 36 * kHour);
+    record(o, OrderStatus::kCancelled, at, now, paid ? "service" : "customer", note);
+    return std::nullopt;
+  }
+  if (!cash_on_delivery) {
+    at += rng.between(1, 25) * kMinute;
+    if (!record(o, OrderStatus::kPaid, at, now, "payments")) return std::nullopt;
+  }
+  at += store ? rng.between(5, 20) * kMinute : rng.between(6 * kHour, 3 * kMsPerDay);
+  const std::string carrier = store ? "In-store pickup" : pick_carrier(rng, country);
+  const std::string tracking = store ? "" : tracking_number(rng, carrier);
+  if (!record(o, OrderStatus::kShipped, at, now, "warehouse")) return std::nullopt;
+  o.carrier = o.history.back().carrier = carrier;
+  o.tracking_number = o.history.back().tracking_number = tracking;
+  at += store ? rng.between(1, 10) * kMinute : rng.between(kMsPerDay, 6 * kMsPerDay);
+  if (!record(o, OrderStatus::kDelivered, at, now, store ? "store" : "carrier")) {
+    return std::nullopt;
+  }
+  return at;
+}
+
+// A return of some or all of a delivered order's goods, requested some days after delivery
+// and taken as far as time has got: requested -> received -> refunded, or rejected. When every
+// item has come back the order becomes `returned`.
+void plan_return(Rng& rng, PlannedOrder& planned, UnixMs delivered, bool clothing, UnixMs now) {
+  auto& o = planned.order;
+  const UnixMs requested =
+      delivered + kMsPerDay +
+      std::min<UnixMs>(27 * kMsPerDay, static_cast<UnixMs>(rng.exponential(5.0 * kMsPerDay)));
+  if (requested >= now) return;
+  PlannedReturn r;
+  r.ret.created_at = requested;
+  static constexpr ReturnReason kClothingReasons[] = {
+      ReturnReason::kOther,   ReturnReason::kNotAsDescribed, ReturnReason::kNoLongerNeeded,
+      ReturnReason::kDamaged, ReturnReason::kDefective,      ReturnReason::kWrongItem};
+  static constexpr double kClothingWeights[] = {35, 25, 25, 5, 5, 5};
+  static constexpr ReturnReason kReasons[] = {
+      ReturnReason::kDefective, ReturnReason::kDamaged,        ReturnReason::kNotAsDescribed,
+      ReturnReason::kWrongItem, ReturnReason::kNoLongerNeeded, ReturnReason::kOther};
+  static constexpr double kWeights[] = {25, 15, 15, 10, 30, 5};
+  r.ret.reason = clothing ? kClothingReasons[rng.weighted(kClothingWeights)]
+                          : kReasons[rng.weighted(kWeights)];
+  switch (r.ret.reason) {
+    case ReturnReason::kOther:
+      r.ret.note = clothing ? "wrong size" : "gift not wanted";
+      break;
+    case ReturnReason::kDefective:
+      r.ret.note = rng.chance(0.5) ? "stopped working after a few days" : "";
+      break;
+    case ReturnReason::kDamaged:
+      r.ret.note = "box crushed in transit";
+      break;
+    case ReturnReason::kWrongItem:
+      r.ret.note = "received a different colour";
+      break;
+    default:
+      break;
+  }
+  // What comes back: the only line (maybe part of it), one line, or everything.
+  const bool everything = o.lines.size() > 1 ? rng.chance(0.3) : rng.chance(0.7);
+  std::vector<std::size_t> which;
+  if (everything) {
+    for (std::size_t i = 0; i < o.lines.size(); ++i) which.push_back(i);
+  } else {
+    which.push_back(rng.below(o.lines.size()));
+  }
+  bool all_back = everything;
+  for (std::size_t i : which) {
+    const auto& line = o.lines[i];
+    std::int64_t qty = line.quantity;
+    if (!everything && o.lines.size() == 1) {
+      if (qty > 1) qty = rng.between(1, qty - 1);
+      all_back = qty == line.quantity;
+    }
+    orders::ReturnLine rl;
+    rl.sku = line.sku;
+    rl.quantity = qty;
+    rl.amount = qty * line.unit_price;
+    r.ret.refund_amount += rl.amount;
+    r.ret.lines.push_back(std::move(rl));
+    r.line_indexes.push_back(i);
+  }
+  r.ret.status = ReturnStatus::kRequested;
+  r.ret.updated_at = requested;
+  std::optional<UnixMs> settled;
+  if (rng.chance(0.08)) {
+    const UnixMs rejected = requested + rng.between(2, 7) * kMsPerDay;
+    if (rejected < now) {
+      r.ret.status = ReturnStatus::kRejected;
+      r.ret.updated_at = rejected;
+      r.ret.note = "outside the return conditions";
+    }
+  } else {
+    const UnixMs received = requested + rng.between(2 * kMsPerDay, 6 * kMsPerDay);
+    if (received < now) {
+      r.ret.status = ReturnStatus::kReceived;
+      r.ret.updated_at = received;
+      settled = received;
+      const UnixMs refunded = received + rng.between(kHour, 3 * kMsPerDay);
+      if (refunded < now && rng.chance(0.95)) {
+        r.ret.status = ReturnStatus::kRefunded;
+        r.ret.updated_at = refunded;
+      }
+    }
+  }
+  if (settled && all_back) {
+    record(o, OrderStatus::kReturned, *settled, now, "warehouse", "every item came back");
+  }
+  planned.returns.push_back(std::move(r));
+}
+
 enum class EventKind { kMission, kStarter, kGift, kRebuy, kFollowUp };
 
 struct Event {
@@ -455,170 +624,13 @@ void CustomerPlanner::Impl::plan_orders(const Profile& profile, std::int64_t ind
       const auto top = catalog.categories[catalog.products[product].category].parent;
       if (top && catalog.categories[*top].category.name == "Clothing & Shoes") clothing = true;
     }
-    // Discounts: coupons, and volume discounts for organisations' large orders.
-    if (organisation && o.subtotal > 300'000 && rng.chance(0.7)) {
-      o.discount = o.subtotal * rng.between(5, 8) / 100;
-    } else if (rng.chance(0.2)) {
-      static constexpr std::int64_t kPercent[] = {5, 10, 15, 20};
-      static constexpr std::int64_t kFixed[] = {500, 1000, 2000};
-      const std::int64_t fixed = kFixed[rng.below(3)];
-      o.discount = rng.chance(0.5) && o.subtotal >= 4 * fixed
-                       ? fixed
-                       : o.subtotal * kPercent[rng.below(4)] / 100;
+    price_order(rng, o, organisation);
+    const auto delivered = plan_life_cycle(rng, o, profile.country, now);
+    // Returns: a few percent of delivered orders, more for clothing (sizes).
+    if (delivered && rng.chance((organisation ? 0.015 : 0.03) + (clothing ? 0.08 : 0.0))) {
+      plan_return(rng, planned, *delivered, clothing, now);
     }
-    if (o.channel == Channel::kStore) {
-      o.shipping = 0;
-    } else if (rng.chance(0.08)) {
-      o.shipping = 1499;  // express
-    } else {
-      o.shipping = o.subtotal - o.discount >= 4900 ? 0 : 599;
-    }
-    o.total = o.subtotal - o.discount + o.shipping;
-
-    // Status history, as far as time has got.
-    auto& history = o.history;
-    auto change = [&](OrderStatus status, UnixMs at, std::string actor, std::string note = {}) {
-      if (at >= now) return false;
-      orders::StatusChange s;
-      s.status = status;
-      s.at = at;
-      s.actor = std::move(actor);
-      s.note = std::move(note);
-      history.push_back(std::move(s));
-      return true;
-    };
-    const std::string placed_by = o.channel == Channel::kPhone     ? "sales"
-                                  : o.channel == Channel::kStore   ? "store"
-                                  : o.channel == Channel::kPartner ? "partner"
-                                                                   : "customer";
-    change(OrderStatus::kPlaced, o.placed_at, placed_by);
-    const bool cash_on_delivery = o.channel == Channel::kPhone && rng.chance(0.5);
-    const bool store = o.channel == Channel::kStore;
-    UnixMs at = o.placed_at;
-    if (rng.chance(0.035)) {
-      bool paid = !cash_on_delivery && rng.chance(0.4);
-      if (paid) {
-        at += rng.between(1, 20) * kMinute;
-        paid = change(OrderStatus::kPaid, at, "payments");
-      }
-      static constexpr std::string_view kReasons[] = {"customer changed their mind", "out of stock",
-                                                      "duplicate order"};
-      std::string note =
-          !paid && rng.chance(0.4) ? "payment failed" : std::string(kReasons[rng.below(3)]);
-      at += rng.between(20 * kMinute, 36 * kHour);
-      change(OrderStatus::kCancelled, at, paid ? "service" : "customer", note);
-    } else {
-      bool ok = true;
-      if (!cash_on_delivery) {
-        at += rng.between(1, 25) * kMinute;
-        ok = change(OrderStatus::kPaid, at, "payments");
-      }
-      if (ok) {
-        at += store ? rng.between(5, 20) * kMinute : rng.between(6 * kHour, 3 * kMsPerDay);
-        o.carrier = store ? "In-store pickup" : pick_carrier(rng, profile.country);
-        o.tracking_number = store ? "" : tracking_number(rng, o.carrier);
-        ok = change(OrderStatus::kShipped, at, "warehouse");
-        if (ok) {
-          history.back().carrier = o.carrier;
-          history.back().tracking_number = o.tracking_number;
-        } else {
-          o.carrier.clear();
-          o.tracking_number.clear();
-        }
-      }
-      if (ok) {
-        at += store ? rng.between(1, 10) * kMinute : rng.between(kMsPerDay, 6 * kMsPerDay);
-        ok = change(OrderStatus::kDelivered, at, store ? "store" : "carrier");
-      }
-      // Returns: a few percent of delivered orders, more for clothing (sizes).
-      const double return_p = (organisation ? 0.015 : 0.03) + (clothing ? 0.08 : 0.0);
-      if (ok && rng.chance(return_p)) {
-        const UnixMs requested =
-            at + kMsPerDay +
-            std::min<UnixMs>(27 * kMsPerDay, static_cast<UnixMs>(rng.exponential(5.0 * kMsPerDay)));
-        if (requested < now) {
-          PlannedReturn r;
-          r.ret.created_at = requested;
-          static constexpr ReturnReason kClothingReasons[] = {
-              ReturnReason::kOther,   ReturnReason::kNotAsDescribed, ReturnReason::kNoLongerNeeded,
-              ReturnReason::kDamaged, ReturnReason::kDefective,      ReturnReason::kWrongItem};
-          static constexpr double kClothingWeights[] = {35, 25, 25, 5, 5, 5};
-          static constexpr ReturnReason kReasons[] = {
-              ReturnReason::kDefective,      ReturnReason::kDamaged,
-              ReturnReason::kNotAsDescribed, ReturnReason::kWrongItem,
-              ReturnReason::kNoLongerNeeded, ReturnReason::kOther};
-          static constexpr double kWeights[] = {25, 15, 15, 10, 30, 5};
-          r.ret.reason = clothing ? kClothingReasons[rng.weighted(kClothingWeights)]
-                                  : kReasons[rng.weighted(kWeights)];
-          switch (r.ret.reason) {
-            case ReturnReason::kOther:
-              r.ret.note = clothing ? "wrong size" : "gift not wanted";
-              break;
-            case ReturnReason::kDefective:
-              r.ret.note = rng.chance(0.5) ? "stopped working after a few days" : "";
-              break;
-            case ReturnReason::kDamaged:
-              r.ret.note = "box crushed in transit";
-              break;
-            case ReturnReason::kWrongItem:
-              r.ret.note = "received a different colour";
-              break;
-            default:
-              break;
-          }
-          // What comes back: the only line (maybe part of it), one line, or everything.
-          const bool everything = o.lines.size() > 1 ? rng.chance(0.3) : rng.chance(0.7);
-          std::vector<std::size_t> which;
-          if (everything) {
-            for (std::size_t i = 0; i < o.lines.size(); ++i) which.push_back(i);
-          } else {
-            which.push_back(rng.below(o.lines.size()));
-          }
-          bool all_back = everything;
-          for (std::size_t i : which) {
-            const auto& line = o.lines[i];
-            std::int64_t qty = line.quantity;
-            if (!everything && o.lines.size() == 1 && qty > 1) qty = rng.between(1, qty - 1);
-            if (!everything && o.lines.size() == 1 && qty == line.quantity) all_back = true;
-            orders::ReturnLine rl;
-            rl.sku = line.sku;
-            rl.quantity = qty;
-            rl.amount = qty * line.unit_price;
-            r.ret.refund_amount += rl.amount;
-            r.ret.lines.push_back(std::move(rl));
-            r.line_indexes.push_back(i);
-          }
-          // requested -> received -> refunded, or rejected, as far as time has got.
-          r.ret.status = ReturnStatus::kRequested;
-          r.ret.updated_at = requested;
-          std::optional<UnixMs> settled;
-          if (rng.chance(0.08)) {
-            const UnixMs rejected = requested + rng.between(2, 7) * kMsPerDay;
-            if (rejected < now) {
-              r.ret.status = ReturnStatus::kRejected;
-              r.ret.updated_at = rejected;
-              r.ret.note = "outside the return conditions";
-            }
-          } else {
-            const UnixMs received = requested + rng.between(2 * kMsPerDay, 6 * kMsPerDay);
-            if (received < now) {
-              r.ret.status = ReturnStatus::kReceived;
-              r.ret.updated_at = received;
-              settled = received;
-              const UnixMs refunded = received + rng.between(kHour, 3 * kMsPerDay);
-              if (refunded < now && rng.chance(0.95)) {
-                r.ret.status = ReturnStatus::kRefunded;
-                r.ret.updated_at = refunded;
-              }
-            }
-          }
-          if (settled && all_back) {
-            change(OrderStatus::kReturned, *settled, "warehouse", "every item came back");
-          }
-          planned.returns.push_back(std::move(r));
-        }
-      }
-    }
+    const auto& history = o.history;
     o.status = history.back().status;
     o.updated_at = history.back().at;
     out.orders.push_back(std::move(planned));

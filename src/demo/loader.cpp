@@ -57,13 +57,31 @@ Result<CatalogIds> write_catalog(storage::Database& db, const PlannedCatalog& pl
   });
 }
 
-Status write_order(Connection& c, orders::OrderRepo& repo, const PlannedOrder& planned,
-                   std::int64_t customer_id, const CatalogIds& catalog) {
+orders::Order priced_order(const PlannedOrder& planned, std::int64_t customer_id,
+                           const CatalogIds& catalog) {
   orders::Order order = planned.order;
   order.customer_id = customer_id;
   for (std::size_t i = 0; i < order.lines.size(); ++i) {
     order.lines[i].product_id = catalog.products.at(planned.line_products[i]);
   }
+  return order;
+}
+
+// Inserts orders whose rows nothing else refers to, lines and history in multi-row statements,
+// then gives each its last-change time.
+Status write_plain_orders(Connection& c, orders::OrderRepo& repo, std::vector<orders::Order>& run) {
+  if (run.empty()) return {};
+  ECRM_RETURN_IF_ERROR(repo.insert_many(c, run));
+  for (const auto& order : run) {
+    if (order.updated_at != order.created_at) ECRM_RETURN_IF_ERROR(repo.update_status(c, order));
+  }
+  run.clear();
+  return {};
+}
+
+// Inserts an order with returns: one row at a time, as the returns need the line ids.
+Status write_order_with_returns(Connection& c, orders::OrderRepo& repo, const PlannedOrder& planned,
+                                orders::Order order) {
   ECRM_ASSIGN_OR_RETURN(auto stored, repo.insert(c, std::move(order)));
   for (const auto& change : planned.order.history) {
     ECRM_RETURN_IF_ERROR(repo.insert_status(c, stored.id, change));
@@ -102,10 +120,18 @@ Status write_orders(storage::Database& db, const std::vector<PendingOrder>& orde
   for (std::size_t begin = from; begin < to; begin += step) {
     const std::size_t end = std::min(to, begin + step);
     ECRM_RETURN_IF_ERROR(with_transaction(db, TxMode::kWrite, [&](Connection& c) -> Status {
+      // In plan order (so ids follow it): runs of orders without returns go in together.
+      std::vector<orders::Order> run;
       for (std::size_t k = begin; k < end; ++k) {
-        ECRM_RETURN_IF_ERROR(write_order(c, repo, orders[k].plan, orders[k].customer_id, catalog));
+        auto order = priced_order(orders[k].plan, orders[k].customer_id, catalog);
+        if (orders[k].plan.returns.empty()) {
+          run.push_back(std::move(order));
+          continue;
+        }
+        ECRM_RETURN_IF_ERROR(write_plain_orders(c, repo, run));
+        ECRM_RETURN_IF_ERROR(write_order_with_returns(c, repo, orders[k].plan, std::move(order)));
       }
-      return {};
+      return write_plain_orders(c, repo, run);
     }));
   }
   return {};

@@ -71,8 +71,8 @@ TEST_F(Demo, LoadsAShopWhoseCustomerRecordsAddUp) {
     std::int64_t subtotal = 0;
     for (const auto& line : o.at("lines").as_array()) subtotal += line.at("line_total").as_int64();
     EXPECT_EQ(o.at("subtotal").as_int64(), subtotal);
-    EXPECT_EQ(o.at("total").as_int64(),
-              subtotal - o.at("discount").as_int64() + o.at("shipping").as_int64());
+    EXPECT_EQ(o.at("total").as_int64(), subtotal - o.at("discount").as_int64() +
+                                            o.at("shipping").as_int64() + o.at("tax").as_int64());
     for (const auto& h : o.at("history").as_array()) {
       expected_changes.emplace(id, "order." + std::string(h.at("status").as_string()));
       ++history_entries;

@@ -304,7 +304,8 @@ TEST_F(DemoShape, EveryOrderAddsUpAndFollowsTheLifeCycle) {
       EXPECT_GE(o.discount, 0);
       EXPECT_LE(o.discount, o.subtotal);
       EXPECT_GE(o.shipping, 0);
-      EXPECT_EQ(o.total, o.subtotal - o.discount + o.shipping);
+      EXPECT_EQ(o.tax, 0) << "prices include taxes";
+      EXPECT_EQ(o.total, o.subtotal - o.discount + o.shipping + o.tax);
       EXPECT_EQ(o.currency, "USD");
       EXPECT_GE(o.placed_at, c.customer.created_at);
       EXPECT_GT(o.placed_at, previous) << "orders oldest first";

@@ -80,7 +80,11 @@ TEST_F(DemoLoaderTest, WritesThePlanInBatches) {
   // Every order's stored totals add up, and its status is its last history entry.
   EXPECT_EQ(count("SELECT COUNT(*) FROM orders o WHERE subtotal <> "
                   "(SELECT SUM(line_total) FROM order_lines l WHERE l.order_id = o.id) "
-                  "OR total <> subtotal - discount + shipping"),
+                  "OR total <> subtotal - discount + shipping + tax"),
+            0);
+  // Every order's updated_at is its last status change.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM orders o WHERE updated_at <> "
+                  "(SELECT MAX(h.at) FROM order_status_history h WHERE h.order_id = o.id)"),
             0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM orders o WHERE status <> (SELECT h.status FROM "
                   "order_status_history h WHERE h.order_id = o.id ORDER BY h.at DESC, h.id DESC "
@@ -125,6 +129,20 @@ TEST_F(DemoLoaderTest, WritesThePlanInBatches) {
       EXPECT_EQ((*stored)->referred_by, *referrer_id);
     }
   }
+  // Every planned status change and returned line is stored.
+  std::int64_t changes = 0, return_lines = 0;
+  for (std::int64_t i = 0; i < config.customers; ++i) {
+    for (const auto& o : planner.plan(i).orders) {
+      changes += static_cast<std::int64_t>(o.order.history.size());
+      for (const auto& r : o.returns) return_lines += static_cast<std::int64_t>(r.ret.lines.size());
+    }
+  }
+  EXPECT_EQ(count("SELECT COUNT(*) FROM order_status_history"), changes);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM return_lines"), return_lines);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM return_lines rl JOIN returns r ON r.id = rl.return_id "
+                  "JOIN order_lines l ON l.id = rl.order_line_id WHERE l.order_id <> r.order_id"),
+            0);
+
   auto pairs = customers.duplicates(**lease, std::nullopt, 0, 0, 100);
   ASSERT_TRUE(pairs.ok());
   EXPECT_GE(pairs->size(), 1u);

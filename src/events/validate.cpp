@@ -24,13 +24,16 @@ bool printable(std::string_view text) {
                      [](char c) { return static_cast<unsigned char>(c) >= 0x20 && c != 0x7f; });
 }
 
-// A string member of `object` (absent/null: nullopt), 1..max_length characters.
+// A string member of `object` (absent/null: nullopt), 1..max_length characters; with
+// `empty_is_absent` an empty string counts as absent (document.referrer is '' on a direct visit).
 Result<std::optional<std::string>> text_of(const json::object& object, std::string_view name,
-                                           const std::string& field, std::size_t max_length) {
+                                           const std::string& field, std::size_t max_length,
+                                           bool empty_is_absent = false) {
   const json::value* v = object.if_contains(name);
   if (!v || v->is_null()) return std::optional<std::string>{};
   if (!v->is_string()) return bad(field, field + " must be a string");
   std::string text(v->get_string());
+  if (text.empty() && empty_is_absent) return std::optional<std::string>{};
   if (text.empty()) return bad(field, field + " must not be empty");
   if (text.size() > max_length) {
     return bad(field, field + " is longer than " + std::to_string(max_length) + " characters");
@@ -76,7 +79,7 @@ Result<std::optional<std::string>> product_of(const json::object& p, const std::
 }
 
 Result<std::optional<std::string>> currency_of(const json::object& p, const std::string& field) {
-  ECRM_ASSIGN_OR_RETURN(auto text, text_of(p, "currency", field, 3));
+  ECRM_ASSIGN_OR_RETURN(auto text, text_of(p, "currency", field, 3, true));
   if (!text) return text;
   if (text->size() != 3 ||
       !std::all_of(text->begin(), text->end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); })) {
@@ -177,11 +180,11 @@ Result<IncomingEvent> validate_event(const json::value& raw, int index,
   }
   const json::object& p = *props;
 
-  ECRM_ASSIGN_OR_RETURN(auto url, text_of(p, "url", "properties.url", 2048));
+  ECRM_ASSIGN_OR_RETURN(auto url, text_of(p, "url", "properties.url", 2048, true));
   out.url = url.value_or("");
-  ECRM_ASSIGN_OR_RETURN(auto referrer, text_of(p, "referrer", "properties.referrer", 2048));
+  ECRM_ASSIGN_OR_RETURN(auto referrer, text_of(p, "referrer", "properties.referrer", 2048, true));
   out.referrer = referrer.value_or("");
-  ECRM_ASSIGN_OR_RETURN(auto device, text_of(p, "device", "properties.device", 20));
+  ECRM_ASSIGN_OR_RETURN(auto device, text_of(p, "device", "properties.device", 20, true));
   out.device = context.device;
   if (device) {
     if (*device != "desktop" && *device != "mobile" && *device != "tablet" && *device != "bot") {
@@ -203,7 +206,7 @@ Result<IncomingEvent> validate_event(const json::value& raw, int index,
         return bad("properties.sku", "properties.sku (or properties.product_id) is required",
                    "required");
       }
-      ECRM_ASSIGN_OR_RETURN(out.product_name, text_of(p, "name", "properties.name", 500));
+      ECRM_ASSIGN_OR_RETURN(out.product_name, text_of(p, "name", "properties.name", 500, true));
       ECRM_ASSIGN_OR_RETURN(out.price, int_of(p, "price", "properties.price", 0, kMaxAmount,
                                               "an integer amount in minor units"));
       ECRM_ASSIGN_OR_RETURN(out.quantity,
@@ -250,7 +253,7 @@ Result<IncomingEvent> validate_event(const json::value& raw, int index,
           ECRM_ASSIGN_OR_RETURN(auto product, product_of(o, prefix));
           if (!product) return bad(prefix + "sku", prefix + "sku is required", "required");
           parsed.product = std::move(*product);
-          ECRM_ASSIGN_OR_RETURN(auto name, text_of(o, "name", prefix + "name", 500));
+          ECRM_ASSIGN_OR_RETURN(auto name, text_of(o, "name", prefix + "name", 500, true));
           parsed.name = name.value_or("");
           ECRM_ASSIGN_OR_RETURN(auto quantity, int_of(o, "quantity", prefix + "quantity", 1, kMaxQuantity));
           parsed.quantity = quantity.value_or(1);

@@ -26,7 +26,10 @@ Result<IncomingEvent> check(json::value raw, ValidationContext context = write_k
 }
 
 TEST(ValidateEvent, GoodEventsOfEveryType) {
-  auto page = check(event("page_view", {{"url", "https://shop.example/?utm_campaign=spring"}}));
+  // The snippet sends document.referrer, which is empty on a direct visit.
+  auto page = check(event("page_view", {{"url", "https://shop.example/?utm_campaign=spring"},
+                                        {"referrer", ""},
+                                        {"title", ""}}));
   ASSERT_TRUE(page.ok()) << page.error().message;
   EXPECT_EQ(page->type, EventType::kPageView);
   EXPECT_EQ(page->index, 3);
@@ -107,6 +110,8 @@ TEST(ValidateEvent, BadEventsNameTheirFieldAndCode) {
       {"huge properties", event("search", {{"query", "q"}, {"blob", std::string(20000, 'x')}}),
        "properties_too_large", "properties"},
       {"page view without url", event("page_view"), "required", "properties.url"},
+      {"page view with an empty url", event("page_view", {{"url", ""}}), "required", "properties.url"},
+      {"empty search", event("search", {{"query", ""}}), "invalid_field", "properties.query"},
       {"product view without sku", event("product_view", {{"name", "x"}}), "required", "properties.sku"},
       {"fractional price", event("add_to_cart", {{"sku", "A"}, {"price", 9.99}}), "invalid_field", "properties.price"},
       {"negative quantity", event("add_to_cart", {{"sku", "A"}, {"quantity", -1}}), "invalid_field", "properties.quantity"},

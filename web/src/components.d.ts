@@ -12,6 +12,8 @@ export {}
 declare module 'vue' {
   export interface GlobalComponents {
     AbandonmentChart: typeof import('./components/traffic/AbandonmentChart.vue')['default']
+    Customer7PPanel: typeof import('./components/analytics/Customer7PPanel.vue')['default']
+    EChart: typeof import('./components/analytics/EChart.vue')['default']
     ElAlert: typeof import('element-plus/es/components/alert/index.mjs')['ElAlert']
     ElAside: typeof import('element-plus/es/components/container/index.mjs')['ElAside']
     ElButton: typeof import('element-plus/es/components/button/index.mjs')['ElButton']
@@ -20,6 +22,8 @@ declare module 'vue' {
     ElCol: typeof import('element-plus/es/components/col/index.mjs')['ElCol']
     ElConfigProvider: typeof import('element-plus/es/components/config-provider/index.mjs')['ElConfigProvider']
     ElContainer: typeof import('element-plus/es/components/container/index.mjs')['ElContainer']
+    ElDescriptions: typeof import('element-plus/es/components/descriptions/index.mjs')['ElDescriptions']
+    ElDescriptionsItem: typeof import('element-plus/es/components/descriptions/index.mjs')['ElDescriptionsItem']
     ElDialog: typeof import('element-plus/es/components/dialog/index.mjs')['ElDialog']
     ElDropdown: typeof import('element-plus/es/components/dropdown/index.mjs')['ElDropdown']
     ElDropdownItem: typeof import('element-plus/es/components/dropdown/index.mjs')['ElDropdownItem']

@@ -28,6 +28,9 @@
 #include "exchange/jobs.hpp"
 #include "core/log.hpp"
 #include "core/metrics.hpp"
+#include "events/customer_records.hpp"
+#include "events/http_routes.hpp"
+#include "events/service.hpp"
 #include "http/dispatcher.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
@@ -50,6 +53,7 @@ struct ServeOptions {
   bool no_access_log = false;
   bool secure_cookies = false;
   bool no_worker = false;
+  double cart_abandon_after_s = 3600;
 };
 
 std::string find_web_root(const std::string& requested) {
@@ -117,6 +121,10 @@ int serve(const ServeOptions& options) {
   customers::CustomerService customer_service(*db);
   orders::OrderCustomerRecords order_records;
   customer_service.attach(order_records);
+  events::EventCustomerRecords event_records;
+  events::VisitorCustomerRecords visitor_records;
+  customer_service.attach(event_records);
+  customer_service.attach(visitor_records);
   customers::add_customer_routes(router, customer_service);
   orders::OrderService order_service(*db);
   orders::add_order_routes(router, order_service);
@@ -136,6 +144,11 @@ int serve(const ServeOptions& options) {
   analytics::OrderScoreListener analytics_listener(analytics_worker);
   order_service.add_listener(analytics_listener);
   analytics::add_analytics_routes(router, analytics_service, analytics_worker);
+  events::EventService event_service(
+      *db,
+      events::EventServiceOptions{static_cast<UnixMs>(options.cart_abandon_after_s * 1000.0)},
+      &metrics);
+  events::add_event_routes(router, event_service, authenticator);
 
   http::StaticFiles static_files(find_web_root(options.web_root));
   http::Dispatcher dispatcher(router, authenticator, &authenticator, &static_files, metrics,
@@ -184,6 +197,10 @@ const CommandRegistration kServe{10, [](CLI::App& app) {
   cmd->add_flag("--no-access-log", options->no_access_log, "Do not log every request");
   cmd->add_flag("--secure-cookies", options->secure_cookies,
                 "Mark the session cookie Secure (when served over HTTPS)");
+  cmd->add_option("--cart-abandon-after", options->cart_abandon_after_s,
+                  "Seconds without activity after which a cart with items counts as abandoned")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 90.0 * 86400));
   cmd->add_flag("--no-worker", options->no_worker, "Do not run background jobs in this process");
   cmd->callback([options] { exit_code() = serve(*options); });
 }};

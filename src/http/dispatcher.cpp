@@ -168,7 +168,7 @@ std::optional<Response> Dispatcher::run(Request& request, bool may_block) {
                     route.pattern);
       response = error_response(Error::internal("unknown exception"));
     }
-    if (is_write(request.method) && response.status < 400 && audit_ != nullptr) {
+    if (is_write(request.method) && route.audited && response.status < 400 && audit_ != nullptr) {
       AuditEntry entry;
       entry.action = std::string(to_string(route.method)) + " " + route.pattern;
       entry.entity = route.audit_entity;

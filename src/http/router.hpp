@@ -55,6 +55,7 @@ struct Route {
   std::size_t max_body = 0;        // 0: the server's default limit
   bool spool_body = false;         // write the body to a temporary file (Request::body_file)
   std::string audit_entity;        // entity name written to the audit log for writes
+  bool audited = true;             // false: high-volume telemetry writes (tracking events)
 };
 
 struct RouteMatch {

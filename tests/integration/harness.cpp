@@ -163,15 +163,23 @@ ServerProcess::ServerProcess(std::vector<std::string> extra_args,
   }
   log_path_ = (fs::temp_directory_path() / ("ecrm-it-" + suffix + ".log")).string();
 
-  std::vector<std::string> args = {binary_path(), "serve", "--db", db_url_, "--port", "0",
-                                   "--threads", "2", "--web-root", source_dir() + "/web/dist"};
-  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  args_ = {binary_path(), "serve", "--db", db_url_, "--port", "0",
+           "--threads", "2", "--web-root", source_dir() + "/web/dist"};
+  args_.insert(args_.end(), extra_args.begin(), extra_args.end());
+  env_ = std::move(env);
+  start();
+}
+
+void ServerProcess::start() {
+  // A restart appends to the log, so the ready line to wait for is the next one.
+  std::size_t already = log().size();
+  std::vector<std::string> args = args_;
   pid_ = fork();
   if (pid_ == 0) {
-    FILE* log = std::fopen(log_path_.c_str(), "w");
+    FILE* log = std::fopen(log_path_.c_str(), "a");
     dup2(fileno(log), STDOUT_FILENO);
     dup2(fileno(log), STDERR_FILENO);
-    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+    for (const auto& [k, v] : env_) setenv(k.c_str(), v.c_str(), 1);
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -184,6 +192,7 @@ ServerProcess::ServerProcess(std::vector<std::string> extra_args,
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     std::smatch m;
     std::string text = log();
+    text = text.size() > already ? text.substr(already) : std::string();
     if (std::regex_search(text, m, ready)) {
       base_url_ = "http://127.0.0.1:" + m[1].str();
       return;
@@ -195,6 +204,18 @@ ServerProcess::ServerProcess(std::vector<std::string> extra_args,
     }
   }
   throw std::runtime_error("ecrm serve did not start within 15 s:\n" + log());
+}
+
+void ServerProcess::kill_hard() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+}
+
+void ServerProcess::restart() {
+  if (pid_ > 0) terminate(30);
+  start();
 }
 
 ServerProcess::~ServerProcess() {

@@ -63,6 +63,11 @@ class ServerProcess {
   int run_cli(std::vector<std::string> args, std::string* output = nullptr) const;
   // Sends SIGTERM and waits up to `timeout_s`; returns the exit status (-1 on timeout).
   int terminate(int timeout_s = 30);
+  // Kills the server with SIGKILL (no chance to clean up) and reaps it.
+  void kill_hard();
+  // Starts the server again on the same database, with the same arguments, after terminate()
+  // or kill_hard(); base_url() changes. Aborts the test run on failure.
+  void restart();
   std::string log() const;
 
  private:
@@ -71,7 +76,11 @@ class ServerProcess {
   std::string base_url_;
   std::string sqlite_path_;
   std::string pg_database_;
+  std::vector<std::string> args_;
+  std::map<std::string, std::string> env_;
   int pid_ = -1;
+
+  void start();
 };
 
 std::string binary_path();

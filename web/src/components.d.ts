@@ -11,6 +11,7 @@ export {}
 /* prettier-ignore */
 declare module 'vue' {
   export interface GlobalComponents {
+    AbandonmentChart: typeof import('./components/traffic/AbandonmentChart.vue')['default']
     Customer7PPanel: typeof import('./components/analytics/Customer7PPanel.vue')['default']
     EChart: typeof import('./components/analytics/EChart.vue')['default']
     ElAlert: typeof import('element-plus/es/components/alert/index.mjs')['ElAlert']
@@ -37,6 +38,8 @@ declare module 'vue' {
     ElMenu: typeof import('element-plus/es/components/menu/index.mjs')['ElMenu']
     ElMenuItem: typeof import('element-plus/es/components/menu/index.mjs')['ElMenuItem']
     ElOption: typeof import('element-plus/es/components/select/index.mjs')['ElOption']
+    ElRadioButton: typeof import('element-plus/es/components/radio/index.mjs')['ElRadioButton']
+    ElRadioGroup: typeof import('element-plus/es/components/radio/index.mjs')['ElRadioGroup']
     ElResult: typeof import('element-plus/es/components/result/index.mjs')['ElResult']
     ElRow: typeof import('element-plus/es/components/row/index.mjs')['ElRow']
     ElSelect: typeof import('element-plus/es/components/select/index.mjs')['ElSelect']
@@ -46,10 +49,12 @@ declare module 'vue' {
     ElTableColumn: typeof import('element-plus/es/components/table/index.mjs')['ElTableColumn']
     ElTag: typeof import('element-plus/es/components/tag/index.mjs')['ElTag']
     ElTooltip: typeof import('element-plus/es/components/tooltip/index.mjs')['ElTooltip']
+    FunnelChart: typeof import('./components/traffic/FunnelChart.vue')['default']
     LanguageSwitch: typeof import('./components/LanguageSwitch.vue')['default']
     RequestsByStatusChart: typeof import('./components/RequestsByStatusChart.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']
     RouterView: typeof import('vue-router')['RouterView']
+    VisitorsChart: typeof import('./components/traffic/VisitorsChart.vue')['default']
   }
   export interface GlobalDirectives {
     vLoading: typeof import('element-plus/es/components/loading/index.mjs')['ElLoadingDirective']

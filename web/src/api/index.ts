@@ -2,11 +2,19 @@
 
 import { http } from './client'
 import type {
+  Abandonment,
   ApiKey,
   AuditEntry,
   CreateUserRequest,
   CreateUserResponse,
   CreatedApiKey,
+  Funnel,
+  LivePage,
+  ProductTraffic,
+  TrackedCart,
+  TrackedEvent,
+  TrafficOverview,
+  WriteKey,
   LoginResponse,
   MeResponse,
   Page,
@@ -19,6 +27,12 @@ import type {
 export interface PageQuery {
   limit?: number
   cursor?: string | null
+}
+
+/** A time window in unix milliseconds, [from, to). */
+export interface TrafficWindow {
+  from: number
+  to: number
 }
 
 export const api = {
@@ -39,4 +53,21 @@ export const api = {
   revokeApiKey: (id: number) => http.del<void>(`/api-keys/${id}`),
 
   listAudit: (page: PageQuery = {}) => http.get<Page<AuditEntry>>('/audit', { query: { ...page } }),
+
+  listWriteKeys: () => http.get<{ items: WriteKey[] }>('/write-keys'),
+  createWriteKey: (name: string) => http.post<WriteKey>('/write-keys', { name }),
+  revokeWriteKey: (id: number) => http.del<void>(`/write-keys/${id}`),
+
+  trafficOverview: (window: TrafficWindow) => http.get<TrafficOverview>('/traffic/overview', { query: { ...window } }),
+  trafficFunnel: (window: TrafficWindow) => http.get<Funnel>('/traffic/funnel', { query: { ...window } }),
+  trafficAbandonment: (window: TrafficWindow, bucket: 'hour' | 'day' | 'week' = 'day') =>
+    http.get<Abandonment>('/traffic/abandonment', { query: { ...window, bucket } }),
+  trafficProducts: (window: TrafficWindow, limit = 10) =>
+    http.get<{ items: ProductTraffic[] }>('/traffic/products', { query: { ...window, limit } }),
+  listCarts: (status: 'open' | 'abandoned' | 'purchased', page: PageQuery = {}) =>
+    http.get<Page<TrackedCart> & { abandon_after_ms: number }>('/carts', { query: { status, ...page } }),
+  liveEvents: (after: number | null, limit = 100) =>
+    http.get<LivePage>('/events/live', { query: { after, limit } }),
+  listEvents: (query: { type?: string; customer_id?: number } & PageQuery = {}) =>
+    http.get<Page<TrackedEvent>>('/events', { query: { ...query } }),
 }

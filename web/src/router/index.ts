@@ -70,6 +70,24 @@ const routes: RouteRecordRaw[] = [
         component: () => import('@/views/analytics/AnalyticsModelView.vue'),
         meta: { titleKey: 'analytics.modelPage.title', roles: ['admin', 'analyst', 'marketing', 'sales'] },
       },
+      {
+        path: 'traffic',
+        name: 'traffic',
+        component: () => import('@/views/traffic/TrafficDashboardView.vue'),
+        meta: { titleKey: 'nav.trafficDashboard' },
+      },
+      {
+        path: 'traffic/live',
+        name: 'traffic-live',
+        component: () => import('@/views/traffic/LiveEventsView.vue'),
+        meta: { titleKey: 'nav.trafficLive' },
+      },
+      {
+        path: 'traffic/snippet',
+        name: 'traffic-snippet',
+        component: () => import('@/views/traffic/SnippetView.vue'),
+        meta: { titleKey: 'nav.trafficSnippet', roles: ['admin', 'marketing'] },
+      },
       ...COMING_SOON.map<RouteRecordRaw>((capability) => ({
         path: capability,
         name: capability,

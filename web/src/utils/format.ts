@@ -76,3 +76,23 @@ export async function copyText(text: string): Promise<boolean> {
 
 // Deliberately loose: the server has the final word on what an address is.
 export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+$/
+
+/** Formats an amount in minor units (cents) of `currency` in the current locale. */
+export function formatMoney(minor: number, currency: string): string {
+  const locale = i18n.global.locale.value
+  if (!/^[A-Z]{3}$/.test(currency)) return formatNumber(minor / 100)
+  try {
+    const format = new Intl.NumberFormat(locale, { style: 'currency', currency })
+    const digits = format.resolvedOptions().maximumFractionDigits ?? 2
+    return format.format(minor / 10 ** digits)
+  } catch {
+    return `${formatNumber(minor / 100)} ${currency}`
+  }
+}
+
+/** Formats a share (0.25) as a percentage ("25%", "33.3%"). */
+export function formatPercent(share: number): string {
+  return new Intl.NumberFormat(i18n.global.locale.value, { style: 'percent', maximumFractionDigits: 1 }).format(
+    Number.isFinite(share) ? share : 0,
+  )
+}

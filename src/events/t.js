@@ -1,0 +1,145 @@
+/* ecrm tracking snippet. Paste into every page of the shop:
+ *   <script async src="https://CRM-HOST/t.js" data-key="WRITE_KEY"></script>
+ * Calls made before it loads can be queued: window.ecrm = window.ecrm || []; ecrm.push(['identify', 'C-42']).
+ * API: ecrm.track(type, props), ecrm.identify(customerExternalId, traits), ecrm.page(props),
+ * ecrm.productView(props), ecrm.search(query, props), ecrm.addToCart(props),
+ * ecrm.removeFromCart(props), ecrm.checkout(step, props), ecrm.purchase(props), ecrm.flush().
+ * Product props: {sku, name, price (minor units), quantity, currency}. No dependencies. */
+(function (w, d) {
+  'use strict';
+  var pre = w.ecrm;
+  if (pre && pre.loaded) return;
+  var script = d.currentScript || d.querySelector('script[src*="/t.js"][data-key]');
+  var key = script && script.getAttribute('data-key');
+  if (!key) return;
+  var base = script.getAttribute('data-endpoint') || script.src.replace(/\/t\.js([?#].*)?$/, '');
+  var url = base + '/api/v1/events?key=' + encodeURIComponent(key);
+  var STANDARD = ['page_view', 'product_view', 'search', 'add_to_cart', 'remove_from_cart',
+    'checkout_step', 'purchase', 'identify'];
+  var STORE = '_ecrm_q';
+  var queue = [], timer = 0, sending = false, backoff = 1000;
+
+  function rnd(n) {
+    var a = new Uint8Array(n), s = '';
+    (w.crypto || w.msCrypto).getRandomValues(a);
+    for (var i = 0; i < n; i++) s += (a[i] % 36).toString(36);
+    return s;
+  }
+  function cookie(name) {
+    var m = d.cookie.match(new RegExp('(?:^|; )' + name + '=([^;]*)'));
+    return m ? decodeURIComponent(m[1]) : '';
+  }
+  function setCookie(name, value) {
+    d.cookie = name + '=' + encodeURIComponent(value) + '; path=/; max-age=63072000; SameSite=Lax' +
+      (location.protocol === 'https:' ? '; Secure' : '');
+  }
+  var aid = cookie('_ecrm_aid');
+  if (!aid) aid = rnd(22);
+  setCookie('_ecrm_aid', aid);
+
+  // Unsent events of earlier pages (the browser went away before they were delivered).
+  try {
+    var kept = JSON.parse(localStorage.getItem(STORE) || '[]');
+    if (kept.length) queue = kept.slice(-500);
+    localStorage.removeItem(STORE);
+  } catch (e) { /* storage unavailable */ }
+
+  function keep() {
+    try { if (queue.length) localStorage.setItem(STORE, JSON.stringify(queue.slice(-500))); } catch (e) { }
+  }
+  function schedule(ms) {
+    if (!timer) timer = setTimeout(function () { timer = 0; send(); }, ms);
+  }
+  // Time-ordered ids keep the server's dedupe index append-only.
+  function eventId() { return ('00000000' + Date.now().toString(36)).slice(-9) + '-' + rnd(14); }
+
+  function send() {
+    if (sending || !queue.length) return;
+    var batch = queue.slice(0, 100);
+    sending = true;
+    fetch(url, { method: 'POST', body: JSON.stringify({ events: batch }), keepalive: true,
+      credentials: 'omit', headers: { 'Content-Type': 'text/plain' } })
+      .then(function (r) {
+        sending = false;
+        // 4xx other than 429: the batch will never be accepted; drop it.
+        if (r.status < 500 && r.status !== 429) {
+          queue.splice(0, batch.length);
+          backoff = 1000;
+          if (queue.length) schedule(0);
+        } else {
+          retry();
+        }
+      }, function () { sending = false; retry(); });
+  }
+  function retry() {
+    backoff = Math.min(backoff * 2, 60000);
+    schedule(backoff);
+  }
+  // On page hide the page may be gone before fetch completes: hand the rest to the browser.
+  function flush(beacon) {
+    if (!queue.length) return;
+    if (beacon && navigator.sendBeacon) {
+      while (queue.length) {
+        var batch = queue.slice(0, 100);
+        if (!navigator.sendBeacon(url, JSON.stringify({ events: batch }))) break;
+        queue.splice(0, batch.length);
+      }
+      keep();
+    } else {
+      clearTimeout(timer);
+      timer = 0;
+      send();
+    }
+  }
+
+  function track(type, props) {
+    props = props || {};
+    if (STANDARD.indexOf(type) < 0) {
+      var custom = { name: type };
+      for (var k in props) if (Object.prototype.hasOwnProperty.call(props, k)) custom[k] = props[k];
+      type = 'custom';
+      props = custom;
+    }
+    queue.push({ event_id: eventId(), type: type, anonymous_id: aid, ts: Date.now(), properties: props });
+    if (queue.length > 1000) queue.splice(0, queue.length - 1000);
+    if (queue.length >= 20) flush(false); else schedule(1000);
+  }
+  function merge(a, b) {
+    var o = {}, k;
+    for (k in a) o[k] = a[k];
+    for (k in b || {}) o[k] = b[k];
+    return o;
+  }
+
+  var api = {
+    loaded: true,
+    anonymousId: function () { return aid; },
+    track: track,
+    identify: function (externalId, traits) {
+      track('identify', { external_id: String(externalId), traits: traits || {} });
+      flush(false);
+    },
+    page: function (props) {
+      track('page_view', merge({ url: location.href, path: location.pathname, title: d.title,
+        referrer: d.referrer, screen: w.screen ? w.screen.width + 'x' + w.screen.height : '' }, props));
+    },
+    productView: function (props) { track('product_view', props); },
+    search: function (query, props) { track('search', merge({ query: String(query) }, props)); },
+    addToCart: function (props) { track('add_to_cart', props); },
+    removeFromCart: function (props) { track('remove_from_cart', props); },
+    checkout: function (step, props) { track('checkout_step', merge({ step: step || 1 }, props)); },
+    purchase: function (props) { track('purchase', props); flush(false); },
+    flush: function () { flush(false); },
+    push: function (call) { run(call); }
+  };
+  function run(call) {
+    if (call && api[call[0]]) api[call[0]].apply(api, call.slice(1));
+  }
+
+  d.addEventListener('visibilitychange', function () { if (d.visibilityState === 'hidden') flush(true); });
+  w.addEventListener('pagehide', function () { flush(true); });
+  w.ecrm = api;
+  if (script.getAttribute('data-auto-page') !== 'false') api.page();
+  if (pre && pre.length) for (var i = 0; i < pre.length; i++) run(pre[i]);
+  if (queue.length) schedule(0);
+})(window, document);

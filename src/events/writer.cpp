@@ -1,0 +1,333 @@
+#include "events/writer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "events/tracker.hpp"
+
+namespace ecrm::events {
+
+namespace {
+
+constexpr int kAttempts = 4;
+constexpr int kMaxMergeHops = 16;
+
+bool is_cart_event(EventType type) {
+  return type == EventType::kAddToCart || type == EventType::kRemoveFromCart ||
+         type == EventType::kCheckoutStep || type == EventType::kPurchase;
+}
+
+// One event of the group on its way into the log.
+struct Item {
+  const IncomingEvent* event = nullptr;
+  std::size_t batch = 0;
+};
+
+}  // namespace
+
+IngestWriter::IngestWriter(storage::Database& db, WriterOptions options, MetricsRegistry* metrics)
+    : db_(db), options_(options), metrics_(metrics), thread_([this] { run(); }) {}
+
+IngestWriter::~IngestWriter() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+std::future<Result<BatchOutcome>> IngestWriter::submit(std::vector<IncomingEvent> events) {
+  Pending pending{std::move(events), {}};
+  auto future = pending.promise.get_future();
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) {
+      pending.promise.set_value(Error::unavailable("the server is shutting down"));
+      return future;
+    }
+    queue_.push_back(std::move(pending));
+  }
+  wake_.notify_one();
+  return future;
+}
+
+void IngestWriter::run() {
+  std::optional<storage::Lease> lease;
+  for (;;) {
+    std::vector<Pending> group;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything submitted is answered
+      std::size_t events = 0;
+      while (!queue_.empty() &&
+             (group.empty() || events + queue_.front().events.size() <= options_.max_group_events)) {
+        events += queue_.front().events.size();
+        group.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    auto started = std::chrono::steady_clock::now();
+    Result<std::vector<BatchOutcome>> outcome = Error::unavailable("not stored");
+    for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+      if (!lease) {
+        auto acquired = db_.acquire();
+        if (!acquired.ok()) {
+          outcome = std::move(acquired).error();
+          continue;
+        }
+        lease.emplace(std::move(acquired).value());
+        if (auto durable = repo_.make_commits_durable(**lease); !durable.ok()) {
+          outcome = std::move(durable).error();
+          lease.reset();
+          continue;
+        }
+      }
+      outcome = [&]() -> Result<std::vector<BatchOutcome>> {
+        ECRM_ASSIGN_OR_RETURN(auto tx, storage::Transaction::begin(**lease, storage::TxMode::kWrite));
+        ECRM_ASSIGN_OR_RETURN(auto outcomes, store(**lease, group));
+        ECRM_RETURN_IF_ERROR(tx.commit());
+        return outcomes;
+      }();
+      if (outcome.ok() || outcome.error().kind != ErrorKind::kUnavailable) break;
+      lease.reset();  // a lost or busy connection: start over on a fresh one
+    }
+    if (!outcome.ok()) {
+      spdlog::error("storing {} event batches failed: {}", group.size(), outcome.error().message);
+      lease.reset();
+      for (auto& pending : group) pending.promise.set_value(outcome.error());
+      continue;
+    }
+    if (metrics_) {
+      double seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      metrics_->histogram("ecrm_events_commit_seconds", "Duration of event group commits")
+          .observe(seconds);
+      metrics_->counter("ecrm_events_commits_total", "Event group commits").inc();
+      std::uint64_t accepted = 0, duplicates = 0;
+      for (const auto& o : *outcome) {
+        accepted += static_cast<std::uint64_t>(o.accepted);
+        duplicates += static_cast<std::uint64_t>(o.duplicates);
+      }
+      metrics_->counter("ecrm_events_stored_total", "Events stored, by result", {{"result", "accepted"}})
+          .inc(accepted);
+      metrics_->counter("ecrm_events_stored_total", "Events stored, by result", {{"result", "duplicate"}})
+          .inc(duplicates);
+    }
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      group[i].promise.set_value(std::move((*outcome)[i]));
+    }
+  }
+}
+
+Result<std::vector<BatchOutcome>> IngestWriter::store(storage::Connection& c,
+                                                      std::vector<Pending>& group) {
+  const UnixMs now = now_ms();
+  std::vector<BatchOutcome> outcomes(group.size());
+
+  // Duplicates within the group: the first occurrence is stored.
+  std::vector<Item> items;
+  {
+    std::unordered_set<std::string_view> seen;
+    for (std::size_t b = 0; b < group.size(); ++b) {
+      for (const auto& e : group[b].events) {
+        if (!seen.insert(e.event_id).second) {
+          outcomes[b].duplicates += 1;
+          continue;
+        }
+        items.push_back(Item{&e, b});
+      }
+    }
+  }
+  // Duplicates of stored events.
+  {
+    std::vector<std::string> ids;
+    ids.reserve(items.size());
+    for (const auto& item : items) ids.push_back(item.event->event_id);
+    ECRM_ASSIGN_OR_RETURN(auto existing, repo_.existing_event_ids(c, ids));
+    if (!existing.empty()) {
+      std::erase_if(items, [&](const Item& item) {
+        if (!existing.count(item.event->event_id)) return false;
+        outcomes[item.batch].duplicates += 1;
+        return true;
+      });
+    }
+  }
+  // Per visitor, in time order (stable: equal times keep their arrival order).
+  std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
+    if (a.event->anonymous_id != b.event->anonymous_id) {
+      return a.event->anonymous_id < b.event->anonymous_id;
+    }
+    return a.event->ts < b.event->ts;
+  });
+
+  std::unordered_map<std::int64_t, std::optional<std::int64_t>> by_id;
+  std::unordered_map<std::string, std::optional<std::int64_t>> by_external_id;
+  // The live customer a reference leads to (following merges); nullopt when unknown.
+  auto follow = [&](std::optional<CustomerRef> ref) -> Result<std::optional<std::int64_t>> {
+    for (int hop = 0; ref && ref->merged_into && hop < kMaxMergeHops; ++hop) {
+      ECRM_ASSIGN_OR_RETURN(ref, repo_.customer_by_id(c, *ref->merged_into));
+    }
+    if (!ref) return std::optional<std::int64_t>{};
+    return std::optional<std::int64_t>(ref->id);
+  };
+  auto resolve_id = [&](std::int64_t id) -> Result<std::optional<std::int64_t>> {
+    if (auto it = by_id.find(id); it != by_id.end()) return it->second;
+    ECRM_ASSIGN_OR_RETURN(auto ref, repo_.customer_by_id(c, id));
+    ECRM_ASSIGN_OR_RETURN(auto live, follow(ref));
+    by_id[id] = live;
+    return live;
+  };
+  auto resolve_external = [&](const std::string& external) -> Result<std::optional<std::int64_t>> {
+    if (auto it = by_external_id.find(external); it != by_external_id.end()) return it->second;
+    ECRM_ASSIGN_OR_RETURN(auto ref, repo_.customer_by_external_id(c, external));
+    ECRM_ASSIGN_OR_RETURN(auto live, follow(ref));
+    by_external_id[external] = live;
+    return live;
+  };
+
+  struct Row {
+    EventRow row;
+    std::size_t batch = 0;
+    std::size_t tracker = 0;
+    std::size_t session_slot = 0;
+  };
+  std::vector<Row> rows;
+  rows.reserve(items.size());
+  std::vector<VisitorTracker> trackers;
+  std::vector<bool> attribute;  // per tracker: give the visitor's earlier events to its customer
+
+  for (std::size_t i = 0; i < items.size();) {
+    const std::string& anonymous_id = items[i].event->anonymous_id;
+    ECRM_ASSIGN_OR_RETURN(auto visitor, repo_.upsert_visitor(c, anonymous_id, items[i].event->ts));
+    bool pending_identity = false;
+    if (visitor.external_id && !visitor.customer_id) {
+      // Identified earlier as a shop customer id that was unknown then: link once it exists.
+      ECRM_ASSIGN_OR_RETURN(auto live, resolve_external(*visitor.external_id));
+      if (live) {
+        visitor.customer_id = live;
+        visitor.identified_at = now;
+        pending_identity = true;
+      }
+    }
+    trackers.emplace_back(std::move(visitor), options_.abandon_after);
+    attribute.push_back(pending_identity);
+    const std::size_t t = trackers.size() - 1;
+    VisitorTracker& tracker = trackers[t];
+    for (; i < items.size() && items[i].event->anonymous_id == anonymous_id; ++i) {
+      const IncomingEvent& e = *items[i].event;
+      const std::size_t batch = items[i].batch;
+      std::optional<std::int64_t> named;
+      if (e.customer_id) {
+        ECRM_ASSIGN_OR_RETURN(named, resolve_id(*e.customer_id));
+        if (!named) {
+          outcomes[batch].errors.push_back(EventError{
+              e.index, "unknown_customer",
+              "no customer with id " + std::to_string(*e.customer_id), "customer_id"});
+          continue;
+        }
+      }
+      std::optional<std::int64_t> identified = named;
+      if (e.type == EventType::kIdentify && !identified && e.external_id) {
+        ECRM_ASSIGN_OR_RETURN(identified, resolve_external(*e.external_id));
+      }
+      if (named && !tracker.visitor().customer_id) tracker.link_customer(*named, e.ts);
+      if (is_cart_event(e.type) && tracker.wants_cart()) {
+        ECRM_ASSIGN_OR_RETURN(auto cart, repo_.find_cart(c, *tracker.visitor().cart_id));
+        tracker.set_cart(std::move(cart));
+      }
+      std::size_t slot = tracker.apply(e, identified);
+      Row row;
+      row.batch = batch;
+      row.tracker = t;
+      row.session_slot = slot;
+      EventRow& r = row.row;
+      r.event_id = e.event_id;
+      r.type = std::string(to_string(e.type));
+      r.visitor_id = tracker.visitor().id;
+      r.anonymous_id = e.anonymous_id;
+      r.customer_id = named ? named : tracker.visitor().customer_id;
+      r.client_session_id = e.client_session_id;
+      r.ts = e.ts;
+      r.received_at = now;
+      r.product = e.product;
+      r.quantity = e.quantity;
+      r.value = e.type == EventType::kPurchase ? tracker.last_purchase_value() : e.value;
+      r.currency = e.currency;
+      r.properties = e.properties;
+      rows.push_back(std::move(row));
+    }
+  }
+
+  // Sessions and carts first: the events name their session.
+  for (std::size_t t = 0; t < trackers.size(); ++t) {
+    VisitorTracker& tracker = trackers[t];
+    for (auto& slot : tracker.sessions()) {
+      if (slot.is_new) {
+        ECRM_ASSIGN_OR_RETURN(slot.session.id, repo_.insert_session(c, slot.session));
+      } else if (slot.added_events > 0) {
+        ECRM_RETURN_IF_ERROR(repo_.update_session(c, slot.session, slot.added_events,
+                                                  slot.added_page_views));
+      }
+    }
+    if (auto current = tracker.current_session_slot()) {
+      tracker.visitor().session_id = tracker.sessions()[*current].session.id;
+    }
+    auto& carts = tracker.carts();
+    for (auto& slot : carts) {
+      if (slot.recovered_from_slot) {
+        slot.cart.recovered_from = carts[*slot.recovered_from_slot].cart.id;
+      }
+      if (slot.is_new) {
+        ECRM_ASSIGN_OR_RETURN(slot.cart.id, repo_.insert_cart(c, slot.cart));
+      } else if (slot.changed) {
+        ECRM_RETURN_IF_ERROR(repo_.update_cart(c, slot.cart));
+      }
+    }
+    if (auto current = tracker.current_cart_slot()) {
+      tracker.visitor().cart_id = carts[*current].cart.id;
+    }
+  }
+
+  std::vector<EventRow> event_rows;
+  event_rows.reserve(rows.size());
+  for (auto& row : rows) {
+    row.row.session_id = trackers[row.tracker].sessions()[row.session_slot].session.id;
+    event_rows.push_back(std::move(row.row));
+  }
+  ECRM_ASSIGN_OR_RETURN(auto inserted, repo_.insert_events(c, event_rows));
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (inserted.count(event_rows[i].event_id)) {
+      outcomes[rows[i].batch].accepted += 1;
+    } else {
+      outcomes[rows[i].batch].duplicates += 1;  // stored meanwhile by another process
+    }
+  }
+
+  for (std::size_t t = 0; t < trackers.size(); ++t) {
+    VisitorTracker& tracker = trackers[t];
+    const Visitor& v = tracker.visitor();
+    ECRM_RETURN_IF_ERROR(repo_.update_visitor(c, v));
+    if ((attribute[t] || tracker.linked_customer()) && v.customer_id) {
+      ECRM_RETURN_IF_ERROR(repo_.attribute_events(c, v.id, *v.customer_id));
+    }
+    for (const auto& item : tracker.purchased()) {
+      ECRM_RETURN_IF_ERROR(repo_.insert_purchase_item(c, v.id, item.product, item.quantity,
+                                                      item.price, item.currency, item.ts));
+    }
+  }
+  for (auto& outcome : outcomes) {
+    std::sort(outcome.errors.begin(), outcome.errors.end(),
+              [](const EventError& a, const EventError& b) { return a.index < b.index; });
+  }
+  return outcomes;
+}
+
+}  // namespace ecrm::events

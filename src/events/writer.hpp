@@ -1,0 +1,69 @@
+// Group commit for event ingestion. Request threads hand their validated batch to the one writer
+// thread and wait on a future; the writer takes every batch queued while its previous commit
+// ran and stores them all in one transaction on a connection whose commits are durable
+// (SQLite synchronous=FULL, PostgreSQL synchronous_commit on). A future resolves only after
+// that commit returned, so a batch answered 200 survives kill -9 and power loss; a batch whose
+// transaction failed is answered with the error and nothing of it is stored.
+//
+// Inside the transaction, per visitor (rows locked in anonymous-id order): duplicates are
+// skipped (by client event id, within the group and against the log), events are applied in
+// time order to the visitor's identity, sessions and cart (VisitorTracker), the events are
+// appended in multi-row statements, and an identify gives the visitor's earlier events to the
+// customer.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <future>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/metrics.hpp"
+#include "events/model.hpp"
+#include "events/repo.hpp"
+#include "storage/database.hpp"
+
+namespace ecrm::events {
+
+struct WriterOptions {
+  UnixMs abandon_after = 60 * 60 * 1000;  // carts without activity this long are abandoned
+  std::size_t max_group_events = 20000;   // events per transaction, at most (one batch may exceed)
+};
+
+class IngestWriter {
+ public:
+  // Starts the writer thread. `db` (and `metrics`, which may be null) must outlive it.
+  IngestWriter(storage::Database& db, WriterOptions options, MetricsRegistry* metrics);
+  // Commits what was submitted, then stops the thread.
+  ~IngestWriter();
+  IngestWriter(const IngestWriter&) = delete;
+  IngestWriter& operator=(const IngestWriter&) = delete;
+
+  // Queues a batch. The future holds, once the batch is committed, how many events were new
+  // and how many duplicates, plus the events refused while storing (unknown_customer); or the
+  // error that failed the transaction (kUnavailable when shutting down).
+  std::future<Result<BatchOutcome>> submit(std::vector<IncomingEvent> events);
+
+ private:
+  struct Pending {
+    std::vector<IncomingEvent> events;
+    std::promise<Result<BatchOutcome>> promise;
+  };
+
+  void run();
+  // Stores `group` in one transaction on `c`; one outcome per pending batch.
+  Result<std::vector<BatchOutcome>> store(storage::Connection& c, std::vector<Pending>& group);
+
+  storage::Database& db_;
+  WriterOptions options_;
+  MetricsRegistry* metrics_;
+  EventRepo repo_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Pending> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace ecrm::events

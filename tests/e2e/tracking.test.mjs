@@ -1,0 +1,146 @@
+// The tracking snippet in a real browser: a shop page on another origin loads /t.js with a
+// write key, the visitor browses, adds to the cart and signs in (identify), and the customer's
+// 360° timeline on the CRM shows what they did, including what happened before they signed in.
+//
+//   ECRM_BASE_URL=http://127.0.0.1:18080 ECRM_E2E_EMAIL=… ECRM_E2E_PASSWORD=… node --test tests/e2e/
+
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { createServer } from 'node:http'
+import { config, eventually, withBrowser } from './browser.mjs'
+
+/** Signs in through the API; returns a fetch bound to the session (cookie + CSRF token). */
+async function apiSession() {
+  const { baseUrl, email, password } = config()
+  const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  })
+  assert.equal(login.status, 200)
+  const cookie = login.headers.get('set-cookie').split(';')[0]
+  const { csrf_token: csrf } = await login.json()
+  return async (method, path, body) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { Cookie: cookie, 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const text = await response.text()
+    return { status: response.status, body: text ? JSON.parse(text) : null }
+  }
+}
+
+/** A tiny shop on its own origin whose pages carry the snippet. */
+async function startShop(baseUrl, key) {
+  const page = (title, body) => `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title>
+<script>window.ecrm = window.ecrm || []; ecrm.push(['search', 'early bird'])</script>
+<script async src="${baseUrl}/t.js" data-key="${key}"></script></head>
+<body><h1>${title}</h1>${body}</body></html>`
+  const pages = {
+    '/': page('Home', '<a id="to-product" href="/product/cam-100">Camera</a>'),
+    '/product/cam-100': page(
+      'Camera 100',
+      `<button id="add" onclick="ecrm.addToCart({sku:'E2E-CAM', name:'Camera 100', price:45000, quantity:1, currency:'EUR'})">Add</button>
+       <button id="login" onclick="ecrm.identify(document.body.dataset.customer, {plan:'gold'})">Sign in</button>
+       <a id="to-cart" href="/cart">Cart</a>
+       <script>window.addEventListener('load', function () {
+         (function wait() { if (window.ecrm && window.ecrm.loaded) ecrm.productView({sku:'E2E-CAM', name:'Camera 100', price:45000, currency:'EUR'}); else setTimeout(wait, 20) })()
+       })</script>`,
+    ),
+    '/cart': page('Cart', '<p>Your cart</p>'),
+  }
+  const server = createServer((req, res) => {
+    const path = new URL(req.url, 'http://shop').pathname
+    const html = pages[path]
+    res.writeHead(html ? 200 : 404, { 'Content-Type': 'text/html; charset=utf-8' })
+    res.end(html ?? 'not found')
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { server, url: `http://127.0.0.1:${server.address().port}` }
+}
+
+test('the snippet records views, cart events and identify; the timeline shows them', { timeout: 90_000 }, async () => {
+  const { baseUrl } = config()
+  const api = await apiSession()
+  const created = await api('POST', '/api/v1/write-keys', { name: `e2e shop ${Date.now()}` })
+  assert.equal(created.status, 201)
+  const key = created.body.key
+  const externalId = `E2E-${Date.now()}`
+  const customer = await api('POST', '/api/v1/customers', { name: 'Tina Tracker', external_id: externalId })
+  assert.equal(customer.status, 201)
+
+  const shop = await startShop(baseUrl, key)
+  try {
+    await withBrowser('tracking-snippet', 'en', async (page) => {
+      await page.goto(`${shop.url}/`)
+      await page.waitForFunction(() => window.ecrm && window.ecrm.loaded === true)
+      const anonymousId = await page.evaluate(() => window.ecrm.anonymousId())
+      assert.match(anonymousId, /^[0-9a-z]{22}$/)
+
+      await page.click('#to-product')  // pagehide: the home page view leaves by beacon
+      await page.waitForURL(`${shop.url}/product/cam-100`)
+      await page.waitForFunction(() => window.ecrm && window.ecrm.loaded === true)
+      await page.evaluate((id) => { document.body.dataset.customer = id }, externalId)
+      await page.click('#add')
+      await page.click('#login')
+      await page.click('#to-cart')
+      await page.waitForURL(`${shop.url}/cart`)
+
+      // The anonymous id lives in a first-party cookie of the shop and survives navigation.
+      const cookies = await page.context().cookies(shop.url)
+      assert.equal(cookies.find((c) => c.name === '_ecrm_aid')?.value, anonymousId)
+      assert.equal(await page.evaluate(() => window.ecrm.anonymousId()), anonymousId)
+
+      const wanted = ['event.page_view', 'event.search', 'event.product_view', 'event.add_to_cart', 'event.identify']
+      let kinds = []
+      await eventually(async () => {
+        const timeline = await api('GET', `/api/v1/customers/${customer.body.id}/timeline?limit=100`)
+        kinds = timeline.body.items.map((item) => item.kind)
+        return wanted.every((kind) => kinds.includes(kind)) && kinds.filter((k) => k === 'event.page_view').length >= 3
+      }, `timeline shows ${wanted.join(', ')}; it has ${kinds.join(', ')}`, 20_000)
+
+      const visitor = await api('GET', `/api/v1/visitors/${anonymousId}`)
+      assert.equal(visitor.status, 200)
+      assert.equal(visitor.body.customer_id, customer.body.id)
+      assert.equal(visitor.body.external_id, externalId)
+      assert.equal(visitor.body.sessions.length, 1)
+      assert.equal(visitor.body.sessions[0].landing_url, `${shop.url}/`)
+
+      const carts = await api('GET', '/api/v1/carts?status=open&limit=500')
+      const cart = carts.body.items.find((c) => c.anonymous_id === anonymousId)
+      assert.ok(cart, 'the cart was rebuilt from the add-to-cart event')
+      assert.equal(cart.value, 45000)
+      assert.equal(cart.customer_id, customer.body.id)
+
+      // The staff UI: the snippet page shows the code with the key, the live stream shows the
+      // events, the traffic dashboard the funnel.
+      const { email, password } = config()
+      await page.goto(`${baseUrl}/login`)
+      await page.getByTestId('login-email').fill(email)
+      await page.getByTestId('login-password').fill(password)
+      await page.getByTestId('login-submit').click()
+      await page.waitForURL((url) => url.pathname === '/dashboard')
+      await page.getByTestId('nav-traffic').locator('.el-sub-menu__title').click()
+      await page.getByTestId('nav-trafficSnippet').click()
+      await page.waitForURL((url) => url.pathname === '/traffic/snippet')
+      await page.getByTestId('write-keys-table').locator('tr', { hasText: key }).waitFor()
+      await page.getByTestId('snippet-key-select').click()
+      await page.locator('.el-select-dropdown__item:visible', { hasText: created.body.name }).click()
+      await eventually(
+        async () => (await page.getByTestId('snippet-code').innerText()).includes(`data-key="${key}"`),
+        'the code to paste carries the chosen key',
+      )
+      await page.getByTestId('nav-trafficLive').click()
+      await page.waitForURL((url) => url.pathname === '/traffic/live')
+      await page.getByTestId('live-events').getByTestId('live-type-identify').first().waitFor()
+      await page.getByTestId('nav-trafficDashboard').click()
+      await page.waitForURL((url) => url.pathname === '/traffic')
+      await page.getByTestId('funnel-chart').locator('canvas').waitFor()
+      const visitors = Number((await page.getByTestId('traffic-visitors-value').innerText()).replace(/\D/g, ''))
+      assert.ok(visitors >= 1, `the dashboard counts the visitor (${visitors})`)
+    })
+  } finally {
+    shop.server.close()
+  }
+})

@@ -115,6 +115,116 @@ export async function request<T>(method: string, path: string, options: RequestO
   return (text ? JSON.parse(text) : undefined) as T
 }
 
+export interface UploadOptions {
+  query?: Record<string, QueryValue>
+  /** Called as the body goes out, with the bytes sent so far and the total. */
+  onProgress?: (loaded: number, total: number) => void
+  quiet?: boolean
+}
+
+/**
+ * Sends a file as the raw request body (`POST /api/v1{path}`), reporting upload progress,
+ * and returns the parsed JSON answer. fetch() cannot report upload progress, hence XHR.
+ */
+export function upload<T>(path: string, file: Blob, contentType: string, options: UploadOptions = {}): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', buildUrl(path, options.query))
+    xhr.withCredentials = true
+    xhr.setRequestHeader('Accept', 'application/json')
+    xhr.setRequestHeader('Content-Type', contentType)
+    if (csrfToken) xhr.setRequestHeader('X-CSRF-Token', csrfToken)
+    xhr.upload.onprogress = (event) => {
+      if (options.onProgress) options.onProgress(event.loaded, event.lengthComputable ? event.total : file.size)
+    }
+    const fail = (error: ApiError) => {
+      if (!options.quiet) {
+        if (error.status === 401 && unauthorizedHandler) unauthorizedHandler()
+        else ElMessage.error(error.message)
+      }
+      reject(error)
+    }
+    xhr.onerror = () => fail(new ApiError(0, 'network_error', errorText('network')))
+    xhr.onload = () => {
+      let body: unknown = undefined
+      try {
+        body = xhr.responseText ? JSON.parse(xhr.responseText) : undefined
+      } catch {
+        body = undefined
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        options.onProgress?.(file.size, file.size)
+        resolve(body as T)
+        return
+      }
+      const err = (body as Partial<ErrorBody> | undefined)?.error
+      fail(
+        err && typeof err.message === 'string'
+          ? new ApiError(xhr.status, err.code ?? 'error', err.message, err.field)
+          : new ApiError(xhr.status, 'http_' + xhr.status, errorText('unexpected', xhr.status)),
+      )
+    }
+    xhr.send(file)
+  })
+}
+
+/** The file name a Content-Disposition header asks for, if any. */
+function dispositionFilename(header: string | null): string | null {
+  if (!header) return null
+  const star = /filename\*=(?:UTF-8'')?([^;]+)/i.exec(header)
+  if (star?.[1]) {
+    try {
+      return decodeURIComponent(star[1].trim().replace(/^"|"$/g, ''))
+    } catch {
+      // fall back to the plain form
+    }
+  }
+  const plain = /filename="?([^";]+)"?/i.exec(header)
+  return plain?.[1] ?? null
+}
+
+/** Hands a Blob to the browser as a download. */
+export function saveBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob)
+  const link = document.createElement('a')
+  link.href = url
+  link.download = filename
+  link.style.display = 'none'
+  document.body.appendChild(link)
+  link.click()
+  document.body.removeChild(link)
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+}
+
+/**
+ * Fetches `GET /api/v1{path}` and saves the answer as a file (the server's file name when it
+ * gives one). Errors are shown like those of any other request. For small documents: the
+ * whole answer is held in memory.
+ */
+export async function download(path: string, fallbackName: string): Promise<void> {
+  let response: Response
+  try {
+    response = await fetch(buildUrl(path), { credentials: 'same-origin' })
+  } catch {
+    const error = new ApiError(0, 'network_error', errorText('network'))
+    ElMessage.error(error.message)
+    throw error
+  }
+  if (!response.ok) {
+    const error = await parseError(response)
+    if (response.status === 401 && unauthorizedHandler) unauthorizedHandler()
+    else ElMessage.error(error.message)
+    throw error
+  }
+  const blob = await response.blob()
+  saveBlob(blob, dispositionFilename(response.headers.get('Content-Disposition')) ?? fallbackName)
+}
+
+/** The address of an API route, for links the browser follows itself (streamed downloads). */
+export function apiUrl(path: string, query?: Record<string, QueryValue>): string {
+  return buildUrl(path, query)
+}
+
 export const http = {
   get: <T>(path: string, options?: RequestOptions) => request<T>('GET', path, options),
   post: <T>(path: string, body?: unknown, options?: RequestOptions) => request<T>('POST', path, { ...options, body }),

@@ -15,23 +15,14 @@ declare module 'vue-router' {
     roles?: Role[]
     /** Capability shown by the shared "coming soon" page. */
     capability?: ComingSoonCapability
+    /** Menu entry to highlight when it is not the page's own path (e.g. a detail page). */
+    menu?: string
   }
 }
 
-export type ComingSoonCapability =
-  | 'customers'
-  | 'orders'
-  | 'catalog'
-  | 'analytics'
-  | 'marketing'
-  | 'service'
-  | 'community'
-  | 'partners'
+export type ComingSoonCapability = 'marketing' | 'service' | 'community' | 'partners'
 
 const COMING_SOON: ComingSoonCapability[] = [
-  'customers',
-  'orders',
-  'catalog',
   'marketing',
   'service',
   'community',
@@ -87,6 +78,54 @@ const routes: RouteRecordRaw[] = [
         name: 'traffic-snippet',
         component: () => import('@/views/traffic/SnippetView.vue'),
         meta: { titleKey: 'nav.trafficSnippet', roles: ['admin', 'marketing'] },
+      },
+      {
+        path: 'customers',
+        name: 'customers',
+        component: () => import('@/views/customers/CustomerListView.vue'),
+        meta: { titleKey: 'nav.customers' },
+      },
+      {
+        path: 'customers/duplicates',
+        name: 'customer-duplicates',
+        component: () => import('@/views/customers/DuplicatesView.vue'),
+        meta: { titleKey: 'nav.duplicates' },
+      },
+      {
+        path: 'customers/:id(\\d+)',
+        name: 'customer',
+        component: () => import('@/views/customers/Customer360View.vue'),
+        meta: { titleKey: 'nav.customer', menu: '/customers' },
+      },
+      {
+        path: 'orders',
+        name: 'orders',
+        component: () => import('@/views/orders/OrderListView.vue'),
+        meta: { titleKey: 'nav.orders' },
+      },
+      {
+        path: 'orders/:id(\\d+)',
+        name: 'order',
+        component: () => import('@/views/orders/OrderView.vue'),
+        meta: { titleKey: 'nav.order', menu: '/orders' },
+      },
+      {
+        path: 'catalog',
+        name: 'catalog',
+        component: () => import('@/views/catalog/ProductListView.vue'),
+        meta: { titleKey: 'nav.products' },
+      },
+      {
+        path: 'catalog/categories',
+        name: 'catalog-categories',
+        component: () => import('@/views/catalog/CategoriesView.vue'),
+        meta: { titleKey: 'nav.categories' },
+      },
+      {
+        path: 'import',
+        name: 'import',
+        component: () => import('@/views/data/ImportView.vue'),
+        meta: { titleKey: 'nav.import' },
       },
       ...COMING_SOON.map<RouteRecordRaw>((capability) => ({
         path: capability,

@@ -1,0 +1,30 @@
+// Small helpers shared by the customer pages.
+
+import { i18n } from '@/i18n'
+import type { Customer } from '@/api/types'
+
+/** What to call a customer in a list: the name, else the e-mail or phone, else the number. */
+export function customerLabel(c: Pick<Customer, 'id' | 'name' | 'email' | 'phone'>): string {
+  return c.name || c.email || c.phone || `#${c.id}`
+}
+
+/** The tag type Element Plus should use for a customer type. */
+export function customerTypeTag(type: string): 'primary' | 'success' | 'warning' | 'info' | 'danger' {
+  switch (type) {
+    case 'business':
+      return 'primary'
+    case 'education':
+      return 'success'
+    case 'government':
+      return 'warning'
+    default:
+      return 'info'
+  }
+}
+
+/** Translates an enum value with a prefix ("customerTypes.home"), falling back to the value itself. */
+export function enumLabel(prefix: string, value: string | null | undefined): string {
+  if (!value) return i18n.global.t('common.none')
+  const key = `${prefix}.${value}`
+  return i18n.global.te(key) ? i18n.global.t(key) : value
+}

@@ -1,7 +1,7 @@
 // Shared set-up for the browser tests: configuration from the environment, a fresh
 // Chromium profile per test, and a screenshot plus the browser's console when a test fails.
 
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
@@ -98,4 +98,24 @@ export async function eventually(probe, message, timeoutMs = 10_000) {
     if (Date.now() > deadline) throw new Error(`timed out: ${message}`)
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
+}
+
+/**
+ * Saves a full-page screenshot as `<ECRM_E2E_SCREENSHOT_DIR>/<name>.png` when that variable is
+ * set (to look at the pages after a run); does nothing otherwise.
+ */
+export async function snapshot(page, name) {
+  const dir = process.env.ECRM_E2E_SCREENSHOT_DIR
+  if (!dir) return
+  mkdirSync(dir, { recursive: true })
+  // The layout scrolls inside its main area, not the page: grow the window to show it all.
+  const size = page.viewportSize()
+  const height = await page.evaluate(() => {
+    const main = document.querySelector('.el-main')
+    return main ? main.scrollHeight + main.getBoundingClientRect().top : document.body.scrollHeight
+  })
+  if (size && height > size.height) await page.setViewportSize({ width: size.width, height: Math.min(height, 6000) })
+  await page.waitForTimeout(300)
+  await page.screenshot({ path: join(dir, `${name.replace(/[^\w.-]+/g, '_')}.png`), fullPage: true })
+  if (size) await page.setViewportSize(size)
 }

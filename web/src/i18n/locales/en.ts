@@ -866,7 +866,7 @@ const en = {
     skipBad: 'Skip bad rows',
     skipBadHint: 'Import the good rows even when some are bad',
     file: 'File',
-    drop: 'Drop a CSV file here or {click}',
+    drop: 'Drop a CSV file here or',
     clickToChoose: 'click to choose one',
     fileRequired: 'Choose a CSV file first',
     start: 'Start import',

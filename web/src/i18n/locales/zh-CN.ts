@@ -867,7 +867,7 @@ const zhCN: MessageSchema = {
     skipBad: '跳过错误行',
     skipBadHint: '即使有错误行，也导入正确的行',
     file: '文件',
-    drop: '将 CSV 文件拖到此处，或{click}',
+    drop: '将 CSV 文件拖到此处，或',
     clickToChoose: '点击选择文件',
     fileRequired: '请先选择一个 CSV 文件',
     start: '开始导入',

@@ -216,6 +216,11 @@ test('en: the duplicates screen merges two customers, and the merge can be undon
     await page.getByTestId(`recent-merge-${mergeId}`).waitFor()
     await snapshot(page, 'duplicates-merged-en')
 
+    // The merged record's page says where it went.
+    await page.goto(`${baseUrl}/customers/${dupB.id}`)
+    await page.getByTestId('c360-merged-banner').filter({ hasText: `#${dupA.id}` }).waitFor()
+    assert.equal(await page.getByTestId('c360-edit').count(), 0, 'a merged record cannot be edited')
+
     // The survivor's 360° page lists the merge with an undo.
     await page.goto(`${baseUrl}/customers/${dupA.id}`)
     await page.getByTestId(`merge-${mergeId}`).waitFor()
@@ -293,5 +298,91 @@ test('en: a product is created and edited from the product list', { timeout: 120
     await dialog.waitFor({ state: 'hidden' })
     assert.equal((await api.get(`/products/${created.id}`)).stock_on_hand, 120)
     await snapshot(page, 'products-en')
+  })
+})
+
+test('en: a customer is created in the UI, exported and erased', { timeout: 120_000 }, async () => {
+  const { baseUrl, email, password } = config()
+  await withBrowser('privacy', 'en', async (page) => {
+    await signInPage(page, baseUrl, email, password)
+    await page.goto(`${baseUrl}/customers`)
+    await page.getByTestId('customer-create').click()
+    const dialog = page.getByTestId('customer-form-dialog')
+    // Neither a name, an e-mail nor a phone: the form refuses.
+    await dialog.getByTestId('customer-form-submit').click()
+    await dialog.locator('.el-form-item__error').first().waitFor()
+    await dialog.getByTestId('customer-form-name').fill(`Erin Erase ${run}`)
+    await dialog.getByTestId('customer-form-email').fill(`erin.${run}@example.com`)
+    await dialog.getByTestId('customer-form-tags').click()
+    await page.keyboard.type('prospect')
+    await page.keyboard.press('Enter')
+    await dialog.getByTestId('customer-form-attributes').fill('{"source_campaign": "spring"}')
+    await snapshot(page, 'customer-create-en')
+    await dialog.getByTestId('customer-form-submit').click()
+    await page.waitForURL((url) => /^\/customers\/\d+$/.test(url.pathname))
+    const id = Number(new URL(page.url()).pathname.split('/').pop())
+    const created = await api.get(`/customers/${id}`)
+    assert.equal(created.name, `Erin Erase ${run}`)
+    assert.deepEqual(created.tags, ['prospect'])
+    assert.deepEqual(created.attributes, { source_campaign: 'spring' })
+    await page.getByTestId('profile-tag-prospect').waitFor()
+
+    // The privacy export downloads everything held, as JSON.
+    const downloadPromise = page.waitForEvent('download')
+    await page.getByTestId('c360-export').click()
+    const download = await downloadPromise
+    assert.equal(download.suggestedFilename(), `customer-${id}.json`)
+    const chunks = []
+    for await (const chunk of await download.createReadStream()) chunks.push(chunk)
+    const exported = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+    assert.ok(JSON.stringify(exported).includes(`erin.${run}@example.com`), 'the export holds the e-mail address')
+
+    // Erasing asks for the customer number first.
+    await page.getByTestId('c360-erase').click()
+    const box = page.locator('.el-message-box')
+    await box.waitFor()
+    await box.locator('input').fill('not the id')
+    await box.locator('.el-button--danger').click()
+    await box.locator('.el-message-box__errormsg').filter({ hasText: `Type ${id} to confirm` }).waitFor()
+    assert.equal((await api.get(`/customers/${id}`)).erased_at, null, 'nothing is erased without the confirmation')
+    await box.locator('input').fill(String(id))
+    await box.locator('.el-button--danger').click()
+    await page.getByTestId('c360-erased-banner').waitFor()
+    const erased = await api.get(`/customers/${id}`)
+    assert.ok(erased.erased_at, 'the customer is erased')
+    assert.equal(erased.email, null)
+    await snapshot(page, 'customer-erased-en')
+  })
+})
+
+test('en: categories are added and removed on the category page', { timeout: 90_000 }, async () => {
+  const { baseUrl, email, password } = config()
+  await withBrowser('categories', 'en', async (page) => {
+    await signInPage(page, baseUrl, email, password)
+    await page.goto(`${baseUrl}/catalog/categories`)
+    assert.equal(await textOf(page, 'page-title'), 'Categories')
+    await page.getByTestId(`category-${data.category.id}`).waitFor()
+    await page.getByTestId('category-create').click()
+    const dialog = page.getByTestId('category-dialog')
+    await dialog.getByTestId('category-name').fill(`Sandals ${run}`)
+    await dialog.getByTestId('category-parent').click()
+    await page.locator('.el-select-dropdown__item:visible', { hasText: `E2E Shoes ${run}` }).click()
+    await dialog.getByTestId('category-submit').click()
+    await dialog.waitFor({ state: 'hidden' })
+    const all = (await api.get('/categories?limit=1000')).items
+    const sandals = all.find((c) => c.name === `Sandals ${run}`)
+    assert.ok(sandals, 'the category was created')
+    assert.equal(sandals.parent_id, data.category.id, 'under the chosen parent')
+    await page.getByTestId(`category-${sandals.id}`).waitFor()
+    await snapshot(page, 'categories-en')
+
+    // A category with products cannot go; an empty one can.
+    await page.getByTestId(`category-delete-${data.category.id}`).click()
+    await page.locator('.el-message-box .el-button--danger').click()
+    await page.locator('.el-message--error').waitFor()
+    assert.ok((await api.get(`/categories/${data.category.id}`)).id)
+    await page.getByTestId(`category-delete-${sandals.id}`).click()
+    await page.locator('.el-message-box .el-button--danger').click()
+    await page.getByTestId(`category-${sandals.id}`).waitFor({ state: 'detached' })
   })
 })

@@ -12,6 +12,7 @@ export {}
 declare module 'vue' {
   export interface GlobalComponents {
     AbandonmentChart: typeof import('./components/traffic/AbandonmentChart.vue')['default']
+    CategorySelect: typeof import('./components/CategorySelect.vue')['default']
     CursorPager: typeof import('./components/CursorPager.vue')['default']
     Customer7PPanel: typeof import('./components/analytics/Customer7PPanel.vue')['default']
     CustomerSelect: typeof import('./components/CustomerSelect.vue')['default']
@@ -67,7 +68,6 @@ declare module 'vue' {
     ElTimelineItem: typeof import('element-plus/es/components/timeline/index.mjs')['ElTimelineItem']
     ElTooltip: typeof import('element-plus/es/components/tooltip/index.mjs')['ElTooltip']
     ElTree: typeof import('element-plus/es/components/tree/index.mjs')['ElTree']
-    ElTreeSelect: typeof import('element-plus/es/components/tree-select/index.mjs')['ElTreeSelect']
     ElUpload: typeof import('element-plus/es/components/upload/index.mjs')['ElUpload']
     FunnelChart: typeof import('./components/traffic/FunnelChart.vue')['default']
     LanguageSwitch: typeof import('./components/LanguageSwitch.vue')['default']

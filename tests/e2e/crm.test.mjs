@@ -120,6 +120,8 @@ test('en: an order’s status is changed from its page and its history shows it'
   await withBrowser('order-status', 'en', async (page) => {
     await signInPage(page, baseUrl, email, password)
     await page.goto(`${baseUrl}/orders`)
+    await page.getByTestId(`order-link-${data.order.id}`).waitFor()
+    await snapshot(page, 'orders-list-en')
     await page.getByTestId(`order-link-${data.order.id}`).click()
     await page.waitForURL((url) => url.pathname === `/orders/${data.order.id}`)
     assert.equal(await textOf(page, 'order-status'), 'Placed')

@@ -1,11 +1,12 @@
 // The import page: upload a CSV, follow the job's progress, read the result and the bad rows.
-// The import API is answered by the browser's network layer (page.route), so the page's logic
-// is tested on its own: request shape, progress while the job runs, counts, the bad-rows table.
+// The first tests answer the import API in the browser's network layer (page.route), so the
+// page's logic is checked on its own and at every step (request shape, progress while the job
+// runs, a capped bad-rows report); the last one imports into the real server.
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { config, eventually, snapshot, textOf, withBrowser } from './browser.mjs'
-import { signInPage } from './api.mjs'
+import { apiSession, runToken, signInPage } from './api.mjs'
 
 const TEXT = {
   en: {
@@ -134,7 +135,7 @@ for (const locale of ['en', 'zh-CN']) {
       await page.getByTestId('import-process-progress').filter({ hasText: '50%' }).waitFor()
       assert.equal(mock.seen.uploads.length, 1)
       const upload = mock.seen.uploads[0]
-      assert.deepEqual(upload.query, { format: 'shopify', dry_run: 'false', skip_bad: 'true' })
+      assert.deepEqual(upload.query, { format: 'shopify', dry_run: 'false', skip_bad: 'true', file_name: 'orders.csv' })
       assert.equal(upload.contentType, 'text/csv')
       assert.ok(upload.csrf, 'the upload carries the CSRF token')
       assert.equal(upload.body, CSV, 'the file is the request body')
@@ -171,3 +172,47 @@ for (const locale of ['en', 'zh-CN']) {
     })
   })
 }
+
+test('en: a real import of customers stores the good rows, reports the bad one, and the export has them', { timeout: 120_000 }, async () => {
+  const { baseUrl, email, password } = config()
+  const run = runToken()
+  const csv = [
+    'external_id,name,email,city,birthday,tags',
+    `imp-${run}-1,Ida Import ${run},ida.${run}@example.com,Shanghai,1985-02-03,"vip,import"`,
+    `imp-${run}-2,Ivo Import ${run},ivo.${run}@example.com,Beijing,not-a-date,import`,
+    `imp-${run}-3,Ina Import ${run},ina.${run}@example.com,Shenzhen,,import`,
+  ].join('\n')
+  const api = await apiSession(baseUrl, email, password)
+  await withBrowser('import-real', 'en', async (page) => {
+    await signInPage(page, baseUrl, email, password)
+    await page.goto(`${baseUrl}/import`)
+    await page.getByTestId('import-entity-customers').click()
+    await page.getByTestId('import-skip-bad').click()
+    await page
+      .getByTestId('import-file')
+      .locator('input[type=file]')
+      .setInputFiles({ name: `customers-${run}.csv`, mimeType: 'text/csv', buffer: Buffer.from(csv) })
+    await page.getByTestId('import-start').click()
+    await page.getByTestId('import-job-status').filter({ hasText: 'Succeeded' }).waitFor({ timeout: 30_000 })
+    assert.match(await textOf(page, 'import-inserted'), /^Inserted\s+2$/)
+    assert.match(await textOf(page, 'import-bad-rows'), /^Bad rows\s+1$/)
+    const rows = page.getByTestId('import-errors').locator('.el-table__body .el-table__row')
+    assert.equal(await rows.count(), 1)
+    const [line, field] = (await rows.first().locator('td').allInnerTexts()).map((s) => s.trim())
+    assert.equal(line, '3', 'the bad row is the file’s third line')
+    assert.equal(field, 'birthday')
+    const { items } = await api.get(`/customers?q=${encodeURIComponent(`Import ${run}`)}`)
+    assert.deepEqual(items.map((c) => c.email).sort(), [`ida.${run}@example.com`, `ina.${run}@example.com`])
+    await snapshot(page, 'import-real-en')
+
+    // The export is the whole table, these customers included.
+    const downloadPromise = page.waitForEvent('download')
+    await page.getByTestId('export-customers').click()
+    const download = await downloadPromise
+    assert.match(download.suggestedFilename(), /^customers.*\.csv$/)
+    const chunks = []
+    for await (const chunk of await download.createReadStream()) chunks.push(chunk)
+    const exported = Buffer.concat(chunks).toString('utf8')
+    assert.ok(exported.includes(`ida.${run}@example.com`), 'the export holds the imported customer')
+  })
+})

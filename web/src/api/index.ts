@@ -140,7 +140,12 @@ export const api = {
     onProgress?: (loaded: number, total: number) => void,
   ) =>
     upload<ImportJob>(`/import/${entity}`, file, 'text/csv', {
-      query: { format: options.format, dry_run: options.dryRun, skip_bad: options.skipBad },
+      query: {
+        format: options.format,
+        dry_run: options.dryRun,
+        skip_bad: options.skipBad,
+        file_name: file instanceof File ? file.name : undefined,
+      },
       onProgress,
     }),
   getImportJob: (id: number) => http.get<ImportJob>(`/import/jobs/${id}`),

@@ -582,8 +582,11 @@ export interface ImportJob {
   entity: ImportEntity
   format: string
   status: ImportStatus
+  /** What a running job is doing, e.g. "validating" or "importing". */
+  phase?: string
   dry_run: boolean
   skip_bad: boolean
+  file_name?: string
   bytes_total: number
   bytes_done: number
   rows_read: number
@@ -593,7 +596,10 @@ export interface ImportJob {
   /** Exact count; `errors` holds at most the first 1000. */
   bad_rows: number
   errors: ImportRowError[]
+  warnings?: string[]
   message: string
+  created_by?: string
   created_at: string | number
+  started_at?: string | number | null
   finished_at: string | number | null
 }

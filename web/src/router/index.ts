@@ -125,7 +125,7 @@ const routes: RouteRecordRaw[] = [
         path: 'import',
         name: 'import',
         component: () => import('@/views/data/ImportView.vue'),
-        meta: { titleKey: 'nav.import' },
+        meta: { titleKey: 'nav.import', roles: ['admin', 'marketing', 'sales', 'analyst'] },
       },
       ...COMING_SOON.map<RouteRecordRaw>((capability) => ({
         path: capability,

@@ -107,7 +107,6 @@ const en = {
     lead: 'This part of ecrm is being built. It will bring:',
     back: 'Back to the dashboard',
     features: {
-      analytics: 'RFM, Pareto, customer tiers, cohorts, lifetime value and churn',
       marketing: 'Segments, automated flows, personal messages and their tracking',
       service: 'Interactions on every channel, tickets with SLAs, surveys, live chat',
       community: 'Forum threads, votes, accepted answers, moderation and feedback mining',
@@ -865,6 +864,11 @@ const en = {
       succeeded: 'Succeeded',
       failed: 'Failed',
     },
+    phases: {
+      validating: 'Validating',
+      importing: 'Importing',
+    },
+    warnings: 'Warnings',
     rowsRead: 'Rows read',
     inserted: 'Inserted',
     updated: 'Updated',

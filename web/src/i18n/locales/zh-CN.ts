@@ -108,7 +108,6 @@ const zhCN: MessageSchema = {
     lead: 'ecrm 的这一部分正在建设中，将提供：',
     back: '返回仪表盘',
     features: {
-      analytics: 'RFM、帕累托、客户等级、同期群、客户终身价值与流失预测',
       marketing: '客户分群、自动化流程、个性化消息及其追踪',
       service: '全渠道互动、带 SLA 的工单、满意度调查、在线客服',
       community: '论坛主题、投票、采纳答案、内容审核与反馈挖掘',
@@ -866,6 +865,11 @@ const zhCN: MessageSchema = {
       succeeded: '已完成',
       failed: '失败',
     },
+    phases: {
+      validating: '校验中',
+      importing: '导入中',
+    },
+    warnings: '警告',
     rowsRead: '已读取行数',
     inserted: '新增',
     updated: '更新',

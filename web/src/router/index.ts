@@ -88,6 +88,12 @@ const routes: RouteRecordRaw[] = [
         component: () => import('@/views/traffic/SnippetView.vue'),
         meta: { titleKey: 'nav.trafficSnippet', roles: ['admin', 'marketing'] },
       },
+      {
+        path: 'analytics/rules',
+        name: 'recommend-rules',
+        component: () => import('@/views/recommend/RulesExplorerView.vue'),
+        meta: { titleKey: 'recommend.rules.title' },
+      },
       ...COMING_SOON.map<RouteRecordRaw>((capability) => ({
         path: capability,
         name: capability,

@@ -90,7 +90,9 @@ constexpr int kListColumns = 6;
 constexpr std::string_view kUpsertListsTail =
     " ON CONFLICT (customer_id) DO UPDATE SET build_id = excluded.build_id, "
     "computed_at = excluded.computed_at, source = excluded.source, classes = excluded.classes, "
-    "items = excluded.items WHERE customer_recommendations.computed_at <= excluded.computed_at";
+    "items = excluded.items WHERE customer_recommendations.build_id < excluded.build_id OR "
+    "(customer_recommendations.build_id = excluded.build_id AND "
+    "customer_recommendations.computed_at <= excluded.computed_at)";
 constexpr std::size_t kInsertBatch = 200;
 constexpr std::string_view kDeleteListsBefore =
     "DELETE FROM customer_recommendations WHERE computed_at < $1";

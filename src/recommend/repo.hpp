@@ -176,7 +176,9 @@ class RecommendRepo {
   Status insert_neighbours(Connection& c, std::int64_t build_id,
                            std::span<const StoredNeighbour> neighbours);
 
-  // Upserts lists; a stored list computed later than the new one is kept.
+  // Upserts lists. A stored list of a newer build, or of the same build computed later, is
+  // kept: a refresh against the previous model that raced a rebuild loses to the rebuild (orders
+  // placed after the rebuild's snapshot are refreshed again after it, see worker.hpp).
   Status upsert_lists(Connection& c, std::span<const StoredList> lists);
   // Deletes lists computed before `before` (customers who no longer have orders).
   Result<std::int64_t> delete_lists_before(Connection& c, UnixMs before);

@@ -496,7 +496,6 @@ Result<RebuildOutcome> RecommendService::rebuild(const std::string& owner) {
     if (!claimed) return Error::conflict("a rebuild is already running", {}, "already_running");
   }
   RebuildOutcome outcome;
-  std::shared_ptr<const Model> built;
   auto run = [&]() -> Status {
     auto phase = Clock::now();
     Snapshot snapshot;
@@ -631,6 +630,11 @@ Result<RebuildOutcome> RecommendService::rebuild(const std::string& owner) {
     build.neighbours = static_cast<std::int64_t>(neighbours.size());
     build.lists = static_cast<std::int64_t>(lists.size());
     build.timings = json::serialize(timings_json(outcome.timings));
+    {
+      // Before the build becomes visible, so that refreshes never reload what this run built.
+      std::lock_guard lock(model_mutex_);
+      if (!model_ || model_->build_id < computed.model->build_id) model_ = computed.model;
+    }
     ECRM_RETURN_IF_ERROR(with_transaction(db_, TxMode::kWrite, [&](Connection& c) -> Status {
       build.built_at = now_ms();
       ECRM_RETURN_IF_ERROR(repo_.update_build_counts(c, build));
@@ -644,15 +648,10 @@ Result<RebuildOutcome> RecommendService::rebuild(const std::string& owner) {
     outcome.rules = build.rules;
     outcome.neighbours = build.neighbours;
     outcome.lists = build.lists;
-    built = std::move(computed.model);
     return {};
   };
   Status status = run();
   outcome.timings.total_ms = elapsed_ms(started);
-  if (status.ok()) {
-    std::lock_guard lock(model_mutex_);
-    if (!model_ || model_->build_id < built->build_id) model_ = built;
-  }
   const std::string timings = json::serialize(timings_json(outcome.timings));
   Status finished = with_transaction(db_, TxMode::kWrite, [&](Connection& c) {
     return repo_.finish(c, owner, now_ms(), status.ok() ? "ok" : "failed",

@@ -15,7 +15,7 @@
 //      (catalogue consumable flag and repurchase_days, else learned), the class model (price tier
 //      per category, tags from category rules);
 //   4. store a build row (as-of, data size, thresholds, timings) with its rules and neighbours,
-//      then every customer's list (computed_at = as-of, so a refresh that raced the run wins);
+//      then every customer's list (a list of an older build, even refreshed later, is replaced);
 //      drop lists of customers no longer in the snapshot and the rules and neighbours of older
 //      builds; the build becomes visible to readers when it is complete; release the claim.
 //

@@ -21,15 +21,16 @@ std::int64_t now_ms() {
 }
 constexpr std::int64_t kDay = 86'400'000;
 
+// The products and customers the suite creates once.
+struct Shop {
+  std::int64_t bottle = 0, formula = 0, rattle = 0, book = 0;
+  std::int64_t laptop1 = 0, laptop2 = 0, laptop3 = 0, camera_budget = 0, camera_premium = 0;
+  std::int64_t target = 0, due = 0, premium = 0, fresh = 0;
+  std::int64_t orders = 0;
+};
+
 class Recommend : public CrmApi {
  protected:
-  struct Shop {
-    std::int64_t bottle = 0, formula = 0, rattle = 0, book = 0;
-    std::int64_t laptop1 = 0, laptop2 = 0, laptop3 = 0, camera_budget = 0, camera_premium = 0;
-    std::int64_t target = 0, due = 0, premium = 0, fresh = 0;
-    std::int64_t orders = 0;
-  };
-
   std::int64_t product(const std::string& sku, const std::string& name, std::int64_t price,
                        std::int64_t category, json::object extra = {}) {
     json::object body{{"sku", sku},
@@ -167,8 +168,9 @@ TEST_F(Recommend, RulesCarryExactMeasuresAndFilter) {
   auto r = get("/api/v1/recommendations/rules?product_id=" + std::to_string(shop_.formula) +
                "&limit=500");
   ASSERT_EQ(r.status, 200) << r.body;
+  const json::value body = r.json();
   const json::object* rule = nullptr;
-  for (const auto& item : r.json().at("items").as_array()) {
+  for (const auto& item : body.at("items").as_array()) {
     const auto& a = item.at("antecedent").as_array();
     if (a.size() == 1 && a[0].at("id").as_int64() == shop_.bottle &&
         item.at("consequent").at("id").as_int64() == shop_.formula) {
@@ -187,7 +189,8 @@ TEST_F(Recommend, RulesCarryExactMeasuresAndFilter) {
   // Filters keep only rules at or above the thresholds.
   auto filtered = get("/api/v1/recommendations/rules?min_confidence=0.8&min_lift=1.5&limit=500");
   ASSERT_EQ(filtered.status, 200) << filtered.body;
-  const auto& items = filtered.json().at("items").as_array();
+  const json::value filtered_body = filtered.json();
+  const auto& items = filtered_body.at("items").as_array();
   EXPECT_FALSE(items.empty());
   for (const auto& item : items) {
     EXPECT_GE(item.at("confidence").as_double(), 0.8);
@@ -211,7 +214,8 @@ TEST_F(Recommend, RelatedProductsAndBundle) {
   const std::string bottle = "/api/v1/products/" + std::to_string(shop_.bottle);
   auto together = get(bottle + "/related?kind=bought_together");
   ASSERT_EQ(together.status, 200) << together.body;
-  const auto& first = together.json().at("items").at(0);
+  const json::value together_body = together.json();
+  const auto& first = together_body.at("items").at(0);
   EXPECT_EQ(first.at("product_id").as_int64(), shop_.formula);
   EXPECT_DOUBLE_EQ(first.at("reason").at("confidence").as_double(), 0.75);
   EXPECT_EQ(first.at("reason").at("kind").as_string(), "rule");
@@ -219,7 +223,8 @@ TEST_F(Recommend, RelatedProductsAndBundle) {
 
   auto also = get(bottle + "/related?kind=also_bought&limit=5");
   ASSERT_EQ(also.status, 200) << also.body;
-  const auto& also_first = also.json().at("items").at(0);
+  const json::value also_body = also.json();
+  const auto& also_first = also_body.at("items").at(0);
   EXPECT_EQ(also_first.at("product_id").as_int64(), shop_.formula);
   EXPECT_EQ(also_first.at("reason").at("count").as_int64(), 6);  // customers with both
   EXPECT_EQ(also_first.at("reason").at("text").as_string(),
@@ -229,7 +234,8 @@ TEST_F(Recommend, RelatedProductsAndBundle) {
   // Upsell of the first laptop: newer versions of its line first, nearest first.
   auto upsell = get("/api/v1/products/" + std::to_string(shop_.laptop1) + "/related?kind=upsell");
   ASSERT_EQ(upsell.status, 200) << upsell.body;
-  const auto& ups = upsell.json().at("items").as_array();
+  const json::value upsell_body = upsell.json();
+  const auto& ups = upsell_body.at("items").as_array();
   ASSERT_EQ(ups.size(), 2u) << upsell.body;
   EXPECT_EQ(ups[0].at("product_id").as_int64(), shop_.laptop2);
   EXPECT_EQ(ups[0].at("reason").at("kind").as_string(), "newer_version");
@@ -381,7 +387,7 @@ TEST_F(Recommend, RolesScopesAndBadInput) {
   expect_error(get("/api/v1/recommendations/rules?min_support=1.5"), 400, "", "min_support");
   expect_error(get("/api/v1/recommendations/rules?min_confidence=x"), 400, "", "min_confidence");
   expect_error(get("/api/v1/recommendations/rules?min_lift=-1"), 400, "", "min_lift");
-  expect_error(get("/api/v1/products/abc/related"), 400);
+  expect_error(get("/api/v1/products/abc/related"), 404);  // not an id: no such product
 
   // Any staff member reads; service agents may not start a rebuild.
   auto agent = staff("agent@example.com", "service");

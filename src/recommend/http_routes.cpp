@@ -322,27 +322,30 @@ void add_recommend_routes(http::Router& router, RecommendService& service,
         ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
         ECRM_ASSIGN_OR_RETURN(int limit, limit_param(ctx, 10, 20));
         ECRM_ASSIGN_OR_RETURN(auto result, service.customer_list(id));
-        json::object out{{"customer_id", id}};
-        json::value items;
+        // Rendered from the stored text without parsing it: this route is read under load.
+        std::string buffer;
+        Response response;
+        std::string& body = response.body;
+        body.reserve(4096);
+        body += "{\"customer_id\":" + std::to_string(id);
         if (result.list) {
-          out["build_id"] = result.list->build_id;
-          out["computed_at"] = result.list->computed_at;
-          out["source"] = result.list->source;
-          out["classes"] = parse_or(result.list->classes, json::array{});
-          items = parse_or(result.list->items, json::array{});
+          body += ",\"build_id\":" + std::to_string(result.list->build_id);
+          body += ",\"computed_at\":" + std::to_string(result.list->computed_at);
+          body += ",\"source\":\"" + result.list->source + "\",\"classes\":";
+          body += result.list->classes.empty() ? "[]" : result.list->classes;
+          body += ",\"items\":";
+          body += first_items(result.list->items, static_cast<std::size_t>(limit), buffer);
+        } else if (result.build) {
+          body += ",\"build_id\":" + std::to_string(result.build->id);
+          body += ",\"computed_at\":" + std::to_string(result.build->built_at);
+          body += ",\"source\":\"popular\",\"classes\":[],\"items\":";
+          body += first_items(result.build->popular, static_cast<std::size_t>(limit), buffer);
         } else {
-          out["build_id"] = result.build ? json::value(result.build->id) : json::value(nullptr);
-          out["computed_at"] =
-              result.build ? json::value(result.build->built_at) : json::value(nullptr);
-          out["source"] = result.build ? "popular" : "none";
-          out["classes"] = json::array{};
-          items = result.build ? parse_or(result.build->popular, json::array{}) : json::array{};
+          body += ",\"build_id\":null,\"computed_at\":null,\"source\":\"none\","
+                  "\"classes\":[],\"items\":[]";
         }
-        if (!items.is_array()) items = json::array{};
-        json::array& list = items.as_array();
-        if (list.size() > static_cast<std::size_t>(limit)) list.resize(limit);
-        out["items"] = std::move(items);
-        return http::json_response(200, out);
+        body += "}";
+        return response;
       })});
 }
 

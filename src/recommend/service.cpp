@@ -161,6 +161,34 @@ struct ComputedList {
   json::array items;
 };
 
+}  // namespace
+
+std::string serialize_list(const json::array& items) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ",\n";
+    out += json::serialize(items[i]);
+  }
+  out += "]";
+  return out;
+}
+
+std::string_view first_items(std::string_view list, std::size_t limit, std::string& buffer) {
+  if (list.empty() || list.front() != '[') return "[]";
+  std::size_t pos = 0;
+  for (std::size_t n = 0; n < limit; ++n) {
+    pos = list.find(",\n", pos);
+    if (pos == std::string_view::npos) return list;
+    if (n + 1 < limit) pos += 2;
+  }
+  if (limit == 0) return "[]";
+  buffer.assign(list.substr(0, pos));
+  buffer += ']';
+  return buffer;
+}
+
+namespace {
+
 // The personal list of one customer (see service.hpp for the blend).
 ComputedList compute_list(const Model& m, const CustomerHistory& history, UnixMs now) {
   const std::size_t limit = m.list_size;
@@ -526,7 +554,7 @@ Result<RebuildOutcome> RecommendService::rebuild(const std::string& owner) {
     for (std::size_t c = 0; c < computed.customers.ids.size(); ++c) {
       ComputedList list = compute_list(m, computed.customers.histories[c], as_of);
       lists.push_back({computed.customers.ids[c], 0, as_of, "rebuild",
-                       json::serialize(list.classes), json::serialize(list.items)});
+                       json::serialize(list.classes), serialize_list(list.items)});
     }
     outcome.timings.lists_ms = elapsed_ms(phase);
 
@@ -565,7 +593,7 @@ Result<RebuildOutcome> RecommendService::rebuild(const std::string& owner) {
                                                std::to_string(p.buyers) + " customers)"},
                                   {"count", p.buyers}}}});
     }
-    build.popular = json::serialize(popular);
+    build.popular = serialize_list(popular);
     ECRM_ASSIGN_OR_RETURN(build.id,
                           with_transaction<std::int64_t>(db_, TxMode::kWrite, [&](Connection& c) {
                             return repo_.insert_build(c, build);
@@ -721,7 +749,7 @@ Result<bool> RecommendService::refresh_customer(std::int64_t customer_id) {
                  now,
                  "incremental",
                  json::serialize(list.classes),
-                 json::serialize(list.items)};
+                 serialize_list(list.items)};
   ECRM_RETURN_IF_ERROR(with_transaction(db_, TxMode::kWrite, [&](Connection& c) {
     return repo_.upsert_lists(c, std::span<const StoredList>(&row, 1));
   }));

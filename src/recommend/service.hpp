@@ -34,6 +34,8 @@
 // Thread-safe: the model is swapped under a mutex; every call leases its own connection.
 #pragma once
 
+#include <boost/json/array.hpp>
+
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -138,6 +140,13 @@ struct RulePage {
 };
 
 struct Model;
+
+// Stored lists (personal lists, best-sellers) are JSON arrays with one item per line: "[{…},\n{…}]"
+// (serialized JSON never holds a raw newline), so that the first `limit` items can be served
+// without parsing. serialize_list() writes that form; first_items() returns the array of the first
+// `limit` items of such text, in `buffer` when it had to be cut.
+std::string serialize_list(const boost::json::array& items);
+std::string_view first_items(std::string_view list, std::size_t limit, std::string& buffer);
 
 class RecommendService {
  public:

@@ -40,6 +40,7 @@ const std::vector<ScopeInfo>& all_scopes() {
       {"events:write", "Send tracking events"},
       {"analytics:read", "Read segments, tiers, lifetime values and reports"},
       {"analytics:write", "Start recomputations of scores and models"},
+      {"recommendations:read", "Read recommendations, related products, bundles and rules"},
       {"marketing:read", "Read campaigns, flows and messages"},
       {"marketing:write", "Manage campaigns, flows and templates"},
       {"service:read", "Read tickets and interactions"},

@@ -38,6 +38,9 @@
 #include "orders/customer_records.hpp"
 #include "orders/http_routes.hpp"
 #include "orders/service.hpp"
+#include "recommend/http_routes.hpp"
+#include "recommend/service.hpp"
+#include "recommend/worker.hpp"
 
 namespace ecrm::cli {
 namespace {
@@ -149,6 +152,16 @@ int serve(const ServeOptions& options) {
       events::EventServiceOptions{static_cast<UnixMs>(options.cart_abandon_after_s * 1000.0)},
       &metrics);
   events::add_event_routes(router, event_service, authenticator);
+  // Recommendations: rules, neighbours and personal lists rebuilt in the background (at start-up
+  // when nothing is built yet, then daily, unless --no-worker); a customer's list is refreshed
+  // when their orders change. Product views join through RecommendService::set_view_source.
+  recommend::RecommendService recommend_service(*db);
+  recommend::WorkerOptions recommend_options;
+  recommend_options.schedule = !options.no_worker;
+  recommend::RecommendWorker recommend_worker(recommend_service, recommend_options);
+  recommend::OrderRecommendListener recommend_listener(recommend_worker);
+  order_service.add_listener(recommend_listener);
+  recommend::add_recommend_routes(router, recommend_service, recommend_worker);
 
   http::StaticFiles static_files(find_web_root(options.web_root));
   http::Dispatcher dispatcher(router, authenticator, &authenticator, &static_files, metrics,
@@ -168,10 +181,12 @@ int serve(const ServeOptions& options) {
     return kExitFailure;
   }
   analytics_worker.start();
+  recommend_worker.start();
   server.run([&] {
     spdlog::info("ecrm {} serving http://{}:{}/ ({} database, {} routes)", ECRM_VERSION,
                  options.host, port, storage::to_string(db->backend()), router.routes().size());
   });
+  recommend_worker.stop();
   analytics_worker.stop();
   access_logger()->flush();
   return kExitOk;

@@ -27,11 +27,11 @@ std::string percent(double fraction) {
 
 std::string rounded(double value) { return format_number(std::round(value * 100.0) / 100.0); }
 
-std::string item_list(const std::vector<ItemId>& list, const ItemDictionary& items) {
+std::string item_list(const std::vector<ItemId>& list, const ItemNamer& name_of) {
   std::string out;
   for (std::size_t i = 0; i < list.size(); ++i) {
     if (i > 0) out += list.size() == 2 ? " and " : (i + 1 == list.size() ? ", and " : ", ");
-    out += items.name(list[i]);
+    out += name_of(list[i]);
   }
   return out;
 }
@@ -99,7 +99,11 @@ void write_evaluation_json(std::ostream& out, const EvaluationReport& report) {
 }
 
 std::string explain(const Reason& reason, ItemId item, const ItemDictionary& items) {
-  const std::string& name = items.name(item);
+  return explain(reason, item, [&items](ItemId id) { return items.name(id); });
+}
+
+std::string explain(const Reason& reason, ItemId item, const ItemNamer& items) {
+  const std::string name = items(item);
   switch (reason.kind) {
     case ReasonKind::kRule:
       return "customers who bought " + item_list(reason.antecedent, items) + " also bought " +
@@ -108,13 +112,13 @@ std::string explain(const Reason& reason, ItemId item, const ItemDictionary& ite
              std::to_string(reason.count) + " orders)";
     case ReasonKind::kAlsoBought:
       return std::string("customers who ") + (reason.seed_viewed ? "viewed " : "bought ") +
-             items.name(reason.seed_item) + " also bought " + name + " (" +
+             items(reason.seed_item) + " also bought " + name + " (" +
              std::to_string(reason.count) + ")";
     case ReasonKind::kClass: {
       std::string label = reason.class_label;
       if (auto colon = label.find(':'); colon != std::string::npos) label = label.substr(colon + 1);
       std::string who = reason.class_label.rfind("tier:", 0) == 0 ? label + " buyers" : label + "s";
-      return "you bought " + items.name(reason.evidence_item) + " (" + reason.evidence_category +
+      return "you bought " + items(reason.evidence_item) + " (" + reason.evidence_category +
              "), like other " + who + ", who buy " + name + " (" + std::to_string(reason.count) +
              ")";
     }

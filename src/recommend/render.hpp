@@ -5,6 +5,7 @@
 // same double (0.01, 0.3333333333333333, 2), so values compare exactly against thresholds.
 #pragma once
 
+#include <functional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -42,5 +43,9 @@ void write_evaluation_json(std::ostream& out, const EvaluationReport& report);
 // One sentence for people: "customers who bought X also bought Y (n)", the rule with its measures,
 // the inferred class and its evidence, and so on. `item` is the recommended item.
 std::string explain(const Reason& reason, ItemId item, const ItemDictionary& items);
+
+// The same with names from `name_of` (e.g. the shop's product names, which need not be unique).
+using ItemNamer = std::function<std::string(ItemId)>;
+std::string explain(const Reason& reason, ItemId item, const ItemNamer& name_of);
 
 }  // namespace ecrm::recommend

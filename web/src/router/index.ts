@@ -127,6 +127,12 @@ const routes: RouteRecordRaw[] = [
         component: () => import('@/views/data/ImportView.vue'),
         meta: { titleKey: 'nav.import', roles: ['admin', 'marketing', 'sales', 'analyst'] },
       },
+      {
+        path: 'analytics/rules',
+        name: 'recommend-rules',
+        component: () => import('@/views/recommend/RulesExplorerView.vue'),
+        meta: { titleKey: 'recommend.rules.title' },
+      },
       ...COMING_SOON.map<RouteRecordRaw>((capability) => ({
         path: capability,
         name: capability,

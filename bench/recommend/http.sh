@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Serving benchmark of GET /api/v1/customers/{id}/recommendations under wrk.
+#
+# Loads the demo shop (`ecrm demo --customers $CUSTOMERS`) into a fresh SQLite database, starts
+# `ecrm serve`, runs a rebuild and waits for it, creates an API key with recommendations:read,
+# then runs wrk against the route with a random customer id per request (1..$CUSTOMERS), so the
+# reads are spread over the whole table rather than one cached row. Reports wrk's output
+# (requests/s, latency distribution including p99) and the build's data size.
+#
+# Usage: bench/recommend/http.sh            (from the repository root, after `make build`)
+# Environment: CUSTOMERS (20000), DURATION seconds (15), CONNECTIONS (32), WRK_THREADS (2),
+#              ECRM_THREADS ecrm I/O threads (2), ECRM_BIN (build/ecrm), SEED (1).
+set -euo pipefail
+
+CUSTOMERS=${CUSTOMERS:-20000}
+DURATION=${DURATION:-15}
+CONNECTIONS=${CONNECTIONS:-32}
+WRK_THREADS=${WRK_THREADS:-2}
+ECRM_THREADS=${ECRM_THREADS:-2}
+ECRM_BIN=${ECRM_BIN:-build/ecrm}
+SEED=${SEED:-1}
+
+die() { echo "bench/recommend/http.sh: $*" >&2; exit 1; }
+[[ -x $ECRM_BIN ]] || die "$ECRM_BIN is missing; build it first (make build)"
+for tool in wrk curl python3; do command -v "$tool" >/dev/null || die "$tool is not installed"; done
+
+TMP=$(mktemp -d -t ecrm-bench-rec.XXXXXX)
+ECRM_PID=""
+cleanup() {
+  local rc=$?
+  if [[ -n $ECRM_PID ]] && kill -0 "$ECRM_PID" 2>/dev/null; then
+    kill -TERM "$ECRM_PID" 2>/dev/null || true
+    wait "$ECRM_PID" 2>/dev/null || true
+  fi
+  rm -rf "$TMP"
+  exit "$rc"
+}
+trap cleanup EXIT
+
+DB="sqlite:$TMP/bench.db"
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+BASE="http://127.0.0.1:$PORT"
+PASSWORD="bench-$(python3 -c 'import secrets; print(secrets.token_hex(12))')"
+json_field() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval("d"+sys.argv[1]))' "$1"; }
+
+echo "loading the demo shop ($CUSTOMERS customers)..."
+"$ECRM_BIN" demo --db "$DB" --customers "$CUSTOMERS" --seed "$SEED" >"$TMP/demo.log" 2>&1 ||
+  { cat "$TMP/demo.log" >&2; die "ecrm demo failed"; }
+
+ECRM_ADMIN_PASSWORD=$PASSWORD "$ECRM_BIN" serve --db "$DB" --port "$PORT" --no-access-log \
+  --threads "$ECRM_THREADS" --no-worker >"$TMP/ecrm.log" 2>&1 &
+ECRM_PID=$!
+for _ in $(seq 200); do
+  [[ $(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz" || true) == 200 ]] && break
+  kill -0 "$ECRM_PID" 2>/dev/null || { cat "$TMP/ecrm.log" >&2; die "ecrm exited"; }
+  sleep 0.1
+done
+EMAIL=$(grep -o 'first admin user: [^ ]*' "$TMP/ecrm.log" | awk '{print $4}')
+EMAIL=${EMAIL:-admin@example.com}
+login=$(curl -sf -c "$TMP/cookies" -H 'Content-Type: application/json' \
+  -d "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}" "$BASE/api/v1/auth/login") ||
+  die "login failed (is an admin with another password already in the demo database?)"
+CSRF=$(json_field '["csrf_token"]' <<<"$login")
+post() { curl -sf -b "$TMP/cookies" -H 'Content-Type: application/json' -H "X-CSRF-Token: $CSRF" -d "$2" "$BASE$1"; }
+KEY=$(post /api/v1/api-keys '{"name":"bench","scopes":["recommendations:read"]}' | json_field '["key"]')
+
+echo "rebuilding recommendations..."
+post /api/v1/recommendations/rebuild '{}' >/dev/null || die "rebuild request failed"
+for _ in $(seq 3000); do
+  state=$(curl -sf -H "Authorization: Bearer $KEY" "$BASE/api/v1/recommendations/rebuild")
+  [[ $(json_field '["state"]' <<<"$state") == idle ]] && break
+  sleep 0.2
+done
+[[ $(json_field '["last_status"]' <<<"$state") == ok ]] || { echo "$state" >&2; die "rebuild failed"; }
+python3 -c 'import json,sys; b=json.load(sys.stdin)["build"]; print("build: %d orders, %d customers, %d products, %d rules, %d neighbour pairs, %d lists; timings %s" % (b["orders"], b["customers"], b["products"], b["rules"], b["neighbours"], b["lists"], json.dumps(b["timings"])))' <<<"$state"
+
+code=$(curl -s -o "$TMP/one.json" -w '%{http_code}' -H "Authorization: Bearer $KEY" "$BASE/api/v1/customers/1/recommendations")
+[[ $code == 200 ]] || { cat "$TMP/one.json" >&2; die "GET recommendations answered $code"; }
+
+cat >"$TMP/random.lua" <<LUA
+math.randomseed(42)
+request = function()
+  return wrk.format("GET", "/api/v1/customers/" .. math.random(1, $CUSTOMERS) .. "/recommendations?limit=10")
+end
+LUA
+echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s --latency, random customer per request"
+wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$TMP/random.lua" \
+  -H "Authorization: Bearer $KEY" "$BASE"

@@ -1,0 +1,192 @@
+// The in-app recommendations: the rebuild job (snapshot of orders -> engines -> stored rules,
+// neighbours and personal lists), the incremental refresh of one customer's list when their
+// orders change, and the reads behind /api/v1/recommendations, /products/{id}/related|bundle and
+// /customers/{id}/recommendations. No SQL here (repo.cpp), no HTTP (http_routes.cpp); the
+// engines are the pure ones of this folder.
+//
+// Rebuild (rebuild()):
+//   1. claim the job row (recommend_jobs) for 30 minutes: a second process, or a second call in
+//      this one, gets kConflict `already_running`; a crashed run's claim simply expires;
+//   2. snapshot every product, the lines of every order that is not cancelled, the returned
+//      products (returns not rejected) and, through the ViewSource seam, product views;
+//   3. run the engines: association rules over orders as baskets (FP-growth; min support
+//      0.001 but at least `min_rule_count` orders, min confidence 0.05, up to 3 items), item-item
+//      cosine neighbours over customers × products (top 20), best-sellers, repurchase profiles
+//      (catalogue consumable flag and repurchase_days, else learned), the class model (price tier
+//      per category, tags from category rules);
+//   4. store a build row (as-of, data size, thresholds, timings) with its rules and neighbours,
+//      then every customer's list (a list of an older build, even refreshed later, is replaced);
+//      drop lists of customers no longer in the snapshot and the rules and neighbours of older
+//      builds; the build becomes visible to readers when it is complete; release the claim.
+//
+// Personal list of a customer (the same code for the rebuild and a refresh), up to 20 items:
+// candidates from four methods, each method's scores scaled to (0, 1] by its best one, then
+//   score = 3·replenish + 1·also_bought + 0.8·rule + 0.6·class
+// (a due consumable always comes first); the reason is the method with the largest term. Bought
+// items are excluded except consumables due again, returned and inactive products always.
+// Best-sellers fill a short list (score 0.1 × buyers / top buyers). The customer's inferred
+// classes are stored with the list, with their evidence.
+//
+// Incremental refresh (refresh_customer()): the customer's orders and returns are read and the
+// list recomputed against the model in memory (no rebuild). A process without the latest model
+// (after a restart, or another process rebuilt) recomputes it from a snapshot first, once.
+//
+// Thread-safe: the model is swapped under a mutex; every call leases its own connection.
+#pragma once
+
+#include <boost/json/array.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "recommend/repo.hpp"
+#include "storage/database.hpp"
+
+namespace ecrm::recommend {
+
+// Product views, when a capability records them (events). The seam for "and views" in the
+// similarity matrix and the personal lists; without a source, recommendations use orders only.
+class ViewSource {
+ public:
+  struct View {
+    std::int64_t customer_id = 0;
+    std::int64_t product_id = 0;
+    UnixMs at = 0;
+  };
+  virtual ~ViewSource() = default;
+  // Every view in [since, until], for the rebuild.
+  virtual Status views(UnixMs since, UnixMs until, std::vector<View>& out) = 0;
+  // One customer's views since `since`, for a refresh.
+  virtual Status customer_views(std::int64_t customer_id, UnixMs since,
+                                std::vector<View>& out) = 0;
+};
+
+struct RecommendOptions {
+  std::string min_support = "0.001";
+  std::uint64_t min_rule_count = 2;  // a rule needs at least this many orders
+  std::string min_confidence = "0.05";
+  std::size_t max_length = 3;
+  std::size_t max_rules = 50000;  // best by rule order
+  std::size_t top_k = 20;         // neighbours per product
+  unsigned threads = 0;           // similarity threads; 0: all cores
+  std::size_t list_size = 20;     // items stored per customer
+  std::size_t popular_size = 20;
+  float view_weight = 0.5f;
+  UnixMs view_window_ms = 30 * kMsPerDay;
+};
+
+struct RebuildTimings {
+  double snapshot_ms = 0;
+  double rules_ms = 0;
+  double similarity_ms = 0;
+  double classes_ms = 0;
+  double lists_ms = 0;
+  double write_ms = 0;
+  double total_ms = 0;
+};
+
+struct RebuildOutcome {
+  std::int64_t build_id = 0;
+  std::int64_t orders = 0;
+  std::int64_t customers = 0;
+  std::int64_t rules = 0;
+  std::int64_t neighbours = 0;
+  std::int64_t lists = 0;
+  RebuildTimings timings;
+};
+
+enum class RelatedKind { kBoughtTogether, kAlsoBought, kUpsell };
+std::optional<RelatedKind> parse_related_kind(std::string_view text);
+std::string_view to_string(RelatedKind kind);
+
+struct RelatedItem {
+  CatalogRow product;
+  double score = 0;
+  // bought_together: the rule {product} => item.
+  std::optional<StoredRule> rule;
+  // also_bought: the pair's similarity and customers in common.
+  std::optional<StoredNeighbour> neighbour;
+  // upsell: "newer_version" or "higher_tier".
+  std::string upsell;
+  std::string reason;  // one sentence
+};
+
+struct RelatedList {
+  std::optional<StoredBuild> build;  // nullopt before the first rebuild (empty lists)
+  std::vector<RelatedItem> items;
+};
+
+struct Bundle {
+  CatalogRow product;
+  std::vector<RelatedItem> with;  // frequently bought together, same currency
+  std::int64_t total = 0;         // sum of prices, minor units
+  std::int64_t price = 0;         // suggested bundle price
+  double discount_rate = 0;
+  std::string explanation;
+};
+
+struct CustomerList {
+  std::optional<StoredList> list;    // nullopt: no personal list yet
+  std::optional<StoredBuild> build;  // for best-sellers when there is no list
+};
+
+struct RulePage {
+  std::optional<StoredBuild> build;
+  std::vector<RuleView> rules;
+};
+
+struct Model;
+
+// Stored lists (personal lists, best-sellers) are JSON arrays with one item per line: "[{…},\n{…}]"
+// (serialized JSON never holds a raw newline), so that the first `limit` items can be served
+// without parsing. serialize_list() writes that form; first_items() returns the array of the first
+// `limit` items of such text, in `buffer` when it had to be cut.
+std::string serialize_list(const boost::json::array& items);
+std::string_view first_items(std::string_view list, std::size_t limit, std::string& buffer);
+
+class RecommendService {
+ public:
+  explicit RecommendService(storage::Database& db, RecommendOptions options = {});
+  ~RecommendService();
+
+  // Registers the source of product views (not owned; may be null). Before serving.
+  void set_view_source(ViewSource* views) { views_ = views; }
+
+  // Runs the rebuild described above on the calling thread, as `owner` ("host:pid").
+  // kConflict `already_running` when a claim is held; storage errors otherwise (the claim is
+  // released and the failure recorded).
+  Result<RebuildOutcome> rebuild(const std::string& owner);
+
+  // Recomputes one customer's list against the model (see above). False (nothing changed)
+  // before the first rebuild. A customer without orders gets a list of best-sellers.
+  Result<bool> refresh_customer(std::int64_t customer_id);
+
+  Result<JobState> job();
+  Result<std::optional<StoredBuild>> latest_build();
+
+  // kNotFound for an unknown product; `limit` 1..50.
+  Result<RelatedList> related(std::int64_t product_id, RelatedKind kind, int limit);
+  // kNotFound for an unknown product. Up to `max_items` products bought together with it.
+  Result<Bundle> bundle(std::int64_t product_id, int max_items);
+  // kNotFound for an unknown customer. One indexed read (plus the latest build without a list).
+  Result<CustomerList> customer_list(std::int64_t customer_id);
+  Result<RulePage> rules(const RuleFilter& filter, int limit, std::int64_t offset);
+
+ private:
+  // The model of the latest build, recomputed from a snapshot when this process lacks it.
+  Result<std::shared_ptr<const Model>> current_model(storage::Connection& c);
+
+  storage::Database& db_;
+  RecommendOptions options_;
+  RecommendRepo repo_;
+  ViewSource* views_ = nullptr;
+  std::mutex model_mutex_;   // guards model_
+  std::mutex load_mutex_;    // one model load at a time
+  std::shared_ptr<const Model> model_;
+};
+
+}  // namespace ecrm::recommend

@@ -6,8 +6,10 @@ binary=${1:?ecrm binary}
 src=${2:?source dir}
 work=$(mktemp -d /tmp/ecrm-e2e.XXXXXX)
 server_pid=""
+demo_pid=""
 cleanup() {
   if [ -n "$server_pid" ]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  if [ -n "$demo_pid" ]; then kill -TERM "$demo_pid" 2>/dev/null || true; wait "$demo_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -30,8 +32,25 @@ for _ in $(seq 1 200); do
 done
 [ -n "$url" ] || { echo "server did not start" >&2; cat "$work/server.log" >&2; exit 1; }
 
+# A second server on the demo shop (`ecrm demo`, 5,000 customers) for the tests of the UI on
+# realistic data.
+"$binary" demo --db "sqlite:$work/demo.db" --customers 5000 >"$work/demo.log" 2>&1 ||
+  { cat "$work/demo.log" >&2; exit 1; }
+ECRM_ADMIN_EMAIL=$email ECRM_ADMIN_PASSWORD=$password \
+  "$binary" serve --db "sqlite:$work/demo.db" --port 0 --web-root "$src/web/dist" --no-access-log \
+  >"$work/demo-server.log" 2>&1 &
+demo_pid=$!
+demo_url=""
+for _ in $(seq 1 200); do
+  demo_url=$(grep -o 'serving http://127.0.0.1:[0-9]*/' "$work/demo-server.log" | head -n1 | sed 's/^serving //; s/\/$//') || true
+  [ -n "$demo_url" ] && break
+  kill -0 "$demo_pid" 2>/dev/null || { cat "$work/demo-server.log" >&2; exit 1; }
+  sleep 0.1
+done
+[ -n "$demo_url" ] || { echo "demo server did not start" >&2; cat "$work/demo-server.log" >&2; exit 1; }
+
 cd "$src"
-ECRM_BASE_URL=$url ECRM_E2E_EMAIL=$email ECRM_E2E_PASSWORD=$password node --test tests/e2e/ || {
+ECRM_DEMO_URL=$demo_url ECRM_BASE_URL=$url ECRM_E2E_EMAIL=$email ECRM_E2E_PASSWORD=$password node --test tests/e2e/ || {
   status=$?
   echo "--- server log ---" >&2; tail -n 50 "$work/server.log" >&2
   exit $status

@@ -10,66 +10,22 @@
 //   again after it, against the new model.
 #pragma once
 
-#include <chrono>
-#include <condition_variable>
-#include <cstdint>
-#include <mutex>
 #include <optional>
-#include <set>
-#include <string>
-#include <thread>
 
 #include "analytics/service.hpp"
+#include "core/model_worker.hpp"
 #include "orders/events.hpp"
 
 namespace ecrm::analytics {
 
-struct WorkerOptions {
-  bool schedule = true;                           // start-up and periodic runs
-  std::chrono::milliseconds interval = std::chrono::hours(24);
-  std::chrono::milliseconds check_every = std::chrono::minutes(1);
-  std::string owner;  // the claim's owner name; default host:pid
-};
+using WorkerOptions = ModelWorkerOptions;
 
-class AnalyticsWorker {
+class AnalyticsWorker : public ModelWorker {
  public:
   AnalyticsWorker(AnalyticsService& service, WorkerOptions options);
-  ~AnalyticsWorker();  // stops the threads
-  AnalyticsWorker(const AnalyticsWorker&) = delete;
-  AnalyticsWorker& operator=(const AnalyticsWorker&) = delete;
 
-  void start();
-  // Stops the threads after the current unit of work (a running recomputation finishes first).
-  void stop();
-
-  // Asks for a recomputation now. kConflict `already_running` when one is running or queued
-  // in this process or claimed by another; otherwise the job thread starts it shortly.
-  Status request_recompute();
-  // True while this process runs or has queued a recomputation.
-  bool busy() const;
-
-  // Queues customer `customer_id` for an incremental rescore. Cheap; never blocks on the
-  // database.
-  void customer_changed(std::int64_t customer_id);
-
- private:
-  void job_loop();
-  void update_loop();
-  void run_recompute(const char* why);
-
-  AnalyticsService& service_;
-  WorkerOptions options_;
-
-  mutable std::mutex mutex_;
-  std::condition_variable job_wake_;
-  std::condition_variable update_wake_;
-  bool stopping_ = false;
-  bool requested_ = false;
-  bool running_ = false;
-  std::set<std::int64_t> pending_;       // customers waiting for a rescore
-  std::set<std::int64_t> during_run_;    // customers rescored while a recomputation ran
-  std::thread job_thread_;
-  std::thread update_thread_;
+  // Asks for a recomputation now (see ModelWorker::request_build()).
+  Status request_recompute() { return request_build(); }
 };
 
 // The order events analytics reacts to: any change to a customer's orders or refunds queues an

@@ -10,66 +10,22 @@
 //   queued while a rebuild runs are refreshed again after it, against the new model.
 #pragma once
 
-#include <chrono>
-#include <condition_variable>
-#include <cstdint>
-#include <mutex>
 #include <optional>
-#include <set>
-#include <string>
-#include <thread>
 
-#include "recommend/service.hpp"
+#include "core/model_worker.hpp"
 #include "orders/events.hpp"
+#include "recommend/service.hpp"
 
 namespace ecrm::recommend {
 
-struct WorkerOptions {
-  bool schedule = true;                           // start-up and periodic runs
-  std::chrono::milliseconds interval = std::chrono::hours(24);
-  std::chrono::milliseconds check_every = std::chrono::minutes(1);
-  std::string owner;  // the claim's owner name; default host:pid
-};
+using WorkerOptions = ModelWorkerOptions;
 
-class RecommendWorker {
+class RecommendWorker : public ModelWorker {
  public:
   RecommendWorker(RecommendService& service, WorkerOptions options);
-  ~RecommendWorker();  // stops the threads
-  RecommendWorker(const RecommendWorker&) = delete;
-  RecommendWorker& operator=(const RecommendWorker&) = delete;
 
-  void start();
-  // Stops the threads after the current unit of work (a running rebuild finishes first).
-  void stop();
-
-  // Asks for a rebuild now. kConflict `already_running` when one is running or queued
-  // in this process or claimed by another; otherwise the job thread starts it shortly.
-  Status request_rebuild();
-  // True while this process runs or has queued a rebuild.
-  bool busy() const;
-
-  // Queues customer `customer_id` for a refresh of their list. Cheap; never blocks on the
-  // database.
-  void customer_changed(std::int64_t customer_id);
-
- private:
-  void job_loop();
-  void update_loop();
-  void run_rebuild(const char* why);
-
-  RecommendService& service_;
-  WorkerOptions options_;
-
-  mutable std::mutex mutex_;
-  std::condition_variable job_wake_;
-  std::condition_variable update_wake_;
-  bool stopping_ = false;
-  bool requested_ = false;
-  bool running_ = false;
-  std::set<std::int64_t> pending_;       // customers waiting for a refresh
-  std::set<std::int64_t> during_run_;    // customers refreshed while a rebuild ran
-  std::thread job_thread_;
-  std::thread update_thread_;
+  // Asks for a rebuild now (see ModelWorker::request_build()).
+  Status request_rebuild() { return request_build(); }
 };
 
 // The order events recommendations react to: a new order, a status change (a cancellation

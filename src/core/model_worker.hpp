@@ -1,0 +1,92 @@
+// The background threads behind a model that is rebuilt in full now and then and refreshed per
+// customer in between (analytics scores, recommendation lists), owned by `ecrm serve`:
+// - the job thread runs the full build when asked and, when scheduling is on, at start-up if
+//   nothing was built yet and whenever the latest build is older than `interval`. With several
+//   processes on one database, the job's claim (read through `claim_holder`) lets only one of
+//   them run it at a time; the others skip.
+// - the refresh thread refreshes customers queued by customer_changed(), so that a change (a new
+//   order) reaches its customer within a second without a full build and without holding up the
+//   request that caused it. Customers queued while a build runs are refreshed again after it,
+//   against the new model.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "core/result.hpp"
+#include "core/time.hpp"
+
+namespace ecrm {
+
+struct ModelWorkerOptions {
+  bool schedule = true;  // start-up and periodic runs
+  std::chrono::milliseconds interval = std::chrono::hours(24);
+  std::chrono::milliseconds check_every = std::chrono::minutes(1);
+  std::string owner;  // the claim's owner name; default host:pid
+};
+
+// What a ModelWorker drives. Every function is called on the worker's own threads.
+struct ModelJob {
+  std::string log_name;              // log prefix, e.g. "analytics"
+  std::string noun;                  // the full build in messages, e.g. "recomputation"
+  std::string nothing_built_reason;  // e.g. "no model yet"
+  // Who holds the job's claim now (nullopt: nobody).
+  std::function<Result<std::optional<std::string>>()> claim_holder;
+  // When the latest full build finished (nullopt: never).
+  std::function<Result<std::optional<UnixMs>>()> last_built_at;
+  // Runs the full build as `owner`; returns a line for the log. An error with code
+  // `already_running` means another process has the claim.
+  std::function<Result<std::string>(const std::string& owner)> build;
+  // Refreshes one customer against the current model.
+  std::function<Status(std::int64_t customer_id)> refresh;
+};
+
+class ModelWorker {
+ public:
+  ModelWorker(ModelJob job, ModelWorkerOptions options);
+  ~ModelWorker();  // stops the threads
+  ModelWorker(const ModelWorker&) = delete;
+  ModelWorker& operator=(const ModelWorker&) = delete;
+
+  void start();
+  // Stops the threads after the current unit of work (a running build finishes first).
+  void stop();
+
+  // Asks for a full build now. kConflict `already_running` when one is running or queued in
+  // this process or claimed by another; otherwise the job thread starts it shortly.
+  Status request_build();
+  // True while this process runs or has queued a build.
+  bool busy() const;
+
+  // Queues customer `customer_id` for a refresh. Cheap; never blocks on the database.
+  void customer_changed(std::int64_t customer_id);
+
+ private:
+  void job_loop();
+  void refresh_loop();
+  void run_build(const char* why);
+  Error already_running(const std::string& holder = {}) const;
+
+  ModelJob job_;
+  ModelWorkerOptions options_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable job_wake_;
+  std::condition_variable refresh_wake_;
+  bool stopping_ = false;
+  bool requested_ = false;
+  bool running_ = false;
+  std::set<std::int64_t> pending_;     // customers waiting for a refresh
+  std::set<std::int64_t> during_run_;  // customers refreshed while a build ran
+  std::thread job_thread_;
+  std::thread refresh_thread_;
+};
+
+}  // namespace ecrm

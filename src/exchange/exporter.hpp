@@ -20,8 +20,8 @@ class Exporter {
  public:
   explicit Exporter(storage::Database& db) : db_(db) {}
 
-  // Writes the header and every row to `sink`. Returns the number of data rows; kCancelled
-  // (as kUnavailable) when the sink stopped accepting.
+  // Writes the header and every row to `sink`. Returns the number of data rows;
+  // kUnavailable when the sink stopped accepting.
   Result<std::int64_t> run(Entity entity, const CsvSink& sink);
 
  private:

@@ -122,7 +122,7 @@ Result<UploadedFile> uploaded_file(const RequestContext& ctx) {
     if (boundary.empty() || boundary.size() > 200) {
       return Error::invalid("bad multipart boundary", "file");
     }
-    ECRM_ASSIGN_OR_RETURN(auto part, find_multipart_file(file.path, file.length, boundary, "file"));
+    ECRM_ASSIGN_OR_RETURN(auto part, find_multipart_file(file.path, boundary, "file"));
     part.keep_alive = file.keep_alive;
     if (part.length == 0) return Error::invalid("the uploaded file is empty", "file", "required");
     return part;

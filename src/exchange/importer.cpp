@@ -102,7 +102,7 @@ class Importer::Pass {
         break;
       }
     }
-    progress(in, true);
+    progress(in);
     for (;;) {
       auto more = reader.next(fields);
       if (!more.ok()) {
@@ -114,7 +114,7 @@ class Importer::Pass {
       if (!*more) break;
       ++report_.rows_read;
       ECRM_RETURN_IF_ERROR(add_row(fields, reader.line()));
-      if (report_.rows_read % kProgressEveryRows == 0) progress(in, false);
+      if (report_.rows_read % kProgressEveryRows == 0) progress(in);
     }
     if (order_rows_) {
       if (auto last = order_rows_->finish()) add_order(std::move(*last));
@@ -122,16 +122,15 @@ class Importer::Pass {
     ECRM_RETURN_IF_ERROR(flush());
     if (write_) ECRM_RETURN_IF_ERROR(resolve_pending_referrals());
     in.clear();
-    progress(in, true);
+    progress(in);
     return {};
   }
 
   bool stopped() const { return stopped_; }
 
  private:
-  void progress(std::istream& in, bool force) {
+  void progress(std::istream& in) {
     if (!options_.on_progress) return;
-    (void)force;
     ImportProgress p;
     p.phase = write_ ? "importing" : "validating";
     p.bytes_total = options_.bytes_total;
@@ -743,7 +742,6 @@ Result<ImportReport> Importer::run(const InputOpener& open, const ImportOptions&
   ECRM_ASSIGN_OR_RETURN(bool stopped, one_pass(!options.dry_run && options.skip_bad));
   if (validate_first && report.bad_rows == 0 && !stopped) {
     // The file is clean: read it again, writing this time.
-    ImportReport validated = report;
     report.rows_read = report.records = report.inserted = report.updated = report.unchanged = 0;
     report.created_customers = report.created_products = 0;
     report.warnings.clear();

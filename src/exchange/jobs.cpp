@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
-#include <cstring>
 #include <fstream>
 #include <streambuf>
 
@@ -225,8 +224,8 @@ void ImportJobs::run_job(Pending& pending) {
   spdlog::info("import job {} ({}) {}: {}", job.id, job.entity, job.status, job.message);
 }
 
-Result<UploadedFile> find_multipart_file(const std::string& path, std::uint64_t size,
-                                         const std::string& boundary, const std::string& field) {
+Result<UploadedFile> find_multipart_file(const std::string& path, const std::string& boundary,
+                                         const std::string& field) {
   auto bad = [](const std::string& why) {
     return Error::invalid("malformed multipart body: " + why, "file");
   };
@@ -294,7 +293,6 @@ Result<UploadedFile> find_multipart_file(const std::string& path, std::uint64_t 
     if (param("name").value_or("") == field) return part;
     if (!first_file && param("filename")) first_file = part;
   }
-  (void)size;
   if (first_file) return *first_file;
   return Error::invalid("the form has no file part named '" + field + "'", "file");
 }

@@ -75,7 +75,7 @@ std::string warnings_json(const ImportReport& report);
 // Finds the file part of a multipart/form-data body stored at `path`: the part named `field`
 // (or, when there is none, the first part with a filename). kInvalidArgument (field `file`)
 // when the body is not well-formed or has no such part.
-Result<UploadedFile> find_multipart_file(const std::string& path, std::uint64_t size,
-                                         const std::string& boundary, const std::string& field);
+Result<UploadedFile> find_multipart_file(const std::string& path, const std::string& boundary,
+                                         const std::string& field);
 
 }  // namespace ecrm::exchange

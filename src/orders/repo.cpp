@@ -202,7 +202,10 @@ Status load_return_lines(Connection& c, Return& r) {
 
 }  // namespace
 
-Result<Order> OrderRepo::insert(Connection& c, Order o) {
+namespace {
+
+// Inserts the order's own row; returns its id. kConflict external_id_taken.
+Result<std::int64_t> insert_order_row(Connection& c, const Order& o) {
   auto id = c.query_int(
       kInsertOrder, {opt(o.external_id), o.customer_id, std::string(to_string(o.channel)),
                      std::string(to_string(o.status)), o.currency, o.subtotal, o.discount,
@@ -215,7 +218,13 @@ Result<Order> OrderRepo::insert(Connection& c, Order o) {
     }
     return std::move(id).error();
   }
-  o.id = id->value_or(0);
+  return id->value_or(0);
+}
+
+}  // namespace
+
+Result<Order> OrderRepo::insert(Connection& c, Order o) {
+  ECRM_ASSIGN_OR_RETURN(o.id, insert_order_row(c, o));
   o.updated_at = o.created_at;
   for (auto& line : o.lines) {
     ECRM_ASSIGN_OR_RETURN(
@@ -273,19 +282,7 @@ Status insert_rows(Connection& c, std::string_view head, int width, std::vector<
 Status OrderRepo::insert_many(Connection& c, std::vector<Order>& orders) {
   std::vector<Value> lines, history;
   for (auto& o : orders) {
-    auto id = c.query_int(
-        kInsertOrder, {opt(o.external_id), o.customer_id, std::string(to_string(o.channel)),
-                       std::string(to_string(o.status)), o.currency, o.subtotal, o.discount,
-                       o.shipping, o.total, o.carrier, o.tracking_number, o.placed_at,
-                       o.created_at, o.tax});
-    if (!id.ok()) {
-      if (id.error().kind == ErrorKind::kConflict && o.external_id) {
-        return Error::conflict("an order with external id '" + *o.external_id + "' already exists",
-                               "external_id", "external_id_taken");
-      }
-      return std::move(id).error();
-    }
-    o.id = id->value_or(0);
+    ECRM_ASSIGN_OR_RETURN(o.id, insert_order_row(c, o));
     for (const auto& line : o.lines) {
       lines.insert(lines.end(), {o.id, line.product_id, line.sku, line.name, line.quantity,
                                  line.unit_price, line.line_total});

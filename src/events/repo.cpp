@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "core/crypto.hpp"
 
@@ -38,57 +40,95 @@ constexpr std::string_view kPostgresDurableCommits = "SET synchronous_commit TO 
   "id, anonymous_id, customer_id, external_id, identified_at, first_seen_at, last_seen_at, " \
   "event_count, device, session_id, session_started_at, session_last_at, cart_id"
 
-// The no-op update takes the row lock on PostgreSQL and makes RETURNING answer for old rows.
-constexpr std::string_view kUpsertVisitor =
-    "INSERT INTO visitors (anonymous_id, first_seen_at, last_seen_at) VALUES ($1, $2, $2) "
-    "ON CONFLICT (anonymous_id) DO UPDATE SET anonymous_id = excluded.anonymous_id "
+// Multi-row statements: "head" + rows of parameters + "tail", built once per row count (the
+// writer sends them in chunks of 100, 10 and 1 rows). In the UPDATE … FROM (VALUES …) ones every
+// parameter is cast, so that PostgreSQL knows the types of the VALUES columns (named column1,
+// column2, … on both backends).
+
+// The no-op update takes the row locks on PostgreSQL (in the order of the rows, which the writer
+// sorts by anonymous id) and makes RETURNING answer for old rows too.
+constexpr std::string_view kUpsertVisitorsHead =
+    "INSERT INTO visitors (anonymous_id, first_seen_at, last_seen_at) VALUES ";
+constexpr std::string_view kUpsertVisitorsTail =
+    " ON CONFLICT (anonymous_id) DO UPDATE SET anonymous_id = excluded.anonymous_id "
     "RETURNING " ECRM_VISITOR_COLUMNS;
-constexpr std::string_view kUpdateVisitor =
-    "UPDATE visitors SET customer_id = $2, external_id = $3, identified_at = $4, "
-    "first_seen_at = $5, last_seen_at = $6, event_count = $7, device = $8, session_id = $9, "
-    "session_started_at = $10, session_last_at = $11, cart_id = $12 WHERE id = $1";
+constexpr std::string_view kUpdateVisitorsHead =
+    "UPDATE visitors SET customer_id = u.column2, external_id = u.column3, "
+    "identified_at = u.column4, first_seen_at = u.column5, last_seen_at = u.column6, "
+    "event_count = u.column7, device = u.column8, session_id = u.column9, "
+    "session_started_at = u.column10, session_last_at = u.column11, cart_id = u.column12 "
+    "FROM (VALUES ";
+constexpr std::string_view kUpdateVisitorsTail = ") AS u WHERE visitors.id = u.column1";
+constexpr std::string_view kUpdateVisitorsTypes = "iitiiiitiiii";
+
 constexpr std::string_view kFindVisitor =
     "SELECT " ECRM_VISITOR_COLUMNS " FROM visitors WHERE anonymous_id = $1";
+
+constexpr std::string_view kCustomersByIdHead =
+    "SELECT id, merged_into, id FROM customers WHERE id IN (";
+constexpr std::string_view kCustomersByExternalIdHead =
+    "SELECT id, merged_into, external_id FROM customers WHERE external_id IN (";
 constexpr std::string_view kCustomerById = "SELECT id, merged_into FROM customers WHERE id = $1";
-constexpr std::string_view kCustomerByExternalId =
-    "SELECT id, merged_into FROM customers WHERE external_id = $1";
-constexpr std::string_view kInsertSession =
-    "INSERT INTO visitor_sessions (visitor_id, started_at, last_at, event_count, page_views, "
-    "landing_url, referrer, utm_source, utm_medium, utm_campaign, device, purchased) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id";
-constexpr std::string_view kUpdateSession =
-    "UPDATE visitor_sessions SET started_at = $2, last_at = $3, event_count = event_count + $4, "
-    "page_views = page_views + $5, purchased = CASE WHEN $6 = 1 THEN 1 ELSE purchased END, "
-    "landing_url = CASE WHEN landing_url = '' THEN $7 ELSE landing_url END, "
-    "referrer = CASE WHEN referrer = '' THEN $8 ELSE referrer END, "
-    "device = CASE WHEN device = '' THEN $9 ELSE device END WHERE id = $1";
+
+// Ids for new sessions and carts, taken before their multi-row inserts so that the writer knows
+// them without RETURNING (whose row order neither backend promises). SQLite: the writer holds
+// the write lock, so MAX(id) + 1 … are free; PostgreSQL: the identity sequence.
+constexpr std::string_view kSqliteMaxSessionId = "SELECT COALESCE(MAX(id), 0) FROM visitor_sessions";
+constexpr std::string_view kSqliteMaxCartId = "SELECT COALESCE(MAX(id), 0) FROM carts";
+constexpr std::string_view kPostgresNextSessionIds =
+    "SELECT nextval(pg_get_serial_sequence('visitor_sessions', 'id')) "
+    "FROM generate_series(1, CAST($1 AS BIGINT))";
+constexpr std::string_view kPostgresNextCartIds =
+    "SELECT nextval(pg_get_serial_sequence('carts', 'id')) "
+    "FROM generate_series(1, CAST($1 AS BIGINT))";
+
+constexpr std::string_view kInsertSessionsHead =
+    "INSERT INTO visitor_sessions (id, visitor_id, started_at, last_at, event_count, page_views, "
+    "landing_url, referrer, utm_source, utm_medium, utm_campaign, device, purchased) VALUES ";
+constexpr int kSessionColumns = 13;
+constexpr std::string_view kUpdateSessionsHead =
+    "UPDATE visitor_sessions SET started_at = u.column2, last_at = u.column3, "
+    "event_count = event_count + u.column4, page_views = page_views + u.column5, "
+    "purchased = CASE WHEN u.column6 = 1 THEN 1 ELSE purchased END, "
+    "landing_url = CASE WHEN landing_url = '' THEN u.column7 ELSE landing_url END, "
+    "referrer = CASE WHEN referrer = '' THEN u.column8 ELSE referrer END, "
+    "device = CASE WHEN device = '' THEN u.column9 ELSE device END FROM (VALUES ";
+constexpr std::string_view kUpdateSessionsTail = ") AS u WHERE visitor_sessions.id = u.column1";
+constexpr std::string_view kUpdateSessionsTypes = "iiiiiittt";
 
 #define ECRM_CART_COLUMNS                                                                       \
   "k.id, k.visitor_id, k.status, k.items, k.item_count, k.value, k.currency, k.checkout_step, " \
   "k.created_at, k.updated_at, k.closed_at, k.order_ref, k.recovered_from"
-constexpr std::string_view kFindCart = "SELECT " ECRM_CART_COLUMNS " FROM carts k WHERE k.id = $1";
-constexpr std::string_view kInsertCart =
-    "INSERT INTO carts (visitor_id, status, items, item_count, value, currency, checkout_step, "
-    "created_at, updated_at, closed_at, order_ref, recovered_from) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id";
-constexpr std::string_view kUpdateCart =
-    "UPDATE carts SET status = $2, items = $3, item_count = $4, value = $5, currency = $6, "
-    "checkout_step = $7, updated_at = $8, closed_at = $9, order_ref = $10 WHERE id = $1";
+constexpr std::string_view kFindCartsHead = "SELECT " ECRM_CART_COLUMNS " FROM carts k WHERE k.id IN (";
+constexpr std::string_view kInsertCartsHead =
+    "INSERT INTO carts (id, visitor_id, status, items, item_count, value, currency, checkout_step, "
+    "created_at, updated_at, closed_at, order_ref, recovered_from) VALUES ";
+constexpr int kCartColumns = 13;
+constexpr std::string_view kUpdateCartsHead =
+    "UPDATE carts SET status = u.column2, items = u.column3, item_count = u.column4, "
+    "value = u.column5, currency = u.column6, checkout_step = u.column7, updated_at = u.column8, "
+    "closed_at = u.column9, order_ref = u.column10 FROM (VALUES ";
+constexpr std::string_view kUpdateCartsTail = ") AS u WHERE carts.id = u.column1";
+constexpr std::string_view kUpdateCartsTypes = "ittiitiiit";
 
-// Multi-row templates: the writer sends events in statements of 100, 10 and 1 rows.
 constexpr std::string_view kInsertEventsHead =
     "INSERT INTO events (event_id, type, visitor_id, anonymous_id, customer_id, session_id, "
     "client_session_id, ts, received_at, product, quantity, value, currency, properties) VALUES ";
 constexpr int kEventColumns = 14;
-constexpr std::string_view kInsertEventsTail = " ON CONFLICT (event_id) DO NOTHING RETURNING event_id";
+// PostgreSQL: another process may store the same event meanwhile, so the insert says which rows
+// it wrote. SQLite: the writer holds the write lock since it looked for stored ids, so every row
+// is new and the count of changes is checked instead.
+constexpr std::string_view kInsertEventsReturning =
+    " ON CONFLICT (event_id) DO NOTHING RETURNING event_id";
+constexpr std::string_view kInsertEventsNoReturning = " ON CONFLICT (event_id) DO NOTHING";
 constexpr std::string_view kExistingEventsHead = "SELECT event_id FROM events WHERE event_id IN (";
 constexpr std::array<int, 3> kChunkSizes = {100, 10, 1};
 
 constexpr std::string_view kAttributeEvents =
     "UPDATE events SET customer_id = $2 WHERE visitor_id = $1 AND customer_id IS NULL";
-constexpr std::string_view kInsertPurchaseItem =
-    "INSERT INTO purchase_items (visitor_id, product, quantity, price, currency, ts) "
-    "VALUES ($1, $2, $3, $4, $5, $6)";
+constexpr std::string_view kInsertPurchaseItemsHead =
+    "INSERT INTO purchase_items (visitor_id, product, quantity, price, currency, ts) VALUES ";
+constexpr int kPurchaseItemColumns = 6;
 
 // --- Reading the log ---
 #define ECRM_EVENT_COLUMNS                                                                      \
@@ -218,45 +258,96 @@ constexpr std::string_view kCustomerTimeline =
 #undef ECRM_EVENT_COLUMNS
 #undef ECRM_CART_LIST
 
-// "head ($1, …, $k), ($k+1, …) tail" for `rows` rows of `columns` parameters.
-std::string values_statement(std::string_view head, int columns, int rows, std::string_view tail) {
-  std::string sql(head);
-  int n = 1;
-  for (int r = 0; r < rows; ++r) {
-    sql += r ? ", (" : "(";
-    for (int col = 0; col < columns; ++col) {
-      if (col) sql += ", ";
-      sql += "$" + std::to_string(n++);
+// A statement with a list of rows: "head" + rows + "tail", one text per chunk size, built once.
+// A row is "($1, …, $k)" for `columns` parameters, or, when `types` is given (one letter per
+// column: i BIGINT, t TEXT), "(CAST($1 AS BIGINT), CAST($2 AS TEXT), …)"; with `list`, the
+// parameters are a plain list "$1, $2, …" (for IN (…)).
+class MultiRow {
+ public:
+  MultiRow(std::string_view head, int columns, std::string_view tail, std::string_view types = {},
+           bool list = false) {
+    for (std::size_t i = 0; i < kChunkSizes.size(); ++i) {
+      std::string sql(head);
+      int n = 1;
+      for (int r = 0; r < kChunkSizes[i]; ++r) {
+        if (list) {
+          sql += r ? ", $" : "$";
+          sql += std::to_string(n++);
+          continue;
+        }
+        sql += r ? ", (" : "(";
+        for (int col = 0; col < columns; ++col) {
+          if (col) sql += ", ";
+          std::string param = "$" + std::to_string(n++);
+          if (types.empty()) {
+            sql += param;
+          } else {
+            sql += "CAST(" + param + (types[static_cast<std::size_t>(col)] == 'i' ? " AS BIGINT)" : " AS TEXT)");
+          }
+        }
+        sql += ")";
+      }
+      sql += tail;
+      statements_[i] = std::move(sql);
     }
-    sql += ")";
   }
-  sql += tail;
-  return sql;
-}
+  const std::string& operator[](std::size_t size_index) const { return statements_[size_index]; }
 
-// The statement for a chunk of kChunkSizes[size_index] rows.
-const std::string& insert_events_statement(std::size_t size_index) {
-  static const std::array<std::string, kChunkSizes.size()> statements = [] {
-    std::array<std::string, kChunkSizes.size()> out;
-    for (std::size_t i = 0; i < kChunkSizes.size(); ++i) {
-      out[i] = values_statement(kInsertEventsHead, kEventColumns, kChunkSizes[i], kInsertEventsTail);
-    }
-    return out;
-  }();
-  return statements[size_index];
-}
+ private:
+  std::array<std::string, kChunkSizes.size()> statements_;
+};
 
-const std::string& existing_events_statement(std::size_t size_index) {
-  static const std::array<std::string, kChunkSizes.size()> statements = [] {
-    std::array<std::string, kChunkSizes.size()> out;
-    for (std::size_t i = 0; i < kChunkSizes.size(); ++i) {
-      std::string sql(kExistingEventsHead);
-      for (int p = 1; p <= kChunkSizes[i]; ++p) sql += (p > 1 ? ", $" : "$") + std::to_string(p);
-      out[i] = sql + ")";
-    }
-    return out;
-  }();
-  return statements[size_index];
+const MultiRow& statements_upsert_visitors() {
+  static const MultiRow m(kUpsertVisitorsHead, 3, kUpsertVisitorsTail);
+  return m;
+}
+const MultiRow& statements_update_visitors() {
+  static const MultiRow m(kUpdateVisitorsHead, static_cast<int>(kUpdateVisitorsTypes.size()),
+                          kUpdateVisitorsTail, kUpdateVisitorsTypes);
+  return m;
+}
+const MultiRow& statements_customers_by_id() {
+  static const MultiRow m(kCustomersByIdHead, 1, ")", {}, true);
+  return m;
+}
+const MultiRow& statements_customers_by_external_id() {
+  static const MultiRow m(kCustomersByExternalIdHead, 1, ")", {}, true);
+  return m;
+}
+const MultiRow& statements_insert_sessions() {
+  static const MultiRow m(kInsertSessionsHead, kSessionColumns, "");
+  return m;
+}
+const MultiRow& statements_update_sessions() {
+  static const MultiRow m(kUpdateSessionsHead, static_cast<int>(kUpdateSessionsTypes.size()),
+                          kUpdateSessionsTail, kUpdateSessionsTypes);
+  return m;
+}
+const MultiRow& statements_find_carts() {
+  static const MultiRow m(kFindCartsHead, 1, ")", {}, true);
+  return m;
+}
+const MultiRow& statements_insert_carts() {
+  static const MultiRow m(kInsertCartsHead, kCartColumns, "");
+  return m;
+}
+const MultiRow& statements_update_carts() {
+  static const MultiRow m(kUpdateCartsHead, static_cast<int>(kUpdateCartsTypes.size()),
+                          kUpdateCartsTail, kUpdateCartsTypes);
+  return m;
+}
+const MultiRow& statements_insert_events(storage::Backend backend) {
+  static const MultiRow returning(kInsertEventsHead, kEventColumns, kInsertEventsReturning);
+  static const MultiRow counted(kInsertEventsHead, kEventColumns, kInsertEventsNoReturning);
+  return backend == storage::Backend::kSqlite ? counted : returning;
+}
+const MultiRow& statements_existing_events() {
+  static const MultiRow m(kExistingEventsHead, 1, ")", {}, true);
+  return m;
+}
+const MultiRow& statements_insert_purchase_items() {
+  static const MultiRow m(kInsertPurchaseItemsHead, kPurchaseItemColumns, "");
+  return m;
 }
 
 // Splits `count` rows into chunks of the sizes above: calls body(first, size_index, size).
@@ -436,21 +527,47 @@ Status EventRepo::make_commits_durable(Connection& c) {
                                                                  : kPostgresDurableCommits));
 }
 
-Result<Visitor> EventRepo::upsert_visitor(Connection& c, const std::string& anonymous_id,
-                                          UnixMs ts) {
-  std::optional<Visitor> found;
-  ECRM_RETURN_IF_ERROR(c.query(kUpsertVisitor, {anonymous_id, ts},
-                               [&](const RowView& row) { found = read_visitor(row); }));
-  if (!found) return Error::internal("visitor upsert returned no row");
-  return std::move(*found);
+Result<std::vector<Visitor>> EventRepo::upsert_visitors(Connection& c,
+                                                        std::span<const VisitorKey> keys) {
+  std::unordered_map<std::string, Visitor> found;
+  std::vector<Value> params;
+  ECRM_RETURN_IF_ERROR(for_chunks(keys.size(), [&](std::size_t first, std::size_t s,
+                                                   std::size_t size) -> Status {
+    params.clear();
+    for (std::size_t i = first; i < first + size; ++i) {
+      params.emplace_back(keys[i].anonymous_id);
+      params.emplace_back(keys[i].first_seen_at);
+      params.emplace_back(keys[i].first_seen_at);
+    }
+    return c.query(statements_upsert_visitors()[s], params, [&](const RowView& row) {
+      Visitor v = read_visitor(row);
+      found.emplace(v.anonymous_id, std::move(v));
+    });
+  }));
+  std::vector<Visitor> out;
+  out.reserve(keys.size());
+  for (const auto& key : keys) {
+    auto it = found.find(key.anonymous_id);
+    if (it == found.end()) return Error::internal("visitor upsert returned no row for a visitor");
+    out.push_back(std::move(it->second));
+  }
+  return out;
 }
 
-Status EventRepo::update_visitor(Connection& c, const Visitor& v) {
-  return done(c.execute(kUpdateVisitor,
-                        {v.id, opt(v.customer_id), opt(v.external_id), opt(v.identified_at),
-                         v.first_seen_at, v.last_seen_at, v.event_count, v.device,
-                         opt(v.session_id), opt(v.session_started_at), opt(v.session_last_at),
-                         opt(v.cart_id)}));
+Status EventRepo::update_visitors(Connection& c, std::span<const Visitor* const> visitors) {
+  std::vector<Value> params;
+  return for_chunks(visitors.size(), [&](std::size_t first, std::size_t s,
+                                         std::size_t size) -> Status {
+    params.clear();
+    for (std::size_t i = first; i < first + size; ++i) {
+      const Visitor& v = *visitors[i];
+      params.insert(params.end(),
+                    {v.id, opt(v.customer_id), opt(v.external_id), opt(v.identified_at),
+                     v.first_seen_at, v.last_seen_at, v.event_count, v.device, opt(v.session_id),
+                     opt(v.session_started_at), opt(v.session_last_at), opt(v.cart_id)});
+    }
+    return done(c.execute(statements_update_visitors()[s], params));
+  });
 }
 
 Result<std::set<std::string>> EventRepo::existing_event_ids(Connection& c,
@@ -461,7 +578,7 @@ Result<std::set<std::string>> EventRepo::existing_event_ids(Connection& c,
                                                   std::size_t size) -> Status {
     params.assign(ids.begin() + static_cast<std::ptrdiff_t>(first),
                   ids.begin() + static_cast<std::ptrdiff_t>(first + size));
-    return c.query(existing_events_statement(s), params,
+    return c.query(statements_existing_events()[s], params,
                    [&](const RowView& row) { found.insert(row.get_string(0)); });
   }));
   return found;
@@ -471,52 +588,148 @@ Result<std::optional<CustomerRef>> EventRepo::customer_by_id(Connection& c, std:
   return read_customer_ref(c, kCustomerById, id);
 }
 
-Result<std::optional<CustomerRef>> EventRepo::customer_by_external_id(
-    Connection& c, const std::string& external_id) {
-  return read_customer_ref(c, kCustomerByExternalId, external_id);
-}
-
-Result<std::int64_t> EventRepo::insert_session(Connection& c, const Session& s) {
-  ECRM_ASSIGN_OR_RETURN(
-      auto id, c.query_int(kInsertSession,
-                           {s.visitor_id, s.started_at, s.last_at, s.event_count, s.page_views,
-                            s.landing_url, s.referrer, s.utm_source, s.utm_medium, s.utm_campaign,
-                            s.device, std::int64_t{s.purchased ? 1 : 0}}));
-  return id.value_or(0);
-}
-
-Status EventRepo::update_session(Connection& c, const Session& s, std::int64_t added_events,
-                                 std::int64_t added_page_views) {
-  return done(c.execute(kUpdateSession, {s.id, s.started_at, s.last_at, added_events,
-                                         added_page_views, std::int64_t{s.purchased ? 1 : 0},
-                                         s.landing_url, s.referrer, s.device}));
-}
-
-Result<std::optional<Cart>> EventRepo::find_cart(Connection& c, std::int64_t id) {
-  std::optional<Cart> found;
-  ECRM_RETURN_IF_ERROR(c.query(kFindCart, {id}, [&](const RowView& row) { found = read_cart(row); }));
+Result<std::unordered_map<std::int64_t, CustomerRef>> EventRepo::customers_by_id(
+    Connection& c, std::span<const std::int64_t> ids) {
+  std::unordered_map<std::int64_t, CustomerRef> found;
+  std::vector<Value> params;
+  ECRM_RETURN_IF_ERROR(for_chunks(ids.size(), [&](std::size_t first, std::size_t s,
+                                                  std::size_t size) -> Status {
+    params.assign(ids.begin() + static_cast<std::ptrdiff_t>(first),
+                  ids.begin() + static_cast<std::ptrdiff_t>(first + size));
+    return c.query(statements_customers_by_id()[s], params, [&](const RowView& row) {
+      found[row.get_int(2)] = CustomerRef{row.get_int(0), row.get_optional_int(1)};
+    });
+  }));
   return found;
 }
 
-Result<std::int64_t> EventRepo::insert_cart(Connection& c, const Cart& k) {
-  ECRM_ASSIGN_OR_RETURN(
-      auto id, c.query_int(kInsertCart, {k.visitor_id, std::string(to_string(k.status)),
-                                         items_json(k.items), k.item_count, k.value, k.currency,
-                                         k.checkout_step, k.created_at, k.updated_at,
-                                         opt(k.closed_at), k.order_ref, opt(k.recovered_from)}));
-  return id.value_or(0);
-}
-
-Status EventRepo::update_cart(Connection& c, const Cart& k) {
-  return done(c.execute(kUpdateCart, {k.id, std::string(to_string(k.status)), items_json(k.items),
-                                      k.item_count, k.value, k.currency, k.checkout_step,
-                                      k.updated_at, opt(k.closed_at), k.order_ref}));
-}
-
-Result<std::set<std::string>> EventRepo::insert_events(Connection& c,
-                                                       std::span<const EventRow> rows) {
-  std::set<std::string> inserted;
+Result<std::unordered_map<std::string, CustomerRef>> EventRepo::customers_by_external_id(
+    Connection& c, std::span<const std::string> external_ids) {
+  std::unordered_map<std::string, CustomerRef> found;
   std::vector<Value> params;
+  ECRM_RETURN_IF_ERROR(for_chunks(external_ids.size(), [&](std::size_t first, std::size_t s,
+                                                           std::size_t size) -> Status {
+    params.assign(external_ids.begin() + static_cast<std::ptrdiff_t>(first),
+                  external_ids.begin() + static_cast<std::ptrdiff_t>(first + size));
+    return c.query(statements_customers_by_external_id()[s], params, [&](const RowView& row) {
+      found[row.get_string(2)] = CustomerRef{row.get_int(0), row.get_optional_int(1)};
+    });
+  }));
+  return found;
+}
+
+namespace {
+
+Result<std::vector<std::int64_t>> new_ids(Connection& c, std::size_t count,
+                                          std::string_view sqlite_max,
+                                          std::string_view postgres_next) {
+  std::vector<std::int64_t> ids;
+  if (count == 0) return ids;
+  ids.reserve(count);
+  if (c.backend() == storage::Backend::kSqlite) {
+    ECRM_ASSIGN_OR_RETURN(auto max, c.query_int(sqlite_max));
+    for (std::size_t i = 1; i <= count; ++i) ids.push_back(max.value_or(0) + static_cast<std::int64_t>(i));
+    return ids;
+  }
+  ECRM_RETURN_IF_ERROR(c.query(postgres_next, {static_cast<std::int64_t>(count)},
+                               [&](const RowView& row) { ids.push_back(row.get_int(0)); }));
+  if (ids.size() != count) return Error::internal("the sequence returned too few ids");
+  return ids;
+}
+
+}  // namespace
+
+Result<std::vector<std::int64_t>> EventRepo::new_session_ids(Connection& c, std::size_t count) {
+  return new_ids(c, count, kSqliteMaxSessionId, kPostgresNextSessionIds);
+}
+
+Result<std::vector<std::int64_t>> EventRepo::new_cart_ids(Connection& c, std::size_t count) {
+  return new_ids(c, count, kSqliteMaxCartId, kPostgresNextCartIds);
+}
+
+Status EventRepo::insert_sessions(Connection& c, std::span<const Session* const> sessions) {
+  std::vector<Value> params;
+  return for_chunks(sessions.size(), [&](std::size_t first, std::size_t s,
+                                         std::size_t size) -> Status {
+    params.clear();
+    for (std::size_t i = first; i < first + size; ++i) {
+      const Session& x = *sessions[i];
+      params.insert(params.end(),
+                    {x.id, x.visitor_id, x.started_at, x.last_at, x.event_count, x.page_views,
+                     x.landing_url, x.referrer, x.utm_source, x.utm_medium, x.utm_campaign,
+                     x.device, std::int64_t{x.purchased ? 1 : 0}});
+    }
+    return done(c.execute(statements_insert_sessions()[s], params));
+  });
+}
+
+Status EventRepo::update_sessions(Connection& c, std::span<const SessionUpdate> updates) {
+  std::vector<Value> params;
+  return for_chunks(updates.size(), [&](std::size_t first, std::size_t s,
+                                        std::size_t size) -> Status {
+    params.clear();
+    for (std::size_t i = first; i < first + size; ++i) {
+      const SessionUpdate& u = updates[i];
+      const Session& x = *u.session;
+      params.insert(params.end(),
+                    {x.id, x.started_at, x.last_at, u.added_events, u.added_page_views,
+                     std::int64_t{x.purchased ? 1 : 0}, x.landing_url, x.referrer, x.device});
+    }
+    return done(c.execute(statements_update_sessions()[s], params));
+  });
+}
+
+Result<std::vector<Cart>> EventRepo::find_carts(Connection& c, std::span<const std::int64_t> ids) {
+  std::vector<Cart> out;
+  std::vector<Value> params;
+  ECRM_RETURN_IF_ERROR(for_chunks(ids.size(), [&](std::size_t first, std::size_t s,
+                                                  std::size_t size) -> Status {
+    params.assign(ids.begin() + static_cast<std::ptrdiff_t>(first),
+                  ids.begin() + static_cast<std::ptrdiff_t>(first + size));
+    return c.query(statements_find_carts()[s], params,
+                   [&](const RowView& row) { out.push_back(read_cart(row)); });
+  }));
+  return out;
+}
+
+Status EventRepo::insert_carts(Connection& c, std::span<const Cart* const> carts) {
+  std::vector<Value> params;
+  return for_chunks(carts.size(), [&](std::size_t first, std::size_t s,
+                                      std::size_t size) -> Status {
+    params.clear();
+    for (std::size_t i = first; i < first + size; ++i) {
+      const Cart& k = *carts[i];
+      params.insert(params.end(),
+                    {k.id, k.visitor_id, std::string(to_string(k.status)), items_json(k.items),
+                     k.item_count, k.value, k.currency, k.checkout_step, k.created_at,
+                     k.updated_at, opt(k.closed_at), k.order_ref, opt(k.recovered_from)});
+    }
+    return done(c.execute(statements_insert_carts()[s], params));
+  });
+}
+
+Status EventRepo::update_carts(Connection& c, std::span<const Cart* const> carts) {
+  std::vector<Value> params;
+  return for_chunks(carts.size(), [&](std::size_t first, std::size_t s,
+                                      std::size_t size) -> Status {
+    params.clear();
+    for (std::size_t i = first; i < first + size; ++i) {
+      const Cart& k = *carts[i];
+      params.insert(params.end(),
+                    {k.id, std::string(to_string(k.status)), items_json(k.items), k.item_count,
+                     k.value, k.currency, k.checkout_step, k.updated_at, opt(k.closed_at),
+                     k.order_ref});
+    }
+    return done(c.execute(statements_update_carts()[s], params));
+  });
+}
+
+Result<std::vector<bool>> EventRepo::insert_events(Connection& c, std::span<const EventRow> rows) {
+  std::vector<bool> inserted(rows.size(), false);
+  const bool sqlite = c.backend() == storage::Backend::kSqlite;
+  const MultiRow& statements = statements_insert_events(c.backend());
+  std::vector<Value> params;
+  std::unordered_set<std::string> returned;
   ECRM_RETURN_IF_ERROR(for_chunks(rows.size(), [&](std::size_t first, std::size_t s,
                                                    std::size_t size) -> Status {
     params.clear();
@@ -538,8 +751,21 @@ Result<std::set<std::string>> EventRepo::insert_events(Connection& c,
       params.push_back(opt(r.currency));
       params.emplace_back(r.properties);
     }
-    return c.query(insert_events_statement(s), params,
-                   [&](const RowView& row) { inserted.insert(row.get_string(0)); });
+    if (sqlite) {
+      ECRM_ASSIGN_OR_RETURN(auto changed, c.execute(statements[s], params));
+      if (changed != static_cast<std::int64_t>(size)) {
+        return Error::internal("an event thought new was stored already");
+      }
+      for (std::size_t i = first; i < first + size; ++i) inserted[i] = true;
+      return {};
+    }
+    returned.clear();
+    ECRM_RETURN_IF_ERROR(c.query(statements[s], params,
+                                 [&](const RowView& row) { returned.insert(row.get_string(0)); }));
+    for (std::size_t i = first; i < first + size; ++i) {
+      inserted[i] = returned.count(rows[i].event_id) > 0;
+    }
+    return {};
   }));
   return inserted;
 }
@@ -549,12 +775,17 @@ Status EventRepo::attribute_events(Connection& c, std::int64_t visitor_id,
   return done(c.execute(kAttributeEvents, {visitor_id, customer_id}));
 }
 
-Status EventRepo::insert_purchase_item(Connection& c, std::int64_t visitor_id,
-                                       const std::string& product, std::int64_t quantity,
-                                       std::int64_t price, const std::string& currency,
-                                       UnixMs ts) {
-  return done(
-      c.execute(kInsertPurchaseItem, {visitor_id, product, quantity, price, currency, ts}));
+Status EventRepo::insert_purchase_items(Connection& c, std::span<const PurchaseItemRow> items) {
+  std::vector<Value> params;
+  return for_chunks(items.size(), [&](std::size_t first, std::size_t s,
+                                      std::size_t size) -> Status {
+    params.clear();
+    for (std::size_t i = first; i < first + size; ++i) {
+      const PurchaseItemRow& p = items[i];
+      params.insert(params.end(), {p.visitor_id, p.product, p.quantity, p.price, p.currency, p.ts});
+    }
+    return done(c.execute(statements_insert_purchase_items()[s], params));
+  });
 }
 
 // --- Reading the log ---

@@ -10,6 +10,7 @@
 #include <set>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -40,6 +41,28 @@ struct EventRow {
   std::string properties;
 };
 
+// A visitor the writer needs, and the time of its earliest event in the group.
+struct VisitorKey {
+  std::string anonymous_id;
+  UnixMs first_seen_at = 0;
+};
+
+// A stored session and what the group adds to it.
+struct SessionUpdate {
+  const Session* session = nullptr;  // the new bounds and entry details
+  std::int64_t added_events = 0;
+  std::int64_t added_page_views = 0;
+};
+
+struct PurchaseItemRow {
+  std::int64_t visitor_id = 0;
+  std::string product;
+  std::int64_t quantity = 0;
+  std::int64_t price = 0;
+  std::string currency;
+  UnixMs ts = 0;
+};
+
 // A customer reference as stored: its id and where it was merged to, if it was.
 struct CustomerRef {
   std::int64_t id = 0;
@@ -65,31 +88,37 @@ class EventRepo {
   // pool's defaults (SQLite: synchronous=FULL; PostgreSQL: synchronous_commit on). Call it
   // outside a transaction.
   Status make_commits_durable(Connection& c);
-  // The visitor with this anonymous id, created (first seen at `ts`) when new. On PostgreSQL
-  // the row stays locked until the transaction ends.
-  Result<Visitor> upsert_visitor(Connection& c, const std::string& anonymous_id, UnixMs ts);
-  Status update_visitor(Connection& c, const Visitor& visitor);
+  // The visitors with these anonymous ids (distinct; the writer sorts them), created (first seen
+  // at `first_seen_at`) when new; in the order of `keys`. On PostgreSQL the rows stay locked
+  // until the transaction ends, taken in the order of `keys`.
+  Result<std::vector<Visitor>> upsert_visitors(Connection& c, std::span<const VisitorKey> keys);
+  Status update_visitors(Connection& c, std::span<const Visitor* const> visitors);
   // Which of `event_ids` are already stored.
   Result<std::set<std::string>> existing_event_ids(Connection& c,
                                                    std::span<const std::string> event_ids);
   Result<std::optional<CustomerRef>> customer_by_id(Connection& c, std::int64_t id);
-  Result<std::optional<CustomerRef>> customer_by_external_id(Connection& c,
-                                                             const std::string& external_id);
-  Result<std::int64_t> insert_session(Connection& c, const Session& session);
-  // Adds the slot's increments to a stored session and widens its bounds.
-  Status update_session(Connection& c, const Session& session, std::int64_t added_events,
-                        std::int64_t added_page_views);
-  Result<std::optional<Cart>> find_cart(Connection& c, std::int64_t id);
-  Result<std::int64_t> insert_cart(Connection& c, const Cart& cart);
-  Status update_cart(Connection& c, const Cart& cart);
-  // Inserts the rows, skipping those whose event_id is stored already; returns the event_ids
-  // inserted.
-  Result<std::set<std::string>> insert_events(Connection& c, std::span<const EventRow> rows);
+  // The customers that exist among `ids` / `external_ids`, by the id / external id asked for.
+  Result<std::unordered_map<std::int64_t, CustomerRef>> customers_by_id(
+      Connection& c, std::span<const std::int64_t> ids);
+  Result<std::unordered_map<std::string, CustomerRef>> customers_by_external_id(
+      Connection& c, std::span<const std::string> external_ids);
+  // `count` unused ids for new sessions / carts (inside the writer's transaction).
+  Result<std::vector<std::int64_t>> new_session_ids(Connection& c, std::size_t count);
+  Result<std::vector<std::int64_t>> new_cart_ids(Connection& c, std::size_t count);
+  // Inserts sessions / carts whose ids come from new_session_ids() / new_cart_ids().
+  Status insert_sessions(Connection& c, std::span<const Session* const> sessions);
+  // Adds each update's increments to a stored session and widens its bounds.
+  Status update_sessions(Connection& c, std::span<const SessionUpdate> updates);
+  // The carts that exist among `ids`, in no particular order.
+  Result<std::vector<Cart>> find_carts(Connection& c, std::span<const std::int64_t> ids);
+  Status insert_carts(Connection& c, std::span<const Cart* const> carts);
+  Status update_carts(Connection& c, std::span<const Cart* const> carts);
+  // Inserts the rows, skipping those whose event_id is stored already; says, per row, whether
+  // it was inserted.
+  Result<std::vector<bool>> insert_events(Connection& c, std::span<const EventRow> rows);
   // Gives the visitor's events that belong to no customer yet to `customer_id`.
   Status attribute_events(Connection& c, std::int64_t visitor_id, std::int64_t customer_id);
-  Status insert_purchase_item(Connection& c, std::int64_t visitor_id, const std::string& product,
-                              std::int64_t quantity, std::int64_t price,
-                              const std::string& currency, UnixMs ts);
+  Status insert_purchase_items(Connection& c, std::span<const PurchaseItemRow> items);
 
   // --- Reading the log ---
   // Newest first, id < before (all when nullopt).

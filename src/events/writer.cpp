@@ -168,30 +168,83 @@ Result<std::vector<BatchOutcome>> IngestWriter::store(storage::Connection& c,
     return a.event->ts < b.event->ts;
   });
 
+  // The group's visitors, in anonymous-id order: one upsert for all (on PostgreSQL it locks
+  // their rows in that order, so concurrent writers cannot deadlock).
+  struct Span {
+    std::size_t begin = 0, end = 0;
+    bool cart_events = false;
+  };
+  std::vector<Span> spans;
+  std::vector<VisitorKey> keys;
+  for (std::size_t i = 0; i < items.size();) {
+    Span span{i, i, false};
+    const std::string& anonymous_id = items[i].event->anonymous_id;
+    keys.push_back(VisitorKey{anonymous_id, items[i].event->ts});
+    for (; i < items.size() && items[i].event->anonymous_id == anonymous_id; ++i) {
+      span.cart_events = span.cart_events || is_cart_event(items[i].event->type);
+    }
+    span.end = i;
+    spans.push_back(span);
+  }
+  ECRM_ASSIGN_OR_RETURN(auto visitors, repo_.upsert_visitors(c, keys));
+
+  // Customers named by events, identified by external id, or awaited by visitors identified
+  // before their customer existed: looked up together, then followed along merges.
   std::unordered_map<std::int64_t, std::optional<std::int64_t>> by_id;
   std::unordered_map<std::string, std::optional<std::int64_t>> by_external_id;
-  // The live customer a reference leads to (following merges); nullopt when unknown.
-  auto follow = [&](std::optional<CustomerRef> ref) -> Result<std::optional<std::int64_t>> {
-    for (int hop = 0; ref && ref->merged_into && hop < kMaxMergeHops; ++hop) {
-      ECRM_ASSIGN_OR_RETURN(ref, repo_.customer_by_id(c, *ref->merged_into));
+  {
+    std::vector<std::int64_t> ids;
+    std::vector<std::string> externals;
+    for (const auto& item : items) {
+      const IncomingEvent& e = *item.event;
+      if (e.customer_id) {
+        ids.push_back(*e.customer_id);
+      } else if (e.type == EventType::kIdentify && e.external_id) {
+        externals.push_back(*e.external_id);
+      }
     }
-    if (!ref) return std::optional<std::int64_t>{};
-    return std::optional<std::int64_t>(ref->id);
-  };
-  auto resolve_id = [&](std::int64_t id) -> Result<std::optional<std::int64_t>> {
-    if (auto it = by_id.find(id); it != by_id.end()) return it->second;
-    ECRM_ASSIGN_OR_RETURN(auto ref, repo_.customer_by_id(c, id));
-    ECRM_ASSIGN_OR_RETURN(auto live, follow(ref));
-    by_id[id] = live;
-    return live;
-  };
-  auto resolve_external = [&](const std::string& external) -> Result<std::optional<std::int64_t>> {
-    if (auto it = by_external_id.find(external); it != by_external_id.end()) return it->second;
-    ECRM_ASSIGN_OR_RETURN(auto ref, repo_.customer_by_external_id(c, external));
-    ECRM_ASSIGN_OR_RETURN(auto live, follow(ref));
-    by_external_id[external] = live;
-    return live;
-  };
+    for (const auto& v : visitors) {
+      if (v.external_id && !v.customer_id) externals.push_back(*v.external_id);
+    }
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::sort(externals.begin(), externals.end());
+    externals.erase(std::unique(externals.begin(), externals.end()), externals.end());
+    ECRM_ASSIGN_OR_RETURN(auto found_ids, repo_.customers_by_id(c, ids));
+    ECRM_ASSIGN_OR_RETURN(auto found_externals, repo_.customers_by_external_id(c, externals));
+    // The live customer a reference leads to (following merges); nullopt when unknown.
+    auto follow = [&](std::optional<CustomerRef> ref) -> Result<std::optional<std::int64_t>> {
+      for (int hop = 0; ref && ref->merged_into && hop < kMaxMergeHops; ++hop) {
+        ECRM_ASSIGN_OR_RETURN(ref, repo_.customer_by_id(c, *ref->merged_into));
+      }
+      if (!ref) return std::optional<std::int64_t>{};
+      return std::optional<std::int64_t>(ref->id);
+    };
+    for (std::int64_t id : ids) {
+      auto it = found_ids.find(id);
+      ECRM_ASSIGN_OR_RETURN(by_id[id], follow(it == found_ids.end()
+                                                  ? std::nullopt
+                                                  : std::optional<CustomerRef>(it->second)));
+    }
+    for (const std::string& external : externals) {
+      auto it = found_externals.find(external);
+      ECRM_ASSIGN_OR_RETURN(by_external_id[external],
+                            follow(it == found_externals.end()
+                                       ? std::nullopt
+                                       : std::optional<CustomerRef>(it->second)));
+    }
+  }
+
+  // The open carts that the group's cart events continue.
+  std::unordered_map<std::int64_t, Cart> stored_carts;
+  {
+    std::vector<std::int64_t> cart_ids;
+    for (std::size_t t = 0; t < spans.size(); ++t) {
+      if (spans[t].cart_events && visitors[t].cart_id) cart_ids.push_back(*visitors[t].cart_id);
+    }
+    ECRM_ASSIGN_OR_RETURN(auto carts, repo_.find_carts(c, cart_ids));
+    for (auto& cart : carts) stored_carts.emplace(cart.id, std::move(cart));
+  }
 
   struct Row {
     EventRow row;
@@ -202,16 +255,15 @@ Result<std::vector<BatchOutcome>> IngestWriter::store(storage::Connection& c,
   std::vector<Row> rows;
   rows.reserve(items.size());
   std::vector<VisitorTracker> trackers;
+  trackers.reserve(spans.size());
   std::vector<bool> attribute;  // per tracker: give the visitor's earlier events to its customer
 
-  for (std::size_t i = 0; i < items.size();) {
-    const std::string& anonymous_id = items[i].event->anonymous_id;
-    ECRM_ASSIGN_OR_RETURN(auto visitor, repo_.upsert_visitor(c, anonymous_id, items[i].event->ts));
+  for (std::size_t t = 0; t < spans.size(); ++t) {
+    Visitor& visitor = visitors[t];
     bool pending_identity = false;
     if (visitor.external_id && !visitor.customer_id) {
       // Identified earlier as a shop customer id that was unknown then: link once it exists.
-      ECRM_ASSIGN_OR_RETURN(auto live, resolve_external(*visitor.external_id));
-      if (live) {
+      if (auto live = by_external_id[*visitor.external_id]) {
         visitor.customer_id = live;
         visitor.identified_at = now;
         pending_identity = true;
@@ -219,14 +271,13 @@ Result<std::vector<BatchOutcome>> IngestWriter::store(storage::Connection& c,
     }
     trackers.emplace_back(std::move(visitor), options_.abandon_after);
     attribute.push_back(pending_identity);
-    const std::size_t t = trackers.size() - 1;
     VisitorTracker& tracker = trackers[t];
-    for (; i < items.size() && items[i].event->anonymous_id == anonymous_id; ++i) {
+    for (std::size_t i = spans[t].begin; i < spans[t].end; ++i) {
       const IncomingEvent& e = *items[i].event;
       const std::size_t batch = items[i].batch;
       std::optional<std::int64_t> named;
       if (e.customer_id) {
-        ECRM_ASSIGN_OR_RETURN(named, resolve_id(*e.customer_id));
+        named = by_id[*e.customer_id];
         if (!named) {
           outcomes[batch].errors.push_back(EventError{
               e.index, "unknown_customer",
@@ -236,12 +287,13 @@ Result<std::vector<BatchOutcome>> IngestWriter::store(storage::Connection& c,
       }
       std::optional<std::int64_t> identified = named;
       if (e.type == EventType::kIdentify && !identified && e.external_id) {
-        ECRM_ASSIGN_OR_RETURN(identified, resolve_external(*e.external_id));
+        identified = by_external_id[*e.external_id];
       }
       if (named && !tracker.visitor().customer_id) tracker.link_customer(*named, e.ts);
       if (is_cart_event(e.type) && tracker.wants_cart()) {
-        ECRM_ASSIGN_OR_RETURN(auto cart, repo_.find_cart(c, *tracker.visitor().cart_id));
-        tracker.set_cart(std::move(cart));
+        auto it = stored_carts.find(*tracker.visitor().cart_id);
+        tracker.set_cart(it == stored_carts.end() ? std::nullopt
+                                                  : std::optional<Cart>(std::move(it->second)));
       }
       std::size_t slot = tracker.apply(e, identified);
       Row row;
@@ -266,34 +318,58 @@ Result<std::vector<BatchOutcome>> IngestWriter::store(storage::Connection& c,
     }
   }
 
-  // Sessions and carts first: the events name their session.
-  for (std::size_t t = 0; t < trackers.size(); ++t) {
-    VisitorTracker& tracker = trackers[t];
-    for (auto& slot : tracker.sessions()) {
-      if (slot.is_new) {
-        ECRM_ASSIGN_OR_RETURN(slot.session.id, repo_.insert_session(c, slot.session));
-      } else if (slot.added_events > 0) {
-        ECRM_RETURN_IF_ERROR(repo_.update_session(c, slot.session, slot.added_events,
-                                                  slot.added_page_views));
+  // Sessions and carts first (the events name their session), each kind in a few statements.
+  {
+    std::vector<Session*> fresh;
+    std::vector<SessionUpdate> updates;
+    for (auto& tracker : trackers) {
+      for (auto& slot : tracker.sessions()) {
+        if (slot.is_new) {
+          fresh.push_back(&slot.session);
+        } else if (slot.added_events > 0) {
+          updates.push_back(SessionUpdate{&slot.session, slot.added_events, slot.added_page_views});
+        }
       }
     }
-    if (auto current = tracker.current_session_slot()) {
-      tracker.visitor().session_id = tracker.sessions()[*current].session.id;
-    }
-    auto& carts = tracker.carts();
-    for (auto& slot : carts) {
-      if (slot.recovered_from_slot) {
-        slot.cart.recovered_from = carts[*slot.recovered_from_slot].cart.id;
-      }
-      if (slot.is_new) {
-        ECRM_ASSIGN_OR_RETURN(slot.cart.id, repo_.insert_cart(c, slot.cart));
-      } else if (slot.changed) {
-        ECRM_RETURN_IF_ERROR(repo_.update_cart(c, slot.cart));
+    ECRM_ASSIGN_OR_RETURN(auto ids, repo_.new_session_ids(c, fresh.size()));
+    for (std::size_t i = 0; i < fresh.size(); ++i) fresh[i]->id = ids[i];
+    ECRM_RETURN_IF_ERROR(repo_.insert_sessions(
+        c, std::vector<const Session*>(fresh.begin(), fresh.end())));
+    ECRM_RETURN_IF_ERROR(repo_.update_sessions(c, updates));
+    for (auto& tracker : trackers) {
+      if (auto current = tracker.current_session_slot()) {
+        tracker.visitor().session_id = tracker.sessions()[*current].session.id;
       }
     }
-    if (auto current = tracker.current_cart_slot()) {
-      tracker.visitor().cart_id = carts[*current].cart.id;
+  }
+  {
+    std::vector<Cart*> fresh;
+    std::vector<const Cart*> changed;
+    for (auto& tracker : trackers) {
+      for (auto& slot : tracker.carts()) {
+        if (slot.is_new) {
+          fresh.push_back(&slot.cart);
+        } else if (slot.changed) {
+          changed.push_back(&slot.cart);
+        }
+      }
     }
+    ECRM_ASSIGN_OR_RETURN(auto ids, repo_.new_cart_ids(c, fresh.size()));
+    for (std::size_t i = 0; i < fresh.size(); ++i) fresh[i]->id = ids[i];
+    for (auto& tracker : trackers) {
+      auto& carts = tracker.carts();
+      for (auto& slot : carts) {
+        if (slot.recovered_from_slot) {
+          slot.cart.recovered_from = carts[*slot.recovered_from_slot].cart.id;
+        }
+      }
+      if (auto current = tracker.current_cart_slot()) {
+        tracker.visitor().cart_id = carts[*current].cart.id;
+      }
+    }
+    ECRM_RETURN_IF_ERROR(
+        repo_.insert_carts(c, std::vector<const Cart*>(fresh.begin(), fresh.end())));
+    ECRM_RETURN_IF_ERROR(repo_.update_carts(c, changed));
   }
 
   std::vector<EventRow> event_rows;
@@ -304,25 +380,30 @@ Result<std::vector<BatchOutcome>> IngestWriter::store(storage::Connection& c,
   }
   ECRM_ASSIGN_OR_RETURN(auto inserted, repo_.insert_events(c, event_rows));
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (inserted.count(event_rows[i].event_id)) {
+    if (inserted[i]) {
       outcomes[rows[i].batch].accepted += 1;
     } else {
       outcomes[rows[i].batch].duplicates += 1;  // stored meanwhile by another process
     }
   }
 
+  std::vector<const Visitor*> updated;
+  std::vector<PurchaseItemRow> purchases;
+  updated.reserve(trackers.size());
   for (std::size_t t = 0; t < trackers.size(); ++t) {
     VisitorTracker& tracker = trackers[t];
     const Visitor& v = tracker.visitor();
-    ECRM_RETURN_IF_ERROR(repo_.update_visitor(c, v));
+    updated.push_back(&v);
     if ((attribute[t] || tracker.linked_customer()) && v.customer_id) {
       ECRM_RETURN_IF_ERROR(repo_.attribute_events(c, v.id, *v.customer_id));
     }
     for (const auto& item : tracker.purchased()) {
-      ECRM_RETURN_IF_ERROR(repo_.insert_purchase_item(c, v.id, item.product, item.quantity,
-                                                      item.price, item.currency, item.ts));
+      purchases.push_back(
+          PurchaseItemRow{v.id, item.product, item.quantity, item.price, item.currency, item.ts});
     }
   }
+  ECRM_RETURN_IF_ERROR(repo_.update_visitors(c, updated));
+  ECRM_RETURN_IF_ERROR(repo_.insert_purchase_items(c, purchases));
   for (auto& outcome : outcomes) {
     std::sort(outcome.errors.begin(), outcome.errors.end(),
               [](const EventError& a, const EventError& b) { return a.index < b.index; });

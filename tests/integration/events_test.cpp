@@ -468,6 +468,51 @@ TEST_F(Events, ACartLeftAloneBecomesAbandoned) {
   EXPECT_EQ(body.at("buckets").at(1).at("abandoned").as_int64(), 0);
 }
 
+// A visitor who comes back after the abandonment limit: the old cart is abandoned and its items
+// carry on into a new cart that names it, whether both happen within one batch (ids assigned in
+// the same transaction) or across batches; a purchase then closes the new cart.
+TEST_F(Events, ACartThatComesBackCarriesItsItemsOn) {
+  auto carts_of = [&](const std::string& visitor) {
+    std::vector<json::value> out;
+    for (const char* status : {"open", "abandoned", "purchased"}) {
+      auto r = get(std::string("/api/v1/carts?status=") + status + "&limit=500");
+      EXPECT_EQ(r.status, 200) << r.body;
+      auto body = r.json();
+      for (const auto& k : body.at("items").as_array()) {
+        if (k.at("anonymous_id").as_string() == visitor) out.push_back(k);
+      }
+    }
+    std::sort(out.begin(), out.end(), [](const json::value& a, const json::value& b) {
+      return a.at("id").as_int64() < b.at("id").as_int64();
+    });
+    return out;
+  };
+  const std::int64_t t = now_ms() - 10'000;
+  // In one batch: the second add comes 5 s after the first, past the 1 s limit.
+  ingest(json::array{event("cb-1", "add_to_cart", "cb-one", t, product("CB-1", 1200, 2)),
+                     event("cb-2", "add_to_cart", "cb-one", t + 5000, product("CB-2", 300))});
+  auto one = carts_of("cb-one");
+  ASSERT_EQ(one.size(), 2u);
+  EXPECT_EQ(one[0].at("status").as_string(), "abandoned");
+  EXPECT_EQ(one[0].at("value").as_int64(), 2400);
+  EXPECT_EQ(one[1].at("recovered_from").as_int64(), one[0].at("id").as_int64());
+  EXPECT_EQ(one[1].at("value").as_int64(), 2700);
+  EXPECT_EQ(one[1].at("items").as_array().size(), 2u);
+
+  // Across batches, then a purchase of the carried-on cart.
+  ingest(json::array{event("cb-3", "add_to_cart", "cb-two", t, product("CB-1", 1200))});
+  ingest(json::array{event("cb-4", "add_to_cart", "cb-two", t + 5000, product("CB-3", 800)),
+                     event("cb-5", "purchase", "cb-two", t + 5100,
+                           {{"order_id", "CB-ORDER"}, {"currency", "EUR"}})});
+  auto two = carts_of("cb-two");
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two[0].at("status").as_string(), "abandoned");
+  EXPECT_EQ(two[1].at("status").as_string(), "purchased");
+  EXPECT_EQ(two[1].at("recovered_from").as_int64(), two[0].at("id").as_int64());
+  EXPECT_EQ(two[1].at("value").as_int64(), 2000);
+  EXPECT_EQ(two[1].at("order_ref").as_string(), "CB-ORDER");
+}
+
 TEST_F(Events, LiveStreamPollsWithACursor) {
   auto start = get("/api/v1/events/live?limit=5");
   ASSERT_EQ(start.status, 200) << start.body;

@@ -77,6 +77,7 @@ class SqliteConnection final : public Connection {
       Status status;
       if (rc != SQLITE_DONE) status = sqlite_error(db_, rc, "query failed");
       sqlite3_reset(*stmt);
+      sqlite3_clear_bindings(*stmt);
       return status;
     }
   }
@@ -155,6 +156,7 @@ class SqliteConnection final : public Connection {
     const auto& value_index = it->second.value_index;
     for (std::size_t i = 0; i < value_index.size(); ++i) {
       if (value_index[i] >= params.size()) {
+        sqlite3_clear_bindings(stmt);
         return Error::internal("statement parameter $" + std::to_string(value_index[i] + 1) +
                                " has no bound value");
       }
@@ -169,9 +171,14 @@ class SqliteConnection final : public Connection {
         rc = sqlite3_bind_double(stmt, column, *d);
       } else {
         const auto& s = std::get<std::string>(value);
-        rc = sqlite3_bind_text64(stmt, column, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+        // Not copied: `params` outlives the statement's use (query() clears the bindings
+        // before it returns).
+        rc = sqlite3_bind_text64(stmt, column, s.data(), s.size(), SQLITE_STATIC, SQLITE_UTF8);
       }
-      if (rc != SQLITE_OK) return sqlite_error(db_, rc, "bind failed");
+      if (rc != SQLITE_OK) {
+        sqlite3_clear_bindings(stmt);
+        return sqlite_error(db_, rc, "bind failed");
+      }
     }
     return stmt;
   }

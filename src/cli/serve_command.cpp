@@ -38,6 +38,8 @@
 #include "orders/customer_records.hpp"
 #include "orders/http_routes.hpp"
 #include "orders/service.hpp"
+#include "recommend/browse_poller.hpp"
+#include "recommend/event_views.hpp"
 #include "recommend/http_routes.hpp"
 #include "recommend/service.hpp"
 #include "recommend/worker.hpp"
@@ -154,14 +156,28 @@ int serve(const ServeOptions& options) {
   events::add_event_routes(router, event_service, authenticator);
   // Recommendations: rules, neighbours and personal lists rebuilt in the background (at start-up
   // when nothing is built yet, then daily, unless --no-worker); a customer's list is refreshed
-  // when their orders change. Product views join through RecommendService::set_view_source.
+  // when their orders change and, unless --no-worker, when they browse (the events log is
+  // polled). Identified product views from the events log join the rebuild and the refreshes;
+  // the tracking snippet asks for a visitor's recommendations with its write key.
   recommend::RecommendService recommend_service(*db);
+  recommend::EventViewSource view_source(*db);
+  recommend_service.set_view_source(&view_source);
   recommend::WorkerOptions recommend_options;
   recommend_options.schedule = !options.no_worker;
   recommend::RecommendWorker recommend_worker(recommend_service, recommend_options);
   recommend::OrderRecommendListener recommend_listener(recommend_worker);
   order_service.add_listener(recommend_listener);
+  recommend::BrowsePoller browse_poller(
+      *db, [&recommend_worker](std::int64_t customer_id) {
+        recommend_worker.customer_changed(customer_id);
+      });
   recommend::add_recommend_routes(router, recommend_service, recommend_worker);
+  recommend::add_snippet_recommendation_routes(
+      router, recommend_service, [&event_service](const std::string& key) -> Status {
+        auto resolved = event_service.resolve_write_key(key);
+        if (!resolved.ok()) return std::move(resolved).error();
+        return {};
+      });
 
   http::StaticFiles static_files(find_web_root(options.web_root));
   http::Dispatcher dispatcher(router, authenticator, &authenticator, &static_files, metrics,
@@ -182,10 +198,16 @@ int serve(const ServeOptions& options) {
   }
   analytics_worker.start();
   recommend_worker.start();
+  if (!options.no_worker) {
+    if (auto started = browse_poller.start(); !started.ok()) {
+      spdlog::warn("recommend: cannot follow the events log: {}", started.error().message);
+    }
+  }
   server.run([&] {
     spdlog::info("ecrm {} serving http://{}:{}/ ({} database, {} routes)", ECRM_VERSION,
                  options.host, port, storage::to_string(db->backend()), router.routes().size());
   });
+  browse_poller.stop();
   recommend_worker.stop();
   analytics_worker.stop();
   access_logger()->flush();

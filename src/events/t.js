@@ -3,7 +3,11 @@
  * Calls made before it loads can be queued: window.ecrm = window.ecrm || []; ecrm.push(['identify', 'C-42']).
  * API: ecrm.track(type, props), ecrm.identify(customerExternalId, traits), ecrm.page(props),
  * ecrm.productView(props), ecrm.search(query, props), ecrm.addToCart(props),
- * ecrm.removeFromCart(props), ecrm.checkout(step, props), ecrm.purchase(props), ecrm.flush().
+ * ecrm.removeFromCart(props), ecrm.checkout(step, props), ecrm.purchase(props), ecrm.flush(),
+ * ecrm.recommend(target, {limit, locale, label}, callback): the visitor's recommendations shown
+ * in `target` (an element or a CSS selector) as ul.ecrm-recs > li.ecrm-rec[data-sku] with
+ * .ecrm-rec-name, .ecrm-rec-price and .ecrm-rec-reason; callback(data) gets {source, items};
+ * returns a promise of the data (null on failure).
  * Product props: {sku, name, price (minor units), quantity, currency}. No dependencies. */
 (function (w, d) {
   'use strict';
@@ -17,7 +21,7 @@
   var STANDARD = ['page_view', 'product_view', 'search', 'add_to_cart', 'remove_from_cart',
     'checkout_step', 'purchase', 'identify'];
   var STORE = '_ecrm_q';
-  var queue = [], timer = 0, sending = false, backoff = 1000;
+  var queue = [], timer = 0, sending = false, backoff = 1000, inflight = null;
 
   function rnd(n) {
     var a = new Uint8Array(n), s = '';
@@ -57,7 +61,7 @@
     if (sending || !queue.length) return;
     var batch = queue.slice(0, 100);
     sending = true;
-    fetch(url, { method: 'POST', body: JSON.stringify({ events: batch }), keepalive: true,
+    inflight = fetch(url, { method: 'POST', body: JSON.stringify({ events: batch }), keepalive: true,
       credentials: 'omit', headers: { 'Content-Type': 'text/plain' } })
       .then(function (r) {
         sending = false;
@@ -111,6 +115,59 @@
     return o;
   }
 
+  function money(value, currency, locale) {
+    try {
+      var f = new Intl.NumberFormat(locale, { style: 'currency', currency: currency });
+      return f.format(value / Math.pow(10, f.resolvedOptions().maximumFractionDigits));
+    } catch (e) { return (value / 100).toFixed(2) + ' ' + currency; }
+  }
+  function part(parent, tag, cls, text) {
+    var el = d.createElement(tag);
+    el.className = cls;
+    el.textContent = text;
+    parent.appendChild(el);
+  }
+  // Fetched after the pending events are sent, so a view of this page counts.
+  function recommend(target, opts, cb) {
+    if (typeof opts === 'function') { cb = opts; opts = {}; }
+    opts = opts || {};
+    var el = typeof target === 'string' ? d.querySelector(target) : target;
+    var locale = opts.locale || d.documentElement.lang || undefined;
+    if (el) el.setAttribute('aria-busy', 'true');
+    flush(false);
+    return Promise.resolve(inflight).then(function () {
+      return fetch(base + '/api/v1/events/recommendations?key=' + encodeURIComponent(key) +
+        '&anonymous_id=' + encodeURIComponent(aid) + (opts.limit ? '&limit=' + opts.limit : ''),
+        { credentials: 'omit' });
+    }).then(function (r) {
+      if (!r.ok) throw new Error('ecrm: ' + r.status);
+      return r.json();
+    }).then(function (data) {
+      if (el) {
+        var ul = d.createElement('ul');
+        ul.className = 'ecrm-recs';
+        ul.setAttribute('aria-label', opts.label || 'Recommended for you');
+        data.items.forEach(function (item) {
+          var li = d.createElement('li');
+          li.className = 'ecrm-rec';
+          li.setAttribute('data-sku', item.sku);
+          part(li, 'span', 'ecrm-rec-name', item.name);
+          part(li, 'span', 'ecrm-rec-price', money(item.price, item.currency, locale));
+          part(li, 'small', 'ecrm-rec-reason', item.reason);
+          ul.appendChild(li);
+        });
+        el.textContent = '';
+        if (data.items.length) el.appendChild(ul);
+        el.removeAttribute('aria-busy');
+      }
+      if (cb) cb(data);
+      return data;
+    }).catch(function () {
+      if (el) el.removeAttribute('aria-busy');
+      return null;
+    });
+  }
+
   var api = {
     loaded: true,
     anonymousId: function () { return aid; },
@@ -130,6 +187,7 @@
     checkout: function (step, props) { track('checkout_step', merge({ step: step || 1 }, props)); },
     purchase: function (props) { track('purchase', props); flush(false); },
     flush: function () { flush(false); },
+    recommend: recommend,
     push: function (call) { run(call); }
   };
   function run(call) {

@@ -154,6 +154,7 @@ json::object related_item_json(const RelatedItem& item) {
     reason["kind"] = "also_bought";
     reason["similarity"] = item.neighbour->similarity;
     reason["count"] = item.neighbour->co_count;
+    reason["viewed_count"] = item.neighbour->co_views;
   } else {
     reason["kind"] = item.upsell;
   }
@@ -347,6 +348,97 @@ void add_recommend_routes(http::Router& router, RecommendService& service,
         body += "}";
         return response;
       })});
+}
+
+namespace {
+
+constexpr std::size_t kMaxAnonymousId = 200;
+constexpr int kDefaultSnippetItems = 4;
+
+constexpr const char* kSnippetSchema =
+    R"({"type":"object","properties":{"source":{"type":"string","enum":["personal","related","popular","none"]},)"
+    R"("items":{"type":"array","items":{"type":"object","properties":{"sku":{"type":"string"},)"
+    R"("name":{"type":"string"},"price":{"type":"integer","description":"minor units"},)"
+    R"("currency":{"type":"string"},"reason":{"type":"string"},)"
+    R"("reason_kind":{"type":"string","enum":["rule","also_bought","class","popular","replenish"]}}}}}})";
+
+// Called from the shop's pages on other origins, without cookies (like event ingestion).
+Response with_cors(Response response) {
+  response.header("Access-Control-Allow-Origin", "*");
+  response.header("Access-Control-Allow-Methods", "GET, OPTIONS");
+  response.header("Access-Control-Allow-Headers", "X-Ecrm-Key");
+  response.header("Access-Control-Max-Age", "86400");
+  return response;
+}
+
+Result<Response> snippet_recommendations(RequestContext& ctx, RecommendService& service,
+                                         const WriteKeyCheck& check_write_key) {
+  std::optional<std::string> key = http::query_text(ctx, "key");
+  if (!key) {
+    if (auto header = ctx.request().headers.get("x-ecrm-key"); header && !header->empty()) {
+      key = std::string(*header);
+    }
+  }
+  if (!key) {
+    return Error::unauthenticated("send the snippet's write key (?key= or X-Ecrm-Key)",
+                                  "authentication_required");
+  }
+  ECRM_RETURN_IF_ERROR(check_write_key(*key));
+  auto anonymous_id = http::query_text(ctx, "anonymous_id");
+  if (!anonymous_id) {
+    return Error::invalid("anonymous_id is required", "anonymous_id", "required");
+  }
+  if (anonymous_id->size() > kMaxAnonymousId) {
+    return Error::invalid("anonymous_id must be at most 200 characters", "anonymous_id");
+  }
+  ECRM_ASSIGN_OR_RETURN(int limit, limit_param(ctx, kDefaultSnippetItems, 20));
+  ECRM_ASSIGN_OR_RETURN(auto recs, service.visitor_recommendations(*anonymous_id, limit));
+  json::array items;
+  for (const PublicItem& item : recs.items) {
+    items.push_back(json::object{{"sku", item.sku},
+                                 {"name", item.name},
+                                 {"price", item.price},
+                                 {"currency", item.currency},
+                                 {"reason", item.reason},
+                                 {"reason_kind", item.reason_kind}});
+  }
+  Response response =
+      http::json_response(200, json::object{{"source", recs.source}, {"items", std::move(items)}});
+  response.header("Cache-Control", "no-store");
+  return response;
+}
+
+}  // namespace
+
+void add_snippet_recommendation_routes(http::Router& router, RecommendService& service,
+                                       WriteKeyCheck check_write_key) {
+  router.add(Route{
+      .method = Method::kGet,
+      .pattern = "/api/v1/events/recommendations",
+      .access = Access::public_route(),
+      .doc = {.summary = "The tracking snippet's recommendations for a visitor (write key): an "
+                         "identified visitor's personal list, else products related to what "
+                         "the visitor viewed, else best-sellers (limit 1 to 20, default 4); "
+                         "products and short reasons only",
+              .tag = kTag,
+              .response_schema = kSnippetSchema,
+              .error_statuses = {400, 401},
+              .query_params = {"key", "anonymous_id", "limit"}},
+      .handler =
+          [inner = handle([&service, check = std::move(check_write_key)](RequestContext& ctx) {
+             return snippet_recommendations(ctx, service, check);
+           })](RequestContext& ctx) { return with_cors(inner(ctx)); },
+      .audited = false});
+
+  router.add(Route{.method = Method::kOptions,
+                   .pattern = "/api/v1/events/recommendations",
+                   .access = Access::public_route(),
+                   .doc = {.summary = "CORS pre-flight for the snippet's recommendations",
+                           .tag = kTag,
+                           .success_status = 204},
+                   .handler = [](RequestContext&) { return with_cors(http::no_content()); },
+                   .blocking = false,
+                   .audited = false});
 }
 
 }  // namespace ecrm::recommend

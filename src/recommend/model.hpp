@@ -78,10 +78,13 @@ struct Reason {
   double support = 0;
   double confidence = 0;
   double lift = 0;
-  // kAlsoBought: the customer's item that led here (bought, or viewed when seed_viewed).
+  // kAlsoBought: the customer's item that led here (bought, or viewed when seed_viewed), and of
+  // the `count` customers with both items, how many only viewed one or both of them (0 when the
+  // neighbours were computed from purchases alone).
   ItemId seed_item = kNoItem;
   bool seed_viewed = false;
   double similarity = 0;
+  std::uint64_t viewed_count = 0;
   // kClass: the inferred class ("tier:premium", "tag:parent"), the purchase that put the customer
   // in it and that purchase's category.
   std::string class_label;

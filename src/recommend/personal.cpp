@@ -232,6 +232,7 @@ std::vector<Recommendation> recommend_for_customer(const CustomerHistory& histor
     bool viewed = false;
     double similarity = 0;
     std::uint32_t co_count = 0;
+    std::uint32_t co_views = 0;
   };
   std::unordered_map<ItemId, Candidate> candidates;
   for (const auto& [seed, seed_viewed] : seeds) {
@@ -248,6 +249,7 @@ std::vector<Recommendation> recommend_for_customer(const CustomerHistory& histor
         c.viewed = seed_viewed;
         c.similarity = n.similarity;
         c.co_count = n.co_count;
+        c.co_views = n.co_views;
       }
     }
   }
@@ -262,6 +264,7 @@ std::vector<Recommendation> recommend_for_customer(const CustomerHistory& histor
     rec.reason.seed_viewed = c.viewed;
     rec.reason.similarity = c.similarity;
     rec.reason.count = c.co_count;
+    rec.reason.viewed_count = c.co_views;
     scored.push_back(std::move(rec));
   }
   std::sort(scored.begin(), scored.end(), [](const Recommendation& a, const Recommendation& b) {

@@ -3,6 +3,7 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -110,10 +111,19 @@ std::string explain(const Reason& reason, ItemId item, const ItemNamer& items) {
              name + " (confidence " + percent(reason.confidence) + ", lift " +
              rounded(reason.lift) + ", support " + percent(reason.support) + ", " +
              std::to_string(reason.count) + " orders)";
-    case ReasonKind::kAlsoBought:
-      return std::string("customers who ") + (reason.seed_viewed ? "viewed " : "bought ") +
-             items(reason.seed_item) + " also bought " + name + " (" +
-             std::to_string(reason.count) + ")";
+    case ReasonKind::kAlsoBought: {
+      // The neighbours come from purchases (and views, when the build had them): say which.
+      const std::string seed = items(reason.seed_item);
+      std::string text = reason.seed_viewed ? "you viewed " + seed + "; " : std::string();
+      if (reason.viewed_count == 0) {
+        return text + "customers who bought " + seed + " also bought " + name + " (" +
+               std::to_string(reason.count) + ")";
+      }
+      const std::uint64_t bought = reason.count - std::min(reason.count, reason.viewed_count);
+      return text + "customers who bought or viewed " + seed + " also bought or viewed " + name +
+             " (" + std::to_string(reason.count) + ", " + std::to_string(bought) +
+             " of them bought both)";
+    }
     case ReasonKind::kClass: {
       std::string label = reason.class_label;
       if (auto colon = label.find(':'); colon != std::string::npos) label = label.substr(colon + 1);

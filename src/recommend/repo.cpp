@@ -81,8 +81,8 @@ constexpr std::string_view kInsertRulesHead =
 constexpr int kRuleColumns = 13;
 constexpr std::string_view kInsertNeighboursHead =
     "INSERT INTO recommend_neighbours (build_id, product_id, pos, neighbour_id, similarity, "
-    "co_count) VALUES ";
-constexpr int kNeighbourColumns = 6;
+    "co_count, co_views) VALUES ";
+constexpr int kNeighbourColumns = 7;
 constexpr std::string_view kUpsertListsHead =
     "INSERT INTO customer_recommendations (customer_id, build_id, computed_at, source, classes, "
     "items) VALUES ";
@@ -120,7 +120,7 @@ constexpr std::string_view kRules =
     "OR (',' || r.antecedent_ids || ',') LIKE $6) "
     "ORDER BY r.pos LIMIT $7 OFFSET $8";
 constexpr std::string_view kNeighbours =
-    "SELECT n.pos, n.neighbour_id, n.similarity, n.co_count, " ECRM_PRODUCT_COLUMNS
+    "SELECT n.pos, n.neighbour_id, n.similarity, n.co_count, n.co_views, " ECRM_PRODUCT_COLUMNS
     " FROM recommend_neighbours n JOIN products p ON p.id = n.neighbour_id "
     "LEFT JOIN categories k ON k.id = p.category_id "
     "WHERE n.build_id = $1 AND n.product_id = $2 AND p.active = 1 ORDER BY n.pos LIMIT $3";
@@ -382,7 +382,7 @@ Status RecommendRepo::insert_neighbours(Connection& c, std::int64_t build_id,
                           p.insert(p.end(), {Value(build_id), Value(n.product_id),
                                              Value(static_cast<std::int64_t>(n.position)),
                                              Value(n.neighbour_id), Value(n.similarity),
-                                             Value(n.co_count)});
+                                             Value(n.co_count), Value(n.co_views)});
                         });
 }
 
@@ -442,7 +442,8 @@ Result<std::vector<NeighbourView>> RecommendRepo::neighbours(Connection& c,
         v.neighbour.neighbour_id = row.get_int(1);
         v.neighbour.similarity = row.get_double(2);
         v.neighbour.co_count = row.get_int(3);
-        v.product = read_product(row, 4);
+        v.neighbour.co_views = row.get_int(4);
+        v.product = read_product(row, 5);
         out.push_back(std::move(v));
       }));
   return out;

@@ -122,7 +122,8 @@ struct StoredNeighbour {
   int position = 0;
   std::int64_t neighbour_id = 0;
   double similarity = 0;
-  std::int64_t co_count = 0;
+  std::int64_t co_count = 0;  // customers with both (bought or viewed)
+  std::int64_t co_views = 0;  // of those, customers who only viewed one or both
 };
 
 struct NeighbourView {

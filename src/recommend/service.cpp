@@ -132,6 +132,7 @@ json::object reason_json(const Model& m, const Reason& reason, ItemId item) {
       out["seed"] = product_ref(m.products[reason.seed_item]);
       out["seed_viewed"] = reason.seed_viewed;
       out["similarity"] = reason.similarity;
+      out["viewed_count"] = reason.viewed_count;
       break;
     case ReasonKind::kClass:
       out["class"] = reason.class_label;
@@ -482,6 +483,19 @@ std::string rule_sentence(const std::string& from, const StoredRule& rule,
          percent(rule.support) + ", " + std::to_string(rule.count) + " orders)";
 }
 
+// "customers who bought X also bought Y (n)", or with views when they made the pair.
+std::string also_bought_sentence(const std::string& from, const StoredNeighbour& n,
+                                 const std::string& to) {
+  if (n.co_views == 0) {
+    return "customers who bought " + from + " also bought " + to + " (" +
+           std::to_string(n.co_count) + ")";
+  }
+  return "customers who bought or viewed " + from + " also bought or viewed " + to + " (" +
+         std::to_string(n.co_count) + ", " +
+         std::to_string(n.co_count - std::min(n.co_count, n.co_views)) +
+         " of them bought both)";
+}
+
 std::string money_text(std::int64_t minor, const std::string& currency) {
   const std::int64_t major = minor / 100;
   const std::int64_t cents = minor % 100;
@@ -628,7 +642,8 @@ Result<RebuildOutcome> RecommendService::rebuild(const std::string& owner) {
       int position = 0;
       for (const Neighbour& n : m.neighbours.of(item)) {
         neighbours.push_back({m.products[item].id, position++, m.products[n.item].id,
-                              n.similarity, static_cast<std::int64_t>(n.co_count)});
+                              n.similarity, static_cast<std::int64_t>(n.co_count),
+                              static_cast<std::int64_t>(n.co_views)});
       }
     }
     for (std::size_t begin = 0; begin < rules.size(); begin += kWriteChunk) {
@@ -809,8 +824,7 @@ Result<RelatedList> RecommendService::related(std::int64_t product_id, RelatedKi
     for (NeighbourView& v : rows) {
       RelatedItem item;
       item.score = v.neighbour.similarity;
-      item.reason = "customers who bought " + product->name + " also bought " + v.product.name +
-                    " (" + std::to_string(v.neighbour.co_count) + ")";
+      item.reason = also_bought_sentence(product->name, v.neighbour, v.product.name);
       item.product = std::move(v.product);
       item.neighbour = v.neighbour;
       out.items.push_back(std::move(item));
@@ -868,6 +882,171 @@ Result<CustomerList> RecommendService::customer_list(std::int64_t customer_id) {
   ECRM_ASSIGN_OR_RETURN(bool exists, repo_.customer_exists(*lease, customer_id));
   if (!exists) return Error::not_found("no such customer: " + std::to_string(customer_id));
   ECRM_ASSIGN_OR_RETURN(out.build, repo_.latest_build(*lease));
+  return out;
+}
+
+namespace {
+
+std::string json_text(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+std::int64_t json_int(const json::object& o, std::string_view key) {
+  const json::value* v = o.if_contains(key);
+  if (v && v->is_int64()) return v->get_int64();
+  if (v && v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
+  return 0;
+}
+
+std::string name_of_ref(const json::value* ref) {
+  return ref && ref->is_object() ? json_text(ref->get_object(), "name") : std::string();
+}
+
+// How many seeds (viewed products) and neighbours per seed an anonymous visitor's list reads.
+constexpr std::size_t kVisitorSeeds = 5;
+constexpr int kNeighboursPerSeed = 20;
+constexpr int kMaxVisitorItems = 20;
+
+}  // namespace
+
+std::string public_reason(const json::object& reason) {
+  const std::string kind = json_text(reason, "kind");
+  if (kind == "also_bought") {
+    const std::string seed = name_of_ref(reason.if_contains("seed"));
+    const json::value* viewed = reason.if_contains("seed_viewed");
+    const bool seed_viewed = viewed && viewed->is_bool() && viewed->get_bool();
+    const std::string verb = json_int(reason, "viewed_count") > 0 ? "bought or viewed" : "bought";
+    if (seed_viewed) {
+      return "You viewed " + seed + "; customers who " + verb + " it also " + verb + " this";
+    }
+    return "Customers who " + verb + " " + seed + " also " + verb + " this";
+  }
+  if (kind == "rule") {
+    std::string names;
+    if (const json::value* a = reason.if_contains("antecedent"); a && a->is_array()) {
+      const json::array& list = a->get_array();
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        if (i > 0) names += i + 1 == list.size() ? " and " : ", ";
+        names += name_of_ref(&list[i]);
+      }
+    }
+    return "Often bought together with " + names;
+  }
+  if (kind == "class") {
+    std::string who = json_text(reason, "class_name");
+    if (who.empty()) return "Popular with customers like you";
+    return "Popular with other " + who + "s";
+  }
+  if (kind == "replenish") return "Due again: you buy this regularly";
+  return "Best-seller";
+}
+
+PublicItem public_item(const json::object& item) {
+  PublicItem out;
+  out.sku = json_text(item, "sku");
+  out.name = json_text(item, "name");
+  out.price = json_int(item, "price");
+  out.currency = json_text(item, "currency");
+  static const json::object kNoReason;
+  const json::value* reason = item.if_contains("reason");
+  const json::object& r = reason && reason->is_object() ? reason->get_object() : kNoReason;
+  out.reason = public_reason(r);
+  out.reason_kind = json_text(r, "kind");
+  if (out.reason_kind.empty()) out.reason_kind = "popular";
+  return out;
+}
+
+Result<VisitorRecommendations> RecommendService::visitor_recommendations(
+    const std::string& anonymous_id, int limit) {
+  const std::size_t wanted =
+      static_cast<std::size_t>(std::clamp(limit, 1, kMaxVisitorItems));
+  ViewSource::VisitorViews visitor;
+  if (views_ != nullptr) {
+    ECRM_RETURN_IF_ERROR(views_->visitor(anonymous_id, now_ms() - options_.view_window_ms,
+                                         kVisitorSeeds, visitor));
+  }
+  VisitorRecommendations out;
+  // Items of a stored list (personal or best-sellers) up to `wanted`, reading the first `read`
+  // of them, without the products in `skip` or already listed.
+  auto add_stored = [&](std::string_view list, const std::vector<std::int64_t>& skip,
+                        std::size_t read) {
+    std::string buffer;
+    boost::system::error_code ec;
+    json::value parsed = json::parse(first_items(list, read, buffer), ec);
+    if (ec || !parsed.is_array()) return;
+    for (const json::value& item : parsed.get_array()) {
+      if (out.items.size() >= wanted) break;
+      if (!item.is_object()) continue;
+      const std::int64_t id = json_int(item.get_object(), "product_id");
+      if (std::find(skip.begin(), skip.end(), id) != skip.end()) continue;
+      PublicItem p = public_item(item.get_object());
+      const bool listed = std::any_of(out.items.begin(), out.items.end(),
+                                      [&](const PublicItem& q) { return q.sku == p.sku; });
+      if (!listed) out.items.push_back(std::move(p));
+    }
+  };
+
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  if (visitor.customer_id) {
+    ECRM_ASSIGN_OR_RETURN(auto list, repo_.find_list(*lease, *visitor.customer_id));
+    if (list) {
+      out.source = "personal";
+      add_stored(list->items, {}, wanted);
+      return out;
+    }
+  }
+  ECRM_ASSIGN_OR_RETURN(auto build, repo_.latest_build(*lease));
+  if (!build) return out;
+
+  // Anonymous: the neighbours of what the visitor viewed, by summed similarity.
+  struct Candidate {
+    double score = 0;
+    double best = -1;
+    std::int64_t seed = 0;
+    std::int64_t co_views = 0;
+    CatalogRow product;
+  };
+  std::unordered_map<std::int64_t, Candidate> candidates;
+  std::unordered_map<std::int64_t, std::string> seed_names;
+  std::vector<std::int64_t> seeds;
+  for (const ViewSource::View& v : visitor.views) seeds.push_back(v.product_id);
+  for (std::int64_t seed : seeds) {
+    ECRM_ASSIGN_OR_RETURN(auto rows, repo_.neighbours(*lease, build->id, seed, kNeighboursPerSeed));
+    for (NeighbourView& n : rows) {
+      if (std::find(seeds.begin(), seeds.end(), n.neighbour.neighbour_id) != seeds.end()) continue;
+      Candidate& c = candidates[n.neighbour.neighbour_id];
+      c.score += n.neighbour.similarity;
+      if (n.neighbour.similarity > c.best) {
+        c.best = n.neighbour.similarity;
+        c.seed = seed;
+        c.co_views = n.neighbour.co_views;
+      }
+      if (c.product.id == 0) c.product = std::move(n.product);
+      seed_names.try_emplace(seed);
+    }
+  }
+  for (auto& [seed, name] : seed_names) {
+    ECRM_ASSIGN_OR_RETURN(auto product, repo_.find_product(*lease, seed));
+    if (product) name = product->name;
+  }
+  std::vector<Candidate*> ranked;
+  for (auto& [id, c] : candidates) ranked.push_back(&c);
+  std::sort(ranked.begin(), ranked.end(), [](const Candidate* a, const Candidate* b) {
+    return a->score != b->score ? a->score > b->score : a->product.id < b->product.id;
+  });
+  for (const Candidate* c : ranked) {
+    if (out.items.size() >= wanted) break;
+    json::object reason{{"kind", "also_bought"},
+                        {"seed", json::object{{"name", seed_names[c->seed]}}},
+                        {"seed_viewed", true},
+                        {"viewed_count", c->co_views}};
+    out.items.push_back(PublicItem{c->product.sku, c->product.name, c->product.price,
+                                   c->product.currency, public_reason(reason), "also_bought"});
+  }
+  out.source = out.items.empty() ? "popular" : "related";
+  // Best-sellers fill up, without what the visitor just viewed.
+  add_stored(build->popular, seeds, wanted + seeds.size() + out.items.size());
   return out;
 }
 

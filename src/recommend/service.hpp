@@ -35,6 +35,7 @@
 #pragma once
 
 #include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
 
 #include <cstdint>
 #include <memory>
@@ -48,8 +49,9 @@
 
 namespace ecrm::recommend {
 
-// Product views, when a capability records them (events). The seam for "and views" in the
-// similarity matrix and the personal lists; without a source, recommendations use orders only.
+// Product views, when a capability records them (events: event_views.hpp). The seam for "and
+// views" in the similarity matrix and the personal lists, and for the visitors the tracking
+// snippet asks for; without a source, recommendations use orders only.
 class ViewSource {
  public:
   struct View {
@@ -57,12 +59,22 @@ class ViewSource {
     std::int64_t product_id = 0;
     UnixMs at = 0;
   };
+  // A visitor of the shop's pages, known by the snippet's anonymous id.
+  struct VisitorViews {
+    bool known = false;                       // the visitor has sent events
+    std::optional<std::int64_t> customer_id;  // identified as this customer
+    std::vector<View> views;  // anonymous visitors: distinct products viewed, newest first
+  };
   virtual ~ViewSource() = default;
-  // Every view in [since, until], for the rebuild.
+  // Every view of an identified visitor in [since, until], for the rebuild.
   virtual Status views(UnixMs since, UnixMs until, std::vector<View>& out) = 0;
   // One customer's views since `since`, for a refresh.
   virtual Status customer_views(std::int64_t customer_id, UnixMs since,
                                 std::vector<View>& out) = 0;
+  // The visitor with `anonymous_id` (out.known false when it never sent an event): its customer
+  // when identified, else up to `limit` distinct products it viewed since `since`.
+  virtual Status visitor(const std::string& anonymous_id, UnixMs since, std::size_t limit,
+                         VisitorViews& out) = 0;
 };
 
 struct RecommendOptions {
@@ -141,6 +153,33 @@ struct RulePage {
 
 struct Model;
 
+// A recommendation as the tracking snippet may show it on the shop's public pages: the product
+// and a short reason, nothing about the customer or other customers beyond aggregates.
+struct PublicItem {
+  std::string sku;
+  std::string name;
+  std::int64_t price = 0;  // minor units
+  std::string currency;
+  std::string reason;       // one short sentence (public_reason())
+  std::string reason_kind;  // rule | also_bought | class | replenish | popular
+};
+
+struct VisitorRecommendations {
+  // personal: the identified customer's list; related: neighbours of what the anonymous
+  // visitor viewed (filled with best-sellers); popular: best-sellers; none: nothing built yet.
+  std::string source = "none";
+  std::vector<PublicItem> items;
+};
+
+// The public sentence for a stored reason (the "reason" object of a personal list item):
+// "Customers who bought X also bought this", "You viewed X; customers who bought it also
+// bought this" (with "bought or viewed" when views made the pair), "Often bought together with
+// X", "Popular with other premium buyers", "Due again: you buy this regularly", "Best-seller".
+// No counts, dates or measures.
+std::string public_reason(const boost::json::object& reason);
+// A stored list item ({"sku","name","price","currency","reason":{…}}) in public form.
+PublicItem public_item(const boost::json::object& item);
+
 // Stored lists (personal lists, best-sellers) are JSON arrays with one item per line: "[{…},\n{…}]"
 // (serialized JSON never holds a raw newline), so that the first `limit` items can be served
 // without parsing. serialize_list() writes that form; first_items() returns the array of the first
@@ -175,6 +214,14 @@ class RecommendService {
   // kNotFound for an unknown customer. One indexed read (plus the latest build without a list).
   Result<CustomerList> customer_list(std::int64_t customer_id);
   Result<RulePage> rules(const RuleFilter& filter, int limit, std::int64_t offset);
+
+  // What the tracking snippet shows the visitor with `anonymous_id` (limit 1..20): an identified
+  // visitor's personal list (best-sellers while they have none); for an anonymous visitor, the
+  // stored also-bought neighbours of the (up to 5) products it viewed in the view window, most
+  // similar first and the viewed products left out, filled with best-sellers; an unknown
+  // visitor gets best-sellers. Products only (see PublicItem).
+  Result<VisitorRecommendations> visitor_recommendations(const std::string& anonymous_id,
+                                                         int limit);
 
  private:
   // The model of the latest build, recomputed from a snapshot when this process lacks it.

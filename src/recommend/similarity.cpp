@@ -119,6 +119,7 @@ ItemNeighbours compute_item_neighbours(const InteractionMatrix& matrix,
   auto worker = [&] {
     std::vector<double> dot(binary ? 0 : n_items, 0.0);
     std::vector<std::uint32_t> co(n_items, 0);
+    std::vector<std::uint32_t> co_views(binary ? 0 : n_items, 0);
     std::vector<ItemId> touched;
     std::vector<Neighbour> candidates;
     while (true) {
@@ -133,17 +134,24 @@ ItemNeighbours compute_item_neighbours(const InteractionMatrix& matrix,
           for (std::uint64_t r = matrix.offsets[c]; r < matrix.offsets[c + 1]; ++r) {
             ItemId j = matrix.items[r];
             if (co[j]++ == 0) touched.push_back(j);
-            if (!binary) dot[j] += vi * matrix.values[r];
+            if (!binary) {
+              dot[j] += vi * matrix.values[r];
+              if (vi < 1.0 || matrix.values[r] < 1.0f) ++co_views[j];
+            }
           }
         }
         candidates.clear();
         for (ItemId j : touched) {
           if (j != i && co[j] >= min_co && norm[j] > 0 && norm[i] > 0) {
             double numerator = binary ? static_cast<double>(co[j]) : dot[j];
-            candidates.push_back(Neighbour{j, numerator / (norm[i] * norm[j]), co[j]});
+            candidates.push_back(Neighbour{j, numerator / (norm[i] * norm[j]), co[j],
+                                           binary ? 0u : co_views[j]});
           }
           co[j] = 0;
-          if (!binary) dot[j] = 0;
+          if (!binary) {
+            dot[j] = 0;
+            co_views[j] = 0;
+          }
         }
         std::size_t keep = std::min(top_k, candidates.size());
         std::partial_sort(candidates.begin(),

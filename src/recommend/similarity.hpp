@@ -52,6 +52,10 @@ struct Neighbour {
   ItemId item = kNoItem;
   double similarity = 0;
   std::uint32_t co_count = 0;  // customers with both items in their row
+  // Of those, customers who only viewed one (or both) of the two: co_count - co_views bought
+  // both. Always 0 on a purchases-only matrix (and when views weigh as much as purchases, since
+  // the cells are then alike).
+  std::uint32_t co_views = 0;
 };
 
 // Top-K neighbours per item: item i's are neighbours[offsets[i] .. offsets[i + 1]), in

@@ -5,9 +5,10 @@
 //   on-demand runs still happen. With several processes on one PostgreSQL, the job row's claim
 //   (see service.hpp) lets only one of them run at a time; the others skip.
 // - the refresh thread recomputes the lists of customers queued by order events
-//   (OrderRecommendListener), so that a new order changes its customer's recommendations within
-//   a second without a rebuild and without holding up the request that placed it. Customers
-//   queued while a rebuild runs are refreshed again after it, against the new model.
+//   (OrderRecommendListener) and by browsing (BrowsePoller, browse_poller.hpp), so that a new
+//   order or a product view changes its customer's recommendations within seconds without a
+//   rebuild and without holding up the request that caused it. Customers queued while a rebuild
+//   runs are refreshed again after it, against the new model.
 #pragma once
 
 #include <optional>

@@ -1,6 +1,8 @@
 // The tracking snippet in a real browser: a shop page on another origin loads /t.js with a
 // write key, the visitor browses, adds to the cart and signs in (identify), and the customer's
 // 360° timeline on the CRM shows what they did, including what happened before they signed in.
+// The cart page shows the visitor's recommendations (ecrm.recommend) as the API has them, and
+// after the view of the camera reaches the customer's list, the lens bought with it comes first.
 //
 //   ECRM_BASE_URL=http://127.0.0.1:18080 ECRM_E2E_EMAIL=… ECRM_E2E_PASSWORD=… node --test tests/e2e/
 
@@ -48,7 +50,11 @@ async function startShop(baseUrl, key) {
          (function wait() { if (window.ecrm && window.ecrm.loaded) ecrm.productView({sku:'E2E-CAM', name:'Camera 100', price:45000, currency:'EUR'}); else setTimeout(wait, 20) })()
        })</script>`,
     ),
-    '/cart': page('Cart', '<p>Your cart</p>'),
+    '/cart': page(
+      'Cart',
+      `<p>Your cart</p><div id="recs"></div>
+       <script>ecrm.push(['recommend', '#recs', { limit: 3 }, function (data) { window.recsData = data }])</script>`,
+    ),
   }
   const server = createServer((req, res) => {
     const path = new URL(req.url, 'http://shop').pathname
@@ -60,7 +66,34 @@ async function startShop(baseUrl, key) {
   return { server, url: `http://127.0.0.1:${server.address().port}` }
 }
 
-test('the snippet records views, cart events and identify; the timeline shows them', { timeout: 90_000 }, async () => {
+/** Products the shop's page shows (the camera) and orders that buy the camera with a lens; then a rebuild. */
+async function seedRecommendations(api) {
+  const product = async (sku, name, price) => {
+    const r = await api('POST', '/api/v1/products', { sku, name, price, currency: 'EUR' })
+    assert.equal(r.status, 201, JSON.stringify(r.body))
+    return r.body.id
+  }
+  const camera = await product('E2E-CAM', 'Camera 100', 45000)
+  const lens = await product('E2E-LENS', 'Lens 200', 12000)
+  for (let k = 0; k < 3; k++) {
+    const buyer = await api('POST', '/api/v1/customers', { name: `Lens Buyer ${k}` })
+    assert.equal(buyer.status, 201)
+    const order = await api('POST', '/api/v1/orders', {
+      customer_id: buyer.body.id,
+      lines: [{ product_id: camera, quantity: 1 }, { product_id: lens, quantity: 1 }],
+    })
+    assert.equal(order.status, 201, JSON.stringify(order.body))
+  }
+  const before = (await api('GET', '/api/v1/recommendations/rebuild')).body.build_id
+  await eventually(async () => {
+    const state = (await api('GET', '/api/v1/recommendations/rebuild')).body
+    if (state.state === 'idle' && state.build_id !== before && state.build?.orders >= 3) return true
+    if (state.state === 'idle') await api('POST', '/api/v1/recommendations/rebuild', {})
+    return false
+  }, 'a rebuild with the camera and lens orders', 30_000)
+}
+
+test('the snippet records views, cart events and identify; the timeline shows them', { timeout: 120_000 }, async () => {
   const { baseUrl } = config()
   const api = await apiSession()
   const created = await api('POST', '/api/v1/write-keys', { name: `e2e shop ${Date.now()}` })
@@ -69,6 +102,7 @@ test('the snippet records views, cart events and identify; the timeline shows th
   const externalId = `E2E-${Date.now()}`
   const customer = await api('POST', '/api/v1/customers', { name: 'Tina Tracker', external_id: externalId })
   assert.equal(customer.status, 201)
+  await seedRecommendations(api)
 
   const shop = await startShop(baseUrl, key)
   try {
@@ -112,6 +146,44 @@ test('the snippet records views, cart events and identify; the timeline shows th
       assert.ok(cart, 'the cart was rebuilt from the add-to-cart event')
       assert.equal(cart.value, 45000)
       assert.equal(cart.customer_id, customer.body.id)
+
+      // The cart page shows the visitor's recommendations: what the API answered, as a list.
+      const shown = async () => {
+        await page.waitForFunction(() => window.recsData !== undefined)
+        const data = await page.evaluate(() => window.recsData)
+        const rows = await page.locator('#recs ul.ecrm-recs > li.ecrm-rec').evaluateAll((items) =>
+          items.map((li) => ({
+            sku: li.dataset.sku,
+            name: li.querySelector('.ecrm-rec-name').textContent,
+            price: li.querySelector('.ecrm-rec-price').textContent,
+            reason: li.querySelector('.ecrm-rec-reason').textContent,
+          })),
+        )
+        return { data, rows }
+      }
+      let { data, rows } = await shown()
+      assert.ok(data.items.length > 0, `recommendations for the visitor: ${JSON.stringify(data)}`)
+      assert.deepEqual(rows.map((r) => r.sku), data.items.map((item) => item.sku))
+      assert.deepEqual(rows.map((r) => r.name), data.items.map((item) => item.name))
+      assert.deepEqual(rows.map((r) => r.reason), data.items.map((item) => item.reason))
+      const euro = new Intl.NumberFormat('en', { style: 'currency', currency: 'EUR' })
+      assert.deepEqual(rows.map((r) => r.price), data.items.map((item) => euro.format(item.price / 100)))
+      assert.equal(await page.locator('#recs ul.ecrm-recs').getAttribute('aria-label'), 'Recommended for you')
+
+      // The camera view reaches the customer's list within seconds: the lens comes first.
+      const url = `${baseUrl}/api/v1/events/recommendations?key=${encodeURIComponent(key)}&anonymous_id=${anonymousId}`
+      let answer = null
+      await eventually(async () => {
+        answer = await (await fetch(url)).json()
+        return answer.source === 'personal' && answer.items[0]?.sku === 'E2E-LENS'
+      }, 'the personal list puts the lens first', 10_000)
+      assert.equal(answer.items[0].reason, 'You viewed Camera 100; customers who bought it also bought this')
+      await page.evaluate(() => { window.recsData = undefined })
+      await page.reload()
+      ;({ data, rows } = await shown())
+      assert.equal(rows[0].name, 'Lens 200')
+      assert.equal(rows[0].price, euro.format(120))
+      assert.equal(rows[0].reason, 'You viewed Camera 100; customers who bought it also bought this')
 
       // The staff UI: the snippet page shows the code with the key, the live stream shows the
       // events, the traffic dashboard the funnel.

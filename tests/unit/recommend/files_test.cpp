@@ -180,6 +180,18 @@ TEST(Render, ExplainsRecommendations) {
   also.count = 42;
   EXPECT_EQ(explain(also, food, items),
             "customers who bought baby bottle also bought baby food (42)");
+  // A viewed seed says so; a pair that views helped make says "bought or viewed".
+  also.seed_viewed = true;
+  EXPECT_EQ(explain(also, food, items),
+            "you viewed baby bottle; customers who bought baby bottle also bought baby food (42)");
+  also.viewed_count = 12;
+  EXPECT_EQ(explain(also, food, items),
+            "you viewed baby bottle; customers who bought or viewed baby bottle also bought or "
+            "viewed baby food (42, 30 of them bought both)");
+  also.seed_viewed = false;
+  EXPECT_EQ(explain(also, food, items),
+            "customers who bought or viewed baby bottle also bought or viewed baby food (42, 30 "
+            "of them bought both)");
   Reason rule;
   rule.kind = ReasonKind::kRule;
   rule.antecedent = {bottle};

@@ -144,6 +144,33 @@ TEST(Similarity, HandComputedCosine) {
   EXPECT_EQ(strict.of(2).size(), 0u);
 }
 
+TEST(Similarity, CountsTheCustomersWhoOnlyViewedOneOfAPair) {
+  // Customers 0 and 1 bought items 0 and 1; customer 2 bought 0 and viewed 1; customer 3 viewed
+  // both; customer 4 bought 1 and 2.
+  using K = InteractionKind;
+  std::vector<Interaction> events{{0, 0, K::kPurchase}, {0, 1, K::kPurchase},
+                                  {1, 0, K::kPurchase}, {1, 1, K::kPurchase},
+                                  {2, 0, K::kPurchase}, {2, 1, K::kView},
+                                  {3, 0, K::kView},     {3, 1, K::kView},
+                                  {4, 1, K::kPurchase}, {4, 2, K::kPurchase}};
+  InteractionMatrix m = build_interaction_matrix(5, 3, events, 0.5f);
+  ItemNeighbours n = compute_item_neighbours(m, {.top_k = 5, .threads = 2});
+  ASSERT_FALSE(n.of(0).empty());
+  EXPECT_EQ(n.of(0)[0].item, 1u);
+  EXPECT_EQ(n.of(0)[0].co_count, 4u);
+  EXPECT_EQ(n.of(0)[0].co_views, 2u);  // customers 2 and 3
+  for (const Neighbour& x : n.of(1)) {
+    if (x.item == 2) EXPECT_EQ(x.co_views, 0u);  // customer 4 bought both
+  }
+  // Purchases only: never any.
+  InteractionMatrix bought = build_interaction_matrix(5, 3, events, 0);
+  for (ItemId item = 0; item < 3; ++item) {
+    for (const Neighbour& x : compute_item_neighbours(bought, {.top_k = 5}).of(item)) {
+      EXPECT_EQ(x.co_views, 0u);
+    }
+  }
+}
+
 TEST(Similarity, ViewsWeighLessThanPurchasesAndMergeWithThem) {
   std::vector<Interaction> events{{0, 0, InteractionKind::kPurchase},
                                   {0, 1, InteractionKind::kView},

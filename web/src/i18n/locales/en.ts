@@ -498,6 +498,7 @@ const en = {
       checkout: 'Checkout steps and the purchase',
       identify: 'When the customer signs in (the shop’s customer id)',
       custom: 'Anything else',
+      recommend: 'Show the visitor’s recommendations (personal once signed in; else related to what they viewed, or best-sellers)',
     },
   },
   customerTypes: {

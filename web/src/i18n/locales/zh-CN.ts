@@ -499,6 +499,7 @@ const zhCN: MessageSchema = {
       checkout: '结账步骤与购买',
       identify: '客户登录时（商店的客户编号）',
       custom: '其他事件',
+      recommend: '展示访客的推荐商品（登录后为个人推荐；否则为与其浏览商品相关的商品或畅销商品）',
     },
   },
   customerTypes: {

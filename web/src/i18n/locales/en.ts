@@ -740,7 +740,7 @@ const en = {
       units: 'Units sold',
       customers: 'Customers',
       revenue: 'Revenue',
-      returned: '{units} units returned ({rate})',
+      returned: 'Units returned: {units} ({rate})',
       period: 'first ordered {first}, last {last}',
     },
     traffic: {

@@ -741,7 +741,7 @@ const zhCN: MessageSchema = {
       units: '售出件数',
       customers: '客户数',
       revenue: '销售额',
-      returned: '退回 {units} 件（{rate}）',
+      returned: '退回件数：{units}（{rate}）',
       period: '首次下单 {first}，最近 {last}',
     },
     traffic: {

@@ -241,8 +241,8 @@ void add_order_routes(http::Router& router, OrderService& service) {
                                        {"first_ordered_at", s.first_ordered_at},
                                        {"last_ordered_at", s.last_ordered_at}});
         }
-        return http::json_response(
-            200, json::object{{"product_id", id}, {"items", std::move(items)}});
+        return http::json_response(200,
+                                   json::object{{"product_id", id}, {"items", std::move(items)}});
       })});
 
   router.add(Route{

@@ -488,8 +488,7 @@ Status OrderRepo::summarize(Connection& c, std::int64_t customer_id,
                  });
 }
 
-Result<std::vector<ProductSales>> OrderRepo::product_sales(Connection& c,
-                                                           std::int64_t product_id) {
+Result<std::vector<ProductSales>> OrderRepo::product_sales(Connection& c, std::int64_t product_id) {
   std::vector<ProductSales> out;
   ECRM_RETURN_IF_ERROR(c.query(kProductSales, {product_id}, [&](const RowView& row) {
     ProductSales s;

@@ -329,10 +329,10 @@ TEST_F(Orders, ReturnsCheckQuantitiesAndCloseTheOrder) {
 }
 
 TEST_F(Orders, ProductSalesSumOrdersUnitsAndReturns) {
-  std::int64_t kettle = create("/api/v1/products", json::object{{"sku", "KETTLE-SALES"},
-                                                                {"name", "Sales Kettle"},
-                                                                {"price", 3000},
-                                                                {"currency", "EUR"}});
+  std::int64_t kettle = create(
+      "/api/v1/products",
+      json::object{
+          {"sku", "KETTLE-SALES"}, {"name", "Sales Kettle"}, {"price", 3000}, {"currency", "EUR"}});
   std::string sales = id_path("/api/v1/products", kettle) + "/sales";
   auto none = get(sales);
   ASSERT_EQ(none.status, 200) << none.body;
@@ -342,44 +342,44 @@ TEST_F(Orders, ProductSalesSumOrdersUnitsAndReturns) {
   std::int64_t ann = customer("Sally Sales");
   std::int64_t bob = customer("Sam Sales");
   const std::int64_t t0 = 1'700'000'000'000;
-  auto first = order(json::object{
+  auto first = order(
+      json::object{{"customer_id", ann},
+                   {"placed_at", t0},
+                   {"lines", json::array{json::object{{"product_id", kettle}, {"quantity", 2}},
+                                         json::object{{"product_id", book_}, {"quantity", 1}}}}});
+  order(json::object{
       {"customer_id", ann},
-      {"placed_at", t0},
-      {"lines", json::array{json::object{{"product_id", kettle}, {"quantity", 2}},
-                            json::object{{"product_id", book_}, {"quantity", 1}}}}});
-  order(json::object{{"customer_id", ann},
-                     {"placed_at", t0 + 1000},
-                     {"lines", json::array{json::object{{"product_id", kettle},
-                                                        {"quantity", 1},
-                                                        {"unit_price", 2500}}}}});
-  auto later = order(json::object{
-      {"customer_id", bob}, {"placed_at", t0 + 2000}, {"lines", line(kettle, 4)}});
+      {"placed_at", t0 + 1000},
+      {"lines",
+       json::array{json::object{{"product_id", kettle}, {"quantity", 1}, {"unit_price", 2500}}}}});
+  auto later = order(
+      json::object{{"customer_id", bob}, {"placed_at", t0 + 2000}, {"lines", line(kettle, 4)}});
   // A cancelled order counts for nothing.
-  auto cancelled = order(json::object{
-      {"customer_id", bob}, {"placed_at", t0 + 3000}, {"lines", line(kettle, 7)}});
+  auto cancelled = order(
+      json::object{{"customer_id", bob}, {"placed_at", t0 + 3000}, {"lines", line(kettle, 7)}});
   ASSERT_EQ(set_status(cancelled.at("id").as_int64(), json::object{{"status", "cancelled"}}).status,
             200);
   // One kettle of the first order comes back; a rejected return of the book does not count.
   std::int64_t first_id = first.at("id").as_int64();
   ASSERT_EQ(set_status(first_id, json::object{{"status", "shipped"}}).status, 200);
   std::string returns = id_path("/api/v1/orders", first_id) + "/returns";
-  auto back = post(returns, json::object{{"reason", "damaged"},
-                                         {"lines", json::array{json::object{
-                                                       {"order_line_id",
-                                                        first.at("lines").at(0).at("id")},
-                                                       {"quantity", 1}}}}});
+  auto back =
+      post(returns, json::object{{"reason", "damaged"},
+                                 {"lines", json::array{json::object{
+                                               {"order_line_id", first.at("lines").at(0).at("id")},
+                                               {"quantity", 1}}}}});
   ASSERT_EQ(back.status, 201) << back.body;
-  auto book_back = post(returns, json::object{{"reason", "other"},
-                                              {"lines", json::array{json::object{
-                                                            {"order_line_id",
-                                                             first.at("lines").at(1).at("id")},
-                                                            {"quantity", 1}}}}});
+  auto book_back =
+      post(returns, json::object{{"reason", "other"},
+                                 {"lines", json::array{json::object{
+                                               {"order_line_id", first.at("lines").at(1).at("id")},
+                                               {"quantity", 1}}}}});
   ASSERT_EQ(book_back.status, 201) << book_back.body;
-  ASSERT_EQ(post("/api/v1/returns/" + std::to_string(book_back.json().at("id").as_int64()) +
-                     "/status",
-                 json::object{{"status", "rejected"}})
-                .status,
-            200);
+  ASSERT_EQ(
+      post("/api/v1/returns/" + std::to_string(book_back.json().at("id").as_int64()) + "/status",
+           json::object{{"status", "rejected"}})
+          .status,
+      200);
 
   auto result = get(sales);
   ASSERT_EQ(result.status, 200) << result.body;

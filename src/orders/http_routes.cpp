@@ -52,6 +52,13 @@ constexpr const char* kNewReturnSchema =
     R"("reason":{"type":"string","enum":["damaged","defective","wrong_item","not_as_described","no_longer_needed","other"]},)"
     R"("note":{"type":"string"},"lines":{"type":"array","items":{"type":"object","properties":{)"
     R"("order_line_id":{"type":"integer"},"quantity":{"type":"integer"}}}}}})";
+constexpr const char* kProductSalesSchema =
+    R"({"type":"object","properties":{"product_id":{"type":"integer"},"items":{"type":"array",)"
+    R"("items":{"type":"object","properties":{"currency":{"type":"string"},)"
+    R"("orders":{"type":"integer"},"customers":{"type":"integer"},"units":{"type":"integer"},)"
+    R"("revenue":{"type":"integer","description":"minor units"},)"
+    R"("returned_units":{"type":"integer"},"first_ordered_at":{"type":"integer"},)"
+    R"("last_ordered_at":{"type":"integer"}}}}}})";
 
 // Re-labels a field error inside lines[i] with the full path.
 Error in_line(Error error, std::size_t index) {
@@ -207,6 +214,35 @@ void add_order_routes(http::Router& router, OrderService& service) {
         ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
         ECRM_ASSIGN_OR_RETURN(auto order, service.get(id));
         return http::json_response(200, order_json(order, true));
+      })});
+
+  router.add(Route{
+      .method = Method::kGet,
+      .pattern = "/api/v1/products/{id}/sales",
+      .access = Access::staff(kAnyStaff, "orders:read"),
+      .doc = {.summary = "What a product sold, one item per currency (most orders first), over "
+                         "orders that are not cancelled: orders, customers, units, revenue "
+                         "(line totals, minor units), units returned (returns not rejected), "
+                         "first and last order time; no items when it never sold",
+              .tag = "orders",
+              .response_schema = kProductSalesSchema,
+              .error_statuses = {404}},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
+        ECRM_ASSIGN_OR_RETURN(auto sales, service.product_sales(id));
+        json::array items;
+        for (const ProductSales& s : sales) {
+          items.push_back(json::object{{"currency", s.currency},
+                                       {"orders", s.orders},
+                                       {"customers", s.customers},
+                                       {"units", s.units},
+                                       {"revenue", s.revenue},
+                                       {"returned_units", s.returned_units},
+                                       {"first_ordered_at", s.first_ordered_at},
+                                       {"last_ordered_at", s.last_ordered_at}});
+        }
+        return http::json_response(200,
+                                   json::object{{"product_id", id}, {"items", std::move(items)}});
       })});
 
   router.add(Route{

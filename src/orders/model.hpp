@@ -113,4 +113,17 @@ struct Return {
   std::vector<ReturnLine> lines;
 };
 
+// What one product sold in one currency, over the orders that are not cancelled (for the
+// product page).
+struct ProductSales {
+  std::string currency;
+  std::int64_t orders = 0;          // orders with at least one line of the product
+  std::int64_t customers = 0;       // distinct customers of those orders
+  std::int64_t units = 0;           // quantities sold
+  std::int64_t revenue = 0;         // line totals, minor units (before returns)
+  std::int64_t returned_units = 0;  // in returns that were not rejected
+  UnixMs first_ordered_at = 0;
+  UnixMs last_ordered_at = 0;
+};
+
 }  // namespace ecrm::orders

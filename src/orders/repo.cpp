@@ -134,6 +134,16 @@ constexpr std::string_view kFavouriteCategories =
     "WHERE o.customer_id = $1 AND o.status <> 'cancelled' "
     "GROUP BY p.category_id, c.name ORDER BY SUM(l.quantity) DESC, SUM(l.line_total) DESC, "
     "p.category_id LIMIT $2";
+constexpr std::string_view kProductSales =
+    "SELECT o.currency, COUNT(DISTINCT o.id), COUNT(DISTINCT o.customer_id), SUM(l.quantity), "
+    "SUM(l.line_total), MIN(o.placed_at), MAX(o.placed_at) FROM order_lines l "
+    "JOIN orders o ON o.id = l.order_id WHERE l.product_id = $1 AND o.status <> 'cancelled' "
+    "GROUP BY o.currency";
+constexpr std::string_view kProductReturnedUnits =
+    "SELECT o.currency, SUM(rl.quantity) FROM order_lines l "
+    "JOIN return_lines rl ON rl.order_line_id = l.id JOIN returns r ON r.id = rl.return_id "
+    "JOIN orders o ON o.id = l.order_id WHERE l.product_id = $1 AND r.status <> 'rejected' "
+    "GROUP BY o.currency";
 
 #undef ECRM_ORDER_COLUMNS
 #undef ECRM_RETURN_COLUMNS
@@ -476,6 +486,31 @@ Status OrderRepo::summarize(Connection& c, std::int64_t customer_id,
                    summary.favourite_categories.push_back(customers::CategoryShare{
                        row.get_int(0), row.get_string(1), row.get_int(2), row.get_int(3)});
                  });
+}
+
+Result<std::vector<ProductSales>> OrderRepo::product_sales(Connection& c, std::int64_t product_id) {
+  std::vector<ProductSales> out;
+  ECRM_RETURN_IF_ERROR(c.query(kProductSales, {product_id}, [&](const RowView& row) {
+    ProductSales s;
+    s.currency = row.get_string(0);
+    s.orders = row.get_int(1);
+    s.customers = row.get_int(2);
+    s.units = row.get_int(3);
+    s.revenue = row.get_int(4);
+    s.first_ordered_at = row.get_int(5);
+    s.last_ordered_at = row.get_int(6);
+    out.push_back(std::move(s));
+  }));
+  ECRM_RETURN_IF_ERROR(c.query(kProductReturnedUnits, {product_id}, [&](const RowView& row) {
+    const std::string currency = row.get_string(0);
+    for (ProductSales& s : out) {
+      if (s.currency == currency) s.returned_units = row.get_int(1);
+    }
+  }));
+  std::sort(out.begin(), out.end(), [](const ProductSales& a, const ProductSales& b) {
+    return a.orders != b.orders ? a.orders > b.orders : a.currency < b.currency;
+  });
+  return out;
 }
 
 }  // namespace ecrm::orders

@@ -87,6 +87,10 @@ class OrderRepo {
                                               std::int64_t id_bound, int limit);
   // Adds order counts, revenue, first/last order, returns and favourite categories.
   Status summarize(Connection& c, std::int64_t customer_id, customers::CustomerSummary& summary);
+
+  // What the product sold, one entry per currency (most orders first); empty when it never
+  // sold in an order that is not cancelled.
+  Result<std::vector<ProductSales>> product_sales(Connection& c, std::int64_t product_id);
 };
 
 }  // namespace ecrm::orders

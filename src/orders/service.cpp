@@ -208,6 +208,13 @@ Result<Order> OrderService::get(std::int64_t id) {
   return std::move(*found);
 }
 
+Result<std::vector<ProductSales>> OrderService::product_sales(std::int64_t product_id) {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  ECRM_ASSIGN_OR_RETURN(auto product, catalog_.find_product(*lease, product_id));
+  if (!product) return Error::not_found("no such product: " + std::to_string(product_id));
+  return repo_.product_sales(*lease, product_id);
+}
+
 Result<std::vector<Order>> OrderService::list(const OrderFilter& filter,
                                               std::optional<std::int64_t> before, int limit) {
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());

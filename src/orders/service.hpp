@@ -92,6 +92,10 @@ class OrderService {
   Result<Return> change_return_status(std::int64_t id, const std::string& status,
                                       const std::string& note, const std::string& actor);
 
+  // What a product sold, per currency, over orders that are not cancelled (units, orders,
+  // customers, revenue, returned units, first and last order); kNotFound for an unknown product.
+  Result<std::vector<ProductSales>> product_sales(std::int64_t product_id);
+
  private:
   // True when it moved the order to `returned`.
   Result<bool> maybe_mark_returned(storage::Connection& c, Order& order, UnixMs at,

@@ -328,6 +328,77 @@ TEST_F(Orders, ReturnsCheckQuantitiesAndCloseTheOrder) {
   expect_error(get("/api/v1/orders/99999999/returns"), 404);
 }
 
+TEST_F(Orders, ProductSalesSumOrdersUnitsAndReturns) {
+  std::int64_t kettle = create(
+      "/api/v1/products",
+      json::object{
+          {"sku", "KETTLE-SALES"}, {"name", "Sales Kettle"}, {"price", 3000}, {"currency", "EUR"}});
+  std::string sales = id_path("/api/v1/products", kettle) + "/sales";
+  auto none = get(sales);
+  ASSERT_EQ(none.status, 200) << none.body;
+  EXPECT_EQ(none.json().at("product_id").as_int64(), kettle);
+  EXPECT_TRUE(none.json().at("items").as_array().empty());
+
+  std::int64_t ann = customer("Sally Sales");
+  std::int64_t bob = customer("Sam Sales");
+  const std::int64_t t0 = 1'700'000'000'000;
+  auto first = order(
+      json::object{{"customer_id", ann},
+                   {"placed_at", t0},
+                   {"lines", json::array{json::object{{"product_id", kettle}, {"quantity", 2}},
+                                         json::object{{"product_id", book_}, {"quantity", 1}}}}});
+  order(json::object{
+      {"customer_id", ann},
+      {"placed_at", t0 + 1000},
+      {"lines",
+       json::array{json::object{{"product_id", kettle}, {"quantity", 1}, {"unit_price", 2500}}}}});
+  auto later = order(
+      json::object{{"customer_id", bob}, {"placed_at", t0 + 2000}, {"lines", line(kettle, 4)}});
+  // A cancelled order counts for nothing.
+  auto cancelled = order(
+      json::object{{"customer_id", bob}, {"placed_at", t0 + 3000}, {"lines", line(kettle, 7)}});
+  ASSERT_EQ(set_status(cancelled.at("id").as_int64(), json::object{{"status", "cancelled"}}).status,
+            200);
+  // One kettle of the first order comes back; a rejected return of the book does not count.
+  std::int64_t first_id = first.at("id").as_int64();
+  ASSERT_EQ(set_status(first_id, json::object{{"status", "shipped"}}).status, 200);
+  std::string returns = id_path("/api/v1/orders", first_id) + "/returns";
+  auto back =
+      post(returns, json::object{{"reason", "damaged"},
+                                 {"lines", json::array{json::object{
+                                               {"order_line_id", first.at("lines").at(0).at("id")},
+                                               {"quantity", 1}}}}});
+  ASSERT_EQ(back.status, 201) << back.body;
+  auto book_back =
+      post(returns, json::object{{"reason", "other"},
+                                 {"lines", json::array{json::object{
+                                               {"order_line_id", first.at("lines").at(1).at("id")},
+                                               {"quantity", 1}}}}});
+  ASSERT_EQ(book_back.status, 201) << book_back.body;
+  ASSERT_EQ(
+      post("/api/v1/returns/" + std::to_string(book_back.json().at("id").as_int64()) + "/status",
+           json::object{{"status", "rejected"}})
+          .status,
+      200);
+
+  auto result = get(sales);
+  ASSERT_EQ(result.status, 200) << result.body;
+  auto items = result.json().at("items").as_array();
+  ASSERT_EQ(items.size(), 1u) << result.body;
+  const auto& eur = items.at(0);
+  EXPECT_EQ(eur.at("currency").as_string(), "EUR");
+  EXPECT_EQ(eur.at("orders").as_int64(), 3);
+  EXPECT_EQ(eur.at("customers").as_int64(), 2);
+  EXPECT_EQ(eur.at("units").as_int64(), 2 + 1 + 4);
+  EXPECT_EQ(eur.at("revenue").as_int64(), 2 * 3000 + 2500 + 4 * 3000);
+  EXPECT_EQ(eur.at("returned_units").as_int64(), 1);
+  EXPECT_EQ(eur.at("first_ordered_at").as_int64(), t0);
+  EXPECT_EQ(eur.at("last_ordered_at").as_int64(), later.at("placed_at").as_int64());
+
+  expect_error(get("/api/v1/products/99999999/sales"), 404);
+  expect_error(get("/api/v1/products/abc/sales"), 404);
+}
+
 TEST_F(Orders, MergeMovesOrdersAndUndoMovesThemBack) {
   std::int64_t keep = customer("Merge Keeper");
   std::int64_t gone = customer("Merge Gone");

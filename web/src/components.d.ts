@@ -73,6 +73,7 @@ declare module 'vue' {
     FunnelChart: typeof import('./components/traffic/FunnelChart.vue')['default']
     LanguageSwitch: typeof import('./components/LanguageSwitch.vue')['default']
     ReasonText: typeof import('./components/recommend/ReasonText.vue')['default']
+    RelatedItemsTable: typeof import('./components/recommend/RelatedItemsTable.vue')['default']
     RelatedProductsPanel: typeof import('./components/recommend/RelatedProductsPanel.vue')['default']
     RequestsByStatusChart: typeof import('./components/RequestsByStatusChart.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']

@@ -23,6 +23,7 @@ import type {
   Product,
   ProductFilter,
   ProductInput,
+  ProductSales,
   ReturnStatus,
   StatusChangeRequest,
   TimelineEntry,
@@ -121,6 +122,7 @@ export const api = {
   getProduct: (id: number) => http.get<Product>(`/products/${id}`),
   createProduct: (body: ProductInput) => http.post<Product>('/products', body),
   updateProduct: (id: number, body: ProductInput) => http.patch<Product>(`/products/${id}`, body),
+  productSales: (id: number) => http.get<{ product_id: number; items: ProductSales[] }>(`/products/${id}/sales`),
 
   // orders
   listOrders: (filter: OrderFilter, page: PageQuery = {}) =>

@@ -137,13 +137,16 @@ export interface RuleQuery {
   cursor?: string | null
 }
 
+/** Roles that may start a rebuild (POST /recommendations/rebuild). */
+export const REBUILD_ROLES = ['admin', 'analyst', 'marketing'] as const
+
 export const recommendApi = {
   customer: (id: number, limit = 10) =>
-    http.get<CustomerRecommendations>(`/api/v1/customers/${id}/recommendations`, { query: { limit } }),
+    http.get<CustomerRecommendations>(`/customers/${id}/recommendations`, { query: { limit } }),
   related: (id: number, kind: RelatedKind, limit = 10) =>
-    http.get<RelatedList>(`/api/v1/products/${id}/related`, { query: { kind, limit } }),
-  bundle: (id: number) => http.get<Bundle>(`/api/v1/products/${id}/bundle`),
-  rules: (query: RuleQuery) => http.get<RulePage>('/api/v1/recommendations/rules', { query: { ...query } }),
-  state: () => http.get<RebuildState>('/api/v1/recommendations/rebuild'),
-  rebuild: () => http.post<RebuildState>('/api/v1/recommendations/rebuild', {}),
+    http.get<RelatedList>(`/products/${id}/related`, { query: { kind, limit } }),
+  bundle: (id: number) => http.get<Bundle>(`/products/${id}/bundle`),
+  rules: (query: RuleQuery) => http.get<RulePage>('/recommendations/rules', { query: { ...query } }),
+  state: () => http.get<RebuildState>('/recommendations/rebuild'),
+  rebuild: () => http.post<RebuildState>('/recommendations/rebuild', {}, { quiet: true }),
 }

@@ -424,6 +424,20 @@ export interface Product {
   updated_at: number
 }
 
+/** What a product sold in one currency (orders that are not cancelled). */
+export interface ProductSales {
+  currency: string
+  orders: number
+  customers: number
+  units: number
+  /** Line totals, minor units of `currency`, before returns. */
+  revenue: number
+  /** Units in returns that were not rejected. */
+  returned_units: number
+  first_ordered_at: number
+  last_ordered_at: number
+}
+
 export interface ProductInput {
   sku?: string
   name?: string

@@ -116,6 +116,12 @@ const routes: RouteRecordRaw[] = [
         meta: { titleKey: 'nav.products' },
       },
       {
+        path: 'catalog/products/:id(\\d+)',
+        name: 'product',
+        component: () => import('@/views/catalog/ProductView.vue'),
+        meta: { titleKey: 'nav.product', menu: '/catalog' },
+      },
+      {
         path: 'catalog/categories',
         name: 'catalog-categories',
         component: () => import('@/views/catalog/CategoriesView.vue'),
@@ -131,7 +137,7 @@ const routes: RouteRecordRaw[] = [
         path: 'analytics/rules',
         name: 'recommend-rules',
         component: () => import('@/views/recommend/RulesExplorerView.vue'),
-        meta: { titleKey: 'recommend.rules.title' },
+        meta: { titleKey: 'recommend.rules.title', menu: '/analytics' },
       },
       ...COMING_SOON.map<RouteRecordRaw>((capability) => ({
         path: capability,

@@ -33,13 +33,8 @@ constexpr std::string_view kRevokeWriteKey =
     "UPDATE event_write_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL";
 
 // --- Ingestion ---
-constexpr std::string_view kSqliteWriterSession = "PRAGMA synchronous = FULL";
-// The writer's statements are prepared once and run for the life of the process, from an empty
-// log onwards: a generic plan made while the tables were small (a sequential scan of events for
-// the duplicate check, of visitors for the updates) would stay as they grow. Custom plans look
-// at the actual parameters and current statistics every time.
-constexpr std::string_view kPostgresWriterSession =
-    "SET synchronous_commit TO on; SET plan_cache_mode TO force_custom_plan";
+constexpr std::string_view kSqliteDurableCommits = "PRAGMA synchronous = FULL";
+constexpr std::string_view kPostgresDurableCommits = "SET synchronous_commit TO on";
 
 #define ECRM_VISITOR_COLUMNS                                                                \
   "id, anonymous_id, customer_id, external_id, identified_at, first_seen_at, last_seen_at, " \
@@ -527,9 +522,9 @@ Result<bool> EventRepo::revoke_write_key(Connection& c, std::int64_t id, UnixMs 
 
 // --- Ingestion ---
 
-Status EventRepo::prepare_writer_session(Connection& c) {
-  return c.execute_script(c.backend() == storage::Backend::kSqlite ? kSqliteWriterSession
-                                                                   : kPostgresWriterSession);
+Status EventRepo::make_commits_durable(Connection& c) {
+  return done(c.execute(c.backend() == storage::Backend::kSqlite ? kSqliteDurableCommits
+                                                                 : kPostgresDurableCommits));
 }
 
 Result<std::vector<Visitor>> EventRepo::upsert_visitors(Connection& c,

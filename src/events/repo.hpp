@@ -85,10 +85,9 @@ class EventRepo {
 
   // --- Ingestion (the writer's transaction) ---
   // Makes every commit on this connection durable on disk before it returns, whatever the
-  // pool's defaults (SQLite: synchronous=FULL; PostgreSQL: synchronous_commit on), and on
-  // PostgreSQL plans every statement for its parameters (no generic plans). Call it outside a
-  // transaction.
-  Status prepare_writer_session(Connection& c);
+  // pool's defaults (SQLite: synchronous=FULL; PostgreSQL: synchronous_commit on). Call it
+  // outside a transaction.
+  Status make_commits_durable(Connection& c);
   // The visitors with these anonymous ids (distinct; the writer sorts them), created (first seen
   // at `first_seen_at`) when new; in the order of `keys`. On PostgreSQL the rows stay locked
   // until the transaction ends, taken in the order of `keys`.

@@ -84,7 +84,7 @@ void IngestWriter::run() {
           continue;
         }
         lease.emplace(std::move(acquired).value());
-        if (auto durable = repo_.prepare_writer_session(**lease); !durable.ok()) {
+        if (auto durable = repo_.make_commits_durable(**lease); !durable.ok()) {
           outcome = std::move(durable).error();
           lease.reset();
           continue;

@@ -180,8 +180,12 @@ class PostgresDatabase final : public PooledDatabase {
       return Error::unavailable("cannot connect to PostgreSQL: " + message);
     }
     auto connection = std::make_unique<PostgresConnection>(conn);
+    // Statements are prepared once per connection and live as long as it does, from an empty
+    // database onwards: a generic plan chosen while a table was small (a sequential scan) would
+    // stay as it grows. Custom plans look at the parameters and the current statistics.
     ECRM_RETURN_IF_ERROR(connection->execute_script(
-        "SET client_min_messages = warning; SET TIME ZONE 'UTC';"));
+        "SET client_min_messages = warning; SET TIME ZONE 'UTC'; "
+        "SET plan_cache_mode = force_custom_plan;"));
     return std::unique_ptr<Connection>(std::move(connection));
   }
 

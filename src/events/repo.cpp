@@ -35,6 +35,7 @@ constexpr std::string_view kRevokeWriteKey =
 // --- Ingestion ---
 constexpr std::string_view kSqliteDurableCommits = "PRAGMA synchronous = FULL";
 constexpr std::string_view kPostgresDurableCommits = "SET synchronous_commit TO on";
+constexpr std::string_view kSqliteDatabaseFile = "SELECT file FROM pragma_database_list WHERE name = 'main'";
 
 #define ECRM_VISITOR_COLUMNS                                                                \
   "id, anonymous_id, customer_id, external_id, identified_at, first_seen_at, last_seen_at, " \
@@ -522,6 +523,14 @@ Result<bool> EventRepo::revoke_write_key(Connection& c, std::int64_t id, UnixMs 
 
 // --- Ingestion ---
 
+Result<std::string> EventRepo::wal_path(Connection& c) {
+  if (c.backend() != storage::Backend::kSqlite) return std::string();
+  std::string file;
+  ECRM_RETURN_IF_ERROR(
+      c.query(kSqliteDatabaseFile, {}, [&](const RowView& row) { file = row.get_string(0); }));
+  return file.empty() ? file : file + "-wal";
+}
+
 Status EventRepo::make_commits_durable(Connection& c) {
   return done(c.execute(c.backend() == storage::Backend::kSqlite ? kSqliteDurableCommits
                                                                  : kPostgresDurableCommits));
@@ -724,7 +733,7 @@ Status EventRepo::update_carts(Connection& c, std::span<const Cart* const> carts
   });
 }
 
-Result<std::vector<bool>> EventRepo::insert_events(Connection& c, std::span<const EventRow> rows) {
+Result<std::vector<bool>> EventRepo::insert_events(Connection& c, std::span<EventRow> rows) {
   std::vector<bool> inserted(rows.size(), false);
   const bool sqlite = c.backend() == storage::Backend::kSqlite;
   const MultiRow& statements = statements_insert_events(c.backend());
@@ -735,8 +744,9 @@ Result<std::vector<bool>> EventRepo::insert_events(Connection& c, std::span<cons
     params.clear();
     params.reserve(size * kEventColumns);
     for (std::size_t i = first; i < first + size; ++i) {
-      const EventRow& r = rows[i];
-      params.emplace_back(r.event_id);
+      EventRow& r = rows[i];
+      // SQLite answers by count, so the id can move; PostgreSQL's RETURNING names the ids.
+      params.emplace_back(sqlite ? std::move(r.event_id) : r.event_id);
       params.emplace_back(r.type);
       params.emplace_back(r.visitor_id);
       params.emplace_back(r.anonymous_id);
@@ -749,7 +759,7 @@ Result<std::vector<bool>> EventRepo::insert_events(Connection& c, std::span<cons
       params.push_back(opt(r.quantity));
       params.push_back(opt(r.value));
       params.push_back(opt(r.currency));
-      params.emplace_back(r.properties);
+      params.emplace_back(std::move(r.properties));
     }
     if (sqlite) {
       ECRM_ASSIGN_OR_RETURN(auto changed, c.execute(statements[s], params));

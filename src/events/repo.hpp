@@ -88,6 +88,9 @@ class EventRepo {
   // pool's defaults (SQLite: synchronous=FULL; PostgreSQL: synchronous_commit on). Call it
   // outside a transaction.
   Status make_commits_durable(Connection& c);
+  // SQLite: the path of the database's write-ahead log ("" for a database without a file).
+  // PostgreSQL: "".
+  Result<std::string> wal_path(Connection& c);
   // The visitors with these anonymous ids (distinct; the writer sorts them), created (first seen
   // at `first_seen_at`) when new; in the order of `keys`. On PostgreSQL the rows stay locked
   // until the transaction ends, taken in the order of `keys`.
@@ -114,8 +117,8 @@ class EventRepo {
   Status insert_carts(Connection& c, std::span<const Cart* const> carts);
   Status update_carts(Connection& c, std::span<const Cart* const> carts);
   // Inserts the rows, skipping those whose event_id is stored already; says, per row, whether
-  // it was inserted.
-  Result<std::vector<bool>> insert_events(Connection& c, std::span<const EventRow> rows);
+  // it was inserted. Their properties (and, on SQLite, event ids) are moved out.
+  Result<std::vector<bool>> insert_events(Connection& c, std::span<EventRow> rows);
   // Gives the visitor's events that belong to no customer yet to `customer_id`.
   Status attribute_events(Connection& c, std::int64_t visitor_id, std::int64_t customer_id);
   Status insert_purchase_items(Connection& c, std::span<const PurchaseItemRow> items);

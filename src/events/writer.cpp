@@ -9,6 +9,12 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "events/tracker.hpp"
 
 namespace ecrm::events {
@@ -25,14 +31,30 @@ bool is_cart_event(EventType type) {
 
 // One event of the group on its way into the log.
 struct Item {
-  const IncomingEvent* event = nullptr;
+  IncomingEvent* event = nullptr;  // its event_id and properties move into the log row
   std::size_t batch = 0;
 };
+
+// fdatasync of the file at `path` (an empty path: nothing to sync, commits sync themselves). A
+// file written through another descriptor is synced all the same (the page cache is per file).
+Status sync_file(const std::string& path) {
+  if (path.empty()) return {};
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Error::unavailable("cannot open " + path + ": " + std::strerror(errno));
+  int rc = ::fdatasync(fd);
+  int saved = errno;
+  ::close(fd);
+  if (rc != 0) return Error::unavailable("fdatasync of " + path + " failed: " + std::strerror(saved));
+  return {};
+}
 
 }  // namespace
 
 IngestWriter::IngestWriter(storage::Database& db, WriterOptions options, MetricsRegistry* metrics)
-    : db_(db), options_(options), metrics_(metrics), thread_([this] { run(); }) {}
+    : db_(db), options_(options), metrics_(metrics) {
+  thread_ = std::thread([this] { run(); });
+  if (db_.backend() == storage::Backend::kSqlite) syncer_ = std::thread([this] { sync_loop(); });
+}
 
 IngestWriter::~IngestWriter() {
   {
@@ -41,6 +63,46 @@ IngestWriter::~IngestWriter() {
   }
   wake_.notify_all();
   thread_.join();
+  {
+    std::lock_guard lock(mutex_);
+    writer_done_ = true;
+  }
+  synced_.notify_all();
+  if (syncer_.joinable()) syncer_.join();
+}
+
+void IngestWriter::answer(std::vector<Pending>& group, std::vector<BatchOutcome>& outcomes) {
+  for (std::size_t i = 0; i < group.size(); ++i) group[i].promise.set_value(std::move(outcomes[i]));
+}
+
+void IngestWriter::sync_loop() {
+  for (;;) {
+    std::deque<Committed> batch;
+    std::string path;
+    {
+      std::unique_lock lock(mutex_);
+      synced_.wait(lock, [this] { return writer_done_ || !committed_.empty(); });
+      if (committed_.empty()) return;  // the writer stopped and everything is answered
+      batch.swap(committed_);
+      path = wal_path_;
+    }
+    auto started = std::chrono::steady_clock::now();
+    Status synced = sync_file(path);
+    if (metrics_) {
+      metrics_->histogram("ecrm_events_sync_seconds", "Duration of event log syncs (SQLite)")
+          .observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    }
+    for (auto& c : batch) {
+      if (synced.ok()) {
+        answer(c.group, c.outcomes);
+      } else {
+        // Committed, but not known to be on disk: the client retries, and the retry is
+        // answered as duplicates if the events survived.
+        spdlog::error("syncing the event log failed: {}", synced.error().message);
+        for (auto& pending : c.group) pending.promise.set_value(synced.error());
+      }
+    }
+  }
 }
 
 std::future<Result<BatchOutcome>> IngestWriter::submit(std::vector<IncomingEvent> events) {
@@ -84,8 +146,23 @@ void IngestWriter::run() {
           continue;
         }
         lease.emplace(std::move(acquired).value());
-        if (auto durable = repo_.make_commits_durable(**lease); !durable.ok()) {
-          outcome = std::move(durable).error();
+        Status ready;
+        if (syncer_.joinable()) {
+          // SQLite: commits stay at synchronous=NORMAL; the syncer makes them durable.
+          auto path = repo_.wal_path(**lease);
+          if (path.ok() && !path->empty()) {
+            std::lock_guard lock(mutex_);
+            wal_path_ = *path;
+          } else if (path.ok()) {
+            ready = repo_.make_commits_durable(**lease);  // no log file: sync on commit
+          } else {
+            ready = std::move(path).error();
+          }
+        } else {
+          ready = repo_.make_commits_durable(**lease);
+        }
+        if (!ready.ok()) {
+          outcome = std::move(ready).error();
           lease.reset();
           continue;
         }
@@ -121,8 +198,14 @@ void IngestWriter::run() {
       metrics_->counter("ecrm_events_stored_total", "Events stored, by result", {{"result", "duplicate"}})
           .inc(duplicates);
     }
-    for (std::size_t i = 0; i < group.size(); ++i) {
-      group[i].promise.set_value(std::move((*outcome)[i]));
+    if (syncer_.joinable()) {
+      {
+        std::lock_guard lock(mutex_);
+        committed_.push_back(Committed{std::move(group), std::move(*outcome)});
+      }
+      synced_.notify_all();
+    } else {
+      answer(group, *outcome);
     }
   }
 }
@@ -137,7 +220,7 @@ Result<std::vector<BatchOutcome>> IngestWriter::store(storage::Connection& c,
   {
     std::unordered_set<std::string_view> seen;
     for (std::size_t b = 0; b < group.size(); ++b) {
-      for (const auto& e : group[b].events) {
+      for (auto& e : group[b].events) {
         if (!seen.insert(e.event_id).second) {
           outcomes[b].duplicates += 1;
           continue;
@@ -273,7 +356,7 @@ Result<std::vector<BatchOutcome>> IngestWriter::store(storage::Connection& c,
     attribute.push_back(pending_identity);
     VisitorTracker& tracker = trackers[t];
     for (std::size_t i = spans[t].begin; i < spans[t].end; ++i) {
-      const IncomingEvent& e = *items[i].event;
+      IncomingEvent& e = *items[i].event;
       const std::size_t batch = items[i].batch;
       std::optional<std::int64_t> named;
       if (e.customer_id) {
@@ -301,7 +384,7 @@ Result<std::vector<BatchOutcome>> IngestWriter::store(storage::Connection& c,
       row.tracker = t;
       row.session_slot = slot;
       EventRow& r = row.row;
-      r.event_id = e.event_id;
+      r.event_id = std::move(e.event_id);
       r.type = std::string(to_string(e.type));
       r.visitor_id = tracker.visitor().id;
       r.anonymous_id = e.anonymous_id;
@@ -313,7 +396,7 @@ Result<std::vector<BatchOutcome>> IngestWriter::store(storage::Connection& c,
       r.quantity = e.quantity;
       r.value = e.type == EventType::kPurchase ? tracker.last_purchase_value() : e.value;
       r.currency = e.currency;
-      r.properties = e.properties;
+      r.properties = std::move(e.properties);
       rows.push_back(std::move(row));
     }
   }

@@ -10,6 +10,15 @@
 // time order to the visitor's identity, sessions and cart (VisitorTracker), the events are
 // appended in multi-row statements, and an identify gives the visitor's earlier events to the
 // customer.
+//
+// On SQLite the durable part of a commit is split off so that the next group need not wait for
+// it: the writer commits without syncing (synchronous=NORMAL: the commit is in the
+// write-ahead log, which survives kill -9 but not yet a power loss) and hands the group to a
+// second thread, which syncs the log file (fdatasync, once for every group committed meanwhile)
+// and only then answers the group's requests. Syncing the log file makes every commit written
+// to it before durable, as synchronous=FULL would, while the writer already stores the next
+// group. (SQLite itself syncs the log before a checkpoint copies it and the header when it
+// starts to reuse the file.) On PostgreSQL the server's own group commit does this.
 #pragma once
 
 #include <condition_variable>
@@ -50,8 +59,16 @@ class IngestWriter {
     std::vector<IncomingEvent> events;
     std::promise<Result<BatchOutcome>> promise;
   };
+  // A group committed on SQLite, waiting for the log to be synced.
+  struct Committed {
+    std::vector<Pending> group;
+    std::vector<BatchOutcome> outcomes;
+  };
 
   void run();
+  void sync_loop();
+  // Answers every batch of `group` with its outcome.
+  static void answer(std::vector<Pending>& group, std::vector<BatchOutcome>& outcomes);
   // Stores `group` in one transaction on `c`; one outcome per pending batch.
   Result<std::vector<BatchOutcome>> store(storage::Connection& c, std::vector<Pending>& group);
 
@@ -63,7 +80,12 @@ class IngestWriter {
   std::condition_variable wake_;
   std::deque<Pending> queue_;
   bool stopping_ = false;
+  std::string wal_path_;               // SQLite: the log file the syncer syncs (set by run())
+  std::deque<Committed> committed_;    // under mutex_
+  bool writer_done_ = false;           // under mutex_: nothing more will be committed
+  std::condition_variable synced_;     // committed_ or writer_done_ changed
   std::thread thread_;
+  std::thread syncer_;
 };
 
 }  // namespace ecrm::events

@@ -30,12 +30,12 @@ Result<std::int64_t> RequestContext::id_param(std::string_view name) const {
   return id;
 }
 
-Result<json::object> RequestContext::json_object() const {
+Result<json::object> RequestContext::json_object(json::storage_ptr storage) const {
   if (request_.body.empty()) {
     return Error::invalid("request body must be a JSON object", "", "invalid_json");
   }
   json::error_code ec;
-  json::value value = json::parse(request_.body, ec);
+  json::value value = json::parse(request_.body, ec, std::move(storage));
   if (ec) {
     return Error::invalid("request body is not valid JSON: " + ec.message(), "", "invalid_json");
   }

@@ -57,7 +57,9 @@ class RequestContext {
 
   // The body parsed as a JSON object: 400 `invalid_json` (with the parser's reason) or
   // `expected_object`.
-  Result<boost::json::object> json_object() const;
+  // `storage` holds the parsed values (e.g. a boost::json::monotonic_resource for a large body
+  // that is read once; it must outlive the result).
+  Result<boost::json::object> json_object(boost::json::storage_ptr storage = {}) const;
 
   // `limit` (1..max_limit, default default_limit) and `cursor` from the query string.
   Result<PageRequest> page(int default_limit = 50, int max_limit = 500) const;

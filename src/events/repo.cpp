@@ -410,21 +410,39 @@ WriteKey read_write_key(const RowView& row) {
                   row.get_string(3), row.get_int(4),    row.get_optional_int(5)};
 }
 
-std::string items_json(const std::vector<CartItem>& items) {
-  json::array out;
-  for (const auto& item : items) {
-    out.push_back(json::object{{"product", item.product},
-                               {"name", item.name},
-                               {"quantity", item.quantity},
-                               {"price", item.price}});
+// `s` as a JSON string literal, appended to `out` (Boost.JSON's serializer does the escaping).
+void append_json_string(std::string& out, std::string_view s) {
+  json::serializer serializer;
+  serializer.reset(json::string_view(s.data(), s.size()));
+  char buffer[512];
+  while (!serializer.done()) {
+    auto part = serializer.read(buffer);
+    out.append(part.data(), part.size());
   }
-  return json::serialize(out);
+}
+
+// The cart's items as stored: [{"product":…,"name":…,"quantity":…,"price":…},…]. Written
+// directly (the writer stores a cart per visitor per group).
+std::string items_json(const std::vector<CartItem>& items) {
+  std::string out = "[";
+  for (const auto& item : items) {
+    if (out.size() > 1) out += ',';
+    out += "{\"product\":";
+    append_json_string(out, item.product);
+    out += ",\"name\":";
+    append_json_string(out, item.name);
+    out += ",\"quantity\":" + std::to_string(item.quantity);
+    out += ",\"price\":" + std::to_string(item.price) + "}";
+  }
+  return out + "]";
 }
 
 std::vector<CartItem> parse_items(std::string_view text) {
   std::vector<CartItem> items;
+  unsigned char buffer[4096];
+  json::monotonic_resource arena(buffer, sizeof buffer);
   json::error_code ec;
-  json::value parsed = json::parse(text, ec);
+  json::value parsed = json::parse(text, ec, &arena);
   if (ec || !parsed.is_array()) return items;
   for (const auto& v : parsed.get_array()) {
     if (!v.is_object()) continue;

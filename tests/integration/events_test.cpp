@@ -489,7 +489,9 @@ TEST_F(Events, ACartThatComesBackCarriesItsItemsOn) {
   };
   const std::int64_t t = now_ms() - 10'000;
   // In one batch: the second add comes 5 s after the first, past the 1 s limit.
-  ingest(json::array{event("cb-1", "add_to_cart", "cb-one", t, product("CB-1", 1200, 2)),
+  json::object named = product("CB-1", 1200, 2);
+  named["name"] = "Tent \"Alpine\" 帐篷\\2";  // quotes, a backslash and UTF-8 survive storage
+  ingest(json::array{event("cb-1", "add_to_cart", "cb-one", t, named),
                      event("cb-2", "add_to_cart", "cb-one", t + 5000, product("CB-2", 300))});
   auto one = carts_of("cb-one");
   ASSERT_EQ(one.size(), 2u);
@@ -498,6 +500,7 @@ TEST_F(Events, ACartThatComesBackCarriesItsItemsOn) {
   EXPECT_EQ(one[1].at("recovered_from").as_int64(), one[0].at("id").as_int64());
   EXPECT_EQ(one[1].at("value").as_int64(), 2700);
   EXPECT_EQ(one[1].at("items").as_array().size(), 2u);
+  EXPECT_EQ(one[1].at("items").at(0).at("name").as_string(), "Tent \"Alpine\" 帐篷\\2");
 
   // Across batches, then a purchase of the carried-on cart.
   ingest(json::array{event("cb-3", "add_to_cart", "cb-two", t, product("CB-1", 1200))});

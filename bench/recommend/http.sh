@@ -8,8 +8,12 @@
 # (requests/s, latency distribution including p99) and the build's data size.
 #
 # Usage: bench/recommend/http.sh            (from the repository root, after `make build`)
+# Next to it, in alternating rounds, nginx answers the same URLs with one stored response of the
+# route (a static file of the same size): the floor for sending these bytes over HTTP on this
+# machine. Prints each round and the medians, and ecrm's requests/s as a fraction of nginx's.
 # Environment: CUSTOMERS (20000), DURATION seconds (15), CONNECTIONS (32), WRK_THREADS (2),
-#              ECRM_THREADS ecrm I/O threads (2), ECRM_BIN (build/ecrm), SEED (1).
+#              ECRM_THREADS ecrm I/O threads and nginx workers (2), ROUNDS (3),
+#              ECRM_BIN (build/ecrm), SEED (1).
 set -euo pipefail
 
 CUSTOMERS=${CUSTOMERS:-20000}
@@ -19,10 +23,11 @@ WRK_THREADS=${WRK_THREADS:-2}
 ECRM_THREADS=${ECRM_THREADS:-2}
 ECRM_BIN=${ECRM_BIN:-build/ecrm}
 SEED=${SEED:-1}
+ROUNDS=${ROUNDS:-3}
 
 die() { echo "bench/recommend/http.sh: $*" >&2; exit 1; }
 [[ -x $ECRM_BIN ]] || die "$ECRM_BIN is missing; build it first (make build)"
-for tool in wrk curl python3; do command -v "$tool" >/dev/null || die "$tool is not installed"; done
+for tool in wrk curl python3 nginx; do command -v "$tool" >/dev/null || die "$tool is not installed"; done
 
 TMP=$(mktemp -d -t ecrm-bench-rec.XXXXXX)
 ECRM_PID=""
@@ -32,6 +37,7 @@ cleanup() {
     kill -TERM "$ECRM_PID" 2>/dev/null || true
     wait "$ECRM_PID" 2>/dev/null || true
   fi
+  if [[ -n ${NGINX_PID:-} ]]; then kill "$NGINX_PID" 2>/dev/null || true; fi
   rm -rf "$TMP"
   exit "$rc"
 }
@@ -83,7 +89,72 @@ request = function()
   return wrk.format("GET", "/api/v1/customers/" .. math.random(1, $CUSTOMERS) .. "/recommendations?limit=10")
 end
 LUA
-echo "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s --latency, random customer per request"
-wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$TMP/random.lua" \
-  -H "Authorization: Bearer $KEY" "$BASE"
+
+# The peer: nginx serving, for the same URLs, one stored response of the same route (a static
+# file of the same size from the page cache): the floor for sending these bytes over HTTP here.
+NGINX_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$TMP/nginx/www" "$TMP/nginx/tmp"
+cp "$TMP/one.json" "$TMP/nginx/www/one.json"
+nginx_user=""
+[[ $(id -u) == 0 ]] && nginx_user="user root;"
+cat >"$TMP/nginx/nginx.conf" <<EOF
+$nginx_user
+worker_processes $ECRM_THREADS;
+daemon off;
+pid $TMP/nginx/nginx.pid;
+error_log $TMP/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  default_type application/json;
+  client_body_temp_path $TMP/nginx/tmp/client;
+  proxy_temp_path $TMP/nginx/tmp/proxy;
+  fastcgi_temp_path $TMP/nginx/tmp/fastcgi;
+  uwsgi_temp_path $TMP/nginx/tmp/uwsgi;
+  scgi_temp_path $TMP/nginx/tmp/scgi;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    root $TMP/nginx/www;
+    location / { try_files /one.json =404; }
+  }
+}
+EOF
+nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" >"$TMP/nginx/stdout.log" 2>&1 &
+NGINX_PID=$!
+for _ in $(seq 100); do
+  [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$NGINX_PORT/x" || true) == 200 ]] && break
+  sleep 0.1
+done
+echo "response size: $(wc -c <"$TMP/one.json") bytes (customer 1; nginx serves this file)"
+
+# run BASE: one wrk run; prints "requests/s p99_ms" and appends wrk's output to wrk.log.
+run() {
+  local base=$1 out
+  out=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$TMP/random.lua" \
+    -H "Authorization: Bearer $KEY" "$base")
+  echo "$out" >>"$TMP/wrk.log"
+  if grep -q 'Non-2xx' <<<"$out"; then echo "$out" >&2; die "non-2xx responses from $base"; fi
+  python3 -c '
+import re, sys
+t = sys.stdin.read()
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
+v, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", t).groups()
+ms = float(v) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+print("%.0f %.3f" % (rps, ms))' <<<"$out"
+}
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+echo "load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s --latency, random customer per request, $ROUNDS rounds"
+: >"$TMP/ecrm.txt"; : >"$TMP/nginx.txt"
+for round in $(seq "$ROUNDS"); do
+  e=$(run "$BASE"); n=$(run "http://127.0.0.1:$NGINX_PORT")
+  echo "round $round: ecrm $e (req/s, p99 ms)   nginx $n"
+  echo "$e" >>"$TMP/ecrm.txt"; echo "$n" >>"$TMP/nginx.txt"
+done
+e_rps=$(cut -d' ' -f1 "$TMP/ecrm.txt" | median); e_p99=$(cut -d' ' -f2 "$TMP/ecrm.txt" | median)
+n_rps=$(cut -d' ' -f1 "$TMP/nginx.txt" | median); n_p99=$(cut -d' ' -f2 "$TMP/nginx.txt" | median)
+echo "medians: ecrm $e_rps req/s, p99 ${e_p99} ms; nginx $n_rps req/s, p99 ${n_p99} ms"
+python3 -c "print('recommendations: %.2fx nginx req/s, p99 %.2f ms (nginx %.2f ms)' % ($e_rps / $n_rps, $e_p99, $n_p99))"
+kill "$NGINX_PID" 2>/dev/null || true
+wait "$NGINX_PID" 2>/dev/null || true

@@ -58,6 +58,7 @@ struct ServeOptions {
   bool no_access_log = false;
   bool secure_cookies = false;
   bool no_worker = false;
+  std::size_t recommend_cache_mb = 128;
   double cart_abandon_after_s = 3600;
 };
 
@@ -159,7 +160,9 @@ int serve(const ServeOptions& options) {
   // when their orders change and, unless --no-worker, when they browse (the events log is
   // polled). Identified product views from the events log join the rebuild and the refreshes;
   // the tracking snippet asks for a visitor's recommendations with its write key.
-  recommend::RecommendService recommend_service(*db);
+  recommend::RecommendOptions recommend_service_options;
+  recommend_service_options.list_cache.max_bytes = options.recommend_cache_mb << 20;
+  recommend::RecommendService recommend_service(*db, recommend_service_options);
   recommend::EventViewSource view_source(*db);
   recommend_service.set_view_source(&view_source);
   recommend::WorkerOptions recommend_options;
@@ -238,6 +241,11 @@ const CommandRegistration kServe{10, [](CLI::App& app) {
                   "Seconds without activity after which a cart with items counts as abandoned")
       ->capture_default_str()
       ->check(CLI::Range(0.1, 90.0 * 86400));
+  cmd->add_option("--recommend-cache-mb", options->recommend_cache_mb,
+                  "Memory for personal recommendation lists served without a database read "
+                  "(MiB; 0 turns the cache off)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 20));
   cmd->add_flag("--no-worker", options->no_worker, "Do not run background jobs in this process");
   cmd->callback([options] { exit_code() = serve(*options); });
 }};

@@ -132,7 +132,8 @@ std::optional<Response> Dispatcher::run(Request& request, bool may_block) {
   }
 
   const Route& route = *match.route;
-  if (!may_block && route.blocking) return std::nullopt;
+  const bool fast = !may_block && route.blocking;  // only the route's fast handler may run
+  if (fast && !route.fast) return std::nullopt;
 
   Principal principal;
   if (!route.access.is_public) {
@@ -158,7 +159,13 @@ std::optional<Response> Dispatcher::run(Request& request, bool may_block) {
     response = error_response(allowed.error());
   } else {
     try {
-      response = route.handler(context);
+      if (fast) {
+        std::optional<Response> answered = route.fast(context);
+        if (!answered) return std::nullopt;  // the worker runs the route from the start
+        response = std::move(*answered);
+      } else {
+        response = route.handler(context);
+      }
     } catch (const std::exception& e) {
       spdlog::error("handler for {} {} threw: {}", to_string(route.method), route.pattern,
                     e.what());

@@ -34,8 +34,9 @@ class Dispatcher {
   // Handles `request` completely. May block on the database: call it from a worker thread.
   Response handle(Request& request);
 
-  // Handles `request` only if that needs no blocking work (a non-blocking route whose caller is
-  // known from memory, or a static file); otherwise returns nullopt and changes nothing.
+  // Handles `request` only if that needs no blocking work (a non-blocking route, or a route
+  // whose fast handler answers, whose caller is known from memory; or a static file); otherwise
+  // returns nullopt and changes nothing.
   std::optional<Response> try_handle_inline(Request& request);
 
   // A response for a request the server rejected before dispatch (bad framing, body too large),

@@ -18,6 +18,8 @@ namespace ecrm::http {
 
 class RequestContext;
 using Handler = std::function<Response(RequestContext&)>;
+// Answers a request without blocking when it can (e.g. from memory), else nullopt.
+using FastHandler = std::function<std::optional<Response>(RequestContext&)>;
 
 // Who may call a route.
 struct Access {
@@ -52,6 +54,9 @@ struct Route {
   RouteDoc doc;
   Handler handler;
   bool blocking = true;            // may touch the database: runs on a worker thread
+  // For a blocking route: tried first on the connection's I/O thread (when the caller's
+  // credentials are cached); when it answers nullopt, `handler` runs on a worker as usual.
+  FastHandler fast;
   std::size_t max_body = 0;        // 0: the server's default limit
   bool spool_body = false;         // write the body to a temporary file (Request::body_file)
   std::string audit_entity;        // entity name written to the audit log for writes

@@ -76,6 +76,34 @@ Result<int> limit_param(const RequestContext& ctx, int fallback, int max) {
   return static_cast<int>(*limit);
 }
 
+// The body of GET /customers/{id}/recommendations, rendered from the stored text without parsing
+// it (this route is read under load): the personal list, else the build's best-sellers.
+Response customer_list_response(std::int64_t id, const CustomerList& result, int limit) {
+  std::string buffer;
+  Response response;
+  std::string& body = response.body;
+  body.reserve(4096);
+  body += "{\"customer_id\":" + std::to_string(id);
+  if (result.list) {
+    body += ",\"build_id\":" + std::to_string(result.list->build_id);
+    body += ",\"computed_at\":" + std::to_string(result.list->computed_at);
+    body += ",\"source\":\"" + result.list->source + "\",\"classes\":";
+    body += result.list->classes.empty() ? "[]" : result.list->classes;
+    body += ",\"items\":";
+    body += first_items(result.list->items, static_cast<std::size_t>(limit), buffer);
+  } else if (result.build) {
+    body += ",\"build_id\":" + std::to_string(result.build->id);
+    body += ",\"computed_at\":" + std::to_string(result.build->built_at);
+    body += ",\"source\":\"popular\",\"classes\":[],\"items\":";
+    body += first_items(result.build->popular, static_cast<std::size_t>(limit), buffer);
+  } else {
+    body += ",\"build_id\":null,\"computed_at\":null,\"source\":\"none\","
+            "\"classes\":[],\"items\":[]";
+  }
+  body += "}";
+  return response;
+}
+
 json::value parse_or(const std::string& text, json::value fallback) {
   boost::system::error_code ec;
   json::value v = json::parse(text, ec);
@@ -323,31 +351,19 @@ void add_recommend_routes(http::Router& router, RecommendService& service,
         ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
         ECRM_ASSIGN_OR_RETURN(int limit, limit_param(ctx, 10, 20));
         ECRM_ASSIGN_OR_RETURN(auto result, service.customer_list(id));
-        // Rendered from the stored text without parsing it: this route is read under load.
-        std::string buffer;
-        Response response;
-        std::string& body = response.body;
-        body.reserve(4096);
-        body += "{\"customer_id\":" + std::to_string(id);
-        if (result.list) {
-          body += ",\"build_id\":" + std::to_string(result.list->build_id);
-          body += ",\"computed_at\":" + std::to_string(result.list->computed_at);
-          body += ",\"source\":\"" + result.list->source + "\",\"classes\":";
-          body += result.list->classes.empty() ? "[]" : result.list->classes;
-          body += ",\"items\":";
-          body += first_items(result.list->items, static_cast<std::size_t>(limit), buffer);
-        } else if (result.build) {
-          body += ",\"build_id\":" + std::to_string(result.build->id);
-          body += ",\"computed_at\":" + std::to_string(result.build->built_at);
-          body += ",\"source\":\"popular\",\"classes\":[],\"items\":";
-          body += first_items(result.build->popular, static_cast<std::size_t>(limit), buffer);
-        } else {
-          body += ",\"build_id\":null,\"computed_at\":null,\"source\":\"none\","
-                  "\"classes\":[],\"items\":[]";
-        }
-        body += "}";
-        return response;
-      })});
+        return customer_list_response(id, result, limit);
+      }),
+      // A list in memory is answered on the I/O thread; anything else (including bad
+      // parameters, which get their error from the handler) goes to a worker.
+      .fast = [&service](RequestContext& ctx) -> std::optional<Response> {
+        auto id = ctx.id_param("id");
+        auto limit = limit_param(ctx, 10, 20);
+        if (!id.ok() || !limit.ok()) return std::nullopt;
+        CustomerList cached;
+        cached.list = service.cached_list(*id);
+        if (!cached.list) return std::nullopt;
+        return customer_list_response(*id, cached, *limit);
+      }});
 }
 
 namespace {

@@ -522,7 +522,7 @@ std::string_view to_string(RelatedKind kind) {
 }
 
 RecommendService::RecommendService(storage::Database& db, RecommendOptions options)
-    : db_(db), options_(std::move(options)) {}
+    : db_(db), options_(std::move(options)), lists_(options_.list_cache) {}
 
 RecommendService::~RecommendService() = default;
 
@@ -685,6 +685,7 @@ Result<RebuildOutcome> RecommendService::rebuild(const std::string& owner) {
       if (removed > 0) spdlog::info("recommend: removed {} stale personal lists", removed);
       return repo_.delete_models_before(c, build.id);
     }));
+    lists_.clear();  // the build is visible: its lists replace what was served from memory
     outcome.build_id = build.id;
     outcome.orders = build.orders;
     outcome.customers = build.customers;
@@ -768,6 +769,7 @@ Result<bool> RecommendService::refresh_customer(std::int64_t customer_id) {
   ECRM_RETURN_IF_ERROR(with_transaction(db_, TxMode::kWrite, [&](Connection& c) {
     return repo_.upsert_lists(c, std::span<const StoredList>(&row, 1));
   }));
+  lists_.put(std::make_shared<const StoredList>(std::move(row)), now_ms());
   return true;
 }
 
@@ -874,11 +876,19 @@ Result<Bundle> RecommendService::bundle(std::int64_t product_id, int max_items) 
   return out;
 }
 
+std::shared_ptr<const StoredList> RecommendService::cached_list(std::int64_t customer_id) const {
+  return lists_.find(customer_id, now_ms());
+}
+
 Result<CustomerList> RecommendService::customer_list(std::int64_t customer_id) {
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
   CustomerList out;
-  ECRM_ASSIGN_OR_RETURN(out.list, repo_.find_list(*lease, customer_id));
-  if (out.list) return out;
+  ECRM_ASSIGN_OR_RETURN(auto list, repo_.find_list(*lease, customer_id));
+  if (list) {
+    out.list = std::make_shared<const StoredList>(std::move(*list));
+    lists_.put(out.list, now_ms());
+    return out;
+  }
   ECRM_ASSIGN_OR_RETURN(bool exists, repo_.customer_exists(*lease, customer_id));
   if (!exists) return Error::not_found("no such customer: " + std::to_string(customer_id));
   ECRM_ASSIGN_OR_RETURN(out.build, repo_.latest_build(*lease));

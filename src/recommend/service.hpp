@@ -44,6 +44,7 @@
 #include <string>
 #include <vector>
 
+#include "recommend/list_cache.hpp"
 #include "recommend/repo.hpp"
 #include "storage/database.hpp"
 
@@ -88,6 +89,7 @@ struct RecommendOptions {
   std::size_t list_size = 20;     // items stored per customer
   std::size_t popular_size = 20;
   float view_weight = 0.5f;
+  ListCacheOptions list_cache;  // personal lists kept in memory for reads
   UnixMs view_window_ms = 30 * kMsPerDay;
 };
 
@@ -142,7 +144,7 @@ struct Bundle {
 };
 
 struct CustomerList {
-  std::optional<StoredList> list;    // nullopt: no personal list yet
+  std::shared_ptr<const StoredList> list;  // null: no personal list yet
   std::optional<StoredBuild> build;  // for best-sellers when there is no list
 };
 
@@ -211,8 +213,11 @@ class RecommendService {
   Result<RelatedList> related(std::int64_t product_id, RelatedKind kind, int limit);
   // kNotFound for an unknown product. Up to `max_items` products bought together with it.
   Result<Bundle> bundle(std::int64_t product_id, int max_items);
-  // kNotFound for an unknown customer. One indexed read (plus the latest build without a list).
+  // kNotFound for an unknown customer. One indexed read (plus the latest build without a list);
+  // a personal list read is kept in memory (see list_cache.hpp).
   Result<CustomerList> customer_list(std::int64_t customer_id);
+  // The customer's personal list if it is in memory (no I/O; null otherwise: ask customer_list).
+  std::shared_ptr<const StoredList> cached_list(std::int64_t customer_id) const;
   Result<RulePage> rules(const RuleFilter& filter, int limit, std::int64_t offset);
 
   // What the tracking snippet shows the visitor with `anonymous_id` (limit 1..20): an identified
@@ -234,6 +239,7 @@ class RecommendService {
   std::mutex model_mutex_;   // guards model_
   std::mutex load_mutex_;    // one model load at a time
   std::shared_ptr<const Model> model_;
+  ListCache lists_;  // personal lists served from memory (options_.list_cache)
 };
 
 }  // namespace ecrm::recommend

@@ -1,0 +1,67 @@
+// Personal lists kept in memory for GET /customers/{id}/recommendations, the route read on every
+// page of the shop: a hit is answered on the connection's I/O thread without a database round
+// trip or a hand-over to a worker thread.
+//
+// Consistency: this process's own writes replace entries at once (a refresh puts the new list,
+// a rebuild clears everything when its build becomes visible). Lists written by another process
+// sharing the database (PostgreSQL) are seen when an entry expires, `ttl_ms` after it was
+// loaded (30 s by default).
+//
+// Bounded by `max_bytes` (the lists' text; 128 MiB by default, `ecrm serve --recommend-cache-mb`;
+// 0 keeps nothing), over 16 shards, each evicting its oldest entries first. Thread-safe.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+#include "core/time.hpp"
+#include "recommend/repo.hpp"
+
+namespace ecrm::recommend {
+
+struct ListCacheOptions {
+  std::size_t max_bytes = std::size_t{128} << 20;
+  UnixMs ttl_ms = 30'000;
+};
+
+class ListCache {
+ public:
+  explicit ListCache(ListCacheOptions options = {});
+
+  // The list loaded for `customer_id` less than ttl before `now`, if any.
+  std::shared_ptr<const StoredList> find(std::int64_t customer_id, UnixMs now) const;
+  // Stores (or replaces) the list of list->customer_id, loaded at `now`; a live entry of a later
+  // build or computed later is kept.
+  void put(std::shared_ptr<const StoredList> list, UnixMs now);
+  void clear();
+
+  std::size_t size() const;   // entries
+  std::size_t bytes() const;  // their accounted size
+
+ private:
+  struct Entry {
+    std::shared_ptr<const StoredList> list;
+    UnixMs loaded_at = 0;
+    std::uint64_t generation = 0;
+    std::size_t bytes = 0;
+  };
+  struct Shard {
+    mutable std::mutex mutex;
+    std::unordered_map<std::int64_t, Entry> entries;
+    std::deque<std::pair<std::int64_t, std::uint64_t>> order;  // oldest first: (id, generation)
+    std::size_t bytes = 0;
+    std::uint64_t next_generation = 0;
+  };
+  static constexpr std::size_t kShards = 16;
+
+  Shard& shard_of(std::int64_t customer_id) const;
+
+  ListCacheOptions options_;
+  mutable std::array<Shard, kShards> shards_;
+};
+
+}  // namespace ecrm::recommend

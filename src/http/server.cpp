@@ -229,6 +229,8 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   }
 
   void read_body() {
+    // No body (a GET, or Content-Length: 0): nothing to wait for, no deadline to set.
+    if (!spool_parser_ && parser_->is_done()) return on_body(beast::error_code{});
     stream_.expires_after(std::chrono::seconds(30));
     auto on_read = [self = shared_from_this()](beast::error_code ec, std::size_t) {
       self->on_body(ec);

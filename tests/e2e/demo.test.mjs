@@ -3,7 +3,7 @@
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { config, snapshot, textOf, withBrowser } from './browser.mjs'
+import { config, eventually, snapshot, textOf, withBrowser } from './browser.mjs'
 import { apiSession, signInPage } from './api.mjs'
 
 test('demo shop: a customer 360° page shows the orders the API has for them', { timeout: 120_000 }, async (t) => {
@@ -38,6 +38,9 @@ test('demo shop: a customer 360° page shows the orders the API has for them', {
     await signInPage(page, demoUrl, email, password)
     await page.goto(`${demoUrl}/customers/${chosen.id}`)
     await page.getByTestId('page-title').filter({ hasText: chosen.name }).waitFor()
+    // The summary cards show "—" until the summary has loaded.
+    await eventually(async () => (await textOf(page, 'summary-orders')) !== '—',
+      'the summary cards load', 30_000)
     assert.equal(await textOf(page, 'summary-orders'), String(summary.order_count))
     const newest = orders.items[0]
     await page.getByTestId(`timeline-order-link-${newest.id}`).first().waitFor()

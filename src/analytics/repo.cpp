@@ -2,8 +2,9 @@
 
 #include <algorithm>
 #include <map>
-#include <mutex>
 #include <unordered_map>
+
+#include "storage/multi_row.hpp"
 
 namespace ecrm::analytics {
 
@@ -58,7 +59,7 @@ constexpr std::string_view kLatestModel =
     "report, fitted_at FROM analytics_models ORDER BY id DESC LIMIT 1";
 constexpr std::string_view kLatestModelId = "SELECT MAX(id) FROM analytics_models";
 
-// The multi-row upsert is built from these three parts (see upsert_sql()).
+// The multi-row upsert is built from these three parts (kUpsertScores).
 constexpr std::string_view kUpsertScoresHead =
     "INSERT INTO customer_scores (customer_id, model_id, recency_days, frequency, monetary, "
     "r_score, f_score, m_score, segment, tier, p_alive, expected_orders_90d, expected_avg_value, "
@@ -121,28 +122,8 @@ std::optional<double> optional_double(const RowView& row, int column) {
   return row.get_double(column);
 }
 
-// The upsert statement for `rows` rows: the head, one "($1, …, $18)" tuple per row, the tail.
-const std::string& upsert_sql(std::size_t rows) {
-  static std::mutex mutex;
-  static std::map<std::size_t, std::string> cache;
-  std::lock_guard lock(mutex);
-  auto [it, inserted] = cache.try_emplace(rows);
-  if (inserted) {
-    std::string& sql = it->second;
-    sql = kUpsertScoresHead;
-    int param = 1;
-    for (std::size_t r = 0; r < rows; ++r) {
-      sql += r == 0 ? "(" : ", (";
-      for (int col = 0; col < kScoreColumns; ++col) {
-        if (col > 0) sql += ", ";
-        sql += "$" + std::to_string(param++);
-      }
-      sql += ")";
-    }
-    sql += kUpsertScoresTail;
-  }
-  return it->second;
-}
+// The multi-row upsert: the head, one "($1, …, $18)" tuple per row, the tail.
+constexpr storage::MultiRowShape kUpsertScores{kUpsertScoresHead, kScoreColumns, kUpsertScoresTail};
 
 }  // namespace
 
@@ -274,7 +255,7 @@ Status AnalyticsRepo::upsert_scores(Connection& c, std::span<const StoredScore> 
                      opt(s.expected_avg_value), opt(s.clv), Value(s.first_order_at),
                      Value(s.last_order_at), Value(s.computed_at), Value(s.source)});
     }
-    ECRM_RETURN_IF_ERROR(done(c.execute(upsert_sql(end - begin), params)));
+    ECRM_RETURN_IF_ERROR(done(c.execute(storage::multi_row_sql(kUpsertScores, end - begin), params)));
   }
   return {};
 }

@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "core/crypto.hpp"
+#include "storage/multi_row.hpp"
 
 namespace ecrm::events {
 
@@ -259,110 +260,56 @@ constexpr std::string_view kCustomerTimeline =
 #undef ECRM_EVENT_COLUMNS
 #undef ECRM_CART_LIST
 
-// A statement with a list of rows: "head" + rows + "tail", one text per chunk size, built once.
-// A row is "($1, …, $k)" for `columns` parameters, or, when `types` is given (one letter per
-// column: i BIGINT, t TEXT), "(CAST($1 AS BIGINT), CAST($2 AS TEXT), …)"; with `list`, the
-// parameters are a plain list "$1, $2, …" (for IN (…)).
-class MultiRow {
- public:
-  MultiRow(std::string_view head, int columns, std::string_view tail, std::string_view types = {},
-           bool list = false) {
-    for (std::size_t i = 0; i < kChunkSizes.size(); ++i) {
-      std::string sql(head);
-      int n = 1;
-      for (int r = 0; r < kChunkSizes[i]; ++r) {
-        if (list) {
-          sql += r ? ", $" : "$";
-          sql += std::to_string(n++);
-          continue;
-        }
-        sql += r ? ", (" : "(";
-        for (int col = 0; col < columns; ++col) {
-          if (col) sql += ", ";
-          std::string param = "$" + std::to_string(n++);
-          if (types.empty()) {
-            sql += param;
-          } else {
-            sql += "CAST(" + param + (types[static_cast<std::size_t>(col)] == 'i' ? " AS BIGINT)" : " AS TEXT)");
-          }
-        }
-        sql += ")";
-      }
-      sql += tail;
-      statements_[i] = std::move(sql);
-    }
-  }
-  const std::string& operator[](std::size_t size_index) const { return statements_[size_index]; }
+// The shapes of the multi-row statements (storage/multi_row.hpp).
+constexpr storage::MultiRowShape kUpsertVisitors{kUpsertVisitorsHead, 3, kUpsertVisitorsTail};
+constexpr storage::MultiRowShape kUpdateVisitors{
+    kUpdateVisitorsHead, static_cast<int>(kUpdateVisitorsTypes.size()), kUpdateVisitorsTail,
+    kUpdateVisitorsTypes};
+constexpr storage::MultiRowShape kCustomersById{kCustomersByIdHead, 1, ")", {}, true};
+constexpr storage::MultiRowShape kCustomersByExternalId{kCustomersByExternalIdHead, 1, ")", {},
+                                                        true};
+constexpr storage::MultiRowShape kInsertSessions{kInsertSessionsHead, kSessionColumns, ""};
+constexpr storage::MultiRowShape kUpdateSessions{
+    kUpdateSessionsHead, static_cast<int>(kUpdateSessionsTypes.size()), kUpdateSessionsTail,
+    kUpdateSessionsTypes};
+constexpr storage::MultiRowShape kFindCarts{kFindCartsHead, 1, ")", {}, true};
+constexpr storage::MultiRowShape kInsertCarts{kInsertCartsHead, kCartColumns, ""};
+constexpr storage::MultiRowShape kUpdateCarts{kUpdateCartsHead,
+                                              static_cast<int>(kUpdateCartsTypes.size()),
+                                              kUpdateCartsTail, kUpdateCartsTypes};
+constexpr storage::MultiRowShape kInsertEventsReturningRows{kInsertEventsHead, kEventColumns,
+                                                            kInsertEventsReturning};
+constexpr storage::MultiRowShape kInsertEventsCountedRows{kInsertEventsHead, kEventColumns,
+                                                          kInsertEventsNoReturning};
+constexpr storage::MultiRowShape kExistingEvents{kExistingEventsHead, 1, ")", {}, true};
+constexpr storage::MultiRowShape kInsertPurchaseItems{kInsertPurchaseItemsHead,
+                                                      kPurchaseItemColumns, ""};
 
- private:
-  std::array<std::string, kChunkSizes.size()> statements_;
-};
-
-const MultiRow& statements_upsert_visitors() {
-  static const MultiRow m(kUpsertVisitorsHead, 3, kUpsertVisitorsTail);
-  return m;
-}
-const MultiRow& statements_update_visitors() {
-  static const MultiRow m(kUpdateVisitorsHead, static_cast<int>(kUpdateVisitorsTypes.size()),
-                          kUpdateVisitorsTail, kUpdateVisitorsTypes);
-  return m;
-}
-const MultiRow& statements_customers_by_id() {
-  static const MultiRow m(kCustomersByIdHead, 1, ")", {}, true);
-  return m;
-}
-const MultiRow& statements_customers_by_external_id() {
-  static const MultiRow m(kCustomersByExternalIdHead, 1, ")", {}, true);
-  return m;
-}
-const MultiRow& statements_insert_sessions() {
-  static const MultiRow m(kInsertSessionsHead, kSessionColumns, "");
-  return m;
-}
-const MultiRow& statements_update_sessions() {
-  static const MultiRow m(kUpdateSessionsHead, static_cast<int>(kUpdateSessionsTypes.size()),
-                          kUpdateSessionsTail, kUpdateSessionsTypes);
-  return m;
-}
-const MultiRow& statements_find_carts() {
-  static const MultiRow m(kFindCartsHead, 1, ")", {}, true);
-  return m;
-}
-const MultiRow& statements_insert_carts() {
-  static const MultiRow m(kInsertCartsHead, kCartColumns, "");
-  return m;
-}
-const MultiRow& statements_update_carts() {
-  static const MultiRow m(kUpdateCartsHead, static_cast<int>(kUpdateCartsTypes.size()),
-                          kUpdateCartsTail, kUpdateCartsTypes);
-  return m;
-}
-const MultiRow& statements_insert_events(storage::Backend backend) {
-  static const MultiRow returning(kInsertEventsHead, kEventColumns, kInsertEventsReturning);
-  static const MultiRow counted(kInsertEventsHead, kEventColumns, kInsertEventsNoReturning);
-  return backend == storage::Backend::kSqlite ? counted : returning;
-}
-const MultiRow& statements_existing_events() {
-  static const MultiRow m(kExistingEventsHead, 1, ")", {}, true);
-  return m;
-}
-const MultiRow& statements_insert_purchase_items() {
-  static const MultiRow m(kInsertPurchaseItemsHead, kPurchaseItemColumns, "");
-  return m;
-}
-
-// Splits `count` rows into chunks of the sizes above: calls body(first, size_index, size).
+// Splits `count` rows into chunks of the sizes above (few distinct statements to prepare):
+// calls body(first, size).
 template <typename Body>
 Status for_chunks(std::size_t count, Body body) {
   std::size_t at = 0;
-  for (std::size_t s = 0; s < kChunkSizes.size(); ++s) {
-    auto size = static_cast<std::size_t>(kChunkSizes[s]);
+  for (int chunk : kChunkSizes) {
+    auto size = static_cast<std::size_t>(chunk);
     while (count - at >= size) {
-      ECRM_RETURN_IF_ERROR(body(at, s, size));
+      ECRM_RETURN_IF_ERROR(body(at, size));
       at += size;
     }
   }
   return {};
+}
+
+// Runs `shape` (an IN (…) list) over every key, in chunks; each row goes to `on_row`.
+template <typename Key, typename OnRow>
+Status query_in(Connection& c, const storage::MultiRowShape& shape, std::span<const Key> keys,
+                OnRow on_row) {
+  std::vector<Value> params;
+  return for_chunks(keys.size(), [&](std::size_t first, std::size_t size) -> Status {
+    params.assign(keys.begin() + static_cast<std::ptrdiff_t>(first),
+                  keys.begin() + static_cast<std::ptrdiff_t>(first + size));
+    return c.query(storage::multi_row_sql(shape, size), params, on_row);
+  });
 }
 
 Value opt(const std::optional<std::string>& v) { return v ? Value(*v) : kNull; }
@@ -558,7 +505,7 @@ Result<std::vector<Visitor>> EventRepo::upsert_visitors(Connection& c,
                                                         std::span<const VisitorKey> keys) {
   std::unordered_map<std::string, Visitor> found;
   std::vector<Value> params;
-  ECRM_RETURN_IF_ERROR(for_chunks(keys.size(), [&](std::size_t first, std::size_t s,
+  ECRM_RETURN_IF_ERROR(for_chunks(keys.size(), [&](std::size_t first,
                                                    std::size_t size) -> Status {
     params.clear();
     for (std::size_t i = first; i < first + size; ++i) {
@@ -566,7 +513,7 @@ Result<std::vector<Visitor>> EventRepo::upsert_visitors(Connection& c,
       params.emplace_back(keys[i].first_seen_at);
       params.emplace_back(keys[i].first_seen_at);
     }
-    return c.query(statements_upsert_visitors()[s], params, [&](const RowView& row) {
+    return c.query(storage::multi_row_sql(kUpsertVisitors, size), params, [&](const RowView& row) {
       Visitor v = read_visitor(row);
       found.emplace(v.anonymous_id, std::move(v));
     });
@@ -583,7 +530,7 @@ Result<std::vector<Visitor>> EventRepo::upsert_visitors(Connection& c,
 
 Status EventRepo::update_visitors(Connection& c, std::span<const Visitor* const> visitors) {
   std::vector<Value> params;
-  return for_chunks(visitors.size(), [&](std::size_t first, std::size_t s,
+  return for_chunks(visitors.size(), [&](std::size_t first,
                                          std::size_t size) -> Status {
     params.clear();
     for (std::size_t i = first; i < first + size; ++i) {
@@ -593,21 +540,15 @@ Status EventRepo::update_visitors(Connection& c, std::span<const Visitor* const>
                      v.first_seen_at, v.last_seen_at, v.event_count, v.device, opt(v.session_id),
                      opt(v.session_started_at), opt(v.session_last_at), opt(v.cart_id)});
     }
-    return done(c.execute(statements_update_visitors()[s], params));
+    return done(c.execute(storage::multi_row_sql(kUpdateVisitors, size), params));
   });
 }
 
 Result<std::set<std::string>> EventRepo::existing_event_ids(Connection& c,
                                                             std::span<const std::string> ids) {
   std::set<std::string> found;
-  std::vector<Value> params;
-  ECRM_RETURN_IF_ERROR(for_chunks(ids.size(), [&](std::size_t first, std::size_t s,
-                                                  std::size_t size) -> Status {
-    params.assign(ids.begin() + static_cast<std::ptrdiff_t>(first),
-                  ids.begin() + static_cast<std::ptrdiff_t>(first + size));
-    return c.query(statements_existing_events()[s], params,
-                   [&](const RowView& row) { found.insert(row.get_string(0)); });
-  }));
+  ECRM_RETURN_IF_ERROR(query_in(c, kExistingEvents, ids,
+                                [&](const RowView& row) { found.insert(row.get_string(0)); }));
   return found;
 }
 
@@ -618,14 +559,8 @@ Result<std::optional<CustomerRef>> EventRepo::customer_by_id(Connection& c, std:
 Result<std::unordered_map<std::int64_t, CustomerRef>> EventRepo::customers_by_id(
     Connection& c, std::span<const std::int64_t> ids) {
   std::unordered_map<std::int64_t, CustomerRef> found;
-  std::vector<Value> params;
-  ECRM_RETURN_IF_ERROR(for_chunks(ids.size(), [&](std::size_t first, std::size_t s,
-                                                  std::size_t size) -> Status {
-    params.assign(ids.begin() + static_cast<std::ptrdiff_t>(first),
-                  ids.begin() + static_cast<std::ptrdiff_t>(first + size));
-    return c.query(statements_customers_by_id()[s], params, [&](const RowView& row) {
-      found[row.get_int(2)] = CustomerRef{row.get_int(0), row.get_optional_int(1)};
-    });
+  ECRM_RETURN_IF_ERROR(query_in(c, kCustomersById, ids, [&](const RowView& row) {
+    found[row.get_int(2)] = CustomerRef{row.get_int(0), row.get_optional_int(1)};
   }));
   return found;
 }
@@ -633,14 +568,8 @@ Result<std::unordered_map<std::int64_t, CustomerRef>> EventRepo::customers_by_id
 Result<std::unordered_map<std::string, CustomerRef>> EventRepo::customers_by_external_id(
     Connection& c, std::span<const std::string> external_ids) {
   std::unordered_map<std::string, CustomerRef> found;
-  std::vector<Value> params;
-  ECRM_RETURN_IF_ERROR(for_chunks(external_ids.size(), [&](std::size_t first, std::size_t s,
-                                                           std::size_t size) -> Status {
-    params.assign(external_ids.begin() + static_cast<std::ptrdiff_t>(first),
-                  external_ids.begin() + static_cast<std::ptrdiff_t>(first + size));
-    return c.query(statements_customers_by_external_id()[s], params, [&](const RowView& row) {
-      found[row.get_string(2)] = CustomerRef{row.get_int(0), row.get_optional_int(1)};
-    });
+  ECRM_RETURN_IF_ERROR(query_in(c, kCustomersByExternalId, external_ids, [&](const RowView& row) {
+    found[row.get_string(2)] = CustomerRef{row.get_int(0), row.get_optional_int(1)};
   }));
   return found;
 }
@@ -676,7 +605,7 @@ Result<std::vector<std::int64_t>> EventRepo::new_cart_ids(Connection& c, std::si
 
 Status EventRepo::insert_sessions(Connection& c, std::span<const Session* const> sessions) {
   std::vector<Value> params;
-  return for_chunks(sessions.size(), [&](std::size_t first, std::size_t s,
+  return for_chunks(sessions.size(), [&](std::size_t first,
                                          std::size_t size) -> Status {
     params.clear();
     for (std::size_t i = first; i < first + size; ++i) {
@@ -686,13 +615,13 @@ Status EventRepo::insert_sessions(Connection& c, std::span<const Session* const>
                      x.landing_url, x.referrer, x.utm_source, x.utm_medium, x.utm_campaign,
                      x.device, std::int64_t{x.purchased ? 1 : 0}});
     }
-    return done(c.execute(statements_insert_sessions()[s], params));
+    return done(c.execute(storage::multi_row_sql(kInsertSessions, size), params));
   });
 }
 
 Status EventRepo::update_sessions(Connection& c, std::span<const SessionUpdate> updates) {
   std::vector<Value> params;
-  return for_chunks(updates.size(), [&](std::size_t first, std::size_t s,
+  return for_chunks(updates.size(), [&](std::size_t first,
                                         std::size_t size) -> Status {
     params.clear();
     for (std::size_t i = first; i < first + size; ++i) {
@@ -702,26 +631,20 @@ Status EventRepo::update_sessions(Connection& c, std::span<const SessionUpdate> 
                     {x.id, x.started_at, x.last_at, u.added_events, u.added_page_views,
                      std::int64_t{x.purchased ? 1 : 0}, x.landing_url, x.referrer, x.device});
     }
-    return done(c.execute(statements_update_sessions()[s], params));
+    return done(c.execute(storage::multi_row_sql(kUpdateSessions, size), params));
   });
 }
 
 Result<std::vector<Cart>> EventRepo::find_carts(Connection& c, std::span<const std::int64_t> ids) {
   std::vector<Cart> out;
-  std::vector<Value> params;
-  ECRM_RETURN_IF_ERROR(for_chunks(ids.size(), [&](std::size_t first, std::size_t s,
-                                                  std::size_t size) -> Status {
-    params.assign(ids.begin() + static_cast<std::ptrdiff_t>(first),
-                  ids.begin() + static_cast<std::ptrdiff_t>(first + size));
-    return c.query(statements_find_carts()[s], params,
-                   [&](const RowView& row) { out.push_back(read_cart(row)); });
-  }));
+  ECRM_RETURN_IF_ERROR(
+      query_in(c, kFindCarts, ids, [&](const RowView& row) { out.push_back(read_cart(row)); }));
   return out;
 }
 
 Status EventRepo::insert_carts(Connection& c, std::span<const Cart* const> carts) {
   std::vector<Value> params;
-  return for_chunks(carts.size(), [&](std::size_t first, std::size_t s,
+  return for_chunks(carts.size(), [&](std::size_t first,
                                       std::size_t size) -> Status {
     params.clear();
     for (std::size_t i = first; i < first + size; ++i) {
@@ -731,13 +654,13 @@ Status EventRepo::insert_carts(Connection& c, std::span<const Cart* const> carts
                      k.item_count, k.value, k.currency, k.checkout_step, k.created_at,
                      k.updated_at, opt(k.closed_at), k.order_ref, opt(k.recovered_from)});
     }
-    return done(c.execute(statements_insert_carts()[s], params));
+    return done(c.execute(storage::multi_row_sql(kInsertCarts, size), params));
   });
 }
 
 Status EventRepo::update_carts(Connection& c, std::span<const Cart* const> carts) {
   std::vector<Value> params;
-  return for_chunks(carts.size(), [&](std::size_t first, std::size_t s,
+  return for_chunks(carts.size(), [&](std::size_t first,
                                       std::size_t size) -> Status {
     params.clear();
     for (std::size_t i = first; i < first + size; ++i) {
@@ -747,17 +670,18 @@ Status EventRepo::update_carts(Connection& c, std::span<const Cart* const> carts
                      k.value, k.currency, k.checkout_step, k.updated_at, opt(k.closed_at),
                      k.order_ref});
     }
-    return done(c.execute(statements_update_carts()[s], params));
+    return done(c.execute(storage::multi_row_sql(kUpdateCarts, size), params));
   });
 }
 
 Result<std::vector<bool>> EventRepo::insert_events(Connection& c, std::span<EventRow> rows) {
   std::vector<bool> inserted(rows.size(), false);
   const bool sqlite = c.backend() == storage::Backend::kSqlite;
-  const MultiRow& statements = statements_insert_events(c.backend());
+  const storage::MultiRowShape& shape =
+      sqlite ? kInsertEventsCountedRows : kInsertEventsReturningRows;
   std::vector<Value> params;
   std::unordered_set<std::string> returned;
-  ECRM_RETURN_IF_ERROR(for_chunks(rows.size(), [&](std::size_t first, std::size_t s,
+  ECRM_RETURN_IF_ERROR(for_chunks(rows.size(), [&](std::size_t first,
                                                    std::size_t size) -> Status {
     params.clear();
     params.reserve(size * kEventColumns);
@@ -780,7 +704,7 @@ Result<std::vector<bool>> EventRepo::insert_events(Connection& c, std::span<Even
       params.emplace_back(std::move(r.properties));
     }
     if (sqlite) {
-      ECRM_ASSIGN_OR_RETURN(auto changed, c.execute(statements[s], params));
+      ECRM_ASSIGN_OR_RETURN(auto changed, c.execute(storage::multi_row_sql(shape, size), params));
       if (changed != static_cast<std::int64_t>(size)) {
         return Error::internal("an event thought new was stored already");
       }
@@ -788,7 +712,7 @@ Result<std::vector<bool>> EventRepo::insert_events(Connection& c, std::span<Even
       return {};
     }
     returned.clear();
-    ECRM_RETURN_IF_ERROR(c.query(statements[s], params,
+    ECRM_RETURN_IF_ERROR(c.query(storage::multi_row_sql(shape, size), params,
                                  [&](const RowView& row) { returned.insert(row.get_string(0)); }));
     for (std::size_t i = first; i < first + size; ++i) {
       inserted[i] = returned.count(rows[i].event_id) > 0;
@@ -805,14 +729,14 @@ Status EventRepo::attribute_events(Connection& c, std::int64_t visitor_id,
 
 Status EventRepo::insert_purchase_items(Connection& c, std::span<const PurchaseItemRow> items) {
   std::vector<Value> params;
-  return for_chunks(items.size(), [&](std::size_t first, std::size_t s,
+  return for_chunks(items.size(), [&](std::size_t first,
                                       std::size_t size) -> Status {
     params.clear();
     for (std::size_t i = first; i < first + size; ++i) {
       const PurchaseItemRow& p = items[i];
       params.insert(params.end(), {p.visitor_id, p.product, p.quantity, p.price, p.currency, p.ts});
     }
-    return done(c.execute(statements_insert_purchase_items()[s], params));
+    return done(c.execute(storage::multi_row_sql(kInsertPurchaseItems, size), params));
   });
 }
 

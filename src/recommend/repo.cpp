@@ -1,8 +1,8 @@
 #include "recommend/repo.hpp"
 
 #include <algorithm>
-#include <map>
-#include <mutex>
+
+#include "storage/multi_row.hpp"
 
 namespace ecrm::recommend {
 
@@ -206,30 +206,6 @@ RuleView read_rule(const RowView& row) {
   return v;
 }
 
-// "head (…), (…), … tail" with `columns` placeholders per row, cached per statement and size.
-const std::string& multi_row_sql(std::string_view head, int columns, std::size_t rows,
-                                 std::string_view tail) {
-  static std::mutex mutex;
-  static std::map<std::pair<const char*, std::size_t>, std::string> cache;
-  std::lock_guard lock(mutex);
-  auto [it, inserted] = cache.try_emplace({head.data(), rows});
-  if (inserted) {
-    std::string& sql = it->second;
-    sql = head;
-    int param = 1;
-    for (std::size_t r = 0; r < rows; ++r) {
-      sql += r == 0 ? "(" : ", (";
-      for (int col = 0; col < columns; ++col) {
-        if (col > 0) sql += ", ";
-        sql += "$" + std::to_string(param++);
-      }
-      sql += ")";
-    }
-    sql += tail;
-  }
-  return it->second;
-}
-
 template <typename T, typename Fill>
 Status insert_batched(Connection& c, std::string_view head, int columns, std::string_view tail,
                       std::span<const T> rows, Fill fill) {
@@ -239,7 +215,8 @@ Status insert_batched(Connection& c, std::string_view head, int columns, std::st
     params.clear();
     params.reserve((end - begin) * static_cast<std::size_t>(columns));
     for (std::size_t i = begin; i < end; ++i) fill(rows[i], params);
-    ECRM_RETURN_IF_ERROR(done(c.execute(multi_row_sql(head, columns, end - begin, tail), params)));
+    ECRM_RETURN_IF_ERROR(done(c.execute(
+        storage::multi_row_sql(storage::MultiRowShape{head, columns, tail}, end - begin), params)));
   }
   return {};
 }

@@ -11,14 +11,15 @@
 # Next to it, in alternating rounds, nginx answers the same URLs with one stored response of the
 # route (a static file of the same size): the floor for sending these bytes over HTTP on this
 # machine. Prints each round and the medians, and ecrm's requests/s as a fraction of nginx's.
-# Environment: CUSTOMERS (20000), DURATION seconds (15), CONNECTIONS (32), WRK_THREADS (2),
+# Environment: CUSTOMERS (20000), DURATION seconds (15), CONNECTIONS: one or more counts, each
+#              run in turn ("2 4 32"), WRK_THREADS (2, at most the connections),
 #              ECRM_THREADS ecrm I/O threads and nginx workers (2), ROUNDS (3),
 #              ECRM_BIN (build/ecrm), SEED (1).
 set -euo pipefail
 
 CUSTOMERS=${CUSTOMERS:-20000}
 DURATION=${DURATION:-15}
-CONNECTIONS=${CONNECTIONS:-32}
+CONNECTIONS=${CONNECTIONS:-"2 4 32"}
 WRK_THREADS=${WRK_THREADS:-2}
 ECRM_THREADS=${ECRM_THREADS:-2}
 ECRM_BIN=${ECRM_BIN:-build/ecrm}
@@ -127,10 +128,10 @@ for _ in $(seq 100); do
 done
 echo "response size: $(wc -c <"$TMP/one.json") bytes (customer 1; nginx serves this file)"
 
-# run BASE: one wrk run; prints "requests/s p99_ms" and appends wrk's output to wrk.log.
+# run BASE THREADS CONNECTIONS: one wrk run; prints "requests/s p99_ms" and appends wrk's output to wrk.log.
 run() {
-  local base=$1 out
-  out=$(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$TMP/random.lua" \
+  local base=$1 threads=$2 conns=$3 out
+  out=$(wrk -t"$threads" -c"$conns" -d"${DURATION}s" --latency -s "$TMP/random.lua" \
     -H "Authorization: Bearer $KEY" "$base")
   echo "$out" >>"$TMP/wrk.log"
   if grep -q 'Non-2xx' <<<"$out"; then echo "$out" >&2; die "non-2xx responses from $base"; fi
@@ -145,16 +146,20 @@ print("%.0f %.3f" % (rps, ms))' <<<"$out"
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 echo "load average before the runs: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s --latency, random customer per request, $ROUNDS rounds"
-: >"$TMP/ecrm.txt"; : >"$TMP/nginx.txt"
-for round in $(seq "$ROUNDS"); do
-  e=$(run "$BASE"); n=$(run "http://127.0.0.1:$NGINX_PORT")
-  echo "round $round: ecrm $e (req/s, p99 ms)   nginx $n"
-  echo "$e" >>"$TMP/ecrm.txt"; echo "$n" >>"$TMP/nginx.txt"
+for conns in $CONNECTIONS; do
+  threads=$WRK_THREADS
+  (( threads > conns )) && threads=$conns
+  echo "wrk -t$threads -c$conns -d${DURATION}s --latency, random customer per request, $ROUNDS rounds"
+  : >"$TMP/ecrm.txt"; : >"$TMP/nginx.txt"
+  for round in $(seq "$ROUNDS"); do
+    e=$(run "$BASE" "$threads" "$conns"); n=$(run "http://127.0.0.1:$NGINX_PORT" "$threads" "$conns")
+    echo "  round $round: ecrm $e (req/s, p99 ms)   nginx $n"
+    echo "$e" >>"$TMP/ecrm.txt"; echo "$n" >>"$TMP/nginx.txt"
+  done
+  e_rps=$(cut -d' ' -f1 "$TMP/ecrm.txt" | median); e_p99=$(cut -d' ' -f2 "$TMP/ecrm.txt" | median)
+  n_rps=$(cut -d' ' -f1 "$TMP/nginx.txt" | median); n_p99=$(cut -d' ' -f2 "$TMP/nginx.txt" | median)
+  echo "  medians at $conns connections: ecrm $e_rps req/s, p99 ${e_p99} ms; nginx $n_rps req/s, p99 ${n_p99} ms"
+  python3 -c "print('  recommendations at $conns connections: %.2fx nginx req/s, p99 %.2f ms (nginx %.2f ms)' % ($e_rps / $n_rps, $e_p99, $n_p99))"
 done
-e_rps=$(cut -d' ' -f1 "$TMP/ecrm.txt" | median); e_p99=$(cut -d' ' -f2 "$TMP/ecrm.txt" | median)
-n_rps=$(cut -d' ' -f1 "$TMP/nginx.txt" | median); n_p99=$(cut -d' ' -f2 "$TMP/nginx.txt" | median)
-echo "medians: ecrm $e_rps req/s, p99 ${e_p99} ms; nginx $n_rps req/s, p99 ${n_p99} ms"
-python3 -c "print('recommendations: %.2fx nginx req/s, p99 %.2f ms (nginx %.2f ms)' % ($e_rps / $n_rps, $e_p99, $n_p99))"
 kill "$NGINX_PID" 2>/dev/null || true
 wait "$NGINX_PID" 2>/dev/null || true

@@ -26,10 +26,16 @@ class Dispatcher {
   Dispatcher(const Router& router, Authenticator& authenticator, AuditSink* audit,
              const StaticFiles* static_files, MetricsRegistry& metrics, DispatcherOptions options);
 
-  // The largest body accepted for `method` + `target` (a route may raise the default).
-  std::size_t body_limit(Method method, std::string_view target) const;
-  // True when the route for `method` + `target` takes its body as a temporary file.
-  bool spools_body(Method method, std::string_view target) const;
+  // How the body of a request for `method` + `target` is read: the largest body accepted (a
+  // route may raise the default), and whether the route takes it as a temporary file.
+  struct BodyPolicy {
+    std::size_t limit = 0;
+    bool spool = false;
+  };
+  BodyPolicy body_policy(Method method, std::string_view target) const;
+  std::size_t body_limit(Method method, std::string_view target) const {
+    return body_policy(method, target).limit;
+  }
 
   // Handles `request` completely. May block on the database: call it from a worker thread.
   Response handle(Request& request);
@@ -54,6 +60,7 @@ class Dispatcher {
   const StaticFiles* static_files_;
   MetricsRegistry& metrics_;
   DispatcherOptions options_;
+  const std::uint64_t id_;  // tells this dispatcher's series apart in the per-thread cache
 };
 
 }  // namespace ecrm::http

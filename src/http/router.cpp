@@ -1,5 +1,6 @@
 #include "http/router.hpp"
 
+#include <array>
 #include <stdexcept>
 
 namespace ecrm::http {
@@ -41,21 +42,42 @@ void Router::add(Route route) {
 }
 
 RouteMatch Router::match(Method method, std::string_view path) const {
-  auto parts = split_path(path);
+  // At most 16 segments are matched without allocating; longer paths match no route anyway
+  // unless a pattern is as long, which split_path then handles.
+  std::array<std::string_view, 16> small;
+  std::vector<std::string_view> large;
+  std::size_t count = 0;
+  for (std::size_t pos = 0; pos < path.size();) {
+    if (path[pos] == '/') {
+      ++pos;
+      continue;
+    }
+    std::size_t end = path.find('/', pos);
+    if (end == std::string_view::npos) end = path.size();
+    if (count < small.size()) {
+      small[count] = path.substr(pos, end - pos);
+    } else {
+      if (large.empty()) large.assign(small.begin(), small.end());
+      large.push_back(path.substr(pos, end - pos));
+    }
+    ++count;
+    pos = end;
+  }
+  const std::string_view* parts = large.empty() ? small.data() : large.data();
+
   RouteMatch result;
   Method wanted = method == Method::kHead ? Method::kGet : method;
   // Literal segments beat parameters: prefer the candidate with the most literal matches.
+  const Compiled* best = nullptr;
   int best_literals = -1;
   for (const auto& compiled : compiled_) {
-    if (compiled.segments.size() != parts.size()) continue;
-    std::map<std::string, std::string> params;
+    if (compiled.segments.size() != count) continue;
     int literals = 0;
     bool ok = true;
-    for (std::size_t i = 0; i < parts.size() && ok; ++i) {
+    for (std::size_t i = 0; i < count && ok; ++i) {
       const auto& seg = compiled.segments[i];
       if (seg.is_param) {
-        if (parts[i].empty()) ok = false;
-        else params[seg.text] = std::string(parts[i]);
+        ok = !parts[i].empty();
       } else if (seg.text == parts[i]) {
         ++literals;
       } else {
@@ -64,14 +86,19 @@ RouteMatch Router::match(Method method, std::string_view path) const {
     }
     if (!ok) continue;
     if (compiled.route->method != wanted) {
-      result.method_not_allowed = result.route == nullptr;
+      result.method_not_allowed = best == nullptr;
       continue;
     }
     if (literals > best_literals) {
       best_literals = literals;
-      result.route = compiled.route;
-      result.params = std::move(params);
+      best = &compiled;
       result.method_not_allowed = false;
+    }
+  }
+  if (best != nullptr) {
+    result.route = best->route;
+    for (std::size_t i = 0; i < count; ++i) {
+      if (best->segments[i].is_param) result.params[best->segments[i].text] = std::string(parts[i]);
     }
   }
   return result;

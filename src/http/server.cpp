@@ -6,6 +6,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -131,7 +132,8 @@ class Server::Impl {
 // thread, so no strand is needed.
 class Server::Impl::Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(Impl& server, tcp::socket socket) : server_(server), stream_(std::move(socket)) {}
+  Session(Impl& server, tcp::socket socket)
+      : server_(server), stream_(std::move(socket)), timer_(stream_.get_executor()) {}
 
   ~Session() {
     discard_spool();
@@ -140,6 +142,9 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
 
   void start() {
     server_.session_started(this, weak_from_this());
+    beast::error_code ec;
+    auto endpoint = stream_.remote_endpoint(ec);
+    if (!ec) remote_ip_ = endpoint.address().to_string();
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_header(); });
   }
 
@@ -147,9 +152,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   void shutdown_if_idle() {
     asio::post(stream_.get_executor(), [self = shared_from_this()] {
       if (!self->busy_) {
-        beast::error_code ec;
-        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-        self->stream_.close();
+        self->close();
       }
     });
   }
@@ -161,7 +164,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
     parser_->body_limit(boost::none);
-    stream_.expires_after(std::chrono::seconds(server_.options().idle_timeout_s));
+    set_deadline(server_.options().idle_timeout_s);
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              [self = shared_from_this()](beast::error_code ec, std::size_t) {
                                self->on_header(ec);
@@ -170,7 +173,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
 
   void on_header(beast::error_code ec) {
     if (ec) {
-      if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+      if (ec == bhttp::error::end_of_stream || timed_out_ ||
           ec == asio::error::operation_aborted || ec == asio::error::eof ||
           ec == asio::error::connection_reset) {
         return close();
@@ -188,17 +191,15 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     busy_ = true;
     auto& header = parser_->get();
     keep_alive_ = header.keep_alive();
-    std::size_t limit = server_.dispatcher().body_limit(
+    auto policy = server_.dispatcher().body_policy(
         parse_method(std::string_view(header.method_string().data(), header.method_string().size())),
         std::string_view(header.target().data(), header.target().size()));
+    std::size_t limit = policy.limit;
     if (auto length = parser_->content_length(); length && *length > limit) {
       return reject_too_large(limit);
     }
     parser_->body_limit(limit);
-    auto method_text = header.method_string();
-    spool_wanted_ = server_.dispatcher().spools_body(
-        parse_method(std::string_view(method_text.data(), method_text.size())),
-        std::string_view(header.target().data(), header.target().size()));
+    spool_wanted_ = policy.spool;
     if (spool_wanted_ && !parser_->is_done()) {
       spool_parser_.emplace(std::move(*parser_));
       spool_parser_->body_limit(limit);
@@ -231,7 +232,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   void read_body() {
     // No body (a GET, or Content-Length: 0): nothing to wait for, no deadline to set.
     if (!spool_parser_ && parser_->is_done()) return on_body(beast::error_code{});
-    stream_.expires_after(std::chrono::seconds(30));
+    set_deadline(server_.options().io_timeout_s);
     auto on_read = [self = shared_from_this()](beast::error_code ec, std::size_t) {
       self->on_body(ec);
     };
@@ -244,7 +245,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   }
 
   void read_spooled_body() {
-    stream_.expires_after(std::chrono::seconds(30));
+    set_deadline(server_.options().io_timeout_s);
     bhttp::async_read_some(stream_, buffer_, *spool_parser_,
                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
                              if (!ec && !self->spool_parser_->is_done()) {
@@ -274,9 +275,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
 
   Request basic_request() {
     Request request;
-    beast::error_code ec;
-    auto endpoint = stream_.socket().remote_endpoint(ec);
-    if (!ec) request.remote_ip = endpoint.address().to_string();
+    request.remote_ip = remote_ip_;
     if (spool_parser_) {
       auto& header = spool_parser_->get();
       request.method = parse_method(std::string_view(header.method_string().data(),
@@ -300,8 +299,9 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     if (ec) {
       Request basic = basic_request();
       discard_spool();
-      if (ec == beast::error::timeout || ec == bhttp::error::end_of_stream ||
-          ec == asio::error::eof || ec == asio::error::connection_reset) {
+      if (timed_out_ || ec == asio::error::operation_aborted ||
+          ec == bhttp::error::end_of_stream || ec == asio::error::eof ||
+          ec == asio::error::connection_reset) {
         return close();
       }
       keep_alive_ = false;
@@ -356,6 +356,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
       server_.request_finished();
       return write(std::move(*inline_response), keep_alive_, head);
     }
+    clear_deadline();  // no I/O is pending while a worker handles the request
     asio::post(server_.workers(), [self = shared_from_this(), request, head] {
       Response response = self->server_.dispatcher().handle(*request);
       request->body_file.reset();
@@ -387,7 +388,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
       message->body().clear();
       message->content_length(length);
     }
-    stream_.expires_after(std::chrono::seconds(30));
+    set_deadline(server_.options().io_timeout_s);
     if (head) {
       auto serializer = std::make_shared<bhttp::response_serializer<bhttp::string_body>>(*message);
       bhttp::async_write_header(stream_, *serializer,
@@ -422,7 +423,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     header->chunked(true);
     auto serializer = std::make_shared<bhttp::response_serializer<bhttp::empty_body>>(*header);
     beast::error_code ec = on_io([self = shared_from_this(), header, serializer](auto done) {
-      self->stream_.expires_after(std::chrono::seconds(30));
+      self->set_deadline(self->server_.options().io_timeout_s);
       bhttp::async_write_header(self->stream_, *serializer,
                                 [done](beast::error_code e, std::size_t) { done(e); });
     });
@@ -442,7 +443,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
         buffer_.clear();
         buffer_.reserve(kStreamChunk);
         beast::error_code e = session_.on_io([s = session_.shared_from_this(), chunk](auto done) {
-          s->stream_.expires_after(std::chrono::seconds(30));
+          s->set_deadline(s->server_.options().io_timeout_s);
           asio::async_write(s->stream_, bhttp::make_chunk(asio::buffer(*chunk)),
                             [done, chunk](beast::error_code e2, std::size_t) { done(e2); });
         });
@@ -474,7 +475,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     }
     if (complete) {
       ec = on_io([self = shared_from_this()](auto done) {
-        self->stream_.expires_after(std::chrono::seconds(30));
+        self->set_deadline(self->server_.options().io_timeout_s);
         asio::async_write(self->stream_, bhttp::make_chunk_last(),
                           [done](beast::error_code e, std::size_t) { done(e); });
       });
@@ -511,9 +512,9 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   void linger_close() {
     busy_ = false;
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.shutdown(tcp::socket::shutdown_send, ec);
     if (ec) return close();
-    stream_.expires_after(std::chrono::seconds(5));
+    set_deadline(5);
     drain(0);
   }
 
@@ -530,13 +531,54 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
 
   void close() {
     busy_ = false;
+    clear_deadline();
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.close();
+    stream_.shutdown(tcp::socket::shutdown_send, ec);
+    stream_.close(ec);
+    timer_.cancel();
+  }
+
+  // Deadlines. Reads and writes run under a deadline (idle keep-alive, a slow body, a client
+  // that stops reading); when it passes, the socket is closed and the pending operation fails.
+  // Setting a deadline mostly just stores it: the timer stays armed for an earlier deadline and,
+  // when it fires, is re-armed for the current one if that is still ahead. It is re-armed at
+  // once only for a deadline that would otherwise be enforced more than its own length late, so
+  // a deadline of d seconds closes the connection after d to 2d seconds, and a keep-alive
+  // connection costs about one timer operation per idle period instead of two per request.
+  void set_deadline(int seconds) {
+    const auto length = std::chrono::seconds(seconds);
+    deadline_ = std::chrono::steady_clock::now() + length;
+    if (!timer_pending_ || timer_expiry_ - deadline_ > length) arm_timer();
+  }
+  void clear_deadline() { deadline_ = std::chrono::steady_clock::time_point::max(); }
+
+  void arm_timer() {
+    timer_pending_ = true;
+    timer_expiry_ = deadline_;
+    const std::uint64_t generation = ++timer_generation_;
+    timer_.expires_at(deadline_);  // cancels a pending wait, whose handler then does nothing
+    timer_.async_wait([weak = weak_from_this(), generation](beast::error_code ec) {
+      auto self = weak.lock();
+      if (!self || generation != self->timer_generation_) return;
+      self->timer_pending_ = false;
+      if (ec || !self->stream_.is_open()) return;  // cancelled: the connection closed
+      if (self->deadline_ == std::chrono::steady_clock::time_point::max()) return;
+      if (std::chrono::steady_clock::now() < self->deadline_) return self->arm_timer();
+      self->timed_out_ = true;
+      beast::error_code ignored;
+      self->stream_.close(ignored);  // the pending read or write completes with an error
+    });
   }
 
   Impl& server_;
-  beast::tcp_stream stream_;
+  tcp::socket stream_;
+  asio::steady_timer timer_;
+  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
+  std::chrono::steady_clock::time_point timer_expiry_;
+  std::uint64_t timer_generation_ = 0;
+  bool timer_pending_ = false;
+  bool timed_out_ = false;
+  std::string remote_ip_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::optional<bhttp::request_parser<bhttp::file_body>> spool_parser_;

@@ -19,6 +19,7 @@ struct ServerOptions {
   int io_threads = 0;           // 0: one per core
   int worker_threads = 0;       // 0: 4 per core
   int idle_timeout_s = 60;      // keep-alive connections idle this long are closed
+  int io_timeout_s = 30;        // a body read or a response write stalled this long closes
   int shutdown_grace_s = 20;    // in-flight requests get this long to finish on SIGTERM
 };
 

@@ -59,6 +59,7 @@ struct ServeOptions {
   bool secure_cookies = false;
   bool no_worker = false;
   std::size_t recommend_cache_mb = 128;
+  double recommend_cache_ttl_s = 30;
   double cart_abandon_after_s = 3600;
 };
 
@@ -162,6 +163,8 @@ int serve(const ServeOptions& options) {
   // the tracking snippet asks for a visitor's recommendations with its write key.
   recommend::RecommendOptions recommend_service_options;
   recommend_service_options.list_cache.max_bytes = options.recommend_cache_mb << 20;
+  recommend_service_options.list_cache.ttl_ms =
+      static_cast<UnixMs>(options.recommend_cache_ttl_s * 1000.0);
   recommend::RecommendService recommend_service(*db, recommend_service_options);
   recommend::EventViewSource view_source(*db);
   recommend_service.set_view_source(&view_source);
@@ -246,6 +249,12 @@ const CommandRegistration kServe{10, [](CLI::App& app) {
                   "(MiB; 0 turns the cache off)")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 20));
+  cmd->add_option("--recommend-cache-ttl", options->recommend_cache_ttl_s,
+                  "Seconds after which a list in memory is read again from the database, for "
+                  "lists written by other processes; it is served while it is read, and never "
+                  "after twice this")
+      ->capture_default_str()
+      ->check(CLI::Range(0.05, 86400.0));
   cmd->add_flag("--no-worker", options->no_worker, "Do not run background jobs in this process");
   cmd->callback([options] { exit_code() = serve(*options); });
 }};

@@ -24,6 +24,29 @@ std::shared_ptr<const StoredList> ListCache::find(std::int64_t customer_id, Unix
   return it->second.list;
 }
 
+ListCache::Served ListCache::serve(std::int64_t customer_id, UnixMs now) const {
+  Shard& shard = shard_of(customer_id);
+  std::lock_guard lock(shard.mutex);
+  auto it = shard.entries.find(customer_id);
+  if (it == shard.entries.end()) return {};
+  const Entry& entry = it->second;
+  const UnixMs age = now - entry.loaded_at;
+  if (age < options_.ttl_ms) return {entry.list, false};
+  if (age >= 2 * options_.ttl_ms) return {};
+  const bool reload = !entry.reloading;
+  entry.reloading = true;
+  return {entry.list, reload};
+}
+
+void ListCache::erase(std::int64_t customer_id) {
+  Shard& shard = shard_of(customer_id);
+  std::lock_guard lock(shard.mutex);
+  auto it = shard.entries.find(customer_id);
+  if (it == shard.entries.end()) return;
+  shard.bytes -= it->second.bytes;
+  shard.entries.erase(it);  // its place in the eviction queue is skipped later
+}
+
 void ListCache::put(std::shared_ptr<const StoredList> list, UnixMs now) {
   if (!list) return;
   const std::size_t budget = options_.max_bytes / kShards;
@@ -41,6 +64,7 @@ void ListCache::put(std::shared_ptr<const StoredList> list, UnixMs now) {
   shard.bytes -= entry.bytes;
   entry.list = std::move(list);
   entry.loaded_at = now;
+  entry.reloading = false;
   entry.generation = ++shard.next_generation;
   entry.bytes = size;
   shard.bytes += size;

@@ -4,8 +4,10 @@
 //
 // Consistency: this process's own writes replace entries at once (a refresh puts the new list,
 // a rebuild clears everything when its build becomes visible). Lists written by another process
-// sharing the database (PostgreSQL) are seen when an entry expires, `ttl_ms` after it was
-// loaded (30 s by default).
+// sharing the database (PostgreSQL) are seen once an entry is reloaded: an entry older than
+// `ttl_ms` (30 s by default) is still served while one reader reloads it in the background
+// (`serve`), and one older than twice that is not served at all; so another process's list is
+// served within ttl plus a reload, and never after 2 × ttl.
 //
 // Bounded by `max_bytes` (the lists' text; 128 MiB by default, `ecrm serve --recommend-cache-mb`;
 // 0 keeps nothing), over 16 shards, each evicting its oldest entries first. Thread-safe.
@@ -34,6 +36,16 @@ class ListCache {
 
   // The list loaded for `customer_id` less than ttl before `now`, if any.
   std::shared_ptr<const StoredList> find(std::int64_t customer_id, UnixMs now) const;
+
+  // For serving: the list loaded less than 2 × ttl before `now`, if any. `reload` is true for
+  // the first caller that finds it older than ttl, which should load it again and put() it
+  // (or erase() it when it is gone); later callers get the same list until then.
+  struct Served {
+    std::shared_ptr<const StoredList> list;
+    bool reload = false;
+  };
+  Served serve(std::int64_t customer_id, UnixMs now) const;
+  void erase(std::int64_t customer_id);
   // Stores (or replaces) the list of list->customer_id, loaded at `now`; a live entry of a later
   // build or computed later is kept.
   void put(std::shared_ptr<const StoredList> list, UnixMs now);
@@ -48,6 +60,7 @@ class ListCache {
     UnixMs loaded_at = 0;
     std::uint64_t generation = 0;
     std::size_t bytes = 0;
+    mutable bool reloading = false;  // a serve() caller is reloading it
   };
   struct Shard {
     mutable std::mutex mutex;

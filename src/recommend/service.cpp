@@ -524,7 +524,14 @@ std::string_view to_string(RelatedKind kind) {
 RecommendService::RecommendService(storage::Database& db, RecommendOptions options)
     : db_(db), options_(std::move(options)), lists_(options_.list_cache) {}
 
-RecommendService::~RecommendService() = default;
+RecommendService::~RecommendService() {
+  {
+    std::lock_guard lock(reload_mutex_);
+    reload_stop_ = true;
+  }
+  reload_wake_.notify_all();
+  if (reloader_.joinable()) reloader_.join();
+}
 
 Result<RebuildOutcome> RecommendService::rebuild(const std::string& owner) {
   using Clock = std::chrono::steady_clock;
@@ -876,8 +883,55 @@ Result<Bundle> RecommendService::bundle(std::int64_t product_id, int max_items) 
   return out;
 }
 
-std::shared_ptr<const StoredList> RecommendService::cached_list(std::int64_t customer_id) const {
-  return lists_.find(customer_id, now_ms());
+std::shared_ptr<const StoredList> RecommendService::cached_list(std::int64_t customer_id) {
+  ListCache::Served served = lists_.serve(customer_id, now_ms());
+  if (served.reload) request_reload(customer_id);
+  return std::move(served.list);
+}
+
+namespace {
+// Reloads waiting at once; beyond this, an old entry is left to expire (readers then go to the
+// database themselves).
+constexpr std::size_t kMaxPendingReloads = 8192;
+}  // namespace
+
+void RecommendService::request_reload(std::int64_t customer_id) {
+  {
+    std::lock_guard lock(reload_mutex_);
+    if (reload_stop_ || reload_queue_.size() >= kMaxPendingReloads) return;
+    reload_queue_.push_back(customer_id);
+    if (!reloader_.joinable()) reloader_ = std::thread([this] { reload_loop(); });
+  }
+  reload_wake_.notify_one();
+}
+
+void RecommendService::reload_loop() {
+  std::unique_lock lock(reload_mutex_);
+  while (true) {
+    reload_wake_.wait(lock, [this] { return reload_stop_ || !reload_queue_.empty(); });
+    if (reload_stop_) return;
+    std::vector<std::int64_t> batch(reload_queue_.begin(), reload_queue_.end());
+    reload_queue_.clear();
+    lock.unlock();
+    if (auto lease = db_.acquire(); !lease.ok()) {
+      spdlog::warn("reloading recommendations: {}", lease.error().message);
+    } else {
+      for (std::int64_t customer_id : batch) {
+        auto list = repo_.find_list(**lease, customer_id);
+        if (!list.ok()) {
+          spdlog::warn("reloading the recommendations of customer {}: {}", customer_id,
+                       list.error().message);
+          continue;  // the entry expires at twice the ttl; readers then load it themselves
+        }
+        if (*list) {
+          lists_.put(std::make_shared<const StoredList>(std::move(**list)), now_ms());
+        } else {
+          lists_.erase(customer_id);
+        }
+      }
+    }
+    lock.lock();
+  }
 }
 
 Result<CustomerList> RecommendService::customer_list(std::int64_t customer_id) {

@@ -37,11 +37,14 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "recommend/list_cache.hpp"
@@ -217,7 +220,9 @@ class RecommendService {
   // a personal list read is kept in memory (see list_cache.hpp).
   Result<CustomerList> customer_list(std::int64_t customer_id);
   // The customer's personal list if it is in memory (no I/O; null otherwise: ask customer_list).
-  std::shared_ptr<const StoredList> cached_list(std::int64_t customer_id) const;
+  // A list kept longer than the cache's ttl is still answered while a background thread of the
+  // service reads it again (see list_cache.hpp), so readers do not wait for the database.
+  std::shared_ptr<const StoredList> cached_list(std::int64_t customer_id);
   Result<RulePage> rules(const RuleFilter& filter, int limit, std::int64_t offset);
 
   // What the tracking snippet shows the visitor with `anonymous_id` (limit 1..20): an identified
@@ -240,6 +245,15 @@ class RecommendService {
   std::mutex load_mutex_;    // one model load at a time
   std::shared_ptr<const Model> model_;
   ListCache lists_;  // personal lists served from memory (options_.list_cache)
+
+  // Reads lists that cached_list() found old again, on one thread started on first use.
+  void request_reload(std::int64_t customer_id);
+  void reload_loop();
+  std::mutex reload_mutex_;
+  std::condition_variable reload_wake_;
+  std::deque<std::int64_t> reload_queue_;
+  bool reload_stop_ = false;
+  std::thread reloader_;
 };
 
 }  // namespace ecrm::recommend

@@ -64,5 +64,34 @@ TEST(ListCache, ClearForgetsEverything) {
   EXPECT_EQ(cache.find(1, 0), nullptr);
 }
 
+TEST(ListCache, AnOldEntryIsServedToOneReloaderUntilTwiceTheTtl) {
+  ListCache cache(ListCacheOptions{.max_bytes = 1 << 20, .ttl_ms = 1000});
+  cache.put(list(7, 1, 10), 5000);
+  auto fresh = cache.serve(7, 5999);
+  ASSERT_NE(fresh.list, nullptr);
+  EXPECT_FALSE(fresh.reload);
+  auto first = cache.serve(7, 6000);
+  ASSERT_NE(first.list, nullptr) << "served while it is read again";
+  EXPECT_TRUE(first.reload);
+  auto second = cache.serve(7, 6500);
+  ASSERT_NE(second.list, nullptr);
+  EXPECT_FALSE(second.reload) << "only one reader reloads it";
+  EXPECT_EQ(cache.serve(7, 7000).list, nullptr) << "never served at twice the ttl";
+  EXPECT_EQ(cache.serve(8, 5000).list, nullptr);
+
+  // The reload puts the list again: fresh, and the next expiry asks for a reload again.
+  cache.put(list(7, 1, 10), 6600);
+  auto reloaded = cache.serve(7, 7000);
+  ASSERT_NE(reloaded.list, nullptr);
+  EXPECT_FALSE(reloaded.reload);
+  EXPECT_TRUE(cache.serve(7, 7600).reload);
+
+  // A list gone from the database is erased; its bytes with it.
+  cache.erase(7);
+  EXPECT_EQ(cache.serve(7, 7600).list, nullptr);
+  EXPECT_EQ(cache.size(), 0u);
+  EXPECT_EQ(cache.bytes(), 0u);
+}
+
 }  // namespace
 }  // namespace ecrm::recommend

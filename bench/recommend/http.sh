@@ -55,7 +55,8 @@ echo "loading the demo shop ($CUSTOMERS customers)..."
   { cat "$TMP/demo.log" >&2; die "ecrm demo failed"; }
 
 ECRM_ADMIN_PASSWORD=$PASSWORD "$ECRM_BIN" serve --db "$DB" --port "$PORT" --no-access-log \
-  --threads "$ECRM_THREADS" --no-worker >"$TMP/ecrm.log" 2>&1 &
+  --threads "$ECRM_THREADS" --no-worker ${RECOMMEND_CACHE_MB:+--recommend-cache-mb "$RECOMMEND_CACHE_MB"} \
+  >"$TMP/ecrm.log" 2>&1 &
 ECRM_PID=$!
 for _ in $(seq 200); do
   [[ $(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz" || true) == 200 ]] && break

@@ -34,7 +34,7 @@ std::optional<Result<http::Principal>> HttpAuthenticator::authenticate_cached(
   Credential credential = credential_of(request);
   if (credential.kind == Credential::Kind::kNone) return Result<http::Principal>(http::Principal{});
   std::string digest = sha256_hex(credential.secret);
-  std::lock_guard lock(mutex_);
+  std::shared_lock lock(mutex_);
   auto it = cache_.find(digest);
   if (it == cache_.end() || it->second.expires < std::chrono::steady_clock::now()) {
     return std::nullopt;

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 
@@ -42,7 +43,7 @@ class HttpAuthenticator final : public http::Authenticator, public http::AuditSi
 
   AuthService& service_;
   std::chrono::milliseconds cache_ttl_;
-  std::mutex mutex_;
+  std::shared_mutex mutex_;  // readers (every request) share it
   std::unordered_map<std::string, CacheEntry> cache_;           // secret digest -> principal
   std::unordered_map<std::int64_t, UnixMs> key_last_touched_;   // API key id -> last write
 };

@@ -913,22 +913,32 @@ void RecommendService::reload_loop() {
     std::vector<std::int64_t> batch(reload_queue_.begin(), reload_queue_.end());
     reload_queue_.clear();
     lock.unlock();
-    if (auto lease = db_.acquire(); !lease.ok()) {
-      spdlog::warn("reloading recommendations: {}", lease.error().message);
-    } else {
+    // One read transaction for the batch (on SQLite, one lock instead of one per list).
+    Status read = with_transaction(db_, TxMode::kRead, [&](Connection& c) -> Status {
+      std::optional<std::optional<StoredBuild>> build;  // read when a list is missing
       for (std::int64_t customer_id : batch) {
-        auto list = repo_.find_list(**lease, customer_id);
-        if (!list.ok()) {
-          spdlog::warn("reloading the recommendations of customer {}: {}", customer_id,
-                       list.error().message);
-          continue;  // the entry expires at twice the ttl; readers then load it themselves
+        ECRM_ASSIGN_OR_RETURN(auto list, repo_.find_list(c, customer_id));
+        if (list) {
+          lists_.put(std::make_shared<const StoredList>(std::move(*list)), now_ms());
+          continue;
         }
-        if (*list) {
-          lists_.put(std::make_shared<const StoredList>(std::move(**list)), now_ms());
+        // No personal list: the latest build's best-sellers, if the customer is still there.
+        if (!build) {
+          ECRM_ASSIGN_OR_RETURN(auto latest, repo_.latest_build(c));
+          build = std::move(latest);
+        }
+        ECRM_ASSIGN_OR_RETURN(bool exists, repo_.customer_exists(c, customer_id));
+        if (exists && *build) {
+          lists_.put(best_sellers_for(customer_id, **build), now_ms());
         } else {
           lists_.erase(customer_id);
         }
       }
+      return {};
+    });
+    if (!read.ok()) {
+      // The entries left expire at twice the ttl; readers then load them themselves.
+      spdlog::warn("reloading recommendations: {}", read.error().message);
     }
     lock.lock();
   }
@@ -946,7 +956,18 @@ Result<CustomerList> RecommendService::customer_list(std::int64_t customer_id) {
   ECRM_ASSIGN_OR_RETURN(bool exists, repo_.customer_exists(*lease, customer_id));
   if (!exists) return Error::not_found("no such customer: " + std::to_string(customer_id));
   ECRM_ASSIGN_OR_RETURN(out.build, repo_.latest_build(*lease));
+  if (out.build) {
+    // Kept in memory like a personal list, so that customers without one are answered from
+    // memory too; an order replaces it with a personal list, a new build clears it.
+    lists_.put(best_sellers_for(customer_id, *out.build), now_ms());
+  }
   return out;
+}
+
+std::shared_ptr<const StoredList> RecommendService::best_sellers_for(std::int64_t customer_id,
+                                                                     const StoredBuild& build) {
+  return std::make_shared<const StoredList>(
+      StoredList{customer_id, build.id, build.built_at, "popular", "[]", build.popular});
 }
 
 namespace {

@@ -246,6 +246,10 @@ class RecommendService {
   std::shared_ptr<const Model> model_;
   ListCache lists_;  // personal lists served from memory (options_.list_cache)
 
+  // What a customer without a personal list is shown, as a list to keep in memory.
+  static std::shared_ptr<const StoredList> best_sellers_for(std::int64_t customer_id,
+                                                            const StoredBuild& build);
+
   // Reads lists that cached_list() found old again, on one thread started on first use.
   void request_reload(std::int64_t customer_id);
   void reload_loop();

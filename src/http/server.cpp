@@ -104,7 +104,9 @@ class Server::Impl {
   }
   void request_started() { in_flight_.fetch_add(1); }
   void request_finished() {
-    if (in_flight_.fetch_sub(1) == 1) {
+    // Only a shutdown waits for in-flight requests: waking it on every request would cost a
+    // lock and a wake-up each time.
+    if (in_flight_.fetch_sub(1) == 1 && stopping_.load()) {
       std::lock_guard lock(sessions_mutex_);
       sessions_changed_.notify_all();
     }

@@ -38,7 +38,15 @@ cleanup() {
     kill -TERM "$ECRM_PID" 2>/dev/null || true
     wait "$ECRM_PID" 2>/dev/null || true
   fi
-  if [[ -n ${NGINX_PID:-} ]]; then kill "$NGINX_PID" 2>/dev/null || true; fi
+  if [[ -n ${NGINX_PID:-} ]]; then curl -sf "$BASE/metrics" | python3 -c '
+import re, sys
+t = sys.stdin.read()
+n = {r: int(v) for r, v in re.findall(r"ecrm_recommend_list_cache_reads_total\{result=\"(\w+)\"\} (\d+)", t)}
+total = sum(n.values()) or 1
+print("list cache reads over all ecrm runs: %s; %.1f%% answered from memory" % (
+    ", ".join("%s %d" % kv for kv in sorted(n.items())),
+    100.0 * (n.get("hit", 0) + n.get("stale", 0)) / total))'
+kill "$NGINX_PID" 2>/dev/null || true; fi
   rm -rf "$TMP"
   exit "$rc"
 }

@@ -165,6 +165,7 @@ int serve(const ServeOptions& options) {
   recommend_service_options.list_cache.max_bytes = options.recommend_cache_mb << 20;
   recommend_service_options.list_cache.ttl_ms =
       static_cast<UnixMs>(options.recommend_cache_ttl_s * 1000.0);
+  recommend_service_options.metrics = &metrics;
   recommend::RecommendService recommend_service(*db, recommend_service_options);
   recommend::EventViewSource view_source(*db);
   recommend_service.set_view_source(&view_source);

@@ -31,11 +31,11 @@ ListCache::Served ListCache::serve(std::int64_t customer_id, UnixMs now) const {
   if (it == shard.entries.end()) return {};
   const Entry& entry = it->second;
   const UnixMs age = now - entry.loaded_at;
-  if (age < options_.ttl_ms) return {entry.list, false};
+  if (age < options_.ttl_ms) return {entry.list, false, false};
   if (age >= 2 * options_.ttl_ms) return {};
   const bool reload = !entry.reloading;
   entry.reloading = true;
-  return {entry.list, reload};
+  return {entry.list, true, reload};
 }
 
 void ListCache::erase(std::int64_t customer_id) {

@@ -42,6 +42,7 @@ class ListCache {
   // (or erase() it when it is gone); later callers get the same list until then.
   struct Served {
     std::shared_ptr<const StoredList> list;
+    bool stale = false;   // older than ttl
     bool reload = false;
   };
   Served serve(std::int64_t customer_id, UnixMs now) const;

@@ -522,7 +522,20 @@ std::string_view to_string(RelatedKind kind) {
 }
 
 RecommendService::RecommendService(storage::Database& db, RecommendOptions options)
-    : db_(db), options_(std::move(options)), lists_(options_.list_cache) {}
+    : db_(db), options_(std::move(options)), lists_(options_.list_cache) {
+  if (options_.metrics != nullptr) {
+    auto reads = [&](const char* result) {
+      return &options_.metrics->counter(
+          "ecrm_recommend_list_cache_reads_total",
+          "Reads of personal recommendation lists in memory by result: hit, stale (an old entry "
+          "served while it is read again), miss (read from the database)",
+          {{"result", result}});
+    };
+    cache_hits_ = reads("hit");
+    cache_stale_ = reads("stale");
+    cache_misses_ = reads("miss");
+  }
+}
 
 RecommendService::~RecommendService() {
   {
@@ -886,6 +899,10 @@ Result<Bundle> RecommendService::bundle(std::int64_t product_id, int max_items) 
 std::shared_ptr<const StoredList> RecommendService::cached_list(std::int64_t customer_id) {
   ListCache::Served served = lists_.serve(customer_id, now_ms());
   if (served.reload) request_reload(customer_id);
+  if (cache_hits_ != nullptr) {
+    Counter* counter = !served.list ? cache_misses_ : served.stale ? cache_stale_ : cache_hits_;
+    counter->inc();
+  }
   return std::move(served.list);
 }
 

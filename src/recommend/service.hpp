@@ -47,6 +47,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/metrics.hpp"
 #include "recommend/list_cache.hpp"
 #include "recommend/repo.hpp"
 #include "storage/database.hpp"
@@ -94,6 +95,9 @@ struct RecommendOptions {
   float view_weight = 0.5f;
   ListCacheOptions list_cache;  // personal lists kept in memory for reads
   UnixMs view_window_ms = 30 * kMsPerDay;
+  // When set, reads of the list cache are counted in ecrm_recommend_list_cache_reads_total by
+  // result: hit, stale (served while it is read again) and miss (read from the database).
+  MetricsRegistry* metrics = nullptr;
 };
 
 struct RebuildTimings {
@@ -252,6 +256,9 @@ class RecommendService {
 
   // Reads lists that cached_list() found old again, on one thread started on first use.
   void request_reload(std::int64_t customer_id);
+  Counter* cache_hits_ = nullptr;  // null without options_.metrics
+  Counter* cache_stale_ = nullptr;
+  Counter* cache_misses_ = nullptr;
   void reload_loop();
   std::mutex reload_mutex_;
   std::condition_variable reload_wake_;

@@ -392,6 +392,19 @@ TEST_F(Recommend, AListWrittenByAnotherProcessIsServedWithinTwiceTheCacheTtl) {
   }
   ASSERT_EQ(now.at("computed_at").as_int64(), computed + 1) << json::serialize(now);
   EXPECT_EQ(now.at("items"), before.at("items"));
+
+  // The reads were counted: from memory, an old entry served while it was read again, and the
+  // first reads of lists from the database.
+  auto metrics = get("/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  auto count = [&](const std::string& result) -> long long {
+    const std::string series = "ecrm_recommend_list_cache_reads_total{result=\"" + result + "\"} ";
+    auto at = metrics.body.find(series);
+    return at == std::string::npos ? -1 : std::stoll(metrics.body.substr(at + series.size()));
+  };
+  EXPECT_GE(count("hit"), 1) << metrics.body;
+  EXPECT_GE(count("stale"), 1) << metrics.body;
+  EXPECT_GE(count("miss"), 1) << metrics.body;
 }
 
 TEST_F(Recommend, ReturnedItemsAreNeverRecommended) {

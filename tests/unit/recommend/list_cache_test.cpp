@@ -69,12 +69,15 @@ TEST(ListCache, AnOldEntryIsServedToOneReloaderUntilTwiceTheTtl) {
   cache.put(list(7, 1, 10), 5000);
   auto fresh = cache.serve(7, 5999);
   ASSERT_NE(fresh.list, nullptr);
+  EXPECT_FALSE(fresh.stale);
   EXPECT_FALSE(fresh.reload);
   auto first = cache.serve(7, 6000);
   ASSERT_NE(first.list, nullptr) << "served while it is read again";
+  EXPECT_TRUE(first.stale);
   EXPECT_TRUE(first.reload);
   auto second = cache.serve(7, 6500);
   ASSERT_NE(second.list, nullptr);
+  EXPECT_TRUE(second.stale);
   EXPECT_FALSE(second.reload) << "only one reader reloads it";
   EXPECT_EQ(cache.serve(7, 7000).list, nullptr) << "never served at twice the ttl";
   EXPECT_EQ(cache.serve(8, 5000).list, nullptr);

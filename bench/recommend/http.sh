@@ -38,15 +38,7 @@ cleanup() {
     kill -TERM "$ECRM_PID" 2>/dev/null || true
     wait "$ECRM_PID" 2>/dev/null || true
   fi
-  if [[ -n ${NGINX_PID:-} ]]; then curl -sf "$BASE/metrics" | python3 -c '
-import re, sys
-t = sys.stdin.read()
-n = {r: int(v) for r, v in re.findall(r"ecrm_recommend_list_cache_reads_total\{result=\"(\w+)\"\} (\d+)", t)}
-total = sum(n.values()) or 1
-print("list cache reads over all ecrm runs: %s; %.1f%% answered from memory" % (
-    ", ".join("%s %d" % kv for kv in sorted(n.items())),
-    100.0 * (n.get("hit", 0) + n.get("stale", 0)) / total))'
-kill "$NGINX_PID" 2>/dev/null || true; fi
+  if [[ -n ${NGINX_PID:-} ]]; then kill "$NGINX_PID" 2>/dev/null || true; fi
   rm -rf "$TMP"
   exit "$rc"
 }
@@ -170,5 +162,13 @@ for conns in $CONNECTIONS; do
   echo "  medians at $conns connections: ecrm $e_rps req/s, p99 ${e_p99} ms; nginx $n_rps req/s, p99 ${n_p99} ms"
   python3 -c "print('  recommendations at $conns connections: %.2fx nginx req/s, p99 %.2f ms (nginx %.2f ms)' % ($e_rps / $n_rps, $e_p99, $n_p99))"
 done
+curl -sf "$BASE/metrics" | python3 -c '
+import re, sys
+t = sys.stdin.read()
+n = {r: int(v) for r, v in re.findall(r"ecrm_recommend_list_cache_reads_total\{result=\"(\w+)\"\} (\d+)", t)}
+total = sum(n.values()) or 1
+print("list cache reads over all ecrm runs: %s; %.1f%% answered from memory" % (
+    ", ".join("%s %d" % kv for kv in sorted(n.items())),
+    100.0 * (n.get("hit", 0) + n.get("stale", 0)) / total))'
 kill "$NGINX_PID" 2>/dev/null || true
 wait "$NGINX_PID" 2>/dev/null || true

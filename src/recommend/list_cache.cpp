@@ -56,10 +56,13 @@ void ListCache::put(std::shared_ptr<const StoredList> list, UnixMs now) {
   std::lock_guard lock(shard.mutex);
   Entry& entry = shard.entries[list->customer_id];
   // A read that raced with a refresh must not put back the list the refresh replaced.
-  if (entry.list && now - entry.loaded_at < options_.ttl_ms &&
-      std::pair(entry.list->build_id, entry.list->computed_at) >
-          std::pair(list->build_id, list->computed_at)) {
-    return;
+  if (entry.list && now - entry.loaded_at < options_.ttl_ms) {
+    const bool later = std::pair(entry.list->build_id, entry.list->computed_at) >
+                       std::pair(list->build_id, list->computed_at);
+    const bool personal_over_best_sellers = list->source == kBestSellersSource &&
+                                            entry.list->source != kBestSellersSource &&
+                                            entry.list->build_id >= list->build_id;
+    if (later || personal_over_best_sellers) return;
   }
   shard.bytes -= entry.bytes;
   entry.list = std::move(list);

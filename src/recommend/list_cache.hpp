@@ -18,12 +18,16 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <string_view>
 #include <unordered_map>
 
 #include "core/time.hpp"
 #include "recommend/repo.hpp"
 
 namespace ecrm::recommend {
+
+// The source of the entry kept for a customer without a personal list: the build's best-sellers.
+inline constexpr std::string_view kBestSellersSource = "popular";
 
 struct ListCacheOptions {
   std::size_t max_bytes = std::size_t{128} << 20;
@@ -48,7 +52,8 @@ class ListCache {
   Served serve(std::int64_t customer_id, UnixMs now) const;
   void erase(std::int64_t customer_id);
   // Stores (or replaces) the list of list->customer_id, loaded at `now`; a live entry of a later
-  // build or computed later is kept.
+  // build or computed later is kept, and so is a live personal list against best-sellers
+  // (kBestSellersSource) of the same or an earlier build.
   void put(std::shared_ptr<const StoredList> list, UnixMs now);
   void clear();
 

@@ -984,7 +984,8 @@ Result<CustomerList> RecommendService::customer_list(std::int64_t customer_id) {
 std::shared_ptr<const StoredList> RecommendService::best_sellers_for(std::int64_t customer_id,
                                                                      const StoredBuild& build) {
   return std::make_shared<const StoredList>(
-      StoredList{customer_id, build.id, build.built_at, "popular", "[]", build.popular});
+      StoredList{customer_id, build.id, build.built_at, std::string(kBestSellersSource), "[]",
+                 build.popular});
 }
 
 namespace {

@@ -34,6 +34,28 @@ TEST(ListCache, ALaterListReplacesAnEarlierOneButNotTheOtherWayRound) {
   EXPECT_EQ(cache.find(7, 2000)->build_id, 1);
 }
 
+TEST(ListCache, BestSellersDoNotReplaceALivePersonalListOfTheSameBuild) {
+  ListCache cache(ListCacheOptions{.max_bytes = 1 << 20, .ttl_ms = 1000});
+  auto best_sellers = [](std::int64_t build, UnixMs built_at) {
+    return std::make_shared<const StoredList>(StoredList{
+        7, build, built_at, std::string(kBestSellersSource), "[]", "[best-sellers]"});
+  };
+  // A refresh computed just before the build's built_at, then a read of the best-sellers that
+  // raced with it: the personal list stays.
+  cache.put(list(7, 2, 100), 0);
+  cache.put(best_sellers(2, 150), 10);
+  EXPECT_EQ(cache.find(7, 10)->source, "rebuild");
+  // Best-sellers of a later build do replace it, and so does anything once it is old.
+  cache.put(best_sellers(3, 50), 20);
+  EXPECT_EQ(cache.find(7, 20)->source, kBestSellersSource);
+  cache.put(list(7, 2, 100), 30);  // an earlier build's list does not replace a live entry
+  EXPECT_EQ(cache.find(7, 30)->build_id, 3);
+  cache.put(list(7, 3, 60), 40);  // a personal list of the same build replaces best-sellers
+  EXPECT_EQ(cache.find(7, 40)->source, "rebuild");
+  cache.put(best_sellers(3, 50), 2000);
+  EXPECT_EQ(cache.find(7, 2000)->source, kBestSellersSource);
+}
+
 TEST(ListCache, StaysWithinItsBudgetEvictingTheOldestFirst) {
   // 16 shards of 4 KiB: about 3 lists of 1 KiB per shard.
   ListCache cache(ListCacheOptions{.max_bytes = 16 * 4096, .ttl_ms = 1'000'000});

@@ -75,7 +75,7 @@ constexpr std::string_view kUpsertScoresTail =
     "first_order_at = excluded.first_order_at, last_order_at = excluded.last_order_at, "
     "computed_at = excluded.computed_at, source = excluded.source "
     "WHERE customer_scores.computed_at <= excluded.computed_at";
-constexpr std::size_t kUpsertBatch = 250;
+constexpr storage::ChunkSizes kUpsertChunks = {250, 25, 1};
 constexpr std::string_view kDeleteScoresBefore =
     "DELETE FROM customer_scores WHERE computed_at < $1";
 constexpr std::string_view kDeleteScore = "DELETE FROM customer_scores WHERE customer_id = $1";
@@ -240,24 +240,18 @@ Result<std::optional<std::int64_t>> AnalyticsRepo::latest_model_id(Connection& c
 }
 
 Status AnalyticsRepo::upsert_scores(Connection& c, std::span<const StoredScore> scores) {
-  std::vector<Value> params;
-  for (std::size_t begin = 0; begin < scores.size(); begin += kUpsertBatch) {
-    const std::size_t end = std::min(scores.size(), begin + kUpsertBatch);
-    params.clear();
-    params.reserve((end - begin) * kScoreColumns);
-    for (std::size_t i = begin; i < end; ++i) {
-      const StoredScore& s = scores[i];
-      params.insert(params.end(),
-                    {Value(s.customer_id), Value(s.model_id), Value(s.recency_days),
-                     Value(s.frequency), Value(s.monetary), Value(std::int64_t{s.r}),
-                     Value(std::int64_t{s.f}), Value(std::int64_t{s.m}), Value(s.segment),
-                     Value(s.tier), opt(s.p_alive), opt(s.expected_orders_90d),
-                     opt(s.expected_avg_value), opt(s.clv), Value(s.first_order_at),
-                     Value(s.last_order_at), Value(s.computed_at), Value(s.source)});
-    }
-    ECRM_RETURN_IF_ERROR(done(c.execute(storage::multi_row_sql(kUpsertScores, end - begin), params)));
-  }
-  return {};
+  return storage::execute_rows(
+      c, kUpsertScores, scores.size(),
+      [&](std::size_t i, std::vector<Value>& p) {
+        const StoredScore& s = scores[i];
+        p.insert(p.end(), {Value(s.customer_id), Value(s.model_id), Value(s.recency_days),
+                           Value(s.frequency), Value(s.monetary), Value(std::int64_t{s.r}),
+                           Value(std::int64_t{s.f}), Value(std::int64_t{s.m}), Value(s.segment),
+                           Value(s.tier), opt(s.p_alive), opt(s.expected_orders_90d),
+                           opt(s.expected_avg_value), opt(s.clv), Value(s.first_order_at),
+                           Value(s.last_order_at), Value(s.computed_at), Value(s.source)});
+      },
+      kUpsertChunks);
 }
 
 Result<std::int64_t> AnalyticsRepo::delete_scores_before(Connection& c, UnixMs before) {

@@ -124,7 +124,6 @@ constexpr std::string_view kInsertEventsReturning =
     " ON CONFLICT (event_id) DO NOTHING RETURNING event_id";
 constexpr std::string_view kInsertEventsNoReturning = " ON CONFLICT (event_id) DO NOTHING";
 constexpr std::string_view kExistingEventsHead = "SELECT event_id FROM events WHERE event_id IN (";
-constexpr std::array<int, 3> kChunkSizes = {100, 10, 1};
 
 constexpr std::string_view kAttributeEvents =
     "UPDATE events SET customer_id = $2 WHERE visitor_id = $1 AND customer_id IS NULL";
@@ -285,27 +284,12 @@ constexpr storage::MultiRowShape kExistingEvents{kExistingEventsHead, 1, ")", {}
 constexpr storage::MultiRowShape kInsertPurchaseItems{kInsertPurchaseItemsHead,
                                                       kPurchaseItemColumns, ""};
 
-// Splits `count` rows into chunks of the sizes above (few distinct statements to prepare):
-// calls body(first, size).
-template <typename Body>
-Status for_chunks(std::size_t count, Body body) {
-  std::size_t at = 0;
-  for (int chunk : kChunkSizes) {
-    auto size = static_cast<std::size_t>(chunk);
-    while (count - at >= size) {
-      ECRM_RETURN_IF_ERROR(body(at, size));
-      at += size;
-    }
-  }
-  return {};
-}
-
 // Runs `shape` (an IN (…) list) over every key, in chunks; each row goes to `on_row`.
 template <typename Key, typename OnRow>
 Status query_in(Connection& c, const storage::MultiRowShape& shape, std::span<const Key> keys,
                 OnRow on_row) {
   std::vector<Value> params;
-  return for_chunks(keys.size(), [&](std::size_t first, std::size_t size) -> Status {
+  return storage::for_chunks(keys.size(), [&](std::size_t first, std::size_t size) -> Status {
     params.assign(keys.begin() + static_cast<std::ptrdiff_t>(first),
                   keys.begin() + static_cast<std::ptrdiff_t>(first + size));
     return c.query(storage::multi_row_sql(shape, size), params, on_row);
@@ -505,19 +489,20 @@ Result<std::vector<Visitor>> EventRepo::upsert_visitors(Connection& c,
                                                         std::span<const VisitorKey> keys) {
   std::unordered_map<std::string, Visitor> found;
   std::vector<Value> params;
-  ECRM_RETURN_IF_ERROR(for_chunks(keys.size(), [&](std::size_t first,
-                                                   std::size_t size) -> Status {
-    params.clear();
-    for (std::size_t i = first; i < first + size; ++i) {
-      params.emplace_back(keys[i].anonymous_id);
-      params.emplace_back(keys[i].first_seen_at);
-      params.emplace_back(keys[i].first_seen_at);
-    }
-    return c.query(storage::multi_row_sql(kUpsertVisitors, size), params, [&](const RowView& row) {
-      Visitor v = read_visitor(row);
-      found.emplace(v.anonymous_id, std::move(v));
-    });
-  }));
+  ECRM_RETURN_IF_ERROR(
+      storage::for_chunks(keys.size(), [&](std::size_t first, std::size_t size) -> Status {
+        params.clear();
+        for (std::size_t i = first; i < first + size; ++i) {
+          params.emplace_back(keys[i].anonymous_id);
+          params.emplace_back(keys[i].first_seen_at);
+          params.emplace_back(keys[i].first_seen_at);
+        }
+        return c.query(storage::multi_row_sql(kUpsertVisitors, size), params,
+                       [&](const RowView& row) {
+                         Visitor v = read_visitor(row);
+                         found.emplace(v.anonymous_id, std::move(v));
+                       });
+      }));
   std::vector<Visitor> out;
   out.reserve(keys.size());
   for (const auto& key : keys) {
@@ -529,19 +514,14 @@ Result<std::vector<Visitor>> EventRepo::upsert_visitors(Connection& c,
 }
 
 Status EventRepo::update_visitors(Connection& c, std::span<const Visitor* const> visitors) {
-  std::vector<Value> params;
-  return for_chunks(visitors.size(), [&](std::size_t first,
-                                         std::size_t size) -> Status {
-    params.clear();
-    for (std::size_t i = first; i < first + size; ++i) {
-      const Visitor& v = *visitors[i];
-      params.insert(params.end(),
-                    {v.id, opt(v.customer_id), opt(v.external_id), opt(v.identified_at),
-                     v.first_seen_at, v.last_seen_at, v.event_count, v.device, opt(v.session_id),
-                     opt(v.session_started_at), opt(v.session_last_at), opt(v.cart_id)});
-    }
-    return done(c.execute(storage::multi_row_sql(kUpdateVisitors, size), params));
-  });
+  return storage::execute_rows(
+      c, kUpdateVisitors, visitors.size(), [&](std::size_t i, std::vector<Value>& p) {
+        const Visitor& v = *visitors[i];
+        p.insert(p.end(),
+                 {v.id, opt(v.customer_id), opt(v.external_id), opt(v.identified_at),
+                  v.first_seen_at, v.last_seen_at, v.event_count, v.device, opt(v.session_id),
+                  opt(v.session_started_at), opt(v.session_last_at), opt(v.cart_id)});
+      });
 }
 
 Result<std::set<std::string>> EventRepo::existing_event_ids(Connection& c,
@@ -604,35 +584,23 @@ Result<std::vector<std::int64_t>> EventRepo::new_cart_ids(Connection& c, std::si
 }
 
 Status EventRepo::insert_sessions(Connection& c, std::span<const Session* const> sessions) {
-  std::vector<Value> params;
-  return for_chunks(sessions.size(), [&](std::size_t first,
-                                         std::size_t size) -> Status {
-    params.clear();
-    for (std::size_t i = first; i < first + size; ++i) {
-      const Session& x = *sessions[i];
-      params.insert(params.end(),
-                    {x.id, x.visitor_id, x.started_at, x.last_at, x.event_count, x.page_views,
-                     x.landing_url, x.referrer, x.utm_source, x.utm_medium, x.utm_campaign,
-                     x.device, std::int64_t{x.purchased ? 1 : 0}});
-    }
-    return done(c.execute(storage::multi_row_sql(kInsertSessions, size), params));
-  });
+  return storage::execute_rows(
+      c, kInsertSessions, sessions.size(), [&](std::size_t i, std::vector<Value>& p) {
+        const Session& x = *sessions[i];
+        p.insert(p.end(), {x.id, x.visitor_id, x.started_at, x.last_at, x.event_count, x.page_views,
+                           x.landing_url, x.referrer, x.utm_source, x.utm_medium, x.utm_campaign,
+                           x.device, std::int64_t{x.purchased ? 1 : 0}});
+      });
 }
 
 Status EventRepo::update_sessions(Connection& c, std::span<const SessionUpdate> updates) {
-  std::vector<Value> params;
-  return for_chunks(updates.size(), [&](std::size_t first,
-                                        std::size_t size) -> Status {
-    params.clear();
-    for (std::size_t i = first; i < first + size; ++i) {
-      const SessionUpdate& u = updates[i];
-      const Session& x = *u.session;
-      params.insert(params.end(),
-                    {x.id, x.started_at, x.last_at, u.added_events, u.added_page_views,
-                     std::int64_t{x.purchased ? 1 : 0}, x.landing_url, x.referrer, x.device});
-    }
-    return done(c.execute(storage::multi_row_sql(kUpdateSessions, size), params));
-  });
+  return storage::execute_rows(
+      c, kUpdateSessions, updates.size(), [&](std::size_t i, std::vector<Value>& p) {
+        const SessionUpdate& u = updates[i];
+        const Session& x = *u.session;
+        p.insert(p.end(), {x.id, x.started_at, x.last_at, u.added_events, u.added_page_views,
+                           std::int64_t{x.purchased ? 1 : 0}, x.landing_url, x.referrer, x.device});
+      });
 }
 
 Result<std::vector<Cart>> EventRepo::find_carts(Connection& c, std::span<const std::int64_t> ids) {
@@ -643,35 +611,24 @@ Result<std::vector<Cart>> EventRepo::find_carts(Connection& c, std::span<const s
 }
 
 Status EventRepo::insert_carts(Connection& c, std::span<const Cart* const> carts) {
-  std::vector<Value> params;
-  return for_chunks(carts.size(), [&](std::size_t first,
-                                      std::size_t size) -> Status {
-    params.clear();
-    for (std::size_t i = first; i < first + size; ++i) {
-      const Cart& k = *carts[i];
-      params.insert(params.end(),
-                    {k.id, k.visitor_id, std::string(to_string(k.status)), items_json(k.items),
-                     k.item_count, k.value, k.currency, k.checkout_step, k.created_at,
-                     k.updated_at, opt(k.closed_at), k.order_ref, opt(k.recovered_from)});
-    }
-    return done(c.execute(storage::multi_row_sql(kInsertCarts, size), params));
-  });
+  return storage::execute_rows(
+      c, kInsertCarts, carts.size(), [&](std::size_t i, std::vector<Value>& p) {
+        const Cart& k = *carts[i];
+        p.insert(p.end(),
+                 {k.id, k.visitor_id, std::string(to_string(k.status)), items_json(k.items),
+                  k.item_count, k.value, k.currency, k.checkout_step, k.created_at, k.updated_at,
+                  opt(k.closed_at), k.order_ref, opt(k.recovered_from)});
+      });
 }
 
 Status EventRepo::update_carts(Connection& c, std::span<const Cart* const> carts) {
-  std::vector<Value> params;
-  return for_chunks(carts.size(), [&](std::size_t first,
-                                      std::size_t size) -> Status {
-    params.clear();
-    for (std::size_t i = first; i < first + size; ++i) {
-      const Cart& k = *carts[i];
-      params.insert(params.end(),
-                    {k.id, std::string(to_string(k.status)), items_json(k.items), k.item_count,
-                     k.value, k.currency, k.checkout_step, k.updated_at, opt(k.closed_at),
-                     k.order_ref});
-    }
-    return done(c.execute(storage::multi_row_sql(kUpdateCarts, size), params));
-  });
+  return storage::execute_rows(
+      c, kUpdateCarts, carts.size(), [&](std::size_t i, std::vector<Value>& p) {
+        const Cart& k = *carts[i];
+        p.insert(p.end(), {k.id, std::string(to_string(k.status)), items_json(k.items),
+                           k.item_count, k.value, k.currency, k.checkout_step, k.updated_at,
+                           opt(k.closed_at), k.order_ref});
+      });
 }
 
 Result<std::vector<bool>> EventRepo::insert_events(Connection& c, std::span<EventRow> rows) {
@@ -681,44 +638,46 @@ Result<std::vector<bool>> EventRepo::insert_events(Connection& c, std::span<Even
       sqlite ? kInsertEventsCountedRows : kInsertEventsReturningRows;
   std::vector<Value> params;
   std::unordered_set<std::string> returned;
-  ECRM_RETURN_IF_ERROR(for_chunks(rows.size(), [&](std::size_t first,
-                                                   std::size_t size) -> Status {
-    params.clear();
-    params.reserve(size * kEventColumns);
-    for (std::size_t i = first; i < first + size; ++i) {
-      EventRow& r = rows[i];
-      // SQLite answers by count, so the id can move; PostgreSQL's RETURNING names the ids.
-      params.emplace_back(sqlite ? std::move(r.event_id) : r.event_id);
-      params.emplace_back(r.type);
-      params.emplace_back(r.visitor_id);
-      params.emplace_back(r.anonymous_id);
-      params.push_back(opt(r.customer_id));
-      params.push_back(opt(r.session_id));
-      params.push_back(opt(r.client_session_id));
-      params.emplace_back(r.ts);
-      params.emplace_back(r.received_at);
-      params.push_back(opt(r.product));
-      params.push_back(opt(r.quantity));
-      params.push_back(opt(r.value));
-      params.push_back(opt(r.currency));
-      params.emplace_back(std::move(r.properties));
-    }
-    if (sqlite) {
-      ECRM_ASSIGN_OR_RETURN(auto changed, c.execute(storage::multi_row_sql(shape, size), params));
-      if (changed != static_cast<std::int64_t>(size)) {
-        return Error::internal("an event thought new was stored already");
-      }
-      for (std::size_t i = first; i < first + size; ++i) inserted[i] = true;
-      return {};
-    }
-    returned.clear();
-    ECRM_RETURN_IF_ERROR(c.query(storage::multi_row_sql(shape, size), params,
-                                 [&](const RowView& row) { returned.insert(row.get_string(0)); }));
-    for (std::size_t i = first; i < first + size; ++i) {
-      inserted[i] = returned.count(rows[i].event_id) > 0;
-    }
-    return {};
-  }));
+  ECRM_RETURN_IF_ERROR(
+      storage::for_chunks(rows.size(), [&](std::size_t first, std::size_t size) -> Status {
+        params.clear();
+        params.reserve(size * kEventColumns);
+        for (std::size_t i = first; i < first + size; ++i) {
+          EventRow& r = rows[i];
+          // SQLite answers by count, so the id can move; PostgreSQL's RETURNING names the ids.
+          params.emplace_back(sqlite ? std::move(r.event_id) : r.event_id);
+          params.emplace_back(r.type);
+          params.emplace_back(r.visitor_id);
+          params.emplace_back(r.anonymous_id);
+          params.push_back(opt(r.customer_id));
+          params.push_back(opt(r.session_id));
+          params.push_back(opt(r.client_session_id));
+          params.emplace_back(r.ts);
+          params.emplace_back(r.received_at);
+          params.push_back(opt(r.product));
+          params.push_back(opt(r.quantity));
+          params.push_back(opt(r.value));
+          params.push_back(opt(r.currency));
+          params.emplace_back(std::move(r.properties));
+        }
+        if (sqlite) {
+          ECRM_ASSIGN_OR_RETURN(auto changed,
+                                c.execute(storage::multi_row_sql(shape, size), params));
+          if (changed != static_cast<std::int64_t>(size)) {
+            return Error::internal("an event thought new was stored already");
+          }
+          for (std::size_t i = first; i < first + size; ++i) inserted[i] = true;
+          return {};
+        }
+        returned.clear();
+        ECRM_RETURN_IF_ERROR(
+            c.query(storage::multi_row_sql(shape, size), params,
+                    [&](const RowView& row) { returned.insert(row.get_string(0)); }));
+        for (std::size_t i = first; i < first + size; ++i) {
+          inserted[i] = returned.count(rows[i].event_id) > 0;
+        }
+        return {};
+      }));
   return inserted;
 }
 
@@ -728,16 +687,12 @@ Status EventRepo::attribute_events(Connection& c, std::int64_t visitor_id,
 }
 
 Status EventRepo::insert_purchase_items(Connection& c, std::span<const PurchaseItemRow> items) {
-  std::vector<Value> params;
-  return for_chunks(items.size(), [&](std::size_t first,
-                                      std::size_t size) -> Status {
-    params.clear();
-    for (std::size_t i = first; i < first + size; ++i) {
-      const PurchaseItemRow& p = items[i];
-      params.insert(params.end(), {p.visitor_id, p.product, p.quantity, p.price, p.currency, p.ts});
-    }
-    return done(c.execute(storage::multi_row_sql(kInsertPurchaseItems, size), params));
-  });
+  return storage::execute_rows(
+      c, kInsertPurchaseItems, items.size(), [&](std::size_t i, std::vector<Value>& p) {
+        const PurchaseItemRow& item = items[i];
+        p.insert(p.end(), {item.visitor_id, item.product, item.quantity, item.price,
+                           item.currency, item.ts});
+      });
 }
 
 // --- Reading the log ---

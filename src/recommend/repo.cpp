@@ -93,7 +93,8 @@ constexpr std::string_view kUpsertListsTail =
     "items = excluded.items WHERE customer_recommendations.build_id < excluded.build_id OR "
     "(customer_recommendations.build_id = excluded.build_id AND "
     "customer_recommendations.computed_at <= excluded.computed_at)";
-constexpr std::size_t kInsertBatch = 200;
+// Rows per statement when a rebuild writes its rules, neighbours and lists.
+constexpr storage::ChunkSizes kWriteChunks = {200, 20, 1};
 constexpr std::string_view kDeleteListsBefore =
     "DELETE FROM customer_recommendations WHERE computed_at < $1";
 constexpr std::string_view kFindList =
@@ -204,21 +205,6 @@ RuleView read_rule(const RowView& row) {
   v.rule.lift = row.get_double(9);
   v.consequent = read_product(row, kRuleViewColumns);
   return v;
-}
-
-template <typename T, typename Fill>
-Status insert_batched(Connection& c, std::string_view head, int columns, std::string_view tail,
-                      std::span<const T> rows, Fill fill) {
-  std::vector<Value> params;
-  for (std::size_t begin = 0; begin < rows.size(); begin += kInsertBatch) {
-    const std::size_t end = std::min(rows.size(), begin + kInsertBatch);
-    params.clear();
-    params.reserve((end - begin) * static_cast<std::size_t>(columns));
-    for (std::size_t i = begin; i < end; ++i) fill(rows[i], params);
-    ECRM_RETURN_IF_ERROR(done(c.execute(
-        storage::multi_row_sql(storage::MultiRowShape{head, columns, tail}, end - begin), params)));
-  }
-  return {};
 }
 
 Value opt(const std::optional<std::int64_t>& v) { return v ? Value(*v) : kNull; }
@@ -339,37 +325,42 @@ Status RecommendRepo::delete_models_before(Connection& c, std::int64_t build_id)
 
 Status RecommendRepo::insert_rules(Connection& c, std::int64_t build_id,
                                    std::span<const StoredRule> rules) {
-  return insert_batched(c, kInsertRulesHead, kRuleColumns, "", rules,
-                        [&](const StoredRule& r, std::vector<Value>& p) {
-                          p.insert(p.end(),
-                                   {Value(build_id), Value(r.position),
-                                    Value(join_ids(r.antecedent_ids)),
-                                    Value(static_cast<std::int64_t>(r.antecedent_ids.size())),
-                                    Value(r.antecedent_ids.front()), Value(r.antecedent),
-                                    Value(r.consequent), Value(r.count),
-                                    Value(r.antecedent_count), Value(r.consequent_count),
-                                    Value(r.support), Value(r.confidence), Value(r.lift)});
-                        });
+  return storage::execute_rows(
+      c, storage::MultiRowShape{kInsertRulesHead, kRuleColumns, ""}, rules.size(),
+      [&](std::size_t i, std::vector<Value>& p) {
+        const StoredRule& r = rules[i];
+        p.insert(p.end(),
+                 {Value(build_id), Value(r.position), Value(join_ids(r.antecedent_ids)),
+                  Value(static_cast<std::int64_t>(r.antecedent_ids.size())),
+                  Value(r.antecedent_ids.front()), Value(r.antecedent), Value(r.consequent),
+                  Value(r.count), Value(r.antecedent_count), Value(r.consequent_count),
+                  Value(r.support), Value(r.confidence), Value(r.lift)});
+      },
+      kWriteChunks);
 }
 
 Status RecommendRepo::insert_neighbours(Connection& c, std::int64_t build_id,
                                         std::span<const StoredNeighbour> neighbours) {
-  return insert_batched(c, kInsertNeighboursHead, kNeighbourColumns, "", neighbours,
-                        [&](const StoredNeighbour& n, std::vector<Value>& p) {
-                          p.insert(p.end(), {Value(build_id), Value(n.product_id),
-                                             Value(static_cast<std::int64_t>(n.position)),
-                                             Value(n.neighbour_id), Value(n.similarity),
-                                             Value(n.co_count), Value(n.co_views)});
-                        });
+  return storage::execute_rows(
+      c, storage::MultiRowShape{kInsertNeighboursHead, kNeighbourColumns, ""}, neighbours.size(),
+      [&](std::size_t i, std::vector<Value>& p) {
+        const StoredNeighbour& n = neighbours[i];
+        p.insert(p.end(), {Value(build_id), Value(n.product_id),
+                           Value(static_cast<std::int64_t>(n.position)), Value(n.neighbour_id),
+                           Value(n.similarity), Value(n.co_count), Value(n.co_views)});
+      },
+      kWriteChunks);
 }
 
 Status RecommendRepo::upsert_lists(Connection& c, std::span<const StoredList> lists) {
-  return insert_batched(c, kUpsertListsHead, kListColumns, kUpsertListsTail, lists,
-                        [&](const StoredList& l, std::vector<Value>& p) {
-                          p.insert(p.end(), {Value(l.customer_id), Value(l.build_id),
-                                             Value(l.computed_at), Value(l.source),
-                                             Value(l.classes), Value(l.items)});
-                        });
+  return storage::execute_rows(
+      c, storage::MultiRowShape{kUpsertListsHead, kListColumns, kUpsertListsTail}, lists.size(),
+      [&](std::size_t i, std::vector<Value>& p) {
+        const StoredList& l = lists[i];
+        p.insert(p.end(), {Value(l.customer_id), Value(l.build_id), Value(l.computed_at),
+                           Value(l.source), Value(l.classes), Value(l.items)});
+      },
+      kWriteChunks);
 }
 
 Result<std::int64_t> RecommendRepo::delete_lists_before(Connection& c, UnixMs before) {

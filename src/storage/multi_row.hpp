@@ -9,8 +9,12 @@
 #pragma once
 
 #include <cstddef>
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "storage/database.hpp"
 
 namespace ecrm::storage {
 
@@ -25,5 +29,40 @@ struct MultiRowShape {
 // The statement for `rows` rows of `shape`. Thread-safe; `shape`'s strings must outlive the
 // process (string literals).
 const std::string& multi_row_sql(const MultiRowShape& shape, std::size_t rows);
+
+// Statement sizes, largest first and ending in 1: `count` rows are split greedily into them, so
+// that a shape is prepared in a few sizes only.
+using ChunkSizes = std::initializer_list<std::size_t>;
+inline constexpr ChunkSizes kDefaultChunks = {100, 10, 1};
+
+// Calls body(first, size) for each chunk of `count` rows; stops at the first error.
+template <typename Body>
+Status for_chunks(std::size_t count, Body body, ChunkSizes chunks = kDefaultChunks) {
+  std::size_t at = 0;
+  for (std::size_t size : chunks) {
+    while (count - at >= size) {
+      ECRM_RETURN_IF_ERROR(body(at, size));
+      at += size;
+    }
+  }
+  return {};
+}
+
+// Executes `shape` over `count` rows, a chunk per statement: fill(i, params) appends the
+// parameters of row i.
+template <typename Fill>
+Status execute_rows(Connection& c, const MultiRowShape& shape, std::size_t count, Fill fill,
+                    ChunkSizes chunks = kDefaultChunks) {
+  std::vector<Value> params;
+  return for_chunks(
+      count,
+      [&](std::size_t first, std::size_t size) -> Status {
+        params.clear();
+        params.reserve(size * static_cast<std::size_t>(shape.columns));
+        for (std::size_t i = first; i < first + size; ++i) fill(i, params);
+        return done(c.execute(multi_row_sql(shape, size), params));
+      },
+      chunks);
+}
 
 }  // namespace ecrm::storage

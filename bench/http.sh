@@ -13,6 +13,7 @@
 # Environment: ROUNDS (3), DURATION seconds per run (10), CONNECTIONS (64), WRK_THREADS (2),
 #              ECRM_THREADS ecrm I/O threads (2), NGINX_WORKERS (2), ECRM_BIN (build/ecrm).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/nginx.sh"
 
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
@@ -109,33 +110,9 @@ code=$(curl -s -o "$TMP/me.json" -w '%{http_code}' -H "Authorization: Bearer $KE
 
 # --- nginx ------------------------------------------------------------------------------
 NGINX_PORT=$(free_port)
-mkdir -p "$TMP/nginx/www" "$TMP/nginx/tmp"
+mkdir -p "$TMP/nginx/www"
 printf '{"status":"ok"}' >"$TMP/nginx/www/healthz"   # same 15 bytes as ecrm's /healthz
-nginx_user=""
-[[ $(id -u) == 0 ]] && nginx_user="user root;"
-cat >"$TMP/nginx/nginx.conf" <<EOF
-$nginx_user
-worker_processes $NGINX_WORKERS;
-daemon off;
-pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  default_type application/json;
-  client_body_temp_path $TMP/nginx/tmp/client;
-  proxy_temp_path $TMP/nginx/tmp/proxy;
-  fastcgi_temp_path $TMP/nginx/tmp/fastcgi;
-  uwsgi_temp_path $TMP/nginx/tmp/uwsgi;
-  scgi_temp_path $TMP/nginx/tmp/scgi;
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    root $TMP/nginx/www;
-  }
-}
-EOF
-nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" >"$TMP/nginx/stdout.log" 2>&1 &
-NGINX_PID=$!
+nginx_start "$TMP/nginx" "$NGINX_PORT" "$NGINX_WORKERS"
 wait_http "http://127.0.0.1:$NGINX_PORT/healthz" "$NGINX_PID" "$TMP/nginx/error.log"
 
 # --- load -------------------------------------------------------------------------------

@@ -16,6 +16,7 @@
 #              ECRM_THREADS ecrm I/O threads and nginx workers (2), ROUNDS (3),
 #              ECRM_BIN (build/ecrm), SEED (1).
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../nginx.sh"
 
 CUSTOMERS=${CUSTOMERS:-20000}
 DURATION=${DURATION:-15}
@@ -95,34 +96,9 @@ LUA
 # The peer: nginx serving, for the same URLs, one stored response of the same route (a static
 # file of the same size from the page cache): the floor for sending these bytes over HTTP here.
 NGINX_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-mkdir -p "$TMP/nginx/www" "$TMP/nginx/tmp"
+mkdir -p "$TMP/nginx/www"
 cp "$TMP/one.json" "$TMP/nginx/www/one.json"
-nginx_user=""
-[[ $(id -u) == 0 ]] && nginx_user="user root;"
-cat >"$TMP/nginx/nginx.conf" <<EOF
-$nginx_user
-worker_processes $ECRM_THREADS;
-daemon off;
-pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  default_type application/json;
-  client_body_temp_path $TMP/nginx/tmp/client;
-  proxy_temp_path $TMP/nginx/tmp/proxy;
-  fastcgi_temp_path $TMP/nginx/tmp/fastcgi;
-  uwsgi_temp_path $TMP/nginx/tmp/uwsgi;
-  scgi_temp_path $TMP/nginx/tmp/scgi;
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    root $TMP/nginx/www;
-    location / { try_files /one.json =404; }
-  }
-}
-EOF
-nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log" >"$TMP/nginx/stdout.log" 2>&1 &
-NGINX_PID=$!
+nginx_start "$TMP/nginx" "$NGINX_PORT" "$ECRM_THREADS" 'location / { try_files /one.json =404; }'
 for _ in $(seq 100); do
   [[ $(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$NGINX_PORT/x" || true) == 200 ]] && break
   sleep 0.1

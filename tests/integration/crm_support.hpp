@@ -4,8 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "harness.hpp"
 
@@ -84,6 +86,36 @@ class CrmApi : public ::testing::Test {
     EXPECT_EQ(r.status, 201) << path << ": " << r.body;
     if (r.status != 201) return 0;
     return r.json().at("id").as_int64();
+  }
+
+  // The recommendation job's state (GET /api/v1/recommendations/rebuild).
+  boost::json::object recommend_status() {
+    auto r = get("/api/v1/recommendations/rebuild");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.json().as_object();
+  }
+
+  // Starts a recommendation rebuild (after any running one), waits until a newer build is
+  // stored and returns the job's state; expects a new build that succeeded.
+  boost::json::object rebuild_recommendations() {
+    boost::json::object state;
+    for (int i = 0; i < 600; ++i) {
+      state = recommend_status();
+      if (state.at("state").as_string() == "idle") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    const boost::json::value before = state.at("build_id");
+    auto r = post("/api/v1/recommendations/rebuild", boost::json::object{});
+    EXPECT_EQ(r.status, 202) << r.body;
+    if (r.status != 202) return state;
+    for (int i = 0; i < 600; ++i) {
+      state = recommend_status();
+      if (state.at("state").as_string() == "idle" && state.at("build_id") != before) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_EQ(state.at("last_status").as_string(), "ok") << boost::json::serialize(state);
+    EXPECT_NE(state.at("build_id"), before) << boost::json::serialize(state);
+    return state;
   }
 
   // Follows next_cursor from `path` (which has no cursor yet) and returns every item.

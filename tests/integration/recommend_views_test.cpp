@@ -81,30 +81,7 @@ class RecommendViews : public CrmApi {
     return event("product_view", visitor, {{"sku", sku}});
   }
 
-  json::object status() {
-    auto r = get("/api/v1/recommendations/rebuild");
-    EXPECT_EQ(r.status, 200) << r.body;
-    return r.json().as_object();
-  }
-  // Starts a rebuild (after any running one) and waits until a newer build is stored.
-  json::object rebuild() {
-    json::object state;
-    for (int i = 0; i < 600; ++i) {
-      state = status();
-      if (state.at("state").as_string() == "idle") break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    const json::value before = state.at("build_id");
-    auto r = post("/api/v1/recommendations/rebuild", json::object{});
-    EXPECT_EQ(r.status, 202) << r.body;
-    for (int i = 0; i < 600; ++i) {
-      state = status();
-      if (state.at("state").as_string() == "idle" && state.at("build_id") != before) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    EXPECT_EQ(state.at("last_status").as_string(), "ok") << json::serialize(state);
-    return state;
-  }
+  json::object rebuild() { return rebuild_recommendations(); }
   json::object list(std::int64_t customer) {
     auto r = get("/api/v1/customers/" + std::to_string(customer) + "/recommendations?limit=20");
     EXPECT_EQ(r.status, 200) << r.body;

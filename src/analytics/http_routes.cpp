@@ -20,8 +20,6 @@ using http::Route;
 
 namespace {
 
-const std::vector<std::string> kReaders = {"admin", "analyst", "marketing", "sales"};
-const std::vector<std::string> kRunners = {"admin", "analyst"};
 constexpr const char* kReadScope = "analytics:read";
 constexpr const char* kWriteScope = "analytics:write";
 
@@ -211,7 +209,7 @@ void add_analytics_routes(http::Router& router, AnalyticsService& service,
   router.add(Route{
       .method = Method::kPost,
       .pattern = "/api/v1/analytics/recompute",
-      .access = Access::staff(kRunners, kWriteScope),
+      .access = Access::needs(kWriteScope),
       .doc = {.summary = "Start a recomputation of every customer's RFM scores, segment, tier, "
                          "P(alive), expected orders and CLV and of the fitted models; it runs in "
                          "the background (202), follow it with GET on the same path; 409 when "
@@ -231,7 +229,7 @@ void add_analytics_routes(http::Router& router, AnalyticsService& service,
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/analytics/recompute",
-      .access = Access::staff(kReaders, kReadScope),
+      .access = Access::needs(kReadScope),
       .doc = {.summary = "State of the recomputation: idle, queued or running, when the last run "
                          "started and finished, its outcome, model and time per stage",
               .tag = "analytics",
@@ -245,7 +243,7 @@ void add_analytics_routes(http::Router& router, AnalyticsService& service,
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/analytics/pareto",
-      .access = Access::staff(kReaders, kReadScope),
+      .access = Access::needs(kReadScope),
       .doc = {.summary = "Pareto analysis of revenue over scored customers: revenue share of the "
                          "top 20%, Gini coefficient and the Lorenz curve (about 100 points)",
               .tag = "analytics",
@@ -268,7 +266,7 @@ void add_analytics_routes(http::Router& router, AnalyticsService& service,
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/analytics/rfm",
-      .access = Access::staff(kReaders, kReadScope),
+      .access = Access::needs(kReadScope),
       .doc = {.summary = "RFM overview: customers and revenue per segment, and customers per "
                          "recency × frequency score cell (5 × 5 grid, r and f from 1 to 5)",
               .tag = "analytics"},
@@ -296,7 +294,7 @@ void add_analytics_routes(http::Router& router, AnalyticsService& service,
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/analytics/tiers",
-      .access = Access::staff(kReaders, kReadScope),
+      .access = Access::needs(kReadScope),
       .doc = {.summary = "Loyalty tiers (very_loyal, loyal, occasional): customers and revenue "
                          "(minor units) per tier",
               .tag = "analytics"},
@@ -320,7 +318,7 @@ void add_analytics_routes(http::Router& router, AnalyticsService& service,
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/analytics/clv/model",
-      .access = Access::staff(kReaders, kReadScope),
+      .access = Access::needs(kReadScope),
       .doc = {.summary = "The latest fitted models: BG/NBD (r, alpha, a, b, log-likelihood) and "
                          "Gamma-Gamma (p, q, gamma) parameters, RFM cut-points, data size, as-of "
                          "date, fitted_at, and the calibration-vs-holdout comparison when the "
@@ -356,7 +354,7 @@ void add_analytics_routes(http::Router& router, AnalyticsService& service,
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/analytics/clv/distribution",
-      .access = Access::staff(kReaders, kReadScope),
+      .access = Access::needs(kReadScope),
       .doc = {.summary = "Histogram of customer lifetime values (minor units, next 12 months): "
                          "`bins` equal bins up to the 95th percentile plus one open-ended bin",
               .tag = "analytics",
@@ -378,7 +376,7 @@ void add_analytics_routes(http::Router& router, AnalyticsService& service,
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/analytics/cohorts",
-      .access = Access::staff(kReaders, kReadScope),
+      .access = Access::needs(kReadScope),
       .doc = {.summary = "Monthly acquisition cohorts × months since the first order: customers "
                          "retained and revenue (minor units), as of the latest recomputation",
               .tag = "analytics"},
@@ -401,7 +399,7 @@ void add_analytics_routes(http::Router& router, AnalyticsService& service,
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/analytics/churn-risk",
-      .access = Access::staff(kReaders, kReadScope),
+      .access = Access::needs(kReadScope),
       .doc = {.summary = "Valuable customers slipping away: P(alive) below `max_p_alive` "
                          "(default 0.5) with at least `min_orders` orders (default 2), by revenue, "
                          "largest first",
@@ -440,7 +438,7 @@ void add_analytics_routes(http::Router& router, AnalyticsService& service,
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/analytics/customers/{id}/scores",
-      .access = Access::staff(kReaders, kReadScope),
+      .access = Access::needs(kReadScope),
       .doc = {.summary = "A customer's stored scores: r, f, m and their 1–5 scores, segment, "
                          "tier, P(alive), expected orders in 90 days, expected order value, CLV, "
                          "when and how they were computed; scored=false before the first",
@@ -456,7 +454,7 @@ void add_analytics_routes(http::Router& router, AnalyticsService& service,
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/analytics/customers/{id}/7p",
-      .access = Access::staff(kReaders, kReadScope),
+      .access = Access::needs(kReadScope),
       .doc = {.summary = "A customer's 7P profile: profiling, persistency, profitability, "
                          "performance, prospecting, product and promotion (campaign response is "
                          "reported as unavailable until campaigns exist)",

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "auth/access.hpp"
 #include "core/crypto.hpp"
 
 namespace ecrm::auth {
@@ -56,6 +57,7 @@ Result<http::Principal> HttpAuthenticator::authenticate(const http::Request& req
     principal.role = std::string(to_string(user.role));
     principal.session_id = session.id;
     principal.csrf_token = session.csrf_token;
+    principal.scopes = scopes_of(user.role);
   } else {
     ECRM_ASSIGN_OR_RETURN(auto found, service_.resolve_api_key(credential.secret));
     auto& [key, user] = found;
@@ -66,7 +68,7 @@ Result<http::Principal> HttpAuthenticator::authenticate(const http::Request& req
     principal.role = std::string(to_string(user.role));
     principal.api_key_id = key.id;
     principal.api_key_name = key.name;
-    principal.scopes = key.scopes;
+    principal.scopes = effective_key_scopes(key.scopes, user.role);
     bool touch = false;
     UnixMs now = now_ms();
     {

@@ -1,5 +1,7 @@
 #include "auth/http_routes.hpp"
 
+#include "auth/access.hpp"
+
 #include <boost/json.hpp>
 
 #include "http/context.hpp"
@@ -80,7 +82,6 @@ Result<Role> role_field(const json::object& body) {
   return *role;
 }
 
-const std::vector<std::string> kAdmin = {"admin"};
 
 }  // namespace
 
@@ -127,7 +128,7 @@ void add_auth_routes(http::Router& router, AuthService& service, HttpAuthenticat
   router.add(Route{
       .method = Method::kPost,
       .pattern = "/api/v1/auth/logout",
-      .access = Access{false, {}, {}, false},
+      .access = Access::session_only(),
       .doc = {.summary = "Sign out: ends the session and clears the cookie", .tag = "auth",
               .success_status = 204},
       .handler =
@@ -176,7 +177,7 @@ void add_auth_routes(http::Router& router, AuthService& service, HttpAuthenticat
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/users",
-      .access = Access::staff(kAdmin, "users:admin"),
+      .access = Access::needs("users:admin"),
       .doc = {.summary = "List staff users", .tag = "users",
               .query_params = {"limit", "cursor"}},
       .handler = [&service](RequestContext& ctx) -> Response {
@@ -193,7 +194,7 @@ void add_auth_routes(http::Router& router, AuthService& service, HttpAuthenticat
   router.add(Route{
       .method = Method::kPost,
       .pattern = "/api/v1/users",
-      .access = Access::staff(kAdmin, "users:admin"),
+      .access = Access::needs("users:admin"),
       .doc = {.summary = "Create a staff user; a password is generated (and returned once) when "
                          "none is given",
               .tag = "users",
@@ -233,7 +234,7 @@ void add_auth_routes(http::Router& router, AuthService& service, HttpAuthenticat
   router.add(Route{
       .method = Method::kPatch,
       .pattern = "/api/v1/users/{id}",
-      .access = Access::staff(kAdmin, "users:admin"),
+      .access = Access::needs("users:admin"),
       .doc = {.summary = "Change a user's name, role, password or disabled flag", .tag = "users",
               .request_schema = R"({"type":"object","properties":{"name":{"type":"string"},)"
                                 R"("role":{"type":"string"},"disabled":{"type":"boolean"},)"
@@ -275,7 +276,7 @@ void add_auth_routes(http::Router& router, AuthService& service, HttpAuthenticat
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/api-keys/scopes",
-      .access = Access{false, {}, {}, false},
+      .access = Access::session_only(),
       .doc = {.summary = "The scopes an API key can carry", .tag = "api-keys"},
       .handler =
           [](RequestContext&) -> Response {
@@ -290,7 +291,7 @@ void add_auth_routes(http::Router& router, AuthService& service, HttpAuthenticat
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/api-keys",
-      .access = Access{false, {}, {}, false},
+      .access = Access::session_only(),
       .doc = {.summary = "List API keys (admins: all; others: their own)", .tag = "api-keys",
               .query_params = {"limit", "cursor"}},
       .handler = [&service](RequestContext& ctx) -> Response {
@@ -307,7 +308,7 @@ void add_auth_routes(http::Router& router, AuthService& service, HttpAuthenticat
   router.add(Route{
       .method = Method::kPost,
       .pattern = "/api/v1/api-keys",
-      .access = Access{false, {}, {}, false},
+      .access = Access::session_only(),
       .doc = {.summary = "Create an API key with scopes; the key is returned once and stored "
                          "hashed",
               .tag = "api-keys",
@@ -339,7 +340,7 @@ void add_auth_routes(http::Router& router, AuthService& service, HttpAuthenticat
   router.add(Route{
       .method = Method::kDelete,
       .pattern = "/api/v1/api-keys/{id}",
-      .access = Access{false, {}, {}, false},
+      .access = Access::session_only(),
       .doc = {.summary = "Revoke an API key", .tag = "api-keys", .success_status = 204,
               .error_statuses = {404}},
       .handler =
@@ -357,7 +358,7 @@ void add_auth_routes(http::Router& router, AuthService& service, HttpAuthenticat
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/audit",
-      .access = Access::staff(kAdmin, "audit:read"),
+      .access = Access::needs("audit:read"),
       .doc = {.summary = "The audit log, newest first: who changed what, when, from where",
               .tag = "audit",
               .query_params = {"limit", "cursor"}},

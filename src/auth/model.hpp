@@ -45,15 +45,6 @@ struct ApiKey {
   std::optional<UnixMs> revoked_at;
 };
 
-// A scope an API key can carry, with what it allows.
-struct ScopeInfo {
-  std::string_view scope;
-  std::string_view description;
-};
-// Every scope ecrm knows. "*" grants all of them.
-const std::vector<ScopeInfo>& all_scopes();
-bool is_known_scope(std::string_view scope);
-
 struct AuditRecord {
   std::int64_t id = 0;
   UnixMs at = 0;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "auth/access.hpp"
 #include "core/crypto.hpp"
 
 namespace ecrm::auth {
@@ -15,9 +16,6 @@ namespace {
 constexpr std::string_view kKeyPrefix = "ek_";
 constexpr std::size_t kShownPrefixLength = 7;
 
-bool admin_only_scope(std::string_view scope) {
-  return scope == "*" || scope == "users:admin" || scope == "audit:read";
-}
 }  // namespace
 
 Result<std::string> normalize_email(const std::string& email) {
@@ -222,8 +220,10 @@ Result<CreatedApiKey> AuthService::create_api_key(const Actor& actor, const std:
   std::vector<std::string> unique;
   for (const auto& scope : scopes) {
     if (!is_known_scope(scope)) return Error::invalid("unknown scope '" + scope + "'", "scopes");
-    if (admin_only_scope(scope) && actor.role != Role::kAdmin) {
-      return Error::forbidden("only admins may grant scope '" + scope + "'", "scope_not_allowed");
+    // A key never grants more than its owner's role holds ("*" is everything: admins only).
+    bool allowed = scope == kAllScopes ? actor.role == Role::kAdmin : role_has_scope(actor.role, scope);
+    if (!allowed) {
+      return Error::forbidden("your role does not hold scope '" + scope + "'", "scope_not_allowed");
     }
     if (std::find(unique.begin(), unique.end(), scope) == unique.end()) unique.push_back(scope);
   }

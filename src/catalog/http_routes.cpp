@@ -17,8 +17,6 @@ using http::Route;
 
 namespace {
 
-const std::vector<std::string> kAnyStaff = {};
-const std::vector<std::string> kEditors = {"admin", "marketing", "sales"};
 
 constexpr const char* kCategorySchema =
     R"({"type":"object","properties":{"id":{"type":"integer"},"parent_id":{"type":["integer","null"]},)"
@@ -172,7 +170,7 @@ void add_catalog_routes(http::Router& router, CatalogService& service) {
   router.add(
       Route{.method = Method::kGet,
             .pattern = "/api/v1/categories",
-            .access = Access::staff(kAnyStaff, "catalog:read"),
+            .access = Access::needs("catalog:read"),
             .doc = {.summary = "List categories by id; `parent` limits the list to one category's "
                                "children (parent=0: top-level categories)",
                     .tag = "catalog",
@@ -190,7 +188,7 @@ void add_catalog_routes(http::Router& router, CatalogService& service) {
   router.add(
       Route{.method = Method::kPost,
             .pattern = "/api/v1/categories",
-            .access = Access::staff(kEditors, "catalog:write"),
+            .access = Access::needs("catalog:write"),
             .doc = {.summary = "Create a category (the slug is derived from the name when absent)",
                     .tag = "catalog",
                     .request_schema = kCategoryWriteSchema,
@@ -209,7 +207,7 @@ void add_catalog_routes(http::Router& router, CatalogService& service) {
 
   router.add(Route{.method = Method::kGet,
                    .pattern = "/api/v1/categories/{id}",
-                   .access = Access::staff(kAnyStaff, "catalog:read"),
+                   .access = Access::needs("catalog:read"),
                    .doc = {.summary = "Get one category",
                            .tag = "catalog",
                            .response_schema = kCategorySchema,
@@ -223,7 +221,7 @@ void add_catalog_routes(http::Router& router, CatalogService& service) {
   router.add(
       Route{.method = Method::kPatch,
             .pattern = "/api/v1/categories/{id}",
-            .access = Access::staff(kEditors, "catalog:write"),
+            .access = Access::needs("catalog:write"),
             .doc = {.summary = "Rename a category, change its slug or move it under another parent "
                                "(parent_id null: top level)",
                     .tag = "catalog",
@@ -244,7 +242,7 @@ void add_catalog_routes(http::Router& router, CatalogService& service) {
   router.add(Route{
       .method = Method::kDelete,
       .pattern = "/api/v1/categories/{id}",
-      .access = Access::staff(kEditors, "catalog:write"),
+      .access = Access::needs("catalog:write"),
       .doc = {.summary = "Delete an empty category (409 while it has subcategories or products)",
               .tag = "catalog",
               .success_status = 204,
@@ -259,7 +257,7 @@ void add_catalog_routes(http::Router& router, CatalogService& service) {
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/products",
-      .access = Access::staff(kAnyStaff, "catalog:read"),
+      .access = Access::needs("catalog:read"),
       .doc = {.summary = "List products by id, filtered by text (`q` over name, SKU and brand), "
                          "category (with its subcategories), active flag, brand, price tier or "
                          "product line",
@@ -278,7 +276,7 @@ void add_catalog_routes(http::Router& router, CatalogService& service) {
   router.add(Route{
       .method = Method::kPost,
       .pattern = "/api/v1/products",
-      .access = Access::staff(kEditors, "catalog:write"),
+      .access = Access::needs("catalog:write"),
       .doc = {.summary = "Create a product; prices are integer minor units of `currency`, and "
                          "the price tier is derived within the category",
               .tag = "catalog",
@@ -298,7 +296,7 @@ void add_catalog_routes(http::Router& router, CatalogService& service) {
 
   router.add(Route{.method = Method::kGet,
                    .pattern = "/api/v1/products/{id}",
-                   .access = Access::staff(kAnyStaff, "catalog:read"),
+                   .access = Access::needs("catalog:read"),
                    .doc = {.summary = "Get one product",
                            .tag = "catalog",
                            .response_schema = kProductSchema,
@@ -312,7 +310,7 @@ void add_catalog_routes(http::Router& router, CatalogService& service) {
   router.add(
       Route{.method = Method::kPatch,
             .pattern = "/api/v1/products/{id}",
-            .access = Access::staff(kEditors, "catalog:write"),
+            .access = Access::needs("catalog:write"),
             .doc = {.summary = "Change a product's fields (null clears category_id, cost and "
                                "repurchase_days); price tiers are recomputed",
                     .tag = "catalog",

@@ -23,9 +23,11 @@ const CommandRegistration kUser{30, [](CLI::App& app) {
                                           "when --password is not given)");
   add_db_option(*add, &options->db);
   add->add_option("--email", options->email, "E-mail address (the login)")->required();
-  add->add_option("--role", options->role, "admin|marketing|sales|service|analyst")
+  std::vector<std::string> roles;
+  for (auth::Role role : auth::all_roles()) roles.emplace_back(auth::to_string(role));
+  add->add_option("--role", options->role, "The staff role: what it may do is in auth/access.cpp")
       ->required()
-      ->check(CLI::IsMember({"admin", "marketing", "sales", "service", "analyst"}));
+      ->check(CLI::IsMember(roles));
   add->add_option("--name", options->name, "Display name");
   add->add_option("--password", options->password, "Password (at least 8 characters)");
   add->callback([options] {

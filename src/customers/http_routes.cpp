@@ -22,10 +22,6 @@ using http::Route;
 
 namespace {
 
-const std::vector<std::string> kAnyStaff = {};
-const std::vector<std::string> kEditors = {"admin", "marketing", "sales", "service"};
-const std::vector<std::string> kPrivacyReaders = {"admin", "service"};
-const std::vector<std::string> kAdmin = {"admin"};
 
 constexpr const char* kConsentSchema =
     R"({"type":["object","null"],"properties":{"granted":{"type":["boolean","null"]},)"
@@ -323,7 +319,7 @@ void add_customer_routes(http::Router& router, CustomerService& service) {
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/customers",
-      .access = Access::staff(kAnyStaff, "customers:read"),
+      .access = Access::needs("customers:read"),
       .doc = {.summary = "Search and list live customers by id: `q` over name, e-mail, company "
                          "and phone digits (or an exact external id), filters by type, tag, city "
                          "and creation time range, and by the analytics scores: tier, segment and "
@@ -347,7 +343,7 @@ void add_customer_routes(http::Router& router, CustomerService& service) {
   router.add(
       Route{.method = Method::kPost,
             .pattern = "/api/v1/customers",
-            .access = Access::staff(kEditors, "customers:write"),
+            .access = Access::needs("customers:write"),
             .doc = {.summary = "Create a customer (a name, an e-mail address or a phone number is "
                                "required)",
                     .tag = "customers",
@@ -368,7 +364,7 @@ void add_customer_routes(http::Router& router, CustomerService& service) {
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/customers/duplicates",
-      .access = Access::staff(kAnyStaff, "customers:read"),
+      .access = Access::needs("customers:read"),
       .doc = {.summary = "Likely duplicate pairs of live customers: same normalised e-mail, same "
                          "normalised phone, or same name words and city (`customer`: only pairs "
                          "involving that customer)",
@@ -397,7 +393,7 @@ void add_customer_routes(http::Router& router, CustomerService& service) {
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/customers/{id}",
-      .access = Access::staff(kAnyStaff, "customers:read"),
+      .access = Access::needs("customers:read"),
       .doc = {.summary = "Get one customer (merged ones show merged_into, erased ones erased_at)",
               .tag = "customers",
               .response_schema = schema,
@@ -411,7 +407,7 @@ void add_customer_routes(http::Router& router, CustomerService& service) {
   router.add(Route{
       .method = Method::kPatch,
       .pattern = "/api/v1/customers/{id}",
-      .access = Access::staff(kEditors, "customers:write"),
+      .access = Access::needs("customers:write"),
       .doc = {.summary = "Change a customer's fields; null or \"\" clears a field, tags and "
                          "anniversaries are replaced as a whole, consent per channel is a new "
                          "decision",
@@ -433,7 +429,7 @@ void add_customer_routes(http::Router& router, CustomerService& service) {
   router.add(Route{
       .method = Method::kPost,
       .pattern = "/api/v1/customers/{id}/merge",
-      .access = Access::staff(kEditors, "customers:write"),
+      .access = Access::needs("customers:write"),
       .doc = {.summary = "Merge customer `other_id` into this one: missing fields, tags, "
                          "consent, referrals and orders move here; the other is kept as merged "
                          "and the merge can be undone",
@@ -457,7 +453,7 @@ void add_customer_routes(http::Router& router, CustomerService& service) {
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/customers/{id}/merges",
-      .access = Access::staff(kAnyStaff, "customers:read"),
+      .access = Access::needs("customers:read"),
       .doc = {.summary = "The merges involving a customer, oldest first, with their snapshots",
               .tag = "customers",
               .error_statuses = {404}},
@@ -472,7 +468,7 @@ void add_customer_routes(http::Router& router, CustomerService& service) {
   router.add(
       Route{.method = Method::kPost,
             .pattern = "/api/v1/customers/merges/{merge_id}/undo",
-            .access = Access::staff(kEditors, "customers:write"),
+            .access = Access::needs("customers:write"),
             .doc = {.summary = "Undo a merge: the merged customer comes back with its orders, "
                                "referrals, tags and the fields it gave the survivor",
                     .tag = "customers",
@@ -490,7 +486,7 @@ void add_customer_routes(http::Router& router, CustomerService& service) {
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/customers/{id}/export",
-      .access = Access::staff(kPrivacyReaders, "customers:read"),
+      .access = Access::needs("customers:privacy"),
       .doc = {.summary = "Privacy export: everything held on the customer as one JSON document "
                          "(profile, merges, referrals, orders and other records)",
               .tag = "customers",
@@ -507,7 +503,7 @@ void add_customer_routes(http::Router& router, CustomerService& service) {
   router.add(Route{
       .method = Method::kPost,
       .pattern = "/api/v1/customers/{id}/erase",
-      .access = Access::staff(kAdmin, "customers:write"),
+      .access = Access::needs("customers:erase"),
       .doc = {.summary = "Privacy erasure: removes the customer's personal data; orders are kept, "
                          "anonymised, for accounting",
               .tag = "customers",
@@ -524,7 +520,7 @@ void add_customer_routes(http::Router& router, CustomerService& service) {
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/customers/{id}/timeline",
-      .access = Access::staff(kAnyStaff, "customers:read"),
+      .access = Access::needs("customers:read"),
       .doc = {.summary = "The customer's 360° timeline, newest first: the record's own history, "
                          "orders and their status changes, returns",
               .tag = "customers",
@@ -555,7 +551,7 @@ void add_customer_routes(http::Router& router, CustomerService& service) {
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/customers/{id}/summary",
-      .access = Access::staff(kAnyStaff, "customers:read"),
+      .access = Access::needs("customers:read"),
       .doc = {.summary = "The customer's lifetime figures: order count, revenue net of refunds "
                          "(minor units, main currency first), average order value, first and "
                          "last order, returns, favourite categories",

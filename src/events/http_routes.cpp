@@ -20,9 +20,6 @@ using http::Route;
 
 namespace {
 
-const std::vector<std::string> kAnyStaff = {};
-const std::vector<std::string> kAdmin = {"admin"};
-const std::vector<std::string> kKeyReaders = {"admin", "marketing"};
 constexpr std::size_t kMaxEventsBody = 1 << 20;
 constexpr UnixMs kDefaultWindowDays = 30;
 
@@ -210,7 +207,7 @@ void add_event_routes(http::Router& router, EventService& service,
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/events",
-      .access = Access::staff(kAnyStaff, "analytics:read"),
+      .access = Access::needs("visitors:read"),
       .doc = {.summary = "Stored events, newest first",
               .tag = "events",
               .query_params = {"type", "customer_id", "anonymous_id", "limit", "cursor"}},
@@ -229,7 +226,7 @@ void add_event_routes(http::Router& router, EventService& service,
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/events/stats",
-      .access = Access::staff(kAnyStaff, "analytics:read"),
+      .access = Access::needs("visitors:read"),
       .doc = {.summary = "Event counts: total, last 24 hours, by type; visitors and identified",
               .tag = "events"},
       .handler = handle([&service](RequestContext&) -> Result<Response> {
@@ -244,7 +241,7 @@ void add_event_routes(http::Router& router, EventService& service,
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/events/live",
-      .access = Access::staff(kAnyStaff, "analytics:read"),
+      .access = Access::needs("visitors:read"),
       .doc = {.summary = "The live event stream: events after `after` (an id), oldest first; "
                          "poll again with the returned cursor",
               .tag = "events",
@@ -265,7 +262,7 @@ void add_event_routes(http::Router& router, EventService& service,
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/write-keys",
-      .access = Access::staff(kKeyReaders, "users:admin"),
+      .access = Access::needs("tracking:read"),
       .doc = {.summary = "Write keys for the tracking snippet", .tag = "events"},
       .handler = handle([&service](RequestContext&) -> Result<Response> {
         ECRM_ASSIGN_OR_RETURN(auto keys, service.list_write_keys());
@@ -277,7 +274,7 @@ void add_event_routes(http::Router& router, EventService& service,
   router.add(Route{
       .method = Method::kPost,
       .pattern = "/api/v1/write-keys",
-      .access = Access::staff(kAdmin, "users:admin"),
+      .access = Access::needs("tracking:admin"),
       .doc = {.summary = "Create a public write key for the tracking snippet",
               .tag = "events",
               .request_schema = R"({"type":"object","required":["name"],"properties":{"name":{"type":"string"}}})",
@@ -295,7 +292,7 @@ void add_event_routes(http::Router& router, EventService& service,
   router.add(Route{
       .method = Method::kDelete,
       .pattern = "/api/v1/write-keys/{id}",
-      .access = Access::staff(kAdmin, "users:admin"),
+      .access = Access::needs("tracking:admin"),
       .doc = {.summary = "Revoke a write key (events sent with it are refused from then on)",
               .tag = "events",
               .success_status = 204,
@@ -310,7 +307,7 @@ void add_event_routes(http::Router& router, EventService& service,
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/traffic/overview",
-      .access = Access::staff(kAnyStaff, "analytics:read"),
+      .access = Access::needs("visitors:read"),
       .doc = {.summary = "Visitors (identified and anonymous), sessions, devices, referrers, "
                          "campaigns and event counts in a window",
               .tag = "traffic",
@@ -349,7 +346,7 @@ void add_event_routes(http::Router& router, EventService& service,
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/traffic/funnel",
-      .access = Access::staff(kAnyStaff, "analytics:read"),
+      .access = Access::needs("visitors:read"),
       .doc = {.summary = "Conversion funnel product_view -> add_to_cart -> checkout_step -> "
                          "purchase: visitors reaching each step, drop-off",
               .tag = "traffic",
@@ -371,7 +368,7 @@ void add_event_routes(http::Router& router, EventService& service,
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/traffic/abandonment",
-      .access = Access::staff(kAnyStaff, "analytics:read"),
+      .access = Access::needs("visitors:read"),
       .doc = {.summary = "Cart abandonment rate and lost value over time (bucket: hour, day, "
                          "week or milliseconds)",
               .tag = "traffic",
@@ -412,7 +409,7 @@ void add_event_routes(http::Router& router, EventService& service,
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/traffic/products",
-      .access = Access::staff(kAnyStaff, "analytics:read"),
+      .access = Access::needs("visitors:read"),
       .doc = {.summary = "Most viewed products with carts, buyers and browse-to-buy ratio",
               .tag = "traffic",
               .query_params = {"from", "to", "limit"}},
@@ -437,7 +434,7 @@ void add_event_routes(http::Router& router, EventService& service,
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/carts",
-      .access = Access::staff(kAnyStaff, "analytics:read"),
+      .access = Access::needs("visitors:read"),
       .doc = {.summary = "Carts by status (open, abandoned, purchased) with items and value",
               .tag = "traffic",
               .query_params = {"status", "limit", "cursor"}},
@@ -462,7 +459,7 @@ void add_event_routes(http::Router& router, EventService& service,
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/visitors/{anonymous_id}",
-      .access = Access::staff(kAnyStaff, "analytics:read"),
+      .access = Access::needs("visitors:read"),
       .doc = {.summary = "A visitor (browser or device): its customer link and sessions",
               .tag = "traffic",
               .error_statuses = {404}},

@@ -16,6 +16,7 @@
 #include "core/result.hpp"
 #include "http/principal.hpp"
 #include "http/request.hpp"
+#include "http/wire.hpp"
 
 namespace ecrm::http {
 
@@ -90,8 +91,30 @@ Result<std::vector<std::string>> string_array(const boost::json::object& body,
                                               std::string_view field, bool required,
                                               std::size_t max_items = 100);
 
+// The JSON body read as the described type T: 400 naming the failing field ("consent.email.at").
+template <typename T>
+Result<T> read_body(const RequestContext& ctx) {
+  ECRM_ASSIGN_OR_RETURN(auto body, ctx.json_object());
+  return wire::read<T>(boost::json::value(std::move(body)));
+}
+
+// Query parameters read as the described type T (scalar members): 400 naming the parameter.
+template <typename T>
+Result<T> read_query(const RequestContext& ctx) {
+  return wire::read_query<T>([&](std::string_view name) -> std::optional<std::string_view> {
+    auto value = ctx.request().query_param(name);
+    if (!value || value->empty()) return std::nullopt;
+    return value;
+  });
+}
+
 // Responses.
 Response json_response(int status, const boost::json::value& body);
+// `value` in its JSON form (http/wire.hpp).
+template <typename T>
+Response reply(int status, const T& value) {
+  return json_response(status, wire::to_json(value));
+}
 Response no_content();
 Response error_response(const Error& error);
 int status_for(ErrorKind kind);

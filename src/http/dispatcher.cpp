@@ -43,20 +43,18 @@ Result<void> check_access(const Route& route, const Request& request, const Prin
     return Error::unauthenticated("authentication required: sign in or send an API key",
                                   "authentication_required");
   }
-  if (principal.kind == Principal::Kind::kApiKey) {
-    if (!access.allow_api_key) {
-      return Error::forbidden("this endpoint is not available to API keys", "api_key_not_allowed");
-    }
-    if (!access.scope.empty() && !principal.has_scope(access.scope)) {
-      return Error::forbidden("API key lacks scope '" + access.scope + "'", "missing_scope");
-    }
-    return {};
+  if (principal.kind == Principal::Kind::kApiKey && !access.allow_api_key) {
+    return Error::forbidden("this endpoint is not available to API keys", "api_key_not_allowed");
   }
+  if (!access.scope.empty() && !principal.has_scope(access.scope)) {
+    return Error::forbidden(principal.kind == Principal::Kind::kApiKey
+                                ? "API key lacks scope '" + access.scope + "'"
+                                : "role '" + principal.role + "' lacks scope '" + access.scope + "'",
+                            principal.kind == Principal::Kind::kApiKey ? "missing_scope"
+                                                                       : "forbidden_role");
+  }
+  if (principal.kind == Principal::Kind::kApiKey) return {};
   // Staff session.
-  if (!access.roles.empty() &&
-      std::find(access.roles.begin(), access.roles.end(), principal.role) == access.roles.end()) {
-    return Error::forbidden("role '" + principal.role + "' may not do this", "forbidden_role");
-  }
   if (is_write(request.method)) {
     auto sent = request.headers.get("x-csrf-token");
     if (!sent || principal.csrf_token.empty() || !constant_time_equal(*sent, principal.csrf_token)) {
@@ -74,8 +72,7 @@ std::string entity_id_from(const std::map<std::string, std::string>& params) {
 }  // namespace
 
 bool Principal::has_scope(const std::string& scope) const {
-  return std::find(scopes.begin(), scopes.end(), scope) != scopes.end() ||
-         std::find(scopes.begin(), scopes.end(), "*") != scopes.end();
+  return std::find(scopes.begin(), scopes.end(), scope) != scopes.end();
 }
 
 std::string Principal::display() const {

@@ -48,6 +48,7 @@ const char* reason(int status) {
 
 std::string openapi_document(const Router& router, const std::string& version) {
   json::object paths;
+  wire::Schemas schemas;
   json::object error_ref{{"$ref", "#/components/schemas/Error"}};
   for (const auto& route : router.routes()) {
     json::object operation;
@@ -65,6 +66,9 @@ std::string openapi_document(const Router& router, const std::string& version) {
             {"schema", json::object{{"type", "string"}}}});
       }
     }
+    if (route->doc.query) {
+      for (auto& parameter : route->doc.query(schemas)) parameters.push_back(std::move(parameter));
+    }
     for (const auto& name : route->doc.query_params) {
       parameters.push_back(json::object{
           {"name", name}, {"in", "query"}, {"required", false},
@@ -72,7 +76,15 @@ std::string openapi_document(const Router& router, const std::string& version) {
     }
     if (!parameters.empty()) operation["parameters"] = std::move(parameters);
 
-    if (!route->doc.request_schema.empty()) {
+    const bool has_request = route->doc.request || !route->doc.request_schema.empty();
+    if (route->doc.request) {
+      operation["requestBody"] = json::object{
+          {"required", true},
+          {"content",
+           json::object{{route->doc.request.media_type,
+                         json::object{{"schema", route->doc.request.schema(
+                                                     schemas, wire::Direction::kRequest)}}}}}};
+    } else if (!route->doc.request_schema.empty()) {
       operation["requestBody"] = json::object{
           {"required", true},
           {"content", json::object{{"application/json",
@@ -81,7 +93,12 @@ std::string openapi_document(const Router& router, const std::string& version) {
 
     json::object responses;
     json::object success{{"description", reason(route->doc.success_status)}};
-    if (!route->doc.response_schema.empty()) {
+    if (route->doc.response) {
+      success["content"] = json::object{
+          {route->doc.response.media_type,
+           json::object{
+               {"schema", route->doc.response.schema(schemas, wire::Direction::kResponse)}}}};
+    } else if (!route->doc.response_schema.empty()) {
       success["content"] = json::object{
           {"application/json", json::object{{"schema", parse_or_empty(route->doc.response_schema)}}}};
     }
@@ -91,7 +108,7 @@ std::string openapi_document(const Router& router, const std::string& version) {
       errors.insert(401);
       errors.insert(403);
     }
-    if (!route->doc.request_schema.empty()) {
+    if (has_request) {
       errors.insert(400);
       errors.insert(413);
     }
@@ -113,11 +130,7 @@ std::string openapi_document(const Router& router, const std::string& version) {
         security.push_back(json::object{{"apiKey", scopes}});
       }
       operation["security"] = std::move(security);
-      if (!route->access.roles.empty()) {
-        json::array roles;
-        for (const auto& r : route->access.roles) roles.push_back(json::value(r));
-        operation["x-roles"] = std::move(roles);
-      }
+      if (!route->access.scope.empty()) operation["x-scope"] = route->access.scope;
     }
 
     auto& path_item = paths[route->pattern];
@@ -156,6 +169,8 @@ std::string openapi_document(const Router& router, const std::string& version) {
                                 json::object{{"code", json::object{{"type", "string"}}},
                                              {"message", json::object{{"type", "string"}}},
                                              {"field", json::object{{"type", "string"}}}}}}}}}}}}}}}};
+  auto& components = document["components"].as_object()["schemas"].as_object();
+  for (const auto& [name, schema] : schemas.components()) components[name] = schema;
   return json::serialize(document);
 }
 

@@ -18,12 +18,12 @@ struct Principal {
   std::int64_t user_id = 0;
   std::string email;
   std::string name;
-  std::string role;                 // staff role: admin | marketing | sales | service | analyst
+  std::string role;                 // the staff role (shown; access is decided by scopes)
   std::int64_t session_id = 0;      // kSession
   std::string csrf_token;           // kSession
   std::int64_t api_key_id = 0;      // kApiKey
   std::string api_key_name;         // kApiKey
-  std::vector<std::string> scopes;  // kApiKey
+  std::vector<std::string> scopes;  // what the caller may do (auth/access.hpp)
 
   bool authenticated() const { return kind != Kind::kAnonymous; }
   bool has_scope(const std::string& scope) const;

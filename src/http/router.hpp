@@ -12,7 +12,11 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/json/array.hpp>
+#include <boost/json/value.hpp>
+
 #include "http/request.hpp"
+#include "http/wire.hpp"
 
 namespace ecrm::http {
 
@@ -21,30 +25,68 @@ using Handler = std::function<Response(RequestContext&)>;
 // Answers a request without blocking when it can (e.g. from memory), else nullopt.
 using FastHandler = std::function<std::optional<Response>(RequestContext&)>;
 
-// Who may call a route.
+// Who may call a route: public, or a caller holding `scope`. Sessions hold their role's scopes
+// and API keys theirs, both from the one access table in auth/access.hpp; no route names a role.
 struct Access {
-  bool is_public = false;          // no credentials needed
-  std::vector<std::string> roles;  // staff roles allowed (empty: any staff role)
-  std::string scope;               // API-key scope required (empty: any valid key)
-  bool allow_api_key = true;       // API keys may call it at all
+  bool is_public = false;     // no credentials needed
+  std::string scope;          // the scope the caller must hold (empty: any signed-in caller)
+  bool allow_api_key = true;  // API keys may call it at all
 
-  static Access public_route() { return Access{true, {}, {}, true}; }
+  static Access public_route() { return Access{true, {}, true}; }
   // Any signed-in staff member or any API key.
   static Access authenticated() { return Access{}; }
-  static Access staff(std::vector<std::string> roles, std::string scope) {
-    return Access{false, std::move(roles), std::move(scope), true};
+  // A caller (session or API key) holding `scope`.
+  static Access needs(std::string scope) { return Access{false, std::move(scope), true}; }
+  // A signed-in staff member (no API key), holding `scope` when one is given.
+  static Access session_only(std::string scope = {}) {
+    return Access{false, std::move(scope), false};
   }
 };
 
-// OpenAPI fragments, as JSON text, kept small and explicit.
+// The schema of a request or response body, derived from a described type (http/wire.hpp),
+// or text of a media type other than JSON (CSV, JavaScript).
+struct BodyDoc {
+  std::function<boost::json::value(wire::Schemas&, wire::Direction)> schema;
+  std::string media_type = "application/json";
+
+  explicit operator bool() const { return static_cast<bool>(schema); }
+};
+
+// The body is the JSON form of T.
+template <typename T>
+BodyDoc json_body() {
+  return BodyDoc{[](wire::Schemas& schemas, wire::Direction direction) {
+    return schemas.of<T>(direction);
+  }};
+}
+
+// The body is text of `media_type` (e.g. "text/csv").
+inline BodyDoc text_body(std::string media_type) {
+  return BodyDoc{[](wire::Schemas&, wire::Direction) {
+                   return boost::json::value(boost::json::object{{"type", "string"}});
+                 },
+                 std::move(media_type)};
+}
+
+// The query parameters of a route, from a described struct read with wire::read_query.
+using QueryDoc = std::function<boost::json::array(wire::Schemas&)>;
+template <typename Q>
+QueryDoc query_of() {
+  return [](wire::Schemas& schemas) { return schemas.query_parameters<Q>(); };
+}
+
+// The route's entry in the OpenAPI document.
 struct RouteDoc {
-  std::string summary;                   // required
-  std::string tag;                       // grouping in the document, e.g. "auth"
-  std::string request_schema;            // JSON Schema of the body, if any
-  std::string response_schema;           // JSON Schema of the success body, if any
+  std::string summary;                    // required
+  std::string tag;                        // grouping in the document, e.g. "auth"
+  std::string request_schema;             // legacy JSON Schema text, being replaced by `request`
+  std::string response_schema;            // legacy JSON Schema text, being replaced by `response`
+  BodyDoc request;                        // the body it reads, if any
+  BodyDoc response;                       // the success body (none only for 204 and redirects)
   int success_status = 200;
-  std::vector<int> error_statuses;       // besides the defaults derived from Access
-  std::vector<std::string> query_params; // names of accepted query parameters
+  std::vector<int> error_statuses;        // besides the defaults derived from Access
+  QueryDoc query;                         // typed query parameters
+  std::vector<std::string> query_params;  // names of further (string) query parameters
 };
 
 struct Route {

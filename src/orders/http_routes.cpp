@@ -18,8 +18,6 @@ using http::Route;
 
 namespace {
 
-const std::vector<std::string> kAnyStaff = {};
-const std::vector<std::string> kOrderEditors = {"admin", "sales", "service"};
 
 constexpr const char* kOrderSchema =
     R"({"type":"object","properties":{"id":{"type":"integer"},"external_id":{"type":["string","null"]},)"
@@ -164,7 +162,7 @@ void add_order_routes(http::Router& router, OrderService& service) {
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/orders",
-      .access = Access::staff(kAnyStaff, "orders:read"),
+      .access = Access::needs("orders:read"),
       .doc = {.summary = "List orders, newest first, by customer, status, channel and placement "
                          "time range",
               .tag = "orders",
@@ -182,7 +180,7 @@ void add_order_routes(http::Router& router, OrderService& service) {
   router.add(Route{
       .method = Method::kPost,
       .pattern = "/api/v1/orders",
-      .access = Access::staff(kOrderEditors, "orders:write"),
+      .access = Access::needs("orders:write"),
       .doc = {.summary = "Create an order; totals are computed from the lines (catalog prices "
                          "unless unit_price is given), in integer minor units of one currency",
               .tag = "orders",
@@ -205,7 +203,7 @@ void add_order_routes(http::Router& router, OrderService& service) {
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/orders/{id}",
-      .access = Access::staff(kAnyStaff, "orders:read"),
+      .access = Access::needs("orders:read"),
       .doc = {.summary = "Get an order with its lines, status history and possible next statuses",
               .tag = "orders",
               .response_schema = kOrderSchema,
@@ -219,7 +217,7 @@ void add_order_routes(http::Router& router, OrderService& service) {
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/products/{id}/sales",
-      .access = Access::staff(kAnyStaff, "orders:read"),
+      .access = Access::needs("orders:read"),
       .doc = {.summary = "What a product sold, one item per currency (most orders first), over "
                          "orders that are not cancelled: orders, customers, units, revenue "
                          "(line totals, minor units), units returned (returns not rejected), "
@@ -248,7 +246,7 @@ void add_order_routes(http::Router& router, OrderService& service) {
   router.add(Route{
       .method = Method::kPost,
       .pattern = "/api/v1/orders/{id}/status",
-      .access = Access::staff(kOrderEditors, "orders:write"),
+      .access = Access::needs("orders:write"),
       .doc = {.summary = "Move an order to its next status (placed, paid, shipped, delivered, "
                          "returned, cancelled), optionally with carrier and tracking number; 409 "
                          "when the life cycle does not allow it",
@@ -278,7 +276,7 @@ void add_order_routes(http::Router& router, OrderService& service) {
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/orders/{id}/tracking",
-      .access = Access::staff(kAnyStaff, "orders:read"),
+      .access = Access::needs("orders:read"),
       .doc = {.summary = "The tracking view a customer sees: status history with times, carrier "
                          "and tracking number, without internal notes",
               .tag = "orders",
@@ -291,7 +289,7 @@ void add_order_routes(http::Router& router, OrderService& service) {
 
   router.add(Route{.method = Method::kGet,
                    .pattern = "/api/v1/orders/{id}/returns",
-                   .access = Access::staff(kAnyStaff, "orders:read"),
+                   .access = Access::needs("orders:read"),
                    .doc = {.summary = "The returns (RMAs) of an order, oldest first",
                            .tag = "orders",
                            .error_statuses = {404}},
@@ -306,7 +304,7 @@ void add_order_routes(http::Router& router, OrderService& service) {
   router.add(Route{
       .method = Method::kPost,
       .pattern = "/api/v1/orders/{id}/returns",
-      .access = Access::staff(kOrderEditors, "orders:write"),
+      .access = Access::needs("orders:write"),
       .doc = {.summary = "Open a return (RMA) for lines of a shipped or delivered order, with a "
                          "reason; the refund amount is computed from the lines",
               .tag = "orders",
@@ -329,7 +327,7 @@ void add_order_routes(http::Router& router, OrderService& service) {
 
   router.add(Route{.method = Method::kGet,
                    .pattern = "/api/v1/returns/{id}",
-                   .access = Access::staff(kAnyStaff, "orders:read"),
+                   .access = Access::needs("orders:read"),
                    .doc = {.summary = "Get one return (RMA)",
                            .tag = "orders",
                            .response_schema = kReturnSchema,
@@ -343,7 +341,7 @@ void add_order_routes(http::Router& router, OrderService& service) {
   router.add(Route{
       .method = Method::kPost,
       .pattern = "/api/v1/returns/{id}/status",
-      .access = Access::staff(kOrderEditors, "orders:write"),
+      .access = Access::needs("orders:write"),
       .doc = {.summary = "Move a return on: received, refunded or rejected; when every item of "
                          "the order is back the order becomes returned",
               .tag = "orders",

@@ -20,10 +20,7 @@ using http::Route;
 
 namespace {
 
-const std::vector<std::string> kAnyStaff = {};
-const std::vector<std::string> kRunners = {"admin", "analyst", "marketing"};
 constexpr const char* kReadScope = "recommendations:read";
-constexpr const char* kWriteScope = "analytics:write";
 constexpr const char* kTag = "recommendations";
 
 constexpr const char* kReasonSchema =
@@ -197,7 +194,7 @@ void add_recommend_routes(http::Router& router, RecommendService& service,
   router.add(Route{
       .method = Method::kPost,
       .pattern = "/api/v1/recommendations/rebuild",
-      .access = Access::staff(kRunners, kWriteScope),
+      .access = Access::needs("recommendations:write"),
       .doc = {.summary = "Start a rebuild of the association rules, item-item neighbours and every "
                          "customer's personal list from the orders; it runs in the background "
                          "(202), follow it with GET on the same path; 409 when one is running",
@@ -216,7 +213,7 @@ void add_recommend_routes(http::Router& router, RecommendService& service,
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/recommendations/rebuild",
-      .access = Access::staff(kAnyStaff, kReadScope),
+      .access = Access::needs(kReadScope),
       .doc = {.summary = "State of the rebuild (idle, queued or running, last outcome) and the "
                          "latest build: when it was built, the data size (orders, customers, "
                          "products, lines, views), what it stored and its thresholds and timings",
@@ -231,7 +228,7 @@ void add_recommend_routes(http::Router& router, RecommendService& service,
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/recommendations/rules",
-      .access = Access::staff(kAnyStaff, kReadScope),
+      .access = Access::needs(kReadScope),
       .doc = {.summary = "Association rules X => {y} of the latest build (orders as baskets) "
                          "with support, confidence, lift and counts, in rule order (lift, "
                          "confidence, count descending); filters: min_support, min_confidence "
@@ -271,7 +268,7 @@ void add_recommend_routes(http::Router& router, RecommendService& service,
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/products/{id}/related",
-      .access = Access::staff(kAnyStaff, kReadScope),
+      .access = Access::needs(kReadScope),
       .doc = {.summary = "Products related to a product: kind=bought_together (rules {product} "
                          "=> y, by confidence), also_bought (item-item cosine neighbours, "
                          "\"customers who bought X also bought Y (n)\") or upsell (newer versions "
@@ -305,7 +302,7 @@ void add_recommend_routes(http::Router& router, RecommendService& service,
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/products/{id}/bundle",
-      .access = Access::staff(kAnyStaff, kReadScope),
+      .access = Access::needs(kReadScope),
       .doc = {.summary = "A suggested bundle: the product with up to `max_items` (1 to 4, "
                          "default 2) products frequently bought together with it, their total, "
                          "a bundle price (5% off the sum per added product, at most 10%) and the "
@@ -337,7 +334,7 @@ void add_recommend_routes(http::Router& router, RecommendService& service,
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/customers/{id}/recommendations",
-      .access = Access::staff(kAnyStaff, kReadScope),
+      .access = Access::needs(kReadScope),
       .doc = {.summary = "A customer's personal recommendations, best first (limit 1 to 20, "
                          "default 10): product, score and reason (the rule with support, "
                          "confidence and lift; customers who bought X also bought Y (n); the "

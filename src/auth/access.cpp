@@ -1,0 +1,106 @@
+#include "auth/access.hpp"
+
+#include <algorithm>
+#include <array>
+
+namespace ecrm::auth {
+
+namespace {
+
+// One row per scope: its description and the roles that hold it. Admins hold every scope.
+struct Row {
+  ScopeInfo info;
+  std::vector<Role> roles;  // besides admin
+};
+
+const std::vector<Row>& table() {
+  using enum Role;
+  static const std::vector<Row> rows = {
+      {{"customers:read", "Read customers, their 360° view and timeline"},
+       {kMarketing, kSales, kService, kAnalyst}},
+      {{"customers:write", "Create, update and merge customers"}, {kMarketing, kSales, kService}},
+      {{"customers:privacy", "Export everything held on a customer (privacy export)"},
+       {kService}},
+      {{"customers:erase", "Erase a customer's personal data"}, {}},
+      {{"catalog:read", "Read products and categories"},
+       {kMarketing, kSales, kService, kAnalyst}},
+      {{"catalog:write", "Create and update products and categories"}, {kMarketing, kSales}},
+      {{"orders:read", "Read orders, shipments and returns"},
+       {kMarketing, kSales, kService, kAnalyst}},
+      {{"orders:write", "Create orders, change their status, handle returns"}, {kSales, kService}},
+      {{"events:write", "Send tracking events naming customers"}, {}},
+      {{"visitors:read", "Read visitor tracking: traffic, funnels, carts, live events"},
+       {kMarketing, kSales, kService, kAnalyst}},
+      {{"tracking:read", "Read the tracking snippet's write keys"}, {kMarketing}},
+      {{"tracking:admin", "Create and revoke the tracking snippet's write keys"}, {}},
+      {{"analytics:read", "Read segments, tiers, lifetime values and reports"},
+       {kMarketing, kSales, kAnalyst}},
+      {{"analytics:write", "Start recomputations of scores and models"}, {kAnalyst}},
+      {{"recommendations:read", "Read recommendations, related products, bundles and rules"},
+       {kMarketing, kSales, kService, kAnalyst}},
+      {{"recommendations:write", "Start a rebuild of the recommendations"},
+       {kMarketing, kAnalyst}},
+      {{"marketing:read", "Read campaigns, flows and messages"}, {kMarketing}},
+      {{"marketing:write", "Manage campaigns, flows and templates"}, {kMarketing}},
+      {{"service:read", "Read tickets and interactions"}, {kService}},
+      {{"service:write", "Create and update tickets and interactions"}, {kService}},
+      {{"import:write", "Import CSV files"}, {kMarketing, kSales}},
+      {{"export:read", "Export CSV files"}, {kMarketing, kSales, kAnalyst}},
+      {{"users:admin", "Manage staff users and everybody's API keys"}, {}},
+      {{"audit:read", "Read the audit log"}, {}},
+  };
+  return rows;
+}
+
+}  // namespace
+
+const std::vector<ScopeInfo>& all_scopes() {
+  static const std::vector<ScopeInfo> scopes = [] {
+    std::vector<ScopeInfo> out;
+    for (const auto& row : table()) out.push_back(row.info);
+    return out;
+  }();
+  return scopes;
+}
+
+bool is_known_scope(std::string_view scope) {
+  if (scope == kAllScopes) return true;
+  const auto& rows = table();
+  return std::any_of(rows.begin(), rows.end(),
+                     [&](const Row& row) { return row.info.scope == scope; });
+}
+
+const std::vector<std::string>& scopes_of(Role role) {
+  static const auto by_role = [] {
+    std::array<std::vector<std::string>, 5> out;
+    for (Role r : all_roles()) {
+      for (const auto& row : table()) {
+        if (r == Role::kAdmin ||
+            std::find(row.roles.begin(), row.roles.end(), r) != row.roles.end()) {
+          out[static_cast<std::size_t>(r)].emplace_back(row.info.scope);
+        }
+      }
+    }
+    return out;
+  }();
+  return by_role[static_cast<std::size_t>(role)];
+}
+
+bool role_has_scope(Role role, std::string_view scope) {
+  const auto& scopes = scopes_of(role);
+  return std::find(scopes.begin(), scopes.end(), scope) != scopes.end();
+}
+
+std::vector<std::string> effective_key_scopes(const std::vector<std::string>& key_scopes,
+                                              Role owner_role) {
+  if (std::find(key_scopes.begin(), key_scopes.end(), kAllScopes) != key_scopes.end()) {
+    return scopes_of(owner_role);
+  }
+  std::vector<std::string> out;
+  for (const auto& scope : key_scopes) {
+    if (role_has_scope(owner_role, scope)) out.push_back(scope);
+  }
+  return out;
+}
+
+}  // namespace ecrm::auth

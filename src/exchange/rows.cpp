@@ -1,5 +1,7 @@
 #include "exchange/rows.hpp"
 
+#include "core/money.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -389,7 +391,7 @@ Result<ProductRecord> ProductRows::parse(const std::vector<std::string>& fields,
     auto text = get(key);
     if (!text || text->empty()) return std::optional<std::int64_t>();
     if (shopify) {
-      auto value = parse_decimal_money(*text, record.currency.value_or("USD"));
+      auto value = parse_money(*text, record.currency.value_or("USD"));
       if (!value.ok()) return row_error(line, name_of(key), value.error().message);
       return std::optional<std::int64_t>(*value);
     }
@@ -561,7 +563,7 @@ Result<OrderRecord> OrderRows::parse_header(const std::vector<std::string>& fiel
     auto text = get(key);
     if (!text || text->empty()) return std::int64_t{0};
     if (shopify) {
-      auto value = parse_decimal_money(*text, o.currency);
+      auto value = parse_money(*text, o.currency);
       if (!value.ok()) return row_error(line, name_of(key), value.error().message);
       if (*value < 0) return row_error(line, name_of(key), name_of(key) + " must not be negative");
       return *value;
@@ -643,7 +645,7 @@ Result<OrderLineRecord> OrderRows::parse_line(const std::vector<std::string>& fi
     return row_error(line, name_of(kOUnitPrice), name_of(kOUnitPrice) + " is required");
   }
   if (shopify) {
-    auto value = parse_decimal_money(price, currency);
+    auto value = parse_money(price, currency);
     if (!value.ok()) return row_error(line, name_of(kOUnitPrice), value.error().message);
     if (*value < 0) {
       return row_error(line, name_of(kOUnitPrice), name_of(kOUnitPrice) + " must not be negative");
@@ -712,65 +714,6 @@ std::optional<OrderRecord> OrderRows::finish() {
 }
 
 // --- text helpers -----------------------------------------------------------------------------
-
-int currency_exponent(std::string_view currency) {
-  static constexpr std::string_view kZero[] = {"BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF",
-                                               "KRW", "PYG", "RWF", "UGX", "UYI", "VND", "VUV",
-                                               "XAF", "XOF", "XPF"};
-  static constexpr std::string_view kThree[] = {"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"};
-  for (auto c : kZero) if (c == currency) return 0;
-  for (auto c : kThree) if (c == currency) return 3;
-  return 2;
-}
-
-Result<std::int64_t> parse_decimal_money(std::string_view text, std::string_view currency) {
-  std::string_view s = trim_view(text);
-  auto bad = [&] {
-    return Error::invalid("'" + std::string(text) + "' is not an amount such as 19.99", "");
-  };
-  bool negative = false;
-  if (!s.empty() && (s.front() == '-' || s.front() == '+')) {
-    negative = s.front() == '-';
-    s.remove_prefix(1);
-  }
-  if (s.empty()) return bad();
-  const int exponent = currency_exponent(currency);
-  std::int64_t whole = 0;
-  std::int64_t fraction = 0;
-  int fraction_digits = 0;
-  bool seen_point = false, seen_digit = false;
-  for (char ch : s) {
-    if (ch == '.') {
-      if (seen_point) return bad();
-      seen_point = true;
-      continue;
-    }
-    if (ch == ',' && !seen_point) continue;  // thousands separators
-    if (ch < '0' || ch > '9') return bad();
-    seen_digit = true;
-    if (!seen_point) {
-      if (whole > (std::numeric_limits<std::int64_t>::max() / 10) / 1000 - 10) return bad();
-      whole = whole * 10 + (ch - '0');
-    } else {
-      if (fraction_digits >= exponent) {
-        if (ch != '0') {
-          return Error::invalid("'" + std::string(text) + "' has more decimals than " +
-                                    std::string(currency) + " allows",
-                                "");
-        }
-        continue;
-      }
-      fraction = fraction * 10 + (ch - '0');
-      ++fraction_digits;
-    }
-  }
-  if (!seen_digit) return bad();
-  for (; fraction_digits < exponent; ++fraction_digits) fraction *= 10;
-  std::int64_t scale = 1;
-  for (int i = 0; i < exponent; ++i) scale *= 10;
-  std::int64_t value = whole * scale + fraction;
-  return negative ? -value : value;
-}
 
 std::optional<UnixMs> parse_time_text(std::string_view text) {
   text = trim_view(text);

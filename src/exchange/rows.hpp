@@ -153,10 +153,6 @@ class OrderRows {
 };
 
 // Text helpers shared with the tests.
-// Minor units from a decimal amount in major units ("19.99" in USD: 1999; "500" in JPY: 500).
-Result<std::int64_t> parse_decimal_money(std::string_view text, std::string_view currency);
-// Digits of a currency's minor unit (ISO 4217): 2 for most, 0 for JPY, KRW…, 3 for KWD, BHD…
-int currency_exponent(std::string_view currency);
 // ISO-8601, "YYYY-MM-DD", or Shopify's "YYYY-MM-DD HH:MM:SS +HHMM".
 std::optional<UnixMs> parse_time_text(std::string_view text);
 // yes/no, true/false, 1/0, y/n (any case); nullopt for anything else.

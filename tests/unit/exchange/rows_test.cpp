@@ -1,4 +1,4 @@
-// Row parsing for imports: money, times, layouts, order grouping and the errors each bad cell
+// Row parsing for imports: times, layouts, order grouping and the errors each bad cell
 // gives (with its line and column).
 #include <gtest/gtest.h>
 
@@ -8,22 +8,6 @@ namespace ecrm::exchange {
 namespace {
 
 using Row = std::vector<std::string>;
-
-TEST(DecimalMoney, UsesTheCurrencyMinorUnit) {
-  EXPECT_EQ(*parse_decimal_money("19.99", "USD"), 1999);
-  EXPECT_EQ(*parse_decimal_money("19.9", "USD"), 1990);
-  EXPECT_EQ(*parse_decimal_money("20", "USD"), 2000);
-  EXPECT_EQ(*parse_decimal_money("1,234.50", "EUR"), 123450);
-  EXPECT_EQ(*parse_decimal_money("500", "JPY"), 500);
-  EXPECT_EQ(*parse_decimal_money("1.234", "KWD"), 1234);
-  EXPECT_EQ(*parse_decimal_money("-5.00", "USD"), -500);
-  EXPECT_EQ(*parse_decimal_money("3.00", "JPY"), 3);  // zeros beyond the minor unit are fine
-  EXPECT_FALSE(parse_decimal_money("3.15", "JPY").ok());
-  EXPECT_FALSE(parse_decimal_money("1.999", "USD").ok());
-  EXPECT_FALSE(parse_decimal_money("abc", "USD").ok());
-  EXPECT_FALSE(parse_decimal_money("", "USD").ok());
-  EXPECT_FALSE(parse_decimal_money("1.2.3", "USD").ok());
-}
 
 TEST(TimeText, AcceptsIsoDatesAndShopifyTimes) {
   EXPECT_EQ(*parse_time_text("2026-04-01T02:00:00Z"), 1775008800000);

@@ -69,43 +69,9 @@ std::array<std::int64_t, 4> order_statistics(std::span<const std::int64_t> value
 
 const std::array<Segment, kSegmentCount>& all_segments() { return kAllSegments; }
 
-std::string_view to_string(Segment segment) {
-  switch (segment) {
-    case Segment::kChampions:
-      return "champions";
-    case Segment::kLoyal:
-      return "loyal";
-    case Segment::kPotential:
-      return "potential";
-    case Segment::kNew:
-      return "new";
-    case Segment::kPromising:
-      return "promising";
-    case Segment::kNeedAttention:
-      return "need_attention";
-    case Segment::kAtRisk:
-      return "at_risk";
-    case Segment::kCantLose:
-      return "cant_lose";
-    case Segment::kHibernating:
-      return "hibernating";
-    case Segment::kLost:
-      return "lost";
-  }
-  return "need_attention";
-}
+std::string_view to_string(Segment segment) { return wire::enum_name(segment); }
 
-std::string_view to_string(Tier tier) {
-  switch (tier) {
-    case Tier::kVeryLoyal:
-      return "very_loyal";
-    case Tier::kLoyal:
-      return "loyal";
-    case Tier::kOccasional:
-      return "occasional";
-  }
-  return "occasional";
-}
+std::string_view to_string(Tier tier) { return wire::enum_name(tier); }
 
 std::span<const SegmentRule> default_segment_rules() { return kDefaultRules; }
 

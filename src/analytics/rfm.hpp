@@ -34,6 +34,7 @@
 
 #include "analytics/buffer.hpp"
 #include "analytics/model.hpp"
+#include "core/describe.hpp"
 
 namespace ecrm::analytics {
 
@@ -49,16 +50,22 @@ enum class Segment : std::uint8_t {
   kHibernating,
   kLost,
 };
+// The one list of segment names: "champions", "loyal", "potential", "new", "promising",
+// "need_attention", "at_risk", "cant_lose", "hibernating", "lost" (wire::enum_name), in the API,
+// the stored scores and the reports alike.
+ECRM_DESCRIBE_ENUM(Segment, kChampions, kLoyal, kPotential, kNew, kPromising, kNeedAttention,
+                   kAtRisk, kCantLose, kHibernating, kLost)
 inline constexpr std::size_t kSegmentCount = 10;
 // Every segment, in the order of the enum (used for stable report order).
 const std::array<Segment, kSegmentCount>& all_segments();
-// "champions", "loyal", "potential", "new", "promising", "need_attention", "at_risk",
-// "cant_lose", "hibernating", "lost".
+// wire::enum_name(segment).
 std::string_view to_string(Segment segment);
 
+// Loyalty tiers: "very_loyal", "loyal", "occasional" (wire::enum_name).
 enum class Tier : std::uint8_t { kVeryLoyal, kLoyal, kOccasional };
+ECRM_DESCRIBE_ENUM(Tier, kVeryLoyal, kLoyal, kOccasional)
 inline constexpr std::size_t kTierCount = 3;
-// "very_loyal", "loyal", "occasional".
+// wire::enum_name(tier).
 std::string_view to_string(Tier tier);
 
 // One row of a segment table: the segment of customers whose scores fall in both ranges.

@@ -1,48 +1,19 @@
-// `ecrm serve`: the composition root of the HTTP server. It opens the database, applies
-// migrations, makes sure an admin exists, wires each capability's service and routes into one
-// router, and serves until SIGTERM.
+// `ecrm serve`: opens the database, applies migrations, makes sure an admin exists, builds the
+// application (cli/app.hpp) and serves it until SIGTERM.
 #include <spdlog/spdlog.h>
 
-#include <boost/json/object.hpp>
-
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <thread>
 
-#include "analytics/http_routes.hpp"
-#include "analytics/service.hpp"
-#include "analytics/worker.hpp"
-#include "auth/authenticator.hpp"
-#include "auth/http_routes.hpp"
-#include "auth/service.hpp"
-#include "catalog/http_routes.hpp"
-#include "catalog/service.hpp"
+#include "cli/app.hpp"
 #include "cli/app_setup.hpp"
 #include "cli/command.hpp"
-#include "customers/http_routes.hpp"
-#include "customers/service.hpp"
-#include "exchange/exporter.hpp"
-#include "exchange/http_routes.hpp"
-#include "exchange/importer.hpp"
-#include "exchange/jobs.hpp"
 #include "core/log.hpp"
 #include "core/metrics.hpp"
-#include "events/customer_records.hpp"
-#include "events/http_routes.hpp"
-#include "events/service.hpp"
 #include "http/dispatcher.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
-#include "http/system_routes.hpp"
-#include "orders/customer_records.hpp"
-#include "orders/http_routes.hpp"
-#include "orders/service.hpp"
-#include "recommend/browse_poller.hpp"
-#include "recommend/event_views.hpp"
-#include "recommend/http_routes.hpp"
-#include "recommend/service.hpp"
-#include "recommend/worker.hpp"
 
 namespace ecrm::cli {
 namespace {
@@ -86,108 +57,21 @@ int serve(const ServeOptions& options) {
   auto db = open_and_migrate(resolve_db_url(options.db), db_options);
   if (!db) return kExitFailure;
 
-  auth::AuthService auth_service(*db);
-  {
-    std::optional<std::string> password;
-    if (const char* env = std::getenv("ECRM_ADMIN_PASSWORD"); env && *env) password = env;
-    const char* email_env = std::getenv("ECRM_ADMIN_EMAIL");
-    std::string email = email_env && *email_env ? email_env : "admin@example.com";
-    auto admin = auth_service.ensure_first_admin(email, password);
-    if (!admin.ok()) {
-      std::cerr << "ecrm: cannot create the first admin: " << admin.error().message << "\n";
-      return kExitFailure;
-    }
-    if (*admin) {
-      std::cout << "created the first admin user: " << (*admin)->user.email << "\n";
-      if ((*admin)->generated_password) {
-        std::cout << "  password (shown once): " << *(*admin)->generated_password << "\n";
-      }
-      std::cout.flush();
-    }
-  }
-  if (auto pruned = auth_service.prune(now_ms()); !pruned.ok()) {
-    spdlog::warn("pruning expired sessions failed: {}", pruned.error().message);
-  }
-
   MetricsRegistry metrics;
+  App app(*db, metrics,
+          AppOptions{.version = ECRM_VERSION,
+                     .started_at = started_at,
+                     .secure_cookies = options.secure_cookies,
+                     .run_workers = !options.no_worker,
+                     .recommend_cache_mb = options.recommend_cache_mb,
+                     .recommend_cache_ttl_s = options.recommend_cache_ttl_s,
+                     .cart_abandon_after_s = options.cart_abandon_after_s});
+  if (!app.prepare_first_admin()) return kExitFailure;
   http::Router router;
-  auth::HttpAuthenticator authenticator(auth_service, std::chrono::seconds(30));
-  http::add_system_routes(
-      router, *db, metrics,
-      http::SystemRoutesConfig{ECRM_VERSION, started_at, [&auth_service](boost::json::object& info) -> Status {
-                                 auto stats = auth_service.stats();
-                                 if (!stats.ok()) return std::move(stats).error();
-                                 info["users"] = stats->users;
-                                 info["api_keys"] = stats->api_keys;
-                                 return {};
-                               }});
-  auth::add_auth_routes(router, auth_service, authenticator,
-                        auth::AuthRoutesConfig{options.secure_cookies});
-  catalog::CatalogService catalog_service(*db);
-  catalog::add_catalog_routes(router, catalog_service);
-  customers::CustomerService customer_service(*db);
-  orders::OrderCustomerRecords order_records;
-  customer_service.attach(order_records);
-  events::EventCustomerRecords event_records;
-  events::VisitorCustomerRecords visitor_records;
-  customer_service.attach(event_records);
-  customer_service.attach(visitor_records);
-  customers::add_customer_routes(router, customer_service);
-  orders::OrderService order_service(*db);
-  orders::add_order_routes(router, order_service);
-  exchange::Importer importer(*db, customer_service, catalog_service);
-  exchange::ImportJobs import_jobs(*db, importer);
-  if (auto recovered = import_jobs.recover(); !recovered.ok()) {
-    spdlog::warn("cannot check for unfinished imports: {}", recovered.error().message);
-  }
-  exchange::Exporter exporter(*db);
-  exchange::add_exchange_routes(router, import_jobs, exporter);
-  // Analytics: scores recomputed in the background (at start-up without a model, then daily,
-  // unless --no-worker) and updated per customer when their orders change.
-  analytics::AnalyticsService analytics_service(*db);
-  analytics::WorkerOptions analytics_options;
-  analytics_options.schedule = !options.no_worker;
-  analytics::AnalyticsWorker analytics_worker(analytics_service, analytics_options);
-  analytics::OrderScoreListener analytics_listener(analytics_worker);
-  order_service.add_listener(analytics_listener);
-  analytics::add_analytics_routes(router, analytics_service, analytics_worker);
-  events::EventService event_service(
-      *db,
-      events::EventServiceOptions{static_cast<UnixMs>(options.cart_abandon_after_s * 1000.0)},
-      &metrics);
-  events::add_event_routes(router, event_service, authenticator);
-  // Recommendations: rules, neighbours and personal lists rebuilt in the background (at start-up
-  // when nothing is built yet, then daily, unless --no-worker); a customer's list is refreshed
-  // when their orders change and, unless --no-worker, when they browse (the events log is
-  // polled). Identified product views from the events log join the rebuild and the refreshes;
-  // the tracking snippet asks for a visitor's recommendations with its write key.
-  recommend::RecommendOptions recommend_service_options;
-  recommend_service_options.list_cache.max_bytes = options.recommend_cache_mb << 20;
-  recommend_service_options.list_cache.ttl_ms =
-      static_cast<UnixMs>(options.recommend_cache_ttl_s * 1000.0);
-  recommend_service_options.metrics = &metrics;
-  recommend::RecommendService recommend_service(*db, recommend_service_options);
-  recommend::EventViewSource view_source(*db);
-  recommend_service.set_view_source(&view_source);
-  recommend::WorkerOptions recommend_options;
-  recommend_options.schedule = !options.no_worker;
-  recommend::RecommendWorker recommend_worker(recommend_service, recommend_options);
-  recommend::OrderRecommendListener recommend_listener(recommend_worker);
-  order_service.add_listener(recommend_listener);
-  recommend::BrowsePoller browse_poller(
-      *db, [&recommend_worker](std::int64_t customer_id) {
-        recommend_worker.customer_changed(customer_id);
-      });
-  recommend::add_recommend_routes(router, recommend_service, recommend_worker);
-  recommend::add_snippet_recommendation_routes(
-      router, recommend_service, [&event_service](const std::string& key) -> Status {
-        auto resolved = event_service.resolve_write_key(key);
-        if (!resolved.ok()) return std::move(resolved).error();
-        return {};
-      });
+  app.add_routes(router);
 
   http::StaticFiles static_files(find_web_root(options.web_root));
-  http::Dispatcher dispatcher(router, authenticator, &authenticator, &static_files, metrics,
+  http::Dispatcher dispatcher(router, app.authenticator(), &app.audit(), &static_files, metrics,
                               http::DispatcherOptions{options.body_limit, !options.no_access_log});
   http::ServerOptions server_options;
   server_options.host = options.host;
@@ -203,20 +87,12 @@ int serve(const ServeOptions& options) {
               << e.what() << "\n";
     return kExitFailure;
   }
-  analytics_worker.start();
-  recommend_worker.start();
-  if (!options.no_worker) {
-    if (auto started = browse_poller.start(); !started.ok()) {
-      spdlog::warn("recommend: cannot follow the events log: {}", started.error().message);
-    }
-  }
+  app.start();
   server.run([&] {
     spdlog::info("ecrm {} serving http://{}:{}/ ({} database, {} routes)", ECRM_VERSION,
                  options.host, port, storage::to_string(db->backend()), router.routes().size());
   });
-  browse_poller.stop();
-  recommend_worker.stop();
-  analytics_worker.stop();
+  app.stop();
   access_logger()->flush();
   return kExitOk;
 }

@@ -1,0 +1,222 @@
+#include "cli/app.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json/object.hpp>
+
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+#include <stdexcept>
+
+#include "analytics/http_routes.hpp"
+#include "analytics/service.hpp"
+#include "analytics/worker.hpp"
+#include "auth/access.hpp"
+#include "auth/authenticator.hpp"
+#include "auth/http_routes.hpp"
+#include "auth/service.hpp"
+#include "catalog/http_routes.hpp"
+#include "catalog/service.hpp"
+#include "customers/http_routes.hpp"
+#include "customers/service.hpp"
+#include "events/customer_records.hpp"
+#include "events/http_routes.hpp"
+#include "events/service.hpp"
+#include "exchange/exporter.hpp"
+#include "exchange/http_routes.hpp"
+#include "exchange/importer.hpp"
+#include "exchange/jobs.hpp"
+#include "http/system_routes.hpp"
+#include "orders/customer_records.hpp"
+#include "orders/http_routes.hpp"
+#include "orders/service.hpp"
+#include "recommend/browse_poller.hpp"
+#include "recommend/event_views.hpp"
+#include "recommend/http_routes.hpp"
+#include "recommend/service.hpp"
+#include "recommend/worker.hpp"
+
+namespace ecrm::cli {
+
+namespace {
+
+recommend::RecommendOptions recommend_options(const AppOptions& options,
+                                              MetricsRegistry& metrics) {
+  recommend::RecommendOptions out;
+  out.list_cache.max_bytes = options.recommend_cache_mb << 20;
+  out.list_cache.ttl_ms = static_cast<UnixMs>(options.recommend_cache_ttl_s * 1000.0);
+  out.metrics = &metrics;
+  return out;
+}
+
+template <typename Options>
+Options scheduled(bool schedule) {
+  Options out;
+  out.schedule = schedule;
+  return out;
+}
+
+}  // namespace
+
+// Members in construction order: each is built from the ones above it.
+struct App::Parts {
+  Parts(storage::Database& db_, MetricsRegistry& metrics_, const AppOptions& options_)
+      : db(db_),
+        metrics(metrics_),
+        options(options_),
+        auth_service(db),
+        authenticator(auth_service, std::chrono::seconds(30)),
+        catalog_service(db),
+        customer_service(db),
+        order_service(db),
+        importer(db, customer_service, catalog_service),
+        import_jobs(db, importer),
+        exporter(db),
+        analytics_service(db),
+        analytics_worker(analytics_service,
+                         scheduled<analytics::WorkerOptions>(options.run_workers)),
+        analytics_listener(analytics_worker),
+        event_service(db,
+                      events::EventServiceOptions{
+                          static_cast<UnixMs>(options.cart_abandon_after_s * 1000.0)},
+                      &metrics),
+        recommend_service(db, recommend_options(options, metrics)),
+        view_source(db),
+        recommend_worker(recommend_service,
+                         scheduled<recommend::WorkerOptions>(options.run_workers)),
+        recommend_listener(recommend_worker),
+        browse_poller(db, [this](std::int64_t customer_id) {
+          recommend_worker.customer_changed(customer_id);
+        }) {
+    // Other capabilities' records on the customer: merges move them, the timeline, the
+    // summary, the privacy export and erasure reach them.
+    customer_service.attach(order_records);
+    customer_service.attach(event_records);
+    customer_service.attach(visitor_records);
+    // Order events rescore the customer and refresh their recommendations.
+    order_service.add_listener(analytics_listener);
+    order_service.add_listener(recommend_listener);
+    // Identified product views from the events log join the rebuild and the refreshes.
+    recommend_service.set_view_source(&view_source);
+  }
+
+  storage::Database& db;
+  MetricsRegistry& metrics;
+  AppOptions options;
+  auth::AuthService auth_service;
+  auth::HttpAuthenticator authenticator;
+  catalog::CatalogService catalog_service;
+  customers::CustomerService customer_service;
+  orders::OrderCustomerRecords order_records;
+  events::EventCustomerRecords event_records;
+  events::VisitorCustomerRecords visitor_records;
+  orders::OrderService order_service;
+  exchange::Importer importer;
+  exchange::ImportJobs import_jobs;
+  exchange::Exporter exporter;
+  analytics::AnalyticsService analytics_service;
+  analytics::AnalyticsWorker analytics_worker;
+  analytics::OrderScoreListener analytics_listener;
+  events::EventService event_service;
+  recommend::RecommendService recommend_service;
+  recommend::EventViewSource view_source;
+  recommend::RecommendWorker recommend_worker;
+  recommend::OrderRecommendListener recommend_listener;
+  recommend::BrowsePoller browse_poller;
+  bool started = false;
+};
+
+App::App(storage::Database& db, MetricsRegistry& metrics, const AppOptions& options)
+    : parts_(std::make_unique<Parts>(db, metrics, options)) {}
+
+App::~App() { stop(); }
+
+http::Authenticator& App::authenticator() { return parts_->authenticator; }
+http::AuditSink& App::audit() { return parts_->authenticator; }
+
+bool App::prepare_first_admin() {
+  auto& auth = parts_->auth_service;
+  std::optional<std::string> password;
+  if (const char* env = std::getenv("ECRM_ADMIN_PASSWORD"); env && *env) password = env;
+  const char* email_env = std::getenv("ECRM_ADMIN_EMAIL");
+  std::string email = email_env && *email_env ? email_env : "admin@example.com";
+  auto admin = auth.ensure_first_admin(email, password);
+  if (!admin.ok()) {
+    std::cerr << "ecrm: cannot create the first admin: " << admin.error().message << "\n";
+    return false;
+  }
+  if (*admin) {
+    std::cout << "created the first admin user: " << (*admin)->user.email << "\n";
+    if ((*admin)->generated_password) {
+      std::cout << "  password (shown once): " << *(*admin)->generated_password << "\n";
+    }
+    std::cout.flush();
+  }
+  if (auto pruned = auth.prune(now_ms()); !pruned.ok()) {
+    spdlog::warn("pruning expired sessions failed: {}", pruned.error().message);
+  }
+  return true;
+}
+
+void App::add_routes(http::Router& router) {
+  Parts& p = *parts_;
+  http::add_system_routes(
+      router, p.db, p.metrics,
+      http::SystemRoutesConfig{p.options.version, p.options.started_at,
+                               [&p](boost::json::object& info) -> Status {
+                                 auto stats = p.auth_service.stats();
+                                 if (!stats.ok()) return std::move(stats).error();
+                                 info["users"] = stats->users;
+                                 info["api_keys"] = stats->api_keys;
+                                 return {};
+                               }});
+  auth::add_auth_routes(router, p.auth_service, p.authenticator,
+                        auth::AuthRoutesConfig{p.options.secure_cookies});
+  catalog::add_catalog_routes(router, p.catalog_service);
+  customers::add_customer_routes(router, p.customer_service);
+  orders::add_order_routes(router, p.order_service);
+  exchange::add_exchange_routes(router, p.import_jobs, p.exporter);
+  analytics::add_analytics_routes(router, p.analytics_service, p.analytics_worker);
+  events::add_event_routes(router, p.event_service, p.authenticator);
+  recommend::add_recommend_routes(router, p.recommend_service, p.recommend_worker);
+  recommend::add_snippet_recommendation_routes(
+      router, p.recommend_service, [&p](const std::string& key) -> Status {
+        auto resolved = p.event_service.resolve_write_key(key);
+        if (!resolved.ok()) return std::move(resolved).error();
+        return {};
+      });
+  for (const auto& route : router.routes()) {
+    if (!route->access.scope.empty() && !auth::is_known_scope(route->access.scope)) {
+      throw std::logic_error("route " + route->pattern + " asks for scope '" +
+                             route->access.scope + "', which auth/access.cpp does not know");
+    }
+  }
+}
+
+void App::start() {
+  Parts& p = *parts_;
+  if (p.started) return;
+  p.started = true;
+  if (auto recovered = p.import_jobs.recover(); !recovered.ok()) {
+    spdlog::warn("cannot check for unfinished imports: {}", recovered.error().message);
+  }
+  p.analytics_worker.start();
+  p.recommend_worker.start();
+  if (p.options.run_workers) {
+    if (auto started = p.browse_poller.start(); !started.ok()) {
+      spdlog::warn("recommend: cannot follow the events log: {}", started.error().message);
+    }
+  }
+}
+
+void App::stop() {
+  Parts& p = *parts_;
+  if (!p.started) return;
+  p.started = false;
+  p.browse_poller.stop();
+  p.recommend_worker.stop();
+  p.analytics_worker.stop();
+}
+
+}  // namespace ecrm::cli

@@ -1,0 +1,55 @@
+// The composition root: every capability's service, its background workers and its routes,
+// wired together once. `ecrm serve` runs it behind the HTTP server; `ecrm openapi` builds it to
+// print the API document without serving.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/metrics.hpp"
+#include "core/time.hpp"
+#include "http/principal.hpp"
+#include "http/router.hpp"
+#include "storage/database.hpp"
+
+namespace ecrm::cli {
+
+struct AppOptions {
+  std::string version;
+  UnixMs started_at = 0;
+  bool secure_cookies = false;
+  bool run_workers = true;  // schedule background jobs and follow the events log in this process
+  std::size_t recommend_cache_mb = 128;
+  double recommend_cache_ttl_s = 30;
+  double cart_abandon_after_s = 3600;
+};
+
+class App {
+ public:
+  // Constructs the services over `db` (migrated). Starts nothing.
+  App(storage::Database& db, MetricsRegistry& metrics, const AppOptions& options);
+  ~App();
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  // Adds every route of the API. Throws std::logic_error when a route asks for a scope the
+  // access table (auth/access.hpp) does not know: a programmer error caught at start-up.
+  void add_routes(http::Router& router);
+
+  // Starts the background workers (and, when run_workers, the events-log poller); stop() ends
+  // them. stop() is idempotent and also called by the destructor.
+  void start();
+  void stop();
+
+  http::Authenticator& authenticator();
+  http::AuditSink& audit();
+  // Makes sure an admin exists (ECRM_ADMIN_EMAIL / ECRM_ADMIN_PASSWORD), printing a generated
+  // password once, and prunes expired sessions. False when no admin can be created.
+  bool prepare_first_admin();
+
+ private:
+  struct Parts;
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace ecrm::cli

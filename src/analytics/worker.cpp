@@ -39,7 +39,7 @@ ModelJob job_for(AnalyticsService& service) {
 
 }  // namespace
 
-AnalyticsWorker::AnalyticsWorker(AnalyticsService& service, WorkerOptions options)
+AnalyticsWorker::AnalyticsWorker(AnalyticsService& service, AnalyticsWorkerOptions options)
     : ModelWorker(job_for(service), std::move(options)) {}
 
 void OrderScoreListener::on_order_placed(const orders::Order& order) {

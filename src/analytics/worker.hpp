@@ -18,11 +18,11 @@
 
 namespace ecrm::analytics {
 
-using WorkerOptions = ModelWorkerOptions;
+using AnalyticsWorkerOptions = ModelWorkerOptions;
 
 class AnalyticsWorker : public ModelWorker {
  public:
-  AnalyticsWorker(AnalyticsService& service, WorkerOptions options);
+  AnalyticsWorker(AnalyticsService& service, AnalyticsWorkerOptions options);
 
   // Asks for a recomputation now (see ModelWorker::request_build()).
   Status request_recompute() { return request_build(); }

@@ -75,7 +75,7 @@ struct App::Parts {
         exporter(db),
         analytics_service(db),
         analytics_worker(analytics_service,
-                         scheduled<analytics::WorkerOptions>(options.run_workers)),
+                         scheduled<analytics::AnalyticsWorkerOptions>(options.run_workers)),
         analytics_listener(analytics_worker),
         event_service(db,
                       events::EventServiceOptions{
@@ -84,7 +84,7 @@ struct App::Parts {
         recommend_service(db, recommend_options(options, metrics)),
         view_source(db),
         recommend_worker(recommend_service,
-                         scheduled<recommend::WorkerOptions>(options.run_workers)),
+                         scheduled<recommend::RecommendWorkerOptions>(options.run_workers)),
         recommend_listener(recommend_worker),
         browse_poller(db, [this](std::int64_t customer_id) {
           recommend_worker.customer_changed(customer_id);

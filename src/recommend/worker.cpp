@@ -43,7 +43,7 @@ ModelJob job_for(RecommendService& service) {
 
 }  // namespace
 
-RecommendWorker::RecommendWorker(RecommendService& service, WorkerOptions options)
+RecommendWorker::RecommendWorker(RecommendService& service, RecommendWorkerOptions options)
     : ModelWorker(job_for(service), std::move(options)) {}
 
 void OrderRecommendListener::on_order_placed(const orders::Order& order) {

@@ -19,11 +19,11 @@
 
 namespace ecrm::recommend {
 
-using WorkerOptions = ModelWorkerOptions;
+using RecommendWorkerOptions = ModelWorkerOptions;
 
 class RecommendWorker : public ModelWorker {
  public:
-  RecommendWorker(RecommendService& service, WorkerOptions options);
+  RecommendWorker(RecommendService& service, RecommendWorkerOptions options);
 
   // Asks for a rebuild now (see ModelWorker::request_build()).
   Status request_rebuild() { return request_build(); }

@@ -108,6 +108,9 @@ std::string openapi_document(const Router& router, const std::string& version) {
       errors.insert(401);
       errors.insert(403);
     }
+    // Path parameters that name nothing answer 404; query parameters that do not parse, 400.
+    if (route->pattern.find('{') != std::string::npos) errors.insert(404);
+    if (route->doc.query || !route->doc.query_params.empty()) errors.insert(400);
     if (has_request) {
       errors.insert(400);
       errors.insert(413);

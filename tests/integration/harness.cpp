@@ -1,5 +1,7 @@
 #include "harness.hpp"
 
+#include <gtest/gtest.h>
+
 #include <curl/curl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -9,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <random>
 #include <regex>
 #include <sstream>
@@ -79,6 +82,74 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
 }  // namespace
 
 std::string binary_path() { return env_or("ECRM_BINARY", "build/ecrm"); }
+
+namespace {
+
+// Every API response the suite receives is recorded; at the end of the run they are checked
+// against the OpenAPI document with a JSON Schema validator (tests/scripts/check_responses.py):
+// an undeclared status or field fails the run.
+class ResponseLog {
+ public:
+  static ResponseLog& instance() {
+    static ResponseLog log;
+    return log;
+  }
+  const std::string& path() const { return path_; }
+
+  void record(const std::string& method, const std::string& target, const HttpResult& result) {
+    std::string path = target.substr(0, target.find('?'));
+    if (path.rfind("/api/", 0) != 0 && path != "/healthz" && path != "/readyz" &&
+        path != "/metrics") {
+      return;
+    }
+    std::string type = result.header("content-type");
+    bool keep = result.body.size() <= (8u << 20) && type.rfind("application/json", 0) == 0;
+    json::object line{{"method", method},
+                      {"path", path},
+                      {"status", result.status},
+                      {"content_type", type},
+                      {"body", keep ? json::value(result.body) : json::value(nullptr)}};
+    std::lock_guard lock(mutex_);
+    out_ << json::serialize(line) << "\n";
+    out_.flush();
+  }
+
+ private:
+  ResponseLog()
+      : path_((fs::temp_directory_path() / ("ecrm-responses-" + random_suffix() + ".jsonl"))
+                  .string()),
+        out_(path_) {}
+  std::string path_;
+  std::mutex mutex_;
+  std::ofstream out_;
+};
+
+class ResponseCheck : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    const std::string log = ResponseLog::instance().path();
+    const std::string openapi = log + ".openapi.json";
+    std::string command = binary_path() + " openapi > " + openapi + " && /usr/bin/python3 " +
+                          source_dir() + "/tests/scripts/check_responses.py " + openapi + " " +
+                          log + " 2>&1";
+    std::string output;
+    FILE* pipe = popen(command.c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    char buffer[4096];
+    while (std::size_t n = fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, n);
+    int status = pclose(pipe);
+    std::cout << output;
+    EXPECT_EQ(status, 0) << "responses that do not match the OpenAPI document (above)";
+    std::error_code ec;
+    fs::remove(openapi, ec);
+    if (status == 0) fs::remove(log, ec);
+  }
+};
+
+[[maybe_unused]] const auto* const kResponseCheck =
+    ::testing::AddGlobalTestEnvironment(new ResponseCheck);
+
+}  // namespace
 std::string source_dir() { return env_or("ECRM_SOURCE_DIR", "."); }
 std::string test_backend() { return env_or("ECRM_TEST_DB", "sqlite"); }
 
@@ -134,6 +205,7 @@ HttpResult HttpClient::request(const std::string& method, const std::string& pat
     return result;
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
+  ResponseLog::instance().record(method, path, result);
   return result;
 }
 

@@ -19,7 +19,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.ts \
   web/tsconfig.json web/package.json
 
-.PHONY: run build test deps deps-test web bench clean distclean asan
+.PHONY: run build server test test-build deps deps-test web bench clean distclean asan
 
 ## Install (if missing), build, load the demo shop on first start (a database without customers),
 ## then serve the UI and API on http://127.0.0.1:$(PORT) with SQLite.
@@ -28,14 +28,21 @@ run: deps build
 	./$(BUILD_DIR)/ecrm demo --db $(DB) --if-empty
 	./$(BUILD_DIR)/ecrm serve --db $(DB) --port $(PORT)
 
-## Build the server (build/ecrm) and the web UI (web/dist).
-build: web
+## Build the server (build/ecrm) and the web UI (web/dist): only what `make run` runs. The
+## web build generates its API types from the server's OpenAPI document (`ecrm openapi`).
+build: server web
+
+server:
 	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) >/dev/null
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target ecrm
+
+## Everything else: the unit and integration test binaries and the benchmarks' dependencies.
+test-build: server
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 ## Install what the tests need, build, and run every test (unit, integration on SQLite and
 ## PostgreSQL, browser tests in Chromium).
-test: deps deps-test build tests/e2e/node_modules/.installed
+test: deps deps-test build test-build tests/e2e/node_modules/.installed
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 900
 
 ## Same tests on an AddressSanitizer + UndefinedBehaviorSanitizer build in build-asan/.
@@ -43,7 +50,7 @@ asan:
 	$(MAKE) test BUILD_DIR=build-asan BUILD_TYPE=Sanitize
 
 ## Benchmarks (see bench/README.md).
-bench: deps deps-test build
+bench: deps deps-test build test-build
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target benchmarks
 
 deps:
@@ -53,7 +60,7 @@ deps:
 deps-test:
 	@$(call apt_install,$(DEB_TEST))
 
-web: web/dist/index.html
+web: server web/dist/index.html
 
 web/node_modules/.installed: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund

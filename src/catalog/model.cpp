@@ -4,25 +4,6 @@
 
 namespace ecrm::catalog {
 
-std::string_view to_string(PriceTier tier) {
-  switch (tier) {
-    case PriceTier::kBudget:
-      return "budget";
-    case PriceTier::kMid:
-      return "mid";
-    case PriceTier::kPremium:
-      return "premium";
-  }
-  return "mid";
-}
-
-std::optional<PriceTier> parse_price_tier(std::string_view text) {
-  for (PriceTier tier : {PriceTier::kBudget, PriceTier::kMid, PriceTier::kPremium}) {
-    if (to_string(tier) == text) return tier;
-  }
-  return std::nullopt;
-}
-
 namespace {
 
 // The rule of price_tiers() over the sorted prices of the active reference products.

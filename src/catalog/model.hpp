@@ -1,5 +1,6 @@
-// Categories and products as plain values. Money is an integer count of minor units (cents,
-// fen) of the product's ISO 4217 currency.
+// Categories and products as plain values, described for the wire (core/describe.hpp) as the API
+// sends them. Money is an integer count of minor units (cents, fen) of the product's ISO 4217
+// currency.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/describe.hpp"
 #include "core/time.hpp"
 
 namespace ecrm::catalog {
@@ -21,11 +23,12 @@ struct Category {
   UnixMs created_at = 0;
   UnixMs updated_at = 0;
 };
+ECRM_DESCRIBE(Category, id, parent_id, name, slug, created_at, updated_at)
 
 // Where a product's price sits among the products of its category (see price_tiers()).
+// Stored and sent by its wire name (wire::enum_name: "budget", "mid", "premium").
 enum class PriceTier { kBudget, kMid, kPremium };
-std::string_view to_string(PriceTier tier);
-std::optional<PriceTier> parse_price_tier(std::string_view text);
+ECRM_DESCRIBE_ENUM(PriceTier, kBudget, kMid, kPremium)
 
 struct Product {
   std::int64_t id = 0;
@@ -46,6 +49,10 @@ struct Product {
   UnixMs created_at = 0;
   UnixMs updated_at = 0;
 };
+ECRM_DESCRIBE(Product, id, sku, name, category_id, brand, price, cost, currency, price_tier, line,
+              version, stock_on_hand, active, consumable, repurchase_days, created_at, updated_at)
+ECRM_WIRE_RULES(Product, rule(&Product::price, {.description = "minor units of currency"}),
+                rule(&Product::cost, {.description = "minor units of currency"}))
 
 // A product's price and whether it counts as a reference for its category's tiers.
 struct TierInput {

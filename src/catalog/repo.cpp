@@ -96,7 +96,7 @@ Product read_product(const RowView& row) {
   p.price = row.get_int(5);
   p.cost = row.get_optional_int(6);
   p.currency = row.get_string(7);
-  p.price_tier = parse_price_tier(row.get_text(8)).value_or(PriceTier::kMid);
+  p.price_tier = wire::parse_enum<PriceTier>(row.get_text(8)).value_or(PriceTier::kMid);
   p.line = row.get_string(9);
   p.version = static_cast<int>(row.get_int(10));
   p.stock_on_hand = row.get_int(11);
@@ -112,7 +112,6 @@ Value optional_value(const std::optional<std::int64_t>& v) { return v ? Value(*v
 Value optional_value(const std::optional<int>& v) { return v ? Value(std::int64_t{*v}) : kNull; }
 Value optional_value(const std::optional<std::string>& v) { return v ? Value(*v) : kNull; }
 Value flag(bool b) { return std::int64_t{b ? 1 : 0}; }
-
 
 Error slug_taken(const std::string& slug) {
   return Error::conflict("a category with slug '" + slug + "' already exists", "slug",
@@ -213,11 +212,12 @@ Result<std::int64_t> CatalogRepo::count_category_products(Connection& c, std::in
 }
 
 Result<Product> CatalogRepo::insert_product(Connection& c, const Product& p) {
-  auto id = c.query_int(kInsertProduct,
-                        {p.sku, p.name, optional_value(p.category_id), p.brand, p.price,
-                         optional_value(p.cost), p.currency, std::string(to_string(p.price_tier)),
-                         p.line, std::int64_t{p.version}, p.stock_on_hand, flag(p.active),
-                         flag(p.consumable), optional_value(p.repurchase_days), p.created_at});
+  auto id =
+      c.query_int(kInsertProduct,
+                  {p.sku, p.name, optional_value(p.category_id), p.brand, p.price,
+                   optional_value(p.cost), p.currency, std::string(wire::enum_name(p.price_tier)),
+                   p.line, std::int64_t{p.version}, p.stock_on_hand, flag(p.active),
+                   flag(p.consumable), optional_value(p.repurchase_days), p.created_at});
   if (!id.ok()) {
     if (id.error().kind == ErrorKind::kConflict) return sku_taken(p.sku);
     return std::move(id).error();
@@ -243,23 +243,23 @@ Result<std::optional<Product>> CatalogRepo::find_product_by_sku(Connection& c,
   return found;
 }
 
-Result<std::vector<Product>> CatalogRepo::list_products(Connection& c, const ProductFilter& filter,
+Result<std::vector<Product>> CatalogRepo::list_products(Connection& c, const ProductQuery& query,
                                                         std::optional<std::int64_t> after,
                                                         int limit) {
   std::optional<std::string> pattern;
-  if (filter.q) pattern = contains_pattern(*filter.q);
+  if (query.q) pattern = contains_pattern(*query.q);
   std::optional<std::string> brand;
-  if (filter.brand) brand = lower_ascii(*filter.brand);
+  if (query.brand) brand = lower_ascii(*query.brand);
   std::optional<std::string> tier;
-  if (filter.tier) tier = std::string(to_string(*filter.tier));
+  if (query.tier) tier = std::string(wire::enum_name(*query.tier));
   std::optional<std::int64_t> active;
-  if (filter.active) active = *filter.active ? 1 : 0;
+  if (query.active) active = *query.active ? 1 : 0;
   std::vector<Product> out;
   ECRM_RETURN_IF_ERROR(
       c.query(kListProducts,
-              {after.value_or(0), optional_value(pattern), optional_value(filter.category_id),
+              {after.value_or(0), optional_value(pattern), optional_value(query.category),
                optional_value(active), optional_value(brand), optional_value(tier),
-               optional_value(filter.line), std::int64_t{limit}},
+               optional_value(query.line), std::int64_t{limit}},
               [&](const RowView& row) { out.push_back(read_product(row)); }));
   return out;
 }
@@ -278,8 +278,9 @@ Result<std::vector<TierInput>> CatalogRepo::tier_group(Connection& c,
                                                        std::optional<std::int64_t> category_id) {
   std::vector<TierInput> out;
   auto on_row = [&](const RowView& row) {
-    out.push_back(TierInput{row.get_int(0), row.get_int(1), row.get_int(2) != 0,
-                            parse_price_tier(row.get_text(3)).value_or(PriceTier::kMid)});
+    out.push_back(
+        TierInput{row.get_int(0), row.get_int(1), row.get_int(2) != 0,
+                  wire::parse_enum<PriceTier>(row.get_text(3)).value_or(PriceTier::kMid)});
   };
   if (category_id) {
     ECRM_RETURN_IF_ERROR(c.query(kTierGroup, {*category_id}, on_row));
@@ -290,7 +291,7 @@ Result<std::vector<TierInput>> CatalogRepo::tier_group(Connection& c,
 }
 
 Status CatalogRepo::set_price_tier(Connection& c, std::int64_t product_id, PriceTier tier) {
-  return done(c.execute(kSetPriceTier, {product_id, std::string(to_string(tier))}));
+  return done(c.execute(kSetPriceTier, {product_id, std::string(wire::enum_name(tier))}));
 }
 
 }  // namespace ecrm::catalog

@@ -15,14 +15,19 @@ namespace ecrm::catalog {
 
 using storage::Connection;
 
-struct ProductFilter {
-  std::optional<std::string> q;             // substring of name, SKU or brand, case-insensitive
-  std::optional<std::int64_t> category_id;  // this category and its descendants
+// The filters of the product list (query parameters).
+struct ProductQuery {
+  std::optional<std::string> q;          // substring of name, SKU or brand, case-insensitive
+  std::optional<std::int64_t> category;  // this category and its descendants
   std::optional<bool> active;
   std::optional<std::string> brand;  // exact, case-insensitive
   std::optional<PriceTier> tier;
   std::optional<std::string> line;  // exact
 };
+ECRM_DESCRIBE(ProductQuery, q, category, active, brand, tier, line)
+ECRM_WIRE_RULES(ProductQuery,
+                rule(&ProductQuery::q, {.max_length = 200, .description = "in name, SKU or brand"}),
+                rule(&ProductQuery::category, {.description = "with its subcategories"}))
 
 class CatalogRepo {
  public:
@@ -50,8 +55,8 @@ class CatalogRepo {
   Result<Product> insert_product(Connection& c, const Product& product);
   Result<std::optional<Product>> find_product(Connection& c, std::int64_t id);
   Result<std::optional<Product>> find_product_by_sku(Connection& c, const std::string& sku);
-  // Products matching `filter` with id > after, ascending, at most `limit`.
-  Result<std::vector<Product>> list_products(Connection& c, const ProductFilter& filter,
+  // Products matching `query` with id > after, ascending, at most `limit`.
+  Result<std::vector<Product>> list_products(Connection& c, const ProductQuery& query,
                                              std::optional<std::int64_t> after, int limit);
   // Writes every column but id, created_at and price_tier. kConflict (sku_taken) as for insert.
   Status update_product(Connection& c, const Product& product);

@@ -10,13 +10,6 @@ using storage::with_transaction;
 
 namespace {
 
-constexpr std::size_t kMaxName = 300;
-constexpr std::size_t kMaxSlug = 100;
-constexpr std::size_t kMaxSku = 64;
-constexpr std::size_t kMaxBrand = 100;
-constexpr std::size_t kMaxLine = 200;
-constexpr int kMaxVersion = 1'000'000;
-constexpr int kMaxRepurchaseDays = 3650;
 // Category trees deeper than this are refused; it also bounds the cycle check.
 constexpr int kMaxDepth = 32;
 
@@ -117,7 +110,7 @@ std::string slug_from_name(const std::string& name) {
 CatalogService::CatalogService(storage::Database& db, CatalogConfig config)
     : db_(db), config_(std::move(config)) {}
 
-Result<Category> CatalogService::create_category(const NewCategory& request) {
+Result<Category> CatalogService::create_category(const CategoryInput& request) {
   Category category;
   category.name = trim(request.name);
   ECRM_RETURN_IF_ERROR(check_text(category.name, "name", kMaxName, true));
@@ -144,11 +137,11 @@ Result<Category> CatalogService::get_category(std::int64_t id) {
   return *found;
 }
 
-Result<std::vector<Category>> CatalogService::list_categories(std::optional<std::int64_t> parent_id,
+Result<std::vector<Category>> CatalogService::list_categories(const CategoryQuery& query,
                                                               std::optional<std::int64_t> after,
                                                               int limit) {
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
-  return repo_.list_categories(*lease, parent_id, after, limit);
+  return repo_.list_categories(*lease, query.parent, after, limit);
 }
 
 Result<Category> CatalogService::update_category(std::int64_t id, const CategoryChanges& changes) {
@@ -241,7 +234,7 @@ Status CatalogService::recompute_price_tiers(Connection& c,
   return {};
 }
 
-Result<Product> CatalogService::create_product(const NewProduct& request) {
+Result<Product> CatalogService::create_product(const ProductInput& request) {
   ECRM_ASSIGN_OR_RETURN(Product p, prepare_product(request));
   return with_transaction<Product>(db_, TxMode::kWrite, [&](Connection& c) -> Result<Product> {
     if (p.category_id) {
@@ -261,22 +254,21 @@ Result<Product> CatalogService::create_product(const NewProduct& request) {
   });
 }
 
-Result<Product> CatalogService::prepare_product(const NewProduct& request) const {
+Result<Product> CatalogService::prepare_product(const ProductInput& request) const {
   Product p;
   p.sku = trim(request.sku);
   p.name = trim(request.name);
   p.category_id = request.category_id;
-  p.brand = trim(request.brand);
-  if (!request.price) return Error::invalid("price is required", "price", "required");
-  p.price = *request.price;
+  p.brand = trim(request.brand.value_or(""));
+  p.price = request.price;
   p.cost = request.cost;
   ECRM_ASSIGN_OR_RETURN(p.currency,
                         normalize_currency(request.currency.value_or(config_.default_currency)));
-  p.line = trim(request.line);
-  p.version = request.version;
-  p.stock_on_hand = request.stock_on_hand;
-  p.active = request.active;
-  p.consumable = request.consumable;
+  p.line = trim(request.line.value_or(""));
+  p.version = request.version.value_or(1);
+  p.stock_on_hand = request.stock_on_hand.value_or(0);
+  p.active = request.active.value_or(true);
+  p.consumable = request.consumable.value_or(false);
   p.repurchase_days = request.repurchase_days;
   ECRM_RETURN_IF_ERROR(validate(p));
   p.created_at = p.updated_at = now_ms();
@@ -290,11 +282,11 @@ Result<Product> CatalogService::get_product(std::int64_t id) {
   return *found;
 }
 
-Result<std::vector<Product>> CatalogService::list_products(const ProductFilter& filter,
+Result<std::vector<Product>> CatalogService::list_products(const ProductQuery& query,
                                                            std::optional<std::int64_t> after,
                                                            int limit) {
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
-  return repo_.list_products(*lease, filter, after, limit);
+  return repo_.list_products(*lease, query, after, limit);
 }
 
 Result<Product> CatalogService::update_product(std::int64_t id, const ProductChanges& changes) {

@@ -19,49 +19,93 @@ struct CatalogConfig {
   std::string default_currency = "USD";  // for products created without one
 };
 
-struct NewCategory {
+// Limits of the contract, checked by the service and declared for the wire.
+inline constexpr std::size_t kMaxName = 300;
+inline constexpr std::size_t kMaxSlug = 100;
+inline constexpr std::size_t kMaxSku = 64;
+inline constexpr std::size_t kMaxBrand = 100;
+inline constexpr std::size_t kMaxLine = 200;
+inline constexpr int kMaxVersion = 1'000'000;
+inline constexpr int kMaxRepurchaseDays = 3650;
+
+struct CategoryInput {
   std::string name;
   std::optional<std::string> slug;  // derived from the name when absent
   std::optional<std::int64_t> parent_id;
 };
+ECRM_DESCRIBE(CategoryInput, name, slug, parent_id)
+ECRM_WIRE_RULES(CategoryInput, rule(&CategoryInput::name, {.max_length = kMaxName}),
+                rule(&CategoryInput::slug, {.max_length = kMaxSlug}))
 
 struct CategoryChanges {
   std::optional<std::string> name;
   std::optional<std::string> slug;
-  std::optional<std::optional<std::int64_t>> parent_id;  // engaged nullopt: make it top-level
+  std::optional<std::optional<std::int64_t>> parent_id;  // null: make it top-level
 };
+ECRM_DESCRIBE(CategoryChanges, name, slug, parent_id)
+ECRM_WIRE_RULES(CategoryChanges, rule(&CategoryChanges::name, {.max_length = kMaxName}),
+                rule(&CategoryChanges::slug, {.max_length = kMaxSlug}))
 
-struct NewProduct {
+// The filter of the category list (query parameters).
+struct CategoryQuery {
+  std::optional<std::int64_t> parent;  // children of this category only; 0: top level
+};
+ECRM_DESCRIBE(CategoryQuery, parent)
+
+struct ProductInput {
   std::string sku;
   std::string name;
   std::optional<std::int64_t> category_id;
-  std::string brand;
-  std::optional<std::int64_t> price;  // required
+  std::optional<std::string> brand;
+  std::int64_t price = 0;
   std::optional<std::int64_t> cost;
-  std::optional<std::string> currency;
-  std::string line;
-  int version = 1;
-  std::int64_t stock_on_hand = 0;
-  bool active = true;
-  bool consumable = false;
+  std::optional<std::string> currency;  // default: CatalogConfig::default_currency
+  std::optional<std::string> line;
+  std::optional<int> version;  // default 1
+  std::optional<std::int64_t> stock_on_hand;
+  std::optional<bool> active;      // default true
+  std::optional<bool> consumable;  // default false
   std::optional<int> repurchase_days;
 };
+ECRM_DESCRIBE(ProductInput, sku, name, category_id, brand, price, cost, currency, line, version,
+              stock_on_hand, active, consumable, repurchase_days)
+ECRM_WIRE_RULES(ProductInput, rule(&ProductInput::sku, {.max_length = kMaxSku}),
+                rule(&ProductInput::name, {.max_length = kMaxName}),
+                rule(&ProductInput::brand, {.max_length = kMaxBrand}),
+                rule(&ProductInput::line, {.max_length = kMaxLine}),
+                rule(&ProductInput::price, {.minimum = 0, .description = "minor units"}),
+                rule(&ProductInput::cost, {.minimum = 0, .description = "minor units"}),
+                rule(&ProductInput::version, {.minimum = 1, .maximum = kMaxVersion}),
+                rule(&ProductInput::repurchase_days, {.minimum = 1, .maximum = kMaxRepurchaseDays}))
 
+// A PATCH of a product: absent members keep their value; null clears category_id, cost and
+// repurchase_days.
 struct ProductChanges {
   std::optional<std::string> sku;
   std::optional<std::string> name;
-  std::optional<std::optional<std::int64_t>> category_id;  // engaged nullopt: uncategorise
+  std::optional<std::optional<std::int64_t>> category_id;
   std::optional<std::string> brand;
   std::optional<std::int64_t> price;
-  std::optional<std::optional<std::int64_t>> cost;  // engaged nullopt: unknown
+  std::optional<std::optional<std::int64_t>> cost;
   std::optional<std::string> currency;
   std::optional<std::string> line;
   std::optional<int> version;
   std::optional<std::int64_t> stock_on_hand;
   std::optional<bool> active;
   std::optional<bool> consumable;
-  std::optional<std::optional<int>> repurchase_days;  // engaged nullopt: clear
+  std::optional<std::optional<int>> repurchase_days;
 };
+ECRM_DESCRIBE(ProductChanges, sku, name, category_id, brand, price, cost, currency, line, version,
+              stock_on_hand, active, consumable, repurchase_days)
+ECRM_WIRE_RULES(ProductChanges, rule(&ProductChanges::sku, {.max_length = kMaxSku}),
+                rule(&ProductChanges::name, {.max_length = kMaxName}),
+                rule(&ProductChanges::brand, {.max_length = kMaxBrand}),
+                rule(&ProductChanges::line, {.max_length = kMaxLine}),
+                rule(&ProductChanges::price, {.minimum = 0, .description = "minor units"}),
+                rule(&ProductChanges::cost, {.minimum = 0, .description = "minor units"}),
+                rule(&ProductChanges::version, {.minimum = 1, .maximum = kMaxVersion}),
+                rule(&ProductChanges::repurchase_days,
+                     {.minimum = 1, .maximum = kMaxRepurchaseDays}))
 
 class CatalogService {
  public:
@@ -69,11 +113,11 @@ class CatalogService {
 
   // Creates a category. Errors: kInvalidArgument naming name/slug; kUnprocessable
   // (unknown_category, field parent_id) for a parent that does not exist; kConflict slug_taken.
-  Result<Category> create_category(const NewCategory& request);
+  Result<Category> create_category(const CategoryInput& request);
   // kNotFound when there is no such category.
   Result<Category> get_category(std::int64_t id);
-  // Categories after `after` by id; children of `parent_id` only when given (0: top level).
-  Result<std::vector<Category>> list_categories(std::optional<std::int64_t> parent_id,
+  // Categories after `after` by id, filtered by `query`.
+  Result<std::vector<Category>> list_categories(const CategoryQuery& query,
                                                 std::optional<std::int64_t> after, int limit);
   // Applies changes. Besides create's errors: kUnprocessable (category_cycle, field parent_id)
   // when the new parent is the category itself or one of its descendants; kNotFound.
@@ -85,16 +129,17 @@ class CatalogService {
   // Validates and creates a product, then recomputes its category's price tiers. Errors:
   // kInvalidArgument naming the field; kUnprocessable (unknown_category, field category_id);
   // kConflict sku_taken.
-  Result<Product> create_product(const NewProduct& request);
+  Result<Product> create_product(const ProductInput& request);
   // The product create_product() would store, validated (kInvalidArgument naming the field),
   // without touching the database: for bulk writers (import) that check the category and the
   // SKU and store through CatalogRepo themselves.
-  Result<Product> prepare_product(const NewProduct& request) const;
+  Result<Product> prepare_product(const ProductInput& request) const;
   // Validates a product's fields as create and update do.
   Status validate(const Product& product) const;
   // kNotFound when there is no such product.
   Result<Product> get_product(std::int64_t id);
-  Result<std::vector<Product>> list_products(const ProductFilter& filter,
+  // Products after `after` by id, filtered by `query`.
+  Result<std::vector<Product>> list_products(const ProductQuery& query,
                                              std::optional<std::int64_t> after, int limit);
   // Applies changes with create's validation; recomputes the price tiers of the old and the
   // new category when the price, category or active flag changed. kNotFound.
@@ -106,7 +151,6 @@ class CatalogService {
   Status recompute_price_tiers(storage::Connection& c, std::optional<std::int64_t> category_id);
 
  private:
-
   storage::Database& db_;
   CatalogConfig config_;
   CatalogRepo repo_;

@@ -173,7 +173,7 @@ Result<std::int64_t> Exporter::run(Entity entity, const CsvSink& sink) {
           csv.field(p.active ? "yes" : "no");
           csv.field(p.consumable ? "yes" : "no");
           csv.field(p.repurchase_days ? std::to_string(*p.repurchase_days) : "");
-          csv.field(catalog::to_string(p.price_tier));
+          csv.field(wire::enum_name(p.price_tier));
           csv.field(std::to_string(p.id));
           csv.end_row();
           ++rows;

@@ -438,12 +438,12 @@ class Importer::Pass {
             outcome, r.line, Error::invalid("price is required for a new product", "price")));
         continue;
       }
-      catalog::NewProduct request;
+      catalog::ProductInput request;
       request.sku = r.sku;
       request.name = r.name.value_or(r.sku);
       request.category_id = category.value_or(std::nullopt);
       request.brand = r.brand.value_or("");
-      request.price = r.price;
+      request.price = *r.price;
       if (r.cost) request.cost = *r.cost;
       request.currency = r.currency;
       request.line = r.line_name.value_or("");
@@ -514,9 +514,9 @@ class Importer::Pass {
           ECRM_RETURN_IF_ERROR(record_failed(
               outcome, o.line,
               Error::unprocessable("order " + o.external_id + " is already " +
-                                       std::string(orders::to_string(s.status)) +
+                                       std::string(wire::enum_name(s.status)) +
                                        "; its status cannot change to " +
-                                       std::string(orders::to_string(o.status)),
+                                       std::string(wire::enum_name(o.status)),
                                    "status")));
           continue;
         }
@@ -622,7 +622,7 @@ class Importer::Pass {
         } else if (!write_) {
           if (would_create_skus_.insert(sku).second) ++outcome.created_products;
         } else {
-          catalog::NewProduct request;
+          catalog::ProductInput request;
           request.sku = sku;
           request.name = l.name.empty() ? sku : l.name;
           request.price = l.unit_price;

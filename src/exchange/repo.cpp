@@ -167,7 +167,7 @@ Result<std::unordered_map<std::string, StoredOrderState>> ExchangeRepo::orders_b
   ECRM_RETURN_IF_ERROR(lookup(c, kOrdersByExternalId, external_ids, [&](const RowView& row) {
     StoredOrderState s;
     s.id = row.get_int(1);
-    s.status = orders::parse_order_status(row.get_text(2)).value_or(orders::OrderStatus::kPlaced);
+    s.status = wire::parse_enum<orders::OrderStatus>(row.get_text(2)).value_or(orders::OrderStatus::kPlaced);
     s.carrier = row.get_string(3);
     s.tracking_number = row.get_string(4);
     s.last_change_at = row.get_int(5);
@@ -180,7 +180,7 @@ Status ExchangeRepo::update_order_state(Connection& c, std::int64_t id, orders::
                                         const std::string& carrier,
                                         const std::string& tracking_number, UnixMs at) {
   return done(c.execute(kUpdateOrderState,
-                        {id, std::string(orders::to_string(status)), carrier, tracking_number, at}));
+                        {id, std::string(wire::enum_name(status)), carrier, tracking_number, at}));
 }
 
 Result<std::int64_t> ExchangeRepo::insert_job(Connection& c, const ImportJob& j) {

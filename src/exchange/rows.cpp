@@ -596,14 +596,14 @@ Result<OrderRecord> OrderRows::parse_header(const std::vector<std::string>& fiel
     }
   } else {
     if (auto channel = get(kOChannel); channel && !channel->empty()) {
-      auto parsed = orders::parse_channel(lower(*channel));
+      auto parsed = wire::parse_enum<orders::Channel>(lower(*channel));
       if (!parsed) {
         return row_error(line, "channel", "channel must be web, app, phone, store or partner");
       }
       o.channel = *parsed;
     }
     if (auto status = get(kOStatus); status && !status->empty()) {
-      auto parsed = orders::parse_order_status(lower(*status));
+      auto parsed = wire::parse_enum<orders::OrderStatus>(lower(*status));
       if (!parsed) {
         return row_error(line, "status",
                          "status must be placed, paid, shipped, delivered, returned or cancelled");

@@ -2,7 +2,7 @@
 
 #include <boost/json.hpp>
 
-#include "orders/json.hpp"
+#include "http/wire.hpp"
 
 namespace ecrm::orders {
 
@@ -37,11 +37,9 @@ Result<json::value> OrderCustomerRecords::export_records(storage::Connection& c,
   for (std::int64_t id : ids) {
     ECRM_ASSIGN_OR_RETURN(auto order, repo_.find(c, id));
     if (!order) continue;
-    json::object item = order_json(*order, true);
+    json::value item = wire::to_json(order_view(std::move(*order)));
     ECRM_ASSIGN_OR_RETURN(auto returns, repo_.returns_of(c, id));
-    json::array rendered;
-    for (const auto& r : returns) rendered.push_back(return_json(r));
-    item["returns"] = std::move(rendered);
+    item.as_object()["returns"] = wire::to_json(returns);
     out.push_back(std::move(item));
   }
   return json::value(std::move(out));
@@ -59,7 +57,7 @@ Result<std::vector<TimelineEntry>> OrderCustomerRecords::timeline(
       auto changes,
       repo_.status_timeline(c, customer_id, after.at, after.id_bound_for(kStatusSource), limit));
   for (const auto& e : changes) {
-    const std::string status(to_string(e.change.status));
+    const std::string status(wire::enum_name(e.change.status));
     std::string summary = "Order #" + std::to_string(e.order_id) + " " + status;
     if (e.change.status == OrderStatus::kPlaced) summary += " (" + items(e.item_count) + ")";
     if (!e.change.carrier.empty()) summary += " with " + e.change.carrier;
@@ -80,15 +78,16 @@ Result<std::vector<TimelineEntry>> OrderCustomerRecords::timeline(
   for (const auto& r : returns) {
     json::object data{{"return_id", r.id},
                       {"order_id", r.order_id},
-                      {"status", to_string(r.status)},
-                      {"reason", to_string(r.reason)},
+                      {"status", wire::enum_name(r.status)},
+                      {"reason", wire::enum_name(r.reason)},
                       {"refund_amount", r.refund_amount},
                       {"currency", r.currency}};
-    out.push_back(TimelineEntry{
-        r.created_at, std::string(kReturnSource), r.id, "return.requested",
-        "Return #" + std::to_string(r.id) + " for order #" + std::to_string(r.order_id) + " (" +
-            std::string(to_string(r.reason)) + "), now " + std::string(to_string(r.status)),
-        std::move(data)});
+    out.push_back(TimelineEntry{r.created_at, std::string(kReturnSource), r.id, "return.requested",
+                                "Return #" + std::to_string(r.id) + " for order #" +
+                                    std::to_string(r.order_id) + " (" +
+                                    std::string(wire::enum_name(r.reason)) + "), now " +
+                                    std::string(wire::enum_name(r.status)),
+                                std::move(data)});
   }
   return out;
 }

@@ -1,5 +1,7 @@
-// Orders, lines, status history, shipments and returns as plain values. Money is an integer
-// count of minor units of the order's currency.
+// Orders, lines, status history, shipments and returns as plain values, described for the wire
+// (core/describe.hpp) as the API sends them. Money is an integer count of minor units of the
+// order's currency. Enumerators cross the wire, and are stored, by their wire names
+// (wire::enum_name, wire::parse_enum: kNoLongerNeeded <-> "no_longer_needed").
 #pragma once
 
 #include <cstdint>
@@ -8,17 +10,16 @@
 #include <string_view>
 #include <vector>
 
+#include "core/describe.hpp"
 #include "core/time.hpp"
 
 namespace ecrm::orders {
 
 enum class Channel { kWeb, kApp, kPhone, kStore, kPartner };
-std::string_view to_string(Channel channel);
-std::optional<Channel> parse_channel(std::string_view text);
+ECRM_DESCRIBE_ENUM(Channel, kWeb, kApp, kPhone, kStore, kPartner)
 
 enum class OrderStatus { kPlaced, kPaid, kShipped, kDelivered, kReturned, kCancelled };
-std::string_view to_string(OrderStatus status);
-std::optional<OrderStatus> parse_order_status(std::string_view text);
+ECRM_DESCRIBE_ENUM(OrderStatus, kPlaced, kPaid, kShipped, kDelivered, kReturned, kCancelled)
 
 // The order life cycle:
 //   placed -> paid | shipped | cancelled     (shipped straight away: cash on delivery)
@@ -31,8 +32,7 @@ bool can_transition(OrderStatus from, OrderStatus to);
 std::vector<OrderStatus> next_statuses(OrderStatus from);
 
 enum class ReturnStatus { kRequested, kReceived, kRefunded, kRejected };
-std::string_view to_string(ReturnStatus status);
-std::optional<ReturnStatus> parse_return_status(std::string_view text);
+ECRM_DESCRIBE_ENUM(ReturnStatus, kRequested, kReceived, kRefunded, kRejected)
 // requested -> received | refunded | rejected; received -> refunded | rejected.
 bool can_transition(ReturnStatus from, ReturnStatus to);
 
@@ -44,8 +44,8 @@ enum class ReturnReason {
   kNoLongerNeeded,
   kOther
 };
-std::string_view to_string(ReturnReason reason);
-std::optional<ReturnReason> parse_return_reason(std::string_view text);
+ECRM_DESCRIBE_ENUM(ReturnReason, kDamaged, kDefective, kWrongItem, kNotAsDescribed, kNoLongerNeeded,
+                   kOther)
 
 struct OrderLine {
   std::int64_t id = 0;
@@ -57,6 +57,8 @@ struct OrderLine {
   std::int64_t line_total = 0;
   std::int64_t returned_quantity = 0;  // in returns that were not rejected
 };
+ECRM_DESCRIBE(OrderLine, id, product_id, sku, name, quantity, unit_price, line_total,
+              returned_quantity)
 
 struct StatusChange {
   std::int64_t id = 0;
@@ -67,6 +69,7 @@ struct StatusChange {
   std::string tracking_number;
   std::string actor;
 };
+ECRM_DESCRIBE(StatusChange, status, at, note, carrier, tracking_number, actor)
 
 struct Order {
   std::int64_t id = 0;
@@ -89,6 +92,44 @@ struct Order {
   std::vector<OrderLine> lines;       // filled when the whole order is read
   std::vector<StatusChange> history;  // oldest first; filled when the whole order is read
 };
+// As listed: without lines and history (OrderView has them).
+ECRM_DESCRIBE(Order, id, external_id, customer_id, channel, status, currency, subtotal, discount,
+              shipping, tax, total, item_count, carrier, tracking_number, placed_at, created_at,
+              updated_at)
+ECRM_WIRE_RULES(Order, rule(&Order::total, {.description = "minor units of currency"}),
+                rule(&Order::placed_at, {.format = "date-time"}))
+
+// The whole order as the API answers it: lines, the history with its internal notes, and the
+// statuses it may move to next.
+struct OrderView : Order {
+  std::vector<OrderStatus> next_statuses;
+};
+BOOST_DESCRIBE_STRUCT(OrderView, (Order), (lines, history, next_statuses))
+inline constexpr std::string_view wire_name(OrderView*) { return "OrderView"; }
+OrderView order_view(Order order);
+
+// What the customer may see of an order: the status history with times, carrier and tracking
+// number, but no internal notes or staff names.
+struct TrackingEvent {
+  OrderStatus status = OrderStatus::kPlaced;
+  UnixMs at = 0;
+  std::optional<std::string> carrier;  // null when the change named none
+  std::optional<std::string> tracking_number;
+};
+ECRM_DESCRIBE(TrackingEvent, status, at, carrier, tracking_number)
+
+struct TrackingView {
+  std::int64_t order_id = 0;
+  std::optional<std::string> external_id;
+  OrderStatus status = OrderStatus::kPlaced;
+  UnixMs placed_at = 0;
+  std::string carrier;
+  std::string tracking_number;
+  std::vector<TrackingEvent> events;  // oldest first
+};
+ECRM_DESCRIBE(TrackingView, order_id, external_id, status, placed_at, carrier, tracking_number,
+              events)
+TrackingView tracking_view(const Order& order);
 
 struct ReturnLine {
   std::int64_t id = 0;
@@ -98,6 +139,7 @@ struct ReturnLine {
   std::int64_t quantity = 0;
   std::int64_t amount = 0;  // quantity × the line's unit price
 };
+ECRM_DESCRIBE(ReturnLine, id, order_line_id, product_id, sku, quantity, amount)
 
 struct Return {
   std::int64_t id = 0;
@@ -112,6 +154,8 @@ struct Return {
   UnixMs updated_at = 0;
   std::vector<ReturnLine> lines;
 };
+ECRM_DESCRIBE(Return, id, order_id, customer_id, status, reason, note, refund_amount, currency,
+              created_at, updated_at, lines)
 
 // What one product sold in one currency, over the orders that are not cancelled (for the
 // product page).
@@ -125,5 +169,15 @@ struct ProductSales {
   UnixMs first_ordered_at = 0;
   UnixMs last_ordered_at = 0;
 };
+ECRM_DESCRIBE(ProductSales, currency, orders, customers, units, revenue, returned_units,
+              first_ordered_at, last_ordered_at)
+ECRM_WIRE_RULES(ProductSales, rule(&ProductSales::revenue, {.description = "minor units"}))
+
+// What a product sold, one item per currency (most orders first).
+struct ProductSalesView {
+  std::int64_t product_id = 0;
+  std::vector<ProductSales> items;
+};
+ECRM_DESCRIBE(ProductSalesView, product_id, items)
 
 }  // namespace ecrm::orders

@@ -152,15 +152,27 @@ constexpr int kFavouriteCategoryCount = 3;
 
 Value opt(const std::optional<std::string>& v) { return v ? Value(*v) : kNull; }
 Value opt(const std::optional<std::int64_t>& v) { return v ? Value(*v) : kNull; }
-
+// Enumerators are stored as their wire names.
+template <typename E>
+Value text_of(E v) {
+  return std::string(wire::enum_name(v));
+}
+template <typename E>
+Value text_of(const std::optional<E>& v) {
+  return v ? text_of(*v) : kNull;
+}
+template <typename E>
+E enum_at(const RowView& row, int column, E fallback) {
+  return wire::parse_enum<E>(row.get_text(column)).value_or(fallback);
+}
 
 Order read_order(const RowView& row) {
   Order o;
   o.id = row.get_int(0);
   o.external_id = row.get_optional_string(1);
   o.customer_id = row.get_int(2);
-  o.channel = parse_channel(row.get_text(3)).value_or(Channel::kWeb);
-  o.status = parse_order_status(row.get_text(4)).value_or(OrderStatus::kPlaced);
+  o.channel = enum_at(row, 3, Channel::kWeb);
+  o.status = enum_at(row, 4, OrderStatus::kPlaced);
   o.currency = row.get_string(5);
   o.subtotal = row.get_int(6);
   o.discount = row.get_int(7);
@@ -179,7 +191,7 @@ Order read_order(const RowView& row) {
 StatusChange read_change(const RowView& row) {
   StatusChange change;
   change.id = row.get_int(0);
-  change.status = parse_order_status(row.get_text(1)).value_or(OrderStatus::kPlaced);
+  change.status = enum_at(row, 1, OrderStatus::kPlaced);
   change.at = row.get_int(2);
   change.note = row.get_string(3);
   change.carrier = row.get_string(4);
@@ -193,8 +205,8 @@ Return read_return(const RowView& row) {
   r.id = row.get_int(0);
   r.order_id = row.get_int(1);
   r.customer_id = row.get_int(2);
-  r.status = parse_return_status(row.get_text(3)).value_or(ReturnStatus::kRequested);
-  r.reason = parse_return_reason(row.get_text(4)).value_or(ReturnReason::kOther);
+  r.status = enum_at(row, 3, ReturnStatus::kRequested);
+  r.reason = enum_at(row, 4, ReturnReason::kOther);
   r.note = row.get_string(5);
   r.refund_amount = row.get_int(6);
   r.currency = row.get_string(7);
@@ -216,11 +228,10 @@ namespace {
 
 // Inserts the order's own row; returns its id. kConflict external_id_taken.
 Result<std::int64_t> insert_order_row(Connection& c, const Order& o) {
-  auto id = c.query_int(
-      kInsertOrder, {opt(o.external_id), o.customer_id, std::string(to_string(o.channel)),
-                     std::string(to_string(o.status)), o.currency, o.subtotal, o.discount,
-                     o.shipping, o.total, o.carrier, o.tracking_number, o.placed_at, o.created_at,
-                     o.tax});
+  auto id = c.query_int(kInsertOrder,
+                        {opt(o.external_id), o.customer_id, text_of(o.channel), text_of(o.status),
+                         o.currency, o.subtotal, o.discount, o.shipping, o.total, o.carrier,
+                         o.tracking_number, o.placed_at, o.created_at, o.tax});
   if (!id.ok()) {
     if (id.error().kind == ErrorKind::kConflict && o.external_id) {
       return Error::conflict("an order with external id '" + *o.external_id + "' already exists",
@@ -279,7 +290,8 @@ Status insert_rows(Connection& c, std::string_view head, int width, std::vector<
     int rows = static_cast<int>(n) / width;
     auto key = std::make_pair(std::string(head), rows);
     auto it = statements.find(key);
-    if (it == statements.end()) it = statements.emplace(key, multi_row_insert(head, width, rows)).first;
+    if (it == statements.end())
+      it = statements.emplace(key, multi_row_insert(head, width, rows)).first;
     ECRM_RETURN_IF_ERROR(
         done(c.execute(it->second, std::span<const Value>(values.data() + start, n))));
   }
@@ -298,8 +310,8 @@ Status OrderRepo::insert_many(Connection& c, std::vector<Order>& orders) {
                                  line.unit_price, line.line_total});
     }
     for (const auto& s : o.history) {
-      history.insert(history.end(), {o.id, std::string(to_string(s.status)), s.at, s.note,
-                                     s.carrier, s.tracking_number, s.actor});
+      history.insert(history.end(), {o.id, text_of(s.status), s.at, s.note, s.carrier,
+                                     s.tracking_number, s.actor});
     }
     if (lines.size() >= 7 * kRowsPerInsert * 4) {
       ECRM_RETURN_IF_ERROR(insert_rows(c, kInsertLinesHead, 7, lines));
@@ -335,36 +347,31 @@ Result<std::optional<Order>> OrderRepo::find(Connection& c, std::int64_t id) {
   return found;
 }
 
-Result<std::vector<Order>> OrderRepo::list(Connection& c, const OrderFilter& f,
+Result<std::vector<Order>> OrderRepo::list(Connection& c, const OrderQuery& q,
                                            std::optional<std::int64_t> before, int limit) {
-  std::optional<std::string> status;
-  if (f.status) status = std::string(to_string(*f.status));
-  std::optional<std::string> channel;
-  if (f.channel) channel = std::string(to_string(*f.channel));
   std::vector<Order> out;
   ECRM_RETURN_IF_ERROR(
       c.query(kListOrders,
-              {before.value_or(INT64_MAX), opt(f.customer_id), opt(status), opt(channel),
-               opt(f.placed_from), opt(f.placed_to), std::int64_t{limit}},
+              {before.value_or(INT64_MAX), opt(q.customer), text_of(q.status), text_of(q.channel),
+               opt(q.placed_from), opt(q.placed_to), std::int64_t{limit}},
               [&](const RowView& row) { out.push_back(read_order(row)); }));
   return out;
 }
 
 Status OrderRepo::insert_status(Connection& c, std::int64_t order_id, const StatusChange& s) {
-  return done(c.execute(kInsertStatus, {order_id, std::string(to_string(s.status)), s.at, s.note,
-                                        s.carrier, s.tracking_number, s.actor}));
+  return done(c.execute(kInsertStatus, {order_id, text_of(s.status), s.at, s.note, s.carrier,
+                                        s.tracking_number, s.actor}));
 }
 
 Status OrderRepo::update_status(Connection& c, const Order& o) {
-  return done(c.execute(kUpdateStatus, {o.id, std::string(to_string(o.status)), o.carrier,
-                                        o.tracking_number, o.updated_at}));
+  return done(c.execute(kUpdateStatus,
+                        {o.id, text_of(o.status), o.carrier, o.tracking_number, o.updated_at}));
 }
 
 Result<Return> OrderRepo::insert_return(Connection& c, Return r) {
-  ECRM_ASSIGN_OR_RETURN(auto id,
-                        c.query_int(kInsertReturn, {r.order_id, std::string(to_string(r.status)),
-                                                    std::string(to_string(r.reason)), r.note,
-                                                    r.refund_amount, r.created_at}));
+  ECRM_ASSIGN_OR_RETURN(
+      auto id, c.query_int(kInsertReturn, {r.order_id, text_of(r.status), text_of(r.reason), r.note,
+                                           r.refund_amount, r.created_at}));
   r.id = id.value_or(0);
   r.updated_at = r.created_at;
   for (auto& line : r.lines) {
@@ -393,7 +400,7 @@ Result<std::vector<Return>> OrderRepo::returns_of(Connection& c, std::int64_t or
 
 Status OrderRepo::update_return_status(Connection& c, std::int64_t id, ReturnStatus status,
                                        const std::string& note, UnixMs at) {
-  return done(c.execute(kUpdateReturnStatus, {id, std::string(to_string(status)), note, at}));
+  return done(c.execute(kUpdateReturnStatus, {id, text_of(status), note, at}));
 }
 
 Result<std::vector<std::pair<std::int64_t, std::int64_t>>> OrderRepo::returned_quantities(

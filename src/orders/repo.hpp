@@ -19,13 +19,18 @@ namespace ecrm::orders {
 
 using storage::Connection;
 
-struct OrderFilter {
-  std::optional<std::int64_t> customer_id;
+// The filters of the order list (query parameters).
+struct OrderQuery {
+  std::optional<std::int64_t> customer;  // a customer's id
   std::optional<OrderStatus> status;
   std::optional<Channel> channel;
   std::optional<UnixMs> placed_from;  // inclusive
   std::optional<UnixMs> placed_to;    // exclusive
 };
+ECRM_DESCRIBE(OrderQuery, customer, status, channel, placed_from, placed_to)
+ECRM_WIRE_RULES(OrderQuery, rule(&OrderQuery::customer, {.description = "a customer's id"}),
+                rule(&OrderQuery::placed_from, {.format = "date-time", .description = "inclusive"}),
+                rule(&OrderQuery::placed_to, {.format = "date-time", .description = "exclusive"}))
 
 // One status-history row with the order it belongs to (for timelines).
 struct CustomerStatusEntry {
@@ -52,9 +57,9 @@ class OrderRepo {
   Status lock_return(Connection& c, std::int64_t return_id);
   // The order with lines (and their returned quantities) and history; nullopt if none.
   Result<std::optional<Order>> find(Connection& c, std::int64_t id);
-  // Orders matching `filter` with id < before (all when nullopt), newest id first, without
+  // Orders matching `query` with id < before (all when nullopt), newest id first, without
   // lines and history.
-  Result<std::vector<Order>> list(Connection& c, const OrderFilter& filter,
+  Result<std::vector<Order>> list(Connection& c, const OrderQuery& query,
                                   std::optional<std::int64_t> before, int limit);
   Status insert_status(Connection& c, std::int64_t order_id, const StatusChange& change);
   // Sets status, carrier, tracking number and updated_at.

@@ -11,13 +11,6 @@ using storage::with_transaction;
 
 namespace {
 
-constexpr std::size_t kMaxLines = 500;
-constexpr std::int64_t kMaxQuantity = 1'000'000;
-constexpr std::int64_t kMaxAmount = 100'000'000'000;  // minor units per price, fee or discount
-constexpr std::size_t kMaxExternalId = 100;
-constexpr std::size_t kMaxShipmentText = 100;
-constexpr std::size_t kMaxNote = 1000;
-
 std::string trim(std::string_view text) {
   auto first = text.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) return {};
@@ -47,7 +40,7 @@ std::string next_list(OrderStatus from) {
   std::string out;
   for (OrderStatus s : next_statuses(from)) {
     if (!out.empty()) out += ", ";
-    out += to_string(s);
+    out += wire::enum_name(s);
   }
   return out.empty() ? "none (it is final)" : out;
 }
@@ -58,23 +51,15 @@ OrderService::OrderService(storage::Database& db) : db_(db) {}
 
 void OrderService::add_listener(OrderListener& listener) { listeners_.push_back(&listener); }
 
-Result<Order> OrderService::create(const NewOrder& request, const std::string& actor) {
-  if (!request.customer_id)
-    return Error::invalid("customer_id is required", "customer_id", "required");
+Result<Order> OrderService::create(const OrderInput& request, const std::string& actor) {
   Order order;
-  order.customer_id = *request.customer_id;
+  order.customer_id = request.customer_id;
   if (request.external_id) {
     std::string v = trim(*request.external_id);
     ECRM_RETURN_IF_ERROR(check_text(v, "external_id", kMaxExternalId));
     if (!v.empty()) order.external_id = v;
   }
-  if (request.channel) {
-    auto channel = parse_channel(trim(*request.channel));
-    if (!channel) {
-      return Error::invalid("channel must be web, app, phone, store or partner", "channel");
-    }
-    order.channel = *channel;
-  }
+  order.channel = request.channel.value_or(Channel::kWeb);
   if (request.lines.empty() || request.lines.size() > kMaxLines) {
     return Error::invalid("an order needs 1 to " + std::to_string(kMaxLines) + " lines", "lines",
                           request.lines.empty() ? "required" : "");
@@ -85,10 +70,7 @@ Result<Order> OrderService::create(const NewOrder& request, const std::string& a
       return Error::invalid("each line needs a product_id or a sku", line_field(i, "product_id"),
                             "required");
     }
-    if (!line.quantity) {
-      return Error::invalid("quantity is required", line_field(i, "quantity"), "required");
-    }
-    if (*line.quantity < 1 || *line.quantity > kMaxQuantity) {
+    if (line.quantity < 1 || line.quantity > kMaxQuantity) {
       return Error::invalid("quantity must be from 1 to " + std::to_string(kMaxQuantity),
                             line_field(i, "quantity"));
     }
@@ -97,14 +79,15 @@ Result<Order> OrderService::create(const NewOrder& request, const std::string& a
                             line_field(i, "unit_price"));
     }
   }
-  if (request.discount < 0 || request.discount > kMaxAmount) {
-    return Error::invalid("discount must be from 0 to " + std::to_string(kMaxAmount), "discount");
-  }
-  if (request.shipping < 0 || request.shipping > kMaxAmount) {
-    return Error::invalid("shipping must be from 0 to " + std::to_string(kMaxAmount), "shipping");
-  }
-  if (request.tax < 0 || request.tax > kMaxAmount) {
-    return Error::invalid("tax must be from 0 to " + std::to_string(kMaxAmount), "tax");
+  const std::int64_t discount = request.discount.value_or(0);
+  const std::int64_t shipping = request.shipping.value_or(0);
+  const std::int64_t tax = request.tax.value_or(0);
+  for (auto [amount, field] :
+       {std::pair{discount, "discount"}, std::pair{shipping, "shipping"}, std::pair{tax, "tax"}}) {
+    if (amount < 0 || amount > kMaxAmount) {
+      return Error::invalid(std::string(field) + " must be from 0 to " + std::to_string(kMaxAmount),
+                            field);
+    }
   }
   const UnixMs now = now_ms();
   order.placed_at = request.placed_at.value_or(now);
@@ -169,19 +152,19 @@ Result<Order> OrderService::create(const NewOrder& request, const std::string& a
       line.product_id = product->id;
       line.sku = product->sku;
       line.name = product->name;
-      line.quantity = *in.quantity;
+      line.quantity = in.quantity;
       line.unit_price = in.unit_price.value_or(product->price);
       line.line_total = line.quantity * line.unit_price;  // ≤ 1e6 × 1e11: no overflow
       o.subtotal += line.line_total;                      // ≤ 500 lines × 1e17: no overflow
       o.lines.push_back(std::move(line));
     }
     o.currency = *order_currency;
-    if (request.discount > o.subtotal) {
+    if (discount > o.subtotal) {
       return Error::invalid("discount must not exceed the subtotal of the lines", "discount");
     }
-    o.discount = request.discount;
-    o.shipping = request.shipping;
-    o.tax = request.tax;
+    o.discount = discount;
+    o.shipping = shipping;
+    o.tax = tax;
     o.total = o.subtotal - o.discount + o.shipping + o.tax;
     o.status = OrderStatus::kPlaced;
     o.created_at = now;
@@ -215,23 +198,17 @@ Result<std::vector<ProductSales>> OrderService::product_sales(std::int64_t produ
   return repo_.product_sales(*lease, product_id);
 }
 
-Result<std::vector<Order>> OrderService::list(const OrderFilter& filter,
-                                              std::optional<std::int64_t> before, int limit) {
+Result<std::vector<Order>> OrderService::list(const OrderQuery& query,
+                                              std::optional<std::int64_t> after_id, int limit) {
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
-  return repo_.list(*lease, filter, before, limit);
+  return repo_.list(*lease, query, after_id, limit);
 }
 
 Result<Order> OrderService::change_status(std::int64_t id, const StatusRequest& request,
                                           const std::string& actor) {
-  if (!request.status) return Error::invalid("status is required", "status", "required");
-  auto status = parse_order_status(trim(*request.status));
-  if (!status) {
-    return Error::invalid("status must be placed, paid, shipped, delivered, returned or cancelled",
-                          "status");
-  }
   StatusChange change;
-  change.status = *status;
-  change.note = trim(request.note);
+  change.status = request.status;
+  change.note = trim(request.note.value_or(""));
   ECRM_RETURN_IF_ERROR(check_text(change.note, "note", kMaxNote, true));
   if (request.carrier) {
     change.carrier = trim(*request.carrier);
@@ -255,8 +232,8 @@ Result<Order> OrderService::change_status(std::int64_t id, const StatusRequest& 
     Order order = std::move(*found);
     from = order.status;
     if (!can_transition(order.status, change.status)) {
-      return Error::conflict("an order that is " + std::string(to_string(order.status)) +
-                                 " cannot become " + std::string(to_string(change.status)) +
+      return Error::conflict("an order that is " + std::string(wire::enum_name(order.status)) +
+                                 " cannot become " + std::string(wire::enum_name(change.status)) +
                                  "; next: " + next_list(order.status),
                              "status", "invalid_transition");
     }
@@ -279,16 +256,8 @@ Result<Order> OrderService::change_status(std::int64_t id, const StatusRequest& 
   return changed;
 }
 
-Result<Return> OrderService::create_return(std::int64_t order_id, const NewReturn& request) {
-  if (!request.reason) return Error::invalid("reason is required", "reason", "required");
-  auto reason = parse_return_reason(trim(*request.reason));
-  if (!reason) {
-    return Error::invalid(
-        "reason must be damaged, defective, wrong_item, not_as_described, no_longer_needed or "
-        "other",
-        "reason");
-  }
-  std::string note = trim(request.note);
+Result<Return> OrderService::create_return(std::int64_t order_id, const ReturnInput& request) {
+  std::string note = trim(request.note.value_or(""));
   ECRM_RETURN_IF_ERROR(check_text(note, "note", kMaxNote, true));
   if (request.lines.empty() || request.lines.size() > kMaxLines) {
     return Error::invalid("a return needs 1 to " + std::to_string(kMaxLines) + " lines", "lines",
@@ -296,14 +265,7 @@ Result<Return> OrderService::create_return(std::int64_t order_id, const NewRetur
   }
   for (std::size_t i = 0; i < request.lines.size(); ++i) {
     const auto& line = request.lines[i];
-    if (!line.order_line_id) {
-      return Error::invalid("order_line_id is required", line_field(i, "order_line_id"),
-                            "required");
-    }
-    if (!line.quantity) {
-      return Error::invalid("quantity is required", line_field(i, "quantity"), "required");
-    }
-    if (*line.quantity < 1 || *line.quantity > kMaxQuantity) {
+    if (line.quantity < 1 || line.quantity > kMaxQuantity) {
       return Error::invalid("quantity must be from 1 to " + std::to_string(kMaxQuantity),
                             line_field(i, "quantity"));
     }
@@ -315,7 +277,7 @@ Result<Return> OrderService::create_return(std::int64_t order_id, const NewRetur
     const Order& order = *found;
     if (order.status != OrderStatus::kShipped && order.status != OrderStatus::kDelivered) {
       return Error::conflict("only shipped or delivered orders can be returned; this one is " +
-                                 std::string(to_string(order.status)),
+                                 std::string(wire::enum_name(order.status)),
                              {}, "not_returnable");
     }
     std::map<std::int64_t, std::int64_t> left;  // order line -> quantity still returnable
@@ -328,29 +290,29 @@ Result<Return> OrderService::create_return(std::int64_t order_id, const NewRetur
     ret.order_id = order_id;
     ret.customer_id = order.customer_id;
     ret.currency = order.currency;
-    ret.reason = *reason;
+    ret.reason = request.reason;
     ret.note = note;
     ret.status = ReturnStatus::kRequested;
     ret.created_at = now_ms();
     for (std::size_t i = 0; i < request.lines.size(); ++i) {
       const auto& in = request.lines[i];
-      auto it = lines.find(*in.order_line_id);
+      auto it = lines.find(in.order_line_id);
       if (it == lines.end()) {
         return Error::unprocessable("order " + std::to_string(order_id) + " has no line " +
-                                        std::to_string(*in.order_line_id),
+                                        std::to_string(in.order_line_id),
                                     line_field(i, "order_line_id"), "unknown_order_line");
       }
-      if (*in.quantity > left[it->first]) {
+      if (in.quantity > left[it->first]) {
         return Error::unprocessable("only " + std::to_string(left[it->first]) + " of line " +
                                         std::to_string(it->first) + " can still be returned",
                                     line_field(i, "quantity"), "quantity_exceeds_remaining");
       }
-      left[it->first] -= *in.quantity;
+      left[it->first] -= in.quantity;
       ReturnLine line;
       line.order_line_id = it->first;
       line.product_id = it->second->product_id;
       line.sku = it->second->sku;
-      line.quantity = *in.quantity;
+      line.quantity = in.quantity;
       line.amount = line.quantity * it->second->unit_price;
       ret.refund_amount += line.amount;
       ret.lines.push_back(std::move(line));
@@ -397,47 +359,45 @@ Result<bool> OrderService::maybe_mark_returned(Connection& c, Order& order, Unix
   return true;
 }
 
-Result<Return> OrderService::change_return_status(std::int64_t id, const std::string& status_text,
-                                                  const std::string& note_text,
+Result<Return> OrderService::change_return_status(std::int64_t id,
+                                                  const ReturnStatusRequest& request,
                                                   const std::string& actor) {
-  auto status = parse_return_status(trim(status_text));
-  if (!status) {
-    return Error::invalid("status must be requested, received, refunded or rejected", "status");
-  }
-  std::string note = trim(note_text);
+  const ReturnStatus status = request.status;
+  std::string note = trim(request.note.value_or(""));
   ECRM_RETURN_IF_ERROR(check_text(note, "note", kMaxNote, true));
   ReturnStatus from = ReturnStatus::kRequested;
   std::optional<Order> returned_order;  // set when the order became `returned`
   OrderStatus order_from = OrderStatus::kDelivered;
-  auto changed = with_transaction<Return>(db_, TxMode::kWrite, [&](Connection& c) -> Result<Return> {
-    returned_order.reset();
-    ECRM_RETURN_IF_ERROR(repo_.lock_return(c, id));
-    ECRM_ASSIGN_OR_RETURN(auto found, repo_.find_return(c, id));
-    if (!found) return Error::not_found("no such return: " + std::to_string(id));
-    from = found->status;
-    ECRM_RETURN_IF_ERROR(repo_.lock(c, found->order_id));
-    if (!can_transition(found->status, *status)) {
-      return Error::conflict("a return that is " + std::string(to_string(found->status)) +
-                                 " cannot become " + std::string(to_string(*status)),
-                             "status", "invalid_transition");
-    }
-    const UnixMs now = now_ms();
-    ECRM_RETURN_IF_ERROR(
-        repo_.update_return_status(c, id, *status, note.empty() ? found->note : note, now));
-    if (*status == ReturnStatus::kReceived || *status == ReturnStatus::kRefunded) {
-      ECRM_ASSIGN_OR_RETURN(auto order, repo_.find(c, found->order_id));
-      if (!order) return Error::internal("return without an order");
-      const OrderStatus before = order->status;
-      ECRM_ASSIGN_OR_RETURN(bool marked, maybe_mark_returned(c, *order, now, actor));
-      if (marked) {
-        order_from = before;
-        returned_order = std::move(*order);
-      }
-    }
-    ECRM_ASSIGN_OR_RETURN(auto stored, repo_.find_return(c, id));
-    if (!stored) return Error::internal("return vanished after update");
-    return std::move(*stored);
-  });
+  auto changed =
+      with_transaction<Return>(db_, TxMode::kWrite, [&](Connection& c) -> Result<Return> {
+        returned_order.reset();
+        ECRM_RETURN_IF_ERROR(repo_.lock_return(c, id));
+        ECRM_ASSIGN_OR_RETURN(auto found, repo_.find_return(c, id));
+        if (!found) return Error::not_found("no such return: " + std::to_string(id));
+        from = found->status;
+        ECRM_RETURN_IF_ERROR(repo_.lock(c, found->order_id));
+        if (!can_transition(found->status, status)) {
+          return Error::conflict("a return that is " + std::string(wire::enum_name(found->status)) +
+                                     " cannot become " + std::string(wire::enum_name(status)),
+                                 "status", "invalid_transition");
+        }
+        const UnixMs now = now_ms();
+        ECRM_RETURN_IF_ERROR(
+            repo_.update_return_status(c, id, status, note.empty() ? found->note : note, now));
+        if (status == ReturnStatus::kReceived || status == ReturnStatus::kRefunded) {
+          ECRM_ASSIGN_OR_RETURN(auto order, repo_.find(c, found->order_id));
+          if (!order) return Error::internal("return without an order");
+          const OrderStatus before = order->status;
+          ECRM_ASSIGN_OR_RETURN(bool marked, maybe_mark_returned(c, *order, now, actor));
+          if (marked) {
+            order_from = before;
+            returned_order = std::move(*order);
+          }
+        }
+        ECRM_ASSIGN_OR_RETURN(auto stored, repo_.find_return(c, id));
+        if (!stored) return Error::internal("return vanished after update");
+        return std::move(*stored);
+      });
   if (changed.ok()) {
     for (OrderListener* listener : listeners_) listener->on_return_changed(*changed, from);
     if (returned_order) {

@@ -1,10 +1,15 @@
-// The price-tier rule, table-driven, and the slug derivation.
+// The price-tier rule, table-driven, the slug derivation and the wire names.
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "catalog/model.hpp"
 #include "catalog/service.hpp"
+#include "http/wire.hpp"
 
 namespace ecrm::catalog {
 namespace {
@@ -40,9 +45,24 @@ TEST(PriceTiers, MidRankPercentileTerciles) {
   }
 }
 
-TEST(PriceTiers, NamesRoundTrip) {
-  for (PriceTier tier : {B, M, P}) EXPECT_EQ(parse_price_tier(to_string(tier)), tier);
-  EXPECT_FALSE(parse_price_tier("luxury"));
+// The names sent and stored today.
+TEST(PriceTiers, WireNames) {
+  EXPECT_EQ(wire::enum_names<PriceTier>(), (std::vector<std::string>{"budget", "mid", "premium"}));
+  EXPECT_FALSE(wire::parse_enum<PriceTier>("luxury"));
+}
+
+TEST(ProductChanges, NullClearsAndAbsentKeeps) {
+  auto changes = wire::read<ProductChanges>(
+      boost::json::parse(R"({"cost":null,"repurchase_days":30,"active":false})"));
+  ASSERT_TRUE(changes.ok()) << changes.error().message;
+  ASSERT_TRUE(changes->cost.has_value());  // present: null clears
+  EXPECT_FALSE(changes->cost->has_value());
+  EXPECT_EQ(changes->repurchase_days, std::optional<std::optional<int>>(30));
+  EXPECT_FALSE(changes->category_id.has_value());
+  EXPECT_FALSE(changes->price.has_value());
+  auto bad = wire::read<ProductChanges>(boost::json::parse(R"({"version":0})"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().field, "version");
 }
 
 TEST(Slugs, DerivedFromNames) {

@@ -47,16 +47,16 @@ std::string fingerprint(const PlannedCustomer& p) {
   }
   for (const auto& po : p.orders) {
     const auto& o = po.order;
-    out << "\n  " << o.external_id.value_or("") << ' ' << orders::to_string(o.channel) << ' '
-        << orders::to_string(o.status) << ' ' << o.placed_at << ' ' << o.subtotal << ' '
+    out << "\n  " << o.external_id.value_or("") << ' ' << wire::enum_name(o.channel) << ' '
+        << wire::enum_name(o.status) << ' ' << o.placed_at << ' ' << o.subtotal << ' '
         << o.discount << ' ' << o.shipping << ' ' << o.total << ' ' << o.carrier << ' '
         << o.tracking_number;
     for (std::size_t i = 0; i < o.lines.size(); ++i) {
       out << " [" << po.line_products[i] << 'x' << o.lines[i].quantity << ']';
     }
-    for (const auto& h : o.history) out << " " << orders::to_string(h.status) << '@' << h.at;
+    for (const auto& h : o.history) out << " " << wire::enum_name(h.status) << '@' << h.at;
     for (const auto& r : po.returns) {
-      out << " R:" << orders::to_string(r.ret.status) << orders::to_string(r.ret.reason)
+      out << " R:" << wire::enum_name(r.ret.status) << wire::enum_name(r.ret.reason)
           << r.ret.refund_amount << '@' << r.ret.created_at;
     }
   }
@@ -68,7 +68,7 @@ std::string catalog_fingerprint(const PlannedCatalog& catalog) {
   for (const auto& c : catalog.categories) out << c.category.slug << c.parent.value_or(99) << ';';
   for (const auto& p : catalog.products) {
     out << p.product.sku << p.product.name << p.product.price << p.product.cost.value_or(0)
-        << catalog::to_string(p.product.price_tier) << p.product.stock_on_hand << p.available_from
+        << wire::enum_name(p.product.price_tier) << p.product.stock_on_hand << p.available_from
         << ';';
   }
   return out.str();
@@ -316,8 +316,8 @@ TEST_F(DemoShape, EveryOrderAddsUpAndFollowsTheLifeCycle) {
       EXPECT_EQ(o.history.front().at, o.placed_at);
       for (std::size_t i = 1; i < o.history.size(); ++i) {
         EXPECT_TRUE(orders::can_transition(o.history[i - 1].status, o.history[i].status))
-            << orders::to_string(o.history[i - 1].status) << " -> "
-            << orders::to_string(o.history[i].status);
+            << wire::enum_name(o.history[i - 1].status) << " -> "
+            << wire::enum_name(o.history[i].status);
         EXPECT_GE(o.history[i].at, o.history[i - 1].at);
       }
       EXPECT_LT(o.history.back().at, kNow);

@@ -11,13 +11,6 @@ export {}
 /* prettier-ignore */
 declare module 'vue' {
   export interface GlobalComponents {
-    AbandonmentChart: typeof import('./components/traffic/AbandonmentChart.vue')['default']
-    CategorySelect: typeof import('./components/CategorySelect.vue')['default']
-    CursorPager: typeof import('./components/CursorPager.vue')['default']
-    Customer7PPanel: typeof import('./components/analytics/Customer7PPanel.vue')['default']
-    CustomerRecommendationsPanel: typeof import('./components/recommend/CustomerRecommendationsPanel.vue')['default']
-    CustomerSelect: typeof import('./components/CustomerSelect.vue')['default']
-    EChart: typeof import('./components/analytics/EChart.vue')['default']
     ElAlert: typeof import('element-plus/es/components/alert/index.mjs')['ElAlert']
     ElAside: typeof import('element-plus/es/components/container/index.mjs')['ElAside']
     ElButton: typeof import('element-plus/es/components/button/index.mjs')['ElButton']
@@ -70,15 +63,8 @@ declare module 'vue' {
     ElTooltip: typeof import('element-plus/es/components/tooltip/index.mjs')['ElTooltip']
     ElTree: typeof import('element-plus/es/components/tree/index.mjs')['ElTree']
     ElUpload: typeof import('element-plus/es/components/upload/index.mjs')['ElUpload']
-    FunnelChart: typeof import('./components/traffic/FunnelChart.vue')['default']
-    LanguageSwitch: typeof import('./components/LanguageSwitch.vue')['default']
-    ReasonText: typeof import('./components/recommend/ReasonText.vue')['default']
-    RelatedItemsTable: typeof import('./components/recommend/RelatedItemsTable.vue')['default']
-    RelatedProductsPanel: typeof import('./components/recommend/RelatedProductsPanel.vue')['default']
-    RequestsByStatusChart: typeof import('./components/RequestsByStatusChart.vue')['default']
     RouterLink: typeof import('vue-router')['RouterLink']
     RouterView: typeof import('vue-router')['RouterView']
-    VisitorsChart: typeof import('./components/traffic/VisitorsChart.vue')['default']
   }
   export interface GlobalDirectives {
     vLoading: typeof import('element-plus/es/components/loading/index.mjs')['ElLoadingDirective']

@@ -2,10 +2,13 @@ import { createApp, watch } from 'vue'
 import 'element-plus/theme-chalk/base.css'
 import './styles.css'
 import App from './App.vue'
-import { i18n } from './i18n'
-import { router, updateDocumentTitle } from './router'
-import { onUnauthorized, setErrorText } from './api/client'
-import { clearSession } from './session'
+import { router, updateDocumentTitle } from './app/router'
+import { features } from './features'
+import { onUnauthorized, setErrorText } from './shared/api'
+import { addMessages, i18n } from './shared/i18n'
+import { clearSession } from './shared/session'
+
+for (const feature of features) addMessages(feature.name, feature.messages)
 
 setErrorText((key, status) =>
   key === 'network' ? i18n.global.t('errors.network') : i18n.global.t('errors.unexpected', { status: status ?? '?' }),

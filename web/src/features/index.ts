@@ -1,0 +1,35 @@
+// The sections of the UI. The router, the menu and the texts are built from this list; a new
+// section is a folder under features/ and one line here (see web/README.md).
+
+import type { Feature } from '@/shared/feature'
+import analytics from './analytics'
+import auth from './auth'
+import catalog from './catalog'
+import community from './community'
+import customers from './customers'
+import dashboard from './dashboard'
+import data from './data'
+import marketing from './marketing'
+import orders from './orders'
+import partners from './partners'
+import recommend from './recommend'
+import service from './service'
+import settings from './settings'
+import traffic from './traffic'
+
+export const features: readonly Feature[] = [
+  auth,
+  dashboard,
+  customers,
+  orders,
+  catalog,
+  analytics,
+  recommend,
+  marketing,
+  service,
+  community,
+  partners,
+  data,
+  traffic,
+  settings,
+]

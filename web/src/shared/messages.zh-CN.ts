@@ -1,0 +1,75 @@
+// 简体中文 texts shared by every section: every key of messages.en.ts (the type checker enforces it).
+
+import type en from './messages.en'
+
+export default {
+  app: {
+    name: 'ecrm',
+    tagline: '网店的客户关系管理',
+  },
+  common: {
+    refresh: '刷新',
+    cancel: '取消',
+    confirm: '确定',
+    save: '保存',
+    create: '创建',
+    close: '关闭',
+    copy: '复制',
+    copied: '已复制到剪贴板',
+    copyFailed: '无法复制，请手动选中文本复制',
+    loadMore: '加载更多',
+    previous: '上一页',
+    next: '下一页',
+    perPage: '每页',
+    page: '第 {n} 页',
+    actions: '操作',
+    yes: '是',
+    no: '否',
+    never: '从未',
+    none: '—',
+    loading: '加载中…',
+    saved: '已保存',
+    required: '必填',
+    reset: '重置',
+    edit: '编辑',
+    delete: '删除',
+    remove: '移除',
+    rangeSeparator: '至',
+    back: '返回',
+    notFound: '未找到',
+    id: '编号',
+    invalidJson: '请输入 JSON 对象，例如 {json}',
+  },
+  errors: {
+    network: '无法连接服务器，请检查网络后重试。',
+    unexpected: '服务器返回了意外的响应（HTTP {status}）。',
+    loadFailed: '数据加载失败。',
+  },
+  lang: {
+    label: '语言',
+    'zh-CN': '简体中文',
+    en: 'English',
+  },
+  layout: {
+    logout: '退出登录',
+    signedInAs: '当前用户',
+    collapse: '收起菜单',
+    expand: '展开菜单',
+  },
+  comingSoon: {
+    badge: '即将推出',
+    lead: 'ecrm 的这一部分正在建设中，将提供：',
+    back: '返回仪表盘',
+  },
+  duration: {
+    days: '{n} 天',
+    hours: '{n} 小时',
+    minutes: '{n} 分钟',
+    seconds: '{n} 秒',
+  },
+  notFound: {
+    title: '页面不存在',
+    text: '此地址没有内容。',
+    back: '返回仪表盘',
+  },
+} satisfies typeof en

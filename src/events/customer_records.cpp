@@ -2,7 +2,9 @@
 
 #include <boost/json.hpp>
 
-#include "events/json.hpp"
+#include "core/money.hpp"
+#include "http/params.hpp"
+#include "http/wire.hpp"
 
 namespace ecrm::events {
 
@@ -21,45 +23,39 @@ std::string text_property(const json::object& p, std::string_view name) {
   return "";
 }
 
-std::string money(std::int64_t minor, const std::optional<std::string>& currency) {
-  std::string sign = minor < 0 ? "-" : "";
-  if (minor < 0) minor = -minor;
-  std::string cents = std::to_string(minor % 100);
-  if (cents.size() < 2) cents = "0" + cents;
-  return sign + std::to_string(minor / 100) + "." + cents + (currency ? " " + *currency : "");
-}
-
 // One line for people about a stored event.
 std::string describe(const StoredEvent& e, const json::object& p) {
   std::string product = e.product.value_or("");
   std::string name = text_property(p, "name");
   std::string what = name.empty() ? product : name + " (" + product + ")";
-  if (e.type == "page_view") {
-    std::string title = text_property(p, "title");
-    std::string url = text_property(p, "url");
-    return "Viewed page " + (title.empty() ? url : title + " — " + url);
-  }
-  if (e.type == "product_view") return "Viewed product " + what;
-  if (e.type == "search") return "Searched for \"" + text_property(p, "query") + "\"";
-  if (e.type == "add_to_cart") {
-    return "Added " + std::to_string(e.quantity.value_or(1)) + " × " + what + " to the cart";
-  }
-  if (e.type == "remove_from_cart") return "Removed " + what + " from the cart";
-  if (e.type == "checkout_step") {
-    std::string step = text_property(p, "step");
-    return "Checkout step " + (step.empty() ? std::string("1") : step);
-  }
-  if (e.type == "purchase") {
-    std::string order = text_property(p, "order_id");
-    std::string out = "Purchased";
-    if (!order.empty()) out += " (order " + order + ")";
-    if (e.value) out += ", " + money(*e.value, e.currency);
-    return out;
-  }
-  if (e.type == "identify") {
-    std::string external = text_property(p, "external_id");
-    return "Identified on a browser or device" +
-           (external.empty() ? std::string() : " as " + external);
+  switch (e.type) {
+    case EventType::kPageView: {
+      std::string title = text_property(p, "title");
+      std::string url = text_property(p, "url");
+      return "Viewed page " + (title.empty() ? url : title + " — " + url);
+    }
+    case EventType::kProductView: return "Viewed product " + what;
+    case EventType::kSearch: return "Searched for \"" + text_property(p, "query") + "\"";
+    case EventType::kAddToCart:
+      return "Added " + std::to_string(e.quantity.value_or(1)) + " × " + what + " to the cart";
+    case EventType::kRemoveFromCart: return "Removed " + what + " from the cart";
+    case EventType::kCheckoutStep: {
+      std::string step = text_property(p, "step");
+      return "Checkout step " + (step.empty() ? std::string("1") : step);
+    }
+    case EventType::kPurchase: {
+      std::string order = text_property(p, "order_id");
+      std::string out = "Purchased";
+      if (!order.empty()) out += " (order " + order + ")";
+      if (e.value) out += ", " + format_money(*e.value, e.currency.value_or(""));
+      return out;
+    }
+    case EventType::kIdentify: {
+      std::string external = text_property(p, "external_id");
+      return "Identified on a browser or device" +
+             (external.empty() ? std::string() : " as " + external);
+    }
+    case EventType::kCustom: break;
   }
   return "Custom event " + text_property(p, "name");
 }
@@ -81,9 +77,7 @@ Status EventCustomerRecords::restore(storage::Connection& c, std::span<const std
 Result<json::value> EventCustomerRecords::export_records(storage::Connection& c,
                                                          std::int64_t customer_id) {
   ECRM_ASSIGN_OR_RETURN(auto events, repo_.events_of_customer(c, customer_id));
-  json::array out;
-  for (const auto& e : events) out.push_back(event_json(e));
-  return json::value(std::move(out));
+  return wire::to_json(events);
 }
 
 Status EventCustomerRecords::erase(storage::Connection& c, std::int64_t customer_id) {
@@ -99,10 +93,10 @@ Result<std::vector<TimelineEntry>> EventCustomerRecords::timeline(
   std::vector<TimelineEntry> out;
   out.reserve(events.size());
   for (const auto& e : events) {
-    json::object data = event_json(e);
-    const json::object& properties = data.at("properties").as_object();
-    std::string summary = describe(e, properties);
-    out.push_back(TimelineEntry{e.ts, std::string(kEventSource), e.id, "event." + e.type,
+    json::object data = wire::to_json(e).as_object();
+    std::string summary = describe(e, data.at("properties").as_object());
+    out.push_back(TimelineEntry{e.ts, std::string(kEventSource), e.id,
+                                "event." + std::string(wire::enum_name(e.type)),
                                 std::move(summary), std::move(data)});
   }
   return out;
@@ -123,16 +117,12 @@ Status VisitorCustomerRecords::restore(storage::Connection& c, std::span<const s
 Result<json::value> VisitorCustomerRecords::export_records(storage::Connection& c,
                                                            std::int64_t customer_id) {
   ECRM_ASSIGN_OR_RETURN(auto visitors, repo_.visitors_of_customer(c, customer_id));
-  json::array out;
-  for (const auto& v : visitors) {
-    json::object item = visitor_json(v);
+  std::vector<VisitorProfile> out;
+  for (auto& v : visitors) {
     ECRM_ASSIGN_OR_RETURN(auto sessions, repo_.sessions_of_visitor(c, v.id, 1000));
-    json::array rendered;
-    for (const auto& s : sessions) rendered.push_back(session_json(s));
-    item["sessions"] = std::move(rendered);
-    out.push_back(std::move(item));
+    out.push_back(VisitorProfile{std::move(v), http::map_items(sessions, session_view)});
   }
-  return json::value(std::move(out));
+  return wire::to_json(out);
 }
 
 }  // namespace ecrm::events

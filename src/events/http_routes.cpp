@@ -2,11 +2,11 @@
 
 #include <boost/json.hpp>
 
-#include "events/json.hpp"
 #include "events/snippet.hpp"
 #include "events/validate.hpp"
 #include "http/context.hpp"
 #include "http/fields.hpp"
+#include "http/params.hpp"
 
 namespace ecrm::events {
 
@@ -21,25 +21,6 @@ using http::Route;
 namespace {
 
 constexpr std::size_t kMaxEventsBody = 1 << 20;
-constexpr UnixMs kDefaultWindowDays = 30;
-
-constexpr const char* kBatchSchema =
-    R"({"type":"object","required":["events"],"properties":{"events":{"type":"array","maxItems":1000,)"
-    R"("items":{"type":"object","required":["event_id","type","anonymous_id","ts"],"properties":{)"
-    R"("event_id":{"type":"string","description":"the client's unique id, for deduplication"},)"
-    R"("type":{"type":"string","enum":["page_view","product_view","search","add_to_cart",)"
-    R"("remove_from_cart","checkout_step","purchase","identify","custom"]},)"
-    R"("anonymous_id":{"type":"string"},"customer_id":{"type":"integer","description":"API keys only"},)"
-    R"("ts":{"type":["integer","string"],"description":"unix ms or ISO-8601"},)"
-    R"("session_id":{"type":"string"},"properties":{"type":"object"}}}}}})";
-constexpr const char* kOutcomeSchema =
-    R"({"type":"object","properties":{"accepted":{"type":"integer"},"duplicates":{"type":"integer"},)"
-    R"("errors":{"type":"array","items":{"type":"object","properties":{"index":{"type":"integer"},)"
-    R"("code":{"type":"string"},"message":{"type":"string"},"field":{"type":"string"}}}}}})";
-constexpr const char* kWriteKeySchema =
-    R"({"type":"object","properties":{"id":{"type":"integer"},"key":{"type":"string"},)"
-    R"("name":{"type":"string"},"created_at":{"type":"integer"},"revoked_at":{"type":["integer","null"]},)"
-    R"("active":{"type":"boolean"}}})";
 
 // The tracking endpoint is called from the shop's pages on other origins, without cookies.
 Response with_cors(Response response) {
@@ -83,7 +64,9 @@ Result<Sender> sender_of(const http::Request& request, EventService& service,
 Result<Response> ingest(RequestContext& ctx, EventService& service,
                         http::Authenticator& authenticator) {
   ECRM_ASSIGN_OR_RETURN(Sender sender, sender_of(ctx.request(), service, authenticator));
-  // A batch is parsed into one arena and freed at once: up to 1,000 events of small objects.
+  // The hot path: a batch is parsed into one arena and freed at once (up to 1,000 events of
+  // small objects), and each event is checked by validate_event(), so that bad events are
+  // reported by index and the good ones kept. IngestRequest describes the body for the schema.
   json::monotonic_resource arena(ctx.request().body.size() * 2 + 1024);
   ECRM_ASSIGN_OR_RETURN(auto body, ctx.json_object(&arena));
   const json::value* list = body.if_contains("events");
@@ -111,49 +94,21 @@ Result<Response> ingest(RequestContext& ctx, EventService& service,
     } else {
       const Error& e = event.error();
       rejected.push_back(EventError{static_cast<int>(i), e.code.empty() ? "invalid_field" : e.code,
-                                    e.message, e.field});
+                                    e.message,
+                                    e.field.empty() ? std::nullopt : std::optional(e.field)});
     }
   }
   ECRM_ASSIGN_OR_RETURN(auto outcome, service.ingest(std::move(events), std::move(rejected)));
-  return http::json_response(200, outcome_json(outcome));
+  return http::reply(200, outcome);
 }
 
-struct Window {
-  UnixMs from = 0;
-  UnixMs to = 0;
+// GET /api/v1/carts: a page of carts and the abandonment limit they were judged by.
+struct CartPage {
+  std::vector<Cart> items;
+  std::optional<std::string> next_cursor;
+  UnixMs abandon_after_ms = 0;
 };
-
-// ?from=&to= (unix ms or ISO-8601); default: the last 30 days up to the end of today (UTC).
-Result<Window> window_of(const RequestContext& ctx) {
-  ECRM_ASSIGN_OR_RETURN(auto from, http::query_time(ctx, "from"));
-  ECRM_ASSIGN_OR_RETURN(auto to, http::query_time(ctx, "to"));
-  UnixMs end_of_today = (now_ms() / kMsPerDay + 1) * kMsPerDay;
-  Window w;
-  w.to = to.value_or(end_of_today);
-  w.from = from.value_or(w.to - kDefaultWindowDays * kMsPerDay);
-  return w;
-}
-
-Result<int> limit_of(const RequestContext& ctx, int fallback, int max) {
-  ECRM_ASSIGN_OR_RETURN(auto limit, http::query_int(ctx, "limit"));
-  if (!limit) return fallback;
-  if (*limit < 1 || *limit > max) {
-    return Error::invalid("limit must be an integer from 1 to " + std::to_string(max), "limit");
-  }
-  return static_cast<int>(*limit);
-}
-
-json::array counts_json(const std::vector<NamedCount>& counts) {
-  json::array out;
-  for (const auto& c : counts) out.push_back(json::object{{"name", c.name}, {"count", c.count}});
-  return out;
-}
-
-json::object lost_json(const std::map<std::string, std::int64_t>& lost) {
-  json::object out;
-  for (const auto& [currency, value] : lost) out[currency.empty() ? "unknown" : currency] = value;
-  return out;
-}
+ECRM_DESCRIBE(CartPage, items, next_cursor, abandon_after_ms)
 
 }  // namespace
 
@@ -164,7 +119,8 @@ void add_event_routes(http::Router& router, EventService& service,
       .pattern = "/t.js",
       .access = Access::public_route(),
       .doc = {.summary = "The tracking snippet for the shop's pages (use with a write key)",
-              .tag = "events"},
+              .tag = "events",
+              .response = http::text_body("application/javascript")},
       .handler =
           [](RequestContext&) {
             Response response;
@@ -183,8 +139,8 @@ void add_event_routes(http::Router& router, EventService& service,
       .doc = {.summary = "Ingest a batch of up to 1,000 tracking events (write key or API key "
                          "with scope events:write); answers once they are durably stored",
               .tag = "events",
-              .request_schema = kBatchSchema,
-              .response_schema = kOutcomeSchema,
+              .request = http::json_body<IngestRequest>(),
+              .response = http::json_body<BatchOutcome>(),
               .error_statuses = {400, 401, 403, 413, 503},
               .query_params = {"key"}},
       .handler =
@@ -210,17 +166,14 @@ void add_event_routes(http::Router& router, EventService& service,
       .access = Access::needs("visitors:read"),
       .doc = {.summary = "Stored events, newest first",
               .tag = "events",
-              .query_params = {"type", "customer_id", "anonymous_id", "limit", "cursor"}},
+              .response = http::json_body<http::Page<StoredEvent>>(),
+              .query = http::query_of<EventQuery>(),
+              .query_params = {"limit", "cursor"}},
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
-        ECRM_ASSIGN_OR_RETURN(auto page, ctx.page(50, 500));
-        EventFilter filter;
-        filter.type = http::query_text(ctx, "type");
-        ECRM_ASSIGN_OR_RETURN(filter.customer_id, http::query_int(ctx, "customer_id"));
-        filter.anonymous_id = http::query_text(ctx, "anonymous_id");
-        ECRM_ASSIGN_OR_RETURN(auto events, service.list(filter, page.after, page.limit));
-        json::array items;
-        for (const auto& e : events) items.push_back(event_json(e));
-        return http::json_response(200, http::page_json(events, page, std::move(items)));
+        ECRM_ASSIGN_OR_RETURN(auto page, http::id_page(ctx, 50, 500));
+        ECRM_ASSIGN_OR_RETURN(auto query, http::read_query<EventQuery>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto events, service.list(query, page.after, page.limit));
+        return http::reply(200, http::page_by_id(std::move(events), page.limit));
       })});
 
   router.add(Route{
@@ -228,14 +181,11 @@ void add_event_routes(http::Router& router, EventService& service,
       .pattern = "/api/v1/events/stats",
       .access = Access::needs("visitors:read"),
       .doc = {.summary = "Event counts: total, last 24 hours, by type; visitors and identified",
-              .tag = "events"},
+              .tag = "events",
+              .response = http::json_body<EventStats>()},
       .handler = handle([&service](RequestContext&) -> Result<Response> {
-        ECRM_ASSIGN_OR_RETURN(auto s, service.stats());
-        return http::json_response(200, json::object{{"total", s.total},
-                                                     {"last_24h", s.last_24h},
-                                                     {"visitors", s.visitors},
-                                                     {"identified_visitors", s.identified_visitors},
-                                                     {"by_type", counts_json(s.by_type)}});
+        ECRM_ASSIGN_OR_RETURN(auto stats, service.stats());
+        return http::reply(200, stats);
       })});
 
   router.add(Route{
@@ -245,30 +195,26 @@ void add_event_routes(http::Router& router, EventService& service,
       .doc = {.summary = "The live event stream: events after `after` (an id), oldest first; "
                          "poll again with the returned cursor",
               .tag = "events",
-              .query_params = {"after", "limit"}},
+              .response = http::json_body<LiveEvents>(),
+              .query = http::query_of<LiveQuery>(),
+              .query_params = {"limit"}},
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
-        ECRM_ASSIGN_OR_RETURN(auto after, http::query_int(ctx, "after"));
-        ECRM_ASSIGN_OR_RETURN(int limit, limit_of(ctx, 100, 500));
-        ECRM_ASSIGN_OR_RETURN(auto events, service.live(after, limit));
-        json::array items;
-        std::int64_t cursor = after.value_or(0);
-        for (const auto& e : events) {
-          items.push_back(event_json(e));
-          cursor = std::max(cursor, e.id);
-        }
-        return http::json_response(200, json::object{{"items", std::move(items)}, {"cursor", cursor}});
+        ECRM_ASSIGN_OR_RETURN(auto query, http::read_query<LiveQuery>(ctx));
+        ECRM_ASSIGN_OR_RETURN(int limit, http::limit_param(ctx, 100, 500));
+        ECRM_ASSIGN_OR_RETURN(auto live, service.live(query, limit));
+        return http::reply(200, live);
       })});
 
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/write-keys",
       .access = Access::needs("tracking:read"),
-      .doc = {.summary = "Write keys for the tracking snippet", .tag = "events"},
+      .doc = {.summary = "Write keys for the tracking snippet",
+              .tag = "events",
+              .response = http::json_body<http::Items<WriteKeyView>>()},
       .handler = handle([&service](RequestContext&) -> Result<Response> {
         ECRM_ASSIGN_OR_RETURN(auto keys, service.list_write_keys());
-        json::array items;
-        for (const auto& k : keys) items.push_back(write_key_json(k));
-        return http::json_response(200, json::object{{"items", std::move(items)}});
+        return http::reply(200, http::Items<WriteKeyView>{http::map_items(keys, write_key_view)});
       })});
 
   router.add(Route{
@@ -277,15 +223,14 @@ void add_event_routes(http::Router& router, EventService& service,
       .access = Access::needs("tracking:admin"),
       .doc = {.summary = "Create a public write key for the tracking snippet",
               .tag = "events",
-              .request_schema = R"({"type":"object","required":["name"],"properties":{"name":{"type":"string"}}})",
-              .response_schema = kWriteKeySchema,
+              .request = http::json_body<WriteKeyInput>(),
+              .response = http::json_body<WriteKeyView>(),
               .success_status = 201},
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
-        ECRM_ASSIGN_OR_RETURN(auto body, ctx.json_object());
-        ECRM_ASSIGN_OR_RETURN(auto name, http::require_string(body, "name", 200));
-        ECRM_ASSIGN_OR_RETURN(auto key, service.create_write_key(name, ctx.principal().display()));
+        ECRM_ASSIGN_OR_RETURN(auto input, http::read_body<WriteKeyInput>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto key, service.create_write_key(input, ctx.principal().display()));
         ctx.set_audit(std::to_string(key.id));
-        return http::json_response(201, write_key_json(key));
+        return http::reply(201, write_key_view(key));
       }),
       .audit_entity = "write_key"});
 
@@ -311,36 +256,12 @@ void add_event_routes(http::Router& router, EventService& service,
       .doc = {.summary = "Visitors (identified and anonymous), sessions, devices, referrers, "
                          "campaigns and event counts in a window",
               .tag = "traffic",
-              .query_params = {"from", "to"}},
+              .response = http::json_body<TrafficOverview>(),
+              .query = http::query_of<TrafficQuery>()},
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
-        ECRM_ASSIGN_OR_RETURN(auto w, window_of(ctx));
-        ECRM_ASSIGN_OR_RETURN(auto o, service.overview(w.from, w.to));
-        json::array days;
-        for (const auto& d : o.days) {
-          days.push_back(json::object{{"day", d.day},
-                                      {"visitors", d.visitors},
-                                      {"identified", d.identified},
-                                      {"sessions", d.sessions}});
-        }
-        double share = o.visitors > 0 ? static_cast<double>(o.identified) /
-                                            static_cast<double>(o.visitors)
-                                      : 0.0;
-        return http::json_response(
-            200, json::object{{"from", w.from},
-                              {"to", w.to},
-                              {"visitors", o.visitors},
-                              {"identified", o.identified},
-                              {"anonymous", o.visitors - o.identified},
-                              {"identified_share", share},
-                              {"sessions", o.sessions},
-                              {"page_views", o.page_views},
-                              {"purchasing_sessions", o.purchasing_sessions},
-                              {"avg_session_seconds", o.avg_session_seconds},
-                              {"days", std::move(days)},
-                              {"devices", counts_json(o.devices)},
-                              {"referrers", counts_json(o.referrers)},
-                              {"campaigns", counts_json(o.campaigns)},
-                              {"event_types", counts_json(o.event_types)}});
+        ECRM_ASSIGN_OR_RETURN(auto query, http::read_query<TrafficQuery>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto overview, service.overview(query));
+        return http::reply(200, overview);
       })});
 
   router.add(Route{
@@ -350,19 +271,12 @@ void add_event_routes(http::Router& router, EventService& service,
       .doc = {.summary = "Conversion funnel product_view -> add_to_cart -> checkout_step -> "
                          "purchase: visitors reaching each step, drop-off",
               .tag = "traffic",
-              .query_params = {"from", "to"}},
+              .response = http::json_body<Funnel>(),
+              .query = http::query_of<TrafficQuery>()},
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
-        ECRM_ASSIGN_OR_RETURN(auto w, window_of(ctx));
-        ECRM_ASSIGN_OR_RETURN(auto f, service.funnel(w.from, w.to));
-        json::array steps;
-        for (const auto& s : f.steps) {
-          steps.push_back(
-              json::object{{"step", s.step}, {"visitors", s.visitors}, {"drop_off", s.drop_off}});
-        }
-        return http::json_response(200, json::object{{"from", w.from},
-                                                     {"to", w.to},
-                                                     {"steps", std::move(steps)},
-                                                     {"conversion", f.conversion}});
+        ECRM_ASSIGN_OR_RETURN(auto query, http::read_query<TrafficQuery>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto funnel, service.funnel(query));
+        return http::reply(200, funnel);
       })});
 
   router.add(Route{
@@ -372,38 +286,12 @@ void add_event_routes(http::Router& router, EventService& service,
       .doc = {.summary = "Cart abandonment rate and lost value over time (bucket: hour, day, "
                          "week or milliseconds)",
               .tag = "traffic",
-              .query_params = {"from", "to", "bucket"}},
+              .response = http::json_body<Abandonment>(),
+              .query = http::query_of<AbandonmentQuery>()},
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
-        ECRM_ASSIGN_OR_RETURN(auto w, window_of(ctx));
-        UnixMs bucket = kMsPerDay;
-        if (auto text = http::query_text(ctx, "bucket")) {
-          if (*text == "hour") {
-            bucket = kMsPerDay / 24;
-          } else if (*text == "week") {
-            bucket = 7 * kMsPerDay;
-          } else if (*text != "day") {
-            ECRM_ASSIGN_OR_RETURN(auto ms, http::query_int(ctx, "bucket"));
-            bucket = ms.value_or(kMsPerDay);
-          }
-        }
-        ECRM_ASSIGN_OR_RETURN(auto a, service.abandonment(w.from, w.to, bucket));
-        json::array buckets;
-        for (const auto& b : a.buckets) {
-          buckets.push_back(json::object{{"start", b.start},
-                                         {"abandoned", b.abandoned},
-                                         {"purchased", b.purchased},
-                                         {"rate", b.rate},
-                                         {"lost_value", lost_json(b.lost_value)}});
-        }
-        return http::json_response(200, json::object{{"from", w.from},
-                                                     {"to", w.to},
-                                                     {"bucket_ms", bucket},
-                                                     {"abandon_after_ms", service.abandon_after()},
-                                                     {"abandoned", a.abandoned},
-                                                     {"purchased", a.purchased},
-                                                     {"rate", a.rate},
-                                                     {"lost_value", lost_json(a.lost_value)},
-                                                     {"buckets", std::move(buckets)}});
+        ECRM_ASSIGN_OR_RETURN(auto query, http::read_query<AbandonmentQuery>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto abandonment, service.abandonment(query));
+        return http::reply(200, abandonment);
       })});
 
   router.add(Route{
@@ -412,23 +300,14 @@ void add_event_routes(http::Router& router, EventService& service,
       .access = Access::needs("visitors:read"),
       .doc = {.summary = "Most viewed products with carts, buyers and browse-to-buy ratio",
               .tag = "traffic",
-              .query_params = {"from", "to", "limit"}},
+              .response = http::json_body<http::Items<ProductTraffic>>(),
+              .query = http::query_of<TrafficQuery>(),
+              .query_params = {"limit"}},
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
-        ECRM_ASSIGN_OR_RETURN(auto w, window_of(ctx));
-        ECRM_ASSIGN_OR_RETURN(int limit, limit_of(ctx, 20, 500));
-        ECRM_ASSIGN_OR_RETURN(auto products, service.products(w.from, w.to, limit));
-        json::array items;
-        for (const auto& p : products) {
-          items.push_back(json::object{{"product", p.product},
-                                       {"name", p.name},
-                                       {"views", p.views},
-                                       {"viewers", p.viewers},
-                                       {"carts", p.carts},
-                                       {"buyers", p.buyers},
-                                       {"units", p.units},
-                                       {"browse_to_buy", p.browse_to_buy}});
-        }
-        return http::json_response(200, json::object{{"items", std::move(items)}});
+        ECRM_ASSIGN_OR_RETURN(auto query, http::read_query<TrafficQuery>(ctx));
+        ECRM_ASSIGN_OR_RETURN(int limit, http::limit_param(ctx, 20, 500));
+        ECRM_ASSIGN_OR_RETURN(auto products, service.products(query, limit));
+        return http::reply(200, http::Items<ProductTraffic>{std::move(products)});
       })});
 
   router.add(Route{
@@ -437,23 +316,16 @@ void add_event_routes(http::Router& router, EventService& service,
       .access = Access::needs("visitors:read"),
       .doc = {.summary = "Carts by status (open, abandoned, purchased) with items and value",
               .tag = "traffic",
-              .query_params = {"status", "limit", "cursor"}},
+              .response = http::json_body<CartPage>(),
+              .query = http::query_of<CartQuery>(),
+              .query_params = {"limit", "cursor"}},
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
-        ECRM_ASSIGN_OR_RETURN(auto page, ctx.page(50, 500));
-        CartStatus status = CartStatus::kAbandoned;
-        if (auto text = http::query_text(ctx, "status")) {
-          auto parsed = parse_cart_status(*text);
-          if (!parsed) {
-            return Error::invalid("status must be open, abandoned or purchased", "status");
-          }
-          status = *parsed;
-        }
-        ECRM_ASSIGN_OR_RETURN(auto carts, service.carts(status, page.after, page.limit));
-        json::array items;
-        for (const auto& k : carts) items.push_back(cart_json(k));
-        auto body = http::page_json(carts, page, std::move(items));
-        body["abandon_after_ms"] = service.abandon_after();
-        return http::json_response(200, body);
+        ECRM_ASSIGN_OR_RETURN(auto page, http::id_page(ctx, 50, 500));
+        ECRM_ASSIGN_OR_RETURN(auto query, http::read_query<CartQuery>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto carts, service.carts(query, page.after, page.limit));
+        auto listed = http::page_by_id(std::move(carts), page.limit);
+        return http::reply(200, CartPage{std::move(listed.items), std::move(listed.next_cursor),
+                                         service.abandon_after()});
       })});
 
   router.add(Route{
@@ -462,15 +334,12 @@ void add_event_routes(http::Router& router, EventService& service,
       .access = Access::needs("visitors:read"),
       .doc = {.summary = "A visitor (browser or device): its customer link and sessions",
               .tag = "traffic",
+              .response = http::json_body<VisitorProfile>(),
               .error_statuses = {404}},
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
         ECRM_ASSIGN_OR_RETURN(auto profile,
                               service.visitor(std::string(ctx.param("anonymous_id"))));
-        json::object body = visitor_json(profile.visitor);
-        json::array sessions;
-        for (const auto& s : profile.sessions) sessions.push_back(session_json(s));
-        body["sessions"] = std::move(sessions);
-        return http::json_response(200, body);
+        return http::reply(200, profile);
       })});
 }
 

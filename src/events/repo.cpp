@@ -321,7 +321,7 @@ StoredEvent read_event(const RowView& row) {
   StoredEvent e;
   e.id = row.get_int(0);
   e.event_id = row.get_string(1);
-  e.type = row.get_string(2);
+  e.type = wire::parse_enum<EventType>(row.get_text(2)).value_or(EventType::kCustom);
   e.visitor_id = row.get_int(3);
   e.anonymous_id = row.get_string(4);
   e.customer_id = row.get_optional_int(5);
@@ -392,7 +392,7 @@ Cart read_cart(const RowView& row) {
   Cart k;
   k.id = row.get_int(0);
   k.visitor_id = row.get_int(1);
-  k.status = parse_cart_status(row.get_text(2)).value_or(CartStatus::kOpen);
+  k.status = wire::parse_enum<CartStatus>(row.get_text(2)).value_or(CartStatus::kOpen);
   k.items = parse_items(row.get_text(3));
   k.item_count = row.get_int(4);
   k.value = row.get_int(5);
@@ -615,7 +615,7 @@ Status EventRepo::insert_carts(Connection& c, std::span<const Cart* const> carts
       c, kInsertCarts, carts.size(), [&](std::size_t i, std::vector<Value>& p) {
         const Cart& k = *carts[i];
         p.insert(p.end(),
-                 {k.id, k.visitor_id, std::string(to_string(k.status)), items_json(k.items),
+                 {k.id, k.visitor_id, std::string(wire::enum_name(k.status)), items_json(k.items),
                   k.item_count, k.value, k.currency, k.checkout_step, k.created_at, k.updated_at,
                   opt(k.closed_at), k.order_ref, opt(k.recovered_from)});
       });
@@ -625,7 +625,7 @@ Status EventRepo::update_carts(Connection& c, std::span<const Cart* const> carts
   return storage::execute_rows(
       c, kUpdateCarts, carts.size(), [&](std::size_t i, std::vector<Value>& p) {
         const Cart& k = *carts[i];
-        p.insert(p.end(), {k.id, std::string(to_string(k.status)), items_json(k.items),
+        p.insert(p.end(), {k.id, std::string(wire::enum_name(k.status)), items_json(k.items),
                            k.item_count, k.value, k.currency, k.checkout_step, k.updated_at,
                            opt(k.closed_at), k.order_ref});
       });
@@ -697,12 +697,13 @@ Status EventRepo::insert_purchase_items(Connection& c, std::span<const PurchaseI
 
 // --- Reading the log ---
 
-Result<std::vector<StoredEvent>> EventRepo::list_events(Connection& c, const EventFilter& f,
+Result<std::vector<StoredEvent>> EventRepo::list_events(Connection& c, const EventQuery& f,
                                                         std::optional<std::int64_t> before,
                                                         int limit) {
   std::vector<StoredEvent> out;
+  Value type = f.type ? Value(std::string(wire::enum_name(*f.type))) : kNull;
   ECRM_RETURN_IF_ERROR(c.query(kListEvents,
-                               {before.value_or(INT64_MAX), opt(f.type), opt(f.customer_id),
+                               {before.value_or(INT64_MAX), type, opt(f.customer_id),
                                 opt(f.anonymous_id), std::int64_t{limit}},
                                [&](const RowView& row) { out.push_back(read_event(row)); }));
   return out;
@@ -795,7 +796,9 @@ Result<std::vector<AbandonmentBucket>> EventRepo::abandonment(Connection& c, Uni
                                    b.purchased += row.get_int(3);
                                  } else {
                                    b.abandoned += row.get_int(3);
-                                   b.lost_value[row.get_string(2)] += row.get_int(4);
+                                   std::string currency = row.get_string(2);
+                                   if (currency.empty()) currency = "unknown";
+                                   b.lost_value[currency] += row.get_int(4);
                                  }
                                }));
   std::vector<AbandonmentBucket> out;

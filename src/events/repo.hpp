@@ -125,7 +125,7 @@ class EventRepo {
 
   // --- Reading the log ---
   // Newest first, id < before (all when nullopt).
-  Result<std::vector<StoredEvent>> list_events(Connection& c, const EventFilter& filter,
+  Result<std::vector<StoredEvent>> list_events(Connection& c, const EventQuery& filter,
                                                std::optional<std::int64_t> before, int limit);
   // Oldest first, id > after.
   Result<std::vector<StoredEvent>> events_after(Connection& c, std::int64_t after, int limit);
@@ -137,7 +137,8 @@ class EventRepo {
   // (visitor, type) pairs of the funnel's event types in the window.
   Result<std::vector<FunnelRow>> funnel_rows(Connection& c, UnixMs from, UnixMs to);
   // Carts closed (purchased, or abandoned: explicitly or open with items and no activity for
-  // `abandon_after` before `now`) in the window, by bucket of `bucket_ms`.
+  // `abandon_after` before `now`) in the window, by bucket of `bucket_ms`; lost value by
+  // currency ("unknown" for carts without one).
   Result<std::vector<AbandonmentBucket>> abandonment(Connection& c, UnixMs from, UnixMs to,
                                                      UnixMs bucket_ms, UnixMs abandon_after,
                                                      UnixMs now);

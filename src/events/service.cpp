@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <unordered_map>
 
 #include "core/crypto.hpp"
@@ -15,12 +16,38 @@ using storage::with_transaction;
 namespace {
 
 constexpr std::size_t kMaxKeyCacheEntries = 10000;
-constexpr std::array<std::string_view, 4> kFunnelSteps = {"product_view", "add_to_cart",
-                                                         "checkout_step", "purchase"};
+constexpr std::array<EventType, 4> kFunnelSteps = {EventType::kProductView, EventType::kAddToCart,
+                                                   EventType::kCheckoutStep, EventType::kPurchase};
+constexpr UnixMs kDefaultWindowDays = 30;
 
-Status check_window(UnixMs from, UnixMs to) {
-  if (from >= to) return Error::invalid("from must be before to", "from");
-  return {};
+struct Window {
+  UnixMs from = 0;
+  UnixMs to = 0;
+};
+
+// The window asked for; by default the last 30 days up to the end of today (UTC).
+// kInvalidArgument (field from) when from >= to.
+Result<Window> window_of(std::optional<UnixMs> from, std::optional<UnixMs> to) {
+  UnixMs end_of_today = (now_ms() / kMsPerDay + 1) * kMsPerDay;
+  Window w;
+  w.to = to.value_or(end_of_today);
+  w.from = from.value_or(w.to - kDefaultWindowDays * kMsPerDay);
+  if (w.from >= w.to) return Error::invalid("from must be before to", "from");
+  return w;
+}
+
+// "hour", "day", "week" or milliseconds.
+Result<UnixMs> bucket_of(const std::optional<std::string>& text) {
+  if (!text || *text == "day") return kMsPerDay;
+  if (*text == "hour") return kMsPerDay / 24;
+  if (*text == "week") return 7 * kMsPerDay;
+  UnixMs ms = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), ms);
+  if (ec != std::errc{} || end != text->data() + text->size()) {
+    return Error::invalid("bucket must be hour, day, week or an integer of milliseconds",
+                          "bucket");
+  }
+  return ms;
 }
 
 }  // namespace
@@ -34,13 +61,14 @@ EventService::EventService(storage::Database& db, EventServiceOptions options,
 
 // --- Write keys ---
 
-Result<WriteKey> EventService::create_write_key(const std::string& name, const std::string& actor) {
-  if (name.empty() || name.size() > 200) {
+Result<WriteKey> EventService::create_write_key(const WriteKeyInput& input,
+                                                const std::string& actor) {
+  if (input.name.empty() || input.name.size() > kMaxWriteKeyName) {
     return Error::invalid("name must be 1 to 200 characters", "name");
   }
   WriteKey key;
   key.key = "wk_" + random_token(18);
-  key.name = name;
+  key.name = input.name;
   key.created_by = actor;
   key.created_at = now_ms();
   return with_transaction<WriteKey>(db_, TxMode::kWrite, [&](Connection& c) -> Result<WriteKey> {
@@ -108,19 +136,26 @@ Result<BatchOutcome> EventService::ingest(std::vector<IncomingEvent> events,
 
 // --- The log ---
 
-Result<std::vector<StoredEvent>> EventService::list(const EventFilter& filter,
+Result<std::vector<StoredEvent>> EventService::list(const EventQuery& query,
                                                     std::optional<std::int64_t> before, int limit) {
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
-  return repo_.list_events(*lease, filter, before, limit);
+  return repo_.list_events(*lease, query, before, limit);
 }
 
-Result<std::vector<StoredEvent>> EventService::live(std::optional<std::int64_t> after, int limit) {
+Result<LiveEvents> EventService::live(const LiveQuery& query, int limit) {
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
-  if (!after) {
+  std::int64_t after = 0;
+  if (query.after) {
+    after = *query.after;
+  } else {
     ECRM_ASSIGN_OR_RETURN(auto last, repo_.last_event_id(*lease));
     after = std::max<std::int64_t>(0, last - limit);
   }
-  return repo_.events_after(*lease, *after, limit);
+  LiveEvents out;
+  ECRM_ASSIGN_OR_RETURN(out.items, repo_.events_after(*lease, after, limit));
+  out.cursor = query.after.value_or(0);
+  for (const auto& e : out.items) out.cursor = std::max(out.cursor, e.id);
+  return out;
 }
 
 Result<EventStats> EventService::stats() {
@@ -131,24 +166,32 @@ Result<EventStats> EventService::stats() {
 
 // --- Traffic ---
 
-Result<TrafficOverview> EventService::overview(UnixMs from, UnixMs to) {
-  ECRM_RETURN_IF_ERROR(check_window(from, to));
-  return with_transaction<TrafficOverview>(db_, TxMode::kRead,
-                                           [&](Connection& c) -> Result<TrafficOverview> {
-                                             TrafficOverview out;
-                                             ECRM_RETURN_IF_ERROR(repo_.overview(c, from, to, out));
-                                             return out;
-                                           });
+Result<TrafficOverview> EventService::overview(const TrafficQuery& query) {
+  ECRM_ASSIGN_OR_RETURN(auto w, window_of(query.from, query.to));
+  ECRM_ASSIGN_OR_RETURN(
+      auto out, with_transaction<TrafficOverview>(
+                    db_, TxMode::kRead, [&](Connection& c) -> Result<TrafficOverview> {
+                      TrafficOverview fresh;
+                      ECRM_RETURN_IF_ERROR(repo_.overview(c, w.from, w.to, fresh));
+                      return fresh;
+                    }));
+  out.from = w.from;
+  out.to = w.to;
+  out.anonymous = out.visitors - out.identified;
+  out.identified_share =
+      out.visitors > 0 ? static_cast<double>(out.identified) / static_cast<double>(out.visitors)
+                       : 0.0;
+  return out;
 }
 
-Result<Funnel> EventService::funnel(UnixMs from, UnixMs to) {
-  ECRM_RETURN_IF_ERROR(check_window(from, to));
+Result<Funnel> EventService::funnel(const TrafficQuery& query) {
+  ECRM_ASSIGN_OR_RETURN(auto w, window_of(query.from, query.to));
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
-  ECRM_ASSIGN_OR_RETURN(auto rows, repo_.funnel_rows(*lease, from, to));
+  ECRM_ASSIGN_OR_RETURN(auto rows, repo_.funnel_rows(*lease, w.from, w.to));
   std::unordered_map<std::int64_t, unsigned> done;  // visitor -> bit per step
   for (const auto& row : rows) {
     for (std::size_t s = 0; s < kFunnelSteps.size(); ++s) {
-      if (row.type == kFunnelSteps[s]) done[row.visitor_id] |= 1u << s;
+      if (row.type == wire::enum_name(kFunnelSteps[s])) done[row.visitor_id] |= 1u << s;
     }
   }
   std::array<std::int64_t, kFunnelSteps.size()> reached{};
@@ -159,8 +202,10 @@ Result<Funnel> EventService::funnel(UnixMs from, UnixMs to) {
     }
   }
   Funnel funnel;
+  funnel.from = w.from;
+  funnel.to = w.to;
   for (std::size_t s = 0; s < kFunnelSteps.size(); ++s) {
-    FunnelStep step{std::string(kFunnelSteps[s]), reached[s], 0.0};
+    FunnelStep step{kFunnelSteps[s], reached[s], 0.0};
     if (s > 0 && reached[s - 1] > 0) {
       step.drop_off = 1.0 - static_cast<double>(reached[s]) / static_cast<double>(reached[s - 1]);
     }
@@ -172,15 +217,16 @@ Result<Funnel> EventService::funnel(UnixMs from, UnixMs to) {
   return funnel;
 }
 
-Result<Abandonment> EventService::abandonment(UnixMs from, UnixMs to, UnixMs bucket_ms) {
-  ECRM_RETURN_IF_ERROR(check_window(from, to));
-  if (bucket_ms < 60'000 || (to - from) / bucket_ms > 400) {
+Result<Abandonment> EventService::abandonment(const AbandonmentQuery& query) {
+  ECRM_ASSIGN_OR_RETURN(auto w, window_of(query.from, query.to));
+  ECRM_ASSIGN_OR_RETURN(UnixMs bucket_ms, bucket_of(query.bucket));
+  if (bucket_ms < 60'000 || (w.to - w.from) / bucket_ms > 400) {
     return Error::invalid("bucket must be at least a minute and give at most 400 buckets",
                           "bucket");
   }
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
-  Abandonment out;
-  ECRM_ASSIGN_OR_RETURN(out.buckets, repo_.abandonment(*lease, from, to, bucket_ms,
+  Abandonment out{w.from, w.to, bucket_ms, options_.abandon_after};
+  ECRM_ASSIGN_OR_RETURN(out.buckets, repo_.abandonment(*lease, w.from, w.to, bucket_ms,
                                                        options_.abandon_after, now_ms()));
   for (const auto& b : out.buckets) {
     out.abandoned += b.abandoned;
@@ -192,16 +238,18 @@ Result<Abandonment> EventService::abandonment(UnixMs from, UnixMs to, UnixMs buc
   return out;
 }
 
-Result<std::vector<ProductTraffic>> EventService::products(UnixMs from, UnixMs to, int limit) {
-  ECRM_RETURN_IF_ERROR(check_window(from, to));
+Result<std::vector<ProductTraffic>> EventService::products(const TrafficQuery& query,
+                                                           int limit) {
+  ECRM_ASSIGN_OR_RETURN(auto w, window_of(query.from, query.to));
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
-  return repo_.product_traffic(*lease, from, to, limit);
+  return repo_.product_traffic(*lease, w.from, w.to, limit);
 }
 
-Result<std::vector<Cart>> EventService::carts(CartStatus status, std::optional<std::int64_t> before,
-                                              int limit) {
+Result<std::vector<Cart>> EventService::carts(const CartQuery& query,
+                                              std::optional<std::int64_t> before, int limit) {
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
-  return repo_.list_carts(*lease, status, options_.abandon_after, now_ms(), before, limit);
+  return repo_.list_carts(*lease, query.status.value_or(CartStatus::kAbandoned),
+                          options_.abandon_after, now_ms(), before, limit);
 }
 
 Result<VisitorProfile> EventService::visitor(const std::string& anonymous_id) {
@@ -210,7 +258,8 @@ Result<VisitorProfile> EventService::visitor(const std::string& anonymous_id) {
         ECRM_ASSIGN_OR_RETURN(auto found, repo_.find_visitor(c, anonymous_id));
         if (!found) return Error::not_found("no such visitor: " + anonymous_id);
         VisitorProfile profile{std::move(*found), {}};
-        ECRM_ASSIGN_OR_RETURN(profile.sessions, repo_.sessions_of_visitor(c, profile.visitor.id, 50));
+        ECRM_ASSIGN_OR_RETURN(auto sessions, repo_.sessions_of_visitor(c, profile.id, 50));
+        for (const auto& s : sessions) profile.sessions.push_back(session_view(s));
         return profile;
       });
 }

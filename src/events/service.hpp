@@ -25,24 +25,6 @@ struct EventServiceOptions {
   std::chrono::milliseconds write_key_cache_ttl{30'000};  // revocations elsewhere take this long
 };
 
-struct Funnel {
-  std::vector<FunnelStep> steps;
-  double conversion = 0;  // purchase / product_view visitors
-};
-
-struct Abandonment {
-  std::vector<AbandonmentBucket> buckets;
-  std::int64_t abandoned = 0;
-  std::int64_t purchased = 0;
-  double rate = 0;
-  std::map<std::string, std::int64_t> lost_value;
-};
-
-struct VisitorProfile {
-  Visitor visitor;
-  std::vector<Session> sessions;  // newest first
-};
-
 class EventService {
  public:
   // Starts the ingestion writer. `metrics` may be null.
@@ -52,7 +34,7 @@ class EventService {
 
   // --- Write keys (public keys for the snippet) ---
   // kInvalidArgument (field name) for an empty or over-long name.
-  Result<WriteKey> create_write_key(const std::string& name, const std::string& actor);
+  Result<WriteKey> create_write_key(const WriteKeyInput& input, const std::string& actor);
   Result<std::vector<WriteKey>> list_write_keys();
   // kNotFound when there is no such live key.
   Status revoke_write_key(std::int64_t id);
@@ -68,22 +50,24 @@ class EventService {
   Result<BatchOutcome> ingest(std::vector<IncomingEvent> events, std::vector<EventError> rejected);
 
   // --- The log ---
-  Result<std::vector<StoredEvent>> list(const EventFilter& filter,
+  // Newest first, ids below `before` (all when nullopt).
+  Result<std::vector<StoredEvent>> list(const EventQuery& query,
                                         std::optional<std::int64_t> before, int limit);
-  // Events after cursor `after`, oldest first; with no cursor, the latest `limit` events.
-  Result<std::vector<StoredEvent>> live(std::optional<std::int64_t> after, int limit);
+  // Events after `query.after`, oldest first; with no cursor, the latest `limit` events.
+  Result<LiveEvents> live(const LiveQuery& query, int limit);
   Result<EventStats> stats();
 
-  // --- Traffic over [from, to) ---
+  // --- Traffic over the query's window [from, to) ---
   // kInvalidArgument (field from) when from >= to.
-  Result<TrafficOverview> overview(UnixMs from, UnixMs to);
+  Result<TrafficOverview> overview(const TrafficQuery& query);
   // Visitors reaching each step having done every earlier one in the window (in any order).
-  Result<Funnel> funnel(UnixMs from, UnixMs to);
-  // Carts closed in the window, by bucket; kInvalidArgument (field bucket) for more than 400
-  // buckets or a bucket under a minute.
-  Result<Abandonment> abandonment(UnixMs from, UnixMs to, UnixMs bucket_ms);
-  Result<std::vector<ProductTraffic>> products(UnixMs from, UnixMs to, int limit);
-  Result<std::vector<Cart>> carts(CartStatus status, std::optional<std::int64_t> before,
+  Result<Funnel> funnel(const TrafficQuery& query);
+  // Carts closed in the window, by bucket; kInvalidArgument (field bucket) for a bucket that is
+  // not hour, day, week or milliseconds, under a minute, or giving more than 400 buckets.
+  Result<Abandonment> abandonment(const AbandonmentQuery& query);
+  Result<std::vector<ProductTraffic>> products(const TrafficQuery& query, int limit);
+  // Carts with the query's status (default abandoned), newest first, ids below `before`.
+  Result<std::vector<Cart>> carts(const CartQuery& query, std::optional<std::int64_t> before,
                                   int limit);
   // kNotFound for an unknown anonymous id.
   Result<VisitorProfile> visitor(const std::string& anonymous_id);

@@ -19,6 +19,22 @@ Error bad(std::string field, std::string message, std::string code = "invalid_fi
   return Error::invalid(std::move(message), std::move(field), std::move(code));
 }
 
+// The event type named `text`: a table built once from the enum's description (this runs for
+// every event of every batch).
+std::optional<EventType> event_type_named(std::string_view text) {
+  static const auto types = [] {
+    std::vector<std::pair<std::string, EventType>> out;
+    boost::mp11::mp_for_each<boost::describe::describe_enumerators<EventType>>([&](auto d) {
+      out.emplace_back(wire::enumerator_wire_name(d.name), d.value);
+    });
+    return out;
+  }();
+  for (const auto& [name, type] : types) {
+    if (name == text) return type;
+  }
+  return std::nullopt;
+}
+
 bool printable(std::string_view text) {
   return std::all_of(text.begin(), text.end(),
                      [](char c) { return static_cast<unsigned char>(c) >= 0x20 && c != 0x7f; });
@@ -140,7 +156,7 @@ Result<IncomingEvent> validate_event(const json::value& raw, int index,
   const json::value* type_value = e.if_contains("type");
   if (!type_value || type_value->is_null()) return bad("type", "type is required", "required");
   if (!type_value->is_string()) return bad("type", "type must be a string", "unknown_type");
-  auto type = parse_event_type(type_value->get_string());
+  auto type = event_type_named(type_value->get_string());
   if (!type) {
     std::string shown(std::string_view(type_value->get_string()).substr(0, 64));
     return bad("type",

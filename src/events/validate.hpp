@@ -15,6 +15,38 @@ namespace ecrm::events {
 inline constexpr std::size_t kMaxBatchEvents = 1000;
 inline constexpr std::size_t kMaxPropertiesBytes = 16 * 1024;
 
+// The body of POST /api/v1/events, described for its schema only: the hot ingestion path parses
+// a batch into one arena and checks each event with validate_event() below (which reports bad
+// events by index and keeps the good ones), not with the generic reader.
+struct EventInput {
+  std::string event_id;
+  EventType type = EventType::kCustom;
+  std::string anonymous_id;
+  std::optional<std::int64_t> customer_id;
+  UnixMs ts = 0;
+  std::optional<std::string> session_id;
+  std::optional<wire::JsonText> properties;
+};
+ECRM_DESCRIBE(EventInput, event_id, type, anonymous_id, customer_id, ts, session_id, properties)
+ECRM_WIRE_RULES(EventInput,
+                rule(&EventInput::event_id,
+                     {.max_length = 100,
+                      .description = "the client's unique id, for deduplication"}),
+                rule(&EventInput::anonymous_id, {.max_length = 128}),
+                rule(&EventInput::customer_id, {.minimum = 1, .description = "API keys only"}),
+                rule(&EventInput::ts, {.format = "date-time"}),
+                rule(&EventInput::session_id, {.max_length = 128}),
+                rule(&EventInput::properties,
+                     {.description = "at most 16 KB; page_view: url; product and cart events: sku "
+                                     "or product_id; search: query; identify: external_id; "
+                                     "custom: name"}))
+
+struct IngestRequest {
+  std::vector<EventInput> events;
+};
+ECRM_DESCRIBE(IngestRequest, events)
+ECRM_WIRE_RULES(IngestRequest, rule(&IngestRequest::events, {.max_length = kMaxBatchEvents}))
+
 struct ValidationContext {
   Sender sender = Sender::kWriteKey;
   UnixMs now = 0;       // events more than a day ahead of this are refused

@@ -210,75 +210,118 @@ void IngestWriter::run() {
   }
 }
 
-Result<std::vector<BatchOutcome>> IngestWriter::store(storage::Connection& c,
-                                                      std::vector<Pending>& group) {
-  const UnixMs now = now_ms();
-  std::vector<BatchOutcome> outcomes(group.size());
+// One group on its way into the log, inside the writer's transaction. Each step is one group
+// of set-based statements over the whole group; run() takes them in order.
+class IngestWriter::GroupStore {
+ public:
+  GroupStore(storage::Connection& c, EventRepo& repo, UnixMs abandon_after,
+             std::vector<Pending>& group)
+      : c_(c), repo_(repo), abandon_after_(abandon_after), group_(group),
+        outcomes_(group.size()) {}
 
-  // Duplicates within the group: the first occurrence is stored.
-  std::vector<Item> items;
-  {
-    std::unordered_set<std::string_view> seen;
-    for (std::size_t b = 0; b < group.size(); ++b) {
-      for (auto& e : group[b].events) {
-        if (!seen.insert(e.event_id).second) {
-          outcomes[b].duplicates += 1;
-          continue;
-        }
-        items.push_back(Item{&e, b});
-      }
+  Result<std::vector<BatchOutcome>> run() {
+    skip_repeats_in_group();
+    ECRM_RETURN_IF_ERROR(skip_stored_events());
+    ECRM_RETURN_IF_ERROR(upsert_visitors());
+    ECRM_RETURN_IF_ERROR(resolve_customers());
+    ECRM_RETURN_IF_ERROR(load_open_carts());
+    track_visitors();
+    ECRM_RETURN_IF_ERROR(store_sessions());
+    ECRM_RETURN_IF_ERROR(store_carts());
+    ECRM_RETURN_IF_ERROR(store_events());
+    ECRM_RETURN_IF_ERROR(store_visitors());
+    ECRM_RETURN_IF_ERROR(store_purchases());
+    for (auto& outcome : outcomes_) {
+      std::sort(outcome.errors.begin(), outcome.errors.end(),
+                [](const EventError& a, const EventError& b) { return a.index < b.index; });
     }
+    return std::move(outcomes_);
   }
-  // Duplicates of stored events.
-  {
-    std::vector<std::string> ids;
-    ids.reserve(items.size());
-    for (const auto& item : items) ids.push_back(item.event->event_id);
-    ECRM_ASSIGN_OR_RETURN(auto existing, repo_.existing_event_ids(c, ids));
-    if (!existing.empty()) {
-      std::erase_if(items, [&](const Item& item) {
-        if (!existing.count(item.event->event_id)) return false;
-        outcomes[item.batch].duplicates += 1;
-        return true;
-      });
-    }
-  }
-  // Per visitor, in time order (stable: equal times keep their arrival order).
-  std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
-    if (a.event->anonymous_id != b.event->anonymous_id) {
-      return a.event->anonymous_id < b.event->anonymous_id;
-    }
-    return a.event->ts < b.event->ts;
-  });
 
-  // The group's visitors, in anonymous-id order: one upsert for all (on PostgreSQL it locks
-  // their rows in that order, so concurrent writers cannot deadlock).
+ private:
+  // The events of one visitor: items_[begin, end).
   struct Span {
     std::size_t begin = 0, end = 0;
     bool cart_events = false;
   };
-  std::vector<Span> spans;
-  std::vector<VisitorKey> keys;
-  for (std::size_t i = 0; i < items.size();) {
-    Span span{i, i, false};
-    const std::string& anonymous_id = items[i].event->anonymous_id;
-    keys.push_back(VisitorKey{anonymous_id, items[i].event->ts});
-    for (; i < items.size() && items[i].event->anonymous_id == anonymous_id; ++i) {
-      span.cart_events = span.cart_events || is_cart_event(items[i].event->type);
+  // An event row to insert, and where its session id will come from.
+  struct Row {
+    EventRow row;
+    std::size_t batch = 0;
+    std::size_t tracker = 0;
+    std::size_t session_slot = 0;
+  };
+
+  // Duplicates within the group: the first occurrence is stored.
+  void skip_repeats_in_group() {
+    std::unordered_set<std::string_view> seen;
+    for (std::size_t b = 0; b < group_.size(); ++b) {
+      for (auto& e : group_[b].events) {
+        if (!seen.insert(e.event_id).second) {
+          outcomes_[b].duplicates += 1;
+          continue;
+        }
+        items_.push_back(Item{&e, b});
+      }
     }
-    span.end = i;
-    spans.push_back(span);
   }
-  ECRM_ASSIGN_OR_RETURN(auto visitors, repo_.upsert_visitors(c, keys));
+
+  // Duplicates of stored events; then the rest per visitor, in time order (stable: equal times
+  // keep their arrival order).
+  Status skip_stored_events() {
+    std::vector<std::string> ids;
+    ids.reserve(items_.size());
+    for (const auto& item : items_) ids.push_back(item.event->event_id);
+    ECRM_ASSIGN_OR_RETURN(auto existing, repo_.existing_event_ids(c_, ids));
+    if (!existing.empty()) {
+      std::erase_if(items_, [&](const Item& item) {
+        if (!existing.count(item.event->event_id)) return false;
+        outcomes_[item.batch].duplicates += 1;
+        return true;
+      });
+    }
+    std::stable_sort(items_.begin(), items_.end(), [](const Item& a, const Item& b) {
+      if (a.event->anonymous_id != b.event->anonymous_id) {
+        return a.event->anonymous_id < b.event->anonymous_id;
+      }
+      return a.event->ts < b.event->ts;
+    });
+    return {};
+  }
+
+  // The group's visitors, in anonymous-id order: one upsert for all (on PostgreSQL it locks
+  // their rows in that order, so concurrent writers cannot deadlock).
+  Status upsert_visitors() {
+    std::vector<VisitorKey> keys;
+    for (std::size_t i = 0; i < items_.size();) {
+      Span span{i, i, false};
+      const std::string& anonymous_id = items_[i].event->anonymous_id;
+      keys.push_back(VisitorKey{anonymous_id, items_[i].event->ts});
+      for (; i < items_.size() && items_[i].event->anonymous_id == anonymous_id; ++i) {
+        span.cart_events = span.cart_events || is_cart_event(items_[i].event->type);
+      }
+      span.end = i;
+      spans_.push_back(span);
+    }
+    ECRM_ASSIGN_OR_RETURN(visitors_, repo_.upsert_visitors(c_, keys));
+    return {};
+  }
+
+  // The live customer a reference leads to (following merges); nullopt when unknown.
+  Result<std::optional<std::int64_t>> follow(std::optional<CustomerRef> ref) {
+    for (int hop = 0; ref && ref->merged_into && hop < kMaxMergeHops; ++hop) {
+      ECRM_ASSIGN_OR_RETURN(ref, repo_.customer_by_id(c_, *ref->merged_into));
+    }
+    if (!ref) return std::optional<std::int64_t>{};
+    return std::optional<std::int64_t>(ref->id);
+  }
 
   // Customers named by events, identified by external id, or awaited by visitors identified
   // before their customer existed: looked up together, then followed along merges.
-  std::unordered_map<std::int64_t, std::optional<std::int64_t>> by_id;
-  std::unordered_map<std::string, std::optional<std::int64_t>> by_external_id;
-  {
+  Status resolve_customers() {
     std::vector<std::int64_t> ids;
     std::vector<std::string> externals;
-    for (const auto& item : items) {
+    for (const auto& item : items_) {
       const IncomingEvent& e = *item.event;
       if (e.customer_id) {
         ids.push_back(*e.customer_id);
@@ -286,126 +329,114 @@ Result<std::vector<BatchOutcome>> IngestWriter::store(storage::Connection& c,
         externals.push_back(*e.external_id);
       }
     }
-    for (const auto& v : visitors) {
+    for (const auto& v : visitors_) {
       if (v.external_id && !v.customer_id) externals.push_back(*v.external_id);
     }
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     std::sort(externals.begin(), externals.end());
     externals.erase(std::unique(externals.begin(), externals.end()), externals.end());
-    ECRM_ASSIGN_OR_RETURN(auto found_ids, repo_.customers_by_id(c, ids));
-    ECRM_ASSIGN_OR_RETURN(auto found_externals, repo_.customers_by_external_id(c, externals));
-    // The live customer a reference leads to (following merges); nullopt when unknown.
-    auto follow = [&](std::optional<CustomerRef> ref) -> Result<std::optional<std::int64_t>> {
-      for (int hop = 0; ref && ref->merged_into && hop < kMaxMergeHops; ++hop) {
-        ECRM_ASSIGN_OR_RETURN(ref, repo_.customer_by_id(c, *ref->merged_into));
-      }
-      if (!ref) return std::optional<std::int64_t>{};
-      return std::optional<std::int64_t>(ref->id);
-    };
+    ECRM_ASSIGN_OR_RETURN(auto found_ids, repo_.customers_by_id(c_, ids));
+    ECRM_ASSIGN_OR_RETURN(auto found_externals, repo_.customers_by_external_id(c_, externals));
     for (std::int64_t id : ids) {
       auto it = found_ids.find(id);
-      ECRM_ASSIGN_OR_RETURN(by_id[id], follow(it == found_ids.end()
-                                                  ? std::nullopt
-                                                  : std::optional<CustomerRef>(it->second)));
+      ECRM_ASSIGN_OR_RETURN(by_id_[id], follow(it == found_ids.end()
+                                                   ? std::nullopt
+                                                   : std::optional<CustomerRef>(it->second)));
     }
     for (const std::string& external : externals) {
       auto it = found_externals.find(external);
-      ECRM_ASSIGN_OR_RETURN(by_external_id[external],
+      ECRM_ASSIGN_OR_RETURN(by_external_id_[external],
                             follow(it == found_externals.end()
                                        ? std::nullopt
                                        : std::optional<CustomerRef>(it->second)));
     }
+    return {};
   }
 
   // The open carts that the group's cart events continue.
-  std::unordered_map<std::int64_t, Cart> stored_carts;
-  {
+  Status load_open_carts() {
     std::vector<std::int64_t> cart_ids;
-    for (std::size_t t = 0; t < spans.size(); ++t) {
-      if (spans[t].cart_events && visitors[t].cart_id) cart_ids.push_back(*visitors[t].cart_id);
+    for (std::size_t t = 0; t < spans_.size(); ++t) {
+      if (spans_[t].cart_events && visitors_[t].cart_id) cart_ids.push_back(*visitors_[t].cart_id);
     }
-    ECRM_ASSIGN_OR_RETURN(auto carts, repo_.find_carts(c, cart_ids));
-    for (auto& cart : carts) stored_carts.emplace(cart.id, std::move(cart));
+    ECRM_ASSIGN_OR_RETURN(auto carts, repo_.find_carts(c_, cart_ids));
+    for (auto& cart : carts) stored_carts_.emplace(cart.id, std::move(cart));
+    return {};
   }
 
-  struct Row {
-    EventRow row;
-    std::size_t batch = 0;
-    std::size_t tracker = 0;
-    std::size_t session_slot = 0;
-  };
-  std::vector<Row> rows;
-  rows.reserve(items.size());
-  std::vector<VisitorTracker> trackers;
-  trackers.reserve(spans.size());
-  std::vector<bool> attribute;  // per tracker: give the visitor's earlier events to its customer
-
-  for (std::size_t t = 0; t < spans.size(); ++t) {
-    Visitor& visitor = visitors[t];
-    bool pending_identity = false;
-    if (visitor.external_id && !visitor.customer_id) {
-      // Identified earlier as a shop customer id that was unknown then: link once it exists.
-      if (auto live = by_external_id[*visitor.external_id]) {
-        visitor.customer_id = live;
-        visitor.identified_at = now;
-        pending_identity = true;
-      }
-    }
-    trackers.emplace_back(std::move(visitor), options_.abandon_after);
-    attribute.push_back(pending_identity);
-    VisitorTracker& tracker = trackers[t];
-    for (std::size_t i = spans[t].begin; i < spans[t].end; ++i) {
-      IncomingEvent& e = *items[i].event;
-      const std::size_t batch = items[i].batch;
-      std::optional<std::int64_t> named;
-      if (e.customer_id) {
-        named = by_id[*e.customer_id];
-        if (!named) {
-          outcomes[batch].errors.push_back(EventError{
-              e.index, "unknown_customer",
-              "no customer with id " + std::to_string(*e.customer_id), "customer_id"});
-          continue;
+  // Applies each visitor's events in time order to its identity, sessions and cart, and makes
+  // their log rows. Events naming an unknown customer are refused.
+  void track_visitors() {
+    rows_.reserve(items_.size());
+    trackers_.reserve(spans_.size());
+    for (std::size_t t = 0; t < spans_.size(); ++t) {
+      Visitor& visitor = visitors_[t];
+      bool pending_identity = false;
+      if (visitor.external_id && !visitor.customer_id) {
+        // Identified earlier as a shop customer id that was unknown then: link once it exists.
+        if (auto live = by_external_id_[*visitor.external_id]) {
+          visitor.customer_id = live;
+          visitor.identified_at = now_;
+          pending_identity = true;
         }
       }
-      std::optional<std::int64_t> identified = named;
-      if (e.type == EventType::kIdentify && !identified && e.external_id) {
-        identified = by_external_id[*e.external_id];
-      }
-      if (named && !tracker.visitor().customer_id) tracker.link_customer(*named, e.ts);
-      if (is_cart_event(e.type) && tracker.wants_cart()) {
-        auto it = stored_carts.find(*tracker.visitor().cart_id);
-        tracker.set_cart(it == stored_carts.end() ? std::nullopt
-                                                  : std::optional<Cart>(std::move(it->second)));
-      }
-      std::size_t slot = tracker.apply(e, identified);
-      Row row;
-      row.batch = batch;
-      row.tracker = t;
-      row.session_slot = slot;
-      EventRow& r = row.row;
-      r.event_id = std::move(e.event_id);
-      r.type = std::string(to_string(e.type));
-      r.visitor_id = tracker.visitor().id;
-      r.anonymous_id = e.anonymous_id;
-      r.customer_id = named ? named : tracker.visitor().customer_id;
-      r.client_session_id = e.client_session_id;
-      r.ts = e.ts;
-      r.received_at = now;
-      r.product = e.product;
-      r.quantity = e.quantity;
-      r.value = e.type == EventType::kPurchase ? tracker.last_purchase_value() : e.value;
-      r.currency = e.currency;
-      r.properties = std::move(e.properties);
-      rows.push_back(std::move(row));
+      trackers_.emplace_back(std::move(visitor), abandon_after_);
+      attribute_.push_back(pending_identity);
+      for (std::size_t i = spans_[t].begin; i < spans_[t].end; ++i) track(t, items_[i]);
     }
   }
 
-  // Sessions and carts first (the events name their session), each kind in a few statements.
-  {
+  void track(std::size_t t, const Item& item) {
+    VisitorTracker& tracker = trackers_[t];
+    IncomingEvent& e = *item.event;
+    std::optional<std::int64_t> named;
+    if (e.customer_id) {
+      named = by_id_[*e.customer_id];
+      if (!named) {
+        outcomes_[item.batch].errors.push_back(
+            EventError{e.index, "unknown_customer",
+                       "no customer with id " + std::to_string(*e.customer_id), "customer_id"});
+        return;
+      }
+    }
+    std::optional<std::int64_t> identified = named;
+    if (e.type == EventType::kIdentify && !identified && e.external_id) {
+      identified = by_external_id_[*e.external_id];
+    }
+    if (named && !tracker.visitor().customer_id) tracker.link_customer(*named, e.ts);
+    if (is_cart_event(e.type) && tracker.wants_cart()) {
+      auto it = stored_carts_.find(*tracker.visitor().cart_id);
+      tracker.set_cart(it == stored_carts_.end() ? std::nullopt
+                                                 : std::optional<Cart>(std::move(it->second)));
+    }
+    std::size_t slot = tracker.apply(e, identified);
+    Row row;
+    row.batch = item.batch;
+    row.tracker = t;
+    row.session_slot = slot;
+    EventRow& r = row.row;
+    r.event_id = std::move(e.event_id);
+    r.type = std::string(wire::enum_name(e.type));
+    r.visitor_id = tracker.visitor().id;
+    r.anonymous_id = e.anonymous_id;
+    r.customer_id = named ? named : tracker.visitor().customer_id;
+    r.client_session_id = e.client_session_id;
+    r.ts = e.ts;
+    r.received_at = now_;
+    r.product = e.product;
+    r.quantity = e.quantity;
+    r.value = e.type == EventType::kPurchase ? tracker.last_purchase_value() : e.value;
+    r.currency = e.currency;
+    r.properties = std::move(e.properties);
+    rows_.push_back(std::move(row));
+  }
+
+  // New and continued sessions (before the events, which name their session).
+  Status store_sessions() {
     std::vector<Session*> fresh;
     std::vector<SessionUpdate> updates;
-    for (auto& tracker : trackers) {
+    for (auto& tracker : trackers_) {
       for (auto& slot : tracker.sessions()) {
         if (slot.is_new) {
           fresh.push_back(&slot.session);
@@ -414,21 +445,24 @@ Result<std::vector<BatchOutcome>> IngestWriter::store(storage::Connection& c,
         }
       }
     }
-    ECRM_ASSIGN_OR_RETURN(auto ids, repo_.new_session_ids(c, fresh.size()));
+    ECRM_ASSIGN_OR_RETURN(auto ids, repo_.new_session_ids(c_, fresh.size()));
     for (std::size_t i = 0; i < fresh.size(); ++i) fresh[i]->id = ids[i];
-    ECRM_RETURN_IF_ERROR(repo_.insert_sessions(
-        c, std::vector<const Session*>(fresh.begin(), fresh.end())));
-    ECRM_RETURN_IF_ERROR(repo_.update_sessions(c, updates));
-    for (auto& tracker : trackers) {
+    ECRM_RETURN_IF_ERROR(
+        repo_.insert_sessions(c_, std::vector<const Session*>(fresh.begin(), fresh.end())));
+    ECRM_RETURN_IF_ERROR(repo_.update_sessions(c_, updates));
+    for (auto& tracker : trackers_) {
       if (auto current = tracker.current_session_slot()) {
         tracker.visitor().session_id = tracker.sessions()[*current].session.id;
       }
     }
+    return {};
   }
-  {
+
+  // New and changed carts; a cart carried on from an abandoned one names it.
+  Status store_carts() {
     std::vector<Cart*> fresh;
     std::vector<const Cart*> changed;
-    for (auto& tracker : trackers) {
+    for (auto& tracker : trackers_) {
       for (auto& slot : tracker.carts()) {
         if (slot.is_new) {
           fresh.push_back(&slot.cart);
@@ -437,9 +471,9 @@ Result<std::vector<BatchOutcome>> IngestWriter::store(storage::Connection& c,
         }
       }
     }
-    ECRM_ASSIGN_OR_RETURN(auto ids, repo_.new_cart_ids(c, fresh.size()));
+    ECRM_ASSIGN_OR_RETURN(auto ids, repo_.new_cart_ids(c_, fresh.size()));
     for (std::size_t i = 0; i < fresh.size(); ++i) fresh[i]->id = ids[i];
-    for (auto& tracker : trackers) {
+    for (auto& tracker : trackers_) {
       auto& carts = tracker.carts();
       for (auto& slot : carts) {
         if (slot.recovered_from_slot) {
@@ -451,47 +485,76 @@ Result<std::vector<BatchOutcome>> IngestWriter::store(storage::Connection& c,
       }
     }
     ECRM_RETURN_IF_ERROR(
-        repo_.insert_carts(c, std::vector<const Cart*>(fresh.begin(), fresh.end())));
-    ECRM_RETURN_IF_ERROR(repo_.update_carts(c, changed));
+        repo_.insert_carts(c_, std::vector<const Cart*>(fresh.begin(), fresh.end())));
+    return repo_.update_carts(c_, changed);
   }
 
-  std::vector<EventRow> event_rows;
-  event_rows.reserve(rows.size());
-  for (auto& row : rows) {
-    row.row.session_id = trackers[row.tracker].sessions()[row.session_slot].session.id;
-    event_rows.push_back(std::move(row.row));
-  }
-  ECRM_ASSIGN_OR_RETURN(auto inserted, repo_.insert_events(c, event_rows));
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (inserted[i]) {
-      outcomes[rows[i].batch].accepted += 1;
-    } else {
-      outcomes[rows[i].batch].duplicates += 1;  // stored meanwhile by another process
+  // The event rows, counted per batch as accepted or (stored meanwhile by another process)
+  // duplicates.
+  Status store_events() {
+    std::vector<EventRow> event_rows;
+    event_rows.reserve(rows_.size());
+    for (auto& row : rows_) {
+      row.row.session_id = trackers_[row.tracker].sessions()[row.session_slot].session.id;
+      event_rows.push_back(std::move(row.row));
     }
+    ECRM_ASSIGN_OR_RETURN(auto inserted, repo_.insert_events(c_, event_rows));
+    for (std::size_t i = 0; i < rows_.size(); ++i) {
+      if (inserted[i]) {
+        outcomes_[rows_[i].batch].accepted += 1;
+      } else {
+        outcomes_[rows_[i].batch].duplicates += 1;
+      }
+    }
+    return {};
   }
 
-  std::vector<const Visitor*> updated;
-  std::vector<PurchaseItemRow> purchases;
-  updated.reserve(trackers.size());
-  for (std::size_t t = 0; t < trackers.size(); ++t) {
-    VisitorTracker& tracker = trackers[t];
-    const Visitor& v = tracker.visitor();
-    updated.push_back(&v);
-    if ((attribute[t] || tracker.linked_customer()) && v.customer_id) {
-      ECRM_RETURN_IF_ERROR(repo_.attribute_events(c, v.id, *v.customer_id));
+  // The visitors' new state; a visitor newly linked to a customer gives it its earlier events.
+  Status store_visitors() {
+    std::vector<const Visitor*> updated;
+    updated.reserve(trackers_.size());
+    for (std::size_t t = 0; t < trackers_.size(); ++t) {
+      const Visitor& v = trackers_[t].visitor();
+      updated.push_back(&v);
+      if ((attribute_[t] || trackers_[t].linked_customer()) && v.customer_id) {
+        ECRM_RETURN_IF_ERROR(repo_.attribute_events(c_, v.id, *v.customer_id));
+      }
     }
-    for (const auto& item : tracker.purchased()) {
-      purchases.push_back(
-          PurchaseItemRow{v.id, item.product, item.quantity, item.price, item.currency, item.ts});
+    return repo_.update_visitors(c_, updated);
+  }
+
+  // What purchases bought, per visitor.
+  Status store_purchases() {
+    std::vector<PurchaseItemRow> purchases;
+    for (const auto& tracker : trackers_) {
+      for (const auto& item : tracker.purchased()) {
+        purchases.push_back(PurchaseItemRow{tracker.visitor().id, item.product, item.quantity,
+                                            item.price, item.currency, item.ts});
+      }
     }
+    return repo_.insert_purchase_items(c_, purchases);
   }
-  ECRM_RETURN_IF_ERROR(repo_.update_visitors(c, updated));
-  ECRM_RETURN_IF_ERROR(repo_.insert_purchase_items(c, purchases));
-  for (auto& outcome : outcomes) {
-    std::sort(outcome.errors.begin(), outcome.errors.end(),
-              [](const EventError& a, const EventError& b) { return a.index < b.index; });
-  }
-  return outcomes;
+
+  storage::Connection& c_;
+  EventRepo& repo_;
+  const UnixMs abandon_after_;
+  const UnixMs now_ = now_ms();
+  std::vector<Pending>& group_;
+  std::vector<BatchOutcome> outcomes_;  // one per batch of the group
+  std::vector<Item> items_;             // the group's new events
+  std::vector<Span> spans_;             // per visitor
+  std::vector<Visitor> visitors_;       // per span, as stored
+  std::unordered_map<std::int64_t, std::optional<std::int64_t>> by_id_;
+  std::unordered_map<std::string, std::optional<std::int64_t>> by_external_id_;
+  std::unordered_map<std::int64_t, Cart> stored_carts_;
+  std::vector<Row> rows_;
+  std::vector<VisitorTracker> trackers_;  // per span
+  std::vector<bool> attribute_;  // per tracker: give the visitor's earlier events to its customer
+};
+
+Result<std::vector<BatchOutcome>> IngestWriter::store(storage::Connection& c,
+                                                      std::vector<Pending>& group) {
+  return GroupStore(c, repo_, options_.abandon_after, group).run();
 }
 
 }  // namespace ecrm::events

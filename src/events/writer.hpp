@@ -71,6 +71,8 @@ class IngestWriter {
   static void answer(std::vector<Pending>& group, std::vector<BatchOutcome>& outcomes);
   // Stores `group` in one transaction on `c`; one outcome per pending batch.
   Result<std::vector<BatchOutcome>> store(storage::Connection& c, std::vector<Pending>& group);
+  // The steps of store(), one per group of set-based statements (writer.cpp).
+  class GroupStore;
 
   storage::Database& db_;
   WriterOptions options_;

@@ -54,7 +54,7 @@ Result<http::Principal> HttpAuthenticator::authenticate(const http::Request& req
     principal.user_id = user.id;
     principal.email = user.email;
     principal.name = user.name;
-    principal.role = std::string(to_string(user.role));
+    principal.role = std::string(wire::enum_name(user.role));
     principal.session_id = session.id;
     principal.csrf_token = session.csrf_token;
     principal.scopes = scopes_of(user.role);
@@ -65,7 +65,7 @@ Result<http::Principal> HttpAuthenticator::authenticate(const http::Request& req
     principal.user_id = user.id;
     principal.email = user.email;
     principal.name = user.name;
-    principal.role = std::string(to_string(user.role));
+    principal.role = std::string(wire::enum_name(user.role));
     principal.api_key_id = key.id;
     principal.api_key_name = key.name;
     principal.scopes = effective_key_scopes(key.scopes, user.role);
@@ -113,7 +113,7 @@ void HttpAuthenticator::record(const http::Principal& principal, const http::Aud
       record.actor_type = "anonymous";
       break;
   }
-  record.actor = principal.display();
+  if (auto actor = principal.display(); !actor.empty()) record.actor = std::move(actor);
   record.action = entry.action;
   record.entity = entry.entity;
   record.entity_id = entry.entity_id;

@@ -5,83 +5,40 @@
 #include <boost/json.hpp>
 
 #include "http/context.hpp"
+#include "http/fields.hpp"
+#include "http/params.hpp"
 
 namespace ecrm::auth {
 
 namespace json = boost::json;
 using http::Access;
+using http::handle;
 using http::Method;
 using http::RequestContext;
 using http::Response;
 using http::Route;
 
+// The scopes an API key can carry, as GET /api/v1/api-keys/scopes lists them.
+ECRM_DESCRIBE(ScopeInfo, scope, description)
+
 namespace {
 
-constexpr const char* kUserSchema =
-    R"({"type":"object","properties":{"id":{"type":"integer"},"email":{"type":"string"},)"
-    R"("name":{"type":"string"},"role":{"type":"string","enum":["admin","marketing","sales","service","analyst"]},)"
-    R"("disabled":{"type":"boolean"},"created_at":{"type":"integer"},"last_login_at":{"type":["integer","null"]}}})";
-
-json::value optional_ms(const std::optional<UnixMs>& v) {
-  return v ? json::value(*v) : json::value(nullptr);
-}
-
-json::object user_json(const User& user) {
-  return json::object{{"id", user.id},
-                      {"email", user.email},
-                      {"name", user.name},
-                      {"role", to_string(user.role)},
-                      {"disabled", user.disabled},
-                      {"created_at", user.created_at},
-                      {"last_login_at", optional_ms(user.last_login_at)}};
-}
-
-json::object key_json(const ApiKey& key) {
-  json::array scopes;
-  for (const auto& s : key.scopes) scopes.push_back(json::value(s));
-  return json::object{{"id", key.id},
-                      {"user_id", key.user_id},
-                      {"name", key.name},
-                      {"prefix", key.prefix},
-                      {"scopes", std::move(scopes)},
-                      {"created_at", key.created_at},
-                      {"last_used_at", optional_ms(key.last_used_at)},
-                      {"revoked_at", optional_ms(key.revoked_at)}};
-}
-
-json::object audit_json(const AuditRecord& r) {
-  json::error_code ec;
-  json::value details = json::parse(r.details, ec);
-  if (ec) details = json::object{};
-  return json::object{{"id", r.id},
-                      {"at", r.at},
-                      {"actor_type", r.actor_type},
-                      {"actor_id", r.actor_id ? json::value(*r.actor_id) : json::value(nullptr)},
-                      {"actor", r.actor.empty() ? json::value(nullptr) : json::value(r.actor)},
-                      {"action", r.action},
-                      {"entity", r.entity},
-                      {"entity_id", r.entity_id},
-                      {"status", r.status},
-                      {"ip", r.ip},
-                      {"details", std::move(details)}};
-}
-
 Actor actor_of(const RequestContext& ctx) {
-  return Actor{ctx.principal().user_id, parse_role(ctx.principal().role).value_or(Role::kAnalyst)};
+  return Actor{ctx.principal().user_id,
+               wire::parse_enum<Role>(ctx.principal().role).value_or(Role::kAnalyst)};
 }
 
-
-// The required "role" field as a Role; 400 naming "role" when absent or unknown.
-Result<Role> role_field(const json::object& body) {
-  ECRM_ASSIGN_OR_RETURN(auto text, http::optional_string(body, "role", 20));
-  if (!text) return Error::invalid("role is required", "role", "required");
-  auto role = parse_role(*text);
-  if (!role) {
-    return Error::invalid("role must be one of admin, marketing, sales, service, analyst", "role");
+Me me_of(const http::Principal& p) {
+  Me me{MeUser{p.user_id, p.email, p.name, wire::parse_enum<Role>(p.role).value_or(Role::kAnalyst)},
+        AuthKind::kSession, std::nullopt, p.scopes, std::nullopt};
+  if (p.kind == http::Principal::Kind::kSession) {
+    me.csrf_token = p.csrf_token;
+  } else {
+    me.auth = AuthKind::kApiKey;
+    me.api_key = MeApiKey{p.api_key_id, p.api_key_name};
   }
-  return *role;
+  return me;
 }
-
 
 }  // namespace
 
@@ -94,35 +51,24 @@ void add_auth_routes(http::Router& router, AuthService& service, HttpAuthenticat
       .doc = {.summary = "Sign in with e-mail and password; sets the session cookie and returns "
                          "the CSRF token for later writes",
               .tag = "auth",
-              .request_schema = R"({"type":"object","required":["email","password"],"properties":)"
-                                R"({"email":{"type":"string"},"password":{"type":"string"}}})",
-              .response_schema = R"({"type":"object","properties":{"user":)" +
-                                 std::string(kUserSchema) + R"(,"csrf_token":{"type":"string"}}})",
+              .request = http::json_body<LoginRequest>(),
+              .response = http::json_body<LoginResult>(),
               .error_statuses = {401, 429}},
-      .handler =
-          [&service, config](RequestContext& ctx) -> Response {
-            auto body = ctx.json_object();
-            if (!body.ok()) return http::error_response(body.error());
-            auto email = http::require_string(*body, "email", 320);
-            if (!email.ok()) return http::error_response(email.error());
-            auto password = http::require_string(*body, "password", 1024);
-            if (!password.ok()) return http::error_response(password.error());
-            auto user_agent = ctx.request().headers.get("user-agent").value_or("");
-            auto result = service.login(*email, *password, ctx.request().remote_ip,
-                                        std::string(user_agent.substr(0, 300)));
-            if (!result.ok()) return http::error_response(result.error());
-            ctx.set_audit(std::to_string(result->user.id));
-            Response response = http::json_response(
-                200, json::object{{"user", user_json(result->user)},
-                                  {"csrf_token", result->csrf_token},
-                                  {"expires_at", result->expires_at}});
-            std::string cookie = std::string(kSessionCookie) + "=" + result->session_token +
-                                 "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
-                                 std::to_string((result->expires_at - now_ms()) / 1000);
-            if (config.secure_cookies) cookie += "; Secure";
-            response.header("Set-Cookie", cookie);
-            return response;
-          },
+      .handler = handle([&service, config](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto request, http::read_body<LoginRequest>(ctx));
+        auto user_agent = ctx.request().headers.get("user-agent").value_or("");
+        ECRM_ASSIGN_OR_RETURN(auto result,
+                              service.login(request, ctx.request().remote_ip,
+                                            std::string(user_agent.substr(0, 300))));
+        ctx.set_audit(std::to_string(result.user.id));
+        Response response = http::reply(200, result);
+        std::string cookie = std::string(kSessionCookie) + "=" + result.session_token +
+                             "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
+                             std::to_string((result.expires_at - now_ms()) / 1000);
+        if (config.secure_cookies) cookie += "; Secure";
+        response.header("Set-Cookie", cookie);
+        return response;
+      }),
       .audit_entity = "session"});
 
   router.add(Route{
@@ -131,46 +77,41 @@ void add_auth_routes(http::Router& router, AuthService& service, HttpAuthenticat
       .access = Access::session_only(),
       .doc = {.summary = "Sign out: ends the session and clears the cookie", .tag = "auth",
               .success_status = 204},
-      .handler =
-          [&service, &authenticator](RequestContext& ctx) -> Response {
-            if (auto token = ctx.request().cookie(kSessionCookie)) {
-              if (auto status = service.logout(*token); !status.ok()) {
-                return http::error_response(status.error());
-              }
-            }
-            authenticator.invalidate();
-            Response response = http::no_content();
-            response.header("Set-Cookie", std::string(kSessionCookie) +
-                                              "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
-            return response;
-          },
+      .handler = handle([&service, &authenticator](RequestContext& ctx) -> Result<Response> {
+        if (auto token = ctx.request().cookie(kSessionCookie)) {
+          ECRM_RETURN_IF_ERROR(service.logout(*token));
+        }
+        authenticator.invalidate();
+        Response response = http::no_content();
+        response.header("Set-Cookie", std::string(kSessionCookie) +
+                                          "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+        return response;
+      }),
       .audit_entity = "session"});
 
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/me",
       .access = Access::authenticated(),
-      .doc = {.summary = "The signed-in user or the API key's owner, with the CSRF token "
-                         "(sessions) or the key's scopes (API keys)",
-              .tag = "auth"},
+      .doc = {.summary = "The signed-in user or the API key's owner, with the caller's scopes "
+                         "and the CSRF token (sessions) or the key (API keys)",
+              .tag = "auth",
+              .response = http::json_body<Me>()},
+      .handler = [](RequestContext& ctx) { return http::reply(200, me_of(ctx.principal())); },
+      .blocking = false});
+
+  router.add(Route{
+      .method = Method::kGet,
+      .pattern = "/api/v1/roles",
+      .access = Access::authenticated(),
+      .doc = {.summary = "The staff roles and the scopes each holds",
+              .tag = "users",
+              .response = http::json_body<http::Items<RoleScopes>>()},
       .handler =
-          [](RequestContext& ctx) -> Response {
-            const auto& p = ctx.principal();
-            json::object body{{"user", json::object{{"id", p.user_id},
-                                                     {"email", p.email},
-                                                     {"name", p.name},
-                                                     {"role", p.role}}}};
-            if (p.kind == http::Principal::Kind::kSession) {
-              body["auth"] = "session";
-              body["csrf_token"] = p.csrf_token;
-            } else {
-              body["auth"] = "api_key";
-              json::array scopes;
-              for (const auto& s : p.scopes) scopes.push_back(json::value(s));
-              body["scopes"] = std::move(scopes);
-              body["api_key"] = json::object{{"id", p.api_key_id}, {"name", p.api_key_name}};
-            }
-            return http::json_response(200, body);
+          [](RequestContext&) {
+            http::Items<RoleScopes> roles;
+            for (Role role : all_roles()) roles.items.push_back(RoleScopes{role, scopes_of(role)});
+            return http::reply(200, roles);
           },
       .blocking = false});
 
@@ -178,18 +119,15 @@ void add_auth_routes(http::Router& router, AuthService& service, HttpAuthenticat
       .method = Method::kGet,
       .pattern = "/api/v1/users",
       .access = Access::needs("users:admin"),
-      .doc = {.summary = "List staff users", .tag = "users",
+      .doc = {.summary = "List staff users",
+              .tag = "users",
+              .response = http::json_body<http::Page<User>>(),
               .query_params = {"limit", "cursor"}},
-      .handler = [&service](RequestContext& ctx) -> Response {
-        auto page = ctx.page();
-        if (!page.ok()) return http::error_response(page.error());
-        auto users = service.list_users(page->after, page->limit);
-        if (!users.ok()) return http::error_response(users.error());
-        json::array items;
-        for (const auto& u : *users) items.push_back(user_json(u));
-        return http::json_response(
-            200, http::page_json(*users, *page, std::move(items)));
-      }});
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto page, http::id_page(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto users, service.list_users(page.after, page.limit));
+        return http::reply(200, http::page_by_id(std::move(users), page.limit));
+      })});
 
   router.add(Route{
       .method = Method::kPost,
@@ -198,143 +136,87 @@ void add_auth_routes(http::Router& router, AuthService& service, HttpAuthenticat
       .doc = {.summary = "Create a staff user; a password is generated (and returned once) when "
                          "none is given",
               .tag = "users",
-              .request_schema = R"({"type":"object","required":["email","role"],"properties":{)"
-                                R"("email":{"type":"string"},"role":{"type":"string"},)"
-                                R"("name":{"type":"string"},"password":{"type":"string"}}})",
+              .request = http::json_body<UserInput>(),
+              .response = http::json_body<CreatedUser>(),
               .success_status = 201,
               .error_statuses = {409}},
-      .handler =
-          [&service](RequestContext& ctx) -> Response {
-            auto body = ctx.json_object();
-            if (!body.ok()) return http::error_response(body.error());
-            NewUser request;
-            auto email = http::require_string(*body, "email", 320);
-            if (!email.ok()) return http::error_response(email.error());
-            request.email = *email;
-            auto role = role_field(*body);
-            if (!role.ok()) return http::error_response(role.error());
-            request.role = *role;
-            auto name = http::optional_string(*body, "name", 200);
-            if (!name.ok()) return http::error_response(name.error());
-            request.name = name->value_or("");
-            auto password = http::optional_string(*body, "password", 256);
-            if (!password.ok()) return http::error_response(password.error());
-            request.password = *password;
-            auto created = service.create_user(request);
-            if (!created.ok()) return http::error_response(created.error());
-            ctx.set_audit(std::to_string(created->user.id),
-                          json::serialize(json::object{{"email", created->user.email},
-                                                       {"role", to_string(created->user.role)}}));
-            json::object out{{"user", user_json(created->user)}};
-            if (created->generated_password) out["password"] = *created->generated_password;
-            return http::json_response(201, out);
-          },
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto input, http::read_body<UserInput>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto created, service.create_user(input));
+        ctx.set_audit(std::to_string(created.user.id),
+                      json::serialize(json::object{{"email", created.user.email},
+                                                   {"role", wire::enum_name(created.user.role)}}));
+        return http::reply(201, created);
+      }),
       .audit_entity = "user"});
 
   router.add(Route{
       .method = Method::kPatch,
       .pattern = "/api/v1/users/{id}",
       .access = Access::needs("users:admin"),
-      .doc = {.summary = "Change a user's name, role, password or disabled flag", .tag = "users",
-              .request_schema = R"({"type":"object","properties":{"name":{"type":"string"},)"
-                                R"("role":{"type":"string"},"disabled":{"type":"boolean"},)"
-                                R"("password":{"type":"string"}}})",
+      .doc = {.summary = "Change a user's name, role, password or disabled flag; a new role or "
+                         "a disabled owner takes effect on their API keys at once",
+              .tag = "users",
+              .request = http::json_body<UserChanges>(),
+              .response = http::json_body<UpdatedUser>(),
               .error_statuses = {404, 409}},
-      .handler =
-          [&service, &authenticator](RequestContext& ctx) -> Response {
-            auto id = ctx.id_param("id");
-            if (!id.ok()) return http::error_response(id.error());
-            auto body = ctx.json_object();
-            if (!body.ok()) return http::error_response(body.error());
-            UserChanges changes;
-            auto name = http::optional_string(*body, "name", 200);
-            if (!name.ok()) return http::error_response(name.error());
-            changes.name = *name;
-            if (body->contains("role")) {
-              auto role = role_field(*body);
-              if (!role.ok()) return http::error_response(role.error());
-              changes.role = *role;
-            }
-            auto disabled = http::optional_bool(*body, "disabled");
-            if (!disabled.ok()) return http::error_response(disabled.error());
-            changes.disabled = *disabled;
-            auto password = http::optional_string(*body, "password", 256);
-            if (!password.ok()) return http::error_response(password.error());
-            changes.password = *password;
-            auto updated = service.update_user(actor_of(ctx), *id, changes);
-            if (!updated.ok()) return http::error_response(updated.error());
-            authenticator.invalidate();
-            json::object details;
-            if (changes.role) details["role"] = to_string(*changes.role);
-            if (changes.disabled) details["disabled"] = *changes.disabled;
-            if (changes.password) details["password_changed"] = true;
-            ctx.set_audit(std::to_string(*id), json::serialize(details));
-            return http::json_response(200, json::object{{"user", user_json(*updated)}});
-          },
+      .handler = handle([&service, &authenticator](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
+        ECRM_ASSIGN_OR_RETURN(auto changes, http::read_body<UserChanges>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto updated, service.update_user(actor_of(ctx), id, changes));
+        authenticator.invalidate();  // cached sessions and keys carry the old role and state
+        json::object details;
+        if (changes.role) details["role"] = wire::enum_name(*changes.role);
+        if (changes.disabled) details["disabled"] = *changes.disabled;
+        if (changes.password) details["password_changed"] = true;
+        ctx.set_audit(std::to_string(id), json::serialize(details));
+        return http::reply(200, UpdatedUser{std::move(updated)});
+      }),
       .audit_entity = "user"});
 
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/api-keys/scopes",
       .access = Access::session_only(),
-      .doc = {.summary = "The scopes an API key can carry", .tag = "api-keys"},
+      .doc = {.summary = "The scopes an API key can carry",
+              .tag = "api-keys",
+              .response = http::json_body<http::Items<ScopeInfo>>()},
       .handler =
-          [](RequestContext&) -> Response {
-            json::array items;
-            for (const auto& s : all_scopes()) {
-              items.push_back(json::object{{"scope", s.scope}, {"description", s.description}});
-            }
-            return http::json_response(200, json::object{{"items", std::move(items)}});
-          },
+          [](RequestContext&) { return http::reply(200, http::Items<ScopeInfo>{all_scopes()}); },
       .blocking = false});
 
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/api-keys",
       .access = Access::session_only(),
-      .doc = {.summary = "List API keys (admins: all; others: their own)", .tag = "api-keys",
+      .doc = {.summary = "List API keys (admins: all; others: their own)",
+              .tag = "api-keys",
+              .response = http::json_body<http::Page<ApiKey>>(),
               .query_params = {"limit", "cursor"}},
-      .handler = [&service](RequestContext& ctx) -> Response {
-        auto page = ctx.page();
-        if (!page.ok()) return http::error_response(page.error());
-        auto keys = service.list_api_keys(actor_of(ctx), page->after, page->limit);
-        if (!keys.ok()) return http::error_response(keys.error());
-        json::array items;
-        for (const auto& k : *keys) items.push_back(key_json(k));
-        return http::json_response(
-            200, http::page_json(*keys, *page, std::move(items)));
-      }});
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto page, http::id_page(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto keys, service.list_api_keys(actor_of(ctx), page.after, page.limit));
+        return http::reply(200, http::page_by_id(std::move(keys), page.limit));
+      })});
 
   router.add(Route{
       .method = Method::kPost,
       .pattern = "/api/v1/api-keys",
       .access = Access::session_only(),
-      .doc = {.summary = "Create an API key with scopes; the key is returned once and stored "
-                         "hashed",
+      .doc = {.summary = "Create an API key with scopes your role holds; the key is returned "
+                         "once and stored hashed",
               .tag = "api-keys",
-              .request_schema = R"({"type":"object","required":["name","scopes"],"properties":{)"
-                                R"("name":{"type":"string"},"scopes":{"type":"array","items":{"type":"string"}}}})",
-              .response_schema = R"({"type":"object","properties":{"id":{"type":"integer"},)"
-                                 R"("key":{"type":"string"},"name":{"type":"string"},)"
-                                 R"("prefix":{"type":"string"},"scopes":{"type":"array"}}})",
+              .request = http::json_body<ApiKeyInput>(),
+              .response = http::json_body<CreatedApiKey>(),
               .success_status = 201},
-      .handler =
-          [&service](RequestContext& ctx) -> Response {
-            auto body = ctx.json_object();
-            if (!body.ok()) return http::error_response(body.error());
-            auto name = http::require_string(*body, "name", 100);
-            if (!name.ok()) return http::error_response(name.error());
-            auto scopes = http::string_array(*body, "scopes", true, 50);
-            if (!scopes.ok()) return http::error_response(scopes.error());
-            auto created = service.create_api_key(actor_of(ctx), *name, *scopes);
-            if (!created.ok()) return http::error_response(created.error());
-            json::object out = key_json(created->key);
-            out["key"] = created->secret;
-            ctx.set_audit(std::to_string(created->key.id),
-                          json::serialize(json::object{{"name", created->key.name},
-                                                       {"scopes", out["scopes"]}}));
-            return http::json_response(201, out);
-          },
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto input, http::read_body<ApiKeyInput>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto created, service.create_api_key(actor_of(ctx), input));
+        ctx.set_audit(std::to_string(created.id),
+                      json::serialize(json::object{{"name", created.name},
+                                                   {"scopes", wire::to_json(created.scopes)}}));
+        return http::reply(201, created);
+      }),
       .audit_entity = "api_key"});
 
   router.add(Route{
@@ -343,16 +225,12 @@ void add_auth_routes(http::Router& router, AuthService& service, HttpAuthenticat
       .access = Access::session_only(),
       .doc = {.summary = "Revoke an API key", .tag = "api-keys", .success_status = 204,
               .error_statuses = {404}},
-      .handler =
-          [&service, &authenticator](RequestContext& ctx) -> Response {
-            auto id = ctx.id_param("id");
-            if (!id.ok()) return http::error_response(id.error());
-            if (auto status = service.revoke_api_key(actor_of(ctx), *id); !status.ok()) {
-              return http::error_response(status.error());
-            }
-            authenticator.invalidate();
-            return http::no_content();
-          },
+      .handler = handle([&service, &authenticator](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
+        ECRM_RETURN_IF_ERROR(service.revoke_api_key(actor_of(ctx), id));
+        authenticator.invalidate();
+        return http::no_content();
+      }),
       .audit_entity = "api_key"});
 
   router.add(Route{
@@ -361,17 +239,13 @@ void add_auth_routes(http::Router& router, AuthService& service, HttpAuthenticat
       .access = Access::needs("audit:read"),
       .doc = {.summary = "The audit log, newest first: who changed what, when, from where",
               .tag = "audit",
+              .response = http::json_body<http::Page<AuditRecord>>(),
               .query_params = {"limit", "cursor"}},
-      .handler = [&service](RequestContext& ctx) -> Response {
-        auto page = ctx.page();
-        if (!page.ok()) return http::error_response(page.error());
-        auto records = service.list_audit(page->after, page->limit);
-        if (!records.ok()) return http::error_response(records.error());
-        json::array items;
-        for (const auto& r : *records) items.push_back(audit_json(r));
-        return http::json_response(
-            200, http::page_json(*records, *page, std::move(items)));
-      }});
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto page, http::id_page(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto records, service.list_audit(page.after, page.limit));
+        return http::reply(200, http::page_by_id(std::move(records), page.limit));
+      })});
 }
 
 }  // namespace ecrm::auth

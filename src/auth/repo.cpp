@@ -86,7 +86,7 @@ User read_user(const RowView& row, int first) {
   user.id = row.get_int(first);
   user.email = row.get_string(first + 1);
   user.name = row.get_string(first + 2);
-  user.role = parse_role(row.get_text(first + 3)).value_or(Role::kAnalyst);
+  user.role = wire::parse_enum<Role>(row.get_text(first + 3)).value_or(Role::kAnalyst);
   user.disabled = row.get_int(first + 4) != 0;
   user.created_at = row.get_int(first + 5);
   user.updated_at = row.get_int(first + 6);
@@ -141,7 +141,7 @@ Result<std::int64_t> AuthRepo::count_admins(Connection& c) {
 
 Result<User> AuthRepo::insert_user(Connection& c, const User& user,
                                    const std::string& password_hash) {
-  auto id = c.query_int(kInsertUser, {user.email, user.name, std::string(to_string(user.role)),
+  auto id = c.query_int(kInsertUser, {user.email, user.name, std::string(wire::enum_name(user.role)),
                                       password_hash, user.created_at});
   if (!id.ok()) {
     if (id.error().kind == ErrorKind::kConflict) {
@@ -181,7 +181,7 @@ Result<std::vector<User>> AuthRepo::list_users(Connection& c, std::optional<std:
 }
 
 Status AuthRepo::update_user(Connection& c, const User& user) {
-  return done(c.execute(kUpdateUser, {user.id, user.name, std::string(to_string(user.role)),
+  return done(c.execute(kUpdateUser, {user.id, user.name, std::string(wire::enum_name(user.role)),
                                       std::int64_t{user.disabled ? 1 : 0}, user.updated_at}));
 }
 
@@ -296,8 +296,9 @@ Status AuthRepo::prune_login_failures(Connection& c, UnixMs before) {
 
 Status AuthRepo::insert_audit(Connection& c, const AuditRecord& r) {
   return done(c.execute(kInsertAudit,
-                        {r.at, r.actor_type, optional_value(r.actor_id), r.actor, r.action,
-                         r.entity, r.entity_id, std::int64_t{r.status}, r.ip, r.details}));
+                        {r.at, r.actor_type, optional_value(r.actor_id), r.actor.value_or(""),
+                         r.action, r.entity, r.entity_id, std::int64_t{r.status}, r.ip,
+                         std::string(r.details)}));
 }
 
 Result<std::vector<AuditRecord>> AuthRepo::list_audit(Connection& c,
@@ -311,7 +312,7 @@ Result<std::vector<AuditRecord>> AuthRepo::list_audit(Connection& c,
         r.at = row.get_int(1);
         r.actor_type = row.get_string(2);
         r.actor_id = row.get_optional_int(3);
-        r.actor = row.get_string(4);
+        if (auto actor = row.get_string(4); !actor.empty()) r.actor = std::move(actor);
         r.action = row.get_string(5);
         r.entity = row.get_string(6);
         r.entity_id = row.get_string(7);

@@ -45,9 +45,10 @@ Status AuthService::validate_password(const std::string& password) const {
   return {};
 }
 
-Result<CreatedUser> AuthService::create_user(const NewUser& request) {
+Result<CreatedUser> AuthService::create_user(const UserInput& request) {
   ECRM_ASSIGN_OR_RETURN(std::string email, normalize_email(request.email));
-  if (request.name.size() > 200) return Error::invalid("name is too long", "name");
+  std::string name = request.name.value_or("");
+  if (name.size() > kMaxUserName) return Error::invalid("name is too long", "name");
   CreatedUser created;
   std::string password;
   if (request.password) {
@@ -55,12 +56,12 @@ Result<CreatedUser> AuthService::create_user(const NewUser& request) {
     password = *request.password;
   } else {
     password = random_token(12);
-    created.generated_password = password;
+    created.password = password;
   }
   std::string hash = hash_password(password);  // slow on purpose: outside the transaction
   User user;
   user.email = email;
-  user.name = request.name;
+  user.name = std::move(name);
   user.role = request.role;
   user.created_at = now_ms();
   auto inserted = with_transaction<User>(db_, TxMode::kWrite, [&](Connection& c) {
@@ -78,7 +79,7 @@ Result<std::optional<CreatedUser>> AuthService::ensure_first_admin(
     ECRM_ASSIGN_OR_RETURN(auto users, repo_.count_users(*lease));
     if (users > 0) return std::optional<CreatedUser>{};
   }
-  NewUser request{email, "Administrator", Role::kAdmin, password};
+  UserInput request{email, "Administrator", Role::kAdmin, password};
   auto created = create_user(request);
   if (!created.ok()) {
     // Another process may have created the first user meanwhile.
@@ -88,9 +89,14 @@ Result<std::optional<CreatedUser>> AuthService::ensure_first_admin(
   return std::optional<CreatedUser>(std::move(created).value());
 }
 
-Result<LoginResult> AuthService::login(const std::string& email_input, const std::string& password,
-                                       const std::string& ip, const std::string& user_agent) {
-  auto email = normalize_email(email_input);
+Result<LoginResult> AuthService::login(const LoginRequest& request, const std::string& ip,
+                                       const std::string& user_agent) {
+  if (request.email.empty()) return Error::invalid("email is required", "email", "required");
+  if (request.password.empty()) {
+    return Error::invalid("password is required", "password", "required");
+  }
+  const std::string& password = request.password;
+  auto email = normalize_email(request.email);
   if (!email.ok()) return Error::unauthenticated("wrong e-mail or password", "invalid_credentials");
   const std::string email_key = "email:" + *email;
   const std::string ip_key = "ip:" + ip;
@@ -178,7 +184,9 @@ Result<User> AuthService::get_user(std::int64_t id) {
 
 Result<User> AuthService::update_user(const Actor& actor, std::int64_t id,
                                       const UserChanges& changes) {
-  if (changes.name && changes.name->size() > 200) return Error::invalid("name is too long", "name");
+  if (changes.name && changes.name->size() > kMaxUserName) {
+    return Error::invalid("name is too long", "name");
+  }
   std::optional<std::string> new_hash;
   if (changes.password) {
     ECRM_RETURN_IF_ERROR(validate_password(*changes.password));
@@ -211,14 +219,13 @@ Result<User> AuthService::update_user(const Actor& actor, std::int64_t id,
   });
 }
 
-Result<CreatedApiKey> AuthService::create_api_key(const Actor& actor, const std::string& name,
-                                                  const std::vector<std::string>& scopes) {
-  if (name.empty() || name.size() > 100) {
+Result<CreatedApiKey> AuthService::create_api_key(const Actor& actor, const ApiKeyInput& input) {
+  if (input.name.empty() || input.name.size() > kMaxKeyName) {
     return Error::invalid("name must be 1 to 100 characters", "name");
   }
-  if (scopes.empty()) return Error::invalid("scopes must name at least one scope", "scopes");
+  if (input.scopes.empty()) return Error::invalid("scopes must name at least one scope", "scopes");
   std::vector<std::string> unique;
-  for (const auto& scope : scopes) {
+  for (const auto& scope : input.scopes) {
     if (!is_known_scope(scope)) return Error::invalid("unknown scope '" + scope + "'", "scopes");
     // A key never grants more than its owner's role holds ("*" is everything: admins only).
     bool allowed = scope == kAllScopes ? actor.role == Role::kAdmin : role_has_scope(actor.role, scope);
@@ -227,20 +234,18 @@ Result<CreatedApiKey> AuthService::create_api_key(const Actor& actor, const std:
     }
     if (std::find(unique.begin(), unique.end(), scope) == unique.end()) unique.push_back(scope);
   }
-  CreatedApiKey created;
-  created.secret = std::string(kKeyPrefix) + random_token(30);
+  std::string secret = std::string(kKeyPrefix) + random_token(30);
   ApiKey key;
   key.user_id = actor.user_id;
-  key.name = name;
-  key.prefix = created.secret.substr(0, kShownPrefixLength);
+  key.name = input.name;
+  key.prefix = secret.substr(0, kShownPrefixLength);
   key.scopes = std::move(unique);
   key.created_at = now_ms();
   auto inserted = with_transaction<ApiKey>(db_, TxMode::kWrite, [&](Connection& c) {
-    return repo_.insert_api_key(c, key, sha256_hex(created.secret));
+    return repo_.insert_api_key(c, key, sha256_hex(secret));
   });
   if (!inserted.ok()) return std::move(inserted).error();
-  created.key = std::move(inserted).value();
-  return created;
+  return CreatedApiKey{std::move(inserted).value(), std::move(secret)};
 }
 
 Result<std::vector<ApiKey>> AuthService::list_api_keys(const Actor& actor,

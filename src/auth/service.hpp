@@ -23,24 +23,38 @@ struct AuthConfig {
   std::size_t min_password_length = 8;
 };
 
-struct NewUser {
+struct UserInput {
   std::string email;
-  std::string name;
+  std::optional<std::string> name;
   Role role = Role::kAnalyst;
   std::optional<std::string> password;  // generated when absent
 };
+ECRM_DESCRIBE(UserInput, email, name, role, password)
+ECRM_WIRE_RULES(UserInput, rule(&UserInput::email, {.max_length = kMaxEmail}),
+                rule(&UserInput::name, {.max_length = kMaxUserName}),
+                rule(&UserInput::password, {.max_length = kMaxPassword}))
 
 struct CreatedUser {
   User user;
-  std::optional<std::string> generated_password;  // shown once
+  std::optional<std::string> password;  // the generated password, shown once
 };
+ECRM_DESCRIBE(CreatedUser, user, password)
+
+struct LoginRequest {
+  std::string email;
+  std::string password;
+};
+ECRM_DESCRIBE(LoginRequest, email, password)
+ECRM_WIRE_RULES(LoginRequest, rule(&LoginRequest::email, {.max_length = kMaxEmail}),
+                rule(&LoginRequest::password, {.max_length = 1024}))
 
 struct LoginResult {
   User user;
-  std::string session_token;  // the cookie value; shown once
+  std::string session_token;  // the cookie value; shown once (in the cookie only)
   std::string csrf_token;
   UnixMs expires_at = 0;
 };
+ECRM_DESCRIBE(LoginResult, user, csrf_token, expires_at)
 
 struct UserChanges {
   std::optional<std::string> name;
@@ -48,11 +62,33 @@ struct UserChanges {
   std::optional<bool> disabled;
   std::optional<std::string> password;
 };
+ECRM_DESCRIBE(UserChanges, name, role, disabled, password)
+ECRM_WIRE_RULES(UserChanges, rule(&UserChanges::name, {.max_length = kMaxUserName}),
+                rule(&UserChanges::password, {.max_length = kMaxPassword}))
 
-struct CreatedApiKey {
-  ApiKey key;
-  std::string secret;  // the whole key; shown once
+// A user as changed.
+struct UpdatedUser {
+  User user;
 };
+ECRM_DESCRIBE(UpdatedUser, user)
+
+inline constexpr std::size_t kMaxKeyName = 100;
+inline constexpr std::size_t kMaxKeyScopes = 50;
+
+struct ApiKeyInput {
+  std::string name;
+  std::vector<std::string> scopes;  // known scopes the creator's role holds; "*" for admins
+};
+ECRM_DESCRIBE(ApiKeyInput, name, scopes)
+ECRM_WIRE_RULES(ApiKeyInput, rule(&ApiKeyInput::name, {.max_length = kMaxKeyName}),
+                rule(&ApiKeyInput::scopes, {.max_length = kMaxKeyScopes}))
+
+// A new key with its secret.
+struct CreatedApiKey : ApiKey {
+  std::string key;  // the whole key; shown once
+};
+BOOST_DESCRIBE_STRUCT(CreatedApiKey, (ApiKey), (key))
+inline constexpr std::string_view wire_name(CreatedApiKey*) { return "CreatedApiKey"; }
 
 // The caller of an administrative operation, for permission checks.
 struct Actor {
@@ -66,7 +102,7 @@ class AuthService {
 
   // Validates and creates a staff user. Errors: kInvalidArgument (email/password/name, naming
   // the field), kConflict `email_taken`.
-  Result<CreatedUser> create_user(const NewUser& request);
+  Result<CreatedUser> create_user(const UserInput& request);
 
   // Creates an admin when there are no users at all; returns it (with the generated password
   // when `password` is empty) or nullopt when users already exist.
@@ -75,9 +111,10 @@ class AuthService {
 
   // Checks the password and opens a session. kUnauthenticated `invalid_credentials` for an
   // unknown e-mail, a wrong password or a disabled user (indistinguishable on purpose);
-  // kRateLimited after too many recent failures for the e-mail or the IP address.
-  Result<LoginResult> login(const std::string& email, const std::string& password,
-                            const std::string& ip, const std::string& user_agent);
+  // kRateLimited after too many recent failures for the e-mail or the IP address;
+  // kInvalidArgument `required` for an empty e-mail or password.
+  Result<LoginResult> login(const LoginRequest& request, const std::string& ip,
+                            const std::string& user_agent);
   Status logout(const std::string& session_token);
 
   // The live session for a cookie value with its (enabled) user; kUnauthenticated otherwise.
@@ -91,10 +128,10 @@ class AuthService {
   // disabled user or a new password ends the user's sessions.
   Result<User> update_user(const Actor& actor, std::int64_t id, const UserChanges& changes);
 
-  // Creates a key for `actor` with `scopes` (validated; only admins may grant "*",
-  // "users:admin" and "audit:read").
-  Result<CreatedApiKey> create_api_key(const Actor& actor, const std::string& name,
-                                       const std::vector<std::string>& scopes);
+  // Creates a key for `actor` with `input.scopes`: kInvalidArgument (field scopes) for none or
+  // an unknown one; kPermissionDenied `scope_not_allowed` for a scope the actor's role does not
+  // hold ("*": admins only).
+  Result<CreatedApiKey> create_api_key(const Actor& actor, const ApiKeyInput& input);
   // Admins see every key; others their own.
   Result<std::vector<ApiKey>> list_api_keys(const Actor& actor, std::optional<std::int64_t> after,
                                             int limit);

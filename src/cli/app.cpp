@@ -148,8 +148,8 @@ bool App::prepare_first_admin() {
   }
   if (*admin) {
     std::cout << "created the first admin user: " << (*admin)->user.email << "\n";
-    if ((*admin)->generated_password) {
-      std::cout << "  password (shown once): " << *(*admin)->generated_password << "\n";
+    if ((*admin)->password) {
+      std::cout << "  password (shown once): " << *(*admin)->password << "\n";
     }
     std::cout.flush();
   }
@@ -164,11 +164,11 @@ void App::add_routes(http::Router& router) {
   http::add_system_routes(
       router, p.db, p.metrics,
       http::SystemRoutesConfig{p.options.version, p.options.started_at,
-                               [&p](boost::json::object& info) -> Status {
+                               [&p](http::SystemInfo& info) -> Status {
                                  auto stats = p.auth_service.stats();
                                  if (!stats.ok()) return std::move(stats).error();
-                                 info["users"] = stats->users;
-                                 info["api_keys"] = stats->api_keys;
+                                 info.users = stats->users;
+                                 info.api_keys = stats->api_keys;
                                  return {};
                                }});
   auth::add_auth_routes(router, p.auth_service, p.authenticator,

@@ -23,8 +23,7 @@ const CommandRegistration kUser{30, [](CLI::App& app) {
                                           "when --password is not given)");
   add_db_option(*add, &options->db);
   add->add_option("--email", options->email, "E-mail address (the login)")->required();
-  std::vector<std::string> roles;
-  for (auth::Role role : auth::all_roles()) roles.emplace_back(auth::to_string(role));
+  std::vector<std::string> roles = wire::enum_names<auth::Role>();
   add->add_option("--role", options->role, "The staff role: what it may do is in auth/access.cpp")
       ->required()
       ->check(CLI::IsMember(roles));
@@ -37,10 +36,10 @@ const CommandRegistration kUser{30, [](CLI::App& app) {
       return;
     }
     auth::AuthService service(*db);
-    auth::NewUser request;
+    auth::UserInput request;
     request.email = options->email;
     request.name = options->name;
-    request.role = *auth::parse_role(options->role);
+    request.role = *wire::parse_enum<auth::Role>(options->role);
     if (!options->password.empty()) request.password = options->password;
     auto created = service.create_user(request);
     if (!created.ok()) {
@@ -51,10 +50,10 @@ const CommandRegistration kUser{30, [](CLI::App& app) {
                         : kExitFailure;
       return;
     }
-    std::cout << "created " << auth::to_string(created->user.role) << " " << created->user.email
+    std::cout << "created " << wire::enum_name(created->user.role) << " " << created->user.email
               << " (id " << created->user.id << ")\n";
-    if (created->generated_password) {
-      std::cout << "password: " << *created->generated_password << "\n";
+    if (created->password) {
+      std::cout << "password: " << *created->password << "\n";
     }
   });
 }};

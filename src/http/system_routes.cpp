@@ -7,41 +7,44 @@
 
 namespace ecrm::http {
 
-namespace json = boost::json;
-
 void add_system_routes(Router& router, storage::Database& db, MetricsRegistry& metrics,
                        SystemRoutesConfig config) {
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/healthz",
       .access = Access::public_route(),
-      .doc = {.summary = "Liveness: the process answers", .tag = "system",
-              .response_schema = R"({"type":"object","properties":{"status":{"type":"string"}}})"},
-      .handler = [](RequestContext&) { return json_response(200, json::object{{"status", "ok"}}); },
+      .doc = {.summary = "Liveness: the process answers",
+              .tag = "system",
+              .response = json_body<Health>()},
+      .handler = [](RequestContext&) { return reply(200, Health{"ok"}); },
       .blocking = false});
 
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/readyz",
       .access = Access::public_route(),
-      .doc = {.summary = "Readiness: the database is reachable", .tag = "system",
+      .doc = {.summary = "Readiness: the database is reachable",
+              .tag = "system",
+              .response = json_body<Readiness>(),
               .error_statuses = {503}},
       .handler =
           [&db](RequestContext&) {
             auto lease = db.acquire();
             Status status = lease.ok() ? (*lease)->ping() : Status(lease.error());
             if (!status.ok()) {
-              return error_response(Error::unavailable("database unreachable: " + status.error().message));
+              return error_response(
+                  Error::unavailable("database unreachable: " + status.error().message));
             }
-            return json_response(200, json::object{{"status", "ready"},
-                                                   {"database", to_string(db.backend())}});
+            return reply(200, Readiness{"ready", std::string(to_string(db.backend()))});
           }});
 
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/metrics",
       .access = Access::public_route(),
-      .doc = {.summary = "Prometheus metrics (text exposition format 0.0.4)", .tag = "system"},
+      .doc = {.summary = "Prometheus metrics (text exposition format 0.0.4)",
+              .tag = "system",
+              .response = text_body("text/plain; version=0.0.4")},
       .handler =
           [&metrics](RequestContext&) {
             Response response;
@@ -55,7 +58,9 @@ void add_system_routes(Router& router, storage::Database& db, MetricsRegistry& m
       .method = Method::kGet,
       .pattern = "/api/v1/openapi.json",
       .access = Access::public_route(),
-      .doc = {.summary = "This API's OpenAPI 3.1 document", .tag = "system"},
+      .doc = {.summary = "This API's OpenAPI 3.1 document",
+              .tag = "system",
+              .response = json_body<boost::json::object>()},
       .handler =
           [&router, version = config.version](RequestContext&) {
             Response response;
@@ -68,25 +73,28 @@ void add_system_routes(Router& router, storage::Database& db, MetricsRegistry& m
       .method = Method::kGet,
       .pattern = "/api/v1/system/info",
       .access = Access::authenticated(),
-      .doc = {.summary = "Version, database backend, uptime and request counts", .tag = "system"},
+      .doc = {.summary = "Version, database backend, uptime and request counts",
+              .tag = "system",
+              .response = json_body<SystemInfo>()},
       .handler =
           [&db, &metrics, config](RequestContext&) {
-            UnixMs now = now_ms();
-            json::object info{{"version", config.version},
-                              {"database", to_string(db.backend())},
-                              {"started_at", config.started_at},
-                              {"uptime_s", (now - config.started_at) / 1000},
-                              {"requests_total", metrics.counter_total("ecrm_http_requests_total")}};
-            json::object by_status;
+            SystemInfo info;
+            info.version = config.version;
+            info.database = to_string(db.backend());
+            info.started_at = config.started_at;
+            info.uptime_s = (now_ms() - config.started_at) / 1000;
+            info.requests_total =
+                static_cast<std::int64_t>(metrics.counter_total("ecrm_http_requests_total"));
             for (const auto& [status, count] :
                  metrics.counter_by_label("ecrm_http_requests_total", "status")) {
-              by_status[status] = count;
+              info.requests_by_status[status] = static_cast<std::int64_t>(count);
             }
-            info["requests_by_status"] = std::move(by_status);
             if (config.extra_info) {
-              if (auto status = config.extra_info(info); !status.ok()) return error_response(status.error());
+              if (auto status = config.extra_info(info); !status.ok()) {
+                return error_response(status.error());
+              }
             }
-            return json_response(200, info);
+            return reply(200, info);
           }});
 }
 

@@ -1,11 +1,12 @@
 // Operational endpoints: /healthz, /readyz, /metrics, /api/v1/openapi.json, /api/v1/system/info.
 #pragma once
 
-#include <boost/json/object.hpp>
-
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 
+#include "core/describe.hpp"
 #include "core/metrics.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
@@ -14,11 +15,38 @@
 
 namespace ecrm::http {
 
+// GET /healthz
+struct Health {
+  std::string status;  // "ok"
+};
+ECRM_DESCRIBE(Health, status)
+
+// GET /readyz
+struct Readiness {
+  std::string status;    // "ready"
+  std::string database;  // "sqlite" or "postgresql"
+};
+ECRM_DESCRIBE(Readiness, status, database)
+
+// GET /api/v1/system/info
+struct SystemInfo {
+  std::string version;
+  std::string database;
+  UnixMs started_at = 0;
+  std::int64_t uptime_s = 0;
+  std::int64_t requests_total = 0;
+  std::map<std::string, std::int64_t> requests_by_status;  // "200" -> count
+  std::int64_t users = 0;
+  std::int64_t api_keys = 0;  // live ones
+};
+ECRM_DESCRIBE(SystemInfo, version, database, started_at, uptime_s, requests_total,
+              requests_by_status, users, api_keys)
+
 struct SystemRoutesConfig {
   std::string version;
   UnixMs started_at = 0;
-  // Adds capability figures (e.g. user counts) to /api/v1/system/info; may query the database.
-  std::function<Status(boost::json::object&)> extra_info;
+  // Adds capability figures (user and key counts) to the system info; may query the database.
+  std::function<Status(SystemInfo&)> extra_info;
 };
 
 // Registers the operational routes. The OpenAPI route renders `router` at request time, so it

@@ -71,14 +71,14 @@ class AuthTest : public ::testing::Test {
 
   User make_user(const std::string& email, Role role = Role::kAnalyst,
                  const std::string& password = kPassword) {
-    auto created = service_->create_user(NewUser{email, "Name of " + email, role, password});
+    auto created = service_->create_user(UserInput{email, "Name of " + email, role, password});
     EXPECT_TRUE(created.ok()) << (created.ok() ? "" : created.error().message);
     return created.ok() ? created->user : User{};
   }
 
   Result<LoginResult> login(const std::string& email, const std::string& password = kPassword,
                             const std::string& ip = "192.0.2.1") {
-    return service_->login(email, password, ip, "unit-test");
+    return service_->login(LoginRequest{email, password}, ip, "unit-test");
   }
 
   static Actor actor_of(const User& user) { return Actor{user.id, user.role}; }
@@ -128,7 +128,7 @@ void expect_error(const Result<T>& result, ErrorKind kind, const std::string& co
 
 struct NewUserCase {
   std::string name;
-  NewUser request;
+  UserInput request;
   std::string want_field;
   std::string want_code;
 };
@@ -145,9 +145,9 @@ TEST_P(CreateUserValidation, NamesTheField) {
   EXPECT_EQ(stats->users, 0);
 }
 
-NewUser new_user(std::string email, std::optional<std::string> password = std::string(kPassword),
+UserInput new_user(std::string email, std::optional<std::string> password = std::string(kPassword),
                  std::string name = "Ann") {
-  return NewUser{std::move(email), std::move(name), Role::kSales, std::move(password)};
+  return UserInput{std::move(email), std::move(name), Role::kSales, std::move(password)};
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -188,14 +188,14 @@ TEST(NormalizeEmail, LowerCasesAndTrims) {
 
 TEST_F(AuthTest, CreateUserLowerCasesEmailAndRejectsDuplicates) {
   auto created =
-      service_->create_user(NewUser{" Ann@Example.COM", "Ann", Role::kSales, "12345678"});
+      service_->create_user(UserInput{" Ann@Example.COM", "Ann", Role::kSales, "12345678"});
   ASSERT_TRUE(created.ok()) << created.error().message;
   EXPECT_EQ(created->user.email, "ann@example.com");
   EXPECT_EQ(created->user.role, Role::kSales);
   EXPECT_GT(created->user.id, 0);
-  EXPECT_FALSE(created->generated_password.has_value());
+  EXPECT_FALSE(created->password.has_value());
 
-  auto again = service_->create_user(NewUser{"ANN@example.com", "Other", Role::kAdmin, kPassword});
+  auto again = service_->create_user(UserInput{"ANN@example.com", "Other", Role::kAdmin, kPassword});
   expect_error(again, ErrorKind::kConflict, "email_taken");
 
   auto fetched = service_->get_user(created->user.id);
@@ -206,12 +206,12 @@ TEST_F(AuthTest, CreateUserLowerCasesEmailAndRejectsDuplicates) {
 }
 
 TEST_F(AuthTest, GeneratedPasswordWorksForLogin) {
-  auto created = service_->create_user(NewUser{"gen@example.com", "Gen", Role::kService, {}});
+  auto created = service_->create_user(UserInput{"gen@example.com", "Gen", Role::kService, {}});
   ASSERT_TRUE(created.ok()) << created.error().message;
-  ASSERT_TRUE(created->generated_password.has_value());
-  EXPECT_GE(created->generated_password->size(), 16u);
+  ASSERT_TRUE(created->password.has_value());
+  EXPECT_GE(created->password->size(), 16u);
 
-  auto session = login("GEN@example.com", *created->generated_password);
+  auto session = login("GEN@example.com", *created->password);
   ASSERT_TRUE(session.ok()) << session.error().message;
   EXPECT_EQ(session->user.id, created->user.id);
   EXPECT_FALSE(session->session_token.empty());
@@ -456,8 +456,8 @@ TEST_F(AuthTest, EnsureFirstAdminCreatesOnce) {
   const CreatedUser& created = **first;
   EXPECT_EQ(created.user.role, Role::kAdmin);
   EXPECT_EQ(created.user.email, "boss@example.com");
-  ASSERT_TRUE(created.generated_password.has_value());
-  EXPECT_TRUE(login("boss@example.com", *created.generated_password).ok());
+  ASSERT_TRUE(created.password.has_value());
+  EXPECT_TRUE(login("boss@example.com", *created.password).ok());
 
   auto second = service_->ensure_first_admin("other@example.com", std::string(kPassword));
   ASSERT_TRUE(second.ok());
@@ -472,7 +472,7 @@ TEST_F(AuthTest, EnsureFirstAdminWithPassword) {
   auto first = service_->ensure_first_admin("boss@example.com", std::string(kPassword));
   ASSERT_TRUE(first.ok());
   ASSERT_TRUE(first->has_value());
-  EXPECT_FALSE((*first)->generated_password.has_value());
+  EXPECT_FALSE((*first)->password.has_value());
   EXPECT_TRUE(login("boss@example.com").ok());
 }
 
@@ -507,8 +507,8 @@ class ApiKeyValidation : public RefusalTest, public ::testing::WithParamInterfac
 TEST_P(ApiKeyValidation, Refuses) {
   const KeyCase& c = GetParam();
   // Refused before the database is touched, so the owner need not exist.
-  expect_error(service_->create_api_key(Actor{1, c.role}, c.key_name, c.scopes), c.want_kind,
-               c.want_code, c.want_field);
+  expect_error(service_->create_api_key(Actor{1, c.role}, ApiKeyInput{c.key_name, c.scopes}),
+               c.want_kind, c.want_code, c.want_field);
   auto keys = service_->list_api_keys(Actor{0, Role::kAdmin}, std::nullopt, 10);
   ASSERT_TRUE(keys.ok());
   EXPECT_TRUE(keys->empty());
@@ -577,37 +577,38 @@ INSTANTIATE_TEST_SUITE_P(Cases, ApiKeyValidation,
 
 TEST_F(AuthTest, AdminMayGrantAdminScopes) {
   User admin = make_user("admin@example.com", Role::kAdmin);
-  auto key = service_->create_api_key(actor_of(admin), "ops", {"*", "users:admin", "audit:read"});
+  auto key =
+      service_->create_api_key(actor_of(admin), {"ops", {"*", "users:admin", "audit:read"}});
   ASSERT_TRUE(key.ok()) << key.error().message;
-  EXPECT_EQ(key->key.scopes, (std::vector<std::string>{"*", "users:admin", "audit:read"}));
+  EXPECT_EQ(key->scopes, (std::vector<std::string>{"*", "users:admin", "audit:read"}));
 }
 
 TEST_F(AuthTest, ApiKeyResolvesBySecretUntilRevoked) {
   User ann = make_user("ann@example.com", Role::kSales);
-  auto created = service_->create_api_key(actor_of(ann), "shop",
-                                          {"customers:read", "orders:write", "customers:read"});
+  auto created = service_->create_api_key(
+      actor_of(ann), {"shop", {"customers:read", "orders:write", "customers:read"}});
   ASSERT_TRUE(created.ok()) << created.error().message;
-  EXPECT_EQ(created->secret.rfind("ek_", 0), 0u);
-  EXPECT_EQ(created->key.prefix, created->secret.substr(0, 7));
-  EXPECT_EQ(created->key.user_id, ann.id);
-  EXPECT_EQ(created->key.scopes, (std::vector<std::string>{"customers:read", "orders:write"}));
+  EXPECT_EQ(created->key.rfind("ek_", 0), 0u);
+  EXPECT_EQ(created->prefix, created->key.substr(0, 7));
+  EXPECT_EQ(created->user_id, ann.id);
+  EXPECT_EQ(created->scopes, (std::vector<std::string>{"customers:read", "orders:write"}));
 
-  auto resolved = service_->resolve_api_key(created->secret);
+  auto resolved = service_->resolve_api_key(created->key);
   ASSERT_TRUE(resolved.ok()) << resolved.error().message;
-  EXPECT_EQ(resolved->first.id, created->key.id);
+  EXPECT_EQ(resolved->first.id, created->id);
   EXPECT_EQ(resolved->first.name, "shop");
-  EXPECT_EQ(resolved->first.scopes, created->key.scopes);
+  EXPECT_EQ(resolved->first.scopes, created->scopes);
   EXPECT_EQ(resolved->second.id, ann.id);
 
-  expect_error(service_->resolve_api_key(created->secret + "x"), ErrorKind::kUnauthenticated,
+  expect_error(service_->resolve_api_key(created->key + "x"), ErrorKind::kUnauthenticated,
                "invalid_api_key");
   expect_error(service_->resolve_api_key("ek_" + random_token(30)), ErrorKind::kUnauthenticated,
                "invalid_api_key");
-  expect_error(service_->resolve_api_key(created->secret.substr(3)), ErrorKind::kUnauthenticated,
+  expect_error(service_->resolve_api_key(created->key.substr(3)), ErrorKind::kUnauthenticated,
                "invalid_api_key");
 
-  ASSERT_TRUE(service_->revoke_api_key(actor_of(ann), created->key.id).ok());
-  expect_error(service_->resolve_api_key(created->secret), ErrorKind::kUnauthenticated,
+  ASSERT_TRUE(service_->revoke_api_key(actor_of(ann), created->id).ok());
+  expect_error(service_->resolve_api_key(created->key), ErrorKind::kUnauthenticated,
                "invalid_api_key");
   auto stats = service_->stats();
   ASSERT_TRUE(stats.ok());
@@ -617,12 +618,12 @@ TEST_F(AuthTest, ApiKeyResolvesBySecretUntilRevoked) {
 TEST_F(AuthTest, DisabledOwnersKeysStopWorking) {
   User admin = make_user("admin@example.com", Role::kAdmin);
   User ann = make_user("ann@example.com", Role::kSales);
-  auto created = service_->create_api_key(actor_of(ann), "shop", {"customers:read"});
+  auto created = service_->create_api_key(actor_of(ann), {"shop", {"customers:read"}});
   ASSERT_TRUE(created.ok());
   UserChanges disable;
   disable.disabled = true;
   ASSERT_TRUE(service_->update_user(actor_of(admin), ann.id, disable).ok());
-  expect_error(service_->resolve_api_key(created->secret), ErrorKind::kUnauthenticated,
+  expect_error(service_->resolve_api_key(created->key), ErrorKind::kUnauthenticated,
                "invalid_api_key");
 }
 
@@ -630,36 +631,36 @@ TEST_F(AuthTest, NonAdminsSeeAndRevokeOnlyTheirOwnKeys) {
   User admin = make_user("admin@example.com", Role::kAdmin);
   User ann = make_user("ann@example.com", Role::kSales);
   User bob = make_user("bob@example.com", Role::kService);
-  auto admin_key = service_->create_api_key(actor_of(admin), "ops", {"*"});
-  auto ann_key = service_->create_api_key(actor_of(ann), "ann's", {"customers:read"});
-  auto bob_key = service_->create_api_key(actor_of(bob), "bob's", {"service:read"});
+  auto admin_key = service_->create_api_key(actor_of(admin), {"ops", {"*"}});
+  auto ann_key = service_->create_api_key(actor_of(ann), {"ann's", {"customers:read"}});
+  auto bob_key = service_->create_api_key(actor_of(bob), {"bob's", {"service:read"}});
   ASSERT_TRUE(admin_key.ok() && ann_key.ok() && bob_key.ok());
 
   auto ann_list = service_->list_api_keys(actor_of(ann), std::nullopt, 50);
   ASSERT_TRUE(ann_list.ok());
   ASSERT_EQ(ann_list->size(), 1u);
-  EXPECT_EQ((*ann_list)[0].id, ann_key->key.id);
+  EXPECT_EQ((*ann_list)[0].id, ann_key->id);
 
   auto admin_list = service_->list_api_keys(actor_of(admin), std::nullopt, 50);
   ASSERT_TRUE(admin_list.ok());
   EXPECT_EQ(admin_list->size(), 3u);
-  auto admin_page = service_->list_api_keys(actor_of(admin), admin_key->key.id, 1);
+  auto admin_page = service_->list_api_keys(actor_of(admin), admin_key->id, 1);
   ASSERT_TRUE(admin_page.ok());
   ASSERT_EQ(admin_page->size(), 1u);
-  EXPECT_EQ((*admin_page)[0].id, ann_key->key.id);
+  EXPECT_EQ((*admin_page)[0].id, ann_key->id);
 
   // Someone else's key looks like no key at all.
-  expect_error(service_->revoke_api_key(actor_of(ann), bob_key->key.id), ErrorKind::kNotFound,
+  expect_error(service_->revoke_api_key(actor_of(ann), bob_key->id), ErrorKind::kNotFound,
                "not_found");
-  expect_error(service_->revoke_api_key(actor_of(ann), admin_key->key.id), ErrorKind::kNotFound,
+  expect_error(service_->revoke_api_key(actor_of(ann), admin_key->id), ErrorKind::kNotFound,
                "not_found");
-  expect_error(service_->revoke_api_key(actor_of(ann), bob_key->key.id + 100), ErrorKind::kNotFound,
+  expect_error(service_->revoke_api_key(actor_of(ann), bob_key->id + 100), ErrorKind::kNotFound,
                "not_found");
-  EXPECT_TRUE(service_->resolve_api_key(bob_key->secret).ok());
+  EXPECT_TRUE(service_->resolve_api_key(bob_key->key).ok());
 
   // Admins may revoke anyone's.
-  ASSERT_TRUE(service_->revoke_api_key(actor_of(admin), bob_key->key.id).ok());
-  EXPECT_FALSE(service_->resolve_api_key(bob_key->secret).ok());
+  ASSERT_TRUE(service_->revoke_api_key(actor_of(admin), bob_key->id).ok());
+  EXPECT_FALSE(service_->resolve_api_key(bob_key->key).ok());
   auto bob_list = service_->list_api_keys(actor_of(bob), std::nullopt, 50);
   ASSERT_TRUE(bob_list.ok());
   ASSERT_EQ(bob_list->size(), 1u);
@@ -721,7 +722,7 @@ class AuthenticatorTest : public AuthTest {
     auto session = login("admin@example.com");
     ASSERT_TRUE(session.ok());
     session_ = *session;
-    auto key = service_->create_api_key(actor_of(admin_), "shop", {"customers:read"});
+    auto key = service_->create_api_key(actor_of(admin_), {"shop", {"customers:read"}});
     ASSERT_TRUE(key.ok());
     key_ = *key;
     authenticator_ = std::make_unique<HttpAuthenticator>(*service_, std::chrono::minutes(1));
@@ -776,10 +777,10 @@ TEST_F(AuthenticatorTest, SessionCookie) {
 TEST_F(AuthenticatorTest, BearerKey) {
   for (std::string scheme : {"Bearer ", "bearer ", "Bearer   "}) {
     authenticator_->invalidate();
-    auto principal = authenticator_->authenticate(request(std::nullopt, scheme + key_.secret));
+    auto principal = authenticator_->authenticate(request(std::nullopt, scheme + key_.key));
     ASSERT_TRUE(principal.ok()) << scheme << principal.error().message;
     EXPECT_EQ(principal->kind, http::Principal::Kind::kApiKey);
-    EXPECT_EQ(principal->api_key_id, key_.key.id);
+    EXPECT_EQ(principal->api_key_id, key_.id);
     EXPECT_EQ(principal->api_key_name, "shop");
     EXPECT_EQ(principal->scopes, (std::vector<std::string>{"customers:read"}));
     EXPECT_TRUE(principal->has_scope("customers:read"));
@@ -796,7 +797,7 @@ TEST_F(AuthenticatorTest, BearerKey) {
 }
 
 TEST_F(AuthenticatorTest, BearerTakesPrecedenceOverCookie) {
-  auto principal = authenticator_->authenticate(request(session_cookie(), "Bearer " + key_.secret));
+  auto principal = authenticator_->authenticate(request(session_cookie(), "Bearer " + key_.key));
   ASSERT_TRUE(principal.ok());
   EXPECT_EQ(principal->kind, http::Principal::Kind::kApiKey);
 
@@ -837,7 +838,7 @@ TEST_F(AuthenticatorTest, CachesUntilInvalidated) {
 }
 
 TEST_F(AuthenticatorTest, CachedKeyIsKeyedBySecret) {
-  auto with_key = request(std::nullopt, "Bearer " + key_.secret);
+  auto with_key = request(std::nullopt, "Bearer " + key_.key);
   ASSERT_TRUE(authenticator_->authenticate(with_key).ok());
   ASSERT_TRUE(authenticator_->authenticate_cached(with_key).has_value());
   // The session was not looked up, so it is not cached.
@@ -854,7 +855,7 @@ TEST_F(AuthenticatorTest, CacheEntriesExpire) {
 }
 
 TEST_F(AuthenticatorTest, RecordWritesTheAuditLog) {
-  auto principal = authenticator_->authenticate(request(std::nullopt, "Bearer " + key_.secret));
+  auto principal = authenticator_->authenticate(request(std::nullopt, "Bearer " + key_.key));
   ASSERT_TRUE(principal.ok());
   http::AuditEntry entry{"DELETE /api/v1/things/{id}", "thing", "9", 204, "192.0.2.4", ""};
   authenticator_->record(*principal, entry);
@@ -869,7 +870,7 @@ TEST_F(AuthenticatorTest, RecordWritesTheAuditLog) {
   EXPECT_EQ(anonymous.actor_id, std::nullopt);
   const AuditRecord& by_key = (*records)[1];
   EXPECT_EQ(by_key.actor_type, "api_key");
-  EXPECT_EQ(by_key.actor_id, key_.key.id);
+  EXPECT_EQ(by_key.actor_id, key_.id);
   EXPECT_EQ(by_key.actor, "key:shop (admin@example.com)");
   EXPECT_EQ(by_key.action, "DELETE /api/v1/things/{id}");
   EXPECT_EQ(by_key.entity, "thing");
@@ -925,7 +926,7 @@ TEST_F(AuthenticatorTest, AuthRoutesAreDocumentedAndDispatch) {
   EXPECT_EQ(dispatcher.handle(scopes).status, 200);
   http::Request scopes_by_key;
   scopes_by_key.target = "/api/v1/api-keys/scopes";
-  scopes_by_key.headers.add("Authorization", "Bearer " + key_.secret);
+  scopes_by_key.headers.add("Authorization", "Bearer " + key_.key);
   EXPECT_EQ(dispatcher.handle(scopes_by_key).status, 403);
 
   http::Request logout;

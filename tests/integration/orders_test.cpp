@@ -71,13 +71,15 @@ TEST_F(Orders, TotalsAreComputedFromTheLines) {
       {"channel", "app"},
       {"discount", 5000},
       {"shipping", 499},
+      {"tax", 1200},
       {"lines",
        json::array{json::object{{"product_id", camera_}, {"quantity", 1}},
                    json::object{{"sku", "LENS-50"}, {"quantity", 2}, {"unit_price", 11000}},
                    json::object{{"product_id", book_}, {"quantity", 3}}}}});
   EXPECT_EQ(o.at("currency").as_string(), "EUR");
   EXPECT_EQ(o.at("subtotal").as_int64(), 45000 + 2 * 11000 + 3 * 2500);
-  EXPECT_EQ(o.at("total").as_int64(), 45000 + 22000 + 7500 - 5000 + 499);
+  EXPECT_EQ(o.at("tax").as_int64(), 1200);
+  EXPECT_EQ(o.at("total").as_int64(), 45000 + 22000 + 7500 - 5000 + 499 + 1200);
   EXPECT_EQ(o.at("item_count").as_int64(), 6);
   EXPECT_EQ(o.at("channel").as_string(), "app");
   EXPECT_EQ(o.at("status").as_string(), "placed");
@@ -190,6 +192,7 @@ TEST_F(Orders, StatusLifeCycleIsEnforcedAndTrackable) {
   EXPECT_EQ(events.at(0).at("at").as_int64(), 1709287200000);
   EXPECT_EQ(events.at(2).at("status").as_string(), "shipped");
   EXPECT_EQ(events.at(2).at("tracking_number").as_string(), "JD0123456789");
+  EXPECT_TRUE(events.at(1).at("carrier").is_null());
   EXPECT_EQ(tracking.body.find("4242"), std::string::npos) << "internal notes must not show";
   EXPECT_EQ(tracking.body.find(kAdminEmail), std::string::npos) << "staff must not show";
   // Staff see the notes in the full order.
@@ -279,6 +282,7 @@ TEST_F(Orders, ReturnsCheckQuantitiesAndCloseTheOrder) {
   EXPECT_EQ(first.json().at("refund_amount").as_int64(), 2500);
   EXPECT_EQ(first.json().at("status").as_string(), "requested");
   EXPECT_EQ(first.json().at("customer_id").as_int64(), c);
+  EXPECT_EQ(first.json().at("updated_at"), first.json().at("created_at"));
   EXPECT_EQ(get(id_path("/api/v1/orders", id))
                 .json()
                 .at("lines")
@@ -293,7 +297,9 @@ TEST_F(Orders, ReturnsCheckQuantitiesAndCloseTheOrder) {
                                                                     {"quantity", 2}}}}}),
       422, "quantity_exceeds_remaining", "lines[0].quantity");
   std::string first_status = "/api/v1/returns/" + std::to_string(first_id) + "/status";
-  ASSERT_EQ(post(first_status, json::object{{"status", "rejected"}, {"note", "used"}}).status, 200);
+  auto rejected = post(first_status, json::object{{"status", "rejected"}, {"note", "used"}});
+  ASSERT_EQ(rejected.status, 200) << rejected.body;
+  EXPECT_GE(rejected.json().at("updated_at").as_int64(), first.json().at("created_at").as_int64());
   expect_error(post(first_status, json::object{{"status", "refunded"}}), 409, "invalid_transition");
   expect_error(post(first_status, json::object{{"status", "lost"}}), 400, "", "status");
 

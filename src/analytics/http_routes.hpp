@@ -1,7 +1,7 @@
 // /api/v1/analytics: the recomputation (start, status), Pareto, RFM, tiers, the CLV model and
-// distribution, cohorts, churn risk, and one customer's scores and 7P profile. Staff with the
-// roles admin, analyst, marketing or sales may read (API keys: analytics:read); admin and
-// analyst may start a recomputation (analytics:write).
+// distribution, cohorts, churn risk, and one customer's scores and 7P profile. Reading needs
+// analytics:read, starting a recomputation analytics:write. Every response is a described type
+// (service.hpp, repo.hpp, profile.hpp).
 #pragma once
 
 #include "analytics/service.hpp"

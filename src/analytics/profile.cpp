@@ -60,6 +60,7 @@ double slope(const std::vector<std::int64_t>& values) {
 
 Profile7P build_profile(const ProfileInput& in) {
   Profile7P p;
+  p.customer_id = in.customer_id;
   p.currency = in.currency;
   p.other_currency_orders = in.other_currency_orders;
   p.cancelled_orders = in.cancelled_orders;
@@ -137,34 +138,34 @@ Profile7P build_profile(const ProfileInput& in) {
     const std::size_t index = static_cast<std::size_t>(kMonths - 1 - bucket);
     perf.monthly_revenue[index] += o.total - o.refunded;
     perf.monthly_orders[index] += 1;
-    Profile7P::Window& window = bucket < kMonths / 2 ? perf.recent : perf.previous;
+    Profile7PWindow& window = bucket < kMonths / 2 ? perf.recent : perf.previous;
     window.orders += 1;
     window.revenue += o.total - o.refunded;
   }
-  perf.recent.average_order_value = mean_value(perf.recent.revenue, perf.recent.orders);
-  perf.previous.average_order_value = mean_value(perf.previous.revenue, perf.previous.orders);
+  const std::optional<double> recent_aov = mean_value(perf.recent.revenue, perf.recent.orders);
+  const std::optional<double> previous_aov =
+      mean_value(perf.previous.revenue, perf.previous.orders);
+  if (recent_aov) perf.recent.average_order_value = std::llround(*recent_aov);
+  if (previous_aov) perf.previous.average_order_value = std::llround(*previous_aov);
   perf.revenue_change = ratio_change(static_cast<double>(perf.recent.revenue),
                                      static_cast<double>(perf.previous.revenue));
   perf.order_change = ratio_change(static_cast<double>(perf.recent.orders),
                                    static_cast<double>(perf.previous.orders));
-  if (perf.recent.average_order_value && perf.previous.average_order_value) {
-    perf.aov_change =
-        ratio_change(*perf.recent.average_order_value, *perf.previous.average_order_value);
-  }
+  if (recent_aov && previous_aov) perf.aov_change = ratio_change(*recent_aov, *previous_aov);
   perf.revenue_slope = slope(perf.monthly_revenue);
   perf.order_slope = slope(perf.monthly_orders);
   if (perf.recent.orders == 0 && perf.previous.orders == 0) {
-    perf.trend = "inactive";
+    perf.trend = ProfileTrend::kInactive;
   } else if (perf.previous.orders == 0) {
-    perf.trend = "new";
+    perf.trend = ProfileTrend::kNew;
   } else if (perf.revenue_change && *perf.revenue_change > 0.10) {
-    perf.trend = "growing";
+    perf.trend = ProfileTrend::kGrowing;
   } else if (perf.revenue_change && *perf.revenue_change < -0.10) {
-    perf.trend = "declining";
+    perf.trend = ProfileTrend::kDeclining;
   } else if (!perf.revenue_change && perf.recent.revenue > 0) {
-    perf.trend = "growing";  // orders before but no revenue then
+    perf.trend = ProfileTrend::kGrowing;  // orders before but no revenue then
   } else {
-    perf.trend = "stable";
+    perf.trend = ProfileTrend::kStable;
   }
 
   // Prospecting.
@@ -183,7 +184,7 @@ Profile7P build_profile(const ProfileInput& in) {
   std::int64_t quantity_total = 0;
   for (const ProfileLine& line : in.lines) {
     CategoryAffinity& a = by_category[line.category_id];
-    a.category_id = line.category_id;
+    if (line.category_id != 0) a.category_id = line.category_id;
     if (a.name.empty()) a.name = line.category;
     a.quantity += line.quantity;
     a.revenue += line.line_total;
@@ -202,13 +203,16 @@ Profile7P build_profile(const ProfileInput& in) {
             [](const CategoryAffinity& a, const CategoryAffinity& b) {
               if (a.revenue != b.revenue) return a.revenue > b.revenue;
               if (a.quantity != b.quantity) return a.quantity > b.quantity;
-              return a.category_id < b.category_id;
+              return a.category_id.value_or(0) < b.category_id.value_or(0);
             });
   p.product.distinct_categories = static_cast<std::int64_t>(by_category.size());
 
   // Promotion.
   auto& promo = p.promotion;
-  promo.campaigns_available = in.campaigns_available;
+  promo.campaign_response.available = in.campaigns_available;
+  if (!in.campaigns_available) {
+    promo.campaign_response.reason = "no campaigns exist yet: nothing to measure";
+  }
   double rate_sum = 0.0;
   std::int64_t rated = 0;
   for (const ProfileOrder& o : in.orders) {

@@ -1,6 +1,7 @@
 #include "analytics/repo.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <unordered_map>
 
@@ -116,9 +117,19 @@ constexpr std::string_view kProfileLines =
 
 Value opt(const std::optional<std::int64_t>& v) { return v ? Value(*v) : kNull; }
 Value opt(const std::optional<double>& v) { return v ? Value(*v) : kNull; }
+// Enums are stored as their wire names.
+template <typename E>
+Value text(E value) {
+  return Value(std::string(wire::enum_name(value)));
+}
+template <typename E>
+E stored_enum(const std::string& text, E fallback) {
+  return wire::parse_enum<E>(text).value_or(fallback);
+}
 
+// A stored double; nullopt for NULL and for a value that is not finite (JSON has no NaN).
 std::optional<double> optional_double(const RowView& row, int column) {
-  if (row.is_null(column)) return std::nullopt;
+  if (row.is_null(column) || !std::isfinite(row.get_double(column))) return std::nullopt;
   return row.get_double(column);
 }
 
@@ -246,10 +257,10 @@ Status AnalyticsRepo::upsert_scores(Connection& c, std::span<const StoredScore> 
         const StoredScore& s = scores[i];
         p.insert(p.end(), {Value(s.customer_id), Value(s.model_id), Value(s.recency_days),
                            Value(s.frequency), Value(s.monetary), Value(std::int64_t{s.r}),
-                           Value(std::int64_t{s.f}), Value(std::int64_t{s.m}), Value(s.segment),
-                           Value(s.tier), opt(s.p_alive), opt(s.expected_orders_90d),
+                           Value(std::int64_t{s.f}), Value(std::int64_t{s.m}), text(s.segment),
+                           text(s.tier), opt(s.p_alive), opt(s.expected_orders_90d),
                            opt(s.expected_avg_value), opt(s.clv), Value(s.first_order_at),
-                           Value(s.last_order_at), Value(s.computed_at), Value(s.source)});
+                           Value(s.last_order_at), Value(s.computed_at), text(s.source)});
       },
       kUpsertChunks);
 }
@@ -275,8 +286,8 @@ Result<std::optional<StoredScore>> AnalyticsRepo::find_score(Connection& c,
     s.r = static_cast<int>(row.get_int(5));
     s.f = static_cast<int>(row.get_int(6));
     s.m = static_cast<int>(row.get_int(7));
-    s.segment = row.get_string(8);
-    s.tier = row.get_string(9);
+    s.segment = stored_enum(row.get_string(8), Segment::kNeedAttention);
+    s.tier = stored_enum(row.get_string(9), Tier::kOccasional);
     s.p_alive = optional_double(row, 10);
     s.expected_orders_90d = optional_double(row, 11);
     s.expected_avg_value = row.get_optional_int(12);
@@ -284,7 +295,7 @@ Result<std::optional<StoredScore>> AnalyticsRepo::find_score(Connection& c,
     s.first_order_at = row.get_int(14);
     s.last_order_at = row.get_int(15);
     s.computed_at = row.get_int(16);
-    s.source = row.get_string(17);
+    s.source = stored_enum(row.get_string(17), ScoreSource::kRecompute);
     out = std::move(s);
   }));
   return out;
@@ -346,8 +357,8 @@ Result<std::vector<ChurnRisk>> AnalyticsRepo::churn_risk(Connection& c, double m
         r.monetary = row.get_int(4);
         r.p_alive = row.get_double(5);
         r.clv = row.get_optional_int(6);
-        r.tier = row.get_string(7);
-        r.segment = row.get_string(8);
+        r.tier = stored_enum(row.get_string(7), Tier::kOccasional);
+        r.segment = stored_enum(row.get_string(8), Segment::kNeedAttention);
         r.last_order_at = row.get_int(9);
         out.push_back(std::move(r));
       }));

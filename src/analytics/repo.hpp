@@ -13,6 +13,8 @@
 
 #include "analytics/model.hpp"
 #include "analytics/profile.hpp"
+#include "analytics/rfm.hpp"
+#include "core/describe.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "storage/database.hpp"
@@ -48,6 +50,10 @@ struct StoredModel {
   UnixMs fitted_at = 0;
 };
 
+// How a score row was computed: by the recomputation or by an incremental update.
+enum class ScoreSource { kRecompute, kIncremental };
+ECRM_DESCRIBE_ENUM(ScoreSource, kRecompute, kIncremental)
+
 // A row of customer_scores.
 struct StoredScore {
   std::int64_t customer_id = 0;
@@ -56,8 +62,8 @@ struct StoredScore {
   std::int64_t frequency = 0;
   std::int64_t monetary = 0;
   int r = 0, f = 0, m = 0;
-  std::string segment;
-  std::string tier;
+  Segment segment = Segment::kNeedAttention;
+  Tier tier = Tier::kOccasional;
   std::optional<double> p_alive;
   std::optional<double> expected_orders_90d;
   std::optional<std::int64_t> expected_avg_value;
@@ -65,7 +71,7 @@ struct StoredScore {
   UnixMs first_order_at = 0;
   UnixMs last_order_at = 0;
   UnixMs computed_at = 0;
-  std::string source;  // recompute | incremental
+  ScoreSource source = ScoreSource::kRecompute;
 };
 
 // The row of analytics_jobs for the recomputation.
@@ -81,7 +87,7 @@ struct JobState {
 };
 
 struct GroupCount {
-  std::string key;
+  std::string key;  // a tier's or segment's name
   std::int64_t customers = 0;
   std::int64_t revenue = 0;  // sum of monetary
 };
@@ -99,10 +105,12 @@ struct ChurnRisk {
   std::int64_t monetary = 0;
   double p_alive = 0.0;
   std::optional<std::int64_t> clv;
-  std::string tier;
-  std::string segment;
+  Tier tier = Tier::kOccasional;
+  Segment segment = Segment::kNeedAttention;
   UnixMs last_order_at = 0;
 };
+ECRM_DESCRIBE(ChurnRisk, customer_id, name, email, frequency, monetary, p_alive, clv, tier,
+              segment, last_order_at)
 
 // One customer's orders for the 7P profile, split by currency.
 struct CustomerOrders {

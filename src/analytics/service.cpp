@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include "analytics/reports.hpp"
+#include "http/wire.hpp"
 
 namespace ecrm::analytics {
 
@@ -74,17 +75,12 @@ json::object report_json(const ScoreRun& run, const RecomputeTimings& timings) {
   } else {
     report["holdout"] = nullptr;
   }
-  json::array cohorts;
+  std::vector<CohortRow> cohorts;
   for (const Cohort& cohort : run.cohorts) {
-    json::array retained, revenue;
-    for (std::int64_t v : cohort.retained) retained.push_back(v);
-    for (std::int64_t v : cohort.revenue_minor) revenue.push_back(v);
-    cohorts.push_back(json::object{{"month", month_label(cohort.year, cohort.month)},
-                                   {"customers", cohort.customers},
-                                   {"retained", std::move(retained)},
-                                   {"revenue", std::move(revenue)}});
+    cohorts.push_back({month_label(cohort.year, cohort.month), cohort.customers, cohort.retained,
+                       cohort.revenue_minor});
   }
-  report["cohorts"] = std::move(cohorts);
+  report["cohorts"] = wire::to_json(cohorts);
   report["timings"] = to_json(timings);
   return report;
 }
@@ -189,7 +185,7 @@ Result<ScoreModel> parse_model_params(const json::value& value) {
 }
 
 StoredScore to_stored(const CustomerScore& s, std::int64_t customer_id, std::int64_t model_id,
-                      UnixMs computed_at, std::string source) {
+                      UnixMs computed_at, ScoreSource source) {
   StoredScore out;
   out.customer_id = customer_id;
   out.model_id = model_id;
@@ -199,8 +195,8 @@ StoredScore to_stored(const CustomerScore& s, std::int64_t customer_id, std::int
   out.r = s.r;
   out.f = s.f;
   out.m = s.m;
-  out.segment = std::string(to_string(s.segment));
-  out.tier = std::string(to_string(s.tier));
+  out.segment = s.segment;
+  out.tier = s.tier;
   out.p_alive = s.p_alive;
   out.expected_orders_90d = s.expected_orders;
   if (s.expected_avg_value && std::isfinite(*s.expected_avg_value)) {
@@ -210,8 +206,36 @@ StoredScore to_stored(const CustomerScore& s, std::int64_t customer_id, std::int
   out.first_order_at = static_cast<UnixMs>(s.first_day) * kMsPerDay;
   out.last_order_at = static_cast<UnixMs>(s.last_day) * kMsPerDay;
   out.computed_at = computed_at;
-  out.source = std::move(source);
+  out.source = source;
   return out;
+}
+
+RecomputeStatus recompute_status(const JobState& job, bool queued) {
+  const bool running = job.claimed_until && *job.claimed_until >= now_ms();
+  return RecomputeStatus{running  ? RecomputeState::kRunning
+                         : queued ? RecomputeState::kQueued
+                                  : RecomputeState::kIdle,
+                         running ? job.claimed_by : std::string(),
+                         job.started_at,
+                         job.finished_at,
+                         job.last_status,
+                         job.last_error,
+                         job.last_model_id,
+                         wire::JsonText(job.last_timings)};
+}
+
+CustomerScores customer_scores(std::int64_t customer_id, const std::optional<StoredScore>& s) {
+  if (!s) return CustomerScores{customer_id};
+  return CustomerScores{customer_id,     true,
+                        s->model_id,     s->recency_days,
+                        s->frequency,    s->monetary,
+                        s->r,            s->f,
+                        s->m,            s->segment,
+                        s->tier,         s->p_alive,
+                        s->expected_orders_90d, s->expected_avg_value,
+                        s->clv,          s->first_order_at,
+                        s->last_order_at, s->computed_at,
+                        s->source};
 }
 
 Histogram histogram(std::vector<std::int64_t> values, int bins) {
@@ -222,7 +246,7 @@ Histogram histogram(std::vector<std::int64_t> values, int bins) {
   std::sort(values.begin(), values.end());
   long double sum = 0;
   for (std::int64_t v : values) sum += v;
-  h.mean = static_cast<double>(sum / static_cast<long double>(values.size()));
+  h.mean = std::llround(static_cast<double>(sum / static_cast<long double>(values.size())));
   h.median = values[(values.size() - 1) / 2];
   const std::int64_t p95 = values[(values.size() - 1) * 95 / 100];
   // A "nice" width: 1, 2 or 5 times a power of ten, so that `bins` bins cover [0, p95].
@@ -301,7 +325,7 @@ Result<RecomputeOutcome> AnalyticsService::recompute(const std::string& owner) {
       for (std::size_t i = begin; i < end; ++i) {
         const CustomerScore& s = scored.scores[i];
         rows.push_back(to_stored(s, snapshot.customer_id[s.customer], outcome.model_id, as_of,
-                                 "recompute"));
+                                 ScoreSource::kRecompute));
       }
       ECRM_RETURN_IF_ERROR(with_transaction(
           db_, TxMode::kWrite, [&](Connection& c) { return repo_.upsert_scores(c, rows); }));
@@ -366,7 +390,7 @@ Result<bool> AnalyticsService::rescore_customer(std::int64_t customer_id) {
     ECRM_RETURN_IF_ERROR(repo_.delete_score(*lease, customer_id));
     return true;
   }
-  const StoredScore row = to_stored(score, customer_id, stored.id, now, "incremental");
+  const StoredScore row = to_stored(score, customer_id, stored.id, now, ScoreSource::kIncremental);
   ECRM_RETURN_IF_ERROR(repo_.upsert_scores(*lease, std::span<const StoredScore>(&row, 1)));
   return true;
 }
@@ -393,24 +417,53 @@ Result<ParetoReport> AnalyticsService::pareto() {
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
   ECRM_ASSIGN_OR_RETURN(auto values, repo_.monetary_values(*lease));
   ECRM_ASSIGN_OR_RETURN(auto model, repo_.latest_model(*lease));
-  ParetoReport report;
-  report.summary = analytics::pareto(values, kLorenzPoints);
+  const ParetoSummary summary = analytics::pareto(values, kLorenzPoints);
+  ParetoReport report{static_cast<std::int64_t>(summary.customers), summary.total_minor,
+                      summary.top20_share, summary.gini};
   if (model) report.as_of = model->as_of;
+  for (const LorenzPoint& p : summary.lorenz) {
+    report.lorenz.push_back({p.customer_share, p.revenue_share});
+  }
   return report;
 }
+
+namespace {
+// Every name of enum E with its figures from `counts` (zero when absent).
+template <typename E>
+std::map<std::string, GroupFigures> figures_by_name(const std::vector<GroupCount>& counts) {
+  std::map<std::string, GroupFigures> out;
+  for (const std::string& name : wire::enum_names<E>()) out[name] = {};
+  for (const GroupCount& g : counts) out[g.key] = {g.customers, g.revenue};
+  return out;
+}
+}  // namespace
 
 Result<RfmReport> AnalyticsService::rfm() {
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  ECRM_ASSIGN_OR_RETURN(auto segments, repo_.segment_counts(*lease));
+  ECRM_ASSIGN_OR_RETURN(auto grid, repo_.rf_grid(*lease));
   RfmReport report;
-  ECRM_ASSIGN_OR_RETURN(report.segments, repo_.segment_counts(*lease));
-  ECRM_ASSIGN_OR_RETURN(report.grid, repo_.rf_grid(*lease));
-  for (const GroupCount& g : report.segments) report.customers += g.customers;
+  report.segments = figures_by_name<Segment>(segments);
+  for (const GroupCount& g : segments) report.customers += g.customers;
+  report.grid.assign(5, std::vector<std::int64_t>(5, 0));
+  for (const GridCell& cell : grid) {
+    if (cell.r < 1 || cell.r > 5 || cell.f < 1 || cell.f > 5) continue;
+    report.grid[static_cast<std::size_t>(cell.r - 1)][static_cast<std::size_t>(cell.f - 1)] =
+        cell.customers;
+  }
   return report;
 }
 
-Result<std::vector<GroupCount>> AnalyticsService::tiers() {
+Result<TierReport> AnalyticsService::tiers() {
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
-  return repo_.tier_counts(*lease);
+  ECRM_ASSIGN_OR_RETURN(auto tiers, repo_.tier_counts(*lease));
+  TierReport report;
+  report.tiers = figures_by_name<Tier>(tiers);
+  for (const GroupCount& g : tiers) {
+    report.customers += g.customers;
+    report.revenue += g.revenue;
+  }
+  return report;
 }
 
 Result<Histogram> AnalyticsService::clv_distribution(int bins) {
@@ -423,6 +476,49 @@ Result<Histogram> AnalyticsService::clv_distribution(int bins) {
 Result<std::optional<StoredModel>> AnalyticsService::model() {
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
   return repo_.latest_model(*lease);
+}
+
+namespace {
+// The report of a stored model (written by report_json(); an object, or null if unreadable).
+json::value stored_report(const StoredModel& model) {
+  boost::system::error_code ec;
+  json::value report = json::parse(model.report, ec);
+  return ec || !report.is_object() ? json::value(nullptr) : report;
+}
+
+std::optional<wire::JsonText> report_part(const json::value& report, std::string_view key) {
+  const json::value* part = report.is_object() ? report.as_object().if_contains(key) : nullptr;
+  if (part == nullptr || !part->is_object()) return std::nullopt;
+  return wire::JsonText(json::serialize(*part));
+}
+}  // namespace
+
+Result<ClvModel> AnalyticsService::clv_model() {
+  ECRM_ASSIGN_OR_RETURN(auto stored, model());
+  if (!stored) {
+    return Error::not_found("no model has been fitted yet: run a recomputation", "no_model");
+  }
+  const StoredModel& m = *stored;
+  const json::value report = stored_report(m);
+  return ClvModel{m.id,          m.as_of,       format_date(m.as_of),
+                  m.fitted_at,   m.currency,    m.period,
+                  m.customers,   m.orders,      m.log_likelihood,
+                  m.params,      report_part(report, "holdout"),
+                  report_part(report, "timings")};
+}
+
+Result<CohortReport> AnalyticsService::cohorts() {
+  ECRM_ASSIGN_OR_RETURN(auto stored, model());
+  CohortReport out;
+  if (!stored) return out;
+  out.as_of = stored->as_of;
+  out.currency = stored->currency;
+  const json::value report = stored_report(*stored);
+  if (const json::value* rows = report.is_object() ? report.as_object().if_contains("cohorts")
+                                                   : nullptr) {
+    ECRM_ASSIGN_OR_RETURN(out.cohorts, wire::read<std::vector<CohortRow>>(*rows, "cohorts"));
+  }
+  return out;
 }
 
 Result<std::vector<ChurnRisk>> AnalyticsService::churn_risk(double max_p_alive,
@@ -453,7 +549,8 @@ Result<Profile7P> AnalyticsService::profile(std::int64_t customer_id) {
   ECRM_ASSIGN_OR_RETURN(auto customer, customers_.find(*lease, customer_id));
   if (!customer) return Error::not_found("no such customer: " + std::to_string(customer_id));
   ProfileInput in;
-  in.type = std::string(customers::to_string(customer->type));
+  in.customer_id = customer_id;
+  in.type = std::string(wire::enum_name(customer->type));
   in.city = customer->city;
   in.country = customer->country;
   in.source = customer->source;
@@ -478,8 +575,8 @@ Result<Profile7P> AnalyticsService::profile(std::int64_t customer_id) {
     s.m = score->m;
     s.p_alive = score->p_alive;
     s.expected_orders = score->expected_orders_90d;
-    if (score->expected_avg_value) s.expected_avg_value = static_cast<double>(*score->expected_avg_value);
-    if (score->clv) s.clv = static_cast<double>(*score->clv);
+    s.expected_avg_value = score->expected_avg_value;
+    s.clv = score->clv;
     s.computed_at = score->computed_at;
     in.scores = s;
   }

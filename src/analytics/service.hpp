@@ -30,6 +30,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -40,6 +41,7 @@
 #include "analytics/profile.hpp"
 #include "analytics/repo.hpp"
 #include "analytics/scoring.hpp"
+#include "core/describe.hpp"
 #include "customers/repo.hpp"
 #include "storage/database.hpp"
 
@@ -69,33 +71,136 @@ struct RecomputeOutcome {
   RecomputeTimings timings;
 };
 
-struct ParetoReport {
-  ParetoSummary summary;
-  std::optional<UnixMs> as_of;  // of the latest model
+// GET /analytics/recompute: the job row as callers see it.
+enum class RecomputeState { kIdle, kQueued, kRunning };
+ECRM_DESCRIBE_ENUM(RecomputeState, kIdle, kQueued, kRunning)
+struct RecomputeStatus {
+  RecomputeState state = RecomputeState::kIdle;
+  std::string claimed_by;  // '' unless running
+  std::optional<UnixMs> started_at;
+  std::optional<UnixMs> finished_at;
+  std::string last_status;  // '' before the first run, ok or failed
+  std::string last_error;
+  std::optional<std::int64_t> model_id;
+  wire::JsonText timings;  // milliseconds per stage of the last run
 };
+ECRM_DESCRIBE(RecomputeStatus, state, claimed_by, started_at, finished_at, last_status,
+              last_error, model_id, timings)
+// `job` as running (claimed now), queued (asked for in this process) or idle.
+RecomputeStatus recompute_status(const JobState& job, bool queued);
+
+struct ParetoReport {
+  std::int64_t customers = 0;
+  std::int64_t revenue = 0;  // minor units
+  double top20_share = 0;
+  double gini = 0;
+  std::optional<UnixMs> as_of;              // of the latest model
+  std::vector<std::vector<double>> lorenz;  // [customer share, revenue share], poorest first
+};
+ECRM_DESCRIBE(ParetoReport, customers, revenue, top20_share, gini, as_of, lorenz)
+
+struct GroupFigures {
+  std::int64_t customers = 0;
+  std::int64_t revenue = 0;  // minor units
+};
+ECRM_DESCRIBE(GroupFigures, customers, revenue)
 
 struct RfmReport {
-  std::vector<GroupCount> segments;
-  std::vector<GridCell> grid;
   std::int64_t customers = 0;
+  std::map<std::string, GroupFigures> segments;  // every segment by its name
+  std::vector<std::vector<std::int64_t>> grid;   // grid[r - 1][f - 1]: customers, 5 × 5
 };
+ECRM_DESCRIBE(RfmReport, customers, segments, grid)
 
+struct TierReport {
+  std::int64_t customers = 0;
+  std::int64_t revenue = 0;
+  std::map<std::string, GroupFigures> tiers;  // every tier by its name
+};
+ECRM_DESCRIBE(TierReport, customers, revenue, tiers)
+
+// Customer lifetime values (minor units) in bins.
 struct Histogram {
+  std::int64_t customers = 0;
+  std::optional<std::int64_t> mean;
+  std::optional<std::int64_t> median;
   std::vector<std::int64_t> edges;  // bins [edges[i], edges[i+1]); the last bin is open-ended
   std::vector<std::int64_t> counts;
-  std::int64_t customers = 0;
-  std::optional<double> mean;
-  std::optional<std::int64_t> median;
 };
+ECRM_DESCRIBE(Histogram, customers, mean, median, edges, counts)
 
 // Equal-width bins from 0 up to the 95th percentile of `values` (rounded to a "nice" width),
 // plus one open-ended bin for the rest; negative values fall into the first bin.
 Histogram histogram(std::vector<std::int64_t> values, int bins);
 
-struct CustomerScoreView {
-  bool customer_exists = false;
-  std::optional<StoredScore> score;
+// GET /analytics/clv/distribution
+struct ClvDistributionQuery {
+  std::int64_t bins = 20;
 };
+ECRM_DESCRIBE(ClvDistributionQuery, bins)
+ECRM_WIRE_RULES(ClvDistributionQuery, rule(&ClvDistributionQuery::bins, {.minimum = 1,
+                                                                          .maximum = 100}))
+
+// The latest model as GET /analytics/clv/model shows it: the stored row, its parameters and the
+// holdout comparison and timings of its report.
+struct ClvModel {
+  std::int64_t id = 0;
+  UnixMs as_of = 0;
+  std::string as_of_date;
+  UnixMs fitted_at = 0;
+  std::string currency;
+  std::string period;
+  std::int64_t customers = 0;
+  std::int64_t orders = 0;
+  std::optional<double> log_likelihood;
+  wire::JsonText params;
+  std::optional<wire::JsonText> holdout;
+  std::optional<wire::JsonText> timings;
+};
+ECRM_DESCRIBE(ClvModel, id, as_of, as_of_date, fitted_at, currency, period, customers, orders,
+              log_likelihood, params, holdout, timings)
+
+// A monthly acquisition cohort, as stored in the model's report and shown by the API.
+struct CohortRow {
+  std::string month;  // YYYY-MM
+  std::int64_t customers = 0;
+  std::vector<std::int64_t> retained;  // by months since the first order
+  std::vector<std::int64_t> revenue;   // minor units
+};
+ECRM_DESCRIBE(CohortRow, month, customers, retained, revenue)
+
+struct CohortReport {
+  std::optional<UnixMs> as_of;
+  std::string currency;
+  std::vector<CohortRow> cohorts;
+};
+ECRM_DESCRIBE(CohortReport, as_of, currency, cohorts)
+
+// A customer's stored scores (GET /analytics/customers/{id}/scores); every score is null until
+// the customer is scored.
+struct CustomerScores {
+  std::int64_t customer_id = 0;
+  bool scored = false;
+  std::optional<std::int64_t> model_id;
+  std::optional<std::int64_t> recency_days;
+  std::optional<std::int64_t> frequency;
+  std::optional<std::int64_t> monetary;
+  std::optional<int> r, f, m;
+  std::optional<Segment> segment;
+  std::optional<Tier> tier;
+  std::optional<double> p_alive;
+  std::optional<double> expected_orders_90d;
+  std::optional<std::int64_t> expected_avg_value;
+  std::optional<std::int64_t> clv;
+  std::optional<UnixMs> first_order_at;
+  std::optional<UnixMs> last_order_at;
+  std::optional<UnixMs> computed_at;
+  std::optional<ScoreSource> source;
+};
+ECRM_DESCRIBE(CustomerScores, customer_id, scored, model_id, recency_days, frequency, monetary, r,
+              f, m, segment, tier, p_alive, expected_orders_90d, expected_avg_value, clv,
+              first_order_at, last_order_at, computed_at, source)
+CustomerScores customer_scores(std::int64_t customer_id, const std::optional<StoredScore>& score);
 
 class AnalyticsService {
  public:
@@ -118,9 +223,13 @@ class AnalyticsService {
 
   Result<ParetoReport> pareto();
   Result<RfmReport> rfm();
-  Result<std::vector<GroupCount>> tiers();
+  Result<TierReport> tiers();
   Result<Histogram> clv_distribution(int bins);
   Result<std::optional<StoredModel>> model();
+  // The latest model; kNotFound `no_model` before the first recomputation.
+  Result<ClvModel> clv_model();
+  // The latest model's cohorts (none before the first recomputation).
+  Result<CohortReport> cohorts();
   Result<std::vector<ChurnRisk>> churn_risk(double max_p_alive, std::int64_t min_orders,
                                             int limit, int offset);
   // kNotFound for an unknown customer.

@@ -82,11 +82,12 @@ TEST(Profile7P, PerformanceComparesHalfYearsAndFitsATrend) {
   EXPECT_DOUBLE_EQ(*perf.revenue_change, 1.5);
   EXPECT_DOUBLE_EQ(*perf.order_change, 1.0);
   EXPECT_DOUBLE_EQ(*perf.aov_change, 0.25);  // 9000 against 7200
+  EXPECT_EQ(perf.recent.average_order_value, 9000);
   EXPECT_EQ(perf.monthly_revenue,
             (std::vector<std::int64_t>{0, 0, 7200, 0, 0, 0, 0, 13000, 0, 0, 0, 5000}));
   // sum (x - 5.5) y = -3.5·7200 + 1.5·13000 + 5.5·5000 = 21800; sum (x - 5.5)^2 = 143.
   EXPECT_NEAR(perf.revenue_slope, 21800.0 / 143.0, 1e-9);
-  EXPECT_EQ(perf.trend, "growing");
+  EXPECT_EQ(perf.trend, ProfileTrend::kGrowing);
 }
 
 TEST(Profile7P, ProductAndPromotion) {
@@ -98,29 +99,29 @@ TEST(Profile7P, ProductAndPromotion) {
   EXPECT_DOUBLE_EQ(p.product.categories[0].quantity_share, 3.0 / 8.0);
   EXPECT_EQ(p.product.categories[1].name, "Books");
   EXPECT_DOUBLE_EQ(p.product.categories[1].quantity_share, 0.5);
-  EXPECT_EQ(p.product.categories[2].category_id, 0);
+  EXPECT_FALSE(p.product.categories[2].category_id.has_value());
   EXPECT_EQ(p.product.distinct_categories, 3);
   EXPECT_EQ(p.promotion.discounted_orders, 2);
   EXPECT_DOUBLE_EQ(p.promotion.discounted_share, 0.5);
   EXPECT_EQ(p.promotion.discount_total, 2800);
   ASSERT_TRUE(p.promotion.average_discount_rate.has_value());
   EXPECT_DOUBLE_EQ(*p.promotion.average_discount_rate, 0.1);  // 10% and 10%
-  EXPECT_FALSE(p.promotion.campaigns_available);
+  EXPECT_FALSE(p.promotion.campaign_response.available);
 }
 
 TEST(Profile7P, ScoresFillPersistencyAndProspecting) {
   ProfileInput in = sample();
   ProfileScores s;
-  s.tier = "loyal";
-  s.segment = "potential";
+  s.tier = Tier::kLoyal;
+  s.segment = Segment::kPotential;
   s.p_alive = 0.8;
   s.expected_orders = 0.7;
   s.clv = 12345;
   s.computed_at = in.now - 1000;
   in.scores = s;
   const Profile7P p = build_profile(in);
-  EXPECT_EQ(p.persistency.tier, "loyal");
-  EXPECT_EQ(p.persistency.segment, "potential");
+  EXPECT_EQ(p.persistency.tier, Tier::kLoyal);
+  EXPECT_EQ(p.persistency.segment, Segment::kPotential);
   EXPECT_TRUE(p.prospecting.scored);
   EXPECT_EQ(p.prospecting.p_alive, 0.8);
   EXPECT_EQ(p.prospecting.clv, 12345);
@@ -137,7 +138,7 @@ TEST(Profile7P, CustomerWithoutOrders) {
   EXPECT_EQ(p.persistency.repeat_rate, 0.0);
   EXPECT_EQ(p.profiling.customer_days, 30);
   EXPECT_FALSE(p.profitability.margin.has_value());
-  EXPECT_EQ(p.performance.trend, "inactive");
+  EXPECT_EQ(p.performance.trend, ProfileTrend::kInactive);
   EXPECT_TRUE(p.product.categories.empty());
   EXPECT_EQ(p.promotion.discounted_share, 0.0);
   EXPECT_FALSE(p.promotion.average_discount_rate.has_value());
@@ -147,11 +148,11 @@ TEST(Profile7P, TrendLabels) {
   ProfileInput in;
   in.now = at(2024, 7, 1);
   in.orders = {order(at(2024, 6, 1), 100, 0, 100, 0)};
-  EXPECT_EQ(build_profile(in).performance.trend, "new");
+  EXPECT_EQ(build_profile(in).performance.trend, ProfileTrend::kNew);
   in.orders.push_back(order(at(2023, 12, 1), 100, 0, 200, 0));
-  EXPECT_EQ(build_profile(in).performance.trend, "declining");  // 100 against 200
+  EXPECT_EQ(build_profile(in).performance.trend, ProfileTrend::kDeclining);  // 100 against 200
   in.orders.push_back(order(at(2024, 5, 1), 100, 0, 95, 0));
-  EXPECT_EQ(build_profile(in).performance.trend, "stable");  // 195 against 200
+  EXPECT_EQ(build_profile(in).performance.trend, ProfileTrend::kStable);  // 195 against 200
 }
 
 TEST(AgeBand, Boundaries) {

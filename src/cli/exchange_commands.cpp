@@ -40,12 +40,12 @@ std::string human_bytes(std::uint64_t n) {
 }
 
 int run_import(const ImportCommandOptions& o) {
-  auto entity = exchange::parse_entity(o.entity);
+  auto entity = wire::parse_enum<exchange::Entity>(o.entity);
   if (!entity) {
     std::cerr << "ecrm import: ENTITY must be customers, products or orders\n";
     return kExitBadInput;
   }
-  auto format = exchange::parse_format(o.format);
+  auto format = wire::parse_enum<exchange::Format>(o.format);
   if (!format) {
     std::cerr << "ecrm import: --format must be auto, ecrm or shopify\n";
     return kExitBadInput;
@@ -112,7 +112,7 @@ int run_import(const ImportCommandOptions& o) {
   for (const auto& w : report->warnings) std::cerr << "warning: " << w << "\n";
   std::printf("%s %s (%s): %lld rows, %lld %s; %s. %.2fs\n",
               o.dry_run ? "checked" : "imported", o.entity.c_str(),
-              std::string(exchange::to_string(report->format)).c_str(),
+              std::string(wire::enum_name(report->format)).c_str(),
               static_cast<long long>(report->rows_read), static_cast<long long>(report->records),
               o.entity.c_str(), report->message.c_str(), report->seconds);
   if (report->bad_rows > 0 && !o.skip_bad) return kExitBadInput;
@@ -126,7 +126,7 @@ struct ExportCommandOptions {
 };
 
 int run_export(const ExportCommandOptions& o) {
-  auto entity = exchange::parse_entity(o.entity);
+  auto entity = wire::parse_enum<exchange::Entity>(o.entity);
   if (!entity) {
     std::cerr << "ecrm export: ENTITY must be customers, products or orders\n";
     return kExitBadInput;

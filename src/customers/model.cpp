@@ -1,63 +1,27 @@
 #include "customers/model.hpp"
 
+#include <boost/json/parse.hpp>
+
 #include <limits>
 #include <tuple>
 
+#include "http/wire.hpp"
+
 namespace ecrm::customers {
 
-std::string_view to_string(CustomerType type) {
-  switch (type) {
-    case CustomerType::kHome:
-      return "home";
-    case CustomerType::kBusiness:
-      return "business";
-    case CustomerType::kEducation:
-      return "education";
-    case CustomerType::kGovernment:
-      return "government";
-    case CustomerType::kOther:
-      return "other";
+MergeView merge_view(const Merge& m, bool with_snapshot) {
+  MergeView out{m.id,        m.survivor_id, m.merged_id,        m.merged_at,
+                m.merged_by, m.undone_at,   m.snapshot.empty(), std::nullopt};
+  if (with_snapshot && !m.snapshot.empty()) {
+    boost::json::error_code ec;
+    auto parsed = boost::json::parse(m.snapshot, ec);
+    if (!ec) {
+      if (auto snapshot = wire::read<MergeSnapshot>(parsed); snapshot.ok()) {
+        out.snapshot = std::move(snapshot).value();
+      }
+    }
   }
-  return "home";
-}
-
-std::optional<CustomerType> parse_customer_type(std::string_view text) {
-  for (auto type : {CustomerType::kHome, CustomerType::kBusiness, CustomerType::kEducation,
-                    CustomerType::kGovernment, CustomerType::kOther}) {
-    if (to_string(type) == text) return type;
-  }
-  return std::nullopt;
-}
-
-std::string_view to_string(Gender gender) {
-  switch (gender) {
-    case Gender::kFemale:
-      return "female";
-    case Gender::kMale:
-      return "male";
-    case Gender::kOther:
-      return "other";
-  }
-  return "other";
-}
-
-std::optional<Gender> parse_gender(std::string_view text) {
-  for (auto gender : {Gender::kFemale, Gender::kMale, Gender::kOther}) {
-    if (to_string(gender) == text) return gender;
-  }
-  return std::nullopt;
-}
-
-std::string_view to_string(ConsentChannel channel) {
-  switch (channel) {
-    case ConsentChannel::kEmail:
-      return "email";
-    case ConsentChannel::kSms:
-      return "sms";
-    case ConsentChannel::kPhone:
-      return "phone";
-  }
-  return "email";
+  return out;
 }
 
 std::int64_t TimelinePosition::id_bound_for(std::string_view of_source) const {

@@ -1,33 +1,56 @@
 // The customer record and what hangs off it, as plain values: tags, anniversaries, consent per
-// channel, identity merges, the 360° timeline and summary.
+// channel, identity merges, the 360° timeline and summary. The types that cross the API are
+// described next to their definitions (core/describe.hpp); the request bodies are in service.hpp.
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "analytics/rfm.hpp"
+#include "core/describe.hpp"
 #include "core/time.hpp"
 
 namespace ecrm::customers {
 
+// Limits of the record: the service checks them and the request types declare them.
+inline constexpr std::size_t kMaxName = 200;
+inline constexpr std::size_t kMaxExternalId = 100;
+inline constexpr std::size_t kMaxEmail = 254;
+inline constexpr std::size_t kMaxCity = 100;
+inline constexpr std::size_t kMaxCountry = 64;
+inline constexpr std::size_t kMaxLanguage = 35;
+inline constexpr std::size_t kMaxCompany = 200;
+inline constexpr std::size_t kMaxSource = 100;  // source and channel
+inline constexpr std::size_t kMaxConsentHow = 200;
+inline constexpr std::size_t kMaxTag = 50;
+inline constexpr std::size_t kMaxTags = 50;
+inline constexpr std::size_t kMaxAnniversaries = 20;
+inline constexpr std::size_t kMaxAnniversaryKind = 50;
+inline constexpr std::size_t kMaxAnniversaryLabel = 100;
+inline constexpr std::size_t kMaxAttributesBytes = 16384;
+inline constexpr std::int64_t kMaxEmployees = 1'000'000'000;
+inline constexpr std::size_t kMaxQuery = 200;
+
 enum class CustomerType { kHome, kBusiness, kEducation, kGovernment, kOther };
-std::string_view to_string(CustomerType type);
-std::optional<CustomerType> parse_customer_type(std::string_view text);
+ECRM_DESCRIBE_ENUM(CustomerType, kHome, kBusiness, kEducation, kGovernment, kOther)
 
 enum class Gender { kFemale, kMale, kOther };
-std::string_view to_string(Gender gender);
-std::optional<Gender> parse_gender(std::string_view text);
+ECRM_DESCRIBE_ENUM(Gender, kFemale, kMale, kOther)
 
 // The channels a customer can consent (or refuse) to be contacted on.
 enum class ConsentChannel { kEmail, kSms, kPhone };
+ECRM_DESCRIBE_ENUM(ConsentChannel, kEmail, kSms, kPhone)
 inline constexpr std::array<ConsentChannel, 3> kConsentChannels = {
     ConsentChannel::kEmail, ConsentChannel::kSms, ConsentChannel::kPhone};
-std::string_view to_string(ConsentChannel channel);
 
 // A recorded consent decision: given or refused, when, and how (e.g. "checkout checkbox").
 struct Consent {
@@ -35,12 +58,38 @@ struct Consent {
   std::optional<UnixMs> at;
   std::string how;
 };
+ECRM_DESCRIBE(Consent, granted, at, how)
+
+// One value per consent channel; crosses the wire as {"email": …, "sms": …, "phone": …}.
+template <typename T>
+struct PerChannel {
+  T email{};
+  T sms{};
+  T phone{};
+
+  T& of(ConsentChannel c) {
+    switch (c) {
+      case ConsentChannel::kEmail:
+        return email;
+      case ConsentChannel::kSms:
+        return sms;
+      case ConsentChannel::kPhone:
+        break;
+    }
+    return phone;
+  }
+  const T& of(ConsentChannel c) const { return const_cast<PerChannel*>(this)->of(c); }
+};
+using ConsentByChannel = PerChannel<Consent>;
+ECRM_DESCRIBE(ConsentByChannel, email, sms, phone)
 
 struct Anniversary {
   std::string kind;  // "wedding", "membership", …
   std::string date;  // YYYY-MM-DD
   std::string label;
 };
+ECRM_DESCRIBE(Anniversary, kind, date, label)
+ECRM_WIRE_RULES(Anniversary, rule(&Anniversary::date, {.format = "date"}))
 
 struct Customer {
   std::int64_t id = 0;
@@ -48,7 +97,8 @@ struct Customer {
   std::string name;
   std::optional<std::string> email;
   std::optional<std::string> phone;
-  std::optional<std::string> birthday;  // YYYY-MM-DD
+  std::optional<std::string> birthday;     // YYYY-MM-DD
+  std::vector<Anniversary> anniversaries;  // in the order given
   std::optional<Gender> gender;
   std::string city;
   std::string country;
@@ -59,26 +109,52 @@ struct Customer {
   std::string source;
   std::string channel;
   std::optional<std::int64_t> referred_by;
-  std::string attributes = "{}";           // JSON object text
-  std::array<Consent, 3> consent;          // indexed by ConsentChannel
-  std::vector<std::string> tags;           // sorted, unique
-  std::vector<Anniversary> anniversaries;  // in the order given
+  std::vector<std::string> tags;  // sorted, unique
+  wire::JsonText attributes;      // a JSON object
+  ConsentByChannel consent;
   std::optional<std::int64_t> merged_into;
   std::optional<UnixMs> erased_at;
   UnixMs created_at = 0;
   UnixMs updated_at = 0;
 
-  // Derived keys for duplicate detection (see normalize_email() etc. in service.hpp).
+  // Derived keys for duplicate detection (see normalize_email() etc. in service.hpp); internal.
   std::optional<std::string> email_normalized;
   std::optional<std::string> phone_normalized;
   std::string name_key;
   std::string city_key;
 
-  Consent& consent_for(ConsentChannel c) { return consent[static_cast<std::size_t>(c)]; }
-  const Consent& consent_for(ConsentChannel c) const {
-    return consent[static_cast<std::size_t>(c)];
-  }
+  Consent& consent_for(ConsentChannel c) { return consent.of(c); }
+  const Consent& consent_for(ConsentChannel c) const { return consent.of(c); }
 };
+ECRM_DESCRIBE(Customer, id, external_id, name, email, phone, birthday, anniversaries, gender, city,
+              country, language, type, company, employee_count, source, channel, referred_by, tags,
+              attributes, consent, merged_into, erased_at, created_at, updated_at)
+ECRM_WIRE_RULES(Customer, rule(&Customer::birthday, {.format = "date"}),
+                rule(&Customer::erased_at, {.format = "date-time"}),
+                rule(&Customer::created_at, {.format = "date-time"}),
+                rule(&Customer::updated_at, {.format = "date-time"}))
+
+// The query parameters of the customer list. Tier, segment and min_clv (minor units) come from
+// the analytics scores; customers without scores never match them.
+struct CustomerQuery {
+  std::optional<std::string> q;  // name, e-mail, company, phone digits, or an exact external id
+  std::optional<CustomerType> type;
+  std::optional<std::string> tag;
+  std::optional<std::string> city;     // case-insensitive
+  std::optional<UnixMs> created_from;  // inclusive
+  std::optional<UnixMs> created_to;    // exclusive
+  std::optional<analytics::Tier> tier;
+  std::optional<analytics::Segment> segment;
+  std::optional<std::int64_t> min_clv;
+};
+ECRM_DESCRIBE(CustomerQuery, q, type, tag, city, created_from, created_to, tier, segment, min_clv)
+ECRM_WIRE_RULES(CustomerQuery,
+                rule(&CustomerQuery::q, {.max_length = kMaxQuery,
+                                         .description = "substring of the name, e-mail, company "
+                                                        "or phone digits, or an external id"}),
+                rule(&CustomerQuery::created_from, {.format = "date-time"}),
+                rule(&CustomerQuery::created_to, {.format = "date-time"}),
+                rule(&CustomerQuery::min_clv, {.description = "minor units"}))
 
 // A likely duplicate pair (a.id < b.id) and why it was flagged.
 struct DuplicatePair {
@@ -89,15 +165,64 @@ struct DuplicatePair {
   bool same_name_and_city = false;
 };
 
+enum class DuplicateReason { kEmail, kPhone, kNameCity };
+ECRM_DESCRIBE_ENUM(DuplicateReason, kEmail, kPhone, kNameCity)
+
+// A likely duplicate pair with both customers.
+struct DuplicateCandidate {
+  Customer a;
+  Customer b;
+  std::vector<DuplicateReason> reasons;
+};
+ECRM_DESCRIBE(DuplicateCandidate, a, b, reasons)
+
 struct Merge {
   std::int64_t id = 0;
   std::int64_t survivor_id = 0;
   std::int64_t merged_id = 0;
-  std::string snapshot;  // JSON text; empty once either customer was erased
+  std::string snapshot;  // JSON text (MergeSnapshot); empty once either customer was erased
   UnixMs merged_at = 0;
   std::string merged_by;
   std::optional<UnixMs> undone_at;
 };
+
+// A customer field a merge filled: `field` is its path in the customer's JSON form ("city",
+// "consent.email"), `before`/`after` its values there.
+struct MergeChange {
+  std::string field;
+  boost::json::value before;
+  boost::json::value after;
+};
+ECRM_DESCRIBE(MergeChange, field, before, after)
+ECRM_WIRE_RULES(MergeChange, rule(&MergeChange::before, {.null_clears = true}),
+                rule(&MergeChange::after, {.null_clears = true}))
+
+// What a merge changed and moved, stored with it so that an undo can put it back.
+struct MergeSnapshot {
+  std::vector<MergeChange> changes;
+  std::vector<std::string> tags_added;
+  std::vector<Anniversary> anniversaries_added;
+  std::vector<std::int64_t> referrals;                       // customers it re-pointed
+  std::map<std::string, std::vector<std::int64_t>> records;  // by CustomerRecords::name()
+  Customer merged;                                           // the merged customer before
+};
+ECRM_DESCRIBE(MergeSnapshot, changes, tags_added, anniversaries_added, referrals, records, merged)
+
+// A merge as the API shows it; the snapshot only in a customer's merge history.
+struct MergeView {
+  std::int64_t id = 0;
+  std::int64_t survivor_id = 0;
+  std::int64_t merged_id = 0;
+  UnixMs merged_at = 0;
+  std::string merged_by;
+  std::optional<UnixMs> undone_at;
+  bool snapshot_erased = false;
+  std::optional<MergeSnapshot> snapshot;
+};
+ECRM_DESCRIBE(MergeView, id, survivor_id, merged_id, merged_at, merged_by, undone_at,
+              snapshot_erased, snapshot)
+
+MergeView merge_view(const Merge& merge, bool with_snapshot);
 
 // A position in a customer's timeline. Entries are ordered newest first by (at, source, id),
 // where `source` names the table an entry comes from and `id` its row there.
@@ -121,6 +246,7 @@ struct TimelineEntry {
 
   TimelinePosition position() const { return {at, source, id}; }
 };
+ECRM_DESCRIBE(TimelineEntry, at, kind, summary, source, id, data)
 
 // True when `a` comes before `b` in timeline order (newer first).
 bool timeline_before(const TimelinePosition& a, const TimelinePosition& b);
@@ -131,6 +257,7 @@ struct CategoryShare {
   std::int64_t quantity = 0;
   std::int64_t revenue = 0;  // minor units, in the customer's main currency
 };
+ECRM_DESCRIBE(CategoryShare, category_id, name, quantity, revenue)
 
 struct CurrencyRevenue {
   std::string currency;

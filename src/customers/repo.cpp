@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "http/wire.hpp"
+
 namespace ecrm::customers {
 
 using storage::done;
@@ -156,17 +158,17 @@ std::vector<Value> column_values(const Customer& x) {
   v.push_back(x.name_key);
   v.push_back(x.city_key);
   v.push_back(opt(x.birthday));
-  v.push_back(x.gender ? Value(std::string(to_string(*x.gender))) : kNull);
+  v.push_back(x.gender ? Value(std::string(wire::enum_name(*x.gender))) : kNull);
   v.push_back(x.city);
   v.push_back(x.country);
   v.push_back(x.language);
-  v.push_back(std::string(to_string(x.type)));
+  v.push_back(std::string(wire::enum_name(x.type)));
   v.push_back(x.company);
   v.push_back(opt(x.employee_count));
   v.push_back(x.source);
   v.push_back(x.channel);
   v.push_back(opt(x.referred_by));
-  v.push_back(x.attributes);
+  v.push_back(static_cast<const std::string&>(x.attributes));
   for (ConsentChannel channel : kConsentChannels) {
     const Consent& consent = x.consent_for(channel);
     v.push_back(opt(consent.granted));
@@ -192,11 +194,11 @@ Customer read_customer(const RowView& row) {
   x.name_key = row.get_string(7);
   x.city_key = row.get_string(8);
   x.birthday = row.get_optional_string(9);
-  if (!row.is_null(10)) x.gender = parse_gender(row.get_text(10));
+  if (!row.is_null(10)) x.gender = wire::parse_enum<Gender>(row.get_text(10));
   x.city = row.get_string(11);
   x.country = row.get_string(12);
   x.language = row.get_string(13);
-  x.type = parse_customer_type(row.get_text(14)).value_or(CustomerType::kOther);
+  x.type = wire::parse_enum<CustomerType>(row.get_text(14)).value_or(CustomerType::kOther);
   x.company = row.get_string(15);
   x.employee_count = row.get_optional_int(16);
   x.source = row.get_string(17);
@@ -229,7 +231,6 @@ Merge read_merge(const RowView& row) {
   m.undone_at = row.get_optional_int(6);
   return m;
 }
-
 
 Error external_id_taken(const Customer& customer) {
   return Error::conflict(
@@ -343,7 +344,7 @@ Status CustomerRepo::replace_anniversaries(Connection& c, std::int64_t id,
   return {};
 }
 
-Result<std::vector<Customer>> CustomerRepo::list(Connection& c, const CustomerFilter& filter,
+Result<std::vector<Customer>> CustomerRepo::list(Connection& c, const CustomerQuery& filter,
                                                  std::optional<std::int64_t> after, int limit) {
   std::optional<std::string> pattern;
   std::optional<std::string> phone_pattern;
@@ -355,15 +356,16 @@ Result<std::vector<Customer>> CustomerRepo::list(Connection& c, const CustomerFi
     }
     if (digits.size() >= 3) phone_pattern = "%" + digits + "%";
   }
-  std::optional<std::string> type;
-  if (filter.type) type = std::string(to_string(*filter.type));
+  auto name = [](const auto& value) -> Value {
+    return value ? Value(std::string(wire::enum_name(*value))) : kNull;
+  };
   std::vector<Customer> out;
-  ECRM_RETURN_IF_ERROR(
-      c.query(kListCustomers,
-              {after.value_or(0), opt(pattern), opt(phone_pattern), opt(filter.q), opt(type),
-               opt(filter.tag), opt(filter.city), opt(filter.created_from), opt(filter.created_to),
-               std::int64_t{limit}, opt(filter.tier), opt(filter.segment), opt(filter.min_clv)},
-              [&](const RowView& row) { out.push_back(read_customer(row)); }));
+  ECRM_RETURN_IF_ERROR(c.query(
+      kListCustomers,
+      {after.value_or(0), opt(pattern), opt(phone_pattern), opt(filter.q), name(filter.type),
+       opt(filter.tag), opt(filter.city), opt(filter.created_from), opt(filter.created_to),
+       std::int64_t{limit}, name(filter.tier), name(filter.segment), opt(filter.min_clv)},
+      [&](const RowView& row) { out.push_back(read_customer(row)); }));
   ECRM_RETURN_IF_ERROR(load_details(c, out));
   return out;
 }

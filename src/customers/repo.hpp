@@ -15,19 +15,6 @@ namespace ecrm::customers {
 
 using storage::Connection;
 
-struct CustomerFilter {
-  std::optional<std::string> q;  // substring of name, e-mail, company or phone digits
-  std::optional<CustomerType> type;
-  std::optional<std::string> tag;
-  std::optional<std::string> city;     // case-insensitive
-  std::optional<UnixMs> created_from;  // inclusive
-  std::optional<UnixMs> created_to;    // exclusive
-  // From the analytics scores (customer_scores); customers without scores never match these.
-  std::optional<std::string> tier;     // very_loyal | loyal | occasional
-  std::optional<std::string> segment;  // champions | loyal | … | lost
-  std::optional<std::int64_t> min_clv;  // minor units
-};
-
 class CustomerRepo {
  public:
   // Inserts the customer with its tags and anniversaries; returns the new id. kConflict
@@ -49,9 +36,9 @@ class CustomerRepo {
   Status replace_anniversaries(Connection& c, std::int64_t id,
                                const std::vector<Anniversary>& anniversaries);
 
-  // Customers that are neither merged nor erased, matching `filter`, id > after, ascending, at
+  // Customers that are neither merged nor erased, matching `query`, id > after, ascending, at
   // most `limit`, with tags and anniversaries.
-  Result<std::vector<Customer>> list(Connection& c, const CustomerFilter& filter,
+  Result<std::vector<Customer>> list(Connection& c, const CustomerQuery& query,
                                      std::optional<std::int64_t> after, int limit);
 
   // Likely duplicate pairs among live customers, ordered by (a, b), after the pair

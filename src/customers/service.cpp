@@ -6,7 +6,7 @@
 #include <limits>
 #include <set>
 
-#include "customers/json.hpp"
+#include "http/wire.hpp"
 
 namespace ecrm::customers {
 
@@ -16,19 +16,6 @@ using storage::TxMode;
 using storage::with_transaction;
 
 namespace {
-
-constexpr std::size_t kMaxName = 200;
-constexpr std::size_t kMaxExternalId = 100;
-constexpr std::size_t kMaxCity = 100;
-constexpr std::size_t kMaxCountry = 64;
-constexpr std::size_t kMaxCompany = 200;
-constexpr std::size_t kMaxSource = 100;
-constexpr std::size_t kMaxConsentHow = 200;
-constexpr std::size_t kMaxTag = 50;
-constexpr std::size_t kMaxTags = 50;
-constexpr std::size_t kMaxAnniversaries = 20;
-constexpr std::size_t kMaxAttributesBytes = 16384;
-constexpr std::int64_t kMaxEmployees = 1'000'000'000;
 
 std::string trim(std::string_view text) {
   auto first = text.find_first_not_of(" \t\r\n");
@@ -91,114 +78,275 @@ Status must_be_live(const Customer& x, std::string_view field = {}) {
   return {};
 }
 
+// ---- the steps of CustomerService::apply() ---------------------------------------------------
 
-template <typename T>
-json::value or_null(const std::optional<T>& v) {
-  return v ? json::value(*v) : json::value(nullptr);
+// A text field: trimmed, at most `max_length` bytes, no control characters.
+Status set_text(const std::optional<std::string>& value, std::string& out, std::string_view field,
+                std::size_t max_length) {
+  if (!value) return {};
+  out = trim(*value);
+  return check_text(out, field, max_length);
 }
 
-json::value consent_value(const Consent& c) {
-  return json::object{{"granted", or_null(c.granted)}, {"at", or_null(c.at)}, {"how", c.how}};
-}
-
-// The fields a merge may change, as one flat JSON object (for the snapshot and the undo).
-json::object merge_fields(const Customer& x) {
-  json::object out{{"name", x.name},
-                   {"email", or_null(x.email)},
-                   {"phone", or_null(x.phone)},
-                   {"birthday", or_null(x.birthday)},
-                   {"gender", x.gender ? json::value(to_string(*x.gender)) : json::value(nullptr)},
-                   {"city", x.city},
-                   {"country", x.country},
-                   {"language", x.language},
-                   {"company", x.company},
-                   {"employee_count", or_null(x.employee_count)},
-                   {"source", x.source},
-                   {"channel", x.channel},
-                   {"referred_by", or_null(x.referred_by)},
-                   {"attributes", x.attributes}};
-  for (ConsentChannel channel : kConsentChannels) {
-    out["consent_" + std::string(to_string(channel))] = consent_value(x.consent_for(channel));
+// The external id, name, place, company and where the customer came from.
+Status apply_profile(const CustomerInput& in, Customer& x) {
+  if (in.external_id) {
+    std::string v = trim(*in.external_id);
+    ECRM_RETURN_IF_ERROR(check_text(v, "external_id", kMaxExternalId));
+    x.external_id = v.empty() ? std::nullopt : std::optional<std::string>(v);
   }
-  return out;
+  ECRM_RETURN_IF_ERROR(set_text(in.name, x.name, "name", kMaxName));
+  ECRM_RETURN_IF_ERROR(set_text(in.city, x.city, "city", kMaxCity));
+  ECRM_RETURN_IF_ERROR(set_text(in.country, x.country, "country", kMaxCountry));
+  if (in.type) x.type = *in.type;
+  ECRM_RETURN_IF_ERROR(set_text(in.company, x.company, "company", kMaxCompany));
+  if (in.employee_count) {
+    const auto& count = *in.employee_count;
+    if (count && (*count < 0 || *count > kMaxEmployees)) {
+      return Error::invalid("employee_count must be from 0 to " + std::to_string(kMaxEmployees),
+                            "employee_count");
+    }
+    x.employee_count = count;
+  }
+  ECRM_RETURN_IF_ERROR(set_text(in.source, x.source, "source", kMaxSource));
+  if (in.channel) {
+    x.channel = lower_ascii(trim(*in.channel));
+    ECRM_RETURN_IF_ERROR(check_text(x.channel, "channel", kMaxSource));
+  }
+  return {};
 }
 
-std::optional<std::string> string_of(const json::value& v) {
-  if (!v.is_string()) return std::nullopt;
-  return std::string(v.get_string());
-}
-
-std::optional<std::int64_t> int_of(const json::value& v) {
-  if (!v.is_int64()) return std::nullopt;
-  return v.get_int64();
-}
-
-// Sets one field of merge_fields() from its JSON value.
-void set_merge_field(Customer& x, std::string_view field, const json::value& v) {
-  if (field == "name")
-    x.name = string_of(v).value_or("");
-  else if (field == "email")
-    x.email = string_of(v);
-  else if (field == "phone")
-    x.phone = string_of(v);
-  else if (field == "birthday")
-    x.birthday = string_of(v);
-  else if (field == "gender") {
-    auto text = string_of(v);
-    x.gender = text ? parse_gender(*text) : std::nullopt;
-  } else if (field == "city")
-    x.city = string_of(v).value_or("");
-  else if (field == "country")
-    x.country = string_of(v).value_or("");
-  else if (field == "language")
-    x.language = string_of(v).value_or("");
-  else if (field == "company")
-    x.company = string_of(v).value_or("");
-  else if (field == "employee_count")
-    x.employee_count = int_of(v);
-  else if (field == "source")
-    x.source = string_of(v).value_or("");
-  else if (field == "channel")
-    x.channel = string_of(v).value_or("");
-  else if (field == "referred_by")
-    x.referred_by = int_of(v);
-  else if (field == "attributes")
-    x.attributes = string_of(v).value_or("{}");
-  else {
-    for (ConsentChannel channel : kConsentChannels) {
-      if (field != "consent_" + std::string(to_string(channel))) continue;
-      Consent consent;
-      if (v.is_object()) {
-        const auto& o = v.get_object();
-        if (auto it = o.find("granted"); it != o.end() && it->value().is_bool()) {
-          consent.granted = it->value().get_bool();
-        }
-        if (auto it = o.find("at"); it != o.end()) consent.at = int_of(it->value());
-        if (auto it = o.find("how"); it != o.end())
-          consent.how = string_of(it->value()).value_or("");
-      }
-      x.consent_for(channel) = consent;
+// E-mail, phone and birthday: "" clears them, a value must be valid.
+Status apply_contact(const CustomerInput& in, Customer& x, UnixMs now) {
+  if (in.email) {
+    std::string v = trim(*in.email);
+    if (!v.empty()) ECRM_RETURN_IF_ERROR(normalize_email(v));
+    x.email = v.empty() ? std::nullopt : std::optional<std::string>(v);
+  }
+  if (in.phone) {
+    std::string v = trim(*in.phone);
+    if (!v.empty()) ECRM_RETURN_IF_ERROR(normalize_phone(v));
+    x.phone = v.empty() ? std::nullopt : std::optional<std::string>(v);
+  }
+  if (in.birthday) {
+    std::string v = trim(*in.birthday);
+    if (v.empty()) {
+      x.birthday.reset();
+    } else {
+      ECRM_ASSIGN_OR_RETURN(x.birthday, check_date(v, "birthday", now));
     }
   }
+  return {};
 }
 
-json::array id_array(const std::vector<std::int64_t>& ids) {
-  json::array out;
-  for (auto id : ids) out.push_back(id);
-  return out;
-}
-
-std::vector<std::int64_t> ids_of(const json::value* v) {
-  std::vector<std::int64_t> out;
-  if (!v || !v->is_array()) return out;
-  for (const auto& item : v->get_array()) {
-    if (item.is_int64()) out.push_back(item.get_int64());
+// Gender (unknown or "" clears it) and the language tag (zh_CN is read as zh-CN).
+Status apply_gender_and_language(const CustomerInput& in, Customer& x) {
+  if (in.gender) {
+    std::string v = lower_ascii(trim(*in.gender));
+    if (v.empty() || v == "unknown") {
+      x.gender.reset();
+    } else {
+      x.gender = wire::parse_enum<Gender>(v);
+      if (!x.gender) {
+        return Error::invalid("gender must be female, male, other or unknown", "gender");
+      }
+    }
   }
-  return out;
+  if (in.language) {
+    std::string v = trim(*in.language);
+    std::replace(v.begin(), v.end(), '_', '-');
+    bool ok = v.empty() || (v.size() >= 2 && v.size() <= kMaxLanguage &&
+                            std::all_of(v.begin(), v.end(), [](char ch) {
+                              return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                                     (ch >= '0' && ch <= '9') || ch == '-';
+                            }));
+    if (!ok) {
+      return Error::invalid("language must be a language tag such as zh-CN or en", "language");
+    }
+    x.language = v;
+  }
+  return {};
+}
+
+// Free attributes: a JSON object of at most kMaxAttributesBytes, stored compact.
+Status apply_attributes(const CustomerInput& in, Customer& x) {
+  if (!in.attributes) return {};
+  json::error_code ec;
+  json::value parsed = json::parse(*in.attributes, ec);
+  if (ec || !parsed.is_object()) {
+    return Error::invalid("attributes must be a JSON object", "attributes");
+  }
+  std::string text = json::serialize(parsed);
+  if (text.size() > kMaxAttributesBytes) {
+    return Error::invalid(
+        "attributes must be at most " + std::to_string(kMaxAttributesBytes) + " bytes of JSON",
+        "attributes");
+  }
+  x.attributes = std::move(text);
+  return {};
+}
+
+// A new decision per channel given (`at` defaults to now); null clears the channel's decision.
+Status apply_consent(const CustomerInput& in, Customer& x, UnixMs now) {
+  if (!in.consent) return {};
+  for (ConsentChannel channel : kConsentChannels) {
+    const auto& change = in.consent->of(channel);
+    if (!change) continue;
+    Consent consent;
+    if (const auto& decision = *change) {
+      consent.granted = decision->granted;
+      consent.at = decision->at.value_or(now);
+      consent.how = trim(decision->how.value_or(""));
+      std::string field = "consent." + std::string(wire::enum_name(channel)) + ".how";
+      ECRM_RETURN_IF_ERROR(check_text(consent.how, field, kMaxConsentHow));
+    }
+    x.consent_for(channel) = consent;
+  }
+  return {};
+}
+
+// Tags replace the set: trimmed, unique, sorted.
+Status apply_tags(const CustomerInput& in, Customer& x) {
+  if (!in.tags) return {};
+  std::set<std::string> tags;
+  for (const auto& raw : *in.tags) {
+    std::string tag = trim(raw);
+    if (tag.empty()) return Error::invalid("tags must not be empty", "tags");
+    ECRM_RETURN_IF_ERROR(check_text(tag, "tags", kMaxTag));
+    tags.insert(tag);
+  }
+  if (tags.size() > kMaxTags) {
+    return Error::invalid("a customer has at most " + std::to_string(kMaxTags) + " tags", "tags");
+  }
+  x.tags.assign(tags.begin(), tags.end());
+  return {};
+}
+
+// Anniversaries replace the list, in the order given; each needs a kind and a date.
+Status apply_anniversaries(const CustomerInput& in, Customer& x) {
+  if (!in.anniversaries) return {};
+  if (in.anniversaries->size() > kMaxAnniversaries) {
+    return Error::invalid(
+        "a customer has at most " + std::to_string(kMaxAnniversaries) + " anniversaries",
+        "anniversaries");
+  }
+  std::vector<Anniversary> list;
+  for (const auto& raw : *in.anniversaries) {
+    Anniversary a{lower_ascii(trim(raw.kind)), trim(raw.date), trim(raw.label.value_or(""))};
+    if (a.kind.empty()) {
+      return Error::invalid("every anniversary needs a kind", "anniversaries", "required");
+    }
+    ECRM_RETURN_IF_ERROR(check_text(a.kind, "anniversaries", kMaxAnniversaryKind));
+    ECRM_RETURN_IF_ERROR(check_text(a.label, "anniversaries", kMaxAnniversaryLabel));
+    ECRM_ASSIGN_OR_RETURN(a.date, check_date(a.date, "anniversaries", std::nullopt));
+    list.push_back(std::move(a));
+  }
+  x.anniversaries = std::move(list);
+  return {};
+}
+
+// ---- merges ----------------------------------------------------------------------------------
+
+// The fields a merge may fill, as paths into the customer's JSON form (wire::to_json); consent
+// per channel, so that a later decision on another channel does not stop an undo.
+constexpr std::string_view kMergedFields[] = {
+    "name",        "email",      "phone",         "birthday",       "gender",       "city",
+    "country",     "language",   "company",       "employee_count", "source",       "channel",
+    "referred_by", "attributes", "consent.email", "consent.sms",    "consent.phone"};
+
+// The value at `path` ("city", "consent.email") of a customer's JSON form; nullptr when none.
+json::value* at_path(json::object& customer, std::string_view path) {
+  auto dot = path.find('.');
+  json::value* value = customer.if_contains(path.substr(0, dot));
+  if (value && dot != std::string_view::npos) {
+    value = value->is_object() ? value->as_object().if_contains(path.substr(dot + 1)) : nullptr;
+  }
+  return value;
+}
+
+// Snapshots stored before consent and attributes crossed as JSON objects named the consent
+// fields "consent_email" … and held the attributes as text.
+void upgrade_stored_change(MergeChange& change) {
+  if (change.field.rfind("consent_", 0) == 0) change.field[7] = '.';
+  if (change.field != "attributes") return;
+  for (json::value* value : {&change.before, &change.after}) {
+    if (value->is_string()) *value = wire::to_json(wire::JsonText(std::string(value->as_string())));
+  }
 }
 
 bool same_anniversary(const Anniversary& a, const Anniversary& b) {
   return a.kind == b.kind && a.date == b.date;
+}
+
+// Fills what `survivor` lacks from `other` (see the header comment), recording the tags and
+// anniversaries it adds in `snapshot`.
+void combine(Customer& survivor, const Customer& other, MergeSnapshot& snapshot) {
+  for (auto member : {&Customer::name, &Customer::city, &Customer::country, &Customer::language,
+                      &Customer::company, &Customer::source, &Customer::channel}) {
+    if ((survivor.*member).empty()) survivor.*member = other.*member;
+  }
+  for (auto member : {&Customer::email, &Customer::phone, &Customer::birthday}) {
+    if (!(survivor.*member)) survivor.*member = other.*member;
+  }
+  if (!survivor.gender) survivor.gender = other.gender;
+  if (!survivor.employee_count) survivor.employee_count = other.employee_count;
+  std::optional<std::int64_t> inherited_referrer =
+      other.referred_by != survivor.id ? other.referred_by : std::nullopt;
+  if (!survivor.referred_by || survivor.referred_by == other.id) {
+    survivor.referred_by = inherited_referrer;
+  }
+  json::value mine = wire::to_json(survivor.attributes);
+  json::value theirs = wire::to_json(other.attributes);
+  for (const auto& [key, value] : theirs.as_object()) {
+    if (!mine.as_object().contains(key)) mine.as_object()[key] = value;
+  }
+  survivor.attributes = json::serialize(mine);
+  for (ConsentChannel channel : kConsentChannels) {
+    Consent& kept = survivor.consent_for(channel);
+    const Consent& given = other.consent_for(channel);
+    if (!given.granted) continue;
+    if (!kept.granted || given.at.value_or(0) > kept.at.value_or(0)) kept = given;
+  }
+  for (const auto& tag : other.tags) {
+    auto at = std::lower_bound(survivor.tags.begin(), survivor.tags.end(), tag);
+    if (at != survivor.tags.end() && *at == tag) continue;
+    survivor.tags.insert(at, tag);
+    snapshot.tags_added.push_back(tag);
+  }
+  for (const auto& a : other.anniversaries) {
+    bool known = std::any_of(survivor.anniversaries.begin(), survivor.anniversaries.end(),
+                             [&](const Anniversary& b) { return same_anniversary(a, b); });
+    if (!known && survivor.anniversaries.size() < kMaxAnniversaries) {
+      survivor.anniversaries.push_back(a);
+      snapshot.anniversaries_added.push_back(a);
+    }
+  }
+}
+
+std::int64_t average(std::int64_t total, std::int64_t count) {
+  if (count <= 0) return 0;
+  return (total + (total >= 0 ? count / 2 : -count / 2)) / count;  // rounded half away from 0
+}
+
+CustomerSummaryView summary_view(std::int64_t id, const CustomerSummary& s) {
+  CustomerSummaryView out;
+  out.customer_id = id;
+  out.order_count = s.order_count;
+  if (!s.revenue.empty()) {
+    const CurrencyRevenue& main = s.revenue.front();
+    out.lifetime_revenue = main.revenue;
+    out.currency = main.currency;
+    out.average_order_value = average(main.revenue, main.orders);
+  }
+  out.first_order_at = s.first_order_at;
+  out.last_order_at = s.last_order_at;
+  out.returns = s.returns;
+  for (const auto& r : s.revenue) {
+    out.revenue_by_currency.push_back(
+        {r.currency, r.orders, r.revenue, average(r.revenue, r.orders)});
+  }
+  out.favourite_categories = s.favourite_categories;
+  return out;
 }
 
 }  // namespace
@@ -290,178 +438,38 @@ Result<Customer> CustomerService::must_find(Connection& c, std::int64_t id) {
 
 Status CustomerService::apply(const CustomerInput& in, Customer& x, Connection& c) {
   const UnixMs now = now_ms();
-  if (in.external_id) {
-    std::string v = trim(*in.external_id);
-    ECRM_RETURN_IF_ERROR(check_text(v, "external_id", kMaxExternalId));
-    x.external_id = v.empty() ? std::nullopt : std::optional<std::string>(v);
-  }
-  if (in.name) {
-    x.name = trim(*in.name);
-    ECRM_RETURN_IF_ERROR(check_text(x.name, "name", kMaxName));
-  }
-  if (in.email) {
-    std::string v = trim(*in.email);
-    if (v.empty()) {
-      x.email.reset();
-    } else {
-      ECRM_RETURN_IF_ERROR(normalize_email(v));
-      x.email = v;
-    }
-  }
-  if (in.phone) {
-    std::string v = trim(*in.phone);
-    if (v.empty()) {
-      x.phone.reset();
-    } else {
-      ECRM_RETURN_IF_ERROR(normalize_phone(v));
-      x.phone = v;
-    }
-  }
-  if (in.birthday) {
-    std::string v = trim(*in.birthday);
-    if (v.empty()) {
-      x.birthday.reset();
-    } else {
-      ECRM_ASSIGN_OR_RETURN(x.birthday, check_date(v, "birthday", now));
-    }
-  }
-  if (in.gender) {
-    std::string v = lower_ascii(trim(*in.gender));
-    if (v.empty() || v == "unknown") {
-      x.gender.reset();
-    } else {
-      x.gender = parse_gender(v);
-      if (!x.gender) {
-        return Error::invalid("gender must be female, male, other or unknown", "gender");
-      }
-    }
-  }
-  if (in.city) {
-    x.city = trim(*in.city);
-    ECRM_RETURN_IF_ERROR(check_text(x.city, "city", kMaxCity));
-  }
-  if (in.country) {
-    x.country = trim(*in.country);
-    ECRM_RETURN_IF_ERROR(check_text(x.country, "country", kMaxCountry));
-  }
-  if (in.language) {
-    std::string v = trim(*in.language);
-    std::replace(v.begin(), v.end(), '_', '-');
-    bool ok = v.empty() ||
-              (v.size() >= 2 && v.size() <= 35 && std::all_of(v.begin(), v.end(), [](char ch) {
-                 return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-                        (ch >= '0' && ch <= '9') || ch == '-';
-               }));
-    if (!ok)
-      return Error::invalid("language must be a language tag such as zh-CN or en", "language");
-    x.language = v;
-  }
-  if (in.type) {
-    auto type = parse_customer_type(lower_ascii(trim(*in.type)));
-    if (!type) {
-      return Error::invalid("type must be home, business, education, government or other", "type");
-    }
-    x.type = *type;
-  }
-  if (in.company) {
-    x.company = trim(*in.company);
-    ECRM_RETURN_IF_ERROR(check_text(x.company, "company", kMaxCompany));
-  }
-  if (in.employee_count) {
-    if (*in.employee_count && (**in.employee_count < 0 || **in.employee_count > kMaxEmployees)) {
-      return Error::invalid("employee_count must be from 0 to " + std::to_string(kMaxEmployees),
-                            "employee_count");
-    }
-    x.employee_count = *in.employee_count;
-  }
-  if (in.source) {
-    x.source = trim(*in.source);
-    ECRM_RETURN_IF_ERROR(check_text(x.source, "source", kMaxSource));
-  }
-  if (in.channel) {
-    x.channel = lower_ascii(trim(*in.channel));
-    ECRM_RETURN_IF_ERROR(check_text(x.channel, "channel", kMaxSource));
-  }
-  if (in.referred_by) {
-    if (auto referrer_id = *in.referred_by) {
-      if (*referrer_id == x.id) {
-        return Error::unprocessable("a customer cannot refer themselves", "referred_by");
-      }
-      ECRM_ASSIGN_OR_RETURN(auto referrer, repo_.find(c, *referrer_id));
-      if (!referrer) return unknown_customer(*referrer_id, "referred_by");
-      if (referrer->merged_into || referrer->erased_at) {
-        auto status = must_be_live(*referrer, "referred_by");
-        Error error = status.error();
-        error.kind = ErrorKind::kUnprocessable;
-        return error;
-      }
-    }
-    x.referred_by = *in.referred_by;
-  }
-  if (in.attributes) {
-    json::error_code ec;
-    json::value parsed = json::parse(*in.attributes, ec);
-    if (ec || !parsed.is_object()) {
-      return Error::invalid("attributes must be a JSON object", "attributes");
-    }
-    std::string text = json::serialize(parsed);
-    if (text.size() > kMaxAttributesBytes) {
-      return Error::invalid(
-          "attributes must be at most " + std::to_string(kMaxAttributesBytes) + " bytes of JSON",
-          "attributes");
-    }
-    x.attributes = std::move(text);
-  }
-  for (ConsentChannel channel : kConsentChannels) {
-    const auto& change = in.consent[static_cast<std::size_t>(channel)];
-    if (!change) continue;
-    std::string field = "consent." + std::string(to_string(channel));
-    Consent consent;
-    if (change->granted) {
-      consent.granted = change->granted;
-      consent.at = change->at.value_or(now);
-      consent.how = trim(change->how);
-      ECRM_RETURN_IF_ERROR(check_text(consent.how, field + ".how", kMaxConsentHow));
-    }
-    x.consent_for(channel) = consent;
-  }
-  if (in.tags) {
-    std::set<std::string> tags;
-    for (const auto& raw : *in.tags) {
-      std::string tag = trim(raw);
-      if (tag.empty()) return Error::invalid("tags must not be empty", "tags");
-      ECRM_RETURN_IF_ERROR(check_text(tag, "tags", kMaxTag));
-      tags.insert(tag);
-    }
-    if (tags.size() > kMaxTags) {
-      return Error::invalid("a customer has at most " + std::to_string(kMaxTags) + " tags", "tags");
-    }
-    x.tags.assign(tags.begin(), tags.end());
-  }
-  if (in.anniversaries) {
-    if (in.anniversaries->size() > kMaxAnniversaries) {
-      return Error::invalid(
-          "a customer has at most " + std::to_string(kMaxAnniversaries) + " anniversaries",
-          "anniversaries");
-    }
-    std::vector<Anniversary> list;
-    for (const auto& raw : *in.anniversaries) {
-      Anniversary a{lower_ascii(trim(raw.kind)), trim(raw.date), trim(raw.label)};
-      if (a.kind.empty()) {
-        return Error::invalid("every anniversary needs a kind", "anniversaries", "required");
-      }
-      ECRM_RETURN_IF_ERROR(check_text(a.kind, "anniversaries", 50));
-      ECRM_RETURN_IF_ERROR(check_text(a.label, "anniversaries", 100));
-      ECRM_ASSIGN_OR_RETURN(a.date, check_date(a.date, "anniversaries", std::nullopt));
-      list.push_back(std::move(a));
-    }
-    x.anniversaries = std::move(list);
-  }
+  ECRM_RETURN_IF_ERROR(apply_profile(in, x));
+  ECRM_RETURN_IF_ERROR(apply_contact(in, x, now));
+  ECRM_RETURN_IF_ERROR(apply_gender_and_language(in, x));
+  ECRM_RETURN_IF_ERROR(apply_referrer(in, x, c));
+  ECRM_RETURN_IF_ERROR(apply_attributes(in, x));
+  ECRM_RETURN_IF_ERROR(apply_consent(in, x, now));
+  ECRM_RETURN_IF_ERROR(apply_tags(in, x));
+  ECRM_RETURN_IF_ERROR(apply_anniversaries(in, x));
   if (x.name.empty() && !x.email && !x.phone) {
     return Error::invalid("a customer needs a name, an e-mail address or a phone number", "name",
                           "required");
   }
   derive_keys(x);
+  return {};
+}
+
+// The referrer must be another live customer; null clears it.
+Status CustomerService::apply_referrer(const CustomerInput& in, Customer& x, Connection& c) {
+  if (!in.referred_by) return {};
+  if (auto referrer_id = *in.referred_by) {
+    if (*referrer_id == x.id) {
+      return Error::unprocessable("a customer cannot refer themselves", "referred_by");
+    }
+    ECRM_ASSIGN_OR_RETURN(auto referrer, repo_.find(c, *referrer_id));
+    if (!referrer) return unknown_customer(*referrer_id, "referred_by");
+    if (auto live = must_be_live(*referrer, "referred_by"); !live.ok()) {
+      Error error = live.error();
+      error.kind = ErrorKind::kUnprocessable;
+      return error;
+    }
+  }
+  x.referred_by = *in.referred_by;
   return {};
 }
 
@@ -496,15 +504,17 @@ Result<Customer> CustomerService::update(std::int64_t id, const CustomerInput& i
   });
 }
 
-Result<std::vector<Customer>> CustomerService::list(const CustomerFilter& filter,
+Result<std::vector<Customer>> CustomerService::list(const CustomerQuery& query,
                                                     std::optional<std::int64_t> after, int limit) {
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
-  return repo_.list(*lease, filter, after, limit);
+  return repo_.list(*lease, query, after, limit);
 }
 
-Result<std::vector<DuplicateCandidate>> CustomerService::duplicates(
-    std::optional<std::int64_t> customer_id, std::int64_t after_a, std::int64_t after_b,
-    int limit) {
+Result<std::vector<DuplicateCandidate>> CustomerService::duplicates(const DuplicateQuery& query,
+                                                                    std::int64_t after_a,
+                                                                    std::int64_t after_b,
+                                                                    int limit) {
+  const std::optional<std::int64_t>& customer_id = query.customer;
   return with_transaction<std::vector<DuplicateCandidate>>(
       db_, TxMode::kRead, [&](Connection& c) -> Result<std::vector<DuplicateCandidate>> {
         if (customer_id) ECRM_RETURN_IF_ERROR(must_find(c, *customer_id));
@@ -512,16 +522,21 @@ Result<std::vector<DuplicateCandidate>> CustomerService::duplicates(
                               repo_.duplicates(c, customer_id, after_a, after_b, limit));
         std::vector<DuplicateCandidate> out;
         for (const auto& pair : pairs) {
-          ECRM_ASSIGN_OR_RETURN(auto a, must_find(c, pair.a));
-          ECRM_ASSIGN_OR_RETURN(auto b, must_find(c, pair.b));
-          out.push_back(DuplicateCandidate{pair, std::move(a), std::move(b)});
+          DuplicateCandidate candidate;
+          ECRM_ASSIGN_OR_RETURN(candidate.a, must_find(c, pair.a));
+          ECRM_ASSIGN_OR_RETURN(candidate.b, must_find(c, pair.b));
+          if (pair.same_email) candidate.reasons.push_back(DuplicateReason::kEmail);
+          if (pair.same_phone) candidate.reasons.push_back(DuplicateReason::kPhone);
+          if (pair.same_name_and_city) candidate.reasons.push_back(DuplicateReason::kNameCity);
+          out.push_back(std::move(candidate));
         }
         return out;
       });
 }
 
-Result<MergeOutcome> CustomerService::merge(std::int64_t survivor_id, std::int64_t other_id,
+Result<MergeOutcome> CustomerService::merge(std::int64_t survivor_id, const MergeRequest& request,
                                             const std::string& actor) {
+  const std::int64_t other_id = request.other_id;
   if (survivor_id == other_id) {
     return Error::invalid("a customer cannot be merged into itself", "other_id");
   }
@@ -536,93 +551,33 @@ Result<MergeOutcome> CustomerService::merge(std::int64_t survivor_id, std::int64
         ECRM_RETURN_IF_ERROR(must_be_live(survivor));
         ECRM_RETURN_IF_ERROR(must_be_live(other, "other_id"));
         const UnixMs now = now_ms();
-        const json::object before = merge_fields(survivor);
 
-        auto fill = [](std::string& mine, const std::string& theirs) {
-          if (mine.empty()) mine = theirs;
-        };
-        fill(survivor.name, other.name);
-        fill(survivor.city, other.city);
-        fill(survivor.country, other.country);
-        fill(survivor.language, other.language);
-        fill(survivor.company, other.company);
-        fill(survivor.source, other.source);
-        fill(survivor.channel, other.channel);
-        if (!survivor.email) survivor.email = other.email;
-        if (!survivor.phone) survivor.phone = other.phone;
-        if (!survivor.birthday) survivor.birthday = other.birthday;
-        if (!survivor.gender) survivor.gender = other.gender;
-        if (!survivor.employee_count) survivor.employee_count = other.employee_count;
-        std::optional<std::int64_t> inherited_referrer =
-            other.referred_by != survivor_id ? other.referred_by : std::nullopt;
-        if (!survivor.referred_by || survivor.referred_by == other_id) {
-          survivor.referred_by = inherited_referrer;
-        }
-        {
-          json::error_code ec;
-          json::value mine = json::parse(survivor.attributes, ec);
-          if (ec || !mine.is_object()) mine = json::object{};
-          json::value theirs = json::parse(other.attributes, ec);
-          if (!ec && theirs.is_object()) {
-            for (const auto& [key, value] : theirs.get_object()) {
-              if (!mine.get_object().contains(key)) mine.get_object()[key] = value;
-            }
-          }
-          survivor.attributes = json::serialize(mine);
-        }
-        for (ConsentChannel channel : kConsentChannels) {
-          Consent& mine = survivor.consent_for(channel);
-          const Consent& theirs = other.consent_for(channel);
-          if (!theirs.granted) continue;
-          if (!mine.granted || theirs.at.value_or(0) > mine.at.value_or(0)) mine = theirs;
-        }
-        json::array tags_added;
-        for (const auto& tag : other.tags) {
-          if (!std::binary_search(survivor.tags.begin(), survivor.tags.end(), tag)) {
-            tags_added.push_back(json::value(tag));
-            survivor.tags.insert(std::lower_bound(survivor.tags.begin(), survivor.tags.end(), tag),
-                                 tag);
-          }
-        }
-        json::array anniversaries_added;
-        for (const auto& a : other.anniversaries) {
-          bool known = std::any_of(survivor.anniversaries.begin(), survivor.anniversaries.end(),
-                                   [&](const Anniversary& b) { return same_anniversary(a, b); });
-          if (!known && survivor.anniversaries.size() < kMaxAnniversaries) {
-            survivor.anniversaries.push_back(a);
-            anniversaries_added.push_back(
-                json::object{{"kind", a.kind}, {"date", a.date}, {"label", a.label}});
-          }
-        }
+        MergeSnapshot snapshot;
+        json::object before = wire::to_json(survivor).as_object();
+        combine(survivor, other, snapshot);
         derive_keys(survivor);
         survivor.updated_at = now;
-
-        const json::object after = merge_fields(survivor);
-        json::array changes;
-        for (const auto& [field, value] : before) {
-          if (after.at(field) != value) {
-            changes.push_back(
-                json::object{{"field", field}, {"before", value}, {"after", after.at(field)}});
+        json::object after = wire::to_json(survivor).as_object();
+        for (std::string_view field : kMergedFields) {
+          const json::value* was = at_path(before, field);
+          const json::value* is = at_path(after, field);
+          if (was && is && *was != *is) {
+            snapshot.changes.push_back({std::string(field), *was, *is});
           }
         }
         ECRM_RETURN_IF_ERROR(repo_.update(c, survivor));
-        if (!tags_added.empty())
+        if (!snapshot.tags_added.empty()) {
           ECRM_RETURN_IF_ERROR(repo_.replace_tags(c, survivor_id, survivor.tags));
-        if (!anniversaries_added.empty()) {
+        }
+        if (!snapshot.anniversaries_added.empty()) {
           ECRM_RETURN_IF_ERROR(repo_.replace_anniversaries(c, survivor_id, survivor.anniversaries));
         }
-        ECRM_ASSIGN_OR_RETURN(auto referrals, repo_.move_referrals(c, other_id, survivor_id));
-        json::object moved;
+        ECRM_ASSIGN_OR_RETURN(snapshot.referrals, repo_.move_referrals(c, other_id, survivor_id));
         for (CustomerRecords* records : records_) {
-          ECRM_ASSIGN_OR_RETURN(auto ids, records->reassign(c, other_id, survivor_id));
-          moved[records->name()] = id_array(ids);
+          ECRM_ASSIGN_OR_RETURN(snapshot.records[std::string(records->name())],
+                                records->reassign(c, other_id, survivor_id));
         }
-        json::object snapshot{{"changes", std::move(changes)},
-                              {"tags_added", std::move(tags_added)},
-                              {"anniversaries_added", std::move(anniversaries_added)},
-                              {"referrals", id_array(referrals)},
-                              {"records", std::move(moved)},
-                              {"merged", customer_json(other)}};
+        snapshot.merged = other;
         other.merged_into = survivor_id;
         other.updated_at = now;
         ECRM_RETURN_IF_ERROR(repo_.update(c, other));
@@ -630,11 +585,11 @@ Result<MergeOutcome> CustomerService::merge(std::int64_t survivor_id, std::int64
         Merge merge;
         merge.survivor_id = survivor_id;
         merge.merged_id = other_id;
-        merge.snapshot = json::serialize(snapshot);
+        merge.snapshot = json::serialize(wire::to_json(snapshot));
         merge.merged_at = now;
         merge.merged_by = actor;
         ECRM_ASSIGN_OR_RETURN(merge.id, repo_.insert_merge(c, merge));
-        return MergeOutcome{std::move(merge), std::move(survivor), std::move(other)};
+        return MergeOutcome{merge_view(merge, false), std::move(survivor), std::move(other)};
       });
 }
 
@@ -661,104 +616,80 @@ Result<MergeOutcome> CustomerService::undo_merge(std::int64_t merge_id) {
           return Error::conflict("a later merge involves these customers; undo it first", {},
                                  "later_merge");
         }
-        json::error_code ec;
-        json::value parsed = json::parse(merge.snapshot, ec);
-        if (ec || !parsed.is_object()) return Error::internal("unreadable merge snapshot");
-        const json::object& snapshot = parsed.get_object();
-        ECRM_ASSIGN_OR_RETURN(auto survivor, must_find(c, merge.survivor_id));
+        std::optional<MergeSnapshot> snapshot = merge_view(merge, true).snapshot;
+        if (!snapshot) return Error::internal("unreadable merge snapshot");
+        ECRM_ASSIGN_OR_RETURN(auto current, must_find(c, merge.survivor_id));
         ECRM_ASSIGN_OR_RETURN(auto other, must_find(c, merge.merged_id));
         const UnixMs now = now_ms();
 
         // Fields: put back those that still hold what the merge gave them.
-        const json::object current = merge_fields(survivor);
-        if (const auto* changes = snapshot.if_contains("changes"); changes && changes->is_array()) {
-          for (const auto& change : changes->get_array()) {
-            if (!change.is_object()) continue;
-            const auto& o = change.get_object();
-            const auto* field = o.if_contains("field");
-            if (!field || !field->is_string() || !o.contains("before") || !o.contains("after")) {
-              continue;
-            }
-            std::string name(field->get_string());
-            if (current.contains(name) && current.at(name) == o.at("after")) {
-              set_merge_field(survivor, name, o.at("before"));
-            }
-          }
+        json::object fields = wire::to_json(current).as_object();
+        for (MergeChange& change : snapshot->changes) {
+          upgrade_stored_change(change);
+          json::value* value = at_path(fields, change.field);
+          if (value && *value == change.after) *value = change.before;
         }
-        bool tags_changed = false;
-        if (const auto* added = snapshot.if_contains("tags_added"); added && added->is_array()) {
-          for (const auto& tag : added->get_array()) {
-            if (!tag.is_string()) continue;
-            auto it = std::find(survivor.tags.begin(), survivor.tags.end(),
-                                std::string(tag.get_string()));
-            if (it != survivor.tags.end()) {
-              survivor.tags.erase(it);
-              tags_changed = true;
-            }
-          }
+        auto restored = wire::read<Customer>(fields);
+        if (!restored.ok()) return Error::internal("merge undo: " + restored.error().message);
+        Customer survivor = std::move(restored).value();
+        std::size_t tag_count = survivor.tags.size();
+        for (const auto& tag : snapshot->tags_added) {
+          auto it = std::find(survivor.tags.begin(), survivor.tags.end(), tag);
+          if (it != survivor.tags.end()) survivor.tags.erase(it);
         }
-        bool anniversaries_changed = false;
-        if (const auto* added = snapshot.if_contains("anniversaries_added");
-            added && added->is_array()) {
-          for (const auto& item : added->get_array()) {
-            if (!item.is_object()) continue;
-            Anniversary a{string_of(item.get_object().at("kind")).value_or(""),
-                          string_of(item.get_object().at("date")).value_or(""), ""};
-            auto it = std::find_if(survivor.anniversaries.begin(), survivor.anniversaries.end(),
-                                   [&](const Anniversary& b) { return same_anniversary(a, b); });
-            if (it != survivor.anniversaries.end()) {
-              survivor.anniversaries.erase(it);
-              anniversaries_changed = true;
-            }
-          }
+        std::size_t anniversary_count = survivor.anniversaries.size();
+        for (const auto& a : snapshot->anniversaries_added) {
+          auto it = std::find_if(survivor.anniversaries.begin(), survivor.anniversaries.end(),
+                                 [&](const Anniversary& b) { return same_anniversary(a, b); });
+          if (it != survivor.anniversaries.end()) survivor.anniversaries.erase(it);
         }
         derive_keys(survivor);
         survivor.updated_at = now;
         ECRM_RETURN_IF_ERROR(repo_.update(c, survivor));
-        if (tags_changed) ECRM_RETURN_IF_ERROR(repo_.replace_tags(c, survivor.id, survivor.tags));
-        if (anniversaries_changed) {
+        if (survivor.tags.size() != tag_count) {
+          ECRM_RETURN_IF_ERROR(repo_.replace_tags(c, survivor.id, survivor.tags));
+        }
+        if (survivor.anniversaries.size() != anniversary_count) {
           ECRM_RETURN_IF_ERROR(repo_.replace_anniversaries(c, survivor.id, survivor.anniversaries));
         }
-        for (auto id : ids_of(snapshot.if_contains("referrals"))) {
+        for (auto id : snapshot->referrals) {
           ECRM_RETURN_IF_ERROR(repo_.restore_referral(c, id, survivor.id, other.id));
         }
-        const json::value* records = snapshot.if_contains("records");
         for (CustomerRecords* owner : records_) {
-          const json::value* ids = records && records->is_object()
-                                       ? records->get_object().if_contains(owner->name())
-                                       : nullptr;
-          auto list = ids_of(ids);
-          if (!list.empty()) ECRM_RETURN_IF_ERROR(owner->restore(c, list, survivor.id, other.id));
+          auto ids = snapshot->records.find(std::string(owner->name()));
+          if (ids == snapshot->records.end() || ids->second.empty()) continue;
+          ECRM_RETURN_IF_ERROR(owner->restore(c, ids->second, survivor.id, other.id));
         }
         other.merged_into.reset();
         other.updated_at = now;
         ECRM_RETURN_IF_ERROR(repo_.update(c, other));
         ECRM_RETURN_IF_ERROR(repo_.mark_merge_undone(c, merge_id, now));
         merge.undone_at = now;
-        return MergeOutcome{std::move(merge), std::move(survivor), std::move(other)};
+        return MergeOutcome{merge_view(merge, false), std::move(survivor), std::move(other)};
       });
 }
 
-Result<std::vector<Merge>> CustomerService::merges_of(std::int64_t customer_id) {
+Result<std::vector<MergeView>> CustomerService::merges_of(std::int64_t customer_id) {
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
   ECRM_RETURN_IF_ERROR(must_find(*lease, customer_id));
-  return repo_.merges_of(*lease, customer_id);
+  ECRM_ASSIGN_OR_RETURN(auto merges, repo_.merges_of(*lease, customer_id));
+  std::vector<MergeView> out;
+  for (const auto& m : merges) out.push_back(merge_view(m, true));
+  return out;
 }
 
 Result<json::object> CustomerService::export_data(std::int64_t id) {
   return with_transaction<json::object>(
       db_, TxMode::kRead, [&](Connection& c) -> Result<json::object> {
-        ECRM_ASSIGN_OR_RETURN(auto x, must_find(c, id));
-        json::object out{{"exported_at", now_ms()}, {"customer", customer_json(x)}};
-        ECRM_ASSIGN_OR_RETURN(auto referrals, repo_.referrals_of(c, id));
-        out["referred_customers"] = id_array(referrals);
+        CustomerExport data;
+        data.exported_at = now_ms();
+        ECRM_ASSIGN_OR_RETURN(data.customer, must_find(c, id));
+        ECRM_ASSIGN_OR_RETURN(data.referred_customers, repo_.referrals_of(c, id));
         ECRM_ASSIGN_OR_RETURN(auto merges, repo_.merges_of(c, id));
-        json::array merge_list;
-        for (const auto& m : merges) merge_list.push_back(merge_json(m, false));
-        out["merges"] = std::move(merge_list);
+        for (const auto& m : merges) data.merges.push_back(merge_view(m, false));
+        json::object out = wire::to_json(data).as_object();
         for (CustomerRecords* records : records_) {
-          ECRM_ASSIGN_OR_RETURN(auto data, records->export_records(c, id));
-          out[records->name()] = std::move(data);
+          ECRM_ASSIGN_OR_RETURN(out[records->name()], records->export_records(c, id));
         }
         return out;
       });
@@ -833,15 +764,15 @@ Result<std::vector<TimelineEntry>> CustomerService::timeline(
       });
 }
 
-Result<CustomerSummary> CustomerService::summary(std::int64_t id) {
-  return with_transaction<CustomerSummary>(
-      db_, TxMode::kRead, [&](Connection& c) -> Result<CustomerSummary> {
+Result<CustomerSummaryView> CustomerService::summary(std::int64_t id) {
+  return with_transaction<CustomerSummaryView>(
+      db_, TxMode::kRead, [&](Connection& c) -> Result<CustomerSummaryView> {
         ECRM_RETURN_IF_ERROR(must_find(c, id));
         CustomerSummary summary;
         for (CustomerRecords* records : records_) {
           ECRM_RETURN_IF_ERROR(records->summarize(c, id, summary));
         }
-        return summary;
+        return summary_view(id, summary);
       });
 }
 

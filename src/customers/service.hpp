@@ -19,7 +19,6 @@
 
 #include <boost/json/object.hpp>
 
-#include <array>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,42 +30,130 @@
 
 namespace ecrm::customers {
 
-// A create or a change. Absent fields are left alone (create: defaults); for text fields an
-// empty string clears the value.
+// A consent decision as a request gives it; `at` defaults to the time of the request.
+struct ConsentDecision {
+  bool granted = false;
+  std::optional<UnixMs> at;
+  std::optional<std::string> how;
+};
+ECRM_DESCRIBE(ConsentDecision, granted, at, how)
+ECRM_WIRE_RULES(ConsentDecision, rule(&ConsentDecision::at, {.format = "date-time"}),
+                rule(&ConsentDecision::how, {.max_length = kMaxConsentHow}))
+
+// Per channel: absent keeps the decision, null clears it ("never asked"), a value replaces it.
+using ConsentChanges = PerChannel<std::optional<std::optional<ConsentDecision>>>;
+ECRM_DESCRIBE(ConsentChanges, email, sms, phone)
+
+struct AnniversaryInput {
+  std::string kind;
+  std::string date;  // YYYY-MM-DD
+  std::optional<std::string> label;
+};
+ECRM_DESCRIBE(AnniversaryInput, kind, date, label)
+ECRM_WIRE_RULES(AnniversaryInput,
+                rule(&AnniversaryInput::kind, {.max_length = kMaxAnniversaryKind}),
+                rule(&AnniversaryInput::date, {.format = "date"}),
+                rule(&AnniversaryInput::label, {.max_length = kMaxAnniversaryLabel}))
+
+// The body of a create (POST) and of a change (PATCH), which follow the same rules: absent
+// fields are left alone (create: defaults); null or "" clears a text field and null the others;
+// tags and anniversaries replace the whole list.
 struct CustomerInput {
   std::optional<std::string> external_id;
   std::optional<std::string> name;
   std::optional<std::string> email;
   std::optional<std::string> phone;
   std::optional<std::string> birthday;  // YYYY-MM-DD
-  std::optional<std::string> gender;    // female | male | other | unknown
+  std::optional<std::string> gender;    // female | male | other; unknown or "" clears
   std::optional<std::string> city;
   std::optional<std::string> country;
   std::optional<std::string> language;
-  std::optional<std::string> type;
+  std::optional<CustomerType> type;
   std::optional<std::string> company;
-  std::optional<std::optional<std::int64_t>> employee_count;  // engaged nullopt: clear
+  std::optional<std::optional<std::int64_t>> employee_count;
   std::optional<std::string> source;
   std::optional<std::string> channel;
-  std::optional<std::optional<std::int64_t>> referred_by;  // engaged nullopt: clear
-  std::optional<std::string> attributes;                   // JSON object text
-  // Per ConsentChannel: a new decision (`at` defaults to now); granted == nullopt clears it.
-  std::array<std::optional<Consent>, 3> consent;
-  std::optional<std::vector<std::string>> tags;           // replaces the set
-  std::optional<std::vector<Anniversary>> anniversaries;  // replaces the list
+  std::optional<std::optional<std::int64_t>> referred_by;
+  std::optional<wire::JsonText> attributes;
+  std::optional<ConsentChanges> consent;
+  std::optional<std::vector<std::string>> tags;
+  std::optional<std::vector<AnniversaryInput>> anniversaries;
 };
+ECRM_DESCRIBE(CustomerInput, external_id, name, email, phone, birthday, gender, city, country,
+              language, type, company, employee_count, source, channel, referred_by, attributes,
+              consent, tags, anniversaries)
+ECRM_WIRE_RULES(
+    CustomerInput,
+    rule(&CustomerInput::external_id, {.max_length = kMaxExternalId, .null_clears = true}),
+    rule(&CustomerInput::name, {.max_length = kMaxName, .null_clears = true}),
+    rule(&CustomerInput::email, {.max_length = kMaxEmail, .null_clears = true}),
+    rule(&CustomerInput::phone, {.null_clears = true}),
+    rule(&CustomerInput::birthday, {.format = "date", .null_clears = true}),
+    rule(&CustomerInput::gender,
+         {.description = "female, male or other; unknown clears it", .null_clears = true}),
+    rule(&CustomerInput::city, {.max_length = kMaxCity, .null_clears = true}),
+    rule(&CustomerInput::country, {.max_length = kMaxCountry, .null_clears = true}),
+    rule(&CustomerInput::language, {.max_length = kMaxLanguage, .null_clears = true}),
+    rule(&CustomerInput::company, {.max_length = kMaxCompany, .null_clears = true}),
+    rule(&CustomerInput::employee_count, {.minimum = 0, .maximum = kMaxEmployees}),
+    rule(&CustomerInput::source, {.max_length = kMaxSource, .null_clears = true}),
+    rule(&CustomerInput::channel, {.max_length = kMaxSource, .null_clears = true}),
+    rule(&CustomerInput::attributes, {.null_clears = true}),
+    rule(&CustomerInput::tags, {.max_length = kMaxTags, .null_clears = true}),
+    rule(&CustomerInput::anniversaries, {.max_length = kMaxAnniversaries, .null_clears = true}))
 
-struct DuplicateCandidate {
-  DuplicatePair pair;
-  Customer a;
-  Customer b;
+// The query parameters of the duplicates list.
+struct DuplicateQuery {
+  std::optional<std::int64_t> customer;  // only pairs involving this customer
 };
+ECRM_DESCRIBE(DuplicateQuery, customer)
+
+struct MergeRequest {
+  std::int64_t other_id = 0;  // the customer merged into the one in the path
+};
+ECRM_DESCRIBE(MergeRequest, other_id)
 
 struct MergeOutcome {
-  Merge merge;
+  MergeView merge;
   Customer survivor;
   Customer merged;
 };
+ECRM_DESCRIBE(MergeOutcome, merge, survivor, merged)
+
+struct CurrencyRevenueView {
+  std::string currency;
+  std::int64_t orders = 0;
+  std::int64_t revenue = 0;
+  std::int64_t average_order_value = 0;
+};
+ECRM_DESCRIBE(CurrencyRevenueView, currency, orders, revenue, average_order_value)
+
+// A customer's lifetime figures; the headline ones in the main currency (the one with most
+// orders), null without orders.
+struct CustomerSummaryView {
+  std::int64_t customer_id = 0;
+  std::int64_t order_count = 0;
+  std::int64_t lifetime_revenue = 0;
+  std::optional<std::string> currency;
+  std::optional<std::int64_t> average_order_value;
+  std::optional<UnixMs> first_order_at;
+  std::optional<UnixMs> last_order_at;
+  std::int64_t returns = 0;
+  std::vector<CurrencyRevenueView> revenue_by_currency;
+  std::vector<CategoryShare> favourite_categories;
+};
+ECRM_DESCRIBE(CustomerSummaryView, customer_id, order_count, lifetime_revenue, currency,
+              average_order_value, first_order_at, last_order_at, returns, revenue_by_currency,
+              favourite_categories)
+
+// The privacy export's own part; each attached kind of records adds a member of its name.
+struct CustomerExport {
+  UnixMs exported_at = 0;
+  Customer customer;
+  std::vector<std::int64_t> referred_customers;
+  std::vector<MergeView> merges;
+};
+ECRM_DESCRIBE(CustomerExport, exported_at, customer, referred_customers, merges)
 
 class CustomerService {
  public:
@@ -84,28 +171,30 @@ class CustomerService {
   // Applies changes with create's validation. kConflict customer_merged / customer_erased for
   // customers that were merged away or erased; kNotFound.
   Result<Customer> update(std::int64_t id, const CustomerInput& input);
-  // Live customers (not merged, not erased) matching `filter`, by id after `after`.
-  Result<std::vector<Customer>> list(const CustomerFilter& filter,
-                                     std::optional<std::int64_t> after, int limit);
+  // Live customers (not merged, not erased) matching `query`, by id after `after`.
+  Result<std::vector<Customer>> list(const CustomerQuery& query, std::optional<std::int64_t> after,
+                                     int limit);
 
   // Likely duplicates: pairs of live customers with the same normalised e-mail, the same
   // normalised phone, or the same name words and city; ordered by the pair's ids and continued
-  // after (after_a, after_b); only pairs involving `customer_id` when given.
-  Result<std::vector<DuplicateCandidate>> duplicates(std::optional<std::int64_t> customer_id,
+  // after (after_a, after_b); only pairs involving `query.customer` when given (kNotFound when
+  // there is no such customer).
+  Result<std::vector<DuplicateCandidate>> duplicates(const DuplicateQuery& query,
                                                      std::int64_t after_a, std::int64_t after_b,
                                                      int limit);
 
-  // Merges `other_id` into `survivor_id` (see the header comment); `actor` is recorded.
+  // Merges `request.other_id` into `survivor_id` (see the header comment); `actor` is recorded.
   // Errors: kInvalidArgument (field other_id) for the same id twice; kNotFound for the
   // survivor; kUnprocessable (unknown_customer, field other_id) for the other; kConflict
   // customer_merged / customer_erased when either is no longer live.
-  Result<MergeOutcome> merge(std::int64_t survivor_id, std::int64_t other_id,
+  Result<MergeOutcome> merge(std::int64_t survivor_id, const MergeRequest& request,
                              const std::string& actor);
   // Undoes a merge. kNotFound; kConflict merge_undone (already undone), later_merge (a newer
   // merge involves either customer: undo that first), merge_not_reversible (erased since).
   Result<MergeOutcome> undo_merge(std::int64_t merge_id);
-  // Merges involving the customer, oldest first; kNotFound for an unknown customer.
-  Result<std::vector<Merge>> merges_of(std::int64_t customer_id);
+  // Merges involving the customer, oldest first, with their snapshots; kNotFound for an unknown
+  // customer.
+  Result<std::vector<MergeView>> merges_of(std::int64_t customer_id);
 
   // Everything held on the customer as one JSON document; kNotFound.
   Result<boost::json::object> export_data(std::int64_t id);
@@ -120,7 +209,7 @@ class CustomerService {
                                               const std::optional<TimelinePosition>& after,
                                               int limit);
   // Lifetime figures from the attached records. kNotFound.
-  Result<CustomerSummary> summary(std::int64_t id);
+  Result<CustomerSummaryView> summary(std::int64_t id);
 
   // Validates `input` and applies it to `customer` (create's and update's rules; a referrer is
   // checked on `c`) without storing anything: for bulk writers (import) that store the result
@@ -129,6 +218,7 @@ class CustomerService {
 
  private:
   Result<Customer> must_find(storage::Connection& c, std::int64_t id);
+  Status apply_referrer(const CustomerInput& input, Customer& customer, storage::Connection& c);
 
   storage::Database& db_;
   CustomerRepo repo_;

@@ -11,6 +11,7 @@
 #include "core/time.hpp"
 #include "customers/repo.hpp"
 #include "exchange/repo.hpp"
+#include "http/wire.hpp"
 
 namespace ecrm::exchange {
 namespace {
@@ -99,11 +100,11 @@ Result<std::int64_t> Exporter::run(Entity entity, const CsvSink& sink) {
           csv.field(x.email.value_or(""));
           csv.field(x.phone.value_or(""));
           csv.field(x.birthday.value_or(""));
-          csv.field(x.gender ? customers::to_string(*x.gender) : "");
+          csv.field(x.gender ? wire::enum_name(*x.gender) : "");
           csv.field(x.city);
           csv.field(x.country);
           csv.field(x.language);
-          csv.field(customers::to_string(x.type));
+          csv.field(wire::enum_name(x.type));
           csv.field(x.company);
           csv.field(opt_int(x.employee_count));
           csv.field(x.source);

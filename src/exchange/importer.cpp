@@ -10,9 +10,9 @@
 
 #include "catalog/repo.hpp"
 #include "core/csv.hpp"
-#include "customers/json.hpp"
 #include "customers/repo.hpp"
 #include "exchange/rows.hpp"
+#include "http/wire.hpp"
 #include "orders/repo.hpp"
 
 namespace ecrm::exchange {
@@ -51,8 +51,9 @@ struct BatchOutcome {
   std::vector<std::tuple<std::int64_t, std::string, std::int64_t>> pending_referrals;
 };
 
+// The customer's API form without its timestamps: equal when an import changed nothing.
 json::object comparable(const customers::Customer& c) {
-  json::object o = customers::customer_json(c);
+  json::object o = wire::to_json(c).as_object();
   o.erase("updated_at");
   o.erase("created_at");
   return o;
@@ -264,8 +265,12 @@ class Importer::Pass {
         if (input.referred_by && *input.referred_by == x.id) input.referred_by.reset();
         // A consent decision the customer already has keeps its recorded time and source.
         for (auto channel : customers::kConsentChannels) {
-          auto& change = input.consent[static_cast<std::size_t>(channel)];
-          if (change && change->granted == x.consent_for(channel).granted) change.reset();
+          if (!input.consent) break;
+          auto& change = input.consent->of(channel);
+          if (!change) continue;
+          std::optional<bool> granted;
+          if (*change) granted = (*change)->granted;
+          if (granted == x.consent_for(channel).granted) change.reset();
         }
       }
       if (auto applied = owner_.customers_.apply(input, x, c); !applied.ok()) {

@@ -1,6 +1,5 @@
 #include "exchange/jobs.hpp"
 
-#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -9,9 +8,9 @@
 #include <fstream>
 #include <streambuf>
 
-namespace ecrm::exchange {
+#include "core/time.hpp"
 
-namespace json = boost::json;
+namespace ecrm::exchange {
 
 namespace {
 
@@ -63,33 +62,19 @@ class RangeStream : public std::istream {
 };
 
 void fill(ImportJob& job, const ImportReport& report) {
-  job.format = std::string(to_string(report.format));
+  job.format = report.format;
   job.rows_read = report.rows_read;
   job.records = report.records;
   job.inserted = report.inserted;
   job.updated = report.updated;
   job.unchanged = report.unchanged;
   job.bad_rows = report.bad_rows;
-  job.errors = errors_json(report);
-  job.warnings = warnings_json(report);
+  job.errors = report.errors;
+  job.warnings = report.warnings;
   job.message = report.message;
 }
 
 }  // namespace
-
-std::string errors_json(const ImportReport& report) {
-  json::array errors;
-  for (const auto& e : report.errors) {
-    errors.push_back(json::object{{"line", e.line}, {"field", e.field}, {"message", e.message}});
-  }
-  return json::serialize(errors);
-}
-
-std::string warnings_json(const ImportReport& report) {
-  json::array warnings;
-  for (const auto& w : report.warnings) warnings.push_back(json::string(w));
-  return json::serialize(warnings);
-}
 
 Result<std::unique_ptr<std::istream>> open_upload(const UploadedFile& file) {
   std::unique_ptr<std::istream> in =
@@ -123,15 +108,15 @@ Status ImportJobs::recover() {
 Result<ImportJob> ImportJobs::submit(UploadedFile file, ImportOptions options,
                                      const std::string& actor) {
   ImportJob job;
-  job.entity = std::string(to_string(options.entity));
-  job.format = std::string(to_string(options.format));
-  job.status = "queued";
+  job.entity = options.entity;
+  job.format = options.format;
+  job.status = JobStatus::kQueued;
   job.dry_run = options.dry_run;
   job.skip_bad = options.skip_bad;
   job.file_name = file.name;
   job.bytes_total = static_cast<std::int64_t>(file.length);
   job.created_by = actor;
-  job.created_at = now_ms();
+  job.created_at = format_iso8601(now_ms());
   {
     ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
     ECRM_ASSIGN_OR_RETURN(job.id, repo_.insert_job(*lease, job));
@@ -153,9 +138,9 @@ Result<ImportJob> ImportJobs::get(std::int64_t id) {
   return *job;
 }
 
-Result<std::vector<ImportJob>> ImportJobs::list(std::optional<std::int64_t> before, int limit) {
+Result<std::vector<ImportJob>> ImportJobs::list(std::optional<std::int64_t> after, int limit) {
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
-  return repo_.list_jobs(*lease, before, limit);
+  return repo_.list_jobs(*lease, after, limit);
 }
 
 void ImportJobs::work() {
@@ -187,8 +172,8 @@ void ImportJobs::run_job(Pending& pending) {
                                             [&](storage::Connection& c) { return repo_.update_job(c, j); });
     if (!status.ok()) spdlog::warn("import job {}: cannot save progress: {}", j.id, status.error().message);
   };
-  job.status = "running";
-  job.started_at = now_ms();
+  job.status = JobStatus::kRunning;
+  job.started_at = format_iso8601(now_ms());
   save(job);
   auto last_saved = std::chrono::steady_clock::now();
   pending.options.on_progress = [&](const ImportProgress& p) {
@@ -204,24 +189,25 @@ void ImportJobs::run_job(Pending& pending) {
   const UploadedFile& file = pending.file;
   auto report = importer_.run([&file] { return open_upload(file); }, pending.options);
   job.phase.clear();
-  job.finished_at = now_ms();
+  job.finished_at = format_iso8601(now_ms());
   if (!report.ok()) {
-    job.status = "failed";
+    job.status = JobStatus::kFailed;
     job.message = report.error().message;
     if (report.error().kind == ErrorKind::kInvalidArgument) {
       ImportReport bad;
       bad.add_error({1, report.error().field, report.error().message});
-      job.errors = errors_json(bad);
+      job.errors = bad.errors;
       job.bad_rows = 1;
     }
   } else {
     fill(job, *report);
     job.bytes_done = job.bytes_total;
     bool failed = report->bad_rows > 0 && !report->skip_bad && !report->dry_run;
-    job.status = failed ? "failed" : "succeeded";
+    job.status = failed ? JobStatus::kFailed : JobStatus::kSucceeded;
   }
   save(job);
-  spdlog::info("import job {} ({}) {}: {}", job.id, job.entity, job.status, job.message);
+  spdlog::info("import job {} ({}) {}: {}", job.id, wire::enum_name(job.entity),
+               wire::enum_name(job.status), job.message);
 }
 
 Result<UploadedFile> find_multipart_file(const std::string& path, const std::string& boundary,

@@ -44,7 +44,8 @@ class ImportJobs {
   Result<ImportJob> submit(UploadedFile file, ImportOptions options, const std::string& actor);
 
   Result<ImportJob> get(std::int64_t id);
-  Result<std::vector<ImportJob>> list(std::optional<std::int64_t> before, int limit);
+  // Jobs newest first, continuing after job `after` (the older ones).
+  Result<std::vector<ImportJob>> list(std::optional<std::int64_t> after, int limit);
 
  private:
   struct Pending {
@@ -67,10 +68,6 @@ class ImportJobs {
 
 // Opens `file` (or its byte range) for reading.
 Result<std::unique_ptr<std::istream>> open_upload(const UploadedFile& file);
-
-// The errors and warnings of a report as the JSON text stored with a job.
-std::string errors_json(const ImportReport& report);
-std::string warnings_json(const ImportReport& report);
 
 // Finds the file part of a multipart/form-data body stored at `path`: the part named `field`
 // (or, when there is none, the first part with a filename). kInvalidArgument (field `file`)

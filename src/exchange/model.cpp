@@ -2,45 +2,28 @@
 
 namespace ecrm::exchange {
 
-std::string_view to_string(Entity entity) {
-  switch (entity) {
-    case Entity::kCustomers: return "customers";
-    case Entity::kProducts: return "products";
-    case Entity::kOrders: return "orders";
-  }
-  return "customers";
+namespace {
+
+// Messages quote cells, which may be long: each is kept to what a stored job is read back with
+// (wire::kDefaultMaxLength bytes), cut at a character boundary.
+std::string clipped(std::string text) {
+  if (text.size() <= wire::kDefaultMaxLength) return text;
+  std::size_t end = wire::kDefaultMaxLength - 3;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  text.resize(end);
+  return text + "\u2026";
 }
 
-std::optional<Entity> parse_entity(std::string_view text) {
-  if (text == "customers") return Entity::kCustomers;
-  if (text == "products") return Entity::kProducts;
-  if (text == "orders") return Entity::kOrders;
-  return std::nullopt;
-}
-
-std::string_view to_string(Format format) {
-  switch (format) {
-    case Format::kAuto: return "auto";
-    case Format::kEcrm: return "ecrm";
-    case Format::kShopify: return "shopify";
-  }
-  return "auto";
-}
-
-std::optional<Format> parse_format(std::string_view text) {
-  if (text == "auto" || text.empty()) return Format::kAuto;
-  if (text == "ecrm") return Format::kEcrm;
-  if (text == "shopify") return Format::kShopify;
-  return std::nullopt;
-}
+}  // namespace
 
 void ImportReport::add_error(RowError error) {
   ++bad_rows;
+  error.message = clipped(std::move(error.message));
   if (errors.size() < kMaxReportedErrors) errors.push_back(std::move(error));
 }
 
 void ImportReport::add_warning(std::string warning) {
-  if (warnings.size() < kMaxReportedWarnings) warnings.push_back(std::move(warning));
+  if (warnings.size() < kMaxReportedWarnings) warnings.push_back(clipped(std::move(warning)));
 }
 
 }  // namespace ecrm::exchange

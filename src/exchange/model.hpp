@@ -9,16 +9,16 @@
 #include <string_view>
 #include <vector>
 
+#include "core/describe.hpp"
+
 namespace ecrm::exchange {
 
 enum class Entity { kCustomers, kProducts, kOrders };
-std::string_view to_string(Entity entity);
-std::optional<Entity> parse_entity(std::string_view text);
+ECRM_DESCRIBE_ENUM(Entity, kCustomers, kProducts, kOrders)
 
 // Column layouts. kAuto picks one from the header row.
 enum class Format { kAuto, kEcrm, kShopify };
-std::string_view to_string(Format format);
-std::optional<Format> parse_format(std::string_view text);
+ECRM_DESCRIBE_ENUM(Format, kAuto, kEcrm, kShopify)
 
 // A row that cannot be imported: its physical line in the file (a multi-line quoted field
 // counts from its first line), the column at fault (empty for the row as a whole) and why.
@@ -27,6 +27,7 @@ struct RowError {
   std::string field;
   std::string message;
 };
+ECRM_DESCRIBE(RowError, line, field, message)
 
 // The first errors an import keeps; further ones are only counted.
 inline constexpr std::size_t kMaxReportedErrors = 1000;
@@ -78,5 +79,48 @@ struct ImportReport {
   void add_error(RowError error);
   void add_warning(std::string warning);
 };
+
+enum class JobStatus { kQueued, kRunning, kSucceeded, kFailed };
+ECRM_DESCRIBE_ENUM(JobStatus, kQueued, kRunning, kSucceeded, kFailed)
+
+// An import run by the server (see migrations/0005_exchange.sql), as the API shows it; its
+// times are ISO-8601 text.
+struct ImportJob {
+  std::int64_t id = 0;
+  Entity entity = Entity::kCustomers;
+  Format format = Format::kAuto;
+  JobStatus status = JobStatus::kQueued;
+  std::string phase;
+  bool dry_run = false;
+  bool skip_bad = false;
+  std::string file_name;
+  std::int64_t bytes_total = 0;
+  std::int64_t bytes_done = 0;
+  std::int64_t rows_read = 0;
+  std::int64_t records = 0;
+  std::int64_t inserted = 0;
+  std::int64_t updated = 0;
+  std::int64_t unchanged = 0;
+  std::int64_t bad_rows = 0;
+  std::vector<RowError> errors;
+  std::vector<std::string> warnings;
+  std::string message;
+  std::string created_by;
+  std::string created_at;
+  std::optional<std::string> started_at;
+  std::optional<std::string> finished_at;
+};
+ECRM_DESCRIBE(ImportJob, id, entity, format, status, phase, dry_run, skip_bad, file_name,
+              bytes_total, bytes_done, rows_read, records, inserted, updated, unchanged, bad_rows,
+              errors, warnings, message, created_by, created_at, started_at, finished_at)
+
+// The query parameters of an upload; the body is the CSV file.
+struct ImportQuery {
+  Format format = Format::kAuto;
+  bool dry_run = false;
+  bool skip_bad = false;
+  std::optional<std::string> file_name;  // for people, when the body is the bare file
+};
+ECRM_DESCRIBE(ImportQuery, format, dry_run, skip_bad, file_name)
 
 }  // namespace ecrm::exchange

@@ -4,6 +4,12 @@
 #include <limits>
 #include <string_view>
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "core/time.hpp"
+#include "http/wire.hpp"
+
 namespace ecrm::exchange {
 namespace {
 
@@ -69,14 +75,41 @@ constexpr std::string_view kOrderLinesForExport =
     "WHERE o.id > $1 AND o.id <= $2 ORDER BY o.id, l.id";
 constexpr std::string_view kMaxOrderId = "SELECT MAX(id) FROM orders";
 
-Value opt(const std::optional<std::int64_t>& v) { return v ? Value(*v) : kNull; }
+// Job times: ISO-8601 text in the record, unix milliseconds in the table.
+Value stored_time(const std::optional<std::string>& text) {
+  auto ms = text ? parse_iso8601(*text) : std::nullopt;
+  return ms ? Value(*ms) : kNull;
+}
+std::optional<std::string> time_text(const std::optional<std::int64_t>& ms) {
+  return ms ? std::optional<std::string>(format_iso8601(*ms)) : std::nullopt;
+}
+
+// Stored JSON text of a described value (the errors and warnings of a job).
+template <typename T>
+T read_stored(std::string_view text) {
+  boost::json::error_code ec;
+  auto parsed = boost::json::parse(text, ec);
+  if (ec) return T{};
+  auto value = wire::read<T>(parsed);
+  return value.ok() ? std::move(value).value() : T{};
+}
+
+template <typename T>
+std::string stored(const T& value) {
+  return boost::json::serialize(wire::to_json(value));
+}
+
+template <typename E>
+std::string text(E value) {
+  return std::string(wire::enum_name(value));
+}
 
 ImportJob read_job(const RowView& row) {
   ImportJob j;
   j.id = row.get_int(0);
-  j.entity = row.get_string(1);
-  j.format = row.get_string(2);
-  j.status = row.get_string(3);
+  j.entity = wire::parse_enum<Entity>(row.get_text(1)).value_or(Entity::kCustomers);
+  j.format = wire::parse_enum<Format>(row.get_text(2)).value_or(Format::kAuto);
+  j.status = wire::parse_enum<JobStatus>(row.get_text(3)).value_or(JobStatus::kFailed);
   j.phase = row.get_string(4);
   j.dry_run = row.get_int(5) != 0;
   j.skip_bad = row.get_int(6) != 0;
@@ -89,13 +122,13 @@ ImportJob read_job(const RowView& row) {
   j.updated = row.get_int(13);
   j.unchanged = row.get_int(14);
   j.bad_rows = row.get_int(15);
-  j.errors = row.get_string(16);
-  j.warnings = row.get_string(17);
+  j.errors = read_stored<std::vector<RowError>>(row.get_text(16));
+  j.warnings = read_stored<std::vector<std::string>>(row.get_text(17));
   j.message = row.get_string(18);
   j.created_by = row.get_string(19);
-  j.created_at = row.get_int(20);
-  j.started_at = row.get_optional_int(21);
-  j.finished_at = row.get_optional_int(22);
+  j.created_at = format_iso8601(row.get_int(20));
+  j.started_at = time_text(row.get_optional_int(21));
+  j.finished_at = time_text(row.get_optional_int(22));
   return j;
 }
 
@@ -184,21 +217,33 @@ Status ExchangeRepo::update_order_state(Connection& c, std::int64_t id, orders::
 }
 
 Result<std::int64_t> ExchangeRepo::insert_job(Connection& c, const ImportJob& j) {
-  ECRM_ASSIGN_OR_RETURN(auto id,
-                        c.query_int(kInsertJob, {j.entity, j.format, j.status, j.phase,
-                                                 std::int64_t{j.dry_run}, std::int64_t{j.skip_bad},
-                                                 j.file_name, j.bytes_total, j.created_by,
-                                                 j.created_at}));
+  ECRM_ASSIGN_OR_RETURN(
+      auto id, c.query_int(kInsertJob,
+                           {text(j.entity), text(j.format), text(j.status), j.phase,
+                            std::int64_t{j.dry_run}, std::int64_t{j.skip_bad}, j.file_name,
+                            j.bytes_total, j.created_by, parse_iso8601(j.created_at).value_or(0)}));
   if (!id) return Error::internal("import job insert returned no id");
   return *id;
 }
 
 Status ExchangeRepo::update_job(Connection& c, const ImportJob& j) {
-  std::vector<Value> params = {j.id,          j.format,     j.status,   j.phase,
-                               j.bytes_total, j.bytes_done, j.rows_read, j.records,
-                               j.inserted,    j.updated,    j.unchanged, j.bad_rows,
-                               j.errors,      j.warnings,   j.message,  opt(j.started_at),
-                               opt(j.finished_at)};
+  std::vector<Value> params = {j.id,
+                               text(j.format),
+                               text(j.status),
+                               j.phase,
+                               j.bytes_total,
+                               j.bytes_done,
+                               j.rows_read,
+                               j.records,
+                               j.inserted,
+                               j.updated,
+                               j.unchanged,
+                               j.bad_rows,
+                               stored(j.errors),
+                               stored(j.warnings),
+                               j.message,
+                               stored_time(j.started_at),
+                               stored_time(j.finished_at)};
   return done(c.execute(kUpdateJob, params));
 }
 
@@ -209,13 +254,12 @@ Result<std::optional<ImportJob>> ExchangeRepo::find_job(Connection& c, std::int6
 }
 
 Result<std::vector<ImportJob>> ExchangeRepo::list_jobs(Connection& c,
-                                                       std::optional<std::int64_t> before,
+                                                       std::optional<std::int64_t> after,
                                                        int limit) {
   std::vector<ImportJob> out;
-  ECRM_RETURN_IF_ERROR(c.query(kListJobs,
-                               {before.value_or(std::numeric_limits<std::int64_t>::max()),
-                                std::int64_t{limit}},
-                               [&](const RowView& row) { out.push_back(read_job(row)); }));
+  ECRM_RETURN_IF_ERROR(c.query(
+      kListJobs, {after.value_or(std::numeric_limits<std::int64_t>::max()), std::int64_t{limit}},
+      [&](const RowView& row) { out.push_back(read_job(row)); }));
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "exchange/model.hpp"
 #include "orders/model.hpp"
 #include "storage/database.hpp"
 
@@ -24,33 +25,6 @@ struct StoredOrderState {
   std::string carrier;
   std::string tracking_number;
   UnixMs last_change_at = 0;
-};
-
-// A stored import job (see migrations/0005_exchange.sql).
-struct ImportJob {
-  std::int64_t id = 0;
-  std::string entity;
-  std::string format;
-  std::string status;  // queued | running | succeeded | failed
-  std::string phase;
-  bool dry_run = false;
-  bool skip_bad = false;
-  std::string file_name;
-  std::int64_t bytes_total = 0;
-  std::int64_t bytes_done = 0;
-  std::int64_t rows_read = 0;
-  std::int64_t records = 0;
-  std::int64_t inserted = 0;
-  std::int64_t updated = 0;
-  std::int64_t unchanged = 0;
-  std::int64_t bad_rows = 0;
-  std::string errors = "[]";    // JSON text
-  std::string warnings = "[]";  // JSON text
-  std::string message;
-  std::string created_by;
-  UnixMs created_at = 0;
-  std::optional<UnixMs> started_at;
-  std::optional<UnixMs> finished_at;
 };
 
 class ExchangeRepo {
@@ -80,8 +54,8 @@ class ExchangeRepo {
   // Writes the progress and outcome columns of `job`.
   Status update_job(Connection& c, const ImportJob& job);
   Result<std::optional<ImportJob>> find_job(Connection& c, std::int64_t id);
-  // Jobs with id < before (all when nullopt), newest first.
-  Result<std::vector<ImportJob>> list_jobs(Connection& c, std::optional<std::int64_t> before,
+  // Jobs newest first, continuing after job `after` (the older ones; all when nullopt).
+  Result<std::vector<ImportJob>> list_jobs(Connection& c, std::optional<std::int64_t> after,
                                            int limit);
   // Marks jobs still queued or running as failed (a previous process stopped mid-way).
   Result<std::int64_t> fail_unfinished_jobs(Connection& c, UnixMs at, const std::string& message);

@@ -1,6 +1,7 @@
 #include "exchange/rows.hpp"
 
 #include "core/money.hpp"
+#include "http/wire.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -166,18 +167,16 @@ std::vector<std::string> split_tags(std::string_view text) {
   return tags;
 }
 
-Result<std::optional<customers::Consent>> parse_consent(std::optional<std::string_view> text,
-                                                         std::int64_t line,
-                                                         const std::string& field,
-                                                         const std::string& how) {
-  if (!text) return std::optional<customers::Consent>();
-  customers::Consent consent;
-  if (text->empty()) return std::optional<customers::Consent>(consent);  // never asked
+// A consent column: yes or no records a decision, empty clears it (never asked).
+Result<std::optional<std::optional<customers::ConsentDecision>>> parse_consent(
+    std::optional<std::string_view> text, std::int64_t line, const std::string& field,
+    const std::string& how) {
+  using Change = std::optional<std::optional<customers::ConsentDecision>>;
+  if (!text) return Change();
+  if (text->empty()) return Change(std::optional<customers::ConsentDecision>());
   auto granted = parse_yes_no(*text);
   if (!granted) return row_error(line, field, field + " must be yes or no");
-  consent.granted = *granted;
-  consent.how = how;
-  return std::optional<customers::Consent>(consent);
+  return Change(customers::ConsentDecision{*granted, std::nullopt, how});
 }
 
 }  // namespace
@@ -246,7 +245,14 @@ Result<CustomerRecord> CustomerRows::parse(const std::vector<std::string>& field
   in.city = str(get(kCCity));
   in.country = str(get(kCCountry));
   in.language = str(get(kCLanguage));
-  if (auto type = get(kCType); type && !type->empty()) in.type = std::string(*type);
+  if (auto type = get(kCType); type && !type->empty()) {
+    in.type = wire::parse_enum<customers::CustomerType>(lower(*type));
+    if (!in.type) {
+      return row_error(
+          line, "type",
+          "type must be " + wire::one_of_text(wire::enum_names<customers::CustomerType>()));
+    }
+  }
   in.company = str(get(kCCompany));
   if (auto count = get(kCEmployees)) {
     if (count->empty()) {
@@ -263,7 +269,7 @@ Result<CustomerRecord> CustomerRows::parse(const std::vector<std::string>& field
   if (auto referrer = get(kCReferredBy)) record.referrer_external_id = std::string(*referrer);
   if (auto tags = get(kCTags)) in.tags = split_tags(*tags);
   if (auto list = get(kCAnniversaries)) {
-    std::vector<customers::Anniversary> anniversaries;
+    std::vector<customers::AnniversaryInput> anniversaries;
     for (auto part : split(*list, ';')) {
       auto item = trim_view(part);
       if (item.empty()) continue;
@@ -274,7 +280,7 @@ Result<CustomerRecord> CustomerRows::parse(const std::vector<std::string>& field
                              std::string(item) + "'");
       }
       anniversaries.push_back({std::string(trim_view(item.substr(0, colon))),
-                               std::string(trim_view(item.substr(colon + 1))), ""});
+                               std::string(trim_view(item.substr(colon + 1))), std::nullopt});
     }
     in.anniversaries = std::move(anniversaries);
   }
@@ -287,10 +293,13 @@ Result<CustomerRecord> CustomerRows::parse(const std::vector<std::string>& field
     }
   }
   const std::string how = shopify ? "shopify import" : "import";
-  const std::size_t consent_columns[3] = {kCEmailConsent, kCSmsConsent, kCPhoneConsent};
-  for (std::size_t i = 0; i < 3; ++i) {
-    ECRM_ASSIGN_OR_RETURN(in.consent[i], parse_consent(get(consent_columns[i]), line,
-                                                       name_of(consent_columns[i]), how));
+  if (get(kCEmailConsent) || get(kCSmsConsent) || get(kCPhoneConsent)) {
+    auto& consent = in.consent.emplace();
+    for (auto [column, change] :
+         {std::pair{kCEmailConsent, &consent.email}, std::pair{kCSmsConsent, &consent.sms},
+          std::pair{kCPhoneConsent, &consent.phone}}) {
+      ECRM_ASSIGN_OR_RETURN(*change, parse_consent(get(column), line, name_of(column), how));
+    }
   }
   bool has_external = in.external_id && !in.external_id->empty();
   if (!has_external) {

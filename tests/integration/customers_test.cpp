@@ -126,7 +126,10 @@ TEST_F(Customers, ValidationErrorsNameTheField) {
   bad({{"consent", json::object{{"sms", json::object{{"granted", true}, {"at", "yesterday"}}}}}},
       "consent.sms.at");
   bad({{"anniversaries", json::array{json::object{{"kind", "wedding"}, {"date", "June"}}}}},
-      "anniversaries");
+      "anniversaries[0].date");
+  bad({{"anniversaries", json::array{json::object{{"date", "2015-06-20"}}}}},
+      "anniversaries[0].kind");
+  bad({{"name", std::string(201, 'n')}}, "name");
   bad({{"referred_by", 987654321}}, "referred_by", 422);
   std::int64_t id = customer(json::object{{"email", "only-email@example.com"}});
   expect_error(patch(id_path("/api/v1/customers", id), json::object{{"referred_by", id}}), 422, "",

@@ -37,8 +37,8 @@ TEST(CustomerRowsTest, MapsColumnsAndNamesTheBadOne) {
   EXPECT_EQ(good->input.tags->size(), 2u);
   EXPECT_EQ((*good->input.anniversaries)[0].kind, "wedding");
   EXPECT_EQ(**good->input.employee_count, 12);
-  EXPECT_TRUE(*good->input.consent[0]->granted);
-  EXPECT_FALSE(good->input.consent[1].has_value());  // no sms column: left alone
+  EXPECT_TRUE((*good->input.consent->email)->granted);
+  EXPECT_FALSE(good->input.consent->sms.has_value());  // no sms column: left alone
 
   auto bad_count = rows->parse({"C2", "Bo", "", "", "", "many", ""}, 7);
   ASSERT_FALSE(bad_count.ok());

@@ -6,7 +6,7 @@
 namespace ecrm::recommend {
 namespace {
 
-std::string tier_label(PriceTier tier) { return "tier:" + std::string(to_string(tier)); }
+std::string tier_label(PriceTier tier) { return "tier:" + std::string(wire::enum_name(tier)); }
 
 std::vector<ItemId> distinct(std::span<const ItemId> items, std::size_t bound) {
   std::vector<ItemId> out;

@@ -13,36 +13,6 @@ void TransactionSet::add(std::vector<ItemId> basket) {
   offsets.push_back(items.size());
 }
 
-std::string_view to_string(ReasonKind kind) {
-  switch (kind) {
-    case ReasonKind::kRule:
-      return "rule";
-    case ReasonKind::kAlsoBought:
-      return "also_bought";
-    case ReasonKind::kClass:
-      return "class";
-    case ReasonKind::kPopular:
-      return "popular";
-    case ReasonKind::kReplenish:
-      return "replenish";
-  }
-  return "unknown";
-}
-
-std::string_view to_string(PriceTier tier) {
-  switch (tier) {
-    case PriceTier::kUnknown:
-      return "unknown";
-    case PriceTier::kBudget:
-      return "budget";
-    case PriceTier::kMid:
-      return "mid";
-    case PriceTier::kPremium:
-      return "premium";
-  }
-  return "unknown";
-}
-
 ItemId ItemDictionary::intern(std::string_view name) {
   if (auto it = ids_.find(name); it != ids_.end()) return it->second;
   auto id = static_cast<ItemId>(names_.size());

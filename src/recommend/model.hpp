@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/describe.hpp"
 #include "core/time.hpp"
 
 namespace ecrm::recommend {
@@ -35,6 +36,7 @@ struct TransactionSet {
 };
 
 enum class PriceTier : std::uint8_t { kUnknown = 0, kBudget = 1, kMid = 2, kPremium = 3 };
+ECRM_DESCRIBE_ENUM(PriceTier, kUnknown, kBudget, kMid, kPremium)
 
 // A catalogue entry as the class engine needs it. `category` is any label ("laptops").
 struct Product {
@@ -68,7 +70,13 @@ enum class ReasonKind : std::uint8_t {
   kClass,       // the customer's inferred class buys this category at this tier
   kPopular,     // a best-seller, when nothing personal applies
   kReplenish,   // a consumable the customer buys regularly and is due again
+  // Upsells of a product (the recommendation service, not the engines):
+  kNewerVersion,  // a newer version of the product's line
+  kHigherTier,    // a higher price tier of the product's category
 };
+// Wire names: rule, also_bought, class, popular, replenish, newer_version, higher_tier.
+ECRM_DESCRIBE_ENUM(ReasonKind, kRule, kAlsoBought, kClass, kPopular, kReplenish, kNewerVersion,
+                   kHigherTier)
 
 // Why an item is recommended. Only the fields of `kind` are meaningful.
 struct Reason {
@@ -104,8 +112,5 @@ struct Recommendation {
   double score = 0;
   Reason reason;
 };
-
-std::string_view to_string(ReasonKind kind);
-std::string_view to_string(PriceTier tier);
 
 }  // namespace ecrm::recommend

@@ -22,21 +22,6 @@ std::string antecedent_json(const std::vector<ItemId>& antecedent, const ItemDic
   return out;
 }
 
-std::string percent(double fraction) {
-  return format_number(std::round(fraction * 1000.0) / 10.0) + "%";
-}
-
-std::string rounded(double value) { return format_number(std::round(value * 100.0) / 100.0); }
-
-std::string item_list(const std::vector<ItemId>& list, const ItemNamer& name_of) {
-  std::string out;
-  for (std::size_t i = 0; i < list.size(); ++i) {
-    if (i > 0) out += list.size() == 2 ? " and " : (i + 1 == list.size() ? ", and " : ", ");
-    out += name_of(list[i]);
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string format_number(double value) {
@@ -97,49 +82,6 @@ void write_evaluation_json(std::ostream& out, const EvaluationReport& report) {
         << ",\"recommended_items\":" << m.recommended_items << '}';
   }
   out << "}}\n";
-}
-
-std::string explain(const Reason& reason, ItemId item, const ItemDictionary& items) {
-  return explain(reason, item, [&items](ItemId id) { return items.name(id); });
-}
-
-std::string explain(const Reason& reason, ItemId item, const ItemNamer& items) {
-  const std::string name = items(item);
-  switch (reason.kind) {
-    case ReasonKind::kRule:
-      return "customers who bought " + item_list(reason.antecedent, items) + " also bought " +
-             name + " (confidence " + percent(reason.confidence) + ", lift " +
-             rounded(reason.lift) + ", support " + percent(reason.support) + ", " +
-             std::to_string(reason.count) + " orders)";
-    case ReasonKind::kAlsoBought: {
-      // The neighbours come from purchases (and views, when the build had them): say which.
-      const std::string seed = items(reason.seed_item);
-      std::string text = reason.seed_viewed ? "you viewed " + seed + "; " : std::string();
-      if (reason.viewed_count == 0) {
-        return text + "customers who bought " + seed + " also bought " + name + " (" +
-               std::to_string(reason.count) + ")";
-      }
-      const std::uint64_t bought = reason.count - std::min(reason.count, reason.viewed_count);
-      return text + "customers who bought or viewed " + seed + " also bought or viewed " + name +
-             " (" + std::to_string(reason.count) + ", " + std::to_string(bought) +
-             " of them bought both)";
-    }
-    case ReasonKind::kClass: {
-      std::string label = reason.class_label;
-      if (auto colon = label.find(':'); colon != std::string::npos) label = label.substr(colon + 1);
-      std::string who = reason.class_label.rfind("tier:", 0) == 0 ? label + " buyers" : label + "s";
-      return "you bought " + items(reason.evidence_item) + " (" + reason.evidence_category +
-             "), like other " + who + ", who buy " + name + " (" + std::to_string(reason.count) +
-             ")";
-    }
-    case ReasonKind::kPopular:
-      return name + " is a best-seller (" + std::to_string(reason.count) + " customers)";
-    case ReasonKind::kReplenish:
-      return "you bought " + name + " " + std::to_string(reason.count) + " times, about every " +
-             std::to_string(reason.interval_ms / kMsPerDay) + " days; last on " +
-             format_date(reason.last_purchase_ms);
-  }
-  return name;
 }
 
 }  // namespace ecrm::recommend

@@ -1,11 +1,10 @@
-// Output of the recommendation engines as JSON and CSV for the CLI (and later the API), and the
-// human sentence that explains a recommendation.
+// Output of the recommendation engines as JSON and CSV for the CLI. (Reasons reach people as
+// data: the API describes them and the web UI and the tracking snippet word them.)
 //
 // Numbers are plain decimals, never exponent notation: the shortest text that reads back as the
 // same double (0.01, 0.3333333333333333, 2), so values compare exactly against thresholds.
 #pragma once
 
-#include <functional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -39,13 +38,5 @@ void write_rules_csv(std::ostream& out, const RuleSet& rules, const ItemDictiona
 //  "methods":{"popular":{"hit_rate":..,"precision":..,"recall":..,"map":..,"coverage":..,
 //  "recommended_items":..},..}} followed by a newline; methods in the report's order.
 void write_evaluation_json(std::ostream& out, const EvaluationReport& report);
-
-// One sentence for people: "customers who bought X also bought Y (n)", the rule with its measures,
-// the inferred class and its evidence, and so on. `item` is the recommended item.
-std::string explain(const Reason& reason, ItemId item, const ItemDictionary& items);
-
-// The same with names from `name_of` (e.g. the shop's product names, which need not be unique).
-using ItemNamer = std::function<std::string(ItemId)>;
-std::string explain(const Reason& reason, ItemId item, const ItemNamer& name_of);
 
 }  // namespace ecrm::recommend

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/describe.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "storage/database.hpp"
@@ -79,7 +80,7 @@ struct JobState {
   std::string last_timings = "{}";
 };
 
-// A row of recommend_builds.
+// A row of recommend_builds; the API shows it without the best-sellers.
 struct StoredBuild {
   std::int64_t id = 0;
   UnixMs as_of = 0;
@@ -92,12 +93,14 @@ struct StoredBuild {
   std::int64_t rules = 0;
   std::int64_t neighbours = 0;
   std::int64_t lists = 0;
-  std::string params = "{}";
-  std::string popular = "[]";
-  std::string timings = "{}";
+  wire::JsonText params;       // thresholds and sizes
+  std::string popular = "[]";  // best-sellers as a stored list (RecommendedItem JSON)
+  wire::JsonText timings;      // milliseconds per stage
 };
+ECRM_DESCRIBE(StoredBuild, id, as_of, built_at, orders, customers, products, lines, views, rules,
+              neighbours, lists, params, timings)
 
-// A row of recommend_rules (antecedent as JSON text of {"id","sku","name"} objects).
+// A row of recommend_rules (antecedent as JSON text of ProductRef objects, views.hpp).
 struct StoredRule {
   std::int64_t position = 0;
   std::vector<std::int64_t> antecedent_ids;  // ascending
@@ -137,8 +140,8 @@ struct StoredList {
   std::int64_t build_id = 0;
   UnixMs computed_at = 0;
   std::string source;   // rebuild | incremental
-  std::string classes;  // JSON
-  std::string items;    // JSON
+  std::string classes;  // JSON: InferredClass array (views.hpp)
+  std::string items;    // JSON: RecommendedItem array, one item per line (serialize_list())
 };
 
 struct RuleFilter {

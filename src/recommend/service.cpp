@@ -8,6 +8,7 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "http/wire.hpp"
 #include "recommend/classes.hpp"
 #include "recommend/fraction.hpp"
 #include "recommend/itemsets.hpp"
@@ -43,6 +44,8 @@ namespace {
 constexpr UnixMs kClaimMs = 30 * 60 * 1000;
 constexpr std::size_t kWriteChunk = 2000;  // rows per write transaction
 constexpr std::size_t kPopularKept = 200;
+// The form of the stored lists (build params "list_format"): 2 since reasons are data.
+constexpr std::int64_t kListFormat = 2;
 
 // Weights of the blend (see service.hpp).
 constexpr double kReplenishWeight = 3.0;
@@ -57,10 +60,7 @@ double elapsed_ms(std::chrono::steady_clock::time_point since) {
 }
 
 PriceTier parse_tier(const std::string& tier) {
-  if (tier == "budget") return PriceTier::kBudget;
-  if (tier == "mid") return PriceTier::kMid;
-  if (tier == "premium") return PriceTier::kPremium;
-  return PriceTier::kUnknown;
+  return wire::parse_enum<PriceTier>(tier).value_or(PriceTier::kUnknown);
 }
 
 // Life-stage and interest tags from words of a category slug ("baby-formula" -> parent).
@@ -97,57 +97,48 @@ std::string category_tag(const CategoryTag& c) {
   return keyword_tag(c.parent_slug);
 }
 
-json::object product_ref(const CatalogRow& p) {
-  return {{"product_id", p.id}, {"sku", p.sku}, {"name", p.name}};
-}
+ProductRef product_ref(const CatalogRow& p) { return {p.id, p.sku, p.name}; }
 
-std::string class_noun(const std::string& label) {
-  std::string name = label.substr(label.find(':') + 1);
-  std::replace(name.begin(), name.end(), '_', ' ');
-  return label.rfind("tier:", 0) == 0 ? name + " buyer" : name;
-}
-
-json::object reason_json(const Model& m, const Reason& reason, ItemId item) {
-  Reason named = reason;
-  if (named.kind == ReasonKind::kClass) {
-    auto it = m.category_names.find(named.evidence_category);
-    if (it != m.category_names.end() && !it->second.empty()) named.evidence_category = it->second;
-  }
-  json::object out{{"kind", to_string(reason.kind)},
-                   {"text", explain(named, item, [&m](ItemId id) {
-                      return id < m.products.size() ? m.products[id].name : std::string("?");
-                    })},
-                   {"count", reason.count}};
+// The reason in its wire form, with products named and the class's category by name.
+ReasonView reason_view(const Model& m, const Reason& reason) {
+  ReasonView out{.kind = reason.kind, .count = static_cast<std::int64_t>(reason.count)};
   switch (reason.kind) {
-    case ReasonKind::kRule: {
-      json::array antecedent;
-      for (ItemId a : reason.antecedent) antecedent.push_back(product_ref(m.products[a]));
-      out["antecedent"] = std::move(antecedent);
-      out["support"] = reason.support;
-      out["confidence"] = reason.confidence;
-      out["lift"] = reason.lift;
+    case ReasonKind::kRule:
+      for (ItemId a : reason.antecedent) out.products.push_back(product_ref(m.products[a]));
+      out.support = reason.support;
+      out.confidence = reason.confidence;
+      out.lift = reason.lift;
+      break;
+    case ReasonKind::kAlsoBought:
+      out.products.push_back(product_ref(m.products[reason.seed_item]));
+      out.seed_viewed = reason.seed_viewed;
+      out.similarity = reason.similarity;
+      out.viewed_count = static_cast<std::int64_t>(reason.viewed_count);
+      break;
+    case ReasonKind::kClass: {
+      out.products.push_back(product_ref(m.products[reason.evidence_item]));
+      out.class_label = reason.class_label;
+      auto name = m.category_names.find(reason.evidence_category);
+      out.category = name != m.category_names.end() && !name->second.empty()
+                         ? name->second
+                         : reason.evidence_category;
       break;
     }
-    case ReasonKind::kAlsoBought:
-      out["seed"] = product_ref(m.products[reason.seed_item]);
-      out["seed_viewed"] = reason.seed_viewed;
-      out["similarity"] = reason.similarity;
-      out["viewed_count"] = reason.viewed_count;
-      break;
-    case ReasonKind::kClass:
-      out["class"] = reason.class_label;
-      out["class_name"] = class_noun(reason.class_label);
-      out["evidence"] = product_ref(m.products[reason.evidence_item]);
-      out["category"] = named.evidence_category;
-      break;
     case ReasonKind::kReplenish:
-      out["last_purchase_at"] = reason.last_purchase_ms;
-      out["interval_days"] = reason.interval_ms / kMsPerDay;
+      out.last_purchase_at = reason.last_purchase_ms;
+      out.interval_days = reason.interval_ms / kMsPerDay;
       break;
     case ReasonKind::kPopular:
+    case ReasonKind::kNewerVersion:
+    case ReasonKind::kHigherTier:
       break;
   }
   return out;
+}
+
+RecommendedItem recommended_item(const CatalogRow& p, double score, ReasonView reason) {
+  return {
+      p.id, p.sku, p.name, p.price, p.currency, std::round(score * 1e6) / 1e6, std::move(reason)};
 }
 
 std::vector<ItemId> sorted_union(std::vector<ItemId> a, const std::vector<ItemId>& b) {
@@ -158,17 +149,17 @@ std::vector<ItemId> sorted_union(std::vector<ItemId> a, const std::vector<ItemId
 }
 
 struct ComputedList {
-  json::array classes;
-  json::array items;
+  std::vector<InferredClass> classes;
+  std::vector<RecommendedItem> items;
 };
 
 }  // namespace
 
-std::string serialize_list(const json::array& items) {
+std::string serialize_list(const std::vector<RecommendedItem>& items) {
   std::string out = "[";
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (i > 0) out += ",\n";
-    out += json::serialize(items[i]);
+    out += json::serialize(wire::to_json(items[i]));
   }
   out += "]";
   return out;
@@ -269,28 +260,15 @@ ComputedList compute_list(const Model& m, const CustomerHistory& history, UnixMs
   ComputedList out;
   for (const Recommendation& r : ranked) {
     if (is_excluded(r.item) && r.reason.kind != ReasonKind::kReplenish) continue;
-    const CatalogRow& p = m.products[r.item];
-    out.items.push_back(json::object{{"product_id", p.id},
-                                     {"sku", p.sku},
-                                     {"name", p.name},
-                                     {"price", p.price},
-                                     {"currency", p.currency},
-                                     {"score", std::round(r.score * 1e6) / 1e6},
-                                     {"reason", reason_json(m, r.reason, r.item)}});
+    out.items.push_back(recommended_item(m.products[r.item], r.score, reason_view(m, r.reason)));
   }
   for (const CustomerClass& cls : m.classes.classify(basket)) {
-    json::array evidence;
+    InferredClass& c = out.classes.emplace_back(
+        InferredClass{cls.label, cls.kind == ClassKind::kTag ? InferredClassKind::kTag
+                                                             : InferredClassKind::kTier});
     for (std::size_t i = 0; i < cls.evidence.size() && i < 3; ++i) {
-      const CatalogRow& p = m.products[cls.evidence[i]];
-      json::object e = product_ref(p);
-      e["category"] = p.category_name;
-      evidence.push_back(std::move(e));
+      c.evidence.push_back(product_ref(m.products[cls.evidence[i]]));
     }
-    out.classes.push_back(json::object{
-        {"class", cls.label},
-        {"name", class_noun(cls.label)},
-        {"kind", cls.kind == ClassKind::kTag ? "tag" : "tier"},
-        {"evidence", std::move(evidence)}});
   }
   return out;
 }
@@ -463,63 +441,157 @@ CustomerHistory history_of(const Model& m, const std::vector<PurchaseRow>& purch
   return h;
 }
 
-json::object timings_json(const RebuildTimings& t) {
-  return {{"snapshot_ms", t.snapshot_ms}, {"rules_ms", t.rules_ms},
-          {"similarity_ms", t.similarity_ms}, {"classes_ms", t.classes_ms},
-          {"lists_ms", t.lists_ms}, {"write_ms", t.write_ms}, {"total_ms", t.total_ms}};
+// ---- the steps of a rebuild -----------------------------------------------------------------
+
+// Views of identified visitors in the window before `as_of` (none without a source).
+Status read_views(ViewSource* source, UnixMs as_of, UnixMs window,
+                  std::vector<ViewSource::View>& out) {
+  return source != nullptr ? source->views(as_of - window, as_of, out) : Status{};
 }
 
-std::string fraction_text(Fraction f) { return format_number(f.to_double()); }
-
-std::string percent(double fraction) {
-  return format_number(std::round(fraction * 1000.0) / 10.0) + "%";
+Status claim_job(storage::Database& db, RecommendRepo& repo, const std::string& owner,
+                 UnixMs as_of) {
+  ECRM_ASSIGN_OR_RETURN(auto claimed,
+                        with_transaction<bool>(db, TxMode::kWrite, [&](Connection& c) {
+                          return repo.claim(c, owner, as_of, as_of + kClaimMs);
+                        }));
+  if (!claimed) return Error::conflict("a rebuild is already running", {}, "already_running");
+  return {};
 }
 
-std::string rule_sentence(const std::string& from, const StoredRule& rule,
-                          const std::string& to) {
-  return "customers who bought " + from + " also bought " + to + " (confidence " +
-         percent(rule.confidence) + ", lift " +
-         format_number(std::round(rule.lift * 100.0) / 100.0) + ", support " +
-         percent(rule.support) + ", " + std::to_string(rule.count) + " orders)";
-}
-
-// "customers who bought X also bought Y (n)", or with views when they made the pair.
-std::string also_bought_sentence(const std::string& from, const StoredNeighbour& n,
-                                 const std::string& to) {
-  if (n.co_views == 0) {
-    return "customers who bought " + from + " also bought " + to + " (" +
-           std::to_string(n.co_count) + ")";
+// The list of every customer in the snapshot.
+std::vector<StoredList> compute_lists(const Computed& computed, UnixMs as_of) {
+  std::vector<StoredList> lists;
+  lists.reserve(computed.customers.ids.size());
+  for (std::size_t c = 0; c < computed.customers.ids.size(); ++c) {
+    ComputedList list = compute_list(*computed.model, computed.customers.histories[c], as_of);
+    lists.push_back({computed.customers.ids[c], 0, as_of, "rebuild",
+                     json::serialize(wire::to_json(list.classes)), serialize_list(list.items)});
   }
-  return "customers who bought or viewed " + from + " also bought or viewed " + to + " (" +
-         std::to_string(n.co_count) + ", " +
-         std::to_string(n.co_count - std::min(n.co_count, n.co_views)) +
-         " of them bought both)";
+  return lists;
 }
 
-std::string money_text(std::int64_t minor, const std::string& currency) {
-  const std::int64_t major = minor / 100;
-  const std::int64_t cents = minor % 100;
-  return std::to_string(major) + "." + (cents < 10 ? "0" : "") + std::to_string(cents) + " " +
-         currency;
+// The build row before it is stored: data size, thresholds and best-sellers; invisible to
+// readers (built_at 0) until published.
+StoredBuild build_row(const Computed& computed, std::int64_t lines, UnixMs as_of,
+                      const RecommendOptions& o) {
+  const Model& m = *computed.model;
+  StoredBuild build;
+  build.as_of = as_of;
+  build.orders = computed.orders;
+  build.customers = static_cast<std::int64_t>(computed.customers.ids.size());
+  build.products = computed.products_bought;
+  build.lines = lines;
+  build.views = computed.views;
+  build.params = json::serialize(
+      json::object{{"min_support", format_number(computed.min_support.to_double())},
+                   {"min_confidence", format_number(computed.min_confidence.to_double())},
+                   {"max_length", o.max_length},
+                   {"max_rules", o.max_rules},
+                   {"neighbours_per_product", o.top_k},
+                   {"list_size", o.list_size},
+                   {"frequent_itemsets", computed.rule_set.frequent_itemsets},
+                   {"list_format", kListFormat}});
+  std::vector<RecommendedItem> popular;
+  for (const PopularItem& p : m.popular) {
+    if (popular.size() >= o.popular_size) break;
+    const double score = kPopularWeight * static_cast<double>(p.buyers) /
+                         static_cast<double>(m.popular.front().buyers);
+    popular.push_back(recommended_item(
+        m.products[p.item], score,
+        ReasonView{.kind = ReasonKind::kPopular, .count = static_cast<std::int64_t>(p.buyers)}));
+  }
+  build.popular = serialize_list(popular);
+  return build;
+}
+
+std::vector<StoredRule> rule_rows(const Computed& computed) {
+  const Model& m = *computed.model;
+  std::vector<StoredRule> rows;
+  rows.reserve(computed.rule_set.rules.size());
+  for (std::size_t i = 0; i < computed.rule_set.rules.size(); ++i) {
+    const Rule& r = computed.rule_set.rules[i];
+    StoredRule& s = rows.emplace_back();
+    s.position = static_cast<std::int64_t>(i);
+    std::vector<ProductRef> antecedent;
+    for (ItemId a : r.antecedent) {
+      s.antecedent_ids.push_back(m.products[a].id);
+      antecedent.push_back(product_ref(m.products[a]));
+    }
+    std::sort(s.antecedent_ids.begin(), s.antecedent_ids.end());
+    s.antecedent = json::serialize(wire::to_json(antecedent));
+    s.consequent = m.products[r.consequent].id;
+    s.count = static_cast<std::int64_t>(r.count);
+    s.antecedent_count = static_cast<std::int64_t>(r.antecedent_count);
+    s.consequent_count = static_cast<std::int64_t>(r.consequent_count);
+    s.support = r.support();
+    s.confidence = r.confidence();
+    s.lift = r.lift();
+  }
+  return rows;
+}
+
+std::vector<StoredNeighbour> neighbour_rows(const Model& m) {
+  std::vector<StoredNeighbour> rows;
+  for (ItemId item = 0; item < m.neighbours.item_count(); ++item) {
+    int position = 0;
+    for (const Neighbour& n : m.neighbours.of(item)) {
+      rows.push_back({m.products[item].id, position++, m.products[n.item].id, n.similarity,
+                      static_cast<std::int64_t>(n.co_count),
+                      static_cast<std::int64_t>(n.co_views)});
+    }
+  }
+  return rows;
+}
+
+// Writes `rows` in write transactions of kWriteChunk rows: write(connection, chunk).
+template <typename Row, typename Write>
+Status write_chunks(storage::Database& db, const std::vector<Row>& rows, Write write) {
+  for (std::size_t begin = 0; begin < rows.size(); begin += kWriteChunk) {
+    std::span<const Row> chunk(rows.data() + begin, std::min(kWriteChunk, rows.size() - begin));
+    ECRM_RETURN_IF_ERROR(
+        with_transaction(db, TxMode::kWrite, [&](Connection& c) { return write(c, chunk); }));
+  }
+  return {};
+}
+
+// Stores the build row (giving it its id), its rules and neighbours and the lists, and counts
+// them in `build`.
+Status store_build(storage::Database& db, RecommendRepo& repo, const Computed& computed,
+                   std::vector<StoredList>& lists, StoredBuild& build) {
+  ECRM_ASSIGN_OR_RETURN(build.id,
+                        with_transaction<std::int64_t>(db, TxMode::kWrite, [&](Connection& c) {
+                          return repo.insert_build(c, build);
+                        }));
+  const std::vector<StoredRule> rules = rule_rows(computed);
+  const std::vector<StoredNeighbour> neighbours = neighbour_rows(*computed.model);
+  ECRM_RETURN_IF_ERROR(write_chunks(
+      db, rules, [&](Connection& c, auto chunk) { return repo.insert_rules(c, build.id, chunk); }));
+  ECRM_RETURN_IF_ERROR(write_chunks(db, neighbours, [&](Connection& c, auto chunk) {
+    return repo.insert_neighbours(c, build.id, chunk);
+  }));
+  for (StoredList& list : lists) list.build_id = build.id;
+  ECRM_RETURN_IF_ERROR(write_chunks(
+      db, lists, [&](Connection& c, auto chunk) { return repo.upsert_lists(c, chunk); }));
+  build.rules = static_cast<std::int64_t>(rules.size());
+  build.neighbours = static_cast<std::int64_t>(neighbours.size());
+  build.lists = static_cast<std::int64_t>(lists.size());
+  return {};
+}
+
+// Releases the claim and records the outcome of the run.
+Status finish_job(storage::Database& db, RecommendRepo& repo, const std::string& owner,
+                  const Status& status, const RebuildOutcome& outcome) {
+  const std::string timings = json::serialize(wire::to_json(outcome.timings));
+  return with_transaction(db, TxMode::kWrite, [&](Connection& c) {
+    return repo.finish(c, owner, now_ms(), status.ok() ? "ok" : "failed",
+                       status.ok() ? "" : status.error().message,
+                       status.ok() ? std::optional<std::int64_t>(outcome.build_id) : std::nullopt,
+                       timings);
+  });
 }
 
 }  // namespace
-
-std::optional<RelatedKind> parse_related_kind(std::string_view text) {
-  if (text == "bought_together") return RelatedKind::kBoughtTogether;
-  if (text == "also_bought") return RelatedKind::kAlsoBought;
-  if (text == "upsell") return RelatedKind::kUpsell;
-  return std::nullopt;
-}
-
-std::string_view to_string(RelatedKind kind) {
-  switch (kind) {
-    case RelatedKind::kBoughtTogether: return "bought_together";
-    case RelatedKind::kAlsoBought: return "also_bought";
-    case RelatedKind::kUpsell: return "upsell";
-  }
-  return "bought_together";
-}
 
 RecommendService::RecommendService(storage::Database& db, RecommendOptions options)
     : db_(db), options_(std::move(options)), lists_(options_.list_cache) {
@@ -547,186 +619,78 @@ RecommendService::~RecommendService() {
 }
 
 Result<RebuildOutcome> RecommendService::rebuild(const std::string& owner) {
-  using Clock = std::chrono::steady_clock;
-  const auto started = Clock::now();
+  const auto started = std::chrono::steady_clock::now();
   const UnixMs as_of = now_ms();
-  {
-    ECRM_ASSIGN_OR_RETURN(auto claimed,
-                          with_transaction<bool>(db_, TxMode::kWrite, [&](Connection& c) {
-                            return repo_.claim(c, owner, as_of, as_of + kClaimMs);
-                          }));
-    if (!claimed) return Error::conflict("a rebuild is already running", {}, "already_running");
-  }
+  ECRM_RETURN_IF_ERROR(claim_job(db_, repo_, owner, as_of));
   RebuildOutcome outcome;
-  auto run = [&]() -> Status {
-    auto phase = Clock::now();
-    Snapshot snapshot;
-    std::vector<CategoryTag> tags;
-    {
-      ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
-      ECRM_RETURN_IF_ERROR(repo_.snapshot(*lease, as_of, snapshot));
-      ECRM_ASSIGN_OR_RETURN(tags, repo_.category_tags(*lease));
-    }
-    std::vector<ViewSource::View> views;
-    if (views_ != nullptr) {
-      ECRM_RETURN_IF_ERROR(views_->views(as_of - options_.view_window_ms, as_of, views));
-    }
-    const auto lines = static_cast<std::int64_t>(snapshot.purchases.size());
-    outcome.timings.snapshot_ms = elapsed_ms(phase);
-
-    ECRM_ASSIGN_OR_RETURN(Computed computed, compute(std::move(snapshot), tags, views, as_of,
-                                                     options_, outcome.timings));
-    Model& m = *computed.model;
-    ECRM_RETURN_IF_ERROR(with_transaction(db_, TxMode::kWrite, [&](Connection& c) {
-      return repo_.extend_claim(c, owner, now_ms() + kClaimMs);
-    }));
-
-    // Lists of every customer in the snapshot.
-    phase = Clock::now();
-    std::vector<StoredList> lists;
-    lists.reserve(computed.customers.ids.size());
-    for (std::size_t c = 0; c < computed.customers.ids.size(); ++c) {
-      ComputedList list = compute_list(m, computed.customers.histories[c], as_of);
-      lists.push_back({computed.customers.ids[c], 0, as_of, "rebuild",
-                       json::serialize(list.classes), serialize_list(list.items)});
-    }
-    outcome.timings.lists_ms = elapsed_ms(phase);
-
-    phase = Clock::now();
-    StoredBuild build;
-    build.as_of = as_of;
-    build.built_at = 0;  // invisible to readers until complete
-    build.orders = computed.orders;
-    build.customers = static_cast<std::int64_t>(computed.customers.ids.size());
-    build.products = computed.products_bought;
-    build.lines = lines;
-    build.views = computed.views;
-    build.params = json::serialize(json::object{
-        {"min_support", fraction_text(computed.min_support)},
-        {"min_confidence", fraction_text(computed.min_confidence)},
-        {"max_length", options_.max_length},
-        {"max_rules", options_.max_rules},
-        {"neighbours_per_product", options_.top_k},
-        {"list_size", options_.list_size},
-        {"frequent_itemsets", computed.rule_set.frequent_itemsets}});
-    json::array popular;
-    for (const PopularItem& p : m.popular) {
-      if (popular.size() >= options_.popular_size) break;
-      const CatalogRow& row = m.products[p.item];
-      popular.push_back(json::object{
-          {"product_id", row.id},
-          {"sku", row.sku},
-          {"name", row.name},
-          {"price", row.price},
-          {"currency", row.currency},
-          {"score", std::round(kPopularWeight * static_cast<double>(p.buyers) /
-                               static_cast<double>(m.popular.front().buyers) * 1e6) /
-                        1e6},
-          {"reason", json::object{{"kind", "popular"},
-                                  {"text", row.name + " is a best-seller (" +
-                                               std::to_string(p.buyers) + " customers)"},
-                                  {"count", p.buyers}}}});
-    }
-    build.popular = serialize_list(popular);
-    ECRM_ASSIGN_OR_RETURN(build.id,
-                          with_transaction<std::int64_t>(db_, TxMode::kWrite, [&](Connection& c) {
-                            return repo_.insert_build(c, build);
-                          }));
-    m.build_id = build.id;
-
-    std::vector<StoredRule> rules;
-    for (std::size_t i = 0; i < computed.rule_set.rules.size(); ++i) {
-      const Rule& r = computed.rule_set.rules[i];
-      StoredRule s;
-      s.position = static_cast<std::int64_t>(i);
-      json::array antecedent;
-      for (ItemId a : r.antecedent) {
-        s.antecedent_ids.push_back(m.products[a].id);
-        antecedent.push_back(json::object{{"id", m.products[a].id},
-                                          {"sku", m.products[a].sku},
-                                          {"name", m.products[a].name}});
-      }
-      std::sort(s.antecedent_ids.begin(), s.antecedent_ids.end());
-      s.antecedent = json::serialize(antecedent);
-      s.consequent = m.products[r.consequent].id;
-      s.count = static_cast<std::int64_t>(r.count);
-      s.antecedent_count = static_cast<std::int64_t>(r.antecedent_count);
-      s.consequent_count = static_cast<std::int64_t>(r.consequent_count);
-      s.support = r.support();
-      s.confidence = r.confidence();
-      s.lift = r.lift();
-      rules.push_back(std::move(s));
-    }
-    std::vector<StoredNeighbour> neighbours;
-    for (ItemId item = 0; item < m.neighbours.item_count(); ++item) {
-      int position = 0;
-      for (const Neighbour& n : m.neighbours.of(item)) {
-        neighbours.push_back({m.products[item].id, position++, m.products[n.item].id,
-                              n.similarity, static_cast<std::int64_t>(n.co_count),
-                              static_cast<std::int64_t>(n.co_views)});
-      }
-    }
-    for (std::size_t begin = 0; begin < rules.size(); begin += kWriteChunk) {
-      std::span<const StoredRule> chunk(rules.data() + begin,
-                                        std::min(kWriteChunk, rules.size() - begin));
-      ECRM_RETURN_IF_ERROR(with_transaction(db_, TxMode::kWrite, [&](Connection& c) {
-        return repo_.insert_rules(c, build.id, chunk);
-      }));
-    }
-    for (std::size_t begin = 0; begin < neighbours.size(); begin += kWriteChunk) {
-      std::span<const StoredNeighbour> chunk(neighbours.data() + begin,
-                                             std::min(kWriteChunk, neighbours.size() - begin));
-      ECRM_RETURN_IF_ERROR(with_transaction(db_, TxMode::kWrite, [&](Connection& c) {
-        return repo_.insert_neighbours(c, build.id, chunk);
-      }));
-    }
-    for (StoredList& list : lists) list.build_id = build.id;
-    for (std::size_t begin = 0; begin < lists.size(); begin += kWriteChunk) {
-      std::span<const StoredList> chunk(lists.data() + begin,
-                                        std::min(kWriteChunk, lists.size() - begin));
-      ECRM_RETURN_IF_ERROR(with_transaction(
-          db_, TxMode::kWrite, [&](Connection& c) { return repo_.upsert_lists(c, chunk); }));
-    }
-    outcome.timings.write_ms = elapsed_ms(phase);
-    outcome.timings.total_ms = elapsed_ms(started);
-    build.rules = static_cast<std::int64_t>(rules.size());
-    build.neighbours = static_cast<std::int64_t>(neighbours.size());
-    build.lists = static_cast<std::int64_t>(lists.size());
-    build.timings = json::serialize(timings_json(outcome.timings));
-    {
-      // Before the build becomes visible, so that refreshes never reload what this run built.
-      std::lock_guard lock(model_mutex_);
-      if (!model_ || model_->build_id < computed.model->build_id) model_ = computed.model;
-    }
-    ECRM_RETURN_IF_ERROR(with_transaction(db_, TxMode::kWrite, [&](Connection& c) -> Status {
-      build.built_at = now_ms();
-      ECRM_RETURN_IF_ERROR(repo_.update_build_counts(c, build));
-      ECRM_ASSIGN_OR_RETURN(auto removed, repo_.delete_lists_before(c, as_of));
-      if (removed > 0) spdlog::info("recommend: removed {} stale personal lists", removed);
-      return repo_.delete_models_before(c, build.id);
-    }));
-    lists_.clear();  // the build is visible: its lists replace what was served from memory
-    outcome.build_id = build.id;
-    outcome.orders = build.orders;
-    outcome.customers = build.customers;
-    outcome.rules = build.rules;
-    outcome.neighbours = build.neighbours;
-    outcome.lists = build.lists;
-    return {};
-  };
-  Status status = run();
+  Status status = build_and_store(owner, as_of, started, outcome);
   outcome.timings.total_ms = elapsed_ms(started);
-  const std::string timings = json::serialize(timings_json(outcome.timings));
-  Status finished = with_transaction(db_, TxMode::kWrite, [&](Connection& c) {
-    return repo_.finish(c, owner, now_ms(), status.ok() ? "ok" : "failed",
-                        status.ok() ? "" : status.error().message,
-                        status.ok() ? std::optional<std::int64_t>(outcome.build_id)
-                                    : std::nullopt,
-                        timings);
-  });
+  Status finished = finish_job(db_, repo_, owner, status, outcome);
   if (!status.ok()) return std::move(status).error();
   if (!finished.ok()) return std::move(finished).error();
   return outcome;
+}
+
+Status RecommendService::build_and_store(const std::string& owner, UnixMs as_of,
+                                         std::chrono::steady_clock::time_point started,
+                                         RebuildOutcome& outcome) {
+  using Clock = std::chrono::steady_clock;
+  RebuildTimings& timings = outcome.timings;
+  auto phase = Clock::now();
+  Snapshot snapshot;
+  std::vector<CategoryTag> tags;
+  {
+    ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+    ECRM_RETURN_IF_ERROR(repo_.snapshot(*lease, as_of, snapshot));
+    ECRM_ASSIGN_OR_RETURN(tags, repo_.category_tags(*lease));
+  }
+  std::vector<ViewSource::View> views;
+  ECRM_RETURN_IF_ERROR(read_views(views_, as_of, options_.view_window_ms, views));
+  const auto lines = static_cast<std::int64_t>(snapshot.purchases.size());
+  timings.snapshot_ms = elapsed_ms(phase);
+
+  ECRM_ASSIGN_OR_RETURN(Computed computed,
+                        compute(std::move(snapshot), tags, views, as_of, options_, timings));
+  ECRM_RETURN_IF_ERROR(with_transaction(db_, TxMode::kWrite, [&](Connection& c) {
+    return repo_.extend_claim(c, owner, now_ms() + kClaimMs);
+  }));
+  phase = Clock::now();
+  std::vector<StoredList> lists = compute_lists(computed, as_of);
+  timings.lists_ms = elapsed_ms(phase);
+
+  phase = Clock::now();
+  StoredBuild build = build_row(computed, lines, as_of, options_);
+  ECRM_RETURN_IF_ERROR(store_build(db_, repo_, computed, lists, build));
+  computed.model->build_id = build.id;
+  timings.write_ms = elapsed_ms(phase);
+  timings.total_ms = elapsed_ms(started);
+  build.timings = json::serialize(wire::to_json(timings));
+  ECRM_RETURN_IF_ERROR(publish(build, computed.model, as_of));
+  outcome.build_id = build.id;
+  outcome.orders = build.orders;
+  outcome.customers = build.customers;
+  outcome.rules = build.rules;
+  outcome.neighbours = build.neighbours;
+  outcome.lists = build.lists;
+  return {};
+}
+
+Status RecommendService::publish(StoredBuild& build, std::shared_ptr<const Model> model,
+                                 UnixMs as_of) {
+  {
+    // Before the build becomes visible, so that refreshes never reload what this run built.
+    std::lock_guard lock(model_mutex_);
+    if (!model_ || model_->build_id < model->build_id) model_ = std::move(model);
+  }
+  ECRM_RETURN_IF_ERROR(with_transaction(db_, TxMode::kWrite, [&](Connection& c) -> Status {
+    build.built_at = now_ms();
+    ECRM_RETURN_IF_ERROR(repo_.update_build_counts(c, build));
+    ECRM_ASSIGN_OR_RETURN(auto removed, repo_.delete_lists_before(c, as_of));
+    if (removed > 0) spdlog::info("recommend: removed {} stale personal lists", removed);
+    return repo_.delete_models_before(c, build.id);
+  }));
+  lists_.clear();  // the build is visible: its lists replace what was served from memory
+  return {};
 }
 
 Result<std::shared_ptr<const Model>> RecommendService::current_model(Connection& c) {
@@ -747,9 +711,7 @@ Result<std::shared_ptr<const Model>> RecommendService::current_model(Connection&
   ECRM_RETURN_IF_ERROR(repo_.snapshot(c, as_of, snapshot));
   ECRM_ASSIGN_OR_RETURN(auto tags, repo_.category_tags(c));
   std::vector<ViewSource::View> views;
-  if (views_ != nullptr) {
-    ECRM_RETURN_IF_ERROR(views_->views(as_of - options_.view_window_ms, as_of, views));
-  }
+  ECRM_RETURN_IF_ERROR(read_views(views_, as_of, options_.view_window_ms, views));
   RebuildTimings timings;
   ECRM_ASSIGN_OR_RETURN(Computed computed,
                         compute(std::move(snapshot), tags, views, as_of, options_, timings));
@@ -784,7 +746,7 @@ Result<bool> RecommendService::refresh_customer(std::int64_t customer_id) {
                  model->build_id,
                  now,
                  "incremental",
-                 json::serialize(list.classes),
+                 json::serialize(wire::to_json(list.classes)),
                  serialize_list(list.items)};
   ECRM_RETURN_IF_ERROR(with_transaction(db_, TxMode::kWrite, [&](Connection& c) {
     return repo_.upsert_lists(c, std::span<const StoredList>(&row, 1));
@@ -803,53 +765,62 @@ Result<std::optional<StoredBuild>> RecommendService::latest_build() {
   return repo_.latest_build(*lease);
 }
 
+namespace {
+
+RelatedProduct related_product(const CatalogRow& p, double score, ReasonView reason) {
+  return {p.id,   p.sku,     p.name, p.price,          p.currency, p.price_tier, p.category_name,
+          p.line, p.version, score,  std::move(reason)};
+}
+
+}  // namespace
+
 Result<RelatedList> RecommendService::related(std::int64_t product_id, RelatedKind kind,
                                               int limit) {
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
   ECRM_ASSIGN_OR_RETURN(auto product, repo_.find_product(*lease, product_id));
   if (!product) return Error::not_found("no such product: " + std::to_string(product_id));
-  RelatedList out;
-  ECRM_ASSIGN_OR_RETURN(out.build, repo_.latest_build(*lease));
+  ECRM_ASSIGN_OR_RETURN(auto build, repo_.latest_build(*lease));
+  RelatedList out{product_id, kind, build ? std::optional(build->id) : std::nullopt};
+  const std::vector<ProductRef> from{product_ref(*product)};
   if (kind == RelatedKind::kUpsell) {
     ECRM_ASSIGN_OR_RETURN(auto rows, repo_.upsell(*lease, *product, limit));
     for (std::size_t i = 0; i < rows.size(); ++i) {
-      RelatedItem item;
-      item.product = std::move(rows[i]);
-      item.score = 1.0 / static_cast<double>(i + 1);
-      const bool newer = !product->line.empty() && item.product.line == product->line &&
-                         item.product.version > product->version;
-      item.upsell = newer ? "newer_version" : "higher_tier";
-      item.reason = newer ? "a newer version of " + product->line + " (version " +
-                                std::to_string(item.product.version) + " instead of " +
-                                std::to_string(product->version) + ")"
-                          : "the " + item.product.price_tier + " tier of " +
-                                (product->category_name.empty() ? std::string("its category")
-                                                                : product->category_name) +
-                                " (" + product->name + " is " + product->price_tier + ")";
-      out.items.push_back(std::move(item));
+      const bool newer = !product->line.empty() && rows[i].line == product->line &&
+                         rows[i].version > product->version;
+      ReasonView reason{.kind = newer ? ReasonKind::kNewerVersion : ReasonKind::kHigherTier,
+                        .products = from};
+      if (newer) {
+        reason.version = product->version;
+      } else {
+        reason.category = product->category_name;
+        reason.price_tier = product->price_tier;
+      }
+      out.items.push_back(
+          related_product(rows[i], 1.0 / static_cast<double>(i + 1), std::move(reason)));
     }
     return out;
   }
-  if (!out.build) return out;
+  if (!build) return out;
   if (kind == RelatedKind::kBoughtTogether) {
-    ECRM_ASSIGN_OR_RETURN(auto rows, repo_.pair_rules(*lease, out.build->id, product_id, limit));
-    for (RuleView& v : rows) {
-      RelatedItem item;
-      item.score = v.rule.confidence;
-      item.reason = rule_sentence(product->name, v.rule, v.consequent.name);
-      item.product = std::move(v.consequent);
-      item.rule = std::move(v.rule);
-      out.items.push_back(std::move(item));
+    ECRM_ASSIGN_OR_RETURN(auto rows, repo_.pair_rules(*lease, build->id, product_id, limit));
+    for (const RuleView& v : rows) {
+      out.items.push_back(related_product(v.consequent, v.rule.confidence,
+                                          ReasonView{.kind = ReasonKind::kRule,
+                                                     .products = from,
+                                                     .count = v.rule.count,
+                                                     .support = v.rule.support,
+                                                     .confidence = v.rule.confidence,
+                                                     .lift = v.rule.lift}));
     }
   } else {
-    ECRM_ASSIGN_OR_RETURN(auto rows, repo_.neighbours(*lease, out.build->id, product_id, limit));
-    for (NeighbourView& v : rows) {
-      RelatedItem item;
-      item.score = v.neighbour.similarity;
-      item.reason = also_bought_sentence(product->name, v.neighbour, v.product.name);
-      item.product = std::move(v.product);
-      item.neighbour = v.neighbour;
-      out.items.push_back(std::move(item));
+    ECRM_ASSIGN_OR_RETURN(auto rows, repo_.neighbours(*lease, build->id, product_id, limit));
+    for (const NeighbourView& v : rows) {
+      out.items.push_back(related_product(v.product, v.neighbour.similarity,
+                                          ReasonView{.kind = ReasonKind::kAlsoBought,
+                                                     .products = from,
+                                                     .count = v.neighbour.co_count,
+                                                     .similarity = v.neighbour.similarity,
+                                                     .viewed_count = v.neighbour.co_views}));
     }
   }
   return out;
@@ -858,41 +829,29 @@ Result<RelatedList> RecommendService::related(std::int64_t product_id, RelatedKi
 Result<Bundle> RecommendService::bundle(std::int64_t product_id, int max_items) {
   ECRM_ASSIGN_OR_RETURN(auto related,
                         this->related(product_id, RelatedKind::kBoughtTogether, 10));
-  Bundle out;
+  std::optional<CatalogRow> product;
   {
     ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
-    ECRM_ASSIGN_OR_RETURN(auto product, repo_.find_product(*lease, product_id));
+    ECRM_ASSIGN_OR_RETURN(product, repo_.find_product(*lease, product_id));
     if (!product) return Error::not_found("no such product: " + std::to_string(product_id));
-    out.product = std::move(*product);
   }
-  for (RelatedItem& item : related.items) {
-    if (static_cast<int>(out.with.size()) >= max_items) break;
-    if (item.product.currency != out.product.currency) continue;
-    out.with.push_back(std::move(item));
+  const CatalogRow& p = *product;
+  Bundle out{
+      {p.id, p.sku, p.name, p.price, p.currency, p.price_tier, p.category_name, p.line, p.version}};
+  out.currency = p.currency;
+  for (RelatedProduct& item : related.items) {
+    if (static_cast<int>(out.items.size()) >= max_items) break;
+    if (item.currency != p.currency) continue;
+    out.items.push_back(std::move(item));
   }
-  out.total = out.product.price;
-  for (const RelatedItem& item : out.with) out.total += item.product.price;
-  if (out.with.empty()) {
-    out.price = out.total;
-    out.explanation = related.build
-                          ? "no product is bought together with " + out.product.name +
-                                " often enough yet to suggest a bundle"
-                          : "recommendations have not been built yet: no bundle to suggest";
-    return out;
-  }
+  out.total = p.price;
+  for (const RelatedProduct& item : out.items) out.total += item.price;
   // 5% off the sum per added product, at most 10%: a modest incentive to take the set.
-  const std::int64_t rate_bp = std::min<std::int64_t>(1000, 500 * static_cast<std::int64_t>(out.with.size()));
+  const std::int64_t rate_bp =
+      std::min<std::int64_t>(1000, 500 * static_cast<std::int64_t>(out.items.size()));
   out.discount_rate = static_cast<double>(rate_bp) / 10000.0;
-  out.price = out.total - out.total * rate_bp / 10000;
-  std::string names = out.product.name;
-  for (const RelatedItem& item : out.with) names += " + " + item.product.name;
-  const StoredRule& best = *out.with.front().rule;
-  out.explanation = names + ": " + std::to_string(best.count) + " orders had " +
-                    out.product.name + " and " + out.with.front().product.name + " together (" +
-                    percent(best.confidence) + " of the orders with " + out.product.name +
-                    "); together for " + money_text(out.price, out.product.currency) +
-                    " instead of " + money_text(out.total, out.product.currency) + " (" +
-                    format_number(static_cast<double>(rate_bp) / 100.0) + "% off the sum)";
+  out.bundle_price = out.total - out.total * rate_bp / 10000;
+  out.discount = out.total - out.bundle_price;
   return out;
 }
 
@@ -988,77 +947,69 @@ std::shared_ptr<const StoredList> RecommendService::best_sellers_for(std::int64_
                  build.popular});
 }
 
+std::string customer_list_json(std::int64_t customer_id, const CustomerList& result,
+                               std::size_t limit) {
+  std::string buffer;
+  std::string body;
+  body.reserve(4096);
+  body += "{\"customer_id\":" + std::to_string(customer_id);
+  if (result.list) {
+    body += ",\"build_id\":" + std::to_string(result.list->build_id);
+    body += ",\"computed_at\":" + std::to_string(result.list->computed_at);
+    body += ",\"source\":\"" + result.list->source + "\",\"classes\":";
+    body += result.list->classes.empty() ? "[]" : result.list->classes;
+    body += ",\"items\":";
+    body += first_items(result.list->items, limit, buffer);
+  } else if (result.build) {
+    body += ",\"build_id\":" + std::to_string(result.build->id);
+    body += ",\"computed_at\":" + std::to_string(result.build->built_at);
+    body += ",\"source\":\"popular\",\"classes\":[],\"items\":";
+    body += first_items(result.build->popular, limit, buffer);
+  } else {
+    body +=
+        ",\"build_id\":null,\"computed_at\":null,\"source\":\"none\","
+        "\"classes\":[],\"items\":[]";
+  }
+  body += "}";
+  return body;
+}
+
+bool current_list_format(const StoredBuild& build) {
+  boost::system::error_code ec;
+  const json::value params = json::parse(build.params, ec);
+  const json::value* format =
+      !ec && params.is_object() ? params.as_object().if_contains("list_format") : nullptr;
+  return format != nullptr && format->is_int64() && format->as_int64() == kListFormat;
+}
+
+PublicItem public_item(const RecommendedItem& item) {
+  PublicReason reason{item.reason.kind};
+  for (const ProductRef& p : item.reason.products) reason.product_names.push_back(p.name);
+  reason.viewed = item.reason.seed_viewed.value_or(false);
+  return {item.sku, item.name, item.price, item.currency, std::move(reason)};
+}
+
 namespace {
-
-std::string json_text(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-std::int64_t json_int(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  if (v && v->is_int64()) return v->get_int64();
-  if (v && v->is_uint64()) return static_cast<std::int64_t>(v->get_uint64());
-  return 0;
-}
-
-std::string name_of_ref(const json::value* ref) {
-  return ref && ref->is_object() ? json_text(ref->get_object(), "name") : std::string();
-}
 
 // How many seeds (viewed products) and neighbours per seed an anonymous visitor's list reads.
 constexpr std::size_t kVisitorSeeds = 5;
 constexpr int kNeighboursPerSeed = 20;
 constexpr int kMaxVisitorItems = 20;
 
-}  // namespace
-
-std::string public_reason(const json::object& reason) {
-  const std::string kind = json_text(reason, "kind");
-  if (kind == "also_bought") {
-    const std::string seed = name_of_ref(reason.if_contains("seed"));
-    const json::value* viewed = reason.if_contains("seed_viewed");
-    const bool seed_viewed = viewed && viewed->is_bool() && viewed->get_bool();
-    const std::string verb = json_int(reason, "viewed_count") > 0 ? "bought or viewed" : "bought";
-    if (seed_viewed) {
-      return "You viewed " + seed + "; customers who " + verb + " it also " + verb + " this";
-    }
-    return "Customers who " + verb + " " + seed + " also " + verb + " this";
+// The first `count` items of a stored list (unreadable items are left out).
+std::vector<RecommendedItem> stored_items(std::string_view list, std::size_t count) {
+  std::vector<RecommendedItem> out;
+  std::string buffer;
+  boost::system::error_code ec;
+  const json::value parsed = json::parse(first_items(list, count, buffer), ec);
+  if (ec || !parsed.is_array()) return out;
+  for (const json::value& item : parsed.get_array()) {
+    if (auto read = wire::read<RecommendedItem>(item); read.ok()) out.push_back(std::move(*read));
   }
-  if (kind == "rule") {
-    std::string names;
-    if (const json::value* a = reason.if_contains("antecedent"); a && a->is_array()) {
-      const json::array& list = a->get_array();
-      for (std::size_t i = 0; i < list.size(); ++i) {
-        if (i > 0) names += i + 1 == list.size() ? " and " : ", ";
-        names += name_of_ref(&list[i]);
-      }
-    }
-    return "Often bought together with " + names;
-  }
-  if (kind == "class") {
-    std::string who = json_text(reason, "class_name");
-    if (who.empty()) return "Popular with customers like you";
-    return "Popular with other " + who + "s";
-  }
-  if (kind == "replenish") return "Due again: you buy this regularly";
-  return "Best-seller";
-}
-
-PublicItem public_item(const json::object& item) {
-  PublicItem out;
-  out.sku = json_text(item, "sku");
-  out.name = json_text(item, "name");
-  out.price = json_int(item, "price");
-  out.currency = json_text(item, "currency");
-  static const json::object kNoReason;
-  const json::value* reason = item.if_contains("reason");
-  const json::object& r = reason && reason->is_object() ? reason->get_object() : kNoReason;
-  out.reason = public_reason(r);
-  out.reason_kind = json_text(r, "kind");
-  if (out.reason_kind.empty()) out.reason_kind = "popular";
   return out;
 }
+
+}  // namespace
 
 Result<VisitorRecommendations> RecommendService::visitor_recommendations(
     const std::string& anonymous_id, int limit) {
@@ -1074,19 +1025,12 @@ Result<VisitorRecommendations> RecommendService::visitor_recommendations(
   // of them, without the products in `skip` or already listed.
   auto add_stored = [&](std::string_view list, const std::vector<std::int64_t>& skip,
                         std::size_t read) {
-    std::string buffer;
-    boost::system::error_code ec;
-    json::value parsed = json::parse(first_items(list, read, buffer), ec);
-    if (ec || !parsed.is_array()) return;
-    for (const json::value& item : parsed.get_array()) {
+    for (const RecommendedItem& item : stored_items(list, read)) {
       if (out.items.size() >= wanted) break;
-      if (!item.is_object()) continue;
-      const std::int64_t id = json_int(item.get_object(), "product_id");
-      if (std::find(skip.begin(), skip.end(), id) != skip.end()) continue;
-      PublicItem p = public_item(item.get_object());
+      if (std::find(skip.begin(), skip.end(), item.product_id) != skip.end()) continue;
       const bool listed = std::any_of(out.items.begin(), out.items.end(),
-                                      [&](const PublicItem& q) { return q.sku == p.sku; });
-      if (!listed) out.items.push_back(std::move(p));
+                                      [&](const PublicItem& q) { return q.sku == item.sku; });
+      if (!listed) out.items.push_back(public_item(item));
     }
   };
 
@@ -1094,7 +1038,7 @@ Result<VisitorRecommendations> RecommendService::visitor_recommendations(
   if (visitor.customer_id) {
     ECRM_ASSIGN_OR_RETURN(auto list, repo_.find_list(*lease, *visitor.customer_id));
     if (list) {
-      out.source = "personal";
+      out.source = VisitorSource::kPersonal;
       add_stored(list->items, {}, wanted);
       return out;
     }
@@ -1107,7 +1051,6 @@ Result<VisitorRecommendations> RecommendService::visitor_recommendations(
     double score = 0;
     double best = -1;
     std::int64_t seed = 0;
-    std::int64_t co_views = 0;
     CatalogRow product;
   };
   std::unordered_map<std::int64_t, Candidate> candidates;
@@ -1123,7 +1066,6 @@ Result<VisitorRecommendations> RecommendService::visitor_recommendations(
       if (n.neighbour.similarity > c.best) {
         c.best = n.neighbour.similarity;
         c.seed = seed;
-        c.co_views = n.neighbour.co_views;
       }
       if (c.product.id == 0) c.product = std::move(n.product);
       seed_names.try_emplace(seed);
@@ -1140,14 +1082,11 @@ Result<VisitorRecommendations> RecommendService::visitor_recommendations(
   });
   for (const Candidate* c : ranked) {
     if (out.items.size() >= wanted) break;
-    json::object reason{{"kind", "also_bought"},
-                        {"seed", json::object{{"name", seed_names[c->seed]}}},
-                        {"seed_viewed", true},
-                        {"viewed_count", c->co_views}};
-    out.items.push_back(PublicItem{c->product.sku, c->product.name, c->product.price,
-                                   c->product.currency, public_reason(reason), "also_bought"});
+    out.items.push_back(
+        PublicItem{c->product.sku, c->product.name, c->product.price, c->product.currency,
+                   PublicReason{ReasonKind::kAlsoBought, {seed_names[c->seed]}, /*viewed=*/true}});
   }
-  out.source = out.items.empty() ? "popular" : "related";
+  out.source = out.items.empty() ? VisitorSource::kPopular : VisitorSource::kRelated;
   // Best-sellers fill up, without what the visitor just viewed.
   add_stored(build->popular, seeds, wanted + seeds.size() + out.items.size());
   return out;
@@ -1159,7 +1098,15 @@ Result<RulePage> RecommendService::rules(const RuleFilter& filter, int limit,
   RulePage out;
   ECRM_ASSIGN_OR_RETURN(out.build, repo_.latest_build(*lease));
   if (!out.build) return out;
-  ECRM_ASSIGN_OR_RETURN(out.rules, repo_.rules(*lease, out.build->id, filter, limit, offset));
+  ECRM_ASSIGN_OR_RETURN(auto rules, repo_.rules(*lease, out.build->id, filter, limit, offset));
+  for (const RuleView& v : rules) {
+    boost::system::error_code ec;
+    auto antecedent = wire::read<std::vector<ProductRef>>(json::parse(v.rule.antecedent, ec));
+    out.items.push_back({v.rule.position,
+                         antecedent.ok() ? std::move(*antecedent) : std::vector<ProductRef>{},
+                         product_ref(v.consequent), v.rule.support, v.rule.confidence, v.rule.lift,
+                         v.rule.count, v.rule.antecedent_count, v.rule.consequent_count});
+  }
   return out;
 }
 

@@ -25,7 +25,8 @@
 // (a due consumable always comes first); the reason is the method with the largest term. Bought
 // items are excluded except consumables due again, returned and inactive products always.
 // Best-sellers fill a short list (score 0.1 × buyers / top buyers). The customer's inferred
-// classes are stored with the list, with their evidence.
+// classes are stored with the list, with their evidence. Lists are stored as the JSON they are
+// served as (views.hpp): reasons as data (kind, products, measures), never as sentences.
 //
 // Incremental refresh (refresh_customer()): the customer's orders and returns are read and the
 // list recomputed against the model in memory (no rebuild). A process without the latest model
@@ -34,9 +35,7 @@
 // Thread-safe: the model is swapped under a mutex; every call leases its own connection.
 #pragma once
 
-#include <boost/json/array.hpp>
-#include <boost/json/object.hpp>
-
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -47,9 +46,11 @@
 #include <thread>
 #include <vector>
 
+#include "core/describe.hpp"
 #include "core/metrics.hpp"
 #include "recommend/list_cache.hpp"
 #include "recommend/repo.hpp"
+#include "recommend/views.hpp"
 #include "storage/database.hpp"
 
 namespace ecrm::recommend {
@@ -109,6 +110,8 @@ struct RebuildTimings {
   double write_ms = 0;
   double total_ms = 0;
 };
+ECRM_DESCRIBE(RebuildTimings, snapshot_ms, rules_ms, similarity_ms, classes_ms, lists_ms, write_ms,
+              total_ms)
 
 struct RebuildOutcome {
   std::int64_t build_id = 0;
@@ -120,81 +123,32 @@ struct RebuildOutcome {
   RebuildTimings timings;
 };
 
-enum class RelatedKind { kBoughtTogether, kAlsoBought, kUpsell };
-std::optional<RelatedKind> parse_related_kind(std::string_view text);
-std::string_view to_string(RelatedKind kind);
-
-struct RelatedItem {
-  CatalogRow product;
-  double score = 0;
-  // bought_together: the rule {product} => item.
-  std::optional<StoredRule> rule;
-  // also_bought: the pair's similarity and customers in common.
-  std::optional<StoredNeighbour> neighbour;
-  // upsell: "newer_version" or "higher_tier".
-  std::string upsell;
-  std::string reason;  // one sentence
-};
-
-struct RelatedList {
-  std::optional<StoredBuild> build;  // nullopt before the first rebuild (empty lists)
-  std::vector<RelatedItem> items;
-};
-
-struct Bundle {
-  CatalogRow product;
-  std::vector<RelatedItem> with;  // frequently bought together, same currency
-  std::int64_t total = 0;         // sum of prices, minor units
-  std::int64_t price = 0;         // suggested bundle price
-  double discount_rate = 0;
-  std::string explanation;
-};
-
 struct CustomerList {
   std::shared_ptr<const StoredList> list;  // null: no personal list yet
   std::optional<StoredBuild> build;  // for best-sellers when there is no list
 };
 
-struct RulePage {
-  std::optional<StoredBuild> build;
-  std::vector<RuleView> rules;
-};
-
 struct Model;
-
-// A recommendation as the tracking snippet may show it on the shop's public pages: the product
-// and a short reason, nothing about the customer or other customers beyond aggregates.
-struct PublicItem {
-  std::string sku;
-  std::string name;
-  std::int64_t price = 0;  // minor units
-  std::string currency;
-  std::string reason;       // one short sentence (public_reason())
-  std::string reason_kind;  // rule | also_bought | class | replenish | popular
-};
-
-struct VisitorRecommendations {
-  // personal: the identified customer's list; related: neighbours of what the anonymous
-  // visitor viewed (filled with best-sellers); popular: best-sellers; none: nothing built yet.
-  std::string source = "none";
-  std::vector<PublicItem> items;
-};
-
-// The public sentence for a stored reason (the "reason" object of a personal list item):
-// "Customers who bought X also bought this", "You viewed X; customers who bought it also
-// bought this" (with "bought or viewed" when views made the pair), "Often bought together with
-// X", "Popular with other premium buyers", "Due again: you buy this regularly", "Best-seller".
-// No counts, dates or measures.
-std::string public_reason(const boost::json::object& reason);
-// A stored list item ({"sku","name","price","currency","reason":{…}}) in public form.
-PublicItem public_item(const boost::json::object& item);
 
 // Stored lists (personal lists, best-sellers) are JSON arrays with one item per line: "[{…},\n{…}]"
 // (serialized JSON never holds a raw newline), so that the first `limit` items can be served
 // without parsing. serialize_list() writes that form; first_items() returns the array of the first
 // `limit` items of such text, in `buffer` when it had to be cut.
-std::string serialize_list(const boost::json::array& items);
+std::string serialize_list(const std::vector<RecommendedItem>& items);
 std::string_view first_items(std::string_view list, std::size_t limit, std::string& buffer);
+
+// The CustomerRecommendations JSON of customer `customer_id` with the first `limit` items of
+// `list`: its personal list, else the build's best-sellers, else nothing. Written from the
+// stored text without parsing it (the route is read under load).
+std::string customer_list_json(std::int64_t customer_id, const CustomerList& list,
+                               std::size_t limit);
+
+// A stored list item in public form (PublicItem: no score, measures or customers).
+PublicItem public_item(const RecommendedItem& item);
+
+// True when the build's lists are stored in the form this version serves (older builds are
+// rebuilt at start-up).
+bool current_list_format(const StoredBuild& build);
 
 class RecommendService {
  public:
@@ -218,7 +172,8 @@ class RecommendService {
 
   // kNotFound for an unknown product; `limit` 1..50.
   Result<RelatedList> related(std::int64_t product_id, RelatedKind kind, int limit);
-  // kNotFound for an unknown product. Up to `max_items` products bought together with it.
+  // kNotFound for an unknown product. Up to `max_items` products bought together with it, their
+  // total and a bundle price: 5% off the sum per added product, at most 10%.
   Result<Bundle> bundle(std::int64_t product_id, int max_items);
   // kNotFound for an unknown customer. One indexed read (plus the latest build without a list);
   // a personal list read is kept in memory (see list_cache.hpp).
@@ -227,6 +182,7 @@ class RecommendService {
   // A list kept longer than the cache's ttl is still answered while a background thread of the
   // service reads it again (see list_cache.hpp), so readers do not wait for the database.
   std::shared_ptr<const StoredList> cached_list(std::int64_t customer_id);
+  // Rules of the latest build after `offset` (RulePage without next_cursor).
   Result<RulePage> rules(const RuleFilter& filter, int limit, std::int64_t offset);
 
   // What the tracking snippet shows the visitor with `anonymous_id` (limit 1..20): an identified
@@ -240,6 +196,12 @@ class RecommendService {
  private:
   // The model of the latest build, recomputed from a snapshot when this process lacks it.
   Result<std::shared_ptr<const Model>> current_model(storage::Connection& c);
+  // rebuild() once claimed: snapshot, engines, lists, the stored build, publish().
+  Status build_and_store(const std::string& owner, UnixMs as_of,
+                         std::chrono::steady_clock::time_point started, RebuildOutcome& outcome);
+  // Makes a stored build visible to readers: its model in memory first, then its counts and
+  // built_at, the older lists, rules and neighbours gone, the lists in memory dropped.
+  Status publish(StoredBuild& build, std::shared_ptr<const Model> model, UnixMs as_of);
 
   storage::Database& db_;
   RecommendOptions options_;

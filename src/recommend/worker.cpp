@@ -20,7 +20,8 @@ ModelJob job_for(RecommendService& service) {
   };
   job.last_built_at = [&service]() -> Result<std::optional<UnixMs>> {
     ECRM_ASSIGN_OR_RETURN(auto latest, service.latest_build());
-    if (!latest) return std::optional<UnixMs>();
+    // Lists stored in an older form count as nothing built: they are rebuilt at start-up.
+    if (!latest || !current_list_format(*latest)) return std::optional<UnixMs>();
     return std::optional<UnixMs>(latest->built_at);
   };
   job.build = [&service](const std::string& owner) -> Result<std::string> {

@@ -163,15 +163,16 @@ TEST_F(RecommendViews, TheRebuildReadsIdentifiedViewsAndAViewedOnlyProductIsReco
   const auto& reason = map->at("reason").as_object();
   EXPECT_EQ(reason.at("kind").as_string(), "also_bought");
   EXPECT_GT(reason.at("viewed_count").as_int64(), 0);
-  EXPECT_NE(std::string(reason.at("text").as_string()).find("bought or viewed"), std::string::npos)
-      << reason.at("text");
-  // A pair resting on purchases alone keeps the plain sentence.
+  EXPECT_EQ(reason.at("products").at(0).at("id").as_int64(), shop_.tent) << json::serialize(reason);
+  // A pair resting on purchases alone has no viewers.
   const json::object* bag = find_item(mine, shop_.bag);
   ASSERT_NE(bag, nullptr) << json::serialize(mine);
-  EXPECT_EQ(bag->at("reason").at("kind").as_string(), "also_bought");
-  EXPECT_EQ(bag->at("reason").at("viewed_count").as_int64(), 0);
-  EXPECT_EQ(bag->at("reason").at("text").as_string(),
-            "customers who bought Trail Tent also bought Sleeping Bag (4)");
+  const auto& bag_reason = bag->at("reason").as_object();
+  EXPECT_EQ(bag_reason.at("kind").as_string(), "also_bought");
+  EXPECT_EQ(bag_reason.at("viewed_count").as_int64(), 0);
+  EXPECT_EQ(bag_reason.at("count").as_int64(), 4);
+  EXPECT_EQ(bag_reason.at("products").at(0).at("name").as_string(), "Trail Tent");
+  EXPECT_FALSE(bag_reason.at("seed_viewed").as_bool());
 
   // The related route says the same about the pair.
   auto related = get("/api/v1/products/" + std::to_string(shop_.tent) + "/related?kind=also_bought");
@@ -182,8 +183,7 @@ TEST_F(RecommendViews, TheRebuildReadsIdentifiedViewsAndAViewedOnlyProductIsReco
     if (item.at("product_id").as_int64() != shop_.map) continue;
     map_related = true;
     EXPECT_GT(item.at("reason").at("viewed_count").as_int64(), 0);
-    EXPECT_NE(std::string(item.at("reason").at("text").as_string()).find("bought or viewed"),
-              std::string::npos);
+    EXPECT_EQ(item.at("reason").at("products").at(0).at("id").as_int64(), shop_.tent);
   }
   EXPECT_TRUE(map_related) << related.body;
 }
@@ -197,7 +197,7 @@ TEST_F(RecommendViews, BrowsingRefreshesTheViewersListWithinSeconds) {
     if (tent == nullptr) return nullptr;
     const auto& reason = tent->at("reason").as_object();
     if (reason.at("kind") == "also_bought" && reason.at("seed_viewed").as_bool() &&
-        reason.at("seed").at("product_id").as_int64() == shop_.bag) {
+        reason.at("products").at(0).at("id").as_int64() == shop_.bag) {
       return tent;
     }
     return nullptr;
@@ -219,8 +219,8 @@ TEST_F(RecommendViews, BrowsingRefreshesTheViewersListWithinSeconds) {
   ASSERT_NE(item, nullptr) << "after " << waited.count() << " ms: " << json::serialize(after);
   std::printf("a view reached the list in %lld ms\n", static_cast<long long>(waited.count()));
   EXPECT_EQ(after.at("source").as_string(), "incremental");
-  EXPECT_EQ(item->at("reason").at("text").as_string(),
-            "you viewed Sleeping Bag; customers who bought Sleeping Bag also bought Trail Tent (4)");
+  EXPECT_EQ(item->at("reason").at("products").at(0).at("name").as_string(), "Sleeping Bag");
+  EXPECT_EQ(item->at("reason").at("count").as_int64(), 4);
 }
 
 TEST_F(RecommendViews, SnippetEndpointAuthorisesByWriteKeyAndValidates) {
@@ -253,8 +253,10 @@ TEST_F(RecommendViews, SnippetEndpointAuthorisesByWriteKeyAndValidates) {
 }
 
 TEST_F(RecommendViews, SnippetEndpointAnswersEachKindOfVisitorWithProductsOnly) {
-  // Every answer: products and a short reason, nothing about any customer.
-  const std::set<std::string> kKeys = {"sku", "name", "price", "currency", "reason", "reason_kind"};
+  // Every answer: products and the kind of reason with the products it names, nothing about any
+  // customer.
+  const std::set<std::string> kKeys = {"sku", "name", "price", "currency", "reason"};
+  const std::set<std::string> kReasonKeys = {"kind", "product_names", "viewed"};
   auto check_public = [&](const HttpResult& r) {
     EXPECT_EQ(r.status, 200) << r.body;
     EXPECT_EQ(r.header("access-control-allow-origin"), "*");
@@ -268,6 +270,9 @@ TEST_F(RecommendViews, SnippetEndpointAnswersEachKindOfVisitorWithProductsOnly) 
       std::set<std::string> keys;
       for (const auto& [k, v] : item.as_object()) keys.insert(std::string(k));
       EXPECT_EQ(keys, kKeys) << json::serialize(item);
+      std::set<std::string> reason_keys;
+      for (const auto& [k, v] : item.at("reason").as_object()) reason_keys.insert(std::string(k));
+      EXPECT_EQ(reason_keys, kReasonKeys) << json::serialize(item);
       EXPECT_EQ(item.at("currency").as_string(), "EUR");
     }
   };
@@ -282,7 +287,7 @@ TEST_F(RecommendViews, SnippetEndpointAnswersEachKindOfVisitorWithProductsOnly) 
   ASSERT_EQ(items.size(), 3u) << identified.body;
   for (std::size_t i = 0; i < items.size(); ++i) {
     EXPECT_EQ(items[i].at("sku"), stored.at("items").at(i).at("sku")) << identified.body;
-    EXPECT_EQ(items[i].at("reason_kind"), stored.at("items").at(i).at("reason").at("kind"));
+    EXPECT_EQ(items[i].at("reason").at("kind"), stored.at("items").at(i).at("reason").at("kind"));
     EXPECT_EQ(items[i].at("price"), stored.at("items").at(i).at("price"));
   }
 
@@ -296,10 +301,10 @@ TEST_F(RecommendViews, SnippetEndpointAnswersEachKindOfVisitorWithProductsOnly) 
   const auto& near_items = near.at("items").as_array();
   ASSERT_FALSE(near_items.empty()) << related.body;
   EXPECT_EQ(near_items[0].at("sku").as_string(), "BAG-1") << related.body;
-  EXPECT_EQ(near_items[0].at("reason_kind").as_string(), "also_bought");
-  EXPECT_EQ(near_items[0].at("reason").as_string(),
-            "You viewed Trail Tent; customers who bought it also bought this")
+  EXPECT_EQ(near_items[0].at("reason").at("kind").as_string(), "also_bought");
+  EXPECT_EQ(near_items[0].at("reason").at("product_names"), json::array{"Trail Tent"})
       << related.body;
+  EXPECT_TRUE(near_items[0].at("reason").at("viewed").as_bool());
   for (const auto& item : near_items) EXPECT_NE(item.at("sku").as_string(), "TNT-1");
 
   // A visitor never seen: best-sellers, the most bought first (the tent: 6 buyers).
@@ -310,7 +315,8 @@ TEST_F(RecommendViews, SnippetEndpointAnswersEachKindOfVisitorWithProductsOnly) 
   const auto& top = popular.at("items").as_array();
   ASSERT_EQ(top.size(), 4u) << fresh.body;  // the default limit
   EXPECT_EQ(top[0].at("sku").as_string(), "TNT-1") << fresh.body;
-  EXPECT_EQ(top[0].at("reason").as_string(), "Best-seller");
+  EXPECT_EQ(top[0].at("reason").at("kind").as_string(), "popular");
+  EXPECT_TRUE(top[0].at("reason").at("product_names").as_array().empty());
   EXPECT_EQ(top[0].at("price").as_int64(), 19900);
 }
 

@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include "http/wire.hpp"
 #include "recommend/browse_poller.hpp"
 #include "recommend/event_views.hpp"
 #include "recommend/service.hpp"
@@ -76,48 +77,38 @@ TEST(ActivityCursor, ForgetsRowsAfterTheGrace) {
 }
 
 TEST(PublicItem, ReasonsNameProductsButNoCountsOrPeople) {
-  json::object seed{{"product_id", 3}, {"sku", "BAG-1"}, {"name", "Sleeping Bag"}};
-  auto also = [&](bool viewed, int viewed_count) {
-    return json::object{{"kind", "also_bought"}, {"text", "customers who bought … (42)"},
-                        {"count", 42},          {"seed", seed},
-                        {"seed_viewed", viewed}, {"viewed_count", viewed_count},
-                        {"similarity", 0.8}};
-  };
-  EXPECT_EQ(public_reason(also(false, 0)), "Customers who bought Sleeping Bag also bought this");
-  EXPECT_EQ(public_reason(also(true, 0)),
-            "You viewed Sleeping Bag; customers who bought it also bought this");
-  EXPECT_EQ(public_reason(also(true, 2)),
-            "You viewed Sleeping Bag; customers who bought or viewed it also bought or viewed this");
-  EXPECT_EQ(public_reason(also(false, 2)),
-            "Customers who bought or viewed Sleeping Bag also bought or viewed this");
-  json::object rule{{"kind", "rule"},
-                    {"antecedent", json::array{json::object{{"name", "Tent"}},
-                                               json::object{{"name", "Stove"}},
-                                               json::object{{"name", "Bag"}}}},
-                    {"support", 0.1}, {"confidence", 0.5}, {"lift", 2.0}, {"count", 9}};
-  EXPECT_EQ(public_reason(rule), "Often bought together with Tent, Stove and Bag");
-  json::object cls{{"kind", "class"}, {"class", "tier:premium"}, {"class_name", "premium buyer"},
-                   {"evidence", seed}, {"count", 4}};
-  EXPECT_EQ(public_reason(cls), "Popular with other premium buyers");
-  EXPECT_EQ(public_reason(json::object{{"kind", "replenish"}, {"last_purchase_at", 1}}),
-            "Due again: you buy this regularly");
-  EXPECT_EQ(public_reason(json::object{{"kind", "popular"}, {"count", 120}}), "Best-seller");
-  EXPECT_EQ(public_reason(json::object{}), "Best-seller");
+  RecommendedItem item{9,
+                       "TNT-1",
+                       "Trail Tent",
+                       19900,
+                       "EUR",
+                       0.9,
+                       ReasonView{.kind = ReasonKind::kAlsoBought,
+                                  .products = {{3, "BAG-1", "Sleeping Bag"}},
+                                  .count = 42,
+                                  .similarity = 0.8,
+                                  .viewed_count = 2,
+                                  .seed_viewed = true}};
+  const PublicItem shown = public_item(item);
+  EXPECT_EQ(shown.sku, "TNT-1");
+  EXPECT_EQ(shown.name, "Trail Tent");
+  EXPECT_EQ(shown.price, 19900);
+  EXPECT_EQ(shown.currency, "EUR");
+  EXPECT_EQ(shown.reason.kind, ReasonKind::kAlsoBought);
+  EXPECT_EQ(shown.reason.product_names, std::vector<std::string>{"Sleeping Bag"});
+  EXPECT_TRUE(shown.reason.viewed);
+  // Only the kind, the names and whether the visitor viewed cross to the shop's pages.
+  EXPECT_EQ(json::serialize(wire::to_json(shown)),
+            R"({"sku":"TNT-1","name":"Trail Tent","price":19900,"currency":"EUR",)"
+            R"("reason":{"kind":"also_bought","product_names":["Sleeping Bag"],"viewed":true}})");
 
-  PublicItem item = public_item(json::object{{"product_id", 9},
-                                             {"sku", "TNT-1"},
-                                             {"name", "Trail Tent"},
-                                             {"price", 19900},
-                                             {"currency", "EUR"},
-                                             {"score", 0.9},
-                                             {"reason", also(true, 0)}});
-  EXPECT_EQ(item.sku, "TNT-1");
-  EXPECT_EQ(item.name, "Trail Tent");
-  EXPECT_EQ(item.price, 19900);
-  EXPECT_EQ(item.currency, "EUR");
-  EXPECT_EQ(item.reason_kind, "also_bought");
-  EXPECT_EQ(item.reason, "You viewed Sleeping Bag; customers who bought it also bought this");
-  EXPECT_EQ(public_item(json::object{{"sku", "X"}}).reason_kind, "popular");
+  item.reason = ReasonView{.kind = ReasonKind::kClass,
+                           .products = {{3, "BAG-1", "Sleeping Bag"}},
+                           .count = 4,
+                           .class_label = "tier:premium"};
+  const std::string cls = json::serialize(wire::to_json(public_item(item)));
+  EXPECT_EQ(cls.find("premium"), std::string::npos) << cls;
+  EXPECT_FALSE(public_item(item).reason.viewed);
 }
 
 }  // namespace

@@ -170,40 +170,6 @@ TEST(Render, RulesJsonAndCsvCarryTheSameRows) {
   EXPECT_FALSE(*reader.next(fields));
 }
 
-TEST(Render, ExplainsRecommendations) {
-  ItemDictionary items;
-  ItemId bottle = items.intern("baby bottle");
-  ItemId food = items.intern("baby food");
-  Reason also;
-  also.kind = ReasonKind::kAlsoBought;
-  also.seed_item = bottle;
-  also.count = 42;
-  EXPECT_EQ(explain(also, food, items),
-            "customers who bought baby bottle also bought baby food (42)");
-  // A viewed seed says so; a pair that views helped make says "bought or viewed".
-  also.seed_viewed = true;
-  EXPECT_EQ(explain(also, food, items),
-            "you viewed baby bottle; customers who bought baby bottle also bought baby food (42)");
-  also.viewed_count = 12;
-  EXPECT_EQ(explain(also, food, items),
-            "you viewed baby bottle; customers who bought or viewed baby bottle also bought or "
-            "viewed baby food (42, 30 of them bought both)");
-  also.seed_viewed = false;
-  EXPECT_EQ(explain(also, food, items),
-            "customers who bought or viewed baby bottle also bought or viewed baby food (42, 30 "
-            "of them bought both)");
-  Reason rule;
-  rule.kind = ReasonKind::kRule;
-  rule.antecedent = {bottle};
-  rule.confidence = 0.625;
-  rule.lift = 2.5;
-  rule.support = 0.0125;
-  rule.count = 10;
-  EXPECT_EQ(explain(rule, food, items),
-            "customers who bought baby bottle also bought baby food (confidence 62.5%, lift 2.5, "
-            "support 1.3%, 10 orders)");
-}
-
 #ifdef ECRM_BINARY
 // End to end through the real binary: exit codes and the JSON contract.
 std::pair<int, std::string> run(const std::string& args) {

@@ -6,7 +6,9 @@
  * ecrm.removeFromCart(props), ecrm.checkout(step, props), ecrm.purchase(props), ecrm.flush(),
  * ecrm.recommend(target, {limit, locale, label}, callback): the visitor's recommendations shown
  * in `target` (an element or a CSS selector) as ul.ecrm-recs > li.ecrm-rec[data-sku] with
- * .ecrm-rec-name, .ecrm-rec-price and .ecrm-rec-reason; callback(data) gets {source, items};
+ * .ecrm-rec-name, .ecrm-rec-price and .ecrm-rec-reason (worded in English or Chinese after the
+ * locale or the page's lang); callback(data) gets {source, items} (items' reasons as data:
+ * {kind, product_names, viewed});
  * returns a promise of the data (null on failure).
  * Product props: {sku, name, price (minor units), quantity, currency}. No dependencies. */
 (function (w, d) {
@@ -121,6 +123,24 @@
       return f.format(value / Math.pow(10, f.resolvedOptions().maximumFractionDigits));
     } catch (e) { return (value / 100).toFixed(2) + ' ' + currency; }
   }
+  // A recommendation's reason in the page's language, from its kind and the names of the
+  // products it rests on ({p}); `viewed`: the visitor viewed (not bought) the first of them.
+  var REASONS = {
+    en: { rule: 'Often bought together with {p}', also_bought: 'Customers who bought {p} also bought this',
+      viewed: 'You viewed {p}; customers who bought it also bought this', 'class': 'Popular with customers like you',
+      replenish: 'Due again: you buy this regularly', popular: 'Best-seller', comma: ', ', and: ' and ' },
+    zh: { rule: '\u5e38\u4e0e{p}\u4e00\u8d77\u8d2d\u4e70', also_bought: '\u8d2d\u4e70\u4e86{p}\u7684\u987e\u5ba2\u4e5f\u8d2d\u4e70\u4e86\u6b64\u5546\u54c1',
+      viewed: '\u60a8\u6d4f\u89c8\u4e86{p}\uff1b\u8d2d\u4e70\u5b83\u7684\u987e\u5ba2\u4e5f\u8d2d\u4e70\u4e86\u6b64\u5546\u54c1',
+      'class': '\u4e0e\u60a8\u76f8\u4f3c\u7684\u987e\u5ba2\u559c\u7231', replenish: '\u8be5\u8865\u8d27\u4e86\uff1a\u60a8\u7ecf\u5e38\u8d2d\u4e70\u6b64\u5546\u54c1',
+      popular: '\u7545\u9500\u5546\u54c1', comma: '\u3001', and: '\u548c' }
+  };
+  function reasonText(reason, locale) {
+    var texts = REASONS[/^zh/i.test(locale || '') ? 'zh' : 'en'];
+    var names = (reason && reason.product_names) || [];
+    var text = texts[reason && reason.viewed ? 'viewed' : reason && reason.kind] || texts.popular;
+    var list = names.length > 1 ? names.slice(0, -1).join(texts.comma) + texts.and + names[names.length - 1] : names[0] || '';
+    return text.replace('{p}', function () { return list; });
+  }
   function part(parent, tag, cls, text) {
     var el = d.createElement(tag);
     el.className = cls;
@@ -153,7 +173,7 @@
           li.setAttribute('data-sku', item.sku);
           part(li, 'span', 'ecrm-rec-name', item.name);
           part(li, 'span', 'ecrm-rec-price', money(item.price, item.currency, locale));
-          part(li, 'small', 'ecrm-rec-reason', item.reason);
+          part(li, 'small', 'ecrm-rec-reason', reasonText(item.reason, locale));
           ul.appendChild(li);
         });
         el.textContent = '';

@@ -18,7 +18,10 @@ function elementPlusExports(): Map<string, string> {
     if (!existsSync(file)) continue
     for (const block of readFileSync(file, 'utf8').matchAll(/^export \{([^}]*)\}/gm)) {
       for (const item of block[1]!.split(',')) {
-        const exported = item.trim().split(/\s+as\s+/).pop()
+        const exported = item
+          .trim()
+          .split(/\s+as\s+/)
+          .pop()
         if (exported && !exports.has(exported)) exports.set(exported, `element-plus/es/components/${name}/index.mjs`)
       }
     }

@@ -1,4 +1,10 @@
-// Shapes shared by every route of the API under /api/v1. Times are unix milliseconds (UTC).
+// Shapes of the JSON of the API under /api/v1, named for the UI. They come from the OpenAPI document
+// the server prints (`ecrm openapi`), generated into schema.d.ts at build time (npm run gen:types);
+// each section re-exports its own from features/<section>/types.ts. Times are unix milliseconds (UTC).
+
+import type { components } from './schema'
+
+type Schemas = components['schemas']
 
 export interface Page<T> {
   items: T[]
@@ -12,3 +18,91 @@ export interface ErrorBody {
     field?: string
   }
 }
+
+// auth
+export type User = Schemas['MeUser']
+export type LoginResponse = Schemas['LoginResult']
+export type MeResponse = Schemas['Me']
+
+// dashboard
+export type SystemInfo = Schemas['SystemInfo']
+
+// settings
+export type UserRecord = Schemas['User']
+export type CreateUserResponse = Schemas['CreatedUser']
+export type ApiKey = Schemas['ApiKey']
+export type CreatedApiKey = Schemas['CreatedApiKey']
+export type ScopeInfo = Schemas['ScopeInfo']
+export type RoleScopes = Schemas['RoleScopes']
+export type AuditEntry = Schemas['AuditRecord']
+
+// traffic
+export type WriteKey = Schemas['WriteKeyView']
+export type TrackedEvent = Schemas['StoredEvent']
+export type LivePage = Schemas['LiveEvents']
+export type NamedCount = Schemas['NamedCount']
+export type TrafficOverview = Schemas['TrafficOverview']
+export type Funnel = Schemas['Funnel']
+export type Abandonment = Schemas['Abandonment']
+export type ProductTraffic = Schemas['ProductTraffic']
+export type CartItem = Schemas['CartItem']
+export type TrackedCart = Schemas['Cart']
+
+// customers
+export type Consent = Schemas['Consent']
+export type Anniversary = Schemas['Anniversary']
+export type Customer = Schemas['Customer']
+export type DuplicatePair = Schemas['DuplicateCandidate']
+export type MergeChange = Schemas['MergeChange']
+export type MergeSnapshot = Schemas['MergeSnapshot']
+export type Merge = Schemas['MergeView']
+export type MergeOutcome = Schemas['MergeOutcome']
+export type TimelineEntry = Schemas['TimelineEntry']
+export type CurrencyRevenueSummary = Schemas['CurrencyRevenueView']
+export type FavouriteCategory = Schemas['CategoryShare']
+export type CustomerSummary = Schemas['CustomerSummaryView']
+
+// catalog
+export type Category = Schemas['Category']
+export type Product = Schemas['Product']
+export type ProductSales = Schemas['ProductSales']
+
+// orders
+export type OrderLine = Schemas['OrderLine']
+export type StatusChange = Schemas['StatusChange']
+export type Order = Schemas['Order']
+export type OrderDetail = Schemas['OrderView']
+export type ReturnLine = Schemas['ReturnLine']
+export type OrderReturn = Schemas['Return']
+
+// data
+export type ImportRowError = Schemas['RowError']
+export type ImportJob = Schemas['ImportJob']
+
+// analytics
+export type JobState = Schemas['RecomputeStatus']
+export type ParetoReport = Schemas['ParetoReport']
+export type GroupFigures = Schemas['GroupFigures']
+export type RfmReport = Schemas['RfmReport']
+export type TiersReport = Schemas['TierReport']
+export type ClvDistribution = Schemas['Histogram']
+export type Cohort = Schemas['CohortRow']
+export type CohortReport = Schemas['CohortReport']
+export type ChurnRisk = Schemas['ChurnRisk']
+export type CustomerScores = Schemas['CustomerScores']
+export type Window = Schemas['Profile7PWindow']
+export type Profile7P = Schemas['Profile7P']
+
+// recommend
+export type ProductRef = Schemas['ProductRef']
+export type Reason = Schemas['ReasonView']
+export type RecommendedItem = Schemas['RecommendedItem']
+export type CustomerClass = Schemas['InferredClass']
+export type CustomerRecommendations = Schemas['CustomerRecommendations']
+export type RelatedItem = Schemas['RelatedProduct']
+export type RelatedList = Schemas['RelatedList']
+export type Bundle = Schemas['Bundle']
+export type Build = Schemas['StoredBuild']
+export type RebuildState = Schemas['RebuildStatus']
+export type RuleItem = Schemas['RuleItem']
+export type RulePage = Schemas['RulePage']

@@ -1,7 +1,18 @@
 // Analytics: one function per API route.
 
 import { http } from '@/shared/api'
-import type { ChurnRisk, ClvDistribution, ClvModel, CohortReport, CustomerScores, JobState, ParetoReport, Profile7P, RfmReport, TiersReport } from '@/features/analytics/types'
+import type {
+  ChurnRisk,
+  ClvDistribution,
+  ClvModel,
+  CohortReport,
+  CustomerScores,
+  JobState,
+  ParetoReport,
+  Profile7P,
+  RfmReport,
+  TiersReport,
+} from '@/features/analytics/types'
 
 export const analyticsApi = {
   job: () => http.get<JobState>('/analytics/recompute'),

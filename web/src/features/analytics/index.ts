@@ -13,7 +13,11 @@ export default {
       path: 'analytics',
       name: 'analytics',
       component: () => import('./views/AnalyticsView.vue'),
-      meta: { titleKey: 'analytics.nav.analytics', scope: 'analytics:read', nav: { label: 'analytics.nav.analytics', icon: TrendCharts, order: 50 } },
+      meta: {
+        titleKey: 'analytics.nav.analytics',
+        scope: 'analytics:read',
+        nav: { label: 'analytics.nav.analytics', icon: TrendCharts, order: 50 },
+      },
     },
     {
       path: 'analytics/model',

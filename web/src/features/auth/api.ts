@@ -4,8 +4,7 @@ import { http } from '@/shared/api'
 import type { LoginResponse, MeResponse } from '@/features/auth/types'
 
 export const authApi = {
-  login: (email: string, password: string) =>
-    http.post<LoginResponse>('/auth/login', { email, password }, { quiet: true }),
+  login: (email: string, password: string) => http.post<LoginResponse>('/auth/login', { email, password }, { quiet: true }),
   logout: () => http.post<void>('/auth/logout', undefined, { quiet: true }),
   me: () => http.get<MeResponse>('/me', { quiet: true }),
 }

@@ -1,8 +1,7 @@
 // English texts of the sign-in page (the i18n namespace `auth`); messages.zh-CN.ts must have every key.
 
 export default {
-  nav: {
-  },
+  nav: {},
   title: 'Sign in',
   subtitle: 'Sign in with your staff account',
   email: 'E-mail',

@@ -3,8 +3,7 @@
 import type en from './messages.en'
 
 export default {
-  nav: {
-  },
+  nav: {},
   title: '登录',
   subtitle: '使用员工账号登录',
   email: '电子邮箱',

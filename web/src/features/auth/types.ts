@@ -1,22 +1,4 @@
-// Shapes of the sign-in JSON of the API (written by hand until the OpenAPI document describes them).
+// Shapes of the sign-in JSON of the API (generated from the OpenAPI document, and written by hand where it does not describe them yet).
 // Times are unix milliseconds (UTC).
 
-export interface User {
-  id: number
-  email: string
-  name: string
-  /** The role's name; what it may do is in `scopes` (GET /me). */
-  role: string
-}
-
-export interface LoginResponse {
-  user: User
-  csrf_token: string
-}
-
-export interface MeResponse {
-  user: User
-  auth: 'session' | 'api_key'
-  csrf_token?: string
-  scopes?: string[]
-}
+export type { LoginResponse, MeResponse, User } from '@/api/types'

@@ -6,13 +6,11 @@ import type { Category, Product, ProductFilter, ProductInput, ProductSales } fro
 
 export const catalogApi = {
   listCategories: (page: PageQuery = {}) => http.get<Page<Category>>('/categories', { query: { ...page } }),
-  createCategory: (body: { name: string; slug?: string; parent_id?: number | null }) =>
-    http.post<Category>('/categories', body),
+  createCategory: (body: { name: string; slug?: string; parent_id?: number | null }) => http.post<Category>('/categories', body),
   updateCategory: (id: number, body: { name?: string; slug?: string; parent_id?: number | null }) =>
     http.patch<Category>(`/categories/${id}`, body),
   deleteCategory: (id: number) => http.del<void>(`/categories/${id}`),
-  listProducts: (filter: ProductFilter, page: PageQuery = {}) =>
-    http.get<Page<Product>>('/products', { query: { ...filter, ...page } }),
+  listProducts: (filter: ProductFilter, page: PageQuery = {}) => http.get<Page<Product>>('/products', { query: { ...filter, ...page } }),
   getProduct: (id: number) => http.get<Product>(`/products/${id}`),
   createProduct: (body: ProductInput) => http.post<Product>('/products', body),
   updateProduct: (id: number, body: ProductInput) => http.patch<Product>(`/products/${id}`, body),

@@ -1,6 +1,23 @@
-// The category tree built from the flat list the API returns.
+// The category tree built from the flat list the API returns, and the list itself for the pages
+// that need it.
 
+import { computed } from 'vue'
+import { fetchAll } from '@/shared/api'
+import { useResource } from '@/shared/composables/useResource'
+import { catalogApi } from '@/features/catalog/api'
 import type { Category } from '@/features/catalog/types'
+
+/** The whole category list, read when `load()` is called, as a list, a tree and by id. */
+export function useCategories() {
+  const { data, loading, load } = useResource(() => fetchAll((page) => catalogApi.listCategories(page)), {
+    lazy: true,
+    keepOnError: true,
+  })
+  const categories = computed(() => data.value ?? [])
+  const byId = computed(() => new Map(categories.value.map((c) => [c.id, c])))
+  const tree = computed(() => buildCategoryTree(categories.value))
+  return { categories, loading, load, byId, tree }
+}
 
 export interface CategoryNode {
   id: number

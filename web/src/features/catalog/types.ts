@@ -1,53 +1,12 @@
-// Shapes of the catalog JSON of the API (written by hand until the OpenAPI document describes them).
+// Shapes of the catalog JSON of the API (generated from the OpenAPI document, and written by hand where it does not describe them yet).
 // Times are unix milliseconds (UTC).
 
-export interface Category {
-  id: number
-  parent_id: number | null
-  name: string
-  slug: string
-  created_at: number
-  updated_at: number
-}
+export type { Category, Product, ProductSales } from '@/api/types'
+import type { Product } from '@/api/types'
 
-export type PriceTier = 'budget' | 'mid' | 'premium'
+export type PriceTier = Product['price_tier']
 
 export const PRICE_TIERS: readonly PriceTier[] = ['budget', 'mid', 'premium']
-
-export interface Product {
-  id: number
-  sku: string
-  name: string
-  category_id: number | null
-  brand: string
-  /** Minor units of `currency`. */
-  price: number
-  cost: number | null
-  currency: string
-  price_tier: PriceTier
-  line: string
-  version: number
-  stock_on_hand: number
-  active: boolean
-  consumable: boolean
-  repurchase_days: number | null
-  created_at: number
-  updated_at: number
-}
-
-/** What a product sold in one currency (orders that are not cancelled). */
-export interface ProductSales {
-  currency: string
-  orders: number
-  customers: number
-  units: number
-  /** Line totals, minor units of `currency`, before returns. */
-  revenue: number
-  /** Units in returns that were not rejected. */
-  returned_units: number
-  first_ordered_at: number
-  last_ordered_at: number
-}
 
 export interface ProductInput {
   sku?: string

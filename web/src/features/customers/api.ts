@@ -2,7 +2,16 @@
 
 import { http, type PageQuery } from '@/shared/api'
 import type { Page } from '@/api/types'
-import type { Customer, CustomerFilter, CustomerInput, CustomerSummary, DuplicatePair, Merge, MergeOutcome, TimelineEntry } from '@/features/customers/types'
+import type {
+  Customer,
+  CustomerFilter,
+  CustomerInput,
+  CustomerSummary,
+  DuplicatePair,
+  Merge,
+  MergeOutcome,
+  TimelineEntry,
+} from '@/features/customers/types'
 
 export const customersApi = {
   listCustomers: (filter: CustomerFilter, page: PageQuery = {}) =>
@@ -14,8 +23,7 @@ export const customersApi = {
   customerTimeline: (id: number, page: PageQuery = {}) =>
     http.get<Page<TimelineEntry>>(`/customers/${id}/timeline`, { query: { ...page } }),
   customerMerges: (id: number) => http.get<{ items: Merge[] }>(`/customers/${id}/merges`),
-  mergeCustomers: (survivorId: number, otherId: number) =>
-    http.post<MergeOutcome>(`/customers/${survivorId}/merge`, { other_id: otherId }),
+  mergeCustomers: (survivorId: number, otherId: number) => http.post<MergeOutcome>(`/customers/${survivorId}/merge`, { other_id: otherId }),
   undoMerge: (mergeId: number) => http.post<MergeOutcome>(`/customers/merges/${mergeId}/undo`),
   eraseCustomer: (id: number) => http.post<Customer>(`/customers/${id}/erase`),
   listDuplicates: (customer: number | null, page: PageQuery = {}) =>

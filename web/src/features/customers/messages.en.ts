@@ -154,7 +154,8 @@ export default {
       exported: 'Export downloaded',
       erase: 'Erase personal data',
       eraseTitle: 'Erase personal data',
-      eraseText: 'This removes the name, contact details, profile and consent of customer #{id} for good. Orders are kept, anonymised. It cannot be undone. Type {id} to confirm.',
+      eraseText:
+        'This removes the name, contact details, profile and consent of customer #{id} for good. Orders are kept, anonymised. It cannot be undone. Type {id} to confirm.',
       eraseMismatch: 'Type {id} to confirm',
       erased: 'Personal data of customer #{id} erased',
     },
@@ -176,7 +177,8 @@ export default {
     compareTitle: 'Compare and merge',
     field: 'Field',
     keep: 'Keep this record',
-    survivorHint: 'The kept record gets the other’s missing fields, tags, consent, referrals and orders. The other is kept as merged and the merge can be undone.',
+    survivorHint:
+      'The kept record gets the other’s missing fields, tags, consent, referrals and orders. The other is kept as merged and the merge can be undone.',
     merge: 'Merge into #{id}',
     merged: 'Customer #{merged} merged into #{survivor}',
     recent: 'Merged on this page',

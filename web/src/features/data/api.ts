@@ -21,6 +21,5 @@ export const dataApi = {
       onProgress,
     }),
   getImportJob: (id: number) => http.get<ImportJob>(`/import/jobs/${id}`),
-  listImportJobs: (page: PageQuery = {}) =>
-    http.get<Page<ImportJob>>('/import/jobs', { query: { ...page }, quiet: true }),
+  listImportJobs: (page: PageQuery = {}) => http.get<Page<ImportJob>>('/import/jobs', { query: { ...page }, quiet: true }),
 }

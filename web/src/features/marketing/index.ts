@@ -15,7 +15,11 @@ export default {
       name: 'marketing',
       component: ComingSoon,
       props: { section: 'marketing' },
-      meta: { titleKey: 'marketing.nav.marketing', scope: 'marketing:read', nav: { label: 'marketing.nav.marketing', icon: Promotion, order: 60 } },
+      meta: {
+        titleKey: 'marketing.nav.marketing',
+        scope: 'marketing:read',
+        nav: { label: 'marketing.nav.marketing', icon: Promotion, order: 60 },
+      },
     },
   ],
 } satisfies Feature

@@ -68,6 +68,7 @@ export default {
     subtotal: 'Subtotal',
     discount: 'Discount',
     shipping: 'Shipping',
+    tax: 'Tax',
     total: 'Total',
     history: 'Status history',
     by: 'by {actor}',

@@ -70,6 +70,7 @@ export default {
     subtotal: '商品合计',
     discount: '优惠',
     shipping: '运费',
+    tax: '税费',
     total: '订单总额',
     history: '状态历史',
     by: '操作人：{actor}',

@@ -1,8 +1,7 @@
 // English texts of the recommendations (the i18n namespace `recommend`); messages.zh-CN.ts must have every key.
 
 export default {
-  nav: {
-  },
+  nav: {},
   notBuilt: 'No recommendations yet: they are built from orders once a day, or on demand.',
   product: 'Product',
   price: 'Price',

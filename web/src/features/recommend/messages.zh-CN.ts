@@ -3,8 +3,7 @@
 import type en from './messages.en'
 
 export default {
-  nav: {
-  },
+  nav: {},
   notBuilt: '暂无推荐：推荐每天根据订单生成一次，也可手动重建。',
   product: '商品',
   price: '价格',

@@ -17,9 +17,7 @@ export function useRecommendRebuild(onDone: () => void | Promise<void>) {
   const state = ref<RebuildState | null>(null)
   const following = ref(false)
   const canRebuild = computed(() => can('recommendations:write'))
-  const running = computed(
-    () => following.value || state.value?.state === 'running' || state.value?.state === 'queued',
-  )
+  const running = computed(() => following.value || state.value?.state === 'running' || state.value?.state === 'queued')
   let timer: ReturnType<typeof setTimeout> | null = null
   let stopped = false
 

@@ -2,7 +2,17 @@
 
 import { http, type PageQuery } from '@/shared/api'
 import type { Page } from '@/api/types'
-import type { ApiKey, AuditEntry, CreateUserRequest, CreateUserResponse, CreatedApiKey, RoleScopes, ScopeInfo, UpdateUserRequest, UserRecord } from '@/features/settings/types'
+import type {
+  ApiKey,
+  AuditEntry,
+  CreateUserRequest,
+  CreateUserResponse,
+  CreatedApiKey,
+  RoleScopes,
+  ScopeInfo,
+  UpdateUserRequest,
+  UserRecord,
+} from '@/features/settings/types'
 
 export const settingsApi = {
   listUsers: (page: PageQuery = {}) => http.get<Page<UserRecord>>('/users', { query: { ...page } }),

@@ -2,7 +2,17 @@
 
 import { http, type PageQuery } from '@/shared/api'
 import type { Page } from '@/api/types'
-import type { Abandonment, Funnel, LivePage, ProductTraffic, TrackedCart, TrackedEvent, TrafficOverview, TrafficWindow, WriteKey } from '@/features/traffic/types'
+import type {
+  Abandonment,
+  Funnel,
+  LivePage,
+  ProductTraffic,
+  TrackedCart,
+  TrackedEvent,
+  TrafficOverview,
+  TrafficWindow,
+  WriteKey,
+} from '@/features/traffic/types'
 
 export const trafficApi = {
   listWriteKeys: () => http.get<{ items: WriteKey[] }>('/write-keys'),
@@ -16,8 +26,7 @@ export const trafficApi = {
     http.get<{ items: ProductTraffic[] }>('/traffic/products', { query: { ...window, limit } }),
   listCarts: (status: 'open' | 'abandoned' | 'purchased', page: PageQuery = {}) =>
     http.get<Page<TrackedCart> & { abandon_after_ms: number }>('/carts', { query: { status, ...page } }),
-  liveEvents: (after: number | null, limit = 100) =>
-    http.get<LivePage>('/events/live', { query: { after, limit } }),
+  liveEvents: (after: number | null, limit = 100) => http.get<LivePage>('/events/live', { query: { after, limit } }),
   listEvents: (query: { type?: string; customer_id?: number } & PageQuery = {}) =>
     http.get<Page<TrackedEvent>>('/events', { query: { ...query } }),
 }

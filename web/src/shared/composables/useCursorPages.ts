@@ -72,3 +72,31 @@ export function useCursorPages<T>(fetchPage: (page: PageQuery) => Promise<Page<T
     reload,
   }
 }
+
+/**
+ * A list read a page at a time and shown whole ("load more"): load() reads the first page again,
+ * load(true) appends the next one. Answers overtaken by a newer request are dropped.
+ */
+export function useMorePages<T>(fetchPage: (page: PageQuery) => Promise<Page<T>>, limit: number) {
+  const items = ref([]) as Ref<T[]>
+  const loading = ref(false)
+  const nextCursor = ref<string | null>(null)
+  let generation = 0
+
+  async function load(more = false): Promise<void> {
+    const mine = ++generation
+    loading.value = true
+    try {
+      const page = await fetchPage({ limit, cursor: more ? nextCursor.value : null })
+      if (mine !== generation) return
+      items.value = more ? [...items.value, ...page.items] : page.items
+      nextCursor.value = page.next_cursor
+    } catch {
+      // the client already showed the server's message
+    } finally {
+      if (mine === generation) loading.value = false
+    }
+  }
+
+  return { items, loading, nextCursor, load }
+}

@@ -2,9 +2,16 @@
 // the server prints (`ecrm openapi`), generated into schema.d.ts at build time (npm run gen:types);
 // each section re-exports its own from features/<section>/types.ts. Times are unix milliseconds (UTC).
 
-import type { components } from './schema'
+import type { components, paths } from './schema'
 
 type Schemas = components['schemas']
+
+/** The JSON body a route takes, e.g. Body<'/api/v1/users', 'post'>. */
+type Body<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends {
+  requestBody?: { content: { 'application/json': infer B } }
+}
+  ? B
+  : never
 
 export interface Page<T> {
   items: T[]
@@ -28,6 +35,8 @@ export type MeResponse = Schemas['Me']
 export type SystemInfo = Schemas['SystemInfo']
 
 // settings
+export type CreateUserRequest = Body<'/api/v1/users', 'post'>
+export type UpdateUserRequest = Body<'/api/v1/users/{id}', 'patch'>
 export type UserRecord = Schemas['User']
 export type CreateUserResponse = Schemas['CreatedUser']
 export type ApiKey = Schemas['ApiKey']
@@ -49,6 +58,7 @@ export type CartItem = Schemas['CartItem']
 export type TrackedCart = Schemas['Cart']
 
 // customers
+export type CustomerInput = Body<'/api/v1/customers/{id}', 'patch'>
 export type Consent = Schemas['Consent']
 export type Anniversary = Schemas['Anniversary']
 export type Customer = Schemas['Customer']
@@ -63,11 +73,14 @@ export type FavouriteCategory = Schemas['CategoryShare']
 export type CustomerSummary = Schemas['CustomerSummaryView']
 
 // catalog
+export type ProductInput = Body<'/api/v1/products/{id}', 'patch'>
 export type Category = Schemas['Category']
 export type Product = Schemas['Product']
 export type ProductSales = Schemas['ProductSales']
 
 // orders
+export type StatusChangeRequest = Body<'/api/v1/orders/{id}/status', 'post'>
+export type NewReturnRequest = Body<'/api/v1/orders/{id}/returns', 'post'>
 export type OrderLine = Schemas['OrderLine']
 export type StatusChange = Schemas['StatusChange']
 export type Order = Schemas['Order']

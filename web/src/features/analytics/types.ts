@@ -15,13 +15,12 @@ export type {
   TiersReport,
   Window,
 } from '@/api/types'
+import type { ChurnRisk } from '@/api/types'
 
-export type Tier = 'very_loyal' | 'loyal' | 'occasional'
+export type Tier = ChurnRisk['tier']
+export type Segment = ChurnRisk['segment']
 
 export const TIERS: readonly Tier[] = ['very_loyal', 'loyal', 'occasional']
-
-export type Segment =
-  'champions' | 'loyal' | 'potential' | 'new' | 'promising' | 'need_attention' | 'at_risk' | 'cant_lose' | 'hibernating' | 'lost'
 
 export const SEGMENTS: readonly Segment[] = [
   'champions',

@@ -6,6 +6,7 @@ export type {
   Consent,
   CurrencyRevenueSummary,
   Customer,
+  CustomerInput,
   CustomerSummary,
   DuplicatePair,
   FavouriteCategory,
@@ -15,7 +16,10 @@ export type {
   MergeSnapshot,
   TimelineEntry,
 } from '@/api/types'
-import type { Anniversary, Customer } from '@/api/types'
+import type { Customer, DuplicatePair } from '@/api/types'
+
+export type DuplicateReason = DuplicatePair['reasons'][number]
+export type ConsentChannel = keyof Customer['consent']
 
 export type CustomerType = Customer['type']
 export type Gender = NonNullable<Customer['gender']>
@@ -24,35 +28,10 @@ export const CUSTOMER_TYPES: readonly CustomerType[] = ['home', 'business', 'edu
 
 export const GENDERS: readonly Gender[] = ['female', 'male', 'other']
 
-export type ConsentChannel = 'email' | 'sms' | 'phone'
-
 export const CONSENT_CHANNELS: readonly ConsentChannel[] = ['email', 'sms', 'phone']
 
 /** A consent change as the API takes it: null clears the decision ("never asked"). */
 export type ConsentInput = { granted: boolean; at?: number; how?: string } | null
-
-/** Fields of a create or update; null or "" clears a field on update. */
-export interface CustomerInput {
-  external_id?: string | null
-  name?: string | null
-  email?: string | null
-  phone?: string | null
-  birthday?: string | null
-  gender?: Gender | null
-  city?: string | null
-  country?: string | null
-  language?: string | null
-  type?: CustomerType | null
-  company?: string | null
-  employee_count?: number | null
-  source?: string | null
-  channel?: string | null
-  referred_by?: number | null
-  tags?: string[] | null
-  anniversaries?: Anniversary[] | null
-  attributes?: Record<string, unknown> | null
-  consent?: Partial<Record<ConsentChannel, ConsentInput>>
-}
 
 export interface CustomerFilter {
   q?: string
@@ -62,5 +41,3 @@ export interface CustomerFilter {
   created_from?: number | null
   created_to?: number | null
 }
-
-export type DuplicateReason = 'email' | 'phone' | 'name_city'

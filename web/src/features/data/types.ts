@@ -2,13 +2,12 @@
 // Times are unix milliseconds (UTC).
 
 export type { ImportJob, ImportRowError } from '@/api/types'
+import type { ImportJob } from '@/api/types'
 
-export type ImportEntity = 'customers' | 'products' | 'orders'
+export type ImportEntity = ImportJob['entity']
+export type ImportFormat = ImportJob['format']
+export type ImportStatus = ImportJob['status']
 
 export const IMPORT_ENTITIES: readonly ImportEntity[] = ['customers', 'products', 'orders']
 
-export type ImportFormat = 'auto' | 'ecrm' | 'shopify'
-
 export const IMPORT_FORMATS: readonly ImportFormat[] = ['auto', 'ecrm', 'shopify']
-
-export type ImportStatus = 'queued' | 'running' | 'succeeded' | 'failed'

@@ -1,7 +1,16 @@
 // Shapes of the orders JSON of the API (generated from the OpenAPI document, and written by hand where it does not describe them yet).
 // Times are unix milliseconds (UTC).
 
-export type { Order, OrderDetail, OrderLine, OrderReturn, ReturnLine, StatusChange } from '@/api/types'
+export type {
+  NewReturnRequest,
+  Order,
+  OrderDetail,
+  OrderLine,
+  OrderReturn,
+  ReturnLine,
+  StatusChange,
+  StatusChangeRequest,
+} from '@/api/types'
 import type { Order, OrderReturn } from '@/api/types'
 
 export type OrderStatus = Order['status']
@@ -21,13 +30,6 @@ export interface OrderFilter {
   placed_to?: number | null
 }
 
-export interface StatusChangeRequest {
-  status: OrderStatus
-  note?: string
-  carrier?: string
-  tracking_number?: string
-}
-
 export const RETURN_REASONS: readonly ReturnReason[] = [
   'damaged',
   'defective',
@@ -43,10 +45,4 @@ export const RETURN_NEXT: Record<ReturnStatus, ReturnStatus[]> = {
   received: ['refunded', 'rejected'],
   refunded: [],
   rejected: [],
-}
-
-export interface NewReturnRequest {
-  reason: ReturnReason
-  note?: string
-  lines: { order_line_id: number; quantity: number }[]
 }

@@ -15,10 +15,10 @@ export type {
   RuleItem,
   RulePage,
 } from '@/api/types'
+import type { Reason, RelatedList } from '@/api/types'
 
-export type ReasonKind = 'rule' | 'also_bought' | 'class' | 'popular' | 'replenish' | 'newer_version' | 'higher_tier'
-
-export type RelatedKind = 'bought_together' | 'also_bought' | 'upsell'
+export type ReasonKind = Reason['kind']
+export type RelatedKind = RelatedList['kind']
 
 export interface RuleQuery {
   min_support?: number

@@ -21,6 +21,37 @@ export default {
     newer_version: 'Newer version',
     higher_tier: 'Higher tier',
   },
+  // A reason worded from its kind, the products it rests on ({product}, {products}) and the
+  // recommended item ({item}); lists of names: "A and B", "A, B, and C".
+  sentences: {
+    rule: 'customers who bought {products} also bought {item} (confidence {confidence}, lift {lift}, support {support}, {count} orders)',
+    alsoBought: 'customers who bought {product} also bought {item} ({count})',
+    alsoViewed: 'customers who bought or viewed {product} also bought or viewed {item} ({count}, {bought} of them bought both)',
+    youViewed: 'you viewed {product}; {rest}',
+    class: 'you bought {product} ({category}), like other {group}, who buy {item} ({count})',
+    popular: '{item} is a best-seller ({count} customers)',
+    replenish: 'you bought {item} {count} times, about every {days} days; last on {date}',
+    newerVersion: 'a newer version of {product} (version {version} instead of {from})',
+    higherTier: 'the {tier} tier of {category} ({product} is {from})',
+    pair: '{a} and {b}',
+    comma: '{a}, {b}',
+    last: '{rest}, and {last}',
+  },
+  // The people of a class, in the sentences above.
+  groups: {
+    tier_budget: 'budget buyers',
+    tier_mid: 'mid-range buyers',
+    tier_premium: 'premium buyers',
+    tag_parent: 'parents',
+    tag_pet_owner: 'pet owners',
+    tag_gardener: 'gardeners',
+    tag_athlete: 'sporty customers',
+    tag_photographer: 'photographers',
+    tag_gamer: 'gamers',
+    tag_reader: 'readers',
+    tag_home_cook: 'home cooks',
+    tag_beauty_lover: 'beauty lovers',
+  },
   classes: {
     tier_budget: 'Budget buyer',
     tier_mid: 'Mid-range buyer',

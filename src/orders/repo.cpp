@@ -1,7 +1,10 @@
 #include "orders/repo.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
+
+#include "storage/multi_row.hpp"
 
 namespace ecrm::orders {
 
@@ -258,43 +261,25 @@ Result<Order> OrderRepo::insert(Connection& c, Order o) {
 
 namespace {
 
-// "INSERT INTO table (columns) VALUES ($1,…,$k),($k+1,…)…" for `rows` rows of `width` values.
-std::string multi_row_insert(std::string_view head, int width, int rows) {
-  std::string sql(head);
-  sql += " VALUES ";
-  int n = 1;
-  for (int r = 0; r < rows; ++r) {
-    sql += r ? ",(" : "(";
-    for (int k = 0; k < width; ++k) {
-      if (k) sql += ',';
-      sql += '$' + std::to_string(n++);
-    }
-    sql += ')';
-  }
-  return sql;
-}
-
+constexpr int kRowColumns = 7;  // of a line and of a history row
 constexpr std::string_view kInsertLinesHead =
-    "INSERT INTO order_lines (order_id, product_id, sku, name, quantity, unit_price, line_total)";
+    "INSERT INTO order_lines (order_id, product_id, sku, name, quantity, unit_price, line_total) "
+    "VALUES ";
 constexpr std::string_view kInsertHistoryHead =
     "INSERT INTO order_status_history (order_id, status, at, note, carrier, tracking_number, "
-    "actor)";
-constexpr int kRowsPerInsert = 64;
+    "actor) VALUES ";
+constexpr storage::MultiRowShape kInsertLines{kInsertLinesHead, kRowColumns, ""};
+constexpr storage::MultiRowShape kInsertHistory{kInsertHistoryHead, kRowColumns, ""};
+constexpr std::size_t kRowsPerFlush = 256;
 
-// Runs a multi-row insert over `values` (a multiple of `width`), kRowsPerInsert rows at a time.
-Status insert_rows(Connection& c, std::string_view head, int width, std::vector<Value>& values) {
-  static thread_local std::map<std::pair<std::string, int>, std::string> statements;
-  const std::size_t per_statement = static_cast<std::size_t>(width) * kRowsPerInsert;
-  for (std::size_t start = 0; start < values.size(); start += per_statement) {
-    std::size_t n = std::min(per_statement, values.size() - start);
-    int rows = static_cast<int>(n) / width;
-    auto key = std::make_pair(std::string(head), rows);
-    auto it = statements.find(key);
-    if (it == statements.end())
-      it = statements.emplace(key, multi_row_insert(head, width, rows)).first;
-    ECRM_RETURN_IF_ERROR(
-        done(c.execute(it->second, std::span<const Value>(values.data() + start, n))));
-  }
+// Inserts the rows held in `values` (kRowColumns values each) and empties it.
+Status insert_rows(Connection& c, const storage::MultiRowShape& shape, std::vector<Value>& values) {
+  ECRM_RETURN_IF_ERROR(storage::execute_rows(
+      c, shape, values.size() / kRowColumns, [&](std::size_t row, std::vector<Value>& params) {
+        auto first = values.begin() + static_cast<std::ptrdiff_t>(row * kRowColumns);
+        params.insert(params.end(), std::make_move_iterator(first),
+                      std::make_move_iterator(first + kRowColumns));
+      }));
   values.clear();
   return {};
 }
@@ -313,15 +298,15 @@ Status OrderRepo::insert_many(Connection& c, std::vector<Order>& orders) {
       history.insert(history.end(), {o.id, text_of(s.status), s.at, s.note, s.carrier,
                                      s.tracking_number, s.actor});
     }
-    if (lines.size() >= 7 * kRowsPerInsert * 4) {
-      ECRM_RETURN_IF_ERROR(insert_rows(c, kInsertLinesHead, 7, lines));
+    if (lines.size() >= kRowColumns * kRowsPerFlush) {
+      ECRM_RETURN_IF_ERROR(insert_rows(c, kInsertLines, lines));
     }
-    if (history.size() >= 7 * kRowsPerInsert * 4) {
-      ECRM_RETURN_IF_ERROR(insert_rows(c, kInsertHistoryHead, 7, history));
+    if (history.size() >= kRowColumns * kRowsPerFlush) {
+      ECRM_RETURN_IF_ERROR(insert_rows(c, kInsertHistory, history));
     }
   }
-  ECRM_RETURN_IF_ERROR(insert_rows(c, kInsertLinesHead, 7, lines));
-  return insert_rows(c, kInsertHistoryHead, 7, history);
+  ECRM_RETURN_IF_ERROR(insert_rows(c, kInsertLines, lines));
+  return insert_rows(c, kInsertHistory, history);
 }
 
 Status OrderRepo::lock(Connection& c, std::int64_t order_id) {

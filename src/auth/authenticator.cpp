@@ -45,6 +45,11 @@ std::optional<Result<http::Principal>> HttpAuthenticator::authenticate_cached(
 
 Result<http::Principal> HttpAuthenticator::authenticate(const http::Request& request) {
   if (auto cached = authenticate_cached(request)) return std::move(*cached);
+  std::uint64_t generation = 0;
+  {
+    std::shared_lock lock(mutex_);
+    generation = generation_;
+  }
   Credential credential = credential_of(request);
   http::Principal principal;
   if (credential.kind == Credential::Kind::kSession) {
@@ -86,6 +91,7 @@ Result<http::Principal> HttpAuthenticator::authenticate(const http::Request& req
     }
   }
   std::lock_guard lock(mutex_);
+  if (generation != generation_) return principal;  // invalidated meanwhile: may be stale
   if (cache_.size() >= kMaxCacheEntries) cache_.clear();
   cache_[sha256_hex(credential.secret)] =
       CacheEntry{principal, std::chrono::steady_clock::now() + cache_ttl_};
@@ -95,6 +101,7 @@ Result<http::Principal> HttpAuthenticator::authenticate(const http::Request& req
 void HttpAuthenticator::invalidate() {
   std::lock_guard lock(mutex_);
   cache_.clear();
+  ++generation_;
 }
 
 void HttpAuthenticator::record(const http::Principal& principal, const http::AuditEntry& entry) {

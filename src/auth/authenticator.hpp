@@ -26,7 +26,8 @@ class HttpAuthenticator final : public http::Authenticator, public http::AuditSi
   std::optional<Result<http::Principal>> authenticate_cached(const http::Request& request) override;
   void record(const http::Principal& principal, const http::AuditEntry& entry) override;
 
-  // Forgets every cached principal (after logout, key revocation, user changes).
+  // Forgets every cached principal (after logout, key revocation, user changes); lookups that
+  // started before it do not cache their answer.
   void invalidate();
 
  private:
@@ -45,6 +46,9 @@ class HttpAuthenticator final : public http::Authenticator, public http::AuditSi
   std::chrono::milliseconds cache_ttl_;
   std::shared_mutex mutex_;  // readers (every request) share it
   std::unordered_map<std::string, CacheEntry> cache_;           // secret digest -> principal
+  // Counts invalidate() calls: a principal read from the database before the latest one is not
+  // cached, so a change of role or a disabled user is never undone by a lookup in flight.
+  std::uint64_t generation_ = 0;
   std::unordered_map<std::int64_t, UnixMs> key_last_touched_;   // API key id -> last write
 };
 

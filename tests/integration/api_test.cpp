@@ -1,9 +1,11 @@
 // The foundation's API over real HTTP, on the backend named by ECRM_TEST_DB.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 #include <thread>
 
+#include "crm_support.hpp"
 #include "harness.hpp"
 
 namespace ecrm::testing {
@@ -379,6 +381,146 @@ TEST_F(Api, GarbageNeverCausesA500) {
     }
   }
   EXPECT_EQ(client->get("/healthz").status, 200);
+}
+
+// API keys are capped by their owner's role: when created, and on every use, so that a change of
+// role or a disabled owner takes effect on existing keys at once.
+class AuthKeys : public CrmApi {
+ protected:
+  struct Staff {
+    std::int64_t id = 0;
+    std::unique_ptr<HttpClient> client;
+  };
+  // A signed-in staff user with `role`, created by the admin.
+  Staff staff_user(const std::string& email, const std::string& role) {
+    const std::string password = "Staff-pass-1234";
+    auto created = post("/api/v1/users",
+                        json::object{{"email", email}, {"role", role}, {"password", password}});
+    EXPECT_EQ(created.status, 201) << created.body;
+    if (created.status != 201) return {};
+    return Staff{created.json().at("user").at("id").as_int64(), signed_in(email, password)};
+  }
+  // POST /api/v1/api-keys by `client` with `scopes`.
+  static HttpResult make_key(HttpClient& client, const json::array& scopes) {
+    return client.send_json("POST", "/api/v1/api-keys",
+                            json::object{{"name", "integration"}, {"scopes", scopes}});
+  }
+  static std::string key_of(const HttpResult& created) {
+    EXPECT_EQ(created.status, 201) << created.body;
+    if (created.status != 201) return {};
+    return std::string(created.json().at("key").as_string());
+  }
+  // Sends a JSON body with the API key `key` (no cookie, no CSRF token).
+  HttpResult with_key(const std::string& key, const std::string& method, const std::string& path,
+                      const json::value& body = json::object{}) {
+    HttpClient bearer(server_->base_url());
+    return bearer.request(method, path, method == "GET" ? "" : json::serialize(body),
+                          {"Authorization: Bearer " + key, "Content-Type: application/json"});
+  }
+  std::int64_t a_customer(const std::string& name) {
+    return create("/api/v1/customers", json::object{{"name", name}});
+  }
+};
+
+TEST_F(AuthKeys, MarketingCannotEraseCustomersWithAKey) {
+  auto marketing = staff_user("marketer@example.com", "marketing");
+  std::int64_t customer = a_customer("Erase Me Not");
+  // The sign-in itself may not erase...
+  expect_error(marketing.client->send_json("POST", id_path("/api/v1/customers", customer) + "/erase",
+                                           json::object{}),
+               403);
+  // ...nor grant a key the scope...
+  expect_error(make_key(*marketing.client, json::array{"customers:erase"}), 403,
+               "scope_not_allowed");
+  // ...nor erase with a key of the scopes it holds.
+  std::string key = key_of(make_key(*marketing.client, json::array{"customers:write"}));
+  ASSERT_FALSE(key.empty());
+  expect_error(with_key(key, "POST", id_path("/api/v1/customers", customer) + "/erase"), 403,
+               "missing_scope");
+  EXPECT_EQ(get(id_path("/api/v1/customers", customer)).json().at("name").as_string(),
+            "Erase Me Not");
+}
+
+TEST_F(AuthKeys, AnalystKeysCannotCreateCustomers) {
+  auto analyst = staff_user("analyst-keys@example.com", "analyst");
+  expect_error(make_key(*analyst.client, json::array{"customers:write"}), 403,
+               "scope_not_allowed");
+  expect_error(make_key(*analyst.client, json::array{"*"}), 403, "scope_not_allowed");
+  std::string key = key_of(make_key(*analyst.client, json::array{"customers:read"}));
+  ASSERT_FALSE(key.empty());
+  expect_error(with_key(key, "POST", "/api/v1/customers", json::object{{"name", "Nope"}}), 403,
+               "missing_scope");
+  EXPECT_EQ(with_key(key, "GET", "/api/v1/customers?limit=1").status, 200);
+}
+
+TEST_F(AuthKeys, ARoleChangeTakesEffectOnExistingKeysAtOnce) {
+  auto sales = staff_user("seller-keys@example.com", "sales");
+  std::string key = key_of(make_key(*sales.client, json::array{"customers:write"}));
+  ASSERT_FALSE(key.empty());
+  // Used twice, so that the key's principal is cached.
+  EXPECT_EQ(with_key(key, "POST", "/api/v1/customers", json::object{{"name", "By Key 1"}}).status,
+            201);
+  EXPECT_EQ(with_key(key, "POST", "/api/v1/customers", json::object{{"name", "By Key 2"}}).status,
+            201);
+  auto me = with_key(key, "GET", "/api/v1/me");
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(me.json().at("scopes"), (json::array{"customers:write"}));
+
+  auto demoted = patch(id_path("/api/v1/users", sales.id), json::object{{"role", "analyst"}});
+  ASSERT_EQ(demoted.status, 200) << demoted.body;
+  EXPECT_EQ(demoted.json().at("user").at("role").as_string(), "analyst");
+  expect_error(with_key(key, "POST", "/api/v1/customers", json::object{{"name", "By Key 3"}}),
+               403, "missing_scope");
+  me = with_key(key, "GET", "/api/v1/me");
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_TRUE(me.json().at("scopes").as_array().empty()) << me.body;
+  EXPECT_EQ(me.json().at("user").at("role").as_string(), "analyst");
+
+  // Promoted back, the key works again: it keeps the scopes it was given.
+  ASSERT_EQ(patch(id_path("/api/v1/users", sales.id), json::object{{"role", "sales"}}).status, 200);
+  EXPECT_EQ(with_key(key, "POST", "/api/v1/customers", json::object{{"name", "By Key 4"}}).status,
+            201);
+}
+
+TEST_F(AuthKeys, DisablingTheOwnerStopsTheKeyAtOnce) {
+  auto service = staff_user("agent-keys@example.com", "service");
+  std::string key = key_of(make_key(*service.client, json::array{"customers:read"}));
+  ASSERT_FALSE(key.empty());
+  EXPECT_EQ(with_key(key, "GET", "/api/v1/customers?limit=1").status, 200);
+  EXPECT_EQ(with_key(key, "GET", "/api/v1/me").status, 200);
+  ASSERT_EQ(patch(id_path("/api/v1/users", service.id), json::object{{"disabled", true}}).status,
+            200);
+  expect_error(with_key(key, "GET", "/api/v1/customers?limit=1"), 401, "invalid_api_key");
+  expect_error(with_key(key, "GET", "/api/v1/me"), 401, "invalid_api_key");
+}
+
+TEST_F(AuthKeys, MeAnswersTheCallersScopesAndRolesComeFromTheServer) {
+  auto analyst = staff_user("analyst-me@example.com", "analyst");
+  auto me = analyst.client->get("/api/v1/me");
+  ASSERT_EQ(me.status, 200) << me.body;
+  auto body = me.json();
+  EXPECT_EQ(body.at("auth").as_string(), "session");
+  EXPECT_FALSE(body.at("csrf_token").as_string().empty());
+  EXPECT_TRUE(body.at("api_key").is_null());
+  std::set<std::string> scopes;
+  for (const auto& s : body.at("scopes").as_array()) scopes.insert(std::string(s.as_string()));
+  EXPECT_TRUE(scopes.count("customers:read"));
+  EXPECT_FALSE(scopes.count("customers:write"));
+
+  auto roles = analyst.client->get("/api/v1/roles");
+  ASSERT_EQ(roles.status, 200) << roles.body;
+  std::map<std::string, std::set<std::string>> by_role;
+  const auto roles_body = roles.json();
+  for (const auto& item : roles_body.at("items").as_array()) {
+    auto& held = by_role[std::string(item.at("role").as_string())];
+    for (const auto& s : item.at("scopes").as_array()) held.insert(std::string(s.as_string()));
+  }
+  EXPECT_EQ(by_role.size(), 5u);
+  EXPECT_EQ(by_role.at("analyst"), scopes) << "the session holds exactly its role's scopes";
+  EXPECT_TRUE(by_role.at("admin").count("users:admin"));
+  EXPECT_FALSE(by_role.at("marketing").count("customers:erase"));
+  HttpClient anonymous(server_->base_url());
+  EXPECT_EQ(anonymous.get("/api/v1/roles").status, 401);
 }
 
 TEST(ServerLifecycle, SigtermStopsGracefully) {

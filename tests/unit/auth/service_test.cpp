@@ -854,6 +854,31 @@ TEST_F(AuthenticatorTest, CacheEntriesExpire) {
   EXPECT_FALSE(short_lived.authenticate_cached(r).has_value());
 }
 
+TEST_F(AuthenticatorTest, KeyScopesFollowTheOwnersRole) {
+  User sam = make_user("sam@example.com", Role::kSales);
+  auto key = service_->create_api_key(actor_of(sam), {"sync", {"customers:write", "orders:write"}});
+  ASSERT_TRUE(key.ok()) << key.error().message;
+  auto r = request(std::nullopt, "Bearer " + key->key);
+  auto before = authenticator_->authenticate(r);
+  ASSERT_TRUE(before.ok());
+  EXPECT_EQ(before->scopes, (std::vector<std::string>{"customers:write", "orders:write"}));
+
+  UserChanges demote;
+  demote.role = Role::kAnalyst;
+  ASSERT_TRUE(service_->update_user(actor_of(admin_), sam.id, demote).ok());
+  authenticator_->invalidate();
+  auto after = authenticator_->authenticate(r);
+  ASSERT_TRUE(after.ok());
+  EXPECT_TRUE(after->scopes.empty()) << "an analyst holds neither scope";
+  EXPECT_FALSE(after->has_scope("customers:write"));
+
+  UserChanges disable;
+  disable.disabled = true;
+  ASSERT_TRUE(service_->update_user(actor_of(admin_), sam.id, disable).ok());
+  authenticator_->invalidate();
+  expect_error(authenticator_->authenticate(r), ErrorKind::kUnauthenticated, "invalid_api_key");
+}
+
 TEST_F(AuthenticatorTest, RecordWritesTheAuditLog) {
   auto principal = authenticator_->authenticate(request(std::nullopt, "Bearer " + key_.key));
   ASSERT_TRUE(principal.ok());

@@ -123,8 +123,8 @@ struct Profile7PProfitability {
   std::int64_t gross_profit = 0;
   std::optional<double> margin;
 };
-ECRM_DESCRIBE(Profile7PProfitability, revenue, cost_of_goods, cost_coverage, refunds,
-              gross_profit, margin)
+ECRM_DESCRIBE(Profile7PProfitability, revenue, cost_of_goods, cost_coverage, refunds, gross_profit,
+              margin)
 
 struct Profile7PWindow {
   std::int64_t orders = 0;
@@ -142,8 +142,8 @@ struct Profile7PPerformance {
   std::optional<double> revenue_change;
   std::optional<double> order_change;
   std::optional<double> aov_change;
-  double revenue_slope = 0.0;  // minor units per month, over the last 12 months
-  double order_slope = 0.0;    // orders per month
+  double revenue_slope = 0.0;                 // minor units per month, over the last 12 months
+  double order_slope = 0.0;                   // orders per month
   std::vector<std::int64_t> monthly_revenue;  // 12 values, oldest first
   std::vector<std::int64_t> monthly_orders;
   ProfileTrend trend = ProfileTrend::kInactive;
@@ -170,8 +170,7 @@ struct CategoryAffinity {
   double revenue_share = 0.0;
   double quantity_share = 0.0;
 };
-ECRM_DESCRIBE(CategoryAffinity, category_id, name, quantity, revenue, revenue_share,
-              quantity_share)
+ECRM_DESCRIBE(CategoryAffinity, category_id, name, quantity, revenue, revenue_share, quantity_share)
 
 struct Profile7PProduct {
   std::vector<CategoryAffinity> categories;  // by revenue, largest first

@@ -109,8 +109,8 @@ struct ChurnRisk {
   Segment segment = Segment::kNeedAttention;
   UnixMs last_order_at = 0;
 };
-ECRM_DESCRIBE(ChurnRisk, customer_id, name, email, frequency, monetary, p_alive, clv, tier,
-              segment, last_order_at)
+ECRM_DESCRIBE(ChurnRisk, customer_id, name, email, frequency, monetary, p_alive, clv, tier, segment,
+              last_order_at)
 
 // One customer's orders for the 7P profile, split by currency.
 struct CustomerOrders {

@@ -88,6 +88,8 @@ struct TierRules {
   std::int64_t occasional_max_orders = 1;
   int occasional_max_r = 1;
 };
+ECRM_DESCRIBE(TierRules, very_loyal_min_r, very_loyal_min_f, occasional_max_orders,
+              occasional_max_r)
 
 // The tier of a customer with scores (r, f) and `orders` orders; very_loyal is tested first, then
 // occasional, and loyal is the rest.

@@ -28,36 +28,6 @@ double elapsed_ms(std::chrono::steady_clock::time_point since) {
       .count();
 }
 
-json::array cuts_json(const QuintileCuts& q) {
-  json::array out;
-  for (std::int64_t v : q.cut) out.push_back(v);
-  return out;
-}
-
-Result<QuintileCuts> parse_cuts(const json::object& o, std::string_view key, bool higher) {
-  QuintileCuts q;
-  q.higher_is_better = higher;
-  const json::value* v = o.if_contains(key);
-  if (v == nullptr || !v->is_array() || v->as_array().size() != 4) {
-    return Error::invalid("model params: cuts." + std::string(key) + " must be 4 integers");
-  }
-  for (std::size_t i = 0; i < 4; ++i) {
-    const json::value& x = v->as_array()[i];
-    if (!x.is_int64()) return Error::invalid("model params: cuts must be integers");
-    q.cut[i] = x.as_int64();
-  }
-  return q;
-}
-
-Result<double> number(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  if (v == nullptr) return Error::invalid("model params: " + std::string(key) + " is missing");
-  if (v->is_double()) return v->as_double();
-  if (v->is_int64()) return static_cast<double>(v->as_int64());
-  if (v->is_uint64()) return static_cast<double>(v->as_uint64());
-  return Error::invalid("model params: " + std::string(key) + " must be a number");
-}
-
 std::string month_label(int year, int month) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d-%02d", year, month);
@@ -95,91 +65,71 @@ json::object to_json(const RecomputeTimings& t) {
           {"total_ms", t.total_ms}};
 }
 
-json::object model_params_json(const ScoreModel& m) {
-  json::object o;
-  o["as_of_day"] = m.as_of_day;
-  o["period"] = to_string(m.period);
-  o["expected_horizon_days"] = m.expected_horizon_days;
-  o["clv_horizon_days"] = m.clv_horizon_days;
-  o["tiers"] = json::object{{"very_loyal_min_r", m.tiers.very_loyal_min_r},
-                            {"very_loyal_min_f", m.tiers.very_loyal_min_f},
-                            {"occasional_max_orders", m.tiers.occasional_max_orders},
-                            {"occasional_max_r", m.tiers.occasional_max_r}};
+ModelParams model_params(const ScoreModel& m) {
+  ModelParams out{m.as_of_day, m.period, m.expected_horizon_days, m.clv_horizon_days, m.tiers};
+  auto cuts = [](const QuintileCuts& q) {
+    return std::vector<std::int64_t>(q.cut.begin(), q.cut.end());
+  };
   if (m.has_cuts) {
-    o["cuts"] = json::object{{"recency", cuts_json(m.cuts.recency)},
-                             {"frequency", cuts_json(m.cuts.frequency)},
-                             {"monetary", cuts_json(m.cuts.monetary)}};
-  } else {
-    o["cuts"] = nullptr;
+    out.cuts = ModelCuts{cuts(m.cuts.recency), cuts(m.cuts.frequency), cuts(m.cuts.monetary)};
   }
-  if (m.purchases) {
-    json::object b = to_json(*m.purchases);
-    b["groups"] = static_cast<std::uint64_t>(m.purchases->groups);
-    b["evaluations"] = m.purchases->evaluations;
-    b["method"] = m.purchases->method;
-    o["bgnbd"] = std::move(b);
+  if (const auto& b = m.purchases) {
+    out.bgnbd = BgNbdModel{b->params.r,
+                           b->params.alpha,
+                           b->params.a,
+                           b->params.b,
+                           b->log_likelihood,
+                           static_cast<std::int64_t>(b->customers),
+                           static_cast<std::int64_t>(b->groups),
+                           b->evaluations,
+                           b->method};
   } else {
-    o["bgnbd"] = nullptr;
-    o["bgnbd_error"] = m.purchases_error;
+    out.bgnbd_error = m.purchases_error;
   }
-  if (m.spend) {
-    json::object g = to_json(*m.spend);
-    g["log_likelihood"] = m.spend->log_likelihood;
-    g["method"] = m.spend->method;
-    o["gamma_gamma"] = std::move(g);
+  if (const auto& g = m.spend) {
+    out.gamma_gamma = GammaGammaModel{g->params.p,
+                                      g->params.q,
+                                      g->params.gamma,
+                                      g->log_likelihood,
+                                      static_cast<std::int64_t>(g->customers),
+                                      g->method};
   } else {
-    o["gamma_gamma"] = nullptr;
-    o["gamma_gamma_error"] = m.spend_error;
+    out.gamma_gamma_error = m.spend_error;
   }
-  o["customers"] = static_cast<std::uint64_t>(m.customers);
-  o["orders"] = static_cast<std::uint64_t>(m.orders);
-  o["first_day"] = m.first_day;
-  return o;
+  out.customers = static_cast<std::int64_t>(m.customers);
+  out.orders = static_cast<std::int64_t>(m.orders);
+  out.first_day = m.first_day;
+  return out;
 }
 
 Result<ScoreModel> parse_model_params(const json::value& value) {
-  if (!value.is_object()) return Error::invalid("model params must be an object");
-  const json::object& o = value.as_object();
+  ECRM_ASSIGN_OR_RETURN(ModelParams p, wire::read<ModelParams>(value, "model params"));
   ScoreModel m;
-  ECRM_ASSIGN_OR_RETURN(double as_of, number(o, "as_of_day"));
-  m.as_of_day = static_cast<std::int32_t>(as_of);
-  const json::value* period = o.if_contains("period");
-  if (period == nullptr || !period->is_string()) return Error::invalid("model params: period");
-  auto parsed = parse_period(period->as_string());
-  if (!parsed) return Error::invalid("model params: unknown period");
-  m.period = *parsed;
-  ECRM_ASSIGN_OR_RETURN(m.expected_horizon_days, number(o, "expected_horizon_days"));
-  ECRM_ASSIGN_OR_RETURN(m.clv_horizon_days, number(o, "clv_horizon_days"));
-  if (const json::value* t = o.if_contains("tiers"); t != nullptr && t->is_object()) {
-    const json::object& to = t->as_object();
-    ECRM_ASSIGN_OR_RETURN(double r, number(to, "very_loyal_min_r"));
-    ECRM_ASSIGN_OR_RETURN(double f, number(to, "very_loyal_min_f"));
-    ECRM_ASSIGN_OR_RETURN(double orders, number(to, "occasional_max_orders"));
-    ECRM_ASSIGN_OR_RETURN(double occ_r, number(to, "occasional_max_r"));
-    m.tiers = TierRules{static_cast<int>(r), static_cast<int>(f),
-                        static_cast<std::int64_t>(orders), static_cast<int>(occ_r)};
-  }
-  if (const json::value* c = o.if_contains("cuts"); c != nullptr && c->is_object()) {
-    ECRM_ASSIGN_OR_RETURN(m.cuts.recency, parse_cuts(c->as_object(), "recency", false));
-    ECRM_ASSIGN_OR_RETURN(m.cuts.frequency, parse_cuts(c->as_object(), "frequency", true));
-    ECRM_ASSIGN_OR_RETURN(m.cuts.monetary, parse_cuts(c->as_object(), "monetary", true));
+  m.as_of_day = p.as_of_day;
+  m.period = p.period;
+  m.expected_horizon_days = p.expected_horizon_days;
+  m.clv_horizon_days = p.clv_horizon_days;
+  m.tiers = p.tiers;
+  if (p.cuts) {
+    auto cuts = [](const std::vector<std::int64_t>& values, bool higher) -> Result<QuintileCuts> {
+      if (values.size() != 4) return Error::invalid("model params: cuts must be 4 integers");
+      QuintileCuts q;
+      q.higher_is_better = higher;
+      std::copy(values.begin(), values.end(), q.cut.begin());
+      return q;
+    };
+    ECRM_ASSIGN_OR_RETURN(m.cuts.recency, cuts(p.cuts->recency, false));
+    ECRM_ASSIGN_OR_RETURN(m.cuts.frequency, cuts(p.cuts->frequency, true));
+    ECRM_ASSIGN_OR_RETURN(m.cuts.monetary, cuts(p.cuts->monetary, true));
     m.has_cuts = true;
   }
-  if (const json::value* b = o.if_contains("bgnbd"); b != nullptr && b->is_object()) {
-    BgNbdFit fit;
-    ECRM_ASSIGN_OR_RETURN(fit.params.r, number(b->as_object(), "r"));
-    ECRM_ASSIGN_OR_RETURN(fit.params.alpha, number(b->as_object(), "alpha"));
-    ECRM_ASSIGN_OR_RETURN(fit.params.a, number(b->as_object(), "a"));
-    ECRM_ASSIGN_OR_RETURN(fit.params.b, number(b->as_object(), "b"));
-    ECRM_ASSIGN_OR_RETURN(fit.log_likelihood, number(b->as_object(), "log_likelihood"));
-    m.purchases = fit;
+  if (p.bgnbd) {
+    m.purchases =
+        BgNbdFit{{p.bgnbd->r, p.bgnbd->alpha, p.bgnbd->a, p.bgnbd->b}, p.bgnbd->log_likelihood};
   }
-  if (const json::value* g = o.if_contains("gamma_gamma"); g != nullptr && g->is_object()) {
-    GammaGammaFit fit;
-    ECRM_ASSIGN_OR_RETURN(fit.params.p, number(g->as_object(), "p"));
-    ECRM_ASSIGN_OR_RETURN(fit.params.q, number(g->as_object(), "q"));
-    ECRM_ASSIGN_OR_RETURN(fit.params.gamma, number(g->as_object(), "gamma"));
-    m.spend = fit;
+  if (p.gamma_gamma) {
+    m.spend = GammaGammaFit{{p.gamma_gamma->p, p.gamma_gamma->q, p.gamma_gamma->gamma},
+                            p.gamma_gamma->log_likelihood};
   }
   return m;
 }
@@ -226,15 +176,24 @@ RecomputeStatus recompute_status(const JobState& job, bool queued) {
 
 CustomerScores customer_scores(std::int64_t customer_id, const std::optional<StoredScore>& s) {
   if (!s) return CustomerScores{customer_id};
-  return CustomerScores{customer_id,     true,
-                        s->model_id,     s->recency_days,
-                        s->frequency,    s->monetary,
-                        s->r,            s->f,
-                        s->m,            s->segment,
-                        s->tier,         s->p_alive,
-                        s->expected_orders_90d, s->expected_avg_value,
-                        s->clv,          s->first_order_at,
-                        s->last_order_at, s->computed_at,
+  return CustomerScores{customer_id,
+                        true,
+                        s->model_id,
+                        s->recency_days,
+                        s->frequency,
+                        s->monetary,
+                        s->r,
+                        s->f,
+                        s->m,
+                        s->segment,
+                        s->tier,
+                        s->p_alive,
+                        s->expected_orders_90d,
+                        s->expected_avg_value,
+                        s->clv,
+                        s->first_order_at,
+                        s->last_order_at,
+                        s->computed_at,
                         s->source};
 }
 
@@ -310,7 +269,7 @@ Result<RecomputeOutcome> AnalyticsService::recompute(const std::string& owner) {
     model.customers = static_cast<std::int64_t>(scored.model.customers);
     model.orders = static_cast<std::int64_t>(scored.model.orders);
     if (scored.model.purchases) model.log_likelihood = scored.model.purchases->log_likelihood;
-    model.params = json::serialize(model_params_json(scored.model));
+    model.params = json::serialize(wire::to_json(model_params(scored.model)));
     model.report = json::serialize(report_json(scored, outcome.timings));
     model.fitted_at = now_ms();
     ECRM_ASSIGN_OR_RETURN(outcome.model_id,
@@ -486,10 +445,13 @@ json::value stored_report(const StoredModel& model) {
   return ec || !report.is_object() ? json::value(nullptr) : report;
 }
 
-std::optional<wire::JsonText> report_part(const json::value& report, std::string_view key) {
+// The part `key` of a stored report read as T; nullopt when it is missing or unreadable.
+template <typename T>
+std::optional<T> report_part(const json::value& report, std::string_view key) {
   const json::value* part = report.is_object() ? report.as_object().if_contains(key) : nullptr;
   if (part == nullptr || !part->is_object()) return std::nullopt;
-  return wire::JsonText(json::serialize(*part));
+  auto read = wire::read<T>(*part);
+  return read.ok() ? std::optional<T>(std::move(*read)) : std::nullopt;
 }
 }  // namespace
 
@@ -499,12 +461,24 @@ Result<ClvModel> AnalyticsService::clv_model() {
     return Error::not_found("no model has been fitted yet: run a recomputation", "no_model");
   }
   const StoredModel& m = *stored;
+  boost::system::error_code ec;
+  auto params = wire::read<ModelParams>(json::parse(m.params, ec));
+  if (!params.ok()) {
+    return Error::internal("stored model " + std::to_string(m.id) + " has bad params");
+  }
   const json::value report = stored_report(m);
-  return ClvModel{m.id,          m.as_of,       format_date(m.as_of),
-                  m.fitted_at,   m.currency,    m.period,
-                  m.customers,   m.orders,      m.log_likelihood,
-                  m.params,      report_part(report, "holdout"),
-                  report_part(report, "timings")};
+  return ClvModel{m.id,
+                  m.as_of,
+                  format_date(m.as_of),
+                  m.fitted_at,
+                  m.currency,
+                  params->period,
+                  m.customers,
+                  m.orders,
+                  m.log_likelihood,
+                  std::move(*params),
+                  report_part<HoldoutComparison>(report, "holdout"),
+                  report_part<wire::JsonText>(report, "timings")};
 }
 
 Result<CohortReport> AnalyticsService::cohorts() {
@@ -514,8 +488,8 @@ Result<CohortReport> AnalyticsService::cohorts() {
   out.as_of = stored->as_of;
   out.currency = stored->currency;
   const json::value report = stored_report(*stored);
-  if (const json::value* rows = report.is_object() ? report.as_object().if_contains("cohorts")
-                                                   : nullptr) {
+  if (const json::value* rows =
+          report.is_object() ? report.as_object().if_contains("cohorts") : nullptr) {
     ECRM_ASSIGN_OR_RETURN(out.cohorts, wire::read<std::vector<CohortRow>>(*rows, "cohorts"));
   }
   return out;

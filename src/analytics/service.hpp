@@ -47,14 +47,76 @@
 
 namespace ecrm::analytics {
 
-// The stored form of a ScoreModel's parameters (analytics_models.params) and back.
-boost::json::object model_params_json(const ScoreModel& model);
-// kInvalidArgument when `params` is not what model_params_json() writes.
+// The fitted models as stored (analytics_models.params) and shown (GET /analytics/clv/model).
+struct ModelCuts {
+  std::vector<std::int64_t> recency, frequency, monetary;  // the four RFM cut-points of each
+};
+ECRM_DESCRIBE(ModelCuts, recency, frequency, monetary)
+
+struct BgNbdModel {
+  double r = 0, alpha = 0, a = 0, b = 0;
+  double log_likelihood = 0;
+  std::int64_t customers = 0;
+  std::int64_t groups = 0;  // distinct (x, t_x, T) after compression
+  std::int64_t evaluations = 0;
+  std::string method;
+};
+ECRM_DESCRIBE(BgNbdModel, r, alpha, a, b, log_likelihood, customers, groups, evaluations, method)
+
+struct GammaGammaModel {
+  double p = 0, q = 0, gamma = 0;
+  double log_likelihood = 0;
+  std::int64_t customers = 0;
+  std::string method;
+};
+ECRM_DESCRIBE(GammaGammaModel, p, q, gamma, log_likelihood, customers, method)
+
+struct ModelParams {
+  std::int32_t as_of_day = 0;
+  Period period = Period::kWeek;
+  double expected_horizon_days = 0;
+  double clv_horizon_days = 0;
+  TierRules tiers;
+  std::optional<ModelCuts> cuts;  // null when no customer had an order
+  std::optional<BgNbdModel> bgnbd;
+  std::optional<std::string> bgnbd_error;  // why BG/NBD could not be fitted
+  std::optional<GammaGammaModel> gamma_gamma;
+  std::optional<std::string> gamma_gamma_error;
+  std::int64_t customers = 0;
+  std::int64_t orders = 0;
+  std::int32_t first_day = 0;
+};
+ECRM_DESCRIBE(ModelParams, as_of_day, period, expected_horizon_days, clv_horizon_days, tiers, cuts,
+              bgnbd, bgnbd_error, gamma_gamma, gamma_gamma_error, customers, orders, first_day)
+
+// The stored form of a ScoreModel's parameters and back: kInvalidArgument when `params` is not
+// a ModelParams (or its cut-points are not four per column).
+ModelParams model_params(const ScoreModel& model);
 Result<ScoreModel> parse_model_params(const boost::json::value& params);
 
+// The calibration-vs-holdout comparison stored in a model's report (reports.hpp writes it).
+struct HoldoutRow {
+  std::string frequency;  // "0" … "7+"
+  std::int64_t customers = 0;
+  double actual = 0, predicted = 0, actual_mean = 0, predicted_mean = 0;
+};
+ECRM_DESCRIBE(HoldoutRow, frequency, customers, actual, predicted, actual_mean, predicted_mean)
+struct HoldoutTotal {
+  double actual = 0, predicted = 0;
+};
+ECRM_DESCRIBE(HoldoutTotal, actual, predicted)
+struct HoldoutComparison {
+  double length = 0;  // periods
+  Period period = Period::kWeek;
+  std::string calibration_end;  // YYYY-MM-DD
+  std::vector<HoldoutRow> groups;
+  HoldoutTotal total;
+};
+ECRM_DESCRIBE(HoldoutComparison, length, period, calibration_end, groups, total)
+
 // The row to store for `score` of customer `customer_id`.
-StoredScore to_stored(const CustomerScore& score, std::int64_t customer_id,
-                      std::int64_t model_id, UnixMs computed_at, std::string source);
+StoredScore to_stored(const CustomerScore& score, std::int64_t customer_id, std::int64_t model_id,
+                      UnixMs computed_at, ScoreSource source);
 
 struct RecomputeTimings {
   double snapshot_ms = 0;
@@ -84,8 +146,8 @@ struct RecomputeStatus {
   std::optional<std::int64_t> model_id;
   wire::JsonText timings;  // milliseconds per stage of the last run
 };
-ECRM_DESCRIBE(RecomputeStatus, state, claimed_by, started_at, finished_at, last_status,
-              last_error, model_id, timings)
+ECRM_DESCRIBE(RecomputeStatus, state, claimed_by, started_at, finished_at, last_status, last_error,
+              model_id, timings)
 // `job` as running (claimed now), queued (asked for in this process) or idle.
 RecomputeStatus recompute_status(const JobState& job, bool queued);
 
@@ -138,8 +200,8 @@ struct ClvDistributionQuery {
   std::int64_t bins = 20;
 };
 ECRM_DESCRIBE(ClvDistributionQuery, bins)
-ECRM_WIRE_RULES(ClvDistributionQuery, rule(&ClvDistributionQuery::bins, {.minimum = 1,
-                                                                          .maximum = 100}))
+ECRM_WIRE_RULES(ClvDistributionQuery,
+                rule(&ClvDistributionQuery::bins, {.minimum = 1, .maximum = 100}))
 
 // The latest model as GET /analytics/clv/model shows it: the stored row, its parameters and the
 // holdout comparison and timings of its report.
@@ -149,13 +211,13 @@ struct ClvModel {
   std::string as_of_date;
   UnixMs fitted_at = 0;
   std::string currency;
-  std::string period;
+  Period period = Period::kWeek;
   std::int64_t customers = 0;
   std::int64_t orders = 0;
   std::optional<double> log_likelihood;
-  wire::JsonText params;
-  std::optional<wire::JsonText> holdout;
-  std::optional<wire::JsonText> timings;
+  ModelParams params;
+  std::optional<HoldoutComparison> holdout;
+  std::optional<wire::JsonText> timings;  // milliseconds per stage
 };
 ECRM_DESCRIBE(ClvModel, id, as_of, as_of_date, fitted_at, currency, period, customers, orders,
               log_likelihood, params, holdout, timings)

@@ -18,24 +18,9 @@ double period_days(Period period) {
   return 1.0;
 }
 
-std::string_view to_string(Period period) {
-  switch (period) {
-    case Period::kDay:
-      return "day";
-    case Period::kWeek:
-      return "week";
-    case Period::kMonth:
-      return "month";
-  }
-  return "day";
-}
+std::string_view to_string(Period period) { return wire::enum_name(period); }
 
-std::optional<Period> parse_period(std::string_view text) {
-  if (text == "day") return Period::kDay;
-  if (text == "week") return Period::kWeek;
-  if (text == "month") return Period::kMonth;
-  return std::nullopt;
-}
+std::optional<Period> parse_period(std::string_view text) { return wire::parse_enum<Period>(text); }
 
 CalibrationSummary build_calibration_summary(const OrderColumns& orders,
                                              std::int32_t calibration_end, Period period,

@@ -9,6 +9,7 @@
 
 #include "analytics/bgnbd.hpp"
 #include "analytics/model.hpp"
+#include "core/describe.hpp"
 #include "core/result.hpp"
 
 namespace ecrm::analytics {
@@ -17,6 +18,7 @@ namespace ecrm::analytics {
 // customer on one day are one purchase); the period only sets the unit of recency and T:
 // 1 day, 7 days, or an average month of 365.25 / 12 days.
 enum class Period { kDay, kWeek, kMonth };
+ECRM_DESCRIBE_ENUM(Period, kDay, kWeek, kMonth)
 
 double period_days(Period period);
 std::string_view to_string(Period period);

@@ -1,7 +1,7 @@
 // Recommendation routes: the rebuild (start, status), the association rules explorer,
 // a product's related products (bought together, also bought, upsell) and bundle, and a
-// customer's personal list with reasons. Any staff member may read (API keys:
-// recommendations:read); admin, analyst and marketing may start a rebuild (analytics:write).
+// customer's personal list with reasons. Reading needs recommendations:read, starting a rebuild
+// recommendations:write. Every response is a described type (views.hpp).
 #pragma once
 
 #include <functional>

@@ -191,6 +191,10 @@ void App::add_routes(http::Router& router) {
       throw std::logic_error("route " + route->pattern + " asks for scope '" +
                              route->access.scope + "', which auth/access.cpp does not know");
     }
+    const int status = route->doc.success_status;
+    if (!route->doc.response && status != 204 && (status < 300 || status >= 400)) {
+      throw std::logic_error("route " + route->pattern + " documents no response type");
+    }
   }
 }
 

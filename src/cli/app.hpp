@@ -33,7 +33,8 @@ class App {
   App& operator=(const App&) = delete;
 
   // Adds every route of the API. Throws std::logic_error when a route asks for a scope the
-  // access table (auth/access.hpp) does not know: a programmer error caught at start-up.
+  // access table (auth/access.hpp) does not know, or documents no response type (only 204s and
+  // redirects may): programmer errors caught at start-up.
   void add_routes(http::Router& router);
 
   // Starts the background workers (and, when run_workers, the events-log poller); stop() ends

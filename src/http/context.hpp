@@ -20,26 +20,11 @@
 
 namespace ecrm::http {
 
-// A page request from `?limit=&cursor=`. Cursors are opaque to clients; inside they carry the
-// last id of the previous page.
+// A page of a list ordered by id: `limit` and the id to continue after (http::id_page).
 struct PageRequest {
   int limit = 50;
-  std::optional<std::int64_t> after;  // decoded cursor
+  std::optional<std::int64_t> after;
 };
-
-std::string encode_cursor(std::int64_t last_id);
-
-// A list page: {"items": rendered, "next_cursor": …}. The cursor points after the last of
-// `items` (whose `.id` orders the list) when the page is full, and is null otherwise.
-template <typename T>
-boost::json::object page_json(const std::vector<T>& items, const PageRequest& page,
-                              boost::json::array rendered) {
-  boost::json::object body{{"items", std::move(rendered)}};
-  body["next_cursor"] = !items.empty() && static_cast<int>(items.size()) == page.limit
-                            ? boost::json::value(encode_cursor(items.back().id))
-                            : boost::json::value(nullptr);
-  return body;
-}
 
 class RequestContext {
  public:
@@ -62,9 +47,6 @@ class RequestContext {
   // that is read once; it must outlive the result).
   Result<boost::json::object> json_object(boost::json::storage_ptr storage = {}) const;
 
-  // `limit` (1..max_limit, default default_limit) and `cursor` from the query string.
-  Result<PageRequest> page(int default_limit = 50, int max_limit = 500) const;
-
   // Audit details for this request (written by the dispatcher after a successful write).
   void set_audit(std::string entity_id, std::string details_json = "{}");
   const std::string& audit_entity_id() const { return audit_entity_id_; }
@@ -77,19 +59,6 @@ class RequestContext {
   std::string audit_entity_id_;
   std::string audit_details_ = "{}";
 };
-
-// Field readers for JSON bodies. Each error is kInvalidArgument naming `field`.
-Result<std::string> require_string(const boost::json::object& body, std::string_view field,
-                                   std::size_t max_length = 1000);
-Result<std::optional<std::string>> optional_string(const boost::json::object& body,
-                                                   std::string_view field,
-                                                   std::size_t max_length = 1000);
-Result<std::optional<std::int64_t>> optional_int(const boost::json::object& body,
-                                                 std::string_view field);
-Result<std::optional<bool>> optional_bool(const boost::json::object& body, std::string_view field);
-Result<std::vector<std::string>> string_array(const boost::json::object& body,
-                                              std::string_view field, bool required,
-                                              std::size_t max_items = 100);
 
 // The JSON body read as the described type T: 400 naming the failing field ("consent.email.at").
 template <typename T>

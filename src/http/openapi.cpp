@@ -11,14 +11,6 @@ namespace json = boost::json;
 
 namespace {
 
-json::value parse_or_empty(const std::string& text) {
-  if (text.empty()) return json::object{};
-  json::error_code ec;
-  auto value = json::parse(text, ec);
-  if (ec) throw std::logic_error("invalid JSON schema in route doc: " + text);
-  return value;
-}
-
 std::string lower(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -76,7 +68,7 @@ std::string openapi_document(const Router& router, const std::string& version) {
     }
     if (!parameters.empty()) operation["parameters"] = std::move(parameters);
 
-    const bool has_request = route->doc.request || !route->doc.request_schema.empty();
+    const bool has_request = static_cast<bool>(route->doc.request);
     if (route->doc.request) {
       operation["requestBody"] = json::object{
           {"required", true},
@@ -84,11 +76,6 @@ std::string openapi_document(const Router& router, const std::string& version) {
            json::object{{route->doc.request.media_type,
                          json::object{{"schema", route->doc.request.schema(
                                                      schemas, wire::Direction::kRequest)}}}}}};
-    } else if (!route->doc.request_schema.empty()) {
-      operation["requestBody"] = json::object{
-          {"required", true},
-          {"content", json::object{{"application/json",
-                                    json::object{{"schema", parse_or_empty(route->doc.request_schema)}}}}}};
     }
 
     json::object responses;
@@ -98,9 +85,6 @@ std::string openapi_document(const Router& router, const std::string& version) {
           {route->doc.response.media_type,
            json::object{
                {"schema", route->doc.response.schema(schemas, wire::Direction::kResponse)}}}};
-    } else if (!route->doc.response_schema.empty()) {
-      success["content"] = json::object{
-          {"application/json", json::object{{"schema", parse_or_empty(route->doc.response_schema)}}}};
     }
     responses[std::to_string(route->doc.success_status)] = std::move(success);
     std::set<int> errors(route->doc.error_statuses.begin(), route->doc.error_statuses.end());

@@ -41,7 +41,7 @@ Result<std::optional<std::int64_t>> single_number(const RequestContext& ctx,
 
 Result<int> limit_param(const RequestContext& ctx, int default_limit, int max_limit) {
   auto text = ctx.request().query_param("limit");
-  if (!text || text->empty()) return default_limit;
+  if (!text) return default_limit;
   int limit = 0;
   auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
   if (ec != std::errc{} || end != text->data() + text->size() || limit < 1 || limit > max_limit) {

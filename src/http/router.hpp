@@ -79,8 +79,6 @@ QueryDoc query_of() {
 struct RouteDoc {
   std::string summary;                    // required
   std::string tag;                        // grouping in the document, e.g. "auth"
-  std::string request_schema;             // legacy JSON Schema text, being replaced by `request`
-  std::string response_schema;            // legacy JSON Schema text, being replaced by `response`
   BodyDoc request;                        // the body it reads, if any
   BodyDoc response;                       // the success body (none only for 204 and redirects)
   int success_status = 200;

@@ -220,11 +220,15 @@ Result<T> read_value(const json::value& v, const std::string& path, const Limits
     Result<std::int64_t> value =
         limits.format == "date-time" ? read_time(v, path) : read_int(v, path, limits);
     if (!value.ok()) return std::move(value).error();
-    if (*value < static_cast<std::int64_t>(std::numeric_limits<T>::min()) ||
-        static_cast<std::uint64_t>(*value) >
-            static_cast<std::uint64_t>(std::numeric_limits<T>::max())) {
-      return Error::invalid(path + " is out of range", path);
+    bool fits = true;
+    if constexpr (std::is_signed_v<T>) {
+      fits = *value >= static_cast<std::int64_t>(std::numeric_limits<T>::min()) &&
+             *value <= static_cast<std::int64_t>(std::numeric_limits<T>::max());
+    } else {
+      fits = *value >= 0 && static_cast<std::uint64_t>(*value) <=
+                                static_cast<std::uint64_t>(std::numeric_limits<T>::max());
     }
+    if (!fits) return Error::invalid(path + " is out of range", path);
     return static_cast<T>(*value);
   } else if constexpr (std::is_floating_point_v<T>) {
     if (!v.is_number()) return wrong_type(path, "a number");

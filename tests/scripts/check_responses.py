@@ -42,6 +42,11 @@ def main():
     ops = operations(doc)
     problems = Counter()
     checked = 0
+    for pattern, item in doc["paths"].items():
+        for method, op in item.items():
+            for status, response in op["responses"].items():
+                if status.startswith("2") and status != "204" and not response.get("content"):
+                    problems[f"{method.upper()} {pattern} -> {status}: no response schema in the document"] += 1
     validators = {}
     for line in open(sys.argv[2], encoding="utf-8"):
         if not line.strip():

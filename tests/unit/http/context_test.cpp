@@ -15,6 +15,7 @@
 
 #include "core/crypto.hpp"
 #include "http/context.hpp"
+#include "http/params.hpp"
 #include "http/openapi.hpp"
 #include "http/request.hpp"
 #include "http/router.hpp"
@@ -94,112 +95,6 @@ TEST(JsonObjectDetails, ReturnsTheFields) {
   EXPECT_EQ(parsed->at("n").as_int64(), 3);
 }
 
-// --- field readers -------------------------------------------------------------------------
-
-// A reader applied to a body, with the expected failure (or success).
-struct FieldCase {
-  std::string name;
-  std::string body;
-  std::function<Status(const json::object&)> read;
-  bool want_ok;
-  std::string want_field;  // when failing
-  std::string want_code = "invalid_argument";
-};
-
-template <typename T>
-Status status_of(Result<T> result) {
-  if (!result.ok()) return std::move(result).error();
-  return {};
-}
-
-auto read_string(std::string field, std::size_t max = 1000) {
-  return [=](const json::object& body) { return status_of(require_string(body, field, max)); };
-}
-auto read_optional_string(std::string field, std::size_t max = 1000) {
-  return [=](const json::object& body) { return status_of(optional_string(body, field, max)); };
-}
-auto read_int(std::string field) {
-  return [=](const json::object& body) { return status_of(optional_int(body, field)); };
-}
-auto read_bool(std::string field) {
-  return [=](const json::object& body) { return status_of(optional_bool(body, field)); };
-}
-auto read_array(std::string field, bool required, std::size_t max = 100) {
-  return
-      [=](const json::object& body) { return status_of(string_array(body, field, required, max)); };
-}
-
-class FieldReaders : public ::testing::TestWithParam<FieldCase> {};
-
-TEST_P(FieldReaders, NameTheFieldOnError) {
-  const FieldCase& c = GetParam();
-  Status status = c.read(parse_object(c.body));
-  if (c.want_ok) {
-    EXPECT_TRUE(status.ok()) << status.error().message;
-    return;
-  }
-  ASSERT_FALSE(status.ok());
-  EXPECT_EQ(status.error().kind, ErrorKind::kInvalidArgument);
-  EXPECT_EQ(status.error().field, c.want_field);
-  EXPECT_EQ(status.error().code, c.want_code);
-  EXPECT_NE(status.error().message.find(c.want_field), std::string::npos) << status.error().message;
-}
-
-INSTANTIATE_TEST_SUITE_P(
-    Cases, FieldReaders,
-    ::testing::Values(
-        FieldCase{"StringPresent", R"({"email":"a@b.c"})", read_string("email"), true, ""},
-        FieldCase{"StringMissing", R"({})", read_string("email"), false, "email", "required"},
-        FieldCase{"StringNull", R"({"email":null})", read_string("email"), false, "email",
-                  "required"},
-        FieldCase{"StringEmpty", R"({"email":""})", read_string("email"), false, "email",
-                  "required"},
-        FieldCase{"StringWrongType", R"({"email":5})", read_string("email"), false, "email"},
-        FieldCase{"StringArrayType", R"({"email":["a"]})", read_string("email"), false, "email"},
-        FieldCase{"StringAtLimit", R"({"code":"abcd"})", read_string("code", 4), true, ""},
-        FieldCase{"StringTooLong", R"({"code":"abcde"})", read_string("code", 4), false, "code"},
-        FieldCase{"OptionalStringAbsent", R"({})", read_optional_string("note"), true, ""},
-        FieldCase{"OptionalStringEmpty", R"({"note":""})", read_optional_string("note"), true, ""},
-        FieldCase{"OptionalStringWrongType", R"({"note":true})", read_optional_string("note"),
-                  false, "note"},
-        FieldCase{"IntAbsent", R"({})", read_int("limit"), true, ""},
-        FieldCase{"IntNull", R"({"limit":null})", read_int("limit"), true, ""},
-        FieldCase{"IntNegative", R"({"limit":-5})", read_int("limit"), true, ""},
-        FieldCase{"IntMax", R"({"limit":9223372036854775807})", read_int("limit"), true, ""},
-        FieldCase{"IntAboveMax", R"({"limit":9223372036854775808})", read_int("limit"), false,
-                  "limit"},
-        FieldCase{"IntFraction", R"({"limit":1.5})", read_int("limit"), false, "limit"},
-        FieldCase{"IntString", R"({"limit":"3"})", read_int("limit"), false, "limit"},
-        FieldCase{"IntBool", R"({"limit":true})", read_int("limit"), false, "limit"},
-        FieldCase{"BoolTrue", R"({"disabled":true})", read_bool("disabled"), true, ""},
-        FieldCase{"BoolAbsent", R"({})", read_bool("disabled"), true, ""},
-        FieldCase{"BoolNumber", R"({"disabled":1})", read_bool("disabled"), false, "disabled"},
-        FieldCase{"BoolString", R"({"disabled":"true"})", read_bool("disabled"), false, "disabled"},
-        FieldCase{"ArrayOk", R"({"scopes":["a","b"]})", read_array("scopes", true), true, ""},
-        FieldCase{"ArrayEmptyOk", R"({"scopes":[]})", read_array("scopes", true), true, ""},
-        FieldCase{"ArrayOptionalAbsent", R"({})", read_array("scopes", false), true, ""},
-        FieldCase{"ArrayRequiredAbsent", R"({})", read_array("scopes", true), false, "scopes",
-                  "required"},
-        FieldCase{"ArrayNotArray", R"({"scopes":"a"})", read_array("scopes", false), false,
-                  "scopes"},
-        FieldCase{"ArrayNonString", R"({"scopes":["a",1]})", read_array("scopes", false), false,
-                  "scopes"},
-        FieldCase{"ArrayAtLimit", R"({"scopes":["a","b"]})", read_array("scopes", false, 2), true,
-                  ""},
-        FieldCase{"ArrayTooLong", R"({"scopes":["a","b","c"]})", read_array("scopes", false, 2),
-                  false, "scopes"}),
-    [](const ::testing::TestParamInfo<FieldCase>& info) { return info.param.name; });
-
-TEST(FieldReaderValues, ReturnTheValues) {
-  auto body = parse_object(R"({"s":"x","i":-42,"u":42,"b":false,"a":["p","q"]})");
-  EXPECT_EQ(require_string(body, "s").value(), "x");
-  EXPECT_EQ(optional_int(body, "i").value(), std::optional<std::int64_t>(-42));
-  EXPECT_EQ(optional_int(body, "u").value(), std::optional<std::int64_t>(42));
-  EXPECT_EQ(optional_int(body, "missing").value(), std::nullopt);
-  EXPECT_EQ(optional_bool(body, "b").value(), std::optional<bool>(false));
-  EXPECT_EQ(string_array(body, "a", true).value(), (std::vector<std::string>{"p", "q"}));
-}
-
 // --- path parameters and paging ------------------------------------------------------------
 
 TEST(IdParam, AcceptsOnlyPositiveIntegers) {
@@ -248,7 +143,7 @@ TEST_P(Page, ValidatesLimit) {
   const PageCase& c = GetParam();
   Request request = with_target("/api/v1/things" + c.query);
   RequestContext context(request, Principal{}, {});
-  auto page = context.page(c.default_limit, c.max_limit);
+  auto page = id_page(context, c.default_limit, c.max_limit);
   if (c.want_limit) {
     ASSERT_TRUE(page.ok()) << page.error().message;
     EXPECT_EQ(page->limit, *c.want_limit);
@@ -280,25 +175,45 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST(PageCursor, RoundTripsThroughEncodeCursor) {
   for (std::int64_t id : {std::int64_t{1}, std::int64_t{42}, std::int64_t{1} << 40, INT64_MAX}) {
-    std::string cursor = encode_cursor(id);
+    std::string cursor = encode_cursor(IdCursor{id});
     EXPECT_EQ(cursor.find_first_of("+/="), std::string::npos) << cursor;  // URL-safe as is
     Request request = with_target("/api/v1/things?limit=10&cursor=" + cursor);
     RequestContext context(request, Principal{}, {});
-    auto page = context.page();
+    auto page = id_page(context);
     ASSERT_TRUE(page.ok()) << page.error().message;
     EXPECT_EQ(page->limit, 10);
     EXPECT_EQ(page->after, id);
   }
 }
 
+TEST(PageCursor, OffsetAndKeyCursorsRoundTripAndStayApart) {
+  Request offset_request = with_target("/api/v1/things?cursor=" + encode_cursor(OffsetCursor{40}));
+  RequestContext offset_context(offset_request, Principal{}, {});
+  auto offset = offset_page(offset_context, 20, 100);
+  ASSERT_TRUE(offset.ok());
+  EXPECT_EQ(offset->offset, 40);
+  EXPECT_FALSE(id_page(offset_context).ok());  // an offset is not an id
+
+  Request key_request = with_target("/api/v1/things?cursor=" + encode_cursor("t", KeyCursor{{9, 3}, "order_status"}));
+  RequestContext key_context(key_request, Principal{}, {});
+  auto key = key_cursor(key_context, "t", 2);
+  ASSERT_TRUE(key.ok());
+  ASSERT_TRUE(key->has_value());
+  EXPECT_EQ((*key)->numbers, (std::vector<std::int64_t>{9, 3}));
+  EXPECT_EQ((*key)->text, "order_status");
+  EXPECT_FALSE(key_cursor(key_context, "p", 2).ok());  // another list's cursor
+  EXPECT_FALSE(offset_page(key_context).ok());
+}
+
 TEST(PageCursor, RejectsCursorsTheApiDidNotIssue) {
   for (std::string cursor :
        {std::string("!!!"), std::string("bm9wZQ"),  // "nope"
         base64url_encode("xx:5"), base64url_encode("id:"), base64url_encode("id:abc"),
-        base64url_encode("id:12abc"), base64url_encode("5")}) {
+        base64url_encode("id:12abc"), base64url_encode("5"), encode_cursor(OffsetCursor{5}),
+        encode_cursor("t", KeyCursor{{5, 6}, "x"})}) {
     Request request = with_target("/api/v1/things?cursor=" + cursor);
     RequestContext context(request, Principal{}, {});
-    auto page = context.page();
+    auto page = id_page(context);
     ASSERT_FALSE(page.ok()) << cursor;
     EXPECT_EQ(page.error().kind, ErrorKind::kInvalidArgument);
     EXPECT_EQ(page.error().field, "cursor") << cursor;
@@ -613,6 +528,16 @@ std::string lower_method(Method method) {
   return out;
 }
 
+struct NewUser {
+  std::string email;
+};
+ECRM_DESCRIBE(NewUser, email)
+
+struct Done {
+  bool ok = true;
+};
+ECRM_DESCRIBE(Done, ok)
+
 Router openapi_router() {
   auto route = [](Method method, std::string pattern, Access access) {
     Route r;
@@ -621,6 +546,7 @@ Router openapi_router() {
     r.access = std::move(access);
     r.doc.summary = "summary of " + r.pattern;
     r.doc.tag = "test";
+    r.doc.response = json_body<Done>();
     r.handler = [](RequestContext&) { return Response{}; };
     return r;
   };
@@ -628,7 +554,7 @@ Router openapi_router() {
   router.add(route(Method::kGet, "/healthz", Access::public_route()));
   router.add(route(Method::kGet, "/api/v1/users", Access::needs("users:admin")));
   Route create = route(Method::kPost, "/api/v1/users", Access::needs("users:admin"));
-  create.doc.request_schema = R"({"type":"object","properties":{"email":{"type":"string"}}})";
+  create.doc.request = json_body<NewUser>();
   create.doc.success_status = 201;
   create.doc.error_statuses = {409};
   router.add(std::move(create));
@@ -727,16 +653,14 @@ TEST(OpenApi, RequestBodiesQueryParamsAndSecurity) {
                                              "query:cursor"}));
 }
 
-TEST(OpenApi, InvalidSchemaInRouteDocIsAProgrammerError) {
-  Router router;
-  Route route;
-  route.method = Method::kPost;
-  route.pattern = "/api/v1/x";
-  route.doc.summary = "x";
-  route.doc.request_schema = "{not json";
-  route.handler = [](RequestContext&) { return Response{}; };
-  router.add(std::move(route));
-  EXPECT_THROW(openapi_document(router, "dev"), std::logic_error);
+TEST(OpenApi, ResponseComponentsComeFromTheTypes) {
+  Router router = openapi_router();
+  json::value doc = json::parse(openapi_document(router, "dev"));
+  const auto& done = doc.at("components").at("schemas").at("Done").as_object();
+  EXPECT_EQ(done.at("additionalProperties"), json::value(false));
+  EXPECT_EQ(doc.at("paths").at("/healthz").at("get").at("responses").at("200").at("content")
+                .at("application/json").at("schema").at("$ref").as_string(),
+            "#/components/schemas/Done");
 }
 
 }  // namespace

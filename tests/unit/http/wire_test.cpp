@@ -134,6 +134,62 @@ TEST(Wire, RequestSchemasCarryLimitsAndRequiredMembers) {
   EXPECT_TRUE(schemas.components().empty());
 }
 
+// Scalar readers: each case reads one body into Fields and names the field on error.
+struct Fields {
+  std::optional<std::string> email;
+  std::optional<std::string> code;
+  std::optional<std::int64_t> limit;
+  std::optional<bool> disabled;
+  std::optional<std::vector<std::string>> scopes;
+};
+ECRM_DESCRIBE(Fields, email, code, limit, disabled, scopes)
+ECRM_WIRE_RULES(Fields, rule(&Fields::code, {.max_length = 4}),
+                rule(&Fields::scopes, {.max_length = 2}))
+
+struct FieldCase {
+  const char* name;
+  const char* body;
+  const char* want_field;  // "" when the body reads
+};
+
+class FieldReaders : public ::testing::TestWithParam<FieldCase> {};
+
+TEST_P(FieldReaders, NameTheFieldOnError) {
+  const FieldCase& c = GetParam();
+  auto fields = wire::read<Fields>(json::parse(c.body));
+  if (std::string(c.want_field).empty()) {
+    EXPECT_TRUE(fields.ok()) << fields.error().message;
+  } else {
+    ASSERT_FALSE(fields.ok());
+    EXPECT_EQ(fields.error().field, c.want_field) << fields.error().message;
+    EXPECT_EQ(fields.error().kind, ErrorKind::kInvalidArgument);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, FieldReaders,
+    ::testing::Values(FieldCase{"StringPresent", R"({"email":"a@b.c"})", ""},
+                      FieldCase{"StringWrongType", R"({"email":5})", "email"},
+                      FieldCase{"StringArrayType", R"({"email":["a"]})", "email"},
+                      FieldCase{"StringAtLimit", R"({"code":"abcd"})", ""},
+                      FieldCase{"StringTooLong", R"({"code":"abcde"})", "code"},
+                      FieldCase{"IntNull", R"({"limit":null})", ""},
+                      FieldCase{"IntNegative", R"({"limit":-5})", ""},
+                      FieldCase{"IntMax", R"({"limit":9223372036854775807})", ""},
+                      FieldCase{"IntAboveMax", R"({"limit":9223372036854775808})", "limit"},
+                      FieldCase{"IntFraction", R"({"limit":1.5})", "limit"},
+                      FieldCase{"IntString", R"({"limit":"3"})", "limit"},
+                      FieldCase{"IntBool", R"({"limit":true})", "limit"},
+                      FieldCase{"BoolTrue", R"({"disabled":true})", ""},
+                      FieldCase{"BoolNumber", R"({"disabled":1})", "disabled"},
+                      FieldCase{"BoolString", R"({"disabled":"true"})", "disabled"},
+                      FieldCase{"ArrayOk", R"({"scopes":["a","b"]})", ""},
+                      FieldCase{"ArrayEmptyOk", R"({"scopes":[]})", ""},
+                      FieldCase{"ArrayNotArray", R"({"scopes":"a"})", "scopes"},
+                      FieldCase{"ArrayNonString", R"({"scopes":["a",1]})", "scopes[1]"},
+                      FieldCase{"ArrayTooLong", R"({"scopes":["a","b","c"]})", "scopes"}),
+    [](const ::testing::TestParamInfo<FieldCase>& info) { return info.param.name; });
+
 struct Query {
   std::optional<std::string> q;
   std::optional<Tier> tier;

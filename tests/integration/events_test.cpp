@@ -288,6 +288,16 @@ TEST_F(Events, IdentifyAttributesTheVisitorsEarlierEventsAndTheTimelineShowsThem
   EXPECT_EQ(named.json().at("errors").at(0).at("index").as_int64(), 1);
   EXPECT_EQ(named.json().at("errors").at(0).at("code").as_string(), "unknown_customer");
   EXPECT_EQ(kinds(timeline(customer)).count("event.purchase"), 1u);
+
+  // Amounts in the timeline's text follow the currency's minor unit (yen have none).
+  ingest(json::array{event("id-14", "purchase", "v-ida", t + 10000,
+                           {{"order_id", "W-78"}, {"total", 1200}, {"currency", "JPY"}})});
+  std::set<std::string> purchases;
+  for (const auto& item : timeline(customer)) {
+    if (item.at("kind") == "event.purchase") purchases.insert(std::string(item.at("summary").as_string()));
+  }
+  EXPECT_EQ(purchases, (std::set<std::string>{"Purchased (order W-77), 450.00 EUR",
+                                              "Purchased (order W-78), 1200 JPY"}));
 }
 
 TEST_F(Events, MergesCarryEventsAndUndoBringsThemBack) {

@@ -38,11 +38,12 @@ std::string fingerprint(const PlannedCustomer& p) {
   out << p.index << '|' << c.external_id.value_or("") << '|' << c.name << '|'
       << c.email.value_or("") << '|' << c.phone.value_or("") << '|' << c.birthday.value_or("")
       << '|' << c.city << '|' << c.country << '|' << c.language << '|'
-      << customers::to_string(c.type) << '|' << c.company << '|' << c.source << '|' << c.channel
+      << wire::enum_name(c.type) << '|' << c.company << '|' << c.source << '|' << c.channel
       << '|' << c.attributes << '|' << c.created_at << '|' << p.referrer.value_or(-1) << '|';
   for (const auto& t : c.tags) out << t << ',';
   for (const auto& a : c.anniversaries) out << a.kind << a.date << ',';
-  for (const auto& consent : c.consent) {
+  for (customers::ConsentChannel channel : customers::kConsentChannels) {
+    const auto& consent = c.consent_for(channel);
     out << (consent.granted ? (*consent.granted ? 'y' : 'n') : '-') << consent.at.value_or(0);
   }
   for (const auto& po : p.orders) {
@@ -387,7 +388,7 @@ TEST_F(DemoShape, CustomersAreValidAndVaried) {
     EXPECT_GE(c.created_at, kNow - kHistoryDays * kMsPerDay);
     EXPECT_LT(c.created_at, kNow);
     EXPECT_TRUE(std::is_sorted(c.tags.begin(), c.tags.end()));
-    ++types[std::string(customers::to_string(c.type))];
+    ++types[std::string(wire::enum_name(c.type))];
     ++languages[c.language];
     if (c.type == customers::CustomerType::kBusiness) {
       EXPECT_FALSE(c.company.empty());

@@ -195,7 +195,8 @@ void add_auth_routes(http::Router& router, AuthService& service, HttpAuthenticat
               .query_params = {"limit", "cursor"}},
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
         ECRM_ASSIGN_OR_RETURN(auto page, http::id_page(ctx));
-        ECRM_ASSIGN_OR_RETURN(auto keys, service.list_api_keys(actor_of(ctx), page.after, page.limit));
+        ECRM_ASSIGN_OR_RETURN(auto keys,
+                              service.list_api_keys(actor_of(ctx), page.after, page.limit));
         return http::reply(200, http::page_by_id(std::move(keys), page.limit));
       })});
 

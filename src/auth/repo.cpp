@@ -141,8 +141,9 @@ Result<std::int64_t> AuthRepo::count_admins(Connection& c) {
 
 Result<User> AuthRepo::insert_user(Connection& c, const User& user,
                                    const std::string& password_hash) {
-  auto id = c.query_int(kInsertUser, {user.email, user.name, std::string(wire::enum_name(user.role)),
-                                      password_hash, user.created_at});
+  auto id = c.query_int(kInsertUser,
+                        {user.email, user.name, std::string(wire::enum_name(user.role)),
+                         password_hash, user.created_at});
   if (!id.ok()) {
     if (id.error().kind == ErrorKind::kConflict) {
       return Error::conflict("a user with e-mail " + user.email + " already exists", "email",

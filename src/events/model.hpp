@@ -96,6 +96,15 @@ struct WriteKey {
   UnixMs created_at = 0;
   std::optional<UnixMs> revoked_at;
 };
+ECRM_DESCRIBE(WriteKey, id, key, name, created_by, created_at, revoked_at)
+
+// A write key as the API shows it.
+struct WriteKeyView : WriteKey {
+  bool active = true;  // not revoked
+};
+BOOST_DESCRIBE_STRUCT(WriteKeyView, (WriteKey), (active))
+inline constexpr std::string_view wire_name(WriteKeyView*) { return "WriteKeyView"; }
+inline WriteKeyView write_key_view(const WriteKey& k) { return {k, !k.revoked_at.has_value()}; }
 
 inline constexpr std::size_t kMaxWriteKeyName = 200;
 
@@ -104,22 +113,6 @@ struct WriteKeyInput {
 };
 ECRM_DESCRIBE(WriteKeyInput, name)
 ECRM_WIRE_RULES(WriteKeyInput, rule(&WriteKeyInput::name, {.max_length = kMaxWriteKeyName}))
-
-// A write key as the API shows it.
-struct WriteKeyView {
-  std::int64_t id = 0;
-  std::string key;
-  std::string name;
-  std::string created_by;
-  UnixMs created_at = 0;
-  std::optional<UnixMs> revoked_at;
-  bool active = true;  // not revoked
-};
-ECRM_DESCRIBE(WriteKeyView, id, key, name, created_by, created_at, revoked_at, active)
-inline WriteKeyView write_key_view(const WriteKey& k) {
-  return WriteKeyView{k.id,         k.key,        k.name, k.created_by,
-                      k.created_at, k.revoked_at, !k.revoked_at.has_value()};
-}
 
 // A stored event as the API shows it.
 struct StoredEvent {
@@ -227,7 +220,9 @@ struct SessionView : Session {
 };
 BOOST_DESCRIBE_STRUCT(SessionView, (Session), (duration_ms))
 inline constexpr std::string_view wire_name(SessionView*) { return "SessionView"; }
-inline SessionView session_view(const Session& s) { return SessionView{s, s.last_at - s.started_at}; }
+inline SessionView session_view(const Session& s) {
+  return SessionView{s, s.last_at - s.started_at};
+}
 
 struct Visitor {
   std::int64_t id = 0;
@@ -275,7 +270,8 @@ ECRM_DESCRIBE(AbandonmentQuery, from, to, bucket)
 ECRM_WIRE_RULES(AbandonmentQuery, rule(&AbandonmentQuery::from, {.format = "date-time"}),
                 rule(&AbandonmentQuery::to, {.format = "date-time"}),
                 rule(&AbandonmentQuery::bucket,
-                     {.max_length = 20, .description = "hour, day (default), week or milliseconds"}))
+                     {.max_length = 20,
+                      .description = "hour, day (default), week or milliseconds"}))
 
 struct DayCount {
   std::int64_t day = 0;  // unix ms of 00:00 UTC

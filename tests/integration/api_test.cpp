@@ -426,17 +426,15 @@ TEST_F(AuthKeys, MarketingCannotEraseCustomersWithAKey) {
   auto marketing = staff_user("marketer@example.com", "marketing");
   std::int64_t customer = a_customer("Erase Me Not");
   // The sign-in itself may not erase...
-  expect_error(marketing.client->send_json("POST", id_path("/api/v1/customers", customer) + "/erase",
-                                           json::object{}),
-               403);
+  const std::string erase = id_path("/api/v1/customers", customer) + "/erase";
+  expect_error(marketing.client->send_json("POST", erase, json::object{}), 403);
   // ...nor grant a key the scope...
   expect_error(make_key(*marketing.client, json::array{"customers:erase"}), 403,
                "scope_not_allowed");
   // ...nor erase with a key of the scopes it holds.
   std::string key = key_of(make_key(*marketing.client, json::array{"customers:write"}));
   ASSERT_FALSE(key.empty());
-  expect_error(with_key(key, "POST", id_path("/api/v1/customers", customer) + "/erase"), 403,
-               "missing_scope");
+  expect_error(with_key(key, "POST", erase), 403, "missing_scope");
   EXPECT_EQ(get(id_path("/api/v1/customers", customer)).json().at("name").as_string(),
             "Erase Me Not");
 }

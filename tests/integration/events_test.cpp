@@ -294,7 +294,9 @@ TEST_F(Events, IdentifyAttributesTheVisitorsEarlierEventsAndTheTimelineShowsThem
                            {{"order_id", "W-78"}, {"total", 1200}, {"currency", "JPY"}})});
   std::set<std::string> purchases;
   for (const auto& item : timeline(customer)) {
-    if (item.at("kind") == "event.purchase") purchases.insert(std::string(item.at("summary").as_string()));
+    if (item.at("kind") == "event.purchase") {
+      purchases.insert(std::string(item.at("summary").as_string()));
+    }
   }
   EXPECT_EQ(purchases, (std::set<std::string>{"Purchased (order W-77), 450.00 EUR",
                                               "Purchased (order W-78), 1200 JPY"}));

@@ -9,6 +9,8 @@
 #include <limits>
 #include <unordered_map>
 
+#include "core/money.hpp"
+
 #include "analytics/json_output.hpp"
 #include "core/csv.hpp"
 #include "core/time.hpp"
@@ -66,50 +68,12 @@ Status check_width(const CsvReader& reader, const std::vector<std::string>& fiel
 }  // namespace
 
 Result<std::int64_t> parse_amount_minor(std::string_view text) {
-  std::string_view s = trim(text);
-  const Error bad = Error::invalid("bad amount " + quoted(text), "amount");
-  bool negative = false;
-  if (!s.empty() && (s.front() == '-' || s.front() == '+')) {
-    negative = s.front() == '-';
-    s.remove_prefix(1);
-  }
-  const std::size_t dot = s.find('.');
-  std::string_view whole = s.substr(0, dot);
-  std::string_view fraction =
-      dot == std::string_view::npos ? std::string_view{} : s.substr(dot + 1);
-  if (whole.empty() && fraction.empty()) return bad;
-  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max() / 100 - 1;
-  std::int64_t units = 0;
-  for (char c : whole) {
-    if (c < '0' || c > '9') return bad;
-    if (units > kMax / 10) return Error::invalid("amount out of range " + quoted(text), "amount");
-    units = units * 10 + (c - '0');
-  }
-  std::int64_t cents = 0;
-  for (std::size_t i = 0; i < fraction.size(); ++i) {
-    const char c = fraction[i];
-    if (c < '0' || c > '9') return bad;
-    if (i < 2) {
-      cents = cents * 10 + (c - '0');
-    } else if (c != '0') {
-      return Error::invalid("amount " + quoted(text) + " has more than 2 decimals", "amount");
-    }
-  }
-  if (fraction.size() == 1) cents *= 10;
-  const std::int64_t minor = units * 100 + cents;
-  return negative ? -minor : minor;
+  auto amount = parse_money(text, "");  // two decimals, as in the files' dollars
+  if (!amount.ok()) return Error::invalid("bad amount " + quoted(text), "amount");
+  return amount;
 }
 
-std::string format_minor(std::int64_t minor) {
-  const bool negative = minor < 0;
-  const std::uint64_t magnitude =
-      negative ? 0 - static_cast<std::uint64_t>(minor) : static_cast<std::uint64_t>(minor);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%s%llu.%02llu", negative ? "-" : "",
-                static_cast<unsigned long long>(magnitude / 100),
-                static_cast<unsigned long long>(magnitude % 100));
-  return buf;
-}
+std::string format_minor(std::int64_t minor) { return format_money(minor, ""); }
 
 Result<SummaryTable> read_summary(std::istream& in) {
   CsvReader reader(in);

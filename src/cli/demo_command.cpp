@@ -7,6 +7,7 @@
 
 #include "cli/app_setup.hpp"
 #include "cli/command.hpp"
+#include "core/money.hpp"
 #include "demo/loader.hpp"
 
 namespace ecrm::cli {
@@ -42,7 +43,7 @@ void print_summary(const demo::DemoStats& s, std::uint64_t seed, double seconds)
                            : static_cast<double>(s.returns) /
                                  static_cast<double>(s.delivered_or_returned))
             << " of delivered orders\n"
-            << "  revenue:   " << demo::kCurrency << " " << demo::format_amount(s.revenue)
+            << "  revenue:   " << format_money(s.revenue, demo::kCurrency)
             << " net of refunds\n"
             << "  buyers:    " << s.buyers << ", of whom " << percent(s.repeat_share())
             << " bought more than once\n"

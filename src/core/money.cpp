@@ -42,8 +42,9 @@ Result<std::int64_t> parse_money(std::string_view text, std::string_view currenc
     if (ch < '0' || ch > '9') return bad();
     seen_digit = true;
     if (!seen_point) {
-      if (whole > (std::numeric_limits<std::int64_t>::max() / 10) / 1000 - 10) return bad();
-      whole = whole * 10 + (ch - '0');
+      if (__builtin_mul_overflow(whole, 10, &whole) || __builtin_add_overflow(whole, ch - '0', &whole)) {
+        return bad();
+      }
     } else {
       if (fraction_digits >= exponent) {
         if (ch != '0') {
@@ -61,7 +62,10 @@ Result<std::int64_t> parse_money(std::string_view text, std::string_view currenc
   for (; fraction_digits < exponent; ++fraction_digits) fraction *= 10;
   std::int64_t scale = 1;
   for (int i = 0; i < exponent; ++i) scale *= 10;
-  std::int64_t value = whole * scale + fraction;
+  std::int64_t value = 0;
+  if (__builtin_mul_overflow(whole, scale, &value) || __builtin_add_overflow(value, fraction, &value)) {
+    return bad();
+  }
   return negative ? -value : value;
 }
 

@@ -75,18 +75,5 @@ DemoStats StatsCollector::finish() const {
   return out;
 }
 
-std::string format_amount(std::int64_t minor) {
-  const bool negative = minor < 0;
-  std::uint64_t value = negative ? 0 - static_cast<std::uint64_t>(minor) : minor;
-  std::string cents = std::to_string(value % 100);
-  if (cents.size() < 2) cents.insert(0, "0");
-  std::string whole = std::to_string(value / 100);
-  std::string grouped;
-  for (std::size_t i = 0; i < whole.size(); ++i) {
-    if (i > 0 && (whole.size() - i) % 3 == 0) grouped += ',';
-    grouped += whole[i];
-  }
-  return (negative ? "-" : "") + grouped + "." + cents;
-}
 
 }  // namespace ecrm::demo

@@ -55,6 +55,6 @@ class StatsCollector {
 std::int64_t net_revenue(const PlannedCustomer& customer);
 
 // "1,234,567.89" for 123456789 minor units.
-std::string format_amount(std::int64_t minor);
+
 
 }  // namespace ecrm::demo

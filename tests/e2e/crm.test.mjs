@@ -1,5 +1,6 @@
 // The customer archive, 360° page, orders and duplicate merging in the web UI, on data set up
-// through the API first (the way a shop's systems would send it).
+// through the API first (the way a shop's systems would send it). An order page's totals
+// (subtotal, discount, shipping, tax, total) are compared with the API's order.
 
 import { before, test } from 'node:test'
 import assert from 'node:assert/strict'
@@ -45,7 +46,15 @@ before(async () => {
     { name: `Dora D. ${run}`, email: `Dora.${run}@Example.com`, phone: '+49 40 7654321', tags: ['wholesale'] },
     201,
   )
-  data = { category, product, alice, order, dupA, dupB }
+  // An order with a discount, shipping and tax, of another customer (Alice's figures stay one order).
+  const theo = await api.post('/customers', { name: `Theo Taxed ${run}`, email: `theo.${run}@example.com` }, 201)
+  const taxed = await api.post(
+    '/orders',
+    { customer_id: theo.id, channel: 'web', discount: 1000, shipping: 495, tax: 2274, lines: [{ product_id: product.id, quantity: 1 }] },
+    201,
+  )
+  assert.equal(taxed.total, 14719, '129.50 - 10.00 + 4.95 shipping + 22.74 tax')
+  data = { category, product, alice, order, taxed, dupA, dupB }
 })
 
 test('en: search finds a customer; the 360° page shows the order in the summary and the timeline', { timeout: 120_000 }, async () => {
@@ -179,6 +188,42 @@ test('en: an order’s status is changed from its page and its history shows it'
     await shipped.waitFor()
     assert.match(await shipped.innerText(), new RegExp(`Order #${data.order.id}: Shipped · with DHL, tracking JD${run}`))
     await page.getByTestId('timeline-return.requested').waitFor()
+  })
+})
+
+/** The rows of an order page's totals block as the API's order should fill them (English, its currency). */
+function expectedTotals(order) {
+  const money = (minor) => new Intl.NumberFormat('en', { style: 'currency', currency: order.currency }).format(minor / 100)
+  return [
+    ['Subtotal', money(order.subtotal)],
+    ...(order.discount ? [['Discount', `−${money(order.discount)}`]] : []),
+    ...(order.shipping ? [['Shipping', money(order.shipping)]] : []),
+    ['Tax', money(order.tax)],
+    ['Total', money(order.total)],
+  ]
+}
+
+test('en: the order page shows the subtotal, discount, shipping, tax and total of the API', { timeout: 60_000 }, async () => {
+  const { baseUrl, email, password } = config()
+  const taxed = await api.get(`/orders/${data.taxed.id}`)
+  assert.deepEqual(
+    [taxed.subtotal, taxed.discount, taxed.shipping, taxed.tax, taxed.total],
+    [12950, 1000, 495, 2274, 14719],
+  )
+  const plain = await api.get(`/orders/${data.order.id}`)
+  await withBrowser('order-totals', 'en', async (page) => {
+    await signInPage(page, baseUrl, email, password)
+    for (const order of [taxed, plain]) {
+      await page.goto(`${baseUrl}/orders/${order.id}`)
+      const totals = page.getByTestId('order-totals')
+      await totals.waitFor()
+      const rows = await totals
+        .locator(':scope > div')
+        .evaluateAll((divs) => divs.map((div) => [...div.querySelectorAll('span')].map((span) => span.textContent.trim())))
+      assert.deepEqual(rows, expectedTotals(order), `the totals of order #${order.id}`)
+      assert.equal(await textOf(page, 'order-tax'), expectedTotals(order).find(([label]) => label === 'Tax')[1])
+      assert.equal(await textOf(page, 'order-total'), expectedTotals(order).at(-1)[1])
+    }
   })
 })
 

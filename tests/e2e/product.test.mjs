@@ -1,6 +1,7 @@
 // The product page and the recommendations on the demo shop (`ecrm demo --customers 5000`,
 // loaded by run_e2e.sh into its own server), compared with what the API answers: bought-together
-// items with their reasons in the API's order and links between product pages, the bundle's
+// items with their reasons (the API's structured reasons worded as the English UI words them,
+// reasons.mjs) in the API's order and links between product pages, the bundle's
 // suggested price, a customer's recommendations on the 360° page, the rules explorer's
 // filters, and the links to product pages from the product list and an order's lines.
 
@@ -8,6 +9,7 @@ import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { config, eventually, snapshot, textOf, withBrowser } from './browser.mjs'
 import { apiSession, signInPage } from './api.mjs'
+import { uiReason } from './reasons.mjs'
 
 const demoUrl = process.env.ECRM_DEMO_URL
 // The page asks for this many items per list (RelatedProductsPanel's default).
@@ -91,7 +93,7 @@ describe('demo shop: product page and recommendations', { skip: !demoUrl && 'ECR
       const shown = await listedItems(section, 'related-item-link')
       assert.deepEqual(
         shown,
-        together.map((item) => ({ id: item.product_id, name: item.name, reason: item.reason.text })),
+        together.map((item) => ({ id: item.product_id, name: item.name, reason: uiReason(item.reason, item) })),
         'the same items, in the same order, with the same reasons',
       )
 
@@ -170,7 +172,7 @@ describe('demo shop: product page and recommendations', { skip: !demoUrl && 'ECR
       const shown = await listedItems(panel, 'recommendation-item-link')
       assert.deepEqual(
         shown,
-        recs.items.map((item) => ({ id: item.product_id, name: item.name, reason: item.reason.text })),
+        recs.items.map((item) => ({ id: item.product_id, name: item.name, reason: uiReason(item.reason, item) })),
       )
       const href = await panel.getByTestId('recommendation-item-link').first().getAttribute('href')
       assert.equal(href, `/catalog/products/${recs.items[0].product_id}`)

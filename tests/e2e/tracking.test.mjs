@@ -10,6 +10,7 @@ import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { createServer } from 'node:http'
 import { config, eventually, withBrowser } from './browser.mjs'
+import { snippetReason } from './reasons.mjs'
 
 /** Signs in through the API; returns a fetch bound to the session (cookie + CSRF token). */
 async function apiSession() {
@@ -165,7 +166,8 @@ test('the snippet records views, cart events and identify; the timeline shows th
       assert.ok(data.items.length > 0, `recommendations for the visitor: ${JSON.stringify(data)}`)
       assert.deepEqual(rows.map((r) => r.sku), data.items.map((item) => item.sku))
       assert.deepEqual(rows.map((r) => r.name), data.items.map((item) => item.name))
-      assert.deepEqual(rows.map((r) => r.reason), data.items.map((item) => item.reason))
+      // Reasons come as data ({kind, product_names, viewed}); the snippet words them.
+      assert.deepEqual(rows.map((r) => r.reason), data.items.map((item) => snippetReason(item.reason)))
       const euro = new Intl.NumberFormat('en', { style: 'currency', currency: 'EUR' })
       assert.deepEqual(rows.map((r) => r.price), data.items.map((item) => euro.format(item.price / 100)))
       assert.equal(await page.locator('#recs ul.ecrm-recs').getAttribute('aria-label'), 'Recommended for you')
@@ -177,7 +179,7 @@ test('the snippet records views, cart events and identify; the timeline shows th
         answer = await (await fetch(url)).json()
         return answer.source === 'personal' && answer.items[0]?.sku === 'E2E-LENS'
       }, 'the personal list puts the lens first', 10_000)
-      assert.equal(answer.items[0].reason, 'You viewed Camera 100; customers who bought it also bought this')
+      assert.deepEqual(answer.items[0].reason, { kind: 'also_bought', product_names: ['Camera 100'], viewed: true })
       await page.evaluate(() => { window.recsData = undefined })
       await page.reload()
       ;({ data, rows } = await shown())

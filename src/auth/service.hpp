@@ -87,8 +87,7 @@ ECRM_WIRE_RULES(ApiKeyInput, rule(&ApiKeyInput::name, {.max_length = kMaxKeyName
 struct CreatedApiKey : ApiKey {
   std::string key;  // the whole key; shown once
 };
-BOOST_DESCRIBE_STRUCT(CreatedApiKey, (ApiKey), (key))
-inline constexpr std::string_view wire_name(CreatedApiKey*) { return "CreatedApiKey"; }
+ECRM_DESCRIBE_DERIVED(CreatedApiKey, ApiKey, key)
 
 // The caller of an administrative operation, for permission checks.
 struct Actor {

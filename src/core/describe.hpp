@@ -116,6 +116,15 @@ std::string one_of_text(const std::vector<std::string>& names);
     return #Type;                                                        \
   }
 
+// ECRM_DESCRIBE for a type that extends a described base: the base's members come first.
+//   struct OrderView : Order { std::vector<OrderLine> lines; };
+//   ECRM_DESCRIBE_DERIVED(OrderView, Order, lines)
+#define ECRM_DESCRIBE_DERIVED(Type, Base, ...)                           \
+  BOOST_DESCRIBE_STRUCT(Type, (Base), (__VA_ARGS__))                     \
+  [[maybe_unused]] inline constexpr std::string_view wire_name(Type*) { \
+    return #Type;                                                        \
+  }
+
 // Describes an enum next to its definition: it crosses the wire as its enumerators' names.
 #define ECRM_DESCRIBE_ENUM(Enum, ...) BOOST_DESCRIBE_ENUM(Enum, __VA_ARGS__)
 

@@ -102,8 +102,7 @@ ECRM_DESCRIBE(WriteKey, id, key, name, created_by, created_at, revoked_at)
 struct WriteKeyView : WriteKey {
   bool active = true;  // not revoked
 };
-BOOST_DESCRIBE_STRUCT(WriteKeyView, (WriteKey), (active))
-inline constexpr std::string_view wire_name(WriteKeyView*) { return "WriteKeyView"; }
+ECRM_DESCRIBE_DERIVED(WriteKeyView, WriteKey, active)
 inline WriteKeyView write_key_view(const WriteKey& k) { return {k, !k.revoked_at.has_value()}; }
 
 inline constexpr std::size_t kMaxWriteKeyName = 200;
@@ -218,8 +217,7 @@ ECRM_DESCRIBE(Session, id, visitor_id, started_at, last_at, event_count, page_vi
 struct SessionView : Session {
   std::int64_t duration_ms = 0;  // last_at - started_at
 };
-BOOST_DESCRIBE_STRUCT(SessionView, (Session), (duration_ms))
-inline constexpr std::string_view wire_name(SessionView*) { return "SessionView"; }
+ECRM_DESCRIBE_DERIVED(SessionView, Session, duration_ms)
 inline SessionView session_view(const Session& s) {
   return SessionView{s, s.last_at - s.started_at};
 }
@@ -246,8 +244,7 @@ ECRM_DESCRIBE(Visitor, id, anonymous_id, customer_id, external_id, identified_at
 struct VisitorProfile : Visitor {
   std::vector<SessionView> sessions;
 };
-BOOST_DESCRIBE_STRUCT(VisitorProfile, (Visitor), (sessions))
-inline constexpr std::string_view wire_name(VisitorProfile*) { return "VisitorProfile"; }
+ECRM_DESCRIBE_DERIVED(VisitorProfile, Visitor, sessions)
 
 // --- Traffic analytics over a time window [from, to). ---
 

@@ -104,8 +104,7 @@ ECRM_WIRE_RULES(Order, rule(&Order::total, {.description = "minor units of curre
 struct OrderView : Order {
   std::vector<OrderStatus> next_statuses;
 };
-BOOST_DESCRIBE_STRUCT(OrderView, (Order), (lines, history, next_statuses))
-inline constexpr std::string_view wire_name(OrderView*) { return "OrderView"; }
+ECRM_DESCRIBE_DERIVED(OrderView, Order, lines, history, next_statuses)
 OrderView order_view(Order order);
 
 // What the customer may see of an order: the status history with times, carrier and tracking

@@ -68,9 +68,15 @@ Status check_width(const CsvReader& reader, const std::vector<std::string>& fiel
 }  // namespace
 
 Result<std::int64_t> parse_amount_minor(std::string_view text) {
-  auto amount = parse_money(text, "");  // two decimals, as in the files' dollars
-  if (!amount.ok()) return Error::invalid("bad amount " + quoted(text), "amount");
-  return amount;
+  // Two decimals, as in the files' dollars; no thousands separators ("1,5" is refused).
+  auto amount = text.find(',') == std::string_view::npos
+                    ? parse_money(text, "")
+                    : Result<std::int64_t>(Error::invalid("", "", "not_an_amount"));
+  if (amount.ok()) return amount;
+  if (amount.error().code == "too_many_decimals") {
+    return Error::invalid("amount " + quoted(text) + " has more than 2 decimals", "amount");
+  }
+  return Error::invalid("bad amount " + quoted(text), "amount");
 }
 
 std::string format_minor(std::int64_t minor) { return format_money(minor, ""); }

@@ -4,7 +4,6 @@
 #include <cmath>
 
 #include "http/context.hpp"
-#include "http/fields.hpp"
 #include "http/params.hpp"
 
 namespace ecrm::analytics {
@@ -20,18 +19,6 @@ namespace {
 
 constexpr const char* kReadScope = "analytics:read";
 constexpr const char* kWriteScope = "analytics:write";
-
-// The query parameter `name` as a finite number (nullopt when absent): 400 naming it otherwise.
-Result<std::optional<double>> query_double(const RequestContext& ctx, std::string_view name) {
-  auto text = http::query_text(ctx, name);
-  if (!text) return std::optional<double>{};
-  double value = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec != std::errc{} || end != text->data() + text->size() || !std::isfinite(value)) {
-    return Error::invalid(std::string(name) + " must be a number", std::string(name));
-  }
-  return std::optional<double>(value);
-}
 
 }  // namespace
 
@@ -166,7 +153,7 @@ void add_analytics_routes(http::Router& router, AnalyticsService& service,
               .query_params = {"max_p_alive", "min_orders", "limit", "cursor"}},
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
         ECRM_ASSIGN_OR_RETURN(auto page, http::offset_page(ctx, 20, 200));
-        ECRM_ASSIGN_OR_RETURN(auto max_p_alive, query_double(ctx, "max_p_alive"));
+        ECRM_ASSIGN_OR_RETURN(auto max_p_alive, http::query_double(ctx, "max_p_alive"));
         ECRM_ASSIGN_OR_RETURN(auto min_orders, http::query_int(ctx, "min_orders"));
         ECRM_ASSIGN_OR_RETURN(auto rows,
                               service.churn_risk(max_p_alive.value_or(0.5), min_orders.value_or(2),

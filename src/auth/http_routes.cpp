@@ -5,7 +5,6 @@
 #include <boost/json.hpp>
 
 #include "http/context.hpp"
-#include "http/fields.hpp"
 #include "http/params.hpp"
 
 namespace ecrm::auth {

@@ -19,7 +19,8 @@ Result<std::int64_t> parse_money(std::string_view text, std::string_view currenc
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
   auto bad = [&] {
-    return Error::invalid("'" + std::string(text) + "' is not an amount such as 19.99", "");
+    return Error::invalid("'" + std::string(text) + "' is not an amount such as 19.99", "",
+                          "not_an_amount");
   };
   bool negative = false;
   if (!s.empty() && (s.front() == '-' || s.front() == '+')) {
@@ -48,9 +49,10 @@ Result<std::int64_t> parse_money(std::string_view text, std::string_view currenc
     } else {
       if (fraction_digits >= exponent) {
         if (ch != '0') {
-          return Error::invalid("'" + std::string(text) + "' has more decimals than " +
-                                    std::string(currency) + " allows",
-                                "");
+          return Error::invalid("'" + std::string(text) + "' has more than " +
+                                    std::to_string(exponent) + " decimals" +
+                                    (currency.empty() ? "" : " (" + std::string(currency) + ")"),
+                                "", "too_many_decimals");
         }
         continue;
       }

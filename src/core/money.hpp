@@ -18,8 +18,8 @@ int currency_exponent(std::string_view currency);
 std::string format_money(std::int64_t minor, std::string_view currency);
 
 // "1234.5", "1,234.50" (thousands separators are skipped), "-3" -> minor units of `currency`.
-// kInvalidArgument (no field) for text that is not an amount or has more decimals than the
-// currency allows.
+// kInvalidArgument (no field) with code "not_an_amount", or "too_many_decimals" when it has
+// more decimals than the currency allows.
 Result<std::int64_t> parse_money(std::string_view text, std::string_view currency);
 
 }  // namespace ecrm

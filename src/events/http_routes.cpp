@@ -5,7 +5,6 @@
 #include "events/snippet.hpp"
 #include "events/validate.hpp"
 #include "http/context.hpp"
-#include "http/fields.hpp"
 #include "http/params.hpp"
 
 namespace ecrm::events {

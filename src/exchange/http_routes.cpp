@@ -6,7 +6,6 @@
 
 #include "core/time.hpp"
 #include "http/context.hpp"
-#include "http/fields.hpp"
 #include "http/params.hpp"
 
 namespace ecrm::exchange {

@@ -1,6 +1,7 @@
 #include "http/params.hpp"
 
 #include <charconv>
+#include <cmath>
 
 #include "core/crypto.hpp"
 
@@ -38,6 +39,34 @@ Result<std::optional<std::int64_t>> single_number(const RequestContext& ctx,
 }
 
 }  // namespace
+
+std::optional<std::string> query_text(const RequestContext& ctx, std::string_view name) {
+  auto value = ctx.request().query_param(name);
+  if (!value || value->empty()) return std::nullopt;
+  return std::string(*value);
+}
+
+Result<std::optional<std::int64_t>> query_int(const RequestContext& ctx, std::string_view name) {
+  auto text = query_text(ctx, name);
+  if (!text) return std::optional<std::int64_t>{};
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc{} || end != text->data() + text->size()) {
+    return Error::invalid(std::string(name) + " must be an integer", std::string(name));
+  }
+  return std::optional<std::int64_t>(value);
+}
+
+Result<std::optional<double>> query_double(const RequestContext& ctx, std::string_view name) {
+  auto text = query_text(ctx, name);
+  if (!text) return std::optional<double>{};
+  double value = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc{} || end != text->data() + text->size() || !std::isfinite(value)) {
+    return Error::invalid(std::string(name) + " must be a number", std::string(name));
+  }
+  return std::optional<double>(value);
+}
 
 Result<int> limit_param(const RequestContext& ctx, int default_limit, int max_limit) {
   auto text = ctx.request().query_param("limit");

@@ -1,4 +1,4 @@
-// Query parameters every list shares, read once: `limit`, and `cursor` through a typed codec.
+// Query parameters, read once: single parameters, and what every list shares: `limit`, and `cursor` through a typed codec.
 // Cursors are opaque to clients (base64url); inside, a tag says which kind of position they
 // hold, so an id cursor is never read as an offset or as another list's key:
 //   IdCursor      "id:<last id>"             lists ordered by id
@@ -24,6 +24,12 @@ namespace ecrm::http {
 // `limit` from the query string: `default_limit` when absent; 400 naming it when it is not an
 // integer from 1 to `max_limit`.
 Result<int> limit_param(const RequestContext& ctx, int default_limit = 50, int max_limit = 500);
+
+// Single query parameters, for routes without a described query type (http::read_query):
+// the text (nullopt when absent or empty), an integer, a finite number; 400 naming the parameter.
+std::optional<std::string> query_text(const RequestContext& ctx, std::string_view name);
+Result<std::optional<std::int64_t>> query_int(const RequestContext& ctx, std::string_view name);
+Result<std::optional<double>> query_double(const RequestContext& ctx, std::string_view name);
 
 struct IdCursor {
   std::int64_t after_id = 0;

@@ -15,13 +15,23 @@
 #include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
 
+#include "http/context.hpp"
 #include "http/request.hpp"
 #include "http/wire.hpp"
 
 namespace ecrm::http {
 
-class RequestContext;
 using Handler = std::function<Response(RequestContext&)>;
+// Wraps a handler that returns Result<Response>: an error becomes error_response(error), so a
+// handler reads straight down with ECRM_ASSIGN_OR_RETURN.
+inline Handler handle(std::function<Result<Response>(RequestContext&)> body) {
+  return [body = std::move(body)](RequestContext& ctx) -> Response {
+    auto result = body(ctx);
+    if (!result.ok()) return error_response(result.error());
+    return std::move(result).value();
+  };
+}
+
 // Answers a request without blocking when it can (e.g. from memory), else nullopt.
 using FastHandler = std::function<std::optional<Response>(RequestContext&)>;
 

@@ -3,7 +3,6 @@
 #include <boost/json.hpp>
 
 #include "http/context.hpp"
-#include "http/fields.hpp"
 #include "http/params.hpp"
 
 namespace ecrm::orders {

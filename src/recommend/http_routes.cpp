@@ -4,7 +4,6 @@
 #include <cmath>
 
 #include "http/context.hpp"
-#include "http/fields.hpp"
 #include "http/params.hpp"
 
 namespace ecrm::recommend {
@@ -23,21 +22,16 @@ constexpr const char* kTag = "recommendations";
 
 // The query parameter `name` as a number from `min` to `max` (nullopt when absent): 400 naming
 // it otherwise.
-Result<std::optional<double>> query_double(const RequestContext& ctx, std::string_view name,
+Result<std::optional<double>> number_param(const RequestContext& ctx, std::string_view name,
                                            double min, double max) {
-  auto text = http::query_text(ctx, name);
-  if (!text) return std::optional<double>{};
-  double value = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec != std::errc{} || end != text->data() + text->size() || !std::isfinite(value)) {
-    return Error::invalid(std::string(name) + " must be a number", std::string(name));
-  }
-  if (value < min || value > max) {
+  ECRM_ASSIGN_OR_RETURN(auto value, http::query_double(ctx, name));
+  if (!value) return value;
+  if (*value < min || *value > max) {
     return Error::invalid(std::string(name) + (max > 1 ? " must not be negative"
                                                        : " must be a number from 0 to 1"),
                           std::string(name));
   }
-  return std::optional<double>(value);
+  return value;
 }
 
 // GET /customers/{id}/recommendations answered from the stored text.
@@ -116,9 +110,9 @@ void add_recommend_routes(http::Router& router, RecommendService& service,
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
         ECRM_ASSIGN_OR_RETURN(auto page, http::offset_page(ctx, 50, 500));
         RuleFilter filter;
-        ECRM_ASSIGN_OR_RETURN(auto support, query_double(ctx, "min_support", 0, 1));
-        ECRM_ASSIGN_OR_RETURN(auto confidence, query_double(ctx, "min_confidence", 0, 1));
-        ECRM_ASSIGN_OR_RETURN(auto lift, query_double(ctx, "min_lift", 0, 1e12));
+        ECRM_ASSIGN_OR_RETURN(auto support, number_param(ctx, "min_support", 0, 1));
+        ECRM_ASSIGN_OR_RETURN(auto confidence, number_param(ctx, "min_confidence", 0, 1));
+        ECRM_ASSIGN_OR_RETURN(auto lift, number_param(ctx, "min_lift", 0, 1e12));
         ECRM_ASSIGN_OR_RETURN(filter.product_id, http::query_int(ctx, "product_id"));
         if (filter.product_id && *filter.product_id < 1) {
           return Error::invalid("product_id must be a positive id", "product_id");

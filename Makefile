@@ -60,14 +60,19 @@ deps:
 deps-test:
 	@$(call apt_install,$(DEB_TEST))
 
-web: server web/dist/index.html
+web: server $(BUILD_DIR)/openapi.json web/dist/index.html
+
+# The API document the web UI's types are generated from; rewritten only when it changes, so
+# the web UI is rebuilt when the API changes and not on every server build.
+$(BUILD_DIR)/openapi.json: server
+	@./$(BUILD_DIR)/ecrm openapi > $@.tmp && { cmp -s $@.tmp $@ || mv $@.tmp $@; }; rm -f $@.tmp
 
 web/node_modules/.installed: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 	@touch $@
 
-web/dist/index.html: web/node_modules/.installed $(WEB_SOURCES)
-	cd web && npm run build
+web/dist/index.html: web/node_modules/.installed $(WEB_SOURCES) $(BUILD_DIR)/openapi.json
+	cd web && ECRM_OPENAPI=$(abspath $(BUILD_DIR))/openapi.json npm run build
 	@touch $@
 
 tests/e2e/node_modules/.installed: tests/e2e/package.json tests/e2e/package-lock.json

@@ -124,7 +124,7 @@ void add_auth_routes(http::Router& router, AuthService& service, HttpAuthenticat
               .query_params = {"limit", "cursor"}},
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
         ECRM_ASSIGN_OR_RETURN(auto page, http::id_page(ctx));
-        ECRM_ASSIGN_OR_RETURN(auto users, service.list_users(page.after, page.limit));
+        ECRM_ASSIGN_OR_RETURN(auto users, service.list_users(page.last_id, page.limit));
         return http::reply(200, http::page_by_id(std::move(users), page.limit));
       })});
 
@@ -195,7 +195,7 @@ void add_auth_routes(http::Router& router, AuthService& service, HttpAuthenticat
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
         ECRM_ASSIGN_OR_RETURN(auto page, http::id_page(ctx));
         ECRM_ASSIGN_OR_RETURN(auto keys,
-                              service.list_api_keys(actor_of(ctx), page.after, page.limit));
+                              service.list_api_keys(actor_of(ctx), page.last_id, page.limit));
         return http::reply(200, http::page_by_id(std::move(keys), page.limit));
       })});
 
@@ -243,7 +243,7 @@ void add_auth_routes(http::Router& router, AuthService& service, HttpAuthenticat
               .query_params = {"limit", "cursor"}},
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
         ECRM_ASSIGN_OR_RETURN(auto page, http::id_page(ctx));
-        ECRM_ASSIGN_OR_RETURN(auto records, service.list_audit(page.after, page.limit));
+        ECRM_ASSIGN_OR_RETURN(auto records, service.list_audit(page.last_id, page.limit));
         return http::reply(200, http::page_by_id(std::move(records), page.limit));
       })});
 }

@@ -45,7 +45,7 @@ void add_catalog_routes(http::Router& router, CatalogService& service) {
               ECRM_ASSIGN_OR_RETURN(auto page, http::id_page(ctx, 100, 1000));
               ECRM_ASSIGN_OR_RETURN(auto query, http::read_query<CategoryQuery>(ctx));
               ECRM_ASSIGN_OR_RETURN(auto categories,
-                                    service.list_categories(query, page.after, page.limit));
+                                    service.list_categories(query, page.last_id, page.limit));
               return http::reply(200, http::page_by_id(std::move(categories), page.limit));
             })});
 
@@ -129,7 +129,7 @@ void add_catalog_routes(http::Router& router, CatalogService& service) {
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
         ECRM_ASSIGN_OR_RETURN(auto page, http::id_page(ctx));
         ECRM_ASSIGN_OR_RETURN(auto query, http::read_query<ProductQuery>(ctx));
-        ECRM_ASSIGN_OR_RETURN(auto products, service.list_products(query, page.after, page.limit));
+        ECRM_ASSIGN_OR_RETURN(auto products, service.list_products(query, page.last_id, page.limit));
         return http::reply(200, http::page_by_id(std::move(products), page.limit));
       })});
 

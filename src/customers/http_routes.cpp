@@ -64,7 +64,7 @@ void add_customer_routes(http::Router& router, CustomerService& service) {
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
         ECRM_ASSIGN_OR_RETURN(auto page, http::id_page(ctx));
         ECRM_ASSIGN_OR_RETURN(auto query, http::read_query<CustomerQuery>(ctx));
-        ECRM_ASSIGN_OR_RETURN(auto customers, service.list(query, page.after, page.limit));
+        ECRM_ASSIGN_OR_RETURN(auto customers, service.list(query, page.last_id, page.limit));
         return http::reply(200, http::page_by_id(std::move(customers), page.limit));
       })});
 

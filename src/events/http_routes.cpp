@@ -171,7 +171,7 @@ void add_event_routes(http::Router& router, EventService& service,
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
         ECRM_ASSIGN_OR_RETURN(auto page, http::id_page(ctx, 50, 500));
         ECRM_ASSIGN_OR_RETURN(auto query, http::read_query<EventQuery>(ctx));
-        ECRM_ASSIGN_OR_RETURN(auto events, service.list(query, page.after, page.limit));
+        ECRM_ASSIGN_OR_RETURN(auto events, service.list(query, page.last_id, page.limit));
         return http::reply(200, http::page_by_id(std::move(events), page.limit));
       })});
 
@@ -321,7 +321,7 @@ void add_event_routes(http::Router& router, EventService& service,
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
         ECRM_ASSIGN_OR_RETURN(auto page, http::id_page(ctx, 50, 500));
         ECRM_ASSIGN_OR_RETURN(auto query, http::read_query<CartQuery>(ctx));
-        ECRM_ASSIGN_OR_RETURN(auto carts, service.carts(query, page.after, page.limit));
+        ECRM_ASSIGN_OR_RETURN(auto carts, service.carts(query, page.last_id, page.limit));
         auto listed = http::page_by_id(std::move(carts), page.limit);
         return http::reply(200, CartPage{std::move(listed.items), std::move(listed.next_cursor),
                                          service.abandon_after()});

@@ -118,7 +118,7 @@ void add_exchange_routes(http::Router& router, ImportJobs& jobs, Exporter& expor
                            .query_params = {"limit", "cursor"}},
                    .handler = handle([&jobs](RequestContext& ctx) -> Result<Response> {
                      ECRM_ASSIGN_OR_RETURN(auto page, http::id_page(ctx, 20, 100));
-                     ECRM_ASSIGN_OR_RETURN(auto list, jobs.list(page.after, page.limit));
+                     ECRM_ASSIGN_OR_RETURN(auto list, jobs.list(page.last_id, page.limit));
                      return http::reply(200, http::page_by_id(std::move(list), page.limit));
                    })});
 

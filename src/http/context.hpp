@@ -20,10 +20,12 @@
 
 namespace ecrm::http {
 
-// A page of a list ordered by id: `limit` and the id to continue after (http::id_page).
+// A page of a list ordered by id (http::id_page): `limit`, and the id of the last item of the
+// previous page. A list in ascending order continues with greater ids, a newest-first list with
+// smaller ones: repositories name the parameter `after` or `before` accordingly.
 struct PageRequest {
   int limit = 50;
-  std::optional<std::int64_t> after;
+  std::optional<std::int64_t> last_id;
 };
 
 class RequestContext {

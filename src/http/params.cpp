@@ -135,7 +135,7 @@ Result<PageRequest> id_page(const RequestContext& ctx, int default_limit, int ma
   PageRequest page;
   ECRM_ASSIGN_OR_RETURN(page.limit, limit_param(ctx, default_limit, max_limit));
   ECRM_ASSIGN_OR_RETURN(auto cursor, id_cursor(ctx));
-  if (cursor) page.after = cursor->after_id;
+  if (cursor) page.last_id = cursor->after_id;
   return page;
 }
 

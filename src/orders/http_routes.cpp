@@ -29,7 +29,7 @@ void add_order_routes(http::Router& router, OrderService& service) {
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
         ECRM_ASSIGN_OR_RETURN(auto page, http::id_page(ctx));
         ECRM_ASSIGN_OR_RETURN(auto query, http::read_query<OrderQuery>(ctx));
-        ECRM_ASSIGN_OR_RETURN(auto orders, service.list(query, page.after, page.limit));
+        ECRM_ASSIGN_OR_RETURN(auto orders, service.list(query, page.last_id, page.limit));
         return http::reply(200, http::page_by_id(std::move(orders), page.limit));
       })});
 

@@ -147,7 +147,7 @@ TEST_P(Page, ValidatesLimit) {
   if (c.want_limit) {
     ASSERT_TRUE(page.ok()) << page.error().message;
     EXPECT_EQ(page->limit, *c.want_limit);
-    EXPECT_FALSE(page->after.has_value());
+    EXPECT_FALSE(page->last_id.has_value());
   } else {
     ASSERT_FALSE(page.ok());
     EXPECT_EQ(page.error().kind, ErrorKind::kInvalidArgument);
@@ -182,7 +182,7 @@ TEST(PageCursor, RoundTripsThroughEncodeCursor) {
     auto page = id_page(context);
     ASSERT_TRUE(page.ok()) << page.error().message;
     EXPECT_EQ(page->limit, 10);
-    EXPECT_EQ(page->after, id);
+    EXPECT_EQ(page->last_id, id);
   }
 }
 

@@ -161,16 +161,7 @@ StoredScore to_stored(const CustomerScore& s, std::int64_t customer_id, std::int
 }
 
 RecomputeStatus recompute_status(const JobState& job, bool queued) {
-  const bool running = job.claimed_until && *job.claimed_until >= now_ms();
-  return RecomputeStatus{running  ? RecomputeState::kRunning
-                         : queued ? RecomputeState::kQueued
-                                  : RecomputeState::kIdle,
-                         running ? job.claimed_by : std::string(),
-                         job.started_at,
-                         job.finished_at,
-                         job.last_status,
-                         job.last_error,
-                         job.last_model_id,
+  return RecomputeStatus{job_status(job, queued, now_ms()), job.last_model_id,
                          wire::JsonText(job.last_timings)};
 }
 

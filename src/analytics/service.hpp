@@ -42,6 +42,7 @@
 #include "analytics/repo.hpp"
 #include "analytics/scoring.hpp"
 #include "core/describe.hpp"
+#include "core/job_status.hpp"
 #include "customers/repo.hpp"
 #include "storage/database.hpp"
 
@@ -134,20 +135,11 @@ struct RecomputeOutcome {
 };
 
 // GET /analytics/recompute: the job row as callers see it.
-enum class RecomputeState { kIdle, kQueued, kRunning };
-ECRM_DESCRIBE_ENUM(RecomputeState, kIdle, kQueued, kRunning)
-struct RecomputeStatus {
-  RecomputeState state = RecomputeState::kIdle;
-  std::string claimed_by;  // '' unless running
-  std::optional<UnixMs> started_at;
-  std::optional<UnixMs> finished_at;
-  std::string last_status;  // '' before the first run, ok or failed
-  std::string last_error;
+struct RecomputeStatus : JobStatus {
   std::optional<std::int64_t> model_id;
   wire::JsonText timings;  // milliseconds per stage of the last run
 };
-ECRM_DESCRIBE(RecomputeStatus, state, claimed_by, started_at, finished_at, last_status, last_error,
-              model_id, timings)
+ECRM_DESCRIBE_DERIVED(RecomputeStatus, JobStatus, model_id, timings)
 // `job` as running (claimed now), queued (asked for in this process) or idle.
 RecomputeStatus recompute_status(const JobState& job, bool queued);
 

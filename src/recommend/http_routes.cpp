@@ -42,17 +42,7 @@ Response customer_list_response(std::int64_t id, const CustomerList& list, int l
 }
 
 RebuildStatus rebuild_status(const JobState& job, bool queued, std::optional<StoredBuild> build) {
-  const bool running = job.claimed_until && *job.claimed_until >= now_ms();
-  return RebuildStatus{running  ? RebuildState::kRunning
-                       : queued ? RebuildState::kQueued
-                                : RebuildState::kIdle,
-                       running ? job.claimed_by : std::string(),
-                       job.started_at,
-                       job.finished_at,
-                       job.last_status,
-                       job.last_error,
-                       job.last_build_id,
-                       std::move(build)};
+  return RebuildStatus{job_status(job, queued, now_ms()), job.last_build_id, std::move(build)};
 }
 
 }  // namespace

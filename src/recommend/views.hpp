@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/describe.hpp"
+#include "core/job_status.hpp"
 #include "core/time.hpp"
 #include "recommend/model.hpp"
 #include "recommend/repo.hpp"
@@ -181,20 +182,11 @@ struct RulePage {
 ECRM_DESCRIBE(RulePage, build, items, next_cursor)
 
 // GET /recommendations/rebuild: the job row as callers see it, with the latest build.
-enum class RebuildState { kIdle, kQueued, kRunning };
-ECRM_DESCRIBE_ENUM(RebuildState, kIdle, kQueued, kRunning)
-struct RebuildStatus {
-  RebuildState state = RebuildState::kIdle;
-  std::string claimed_by;  // '' unless running
-  std::optional<UnixMs> started_at;
-  std::optional<UnixMs> finished_at;
-  std::string last_status;  // '' before the first run, ok or failed
-  std::string last_error;
+struct RebuildStatus : JobStatus {
   std::optional<std::int64_t> build_id;
   std::optional<StoredBuild> build;
 };
-ECRM_DESCRIBE(RebuildStatus, state, claimed_by, started_at, finished_at, last_status, last_error,
-              build_id, build)
+ECRM_DESCRIBE_DERIVED(RebuildStatus, JobStatus, build_id, build)
 
 // What the tracking snippet may show on the shop's public pages: products and the kind of
 // reason, with the names of the products it rests on; no measures, nothing about customers.

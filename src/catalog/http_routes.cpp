@@ -15,21 +15,6 @@ using http::RequestContext;
 using http::Response;
 using http::Route;
 
-namespace {
-
-// The names of the fields a PATCH body carried, for the audit log.
-template <typename Changes>
-std::string changed_fields(const Changes& changes) {
-  json::array fields;
-  boost::mp11::mp_for_each<boost::describe::describe_members<Changes, boost::describe::mod_public>>(
-      [&](auto d) {
-        if ((changes.*d.pointer).has_value()) fields.push_back(json::value(d.name));
-      });
-  return json::serialize(json::object{{"fields", std::move(fields)}});
-}
-
-}  // namespace
-
 void add_catalog_routes(http::Router& router, CatalogService& service) {
   router.add(
       Route{.method = Method::kGet,
@@ -95,7 +80,7 @@ void add_catalog_routes(http::Router& router, CatalogService& service) {
               ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
               ECRM_ASSIGN_OR_RETURN(auto changes, http::read_body<CategoryChanges>(ctx));
               ECRM_ASSIGN_OR_RETURN(auto updated, service.update_category(id, changes));
-              ctx.set_audit(std::to_string(id), changed_fields(changes));
+              ctx.set_audit(std::to_string(id), http::audit_fields(changes));
               return http::reply(200, updated);
             }),
             .audit_entity = "category"});
@@ -180,7 +165,7 @@ void add_catalog_routes(http::Router& router, CatalogService& service) {
               ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
               ECRM_ASSIGN_OR_RETURN(auto changes, http::read_body<ProductChanges>(ctx));
               ECRM_ASSIGN_OR_RETURN(auto updated, service.update_product(id, changes));
-              ctx.set_audit(std::to_string(id), changed_fields(changes));
+              ctx.set_audit(std::to_string(id), http::audit_fields(changes));
               return http::reply(200, updated);
             }),
             .audit_entity = "product"});

@@ -44,6 +44,7 @@ struct Limits {
   std::string_view format;       // "date", "date-time" (unix ms or ISO-8601 text), "email"
   std::string_view description;  // shown in the OpenAPI document
   bool null_clears = false;      // request: null reads as the empty value (e.g. "")
+  bool closed = false;           // request, an object member: an unknown key in it is refused
 };
 
 // Strings in a request longer than this are refused unless a rule allows more.

@@ -17,23 +17,6 @@ using http::Route;
 
 namespace {
 
-// The body of a create or a change: CustomerInput, and for the audit log the fields it names.
-// Consent channels are a closed set: an unknown one is refused rather than ignored.
-Result<CustomerInput> read_input(RequestContext& ctx, json::array& fields) {
-  ECRM_ASSIGN_OR_RETURN(auto body, ctx.json_object());
-  for (const auto& [key, value] : body) fields.push_back(json::value(key));
-  if (const auto* consent = body.if_contains("consent"); consent && consent->is_object()) {
-    for (const auto& [channel, value] : consent->get_object()) {
-      if (!wire::parse_enum<ConsentChannel>(channel)) {
-        return Error::invalid(
-            "consent channels are " + wire::one_of_text(wire::enum_names<ConsentChannel>()),
-            "consent." + std::string(channel));
-      }
-    }
-  }
-  return wire::read<CustomerInput>(json::value(std::move(body)));
-}
-
 // The privacy export: CustomerExport's members and one more per attached kind of records
 // ("orders", "events", …) holding what that capability keeps about the customer.
 http::BodyDoc export_body() {
@@ -80,11 +63,9 @@ void add_customer_routes(http::Router& router, CustomerService& service) {
                     .success_status = 201,
                     .error_statuses = {409, 422}},
             .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
-              json::array fields;
-              ECRM_ASSIGN_OR_RETURN(auto input, read_input(ctx, fields));
+              ECRM_ASSIGN_OR_RETURN(auto input, http::read_body<CustomerInput>(ctx));
               ECRM_ASSIGN_OR_RETURN(auto created, service.create(input));
-              ctx.set_audit(std::to_string(created.id),
-                            json::serialize(json::object{{"fields", std::move(fields)}}));
+              ctx.set_audit(std::to_string(created.id), http::audit_fields(input));
               return http::reply(201, created);
             }),
             .audit_entity = "customer"});
@@ -140,11 +121,9 @@ void add_customer_routes(http::Router& router, CustomerService& service) {
               .error_statuses = {404, 409, 422}},
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
         ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
-        json::array fields;
-        ECRM_ASSIGN_OR_RETURN(auto input, read_input(ctx, fields));
+        ECRM_ASSIGN_OR_RETURN(auto input, http::read_body<CustomerInput>(ctx));
         ECRM_ASSIGN_OR_RETURN(auto updated, service.update(id, input));
-        ctx.set_audit(std::to_string(id),
-                      json::serialize(json::object{{"fields", std::move(fields)}}));
+        ctx.set_audit(std::to_string(id), http::audit_fields(input));
         return http::reply(200, updated);
       }),
       .audit_entity = "customer"});

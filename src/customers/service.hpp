@@ -99,6 +99,7 @@ ECRM_WIRE_RULES(
     rule(&CustomerInput::source, {.max_length = kMaxSource, .null_clears = true}),
     rule(&CustomerInput::channel, {.max_length = kMaxSource, .null_clears = true}),
     rule(&CustomerInput::attributes, {.null_clears = true}),
+    rule(&CustomerInput::consent, {.closed = true}),
     rule(&CustomerInput::tags, {.max_length = kMaxTags, .null_clears = true}),
     rule(&CustomerInput::anniversaries, {.max_length = kMaxAnniversaries, .null_clears = true}))
 

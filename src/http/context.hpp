@@ -79,6 +79,14 @@ Result<T> read_query(const RequestContext& ctx) {
   });
 }
 
+// Audit details of a create or a change: {"fields": the optional members `input` set}.
+template <typename T>
+std::string audit_fields(const T& input) {
+  boost::json::array fields;
+  for (auto& name : wire::present_members(input)) fields.push_back(boost::json::value(name));
+  return boost::json::serialize(boost::json::object{{"fields", std::move(fields)}});
+}
+
 // Responses.
 Response json_response(int status, const boost::json::value& body);
 // `value` in its JSON form (http/wire.hpp).

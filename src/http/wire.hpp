@@ -22,6 +22,7 @@
 
 #include <limits>
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -157,9 +158,21 @@ template <typename T>
 Result<T> read_value(const json::value& v, const std::string& path, const Limits& limits);
 
 template <typename S>
-Result<S> read_struct(const json::value& v, const std::string& path) {
+Result<S> read_struct(const json::value& v, const std::string& path, const Limits& limits) {
   if (!v.is_object()) return wrong_type(path, "an object");
   const auto& object = v.get_object();
+  if (limits.closed) {
+    std::vector<std::string> names;
+    boost::mp11::mp_for_each<boost::describe::describe_members<
+        S, boost::describe::mod_public | boost::describe::mod_inherited>>(
+        [&](auto d) { names.emplace_back(d.name); });
+    for (const auto& [key, value] : object) {
+      if (std::find(names.begin(), names.end(), key) == names.end()) {
+        std::string field = member_path(path, key);
+        return Error::invalid(path + " takes only " + one_of_text(names), field);
+      }
+    }
+  }
   S out{};
   std::optional<Error> failure;
   using Members =
@@ -279,13 +292,27 @@ Result<T> read_value(const json::value& v, const std::string& path, const Limits
     }
     return out;
   } else if constexpr (is_described_struct<T>) {
-    return read_struct<T>(v, path);
+    return read_struct<T>(v, path, limits);
   } else {
     static_assert(sizeof(T) == 0, "no wire form for this type: describe it (ECRM_DESCRIBE)");
   }
 }
 
 }  // namespace detail
+
+// The names of the optional members of `value` that are set: the fields a PATCH body changed,
+// for the audit log.
+template <typename T>
+std::vector<std::string> present_members(const T& value) {
+  std::vector<std::string> out;
+  boost::mp11::mp_for_each<boost::describe::describe_members<T, boost::describe::mod_public>>(
+      [&](auto d) {
+        if constexpr (is_optional<std::remove_cvref_t<decltype(value.*d.pointer)>>::value) {
+          if ((value.*d.pointer).has_value()) out.emplace_back(d.name);
+        }
+      });
+  return out;
+}
 
 // Reads a described struct from a parsed JSON body. `path` prefixes field names in errors
 // ("" for a request body: errors name "name", "anniversaries[2].date").

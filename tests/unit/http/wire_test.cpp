@@ -190,6 +190,34 @@ INSTANTIATE_TEST_SUITE_P(
                       FieldCase{"ArrayTooLong", R"({"scopes":["a","b","c"]})", "scopes"}),
     [](const ::testing::TestParamInfo<FieldCase>& info) { return info.param.name; });
 
+struct Channels {
+  std::optional<bool> email;
+  std::optional<bool> sms;
+};
+ECRM_DESCRIBE(Channels, email, sms)
+
+struct Prefs {
+  std::optional<Channels> open;
+  std::optional<Channels> closed;
+};
+ECRM_DESCRIBE(Prefs, open, closed)
+ECRM_WIRE_RULES(Prefs, rule(&Prefs::closed, {.closed = true}))
+
+TEST(Wire, ClosedMembersRefuseUnknownKeys) {
+  EXPECT_TRUE(wire::read<Prefs>(json::parse(R"({"open":{"fax":true}})")).ok());
+  auto closed = wire::read<Prefs>(json::parse(R"({"closed":{"email":true,"fax":true}})"));
+  ASSERT_FALSE(closed.ok());
+  EXPECT_EQ(closed.error().field, "closed.fax");
+  EXPECT_TRUE(wire::read<Prefs>(json::parse(R"({"closed":{"sms":false}})")).ok());
+}
+
+TEST(Wire, PresentMembersAreTheOptionalsSet) {
+  auto prefs = wire::read<Prefs>(json::parse(R"({"closed":{"sms":false}})"));
+  ASSERT_TRUE(prefs.ok());
+  EXPECT_EQ(wire::present_members(*prefs), std::vector<std::string>{"closed"});
+  EXPECT_EQ(wire::present_members(prefs->closed.value()), std::vector<std::string>{"sms"});
+}
+
 struct Query {
   std::optional<std::string> q;
   std::optional<Tier> tier;

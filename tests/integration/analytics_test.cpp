@@ -157,7 +157,11 @@ TEST_F(Analytics, RecomputeThenReportsThenAnIncrementalUpdate) {
     EXPECT_EQ(s.at("frequency").as_int64(), orders[customer]) << customer;
     EXPECT_GE(s.at("r").as_int64(), 1);
     EXPECT_LE(s.at("r").as_int64(), 5);
-    EXPECT_EQ(s.at("source").as_string(), "recompute");
+    // An incremental update queued by one of the orders above may land after the recomputation
+    // and score the customer again from the same orders: the figures above are what matters.
+    EXPECT_TRUE(s.at("source").as_string() == "recompute" ||
+                s.at("source").as_string() == "incremental")
+        << json::serialize(s);
   }
   EXPECT_FALSE(scores(f).at("scored").as_bool());
   expect_error(get("/api/v1/analytics/customers/999999/scores"), 404);

@@ -36,19 +36,35 @@ void add_customer_routes(http::Router& router, CustomerService& service) {
       .method = Method::kGet,
       .pattern = "/api/v1/customers",
       .access = Access::needs("customers:read"),
-      .doc = {.summary = "Search and list live customers by id: `q` over name, e-mail, company "
-                         "and phone digits (or an exact external id), filters by type, tag, city "
-                         "and creation time range, and by the analytics scores: tier, segment and "
+      .doc = {.summary = "Search and list live customers: `q` over name, e-mail, phone digits, "
+                         "company, external id and tags (exact matches first, then prefixes, "
+                         "then substrings; by id within each), filters by type, tag, city and "
+                         "creation time range, and by the analytics scores: tier, segment and "
                          "min_clv (minor units)",
               .tag = "customers",
               .response = http::json_body<http::Page<Customer>>(),
               .query = http::query_of<CustomerQuery>(),
               .query_params = {"limit", "cursor"}},
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
-        ECRM_ASSIGN_OR_RETURN(auto page, http::id_page(ctx));
+        ECRM_ASSIGN_OR_RETURN(int limit, http::limit_param(ctx, 50, 500));
+        ECRM_ASSIGN_OR_RETURN(auto cursor, http::key_cursor(ctx, "c", 2));
         ECRM_ASSIGN_OR_RETURN(auto query, http::read_query<CustomerQuery>(ctx));
-        ECRM_ASSIGN_OR_RETURN(auto customers, service.list(query, page.last_id, page.limit));
-        return http::reply(200, http::page_by_id(std::move(customers), page.limit));
+        ListPosition after;
+        if (cursor) {
+          const auto rank = cursor->numbers[0];
+          if (rank < 0 || rank > static_cast<std::int64_t>(search::MatchRank::kSubstring)) {
+            return Error::invalid("cursor is not one this API returned", "cursor");
+          }
+          after = {static_cast<search::MatchRank>(rank), cursor->numbers[1]};
+        }
+        ECRM_ASSIGN_OR_RETURN(auto found, service.list(query, after, limit));
+        auto page = http::page_by_key(std::move(found), limit, "c", [](const CustomerMatch& m) {
+          return http::KeyCursor{{static_cast<std::int64_t>(m.rank), m.customer.id}, ""};
+        });
+        return http::reply(200, http::Page<Customer>{
+                                    http::map_items(page.items,
+                                                    [](const CustomerMatch& m) { return m.customer; }),
+                                    std::move(page.next_cursor)});
       })});
 
   router.add(

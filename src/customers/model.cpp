@@ -24,6 +24,17 @@ MergeView merge_view(const Merge& m, bool with_snapshot) {
   return out;
 }
 
+std::string city_key(std::string_view city) {
+  while (!city.empty() && city.front() == ' ') city.remove_prefix(1);
+  while (!city.empty() && city.back() == ' ') city.remove_suffix(1);
+  std::string out;
+  for (char ch : city) {
+    if (ch == ' ' && !out.empty() && out.back() == ' ') continue;
+    out += (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
+  }
+  return out;
+}
+
 std::int64_t TimelinePosition::id_bound_for(std::string_view of_source) const {
   if (of_source < source) return std::numeric_limits<std::int64_t>::max();
   if (of_source == source) return id;

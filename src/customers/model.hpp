@@ -134,10 +134,13 @@ ECRM_WIRE_RULES(Customer, rule(&Customer::birthday, {.format = "date"}),
                 rule(&Customer::created_at, {.format = "date-time"}),
                 rule(&Customer::updated_at, {.format = "date-time"}))
 
+// The stored, compared form of a city: trimmed, inner spaces collapsed, ASCII lower-cased.
+std::string city_key(std::string_view city);
+
 // The query parameters of the customer list. Tier, segment and min_clv (minor units) come from
 // the analytics scores; customers without scores never match them.
 struct CustomerQuery {
-  std::optional<std::string> q;  // name, e-mail, company, phone digits, or an exact external id
+  std::optional<std::string> q;  // see the rule below
   std::optional<CustomerType> type;
   std::optional<std::string> tag;
   std::optional<std::string> city;     // case-insensitive
@@ -149,9 +152,12 @@ struct CustomerQuery {
 };
 ECRM_DESCRIBE(CustomerQuery, q, type, tag, city, created_from, created_to, tier, segment, min_clv)
 ECRM_WIRE_RULES(CustomerQuery,
-                rule(&CustomerQuery::q, {.max_length = kMaxQuery,
-                                         .description = "substring of the name, e-mail, company "
-                                                        "or phone digits, or an external id"}),
+                rule(&CustomerQuery::q,
+                     {.max_length = kMaxQuery,
+                      .description = "text in the name (any script), e-mail, company, external "
+                                     "id or tags, or phone digits however written; exact matches "
+                                     "come first, then prefixes, then substrings (three "
+                                     "characters or more)"}),
                 rule(&CustomerQuery::created_from, {.format = "date-time"}),
                 rule(&CustomerQuery::created_to, {.format = "date-time"}),
                 rule(&CustomerQuery::min_clv, {.description = "minor units"}))

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "http/wire.hpp"
+#include "search/index.hpp"
 
 namespace ecrm::customers {
 
@@ -24,8 +25,9 @@ namespace {
 
 constexpr std::string_view kInsertCustomer =
     "INSERT INTO customers (" ECRM_CUSTOMER_COLUMNS
-    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
-    "$19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33) RETURNING id";
+    ", search_text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+    "$17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34) "
+    "RETURNING id";
 constexpr std::string_view kUpdateCustomer =
     "UPDATE customers SET external_id = $1, name = $2, email = $3, phone = $4, "
     "email_normalized = $5, phone_normalized = $6, name_key = $7, city_key = $8, birthday = $9, "
@@ -33,8 +35,8 @@ constexpr std::string_view kUpdateCustomer =
     "employee_count = $16, source = $17, channel = $18, referred_by = $19, attributes = $20, "
     "email_consent = $21, email_consent_at = $22, email_consent_how = $23, sms_consent = $24, "
     "sms_consent_at = $25, sms_consent_how = $26, phone_consent = $27, phone_consent_at = $28, "
-    "phone_consent_how = $29, merged_into = $30, erased_at = $31, updated_at = $33 "
-    "WHERE id = $34 AND created_at = $32";
+    "phone_consent_how = $29, merged_into = $30, erased_at = $31, updated_at = $33, "
+    "search_text = $34 WHERE id = $35 AND created_at = $32";
 // No-op updates: portable row locks (SELECT … FOR UPDATE is not SQLite).
 constexpr std::string_view kLockCustomer =
     "UPDATE customers SET updated_at = updated_at WHERE id = $1";
@@ -43,30 +45,14 @@ constexpr std::string_view kLockMerge =
 constexpr std::string_view kFindCustomer =
     "SELECT id, " ECRM_CUSTOMER_COLUMNS " FROM customers WHERE id = $1";
 constexpr std::string_view kFindIdByExternalId = "SELECT id FROM customers WHERE external_id = $1";
-// $2: LIKE pattern over name/e-mail/company; $3: LIKE pattern over phone digits; $4: exact
-// external id; $5 type; $6 tag; $7 city; $8/$9 created range; $11 tier, $12 segment, $13 minimum
-// CLV from the analytics scores (EXISTS, so the list works before any scores exist). NULL leaves
-// a filter out.
-constexpr std::string_view kListCustomers =
-    "SELECT id, " ECRM_CUSTOMER_COLUMNS
-    " FROM customers c "
-    "WHERE c.id > $1 AND c.merged_into IS NULL AND c.erased_at IS NULL "
-    "AND (CAST($2 AS TEXT) IS NULL OR lower(c.name) LIKE lower(CAST($2 AS TEXT)) ESCAPE '\\' "
-    "OR lower(c.email) LIKE lower(CAST($2 AS TEXT)) ESCAPE '\\' "
-    "OR lower(c.company) LIKE lower(CAST($2 AS TEXT)) ESCAPE '\\' "
-    "OR c.phone_normalized LIKE CAST($3 AS TEXT) OR c.external_id = CAST($4 AS TEXT)) "
-    "AND (CAST($5 AS TEXT) IS NULL OR c.type = CAST($5 AS TEXT)) "
-    "AND (CAST($6 AS TEXT) IS NULL OR EXISTS (SELECT 1 FROM customer_tags t "
-    "WHERE t.customer_id = c.id AND t.tag = CAST($6 AS TEXT))) "
-    "AND (CAST($7 AS TEXT) IS NULL OR lower(c.city) = lower(CAST($7 AS TEXT))) "
-    "AND (CAST($8 AS BIGINT) IS NULL OR c.created_at >= CAST($8 AS BIGINT)) "
-    "AND (CAST($9 AS BIGINT) IS NULL OR c.created_at < CAST($9 AS BIGINT)) "
-    "AND (CAST($11 AS TEXT) IS NULL AND CAST($12 AS TEXT) IS NULL AND CAST($13 AS BIGINT) IS NULL "
-    "OR EXISTS (SELECT 1 FROM customer_scores s WHERE s.customer_id = c.id "
-    "AND (CAST($11 AS TEXT) IS NULL OR s.tier = CAST($11 AS TEXT)) "
-    "AND (CAST($12 AS TEXT) IS NULL OR s.segment = CAST($12 AS TEXT)) "
-    "AND (CAST($13 AS BIGINT) IS NULL OR s.clv >= CAST($13 AS BIGINT)))) "
-    "ORDER BY c.id LIMIT $10";
+// The customer list's columns, qualified (the search index's table joins in on SQLite).
+constexpr std::string_view kListColumns =
+    "c.id, c.external_id, c.name, c.email, c.phone, c.email_normalized, c.phone_normalized, "
+    "c.name_key, c.city_key, c.birthday, c.gender, c.city, c.country, c.language, c.type, "
+    "c.company, c.employee_count, c.source, c.channel, c.referred_by, c.attributes, "
+    "c.email_consent, c.email_consent_at, c.email_consent_how, c.sms_consent, c.sms_consent_at, "
+    "c.sms_consent_how, c.phone_consent, c.phone_consent_at, c.phone_consent_how, "
+    "c.merged_into, c.erased_at, c.created_at, c.updated_at";
 
 #undef ECRM_CUSTOMER_COLUMNS
 
@@ -145,10 +131,25 @@ Value opt(const std::optional<std::string>& v) { return v ? Value(*v) : kNull; }
 Value opt(const std::optional<std::int64_t>& v) { return v ? Value(*v) : kNull; }
 Value opt(const std::optional<bool>& v) { return v ? Value(std::int64_t{*v ? 1 : 0}) : kNull; }
 
-// The values of the columns in ECRM_CUSTOMER_COLUMNS order ($1 … $33).
+// The customer's search document: name, e-mail, phone digits, company, external id and tags.
+// Merged and erased customers have none, so that search never finds them.
+std::string search_document(const Customer& x) {
+  if (x.merged_into || x.erased_at) return {};
+  search::Document doc;
+  doc.field(x.name);
+  doc.field(x.email_normalized ? *x.email_normalized : x.email.value_or(""));
+  doc.field(x.phone_normalized.value_or(""));
+  doc.field(x.company);
+  doc.field(x.external_id.value_or(""));
+  for (const auto& tag : x.tags) doc.field(tag);
+  return doc.release();
+}
+
+// The values of the columns in ECRM_CUSTOMER_COLUMNS order ($1 … $33), then the search document
+// ($34).
 std::vector<Value> column_values(const Customer& x) {
   std::vector<Value> v;
-  v.reserve(34);
+  v.reserve(35);
   v.push_back(opt(x.external_id));
   v.push_back(x.name);
   v.push_back(opt(x.email));
@@ -179,6 +180,7 @@ std::vector<Value> column_values(const Customer& x) {
   v.push_back(opt(x.erased_at));
   v.push_back(x.created_at);
   v.push_back(x.updated_at);
+  v.push_back(search_document(x));
   return v;
 }
 
@@ -236,17 +238,6 @@ Error external_id_taken(const Customer& customer) {
   return Error::conflict(
       "a customer with external id '" + customer.external_id.value_or("") + "' already exists",
       "external_id", "external_id_taken");
-}
-
-// "%text%" for LIKE … ESCAPE '\', with the wildcards in `text` escaped.
-std::string contains_pattern(std::string_view text) {
-  std::string out = "%";
-  for (char ch : text) {
-    if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
-    out += ch;
-  }
-  out += '%';
-  return out;
 }
 
 // Tags and anniversaries of the customers in `page` (ascending ids), by two range queries.
@@ -344,29 +335,126 @@ Status CustomerRepo::replace_anniversaries(Connection& c, std::int64_t id,
   return {};
 }
 
-Result<std::vector<Customer>> CustomerRepo::list(Connection& c, const CustomerQuery& filter,
-                                                 std::optional<std::int64_t> after, int limit) {
-  std::optional<std::string> pattern;
-  std::optional<std::string> phone_pattern;
-  if (filter.q) {
-    pattern = contains_pattern(*filter.q);
-    std::string digits;
-    for (char ch : *filter.q) {
-      if (ch >= '0' && ch <= '9') digits += ch;
-    }
-    if (digits.size() >= 3) phone_pattern = "%" + digits + "%";
+namespace {
+
+using search::MatchRank;
+
+const search::TextIndex kCustomerIndex{"customers", {"search_text"}, "customers_search"};
+
+// The list statement for one rank of a search (or the plain list when `q` is empty): one access
+// path drives it in id order — the search index, else the tag index, else the city or type
+// index, else the table — and every other filter is checked on the rows it yields (on SQLite
+// with unary '+', which keeps the planner on the driving index).
+search::Sql list_statement(storage::Backend backend, const CustomerQuery& filter,
+                           const std::optional<std::string>& city_key, const search::Query& q,
+                           MatchRank rank, std::int64_t after, int limit) {
+  using storage::Backend;
+  search::Sql sql(backend);
+  const bool sqlite = backend == Backend::kSqlite;
+  const std::string plus = sqlite ? "+" : "";
+  enum class Driver { kSearch, kTag, kCity, kType, kTable } driver = Driver::kTable;
+  if (!q.empty()) {
+    driver = Driver::kSearch;
+  } else if (filter.tag) {
+    driver = Driver::kTag;
+  } else if (city_key) {
+    driver = Driver::kCity;
+  } else if (filter.type) {
+    driver = Driver::kType;
   }
-  auto name = [](const auto& value) -> Value {
-    return value ? Value(std::string(wire::enum_name(*value))) : kNull;
-  };
-  std::vector<Customer> out;
-  ECRM_RETURN_IF_ERROR(c.query(
-      kListCustomers,
-      {after.value_or(0), opt(pattern), opt(phone_pattern), opt(filter.q), name(filter.type),
-       opt(filter.tag), opt(filter.city), opt(filter.created_from), opt(filter.created_to),
-       std::int64_t{limit}, name(filter.tier), name(filter.segment), opt(filter.min_clv)},
-      [&](const RowView& row) { out.push_back(read_customer(row)); }));
-  ECRM_RETURN_IF_ERROR(load_details(c, out));
+  std::string key = "c.id";
+  sql << "SELECT " << kListColumns << " FROM ";
+  if (driver == Driver::kSearch) {
+    auto source = search::match_source(backend, kCustomerIndex, "c");
+    sql << source.from << " WHERE ";
+    search::append_match(sql, kCustomerIndex, "c", q, rank);
+    key = source.key;
+  } else if (driver == Driver::kTag) {
+    sql << "customer_tags t CROSS JOIN customers c WHERE c.id = t.customer_id AND t.tag = ";
+    sql.bind(*filter.tag);
+    key = "t.customer_id";
+  } else {
+    sql << "customers c WHERE 1 = 1";
+  }
+  sql << " AND " << key << " > ";
+  sql.bind(after);
+  sql << " AND " << plus << "c.merged_into IS NULL AND " << plus << "c.erased_at IS NULL";
+  if (filter.tag && driver != Driver::kTag) {
+    sql << " AND EXISTS (SELECT 1 FROM customer_tags t WHERE t.customer_id = c.id AND t.tag = ";
+    sql.bind(*filter.tag);
+    sql << ")";
+  }
+  if (city_key) {
+    sql << " AND " << (driver == Driver::kCity ? "" : plus) << "c.city_key = ";
+    sql.bind(*city_key);
+  }
+  if (filter.type) {
+    sql << " AND " << (driver == Driver::kType ? "" : plus) << "c.type = ";
+    sql.bind(std::string(wire::enum_name(*filter.type)));
+  }
+  if (filter.created_from) {
+    sql << " AND " << plus << "c.created_at >= ";
+    sql.bind(*filter.created_from);
+  }
+  if (filter.created_to) {
+    sql << " AND " << plus << "c.created_at < ";
+    sql.bind(*filter.created_to);
+  }
+  if (filter.tier || filter.segment || filter.min_clv) {
+    sql << " AND EXISTS (SELECT 1 FROM customer_scores s WHERE s.customer_id = c.id";
+    if (filter.tier) {
+      sql << " AND s.tier = ";
+      sql.bind(std::string(wire::enum_name(*filter.tier)));
+    }
+    if (filter.segment) {
+      sql << " AND s.segment = ";
+      sql.bind(std::string(wire::enum_name(*filter.segment)));
+    }
+    if (filter.min_clv) {
+      sql << " AND s.clv >= ";
+      sql.bind(*filter.min_clv);
+    }
+    sql << ")";
+  }
+  sql << " ORDER BY " << key << " LIMIT ";
+  sql.bind(std::int64_t{limit});
+  return sql;
+}
+
+}  // namespace
+
+search::Sql CustomerRepo::list_sql(storage::Backend backend, const CustomerQuery& filter,
+                                   MatchRank rank) {
+  const search::Query q = filter.q ? search::parse_query(*filter.q) : search::Query{};
+  std::optional<std::string> city;
+  if (filter.city) city = city_key(*filter.city);
+  return list_statement(backend, filter, city, q, rank, 0, 50);
+}
+
+Result<std::vector<CustomerMatch>> CustomerRepo::list(Connection& c, const CustomerQuery& filter,
+                                                      const ListPosition& after, int limit) {
+  const search::Query q = filter.q ? search::parse_query(*filter.q) : search::Query{};
+  std::optional<std::string> city;
+  if (filter.city) city = city_key(*filter.city);
+  std::vector<MatchRank> ranks{MatchRank::kExact};
+  if (!q.empty()) {
+    ranks = {MatchRank::kExact, MatchRank::kPrefix};
+    if (q.substring_searchable()) ranks.push_back(MatchRank::kSubstring);
+  }
+  std::vector<CustomerMatch> out;
+  for (MatchRank rank : ranks) {
+    if (rank < after.rank) continue;
+    const int wanted = limit - static_cast<int>(out.size());
+    if (wanted <= 0) break;
+    const search::Sql sql = list_statement(c.backend(), filter, city, q, rank,
+                                           rank == after.rank ? after.id : 0, wanted);
+    std::vector<Customer> found;
+    ECRM_RETURN_IF_ERROR(c.query(sql.text(), sql.params(), [&](const RowView& row) {
+      found.push_back(read_customer(row));
+    }));
+    ECRM_RETURN_IF_ERROR(load_details(c, found));
+    for (auto& customer : found) out.push_back({std::move(customer), rank});
+  }
   return out;
 }
 

@@ -9,11 +9,25 @@
 
 #include "core/result.hpp"
 #include "customers/model.hpp"
+#include "search/index.hpp"
 #include "storage/database.hpp"
 
 namespace ecrm::customers {
 
 using storage::Connection;
+
+// Where a customer list continues: after this id within this match rank (kExact, the only rank,
+// when there is no search text).
+struct ListPosition {
+  search::MatchRank rank = search::MatchRank::kExact;
+  std::int64_t id = 0;
+};
+
+// A listed customer and how it matched the search text.
+struct CustomerMatch {
+  Customer customer;
+  search::MatchRank rank = search::MatchRank::kExact;
+};
 
 class CustomerRepo {
  public:
@@ -36,10 +50,14 @@ class CustomerRepo {
   Status replace_anniversaries(Connection& c, std::int64_t id,
                                const std::vector<Anniversary>& anniversaries);
 
-  // Customers that are neither merged nor erased, matching `query`, id > after, ascending, at
-  // most `limit`, with tags and anniversaries.
-  Result<std::vector<Customer>> list(Connection& c, const CustomerQuery& query,
-                                     std::optional<std::int64_t> after, int limit);
+  // Customers that are neither merged nor erased, matching `query`, after `after`, at most
+  // `limit`, with tags and anniversaries. With a search text (`q`) they come by match rank
+  // (exact, prefix, substring) and by id within a rank; without, by id.
+  Result<std::vector<CustomerMatch>> list(Connection& c, const CustomerQuery& query,
+                                          const ListPosition& after, int limit);
+  // The statement list() runs for `query` at `rank` on a first page (for query-plan checks).
+  static search::Sql list_sql(storage::Backend backend, const CustomerQuery& query,
+                              search::MatchRank rank);
 
   // Likely duplicate pairs among live customers, ordered by (a, b), after the pair
   // (after_a, after_b); only pairs involving `customer_id` when given.

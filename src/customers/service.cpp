@@ -418,12 +418,7 @@ void derive_keys(Customer& x) {
     if (auto n = normalize_phone(*x.phone); n.ok()) x.phone_normalized = *n;
   }
   x.name_key = name_key(x.name);
-  std::string city;
-  for (char ch : lower_ascii(trim(x.city))) {
-    if (ch == ' ' && !city.empty() && city.back() == ' ') continue;
-    city += ch;
-  }
-  x.city_key = city;
+  x.city_key = city_key(x.city);
 }
 
 CustomerService::CustomerService(storage::Database& db) : db_(db) {}
@@ -504,8 +499,8 @@ Result<Customer> CustomerService::update(std::int64_t id, const CustomerInput& i
   });
 }
 
-Result<std::vector<Customer>> CustomerService::list(const CustomerQuery& query,
-                                                    std::optional<std::int64_t> after, int limit) {
+Result<std::vector<CustomerMatch>> CustomerService::list(const CustomerQuery& query,
+                                                         const ListPosition& after, int limit) {
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
   return repo_.list(*lease, query, after, limit);
 }

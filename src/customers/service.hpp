@@ -172,9 +172,10 @@ class CustomerService {
   // Applies changes with create's validation. kConflict customer_merged / customer_erased for
   // customers that were merged away or erased; kNotFound.
   Result<Customer> update(std::int64_t id, const CustomerInput& input);
-  // Live customers (not merged, not erased) matching `query`, by id after `after`.
-  Result<std::vector<Customer>> list(const CustomerQuery& query, std::optional<std::int64_t> after,
-                                     int limit);
+  // Live customers (not merged, not erased) matching `query`, after `after` (see
+  // CustomerRepo::list for the order).
+  Result<std::vector<CustomerMatch>> list(const CustomerQuery& query, const ListPosition& after,
+                                          int limit);
 
   // Likely duplicates: pairs of live customers with the same normalised e-mail, the same
   // normalised phone, or the same name words and city; ordered by the pair's ids and continued

@@ -81,10 +81,13 @@ Result<std::int64_t> Exporter::run(Entity entity, const CsvSink& sink) {
     case Entity::kCustomers: {
       header(csv, kCustomerHeader);
       customers::CustomerRepo repo;
-      std::optional<std::int64_t> after;
+      customers::ListPosition after;
       for (;;) {
-        ECRM_ASSIGN_OR_RETURN(auto page, repo.list(c, {}, after, kPageSize));
-        if (page.empty()) break;
+        ECRM_ASSIGN_OR_RETURN(auto matches, repo.list(c, {}, after, kPageSize));
+        if (matches.empty()) break;
+        std::vector<customers::Customer> page;
+        page.reserve(matches.size());
+        for (auto& m : matches) page.push_back(std::move(m.customer));
         // Referrers by their external ids.
         std::unordered_map<std::int64_t, std::string> referrers;
         for (const auto& x : page) {
@@ -127,7 +130,7 @@ Result<std::int64_t> Exporter::run(Entity entity, const CsvSink& sink) {
           csv.end_row();
           ++rows;
         }
-        after = page.back().id;
+        after.id = page.back().id;
         ECRM_RETURN_IF_ERROR(out.flush());
         if (static_cast<int>(page.size()) < kPageSize) break;
       }

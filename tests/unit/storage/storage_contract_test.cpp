@@ -259,5 +259,22 @@ TEST(AdaptDdl, RewritesAutoNumberedKeysForPostgres) {
   EXPECT_EQ(adapt_ddl(Backend::kSqlite, "id INTEGER PRIMARY KEY"), "id INTEGER PRIMARY KEY");
 }
 
+TEST(AdaptDdl, KeepsOnlyTheSectionsOfTheBackend) {
+  const std::string_view script =
+      "CREATE TABLE t (x TEXT);\n"
+      "-- backend: sqlite\n"
+      "CREATE VIRTUAL TABLE f USING fts5(x);\n"
+      "-- backend: postgresql\n"
+      "CREATE EXTENSION IF NOT EXISTS pg_trgm;\n"
+      "-- backend: all\n"
+      "CREATE INDEX t_x ON t (x);\n";
+  EXPECT_EQ(adapt_ddl(Backend::kSqlite, script),
+            "CREATE TABLE t (x TEXT);\nCREATE VIRTUAL TABLE f USING fts5(x);\n"
+            "CREATE INDEX t_x ON t (x);\n");
+  EXPECT_EQ(adapt_ddl(Backend::kPostgres, script),
+            "CREATE TABLE t (x TEXT);\nCREATE EXTENSION IF NOT EXISTS pg_trgm;\n"
+            "CREATE INDEX t_x ON t (x);\n");
+}
+
 }  // namespace
 }  // namespace ecrm::storage

@@ -1,0 +1,146 @@
+#include "search/index.hpp"
+
+namespace ecrm::search {
+
+namespace {
+
+using storage::Backend;
+
+// The strings a rank looks for (each is OR-ed): markers around the query text and its digits.
+struct Needles {
+  std::vector<std::string> any;      // one of these …
+  std::vector<std::string> all;      // … or all of these (a multi-word query's words)
+};
+
+Needles needles(const Query& q, MatchRank rank) {
+  Needles n;
+  auto add = [&](const std::string& text) {
+    switch (rank) {
+      case MatchRank::kExact:
+        n.any.push_back(std::string(2, kStart) + text + kEnd);
+        break;
+      case MatchRank::kPrefix:
+        n.any.push_back(std::string(2, kStart) + text);
+        break;
+      case MatchRank::kSubstring:
+        n.any.push_back(text);
+        break;
+    }
+  };
+  add(q.text);
+  if (q.digits) add(*q.digits);
+  if (rank == MatchRank::kSubstring) n.all = q.words;
+  return n;
+}
+
+// FTS5: a phrase in double quotes, quotes doubled.
+std::string phrase(std::string_view text) {
+  std::string out = "\"";
+  for (char ch : text) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  return out + '"';
+}
+
+std::string fts_expression(const Needles& n) {
+  std::string out = "(";
+  for (std::size_t i = 0; i < n.any.size(); ++i) {
+    if (i > 0) out += " OR ";
+    out += phrase(n.any[i]);
+  }
+  if (!n.all.empty()) {
+    out += " OR (";
+    for (std::size_t i = 0; i < n.all.size(); ++i) {
+      if (i > 0) out += " AND ";
+      out += phrase(n.all[i]);
+    }
+    out += ')';
+  }
+  return out + ')';
+}
+
+// LIKE: %text% with the pattern characters escaped.
+std::string contains_pattern(std::string_view text) {
+  std::string out = "%";
+  for (char ch : text) {
+    if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  return out + '%';
+}
+
+std::string document(const TextIndex& index, std::string_view alias) {
+  std::string out;
+  for (std::size_t i = 0; i < index.columns.size(); ++i) {
+    if (i > 0) out += " || ' ' || ";
+    out += std::string(alias) + "." + std::string(index.columns[i]);
+  }
+  return index.columns.size() > 1 ? "(" + out + ")" : out;
+}
+
+void append_like(Sql& sql, const std::string& doc, const Needles& n) {
+  sql << "(";
+  for (std::size_t i = 0; i < n.any.size(); ++i) {
+    if (i > 0) sql << " OR ";
+    sql << doc << " ILIKE ";
+    sql.bind(contains_pattern(n.any[i]));
+  }
+  if (!n.all.empty()) {
+    sql << " OR (";
+    for (std::size_t i = 0; i < n.all.size(); ++i) {
+      if (i > 0) sql << " AND ";
+      sql << doc << " ILIKE ";
+      sql.bind(contains_pattern(n.all[i]));
+    }
+    sql << ")";
+  }
+  sql << ")";
+}
+
+// The rank above `rank`, whose rows `rank` excludes.
+MatchRank better(MatchRank rank) {
+  return rank == MatchRank::kSubstring ? MatchRank::kPrefix : MatchRank::kExact;
+}
+
+}  // namespace
+
+Sql& Sql::bind(storage::Value value) {
+  params_.push_back(std::move(value));
+  text_ += '$';
+  text_ += std::to_string(params_.size());
+  return *this;
+}
+
+MatchSource match_source(Backend backend, const TextIndex& index, std::string_view alias) {
+  const std::string table(index.table);
+  const std::string a(alias);
+  if (backend == Backend::kSqlite) {
+    const std::string fts(index.fts_table);
+    return {fts + " JOIN " + table + " " + a + " ON " + a + ".id = " + fts + ".rowid",
+            fts + ".rowid"};
+  }
+  return {table + " " + a, a + ".id"};
+}
+
+void append_match(Sql& sql, const TextIndex& index, std::string_view alias, const Query& query,
+                  MatchRank rank) {
+  const Needles wanted = needles(query, rank);
+  if (sql.backend() == Backend::kSqlite) {
+    std::string expression = fts_expression(wanted);
+    if (rank != MatchRank::kExact) {
+      expression += " NOT " + fts_expression(needles(query, better(rank)));
+    }
+    sql << std::string(index.fts_table) << " MATCH ";
+    sql.bind(std::move(expression));
+    return;
+  }
+  const std::string doc = document(index, alias);
+  append_like(sql, doc, wanted);
+  if (rank != MatchRank::kExact) {
+    sql << " AND NOT ";
+    append_like(sql, doc, needles(query, better(rank)));
+  }
+}
+
+}  // namespace ecrm::search

@@ -1,0 +1,68 @@
+// The search layer's SQL: one interface, a statement fragment per backend.
+//
+// A capability makes a table searchable by keeping one or more document columns (text built with
+// search::Document) in the rows it writes, in the same statements, and by declaring the index in
+// a migration:
+//   SQLite      an FTS5 table with the trigram tokenizer over those columns, external content
+//               (content='<table>'), kept in step by triggers on the table: the index changes in
+//               the transaction that changes the row.
+//   PostgreSQL  a GIN pg_trgm index over the columns joined by ' '.
+// Its queries then ask this file for the FROM item, the condition and the ordering key that
+// restrict the table to the rows matching a query at one rank (see text.hpp), and add their own
+// filters and keyset bounds around them. Rows are read in id order from the index itself
+// (SQLite: FTS5 returns rowids in order and stops at the LIMIT), so a page costs the rows it
+// reads, not the rows that match.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "search/text.hpp"
+#include "storage/database.hpp"
+
+namespace ecrm::search {
+
+// A statement under construction, numbering its parameters $1, $2, …
+class Sql {
+ public:
+  explicit Sql(storage::Backend backend) : backend_(backend) {}
+  storage::Backend backend() const { return backend_; }
+  Sql& operator<<(std::string_view text) {
+    text_ += text;
+    return *this;
+  }
+  // Binds `value` and appends its placeholder.
+  Sql& bind(storage::Value value);
+  const std::string& text() const { return text_; }
+  const std::vector<storage::Value>& params() const { return params_; }
+
+ private:
+  storage::Backend backend_;
+  std::string text_;
+  std::vector<storage::Value> params_;
+};
+
+// A searchable table.
+struct TextIndex {
+  std::string_view table;                  // e.g. "customers"
+  std::vector<std::string_view> columns;   // its document columns
+  std::string_view fts_table;              // SQLite: the FTS5 table over them
+};
+
+// Where a ranked match reads from.
+struct MatchSource {
+  std::string from;  // the FROM item, binding `alias` to the table's rows
+  std::string key;   // the id to order and page by (the FTS rowid on SQLite: its own order)
+};
+
+// The FROM item for `index` with its rows as `alias`, and the ordering key.
+MatchSource match_source(storage::Backend backend, const TextIndex& index, std::string_view alias);
+
+// Appends the condition restricting the source to rows whose best match of `query` is `rank`.
+// `query` must not be empty; for a query of fewer than three characters only exact and prefix
+// matches exist (the caller skips kSubstring: see Query::substring_searchable()).
+void append_match(Sql& sql, const TextIndex& index, std::string_view alias, const Query& query,
+                  MatchRank rank);
+
+}  // namespace ecrm::search

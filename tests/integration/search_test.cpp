@@ -1,0 +1,258 @@
+// Customer search over real HTTP (SQLite FTS5 trigram / PostgreSQL pg_trgm): what staff type,
+// ranking, writes showing at once, merged and erased customers never found, and the query plans
+// of the list's common filter combinations.
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <iostream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "crm_support.hpp"
+#include "customers/repo.hpp"
+#include "storage/database.hpp"
+
+namespace ecrm::testing {
+namespace {
+
+namespace json = boost::json;
+
+class Search : public CrmApi {
+ protected:
+  std::int64_t customer(const json::object& body) { return create("/api/v1/customers", body); }
+
+  // The ids the customer list answers for `query` (URL-encoded by the caller), in order.
+  std::vector<std::int64_t> found(const std::string& query) {
+    auto r = get("/api/v1/customers?limit=200&q=" + query);
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::vector<std::int64_t> out;
+    if (r.status != 200) return out;
+    const json::value body = r.json();
+    EXPECT_TRUE(body.is_object() && body.as_object().contains("items")) << r.body;
+    if (!body.is_object() || !body.as_object().contains("items")) return out;
+    for (const auto& item : body.at("items").as_array()) out.push_back(item.at("id").as_int64());
+    return out;
+  }
+  bool finds(const std::string& query, std::int64_t id) {
+    auto ids = found(query);
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+  }
+};
+
+TEST_F(Search, FindsWhatStaffType) {
+  const std::int64_t nana = customer(json::object{{"name", "欧阳娜娜"},
+                                                  {"email", "Nana.Ouyang@Example.com"},
+                                                  {"phone", "+86 139 1234 5678"},
+                                                  {"company", "Shenzhen Bright Lighting Co"},
+                                                  {"external_id", "SHOP-77821"},
+                                                  {"tags", json::array{"foodie", "night-owl"}}});
+  const std::int64_t other = customer(json::object{{"name", "Someone Else"},
+                                                   {"email", "else@example.org"},
+                                                   {"phone", "+44 20 7946 0000"}});
+
+  // A Chinese name: a fragment inside it (three characters) and its first characters.
+  EXPECT_TRUE(finds("%E9%98%B3%E5%A8%9C%E5%A8%9C", nana));  // 阳娜娜
+  EXPECT_TRUE(finds("%E6%AC%A7%E9%98%B3", nana));            // 欧阳
+  EXPECT_TRUE(finds("%E6%AC%A7", nana));                     // 欧 (one character: a prefix)
+  // An e-mail fragment, any case.
+  EXPECT_TRUE(finds("ouyang%40exam", nana));
+  EXPECT_TRUE(finds("NANA.OU", nana));
+  // Phone digits typed three ways.
+  EXPECT_TRUE(finds("139-1234", nana));
+  EXPECT_TRUE(finds("%2B86%20139", nana));
+  EXPECT_TRUE(finds("1391234", nana));
+  // A company fragment, the external id, a tag.
+  EXPECT_TRUE(finds("bright%20light", nana));
+  EXPECT_TRUE(finds("shop-77821", nana));
+  EXPECT_TRUE(finds("night-owl", nana));
+  // And none of them finds the other customer.
+  for (const char* q : {"%E9%98%B3%E5%A8%9C%E5%A8%9C", "ouyang", "139-1234", "bright", "77821"}) {
+    EXPECT_FALSE(finds(q, other)) << q;
+  }
+  // Nothing matches: an empty page, not an error; markers and LIKE wildcards are plain text.
+  EXPECT_TRUE(found("zzqqxx-no-such-thing").empty());
+  EXPECT_FALSE(finds("%25%25%25", nana));
+  EXPECT_FALSE(finds("%5F%5F%5F", nana));
+  EXPECT_TRUE(found("%22%22%22").empty());
+  // Words in another order, each a substring.
+  EXPECT_TRUE(finds("lighting%20bright", nana));
+}
+
+TEST_F(Search, ExactMatchesComeFirstThenPrefixesThenSubstrings) {
+  // Created in this order, so that id order alone would put the exact match last.
+  const std::int64_t substring = customer(json::object{{"email", "xx.rank.me@example.com"}});
+  const std::int64_t prefix = customer(json::object{{"email", "rank.me@example.com.cn"}});
+  const std::int64_t exact = customer(json::object{{"email", "rank.me@example.com"}});
+  auto ids = found("Rank.Me%40example.com");
+  ASSERT_EQ(ids.size(), 3u);
+  EXPECT_EQ(ids[0], exact);
+  EXPECT_EQ(ids[1], prefix);
+  EXPECT_EQ(ids[2], substring);
+
+  // Paging across the ranks: one at a time, each exactly once, in the same order.
+  std::vector<std::int64_t> paged;
+  std::string cursor;
+  for (int page = 0; page < 10; ++page) {
+    auto r = get("/api/v1/customers?limit=1&q=rank.me%40example.com" +
+                 (cursor.empty() ? "" : "&cursor=" + cursor));
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto body = r.json();
+    for (const auto& item : body.at("items").as_array()) paged.push_back(item.at("id").as_int64());
+    if (body.at("next_cursor").is_null()) break;
+    cursor = std::string(body.at("next_cursor").as_string());
+  }
+  EXPECT_EQ(paged, ids);
+}
+
+TEST_F(Search, WritesShowAtOnceAndMergedOrErasedCustomersAreNeverFound) {
+  const std::int64_t id = customer(json::object{{"name", "Before Rename"}, {"tags", json::array{"t1"}}});
+  EXPECT_TRUE(finds("before", id));
+  ASSERT_EQ(patch("/api/v1/customers/" + std::to_string(id),
+                  json::object{{"name", "After Rename"}, {"tags", json::array{"glowworm"}}})
+                .status,
+            200);
+  EXPECT_FALSE(finds("before", id));
+  EXPECT_TRUE(finds("after%20ren", id));
+  EXPECT_TRUE(finds("glowworm", id));
+  EXPECT_FALSE(finds("t1", id));
+
+  // A merge: the merged customer disappears, what the survivor gained is found on it.
+  const std::int64_t survivor = customer(json::object{{"name", "Mergy Survivor"}});
+  const std::int64_t merged = customer(
+      json::object{{"name", "Mergy Twin"}, {"phone", "+86 137 5555 0101"}, {"tags", json::array{"mergetag"}}});
+  ASSERT_EQ(post("/api/v1/customers/" + std::to_string(survivor) + "/merge",
+                 json::object{{"other_id", merged}})
+                .status,
+            200);
+  EXPECT_FALSE(finds("twin", merged));
+  EXPECT_TRUE(finds("137-5555", survivor));
+  EXPECT_TRUE(finds("mergetag", survivor));
+  EXPECT_FALSE(finds("137-5555", merged));
+
+  // Erasure: not by name, e-mail, phone or tag.
+  const std::int64_t gone = customer(json::object{{"name", "Erasmus Forgotten"},
+                                                  {"email", "erasmus@forget.example"},
+                                                  {"phone", "+1 555 010 9999"},
+                                                  {"tags", json::array{"erasetag"}}});
+  EXPECT_TRUE(finds("erasmus", gone));
+  ASSERT_EQ(post("/api/v1/customers/" + std::to_string(gone) + "/erase", json::object{}).status,
+            200);
+  for (const char* q : {"erasmus", "forget.example", "555-010", "erasetag", "forgotten"}) {
+    EXPECT_FALSE(finds(q, gone)) << q;
+  }
+}
+
+TEST_F(Search, CombinesWithFiltersAndRefusesBadInput) {
+  const std::int64_t a = customer(json::object{
+      {"name", "Filter Alpha"}, {"city", "Suzhou"}, {"type", "business"}, {"tags", json::array{"combo"}}});
+  const std::int64_t b = customer(json::object{{"name", "Filter Beta"}, {"city", "Suzhou"}});
+  const std::int64_t c = customer(json::object{{"name", "Filter Gamma"}, {"city", "Ningbo"}, {"tags", json::array{"combo"}}});
+  auto ids = [&](const std::string& query) {
+    auto r = get("/api/v1/customers?limit=100&" + query);
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::set<std::int64_t> out;
+    const json::value body = r.json();
+    for (const auto& item : body.at("items").as_array()) out.insert(item.at("id").as_int64());
+    return out;
+  };
+  EXPECT_EQ(ids("q=filter&city=SUZHOU"), (std::set<std::int64_t>{a, b}));
+  EXPECT_EQ(ids("q=filter&tag=combo"), (std::set<std::int64_t>{a, c}));
+  EXPECT_EQ(ids("q=filter&tag=combo&city=suzhou&type=business"), (std::set<std::int64_t>{a}));
+  EXPECT_EQ(ids("tag=combo&city=Suzhou"), (std::set<std::int64_t>{a}));
+  EXPECT_EQ(ids("q=fi&city=ningbo"), (std::set<std::int64_t>{c}));
+
+  expect_error(get("/api/v1/customers?q=" + std::string(201, 'x')), 400, "", "q");
+  expect_error(get("/api/v1/customers?cursor=not-a-cursor"), 400, "", "cursor");
+  expect_error(get("/api/v1/customers?type=alien"), 400, "", "type");
+}
+
+// The statements of the common filter combinations read through indexes: no full scan of the
+// customers and no sort of their rows.
+TEST_F(Search, CommonCombinationsAreServedFromIndexes) {
+  auto db = storage::open_database(server_->db_url());
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  auto lease = (*db)->acquire();
+  ASSERT_TRUE(lease.ok()) << lease.error().message;
+  storage::Connection& c = **lease;
+  const bool sqlite = c.backend() == storage::Backend::kSqlite;
+  // Plans are chosen by table sizes: give the planner a shop of 30,000 customers (a tenth of
+  // them tagged, twenty cities, a few types) and fresh statistics.
+  const std::vector<storage::Value> markers{std::string(2, search::kStart),
+                                            std::string(1, search::kEnd)};
+  auto seeded = c.execute(
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30000) "
+      "INSERT INTO customers (name, email, email_normalized, city, city_key, type, created_at, "
+      "updated_at, search_text) "
+      "SELECT 'Plan ' || CAST(i AS TEXT), 'p' || CAST(i AS TEXT) || '@plan.example', "
+      "'p' || CAST(i AS TEXT) || '@plan.example', 'City ' || CAST(i % 20 AS TEXT), "
+      "'city ' || CAST(i % 20 AS TEXT), CASE WHEN i % 7 = 0 THEN 'business' ELSE 'home' END, i, i, "
+      "$1 || 'plan ' || CAST(i AS TEXT) || $2 || ' ' || $1 || 'p' || CAST(i AS TEXT) || "
+      "'@plan.example' || $2 FROM n",
+      markers);
+  ASSERT_TRUE(seeded.ok()) << seeded.error().message;
+  auto tagged = c.execute(
+      "INSERT INTO customer_tags (customer_id, tag) SELECT id, 'foodie' FROM customers "
+      "WHERE email LIKE '%@plan.example' AND id % 10 = 0");
+  ASSERT_TRUE(tagged.ok()) << tagged.error().message;
+  ASSERT_TRUE(c.execute("ANALYZE").ok());
+
+  using customers::CustomerQuery;
+  using search::MatchRank;
+  struct Case {
+    std::string name;
+    CustomerQuery query;
+    MatchRank rank = MatchRank::kExact;
+  };
+  auto q = [](const char* text) { return std::optional<std::string>(text); };
+  std::vector<Case> cases = {
+      {"first page", {}},
+      {"text, exact", {.q = q("wang")}, MatchRank::kExact},
+      {"text, prefix", {.q = q("wang")}, MatchRank::kPrefix},
+      {"text, substring", {.q = q("wang")}, MatchRank::kSubstring},
+      {"phone digits", {.q = q("139-12")}, MatchRank::kSubstring},
+      {"one character", {.q = q("w")}, MatchRank::kPrefix},
+      {"text and city", {.q = q("wang"), .city = q("City 3")}, MatchRank::kSubstring},
+      {"text and tag", {.q = q("wang"), .tag = q("foodie")}, MatchRank::kSubstring},
+      {"city", {.city = q("City 3")}},
+      {"tag", {.tag = q("foodie")}},
+      {"city and tag", {.tag = q("foodie"), .city = q("City 3")}},
+      {"type", {.type = customers::CustomerType::kBusiness}},
+      {"type and city", {.type = customers::CustomerType::kBusiness, .city = q("City 3")}},
+      {"tier", {.tier = analytics::Tier::kVeryLoyal}},
+  };
+  for (const auto& test : cases) {
+    const search::Sql sql = customers::CustomerRepo::list_sql(c.backend(), test.query, test.rank);
+    std::string plan;
+    auto explained = c.query((sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + sql.text(),
+                             sql.params(), [&](const storage::RowView& row) {
+                               plan += row.get_string(row.column_count() - 1) + "\n";
+                             });
+    ASSERT_TRUE(explained.ok()) << test.name << ": " << explained.error().message;
+    if (sqlite) {
+      // "SCAN c" alone is a full scan of customers; "SCAN c USING INDEX"/"SCAN customers_search
+      // VIRTUAL TABLE" read an index in order.
+      EXPECT_EQ(plan.find("SCAN c\n"), std::string::npos) << test.name << "\n" << plan;
+      EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << test.name << "\n" << plan;
+    } else {
+      EXPECT_EQ(plan.find("Seq Scan on customers"), std::string::npos) << test.name << "\n" << plan;
+    }
+    if (std::getenv("ECRM_TEST_SHOW_PLANS")) std::cout << test.name << "\n" << plan << "\n";
+    if (test.query.q && test.rank != MatchRank::kExact) {
+      EXPECT_NE(plan.find("customers_search"), std::string::npos) << test.name << "\n" << plan;
+    }
+    // PostgreSQL's planner picks among the other indexes from the statistics; SQLite's path is
+    // set by the statement (the search index, else tags, else city).
+    if (!sqlite) continue;
+    if (test.query.tag && !test.query.q) {
+      EXPECT_NE(plan.find("customer_tags_tag"), std::string::npos) << test.name << "\n" << plan;
+    }
+    if (test.query.city && !test.query.tag && !test.query.q) {
+      EXPECT_NE(plan.find("customers_city"), std::string::npos) << test.name << "\n" << plan;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ecrm::testing

@@ -76,14 +76,18 @@ class OrderRepo {
   Result<std::vector<std::pair<std::int64_t, std::int64_t>>> returned_quantities(
       Connection& c, std::int64_t order_id, bool settled_only);
 
-  // For the customer record.
+  // For the customer record. Status rows and returns carry their order's customer (the keys of
+  // the customer's timeline): these move them with the orders.
+  // Moves every order of `from` to `to`; returns the ids of the orders moved, ascending.
   Result<std::vector<std::int64_t>> reassign_customer(Connection& c, std::int64_t from,
                                                       std::int64_t to);
+  // Moves order `order_id` back from `from` to `to` (undoes reassign_customer for it).
   Status restore_customer(Connection& c, std::int64_t order_id, std::int64_t from, std::int64_t to);
   Result<std::vector<std::int64_t>> order_ids_of_customer(Connection& c, std::int64_t customer_id);
   Status clear_customer_notes(Connection& c, std::int64_t customer_id);
   // Status changes of the customer's orders strictly after (at, id_bound) in newest-first
-  // order: at < `at` or (at = `at` and id < id_bound).
+  // order: at < `at` or (at = `at` and id < id_bound). One keyset read of an index: the cost of
+  // a page does not grow with the customer's history or the depth of the page.
   Result<std::vector<CustomerStatusEntry>> status_timeline(Connection& c, std::int64_t customer_id,
                                                            UnixMs at, std::int64_t id_bound,
                                                            int limit);

@@ -1,5 +1,7 @@
 #include "catalog/repo.hpp"
 
+#include "search/text.hpp"
+
 namespace ecrm::catalog {
 
 using storage::done;
@@ -41,8 +43,11 @@ constexpr std::string_view kCountCategoryProducts =
 
 constexpr std::string_view kInsertProduct =
     "INSERT INTO products (sku, name, category_id, brand, price, cost, currency, price_tier, "
-    "line, version, stock_on_hand, active, consumable, repurchase_days, created_at, updated_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) RETURNING id";
+    "line, version, stock_on_hand, active, consumable, repurchase_days, created_at, updated_at, "
+    "search_text, search_category) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, "
+    "coalesce((SELECT $17 || lower(trim(g.name)) || $18 FROM categories g WHERE g.id = $3), '')) "
+    "RETURNING id";
 constexpr std::string_view kFindProduct =
     "SELECT " ECRM_PRODUCT_COLUMNS " FROM products WHERE id = $1";
 constexpr std::string_view kFindProductBySku =
@@ -66,7 +71,7 @@ constexpr std::string_view kListProducts =
 constexpr std::string_view kUpdateProduct =
     "UPDATE products SET sku = $2, name = $3, category_id = $4, brand = $5, price = $6, "
     "cost = $7, currency = $8, line = $9, version = $10, stock_on_hand = $11, active = $12, "
-    "consumable = $13, repurchase_days = $14, updated_at = $15 WHERE id = $1";
+    "consumable = $13, repurchase_days = $14, updated_at = $15, search_text = $16 WHERE id = $1";
 constexpr std::string_view kTierGroup =
     "SELECT id, price, active, price_tier FROM products WHERE category_id = $1 ORDER BY id";
 constexpr std::string_view kTierGroupUncategorised =
@@ -211,13 +216,26 @@ Result<std::int64_t> CatalogRepo::count_category_products(Connection& c, std::in
   return n.value_or(0);
 }
 
+namespace {
+
+// The product's own search document: name, SKU, brand and line (its category's name is written
+// next to it by the INSERT and kept in step by triggers).
+std::string search_document(const Product& p) {
+  search::Document doc;
+  doc.field(p.name).field(p.sku).field(p.brand).field(p.line);
+  return doc.release();
+}
+
+}  // namespace
+
 Result<Product> CatalogRepo::insert_product(Connection& c, const Product& p) {
   auto id =
       c.query_int(kInsertProduct,
                   {p.sku, p.name, optional_value(p.category_id), p.brand, p.price,
                    optional_value(p.cost), p.currency, std::string(wire::enum_name(p.price_tier)),
                    p.line, std::int64_t{p.version}, p.stock_on_hand, flag(p.active),
-                   flag(p.consumable), optional_value(p.repurchase_days), p.created_at});
+                   flag(p.consumable), optional_value(p.repurchase_days), p.created_at,
+                   search_document(p), std::string(2, search::kStart), std::string(1, search::kEnd)});
   if (!id.ok()) {
     if (id.error().kind == ErrorKind::kConflict) return sku_taken(p.sku);
     return std::move(id).error();
@@ -269,7 +287,7 @@ Status CatalogRepo::update_product(Connection& c, const Product& p) {
       kUpdateProduct,
       {p.id, p.sku, p.name, optional_value(p.category_id), p.brand, p.price, optional_value(p.cost),
        p.currency, p.line, std::int64_t{p.version}, p.stock_on_hand, flag(p.active),
-       flag(p.consumable), optional_value(p.repurchase_days), p.updated_at});
+       flag(p.consumable), optional_value(p.repurchase_days), p.updated_at, search_document(p)});
   if (!changed.ok() && changed.error().kind == ErrorKind::kConflict) return sku_taken(p.sku);
   return done(std::move(changed));
 }

@@ -17,8 +17,10 @@
 #include "auth/http_routes.hpp"
 #include "auth/service.hpp"
 #include "catalog/http_routes.hpp"
+#include "catalog/search.hpp"
 #include "catalog/service.hpp"
 #include "customers/http_routes.hpp"
+#include "customers/search.hpp"
 #include "customers/service.hpp"
 #include "events/customer_records.hpp"
 #include "events/http_routes.hpp"
@@ -30,12 +32,15 @@
 #include "http/system_routes.hpp"
 #include "orders/customer_records.hpp"
 #include "orders/http_routes.hpp"
+#include "orders/search.hpp"
 #include "orders/service.hpp"
 #include "recommend/browse_poller.hpp"
 #include "recommend/event_views.hpp"
 #include "recommend/http_routes.hpp"
 #include "recommend/service.hpp"
 #include "recommend/worker.hpp"
+#include "search/http_routes.hpp"
+#include "search/service.hpp"
 
 namespace ecrm::cli {
 
@@ -99,6 +104,10 @@ struct App::Parts {
     order_service.add_listener(recommend_listener);
     // Identified product views from the events log join the rebuild and the refreshes.
     recommend_service.set_view_source(&view_source);
+    // The search box, in the order of its groups.
+    search_service.add(customer_search);
+    search_service.add(order_search);
+    search_service.add(product_search);
   }
 
   storage::Database& db;
@@ -124,6 +133,10 @@ struct App::Parts {
   recommend::RecommendWorker recommend_worker;
   recommend::OrderRecommendListener recommend_listener;
   recommend::BrowsePoller browse_poller;
+  customers::CustomerSearch customer_search{customer_service};
+  orders::OrderSearch order_search{db, order_service, customer_service};
+  catalog::ProductSearch product_search{db, catalog_service};
+  search::SearchService search_service;
   bool started = false;
 };
 
@@ -175,6 +188,7 @@ void App::add_routes(http::Router& router) {
                         auth::AuthRoutesConfig{p.options.secure_cookies});
   catalog::add_catalog_routes(router, p.catalog_service);
   customers::add_customer_routes(router, p.customer_service);
+  search::add_routes(router, p.search_service);
   orders::add_order_routes(router, p.order_service);
   exchange::add_exchange_routes(router, p.import_jobs, p.exporter);
   analytics::add_analytics_routes(router, p.analytics_service, p.analytics_worker);
@@ -186,6 +200,12 @@ void App::add_routes(http::Router& router) {
         if (!resolved.ok()) return std::move(resolved).error();
         return {};
       });
+  for (const search::Provider* provider : p.search_service.providers()) {
+    if (!auth::is_known_scope(provider->scope())) {
+      throw std::logic_error("search group " + std::string(provider->kind()) + " asks for scope '" +
+                             std::string(provider->scope()) + "', which auth/access.cpp does not know");
+    }
+  }
   for (const auto& route : router.routes()) {
     if (!route->access.scope.empty() && !auth::is_known_scope(route->access.scope)) {
       throw std::logic_error("route " + route->pattern + " asks for scope '" +

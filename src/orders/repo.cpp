@@ -4,6 +4,7 @@
 #include <iterator>
 #include <map>
 
+#include "search/text.hpp"
 #include "storage/multi_row.hpp"
 
 namespace ecrm::orders {
@@ -24,8 +25,10 @@ namespace {
 
 constexpr std::string_view kInsertOrder =
     "INSERT INTO orders (external_id, customer_id, channel, status, currency, subtotal, discount, "
-    "shipping, total, carrier, tracking_number, placed_at, created_at, updated_at, tax) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) RETURNING id";
+    "shipping, total, carrier, tracking_number, placed_at, created_at, updated_at, tax, "
+    "search_text, search_customer) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, $15, "
+    "coalesce((SELECT c.search_text FROM customers c WHERE c.id = $2), '')) RETURNING id";
 constexpr std::string_view kInsertLine =
     "INSERT INTO order_lines (order_id, product_id, sku, name, quantity, unit_price, line_total) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
@@ -243,11 +246,21 @@ Status load_return_lines(Connection& c, Return& r) {
 namespace {
 
 // Inserts the order's own row; returns its id. kConflict external_id_taken.
+// The order's own search document: its external id and the SKUs of its lines (its customer's
+// document is copied next to it by the INSERT and kept in step by triggers).
+std::string search_document(const Order& o) {
+  search::Document doc;
+  doc.field(o.external_id.value_or(""));
+  for (const auto& line : o.lines) doc.field(line.sku);
+  return doc.release();
+}
+
 Result<std::int64_t> insert_order_row(Connection& c, const Order& o) {
   auto id = c.query_int(kInsertOrder,
                         {opt(o.external_id), o.customer_id, text_of(o.channel), text_of(o.status),
                          o.currency, o.subtotal, o.discount, o.shipping, o.total, o.carrier,
-                         o.tracking_number, o.placed_at, o.created_at, o.tax});
+                         o.tracking_number, o.placed_at, o.created_at, o.tax,
+                         search_document(o)});
   if (!id.ok()) {
     if (id.error().kind == ErrorKind::kConflict && o.external_id) {
       return Error::conflict("an order with external id '" + *o.external_id + "' already exists",

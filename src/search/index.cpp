@@ -143,4 +143,24 @@ void append_match(Sql& sql, const TextIndex& index, std::string_view alias, cons
   }
 }
 
+Result<std::vector<RankedId>> ranked_ids(storage::Connection& c, const TextIndex& index,
+                                         const Query& query, int limit, bool newest_first) {
+  std::vector<RankedId> out;
+  for (MatchRank rank : kMatchRanks) {
+    const int wanted = limit - static_cast<int>(out.size());
+    if (wanted <= 0) break;
+    if (rank == MatchRank::kSubstring && !query.substring_searchable()) break;
+    Sql sql(c.backend());
+    const MatchSource source = match_source(c.backend(), index, "r");
+    sql << "SELECT " << source.key << " FROM " << source.from << " WHERE ";
+    append_match(sql, index, "r", query, rank);
+    sql << " ORDER BY " << source.key << (newest_first ? " DESC" : "") << " LIMIT ";
+    sql.bind(std::int64_t{wanted});
+    ECRM_RETURN_IF_ERROR(c.query(sql.text(), sql.params(), [&](const storage::RowView& row) {
+      out.push_back({row.get_int(0), rank});
+    }));
+  }
+  return out;
+}
+
 }  // namespace ecrm::search

@@ -14,10 +14,12 @@
 // reads, not the rows that match.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/result.hpp"
 #include "search/text.hpp"
 #include "storage/database.hpp"
 
@@ -64,5 +66,17 @@ MatchSource match_source(storage::Backend backend, const TextIndex& index, std::
 // matches exist (the caller skips kSubstring: see Query::substring_searchable()).
 void append_match(Sql& sql, const TextIndex& index, std::string_view alias, const Query& query,
                   MatchRank rank);
+
+// A record found, and how.
+struct RankedId {
+  std::int64_t id = 0;
+  MatchRank rank = MatchRank::kSubstring;
+};
+
+// The ids of up to `limit` rows of `index` matching `query` (not empty), best rank first and by
+// id within a rank (newest first when `newest_first`), each rank read from the index in id
+// order.
+Result<std::vector<RankedId>> ranked_ids(storage::Connection& c, const TextIndex& index,
+                                         const Query& query, int limit, bool newest_first);
 
 }  // namespace ecrm::search

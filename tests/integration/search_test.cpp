@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <cstdlib>
 #include <iostream>
 #include <set>
@@ -166,6 +167,113 @@ TEST_F(Search, CombinesWithFiltersAndRefusesBadInput) {
   expect_error(get("/api/v1/customers?q=" + std::string(201, 'x')), 400, "", "q");
   expect_error(get("/api/v1/customers?cursor=not-a-cursor"), 400, "", "cursor");
   expect_error(get("/api/v1/customers?type=alien"), 400, "", "type");
+}
+
+// The search box: customers, orders and products in one answer, ranked, highlighted, and only
+// the groups the caller may read.
+TEST_F(Search, TheSearchBoxFindsCustomersOrdersAndProducts) {
+  const std::int64_t category = create("/api/v1/categories", json::object{{"name", "Quetzal Lamps"}});
+  const std::int64_t lamp = create("/api/v1/products", json::object{{"sku", "QZ-LAMP-9"},
+                                                                     {"name", "Zephyr Desk Lamp"},
+                                                                     {"brand", "Lumosa"},
+                                                                     {"category_id", category},
+                                                                     {"price", 12900},
+                                                                     {"currency", "CNY"}});
+  const std::int64_t buyer = customer(json::object{{"name", "Zebulon Quill"},
+                                                   {"email", "zebulon@quill.example"},
+                                                   {"phone", "+86 135 0000 4242"}});
+  auto placed = post("/api/v1/orders",
+                     json::object{{"customer_id", buyer},
+                                  {"external_id", "WEB-ZQ-5150"},
+                                  {"lines", json::array{json::object{{"product_id", lamp},
+                                                                     {"quantity", 1},
+                                                                     {"unit_price", 12900}}}}});
+  ASSERT_EQ(placed.status, 201) << placed.body;
+  const std::int64_t order = placed.json().at("id").as_int64();
+
+  // The ids of one group of the search box's answer for `q` (URL-encoded), in order.
+  auto group = [&](const std::string& q, const std::string& kind,
+                   HttpClient* as = nullptr, const std::vector<std::string>& headers = {}) {
+    auto r = as ? as->get("/api/v1/search?q=" + q, headers) : get("/api/v1/search?q=" + q);
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::optional<std::vector<std::int64_t>> ids;
+    if (r.status != 200) return ids;
+    const json::value body = r.json();
+    for (const auto& g : body.at("groups").as_array()) {
+      if (g.at("kind").as_string() != kind) continue;
+      ids.emplace();
+      for (const auto& hit : g.at("hits").as_array()) ids->push_back(hit.at("id").as_int64());
+    }
+    return ids;
+  };
+  auto has = [](const std::optional<std::vector<std::int64_t>>& ids, std::int64_t id) {
+    return ids && std::find(ids->begin(), ids->end(), id) != ids->end();
+  };
+
+  // Orders by number, external id, SKU, and their customer's name, e-mail and phone.
+  EXPECT_TRUE(has(group("%23" + std::to_string(order), "orders"), order));
+  EXPECT_TRUE(has(group("zq-5150", "orders"), order));
+  EXPECT_TRUE(has(group("qz-lamp", "orders"), order));
+  EXPECT_TRUE(has(group("zebulon", "orders"), order));
+  EXPECT_TRUE(has(group("quill.example", "orders"), order));
+  EXPECT_TRUE(has(group("135-0000", "orders"), order));
+  // Products by name, SKU, brand and category; the customer by name.
+  EXPECT_TRUE(has(group("zephyr", "products"), lamp));
+  EXPECT_TRUE(has(group("qz-lamp-9", "products"), lamp));
+  EXPECT_TRUE(has(group("lumosa", "products"), lamp));
+  EXPECT_TRUE(has(group("quetzal", "products"), lamp));
+  EXPECT_TRUE(has(group("zebulon", "customers"), buyer));
+
+  // The hit marks what matched.
+  {
+    auto r = get("/api/v1/search?q=ZEBUL&limit=3");
+    ASSERT_EQ(r.status, 200) << r.body;
+    const json::value body = r.json();
+    EXPECT_EQ(body.at("query").as_string(), "zebul");
+    const auto& first = body.at("groups").at(0);
+    EXPECT_EQ(first.at("kind").as_string(), "customers");
+    const auto& hit = first.at("hits").at(0);
+    EXPECT_EQ(hit.at("id").as_int64(), buyer);
+    EXPECT_EQ(hit.at("title").as_string(), "Zebulon Quill");
+    EXPECT_EQ(hit.at("rank").as_string(), "prefix");
+    EXPECT_EQ(hit.at("highlights").at(0),
+              (json::value{{"field", "name"},
+                           {"segments", json::array{json::object{{"text", "Zebul"}, {"match", true}},
+                                                    json::object{{"text", "on Quill"}, {"match", false}}}}}));
+  }
+
+  // A category renamed: its products are found by the new name at once.
+  ASSERT_EQ(patch("/api/v1/categories/" + std::to_string(category),
+                  json::object{{"name", "Xanadu Lights"}})
+                .status,
+            200);
+  EXPECT_TRUE(has(group("xanadu", "products"), lamp));
+  EXPECT_FALSE(has(group("quetzal", "products"), lamp));
+
+  // Erased, the customer is found neither as a customer nor through the orders.
+  ASSERT_EQ(post("/api/v1/customers/" + std::to_string(buyer) + "/erase", json::object{}).status,
+            200);
+  EXPECT_FALSE(has(group("zebulon", "customers"), buyer));
+  EXPECT_FALSE(has(group("zebulon", "orders"), order));
+  EXPECT_FALSE(has(group("135-0000", "orders"), order));
+  EXPECT_TRUE(has(group("zq-5150", "orders"), order));  // the order itself is still there
+
+  // A key that may read customers only gets the customers group.
+  auto key = post("/api/v1/api-keys",
+                  json::object{{"name", "search"}, {"scopes", json::array{"customers:read"}}});
+  ASSERT_EQ(key.status, 201) << key.body;
+  HttpClient bearer(server_->base_url());
+  const std::vector<std::string> auth{"Authorization: Bearer " +
+                                      std::string(key.json().at("key").as_string())};
+  EXPECT_TRUE(group("lamp", "customers", &bearer, auth).has_value());
+  EXPECT_FALSE(group("lamp", "orders", &bearer, auth).has_value());
+  EXPECT_FALSE(group("lamp", "products", &bearer, auth).has_value());
+
+  expect_error(get("/api/v1/search"), 400, "", "q");
+  expect_error(get("/api/v1/search?q=%20%20"), 400, "", "q");
+  expect_error(get("/api/v1/search?q=x&limit=0"), 400, "", "limit");
+  HttpClient anonymous(server_->base_url());
+  EXPECT_EQ(anonymous.get("/api/v1/search?q=lamp").status, 401);
 }
 
 // The statements of the common filter combinations read through indexes: no full scan of the

@@ -119,3 +119,10 @@ export type Build = Schemas['StoredBuild']
 export type RebuildState = Schemas['RebuildStatus']
 export type RuleItem = Schemas['RuleItem']
 export type RulePage = Schemas['RulePage']
+
+// search
+export type SearchResults = Schemas['SearchResults']
+export type HitGroup = Schemas['HitGroup']
+export type Hit = Schemas['Hit']
+export type Highlight = Schemas['Highlight']
+export type Segment = Schemas['Segment']

@@ -13,6 +13,7 @@ import marketing from './marketing'
 import orders from './orders'
 import partners from './partners'
 import recommend from './recommend'
+import search from './search'
 import service from './service'
 import settings from './settings'
 import traffic from './traffic'
@@ -32,4 +33,5 @@ export const features: readonly Feature[] = [
   data,
   traffic,
   settings,
+  search,
 ]

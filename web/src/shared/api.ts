@@ -31,6 +31,8 @@ export interface RequestOptions {
   body?: unknown
   /** Do not show errors to the user and do not treat 401 as "session expired". */
   quiet?: boolean
+  /** Cancels the request (it then fails as a network error). */
+  signal?: AbortSignal
 }
 
 let csrfToken = ''
@@ -82,7 +84,7 @@ async function parseError(response: Response): Promise<ApiError> {
 /** Sends one request to `/api/v1{path}` and returns the parsed JSON body (undefined for 204). */
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' }
-  const init: RequestInit = { method, headers, credentials: 'same-origin' }
+  const init: RequestInit = { method, headers, credentials: 'same-origin', signal: options.signal }
   if (options.body !== undefined) {
     headers['Content-Type'] = 'application/json'
     init.body = JSON.stringify(options.body)

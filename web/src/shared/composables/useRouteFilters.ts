@@ -1,6 +1,7 @@
 // List filters kept in the address (?q=…&type=…), so "back" from a detail page returns to the same
 // list. Each filter says how it is read from and written to the query; typed text applies after a
 // short pause, choices at once, and every change calls `onChange` (e.g. to reload from page one).
+// A link to the same list with other filters (e.g. the header's search box) sets them too.
 //
 //   const { filters, reset } = useRouteFilters({ q: textFilter(), type: choiceFilter(TYPES) }, () => pager.restart())
 
@@ -70,15 +71,29 @@ type Values<F> = { [K in keyof F]: F[K] extends Filter<infer T> ? T : never }
 export function useRouteFilters<F extends Record<string, Filter<unknown>>>(fields: F, onChange: () => void) {
   const route = useRoute()
   const router = useRouter()
+  const path = route.path
   const entries = Object.entries(fields) as [keyof F & string, Filter<unknown>][]
   const filters = reactive(Object.fromEntries(entries.map(([name, f]) => [name, f.read(route.query, name)]))) as Values<F>
   const values = filters as Record<string, unknown>
   let typing: ReturnType<typeof setTimeout> | undefined
 
+  /** The query the filters write, and its text (the same filters give the same text). */
+  function written(read: (name: string, f: Filter<unknown>) => unknown) {
+    const query: Record<string, string> = {}
+    for (const [name, f] of entries) Object.assign(query, f.write(read(name, f), name))
+    return { query, key: JSON.stringify(query) }
+  }
+  const fromValues = () => written((name) => values[name])
+  const fromRoute = (query: LocationQuery) => written((name, f) => f.read(query, name))
+
+  // The filters the list was last loaded with.
+  let applied = fromRoute(route.query).key
+
   function apply() {
     clearTimeout(typing)
-    const query: Record<string, string> = {}
-    for (const [name, f] of entries) Object.assign(query, f.write(values[name], name))
+    const { query, key } = fromValues()
+    if (key === applied) return
+    applied = key
     void router.replace({ query })
     onChange()
   }
@@ -93,6 +108,20 @@ export function useRouteFilters<F extends Record<string, Filter<unknown>>>(field
     },
   )
   watch(() => chosen.map((name) => values[name]), apply)
+
+  // Another address of this list (a link with other filters) replaces the filters.
+  watch(
+    () => route.query,
+    (query) => {
+      if (route.path !== path) return
+      const { key } = fromRoute(query)
+      if (key === applied) return
+      clearTimeout(typing)
+      for (const [name, f] of entries) values[name] = f.read(query, name)
+      applied = key
+      onChange()
+    },
+  )
 
   /** Clears every filter (the watchers apply the change). */
   function reset() {

@@ -1,10 +1,11 @@
 #include "orders/repo.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <iterator>
 #include <map>
 
-#include "search/text.hpp"
+#include "search/index.hpp"
 #include "storage/multi_row.hpp"
 
 namespace ecrm::orders {
@@ -163,6 +164,9 @@ constexpr std::string_view kProductReturnedUnits =
     "JOIN return_lines rl ON rl.order_line_id = l.id JOIN returns r ON r.id = rl.return_id "
     "JOIN orders o ON o.id = l.order_id WHERE l.product_id = $1 AND r.status <> 'rejected' "
     "GROUP BY o.currency";
+
+// The order columns for statements built at run time (searches).
+constexpr std::string_view kOrderColumns = ECRM_ORDER_COLUMNS;
 
 #undef ECRM_ORDER_COLUMNS
 #undef ECRM_RETURN_COLUMNS
@@ -361,9 +365,87 @@ Result<std::optional<Order>> OrderRepo::find(Connection& c, std::int64_t id) {
   return found;
 }
 
+namespace {
+
+// The list with a search text: the search index drives in id order (newest first), the other
+// filters are checked on the rows it yields ('+' keeps SQLite's planner on the index); `number`
+// adds the order of that number.
+search::Sql search_statement(storage::Backend backend, const OrderQuery& q,
+                             const search::Query& text, std::optional<std::int64_t> number,
+                             std::int64_t before, int limit) {
+  search::Sql sql(backend);
+  const std::string plus = backend == storage::Backend::kSqlite ? "+" : "";
+  const auto source = search::match_source(backend, kOrderIndex, "o");
+  if (number) {
+    sql << "SELECT " << kOrderColumns << " FROM orders o WHERE o.id = ";
+    sql.bind(*number);
+  } else {
+    sql << "SELECT " << kOrderColumns << " FROM " << source.from << " WHERE ";
+    search::append_any_match(sql, kOrderIndex, "o", text);
+  }
+  const std::string key = number ? "o.id" : source.key;
+  sql << " AND " << key << " < ";
+  sql.bind(before);
+  auto filter = [&](std::string_view column, storage::Value value, std::string_view op = " = ") {
+    sql << " AND " << plus << std::string(column) << std::string(op);
+    sql.bind(std::move(value));
+  };
+  if (q.customer) filter("o.customer_id", *q.customer);
+  if (q.status) filter("o.status", std::string(wire::enum_name(*q.status)));
+  if (q.channel) filter("o.channel", std::string(wire::enum_name(*q.channel)));
+  if (q.placed_from) filter("o.placed_at", *q.placed_from, " >= ");
+  if (q.placed_to) filter("o.placed_at", *q.placed_to, " < ");
+  sql << " ORDER BY " << key << " DESC LIMIT ";
+  sql.bind(std::int64_t{limit});
+  return sql;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> order_number(std::string_view text) {
+  if (!text.empty() && text.front() == '#') text.remove_prefix(1);
+  std::int64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc{} || end != text.data() + text.size() || n <= 0) return std::nullopt;
+  return n;
+}
+
+search::Sql OrderRepo::search_sql(storage::Backend backend, const OrderQuery& q) {
+  return search_statement(backend, q, search::parse_query(q.q.value_or("")), std::nullopt,
+                          INT64_MAX, 50);
+}
+
 Result<std::vector<Order>> OrderRepo::list(Connection& c, const OrderQuery& q,
                                            std::optional<std::int64_t> before, int limit) {
   std::vector<Order> out;
+  if (q.q) {
+    const search::Query text = search::parse_query(*q.q);
+    if (text.empty()) return out;
+    auto read = [&](const search::Sql& sql) {
+      return c.query(sql.text(), sql.params(),
+                     [&](const RowView& row) { out.push_back(read_order(row)); });
+    };
+    const std::int64_t bound = before.value_or(INT64_MAX);
+    ECRM_RETURN_IF_ERROR(read(search_statement(c.backend(), q, text, std::nullopt, bound, limit)));
+    // The order of that number joins the matches in id order (the index knows no numbers).
+    if (auto number = order_number(text.text); number && *number < bound) {
+      const std::size_t found = out.size();
+      ECRM_RETURN_IF_ERROR(read(search_statement(c.backend(), q, text, number, bound, 1)));
+      if (out.size() > found) {
+        Order numbered = std::move(out.back());
+        out.pop_back();
+        const bool listed = std::any_of(out.begin(), out.end(),
+                                        [&](const Order& o) { return o.id == numbered.id; });
+        if (!listed) {
+          auto at = std::find_if(out.begin(), out.end(),
+                                 [&](const Order& o) { return o.id < numbered.id; });
+          out.insert(at, std::move(numbered));
+          if (static_cast<int>(out.size()) > limit) out.pop_back();
+        }
+      }
+    }
+    return out;
+  }
   // With a customer, the statement whose plain equality both planners serve from
   // orders_customer_id; the general one would walk every order by id.
   ECRM_RETURN_IF_ERROR(

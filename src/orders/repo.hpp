@@ -13,6 +13,7 @@
 #include "core/result.hpp"
 #include "customers/model.hpp"
 #include "orders/model.hpp"
+#include "search/index.hpp"
 #include "storage/database.hpp"
 
 namespace ecrm::orders {
@@ -21,16 +22,30 @@ using storage::Connection;
 
 // The filters of the order list (query parameters).
 struct OrderQuery {
+  std::optional<std::string> q;          // see the rule below
   std::optional<std::int64_t> customer;  // a customer's id
   std::optional<OrderStatus> status;
   std::optional<Channel> channel;
   std::optional<UnixMs> placed_from;  // inclusive
   std::optional<UnixMs> placed_to;    // exclusive
 };
-ECRM_DESCRIBE(OrderQuery, customer, status, channel, placed_from, placed_to)
-ECRM_WIRE_RULES(OrderQuery, rule(&OrderQuery::customer, {.description = "a customer's id"}),
+ECRM_DESCRIBE(OrderQuery, q, customer, status, channel, placed_from, placed_to)
+ECRM_WIRE_RULES(OrderQuery,
+                rule(&OrderQuery::q,
+                     {.max_length = 200,
+                      .description = "an order number (1234 or #1234), or text in the external "
+                                     "id, the SKUs, or the customer's name, e-mail, phone digits "
+                                     "or company"}),
+                rule(&OrderQuery::customer, {.description = "a customer's id"}),
                 rule(&OrderQuery::placed_from, {.format = "date-time", .description = "inclusive"}),
                 rule(&OrderQuery::placed_to, {.format = "date-time", .description = "exclusive"}))
+
+// The orders' search index: their own document (external id, SKUs) and their customer's.
+inline const search::TextIndex kOrderIndex{
+    "orders", {"search_text", "search_customer"}, "orders_search"};
+
+// The order number a search text names: "1234" or "#1234".
+std::optional<std::int64_t> order_number(std::string_view text);
 
 // One status-history row with the order it belongs to (for timelines).
 struct CustomerStatusEntry {
@@ -57,6 +72,8 @@ class OrderRepo {
   Status lock_return(Connection& c, std::int64_t return_id);
   // The order with lines (and their returned quantities) and history; nullopt if none.
   Result<std::optional<Order>> find(Connection& c, std::int64_t id);
+  // The statement list() runs first for a query with a search text (for query-plan checks).
+  static search::Sql search_sql(storage::Backend backend, const OrderQuery& query);
   // Orders matching `query` with id < before (all when nullopt), newest id first, without
   // lines and history.
   Result<std::vector<Order>> list(Connection& c, const OrderQuery& query,

@@ -1,28 +1,13 @@
 #include "orders/search.hpp"
 
 #include <algorithm>
-#include <charconv>
 
 #include "core/money.hpp"
 #include "http/wire.hpp"
+#include "orders/repo.hpp"
 #include "search/index.hpp"
 
 namespace ecrm::orders {
-
-namespace {
-
-const search::TextIndex kOrderIndex{"orders", {"search_text", "search_customer"}, "orders_search"};
-
-// The order number a query names: "1234" or "#1234".
-std::optional<std::int64_t> order_number(std::string_view text) {
-  if (!text.empty() && text.front() == '#') text.remove_prefix(1);
-  std::int64_t n = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc{} || end != text.data() + text.size() || n <= 0) return std::nullopt;
-  return n;
-}
-
-}  // namespace
 
 Result<std::vector<search::Hit>> OrderSearch::search(const search::Query& query, int limit) {
   std::vector<search::RankedId> found;

@@ -143,6 +143,18 @@ void append_match(Sql& sql, const TextIndex& index, std::string_view alias, cons
   }
 }
 
+void append_any_match(Sql& sql, const TextIndex& index, std::string_view alias,
+                      const Query& query) {
+  const Needles wanted = needles(
+      query, query.substring_searchable() ? MatchRank::kSubstring : MatchRank::kPrefix);
+  if (sql.backend() == Backend::kSqlite) {
+    sql << std::string(index.fts_table) << " MATCH ";
+    sql.bind(fts_expression(wanted));
+    return;
+  }
+  append_like(sql, document(index, alias), wanted);
+}
+
 Result<std::vector<RankedId>> ranked_ids(storage::Connection& c, const TextIndex& index,
                                          const Query& query, int limit, bool newest_first) {
   std::vector<RankedId> out;

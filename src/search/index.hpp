@@ -67,6 +67,11 @@ MatchSource match_source(storage::Backend backend, const TextIndex& index, std::
 void append_match(Sql& sql, const TextIndex& index, std::string_view alias, const Query& query,
                   MatchRank rank);
 
+// Appends the condition restricting the source to rows matching `query` (not empty) at any rank:
+// a substring of three characters or more, else a field prefix. For lists kept in id order.
+void append_any_match(Sql& sql, const TextIndex& index, std::string_view alias,
+                      const Query& query);
+
 // A record found, and how.
 struct RankedId {
   std::int64_t id = 0;

@@ -13,6 +13,7 @@
 
 #include "crm_support.hpp"
 #include "customers/repo.hpp"
+#include "orders/repo.hpp"
 #include "storage/database.hpp"
 
 namespace ecrm::testing {
@@ -242,6 +243,24 @@ TEST_F(Search, TheSearchBoxFindsCustomersOrdersAndProducts) {
                                                     json::object{{"text", "on Quill"}, {"match", false}}}}}));
   }
 
+  // The order list's q: the same texts, newest first, with the order list's filters.
+  auto listed = [&](const std::string& query) {
+    auto r = get("/api/v1/orders?" + query);
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::vector<std::int64_t> ids;
+    if (r.status != 200) return ids;
+    const json::value body = r.json();
+    for (const auto& item : body.at("items").as_array()) ids.push_back(item.at("id").as_int64());
+    return ids;
+  };
+  EXPECT_EQ(listed("q=zebulon"), (std::vector<std::int64_t>{order}));
+  EXPECT_EQ(listed("q=qz-lamp-9&status=placed"), (std::vector<std::int64_t>{order}));
+  EXPECT_TRUE(listed("q=qz-lamp-9&status=shipped").empty());
+  EXPECT_EQ(listed("q=%23" + std::to_string(order)), (std::vector<std::int64_t>{order}));
+  EXPECT_EQ(listed("q=" + std::to_string(order) + "&customer=" + std::to_string(buyer)),
+            (std::vector<std::int64_t>{order}));
+  EXPECT_TRUE(listed("q=" + std::to_string(order) + "&customer=" + std::to_string(buyer + 1000000)).empty());
+
   // A category renamed: its products are found by the new name at once.
   ASSERT_EQ(patch("/api/v1/categories/" + std::to_string(category),
                   json::object{{"name", "Xanadu Lights"}})
@@ -330,6 +349,25 @@ TEST_F(Search, CommonCombinationsAreServedFromIndexes) {
       {"type and city", {.type = customers::CustomerType::kBusiness, .city = q("City 3")}},
       {"tier", {.tier = analytics::Tier::kVeryLoyal}},
   };
+  auto explain = [&](const search::Sql& sql) {
+    std::string plan;
+    auto explained = c.query((sqlite ? "EXPLAIN QUERY PLAN " : "EXPLAIN ") + sql.text(),
+                             sql.params(), [&](const storage::RowView& row) {
+                               plan += row.get_string(row.column_count() - 1) + "\n";
+                             });
+    EXPECT_TRUE(explained.ok()) << explained.error().message;
+    return plan;
+  };
+  // The order list's search: the orders' index, newest first without a sort.
+  for (const orders::OrderQuery& query :
+       {orders::OrderQuery{.q = q("wang")},
+        orders::OrderQuery{.q = q("wang"), .status = orders::OrderStatus::kShipped}}) {
+    const std::string plan = explain(orders::OrderRepo::search_sql(c.backend(), query));
+    EXPECT_NE(plan.find("orders_search"), std::string::npos) << plan;
+    EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
+    EXPECT_EQ(plan.find("SCAN o\n"), std::string::npos) << plan;
+    EXPECT_EQ(plan.find("Seq Scan on orders"), std::string::npos) << plan;
+  }
   for (const auto& test : cases) {
     const search::Sql sql = customers::CustomerRepo::list_sql(c.backend(), test.query, test.rank);
     std::string plan;

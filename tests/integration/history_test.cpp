@@ -399,7 +399,8 @@ TEST_F(History, EveryStatementOfAPageIsAKeysetReadOfAnIndexWithoutSortOrScan) {
   const std::vector<std::optional<std::int64_t>> order_positions{std::nullopt, ids[30],
                                                                  ids[ids.size() - 10]};
 
-  auto opened = storage::open_database(server_->db_url());
+  // One connection, so that a session setting holds for every lease below.
+  auto opened = storage::open_database(server_->db_url(), {.max_connections = 1});
   ASSERT_TRUE(opened.ok()) << opened.error().message;
   storage::Database& db = **opened;
   if (db.backend() == Backend::kPostgres) {
@@ -412,7 +413,6 @@ TEST_F(History, EveryStatementOfAPageIsAKeysetReadOfAnIndexWithoutSortOrScan) {
   }
   ExplainingDatabase explaining(db);
   if (db.backend() == Backend::kPostgres) {
-    // The pool lends the connection again: the setting holds for every lease below.
     auto lease = explaining.acquire();
     ASSERT_TRUE(lease.ok());
     ASSERT_TRUE((*lease)->execute_script("SET enable_seqscan = off").ok());

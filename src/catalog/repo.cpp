@@ -1,6 +1,6 @@
 #include "catalog/repo.hpp"
 
-#include "search/text.hpp"
+#include "search/index.hpp"
 
 namespace ecrm::catalog {
 
@@ -52,22 +52,8 @@ constexpr std::string_view kFindProduct =
     "SELECT " ECRM_PRODUCT_COLUMNS " FROM products WHERE id = $1";
 constexpr std::string_view kFindProductBySku =
     "SELECT " ECRM_PRODUCT_COLUMNS " FROM products WHERE sku = $1";
-// $2: LIKE pattern over name/SKU/brand; $3: category subtree root; $4: active 0/1; $5: brand;
-// $6: tier; $7: line. NULL leaves a filter out.
-constexpr std::string_view kListProducts =
-    "SELECT " ECRM_PRODUCT_COLUMNS
-    " FROM products WHERE id > $1 "
-    "AND (CAST($2 AS TEXT) IS NULL OR lower(name) LIKE CAST($2 AS TEXT) ESCAPE '\\' "
-    "OR lower(sku) LIKE CAST($2 AS TEXT) ESCAPE '\\' "
-    "OR lower(brand) LIKE CAST($2 AS TEXT) ESCAPE '\\') "
-    "AND (CAST($3 AS BIGINT) IS NULL OR category_id IN ("
-    "WITH RECURSIVE subtree(id) AS (SELECT CAST($3 AS BIGINT) UNION ALL "
-    "SELECT c.id FROM categories c JOIN subtree s ON c.parent_id = s.id) SELECT id FROM subtree)) "
-    "AND (CAST($4 AS BIGINT) IS NULL OR active = CAST($4 AS BIGINT)) "
-    "AND (CAST($5 AS TEXT) IS NULL OR lower(brand) = CAST($5 AS TEXT)) "
-    "AND (CAST($6 AS TEXT) IS NULL OR price_tier = CAST($6 AS TEXT)) "
-    "AND (CAST($7 AS TEXT) IS NULL OR line = CAST($7 AS TEXT)) "
-    "ORDER BY id LIMIT $8";
+// The product columns for statements built at run time (the list).
+constexpr std::string_view kProductColumns = ECRM_PRODUCT_COLUMNS;
 constexpr std::string_view kUpdateProduct =
     "UPDATE products SET sku = $2, name = $3, category_id = $4, brand = $5, price = $6, "
     "cost = $7, currency = $8, line = $9, version = $10, stock_on_hand = $11, active = $12, "
@@ -125,17 +111,6 @@ Error slug_taken(const std::string& slug) {
 
 Error sku_taken(const std::string& sku) {
   return Error::conflict("a product with SKU '" + sku + "' already exists", "sku", "sku_taken");
-}
-
-// "%text%" for LIKE … ESCAPE '\', lower-cased (ASCII), with the wildcards in `text` escaped.
-std::string contains_pattern(const std::string& text) {
-  std::string out = "%";
-  for (char ch : text) {
-    if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
-    out += (ch >= 'A' && ch <= 'Z') ? static_cast<char>(ch - 'A' + 'a') : ch;
-  }
-  out += '%';
-  return out;
 }
 
 std::string lower_ascii(std::string text) {
@@ -261,24 +236,66 @@ Result<std::optional<Product>> CatalogRepo::find_product_by_sku(Connection& c,
   return found;
 }
 
+namespace {
+
+const search::TextIndex kProductIndex{
+    "products", {"search_text", "search_category"}, "products_search"};
+
+// The product list: with a search text the search index drives in id order and the filters are
+// checked on the rows it yields ('+' keeps SQLite's planner on the index); without, the table.
+search::Sql list_statement(storage::Backend backend, const ProductQuery& query,
+                           std::int64_t after, int limit) {
+  search::Sql sql(backend);
+  const bool search = query.q && !search::parse_query(*query.q).empty();
+  const std::string plus = search && backend == storage::Backend::kSqlite ? "+" : "";
+  std::string key = "id";
+  sql << "SELECT " << kProductColumns << " FROM ";
+  if (search) {
+    const auto source = search::match_source(backend, kProductIndex, "products");
+    sql << source.from << " WHERE ";
+    search::append_any_match(sql, kProductIndex, "products", search::parse_query(*query.q));
+    key = source.key;
+  } else {
+    sql << "products WHERE 1 = 1";
+  }
+  sql << " AND " << key << " > ";
+  sql.bind(after);
+  if (query.category) {
+    sql << " AND " << plus << "category_id IN (WITH RECURSIVE subtree(id) AS (SELECT CAST(";
+    sql.bind(*query.category);
+    sql << " AS BIGINT) UNION ALL SELECT c.id FROM categories c JOIN subtree s "
+           "ON c.parent_id = s.id) SELECT id FROM subtree)";
+  }
+  if (query.active) {
+    sql << " AND " << plus << "active = ";
+    sql.bind(std::int64_t{*query.active ? 1 : 0});
+  }
+  if (query.brand) {
+    sql << " AND lower(brand) = ";
+    sql.bind(lower_ascii(*query.brand));
+  }
+  if (query.tier) {
+    sql << " AND " << plus << "price_tier = ";
+    sql.bind(std::string(wire::enum_name(*query.tier)));
+  }
+  if (query.line) {
+    sql << " AND " << plus << "line = ";
+    sql.bind(*query.line);
+  }
+  sql << " ORDER BY " << key << " LIMIT ";
+  sql.bind(std::int64_t{limit});
+  return sql;
+}
+
+}  // namespace
+
 Result<std::vector<Product>> CatalogRepo::list_products(Connection& c, const ProductQuery& query,
                                                         std::optional<std::int64_t> after,
                                                         int limit) {
-  std::optional<std::string> pattern;
-  if (query.q) pattern = contains_pattern(*query.q);
-  std::optional<std::string> brand;
-  if (query.brand) brand = lower_ascii(*query.brand);
-  std::optional<std::string> tier;
-  if (query.tier) tier = std::string(wire::enum_name(*query.tier));
-  std::optional<std::int64_t> active;
-  if (query.active) active = *query.active ? 1 : 0;
   std::vector<Product> out;
-  ECRM_RETURN_IF_ERROR(
-      c.query(kListProducts,
-              {after.value_or(0), optional_value(pattern), optional_value(query.category),
-               optional_value(active), optional_value(brand), optional_value(tier),
-               optional_value(query.line), std::int64_t{limit}},
-              [&](const RowView& row) { out.push_back(read_product(row)); }));
+  const search::Sql sql = list_statement(c.backend(), query, after.value_or(0), limit);
+  ECRM_RETURN_IF_ERROR(c.query(sql.text(), sql.params(),
+                               [&](const RowView& row) { out.push_back(read_product(row)); }));
   return out;
 }
 

@@ -17,7 +17,7 @@ using storage::Connection;
 
 // The filters of the product list (query parameters).
 struct ProductQuery {
-  std::optional<std::string> q;          // substring of name, SKU or brand, case-insensitive
+  std::optional<std::string> q;          // see the rule below
   std::optional<std::int64_t> category;  // this category and its descendants
   std::optional<bool> active;
   std::optional<std::string> brand;  // exact, case-insensitive
@@ -26,7 +26,10 @@ struct ProductQuery {
 };
 ECRM_DESCRIBE(ProductQuery, q, category, active, brand, tier, line)
 ECRM_WIRE_RULES(ProductQuery,
-                rule(&ProductQuery::q, {.max_length = 200, .description = "in name, SKU or brand"}),
+                rule(&ProductQuery::q, {.max_length = 200,
+                                        .description = "text in the name, SKU, brand, product "
+                                                       "line or category name (three characters "
+                                                       "or more; shorter: their beginning)"}),
                 rule(&ProductQuery::category, {.description = "with its subcategories"}))
 
 class CatalogRepo {

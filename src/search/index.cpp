@@ -117,7 +117,8 @@ MatchSource match_source(Backend backend, const TextIndex& index, std::string_vi
   const std::string a(alias);
   if (backend == Backend::kSqlite) {
     const std::string fts(index.fts_table);
-    return {fts + " JOIN " + table + " " + a + " ON " + a + ".id = " + fts + ".rowid",
+    // CROSS JOIN: SQLite keeps the index as the outer loop, in its rowid order.
+    return {fts + " CROSS JOIN " + table + " " + a + " ON " + a + ".id = " + fts + ".rowid",
             fts + ".rowid"};
   }
   return {table + " " + a, a + ".id"};

@@ -261,6 +261,17 @@ TEST_F(Search, TheSearchBoxFindsCustomersOrdersAndProducts) {
             (std::vector<std::int64_t>{order}));
   EXPECT_TRUE(listed("q=" + std::to_string(order) + "&customer=" + std::to_string(buyer + 1000000)).empty());
 
+  // The product list's q: name, SKU, brand and category name, with the list's filters.
+  for (const char* query : {"q=zephyr", "q=QZ-LAMP", "q=lumosa&active=true", "q=quetzal",
+                            "q=ze"}) {
+    auto r = get(std::string("/api/v1/products?") + query);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const json::value body = r.json();
+    ASSERT_EQ(body.at("items").as_array().size(), 1u) << query << ": " << r.body;
+    EXPECT_EQ(body.at("items").at(0).at("id").as_int64(), lamp) << query;
+  }
+  EXPECT_TRUE(get("/api/v1/products?q=lumosa&active=false").json().at("items").as_array().empty());
+
   // A category renamed: its products are found by the new name at once.
   ASSERT_EQ(patch("/api/v1/categories/" + std::to_string(category),
                   json::object{{"name", "Xanadu Lights"}})
@@ -305,7 +316,7 @@ TEST_F(Search, CommonCombinationsAreServedFromIndexes) {
   storage::Connection& c = **lease;
   const bool sqlite = c.backend() == storage::Backend::kSqlite;
   // Plans are chosen by table sizes: give the planner a shop of 30,000 customers (a tenth of
-  // them tagged, twenty cities, a few types) and fresh statistics.
+  // them tagged, twenty cities, a few types) with an order each, and fresh statistics.
   const std::vector<storage::Value> markers{std::string(2, search::kStart),
                                             std::string(1, search::kEnd)};
   auto seeded = c.execute(
@@ -323,6 +334,14 @@ TEST_F(Search, CommonCombinationsAreServedFromIndexes) {
       "INSERT INTO customer_tags (customer_id, tag) SELECT id, 'foodie' FROM customers "
       "WHERE email LIKE '%@plan.example' AND id % 10 = 0");
   ASSERT_TRUE(tagged.ok()) << tagged.error().message;
+  auto ordered = c.execute(
+      "INSERT INTO orders (external_id, customer_id, channel, status, currency, subtotal, total, "
+      "placed_at, created_at, updated_at, search_text, search_customer) "
+      "SELECT 'PLAN-' || CAST(id AS TEXT), id, 'web', 'placed', 'CNY', 100, 100, id, id, id, "
+      "$1 || 'plan-' || CAST(id AS TEXT) || $2, search_text FROM customers "
+      "WHERE email LIKE '%@plan.example'",
+      markers);
+  ASSERT_TRUE(ordered.ok()) << ordered.error().message;
   ASSERT_TRUE(c.execute("ANALYZE").ok());
 
   using customers::CustomerQuery;

@@ -342,9 +342,10 @@ using search::MatchRank;
 const search::TextIndex kCustomerIndex{"customers", {"search_text"}, "customers_search"};
 
 // The list statement for one rank of a search (or the plain list when `q` is empty): one access
-// path drives it in id order — the search index, else the tag index, else the city or type
-// index, else the table — and every other filter is checked on the rows it yields (on SQLite
-// with unary '+', which keeps the planner on the driving index).
+// path drives it in id order — the search index, else the tag index, else the city index, else
+// the tier or segment index of the scores, else the type index, else the table — and every
+// other filter is checked on the rows it yields (on SQLite with unary '+', which keeps the
+// planner on the driving index).
 search::Sql list_statement(storage::Backend backend, const CustomerQuery& filter,
                            const std::optional<std::string>& city_key, const search::Query& q,
                            MatchRank rank, std::int64_t after, int limit) {
@@ -352,13 +353,15 @@ search::Sql list_statement(storage::Backend backend, const CustomerQuery& filter
   search::Sql sql(backend);
   const bool sqlite = backend == Backend::kSqlite;
   const std::string plus = sqlite ? "+" : "";
-  enum class Driver { kSearch, kTag, kCity, kType, kTable } driver = Driver::kTable;
+  enum class Driver { kSearch, kTag, kCity, kScores, kType, kTable } driver = Driver::kTable;
   if (!q.empty()) {
     driver = Driver::kSearch;
   } else if (filter.tag) {
     driver = Driver::kTag;
   } else if (city_key) {
     driver = Driver::kCity;
+  } else if (filter.tier || filter.segment) {
+    driver = Driver::kScores;
   } else if (filter.type) {
     driver = Driver::kType;
   }
@@ -373,6 +376,21 @@ search::Sql list_statement(storage::Backend backend, const CustomerQuery& filter
     sql << "customer_tags t CROSS JOIN customers c WHERE c.id = t.customer_id AND t.tag = ";
     sql.bind(*filter.tag);
     key = "t.customer_id";
+  } else if (driver == Driver::kScores) {
+    // The tier's index when there is a tier, else the segment's.
+    sql << "customer_scores s CROSS JOIN customers c WHERE c.id = s.customer_id AND s.";
+    sql << (filter.tier ? "tier = " : "segment = ");
+    sql.bind(std::string(filter.tier ? wire::enum_name(*filter.tier)
+                                     : wire::enum_name(*filter.segment)));
+    if (filter.tier && filter.segment) {
+      sql << " AND " << plus << "s.segment = ";
+      sql.bind(std::string(wire::enum_name(*filter.segment)));
+    }
+    if (filter.min_clv) {
+      sql << " AND s.clv >= ";
+      sql.bind(*filter.min_clv);
+    }
+    key = "s.customer_id";
   } else {
     sql << "customers c WHERE 1 = 1";
   }
@@ -400,7 +418,7 @@ search::Sql list_statement(storage::Backend backend, const CustomerQuery& filter
     sql << " AND " << plus << "c.created_at < ";
     sql.bind(*filter.created_to);
   }
-  if (filter.tier || filter.segment || filter.min_clv) {
+  if (driver != Driver::kScores && (filter.tier || filter.segment || filter.min_clv)) {
     sql << " AND EXISTS (SELECT 1 FROM customer_scores s WHERE s.customer_id = c.id";
     if (filter.tier) {
       sql << " AND s.tier = ";

@@ -367,6 +367,7 @@ TEST_F(Search, CommonCombinationsAreServedFromIndexes) {
       {"type", {.type = customers::CustomerType::kBusiness}},
       {"type and city", {.type = customers::CustomerType::kBusiness, .city = q("City 3")}},
       {"tier", {.tier = analytics::Tier::kVeryLoyal}},
+      {"segment and type", {.type = customers::CustomerType::kBusiness, .segment = analytics::Segment::kAtRisk}},
   };
   auto explain = [&](const search::Sql& sql) {
     std::string plan;
@@ -415,6 +416,12 @@ TEST_F(Search, CommonCombinationsAreServedFromIndexes) {
     }
     if (test.query.city && !test.query.tag && !test.query.q) {
       EXPECT_NE(plan.find("customers_city"), std::string::npos) << test.name << "\n" << plan;
+    }
+    if (test.query.tier) {
+      EXPECT_NE(plan.find("customer_scores_tier"), std::string::npos) << test.name << "\n" << plan;
+    }
+    if (test.query.segment && !test.query.tier) {
+      EXPECT_NE(plan.find("customer_scores_segment"), std::string::npos) << test.name << "\n" << plan;
     }
   }
 }

@@ -751,7 +751,10 @@ Result<bool> RecommendService::refresh_customer(std::int64_t customer_id) {
   ECRM_RETURN_IF_ERROR(with_transaction(db_, TxMode::kWrite, [&](Connection& c) {
     return repo_.upsert_lists(c, std::span<const StoredList>(&row, 1));
   }));
-  lists_.put(std::make_shared<const StoredList>(std::move(row)), now_ms());
+  // The next read loads the stored list: the upsert keeps a list of a newer build (one that
+  // was published while this refresh computed against the older model), so what was computed
+  // here is not necessarily what is stored.
+  lists_.erase(customer_id);
   return true;
 }
 

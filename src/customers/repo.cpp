@@ -5,6 +5,7 @@
 
 #include "http/wire.hpp"
 #include "search/index.hpp"
+#include "storage/multi_row.hpp"
 
 namespace ecrm::customers {
 
@@ -58,18 +59,12 @@ constexpr std::string_view kListColumns =
 
 constexpr std::string_view kTagsOf =
     "SELECT customer_id, tag FROM customer_tags WHERE customer_id = $1 ORDER BY tag";
-constexpr std::string_view kTagsInRange =
-    "SELECT customer_id, tag FROM customer_tags WHERE customer_id >= $1 AND customer_id <= $2 "
-    "ORDER BY customer_id, tag";
 constexpr std::string_view kDeleteTags = "DELETE FROM customer_tags WHERE customer_id = $1";
 constexpr std::string_view kInsertTag =
     "INSERT INTO customer_tags (customer_id, tag) VALUES ($1, $2)";
 constexpr std::string_view kAnniversariesOf =
     "SELECT customer_id, kind, date, label FROM customer_anniversaries WHERE customer_id = $1 "
     "ORDER BY id";
-constexpr std::string_view kAnniversariesInRange =
-    "SELECT customer_id, kind, date, label FROM customer_anniversaries "
-    "WHERE customer_id >= $1 AND customer_id <= $2 ORDER BY customer_id, id";
 constexpr std::string_view kDeleteAnniversaries =
     "DELETE FROM customer_anniversaries WHERE customer_id = $1";
 constexpr std::string_view kInsertAnniversary =
@@ -240,23 +235,37 @@ Error external_id_taken(const Customer& customer) {
       "external_id", "external_id_taken");
 }
 
-// Tags and anniversaries of the customers in `page` (ascending ids), by two range queries.
+// Tags and anniversaries of the customers in `page` (ascending ids), by id lists: a page of a
+// search may be spread over the whole table, so a range of ids could cover every customer.
+constexpr storage::MultiRowShape kTagsOfIds{
+    "SELECT customer_id, tag FROM customer_tags WHERE customer_id IN (", 1,
+    ") ORDER BY customer_id, tag", "", true};
+constexpr storage::MultiRowShape kAnniversariesOfIds{
+    "SELECT customer_id, kind, date, label FROM customer_anniversaries WHERE customer_id IN (", 1,
+    ") ORDER BY customer_id, id", "", true};
+
 Status load_details(Connection& c, std::vector<Customer>& page) {
   if (page.empty()) return {};
-  std::int64_t low = page.front().id;
-  std::int64_t high = page.back().id;
   auto find = [&](std::int64_t id) -> Customer* {
     auto it = std::lower_bound(page.begin(), page.end(), id,
                                [](const Customer& x, std::int64_t v) { return x.id < v; });
     return it != page.end() && it->id == id ? &*it : nullptr;
   };
-  ECRM_RETURN_IF_ERROR(c.query(kTagsInRange, {low, high}, [&](const RowView& row) {
-    if (Customer* x = find(row.get_int(0))) x->tags.push_back(row.get_string(1));
-  }));
-  return c.query(kAnniversariesInRange, {low, high}, [&](const RowView& row) {
-    if (Customer* x = find(row.get_int(0))) {
-      x->anniversaries.push_back({row.get_string(1), row.get_string(2), row.get_string(3)});
-    }
+  std::vector<Value> ids;
+  return storage::for_chunks(page.size(), [&](std::size_t first, std::size_t size) -> Status {
+    ids.clear();
+    for (std::size_t i = first; i < first + size; ++i) ids.emplace_back(page[i].id);
+    ECRM_RETURN_IF_ERROR(
+        c.query(storage::multi_row_sql(kTagsOfIds, size), ids, [&](const RowView& row) {
+          if (Customer* x = find(row.get_int(0))) x->tags.push_back(row.get_string(1));
+        }));
+    return c.query(storage::multi_row_sql(kAnniversariesOfIds, size), ids,
+                   [&](const RowView& row) {
+                     if (Customer* x = find(row.get_int(0))) {
+                       x->anniversaries.push_back(
+                           {row.get_string(1), row.get_string(2), row.get_string(3)});
+                     }
+                   });
   });
 }
 

@@ -83,14 +83,14 @@ void append_like(Sql& sql, const std::string& doc, const Needles& n) {
   sql << "(";
   for (std::size_t i = 0; i < n.any.size(); ++i) {
     if (i > 0) sql << " OR ";
-    sql << doc << " ILIKE ";
+    sql << doc << " LIKE ";
     sql.bind(contains_pattern(n.any[i]));
   }
   if (!n.all.empty()) {
     sql << " OR (";
     for (std::size_t i = 0; i < n.all.size(); ++i) {
       if (i > 0) sql << " AND ";
-      sql << doc << " ILIKE ";
+      sql << doc << " LIKE ";
       sql.bind(contains_pattern(n.all[i]));
     }
     sql << ")";

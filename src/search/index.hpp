@@ -6,7 +6,10 @@
 //   SQLite      an FTS5 table with the trigram tokenizer over those columns, external content
 //               (content='<table>'), kept in step by triggers on the table: the index changes in
 //               the transaction that changes the row.
-//   PostgreSQL  a GIN pg_trgm index over the columns joined by ' '.
+//   PostgreSQL  a GIN pg_trgm index over the columns joined by ' ', matched with LIKE: the
+//               document and the query are folded (ASCII letters) on the way in, which spares
+//               ILIKE's case folding of every row it checks (three times faster here); other
+//               scripts' upper and lower case stay distinct on PostgreSQL.
 // Its queries then ask this file for the FROM item, the condition and the ordering key that
 // restrict the table to the rows matching a query at one rank (see text.hpp), and add their own
 // filters and keyset bounds around them. Rows are read in id order from the index itself

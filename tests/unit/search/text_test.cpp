@@ -90,7 +90,7 @@ TEST(SearchSql, EachBackendGetsItsOwnMatch) {
 
   Sql pg(storage::Backend::kPostgres);
   append_match(pg, index, "t", parse_query("5%_"), MatchRank::kExact);
-  EXPECT_EQ(pg.text(), "(t.search_text ILIKE $1)");
+  EXPECT_EQ(pg.text(), "(t.search_text LIKE $1)");
   EXPECT_EQ(std::get<std::string>(pg.params()[0]),
             "%" + std::string(2, kStart) + "5\\%\\_" + kEnd + "%");
 }

@@ -238,8 +238,6 @@ Result<std::optional<Product>> CatalogRepo::find_product_by_sku(Connection& c,
 
 namespace {
 
-const search::TextIndex kProductIndex{
-    "products", {"search_text", "search_category"}, "products_search"};
 
 // The product list: with a search text the search index drives in id order and the filters are
 // checked on the rows it yields ('+' keeps SQLite's planner on the index); without, the table.

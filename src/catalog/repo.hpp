@@ -9,9 +9,14 @@
 
 #include "catalog/model.hpp"
 #include "core/result.hpp"
+#include "search/index.hpp"
 #include "storage/database.hpp"
 
 namespace ecrm::catalog {
+
+// The products' search index: their own document (name, SKU, brand, line) and their category's.
+inline const search::TextIndex kProductIndex{
+    "products", {"search_text", "search_category"}, "products_search"};
 
 using storage::Connection;
 

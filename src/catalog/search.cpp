@@ -1,16 +1,10 @@
 #include "catalog/search.hpp"
 
+#include "catalog/repo.hpp"
 #include "core/money.hpp"
 #include "search/index.hpp"
 
 namespace ecrm::catalog {
-
-namespace {
-
-const search::TextIndex kProductIndex{
-    "products", {"search_text", "search_category"}, "products_search"};
-
-}  // namespace
 
 Result<std::vector<search::Hit>> ProductSearch::search(const search::Query& query, int limit) {
   std::vector<search::RankedId> found;

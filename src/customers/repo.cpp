@@ -348,7 +348,6 @@ namespace {
 
 using search::MatchRank;
 
-const search::TextIndex kCustomerIndex{"customers", {"search_text"}, "customers_search"};
 
 // The list statement for one rank of a search (or the plain list when `q` is empty): one access
 // path drives it in id order — the search index, else the tag index, else the city index, else

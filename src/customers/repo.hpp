@@ -14,6 +14,10 @@
 
 namespace ecrm::customers {
 
+// The customers' search index (merged and erased customers have an empty document).
+inline const search::TextIndex kCustomerIndex{
+    "customers", {"search_text"}, "customers_search", "search_text <> ''"};
+
 using storage::Connection;
 
 // Where a customer list continues: after this id within this match rank (kExact, the only rank,

@@ -11,6 +11,7 @@
 #include "demo/generator.hpp"
 #include "demo/repo.hpp"
 #include "orders/repo.hpp"
+#include "search/index.hpp"
 
 namespace ecrm::demo {
 
@@ -120,6 +121,8 @@ Status write_orders(storage::Database& db, const std::vector<PendingOrder>& orde
   for (std::size_t begin = from; begin < to; begin += step) {
     const std::size_t end = std::min(to, begin + step);
     ECRM_RETURN_IF_ERROR(with_transaction(db, TxMode::kWrite, [&](Connection& c) -> Status {
+      // Indexed for search once, at the end (see search::defer_index).
+      ECRM_RETURN_IF_ERROR(search::defer_index(c, orders::kOrderIndex));
       // In plan order (so ids follow it): runs of orders without returns go in together.
       std::vector<orders::Order> run;
       for (std::size_t k = begin; k < end; ++k) {
@@ -131,7 +134,8 @@ Status write_orders(storage::Database& db, const std::vector<PendingOrder>& orde
         ECRM_RETURN_IF_ERROR(write_plain_orders(c, repo, run));
         ECRM_RETURN_IF_ERROR(write_order_with_returns(c, repo, orders[k].plan, std::move(order)));
       }
-      return write_plain_orders(c, repo, run);
+      ECRM_RETURN_IF_ERROR(write_plain_orders(c, repo, run));
+      return search::flush_deferred(c, orders::kOrderIndex);
     }));
   }
   return {};
@@ -215,6 +219,7 @@ Result<DemoStats> DemoLoader::load(const DemoConfig& config, const LoadOptions& 
     auto ids = with_transaction<std::vector<std::int64_t>>(
         db_, TxMode::kWrite, [&](Connection& c) -> Result<std::vector<std::int64_t>> {
           std::vector<std::int64_t> inserted;
+          ECRM_RETURN_IF_ERROR(search::defer_index(c, customers::kCustomerIndex));
           for (const auto& plan : plans) {
             customers::Customer customer = plan.customer;
             if (plan.referrer) {
@@ -225,6 +230,7 @@ Result<DemoStats> DemoLoader::load(const DemoConfig& config, const LoadOptions& 
             ECRM_ASSIGN_OR_RETURN(auto id, customer_repo.insert(c, customer));
             inserted.push_back(id);
           }
+          ECRM_RETURN_IF_ERROR(search::flush_deferred(c, customers::kCustomerIndex));
           return inserted;
         });
     if (!ids.ok()) {
@@ -261,6 +267,14 @@ Result<DemoStats> DemoLoader::load(const DemoConfig& config, const LoadOptions& 
     in_flight = std::move(next);
   }
   ECRM_RETURN_IF_ERROR(settle());
+  // The shop is loaded in one go: its search indexes are merged once, as a shop's indexes end up
+  // after a while of merging in the background.
+  for (const search::TextIndex* index :
+       {&customers::kCustomerIndex, &orders::kOrderIndex, &catalog::kProductIndex}) {
+    ECRM_RETURN_IF_ERROR(with_transaction(db_, TxMode::kWrite, [&](Connection& c) -> Status {
+      return search::optimize(c, *index);
+    }));
+  }
   return stats.finish();
 }
 

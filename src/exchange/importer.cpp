@@ -182,9 +182,18 @@ class Importer::Pass {
     BatchOutcome outcome;
     std::function<Status(Connection&)> body = [&](Connection& c) -> Status {
       outcome = BatchOutcome{};
-      if (!customer_batch_.empty()) return write_customers(c, outcome);
+      if (!customer_batch_.empty()) {
+        if (!write_) return write_customers(c, outcome);
+        // The batch's new customers are indexed for search with one statement at its end.
+        ECRM_RETURN_IF_ERROR(search::defer_index(c, customers::kCustomerIndex));
+        ECRM_RETURN_IF_ERROR(write_customers(c, outcome));
+        return search::flush_deferred(c, customers::kCustomerIndex);
+      }
       if (!product_batch_.empty()) return write_products(c, outcome);
-      return write_orders(c, outcome);
+      if (!write_) return write_orders(c, outcome);
+      ECRM_RETURN_IF_ERROR(search::defer_index(c, orders::kOrderIndex));
+      ECRM_RETURN_IF_ERROR(write_orders(c, outcome));
+      return search::flush_deferred(c, orders::kOrderIndex);
     };
     Status status = write_ ? storage::with_transaction(owner_.db_, TxMode::kWrite, body)
                            : storage::with_transaction(owner_.db_, TxMode::kRead, body);

@@ -12,15 +12,21 @@ struct Needles {
   std::vector<std::string> all;      // … or all of these (a multi-word query's words)
 };
 
+// A field starts with two markers so that a one- or two-character prefix still makes a trigram
+// (U+0002 U+0002 w). A longer needle starts with one: the trigrams of two markers and a first
+// character are among the commonest of the index (every field starting with "1"), and an FTS5
+// phrase costs what its commonest trigram costs (a phone number's exact rank: 1.4 ms to 0.3 ms
+// at 200,000 customers).
 Needles needles(const Query& q, MatchRank rank) {
   Needles n;
   auto add = [&](const std::string& text) {
+    const std::string start(text.size() >= 3 && q.characters >= 3 ? 1 : 2, kStart);
     switch (rank) {
       case MatchRank::kExact:
-        n.any.push_back(std::string(2, kStart) + text + kEnd);
+        n.any.push_back(start + text + kEnd);
         break;
       case MatchRank::kPrefix:
-        n.any.push_back(std::string(2, kStart) + text);
+        n.any.push_back(start + text);
         break;
       case MatchRank::kSubstring:
         n.any.push_back(text);
@@ -174,6 +180,33 @@ Result<std::vector<RankedId>> ranked_ids(storage::Connection& c, const TextIndex
     }));
   }
   return out;
+}
+
+Status defer_index(storage::Connection& c, const TextIndex& index) {
+  if (c.backend() != Backend::kSqlite) return {};
+  return storage::done(c.execute("INSERT INTO search_deferrals (index_name, after_id) SELECT $1, coalesce(max(id), 0) FROM " +
+                       std::string(index.table),
+                   {std::string(index.fts_table)}));
+}
+
+Status flush_deferred(storage::Connection& c, const TextIndex& index) {
+  if (c.backend() != Backend::kSqlite) return {};
+  std::string columns;
+  for (auto column : index.columns) columns += ", " + std::string(column);
+  std::string sql = "INSERT INTO " + std::string(index.fts_table) + " (rowid" + columns +
+                    ") SELECT id" + columns + " FROM " + std::string(index.table) +
+                    " WHERE id > (SELECT after_id FROM search_deferrals WHERE index_name = $1)";
+  if (!index.indexed_when.empty()) sql += " AND " + std::string(index.indexed_when);
+  sql += " ORDER BY id";
+  const std::string name(index.fts_table);
+  ECRM_RETURN_IF_ERROR(storage::done(c.execute(sql, {name})));
+  return storage::done(c.execute("DELETE FROM search_deferrals WHERE index_name = $1", {name}));
+}
+
+Status optimize(storage::Connection& c, const TextIndex& index) {
+  if (c.backend() != Backend::kSqlite) return {};
+  const std::string fts(index.fts_table);
+  return storage::done(c.execute("INSERT INTO " + fts + " (" + fts + ") VALUES ('optimize')"));
 }
 
 }  // namespace ecrm::search

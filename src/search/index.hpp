@@ -53,6 +53,7 @@ struct TextIndex {
   std::string_view table;                  // e.g. "customers"
   std::vector<std::string_view> columns;   // its document columns
   std::string_view fts_table;              // SQLite: the FTS5 table over them
+  std::string_view indexed_when;           // SQLite: the rows its triggers index (empty: all)
 };
 
 // Where a ranked match reads from.
@@ -86,5 +87,23 @@ struct RankedId {
 // order.
 Result<std::vector<RankedId>> ranked_ids(storage::Connection& c, const TextIndex& index,
                                          const Query& query, int limit, bool newest_first);
+
+// Bulk writes (SQLite; nothing on PostgreSQL, whose GIN indexes batch their own writes).
+// FTS5 writes its pending terms at the end of every statement, so rows indexed one by one by the
+// table's triggers become one index segment each. A bulk writer defers the index instead:
+// defer_index makes the triggers leave the rows inserted from then on in this transaction to
+// flush_deferred, which indexes them with one statement and must run before the transaction
+// commits (a rollback drops the deferral with the rows). Rows updated or deleted meanwhile are
+// handled: the triggers skip the deferred ones, and flush_deferred reads them as they are then.
+// Only for a transaction holding SQLite's write lock (with_transaction's kWrite), so that every id
+// above the table's largest one at defer_index is this transaction's.
+Status defer_index(storage::Connection& c, const TextIndex& index);
+Status flush_deferred(storage::Connection& c, const TextIndex& index);
+
+// Merges the index into one segment (SQLite: FTS5 'optimize'; nothing on PostgreSQL). A query
+// reads each segment of the index: after a bulk load of many small segments, a phone number's
+// search costs three times what it costs on the merged index. Takes the write lock for as long
+// as it runs (about 2 s per 200,000 customers).
+Status optimize(storage::Connection& c, const TextIndex& index);
 
 }  // namespace ecrm::search

@@ -9,6 +9,8 @@
 #include <iostream>
 #include <set>
 #include <string>
+#include <thread>
+#include <chrono>
 #include <vector>
 
 #include "crm_support.hpp"
@@ -304,6 +306,71 @@ TEST_F(Search, TheSearchBoxFindsCustomersOrdersAndProducts) {
   expect_error(get("/api/v1/search?q=x&limit=0"), 400, "", "limit");
   HttpClient anonymous(server_->base_url());
   EXPECT_EQ(anonymous.get("/api/v1/search?q=lamp").status, 401);
+}
+
+// An import writes the search index once per batch (SQLite defers it to the batch's end): what
+// it wrote is found, a row inserted and changed within one batch is found as it ended, and the
+// index matches the table exactly afterwards.
+TEST_F(Search, ImportedCustomersAndOrdersAreFoundAndTheIndexStaysWhole) {
+  const std::int64_t before = customer(json::object{{"name", "Stored Before"},
+                                                    {"email", "before@import.example"}});
+  auto import = [&](const std::string& entity, const std::string& csv) {
+    auto r = client_->request("POST", "/api/v1/import/" + entity, csv,
+                              {"Content-Type: text/csv", "X-CSRF-Token: " + client_->csrf_token});
+    EXPECT_EQ(r.status, 202) << r.body;
+    if (r.status != 202) return std::string();
+    const std::string job = "/api/v1/import/jobs/" + std::to_string(r.json().at("id").as_int64());
+    for (int i = 0; i < 300; ++i) {
+      auto body = get(job).json();
+      auto status = std::string(body.at("status").as_string());
+      if (status == "failed") ADD_FAILURE() << json::serialize(body);
+      if (status != "queued" && status != "running") return status;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return std::string("timed out");
+  };
+  ASSERT_EQ(import("customers",
+                   "external_id,name,email,phone,company\n"
+                   "IMP-1,Quentin Importer,quentin@import.example,+86 139 5555 0101,Imported Lamps\n"
+                   "IMP-2,\u8bf8\u845b\u4eae\u4eae,kongming@import.example,,\n"
+                   "IMP-1,Quentin Renamed,quentin@import.example,+86 139 5555 0101,Imported Lamps\n"),
+            "succeeded");
+  ASSERT_EQ(import("products", "sku,name,category,price,currency\n"
+                               "IMP-SKU-9,Imported lamp,Lighting,1000,CNY\n"),
+            "succeeded");
+  ASSERT_EQ(import("orders",
+                   "external_id,customer_external_id,sku,quantity,unit_price,currency,status,"
+                   "placed_at\n"
+                   "IMP-ORD-77,IMP-2,IMP-SKU-9,1,1000,CNY,placed,2026-11-01T10:00:00Z\n"),
+            "succeeded");
+
+  const auto quentin = found("quentin%20renamed");
+  ASSERT_EQ(quentin.size(), 1u);
+  EXPECT_TRUE(found("quentin%20importer").empty()) << "the name the same batch replaced";
+  EXPECT_TRUE(finds("1395555", quentin[0]));
+  EXPECT_TRUE(finds("imported%20lam", quentin[0]));
+  EXPECT_FALSE(found("%E8%AF%B8%E8%91%9B").empty());  // 诸葛
+  EXPECT_TRUE(finds("before%40import", before));
+  auto orders = get("/api/v1/orders?q=imp-ord-77");
+  ASSERT_EQ(orders.status, 200) << orders.body;
+  EXPECT_EQ(orders.json().at("items").as_array().size(), 1u) << orders.body;
+
+  auto db = storage::open_database(server_->db_url());
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  auto lease = (*db)->acquire();
+  ASSERT_TRUE(lease.ok()) << lease.error().message;
+  storage::Connection& c = **lease;
+  auto left = c.query_int("SELECT count(*) FROM search_deferrals");
+  ASSERT_TRUE(left.ok()) << left.error().message;
+  EXPECT_EQ(left->value_or(-1), 0) << "a deferral outlived its import";
+  if (c.backend() == storage::Backend::kSqlite) {
+    // FTS5 compares the index with the table's rows ('integrity-check' with rank 1).
+    for (const char* fts : {"customers_search", "orders_search"}) {
+      auto checked = c.execute(std::string("INSERT INTO ") + fts + " (" + fts +
+                               ", rank) VALUES ('integrity-check', 1)");
+      EXPECT_TRUE(checked.ok()) << fts << ": " << checked.error().message;
+    }
+  }
 }
 
 // The statements of the common filter combinations read through indexes: no full scan of the

@@ -86,13 +86,18 @@ TEST(SearchSql, EachBackendGetsItsOwnMatch) {
   EXPECT_EQ(sqlite.text(), "things_search MATCH $1");
   ASSERT_EQ(sqlite.params().size(), 1u);
   EXPECT_EQ(std::get<std::string>(sqlite.params()[0]),
-            "(\"ab\"\"c\") NOT (\"" + std::string(2, kStart) + "ab\"\"c\")");
+            "(\"ab\"\"c\") NOT (\"" + std::string(1, kStart) + "ab\"\"c\")");
+  // Under three characters the field's two markers make the trigram.
+  Sql short_query(storage::Backend::kSqlite);
+  append_match(short_query, index, "t", parse_query("Ab"), MatchRank::kExact);
+  EXPECT_EQ(std::get<std::string>(short_query.params()[0]),
+            "(\"" + std::string(2, kStart) + "ab" + kEnd + "\")");
 
   Sql pg(storage::Backend::kPostgres);
   append_match(pg, index, "t", parse_query("5%_"), MatchRank::kExact);
   EXPECT_EQ(pg.text(), "(t.search_text LIKE $1)");
   EXPECT_EQ(std::get<std::string>(pg.params()[0]),
-            "%" + std::string(2, kStart) + "5\\%\\_" + kEnd + "%");
+            "%" + std::string(1, kStart) + "5\\%\\_" + kEnd + "%");
 }
 
 }  // namespace

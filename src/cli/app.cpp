@@ -134,7 +134,7 @@ struct App::Parts {
   recommend::OrderRecommendListener recommend_listener;
   recommend::BrowsePoller browse_poller;
   customers::CustomerSearch customer_search{customer_service};
-  orders::OrderSearch order_search{db, order_service, customer_service};
+  orders::OrderSearch order_search{db};
   catalog::ProductSearch product_search{db, catalog_service};
   search::SearchService search_service;
   bool started = false;

@@ -1,6 +1,7 @@
 #include "customers/repo.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 #include <limits>
 
 #include "http/wire.hpp"
@@ -45,6 +46,8 @@ constexpr std::string_view kLockMerge =
     "UPDATE customer_merges SET undone_at = undone_at WHERE id = $1";
 constexpr std::string_view kFindCustomer =
     "SELECT id, " ECRM_CUSTOMER_COLUMNS " FROM customers WHERE id = $1";
+constexpr storage::MultiRowShape kCustomersById{
+    "SELECT id, " ECRM_CUSTOMER_COLUMNS " FROM customers WHERE id IN (", 1, ")", "", true};
 constexpr std::string_view kFindIdByExternalId = "SELECT id FROM customers WHERE external_id = $1";
 // The customer list's columns, qualified (the search index's table joins in on SQLite).
 constexpr std::string_view kListColumns =
@@ -244,28 +247,29 @@ constexpr storage::MultiRowShape kAnniversariesOfIds{
     "SELECT customer_id, kind, date, label FROM customer_anniversaries WHERE customer_id IN (", 1,
     ") ORDER BY customer_id, id", "", true};
 
-Status load_details(Connection& c, std::vector<Customer>& page) {
+Customer& customer_of(Customer& x) { return x; }
+Customer& customer_of(CustomerMatch& m) { return m.customer; }
+
+// Reads the tags and anniversaries of `page`'s customers (in any order), by their ids.
+template <typename Page>
+Status load_details(Connection& c, Page& page) {
   if (page.empty()) return {};
+  std::unordered_map<std::int64_t, Customer*> by_id;
+  for (auto& entry : page) by_id.emplace(customer_of(entry).id, &customer_of(entry));
   auto find = [&](std::int64_t id) -> Customer* {
-    auto it = std::lower_bound(page.begin(), page.end(), id,
-                               [](const Customer& x, std::int64_t v) { return x.id < v; });
-    return it != page.end() && it->id == id ? &*it : nullptr;
+    auto it = by_id.find(id);
+    return it != by_id.end() ? it->second : nullptr;
   };
-  std::vector<Value> ids;
-  return storage::for_chunks(page.size(), [&](std::size_t first, std::size_t size) -> Status {
-    ids.clear();
-    for (std::size_t i = first; i < first + size; ++i) ids.emplace_back(page[i].id);
-    ECRM_RETURN_IF_ERROR(
-        c.query(storage::multi_row_sql(kTagsOfIds, size), ids, [&](const RowView& row) {
-          if (Customer* x = find(row.get_int(0))) x->tags.push_back(row.get_string(1));
-        }));
-    return c.query(storage::multi_row_sql(kAnniversariesOfIds, size), ids,
-                   [&](const RowView& row) {
-                     if (Customer* x = find(row.get_int(0))) {
-                       x->anniversaries.push_back(
-                           {row.get_string(1), row.get_string(2), row.get_string(3)});
-                     }
-                   });
+  std::vector<std::int64_t> ids;
+  for (auto& entry : page) ids.push_back(customer_of(entry).id);
+  ECRM_RETURN_IF_ERROR(
+      storage::query_in_list(c, kTagsOfIds, ids, [&](const RowView& row) {
+        if (Customer* x = find(row.get_int(0))) x->tags.push_back(row.get_string(1));
+      }));
+  return storage::query_in_list(c, kAnniversariesOfIds, ids, [&](const RowView& row) {
+    if (Customer* x = find(row.get_int(0))) {
+      x->anniversaries.push_back({row.get_string(1), row.get_string(2), row.get_string(3)});
+    }
   });
 }
 
@@ -307,6 +311,15 @@ Result<std::optional<Customer>> CustomerRepo::find(Connection& c, std::int64_t i
     found->anniversaries.push_back({row.get_string(1), row.get_string(2), row.get_string(3)});
   }));
   return found;
+}
+
+Result<std::vector<Customer>> CustomerRepo::find_many(Connection& c,
+                                                     std::span<const std::int64_t> ids) {
+  std::vector<Customer> out;
+  ECRM_RETURN_IF_ERROR(storage::query_in_list(
+      c, kCustomersById, ids, [&](const RowView& row) { out.push_back(read_customer(row)); }));
+  ECRM_RETURN_IF_ERROR(load_details(c, out));
+  return out;
 }
 
 Result<std::optional<std::int64_t>> CustomerRepo::find_id_by_external_id(
@@ -474,13 +487,11 @@ Result<std::vector<CustomerMatch>> CustomerRepo::list(Connection& c, const Custo
     if (wanted <= 0) break;
     const search::Sql sql = list_statement(c.backend(), filter, city, q, rank,
                                            rank == after.rank ? after.id : 0, wanted);
-    std::vector<Customer> found;
     ECRM_RETURN_IF_ERROR(c.query(sql.text(), sql.params(), [&](const RowView& row) {
-      found.push_back(read_customer(row));
+      out.push_back({read_customer(row), rank});
     }));
-    ECRM_RETURN_IF_ERROR(load_details(c, found));
-    for (auto& customer : found) out.push_back({std::move(customer), rank});
   }
+  ECRM_RETURN_IF_ERROR(load_details(c, out));
   return out;
 }
 

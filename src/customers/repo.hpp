@@ -4,6 +4,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,8 @@ class CustomerRepo {
   Result<std::int64_t> insert(Connection& c, const Customer& customer);
   // The customer with tags and anniversaries, merged or erased ones included.
   Result<std::optional<Customer>> find(Connection& c, std::int64_t id);
+  // Customers by id, in no particular order (ids of no customer left out).
+  Result<std::vector<Customer>> find_many(Connection& c, std::span<const std::int64_t> ids);
   Result<std::optional<std::int64_t>> find_id_by_external_id(Connection& c,
                                                              const std::string& external_id);
   // Takes the customer's row lock for the rest of the transaction (PostgreSQL; SQLite's write

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <iterator>
 #include <map>
+#include <unordered_map>
 
 #include "search/index.hpp"
 #include "storage/multi_row.hpp"
@@ -44,6 +45,12 @@ constexpr std::string_view kLinesOf =
     "JOIN returns r ON r.id = rl.return_id "
     "WHERE rl.order_line_id = l.id AND r.status <> 'rejected') "
     "FROM order_lines l WHERE l.order_id = $1 ORDER BY l.id";
+// The lines of several orders (an IN list), for lists of orders.
+constexpr storage::MultiRowShape kSkusOfOrders{
+    "SELECT order_id, sku FROM order_lines WHERE order_id IN (", 1, ") ORDER BY order_id, id", "",
+    true};
+constexpr storage::MultiRowShape kOrdersById{
+    "SELECT " ECRM_ORDER_COLUMNS " FROM orders o WHERE o.id IN (", 1, ")", "", true};
 constexpr std::string_view kHistoryOf =
     "SELECT id, status, at, note, carrier, tracking_number, actor FROM order_status_history "
     "WHERE order_id = $1 ORDER BY at, id";
@@ -363,6 +370,27 @@ Result<std::optional<Order>> OrderRepo::find(Connection& c, std::int64_t id) {
   ECRM_RETURN_IF_ERROR(c.query(
       kHistoryOf, {id}, [&](const RowView& row) { found->history.push_back(read_change(row)); }));
   return found;
+}
+
+Result<std::vector<Order>> OrderRepo::find_many(Connection& c, std::span<const std::int64_t> ids) {
+  std::unordered_map<std::int64_t, Order> by_id;
+  ECRM_RETURN_IF_ERROR(storage::query_in_list(c, kOrdersById, ids, [&](const RowView& row) {
+    Order o = read_order(row);
+    by_id.emplace(o.id, std::move(o));
+  }));
+  ECRM_RETURN_IF_ERROR(storage::query_in_list(c, kSkusOfOrders, ids, [&](const RowView& row) {
+    if (auto it = by_id.find(row.get_int(0)); it != by_id.end()) {
+      OrderLine line;
+      line.sku = row.get_string(1);
+      it->second.lines.push_back(std::move(line));
+    }
+  }));
+  std::vector<Order> out;
+  for (std::int64_t id : ids) {
+    if (auto it = by_id.find(id); it != by_id.end()) out.push_back(std::move(it->second));
+    by_id.erase(id);
+  }
+  return out;
 }
 
 namespace {

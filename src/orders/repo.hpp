@@ -72,6 +72,9 @@ class OrderRepo {
   Status lock_return(Connection& c, std::int64_t return_id);
   // The order with lines (and their returned quantities) and history; nullopt if none.
   Result<std::optional<Order>> find(Connection& c, std::int64_t id);
+  // Orders by id, in the order of `ids` (ids of no order left out), for lists of hits: without
+  // their status history, and of their lines only the SKUs.
+  Result<std::vector<Order>> find_many(Connection& c, std::span<const std::int64_t> ids);
   // The statement list() runs first for a query with a search text (for query-plan checks).
   static search::Sql search_sql(storage::Backend backend, const OrderQuery& query);
   // Orders matching `query` with id < before (all when nullopt), newest id first, without

@@ -2,8 +2,6 @@
 // name, e-mail, phone, company (the customer's document copied next to the order's own).
 #pragma once
 
-#include "customers/service.hpp"
-#include "orders/service.hpp"
 #include "search/service.hpp"
 #include "storage/database.hpp"
 
@@ -11,8 +9,7 @@ namespace ecrm::orders {
 
 class OrderSearch : public search::Provider {
  public:
-  OrderSearch(storage::Database& db, OrderService& orders, customers::CustomerService& customers)
-      : db_(db), orders_(orders), customers_(customers) {}
+  explicit OrderSearch(storage::Database& db) : db_(db) {}
   std::string_view kind() const override { return "orders"; }
   std::string_view scope() const override { return "orders:read"; }
   // An order number ("1234" or "#1234") first, then the index's matches, newest first.
@@ -20,8 +17,6 @@ class OrderSearch : public search::Provider {
 
  private:
   storage::Database& db_;
-  OrderService& orders_;
-  customers::CustomerService& customers_;
 };
 
 }  // namespace ecrm::orders

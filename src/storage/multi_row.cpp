@@ -1,5 +1,7 @@
 #include "storage/multi_row.hpp"
 
+#include <algorithm>
+
 #include <map>
 #include <mutex>
 #include <tuple>
@@ -36,6 +38,21 @@ const std::string& multi_row_sql(const MultiRowShape& shape, std::size_t rows) {
   }
   sql += shape.tail;
   return sql;
+}
+
+Status query_in_list(Connection& c, const MultiRowShape& shape, std::span<const std::int64_t> ids,
+                     const RowCallback& on_row) {
+  constexpr std::size_t kMaxIds = 128;
+  std::vector<Value> params;
+  for (std::size_t first = 0; first < ids.size(); first += kMaxIds) {
+    const std::size_t count = std::min(kMaxIds, ids.size() - first);
+    std::size_t padded = 1;
+    while (padded < count) padded *= 2;
+    params.clear();
+    for (std::size_t i = 0; i < padded; ++i) params.emplace_back(ids[first + std::min(i, count - 1)]);
+    ECRM_RETURN_IF_ERROR(c.query(multi_row_sql(shape, padded), params, on_row));
+  }
+  return {};
 }
 
 }  // namespace ecrm::storage

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,5 +65,11 @@ Status execute_rows(Connection& c, const MultiRowShape& shape, std::size_t count
       },
       chunks);
 }
+
+// Runs `shape` (an IN list: `list` set, one column) for `ids`, calling `on_row` for each row: one
+// statement per 128 ids, its list padded with its last id to a power of two (a duplicate in an
+// IN list changes nothing), so that a page of 50 ids is one statement and few texts are prepared.
+Status query_in_list(Connection& c, const MultiRowShape& shape, std::span<const std::int64_t> ids,
+                     const RowCallback& on_row);
 
 }  // namespace ecrm::storage

@@ -104,6 +104,18 @@ void append_like(Sql& sql, const std::string& doc, const Needles& n) {
   sql << ")";
 }
 
+// PostgreSQL's exact rank: a field of the document is the query (or its digits), answered by the
+// GIN index over search_fields(document) (migration 0016).
+void append_fields(Sql& sql, const std::string& doc, const Query& q) {
+  sql << "(search_fields(" << doc << ") && ARRAY[";
+  sql.bind(q.text);
+  if (q.digits && *q.digits != q.text) {
+    sql << ", ";
+    sql.bind(*q.digits);
+  }
+  sql << "]::text[])";
+}
+
 // The rank above `rank`, whose rows `rank` excludes.
 MatchRank better(MatchRank rank) {
   return rank == MatchRank::kSubstring ? MatchRank::kPrefix : MatchRank::kExact;
@@ -143,9 +155,15 @@ void append_match(Sql& sql, const TextIndex& index, std::string_view alias, cons
     return;
   }
   const std::string doc = document(index, alias);
+  if (rank == MatchRank::kExact) {
+    append_fields(sql, doc, query);
+    return;
+  }
   append_like(sql, doc, wanted);
-  if (rank != MatchRank::kExact) {
-    sql << " AND NOT ";
+  sql << " AND NOT ";
+  if (better(rank) == MatchRank::kExact) {
+    append_fields(sql, doc, query);
+  } else {
     append_like(sql, doc, needles(query, better(rank)));
   }
 }

@@ -93,11 +93,16 @@ TEST(SearchSql, EachBackendGetsItsOwnMatch) {
   EXPECT_EQ(std::get<std::string>(short_query.params()[0]),
             "(\"" + std::string(2, kStart) + "ab" + kEnd + "\")");
 
+  // PostgreSQL: the exact rank from the fields' GIN index, the others with LIKE (escaped).
+  Sql exact(storage::Backend::kPostgres);
+  append_match(exact, index, "t", parse_query("5%_"), MatchRank::kExact);
+  EXPECT_EQ(exact.text(), "(search_fields(t.search_text) && ARRAY[$1]::text[])");
+  EXPECT_EQ(std::get<std::string>(exact.params()[0]), "5%_");
   Sql pg(storage::Backend::kPostgres);
-  append_match(pg, index, "t", parse_query("5%_"), MatchRank::kExact);
-  EXPECT_EQ(pg.text(), "(t.search_text LIKE $1)");
-  EXPECT_EQ(std::get<std::string>(pg.params()[0]),
-            "%" + std::string(1, kStart) + "5\\%\\_" + kEnd + "%");
+  append_match(pg, index, "t", parse_query("5%_"), MatchRank::kPrefix);
+  EXPECT_EQ(pg.text(),
+            "(t.search_text LIKE $1) AND NOT (search_fields(t.search_text) && ARRAY[$2]::text[])");
+  EXPECT_EQ(std::get<std::string>(pg.params()[0]), "%" + std::string(1, kStart) + "5\\%\\_%");
 }
 
 }  // namespace

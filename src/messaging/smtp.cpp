@@ -103,8 +103,10 @@ struct SmtpSession::Handle {
   std::vector<std::string> replies;
   std::string partial_reply;
 
-  // Sockets libcurl opened during one send: none means the send used a kept connection.
+  // Sockets libcurl opened during one send: none, after a send that succeeded (libcurl keeps the
+  // connection only then), means the send used the kept connection.
   int sockets_opened = 0;
+  bool connection_kept = false;
 
   ~Handle() {
     if (easy != nullptr) curl_easy_cleanup(easy);
@@ -232,13 +234,17 @@ SmtpOutcome SmtpSession::send(const std::string& envelope_from, const std::strin
       // A kept connection the relay has closed, or is closing (421, e.g. after its limit of
       // messages per connection), is retried once on a new connection, but only when the
       // message's data was not all sent: then the relay cannot have taken it.
-      bool reused = h.sockets_opened == 0;
+      bool reused = h.connection_kept && h.sockets_opened == 0;
       bool data_unsent = h.offset < h.body.size();
       bool connection_gone = (code < 400 || code >= 600 || code == kServiceClosing) &&
-                             result != CURLE_OPERATION_TIMEDOUT;
+                             result != CURLE_OPERATION_TIMEDOUT &&
+                             result != CURLE_COULDNT_RESOLVE_HOST &&
+                             result != CURLE_COULDNT_CONNECT;
+      h.connection_kept = false;
       if (!(reused && data_unsent && connection_gone)) break;
     }
-    curl_easy_setopt(easy, CURLOPT_MAIL_RCPT, nullptr);
+    h.connection_kept = result == CURLE_OK;
+    curl_easy_setopt(easy, CURLOPT_MAIL_RCPT, static_cast<curl_slist*>(nullptr));
     h.body.clear();
     h.body.shrink_to_fit();
 

@@ -30,6 +30,9 @@
 #include "exchange/importer.hpp"
 #include "exchange/jobs.hpp"
 #include "http/system_routes.hpp"
+#include "messaging/delivery.hpp"
+#include "messaging/http_routes.hpp"
+#include "messaging/service.hpp"
 #include "orders/customer_records.hpp"
 #include "orders/http_routes.hpp"
 #include "orders/search.hpp"
@@ -52,6 +55,22 @@ recommend::RecommendOptions recommend_options(const AppOptions& options,
   out.list_cache.max_bytes = options.recommend_cache_mb << 20;
   out.list_cache.ttl_ms = static_cast<UnixMs>(options.recommend_cache_ttl_s * 1000.0);
   out.metrics = &metrics;
+  return out;
+}
+
+messaging::MessagingOptions messaging_options(const AppOptions& options) {
+  messaging::MessagingOptions out;
+  out.mail_from = options.mail_from;
+  out.base_url = options.public_url;
+  while (!out.base_url.empty() && out.base_url.back() == '/') out.base_url.pop_back();
+  return out;
+}
+
+messaging::DeliveryOptions delivery_options(const AppOptions& options) {
+  messaging::DeliveryOptions out;
+  out.smtp = {options.smtp_url, options.smtp_user, options.smtp_password};
+  out.connections = options.smtp_connections;
+  out.first_retry_ms = static_cast<UnixMs>(options.smtp_first_retry_s * 1000.0);
   return out;
 }
 
@@ -93,7 +112,9 @@ struct App::Parts {
         recommend_listener(recommend_worker),
         browse_poller(db, [this](std::int64_t customer_id) {
           recommend_worker.customer_changed(customer_id);
-        }) {
+        }),
+        messaging_service(db, messaging_options(options)),
+        delivery(db, messaging_service, delivery_options(options)) {
     // Other capabilities' records on the customer: merges move them, the timeline, the
     // summary, the privacy export and erasure reach them.
     customer_service.attach(order_records);
@@ -133,6 +154,8 @@ struct App::Parts {
   recommend::RecommendWorker recommend_worker;
   recommend::OrderRecommendListener recommend_listener;
   recommend::BrowsePoller browse_poller;
+  messaging::MessagingService messaging_service;
+  messaging::DeliveryWorker delivery;
   customers::CustomerSearch customer_search{customer_service};
   orders::OrderSearch order_search{db};
   catalog::ProductSearch product_search{db, catalog_service};
@@ -194,6 +217,7 @@ void App::add_routes(http::Router& router) {
   analytics::add_analytics_routes(router, p.analytics_service, p.analytics_worker);
   events::add_event_routes(router, p.event_service, p.authenticator);
   recommend::add_recommend_routes(router, p.recommend_service, p.recommend_worker);
+  messaging::add_messaging_routes(router, p.messaging_service, p.delivery);
   recommend::add_snippet_recommendation_routes(
       router, p.recommend_service, [&p](const std::string& key) -> Status {
         auto resolved = p.event_service.resolve_write_key(key);
@@ -231,6 +255,7 @@ void App::start() {
     if (auto started = p.browse_poller.start(); !started.ok()) {
       spdlog::warn("recommend: cannot follow the events log: {}", started.error().message);
     }
+    p.delivery.start();
   }
 }
 
@@ -238,6 +263,7 @@ void App::stop() {
   Parts& p = *parts_;
   if (!p.started) return;
   p.started = false;
+  p.delivery.stop();
   p.browse_poller.stop();
   p.recommend_worker.stop();
   p.analytics_worker.stop();

@@ -22,6 +22,14 @@ struct AppOptions {
   std::size_t recommend_cache_mb = 128;
   double recommend_cache_ttl_s = 30;
   double cart_abandon_after_s = 3600;
+  // Outgoing mail: without an SMTP URL messages are queued and not sent.
+  std::string smtp_url;
+  std::string smtp_user;
+  std::string smtp_password;
+  int smtp_connections = 2;
+  double smtp_first_retry_s = 30;  // after a 4xx or a lost connection; doubled on each attempt
+  std::string mail_from = "Shop <shop@example.com>";
+  std::string public_url = "http://127.0.0.1:8080";  // where links in messages point
 };
 
 class App {

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -32,6 +33,13 @@ struct ServeOptions {
   std::size_t recommend_cache_mb = 128;
   double recommend_cache_ttl_s = 30;
   double cart_abandon_after_s = 3600;
+  std::string smtp_url;
+  std::string smtp_user;
+  std::string smtp_password_file;
+  int smtp_connections = 2;
+  double smtp_first_retry_s = 30;
+  std::string mail_from = "Shop <shop@example.com>";
+  std::string public_url;
 };
 
 std::string find_web_root(const std::string& requested) {
@@ -57,6 +65,15 @@ int serve(const ServeOptions& options) {
   auto db = open_and_migrate(resolve_db_url(options.db), db_options);
   if (!db) return kExitFailure;
 
+  std::string smtp_password;
+  if (!options.smtp_password_file.empty()) {
+    std::ifstream in(options.smtp_password_file);
+    if (!in || !std::getline(in, smtp_password)) {
+      std::cerr << "ecrm: cannot read the SMTP password from " << options.smtp_password_file
+                << "\n";
+      return kExitFailure;
+    }
+  }
   MetricsRegistry metrics;
   App app(*db, metrics,
           AppOptions{.version = ECRM_VERSION,
@@ -65,7 +82,16 @@ int serve(const ServeOptions& options) {
                      .run_workers = !options.no_worker,
                      .recommend_cache_mb = options.recommend_cache_mb,
                      .recommend_cache_ttl_s = options.recommend_cache_ttl_s,
-                     .cart_abandon_after_s = options.cart_abandon_after_s});
+                     .cart_abandon_after_s = options.cart_abandon_after_s,
+                     .smtp_url = options.smtp_url,
+                     .smtp_user = options.smtp_user,
+                     .smtp_password = smtp_password,
+                     .smtp_connections = options.smtp_connections,
+                     .smtp_first_retry_s = options.smtp_first_retry_s,
+                     .mail_from = options.mail_from,
+                     .public_url = options.public_url.empty()
+                                       ? "http://" + options.host + ":" + std::to_string(options.port)
+                                       : options.public_url});
   if (!app.prepare_first_admin()) return kExitFailure;
   http::Router router;
   app.add_routes(router);
@@ -133,6 +159,31 @@ const CommandRegistration kServe{10, [](CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::Range(0.05, 86400.0));
   cmd->add_flag("--no-worker", options->no_worker, "Do not run background jobs in this process");
+  cmd->add_option("--smtp-url", options->smtp_url,
+                  "The relay outgoing mail goes through: smtp://host:port (STARTTLS when offered) "
+                  "or smtps://host:port; without it messages are queued and not sent")
+      ->envname("ECRM_SMTP_URL");
+  cmd->add_option("--smtp-user", options->smtp_user, "User name for SMTP AUTH")
+      ->envname("ECRM_SMTP_USER");
+  cmd->add_option("--smtp-password-file", options->smtp_password_file,
+                  "File whose first line is the SMTP AUTH password")
+      ->envname("ECRM_SMTP_PASSWORD_FILE");
+  cmd->add_option("--smtp-connections", options->smtp_connections,
+                  "SMTP connections the delivery worker keeps open")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  cmd->add_option("--smtp-retry-after", options->smtp_first_retry_s,
+                  "Seconds before a message the relay deferred (4xx) or could not take is tried "
+                  "again; doubled on each attempt, at most an hour")
+      ->capture_default_str()
+      ->check(CLI::Range(0.05, 3600.0));
+  cmd->add_option("--mail-from", options->mail_from, "From: of outgoing mail, \"Shop <shop@example.com>\"")
+      ->capture_default_str()
+      ->envname("ECRM_MAIL_FROM");
+  cmd->add_option("--public-url", options->public_url,
+                  "The URL customers reach this server at, for links in messages (default: "
+                  "http://HOST:PORT)")
+      ->envname("ECRM_PUBLIC_URL");
   cmd->callback([options] { exit_code() = serve(*options); });
 }};
 

@@ -76,3 +76,30 @@ std::optional<std::string> base64url_decode(std::string_view text) {
 }
 
 }  // namespace ecrm
+
+namespace ecrm {
+
+std::string base64_mime(std::string_view data) {
+  std::string encoded(sodium_base64_ENCODED_LEN(data.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(encoded.data(), encoded.size(),
+                    reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  encoded.resize(std::char_traits<char>::length(encoded.c_str()));
+  std::string out;
+  out.reserve(encoded.size() + encoded.size() / 76 * 2 + 2);
+  for (std::size_t at = 0; at < encoded.size(); at += 76) {
+    out.append(encoded, at, 76);
+    out += "\r\n";
+  }
+  return out;
+}
+
+std::string sign(std::string_view key, std::string_view data) {
+  unsigned char k[crypto_auth_KEYBYTES];
+  crypto_hash_sha256(k, reinterpret_cast<const unsigned char*>(key.data()), key.size());
+  unsigned char mac[crypto_auth_BYTES];
+  crypto_auth(mac, reinterpret_cast<const unsigned char*>(data.data()), data.size(), k);
+  return base64url_encode(std::string_view(reinterpret_cast<const char*>(mac), 16));
+}
+
+}  // namespace ecrm

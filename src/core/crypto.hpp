@@ -32,4 +32,11 @@ namespace ecrm {
 // base64url without padding, and back (nullopt for malformed input).
 std::string base64url_encode(std::string_view data);
 std::optional<std::string> base64url_decode(std::string_view text);
+
+// Standard base64 with padding, in lines of 76 characters ended by CRLF (MIME bodies).
+std::string base64_mime(std::string_view data);
+
+// A keyed MAC of `data` (HMAC-SHA-512-256 under the SHA-256 of `key`), base64url: signs links
+// that must not be forged (unsubscribe, click tracking). Check with constant_time_equal.
+std::string sign(std::string_view key, std::string_view data);
 }  // namespace ecrm

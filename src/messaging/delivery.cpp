@@ -1,0 +1,162 @@
+#include "messaging/delivery.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace ecrm::messaging {
+
+using storage::Connection;
+using storage::TxMode;
+
+DeliveryWorker::DeliveryWorker(storage::Database& db, MessagingService& messaging,
+                               DeliveryOptions options)
+    : db_(db), messaging_(messaging), options_(std::move(options)) {
+  options_.connections = std::max(1, options_.connections);
+  options_.batch = std::max(1, options_.batch);
+}
+
+DeliveryWorker::~DeliveryWorker() { stop(); }
+
+void DeliveryWorker::start() {
+  if (options_.smtp.url.empty() || !threads_.empty()) return;
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = false;
+  }
+  for (int i = 0; i < options_.connections; ++i) threads_.emplace_back([this] { run(); });
+}
+
+void DeliveryWorker::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  threads_.clear();
+}
+
+void DeliveryWorker::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    ++wakes_;
+  }
+  wake_.notify_all();
+}
+
+void DeliveryWorker::run() {
+  SmtpSession session(options_.smtp);
+  for (;;) {
+    const std::uint64_t seen = wakes_.load();
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return;
+    }
+    auto claimed = round(session);
+    if (!claimed.ok()) {
+      spdlog::warn("message delivery: {}", claimed.error().message);
+    } else if (*claimed > 0) {
+      continue;  // more may be due
+    }
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, std::chrono::milliseconds(options_.poll_ms),
+                   [&] { return stopping_ || wakes_.load() != seen; });
+    if (stopping_) return;
+  }
+}
+
+Result<int> DeliveryWorker::round(SmtpSession& session) {
+  const UnixMs now = now_ms();
+  auto claimed = storage::with_transaction<std::vector<Claimed>>(
+      db_, TxMode::kWrite, [&](Connection& c) -> Result<std::vector<Claimed>> {
+        ECRM_RETURN_IF_ERROR(storage::done(repo_.release_expired(c, now)));
+        return repo_.claim_due(c, now, now + options_.lease_ms, options_.batch);
+      });
+  if (!claimed.ok()) return std::move(claimed).error();
+  for (const auto& message : *claimed) {
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) break;  // the rest are sent again after their lease
+    }
+    ECRM_RETURN_IF_ERROR(handle(session, message));
+  }
+  return static_cast<int>(claimed->size());
+}
+
+Status DeliveryWorker::handle(SmtpSession& session, const Claimed& claimed) {
+  const Message& m = claimed.message;
+  const UnixMs now = now_ms();
+  Prepared prepared;
+  {
+    ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+    ECRM_ASSIGN_OR_RETURN(prepared, messaging_.prepare(*lease, claimed, now));
+  }
+  Outcome outcome;
+  outcome.language = prepared.language;
+  outcome.to = prepared.to;
+  outcome.subject = prepared.subject;
+  outcome.digest = prepared.digest;
+  outcome.next_attempt_at = m.next_attempt_at;
+  std::string event;
+  std::string detail;
+  switch (prepared.action) {
+    case Prepared::Action::kSuppress:
+      outcome.status = MessageStatus::kSuppressed;
+      outcome.attempted = false;
+      outcome.reason = prepared.reason;
+      event = "suppressed";
+      detail = prepared.reason;
+      break;
+    case Prepared::Action::kDefer:
+      // Held back by a cap: not an attempt.
+      outcome.status = MessageStatus::kQueued;
+      outcome.reason = prepared.reason;
+      outcome.next_attempt_at = prepared.retry_at;
+      outcome.attempted = false;
+      break;
+    case Prepared::Action::kSend: {
+      const SmtpOutcome sent =
+          session.send(messaging_.options().mail_from, prepared.envelope_to, prepared.mime);
+      outcome.smtp_reply = sent.reply;
+      if (sent.kind == SmtpOutcome::Kind::kAccepted) {
+        outcome.status = MessageStatus::kSent;
+        event = "sent";
+      } else if (sent.kind == SmtpOutcome::Kind::kPermanent || m.attempts >= options_.max_attempts) {
+        outcome.status = MessageStatus::kFailed;
+        outcome.reason = sent.kind == SmtpOutcome::Kind::kPermanent
+                             ? "the relay refused it"
+                             : "no attempt of " + std::to_string(m.attempts) + " got through";
+        event = "failed";
+        detail = sent.reply;
+      } else {
+        outcome.status = MessageStatus::kQueued;
+        UnixMs delay = options_.first_retry_ms;
+        for (int i = 1; i < m.attempts && delay < options_.max_retry_ms; ++i) delay *= 2;
+        outcome.next_attempt_at = now + std::min(delay, options_.max_retry_ms);
+        outcome.reason = "the relay deferred it; attempt " + std::to_string(m.attempts + 1) +
+                         " at the next try";
+      }
+      break;
+    }
+  }
+  return storage::with_transaction(db_, TxMode::kWrite, [&](Connection& c) -> Status {
+    ECRM_RETURN_IF_ERROR(repo_.finish(c, m.id, outcome, now_ms()));
+    if (event.empty()) return {};
+    return repo_.add_event(c, m.id, m.customer_id, event, now_ms(), detail);
+  });
+}
+
+Result<std::int64_t> DeliveryWorker::drain() {
+  SmtpSession session(options_.smtp);
+  std::int64_t total = 0;
+  for (;;) {
+    ECRM_ASSIGN_OR_RETURN(int n, round(session));
+    if (n == 0) return total;
+    total += n;
+  }
+}
+
+}  // namespace ecrm::messaging

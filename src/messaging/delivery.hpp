@@ -1,0 +1,72 @@
+// The delivery worker: sends the outbox over SMTP.
+//
+// Each of `connections` threads holds one SMTP session and claims due messages in small
+// batches (a lease on each row: status sending until lease_until). A message is prepared when
+// sent (service.hpp: the rules, then rendering), handed to the relay once, and its outcome
+// written to its row: sent; queued again with backoff on a 4xx or a connection failure (up to
+// `max_attempts`, then failed); failed on a 5xx. A message whose sender died mid-send (a crash, a
+// kill) keeps status sending until its lease ends, then is sent again with the same Message-ID:
+// the relay may have taken it just before, so a duplicate is possible only for the messages in
+// flight on the connections open at that moment, and the receiver can recognise it.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/metrics.hpp"
+#include "messaging/service.hpp"
+#include "messaging/smtp.hpp"
+#include "storage/database.hpp"
+
+namespace ecrm::messaging {
+
+struct DeliveryOptions {
+  SmtpConfig smtp;                 // no url: nothing is sent (messages stay queued)
+  int connections = 2;
+  int batch = 20;                  // messages one thread claims at a time
+  UnixMs lease_ms = 120'000;       // a claim's life: longer than a batch takes to send
+  UnixMs poll_ms = 500;            // how often an idle thread looks for due messages
+  int max_attempts = 8;
+  UnixMs first_retry_ms = 30'000;  // doubled on each attempt, at most max_retry_ms
+  UnixMs max_retry_ms = 3'600'000;
+};
+
+class DeliveryWorker {
+ public:
+  DeliveryWorker(storage::Database& db, MessagingService& messaging, DeliveryOptions options);
+  ~DeliveryWorker();
+
+  // Starts the threads (nothing when no SMTP URL is configured); stop() ends them after their
+  // current message.
+  void start();
+  void stop();
+  // Wakes idle threads: messages were queued.
+  void wake();
+
+  // Claims and sends what is due now on the calling thread, until nothing is due; for tests and
+  // the command line. Returns the messages handled.
+  Result<std::int64_t> drain();
+
+ private:
+  // One round of a thread: claim a batch and send it; returns how many were claimed.
+  Result<int> round(SmtpSession& session);
+  Status handle(SmtpSession& session, const Claimed& claimed);
+  void run();
+
+  storage::Database& db_;
+  MessagingService& messaging_;
+  DeliveryOptions options_;
+  MessagingRepo repo_;
+  std::vector<std::thread> threads_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::atomic<std::uint64_t> wakes_{0};
+};
+
+}  // namespace ecrm::messaging

@@ -1,0 +1,250 @@
+#include "messaging/http_routes.hpp"
+
+#include <boost/json.hpp>
+
+#include "http/context.hpp"
+#include "http/params.hpp"
+
+namespace ecrm::messaging {
+
+using http::Access;
+using http::handle;
+using http::Method;
+using http::RequestContext;
+using http::Response;
+using http::Route;
+
+namespace {
+
+std::string escape_html(std::string_view s) {
+  std::string out;
+  for (char ch : s) {
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += ch;
+    }
+  }
+  return out;
+}
+
+// The unsubscribe page: a GET only shows it (link scanners open links), its button POSTs.
+Response page(int status, const std::string& title, const std::string& body) {
+  Response r;
+  r.status = status;
+  r.content_type = "text/html; charset=utf-8";
+  r.body = "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+           "content=\"width=device-width\"><title>" + escape_html(title) +
+           "</title><style>body{font-family:sans-serif;max-width:32rem;margin:4rem auto;"
+           "padding:0 1rem}button{font-size:1rem;padding:.5rem 1rem}</style></head><body><h1>" +
+           escape_html(title) + "</h1>" + body + "</body></html>";
+  r.header("Cache-Control", "no-store");
+  r.header("Referrer-Policy", "no-referrer");
+  return r;
+}
+
+Response link_error(const Error& error) {
+  return page(error.kind == ErrorKind::kNotFound ? 404 : 400, "Unsubscribe",
+              "<p>" + escape_html(error.message) + "</p>");
+}
+
+}  // namespace
+
+void add_messaging_routes(http::Router& router, MessagingService& service,
+                          DeliveryWorker& delivery) {
+  router.add(Route{
+      .method = Method::kGet,
+      .pattern = "/api/v1/message-templates",
+      .access = Access::needs("marketing:read"),
+      .doc = {.summary = "List the message templates (every key in each language)",
+              .tag = "messaging",
+              .response = http::json_body<http::Items<Template>>()},
+      .handler = handle([&service](RequestContext&) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto all, service.templates());
+        return http::reply(200, http::Items<Template>{std::move(all)});
+      })});
+
+  router.add(Route{
+      .method = Method::kGet,
+      .pattern = "/api/v1/message-templates/{key}/{language}",
+      .access = Access::needs("marketing:read"),
+      .doc = {.summary = "One template in one language (en, zh-CN)",
+              .tag = "messaging",
+              .response = http::json_body<Template>()},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto t, service.get_template(std::string(ctx.param("key")),
+                                                           std::string(ctx.param("language"))));
+        return http::reply(200, t);
+      })});
+
+  router.add(Route{
+      .method = Method::kPut,
+      .pattern = "/api/v1/message-templates/{key}/{language}",
+      .access = Access::needs("marketing:write"),
+      .doc = {.summary = "Create or replace a template: subject, HTML and text parts in mustache "
+                         "over the fields messaging supplies (customer, shop, unsubscribe_url, "
+                         "recommendations, product, order, cart, version); a part that does "
+                         "not parse or names an unknown field is refused (400 naming the part)",
+              .tag = "messaging",
+              .request = http::json_body<TemplateInput>(),
+              .response = http::json_body<Template>()},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto input, http::read_body<TemplateInput>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto t, service.put_template(std::string(ctx.param("key")),
+                                                           std::string(ctx.param("language")),
+                                                           input));
+        ctx.set_audit(t.key + "/" + t.language,
+                      boost::json::serialize(boost::json::object{
+                          {"kind", std::string(wire::enum_name(t.kind))}}));
+        return http::reply(200, t);
+      }),
+      .audit_entity = "message_template"});
+
+  router.add(Route{
+      .method = Method::kDelete,
+      .pattern = "/api/v1/message-templates/{key}/{language}",
+      .access = Access::needs("marketing:write"),
+      .doc = {.summary = "Delete a template in one language",
+              .tag = "messaging",
+              .success_status = 204},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        const std::string key(ctx.param("key"));
+        const std::string language(ctx.param("language"));
+        ECRM_RETURN_IF_ERROR(service.delete_template(key, language));
+        ctx.set_audit(key + "/" + language);
+        return Response{.status = 204, .content_type = "", .body = ""};
+      }),
+      .audit_entity = "message_template"});
+
+  router.add(Route{
+      .method = Method::kPost,
+      .pattern = "/api/v1/message-templates/preview",
+      .access = Access::needs("marketing:read"),
+      .doc = {.summary = "Render a stored template (template_key, in the customer's language "
+                         "unless `language` is given) or a draft being edited for a customer",
+              .tag = "messaging",
+              .request = http::json_body<PreviewRequest>(),
+              .response = http::json_body<Rendered>()},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto request, http::read_body<PreviewRequest>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto rendered, service.preview(request));
+        return http::reply(200, rendered);
+      }),
+      .audited = false});
+
+  router.add(Route{
+      .method = Method::kPost,
+      .pattern = "/api/v1/messages",
+      .access = Access::needs("marketing:write"),
+      .doc = {.summary = "Queue a template for a customer; it is rendered and the rules "
+                         "(consent for marketing mail, suppressions, frequency caps) are checked "
+                         "when it is sent",
+              .tag = "messaging",
+              .request = http::json_body<SendRequest>(),
+              .response = http::json_body<Message>(),
+              .success_status = 201},
+      .handler = handle([&service, &delivery](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto request, http::read_body<SendRequest>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto message, service.send(request));
+        delivery.wake();
+        ctx.set_audit(std::to_string(message.id),
+                      boost::json::serialize(boost::json::object{
+                          {"customer_id", message.customer_id},
+                          {"template_key", message.template_key}}));
+        return http::reply(201, message);
+      }),
+      .audit_entity = "message"});
+
+  router.add(Route{
+      .method = Method::kGet,
+      .pattern = "/api/v1/messages",
+      .access = Access::needs("marketing:read"),
+      .doc = {.summary = "The outbox, newest first: by customer, status and source (a flow's "
+                         "or campaign's key)",
+              .tag = "messaging",
+              .response = http::json_body<http::Page<Message>>(),
+              .query = http::query_of<MessageQuery>(),
+              .query_params = {"limit", "cursor"}},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto page, http::id_page(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto query, http::read_query<MessageQuery>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto found, service.list(query, page.last_id.value_or(0), page.limit));
+        return http::reply(200, http::page_by_id(std::move(found), page.limit));
+      })});
+
+  router.add(Route{
+      .method = Method::kGet,
+      .pattern = "/api/v1/messages/stats",
+      .access = Access::needs("marketing:read"),
+      .doc = {.summary = "The outbox by status (wait until queued and sending are 0 to know it "
+                         "has drained)",
+              .tag = "messaging",
+              .response = http::json_body<OutboxStats>()},
+      .handler = handle([&service](RequestContext&) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto stats, service.stats());
+        return http::reply(200, stats);
+      })});
+
+  router.add(Route{
+      .method = Method::kGet,
+      .pattern = "/api/v1/messages/{id}",
+      .access = Access::needs("marketing:read"),
+      .doc = {.summary = "One message of the outbox",
+              .tag = "messaging",
+              .response = http::json_body<Message>()},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
+        ECRM_ASSIGN_OR_RETURN(auto message, service.get(id));
+        return http::reply(200, message);
+      })});
+
+  router.add(Route{
+      .method = Method::kGet,
+      .pattern = "/u/{token}",
+      .access = Access::public_route(),
+      .doc = {.summary = "The unsubscribe page of a message's signed link: shows whom it is for "
+                         "and a button; opening it changes nothing",
+              .tag = "messaging",
+              .response = http::text_body("text/html")},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        auto target = service.unsubscribe_target(std::string(ctx.param("token")));
+        if (!target.ok()) return link_error(target.error());
+        if (!target->subscribed) {
+          return page(200, "Unsubscribed",
+                      "<p>" + escape_html(target->address) +
+                          " receives no marketing e-mail from us.</p>");
+        }
+        return page(200, "Unsubscribe",
+                    "<p>Stop marketing e-mail to " + escape_html(target->address) +
+                        "? Order and shipping messages still come.</p><form method=\"post\">"
+                        "<button type=\"submit\">Unsubscribe</button></form>");
+      }),
+      .audited = false});
+
+  router.add(Route{
+      .method = Method::kPost,
+      .pattern = "/u/{token}",
+      .access = Access::public_route(),
+      .doc = {.summary = "Unsubscribe with a message's signed link: the page's button, or a "
+                         "mail client's one-click POST (RFC 8058, body "
+                         "List-Unsubscribe=One-Click); revokes e-mail consent, recorded with "
+                         "when and how",
+              .tag = "messaging",
+              .response = http::text_body("text/html")},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        const bool one_click =
+            ctx.request().body.find("List-Unsubscribe=One-Click") != std::string::npos;
+        auto target = service.unsubscribe(std::string(ctx.param("token")),
+                                          one_click ? "one-click unsubscribe" : "unsubscribe link");
+        if (!target.ok()) return link_error(target.error());
+        return page(200, "Unsubscribed",
+                    "<p>" + escape_html(target->address) +
+                        " will receive no more marketing e-mail from us.</p>");
+      }),
+      .audited = false});
+}
+
+}  // namespace ecrm::messaging

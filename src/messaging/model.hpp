@@ -1,0 +1,129 @@
+// Messaging's records: templates, the outbox's messages and what happened to each.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/describe.hpp"
+#include "core/time.hpp"
+
+namespace ecrm::messaging {
+
+// Marketing mail needs the customer's e-mail consent and counts against the frequency cap;
+// transactional mail (order and shipping status, ticket replies, privacy) needs neither.
+enum class MessageKind { kMarketing, kTransactional };
+ECRM_DESCRIBE_ENUM(MessageKind, kMarketing, kTransactional)
+
+// queued: waiting for its time; sending: claimed by a delivery worker (until its lease ends);
+// sent: the relay accepted it; failed: refused for good, or out of attempts; bounced: a delivery
+// status notification came back; suppressed: not sent, and why is in `reason`.
+enum class MessageStatus { kQueued, kSending, kSent, kFailed, kBounced, kSuppressed };
+ECRM_DESCRIBE_ENUM(MessageStatus, kQueued, kSending, kSent, kFailed, kBounced, kSuppressed)
+
+inline constexpr const char* kLanguages[] = {"en", "zh-CN"};
+
+// A message template in one language. Subject, HTML and text are mustache templates
+// ({{customer.first_name}}, {{#recommendations}}…{{/recommendations}}); values are HTML-escaped
+// in the HTML part.
+struct Template {
+  std::int64_t id = 0;
+  std::string key;       // e.g. "birthday_card"; the same key in each language
+  std::string language;  // "en" or "zh-CN"
+  MessageKind kind = MessageKind::kMarketing;
+  std::string subject;
+  std::string html;
+  std::string text;
+  UnixMs created_at = 0;
+  UnixMs updated_at = 0;
+};
+ECRM_DESCRIBE(Template, id, key, language, kind, subject, html, text, created_at, updated_at)
+ECRM_WIRE_RULES(Template, rule(&Template::created_at, {.format = "date-time"}),
+                rule(&Template::updated_at, {.format = "date-time"}))
+
+// What staff write to create or replace a template (key and language from the path).
+struct TemplateInput {
+  MessageKind kind = MessageKind::kMarketing;
+  std::string subject;
+  std::string html;
+  std::string text;
+};
+ECRM_DESCRIBE(TemplateInput, kind, subject, html, text)
+ECRM_WIRE_RULES(TemplateInput, rule(&TemplateInput::subject, {.max_length = 500}),
+                rule(&TemplateInput::html, {.max_length = 200000}),
+                rule(&TemplateInput::text, {.max_length = 100000}))
+
+// A rendered message.
+struct Rendered {
+  std::string subject;
+  std::string html;
+  std::string text;
+};
+ECRM_DESCRIBE(Rendered, subject, html, text)
+
+// One message of the outbox. Rendered when sent: until then `to`, `language`, `subject` and
+// `digest` are empty.
+struct Message {
+  std::int64_t id = 0;
+  std::int64_t customer_id = 0;
+  std::string template_key;
+  MessageKind kind = MessageKind::kMarketing;
+  std::string source;  // the flow's or campaign's key ("manual" for one sent by staff)
+  MessageStatus status = MessageStatus::kQueued;
+  std::string reason;  // why it is held, suppressed or failed
+  int attempts = 0;
+  UnixMs next_attempt_at = 0;
+  std::string language;
+  std::string to;
+  std::string subject;
+  std::string digest;  // SHA-256 of subject, HTML and text
+  std::string smtp_reply;
+  UnixMs created_at = 0;
+  std::optional<UnixMs> sent_at;
+};
+ECRM_DESCRIBE(Message, id, customer_id, template_key, kind, source, status, reason, attempts,
+              next_attempt_at, language, to, subject, digest, smtp_reply, created_at, sent_at)
+ECRM_WIRE_RULES(Message, rule(&Message::next_attempt_at, {.format = "date-time"}),
+                rule(&Message::created_at, {.format = "date-time"}),
+                rule(&Message::sent_at, {.format = "date-time"}))
+
+// A request to queue a template for a customer.
+struct SendRequest {
+  std::int64_t customer_id = 0;
+  std::string template_key;
+  std::optional<std::string> source;  // default "manual"
+};
+ECRM_DESCRIBE(SendRequest, customer_id, template_key, source)
+ECRM_WIRE_RULES(SendRequest, rule(&SendRequest::template_key, {.max_length = 100}),
+                rule(&SendRequest::source, {.max_length = 100}))
+
+// A preview: a template (stored, or as being edited) rendered for a customer.
+struct PreviewRequest {
+  std::int64_t customer_id = 0;
+  std::optional<std::string> template_key;  // a stored template …
+  std::optional<std::string> language;
+  std::optional<TemplateInput> draft;       // … or the one being edited
+};
+ECRM_DESCRIBE(PreviewRequest, customer_id, template_key, language, draft)
+
+// The outbox by status, for callers waiting until it has drained.
+struct OutboxStats {
+  std::int64_t queued = 0;
+  std::int64_t sending = 0;
+  std::int64_t sent = 0;
+  std::int64_t failed = 0;
+  std::int64_t bounced = 0;
+  std::int64_t suppressed = 0;
+};
+ECRM_DESCRIBE(OutboxStats, queued, sending, sent, failed, bounced, suppressed)
+
+// The message list's filters.
+struct MessageQuery {
+  std::optional<std::int64_t> customer;
+  std::optional<MessageStatus> status;
+  std::optional<std::string> source;
+};
+ECRM_DESCRIBE(MessageQuery, customer, status, source)
+
+}  // namespace ecrm::messaging

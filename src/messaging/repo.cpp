@@ -1,0 +1,276 @@
+#include "messaging/repo.hpp"
+
+#include "core/crypto.hpp"
+#include "http/wire.hpp"
+
+namespace ecrm::messaging {
+
+using storage::RowView;
+using storage::Value;
+
+namespace {
+
+constexpr std::string_view kUpsertTemplate =
+    "INSERT INTO message_templates (key, language, kind, subject, html, text, created_at, "
+    "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) "
+    "ON CONFLICT (key, language) DO UPDATE SET kind = excluded.kind, subject = excluded.subject, "
+    "html = excluded.html, text = excluded.text, updated_at = excluded.updated_at "
+    "RETURNING id, created_at";
+#define ECRM_TEMPLATE_COLUMNS "id, key, language, kind, subject, html, text, created_at, updated_at"
+constexpr std::string_view kFindTemplate =
+    "SELECT " ECRM_TEMPLATE_COLUMNS " FROM message_templates WHERE key = $1 AND language = $2";
+constexpr std::string_view kListTemplates =
+    "SELECT " ECRM_TEMPLATE_COLUMNS " FROM message_templates ORDER BY key, language";
+#undef ECRM_TEMPLATE_COLUMNS
+constexpr std::string_view kDeleteTemplate =
+    "DELETE FROM message_templates WHERE key = $1 AND language = $2";
+
+constexpr std::string_view kInsertMessage =
+    "INSERT INTO messages (customer_id, template_key, kind, source, dedupe_key, data, status, "
+    "next_attempt_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, "
+    "$8) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id";
+#define ECRM_MESSAGE_COLUMNS                                                                   \
+  "id, customer_id, template_key, kind, source, status, reason, attempts, next_attempt_at, " \
+  "language, to_address, subject, digest, smtp_reply, created_at, sent_at, data"
+constexpr std::string_view kFindMessage =
+    "SELECT " ECRM_MESSAGE_COLUMNS " FROM messages WHERE id = $1";
+// $1 customer, $2 status, $3 source (NULL: any), $4 below this id (0: any), $5 limit.
+constexpr std::string_view kListMessages =
+    "SELECT " ECRM_MESSAGE_COLUMNS " FROM messages WHERE ($1 IS NULL OR customer_id = $1) "
+    "AND ($2 IS NULL OR status = $2) AND ($3 IS NULL OR source = $3) "
+    "AND ($4 = 0 OR id < $4) ORDER BY id DESC LIMIT $5";
+constexpr std::string_view kReleaseExpired =
+    "UPDATE messages SET status = 'queued', reason = 'its delivery was interrupted; sent again', "
+    "lease_until = NULL, updated_at = $1 WHERE status = 'sending' AND lease_until < $1";
+constexpr std::string_view kClaimSqlite =
+    "UPDATE messages SET status = 'sending', attempts = attempts + 1, lease_until = $2, "
+    "updated_at = $1 WHERE id IN (SELECT id FROM messages WHERE status = 'queued' "
+    "AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $3) "
+    "RETURNING " ECRM_MESSAGE_COLUMNS;
+constexpr std::string_view kClaimPostgres =
+    "UPDATE messages SET status = 'sending', attempts = attempts + 1, lease_until = $2, "
+    "updated_at = $1 WHERE id IN (SELECT id FROM messages WHERE status = 'queued' "
+    "AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) "
+    "RETURNING " ECRM_MESSAGE_COLUMNS;
+#undef ECRM_MESSAGE_COLUMNS
+constexpr std::string_view kFinish =
+    "UPDATE messages SET status = $2, reason = $3, smtp_reply = $4, next_attempt_at = $5, "
+    "language = $6, to_address = $7, subject = $8, digest = $9, lease_until = NULL, "
+    "attempts = attempts - $11, "
+    "sent_at = CASE WHEN $2 = 'sent' THEN $10 ELSE sent_at END, updated_at = $10 WHERE id = $1";
+constexpr std::string_view kAddEvent =
+    "INSERT INTO message_events (message_id, customer_id, kind, at, detail) "
+    "VALUES ($1, $2, $3, $4, $5)";
+constexpr std::string_view kMarketingSentSince =
+    "SELECT count(*) FROM messages WHERE customer_id = $1 "
+    "AND kind = 'marketing' AND status = 'sent' AND sent_at >= $2";
+constexpr std::string_view kNthMarketingSentSince =
+    "SELECT sent_at FROM messages WHERE customer_id = $1 "
+    "AND kind = 'marketing' AND status = 'sent' AND sent_at >= $2 ORDER BY sent_at DESC "
+    "LIMIT 1 OFFSET $3";
+constexpr std::string_view kSuppressionOf =
+    "SELECT reason FROM email_suppressions WHERE address = $1";
+constexpr std::string_view kSuppress =
+    "INSERT INTO email_suppressions (address, reason, detail, at) VALUES ($1, $2, $3, $4) "
+    "ON CONFLICT (address) DO UPDATE SET reason = excluded.reason, detail = excluded.detail, "
+    "at = excluded.at";
+constexpr std::string_view kStats = "SELECT status, count(*) FROM messages GROUP BY status";
+constexpr std::string_view kSecret = "SELECT secret FROM messaging_keys ORDER BY id LIMIT 1";
+constexpr std::string_view kInsertSecret =
+    "INSERT INTO messaging_keys (secret, created_at) VALUES ($1, $2)";
+
+template <typename E>
+E enum_at(const RowView& row, int column, E fallback) {
+  return wire::parse_enum<E>(row.get_text(column)).value_or(fallback);
+}
+template <typename E>
+Value text_of(E v) {
+  return std::string(wire::enum_name(v));
+}
+Value opt(const std::optional<std::string>& v) { return v ? Value(*v) : storage::kNull; }
+Value opt(const std::optional<std::int64_t>& v) { return v ? Value(*v) : storage::kNull; }
+
+Template read_template(const RowView& row) {
+  Template t;
+  t.id = row.get_int(0);
+  t.key = row.get_string(1);
+  t.language = row.get_string(2);
+  t.kind = enum_at(row, 3, MessageKind::kMarketing);
+  t.subject = row.get_string(4);
+  t.html = row.get_string(5);
+  t.text = row.get_string(6);
+  t.created_at = row.get_int(7);
+  t.updated_at = row.get_int(8);
+  return t;
+}
+
+Message read_message(const RowView& row) {
+  Message m;
+  m.id = row.get_int(0);
+  m.customer_id = row.get_int(1);
+  m.template_key = row.get_string(2);
+  m.kind = enum_at(row, 3, MessageKind::kMarketing);
+  m.source = row.get_string(4);
+  m.status = enum_at(row, 5, MessageStatus::kQueued);
+  m.reason = row.get_string(6);
+  m.attempts = static_cast<int>(row.get_int(7));
+  m.next_attempt_at = row.get_int(8);
+  m.language = row.get_string(9);
+  m.to = row.get_string(10);
+  m.subject = row.get_string(11);
+  m.digest = row.get_string(12);
+  m.smtp_reply = row.get_string(13);
+  m.created_at = row.get_int(14);
+  m.sent_at = row.get_optional_int(15);
+  return m;
+}
+
+}  // namespace
+
+Result<Template> MessagingRepo::upsert_template(Connection& c, const Template& t) {
+  Template out = t;
+  ECRM_RETURN_IF_ERROR(c.query(kUpsertTemplate,
+                               {t.key, t.language, text_of(t.kind), t.subject, t.html, t.text,
+                                t.updated_at},
+                               [&](const RowView& row) {
+                                 out.id = row.get_int(0);
+                                 out.created_at = row.get_int(1);
+                               }));
+  return out;
+}
+
+Result<std::optional<Template>> MessagingRepo::find_template(Connection& c, const std::string& key,
+                                                             const std::string& language) {
+  std::optional<Template> out;
+  ECRM_RETURN_IF_ERROR(c.query(kFindTemplate, {key, language},
+                               [&](const RowView& row) { out = read_template(row); }));
+  return out;
+}
+
+Result<std::vector<Template>> MessagingRepo::list_templates(Connection& c) {
+  std::vector<Template> out;
+  ECRM_RETURN_IF_ERROR(
+      c.query(kListTemplates, {}, [&](const RowView& row) { out.push_back(read_template(row)); }));
+  return out;
+}
+
+Result<bool> MessagingRepo::delete_template(Connection& c, const std::string& key,
+                                            const std::string& language) {
+  ECRM_ASSIGN_OR_RETURN(auto n, c.execute(kDeleteTemplate, {key, language}));
+  return n > 0;
+}
+
+Result<std::optional<std::int64_t>> MessagingRepo::insert(Connection& c, const NewMessage& m,
+                                                          UnixMs now) {
+  std::optional<std::int64_t> id;
+  ECRM_RETURN_IF_ERROR(c.query(kInsertMessage,
+                               {m.customer_id, m.template_key, text_of(m.kind), m.source,
+                                opt(m.dedupe_key), m.data, std::max(m.not_before, now), now},
+                               [&](const RowView& row) { id = row.get_int(0); }));
+  return id;
+}
+
+Result<std::optional<Message>> MessagingRepo::find(Connection& c, std::int64_t id) {
+  std::optional<Message> out;
+  ECRM_RETURN_IF_ERROR(
+      c.query(kFindMessage, {id}, [&](const RowView& row) { out = read_message(row); }));
+  return out;
+}
+
+Result<std::vector<Message>> MessagingRepo::list(Connection& c, const MessageQuery& q,
+                                                 std::int64_t before_id, int limit) {
+  std::vector<Message> out;
+  std::optional<std::string> status;
+  if (q.status) status = std::string(wire::enum_name(*q.status));
+  ECRM_RETURN_IF_ERROR(c.query(kListMessages,
+                               {opt(q.customer), opt(status), opt(q.source), before_id,
+                                std::int64_t{limit}},
+                               [&](const RowView& row) { out.push_back(read_message(row)); }));
+  return out;
+}
+
+Result<std::int64_t> MessagingRepo::release_expired(Connection& c, UnixMs now) {
+  return c.execute(kReleaseExpired, {now});
+}
+
+Result<std::vector<Claimed>> MessagingRepo::claim_due(Connection& c, UnixMs now,
+                                                      UnixMs lease_until, int limit) {
+  std::vector<Claimed> out;
+  const std::string_view sql =
+      c.backend() == storage::Backend::kPostgres ? kClaimPostgres : kClaimSqlite;
+  ECRM_RETURN_IF_ERROR(c.query(sql, {now, lease_until, std::int64_t{limit}},
+                               [&](const RowView& row) {
+                                 out.push_back({read_message(row), row.get_string(16)});
+                               }));
+  std::sort(out.begin(), out.end(),
+            [](const Claimed& a, const Claimed& b) { return a.message.id < b.message.id; });
+  return out;
+}
+
+Status MessagingRepo::finish(Connection& c, std::int64_t id, const Outcome& o, UnixMs now) {
+  return storage::done(c.execute(kFinish, {id, text_of(o.status), o.reason, o.smtp_reply,
+                                           o.next_attempt_at, o.language, o.to, o.subject,
+                                           o.digest, now, std::int64_t{o.attempted ? 0 : 1}}));
+}
+
+Status MessagingRepo::add_event(Connection& c, std::int64_t message_id, std::int64_t customer_id,
+                                std::string_view kind, UnixMs at, const std::string& detail) {
+  return storage::done(
+      c.execute(kAddEvent, {message_id, customer_id, std::string(kind), at, detail}));
+}
+
+Result<std::int64_t> MessagingRepo::marketing_sent_since(Connection& c, std::int64_t customer_id,
+                                                         UnixMs since) {
+  ECRM_ASSIGN_OR_RETURN(auto n, c.query_int(kMarketingSentSince, {customer_id, since}));
+  return n.value_or(0);
+}
+
+Result<std::optional<UnixMs>> MessagingRepo::nth_marketing_sent_since(Connection& c,
+                                                                      std::int64_t customer_id,
+                                                                      UnixMs since, int nth) {
+  return c.query_int(kNthMarketingSentSince, {customer_id, since, std::int64_t{nth - 1}});
+}
+
+Result<std::optional<std::string>> MessagingRepo::suppression_of(Connection& c,
+                                                                 const std::string& address) {
+  std::optional<std::string> out;
+  ECRM_RETURN_IF_ERROR(
+      c.query(kSuppressionOf, {address}, [&](const RowView& row) { out = row.get_string(0); }));
+  return out;
+}
+
+Status MessagingRepo::suppress(Connection& c, const std::string& address, std::string_view reason,
+                               const std::string& detail, UnixMs at) {
+  return storage::done(c.execute(kSuppress, {address, std::string(reason), detail, at}));
+}
+
+Result<OutboxStats> MessagingRepo::stats(Connection& c) {
+  OutboxStats s;
+  ECRM_RETURN_IF_ERROR(c.query(kStats, {}, [&](const RowView& row) {
+    const auto status = wire::parse_enum<MessageStatus>(row.get_text(0));
+    const std::int64_t n = row.get_int(1);
+    if (!status) return;
+    switch (*status) {
+      case MessageStatus::kQueued: s.queued = n; break;
+      case MessageStatus::kSending: s.sending = n; break;
+      case MessageStatus::kSent: s.sent = n; break;
+      case MessageStatus::kFailed: s.failed = n; break;
+      case MessageStatus::kBounced: s.bounced = n; break;
+      case MessageStatus::kSuppressed: s.suppressed = n; break;
+    }
+  }));
+  return s;
+}
+
+Result<std::string> MessagingRepo::signing_secret(Connection& c) {
+  std::optional<std::string> secret;
+  ECRM_RETURN_IF_ERROR(c.query(kSecret, {}, [&](const RowView& row) { secret = row.get_string(0); }));
+  if (secret) return *secret;
+  const std::string fresh = random_token(32);
+  ECRM_RETURN_IF_ERROR(storage::done(c.execute(kInsertSecret, {fresh, now_ms()})));
+  // Two processes creating one at once: both use the first stored.
+  ECRM_RETURN_IF_ERROR(c.query(kSecret, {}, [&](const RowView& row) { secret = row.get_string(0); }));
+  return secret.value_or(fresh);
+}
+
+}  // namespace ecrm::messaging

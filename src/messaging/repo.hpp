@@ -1,0 +1,90 @@
+// Messaging's SQL: templates, the outbox, message events, suppressions and the signing key.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "messaging/model.hpp"
+#include "storage/database.hpp"
+
+namespace ecrm::messaging {
+
+using storage::Connection;
+
+// A message to queue.
+struct NewMessage {
+  std::int64_t customer_id = 0;
+  std::string template_key;
+  MessageKind kind = MessageKind::kMarketing;
+  std::string source;
+  std::optional<std::string> dedupe_key;
+  std::string data = "{}";  // JSON object
+  UnixMs not_before = 0;
+};
+
+// A claimed message with what delivery needs beyond the row.
+struct Claimed {
+  Message message;
+  std::string data;  // JSON object
+};
+
+// A delivery's outcome, written to the row.
+struct Outcome {
+  MessageStatus status = MessageStatus::kSent;
+  std::string reason;
+  std::string smtp_reply;
+  UnixMs next_attempt_at = 0;  // queued again: when
+  std::string language;
+  std::string to;
+  std::string subject;
+  std::string digest;
+  bool attempted = true;  // false: held back before it was tried (the claim's attempt is undone)
+};
+
+class MessagingRepo {
+ public:
+  // Templates.
+  Result<Template> upsert_template(Connection& c, const Template& t);
+  Result<std::optional<Template>> find_template(Connection& c, const std::string& key,
+                                                const std::string& language);
+  Result<std::vector<Template>> list_templates(Connection& c);
+  Result<bool> delete_template(Connection& c, const std::string& key, const std::string& language);
+
+  // Queues `m`; nullopt when a message with its dedupe key exists already.
+  Result<std::optional<std::int64_t>> insert(Connection& c, const NewMessage& m, UnixMs now);
+  Result<std::optional<Message>> find(Connection& c, std::int64_t id);
+  // Newest first, below `before_id` (0: from the newest).
+  Result<std::vector<Message>> list(Connection& c, const MessageQuery& q, std::int64_t before_id,
+                                    int limit);
+
+  // Puts back in the queue the messages whose sender's lease ran out (a crash or a kill while
+  // sending: their outcome is unknown, so they are sent again, with the same Message-ID).
+  Result<std::int64_t> release_expired(Connection& c, UnixMs now);
+  // Claims up to `limit` due messages for one worker until `lease_until` (PostgreSQL: rows
+  // another worker holds are skipped).
+  Result<std::vector<Claimed>> claim_due(Connection& c, UnixMs now, UnixMs lease_until, int limit);
+  Status finish(Connection& c, std::int64_t id, const Outcome& outcome, UnixMs now);
+
+  Status add_event(Connection& c, std::int64_t message_id, std::int64_t customer_id,
+                   std::string_view kind, UnixMs at, const std::string& detail);
+
+  // Marketing mail sent to the customer at or after `since`.
+  Result<std::int64_t> marketing_sent_since(Connection& c, std::int64_t customer_id, UnixMs since);
+  // The send time of the `nth` newest marketing message sent to the customer at or after `since`.
+  Result<std::optional<UnixMs>> nth_marketing_sent_since(Connection& c, std::int64_t customer_id,
+                                                         UnixMs since, int nth);
+
+  Result<std::optional<std::string>> suppression_of(Connection& c, const std::string& address);
+  Status suppress(Connection& c, const std::string& address, std::string_view reason,
+                  const std::string& detail, UnixMs at);
+
+  Result<OutboxStats> stats(Connection& c);
+
+  // The key that signs links, created on first use.
+  Result<std::string> signing_secret(Connection& c);
+};
+
+}  // namespace ecrm::messaging

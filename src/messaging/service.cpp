@@ -1,0 +1,426 @@
+#include "messaging/service.hpp"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <ctime>
+
+#include "core/crypto.hpp"
+#include "customers/repo.hpp"
+#include "messaging/render.hpp"
+
+namespace ecrm::messaging {
+
+namespace json = boost::json;
+using storage::Connection;
+using storage::TxMode;
+
+namespace {
+
+constexpr std::size_t kMaxKey = 100;
+
+Status check_key(const std::string& key) {
+  if (key.empty() || key.size() > kMaxKey) {
+    return Error::invalid("key must be 1 to 100 characters", "key");
+  }
+  for (char ch : key) {
+    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
+    if (!ok) return Error::invalid("key may hold only a-z, 0-9, '_' and '-'", "key");
+  }
+  return {};
+}
+
+Status check_language(const std::string& language) {
+  for (const char* known : kLanguages) {
+    if (language == known) return {};
+  }
+  return Error::invalid("language must be en or zh-CN", "language");
+}
+
+// The bare address of "Name <a@b>" (or of "a@b").
+std::string bare_address(const std::string& mailbox) {
+  const auto open = mailbox.rfind('<');
+  const auto close = mailbox.rfind('>');
+  if (open != std::string::npos && close != std::string::npos && close > open) {
+    return mailbox.substr(open + 1, close - open - 1);
+  }
+  return mailbox;
+}
+
+std::string domain_of(const std::string& mailbox) {
+  const std::string address = bare_address(mailbox);
+  const auto at = address.rfind('@');
+  return at == std::string::npos ? std::string("localhost") : address.substr(at + 1);
+}
+
+bool is_ascii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
+}
+
+// RFC 2047 for a header value that is not plain ASCII.
+std::string header_text(const std::string& value) {
+  if (is_ascii(value)) return value;
+  std::string encoded = base64_mime(value);
+  encoded.erase(std::remove_if(encoded.begin(), encoded.end(),
+                               [](char ch) { return ch == '\r' || ch == '\n'; }),
+                encoded.end());
+  return "=?UTF-8?B?" + encoded + "?=";
+}
+
+// A display name and address, the name encoded when it needs to be.
+std::string mailbox(const std::string& name, const std::string& address) {
+  if (name.empty()) return "<" + address + ">";
+  if (is_ascii(name)) {
+    std::string quoted = "\"";
+    for (char ch : name) {
+      if (ch == '"' || ch == '\\') quoted += '\\';
+      quoted += ch;
+    }
+    return quoted + "\" <" + address + ">";
+  }
+  return header_text(name) + " <" + address + ">";
+}
+
+std::string rfc5322_date(UnixMs ms) {
+  const std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+  return buf;
+}
+
+std::string first_name(const std::string& name) {
+  const auto space = name.find(' ');
+  return space == std::string::npos ? name : name.substr(0, space);
+}
+
+std::string mask(const std::string& address) {
+  const auto at = address.find('@');
+  if (at == std::string::npos || at == 0) return "***";
+  return address.substr(0, 1) + "***" + address.substr(at);
+}
+
+std::string lower(std::string s) {
+  for (char& ch : s) {
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string message_id_header(std::int64_t id, UnixMs created_at, const std::string& from) {
+  return "<ecrm." + std::to_string(id) + "." + std::to_string(created_at) + "@" +
+         domain_of(from) + ">";
+}
+
+std::string mime_message(const std::string& from, const std::string& to, const Rendered& content,
+                         const std::string& message_id, const std::string& source,
+                         std::int64_t id, const std::optional<std::string>& unsubscribe_url,
+                         UnixMs date) {
+  const std::string boundary = "=_ecrm_" + std::to_string(id) + "_alt";
+  std::string out;
+  out += "From: " + from + "\r\n";
+  out += "To: " + to + "\r\n";
+  out += "Subject: " + header_text(content.subject) + "\r\n";
+  out += "Date: " + rfc5322_date(date) + "\r\n";
+  out += "Message-ID: " + message_id + "\r\n";
+  out += "X-Ecrm-Message: " + std::to_string(id) + "\r\n";
+  out += "X-Ecrm-Flow: " + source + "\r\n";
+  if (unsubscribe_url) {
+    out += "List-Unsubscribe: <" + *unsubscribe_url + ">\r\n";
+    out += "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n";
+  }
+  out += "MIME-Version: 1.0\r\n";
+  auto part = [&](std::string_view type, const std::string& body) {
+    out += "--" + boundary + "\r\n";
+    out += "Content-Type: " + std::string(type) + "; charset=UTF-8\r\n";
+    out += "Content-Transfer-Encoding: base64\r\n\r\n";
+    out += base64_mime(body);
+  };
+  if (!content.text.empty() && !content.html.empty()) {
+    out += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n\r\n";
+    part("text/plain", content.text);
+    part("text/html", content.html);
+    out += "--" + boundary + "--\r\n";
+  } else {
+    const bool html = content.text.empty();
+    out += std::string("Content-Type: ") + (html ? "text/html" : "text/plain") +
+           "; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+    out += base64_mime(html ? content.html : content.text);
+  }
+  return out;
+}
+
+MessagingService::MessagingService(storage::Database& db, MessagingOptions options)
+    : db_(db), options_(std::move(options)) {}
+
+Result<std::string> MessagingService::secret() {
+  {
+    std::lock_guard lock(mutex_);
+    if (secret_) return *secret_;
+  }
+  auto created = storage::with_transaction<std::string>(
+      db_, TxMode::kWrite, [&](Connection& c) { return repo_.signing_secret(c); });
+  if (!created.ok()) return std::move(created).error();
+  std::lock_guard lock(mutex_);
+  secret_ = *created;
+  return *secret_;
+}
+
+Result<std::vector<Template>> MessagingService::templates() {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  return repo_.list_templates(*lease);
+}
+
+Result<Template> MessagingService::get_template(const std::string& key,
+                                                const std::string& language) {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  ECRM_ASSIGN_OR_RETURN(auto found, repo_.find_template(*lease, key, language));
+  if (!found) return Error::not_found("no template " + key + " in " + language);
+  return std::move(*found);
+}
+
+Result<Template> MessagingService::put_template(const std::string& key,
+                                                const std::string& language,
+                                                const TemplateInput& input) {
+  ECRM_RETURN_IF_ERROR(check_key(key));
+  ECRM_RETURN_IF_ERROR(check_language(language));
+  ECRM_RETURN_IF_ERROR(check(input));
+  Template t;
+  t.key = key;
+  t.language = language;
+  t.kind = input.kind;
+  t.subject = input.subject;
+  t.html = input.html;
+  t.text = input.text;
+  t.updated_at = now_ms();
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  return repo_.upsert_template(*lease, t);
+}
+
+Status MessagingService::delete_template(const std::string& key, const std::string& language) {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  ECRM_ASSIGN_OR_RETURN(bool deleted, repo_.delete_template(*lease, key, language));
+  if (!deleted) return Error::not_found("no template " + key + " in " + language);
+  return {};
+}
+
+Result<Template> MessagingService::template_for(Connection& c, const std::string& key,
+                                                const std::string& language) {
+  ECRM_ASSIGN_OR_RETURN(auto found, repo_.find_template(c, key, language));
+  if (!found && language != options_.default_language) {
+    ECRM_ASSIGN_OR_RETURN(found, repo_.find_template(c, key, options_.default_language));
+  }
+  if (!found) {
+    // Any language rather than nothing.
+    ECRM_ASSIGN_OR_RETURN(auto all, repo_.list_templates(c));
+    for (auto& t : all) {
+      if (t.key == key) return std::move(t);
+    }
+    return Error::invalid("no template has the key '" + key + "'", "template_key");
+  }
+  return std::move(*found);
+}
+
+json::object MessagingService::customer_data(const customers::Customer& x) const {
+  return json::object{{"name", x.name},
+                      {"first_name", first_name(x.name)},
+                      {"email", x.email.value_or("")},
+                      {"city", x.city},
+                      {"company", x.company},
+                      {"language", x.language}};
+}
+
+Result<Rendered> MessagingService::preview(const PreviewRequest& request) {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  ECRM_ASSIGN_OR_RETURN(auto customer, customers::CustomerRepo().find(*lease, request.customer_id));
+  if (!customer) return Error::invalid("no such customer", "customer_id");
+  TemplateInput input;
+  if (request.draft) {
+    ECRM_RETURN_IF_ERROR(check(*request.draft));
+    input = *request.draft;
+  } else if (request.template_key) {
+    const std::string language = request.language.value_or(
+        customer->language.empty() ? options_.default_language : customer->language);
+    ECRM_ASSIGN_OR_RETURN(auto t, template_for(*lease, *request.template_key, language));
+    input = TemplateInput{t.kind, t.subject, t.html, t.text};
+  } else {
+    return Error::invalid("give a template_key or a draft", "template_key");
+  }
+  json::object data{{"customer", customer_data(*customer)},
+                    {"shop", json::object{{"name", options_.shop_name}, {"url", options_.base_url}}},
+                    {"unsubscribe_url", options_.base_url + "/u/preview"}};
+  return render(input, data);
+}
+
+Result<std::optional<std::int64_t>> MessagingService::queue(Connection& c, const NewMessage& m) {
+  ECRM_ASSIGN_OR_RETURN(auto t, template_for(c, m.template_key, options_.default_language));
+  NewMessage row = m;
+  row.kind = t.kind;
+  return repo_.insert(c, row, now_ms());
+}
+
+Result<Message> MessagingService::send(const SendRequest& request) {
+  NewMessage m;
+  m.customer_id = request.customer_id;
+  m.template_key = request.template_key;
+  m.source = request.source.value_or("manual");
+  if (m.source.empty()) return Error::invalid("source must not be empty", "source");
+  auto id = storage::with_transaction<std::optional<std::int64_t>>(
+      db_, TxMode::kWrite, [&](Connection& c) -> Result<std::optional<std::int64_t>> {
+        ECRM_ASSIGN_OR_RETURN(auto customer, customers::CustomerRepo().find(c, m.customer_id));
+        if (!customer) return Error::invalid("no such customer", "customer_id");
+        return queue(c, m);
+      });
+  if (!id.ok()) return std::move(id).error();
+  if (!*id) return Error::internal("the message was not queued");
+  return get(**id);
+}
+
+Result<Message> MessagingService::get(std::int64_t id) {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  ECRM_ASSIGN_OR_RETURN(auto found, repo_.find(*lease, id));
+  if (!found) return Error::not_found("no such message: " + std::to_string(id));
+  return std::move(*found);
+}
+
+Result<std::vector<Message>> MessagingService::list(const MessageQuery& query,
+                                                    std::int64_t before_id, int limit) {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  return repo_.list(*lease, query, before_id, limit);
+}
+
+Result<OutboxStats> MessagingService::stats() {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  return repo_.stats(*lease);
+}
+
+Result<std::string> MessagingService::unsubscribe_token(std::int64_t message_id,
+                                                        std::int64_t customer_id) {
+  ECRM_ASSIGN_OR_RETURN(auto key, secret());
+  const std::string payload = std::to_string(message_id) + "." + std::to_string(customer_id);
+  return payload + "." + sign(key, "unsubscribe:" + payload);
+}
+
+Result<Prepared> MessagingService::prepare(Connection& c, const Claimed& claimed, UnixMs now) {
+  const Message& m = claimed.message;
+  Prepared out;
+  auto suppress = [&](std::string reason) {
+    out.action = Prepared::Action::kSuppress;
+    out.reason = std::move(reason);
+    return out;
+  };
+  ECRM_ASSIGN_OR_RETURN(auto customer, customers::CustomerRepo().find(c, m.customer_id));
+  if (!customer || customer->erased_at) return suppress("the customer was erased");
+  if (customer->merged_into) return suppress("the customer was merged into another");
+  if (!customer->email || customer->email->empty()) return suppress("the customer has no e-mail address");
+  const std::string address = lower(*customer->email);
+  if (m.kind == MessageKind::kMarketing) {
+    const auto& consent = customer->consent_for(customers::ConsentChannel::kEmail);
+    if (consent.granted != true) {
+      return suppress(consent.granted ? "the customer withdrew e-mail consent"
+                                      : "the customer has not given e-mail consent");
+    }
+  }
+  ECRM_ASSIGN_OR_RETURN(auto suppressed, repo_.suppression_of(c, address));
+  if (suppressed) return suppress("the address is suppressed (" + *suppressed + ")");
+  if (m.kind == MessageKind::kMarketing) {
+    // The frequency cap: wait until the oldest message counted falls out of its window.
+    struct Cap {
+      int limit;
+      UnixMs window;
+      const char* name;
+    };
+    for (const Cap cap : {Cap{options_.daily_cap, kMsPerDay, "a day"},
+                          Cap{options_.weekly_cap, 7 * kMsPerDay, "a week"}}) {
+      if (cap.limit <= 0) continue;
+      ECRM_ASSIGN_OR_RETURN(auto nth, repo_.nth_marketing_sent_since(c, m.customer_id,
+                                                                     now - cap.window, cap.limit));
+      if (nth) {
+        out.action = Prepared::Action::kDefer;
+        out.retry_at = *nth + cap.window;
+        out.reason = "frequency cap: " + std::to_string(cap.limit) + " marketing message" +
+                     (cap.limit == 1 ? "" : "s") + " " + cap.name;
+        return out;
+      }
+    }
+  }
+  const std::string language =
+      customer->language.empty() ? options_.default_language : customer->language;
+  ECRM_ASSIGN_OR_RETURN(auto t, template_for(c, m.template_key, language));
+  json::value extra;
+  {
+    boost::system::error_code ec;
+    extra = json::parse(claimed.data, ec);
+    if (ec || !extra.is_object()) extra = json::object{};
+  }
+  json::object data = extra.as_object();
+  data["customer"] = customer_data(*customer);
+  data["shop"] = json::object{{"name", options_.shop_name}, {"url", options_.base_url}};
+  std::optional<std::string> unsubscribe_url;
+  if (t.kind == MessageKind::kMarketing) {
+    ECRM_ASSIGN_OR_RETURN(auto token, unsubscribe_token(m.id, m.customer_id));
+    unsubscribe_url = options_.base_url + "/u/" + token;
+    data["unsubscribe_url"] = *unsubscribe_url;
+  }
+  auto rendered = render(TemplateInput{t.kind, t.subject, t.html, t.text}, data);
+  if (!rendered.ok()) return suppress("the template did not render: " + rendered.error().message);
+  out.language = t.language;
+  out.envelope_to = address;
+  out.to = mailbox(customer->name, address);
+  out.subject = rendered->subject;
+  out.digest = sha256_hex(rendered->subject + "\n" + rendered->html + "\n" + rendered->text);
+  out.mime = mime_message(options_.mail_from, out.to, *rendered,
+                          message_id_header(m.id, m.created_at, options_.mail_from), m.source,
+                          m.id, unsubscribe_url, now);
+  return out;
+}
+
+Result<UnsubscribeTarget> MessagingService::unsubscribe_target(const std::string& token) {
+  const auto first = token.find('.');
+  const auto second = first == std::string::npos ? first : token.find('.', first + 1);
+  if (second == std::string::npos) return Error::invalid("this unsubscribe link is not valid", "token");
+  const std::string payload = token.substr(0, second);
+  ECRM_ASSIGN_OR_RETURN(auto key, secret());
+  if (!constant_time_equal(sign(key, "unsubscribe:" + payload), token.substr(second + 1))) {
+    return Error::invalid("this unsubscribe link is not valid", "token");
+  }
+  UnsubscribeTarget target;
+  try {
+    target.message_id = std::stoll(payload.substr(0, first));
+    target.customer_id = std::stoll(payload.substr(first + 1));
+  } catch (const std::exception&) {
+    return Error::invalid("this unsubscribe link is not valid", "token");
+  }
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  ECRM_ASSIGN_OR_RETURN(auto customer, customers::CustomerRepo().find(*lease, target.customer_id));
+  if (!customer || customer->erased_at) return Error::not_found("this customer is no longer here");
+  target.address = mask(customer->email.value_or(""));
+  target.subscribed = customer->consent_for(customers::ConsentChannel::kEmail).granted == true;
+  return target;
+}
+
+Result<UnsubscribeTarget> MessagingService::unsubscribe(const std::string& token,
+                                                        const std::string& how) {
+  ECRM_ASSIGN_OR_RETURN(auto target, unsubscribe_target(token));
+  const UnixMs now = now_ms();
+  ECRM_RETURN_IF_ERROR(storage::with_transaction(db_, TxMode::kWrite, [&](Connection& c) -> Status {
+    customers::CustomerRepo customers;
+    ECRM_ASSIGN_OR_RETURN(auto customer, customers.find(c, target.customer_id));
+    if (!customer) return Error::not_found("this customer is no longer here");
+    auto& consent = customer->consent_for(customers::ConsentChannel::kEmail);
+    if (consent.granted == false) return {};  // already done: nothing to record twice
+    consent.granted = false;
+    consent.at = now;
+    consent.how = how;
+    customer->updated_at = now;
+    ECRM_RETURN_IF_ERROR(customers.update(c, *customer));
+    return repo_.add_event(c, target.message_id, target.customer_id, "unsubscribe", now, how);
+  }));
+  target.subscribed = false;
+  return target;
+}
+
+}  // namespace ecrm::messaging

@@ -1,0 +1,125 @@
+// Messaging: templates, the outbox and the rules a message must pass when it is sent.
+//
+// Messages are queued as rows (queue(), inside the caller's transaction, so an automation step
+// and its message commit together) and rendered when they are sent (prepare(): the customer as
+// they are then, links signed with the message's id). The rules are checked at send time, not
+// only at queue time: marketing mail needs e-mail consent granted and counts against the
+// frequency cap (default: 1 a day, 3 a week; a capped message waits until the cap allows it);
+// transactional mail needs neither; erased or merged-away customers, customers without an
+// address, and suppressed addresses (bounced, unsubscribed by complaint) get nothing. A message
+// held or dropped says why (`reason`).
+#pragma once
+
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "customers/model.hpp"
+#include "messaging/model.hpp"
+#include "messaging/repo.hpp"
+#include "storage/database.hpp"
+
+namespace ecrm::messaging {
+
+struct MessagingOptions {
+  std::string mail_from = "Shop <shop@example.com>";  // From: and the envelope sender
+  std::string shop_name = "Shop";
+  std::string base_url = "http://127.0.0.1:8080";     // where links in messages point
+  std::string default_language = "en";                // when the customer's has no template
+  int daily_cap = 1;                                   // marketing mail per customer per day
+  int weekly_cap = 3;                                  // and per 7 days
+};
+
+// A message ready to go, or what to do instead.
+struct Prepared {
+  enum class Action { kSend, kSuppress, kDefer };
+  Action action = Action::kSend;
+  std::string reason;      // kSuppress, kDefer: why
+  UnixMs retry_at = 0;     // kDefer: when the cap allows it
+  std::string language;
+  std::string to;          // the customer's address
+  std::string envelope_to; // the bare address
+  std::string mime;        // the whole RFC 5322 message
+  std::string subject;
+  std::string digest;
+};
+
+// Who an unsubscribe link is for.
+struct UnsubscribeTarget {
+  std::int64_t message_id = 0;
+  std::int64_t customer_id = 0;
+  std::string address;  // masked: a***@example.com
+  bool subscribed = false;
+};
+ECRM_DESCRIBE(UnsubscribeTarget, message_id, customer_id, address, subscribed)
+
+class MessagingService {
+ public:
+  MessagingService(storage::Database& db, MessagingOptions options);
+
+  const MessagingOptions& options() const { return options_; }
+
+  // Templates. put_template checks the parts (render.hpp) and the language ("en", "zh-CN").
+  Result<std::vector<Template>> templates();
+  Result<Template> get_template(const std::string& key, const std::string& language);
+  Result<Template> put_template(const std::string& key, const std::string& language,
+                                const TemplateInput& input);
+  Status delete_template(const std::string& key, const std::string& language);
+
+  // Renders a stored template (in the customer's language, else the shop's) or a draft for a
+  // customer, as it would be sent now (the unsubscribe link is a sample).
+  Result<Rendered> preview(const PreviewRequest& request);
+
+  // Queues a stored template for a customer (staff's manual send or a test).
+  Result<Message> send(const SendRequest& request);
+  // Queues `m` on `c` (the caller's transaction); nullopt when its dedupe key was queued before.
+  // kInvalidArgument when no template has the key.
+  Result<std::optional<std::int64_t>> queue(storage::Connection& c, const NewMessage& m);
+
+  Result<Message> get(std::int64_t id);
+  Result<std::vector<Message>> list(const MessageQuery& query, std::int64_t before_id, int limit);
+  Result<OutboxStats> stats();
+
+  // Delivery's side: what to do with a claimed message now.
+  Result<Prepared> prepare(storage::Connection& c, const Claimed& claimed, UnixMs now);
+
+  // Unsubscribe links: `token` as put in the message. kInvalidArgument (field "token") when
+  // forged or malformed.
+  Result<UnsubscribeTarget> unsubscribe_target(const std::string& token);
+  // Revokes the customer's e-mail consent (how: "unsubscribe link" or "one-click unsubscribe"),
+  // recorded on the message.
+  Result<UnsubscribeTarget> unsubscribe(const std::string& token, const std::string& how);
+
+  // The signed token and URL of a message's unsubscribe link.
+  Result<std::string> unsubscribe_token(std::int64_t message_id, std::int64_t customer_id);
+
+ private:
+  Result<std::string> secret();
+  Result<Template> template_for(storage::Connection& c, const std::string& key,
+                                const std::string& language);
+  boost::json::object customer_data(const customers::Customer& x) const;
+
+  storage::Database& db_;
+  MessagingOptions options_;
+  MessagingRepo repo_;
+  std::mutex mutex_;
+  std::optional<std::string> secret_;
+};
+
+// The RFC 5322 text of a message: From, To, Subject (RFC 2047 when not ASCII), Date, Message-ID,
+// the X-Ecrm headers, List-Unsubscribe for marketing mail, and a multipart/alternative body.
+std::string mime_message(const std::string& from, const std::string& to, const Rendered& content,
+                         const std::string& message_id, const std::string& source,
+                         std::int64_t id, const std::optional<std::string>& unsubscribe_url,
+                         UnixMs date);
+
+// The Message-ID of message `id` (the same on every attempt): <ecrm.ID.CREATED@DOMAIN>.
+std::string message_id_header(std::int64_t id, UnixMs created_at, const std::string& from);
+
+}  // namespace ecrm::messaging

@@ -16,8 +16,7 @@
 namespace ecrm::customers {
 
 // The customers' search index (merged and erased customers have an empty document).
-inline const search::TextIndex kCustomerIndex{
-    "customers", {"search_text"}, "customers_search", "search_text <> ''"};
+inline const search::TextIndex kCustomerIndex{"customers", {"search_text"}, "customers_search"};
 
 using storage::Connection;
 

@@ -214,7 +214,6 @@ Status flush_deferred(storage::Connection& c, const TextIndex& index) {
   std::string sql = "INSERT INTO " + std::string(index.fts_table) + " (rowid" + columns +
                     ") SELECT id" + columns + " FROM " + std::string(index.table) +
                     " WHERE id > (SELECT after_id FROM search_deferrals WHERE index_name = $1)";
-  if (!index.indexed_when.empty()) sql += " AND " + std::string(index.indexed_when);
   sql += " ORDER BY id";
   const std::string name(index.fts_table);
   ECRM_RETURN_IF_ERROR(storage::done(c.execute(sql, {name})));

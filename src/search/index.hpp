@@ -53,7 +53,6 @@ struct TextIndex {
   std::string_view table;                  // e.g. "customers"
   std::vector<std::string_view> columns;   // its document columns
   std::string_view fts_table;              // SQLite: the FTS5 table over them
-  std::string_view indexed_when;           // SQLite: the rows its triggers index (empty: all)
 };
 
 // Where a ranked match reads from.

@@ -30,6 +30,7 @@
 #include "exchange/importer.hpp"
 #include "exchange/jobs.hpp"
 #include "http/system_routes.hpp"
+#include "messaging/customer_records.hpp"
 #include "messaging/delivery.hpp"
 #include "messaging/http_routes.hpp"
 #include "messaging/service.hpp"
@@ -120,6 +121,7 @@ struct App::Parts {
     customer_service.attach(order_records);
     customer_service.attach(event_records);
     customer_service.attach(visitor_records);
+    customer_service.attach(message_records);
     // Order events rescore the customer and refresh their recommendations.
     order_service.add_listener(analytics_listener);
     order_service.add_listener(recommend_listener);
@@ -141,6 +143,7 @@ struct App::Parts {
   orders::OrderCustomerRecords order_records;
   events::EventCustomerRecords event_records;
   events::VisitorCustomerRecords visitor_records;
+  messaging::MessageCustomerRecords message_records;
   orders::OrderService order_service;
   exchange::Importer importer;
   exchange::ImportJobs import_jobs;

@@ -68,6 +68,9 @@ constexpr std::string_view kNthMarketingSentSince =
     "SELECT sent_at FROM messages WHERE customer_id = $1 "
     "AND kind = 'marketing' AND status = 'sent' AND sent_at >= $2 ORDER BY sent_at DESC "
     "LIMIT 1 OFFSET $3";
+constexpr std::string_view kMarketingInFlightBefore =
+    "SELECT count(*) FROM messages WHERE customer_id = $1 AND kind = 'marketing' "
+    "AND status = 'sending' AND id < $2";
 constexpr std::string_view kSuppressionOf =
     "SELECT reason FROM email_suppressions WHERE address = $1";
 constexpr std::string_view kSuppress =
@@ -229,6 +232,13 @@ Result<std::optional<UnixMs>> MessagingRepo::nth_marketing_sent_since(Connection
                                                                       std::int64_t customer_id,
                                                                       UnixMs since, int nth) {
   return c.query_int(kNthMarketingSentSince, {customer_id, since, std::int64_t{nth - 1}});
+}
+
+Result<std::int64_t> MessagingRepo::marketing_in_flight_before(Connection& c,
+                                                               std::int64_t customer_id,
+                                                               std::int64_t id) {
+  ECRM_ASSIGN_OR_RETURN(auto n, c.query_int(kMarketingInFlightBefore, {customer_id, id}));
+  return n.value_or(0);
 }
 
 Result<std::optional<std::string>> MessagingRepo::suppression_of(Connection& c,

@@ -77,6 +77,11 @@ class MessagingRepo {
   Result<std::optional<UnixMs>> nth_marketing_sent_since(Connection& c, std::int64_t customer_id,
                                                          UnixMs since, int nth);
 
+  // Marketing messages to the customer being sent now with an id below `id` (claimed by other
+  // delivery threads): they count against the cap before this one.
+  Result<std::int64_t> marketing_in_flight_before(Connection& c, std::int64_t customer_id,
+                                                  std::int64_t id);
+
   Result<std::optional<std::string>> suppression_of(Connection& c, const std::string& address);
   Status suppress(Connection& c, const std::string& address, std::string_view reason,
                   const std::string& detail, UnixMs at);

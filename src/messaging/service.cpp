@@ -18,6 +18,8 @@ using storage::TxMode;
 namespace {
 
 constexpr std::size_t kMaxKey = 100;
+// How long a message waits for another one to the same customer that is being sent.
+constexpr UnixMs kInFlightWait = 60'000;
 
 Status check_key(const std::string& key) {
   if (key.empty() || key.size() > kMaxKey) {
@@ -333,14 +335,22 @@ Result<Prepared> MessagingService::prepare(Connection& c, const Claimed& claimed
       UnixMs window;
       const char* name;
     };
+    // Messages to the same customer that other delivery threads are sending count first (the
+    // lower id goes first); this one then waits for their outcome.
+    ECRM_ASSIGN_OR_RETURN(auto in_flight,
+                          repo_.marketing_in_flight_before(c, m.customer_id, m.id));
     for (const Cap cap : {Cap{options_.daily_cap, kMsPerDay, "a day"},
                           Cap{options_.weekly_cap, 7 * kMsPerDay, "a week"}}) {
       if (cap.limit <= 0) continue;
-      ECRM_ASSIGN_OR_RETURN(auto nth, repo_.nth_marketing_sent_since(c, m.customer_id,
-                                                                     now - cap.window, cap.limit));
-      if (nth) {
+      const int sent_needed = cap.limit - static_cast<int>(std::min<std::int64_t>(in_flight, cap.limit));
+      std::optional<UnixMs> nth;
+      if (sent_needed > 0) {
+        ECRM_ASSIGN_OR_RETURN(nth, repo_.nth_marketing_sent_since(c, m.customer_id,
+                                                                  now - cap.window, sent_needed));
+      }
+      if (nth || sent_needed <= 0) {
         out.action = Prepared::Action::kDefer;
-        out.retry_at = *nth + cap.window;
+        out.retry_at = nth ? *nth + cap.window : now + kInFlightWait;
         out.reason = "frequency cap: " + std::to_string(cap.limit) + " marketing message" +
                      (cap.limit == 1 ? "" : "s") + " " + cap.name;
         return out;

@@ -13,6 +13,8 @@
 #include "analytics/service.hpp"
 #include "analytics/worker.hpp"
 #include "auth/access.hpp"
+#include "automation/http_routes.hpp"
+#include "automation/service.hpp"
 #include "auth/authenticator.hpp"
 #include "auth/http_routes.hpp"
 #include "auth/service.hpp"
@@ -115,7 +117,8 @@ struct App::Parts {
           recommend_worker.customer_changed(customer_id);
         }),
         messaging_service(db, messaging_options(options)),
-        delivery(db, messaging_service, delivery_options(options)) {
+        delivery(db, messaging_service, delivery_options(options)),
+        automation_service(db, messaging_service, recommend_service) {
     // Other capabilities' records on the customer: merges move them, the timeline, the
     // summary, the privacy export and erasure reach them.
     customer_service.attach(order_records);
@@ -159,6 +162,7 @@ struct App::Parts {
   recommend::BrowsePoller browse_poller;
   messaging::MessagingService messaging_service;
   messaging::DeliveryWorker delivery;
+  automation::AutomationService automation_service;
   customers::CustomerSearch customer_search{customer_service};
   orders::OrderSearch order_search{db};
   catalog::ProductSearch product_search{db, catalog_service};
@@ -221,6 +225,7 @@ void App::add_routes(http::Router& router) {
   events::add_event_routes(router, p.event_service, p.authenticator);
   recommend::add_recommend_routes(router, p.recommend_service, p.recommend_worker);
   messaging::add_messaging_routes(router, p.messaging_service, p.delivery);
+  automation::add_automation_routes(router, p.automation_service, p.delivery);
   recommend::add_snippet_recommendation_routes(
       router, p.recommend_service, [&p](const std::string& key) -> Status {
         auto resolved = p.event_service.resolve_write_key(key);
@@ -249,6 +254,9 @@ void App::start() {
   Parts& p = *parts_;
   if (p.started) return;
   p.started = true;
+  if (auto installed = p.automation_service.install_defaults(); !installed.ok()) {
+    spdlog::warn("cannot install the shipped flows and templates: {}", installed.error().message);
+  }
   if (auto recovered = p.import_jobs.recover(); !recovered.ok()) {
     spdlog::warn("cannot check for unfinished imports: {}", recovered.error().message);
   }

@@ -62,6 +62,7 @@ const Shape& fields() {
                                        {"url", value()}})},
                        {"total", value()},
                        {"url", value()}})},
+      {"anniversary", object({{"kind", value()}, {"label", value()}, {"years", value()}})},
       {"version", object({{"product", value()},
                           {"name", value()},
                           {"notes", value()},

@@ -16,6 +16,9 @@ constexpr std::string_view kUpsertTemplate =
     "ON CONFLICT (key, language) DO UPDATE SET kind = excluded.kind, subject = excluded.subject, "
     "html = excluded.html, text = excluded.text, updated_at = excluded.updated_at "
     "RETURNING id, created_at";
+constexpr std::string_view kEnsureTemplate =
+    "INSERT INTO message_templates (key, language, kind, subject, html, text, created_at, "
+    "updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (key, language) DO NOTHING";
 #define ECRM_TEMPLATE_COLUMNS "id, key, language, kind, subject, html, text, created_at, updated_at"
 constexpr std::string_view kFindTemplate =
     "SELECT " ECRM_TEMPLATE_COLUMNS " FROM message_templates WHERE key = $1 AND language = $2";
@@ -140,6 +143,11 @@ Result<Template> MessagingRepo::upsert_template(Connection& c, const Template& t
                                  out.created_at = row.get_int(1);
                                }));
   return out;
+}
+
+Status MessagingRepo::ensure_template(Connection& c, const Template& t) {
+  return storage::done(c.execute(kEnsureTemplate, {t.key, t.language, text_of(t.kind), t.subject,
+                                                   t.html, t.text, t.updated_at}));
 }
 
 Result<std::optional<Template>> MessagingRepo::find_template(Connection& c, const std::string& key,

@@ -48,6 +48,8 @@ class MessagingRepo {
  public:
   // Templates.
   Result<Template> upsert_template(Connection& c, const Template& t);
+  // Adds `t` unless its key and language exist (the shipped templates, on every start).
+  Status ensure_template(Connection& c, const Template& t);
   Result<std::optional<Template>> find_template(Connection& c, const std::string& key,
                                                 const std::string& language);
   Result<std::vector<Template>> list_templates(Connection& c);

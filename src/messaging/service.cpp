@@ -202,6 +202,16 @@ Result<Template> MessagingService::put_template(const std::string& key,
   return repo_.upsert_template(*lease, t);
 }
 
+Status MessagingService::ensure_template(const Template& t) {
+  ECRM_RETURN_IF_ERROR(check_key(t.key));
+  ECRM_RETURN_IF_ERROR(check_language(t.language));
+  ECRM_RETURN_IF_ERROR(check(TemplateInput{t.kind, t.subject, t.html, t.text}));
+  Template stamped = t;
+  stamped.updated_at = now_ms();
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  return repo_.ensure_template(*lease, stamped);
+}
+
 Status MessagingService::delete_template(const std::string& key, const std::string& language) {
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
   ECRM_ASSIGN_OR_RETURN(bool deleted, repo_.delete_template(*lease, key, language));

@@ -71,6 +71,8 @@ class MessagingService {
   Result<Template> put_template(const std::string& key, const std::string& language,
                                 const TemplateInput& input);
   Status delete_template(const std::string& key, const std::string& language);
+  // Adds the template unless its key exists in its language (checked like put_template).
+  Status ensure_template(const Template& t);
 
   // Renders a stored template (in the customer's language, else the shop's) or a draft for a
   // customer, as it would be sent now (the unsubscribe link is a sample).

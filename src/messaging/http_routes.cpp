@@ -190,6 +190,19 @@ void add_messaging_routes(http::Router& router, MessagingService& service,
 
   router.add(Route{
       .method = Method::kGet,
+      .pattern = "/api/v1/messages/replies",
+      .access = Access::needs("marketing:read"),
+      .doc = {.summary = "Reply rate and median reply time per flow or campaign (replies come "
+                         "in through ecrm mail-in)",
+              .tag = "messaging",
+              .response = http::json_body<http::Items<ReplyStats>>()},
+      .handler = handle([&service](RequestContext&) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto stats, service.reply_stats());
+        return http::reply(200, http::Items<ReplyStats>{std::move(stats)});
+      })});
+
+  router.add(Route{
+      .method = Method::kGet,
       .pattern = "/api/v1/messages/{id}",
       .access = Access::needs("marketing:read"),
       .doc = {.summary = "One message of the outbox",

@@ -126,4 +126,22 @@ struct MessageQuery {
 };
 ECRM_DESCRIBE(MessageQuery, customer, status, source)
 
+// Replies per flow or campaign: the reply rate and how fast customers answer.
+struct ReplyStats {
+  std::string source;
+  std::int64_t sent = 0;
+  std::int64_t replied = 0;                       // messages with at least one reply
+  std::string reply_rate;                         // "28.0%"
+  std::optional<std::int64_t> median_reply_minutes;  // from sending to the first reply
+};
+ECRM_DESCRIBE(ReplyStats, source, sent, replied, reply_rate, median_reply_minutes)
+
+// What `ecrm mail-in` made of a message.
+struct InboundResult {
+  std::string kind;  // reply | bounce | delay | unmatched
+  std::optional<std::int64_t> message_id;
+  std::optional<std::int64_t> customer_id;
+};
+ECRM_DESCRIBE(InboundResult, kind, message_id, customer_id)
+
 }  // namespace ecrm::messaging

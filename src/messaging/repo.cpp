@@ -80,6 +80,14 @@ constexpr std::string_view kSuppress =
     "INSERT INTO email_suppressions (address, reason, detail, at) VALUES ($1, $2, $3, $4) "
     "ON CONFLICT (address) DO UPDATE SET reason = excluded.reason, detail = excluded.detail, "
     "at = excluded.at";
+constexpr std::string_view kSentBySource =
+    "SELECT source, count(*) FROM messages WHERE status IN ('sent', 'bounced') GROUP BY source";
+constexpr std::string_view kFirstReplies =
+    "SELECT m.source, m.sent_at, min(e.at) FROM message_events e "
+    "JOIN messages m ON m.id = e.message_id WHERE e.kind = 'reply' "
+    "GROUP BY m.source, m.id, m.sent_at";
+constexpr std::string_view kMarkBounced =
+    "UPDATE messages SET status = 'bounced', reason = $2, updated_at = $3 WHERE id = $1";
 constexpr std::string_view kStats = "SELECT status, count(*) FROM messages GROUP BY status";
 constexpr std::string_view kSecret = "SELECT secret FROM messaging_keys ORDER BY id LIMIT 1";
 constexpr std::string_view kInsertSecret =
@@ -278,6 +286,24 @@ Result<OutboxStats> MessagingRepo::stats(Connection& c) {
     }
   }));
   return s;
+}
+
+Result<std::map<std::string, MessagingRepo::SourceReplies>> MessagingRepo::replies(Connection& c) {
+  std::map<std::string, SourceReplies> out;
+  ECRM_RETURN_IF_ERROR(c.query(kSentBySource, {}, [&](const RowView& row) {
+    out[row.get_string(0)].sent = row.get_int(1);
+  }));
+  ECRM_RETURN_IF_ERROR(c.query(kFirstReplies, {}, [&](const RowView& row) {
+    const auto sent_at = row.get_optional_int(1);
+    const UnixMs first = row.get_int(2);
+    out[row.get_string(0)].reply_delays.push_back(sent_at ? std::max<UnixMs>(0, first - *sent_at) : 0);
+  }));
+  return out;
+}
+
+Status MessagingRepo::mark_bounced(Connection& c, std::int64_t id, const std::string& reason,
+                                   UnixMs now) {
+  return storage::done(c.execute(kMarkBounced, {id, reason, now}));
 }
 
 Result<std::string> MessagingRepo::signing_secret(Connection& c) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -89,6 +90,14 @@ class MessagingRepo {
                   const std::string& detail, UnixMs at);
 
   Result<OutboxStats> stats(Connection& c);
+
+  // Per source: messages sent, and the first reply time of each replied message.
+  struct SourceReplies {
+    std::int64_t sent = 0;
+    std::vector<UnixMs> reply_delays;  // first reply - sent_at, per replied message
+  };
+  Result<std::map<std::string, SourceReplies>> replies(Connection& c);
+  Status mark_bounced(Connection& c, std::int64_t id, const std::string& reason, UnixMs now);
 
   // The key that signs links, created on first use.
   Result<std::string> signing_secret(Connection& c);

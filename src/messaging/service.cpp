@@ -7,6 +7,7 @@
 
 #include "core/crypto.hpp"
 #include "customers/repo.hpp"
+#include "messaging/inbound.hpp"
 #include "messaging/render.hpp"
 
 namespace ecrm::messaging {
@@ -441,6 +442,70 @@ Result<UnsubscribeTarget> MessagingService::unsubscribe(const std::string& token
   }));
   target.subscribed = false;
   return target;
+}
+
+Result<InboundResult> MessagingService::receive(std::string_view raw) {
+  const Inbound in = parse_inbound(raw);
+  InboundResult out{"unmatched", std::nullopt, std::nullopt};
+  if (in.kind == InboundKind::kUnmatched || !in.message_id) return out;
+  const UnixMs now = now_ms();
+  auto done = storage::with_transaction<bool>(db_, TxMode::kWrite, [&](Connection& c) -> Result<bool> {
+    ECRM_ASSIGN_OR_RETURN(auto m, repo_.find(c, *in.message_id));
+    // A Message-ID names its message's creation time: a made-up one matches nothing.
+    if (!m || (in.created_at && *in.created_at != m->created_at)) return false;
+    out.message_id = m->id;
+    out.customer_id = m->customer_id;
+    switch (in.kind) {
+      case InboundKind::kReply:
+        out.kind = "reply";
+        return repo_.add_event(c, m->id, m->customer_id, "reply", now,
+                               in.subject + (in.excerpt.empty() ? "" : "\n" + in.excerpt))
+            .ok();
+      case InboundKind::kBounce: {
+        out.kind = "bounce";
+        const std::string address = lower(in.recipient.empty() ? bare_address(m->to) : in.recipient);
+        const std::string detail = "status " + (in.status.empty() ? std::string("5.0.0") : in.status);
+        ECRM_RETURN_IF_ERROR(repo_.mark_bounced(c, m->id, "the address bounced (" + detail + ")", now));
+        if (!address.empty()) ECRM_RETURN_IF_ERROR(repo_.suppress(c, address, "bounce", detail, now));
+        ECRM_RETURN_IF_ERROR(repo_.add_event(c, m->id, m->customer_id, "bounce", now, detail));
+        return true;
+      }
+      case InboundKind::kDelay:
+        out.kind = "delay";
+        ECRM_RETURN_IF_ERROR(repo_.add_event(c, m->id, m->customer_id, "deferred", now,
+                                             "status " + in.status));
+        return true;
+      case InboundKind::kUnmatched:
+        break;
+    }
+    return false;
+  });
+  if (!done.ok()) return std::move(done).error();
+  if (!*done) return InboundResult{"unmatched", std::nullopt, std::nullopt};
+  return out;
+}
+
+Result<std::vector<ReplyStats>> MessagingService::reply_stats() {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  ECRM_ASSIGN_OR_RETURN(auto by_source, repo_.replies(*lease));
+  std::vector<ReplyStats> out;
+  for (auto& [source, r] : by_source) {
+    ReplyStats s;
+    s.source = source;
+    s.sent = r.sent;
+    s.replied = static_cast<std::int64_t>(r.reply_delays.size());
+    const std::int64_t per_mille = s.sent > 0 ? (s.replied * 1000 + s.sent / 2) / s.sent : 0;
+    s.reply_rate = std::to_string(per_mille / 10) + "." + std::to_string(per_mille % 10) + "%";
+    if (!r.reply_delays.empty()) {
+      std::sort(r.reply_delays.begin(), r.reply_delays.end());
+      const std::size_t n = r.reply_delays.size();
+      const UnixMs median = n % 2 ? r.reply_delays[n / 2]
+                                  : (r.reply_delays[n / 2 - 1] + r.reply_delays[n / 2]) / 2;
+      s.median_reply_minutes = median / 60'000;
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
 }
 
 }  // namespace ecrm::messaging

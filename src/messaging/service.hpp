@@ -98,6 +98,12 @@ class MessagingService {
   // recorded on the message.
   Result<UnsubscribeTarget> unsubscribe(const std::string& token, const std::string& how);
 
+  // Records an inbound message (inbound.hpp): a reply on its message and the customer's
+  // timeline; a bounce marks the message bounced and suppresses the address; a delay is noted.
+  Result<InboundResult> receive(std::string_view raw);
+  // Reply rate and median reply time per flow or campaign.
+  Result<std::vector<ReplyStats>> reply_stats();
+
   // The signed token and URL of a message's unsubscribe link.
   Result<std::string> unsubscribe_token(std::int64_t message_id, std::int64_t customer_id);
 

@@ -14,6 +14,7 @@
 #include "analytics/worker.hpp"
 #include "auth/access.hpp"
 #include "automation/http_routes.hpp"
+#include "automation/scheduler.hpp"
 #include "automation/service.hpp"
 #include "auth/authenticator.hpp"
 #include "auth/http_routes.hpp"
@@ -118,7 +119,9 @@ struct App::Parts {
         }),
         messaging_service(db, messaging_options(options)),
         delivery(db, messaging_service, delivery_options(options)),
-        automation_service(db, messaging_service, recommend_service) {
+        automation_service(db, messaging_service, recommend_service),
+        daily_runs(db, automation_service, automation::SchedulerOptions{options.time_zone}) {
+    daily_runs.on_run([this](const automation::RunSummary&) { delivery.wake(); });
     // Other capabilities' records on the customer: merges move them, the timeline, the
     // summary, the privacy export and erasure reach them.
     customer_service.attach(order_records);
@@ -163,6 +166,7 @@ struct App::Parts {
   messaging::MessagingService messaging_service;
   messaging::DeliveryWorker delivery;
   automation::AutomationService automation_service;
+  automation::DailyScheduler daily_runs;
   customers::CustomerSearch customer_search{customer_service};
   orders::OrderSearch order_search{db};
   catalog::ProductSearch product_search{db, catalog_service};
@@ -267,6 +271,9 @@ void App::start() {
       spdlog::warn("recommend: cannot follow the events log: {}", started.error().message);
     }
     p.delivery.start();
+    if (auto started = p.daily_runs.start(); !started.ok()) {
+      spdlog::warn("automation: no daily run: {}", started.error().message);
+    }
   }
 }
 
@@ -274,6 +281,7 @@ void App::stop() {
   Parts& p = *parts_;
   if (!p.started) return;
   p.started = false;
+  p.daily_runs.stop();
   p.delivery.stop();
   p.browse_poller.stop();
   p.recommend_worker.stop();

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <thread>
 
+#include "automation/scheduler.hpp"
 #include "cli/app.hpp"
 #include "cli/app_setup.hpp"
 #include "cli/command.hpp"
@@ -40,6 +41,7 @@ struct ServeOptions {
   double smtp_first_retry_s = 30;
   std::string mail_from = "Shop <shop@example.com>";
   std::string public_url;
+  std::string time_zone;
 };
 
 std::string find_web_root(const std::string& requested) {
@@ -65,6 +67,10 @@ int serve(const ServeOptions& options) {
   auto db = open_and_migrate(resolve_db_url(options.db), db_options);
   if (!db) return kExitFailure;
 
+  if (auto zone = automation::local_date(options.time_zone, now_ms()); !zone.ok()) {
+    std::cerr << "ecrm: --time-zone: " << zone.error().message << "\n";
+    return kExitBadInput;
+  }
   std::string smtp_password;
   if (!options.smtp_password_file.empty()) {
     std::ifstream in(options.smtp_password_file);
@@ -91,7 +97,8 @@ int serve(const ServeOptions& options) {
                      .mail_from = options.mail_from,
                      .public_url = options.public_url.empty()
                                        ? "http://" + options.host + ":" + std::to_string(options.port)
-                                       : options.public_url});
+                                       : options.public_url,
+                     .time_zone = options.time_zone});
   if (!app.prepare_first_admin()) return kExitFailure;
   http::Router router;
   app.add_routes(router);
@@ -180,6 +187,10 @@ const CommandRegistration kServe{10, [](CLI::App& app) {
   cmd->add_option("--mail-from", options->mail_from, "From: of outgoing mail, \"Shop <shop@example.com>\"")
       ->capture_default_str()
       ->envname("ECRM_MAIL_FROM");
+  cmd->add_option("--time-zone", options->time_zone,
+                  "The shop's time zone (IANA, e.g. Asia/Shanghai) for birthdays and the daily "
+                  "run (default: the system's)")
+      ->envname("ECRM_TIME_ZONE");
   cmd->add_option("--public-url", options->public_url,
                   "The URL customers reach this server at, for links in messages (default: "
                   "http://HOST:PORT)")

@@ -360,11 +360,14 @@ sqlite_list_sql() {  # sqlite_list_sql TARGET RANK -> one statement (or nothing)
     *) return ;;
   esac
   local chars; chars=$(python3 -c 'import sys; print(len(sys.argv[1]))' "$q")
-  local match
+  # Needles of three characters or more start with one marker, shorter ones with two
+  # (src/search/index.cpp).
+  local match M="$S"
+  [[ $chars -ge 3 ]] || M="$S$S"
   case $rank in
-    exact) match="(\"$S$S$q$E\")" ;;
-    prefix) match="(\"$S$S$q\") NOT (\"$S$S$q$E\")" ;;
-    substring) [[ $chars -ge 3 ]] || return 0; match="(\"$q\") NOT (\"$S$S$q\")" ;;
+    exact) match="(\"$M$q$E\")" ;;
+    prefix) match="(\"$M$q\") NOT (\"$M$q$E\")" ;;
+    substring) [[ $chars -ge 3 ]] || return 0; match="(\"$q\") NOT (\"$M$q\")" ;;
   esac
   echo "SELECT $cols FROM customers_search JOIN customers c ON c.id = customers_search.rowid WHERE customers_search MATCH '$match' AND customers_search.rowid > 0 AND +c.merged_into IS NULL AND +c.erased_at IS NULL ORDER BY customers_search.rowid LIMIT 50"
 }
@@ -424,14 +427,13 @@ if [[ ${#MISSED[@]} -gt 0 ]]; then
         sqlite3 "${DB[$b]#sqlite:}" "EXPLAIN QUERY PLAN $sql" | sed 's/^/   /'
         printf '%s\n' ".timer on" "SELECT count(*) AS rows_on_first_page FROM ($sql);" |
           sqlite3 -header "${DB[$b]#sqlite:}" 2>&1 | sed 's/^/   /'
-        # The page's tags and anniversaries are then read by the range of its ids (load_details).
-        span=$(sqlite3 "${DB[$b]#sqlite:}" "SELECT min(id) || ' ' || max(id) FROM ($sql)")
-        if [[ -n $span ]]; then
-          read -r low high <<<"$span"
-          echo "   then the details of ids $low..$high:"
+        # The page's tags and anniversaries are then read by the list of its ids (load_details).
+        ids=$(sqlite3 "${DB[$b]#sqlite:}" "SELECT group_concat(id) FROM ($sql)")
+        if [[ -n $ids ]]; then
+          echo "   then the details of the page's ids:"
           printf '%s\n' ".timer on" \
-            "SELECT count(*) AS tag_rows FROM (SELECT customer_id, tag FROM customer_tags WHERE customer_id >= $low AND customer_id <= $high ORDER BY customer_id, tag);" \
-            "SELECT count(*) AS anniversary_rows FROM (SELECT customer_id, kind, date, label FROM customer_anniversaries WHERE customer_id >= $low AND customer_id <= $high ORDER BY customer_id, id);" |
+            "SELECT count(*) AS tag_rows FROM (SELECT customer_id, tag FROM customer_tags WHERE customer_id IN ($ids) ORDER BY customer_id, tag);" \
+            "SELECT count(*) AS anniversary_rows FROM (SELECT customer_id, kind, date, label FROM customer_anniversaries WHERE customer_id IN ($ids) ORDER BY customer_id, id);" |
             sqlite3 -header "${DB[$b]#sqlite:}" 2>&1 | sed 's/^/   /'
         fi
       done

@@ -96,7 +96,7 @@ Status DeliveryWorker::handle(SmtpSession& session, const Claimed& claimed) {
   }
   Outcome outcome;
   outcome.language = prepared.language;
-  outcome.to = prepared.to;
+  outcome.to = prepared.to_display;
   outcome.subject = prepared.subject;
   outcome.digest = prepared.digest;
   outcome.next_attempt_at = m.next_attempt_at;

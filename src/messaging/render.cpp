@@ -200,6 +200,9 @@ Status check(std::string_view field, const std::string& source) {
 
 Status check(const TemplateInput& input) {
   if (input.subject.empty()) return Error::invalid("subject is required", "subject");
+  if (input.subject.find_first_of("\r\n") != std::string::npos) {
+    return Error::invalid("subject must be one line", "subject");
+  }
   if (input.html.empty() && input.text.empty()) {
     return Error::invalid("a template needs an HTML or a text part", "text");
   }

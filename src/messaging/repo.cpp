@@ -39,9 +39,9 @@ constexpr std::string_view kFindMessage =
     "SELECT " ECRM_MESSAGE_COLUMNS " FROM messages WHERE id = $1";
 // $1 customer, $2 status, $3 source (NULL: any), $4 below this id (0: any), $5 limit.
 constexpr std::string_view kListMessages =
-    "SELECT " ECRM_MESSAGE_COLUMNS " FROM messages WHERE ($1 IS NULL OR customer_id = $1) "
-    "AND ($2 IS NULL OR status = $2) AND ($3 IS NULL OR source = $3) "
-    "AND ($4 = 0 OR id < $4) ORDER BY id DESC LIMIT $5";
+    "SELECT " ECRM_MESSAGE_COLUMNS " FROM messages WHERE ($1::bigint IS NULL OR customer_id = $1) "
+    "AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR source = $3) "
+    "AND ($4::bigint = 0 OR id < $4) ORDER BY id DESC LIMIT $5";
 constexpr std::string_view kReleaseExpired =
     "UPDATE messages SET status = 'queued', reason = 'its delivery was interrupted; sent again', "
     "lease_until = NULL, updated_at = $1 WHERE status = 'sending' AND lease_until < $1";

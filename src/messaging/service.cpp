@@ -60,14 +60,40 @@ bool is_ascii(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
 }
 
-// RFC 2047 for a header value that is not plain ASCII.
-std::string header_text(const std::string& value) {
+// A header value on one line: line breaks and other control characters become spaces, so that
+// no value can add a header or end the header block.
+std::string one_line(std::string_view value) {
+  std::string out(value);
+  for (char& ch : out) {
+    if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) ch = ' ';
+  }
+  return out;
+}
+
+// RFC 2047 for a header value that is not plain ASCII: encoded words of at most 75 characters
+// (45 bytes of UTF-8 each, cut between characters), folded onto continuation lines.
+std::string header_text(const std::string& raw) {
+  const std::string value = one_line(raw);
   if (is_ascii(value)) return value;
-  std::string encoded = base64_mime(value);
-  encoded.erase(std::remove_if(encoded.begin(), encoded.end(),
-                               [](char ch) { return ch == '\r' || ch == '\n'; }),
-                encoded.end());
-  return "=?UTF-8?B?" + encoded + "?=";
+  constexpr std::size_t kChunk = 45;  // base64: 60 characters, 72 with "=?UTF-8?B?" and "?="
+  std::string out;
+  std::size_t at = 0;
+  while (at < value.size()) {
+    std::size_t end = std::min(value.size(), at + kChunk);
+    // Back up to the start of a UTF-8 character.
+    while (end < value.size() && end > at &&
+           (static_cast<unsigned char>(value[end]) & 0xC0) == 0x80) {
+      --end;
+    }
+    std::string encoded = base64_mime(std::string_view(value).substr(at, end - at));
+    encoded.erase(std::remove_if(encoded.begin(), encoded.end(),
+                                 [](char ch) { return ch == '\r' || ch == '\n'; }),
+                  encoded.end());
+    if (!out.empty()) out += "\r\n ";
+    out += "=?UTF-8?B?" + encoded + "?=";
+    at = end;
+  }
+  return out;
 }
 
 // A display name and address, the name encoded when it needs to be.
@@ -124,15 +150,15 @@ std::string mime_message(const std::string& from, const std::string& to, const R
                          UnixMs date) {
   const std::string boundary = "=_ecrm_" + std::to_string(id) + "_alt";
   std::string out;
-  out += "From: " + from + "\r\n";
-  out += "To: " + to + "\r\n";
+  out += "From: " + one_line(from) + "\r\n";
+  out += "To: " + one_line(to) + "\r\n";
   out += "Subject: " + header_text(content.subject) + "\r\n";
   out += "Date: " + rfc5322_date(date) + "\r\n";
   out += "Message-ID: " + message_id + "\r\n";
   out += "X-Ecrm-Message: " + std::to_string(id) + "\r\n";
-  out += "X-Ecrm-Flow: " + source + "\r\n";
+  out += "X-Ecrm-Flow: " + one_line(source) + "\r\n";
   if (unsubscribe_url) {
-    out += "List-Unsubscribe: <" + *unsubscribe_url + ">\r\n";
+    out += "List-Unsubscribe: <" + one_line(*unsubscribe_url) + ">\r\n";
     out += "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n";
   }
   out += "MIME-Version: 1.0\r\n";
@@ -280,7 +306,10 @@ Result<Message> MessagingService::send(const SendRequest& request) {
   m.customer_id = request.customer_id;
   m.template_key = request.template_key;
   m.source = request.source.value_or("manual");
-  if (m.source.empty()) return Error::invalid("source must not be empty", "source");
+  if (auto checked = check_key(m.source); !checked.ok()) {
+    return Error::invalid("source may hold only a-z, 0-9, '_' and '-' (1 to 100 characters)",
+                          "source");
+  }
   auto id = storage::with_transaction<std::optional<std::int64_t>>(
       db_, TxMode::kWrite, [&](Connection& c) -> Result<std::optional<std::int64_t>> {
         ECRM_ASSIGN_OR_RETURN(auto customer, customers::CustomerRepo().find(c, m.customer_id));
@@ -391,6 +420,7 @@ Result<Prepared> MessagingService::prepare(Connection& c, const Claimed& claimed
   out.language = t.language;
   out.envelope_to = address;
   out.to = mailbox(customer->name, address);
+  out.to_display = customer->name.empty() ? address : one_line(customer->name) + " <" + address + ">";
   out.subject = rendered->subject;
   out.digest = sha256_hex(rendered->subject + "\n" + rendered->html + "\n" + rendered->text);
   out.mime = mime_message(options_.mail_from, out.to, *rendered,

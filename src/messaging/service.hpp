@@ -43,7 +43,8 @@ struct Prepared {
   std::string reason;      // kSuppress, kDefer: why
   UnixMs retry_at = 0;     // kDefer: when the cap allows it
   std::string language;
-  std::string to;          // the customer's address
+  std::string to;          // the customer's mailbox, as the To: header writes it
+  std::string to_display;  // the same for people: Name <address>
   std::string envelope_to; // the bare address
   std::string mime;        // the whole RFC 5322 message
   std::string subject;

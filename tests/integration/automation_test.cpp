@@ -1,0 +1,852 @@
+// The care flows over real HTTP with a real SMTP server: tests/scripts/smtp_server.py (aiosmtpd)
+// records what it accepts and `ecrm serve --smtp-url` delivers to it, one of each per test.
+// Customers are created through the API; their loyalty tiers are written into customer_scores
+// as the analytics recomputation would. A run for a day (POST /api/v1/automation/run, or
+// `ecrm automation run`) must mail exactly the very loyal customers celebrating that day a card
+// and the loyal ones a recommendations mail, nobody else, and nothing twice; 29 February falls
+// on 28 February in other years; the care policy and the flows' switches steer it.
+#include <boost/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <ctime>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "crm_support.hpp"
+#include "smtp_support.hpp"
+#include "storage/database.hpp"
+
+namespace ecrm::testing {
+namespace {
+
+namespace json = boost::json;
+
+constexpr const char* kMailFrom = "Care Shop <care@shop.test>";
+constexpr const char* kPublicUrl = "https://care.shop.test";
+
+std::int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string str(const json::value& v) { return v.is_string() ? std::string(v.as_string()) : ""; }
+
+// One mail as the SMTP server received it, for one envelope recipient.
+struct Delivered {
+  std::string to;    // the envelope recipient
+  std::string flow;  // X-Ecrm-Flow
+  Mail mail;
+};
+
+// A fresh SMTP server, and a fresh `ecrm serve` (own database) delivering to it, for each test.
+class Automation : public CrmApi {
+ protected:
+  // The servers are the test's, not the suite's.
+  static void SetUpTestSuite() {}
+  static void TearDownTestSuite() {}
+
+  void SetUp() override {
+    smtp_ = std::make_unique<SmtpServer>();
+    server_ = new ServerProcess(
+        {"--mail-from", kMailFrom, "--smtp-url", smtp_->url(), "--smtp-retry-after", "0.2",
+         "--smtp-connections", "2", "--public-url", kPublicUrl, "--time-zone", "UTC"},
+        {{"ECRM_ADMIN_EMAIL", kAdminEmail}, {"ECRM_ADMIN_PASSWORD", kAdminPassword}});
+    CrmApi::SetUp();
+    wait_for_first_model();
+    wait_for_daily_run();
+  }
+
+  void TearDown() override {
+    lease_.reset();
+    db_.reset();
+    client_.reset();
+    delete server_;
+    server_ = nullptr;
+    smtp_.reset();
+  }
+
+  // The server recomputes the scores once at start-up (no model exists yet) and removes the
+  // scores older than that run; tiers are written after it, against its model.
+  void wait_for_first_model() {
+    json::object state;
+    const bool done = eventually(
+        [&] {
+          auto r = get("/api/v1/analytics/recompute");
+          if (r.status != 200) return false;
+          state = r.json().as_object();
+          return state.at("state").as_string() == "idle" && !state.at("finished_at").is_null();
+        },
+        120);
+    ASSERT_TRUE(done) << json::serialize(state) << "\n" << server_->log();
+    model_id_ = state.at("model_id").is_int64() ? state.at("model_id").as_int64() : 0;
+  }
+
+  // The server runs today's flows by itself when it starts (an empty shop: nothing to send) and
+  // then not before the next day; the days given to the runs here are others than today, or
+  // the customers celebrating them are created after that first run.
+  void wait_for_daily_run() {
+    std::int64_t runs = 0;
+    const bool done = eventually([&] {
+      auto n = connection().query_int("SELECT count(*) FROM automation_runs WHERE day = $1",
+                                      {today_utc()});
+      runs = n.ok() ? n->value_or(0) : -1;
+      return runs == 1;
+    });
+    ASSERT_TRUE(done) << runs << "\n" << server_->log();
+  }
+
+  static std::string today_utc() {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char day[16];
+    std::strftime(day, sizeof day, "%Y-%m-%d", &tm);
+    return day;
+  }
+
+  storage::Connection& connection() {
+    if (!db_) {
+      auto db = storage::open_database(server_->db_url());
+      if (!db.ok()) throw std::runtime_error(db.error().message);
+      db_ = std::move(*db);
+    }
+    if (!lease_) {
+      auto lease = db_->acquire();
+      if (!lease.ok()) throw std::runtime_error(lease.error().message);
+      lease_ = std::make_unique<storage::Lease>(std::move(*lease));
+    }
+    return **lease_;
+  }
+
+  // Gives `customer` a loyalty tier as the recomputation would (its row of customer_scores,
+  // replacing any).
+  void set_tier(std::int64_t customer, const std::string& tier) {
+    const std::string segment = tier == "very_loyal" ? "champions"
+                                : tier == "loyal"    ? "loyal"
+                                                     : "hibernating";
+    const std::int64_t now = wall_ms();
+    auto removed =
+        connection().execute("DELETE FROM customer_scores WHERE customer_id = $1", {customer});
+    ASSERT_TRUE(removed.ok()) << removed.error().message;
+    auto written = connection().execute(
+        "INSERT INTO customer_scores (customer_id, model_id, recency_days, frequency, monetary, "
+        "r_score, f_score, m_score, segment, tier, p_alive, expected_orders_90d, "
+        "expected_avg_value, clv, first_order_at, last_order_at, computed_at, source) "
+        "VALUES ($1, $2, 12, 6, 480000, 5, 5, 5, $3, $4, 0.93, 1.4, 8000, 36000, $5, $6, $7, "
+        "'recompute')",
+        {customer, model_id_, segment, tier, now - 400LL * 86'400'000, now - 12LL * 86'400'000,
+         now});
+    ASSERT_TRUE(written.ok()) << written.error().message;
+    ASSERT_EQ(*written, 1);
+  }
+
+  // A customer through the API: `birthday` and `email` when not empty, e-mail consent granted at
+  // sign-up unless `extra` says otherwise, and whatever else `extra` holds.
+  std::int64_t customer(const std::string& name, const std::string& email,
+                        const std::string& birthday, json::object extra = {}) {
+    json::object body{{"name", name}};
+    if (!email.empty()) body["email"] = email;
+    if (!birthday.empty()) body["birthday"] = birthday;
+    if (!extra.contains("consent")) {
+      body["consent"] = json::object{{"email", json::object{{"granted", true}, {"how", "signup"}}}};
+    }
+    for (const auto& field : extra) body[field.key()] = field.value();
+    return create("/api/v1/customers", body);
+  }
+
+  // A consenting customer with a tier (none when `tier` is empty).
+  std::int64_t member(const std::string& name, const std::string& email,
+                      const std::string& birthday, const std::string& tier,
+                      json::object extra = {}) {
+    const std::int64_t id = customer(name, email, birthday, std::move(extra));
+    if (id != 0 && !tier.empty()) set_tier(id, tier);
+    return id;
+  }
+
+  json::object customer_json(std::int64_t id) {
+    auto r = get(id_path("/api/v1/customers", id));
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.status == 200 ? r.json().as_object() : json::object{};
+  }
+
+  // POST /api/v1/automation/run for `date`; expects 200 and returns the summary.
+  json::object run(const std::string& date) {
+    auto r = post("/api/v1/automation/run", json::object{{"date", date}});
+    EXPECT_EQ(r.status, 200) << r.body;
+    if (r.status != 200) return json::object{};
+    return r.json().as_object();
+  }
+
+  static std::map<std::string, std::int64_t> by_flow(const json::object& summary) {
+    std::map<std::string, std::int64_t> out;
+    if (!summary.contains("by_flow")) return out;
+    for (const auto& [key, n] : summary.at("by_flow").as_object()) {
+      out[std::string(key)] = n.as_int64();
+    }
+    return out;
+  }
+
+  // The summary is for `date` and counts `expected` messages per flow (enrolled and queued).
+  static void expect_summary(const json::object& summary, const std::string& date,
+                             const std::map<std::string, std::int64_t>& expected) {
+    std::int64_t total = 0;
+    for (const auto& [flow, n] : expected) total += n;
+    ASSERT_FALSE(summary.empty());
+    EXPECT_EQ(str(summary.at("date")), date) << json::serialize(summary);
+    EXPECT_EQ(summary.at("enrolled").as_int64(), total) << json::serialize(summary);
+    EXPECT_EQ(summary.at("queued").as_int64(), total) << json::serialize(summary);
+    EXPECT_EQ(by_flow(summary), expected) << json::serialize(summary);
+  }
+
+  json::object stats() {
+    auto r = get("/api/v1/messages/stats");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.status == 200 ? r.json().as_object() : json::object{};
+  }
+
+  // Waits until the outbox has drained: nothing sending, and nothing queued but `held` messages
+  // the frequency cap holds back (a customer's second marketing mail of the day). Returns the
+  // stats then.
+  json::object drained(std::int64_t held = 0) {
+    json::object s;
+    json::array queued;
+    const bool done = eventually(
+        [&] {
+          s = stats();
+          if (s.empty() || s.at("sending").as_int64() != 0 || s.at("queued").as_int64() != held) {
+            return false;
+          }
+          if (held == 0) return true;
+          queued = all_pages("/api/v1/messages?status=queued&limit=100");
+          if (static_cast<std::int64_t>(queued.size()) != held) return false;
+          for (const auto& m : queued) {
+            if (!str(m.at("reason")).starts_with("frequency cap")) return false;
+          }
+          return true;
+        },
+        120);
+    EXPECT_TRUE(done) << "the outbox did not drain: " << json::serialize(s) << "\n"
+                      << json::serialize(queued) << "\n"
+                      << server_->log() << smtp_->log();
+    EXPECT_EQ(s.at("failed").as_int64(), 0) << json::serialize(s);
+    return s;
+  }
+
+  // Everything the SMTP server accepted, one entry per envelope recipient.
+  std::vector<Delivered> delivered() {
+    std::vector<Delivered> out;
+    for (const auto& record : smtp_->received()) {
+      Mail mail = parse_mail(str(record.at("data")));
+      const std::string flow = mail.header("x-ecrm-flow");
+      for (const auto& rcpt : record.at("rcpt_tos").as_array()) {
+        out.push_back({str(rcpt), flow, mail});
+      }
+    }
+    return out;
+  }
+
+  // Recipient -> flow of everything received; fails on a recipient who got more than one mail.
+  std::map<std::string, std::string> received_flows() {
+    std::map<std::string, std::string> out;
+    for (const auto& d : delivered()) {
+      EXPECT_FALSE(out.contains(d.to))
+          << d.to << " received more than one mail (" << out[d.to] << ", " << d.flow << ")";
+      out[d.to] = d.flow;
+    }
+    return out;
+  }
+
+  // The mail `address` received (fails unless exactly one).
+  Mail mail_to(const std::string& address) {
+    std::vector<Mail> got;
+    for (auto& d : delivered()) {
+      if (d.to == address) got.push_back(std::move(d.mail));
+    }
+    EXPECT_EQ(got.size(), 1u) << address;
+    return got.empty() ? Mail{} : got.front();
+  }
+
+  // The outbox's messages for `customer`, newest first.
+  json::array messages_of(std::int64_t customer) {
+    return all_pages("/api/v1/messages?limit=100&customer=" + std::to_string(customer));
+  }
+
+  // The occurrences `customer` was enrolled in `flow` for, as stored.
+  std::set<std::string> occurrences(const std::string& flow, std::int64_t customer) {
+    std::set<std::string> out;
+    auto read = connection().query(
+        "SELECT occurrence FROM flow_enrolments WHERE flow_key = $1 AND customer_id = $2",
+        {flow, customer},
+        [&](const storage::RowView& row) { out.insert(std::string(row.get_text(0))); });
+    EXPECT_TRUE(read.ok()) << read.error().message;
+    return out;
+  }
+
+  json::object policy() {
+    auto r = get("/api/v1/automation/policy");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.status == 200 ? r.json().as_object() : json::object{};
+  }
+
+  // tier -> {card, recommendations} of a policy body.
+  static std::map<std::string, std::pair<bool, bool>> table(const json::object& policy) {
+    std::map<std::string, std::pair<bool, bool>> out;
+    if (!policy.contains("tiers")) return out;
+    for (const auto& row : policy.at("tiers").as_array()) {
+      out[str(row.at("tier"))] = {row.at("card").as_bool(), row.at("recommendations").as_bool()};
+    }
+    return out;
+  }
+
+  std::map<std::string, bool> flows_enabled() {
+    std::map<std::string, bool> out;
+    auto r = get("/api/v1/automation/flows");
+    EXPECT_EQ(r.status, 200) << r.body;
+    if (r.status != 200) return out;
+    const json::value body = r.json();
+    for (const auto& f : body.at("items").as_array()) {
+      out[str(f.at("key"))] = f.at("enabled").as_bool();
+    }
+    return out;
+  }
+
+  HttpResult set_flow(const std::string& key, const json::value& body) {
+    return patch("/api/v1/automation/flows/" + key, body);
+  }
+
+  std::unique_ptr<SmtpServer> smtp_;
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<storage::Lease> lease_;
+  std::int64_t model_id_ = 0;
+};
+
+TEST_F(Automation, BirthdayRunMailsCardsToTheVeryLoyalRecommendationsToTheLoyalAndNobodyElse) {
+  // Celebrating on 3 December, with consent and a tier: these four, and only these, get mail.
+  const std::int64_t vera = member("Vera Stone", "vera@care.test", "1990-12-03", "very_loyal");
+  const std::int64_t fang =
+      member("王芳", "wang.fang@care.test", "1968-12-03", "very_loyal", {{"language", "zh-CN"}});
+  const std::int64_t lena = member("Lena Park", "lena@care.test", "1990-12-03", "loyal");
+  const std::int64_t liam = member("Liam Ortiz", "liam@care.test", "2001-12-03", "loyal");
+
+  // Everyone else gets nothing.
+  member("Otto Seldom", "otto@care.test", "1990-12-03", "occasional");
+  member("Nils Unasked", "nils@care.test", "1990-12-03", "very_loyal",
+         {{"consent", json::object{}}});
+  member(
+      "Rosa Refused", "rosa@care.test", "1990-12-03", "very_loyal",
+      {{"consent", json::object{{"email", json::object{{"granted", false}, {"how", "signup"}}}}}});
+  member("Tomas Tomorrow", "tomas@care.test", "1990-12-04", "very_loyal");
+  member("Mara Swapped", "mara@care.test", "1990-03-12", "very_loyal");
+  member("Nina Unscored", "nina@care.test", "1990-12-03", "");
+  member("Paul Postal", "", "1990-12-03", "very_loyal");
+  const std::int64_t erased = member("Erik Erased", "erik@care.test", "1990-12-03", "very_loyal");
+  auto erasure = post(id_path("/api/v1/customers", erased) + "/erase", json::object{});
+  ASSERT_EQ(erasure.status, 200) << erasure.body;
+  const std::int64_t survivor = member("Sam Survivor", "sam@care.test", "1979-07-15", "very_loyal");
+  const std::int64_t merged =
+      member("Sam Survivor", "sam.old@care.test", "1990-12-03", "very_loyal");
+  auto merge =
+      post(id_path("/api/v1/customers", survivor) + "/merge", json::object{{"other_id", merged}});
+  ASSERT_EQ(merge.status, 200) << merge.body;
+  ASSERT_EQ(customer_json(survivor).at("birthday"), json::value("1979-07-15"));
+
+  const auto summary = run("2026-12-03");
+  expect_summary(summary, "2026-12-03", {{"birthday_card", 2}, {"birthday_recommendations", 2}});
+  const auto after = drained();
+  EXPECT_EQ(after.at("sent").as_int64(), 4) << json::serialize(after);
+  EXPECT_EQ(after.at("suppressed").as_int64(), 0) << json::serialize(after);
+
+  const std::map<std::string, std::string> expected{{"vera@care.test", "birthday_card"},
+                                                    {"wang.fang@care.test", "birthday_card"},
+                                                    {"lena@care.test", "birthday_recommendations"},
+                                                    {"liam@care.test", "birthday_recommendations"}};
+  EXPECT_EQ(received_flows(), expected);
+
+  // Each mail is the flow's template, personal, marketing (with its one-click unsubscribe).
+  const Mail card = mail_to("vera@care.test");
+  EXPECT_EQ(decode_rfc2047(card.header("subject")), "Happy birthday, Vera!");
+  EXPECT_NE(card.part("text/plain").find("Happy birthday, Vera!"), std::string::npos)
+      << card.part("text/plain");
+  EXPECT_NE(card.part("text/html").find("<h1>Happy birthday, Vera!</h1>"), std::string::npos)
+      << card.part("text/html");
+  EXPECT_EQ(card.header("list-unsubscribe-post"), "List-Unsubscribe=One-Click");
+  EXPECT_TRUE(card.header("list-unsubscribe").starts_with(std::string("<") + kPublicUrl + "/u/"))
+      << card.header("list-unsubscribe");
+  EXPECT_EQ(decode_rfc2047(mail_to("wang.fang@care.test").header("subject")), "王芳，生日快乐！");
+  const Mail picks = mail_to("lena@care.test");
+  EXPECT_EQ(decode_rfc2047(picks.header("subject")), "Lena, picked for your birthday");
+  EXPECT_EQ(picks.header("list-unsubscribe-post"), "List-Unsubscribe=One-Click");
+
+  // The outbox: one message per recipient, from its flow's template, sent.
+  const std::map<std::int64_t, std::string> outbox_expected{{vera, "birthday_card"},
+                                                            {fang, "birthday_card"},
+                                                            {lena, "birthday_recommendations"},
+                                                            {liam, "birthday_recommendations"}};
+  std::map<std::int64_t, std::string> outbox;
+  for (const char* flow : {"birthday_card", "birthday_recommendations"}) {
+    for (const auto& m : all_pages(std::string("/api/v1/messages?limit=100&source=") + flow)) {
+      EXPECT_EQ(str(m.at("template_key")), flow) << json::serialize(m);
+      EXPECT_EQ(str(m.at("status")), "sent") << json::serialize(m);
+      EXPECT_EQ(str(m.at("kind")), "marketing") << json::serialize(m);
+      EXPECT_FALSE(outbox.contains(m.at("customer_id").as_int64())) << json::serialize(m);
+      outbox[m.at("customer_id").as_int64()] = flow;
+    }
+  }
+  EXPECT_EQ(outbox, outbox_expected);
+  EXPECT_EQ(all_pages("/api/v1/messages?limit=100").size(), 4u);
+  for (std::int64_t id : {vera, fang, lena, liam}) {
+    EXPECT_EQ(occurrences(outbox_expected.at(id), id), std::set<std::string>{"2026"}) << id;
+  }
+}
+
+TEST_F(Automation, RerunningADayQueuesNothingAndNothingMoreArrives) {
+  member("Vera Again", "vera.again@care.test", "1990-12-03", "very_loyal");
+  member("Lou Again", "lou.again@care.test", "1984-12-03", "loyal");
+  expect_summary(run("2026-12-03"), "2026-12-03",
+                 {{"birthday_card", 1}, {"birthday_recommendations", 1}});
+  drained();
+  const std::size_t received = smtp_->received().size();
+  ASSERT_EQ(received, 2u);
+
+  // The same day again, one after another and then from four callers at once.
+  expect_summary(run("2026-12-03"), "2026-12-03", {});
+  std::vector<std::unique_ptr<HttpClient>> callers;
+  for (int i = 0; i < 4; ++i) callers.push_back(signed_in(kAdminEmail, kAdminPassword));
+  std::vector<HttpResult> answers(callers.size());
+  {
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < callers.size(); ++i) {
+      threads.emplace_back([&, i] {
+        answers[i] = callers[i]->send_json("POST", "/api/v1/automation/run",
+                                           json::object{{"date", "2026-12-03"}});
+      });
+    }
+    for (auto& t : threads) t.join();
+  }
+  for (const auto& answer : answers) {
+    ASSERT_EQ(answer.status, 200) << answer.body;
+    expect_summary(answer.json().as_object(), "2026-12-03", {});
+  }
+  EXPECT_EQ(all_pages("/api/v1/messages?limit=100").size(), 2u) << "a rerun queued a message";
+
+  // A later day's mail is a barrier: once it has arrived, nothing else came with it.
+  member("Mark Later", "mark.later@care.test", "1990-12-10", "very_loyal");
+  expect_summary(run("2026-12-10"), "2026-12-10", {{"birthday_card", 1}});
+  const auto after = drained();
+  EXPECT_EQ(after.at("sent").as_int64(), 3) << json::serialize(after);
+  EXPECT_EQ(smtp_->received().size(), received + 1);
+  const std::map<std::string, std::string> expected{
+      {"vera.again@care.test", "birthday_card"},
+      {"lou.again@care.test", "birthday_recommendations"},
+      {"mark.later@care.test", "birthday_card"}};
+  EXPECT_EQ(received_flows(), expected);
+}
+
+TEST_F(Automation, TwentyNinthOfFebruaryFallsOnTheTwentyEighthOutsideLeapYears) {
+  const std::int64_t leap = member("Lea Leap", "lea@care.test", "1992-02-29", "very_loyal");
+  const std::int64_t leap_loyal = member("Lars Leap", "lars@care.test", "2000-02-29", "loyal");
+  const std::int64_t eve = member("Eve Eight", "eve@care.test", "1985-02-28", "very_loyal");
+  const std::int64_t willa = member(
+      "Willa Wed", "willa@care.test", "", "very_loyal",
+      {{"anniversaries", json::array{json::object{{"kind", "wedding"}, {"date", "2016-02-29"}}}}});
+
+  // 2028 is a leap year: on the 28th only those born on the 28th.
+  expect_summary(run("2028-02-28"), "2028-02-28", {{"birthday_card", 1}});
+  drained();
+  EXPECT_EQ(received_flows(),
+            (std::map<std::string, std::string>{{"eve@care.test", "birthday_card"}}));
+  EXPECT_TRUE(messages_of(leap).empty());
+  EXPECT_TRUE(messages_of(leap_loyal).empty());
+
+  // 2027 is not: those born on the 29th are greeted on the 28th with those born on it.
+  expect_summary(run("2027-02-28"), "2027-02-28",
+                 {{"birthday_card", 2}, {"birthday_recommendations", 1}, {"anniversary_card", 1}});
+  // Eve's second card today waits for the daily cap; the others arrive.
+  drained(1);
+  const std::map<std::string, std::string> expected{{"eve@care.test", "birthday_card"},
+                                                    {"lea@care.test", "birthday_card"},
+                                                    {"lars@care.test", "birthday_recommendations"},
+                                                    {"willa@care.test", "anniversary_card"}};
+  EXPECT_EQ(received_flows(), expected);
+  EXPECT_EQ(decode_rfc2047(mail_to("lea@care.test").header("subject")), "Happy birthday, Lea!");
+  // … and not again on 1 March.
+  expect_summary(run("2027-03-01"), "2027-03-01", {});
+
+  // 29 February 2028 greets them for 2028 (the mail waits for the cap: they had one today).
+  expect_summary(run("2028-02-29"), "2028-02-29",
+                 {{"birthday_card", 1}, {"birthday_recommendations", 1}, {"anniversary_card", 1}});
+  drained(4);
+  expect_summary(run("2028-02-29"), "2028-02-29", {});
+  expect_summary(run("2027-02-28"), "2027-02-28", {});
+  EXPECT_EQ(occurrences("birthday_card", leap), (std::set<std::string>{"2027", "2028"}));
+  EXPECT_EQ(occurrences("birthday_recommendations", leap_loyal),
+            (std::set<std::string>{"2027", "2028"}));
+  EXPECT_EQ(occurrences("birthday_card", eve), (std::set<std::string>{"2027", "2028"}));
+  EXPECT_EQ(occurrences("anniversary_card", willa),
+            (std::set<std::string>{"wedding:2027", "wedding:2028"}));
+  const auto leap_messages = messages_of(leap);
+  ASSERT_EQ(leap_messages.size(), 2u) << json::serialize(leap_messages);
+  for (const auto& m : leap_messages) {
+    EXPECT_EQ(str(m.at("source")), "birthday_card") << json::serialize(m);
+  }
+  EXPECT_EQ(received_flows(), expected) << "a held message was sent despite the cap";
+}
+
+TEST_F(Automation, TheCarePolicyAndTheFlowSwitchesSteerTheRun) {
+  // The shipped policy: cards for the very loyal, recommendations for them and the loyal.
+  using Table = std::map<std::string, std::pair<bool, bool>>;
+  const Table shipped{
+      {"very_loyal", {true, true}}, {"loyal", {false, true}}, {"occasional", {false, false}}};
+  EXPECT_EQ(table(policy()), shipped);
+  const auto flows = flows_enabled();
+  for (const char* key : {"birthday_card", "birthday_recommendations", "anniversary_card",
+                          "anniversary_recommendations"}) {
+    EXPECT_TRUE(flows.contains(key) && flows.at(key)) << key << " is shipped on";
+  }
+  for (const char* key : {"new_version", "cart_recovery", "win_back"}) {
+    EXPECT_TRUE(flows.contains(key) && !flows.at(key)) << key << " is shipped off";
+  }
+
+  // Loyal customers get cards too.
+  auto changed = client_->send_json(
+      "PUT", "/api/v1/automation/policy",
+      json::object{{"tiers", json::array{json::object{
+                                 {"tier", "loyal"}, {"card", true}, {"recommendations", true}}}}});
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  Table loyal_cards = shipped;
+  loyal_cards["loyal"] = {true, true};
+  EXPECT_EQ(table(changed.json().as_object()), loyal_cards);
+  EXPECT_EQ(table(policy()), loyal_cards);
+
+  member("Vic Six", "vic6@care.test", "1990-12-06", "very_loyal");
+  member("Lil Six", "lil6@care.test", "1990-12-06", "loyal");
+  member("Oz Six", "oz6@care.test", "1990-12-06", "occasional");
+  expect_summary(run("2026-12-06"), "2026-12-06", {{"birthday_card", 2}});
+  drained();
+  EXPECT_EQ(received_flows(),
+            (std::map<std::string, std::string>{{"vic6@care.test", "birthday_card"},
+                                                {"lil6@care.test", "birthday_card"}}));
+
+  // A tier that does not exist is refused naming it, and nothing of the request is stored.
+  auto bad = client_->send_json(
+      "PUT", "/api/v1/automation/policy",
+      json::object{
+          {"tiers", json::array{json::object{
+                        {"tier", "platinum"}, {"card", true}, {"recommendations", true}}}}});
+  expect_error(bad, 400, "", "tiers[0].tier");
+  auto half_bad = client_->send_json(
+      "PUT", "/api/v1/automation/policy",
+      json::object{
+          {"tiers",
+           json::array{
+               json::object{{"tier", "loyal"}, {"card", false}, {"recommendations", false}},
+               json::object{{"tier", "gold"}, {"card", true}, {"recommendations", true}}}}});
+  expect_error(half_bad, 400, "", "tiers[1].tier");
+  expect_error(client_->send_json(
+                   "PUT", "/api/v1/automation/policy",
+                   json::object{{"tiers", json::array{json::object{{"tier", "loyal"},
+                                                                   {"card", "yes"},
+                                                                   {"recommendations", true}}}}}),
+               400, "", "tiers[0].card");
+  EXPECT_EQ(table(policy()), loyal_cards);
+
+  // The card flow off: nobody gets a card on the next day.
+  expect_error(set_flow("no_such_flow", json::object{{"enabled", false}}), 404);
+  expect_error(set_flow("birthday_card", json::object{{"enabled", "no"}}), 400, "", "enabled");
+  auto off = set_flow("birthday_card", json::object{{"enabled", false}});
+  ASSERT_EQ(off.status, 200) << off.body;
+  EXPECT_EQ(str(off.json().at("key")), "birthday_card");
+  EXPECT_FALSE(off.json().at("enabled").as_bool());
+  EXPECT_FALSE(flows_enabled().at("birthday_card"));
+  EXPECT_TRUE(flows_enabled().at("birthday_recommendations"));
+
+  member("Vic Seven", "vic7@care.test", "1990-12-07", "very_loyal");
+  member("Lil Seven", "lil7@care.test", "1990-12-07", "loyal");
+  member("Oz Seven", "oz7@care.test", "1990-12-07", "occasional");
+  const auto seventh = run("2026-12-07");
+  EXPECT_FALSE(by_flow(seventh).contains("birthday_card")) << json::serialize(seventh);
+  drained();
+  for (const auto& d : delivered()) {
+    if (d.to.find("7@") == std::string::npos) continue;
+    EXPECT_NE(d.flow, "birthday_card") << d.to << " got a card from a flow turned off";
+    EXPECT_NE(d.to, "oz7@care.test") << "an occasional customer got " << d.flow;
+  }
+
+  // Both birthday flows off: nothing at all.
+  ASSERT_EQ(set_flow("birthday_recommendations", json::object{{"enabled", false}}).status, 200);
+  member("Vic Eight", "vic8@care.test", "1990-12-08", "very_loyal");
+  member("Lil Eight", "lil8@care.test", "1990-12-08", "loyal");
+  expect_summary(run("2026-12-08"), "2026-12-08", {});
+
+  // The card flow on again: cards again (the policy still gives the loyal ones cards).
+  ASSERT_EQ(set_flow("birthday_card", json::object{{"enabled", true}}).status, 200);
+  member("Vic Nine", "vic9@care.test", "1990-12-09", "very_loyal");
+  member("Lil Nine", "lil9@care.test", "1990-12-09", "loyal");
+  expect_summary(run("2026-12-09"), "2026-12-09", {{"birthday_card", 2}});
+  drained();
+  const auto got = received_flows();
+  EXPECT_EQ(got.count("vic9@care.test") ? got.at("vic9@care.test") : "", "birthday_card");
+  EXPECT_EQ(got.count("lil9@care.test") ? got.at("lil9@care.test") : "", "birthday_card");
+  EXPECT_FALSE(got.contains("vic8@care.test"));
+  EXPECT_FALSE(got.contains("lil8@care.test"));
+}
+
+TEST_F(Automation, AnAnniversaryGetsItsCardGreetingTheCustomer) {
+  const std::int64_t anna = member(
+      "Anna Weds", "anna@care.test", "", "very_loyal",
+      {{"anniversaries", json::array{json::object{{"kind", "wedding"}, {"date", "2015-12-04"}}}}});
+  member("Bo Member", "bo@care.test", "", "loyal",
+         {{"anniversaries",
+           json::array{json::object{{"kind", "membership"}, {"date", "2020-12-04"}}}}});
+  member(
+      "Cid Seldom", "cid@care.test", "", "occasional",
+      {{"anniversaries", json::array{json::object{{"kind", "wedding"}, {"date", "2015-12-04"}}}}});
+  member(
+      "Dee Later", "dee@care.test", "", "very_loyal",
+      {{"anniversaries", json::array{json::object{{"kind", "wedding"}, {"date", "2015-12-05"}}}}});
+  member(
+      "Fay Unasked", "fay@care.test", "", "very_loyal",
+      {{"consent", json::object{}},
+       {"anniversaries", json::array{json::object{{"kind", "wedding"}, {"date", "2015-12-04"}}}}});
+
+  expect_summary(run("2026-12-04"), "2026-12-04",
+                 {{"anniversary_card", 1}, {"anniversary_recommendations", 1}});
+  drained();
+  EXPECT_EQ(received_flows(),
+            (std::map<std::string, std::string>{{"anna@care.test", "anniversary_card"},
+                                                {"bo@care.test", "anniversary_recommendations"}}));
+
+  const Mail card = mail_to("anna@care.test");
+  EXPECT_EQ(card.header("x-ecrm-flow"), "anniversary_card");
+  EXPECT_EQ(decode_rfc2047(card.header("subject")), "Happy anniversary, Anna!");
+  EXPECT_NE(card.part("text/plain").find("Happy wedding anniversary, Anna!"), std::string::npos)
+      << card.part("text/plain");
+  EXPECT_NE(card.part("text/html").find("<h1>Happy wedding anniversary, Anna!</h1>"),
+            std::string::npos)
+      << card.part("text/html");
+  const Mail picks = mail_to("bo@care.test");
+  EXPECT_EQ(decode_rfc2047(picks.header("subject")), "Bo, picked for your anniversary");
+  EXPECT_EQ(occurrences("anniversary_card", anna), std::set<std::string>{"wedding:2026"});
+
+  // Once a year: not again that day, again the next year (held by the cap: it is today here).
+  expect_summary(run("2026-12-04"), "2026-12-04", {});
+  expect_summary(run("2027-12-04"), "2027-12-04",
+                 {{"anniversary_card", 1}, {"anniversary_recommendations", 1}});
+  drained(2);
+  EXPECT_EQ(occurrences("anniversary_card", anna),
+            (std::set<std::string>{"wedding:2026", "wedding:2027"}));
+  EXPECT_EQ(smtp_->received().size(), 2u);
+}
+
+TEST_F(Automation, TheCommandLineRunPrintsItsSummaryAndRefusesABadDate) {
+  member("Vic Five", "vic5@care.test", "1990-12-05", "very_loyal");
+  member("Lil Five", "lil5@care.test", "1990-12-05", "loyal");
+  member("Oz Five", "oz5@care.test", "1990-12-05", "occasional");
+
+  // The last line of the output that is a JSON object.
+  auto summary_of = [](const std::string& output) {
+    json::object out;
+    std::istringstream lines(output);
+    for (std::string line; std::getline(lines, line);) {
+      boost::system::error_code ec;
+      auto value = json::parse(line, ec);
+      if (!ec && value.is_object()) out = value.as_object();
+    }
+    return out;
+  };
+  std::string output;
+  ASSERT_EQ(server_->run_cli({"automation", "run", "--date", "2026-12-05"}, &output), 0) << output;
+  expect_summary(summary_of(output), "2026-12-05",
+                 {{"birthday_card", 1}, {"birthday_recommendations", 1}});
+
+  // The running server delivers what the command queued.
+  drained();
+  EXPECT_EQ(received_flows(),
+            (std::map<std::string, std::string>{{"vic5@care.test", "birthday_card"},
+                                                {"lil5@care.test", "birthday_recommendations"}}));
+
+  // A rerun, from the command line or the API, queues nothing.
+  ASSERT_EQ(server_->run_cli({"automation", "run", "--date", "2026-12-05"}, &output), 0) << output;
+  expect_summary(summary_of(output), "2026-12-05", {});
+  expect_summary(run("2026-12-05"), "2026-12-05", {});
+
+  // A date that is not a day: a non-zero exit, an error naming the date, and nothing queued.
+  for (const char* date : {"2027-02-29", "2026-13-01", "05/12/2026", "tomorrow", ""}) {
+    SCOPED_TRACE(date);
+    const int code = server_->run_cli({"automation", "run", "--date", date}, &output);
+    EXPECT_NE(code, 0) << output;
+    EXPECT_NE(output.find("date"), std::string::npos) << output;
+    EXPECT_TRUE(summary_of(output).empty()) << output;
+    expect_error(post("/api/v1/automation/run", json::object{{"date", date}}), 400, "", "date");
+  }
+  expect_error(post("/api/v1/automation/run", json::object{}), 400, "", "date");
+  EXPECT_EQ(all_pages("/api/v1/messages?limit=100").size(), 2u);
+  const auto s = drained();
+  EXPECT_EQ(s.at("sent").as_int64(), 2);
+  EXPECT_EQ(smtp_->received().size(), 2u);
+}
+
+// An anniversary is greeted from its first year on: a date still to come (a wedding planned
+// for next year) is no anniversary yet.
+TEST_F(Automation, AnAnniversaryStillToComeIsNotGreeted) {
+  member(
+      "Gus Groom", "gus@care.test", "", "very_loyal",
+      {{"anniversaries", json::array{json::object{{"kind", "wedding"}, {"date", "2027-12-04"}}}}});
+  member(
+      "Hal Husband", "hal@care.test", "", "very_loyal",
+      {{"anniversaries", json::array{json::object{{"kind", "wedding"}, {"date", "2025-12-04"}}}}});
+  expect_summary(run("2026-12-04"), "2026-12-04", {{"anniversary_card", 1}});
+  drained();
+  EXPECT_EQ(received_flows(),
+            (std::map<std::string, std::string>{{"hal@care.test", "anniversary_card"}}));
+}
+
+// The card carries the customer's recommendations, each with its reason and a link to the
+// product on the shop's public site, whichever process queued it.
+TEST_F(Automation, ACardCarriesTheCustomersRecommendationsLinkedToTheShop) {
+  const std::int64_t feeding = create("/api/v1/categories", json::object{{"name", "Baby Feeding"}});
+  auto product = [&](const std::string& sku, const std::string& name, std::int64_t price) {
+    return create("/api/v1/products", json::object{{"sku", sku},
+                                                   {"name", name},
+                                                   {"price", price},
+                                                   {"currency", "EUR"},
+                                                   {"category_id", feeding}});
+  };
+  const std::int64_t bottle = product("BOT-1", "Baby Bottle", 1200);
+  const std::int64_t formula = product("FRM-1", "Infant Formula", 2500);
+  const std::int64_t rattle = product("TOY-1", "Rattle", 800);
+  auto order = [&](std::int64_t customer, std::vector<std::int64_t> products, int days_ago) {
+    json::array lines;
+    for (std::int64_t p : products)
+      lines.push_back(json::object{{"product_id", p}, {"quantity", 1}});
+    auto r = post("/api/v1/orders", json::object{{"customer_id", customer},
+                                                 {"placed_at", wall_ms() - days_ago * 86'400'000LL},
+                                                 {"lines", std::move(lines)}});
+    ASSERT_EQ(r.status, 201) << r.body;
+  };
+  for (int k = 0; k < 5; ++k) {
+    order(customer("Parent " + std::to_string(k), "", ""), {bottle, formula}, 60 - k);
+  }
+  order(customer("Parent 5", "", ""), {bottle, rattle}, 45);
+  const std::int64_t tara = customer("Tara Target", "tara@care.test", "1990-12-03");
+  order(tara, {bottle}, 20);
+  const std::int64_t cody = customer("Cody Command", "cody@care.test", "1990-12-05");
+  order(cody, {bottle}, 15);
+
+  // Scores from these orders (the start-up model had none), then the tiers set over them.
+  json::object job;
+  ASSERT_TRUE(eventually([&] {
+    job = get("/api/v1/analytics/recompute").json().as_object();
+    return job.at("state").as_string() == "idle";
+  })) << json::serialize(job);
+  const json::value first_model = job.at("model_id");
+  auto recompute = post("/api/v1/analytics/recompute", json::object{});
+  ASSERT_EQ(recompute.status, 202) << recompute.body;
+  ASSERT_TRUE(eventually(
+      [&] {
+        job = get("/api/v1/analytics/recompute").json().as_object();
+        return job.at("state").as_string() == "idle" && job.at("model_id") != first_model;
+      },
+      120))
+      << json::serialize(job);
+  ASSERT_EQ(job.at("last_status").as_string(), "ok") << json::serialize(job);
+  model_id_ = job.at("model_id").as_int64();
+  rebuild_recommendations();
+  ASSERT_FALSE(HasFailure());
+  set_tier(tara, "very_loyal");
+  set_tier(cody, "very_loyal");
+
+  // What the customer's list says (the first three go into the card).
+  auto listed = [&](std::int64_t id) {
+    auto r = get("/api/v1/customers/" + std::to_string(id) + "/recommendations?limit=3");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.json().at("items").as_array();
+  };
+  auto expect_in_card = [&](const Mail& card, const json::array& items) {
+    const std::string html = card.part("text/html");
+    const std::string text = card.part("text/plain");
+    for (const auto& item : items) {
+      const std::string name = str(item.at("name"));
+      const std::string url =
+          std::string(kPublicUrl) + "/products/" + std::to_string(item.at("product_id").as_int64());
+      EXPECT_NE(html.find("<a href=\"" + url + "\">" + name + "</a>"), std::string::npos)
+          << name << " linked to " << url << " in\n"
+          << html;
+      EXPECT_NE(text.find("- " + name + " "), std::string::npos) << name << " in\n" << text;
+      EXPECT_NE(text.find("  " + url + "\n"), std::string::npos) << url << " in\n" << text;
+    }
+  };
+
+  const auto tara_items = listed(tara);
+  ASSERT_FALSE(tara_items.empty());
+  expect_summary(run("2026-12-03"), "2026-12-03", {{"birthday_card", 1}});
+  drained();
+  const Mail tara_card = mail_to("tara@care.test");
+  EXPECT_EQ(tara_card.header("x-ecrm-flow"), "birthday_card");
+  expect_in_card(tara_card, tara_items);
+  // The formula is bought with the bottle she bought, and the card says so.
+  EXPECT_NE(tara_card.part("text/plain").find("Infant Formula"), std::string::npos)
+      << tara_card.part("text/plain");
+  EXPECT_NE(tara_card.part("text/plain").find("Baby Bottle"), std::string::npos)
+      << tara_card.part("text/plain");
+
+  // The same card queued by `ecrm automation run` (the daily job a shop runs from cron).
+  const auto cody_items = listed(cody);
+  ASSERT_FALSE(cody_items.empty());
+  std::string output;
+  ASSERT_EQ(server_->run_cli({"automation", "run", "--date", "2026-12-05"}, &output), 0) << output;
+  drained();
+  const Mail cody_card = mail_to("cody@care.test");
+  EXPECT_EQ(cody_card.header("x-ecrm-flow"), "birthday_card");
+  EXPECT_TRUE(cody_card.header("list-unsubscribe").starts_with(std::string("<") + kPublicUrl))
+      << cody_card.header("list-unsubscribe");
+  expect_in_card(cody_card, cody_items);
+}
+
+// The server runs the day's flows by itself (here when it starts on a day it has not run).
+TEST_F(Automation, TheServerRunsTodaysFlowsByItself) {
+  const std::string today = today_utc();
+  member("Toby Today", "toby@care.test", "1988" + today.substr(4), "very_loyal");
+  member("Lou Today", "lou@care.test", "1980" + today.substr(4), "loyal");
+  const std::string other_day = today.substr(5) == "01-01" ? "1990-07-01" : "1990-01-01";
+  member("Yves Otherday", "yves@care.test", other_day, "very_loyal");
+  EXPECT_TRUE(smtp_->received().empty());
+
+  // As on the next day's check: the day's run is not recorded yet; the server starts again.
+  ASSERT_TRUE(connection().execute("DELETE FROM automation_runs").ok());
+  lease_.reset();
+  db_.reset();
+  ASSERT_EQ(server_->terminate(), 0) << server_->log();
+  server_->restart();
+  client_ = signed_in(kAdminEmail, kAdminPassword);
+  wait_for_daily_run();
+  drained();
+  EXPECT_EQ(received_flows(),
+            (std::map<std::string, std::string>{{"toby@care.test", "birthday_card"},
+                                                {"lou@care.test", "birthday_recommendations"}}));
+
+  // The run is remembered with its summary; a run of the day asked for afterwards adds nothing.
+  std::string recorded;
+  ASSERT_TRUE(connection()
+                  .query("SELECT summary FROM automation_runs WHERE day = $1", {today},
+                         [&](const storage::RowView& row) { recorded = row.get_string(0); })
+                  .ok());
+  const json::value summary = json::parse(recorded);
+  expect_summary(summary.as_object(), today,
+                 {{"birthday_card", 1}, {"birthday_recommendations", 1}});
+  expect_summary(run(today), today, {});
+
+  const auto after = drained();
+  EXPECT_EQ(after.at("sent").as_int64(), 2) << json::serialize(after);
+}
+
+}  // namespace
+}  // namespace ecrm::testing

@@ -30,8 +30,8 @@ constexpr ShippedFlow kShippedFlows[] = {
      "On their birthday, customers the care policy gives cards get a greeting card with "
      "new-product recommendations in it"},
     {"birthday_recommendations", "Birthday recommendations", "birthday", true,
-     "On their birthday, customers the care policy gives recommendations (and no card) get a "
-     "recommendations mail"},
+     "On their birthday, customers the care policy gives recommendations get a recommendations "
+     "mail (unless they get a card, which carries them)"},
     {"anniversary_card", "Anniversary card", "anniversary", true,
      "On each anniversary (wedding, membership, …), a greeting card with recommendations, by "
      "the care policy"},
@@ -194,7 +194,7 @@ json::array AutomationService::recommendations_of(std::int64_t customer_id, std:
     out.push_back(json::object{
         {"name", item->name},
         {"sku", item->sku},
-        {"url", messaging_.options().base_url + "/products/" + std::to_string(item->product_id)},
+        {"product_id", item->product_id},  // its link is made when the message is sent
         {"price", format_money(item->price, item->currency)},
         {"reason", reason_text(item->reason)}});
   }
@@ -250,6 +250,7 @@ Result<RunSummary> AutomationService::run_date(const std::string& date) {
       std::string flow = flow_for(c.tier, "anniversary");
       if (flow.empty()) continue;
       const int since = std::stoi(c.date.substr(0, 4));
+      if (year - since < 1) continue;  // not a year old yet (or still to come)
       json::object anniversary{{"kind", c.kind}, {"label", c.label},
                                {"years", std::to_string(year - since)}};
       planned.push_back({flow, c.customer_id, c.kind + ":" + std::to_string(year),

@@ -41,6 +41,7 @@ const Shape& fields() {
       {"shop", object({{"name", value()}, {"url", value()}})},
       {"unsubscribe_url", value()},
       {"recommendations", list({{"name", value()},
+                                {"product_id", value()},
                                 {"sku", value()},
                                 {"url", value()},
                                 {"price", value()},

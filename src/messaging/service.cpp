@@ -408,6 +408,16 @@ Result<Prepared> MessagingService::prepare(Connection& c, const Claimed& claimed
   }
   json::object data = extra.as_object();
   data["customer"] = customer_data(*customer);
+  // Product links point at this server's public address as it is when the message is sent.
+  if (auto* recommendations = data.if_contains("recommendations");
+      recommendations && recommendations->is_array()) {
+    for (auto& item : recommendations->get_array()) {
+      if (!item.is_object()) continue;
+      if (const auto* id = item.get_object().if_contains("product_id"); id && id->is_int64()) {
+        item.get_object()["url"] = options_.base_url + "/products/" + std::to_string(id->get_int64());
+      }
+    }
+  }
   data["shop"] = json::object{{"name", options_.shop_name}, {"url", options_.base_url}};
   std::optional<std::string> unsubscribe_url;
   if (t.kind == MessageKind::kMarketing) {

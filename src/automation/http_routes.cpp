@@ -77,6 +77,27 @@ void add_automation_routes(http::Router& router, AutomationService& service,
 
   router.add(Route{
       .method = Method::kPost,
+      .pattern = "/api/v1/automation/releases",
+      .access = Access::needs("marketing:write"),
+      .doc = {.summary = "A new version of a product line is out: every earlier buyer of the "
+                         "line (with e-mail consent) is told what is better and the upgrade "
+                         "price, once per release (the new_version flow must be on: 409 if "
+                         "not)",
+              .tag = "automation",
+              .request = http::json_body<Release>(),
+              .response = http::json_body<RunSummary>(),
+              .error_statuses = {409}},
+      .handler = handle([&service, &delivery](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto release, http::read_body<Release>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto summary, service.release(release));
+        delivery.wake();
+        ctx.set_audit(std::to_string(release.product_id));
+        return http::reply(200, summary);
+      }),
+      .audit_entity = "automation_release"});
+
+  router.add(Route{
+      .method = Method::kPost,
       .pattern = "/api/v1/automation/run",
       .access = Access::needs("marketing:write"),
       .doc = {.summary = "Enrol and queue the date-triggered flows (birthdays, anniversaries) "

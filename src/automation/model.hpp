@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,5 +58,16 @@ struct RunSummary {
   std::map<std::string, std::int64_t> by_flow;
 };
 ECRM_DESCRIBE(RunSummary, date, enrolled, queued, by_flow)
+
+// A new version of a product line released: every earlier buyer of the line is told what is
+// better and how to upgrade.
+struct Release {
+  std::int64_t product_id = 0;                // the new version (its line and version number)
+  std::string notes;                          // what is better
+  std::optional<std::int64_t> upgrade_price;  // minor units of the product's currency
+};
+ECRM_DESCRIBE(Release, product_id, notes, upgrade_price)
+ECRM_WIRE_RULES(Release, rule(&Release::notes, {.max_length = 5000}),
+                rule(&Release::upgrade_price, {.minimum = 0, .description = "minor units"}))
 
 }  // namespace ecrm::automation

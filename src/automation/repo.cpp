@@ -36,6 +36,13 @@ constexpr std::string_view kAnniversaries =
     "WHERE substr(a.date, 6, 5) IN ($1, $2) "
     "AND c.merged_into IS NULL AND c.erased_at IS NULL AND c.email IS NOT NULL "
     "AND c.email_consent = 1 ORDER BY c.id, a.id";
+constexpr std::string_view kEarlierBuyers =
+    "SELECT DISTINCT o.customer_id FROM products p "
+    "JOIN order_lines l ON l.product_id = p.id JOIN orders o ON o.id = l.order_id "
+    "JOIN customers c ON c.id = o.customer_id "
+    "WHERE p.line = $1 AND p.version < $2 AND o.status <> 'cancelled' "
+    "AND c.merged_into IS NULL AND c.erased_at IS NULL AND c.email IS NOT NULL "
+    "AND c.email_consent = 1 ORDER BY o.customer_id";
 constexpr std::string_view kEnrol =
     "INSERT INTO flow_enrolments (flow_key, customer_id, occurrence, status, created_at) "
     "VALUES ($1, $2, $3, 'done', $4) ON CONFLICT (flow_key, customer_id, occurrence) DO NOTHING "
@@ -124,6 +131,15 @@ Result<std::vector<DateCandidate>> AutomationRepo::anniversaries(
     out.push_back({row.get_int(0), row.get_string(1), row.get_string(2), row.get_string(3),
                    row.get_string(4)});
   }));
+  return out;
+}
+
+Result<std::vector<std::int64_t>> AutomationRepo::earlier_buyers(Connection& c,
+                                                                 const std::string& line,
+                                                                 int version) {
+  std::vector<std::int64_t> out;
+  ECRM_RETURN_IF_ERROR(c.query(kEarlierBuyers, {line, std::int64_t{version}},
+                               [&](const RowView& row) { out.push_back(row.get_int(0)); }));
   return out;
 }
 

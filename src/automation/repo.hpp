@@ -41,6 +41,11 @@ class AutomationRepo {
   Result<std::vector<DateCandidate>> anniversaries(Connection& c,
                                                    const std::vector<std::string>& month_days);
 
+  // Live customers with e-mail consent who bought a product of `line` older than `version`
+  // (in an order not cancelled).
+  Result<std::vector<std::int64_t>> earlier_buyers(Connection& c, const std::string& line,
+                                                   int version);
+
   // Enrols; nullopt when this customer was enrolled in the flow for this occurrence before.
   Result<std::optional<std::int64_t>> enrol(Connection& c, const std::string& flow_key,
                                             std::int64_t customer_id,

@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+
 #include "core/money.hpp"
 #include "http/wire.hpp"
 #include "recommend/repo.hpp"
@@ -92,6 +94,24 @@ constexpr ShippedTemplate kShippedTemplates[] = {
      "{{customer.name}}您好，我们为您的纪念日精选了这些商品：\n\n"},
 };
 
+// The new version of a line: what is better and how to upgrade.
+constexpr ShippedTemplate kVersionTemplates[] = {
+    {"new_version", "en", "{{#version}}{{product}}: the new version is here{{/version}}",
+     "<p>Hello {{customer.first_name}},</p>{{#version}}<p>You bought {{product}} from us. Its "
+     "new version, <a href=\"{{url}}\">{{name}}</a>, is here.</p><p>{{notes}}</p>"
+     "{{#upgrade_price}}<p>Upgrade for {{upgrade_price}}.</p>{{/upgrade_price}}{{/version}}",
+     "Hello {{customer.first_name}},\n\n{{#version}}You bought {{product}} from us. Its new "
+     "version, {{name}}, is here: {{url}}\n\n{{notes}}\n{{#upgrade_price}}\nUpgrade for "
+     "{{upgrade_price}}.\n{{/upgrade_price}}{{/version}}"},
+    {"new_version", "zh-CN", "{{#version}}{{product}} 新版本上市{{/version}}",
+     "<p>{{customer.name}}您好，</p>{{#version}}<p>您曾在本店购买 {{product}}。它的新版本 "
+     "<a href=\"{{url}}\">{{name}}</a> 已经上市。</p><p>{{notes}}</p>"
+     "{{#upgrade_price}}<p>升级价：{{upgrade_price}}。</p>{{/upgrade_price}}{{/version}}",
+     "{{customer.name}}您好，\n\n{{#version}}您曾在本店购买 {{product}}。它的新版本 {{name}} "
+     "已经上市：{{url}}\n\n{{notes}}\n{{#upgrade_price}}\n升级价：{{upgrade_price}}。\n"
+     "{{/upgrade_price}}{{/version}}"},
+};
+
 constexpr const char* kUnsubscribeHtml =
     "<p><small><a href=\"{{unsubscribe_url}}\">Unsubscribe</a></small></p>";
 constexpr const char* kUnsubscribeText = "\nUnsubscribe: {{unsubscribe_url}}\n";
@@ -124,8 +144,9 @@ std::string reason_text(const recommend::ReasonView& r) {
 }  // namespace
 
 AutomationService::AutomationService(storage::Database& db, messaging::MessagingService& messaging,
-                                     recommend::RecommendService& recommend)
-    : db_(db), messaging_(messaging), recommend_(recommend) {}
+                                     recommend::RecommendService& recommend,
+                                     catalog::CatalogService& catalog)
+    : db_(db), messaging_(messaging), recommend_(recommend), catalog_(catalog) {}
 
 Status AutomationService::install_defaults() {
   {
@@ -143,6 +164,16 @@ Status AutomationService::install_defaults() {
     tmpl.subject = t.subject;
     tmpl.html = std::string(t.html_head) + "<ul>" + kRecommendationsHtml + "</ul>" + kUnsubscribeHtml;
     tmpl.text = std::string(t.text_head) + kRecommendationsText + kUnsubscribeText;
+    ECRM_RETURN_IF_ERROR(messaging_.ensure_template(tmpl));
+  }
+  for (const auto& t : kVersionTemplates) {
+    messaging::Template tmpl;
+    tmpl.key = t.key;
+    tmpl.language = t.language;
+    tmpl.kind = messaging::MessageKind::kMarketing;
+    tmpl.subject = t.subject;
+    tmpl.html = std::string(t.html_head) + kUnsubscribeHtml;
+    tmpl.text = std::string(t.text_head) + kUnsubscribeText;
     ECRM_RETURN_IF_ERROR(messaging_.ensure_template(tmpl));
   }
   return {};
@@ -279,6 +310,66 @@ Result<RunSummary> AutomationService::run_date(const std::string& date) {
     ++summary.enrolled;
     ++summary.queued;
     ++summary.by_flow[p.flow];
+  }
+  return summary;
+}
+
+Result<RunSummary> AutomationService::release(const Release& release) {
+  auto product = catalog_.get_product(release.product_id);
+  if (!product.ok()) {
+    if (product.error().kind == ErrorKind::kNotFound) {
+      return Error::invalid("no such product", "product_id");
+    }
+    return std::move(product).error();
+  }
+  if (product->line.empty()) {
+    return Error::invalid("the product belongs to no product line, so it has no earlier buyers",
+                          "product_id");
+  }
+  ECRM_ASSIGN_OR_RETURN(auto all_flows, flows());
+  const bool on = std::any_of(all_flows.begin(), all_flows.end(),
+                              [](const Flow& f) { return f.key == "new_version" && f.enabled; });
+  if (!on) {
+    return Error::conflict("the new_version flow is off: turn it on to mail earlier buyers", {},
+                           "flow_off");
+  }
+  std::vector<std::int64_t> buyers;
+  {
+    ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+    ECRM_ASSIGN_OR_RETURN(buyers, repo_.earlier_buyers(*lease, product->line, product->version));
+  }
+  json::object version{{"product", product->line},
+                       {"name", product->name},
+                       {"notes", release.notes},
+                       {"product_id", product->id}};
+  if (release.upgrade_price) {
+    version["upgrade_price"] = format_money(*release.upgrade_price, product->currency);
+  }
+  const std::string data = json::serialize(json::object{{"version", version}});
+  RunSummary summary;
+  summary.date = format_date(now_ms());
+  const std::string occurrence = "product:" + std::to_string(product->id);
+  for (std::int64_t customer_id : buyers) {
+    auto queued = storage::with_transaction<bool>(
+        db_, TxMode::kWrite, [&](Connection& c) -> Result<bool> {
+          ECRM_ASSIGN_OR_RETURN(auto enrolment,
+                                repo_.enrol(c, "new_version", customer_id, occurrence, now_ms()));
+          if (!enrolment) return false;
+          messaging::NewMessage m;
+          m.customer_id = customer_id;
+          m.template_key = "new_version";
+          m.source = "new_version";
+          m.dedupe_key = "new_version:" + std::to_string(customer_id) + ":" + occurrence;
+          m.data = data;
+          ECRM_ASSIGN_OR_RETURN(auto message, messaging_.queue(c, m));
+          if (message) ECRM_RETURN_IF_ERROR(repo_.set_enrolment_message(c, *enrolment, *message));
+          return message.has_value();
+        });
+    if (!queued.ok()) return std::move(queued).error();
+    if (!*queued) continue;
+    ++summary.enrolled;
+    ++summary.queued;
+    ++summary.by_flow["new_version"];
   }
   return summary;
 }

@@ -16,6 +16,7 @@
 
 #include "automation/model.hpp"
 #include "automation/repo.hpp"
+#include "catalog/service.hpp"
 #include "core/result.hpp"
 #include "messaging/service.hpp"
 #include "recommend/service.hpp"
@@ -26,7 +27,7 @@ namespace ecrm::automation {
 class AutomationService {
  public:
   AutomationService(storage::Database& db, messaging::MessagingService& messaging,
-                    recommend::RecommendService& recommend);
+                    recommend::RecommendService& recommend, catalog::CatalogService& catalog);
 
   // Adds the shipped flows and their templates (en, zh-CN) where missing; the care flows are
   // on, the others off.
@@ -42,6 +43,12 @@ class AutomationService {
   // Enrols and queues the date-triggered flows for `date` (YYYY-MM-DD).
   Result<RunSummary> run_date(const std::string& date);
 
+  // The new_version flow: every earlier buyer of the product's line (an older version, in an
+  // order not cancelled, with e-mail consent) is sent the new_version message once per
+  // release. kConflict when the flow is off; kInvalidArgument when the product is unknown or
+  // stands alone (no line).
+  Result<RunSummary> release(const Release& release);
+
  private:
   // The first recommendations of the customer's personal list, with their reasons, for a
   // message's data.
@@ -50,6 +57,7 @@ class AutomationService {
   storage::Database& db_;
   messaging::MessagingService& messaging_;
   recommend::RecommendService& recommend_;
+  catalog::CatalogService& catalog_;
   AutomationRepo repo_;
 };
 

@@ -119,7 +119,7 @@ struct App::Parts {
         }),
         messaging_service(db, messaging_options(options)),
         delivery(db, messaging_service, delivery_options(options)),
-        automation_service(db, messaging_service, recommend_service),
+        automation_service(db, messaging_service, recommend_service, catalog_service),
         daily_runs(db, automation_service, automation::SchedulerOptions{options.time_zone}) {
     daily_runs.on_run([this](const automation::RunSummary&) { delivery.wake(); });
     // Other capabilities' records on the customer: merges move them, the timeline, the

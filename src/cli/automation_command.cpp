@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "automation/service.hpp"
+#include "catalog/service.hpp"
 #include "cli/app_setup.hpp"
 #include "cli/command.hpp"
 #include "http/wire.hpp"
@@ -29,7 +30,8 @@ int run(const AutomationArgs& args) {
   if (const char* url = std::getenv("ECRM_PUBLIC_URL"); url && *url) options.base_url = url;
   messaging::MessagingService messaging(*db, options);
   recommend::RecommendService recommend(*db, recommend::RecommendOptions{});
-  automation::AutomationService automation(*db, messaging, recommend);
+  catalog::CatalogService catalog(*db);
+  automation::AutomationService automation(*db, messaging, recommend, catalog);
   if (auto installed = automation.install_defaults(); !installed.ok()) {
     std::cerr << "ecrm automation: " << installed.error().message << "\n";
     return kExitFailure;

@@ -65,6 +65,7 @@ const Shape& fields() {
                        {"url", value()}})},
       {"anniversary", object({{"kind", value()}, {"label", value()}, {"years", value()}})},
       {"version", object({{"product", value()},
+                          {"product_id", value()},
                           {"name", value()},
                           {"notes", value()},
                           {"upgrade_price", value()},

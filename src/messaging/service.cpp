@@ -409,15 +409,17 @@ Result<Prepared> MessagingService::prepare(Connection& c, const Claimed& claimed
   json::object data = extra.as_object();
   data["customer"] = customer_data(*customer);
   // Product links point at this server's public address as it is when the message is sent.
+  auto link = [&](json::value& item) {
+    if (!item.is_object()) return;
+    if (const auto* id = item.get_object().if_contains("product_id"); id && id->is_int64()) {
+      item.get_object()["url"] = options_.base_url + "/products/" + std::to_string(id->get_int64());
+    }
+  };
   if (auto* recommendations = data.if_contains("recommendations");
       recommendations && recommendations->is_array()) {
-    for (auto& item : recommendations->get_array()) {
-      if (!item.is_object()) continue;
-      if (const auto* id = item.get_object().if_contains("product_id"); id && id->is_int64()) {
-        item.get_object()["url"] = options_.base_url + "/products/" + std::to_string(id->get_int64());
-      }
-    }
+    for (auto& item : recommendations->get_array()) link(item);
   }
+  if (auto* version = data.if_contains("version")) link(*version);
   data["shop"] = json::object{{"name", options_.shop_name}, {"url", options_.base_url}};
   std::optional<std::string> unsubscribe_url;
   if (t.kind == MessageKind::kMarketing) {

@@ -848,5 +848,80 @@ TEST_F(Automation, TheServerRunsTodaysFlowsByItself) {
   EXPECT_EQ(after.at("sent").as_int64(), 2) << json::serialize(after);
 }
 
+// A new version of a product line mails each earlier buyer once: not buyers of other lines, of
+// the new version itself, of cancelled orders only, nor customers without consent; a second
+// announcement of the same release sends nothing; the flow must be on.
+TEST_F(Automation, ANewVersionMailsEachEarlierBuyerOnce) {
+  auto product = [&](const std::string& sku, const std::string& line, int version) {
+    return create("/api/v1/products", json::object{{"sku", sku},
+                                                   {"name", line + " " + std::to_string(version)},
+                                                   {"price", 99900},
+                                                   {"currency", "EUR"},
+                                                   {"line", line},
+                                                   {"version", version}});
+  };
+  const std::int64_t v1 = product("AERO-1", "Aero Laptop", 1);
+  const std::int64_t v2 = product("AERO-2", "Aero Laptop", 2);
+  const std::int64_t v3 = product("AERO-3", "Aero Laptop", 3);
+  const std::int64_t other = product("ZEN-1", "Zen Phone", 1);
+  auto order = [&](std::int64_t customer, std::int64_t p) {
+    auto r = post("/api/v1/orders", json::object{{"customer_id", customer},
+                                                 {"lines", json::array{json::object{
+                                                               {"product_id", p}, {"quantity", 1}}}}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.status == 201 ? r.json().at("id").as_int64() : 0;
+  };
+  const std::int64_t ann = customer("Ann Early", "ann@release.test", "");
+  const std::int64_t bob = customer("Bob Middle", "bob@release.test", "");
+  const std::int64_t cat = customer("Cat Both", "cat@release.test", "");
+  const std::int64_t dan = customer("Dan Other", "dan@release.test", "");
+  const std::int64_t eve = customer("Eve Newest", "eve@release.test", "");
+  const std::int64_t fay = customer("Fay Cancelled", "fay@release.test", "");
+  const std::int64_t gil = customer("Gil Quiet", "gil@release.test", "",
+                                    {{"consent", json::object{{"email", json::object{
+                                                                            {"granted", false},
+                                                                            {"how", "signup"}}}}}});
+  order(ann, v1);
+  order(bob, v2);
+  order(cat, v1);
+  order(cat, v2);
+  order(dan, other);
+  order(eve, v3);
+  const std::int64_t cancelled = order(fay, v1);
+  ASSERT_EQ(post(id_path("/api/v1/orders", cancelled) + "/status",
+                 json::object{{"status", "cancelled"}})
+                .status,
+            200);
+  order(gil, v2);
+
+  const json::object body{{"product_id", v3}, {"notes", "Twice the battery life."},
+                          {"upgrade_price", 19900}};
+  expect_error(post("/api/v1/automation/releases", body), 409, "flow_off");
+  ASSERT_EQ(set_flow("new_version", json::object{{"enabled", true}}).status, 200);
+  expect_error(post("/api/v1/automation/releases",
+                    json::object{{"product_id", 999999}, {"notes", "Faster."}}),
+               400, "",
+               "product_id");
+
+  auto first = post("/api/v1/automation/releases", body);
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(first.json().at("queued").as_int64(), 3) << first.body;
+  drained();
+  EXPECT_EQ(received_flows(), (std::map<std::string, std::string>{{"ann@release.test", "new_version"},
+                                                                  {"bob@release.test", "new_version"},
+                                                                  {"cat@release.test", "new_version"}}));
+  const Mail mail = mail_to("ann@release.test");
+  const std::string text = mail.parts.count("text/plain") ? mail.parts.at("text/plain") : "";
+  EXPECT_NE(text.find("Twice the battery life."), std::string::npos) << text;
+  EXPECT_NE(text.find("199.00"), std::string::npos) << text;
+  EXPECT_NE(text.find("/products/" + std::to_string(v3)), std::string::npos) << text;
+
+  auto again = post("/api/v1/automation/releases", body);
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.json().at("queued").as_int64(), 0) << again.body;
+  drained();
+  EXPECT_EQ(delivered().size(), 3u);
+}
+
 }  // namespace
 }  // namespace ecrm::testing

@@ -65,6 +65,7 @@ recommend::RecommendOptions recommend_options(const AppOptions& options,
 messaging::MessagingOptions messaging_options(const AppOptions& options) {
   messaging::MessagingOptions out;
   out.mail_from = options.mail_from;
+  out.shop_name = options.shop_name;
   out.base_url = options.public_url;
   while (!out.base_url.empty() && out.base_url.back() == '/') out.base_url.pop_back();
   return out;

@@ -28,6 +28,7 @@ int run(const AutomationArgs& args) {
   messaging::MessagingOptions options;
   if (const char* from = std::getenv("ECRM_MAIL_FROM"); from && *from) options.mail_from = from;
   if (const char* url = std::getenv("ECRM_PUBLIC_URL"); url && *url) options.base_url = url;
+  if (const char* name = std::getenv("ECRM_SHOP_NAME"); name && *name) options.shop_name = name;
   messaging::MessagingService messaging(*db, options);
   recommend::RecommendService recommend(*db, recommend::RecommendOptions{});
   catalog::CatalogService catalog(*db);

@@ -40,6 +40,7 @@ struct ServeOptions {
   int smtp_connections = 2;
   double smtp_first_retry_s = 30;
   std::string mail_from = "Shop <shop@example.com>";
+  std::string shop_name = "Shop";
   std::string public_url;
   std::string time_zone;
 };
@@ -95,6 +96,7 @@ int serve(const ServeOptions& options) {
                      .smtp_connections = options.smtp_connections,
                      .smtp_first_retry_s = options.smtp_first_retry_s,
                      .mail_from = options.mail_from,
+                     .shop_name = options.shop_name,
                      .public_url = options.public_url.empty()
                                        ? "http://" + options.host + ":" + std::to_string(options.port)
                                        : options.public_url,
@@ -187,6 +189,9 @@ const CommandRegistration kServe{10, [](CLI::App& app) {
   cmd->add_option("--mail-from", options->mail_from, "From: of outgoing mail, \"Shop <shop@example.com>\"")
       ->capture_default_str()
       ->envname("ECRM_MAIL_FROM");
+  cmd->add_option("--shop-name", options->shop_name, "How messages name the shop")
+      ->capture_default_str()
+      ->envname("ECRM_SHOP_NAME");
   cmd->add_option("--time-zone", options->time_zone,
                   "The shop's time zone (IANA, e.g. Asia/Shanghai) for birthdays and the daily "
                   "run (default: the system's)")

@@ -56,6 +56,13 @@ struct RunSummary {
   std::int64_t enrolled = 0;  // new enrolments (a rerun of the day adds none)
   std::int64_t queued = 0;    // messages queued by them
   std::map<std::string, std::int64_t> by_flow;
+
+  // Counts one enrolment of `flow` with its queued message.
+  void add(const std::string& flow) {
+    ++enrolled;
+    ++queued;
+    ++by_flow[flow];
+  }
 };
 ECRM_DESCRIBE(RunSummary, date, enrolled, queued, by_flow)
 

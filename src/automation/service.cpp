@@ -156,26 +156,21 @@ Status AutomationService::install_defaults() {
           *lease, Flow{f.key, f.name, f.trigger, f.enabled, f.description, now_ms()}));
     }
   }
+  auto install = [&](const ShippedTemplate& t, const std::string& html, const std::string& text) {
+    messaging::Template tmpl;
+    tmpl.key = t.key;
+    tmpl.language = t.language;
+    tmpl.kind = messaging::MessageKind::kMarketing;
+    tmpl.subject = t.subject;
+    tmpl.html = t.html_head + html + kUnsubscribeHtml;
+    tmpl.text = t.text_head + text + kUnsubscribeText;
+    return messaging_.ensure_template(tmpl);
+  };
   for (const auto& t : kShippedTemplates) {
-    messaging::Template tmpl;
-    tmpl.key = t.key;
-    tmpl.language = t.language;
-    tmpl.kind = messaging::MessageKind::kMarketing;
-    tmpl.subject = t.subject;
-    tmpl.html = std::string(t.html_head) + "<ul>" + kRecommendationsHtml + "</ul>" + kUnsubscribeHtml;
-    tmpl.text = std::string(t.text_head) + kRecommendationsText + kUnsubscribeText;
-    ECRM_RETURN_IF_ERROR(messaging_.ensure_template(tmpl));
+    ECRM_RETURN_IF_ERROR(install(t, std::string("<ul>") + kRecommendationsHtml + "</ul>",
+                                 kRecommendationsText));
   }
-  for (const auto& t : kVersionTemplates) {
-    messaging::Template tmpl;
-    tmpl.key = t.key;
-    tmpl.language = t.language;
-    tmpl.kind = messaging::MessageKind::kMarketing;
-    tmpl.subject = t.subject;
-    tmpl.html = std::string(t.html_head) + kUnsubscribeHtml;
-    tmpl.text = std::string(t.text_head) + kUnsubscribeText;
-    ECRM_RETURN_IF_ERROR(messaging_.ensure_template(tmpl));
-  }
+  for (const auto& t : kVersionTemplates) ECRM_RETURN_IF_ERROR(install(t, "", ""));
   return {};
 }
 
@@ -290,28 +285,29 @@ Result<RunSummary> AutomationService::run_date(const std::string& date) {
   }
   for (auto& p : planned) {
     p.data["recommendations"] = recommendations_of(p.customer_id, kRecommendationsInMessage);
-    auto queued = storage::with_transaction<bool>(
-        db_, TxMode::kWrite, [&](Connection& c) -> Result<bool> {
-          ECRM_ASSIGN_OR_RETURN(auto enrolment,
-                                repo_.enrol(c, p.flow, p.customer_id, p.occurrence, now_ms()));
-          if (!enrolment) return false;  // enrolled for this occurrence before
-          messaging::NewMessage m;
-          m.customer_id = p.customer_id;
-          m.template_key = p.flow;
-          m.source = p.flow;
-          m.dedupe_key = p.flow + ":" + std::to_string(p.customer_id) + ":" + p.occurrence;
-          m.data = json::serialize(p.data);
-          ECRM_ASSIGN_OR_RETURN(auto message, messaging_.queue(c, m));
-          if (message) ECRM_RETURN_IF_ERROR(repo_.set_enrolment_message(c, *enrolment, *message));
-          return message.has_value();
-        });
-    if (!queued.ok()) return std::move(queued).error();
-    if (!*queued) continue;
-    ++summary.enrolled;
-    ++summary.queued;
-    ++summary.by_flow[p.flow];
+    ECRM_ASSIGN_OR_RETURN(bool queued, enrol_and_queue(p.flow, p.customer_id, p.occurrence,
+                                                       json::serialize(p.data)));
+    if (queued) summary.add(p.flow);
   }
   return summary;
+}
+
+Result<bool> AutomationService::enrol_and_queue(const std::string& flow, std::int64_t customer_id,
+                                               const std::string& occurrence,
+                                               const std::string& data) {
+  return storage::with_transaction<bool>(db_, TxMode::kWrite, [&](Connection& c) -> Result<bool> {
+    ECRM_ASSIGN_OR_RETURN(auto enrolment, repo_.enrol(c, flow, customer_id, occurrence, now_ms()));
+    if (!enrolment) return false;  // enrolled for this occurrence before
+    messaging::NewMessage m;
+    m.customer_id = customer_id;
+    m.template_key = flow;
+    m.source = flow;
+    m.dedupe_key = flow + ":" + std::to_string(customer_id) + ":" + occurrence;
+    m.data = data;
+    ECRM_ASSIGN_OR_RETURN(auto message, messaging_.queue(c, m));
+    if (message) ECRM_RETURN_IF_ERROR(repo_.set_enrolment_message(c, *enrolment, *message));
+    return message.has_value();
+  });
 }
 
 Result<RunSummary> AutomationService::release(const Release& release) {
@@ -350,26 +346,9 @@ Result<RunSummary> AutomationService::release(const Release& release) {
   summary.date = format_date(now_ms());
   const std::string occurrence = "product:" + std::to_string(product->id);
   for (std::int64_t customer_id : buyers) {
-    auto queued = storage::with_transaction<bool>(
-        db_, TxMode::kWrite, [&](Connection& c) -> Result<bool> {
-          ECRM_ASSIGN_OR_RETURN(auto enrolment,
-                                repo_.enrol(c, "new_version", customer_id, occurrence, now_ms()));
-          if (!enrolment) return false;
-          messaging::NewMessage m;
-          m.customer_id = customer_id;
-          m.template_key = "new_version";
-          m.source = "new_version";
-          m.dedupe_key = "new_version:" + std::to_string(customer_id) + ":" + occurrence;
-          m.data = data;
-          ECRM_ASSIGN_OR_RETURN(auto message, messaging_.queue(c, m));
-          if (message) ECRM_RETURN_IF_ERROR(repo_.set_enrolment_message(c, *enrolment, *message));
-          return message.has_value();
-        });
-    if (!queued.ok()) return std::move(queued).error();
-    if (!*queued) continue;
-    ++summary.enrolled;
-    ++summary.queued;
-    ++summary.by_flow["new_version"];
+    ECRM_ASSIGN_OR_RETURN(bool queued,
+                          enrol_and_queue("new_version", customer_id, occurrence, data));
+    if (queued) summary.add("new_version");
   }
   return summary;
 }

@@ -53,6 +53,10 @@ class AutomationService {
   // The first recommendations of the customer's personal list, with their reasons, for a
   // message's data.
   boost::json::array recommendations_of(std::int64_t customer_id, std::size_t limit);
+  // Enrols the customer in `flow` for `occurrence` and queues the flow's message with `data`
+  // (JSON) in one transaction; false when they were enrolled for it before.
+  Result<bool> enrol_and_queue(const std::string& flow, std::int64_t customer_id,
+                               const std::string& occurrence, const std::string& data);
 
   storage::Database& db_;
   messaging::MessagingService& messaging_;

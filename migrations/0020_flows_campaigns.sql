@@ -11,6 +11,14 @@ ALTER TABLE flow_enrolments ADD COLUMN context TEXT NOT NULL DEFAULT '{}'; -- th
 ALTER TABLE flow_enrolments ADD COLUMN triggered_at BIGINT;  -- when the trigger happened
 ALTER TABLE flow_enrolments ADD COLUMN reason TEXT NOT NULL DEFAULT '';   -- why it was cancelled or left
 ALTER TABLE flow_enrolments ADD COLUMN updated_at BIGINT;
+-- When a flow was last turned on: triggers look at what happened since (a cart abandoned last
+-- month is not mailed because the flow was turned on today).
+ALTER TABLE automation_flows ADD COLUMN enabled_at BIGINT;
+UPDATE automation_flows SET enabled_at = updated_at WHERE enabled = 1;
+-- What a capped message does: waits until the cap allows it (reschedule), or is dropped.
+ALTER TABLE messages ADD COLUMN on_cap TEXT NOT NULL DEFAULT 'reschedule';
+-- Triggers on order status changes read the orders changed since their last look.
+CREATE INDEX orders_updated ON orders (updated_at, id);
 -- The flow worker reads the waiting enrolments that are due.
 CREATE INDEX flow_enrolments_due ON flow_enrolments (status, next_at, id);
 CREATE INDEX flow_enrolments_flow ON flow_enrolments (flow_key, status);
@@ -95,4 +103,10 @@ CREATE TABLE automation_tier_seen (
   customer_id BIGINT PRIMARY KEY,
   tier TEXT NOT NULL,
   segment TEXT NOT NULL
+);
+-- The key that signs webhook calls (receivers check X-Ecrm-Signature with it).
+CREATE TABLE automation_keys (
+  name TEXT PRIMARY KEY,
+  secret TEXT NOT NULL,
+  created_at BIGINT NOT NULL
 );

@@ -114,6 +114,237 @@ void add_automation_routes(http::Router& router, AutomationService& service,
         return http::reply(200, summary);
       }),
       .audit_entity = "automation_run"});
+
+  router.add(Route{
+      .method = Method::kGet,
+      .pattern = "/api/v1/automation/flows/{key}",
+      .access = Access::needs("marketing:read"),
+      .doc = {.summary = "One flow with its definition: trigger, conditions and steps",
+              .tag = "automation",
+              .response = http::json_body<Flow>()},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto flow, service.flow(std::string(ctx.param("key"))));
+        return http::reply(200, flow);
+      })});
+
+  router.add(Route{
+      .method = Method::kPut,
+      .pattern = "/api/v1/automation/flows/{key}",
+      .access = Access::needs("marketing:write"),
+      .doc = {.summary = "Create or replace a flow: trigger, conditions, steps (send, wait, "
+                         "branch, A/B split with holdout, tag, task, webhook). A definition "
+                         "with a cycle, an unknown step, trigger or template is refused (400 "
+                         "naming the field)",
+              .tag = "automation",
+              .request = http::json_body<FlowInput>(),
+              .response = http::json_body<Flow>()},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto input, http::read_body<FlowInput>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto flow, service.put_flow(std::string(ctx.param("key")), input));
+        ctx.set_audit(flow.key);
+        return http::reply(200, flow);
+      }),
+      .audit_entity = "automation_flow"});
+
+  router.add(Route{
+      .method = Method::kDelete,
+      .pattern = "/api/v1/automation/flows/{key}",
+      .access = Access::needs("marketing:write"),
+      .doc = {.summary = "Delete a flow staff made (the shipped ones can only be turned off); "
+                         "its waiting enrolments end",
+              .tag = "automation",
+              .success_status = 204,
+              .error_statuses = {409}},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        const std::string key(ctx.param("key"));
+        ECRM_RETURN_IF_ERROR(service.delete_flow(key));
+        ctx.set_audit(key);
+        return http::no_content();
+      }),
+      .audit_entity = "automation_flow"});
+
+  router.add(Route{
+      .method = Method::kGet,
+      .pattern = "/api/v1/automation/flows/{key}/enrolments",
+      .access = Access::needs("marketing:read"),
+      .doc = {.summary = "A flow's enrolments, newest first: where each customer is in it, and "
+                         "why one ended early",
+              .tag = "automation",
+              .response = http::json_body<http::Page<Enrolment>>(),
+              .query = http::query_of<EnrolmentQuery>(),
+              .query_params = {"limit", "cursor"}},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto page, http::id_page(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto query, http::read_query<EnrolmentQuery>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto found, service.enrolments(std::string(ctx.param("key")),
+                                                             query.customer_id,
+                                                             page.last_id.value_or(0), page.limit));
+        return http::reply(200, http::page_by_id(std::move(found), page.limit));
+      })});
+
+  router.add(Route{
+      .method = Method::kPost,
+      .pattern = "/api/v1/automation/flows/{key}/enrol",
+      .access = Access::needs("marketing:write"),
+      .doc = {.summary = "The manual or API trigger: enrol customers in a manual flow (once per "
+                         "occurrence)",
+              .tag = "automation",
+              .request = http::json_body<EnrolRequest>(),
+              .response = http::json_body<EnrolResult>(),
+              .error_statuses = {409}},
+      .handler = handle([&service, &delivery](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto request, http::read_body<EnrolRequest>(ctx));
+        const std::string key(ctx.param("key"));
+        ECRM_ASSIGN_OR_RETURN(auto result, service.enrol(key, request));
+        delivery.wake();
+        ctx.set_audit(key);
+        return http::reply(200, result);
+      }),
+      .audit_entity = "automation_enrolment"});
+
+  router.add(Route{
+      .method = Method::kPost,
+      .pattern = "/api/v1/follows",
+      .access = Access::needs("customers:write"),
+      .doc = {.summary = "A customer follows a product or a category: the followed_changed "
+                         "flows tell them of a new version, a return to stock or a price drop",
+              .tag = "automation",
+              .request = http::json_body<FollowInput>(),
+              .response = http::json_body<Follow>(),
+              .success_status = 201},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto input, http::read_body<FollowInput>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto follow, service.follow(input));
+        ctx.set_audit(std::to_string(follow.id));
+        return http::reply(201, follow);
+      }),
+      .audit_entity = "follow"});
+
+  router.add(Route{
+      .method = Method::kPost,
+      .pattern = "/api/v1/follows/remove",
+      .access = Access::needs("customers:write"),
+      .doc = {.summary = "A customer stops following a product or a category",
+              .tag = "automation",
+              .request = http::json_body<FollowInput>(),
+              .success_status = 204},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto input, http::read_body<FollowInput>(ctx));
+        ECRM_RETURN_IF_ERROR(service.unfollow(input));
+        ctx.set_audit(std::to_string(input.customer_id));
+        return http::no_content();
+      }),
+      .audit_entity = "follow"});
+
+  router.add(Route{
+      .method = Method::kGet,
+      .pattern = "/api/v1/customers/{id}/follows",
+      .access = Access::needs("customers:read"),
+      .doc = {.summary = "What a customer follows",
+              .tag = "automation",
+              .response = http::json_body<http::Items<Follow>>()},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
+        ECRM_ASSIGN_OR_RETURN(auto follows, service.follows(id));
+        return http::reply(200, http::Items<Follow>{std::move(follows)});
+      })});
+
+  router.add(Route{
+      .method = Method::kPost,
+      .pattern = "/api/v1/campaigns/audience",
+      .access = Access::needs("marketing:read"),
+      .doc = {.summary = "Count a campaign's audience before sending: customers the filter "
+                         "finds, those reachable (address, consent, not suppressed), and the "
+                         "holdout at the share given",
+              .tag = "campaigns",
+              .request = http::json_body<AudienceRequest>(),
+              .response = http::json_body<AudienceSize>()},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto request, http::read_body<AudienceRequest>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto size, service.audience(request));
+        return http::reply(200, size);
+      }),
+      .audited = false});
+
+  router.add(Route{
+      .method = Method::kPost,
+      .pattern = "/api/v1/campaigns",
+      .access = Access::needs("marketing:write"),
+      .doc = {.summary = "Create a campaign: a draft (sent with …/send) or scheduled",
+              .tag = "campaigns",
+              .request = http::json_body<CampaignInput>(),
+              .response = http::json_body<Campaign>(),
+              .success_status = 201},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto input, http::read_body<CampaignInput>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto campaign,
+                              service.create_campaign(input, ctx.principal().display()));
+        ctx.set_audit(std::to_string(campaign.id));
+        return http::reply(201, campaign);
+      }),
+      .audit_entity = "campaign"});
+
+  router.add(Route{
+      .method = Method::kGet,
+      .pattern = "/api/v1/campaigns",
+      .access = Access::needs("marketing:read"),
+      .doc = {.summary = "Campaigns, newest first",
+              .tag = "campaigns",
+              .response = http::json_body<http::Page<Campaign>>(),
+              .query_params = {"limit", "cursor"}},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto page, http::id_page(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto found, service.campaigns(page.last_id.value_or(0), page.limit));
+        return http::reply(200, http::page_by_id(std::move(found), page.limit));
+      })});
+
+  router.add(Route{
+      .method = Method::kGet,
+      .pattern = "/api/v1/campaigns/{id}",
+      .access = Access::needs("marketing:read"),
+      .doc = {.summary = "A campaign with its results: delivered, opened, clicked, replied, "
+                         "unsubscribed, bounced, converted and revenue, against its holdout",
+              .tag = "campaigns",
+              .response = http::json_body<CampaignResults>()},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
+        ECRM_ASSIGN_OR_RETURN(auto results, service.campaign_results(id));
+        return http::reply(200, results);
+      })});
+
+  router.add(Route{
+      .method = Method::kPost,
+      .pattern = "/api/v1/campaigns/{id}/send",
+      .access = Access::needs("marketing:write"),
+      .doc = {.summary = "Send a campaign now: its messages are queued at once (409 once sent "
+                         "or cancelled)",
+              .tag = "campaigns",
+              .response = http::json_body<Campaign>(),
+              .error_statuses = {409}},
+      .handler = handle([&service, &delivery](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
+        ECRM_ASSIGN_OR_RETURN(auto campaign, service.send_campaign(id));
+        delivery.wake();
+        ctx.set_audit(std::to_string(id));
+        return http::reply(200, campaign);
+      }),
+      .audit_entity = "campaign"});
+
+  router.add(Route{
+      .method = Method::kPost,
+      .pattern = "/api/v1/campaigns/{id}/cancel",
+      .access = Access::needs("marketing:write"),
+      .doc = {.summary = "Cancel a draft or scheduled campaign (409 once sent)",
+              .tag = "campaigns",
+              .response = http::json_body<Campaign>(),
+              .error_statuses = {409}},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
+        ECRM_ASSIGN_OR_RETURN(auto campaign, service.cancel_campaign(id));
+        ctx.set_audit(std::to_string(id));
+        return http::reply(200, campaign);
+      }),
+      .audit_entity = "campaign"});
 }
 
 }  // namespace ecrm::automation

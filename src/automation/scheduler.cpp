@@ -41,12 +41,20 @@ Status DailyScheduler::start() {
   if (thread_.joinable()) return {};
   stopping_ = false;
   thread_ = std::thread([this] {
+    UnixMs last_check = 0;
     for (;;) {
-      if (auto ran = tick(now_ms()); !ran.ok()) {
-        spdlog::warn("automation: the daily run failed: {}", ran.error().message);
+      const UnixMs now = now_ms();
+      if (now - last_check >= options_.check_every_s * 1000LL) {
+        last_check = now;
+        if (auto ran = tick(now); !ran.ok()) {
+          spdlog::warn("automation: the daily run failed: {}", ran.error().message);
+        }
+      }
+      if (auto worked = work(now_ms()); !worked.ok()) {
+        spdlog::warn("automation: the flow worker failed: {}", worked.error().message);
       }
       std::unique_lock lock(mutex_);
-      if (wake_.wait_for(lock, std::chrono::seconds(options_.check_every_s),
+      if (wake_.wait_for(lock, std::chrono::milliseconds(options_.work_every_ms),
                          [&] { return stopping_; })) {
         return;
       }
@@ -62,6 +70,13 @@ void DailyScheduler::stop() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+}
+
+Status DailyScheduler::work(UnixMs now) {
+  ECRM_ASSIGN_OR_RETURN(auto summary, automation_.work(now));
+  ECRM_ASSIGN_OR_RETURN(int campaigns, automation_.send_due_campaigns(now));
+  if ((summary.advanced > 0 || summary.enrolled > 0 || campaigns > 0) && on_work_) on_work_();
+  return {};
 }
 
 Result<bool> DailyScheduler::tick(UnixMs now) {

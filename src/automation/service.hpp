@@ -11,6 +11,8 @@
 // time zone as the caller gives them; 29 February falls on 28 February in other years.
 #pragma once
 
+#include <boost/json/object.hpp>
+
 #include <string>
 #include <vector>
 
@@ -24,10 +26,56 @@
 
 namespace ecrm::automation {
 
+struct AutomationOptions {
+  std::string time_zone;                  // the shop's ("" the system's): waits until a time of day
+  UnixMs abandon_after = 60 * 60 * 1000;  // a cart without activity this long is abandoned
+};
+
+// What one pass of the flow worker did.
+struct WorkSummary {
+  std::int64_t advanced = 0;   // enrolments moved on
+  std::int64_t enrolled = 0;   // new enrolments from the change triggers
+};
+
 class AutomationService {
  public:
   AutomationService(storage::Database& db, messaging::MessagingService& messaging,
-                    recommend::RecommendService& recommend, catalog::CatalogService& catalog);
+                    recommend::RecommendService& recommend, catalog::CatalogService& catalog,
+                    AutomationOptions options = {});
+
+  // Flows as data: kInvalidArgument naming the field for a definition that does not hold
+  // (flow.hpp: validate).
+  Result<Flow> flow(const std::string& key);
+  Result<Flow> put_flow(const std::string& key, const FlowInput& input);
+  // The shipped flows cannot be deleted (turn them off).
+  Status delete_flow(const std::string& key);
+  Result<std::vector<Enrolment>> enrolments(const std::string& key,
+                                            std::optional<std::int64_t> customer_id,
+                                            std::int64_t before_id, int limit);
+  // The manual and API trigger: enrols the customers (kConflict when the flow is off or not a
+  // manual flow).
+  Result<EnrolResult> enrol(const std::string& key, const EnrolRequest& request);
+
+  // The flow worker's pass: the change triggers (abandoned carts, order status, followed
+  // products) enrol, and the enrolments due move on.
+  Result<WorkSummary> work(UnixMs now);
+
+  // Follows.
+  Result<Follow> follow(const FollowInput& input);
+  Status unfollow(const FollowInput& input);
+  Result<std::vector<Follow>> follows(std::int64_t customer_id);
+
+  // Campaigns.
+  Result<AudienceSize> audience(const AudienceRequest& request);
+  Result<Campaign> create_campaign(const CampaignInput& input, const std::string& actor);
+  Result<std::vector<Campaign>> campaigns(std::int64_t before_id, int limit);
+  Result<Campaign> campaign(std::int64_t id);
+  // Queues the campaign's messages now (a draft or a scheduled one); kConflict once sent.
+  Result<Campaign> send_campaign(std::int64_t id);
+  Result<Campaign> cancel_campaign(std::int64_t id);
+  Result<CampaignResults> campaign_results(std::int64_t id);
+  // Sends the scheduled campaigns that are due.
+  Result<int> send_due_campaigns(UnixMs now);
 
   // Adds the shipped flows and their templates (en, zh-CN) where missing; the care flows are
   // on, the others off.
@@ -53,16 +101,34 @@ class AutomationService {
   // The first recommendations of the customer's personal list, with their reasons, for a
   // message's data.
   boost::json::array recommendations_of(std::int64_t customer_id, std::size_t limit);
-  // Enrols the customer in `flow` for `occurrence` and queues the flow's message with `data`
-  // (JSON) in one transaction; false when they were enrolled for it before.
-  Result<bool> enrol_and_queue(const std::string& flow, std::int64_t customer_id,
-                               const std::string& occurrence, const std::string& data);
+  // Enrols the customer in `flow` for `occurrence` with the trigger's data, when the flow's
+  // conditions hold, and runs its steps up to the first wait, in one transaction. Counts the
+  // enrolment and the messages queued in `summary` (when given).
+  Result<bool> enrol_one(const Flow& flow, std::int64_t customer_id, const std::string& occurrence,
+                         boost::json::object context, UnixMs triggered_at, RunSummary* summary);
+  // Runs the enrolment's steps from where it is until a wait or the end (`c`'s transaction).
+  // Returns the messages queued.
+  Result<int> advance(storage::Connection& c, const Flow& flow, EnrolmentRow& e, UnixMs now,
+                      bool fresh);
+  Result<std::vector<Flow>> enabled_flows(TriggerKind kind);
+  Result<UnixMs> wait_until(const std::string& time_of_day, UnixMs now) const;
+  Status apply_tags(storage::Connection& c, std::int64_t customer_id, const Step& step);
+  Result<std::string> webhook_secret();
+
+  // Change triggers.
+  Result<std::int64_t> scan_abandoned_carts(UnixMs now);
+  Result<std::int64_t> scan_orders(UnixMs now);
+  Result<std::int64_t> scan_products(UnixMs now);
+  Result<std::int64_t> notify_followers(std::int64_t product_id, ChangeKind change,
+                                        boost::json::object data, const std::string& occurrence);
 
   storage::Database& db_;
   messaging::MessagingService& messaging_;
   recommend::RecommendService& recommend_;
   catalog::CatalogService& catalog_;
+  AutomationOptions options_;
   AutomationRepo repo_;
+  std::uint64_t passes_ = 0;  // of work(): the product scan runs every few
 };
 
 }  // namespace ecrm::automation

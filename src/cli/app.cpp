@@ -120,9 +120,15 @@ struct App::Parts {
         }),
         messaging_service(db, messaging_options(options)),
         delivery(db, messaging_service, delivery_options(options)),
-        automation_service(db, messaging_service, recommend_service, catalog_service),
-        daily_runs(db, automation_service, automation::SchedulerOptions{options.time_zone}) {
+        automation_service(db, messaging_service, recommend_service, catalog_service,
+                           automation::AutomationOptions{
+                               options.time_zone,
+                               static_cast<UnixMs>(options.cart_abandon_after_s * 1000.0)}),
+        daily_runs(db, automation_service,
+                   automation::SchedulerOptions{.time_zone = options.time_zone,
+                                                .work_every_ms = options.automation_every_ms}) {
     daily_runs.on_run([this](const automation::RunSummary&) { delivery.wake(); });
+    daily_runs.on_work([this] { delivery.wake(); });
     // Other capabilities' records on the customer: merges move them, the timeline, the
     // summary, the privacy export and erasure reach them.
     customer_service.attach(order_records);

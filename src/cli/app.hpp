@@ -32,6 +32,7 @@ struct AppOptions {
   std::string shop_name = "Shop";  // how messages name the shop
   std::string public_url = "http://127.0.0.1:8080";  // where links in messages point
   std::string time_zone;  // the shop's (IANA); empty: the system's
+  int automation_every_ms = 5000;  // how often the flow worker looks for work
 };
 
 class App {

@@ -43,6 +43,7 @@ struct ServeOptions {
   std::string shop_name = "Shop";
   std::string public_url;
   std::string time_zone;
+  double automation_every_s = 5;
 };
 
 std::string find_web_root(const std::string& requested) {
@@ -100,7 +101,8 @@ int serve(const ServeOptions& options) {
                      .public_url = options.public_url.empty()
                                        ? "http://" + options.host + ":" + std::to_string(options.port)
                                        : options.public_url,
-                     .time_zone = options.time_zone});
+                     .time_zone = options.time_zone,
+                     .automation_every_ms = static_cast<int>(options.automation_every_s * 1000.0)});
   if (!app.prepare_first_admin()) return kExitFailure;
   http::Router router;
   app.add_routes(router);
@@ -196,6 +198,11 @@ const CommandRegistration kServe{10, [](CLI::App& app) {
                   "The shop's time zone (IANA, e.g. Asia/Shanghai) for birthdays and the daily "
                   "run (default: the system's)")
       ->envname("ECRM_TIME_ZONE");
+  cmd->add_option("--automation-every", options->automation_every_s,
+                  "Seconds between the flow worker's looks for work: abandoned carts, order "
+                  "status changes, followed products, waits that are over, scheduled campaigns")
+      ->capture_default_str()
+      ->check(CLI::Range(0.05, 3600.0));
   cmd->add_option("--public-url", options->public_url,
                   "The URL customers reach this server at, for links in messages (default: "
                   "http://HOST:PORT)")

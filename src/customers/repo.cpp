@@ -367,11 +367,13 @@ using search::MatchRank;
 // the tier or segment index of the scores, else the type index, else the table — and every
 // other filter is checked on the rows it yields (on SQLite with unary '+', which keeps the
 // planner on the driving index).
-search::Sql list_statement(storage::Backend backend, const CustomerQuery& filter,
+// With `ids_only`, the statement selects the matching ids alone, unordered and without a limit
+// (`after` and `limit` unused), appended to `sql`.
+void append_list_statement(search::Sql& sql, const CustomerQuery& filter,
                            const std::optional<std::string>& city_key, const search::Query& q,
-                           MatchRank rank, std::int64_t after, int limit) {
+                           MatchRank rank, std::int64_t after, int limit, bool ids_only) {
   using storage::Backend;
-  search::Sql sql(backend);
+  const Backend backend = sql.backend();
   const bool sqlite = backend == Backend::kSqlite;
   const std::string plus = sqlite ? "+" : "";
   enum class Driver { kSearch, kTag, kCity, kScores, kType, kTable } driver = Driver::kTable;
@@ -387,7 +389,7 @@ search::Sql list_statement(storage::Backend backend, const CustomerQuery& filter
     driver = Driver::kType;
   }
   std::string key = "c.id";
-  sql << "SELECT " << kListColumns << " FROM ";
+  sql << "SELECT " << (ids_only ? std::string_view("c.id") : kListColumns) << " FROM ";
   if (driver == Driver::kSearch) {
     auto source = search::match_source(backend, kCustomerIndex, "c");
     sql << source.from << " WHERE ";
@@ -415,8 +417,10 @@ search::Sql list_statement(storage::Backend backend, const CustomerQuery& filter
   } else {
     sql << "customers c WHERE 1 = 1";
   }
-  sql << " AND " << key << " > ";
-  sql.bind(after);
+  if (!ids_only) {
+    sql << " AND " << key << " > ";
+    sql.bind(after);
+  }
   sql << " AND " << plus << "c.merged_into IS NULL AND " << plus << "c.erased_at IS NULL";
   if (filter.tag && driver != Driver::kTag) {
     sql << " AND EXISTS (SELECT 1 FROM customer_tags t WHERE t.customer_id = c.id AND t.tag = ";
@@ -455,8 +459,16 @@ search::Sql list_statement(storage::Backend backend, const CustomerQuery& filter
     }
     sql << ")";
   }
+  if (ids_only) return;
   sql << " ORDER BY " << key << " LIMIT ";
   sql.bind(std::int64_t{limit});
+}
+
+search::Sql list_statement(storage::Backend backend, const CustomerQuery& filter,
+                           const std::optional<std::string>& city_key, const search::Query& q,
+                           MatchRank rank, std::int64_t after, int limit) {
+  search::Sql sql(backend);
+  append_list_statement(sql, filter, city_key, q, rank, after, limit, false);
   return sql;
 }
 
@@ -468,6 +480,21 @@ search::Sql CustomerRepo::list_sql(storage::Backend backend, const CustomerQuery
   std::optional<std::string> city;
   if (filter.city) city = city_key(*filter.city);
   return list_statement(backend, filter, city, q, rank, 0, 50);
+}
+
+void CustomerRepo::append_audience(search::Sql& sql, const CustomerQuery& filter) {
+  const search::Query q = filter.q ? search::parse_query(*filter.q) : search::Query{};
+  std::optional<std::string> city;
+  if (filter.city) city = city_key(*filter.city);
+  std::vector<MatchRank> ranks{MatchRank::kExact};
+  if (!q.empty()) {
+    ranks = {MatchRank::kExact, MatchRank::kPrefix};
+    if (q.substring_searchable()) ranks.push_back(MatchRank::kSubstring);
+  }
+  for (std::size_t i = 0; i < ranks.size(); ++i) {
+    if (i > 0) sql << " UNION ";
+    append_list_statement(sql, filter, city, q, ranks[i], 0, 0, true);
+  }
 }
 
 Result<std::vector<CustomerMatch>> CustomerRepo::list(Connection& c, const CustomerQuery& filter,

@@ -61,6 +61,9 @@ class CustomerRepo {
   // (exact, prefix, substring) and by id within a rank; without, by id.
   Result<std::vector<CustomerMatch>> list(Connection& c, const CustomerQuery& query,
                                           const ListPosition& after, int limit);
+  // Appends to `sql` a statement selecting the ids of every customer list() would find for
+  // `query` (unordered: an audience, e.g. a campaign's).
+  static void append_audience(search::Sql& sql, const CustomerQuery& query);
   // The statement list() runs for `query` at `rank` on a first page (for query-plan checks).
   static search::Sql list_sql(storage::Backend backend, const CustomerQuery& query,
                               search::MatchRank rank);

@@ -30,11 +30,11 @@ constexpr std::string_view kDeleteTemplate =
 
 constexpr std::string_view kInsertMessage =
     "INSERT INTO messages (customer_id, template_key, kind, source, dedupe_key, data, status, "
-    "next_attempt_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, "
-    "$8) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id";
+    "next_attempt_at, created_at, updated_at, on_cap) VALUES ($1, $2, $3, $4, $5, $6, 'queued', "
+    "$7, $8, $8, $9) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id";
 #define ECRM_MESSAGE_COLUMNS                                                                   \
   "id, customer_id, template_key, kind, source, status, reason, attempts, next_attempt_at, " \
-  "language, to_address, subject, digest, smtp_reply, created_at, sent_at, data"
+  "language, to_address, subject, digest, smtp_reply, created_at, sent_at, data, on_cap"
 constexpr std::string_view kFindMessage =
     "SELECT " ECRM_MESSAGE_COLUMNS " FROM messages WHERE id = $1";
 // $1 customer, $2 status, $3 source (NULL: any), $4 below this id (0: any), $5 limit.
@@ -184,7 +184,8 @@ Result<std::optional<std::int64_t>> MessagingRepo::insert(Connection& c, const N
   std::optional<std::int64_t> id;
   ECRM_RETURN_IF_ERROR(c.query(kInsertMessage,
                                {m.customer_id, m.template_key, text_of(m.kind), m.source,
-                                opt(m.dedupe_key), m.data, std::max(m.not_before, now), now},
+                                opt(m.dedupe_key), m.data, std::max(m.not_before, now), now,
+                                std::string(m.drop_when_capped ? "drop" : "reschedule")},
                                [&](const RowView& row) { id = row.get_int(0); }));
   return id;
 }
@@ -219,7 +220,7 @@ Result<std::vector<Claimed>> MessagingRepo::claim_due(Connection& c, UnixMs now,
       c.backend() == storage::Backend::kPostgres ? kClaimPostgres : kClaimSqlite;
   ECRM_RETURN_IF_ERROR(c.query(sql, {now, lease_until, std::int64_t{limit}},
                                [&](const RowView& row) {
-                                 out.push_back({read_message(row), row.get_string(16)});
+                                 out.push_back({read_message(row), row.get_string(16), row.get_text(17) == "drop"});
                                }));
   std::sort(out.begin(), out.end(),
             [](const Claimed& a, const Claimed& b) { return a.message.id < b.message.id; });

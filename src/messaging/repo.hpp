@@ -24,12 +24,14 @@ struct NewMessage {
   std::optional<std::string> dedupe_key;
   std::string data = "{}";  // JSON object
   UnixMs not_before = 0;
+  bool drop_when_capped = false;  // a frequency cap drops it instead of holding it back
 };
 
 // A claimed message with what delivery needs beyond the row.
 struct Claimed {
   Message message;
   std::string data;  // JSON object
+  bool drop_when_capped = false;
 };
 
 // A delivery's outcome, written to the row.

@@ -388,6 +388,10 @@ Result<Prepared> MessagingService::prepare(Connection& c, const Claimed& claimed
         ECRM_ASSIGN_OR_RETURN(nth, repo_.nth_marketing_sent_since(c, m.customer_id,
                                                                   now - cap.window, sent_needed));
       }
+      if (nth && claimed.drop_when_capped) {
+        return suppress("frequency cap: " + std::to_string(cap.limit) + " marketing message" +
+                        (cap.limit == 1 ? "" : "s") + " " + cap.name + "; dropped as its flow says");
+      }
       if (nth || sent_needed <= 0) {
         out.action = Prepared::Action::kDefer;
         out.retry_at = nth ? *nth + cap.window : now + kInFlightWait;

@@ -57,7 +57,8 @@ class Automation : public CrmApi {
     smtp_ = std::make_unique<SmtpServer>();
     server_ = new ServerProcess(
         {"--mail-from", kMailFrom, "--smtp-url", smtp_->url(), "--smtp-retry-after", "0.2",
-         "--smtp-connections", "2", "--public-url", kPublicUrl, "--time-zone", "UTC"},
+         "--smtp-connections", "2", "--public-url", kPublicUrl, "--time-zone", "UTC",
+         "--cart-abandon-after", "1", "--automation-every", "0.2"},
         {{"ECRM_ADMIN_EMAIL", kAdminEmail}, {"ECRM_ADMIN_PASSWORD", kAdminPassword}});
     CrmApi::SetUp();
     wait_for_first_model();
@@ -921,6 +922,311 @@ TEST_F(Automation, ANewVersionMailsEachEarlierBuyerOnce) {
   EXPECT_EQ(again.json().at("queued").as_int64(), 0) << again.body;
   drained();
   EXPECT_EQ(delivered().size(), 3u);
+}
+
+// Cart recovery: an identified visitor's cart, abandoned (no activity for the server's limit,
+// here 1 s), is mailed after the flow's wait, with its items; a customer who placed an order
+// after filling the cart is not mailed, and their enrolment says why.
+TEST_F(Automation, AnAbandonedCartIsMailedAfterTheDelayUnlessAPurchaseCameFirst) {
+  auto key = post("/api/v1/write-keys", json::object{{"name", "shop"}});
+  ASSERT_EQ(key.status, 201) << key.body;
+  const std::string write_key(key.json().at("key").as_string());
+  const std::int64_t ann = customer("Ann Cart", "ann@cart.test", "", {{"external_id", "CART-ANN"}});
+  const std::int64_t bob = customer("Bob Bought", "bob@cart.test", "", {{"external_id", "CART-BOB"}});
+  const std::int64_t mug = create("/api/v1/products", json::object{{"sku", "MUG-1"},
+                                                                   {"name", "Blue Mug"},
+                                                                   {"price", 1250},
+                                                                   {"currency", "EUR"}});
+  // The flow: wait 3 s after the abandonment, then mail (the shipped one waits an hour).
+  auto shipped = get("/api/v1/automation/flows/cart_recovery");
+  ASSERT_EQ(shipped.status, 200) << shipped.body;
+  json::object definition = shipped.json().at("definition").as_object();
+  EXPECT_EQ(definition.at("steps").as_array().at(0).at("minutes").as_double(), 60.0);
+  definition["steps"].as_array()[0].as_object()["minutes"] = 0.05;
+  auto put = this->put("/api/v1/automation/flows/cart_recovery",
+                       json::object{{"name", "Cart recovery"}, {"enabled", true},
+                                    {"definition", definition}});
+  ASSERT_EQ(put.status, 200) << put.body;
+
+  HttpClient snippet(server_->base_url());
+  auto send = [&](const json::array& events) {
+    auto r = snippet.request("POST", "/api/v1/events?key=" + write_key,
+                             json::serialize(json::object{{"events", events}}),
+                             {"Content-Type: text/plain"});
+    ASSERT_EQ(r.status, 200) << r.body;
+  };
+  auto event = [](const std::string& id, const std::string& type, const std::string& visitor,
+                  std::int64_t ts, json::object properties) {
+    return json::object{{"event_id", id}, {"type", type}, {"anonymous_id", visitor},
+                        {"ts", ts}, {"properties", std::move(properties)}};
+  };
+  const json::object item{{"sku", "MUG-1"}, {"name", "Blue Mug"}, {"price", 1250},
+                          {"quantity", 2}, {"currency", "EUR"}};
+  const std::int64_t t0 = wall_ms();
+  send(json::array{event("c-1", "identify", "v-ann", t0, {{"external_id", "CART-ANN"}}),
+                   event("c-2", "add_to_cart", "v-ann", t0 + 1, item),
+                   event("c-3", "identify", "v-bob", t0, {{"external_id", "CART-BOB"}}),
+                   event("c-4", "add_to_cart", "v-bob", t0 + 1, item)});
+  // Bob orders (through the shop's back end) before his cart counts as abandoned.
+  auto order = post("/api/v1/orders", json::object{{"customer_id", bob},
+                                                   {"lines", json::array{json::object{
+                                                                 {"product_id", mug}, {"quantity", 2}}}}});
+  ASSERT_EQ(order.status, 201) << order.body;
+
+  ASSERT_TRUE(eventually([&] { return !delivered().empty(); }, 60)) << server_->log();
+  const std::int64_t arrived = wall_ms();
+  // Abandoned 1 s after the last activity, then the 3 s wait.
+  EXPECT_GE(arrived - t0, 4000);
+  const Mail mail = mail_to("ann@cart.test");
+  EXPECT_EQ(mail.header("x-ecrm-flow"), "cart_recovery");
+  const std::string text = mail.parts.count("text/plain") ? mail.parts.at("text/plain") : "";
+  EXPECT_NE(text.find("2 x Blue Mug"), std::string::npos) << text;
+  EXPECT_NE(text.find("25.00"), std::string::npos) << text;
+
+  json::array bobs;
+  ASSERT_TRUE(eventually([&] {
+    bobs = all_pages("/api/v1/automation/flows/cart_recovery/enrolments?customer_id=" +
+                     std::to_string(bob));
+    return bobs.size() == 1 && str(bobs[0].at("status")) == "cancelled";
+  })) << json::serialize(bobs);
+  EXPECT_EQ(str(bobs[0].at("reason")), "a purchase came first");
+  auto anns = all_pages("/api/v1/automation/flows/cart_recovery/enrolments?customer_id=" +
+                        std::to_string(ann));
+  ASSERT_EQ(anns.size(), 1u) << json::serialize(anns);
+  EXPECT_EQ(str(anns[0].at("status")), "done");
+  // The cart is mailed once, however often the worker looks.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  drained();
+  EXPECT_EQ(received_flows(), (std::map<std::string, std::string>{{"ann@cart.test", "cart_recovery"}}));
+}
+
+// A definition that does not hold is refused with the field that is wrong, and nothing is
+// stored.
+TEST_F(Automation, ABadFlowDefinitionIsRefusedNamingTheField) {
+  auto flow = [](json::object definition) {
+    return json::object{{"name", "Bad"}, {"enabled", true}, {"definition", std::move(definition)}};
+  };
+  auto step = [](const std::string& id, const std::string& type, json::object more = {}) {
+    json::object s{{"id", id}, {"type", type}};
+    for (const auto& kv : more) s[kv.key()] = kv.value();
+    return s;
+  };
+  const json::object manual{{"kind", "manual"}};
+  // A cycle through a branch.
+  expect_error(put("/api/v1/automation/flows/looping",
+                   flow({{"trigger", manual},
+                         {"steps", json::array{step("a", "wait", {{"minutes", 1}}),
+                                               step("b", "branch",
+                                                    {{"conditions", json::array{json::object{
+                                                                        {"field", "tier"}, {"op", "in"},
+                                                                        {"values", json::array{"loyal"}}}}},
+                                                     {"then", "a"}, {"otherwise", "end"}})}}})),
+               400, "", "definition.steps[0]");
+  // An unknown trigger.
+  expect_error(put("/api/v1/automation/flows/unknown",
+                   flow({{"trigger", json::object{{"kind", "full_moon"}}},
+                         {"steps", json::array{step("a", "send", {{"template_key", "win_back"}})}}})),
+               400, "", "definition.trigger.kind");
+  // A template nobody wrote.
+  expect_error(put("/api/v1/automation/flows/notemplate",
+                   flow({{"trigger", manual},
+                         {"steps", json::array{step("a", "send", {{"template_key", "nope"}})}}})),
+               400, "", "definition.steps[0].template_key");
+  // A step naming a step that does not exist.
+  expect_error(put("/api/v1/automation/flows/dangling",
+                   flow({{"trigger", manual},
+                         {"steps", json::array{step("a", "send", {{"template_key", "win_back"},
+                                                                  {"next", "zzz"}})}}})),
+               400, "", "definition.steps[0].next");
+  // Shares of a split not adding up to 100.
+  expect_error(put("/api/v1/automation/flows/split",
+                   flow({{"trigger", manual},
+                         {"steps", json::array{step("s", "split",
+                                                    {{"variants", json::array{
+                                                                      json::object{{"name", "A"}, {"share", 60}},
+                                                                      json::object{{"name", "B"}, {"share", 60}}}}})}}})),
+               400, "", "definition.steps[0].variants");
+  for (const char* key : {"looping", "unknown", "notemplate", "dangling", "split"}) {
+    EXPECT_EQ(get(std::string("/api/v1/automation/flows/") + key).status, 404) << key;
+  }
+  expect_error(del("/api/v1/automation/flows/birthday_card"), 409, "shipped");
+  EXPECT_EQ(stats().at("queued").as_int64(), 0);
+}
+
+// A manual flow: branch on tier, tag, create a task, split with a holdout; enrolled through the
+// API once per occurrence.
+TEST_F(Automation, AManualFlowBranchesTagsAndHoldsOutAsDefined) {
+  const std::int64_t vip = member("Vera Vip", "vera@manual.test", "", "very_loyal");
+  const std::int64_t occ = member("Otto Occasional", "otto@manual.test", "", "occasional");
+  json::array ids;
+  ids.push_back(vip);
+  ids.push_back(occ);
+  json::object definition{
+      {"trigger", json::object{{"kind", "manual"}}},
+      {"steps",
+       json::array{
+           json::object{{"id", "who"}, {"type", "branch"},
+                        {"conditions", json::array{json::object{{"field", "tier"}, {"op", "in"},
+                                                                {"values", json::array{"very_loyal"}}}}},
+                        {"then", "tag"}, {"otherwise", "task"}},
+           json::object{{"id", "tag"}, {"type", "tag"}, {"add_tags", json::array{"vip-thanks"}}},
+           json::object{{"id", "mail"}, {"type", "send"}, {"template_key", "win_back"}, {"next", "end"}},
+           json::object{{"id", "task"}, {"type", "task"}, {"title", "Call to say thanks"}, {"due_days", 2}}}}};
+  auto made = put("/api/v1/automation/flows/thanks",
+                  json::object{{"name", "Thanks"}, {"enabled", true}, {"definition", definition}});
+  ASSERT_EQ(made.status, 200) << made.body;
+  EXPECT_EQ(str(made.json().at("trigger")), "manual");
+  auto enrolled = post("/api/v1/automation/flows/thanks/enrol",
+                       json::object{{"customer_ids", ids}, {"occurrence", "spring"}});
+  ASSERT_EQ(enrolled.status, 200) << enrolled.body;
+  EXPECT_EQ(enrolled.json().at("enrolled").as_int64(), 2);
+  auto again = post("/api/v1/automation/flows/thanks/enrol",
+                    json::object{{"customer_ids", ids}, {"occurrence", "spring"}});
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.json().at("enrolled").as_int64(), 0);
+  EXPECT_EQ(again.json().at("skipped").as_int64(), 2);
+  drained();
+  EXPECT_EQ(received_flows(), (std::map<std::string, std::string>{{"vera@manual.test", "thanks"}}));
+  const auto vera = customer_json(vip);
+  bool tagged = false;
+  for (const auto& t : vera.at("tags").as_array()) tagged = tagged || str(t) == "vip-thanks";
+  EXPECT_TRUE(tagged) << json::serialize(vera);
+  auto tasks = connection().query_int(
+      "SELECT count(*) FROM staff_tasks WHERE customer_id = $1 AND source = 'thanks' AND status = 'open'",
+      {occ});
+  ASSERT_TRUE(tasks.ok());
+  EXPECT_EQ(tasks->value_or(0), 1);
+
+  // A split holding out everybody sends nothing and says so.
+  json::object all_out{{"trigger", json::object{{"kind", "manual"}}},
+                       {"steps", json::array{json::object{{"id", "ab"}, {"type", "split"}, {"holdout_percent", 100},
+                                                          {"variants", json::array{json::object{{"name", "A"}, {"share", 100}}}}},
+                                             json::object{{"id", "mail"}, {"type", "send"}, {"template_key", "win_back"}}}}};
+  ASSERT_EQ(put("/api/v1/automation/flows/held", json::object{{"name", "Held"}, {"enabled", true},
+                                                                {"definition", all_out}})
+                .status,
+            200);
+  auto held = post("/api/v1/automation/flows/held/enrol", json::object{{"customer_ids", ids}});
+  ASSERT_EQ(held.status, 200) << held.body;
+  auto rows = all_pages("/api/v1/automation/flows/held/enrolments");
+  ASSERT_EQ(rows.size(), 2u);
+  for (const auto& r : rows) {
+    EXPECT_EQ(str(r.at("status")), "holdout");
+    EXPECT_EQ(str(r.at("variant")), "holdout");
+  }
+  drained();
+  EXPECT_EQ(delivered().size(), 1u);
+}
+
+// A campaign: the audience counted before sending, a holdout kept out, one message per
+// recipient, and its results: delivered, converted and revenue against the holdout.
+TEST_F(Automation, ACampaignCountsItsAudienceHoldsOutAShareAndReportsResults) {
+  std::vector<std::int64_t> members;
+  for (int i = 0; i < 40; ++i) {
+    members.push_back(customer("Camp " + std::to_string(i), "camp" + std::to_string(i) + "@camp.test", "",
+                               {{"tags", json::array{"spring"}}}));
+  }
+  customer("No Consent", "quiet@camp.test", "",
+           {{"tags", json::array{"spring"}},
+            {"consent", json::object{{"email", json::object{{"granted", false}, {"how", "signup"}}}}}});
+  customer("Other Tag", "other@camp.test", "", {{"tags", json::array{"autumn"}}});
+  const json::object audience{{"tag", "spring"}};
+  auto size = post("/api/v1/campaigns/audience", json::object{{"audience", audience}, {"holdout_percent", 0}});
+  ASSERT_EQ(size.status, 200) << size.body;
+  EXPECT_EQ(size.json().at("matched").as_int64(), 41);
+  EXPECT_EQ(size.json().at("reachable").as_int64(), 40);
+
+  expect_error(post("/api/v1/campaigns", json::object{{"name", "X"}, {"template_key", "nope"},
+                                                      {"audience", audience}}),
+               400, "", "template_key");
+  expect_error(post("/api/v1/campaigns", json::object{{"name", "X"}, {"template_key", "win_back"},
+                                                      {"audience", audience}, {"holdout_percent", 80}}),
+               400, "", "holdout_percent");
+  auto made = post("/api/v1/campaigns", json::object{{"name", "Spring"}, {"template_key", "win_back"},
+                                                     {"audience", audience}, {"holdout_percent", 25},
+                                                     {"conversion_days", 7}});
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::int64_t id = made.json().at("id").as_int64();
+  EXPECT_EQ(str(made.json().at("status")), "draft");
+  auto sent = post(id_path("/api/v1/campaigns", id) + "/send", json::object{});
+  ASSERT_EQ(sent.status, 200) << sent.body;
+  const std::int64_t recipients = sent.json().at("recipients").as_int64();
+  const std::int64_t holdout = sent.json().at("holdout").as_int64();
+  EXPECT_EQ(recipients + holdout, 40);
+  EXPECT_GT(holdout, 0);
+  EXPECT_GT(recipients, 0);
+  expect_error(post(id_path("/api/v1/campaigns", id) + "/send", json::object{}), 409, "sent");
+  drained();
+  const auto got = received_flows();
+  EXPECT_EQ(static_cast<std::int64_t>(got.size()), recipients);
+  for (const auto& [to, flow] : got) EXPECT_EQ(flow, "campaign_" + std::to_string(id)) << to;
+  EXPECT_FALSE(got.contains("quiet@camp.test"));
+  EXPECT_FALSE(got.contains("other@camp.test"));
+
+  // One recipient and one held-out customer order; the recipient converts.
+  std::int64_t recipient = 0, held = 0;
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    const bool mailed = got.contains("camp" + std::to_string(i) + "@camp.test");
+    if (mailed && !recipient) recipient = members[i];
+    if (!mailed && !held) held = members[i];
+  }
+  const std::int64_t tea = create("/api/v1/products", json::object{{"sku", "TEA-1"}, {"name", "Green Tea"},
+                                                                   {"price", 4200}, {"currency", "EUR"}});
+  for (std::int64_t who : {recipient, held}) {
+    auto o = post("/api/v1/orders", json::object{{"customer_id", who},
+                                                 {"lines", json::array{json::object{{"product_id", tea}, {"quantity", 1}}}}});
+    ASSERT_EQ(o.status, 201) << o.body;
+  }
+  auto results = get(id_path("/api/v1/campaigns", id));
+  ASSERT_EQ(results.status, 200) << results.body;
+  const auto r = results.json().as_object();
+  EXPECT_EQ(r.at("delivered").as_int64(), recipients) << results.body;
+  EXPECT_EQ(r.at("converted").as_int64(), 1) << results.body;
+  EXPECT_EQ(r.at("revenue").as_int64(), 4200) << results.body;
+  EXPECT_EQ(r.at("holdout_converted").as_int64(), 1) << results.body;
+  EXPECT_EQ(r.at("holdout_revenue").as_int64(), 4200) << results.body;
+  EXPECT_EQ(str(r.at("campaign").at("status")), "sent");
+}
+
+// Following a product: a price drop enrols the followers in the followed_changed flows.
+TEST_F(Automation, APriceDropTellsTheProductsFollowers) {
+  const std::int64_t kettle = create("/api/v1/products", json::object{{"sku", "KET-1"}, {"name", "Steel Kettle"},
+                                                                      {"price", 5900}, {"currency", "EUR"}});
+  const std::int64_t fan = customer("Fay Follower", "fay@follow.test", "");
+  customer("Nia Nofollow", "nia@follow.test", "");
+  auto follow = post("/api/v1/follows", json::object{{"customer_id", fan}, {"target_kind", "product"},
+                                                     {"target_id", kettle}});
+  ASSERT_EQ(follow.status, 201) << follow.body;
+  expect_error(post("/api/v1/follows", json::object{{"customer_id", fan}, {"target_kind", "product"},
+                                                    {"target_id", 999999}}),
+               400, "", "target_id");
+  auto tmpl = put("/api/v1/message-templates/price_drop/en",
+                  json::object{{"kind", "marketing"},
+                               {"subject", "{{#product}}{{name}} now {{price}}{{/product}}"},
+                               {"html", "<p>{{#product}}{{name}}: {{old_price}} → {{price}}{{/product}}</p>"},
+                               {"text", "{{#product}}{{name}}: {{old_price}} -> {{price}}{{/product}}"}});
+  ASSERT_EQ(tmpl.status, 200) << tmpl.body;
+  auto made = put("/api/v1/automation/flows/price_drop",
+                  json::object{{"name", "Price drop"}, {"enabled", true},
+                               {"definition", json::object{{"trigger", json::object{{"kind", "followed_changed"},
+                                                                                    {"change", "price_drop"}}},
+                                                           {"steps", json::array{json::object{
+                                                                         {"id", "tell"}, {"type", "send"},
+                                                                         {"template_key", "price_drop"}}}}}}});
+  ASSERT_EQ(made.status, 200) << made.body;
+  // The worker first records the prices it sees, then tells of what fell.
+  ASSERT_TRUE(eventually([&] {
+    auto n = connection().query_int("SELECT count(*) FROM product_watch WHERE product_id = $1", {kettle});
+    return n.ok() && n->value_or(0) == 1;
+  }, 90)) << server_->log();
+  auto changed = patch(id_path("/api/v1/products", kettle), json::object{{"price", 4900}});
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  ASSERT_TRUE(eventually([&] { return !delivered().empty(); }, 120)) << server_->log();
+  drained();
+  EXPECT_EQ(received_flows(), (std::map<std::string, std::string>{{"fay@follow.test", "price_drop"}}));
+  const Mail mail = mail_to("fay@follow.test");
+  const std::string text = mail.parts.count("text/plain") ? mail.parts.at("text/plain") : "";
+  EXPECT_NE(text.find("Steel Kettle: 59.00 EUR -> 49.00 EUR"), std::string::npos) << text;
 }
 
 }  // namespace

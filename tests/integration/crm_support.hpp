@@ -56,6 +56,9 @@ class CrmApi : public ::testing::Test {
   HttpResult post(const std::string& path, const boost::json::value& body) {
     return client_->send_json("POST", path, body);
   }
+  HttpResult put(const std::string& path, const boost::json::value& body) {
+    return client_->send_json("PUT", path, body);
+  }
   HttpResult patch(const std::string& path, const boost::json::value& body) {
     return client_->send_json("PATCH", path, body);
   }

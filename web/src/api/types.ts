@@ -126,3 +126,17 @@ export type HitGroup = Schemas['HitGroup']
 export type Hit = Schemas['Hit']
 export type Highlight = Schemas['Highlight']
 export type Segment = Schemas['Segment']
+
+// marketing
+export type MessageTemplate = Schemas['Template']
+export type TemplateInput = Body<'/api/v1/message-templates/{key}/{language}', 'put'>
+export type PreviewRequest = Body<'/api/v1/message-templates/preview', 'post'>
+export type RenderedMessage = Schemas['Rendered']
+export type OutboxMessage = Schemas['Message']
+export type OutboxStats = Schemas['OutboxStats']
+export type ReplyStats = Schemas['ReplyStats']
+export type Flow = Schemas['Flow']
+export type CarePolicy = Schemas['CarePolicy']
+export type PolicyRow = Schemas['PolicyRow']
+export type RunSummary = Schemas['RunSummary']
+export type ReleaseRequest = Body<'/api/v1/automation/releases', 'post'>

@@ -1,25 +1,46 @@
-// Marketing: coming soon (a placeholder page until the section is built).
+// Marketing: the automated flows and the care policy, message templates with their preview, and
+// the outbox with its deliverability and replies.
 
 import { Promotion } from '@element-plus/icons-vue'
-import ComingSoon from '@/shared/components/ComingSoon.vue'
 import type { Feature } from '@/shared/feature'
 import en from './messages.en'
 import zhCN from './messages.zh-CN'
 
 export default {
   name: 'marketing',
+  menu: { label: 'marketing.nav.marketing', icon: Promotion, order: 60 },
   messages: { en, 'zh-CN': zhCN },
   routes: [
+    { path: 'marketing', name: 'marketing', redirect: { name: 'marketing-automation' } },
     {
-      path: 'marketing',
-      name: 'marketing',
-      component: ComingSoon,
-      props: { section: 'marketing' },
-      meta: {
-        titleKey: 'marketing.nav.marketing',
-        scope: 'marketing:read',
-        nav: { label: 'marketing.nav.marketing', icon: Promotion, order: 60 },
-      },
+      path: 'marketing/automation',
+      name: 'marketing-automation',
+      component: () => import('./views/AutomationView.vue'),
+      meta: { titleKey: 'marketing.nav.automation', scope: 'marketing:read', nav: { label: 'marketing.nav.automation', order: 1 } },
+    },
+    {
+      path: 'marketing/templates',
+      name: 'marketing-templates',
+      component: () => import('./views/TemplateListView.vue'),
+      meta: { titleKey: 'marketing.nav.templates', scope: 'marketing:read', nav: { label: 'marketing.nav.templates', order: 2 } },
+    },
+    {
+      path: 'marketing/templates/new',
+      name: 'marketing-template-new',
+      component: () => import('./views/TemplateEditorView.vue'),
+      meta: { titleKey: 'marketing.templates.newTitle', scope: 'marketing:write', menu: '/marketing/templates' },
+    },
+    {
+      path: 'marketing/templates/:key/:language',
+      name: 'marketing-template',
+      component: () => import('./views/TemplateEditorView.vue'),
+      meta: { titleKey: 'marketing.nav.template', scope: 'marketing:read', menu: '/marketing/templates' },
+    },
+    {
+      path: 'marketing/outbox',
+      name: 'marketing-outbox',
+      component: () => import('./views/OutboxView.vue'),
+      meta: { titleKey: 'marketing.nav.outbox', scope: 'marketing:read', nav: { label: 'marketing.nav.outbox', order: 3 } },
     },
   ],
 } satisfies Feature

@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict'
 
-/** Signs in with the given account and returns get/post/patch helpers that fail on errors. */
+/** Signs in with the given account and returns get/post/patch/put/del helpers that fail on errors. */
 export async function apiSession(baseUrl, email, password) {
   const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
     method: 'POST',
@@ -40,6 +40,8 @@ export async function apiSession(baseUrl, email, password) {
     get: (path) => call('GET', path),
     post: (path, body, expected) => call('POST', path, body, expected),
     patch: (path, body) => call('PATCH', path, body),
+    put: (path, body, expected) => call('PUT', path, body, expected),
+    del: (path, expected) => call('DELETE', path, undefined, expected),
   }
 }
 

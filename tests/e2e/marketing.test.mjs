@@ -1,0 +1,220 @@
+// The marketing pages against a running ecrm server: a flow switched off and on, the care policy
+// table changed and still so after a reload, a run of the date flows for a day, a template whose
+// subject is edited with the preview following for a chosen customer (and an unknown field named
+// next to the subject), saved; the outbox's counters against the API, a queued message in its
+// list and detail, and on the customer's 360° page.
+//
+//   ECRM_BASE_URL=http://127.0.0.1:18080 ECRM_E2E_EMAIL=… ECRM_E2E_PASSWORD=… node --test tests/e2e/
+
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { apiSession, runToken } from './api.mjs'
+import { config, eventually, snapshot, textOf, withBrowser } from './browser.mjs'
+
+const STATUSES = ['queued', 'sending', 'sent', 'failed', 'bounced', 'suppressed']
+
+async function signIn(page, baseUrl, email, password) {
+  await page.goto(`${baseUrl}/login`)
+  await page.getByTestId('login-email').fill(email)
+  await page.getByTestId('login-password').fill(password)
+  await page.getByTestId('login-submit').click()
+  await page.waitForURL((url) => url.pathname !== '/login')
+}
+
+/** The error Element Plus shows under the form item holding the element with `testId`. */
+function fieldError(page, testId) {
+  return page.locator('.el-form-item', { has: page.getByTestId(testId) }).locator('.el-form-item__error')
+}
+
+test('en: flows, the care policy, a template with its live preview, and the outbox', { timeout: 150_000 }, async () => {
+  const { baseUrl, email, password } = config()
+  const api = await apiSession(baseUrl, email, password)
+  const run = runToken()
+
+  // A customer to preview for and to mail, and a template of this run's own.
+  const customer = await api.post('/customers', { name: `Mei Lindqvist ${run}`, email: `mei.${run}@example.com`, language: 'en' }, 201)
+  const key = `e2e_spring_${run}`
+  await api.put(
+    `/message-templates/${key}/en`,
+    {
+      kind: 'marketing',
+      subject: 'Spring is here',
+      html: '<p>Dear {{customer.name}},</p><p>our spring collection is in.</p>',
+      text: 'Dear {{customer.name}},\nour spring collection is in.',
+    },
+    200,
+  )
+  const flowsBefore = (await api.get('/automation/flows')).items
+  const flow = flowsBefore.find((f) => f.key === 'win_back') ?? flowsBefore[0]
+  assert.ok(flow, 'the server has flows')
+  const policyBefore = await api.get('/automation/policy')
+  const loyal = policyBefore.tiers.find((r) => r.tier === 'loyal')
+  assert.ok(loyal, 'the policy has a row for loyal customers')
+
+  try {
+    await withBrowser('marketing', 'en', async (page) => {
+      await signIn(page, baseUrl, email, password)
+
+      // Automation from the menu.
+      await page.getByTestId('nav-marketing').locator('.el-sub-menu__title').click()
+      await page.getByTestId('nav-automation').click()
+      await page.waitForURL((url) => url.pathname === '/marketing/automation')
+      assert.equal(await textOf(page, 'page-title'), 'Automation')
+
+      // A flow switched, as the API then says, and back.
+      const flowSwitch = page.getByTestId(`flow-switch-${flow.key}`)
+      const input = flowSwitch.locator('input')
+      await eventually(async () => (await input.isChecked()) === flow.enabled, 'the switch shows the stored state')
+      for (const wanted of [!flow.enabled, flow.enabled]) {
+        const patched = page.waitForResponse(
+          (r) => r.url().endsWith(`/api/v1/automation/flows/${flow.key}`) && r.request().method() === 'PATCH',
+        )
+        await flowSwitch.click()
+        assert.equal((await patched).status(), 200)
+        await eventually(async () => (await input.isChecked()) === wanted, `the switch shows ${wanted ? 'on' : 'off'}`)
+        const stored = (await api.get('/automation/flows')).items.find((f) => f.key === flow.key)
+        assert.equal(stored.enabled, wanted, `the flow is stored ${wanted ? 'on' : 'off'}`)
+      }
+
+      // The policy table: loyal customers' card ticked over, saved, and still so after a reload.
+      const loyalCard = page.getByTestId('policy-loyal-card').locator('input')
+      assert.equal(await loyalCard.isChecked(), loyal.card)
+      await page.getByTestId('policy-loyal-card').click()
+      await page.getByTestId('policy-dirty').waitFor()
+      const put = page.waitForResponse((r) => r.url().endsWith('/api/v1/automation/policy') && r.request().method() === 'PUT')
+      await page.getByTestId('policy-save').click()
+      assert.equal((await put).status(), 200)
+      await page.getByTestId('policy-dirty').waitFor({ state: 'hidden' })
+      const policyAfter = await api.get('/automation/policy')
+      assert.equal(policyAfter.tiers.find((r) => r.tier === 'loyal').card, !loyal.card, 'the API has the new policy')
+      for (const row of policyBefore.tiers.filter((r) => r.tier !== 'loyal')) {
+        assert.deepEqual(
+          policyAfter.tiers.find((r) => r.tier === row.tier),
+          row,
+          `${row.tier} is unchanged`,
+        )
+      }
+      await page.reload()
+      await page.getByTestId('policy-loyal-card').waitFor()
+      await eventually(async () => (await loyalCard.isChecked()) === !loyal.card, 'the saved policy after a reload')
+      assert.equal(
+        await textOf(page, 'policy-loyal-outcome'),
+        `→ ${!loyal.card ? 'Greeting card' : loyal.recommendations ? 'Recommendations mail' : 'nothing'}`,
+      )
+
+      // Run the date flows for a day: the summary shows what the server answered.
+      await page.getByTestId('run-date').locator('input').fill('2024-03-15')
+      await page.keyboard.press('Enter')
+      await page.getByTestId('run-submit').click()
+      const ran = page.waitForResponse((r) => r.url().endsWith('/api/v1/automation/run') && r.request().method() === 'POST')
+      await page.locator('.el-message-box__btns .el-button--primary').click()
+      const ranResponse = await ran
+      assert.equal(ranResponse.status(), 200)
+      const summary = await ranResponse.json()
+      assert.equal(summary.date, '2024-03-15')
+      assert.equal(await textOf(page, 'run-summary-enrolled'), String(summary.enrolled))
+      assert.equal(await textOf(page, 'run-summary-queued'), String(summary.queued))
+      assert.equal(await textOf(page, 'run-summary-date'), 'Mar 15, 2024')
+      await snapshot(page, 'marketing-automation-en')
+
+      // The template list, then the editor.
+      await page.getByTestId('nav-templates').click()
+      await page.waitForURL((url) => url.pathname === '/marketing/templates')
+      await page.getByTestId(`template-link-${key}-en`).click()
+      await page.waitForURL((url) => url.pathname === `/marketing/templates/${key}/en`)
+      const subject = page.getByTestId('template-subject')
+      await eventually(async () => (await subject.inputValue()) === 'Spring is here', 'the editor shows the stored subject')
+
+      // Preview for the customer, chosen by searching their name.
+      await page.getByTestId('preview-customer').click()
+      await page.keyboard.type(`Lindqvist ${run}`)
+      await page.locator('.el-select-dropdown__item:visible', { hasText: customer.name }).click()
+      await eventually(async () => (await textOf(page, 'preview-subject')) === 'Spring is here', 'the preview renders the stored subject')
+      await page.waitForURL((url) => url.searchParams.get('customer') === String(customer.id))
+
+      // The subject changes, the preview follows with the customer's name.
+      await subject.fill(`Spring is here, {{customer.name}} (${run})`)
+      await eventually(
+        async () => (await textOf(page, 'preview-subject')) === `Spring is here, ${customer.name} (${run})`,
+        'the preview subject has the customer’s name',
+      )
+      const frame = page.frameLocator('[data-testid="preview-html"]')
+      await eventually(
+        async () => (await frame.locator('body').innerText()).includes(`Dear ${customer.name},`),
+        'the HTML preview has the customer’s name',
+      )
+      assert.ok((await textOf(page, 'preview-text')).includes(`Dear ${customer.name},`), 'the text preview too')
+      assert.equal(await page.getByTestId('preview-html').getAttribute('sandbox'), '', 'the HTML is shown in a sandboxed frame')
+
+      // A field the server does not know is named next to the subject, and goes with the fix.
+      await subject.fill('Hello {{customer.shoe_size}}')
+      await eventually(
+        async () => (await fieldError(page, 'template-subject').count()) > 0 && (await fieldError(page, 'template-subject').innerText()).includes('customer.shoe_size'),
+        'the unknown field is named under the subject',
+      )
+      await subject.fill(`Spring is here, {{customer.name}} (${run})`)
+      await fieldError(page, 'template-subject').waitFor({ state: 'detached' })
+
+      const saved = page.waitForResponse((r) => r.url().endsWith(`/api/v1/message-templates/${key}/en`) && r.request().method() === 'PUT')
+      await page.getByTestId('template-save').click()
+      assert.equal((await saved).status(), 200)
+      await page.getByTestId('template-dirty').waitFor({ state: 'hidden' })
+      const stored = await api.get(`/message-templates/${key}/en`)
+      assert.equal(stored.subject, `Spring is here, {{customer.name}} (${run})`)
+      await snapshot(page, 'marketing-template-en')
+
+      // A message of the template for the customer (no relay here: it stays queued).
+      const message = await api.post('/messages', { customer_id: customer.id, template_key: key, source: `e2e_${run}` }, 201)
+
+      // The outbox: the counters are the API's, the message is listed and opens in the drawer.
+      await page.getByTestId('nav-outbox').click()
+      await page.waitForURL((url) => url.pathname === '/marketing/outbox')
+      assert.equal(await textOf(page, 'page-title'), 'Outbox')
+      await eventually(async () => {
+        const stats = await api.get('/messages/stats')
+        for (const status of STATUSES) {
+          const shown = (await textOf(page, `outbox-stat-${status}-value`)).replace(/[^\d]/g, '')
+          if (shown !== String(stats[status])) {
+            await page.getByTestId('outbox-refresh').click()
+            return false
+          }
+        }
+        return stats.queued >= 1
+      }, 'the counters show the API’s figures')
+      await page.getByTestId('outbox-filter-source').fill(`e2e_${run}`)
+      await page.waitForURL((url) => url.searchParams.get('source') === `e2e_${run}`)
+      await page.getByTestId(`outbox-message-${message.id}`).waitFor()
+      assert.equal(await page.getByTestId('outbox-table').locator('tbody tr').count(), 1, 'only the message of this run')
+      assert.equal(await textOf(page, `outbox-status-${message.id}`), 'Queued')
+      await page.getByTestId(`outbox-message-${message.id}`).click()
+      await page.getByTestId('message-detail').waitFor()
+      assert.equal(await textOf(page, 'message-detail-status'), 'Queued')
+      await snapshot(page, 'marketing-outbox-en')
+      await page.keyboard.press('Escape')
+
+      // The customer's 360° page lists the message.
+      await page.goto(`${baseUrl}/customers/${customer.id}`)
+      await page.locator('#tab-messages').click()
+      await page.getByTestId(`customer-message-status-${message.id}`).waitFor()
+      assert.equal(await textOf(page, `customer-message-status-${message.id}`), 'Queued')
+      assert.equal(await textOf(page, `customer-message-opens-${message.id}`), '0')
+      assert.equal(await textOf(page, `customer-message-replies-${message.id}`), '0')
+    })
+  } finally {
+    await api.put('/automation/policy', policyBefore, 200)
+    await api.patch(`/automation/flows/${flow.key}`, { enabled: flow.enabled })
+  }
+})
+
+test('zh-CN: the automation page is translated', { timeout: 60_000 }, async () => {
+  const { baseUrl, email, password } = config()
+  await withBrowser('marketing-zh', 'zh-CN', async (page) => {
+    await signIn(page, baseUrl, email, password)
+    await page.goto(`${baseUrl}/marketing/automation`)
+    assert.equal(await textOf(page, 'page-title'), '自动化')
+    await page.getByTestId('policy-table').getByText('贺卡', { exact: true }).waitFor()
+    await page.goto(`${baseUrl}/marketing/outbox`)
+    assert.equal(await textOf(page, 'page-title'), '发件箱')
+    await page.getByTestId('outbox-stat-queued').getByText('排队中').waitFor()
+  })
+})

@@ -39,6 +39,7 @@ struct ServeOptions {
   std::string smtp_password_file;
   int smtp_connections = 2;
   double smtp_first_retry_s = 30;
+  double smtp_lease_s = 120;
   std::string mail_from = "Shop <shop@example.com>";
   std::string shop_name = "Shop";
   std::string public_url;
@@ -96,6 +97,7 @@ int serve(const ServeOptions& options) {
                      .smtp_password = smtp_password,
                      .smtp_connections = options.smtp_connections,
                      .smtp_first_retry_s = options.smtp_first_retry_s,
+                     .smtp_lease_s = options.smtp_lease_s,
                      .mail_from = options.mail_from,
                      .shop_name = options.shop_name,
                      .public_url = options.public_url.empty()
@@ -188,6 +190,12 @@ const CommandRegistration kServe{10, [](CLI::App& app) {
                   "again; doubled on each attempt, at most an hour")
       ->capture_default_str()
       ->check(CLI::Range(0.05, 3600.0));
+  cmd->add_option("--smtp-lease", options->smtp_lease_s,
+                  "Seconds a delivery thread holds the messages it claimed; messages held by a "
+                  "server that died (a crash, a kill) are sent again once this has passed, with "
+                  "the same Message-ID. Longer than a batch of messages takes to send")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 3600.0));
   cmd->add_option("--mail-from", options->mail_from, "From: of outgoing mail, \"Shop <shop@example.com>\"")
       ->capture_default_str()
       ->envname("ECRM_MAIL_FROM");

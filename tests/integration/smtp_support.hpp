@@ -11,6 +11,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cstring>
@@ -121,6 +122,18 @@ class SmtpServer {
       if (!ec && value.is_object()) out.push_back(value.as_object());
     }
     return out;
+  }
+
+  // How many messages were accepted so far (the whole lines of the record), without reading
+  // them.
+  std::size_t received_count() const {
+    std::ifstream in(out_file_, std::ios::binary);
+    std::size_t lines = 0;
+    char buffer[1 << 16];
+    while (in.read(buffer, sizeof buffer) || in.gcount() > 0) {
+      lines += static_cast<std::size_t>(std::count(buffer, buffer + in.gcount(), '\n'));
+    }
+    return lines;
   }
 
   std::string log() const { return read(log_file_); }

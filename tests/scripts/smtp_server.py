@@ -4,7 +4,7 @@
     smtp_server.py --port-file F --out F.jsonl [--fail-first N] [--fail-code 451]
                    [--reject RCPT_SUBSTRING] [--auth USER:PASSWORD]
                    [--tls-cert CERT --tls-key KEY] [--idle-timeout SECONDS]
-                   [--max-per-connection N]
+                   [--max-per-connection N] [--delay SECONDS]
 
 Listens on 127.0.0.1 on a free port and writes the port to --port-file once listening. Each
 accepted message is appended to --out as {"mail_from", "rcpt_tos", "data", "message_id",
@@ -13,7 +13,9 @@ messages sent over one connection share it). The first N messages of the server'
 connections) are refused after their data with "<fail-code> try again later"; recipients
 containing RCPT_SUBSTRING get "550 no such user". --auth requires AUTH with that login;
 --tls-cert offers STARTTLS; --idle-timeout closes connections idle that long; after N messages
-on a connection, its next MAIL gets "421 too many messages" and the connection is closed.
+on a connection, its next MAIL gets "421 too many messages" and the connection is closed. --delay
+holds each accepted message's 250 reply that long after it was recorded (a slow relay; a client
+that goes away meanwhile has had its message taken without knowing it).
 Exits with status 0 on SIGTERM or SIGINT.
 """
 
@@ -69,6 +71,8 @@ class Recorder:
         self.out.write(json.dumps(record, ensure_ascii=False) + "\n")
         self.out.flush()
         session.delivered = getattr(session, "delivered", 0) + 1
+        if self.args.delay > 0:
+            await asyncio.sleep(self.args.delay)
         return "250 OK queued"
 
 
@@ -113,6 +117,8 @@ def main():
     parser.add_argument("--tls-key")
     parser.add_argument("--idle-timeout", type=float, default=300)
     parser.add_argument("--max-per-connection", type=int, default=0)
+    parser.add_argument("--delay", type=float, default=0,
+                        help="seconds between recording a message and answering 250")
     args = parser.parse_args()
     warnings.simplefilter("ignore")  # aiosmtpd warns about AUTH without TLS, which tests want
     asyncio.run(serve(args))

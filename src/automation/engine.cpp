@@ -21,7 +21,6 @@ using storage::TxMode;
 
 namespace {
 
-constexpr std::size_t kRecommendationsInMessage = 3;
 constexpr int kMaxStepsPerAdvance = 200;  // a flow has no cycle: this only guards the loop
 constexpr int kDueBatch = 200;
 constexpr int kOrderBatch = 1000;
@@ -227,10 +226,9 @@ Result<int> AutomationService::advance(Connection& c, const Flow& flow, Enrolmen
           ECRM_RETURN_IF_ERROR(repo_.save_enrolment(c, e, now));
           return queued;
         }
-        json::object data = context;
-        if (!data.contains("recommendations")) {
-          data["recommendations"] = recommendations_of(e.customer_id, kRecommendationsInMessage);
-        }
+        // Recommendations the template shows are the customer's when it is sent (messaging asks
+        // for them), unless the trigger gave them.
+        const json::object& data = context;
         messaging::NewMessage m;
         m.customer_id = e.customer_id;
         m.template_key = *step.template_key;

@@ -183,7 +183,12 @@ AutomationService::AutomationService(storage::Database& db, messaging::Messaging
       messaging_(messaging),
       recommend_(recommend),
       catalog_(catalog),
-      options_(std::move(options)) {}
+      options_(std::move(options)) {
+  // Messages whose template shows recommendations and whose data has none (campaigns, previews)
+  // get the customer's when they are rendered.
+  messaging_.set_recommendations(
+      [this](std::int64_t customer_id) { return recommendations_of(customer_id, kRecommendationsInMessage); });
+}
 
 Status AutomationService::install_defaults() {
   {

@@ -68,6 +68,11 @@ messaging::MessagingOptions messaging_options(const AppOptions& options) {
   out.shop_name = options.shop_name;
   out.base_url = options.public_url;
   while (!out.base_url.empty() && out.base_url.back() == '/') out.base_url.pop_back();
+  out.time_zone = options.time_zone;
+  if (const auto dash = options.quiet_hours.find('-'); dash != std::string::npos) {
+    out.quiet_from = options.quiet_hours.substr(0, dash);
+    out.quiet_until = options.quiet_hours.substr(dash + 1);
+  }
   return out;
 }
 

@@ -34,6 +34,7 @@ struct AppOptions {
   std::string public_url = "http://127.0.0.1:8080";  // where links in messages point
   std::string time_zone;  // the shop's (IANA); empty: the system's
   int automation_every_ms = 5000;  // how often the flow worker looks for work
+  std::string quiet_hours;         // "21:00-08:00": marketing mail waits; empty: none
 };
 
 class App {

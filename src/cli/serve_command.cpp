@@ -2,6 +2,7 @@
 // application (cli/app.hpp) and serves it until SIGTERM.
 #include <spdlog/spdlog.h>
 
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -45,6 +46,7 @@ struct ServeOptions {
   std::string public_url;
   std::string time_zone;
   double automation_every_s = 5;
+  std::string quiet_hours;
 };
 
 std::string find_web_root(const std::string& requested) {
@@ -104,7 +106,8 @@ int serve(const ServeOptions& options) {
                                        ? "http://" + options.host + ":" + std::to_string(options.port)
                                        : options.public_url,
                      .time_zone = options.time_zone,
-                     .automation_every_ms = static_cast<int>(options.automation_every_s * 1000.0)});
+                     .automation_every_ms = static_cast<int>(options.automation_every_s * 1000.0),
+                     .quiet_hours = options.quiet_hours});
   if (!app.prepare_first_admin()) return kExitFailure;
   http::Router router;
   app.add_routes(router);
@@ -211,6 +214,24 @@ const CommandRegistration kServe{10, [](CLI::App& app) {
                   "status changes, followed products, waits that are over, scheduled campaigns")
       ->capture_default_str()
       ->check(CLI::Range(0.05, 3600.0));
+  cmd->add_option("--quiet-hours", options->quiet_hours,
+                  "Hours in the shop's time zone when marketing mail waits, HH:MM-HH:MM (e.g. "
+                  "21:00-08:00); order and service mail still goes")
+      ->envname("ECRM_QUIET_HOURS")
+      ->check([](const std::string& v) -> std::string {
+        auto ok = [](const std::string& t) {
+          return t.size() == 5 && t[2] == ':' && std::isdigit(static_cast<unsigned char>(t[0])) &&
+                 std::isdigit(static_cast<unsigned char>(t[1])) &&
+                 std::isdigit(static_cast<unsigned char>(t[3])) &&
+                 std::isdigit(static_cast<unsigned char>(t[4])) && std::stoi(t.substr(0, 2)) < 24 &&
+                 std::stoi(t.substr(3, 2)) < 60;
+        };
+        const auto dash = v.find('-');
+        if (v.empty() || (dash != std::string::npos && ok(v.substr(0, dash)) && ok(v.substr(dash + 1)))) {
+          return {};
+        }
+        return "must be HH:MM-HH:MM";
+      });
   cmd->add_option("--public-url", options->public_url,
                   "The URL customers reach this server at, for links in messages (default: "
                   "http://HOST:PORT)")

@@ -258,6 +258,49 @@ void add_messaging_routes(http::Router& router, MessagingService& service,
                         " will receive no more marketing e-mail from us.</p>");
       }),
       .audited = false});
+
+  router.add(Route{
+      .method = Method::kGet,
+      .pattern = "/o/{token}",
+      .access = Access::public_route(),
+      .doc = {.summary = "A message's open pixel (signed): records the open, answers a 1×1 GIF",
+              .tag = "messaging",
+              .response = http::text_body("image/gif")},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_RETURN_IF_ERROR(service.record_open(std::string(ctx.param("token"))));
+        static const unsigned char kGif[] = {
+            0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0x00,
+            0x00, 0x00, 0xff, 0xff, 0xff, 0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c,
+            0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00,
+            0x3b};
+        Response r;
+        r.status = 200;
+        r.content_type = "image/gif";
+        r.body.assign(reinterpret_cast<const char*>(kGif), sizeof kGif);
+        r.header("Cache-Control", "no-store");
+        return r;
+      }),
+      .audited = false});
+
+  router.add(Route{
+      .method = Method::kGet,
+      .pattern = "/c/{token}",
+      .access = Access::public_route(),
+      .doc = {.summary = "A message's click redirect (signed, so it goes only where the message "
+                         "linked): records the click and redirects (302)",
+              .tag = "messaging",
+              .success_status = 302},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto url, service.record_click(std::string(ctx.param("token"))));
+        Response r;
+        r.status = 302;
+        r.content_type = "text/plain";
+        r.header("Location", url);
+        r.header("Cache-Control", "no-store");
+        r.header("Referrer-Policy", "no-referrer");
+        return r;
+      }),
+      .audited = false});
 }
 
 }  // namespace ecrm::messaging

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <ctime>
 
+#include <date/tz.h>
+
 #include "core/crypto.hpp"
 #include "customers/repo.hpp"
 #include "messaging/inbound.hpp"
@@ -291,6 +293,16 @@ Result<Rendered> MessagingService::preview(const PreviewRequest& request) {
   json::object data{{"customer", customer_data(*customer)},
                     {"shop", json::object{{"name", options_.shop_name}, {"url", options_.base_url}}},
                     {"unsubscribe_url", options_.base_url + "/u/preview"}};
+  if (recommendations_) {
+    json::array items = recommendations_(customer->id);
+    for (auto& item : items) {
+      if (!item.is_object()) continue;
+      if (const auto* id = item.get_object().if_contains("product_id"); id && id->is_int64()) {
+        item.get_object()["url"] = options_.base_url + "/products/" + std::to_string(id->get_int64());
+      }
+    }
+    data["recommendations"] = std::move(items);
+  }
   return render(input, data);
 }
 
@@ -369,6 +381,14 @@ Result<Prepared> MessagingService::prepare(Connection& c, const Claimed& claimed
   ECRM_ASSIGN_OR_RETURN(auto suppressed, repo_.suppression_of(c, address));
   if (suppressed) return suppress("the address is suppressed (" + *suppressed + ")");
   if (m.kind == MessageKind::kMarketing) {
+    if (auto until = quiet_until(now)) {
+      out.action = Prepared::Action::kDefer;
+      out.retry_at = *until;
+      out.reason = "quiet hours " + options_.quiet_from + "-" + options_.quiet_until;
+      return out;
+    }
+  }
+  if (m.kind == MessageKind::kMarketing) {
     // The frequency cap: wait until the oldest message counted falls out of its window.
     struct Cap {
       int limit;
@@ -412,6 +432,11 @@ Result<Prepared> MessagingService::prepare(Connection& c, const Claimed& claimed
   }
   json::object data = extra.as_object();
   data["customer"] = customer_data(*customer);
+  if (!data.contains("recommendations") && recommendations_ &&
+      (t.html.find("recommendations") != std::string::npos ||
+       t.text.find("recommendations") != std::string::npos)) {
+    data["recommendations"] = recommendations_(m.customer_id);
+  }
   // Product links point at this server's public address as it is when the message is sent.
   auto link = [&](json::value& item) {
     if (!item.is_object()) return;
@@ -433,6 +458,9 @@ Result<Prepared> MessagingService::prepare(Connection& c, const Claimed& claimed
   }
   auto rendered = render(TemplateInput{t.kind, t.subject, t.html, t.text}, data);
   if (!rendered.ok()) return suppress("the template did not render: " + rendered.error().message);
+  if (options_.track) {
+    ECRM_ASSIGN_OR_RETURN(rendered->html, tracked_html(rendered->html, m.id, unsubscribe_url));
+  }
   out.language = t.language;
   out.envelope_to = address;
   out.to = mailbox(customer->name, address);
@@ -442,6 +470,135 @@ Result<Prepared> MessagingService::prepare(Connection& c, const Claimed& claimed
   out.mime = mime_message(options_.mail_from, out.to, *rendered,
                           message_id_header(m.id, m.created_at, options_.mail_from), m.source,
                           m.id, unsubscribe_url, now);
+  return out;
+}
+
+std::optional<UnixMs> MessagingService::quiet_until(UnixMs now) const {
+  if (options_.quiet_from.size() != 5 || options_.quiet_until.size() != 5) return std::nullopt;
+  try {
+    using namespace std::chrono;
+    const date::time_zone* zone = options_.time_zone.empty() ? date::current_zone()
+                                                             : date::locate_zone(options_.time_zone);
+    const auto local = zone->to_local(sys_time<milliseconds>(milliseconds(now)));
+    const auto day = date::floor<date::days>(local);
+    auto at = [&](const std::string& hhmm) {
+      return minutes(std::stoi(hhmm.substr(0, 2)) * 60 + std::stoi(hhmm.substr(3, 2)));
+    };
+    const auto from = at(options_.quiet_from), until = at(options_.quiet_until);
+    const auto time = duration_cast<minutes>(local - day);
+    std::optional<date::local_time<milliseconds>> end;
+    if (from < until) {
+      if (time >= from && time < until) end = day + until;
+    } else if (from > until) {  // over midnight
+      if (time >= from) end = day + date::days(1) + until;
+      else if (time < until) end = day + until;
+    }
+    if (!end) return std::nullopt;
+    return static_cast<UnixMs>(
+        zone->to_sys(*end, date::choose::latest).time_since_epoch().count());
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+Result<std::pair<std::int64_t, std::string>> MessagingService::verify_token(
+    const std::string& token, std::string_view purpose) {
+  const auto dot = token.rfind('.');
+  if (dot == std::string::npos || dot == 0) return Error::invalid("this link is not valid", "token");
+  const std::string payload = token.substr(0, dot);
+  ECRM_ASSIGN_OR_RETURN(auto key, secret());
+  if (!constant_time_equal(sign(key, std::string(purpose) + ":" + payload), token.substr(dot + 1))) {
+    return Error::invalid("this link is not valid", "token");
+  }
+  auto decoded = base64url_decode(payload);
+  if (!decoded) return Error::invalid("this link is not valid", "token");
+  const auto space = decoded->find(' ');
+  try {
+    return std::pair<std::int64_t, std::string>{
+        std::stoll(decoded->substr(0, space)),
+        space == std::string::npos ? std::string() : decoded->substr(space + 1)};
+  } catch (const std::exception&) {
+    return Error::invalid("this link is not valid", "token");
+  }
+}
+
+Status MessagingService::record_open(const std::string& token) {
+  ECRM_ASSIGN_OR_RETURN(auto target, verify_token(token, "open"));
+  ECRM_ASSIGN_OR_RETURN(auto message, get(target.first));
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  return repo_.add_event(*lease, message.id, message.customer_id, "open", now_ms(), "");
+}
+
+Result<std::string> MessagingService::record_click(const std::string& token) {
+  ECRM_ASSIGN_OR_RETURN(auto target, verify_token(token, "click"));
+  if (!(target.second.starts_with("https://") || target.second.starts_with("http://"))) {
+    return Error::invalid("this link is not valid", "token");
+  }
+  ECRM_ASSIGN_OR_RETURN(auto message, get(target.first));
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  ECRM_RETURN_IF_ERROR(repo_.add_event(*lease, message.id, message.customer_id, "click", now_ms(),
+                                       target.second));
+  return target.second;
+}
+
+namespace {
+
+std::string unescape_href(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '&') {
+      for (auto [entity, ch] : {std::pair<std::string_view, char>{"&amp;", '&'}, {"&quot;", '"'},
+                                {"&#39;", '\''}, {"&lt;", '<'}, {"&gt;", '>'}}) {
+        if (s.substr(i, entity.size()) == entity) {
+          out += ch;
+          i += entity.size() - 1;
+          goto next;
+        }
+      }
+    }
+    out += s[i];
+  next:;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> MessagingService::tracked_html(const std::string& html, std::int64_t id,
+                                                   const std::optional<std::string>& unsubscribe_url) {
+  ECRM_ASSIGN_OR_RETURN(auto key, secret());
+  auto token = [&](std::string_view purpose, const std::string& payload) {
+    const std::string encoded = base64url_encode(payload);
+    return encoded + "." + sign(key, std::string(purpose) + ":" + encoded);
+  };
+  std::string out;
+  out.reserve(html.size() + 256);
+  std::size_t at = 0;
+  for (;;) {
+    const auto href = html.find("href=\"", at);
+    if (href == std::string::npos) break;
+    const auto start = href + 6;
+    const auto end = html.find('"', start);
+    if (end == std::string::npos) break;
+    const std::string url = unescape_href(std::string_view(html).substr(start, end - start));
+    out.append(html, at, start - at);
+    const bool web = url.starts_with("https://") || url.starts_with("http://");
+    if (web && (!unsubscribe_url || url != *unsubscribe_url)) {
+      out += options_.base_url + "/c/" + token("click", std::to_string(id) + " " + url);
+    } else {
+      out.append(html, start, end - start);
+    }
+    at = end;
+  }
+  out.append(html, at, std::string::npos);
+  const std::string pixel = "<img src=\"" + options_.base_url + "/o/" +
+                            token("open", std::to_string(id)) +
+                            "\" width=\"1\" height=\"1\" alt=\"\" style=\"display:none\">";
+  if (const auto body = out.rfind("</body>"); body != std::string::npos) {
+    out.insert(body, pixel);
+  } else {
+    out += pixel;
+  }
   return out;
 }
 

@@ -13,6 +13,7 @@
 #include <boost/json/value.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -34,7 +35,17 @@ struct MessagingOptions {
   std::string default_language = "en";                // when the customer's has no template
   int daily_cap = 1;                                   // marketing mail per customer per day
   int weekly_cap = 3;                                  // and per 7 days
+  // Quiet hours: marketing mail is held from `quiet_from` to `quiet_until` (HH:MM, in
+  // `time_zone`, the shop's; empty: the system's); both empty: no quiet hours.
+  std::string quiet_from;
+  std::string quiet_until;
+  std::string time_zone;
+  bool track = true;  // open pixel and click redirects in HTML mail
 };
+
+// The customer's recommendations with their reasons for a message's {{#recommendations}} block
+// (given by the recommendations capability; messaging does not depend on it).
+using RecommendationSource = std::function<boost::json::array(std::int64_t customer_id)>;
 
 // A message ready to go, or what to do instead.
 struct Prepared {
@@ -65,6 +76,18 @@ class MessagingService {
   MessagingService(storage::Database& db, MessagingOptions options);
 
   const MessagingOptions& options() const { return options_; }
+  // Fills {{#recommendations}} of messages and previews whose data has none.
+  void set_recommendations(RecommendationSource source) { recommendations_ = std::move(source); }
+
+  // Tracking: the open pixel's and a click redirect's signed tokens. kInvalidArgument (field
+  // "token") when forged or malformed; an open or click is recorded on the message and the
+  // customer's timeline.
+  Status record_open(const std::string& token);
+  // The address the click goes to.
+  Result<std::string> record_click(const std::string& token);
+  // The HTML with its links through click redirects and an open pixel (message `id`).
+  Result<std::string> tracked_html(const std::string& html, std::int64_t id,
+                                   const std::optional<std::string>& unsubscribe_url);
 
   // Templates. put_template checks the parts (render.hpp) and the language ("en", "zh-CN").
   Result<std::vector<Template>> templates();
@@ -113,12 +136,17 @@ class MessagingService {
   Result<Template> template_for(storage::Connection& c, const std::string& key,
                                 const std::string& language);
   boost::json::object customer_data(const customers::Customer& x) const;
+  // When marketing mail may go out again if `now` is in the quiet hours; nullopt when not.
+  std::optional<UnixMs> quiet_until(UnixMs now) const;
+  Result<std::pair<std::int64_t, std::string>> verify_token(const std::string& token,
+                                                            std::string_view purpose);
 
   storage::Database& db_;
   MessagingOptions options_;
   MessagingRepo repo_;
   std::mutex mutex_;
   std::optional<std::string> secret_;
+  RecommendationSource recommendations_;
 };
 
 // The RFC 5322 text of a message: From, To, Subject (RFC 2047 when not ASCII), Date, Message-ID,

@@ -53,12 +53,18 @@ class Automation : public CrmApi {
   static void SetUpTestSuite() {}
   static void TearDownTestSuite() {}
 
+  // More `ecrm serve` options for a fixture of its own.
+  virtual std::vector<std::string> extra_options() { return {}; }
+
   void SetUp() override {
     smtp_ = std::make_unique<SmtpServer>();
+    std::vector<std::string> options{
+        "--mail-from", kMailFrom, "--smtp-url", smtp_->url(), "--smtp-retry-after", "0.2",
+        "--smtp-connections", "2", "--public-url", kPublicUrl, "--time-zone", "UTC",
+        "--cart-abandon-after", "1", "--automation-every", "0.2"};
+    for (auto& o : extra_options()) options.push_back(std::move(o));
     server_ = new ServerProcess(
-        {"--mail-from", kMailFrom, "--smtp-url", smtp_->url(), "--smtp-retry-after", "0.2",
-         "--smtp-connections", "2", "--public-url", kPublicUrl, "--time-zone", "UTC",
-         "--cart-abandon-after", "1", "--automation-every", "0.2"},
+        options,
         {{"ECRM_ADMIN_EMAIL", kAdminEmail}, {"ECRM_ADMIN_PASSWORD", kAdminPassword}});
     CrmApi::SetUp();
     wait_for_first_model();
@@ -778,9 +784,16 @@ TEST_F(Automation, ACardCarriesTheCustomersRecommendationsLinkedToTheShop) {
       const std::string name = str(item.at("name"));
       const std::string url =
           std::string(kPublicUrl) + "/products/" + std::to_string(item.at("product_id").as_int64());
-      EXPECT_NE(html.find("<a href=\"" + url + "\">" + name + "</a>"), std::string::npos)
-          << name << " linked to " << url << " in\n"
-          << html;
+      // The link goes through the click redirect, which leads to the product.
+      const auto anchor = html.find("\">" + name + "</a>");
+      const auto href = anchor == std::string::npos ? anchor : html.rfind("href=\"", anchor);
+      ASSERT_NE(href, std::string::npos) << name << " in\n" << html;
+      const std::string link = html.substr(href + 6, anchor - href - 6);
+      ASSERT_TRUE(link.starts_with(std::string(kPublicUrl) + "/c/")) << link;
+      HttpClient browser(server_->base_url());
+      auto go = browser.request("GET", link.substr(std::string(kPublicUrl).size()), "", {});
+      EXPECT_EQ(go.status, 302) << go.body;
+      EXPECT_EQ(go.header("location"), url) << name;
       EXPECT_NE(text.find("- " + name + " "), std::string::npos) << name << " in\n" << text;
       EXPECT_NE(text.find("  " + url + "\n"), std::string::npos) << url << " in\n" << text;
     }
@@ -1227,6 +1240,102 @@ TEST_F(Automation, APriceDropTellsTheProductsFollowers) {
   const Mail mail = mail_to("fay@follow.test");
   const std::string text = mail.parts.count("text/plain") ? mail.parts.at("text/plain") : "";
   EXPECT_NE(text.find("Steel Kettle: 59.00 EUR -> 49.00 EUR"), std::string::npos) << text;
+}
+
+// Opens and clicks: the HTML's links go through signed redirects and an open pixel; both are
+// recorded on the message (and so the customer's timeline and the campaign's results); a forged
+// or altered token is refused naming the token, and never redirects.
+TEST_F(Automation, OpensAndClicksAreTrackedAndForgedLinksRefused) {
+  const std::int64_t ann = customer("Ann Clicks", "ann@track.test", "");
+  auto tmpl = put("/api/v1/message-templates/news/en",
+                  json::object{{"kind", "marketing"},
+                               {"subject", "News"},
+                               {"html", "<p>Read <a href=\"https://blog.shop.test/post?a=1&amp;b=2\">the post</a>.</p>"
+                                        "<p><a href=\"{{unsubscribe_url}}\">Unsubscribe</a></p>"},
+                               {"text", "Read https://blog.shop.test/post?a=1&b=2"}});
+  ASSERT_EQ(tmpl.status, 200) << tmpl.body;
+  auto made = post("/api/v1/campaigns", json::object{{"name", "News"}, {"template_key", "news"},
+                                                     {"audience", json::object{{"q", "ann@track.test"}}}});
+  ASSERT_EQ(made.status, 201) << made.body;
+  const std::int64_t id = made.json().at("id").as_int64();
+  ASSERT_EQ(post(id_path("/api/v1/campaigns", id) + "/send", json::object{}).status, 200);
+  drained();
+  const Mail mail = mail_to("ann@track.test");
+  const std::string html = mail.parts.count("text/html") ? mail.parts.at("text/html") : "";
+  auto between = [&](const std::string& prefix) {
+    const auto at = html.find(prefix);
+    if (at == std::string::npos) return std::string();
+    return html.substr(at + std::string(kPublicUrl).size(), html.find('"', at) - at - std::string(kPublicUrl).size());
+  };
+  const std::string click = between(std::string(kPublicUrl) + "/c/");
+  const std::string open = between(std::string(kPublicUrl) + "/o/");
+  ASSERT_FALSE(click.empty()) << html;
+  ASSERT_FALSE(open.empty()) << html;
+  EXPECT_EQ(html.find("https://blog.shop.test"), std::string::npos) << "a link not tracked: " << html;
+  EXPECT_NE(html.find(std::string(kPublicUrl) + "/u/"), std::string::npos) << "the unsubscribe link stays: " << html;
+
+  HttpClient browser(server_->base_url());
+  auto pixel = browser.request("GET", open, "", {});
+  EXPECT_EQ(pixel.status, 200);
+  EXPECT_EQ(pixel.body.substr(0, 6), "GIF89a");
+  auto go = browser.request("GET", click, "", {});
+  EXPECT_EQ(go.status, 302) << go.body;
+  EXPECT_EQ(go.header("location"), "https://blog.shop.test/post?a=1&b=2");
+  // A token signed for another address, or altered, is refused.
+  std::string forged = click;
+  forged[forged.size() / 2] = forged[forged.size() / 2] == 'A' ? 'B' : 'A';
+  expect_error(browser.request("GET", forged, "", {}), 400, "", "token");
+  expect_error(browser.request("GET", "/c/aHR0cHM6Ly9ldmlsLnRlc3Q.abc", "", {}), 400, "", "token");
+  expect_error(browser.request("GET", "/o/x", "", {}), 400, "", "token");
+
+  auto results = get(id_path("/api/v1/campaigns", id));
+  ASSERT_EQ(results.status, 200) << results.body;
+  EXPECT_EQ(results.json().at("opened").as_int64(), 1) << results.body;
+  EXPECT_EQ(results.json().at("clicked").as_int64(), 1) << results.body;
+  auto timeline = get(id_path("/api/v1/customers", ann) + "/timeline?limit=50");
+  ASSERT_EQ(timeline.status, 200) << timeline.body;
+  EXPECT_NE(timeline.body.find("click"), std::string::npos) << timeline.body;
+  EXPECT_NE(timeline.body.find("open"), std::string::npos) << timeline.body;
+}
+
+// Quiet hours: marketing mail waits until they end, and says why; an order-status mail (a
+// transactional template) still goes.
+class QuietHours : public Automation {
+ protected:
+  std::vector<std::string> extra_options() override {
+    // A window from an hour ago to two hours from now, in UTC (the fixture's time zone).
+    const std::time_t now = std::time(nullptr);
+    auto hhmm = [](std::time_t t) {
+      std::tm tm{};
+      gmtime_r(&t, &tm);
+      char buf[8];
+      std::strftime(buf, sizeof buf, "%H:%M", &tm);
+      return std::string(buf);
+    };
+    return {"--quiet-hours", hhmm(now - 3600) + "-" + hhmm(now + 7200)};
+  }
+};
+
+TEST_F(QuietHours, MarketingMailWaitsAndTransactionalMailGoes) {
+  const std::int64_t ann = customer("Ann Quiet", "ann@quiet.test", "");
+  ASSERT_EQ(put("/api/v1/message-templates/shipped/en",
+                json::object{{"kind", "transactional"}, {"subject", "Shipped"},
+                             {"html", "<p>Your order is on its way.</p>"}, {"text", "Your order is on its way."}})
+                .status,
+            200);
+  auto marketing = post("/api/v1/messages", json::object{{"customer_id", ann}, {"template_key", "win_back"}});
+  ASSERT_EQ(marketing.status, 201) << marketing.body;
+  auto order = post("/api/v1/messages", json::object{{"customer_id", ann}, {"template_key", "shipped"}});
+  ASSERT_EQ(order.status, 201) << order.body;
+  ASSERT_TRUE(eventually([&] { return delivered().size() == 1; })) << server_->log();
+  json::object held;
+  ASSERT_TRUE(eventually([&] {
+    auto r = get(id_path("/api/v1/messages", marketing.json().at("id").as_int64()));
+    held = r.json().as_object();
+    return str(held.at("status")) == "queued" && str(held.at("reason")).starts_with("quiet hours");
+  })) << json::serialize(held);
+  EXPECT_GT(held.at("next_attempt_at").as_int64(), wall_ms() + 3'000'000) << json::serialize(held);
+  EXPECT_EQ(mail_to("ann@quiet.test").header("subject"), "Shipped");
 }
 
 }  // namespace

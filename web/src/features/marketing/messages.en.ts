@@ -126,7 +126,7 @@ export default {
     previewSubject: 'Subject',
     previewNoHtml: 'No HTML part: mail clients show the plain text.',
     previewNote:
-      'Blocks filled by flows (recommendations, product, order, cart, version) are empty in a preview; the unsubscribe link is a sample.',
+      'Blocks a flow fills when it sends (a product, an order, a cart, a new version) are empty in a preview; the unsubscribe link is a sample.',
     saved: 'Template saved',
     unsaved: 'Unsaved changes',
     testSendNote: 'A test send to a staff address is not offered: the server sends templates to customers only.',

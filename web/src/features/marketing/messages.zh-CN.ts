@@ -124,7 +124,7 @@ export default {
     previewText: '纯文本',
     previewSubject: '主题',
     previewNoHtml: '没有 HTML 部分：邮件客户端将显示纯文本。',
-    previewNote: '由流程填充的区块（推荐、产品、订单、购物车、版本）在预览中为空；退订链接为示例。',
+    previewNote: '流程发送时填充的区块（产品、订单、购物车、新版本）在预览中为空；退订链接为示例。',
     saved: '模板已保存',
     unsaved: '有未保存的修改',
     testSendNote: '不提供发送到员工邮箱的测试：服务器只向客户发送模板。',

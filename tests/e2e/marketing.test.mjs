@@ -218,3 +218,36 @@ test('zh-CN: the automation page is translated', { timeout: 60_000 }, async () =
     await page.getByTestId('outbox-stat-queued').getByText('排队中').waitFor()
   })
 })
+
+test('en: the marketing menu and the 360° messages are there only for roles holding marketing:read', { timeout: 60_000 }, async () => {
+  const { baseUrl, email, password } = config()
+  const api = await apiSession(baseUrl, email, password)
+  const run = runToken()
+  const customer = await api.post('/customers', { name: `Role Check ${run}` }, 201)
+  const staffPassword = 'Staff-pass-1234!'
+  for (const [role, sees] of [
+    ['sales', false],
+    ['marketing', true],
+  ]) {
+    const staff = `${role}.${run}@example.com`
+    await api.post('/users', { email: staff, role, password: staffPassword }, 201)
+    await withBrowser(`marketing-role-${role}`, 'en', async (page) => {
+      await signIn(page, baseUrl, staff, staffPassword)
+      await page.getByTestId('nav-customers').waitFor()
+      assert.equal(await page.getByTestId('nav-marketing').count(), sees ? 1 : 0, `the ${role} role ${sees ? 'sees' : 'does not see'} Marketing`)
+      await page.goto(`${baseUrl}/customers/${customer.id}`)
+      await page.locator('#tab-orders').waitFor()
+      assert.equal(await page.locator('#tab-messages').count(), sees ? 1 : 0, `the 360° messages tab for ${role}`)
+      if (sees) {
+        // marketing:write: the policy can be changed.
+        await page.goto(`${baseUrl}/marketing/automation`)
+        await page.getByTestId('policy-save').waitFor()
+        assert.equal(await page.getByTestId('policy-very_loyal-card').locator('input').isDisabled(), false)
+      } else {
+        // The page itself is refused: the router sends the user away.
+        await page.goto(`${baseUrl}/marketing/outbox`)
+        await page.waitForURL((url) => url.pathname !== '/marketing/outbox')
+      }
+    })
+  }
+})

@@ -390,6 +390,8 @@ Result<WorkSummary> AutomationService::work(UnixMs now) {
     }
     if (static_cast<int>(due.size()) < kDueBatch) break;
   }
+  ECRM_ASSIGN_OR_RETURN(auto calls, webhooks_.send_due(now_ms()));
+  (void)calls;
   return out;
 }
 

@@ -345,6 +345,19 @@ void add_automation_routes(http::Router& router, AutomationService& service,
         return http::reply(200, campaign);
       }),
       .audit_entity = "campaign"});
+
+  router.add(Route{
+      .method = Method::kGet,
+      .pattern = "/api/v1/automation/webhook-secret",
+      .access = Access::needs("marketing:write"),
+      .doc = {.summary = "The secret flows' webhook calls are signed with: a receiver checks "
+                         "X-Ecrm-Signature (v1=hex HMAC-SHA-256 of \"<X-Ecrm-Timestamp>.<body>\")",
+              .tag = "automation",
+              .response = http::json_body<WebhookSecret>()},
+      .handler = handle([&service](RequestContext&) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto secret, service.webhook_secret());
+        return http::reply(200, WebhookSecret{secret});
+      })});
 }
 
 }  // namespace ecrm::automation

@@ -263,6 +263,11 @@ ECRM_DESCRIBE(Release, product_id, notes, upgrade_price)
 ECRM_WIRE_RULES(Release, rule(&Release::notes, {.max_length = 5000}),
                 rule(&Release::upgrade_price, {.minimum = 0, .description = "minor units"}))
 
+struct WebhookSecret {
+  std::string secret;  // X-Ecrm-Signature: v1=hex(HMAC-SHA-256(secret, timestamp + "." + body))
+};
+ECRM_DESCRIBE(WebhookSecret, secret)
+
 // A customer following a product or a category: told when it changes (a new version, back in
 // stock, a price drop) by the flows with a followed_changed trigger.
 enum class FollowKind { kProduct, kCategory };

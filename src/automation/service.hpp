@@ -18,6 +18,7 @@
 
 #include "automation/model.hpp"
 #include "automation/repo.hpp"
+#include "automation/webhooks.hpp"
 #include "catalog/service.hpp"
 #include "core/result.hpp"
 #include "messaging/service.hpp"
@@ -29,6 +30,7 @@ namespace ecrm::automation {
 struct AutomationOptions {
   std::string time_zone;                  // the shop's ("" the system's): waits until a time of day
   UnixMs abandon_after = 60 * 60 * 1000;  // a cart without activity this long is abandoned
+  UnixMs webhook_first_retry = 30'000;    // a failed webhook call is tried again after this, doubling
 };
 
 // What one pass of the flow worker did.
@@ -74,6 +76,8 @@ class AutomationService {
   Result<Campaign> send_campaign(std::int64_t id);
   Result<Campaign> cancel_campaign(std::int64_t id);
   Result<CampaignResults> campaign_results(std::int64_t id);
+  // The secret webhook receivers check X-Ecrm-Signature with (webhooks.hpp).
+  Result<std::string> webhook_secret() { return webhooks_.secret(); }
   // Sends the scheduled campaigns that are due.
   Result<int> send_due_campaigns(UnixMs now);
 
@@ -113,7 +117,6 @@ class AutomationService {
   Result<std::vector<Flow>> enabled_flows(TriggerKind kind);
   Result<UnixMs> wait_until(const std::string& time_of_day, UnixMs now) const;
   Status apply_tags(storage::Connection& c, std::int64_t customer_id, const Step& step);
-  Result<std::string> webhook_secret();
 
   // Change triggers.
   Result<std::int64_t> scan_abandoned_carts(UnixMs now);
@@ -128,6 +131,7 @@ class AutomationService {
   catalog::CatalogService& catalog_;
   AutomationOptions options_;
   AutomationRepo repo_;
+  WebhookSender webhooks_{db_, options_.webhook_first_retry};
   std::uint64_t passes_ = 0;  // of work(): the product scan runs every few
 };
 

@@ -129,7 +129,8 @@ struct App::Parts {
         automation_service(db, messaging_service, recommend_service, catalog_service,
                            automation::AutomationOptions{
                                options.time_zone,
-                               static_cast<UnixMs>(options.cart_abandon_after_s * 1000.0)}),
+                               static_cast<UnixMs>(options.cart_abandon_after_s * 1000.0),
+                               static_cast<UnixMs>(options.webhook_retry_after_s * 1000.0)}),
         daily_runs(db, automation_service,
                    automation::SchedulerOptions{.time_zone = options.time_zone,
                                                 .work_every_ms = options.automation_every_ms}) {

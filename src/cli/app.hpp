@@ -35,6 +35,7 @@ struct AppOptions {
   std::string time_zone;  // the shop's (IANA); empty: the system's
   int automation_every_ms = 5000;  // how often the flow worker looks for work
   std::string quiet_hours;         // "21:00-08:00": marketing mail waits; empty: none
+  double webhook_retry_after_s = 30;  // a failed webhook call is tried again after this, doubling
 };
 
 class App {

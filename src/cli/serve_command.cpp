@@ -47,6 +47,7 @@ struct ServeOptions {
   std::string time_zone;
   double automation_every_s = 5;
   std::string quiet_hours;
+  double webhook_retry_after_s = 30;
 };
 
 std::string find_web_root(const std::string& requested) {
@@ -107,7 +108,8 @@ int serve(const ServeOptions& options) {
                                        : options.public_url,
                      .time_zone = options.time_zone,
                      .automation_every_ms = static_cast<int>(options.automation_every_s * 1000.0),
-                     .quiet_hours = options.quiet_hours});
+                     .quiet_hours = options.quiet_hours,
+                     .webhook_retry_after_s = options.webhook_retry_after_s});
   if (!app.prepare_first_admin()) return kExitFailure;
   http::Router router;
   app.add_routes(router);
@@ -212,6 +214,11 @@ const CommandRegistration kServe{10, [](CLI::App& app) {
   cmd->add_option("--automation-every", options->automation_every_s,
                   "Seconds between the flow worker's looks for work: abandoned carts, order "
                   "status changes, followed products, waits that are over, scheduled campaigns")
+      ->capture_default_str()
+      ->check(CLI::Range(0.05, 3600.0));
+  cmd->add_option("--webhook-retry-after", options->webhook_retry_after_s,
+                  "Seconds before a flow's webhook call that failed is tried again; doubled on "
+                  "each attempt, at most an hour, 8 attempts")
       ->capture_default_str()
       ->check(CLI::Range(0.05, 3600.0));
   cmd->add_option("--quiet-hours", options->quiet_hours,

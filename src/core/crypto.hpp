@@ -39,4 +39,8 @@ std::string base64_mime(std::string_view data);
 // A keyed MAC of `data` (HMAC-SHA-512-256 under the SHA-256 of `key`), base64url: signs links
 // that must not be forged (unsubscribe, click tracking). Check with constant_time_equal.
 std::string sign(std::string_view key, std::string_view data);
+
+// HMAC-SHA-256 of `data` under `key`, lower-case hex: what receivers of signed webhook calls
+// check with any library.
+std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 }  // namespace ecrm

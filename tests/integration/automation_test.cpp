@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/crypto.hpp"
 #include "crm_support.hpp"
 #include "smtp_support.hpp"
 #include "storage/database.hpp"
@@ -61,7 +62,7 @@ class Automation : public CrmApi {
     std::vector<std::string> options{
         "--mail-from", kMailFrom, "--smtp-url", smtp_->url(), "--smtp-retry-after", "0.2",
         "--smtp-connections", "2", "--public-url", kPublicUrl, "--time-zone", "UTC",
-        "--cart-abandon-after", "1", "--automation-every", "0.2"};
+        "--cart-abandon-after", "1", "--automation-every", "0.2", "--webhook-retry-after", "0.3"};
     for (auto& o : extra_options()) options.push_back(std::move(o));
     server_ = new ServerProcess(
         options,
@@ -1336,6 +1337,53 @@ TEST_F(QuietHours, MarketingMailWaitsAndTransactionalMailGoes) {
   })) << json::serialize(held);
   EXPECT_GT(held.at("next_attempt_at").as_int64(), wall_ms() + 3'000'000) << json::serialize(held);
   EXPECT_EQ(mail_to("ann@quiet.test").header("subject"), "Shipped");
+}
+
+// A flow's webhook step: the call is signed (HMAC-SHA-256 of "<timestamp>.<body>" under the
+// shop's webhook secret), tried again after a failure, and made once per enrolment.
+TEST_F(Automation, AWebhookStepCallsSignedAndRetriesAfterAFailure) {
+  SmtpServer hooks({"--fail-first", "1"}, "webhook_server.py");
+  const std::int64_t ann = customer("Ann Hook", "ann@hook.test", "");
+  const std::string url = "http://127.0.0.1:" + std::to_string(hooks.port()) + "/crm";
+  json::object definition{{"trigger", json::object{{"kind", "manual"}}},
+                          {"steps", json::array{json::object{{"id", "tell"}, {"type", "webhook"}, {"url", url}}}}};
+  ASSERT_EQ(put("/api/v1/automation/flows/hook", json::object{{"name", "Hook"}, {"enabled", true},
+                                                                {"definition", definition}})
+                .status,
+            200);
+  expect_error(put("/api/v1/automation/flows/hook2",
+                   json::object{{"name", "Hook"},
+                                {"definition", json::object{{"trigger", json::object{{"kind", "manual"}}},
+                                                            {"steps", json::array{json::object{
+                                                                          {"id", "tell"}, {"type", "webhook"},
+                                                                          {"url", "ftp://example.com/x"}}}}}}}),
+               400, "", "definition.steps[0].url");
+  auto enrolled = post("/api/v1/automation/flows/hook/enrol",
+                       json::object{{"customer_ids", json::array{ann}}, {"occurrence", "once"}});
+  ASSERT_EQ(enrolled.status, 200) << enrolled.body;
+  std::vector<json::object> calls;
+  ASSERT_TRUE(eventually([&] {
+    calls = hooks.received();
+    return calls.size() >= 2;
+  }, 60)) << server_->log() << hooks.log();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  calls = hooks.received();
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_EQ(calls[0].at("answered").as_int64(), 503);
+  EXPECT_EQ(calls[1].at("answered").as_int64(), 204);
+  auto secret = get("/api/v1/automation/webhook-secret");
+  ASSERT_EQ(secret.status, 200) << secret.body;
+  const std::string key(secret.json().at("secret").as_string());
+  for (const auto& call : calls) {
+    const auto& headers = call.at("headers").as_object();
+    const std::string body = str(call.at("body"));
+    const std::string timestamp = str(headers.at("x-ecrm-timestamp"));
+    EXPECT_EQ(str(headers.at("x-ecrm-signature")), "v1=" + hmac_sha256_hex(key, timestamp + "." + body));
+    const auto payload = json::parse(body).as_object();
+    EXPECT_EQ(str(payload.at("flow")), "hook");
+    EXPECT_EQ(payload.at("customer_id").as_int64(), ann);
+  }
+  EXPECT_EQ(str(calls[0].at("path")), "/crm");
 }
 
 }  // namespace

@@ -36,8 +36,10 @@ namespace ecrm::testing {
 // the object.
 class SmtpServer {
  public:
-  // `options`: the script's own (--fail-first N, --reject SUBSTRING, …).
-  explicit SmtpServer(const std::vector<std::string>& options = {}) {
+  // `options`: the script's own (--fail-first N, --reject SUBSTRING, …). `script`: another test
+  // server of tests/scripts with the same --port-file/--out contract (webhook_server.py).
+  explicit SmtpServer(const std::vector<std::string>& options = {},
+                      const std::string& script = "smtp_server.py") {
     std::random_device rd;
     dir_ = std::filesystem::temp_directory_path() /
            ("ecrm-it-smtp-" + std::to_string(getpid()) + "-" + std::to_string(rd()));
@@ -47,7 +49,7 @@ class SmtpServer {
     log_file_ = dir_ / "server.log";
     // The system interpreter: it has aiosmtpd, which a python3 earlier on PATH may lack.
     std::vector<std::string> args = {"/usr/bin/python3",
-                                     source_dir() + "/tests/scripts/smtp_server.py",
+                                     source_dir() + "/tests/scripts/" + script,
                                      "--port-file",
                                      port_file_.string(),
                                      "--out",
@@ -110,6 +112,7 @@ class SmtpServer {
   }
 
   std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
+  int port() const { return port_; }
 
   // Every message accepted so far, in order: {mail_from, rcpt_tos, data, message_id, …}.
   std::vector<boost::json::object> received() const {

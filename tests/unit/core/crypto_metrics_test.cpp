@@ -32,7 +32,7 @@ TEST_F(Crypto, PasswordHashIsArgon2idAndVerifies) {
 }
 
 // RFC 4231, test cases 1 and 2.
-TEST(Crypto, HmacSha256MatchesTheRfcVectors) {
+TEST_F(Crypto, HmacSha256MatchesTheRfcVectors) {
   init_crypto();
   EXPECT_EQ(hmac_sha256_hex("Jefe", "what do ya want for nothing?"),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");

@@ -76,32 +76,39 @@ Result<int> DeliveryWorker::round(SmtpSession& session) {
         return repo_.claim_due(c, now, now + options_.lease_ms, options_.batch);
       });
   if (!claimed.ok()) return std::move(claimed).error();
+  if (claimed->empty()) return 0;
+  ECRM_ASSIGN_OR_RETURN(auto batch, storage::with_transaction<DeliveryBatch>(
+                                        db_, TxMode::kRead, [&](Connection& c) {
+                                          return messaging_.read_batch(c, *claimed);
+                                        }));
   for (const auto& message : *claimed) {
     {
       std::lock_guard lock(mutex_);
       if (stopping_) break;  // the rest are sent again after their lease
     }
-    ECRM_RETURN_IF_ERROR(handle(session, message));
+    ECRM_RETURN_IF_ERROR(handle(session, batch, message));
   }
   return static_cast<int>(claimed->size());
 }
 
-Status DeliveryWorker::handle(SmtpSession& session, const Claimed& claimed) {
+Status DeliveryWorker::handle(SmtpSession& session, const DeliveryBatch& batch,
+                              const Claimed& claimed) {
   const Message& m = claimed.message;
   const UnixMs now = now_ms();
   Prepared prepared;
   {
     ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
-    ECRM_ASSIGN_OR_RETURN(prepared, messaging_.prepare(*lease, claimed, now));
+    ECRM_ASSIGN_OR_RETURN(prepared, messaging_.prepare(*lease, batch, claimed, now));
   }
-  Outcome outcome;
+  Written w{.message = &m};
+  Outcome& outcome = w.outcome;
   outcome.language = prepared.language;
   outcome.to = prepared.to_display;
   outcome.subject = prepared.subject;
   outcome.digest = prepared.digest;
   outcome.next_attempt_at = m.next_attempt_at;
-  std::string event;
-  std::string detail;
+  std::string& event = w.event;
+  std::string& detail = w.detail;
   switch (prepared.action) {
     case Prepared::Action::kSuppress:
       outcome.status = MessageStatus::kSuppressed;
@@ -142,11 +149,41 @@ Status DeliveryWorker::handle(SmtpSession& session, const Claimed& claimed) {
       break;
     }
   }
-  return storage::with_transaction(db_, TxMode::kWrite, [&](Connection& c) -> Status {
-    ECRM_RETURN_IF_ERROR(repo_.finish(c, m.id, outcome, now_ms()));
-    if (event.empty()) return {};
-    return repo_.add_event(c, m.id, m.customer_id, event, now_ms(), detail);
-  });
+  return write(w);
+}
+
+Status DeliveryWorker::write(Written& w) {
+  std::unique_lock lock(write_mutex_);
+  to_write_.push_back(&w);
+  while (!w.done) {
+    if (writing_) {
+      written_.wait(lock);
+      continue;
+    }
+    // Nobody is writing: this thread writes the group waiting now, its own outcome included.
+    writing_ = true;
+    std::vector<Written*> group;
+    group.swap(to_write_);
+    lock.unlock();
+    const Status result = storage::with_transaction(db_, TxMode::kWrite, [&](Connection& c) -> Status {
+      const UnixMs at = now_ms();
+      for (const Written* x : group) {
+        ECRM_RETURN_IF_ERROR(repo_.finish(c, x->message->id, x->outcome, at));
+        if (x->event.empty()) continue;
+        ECRM_RETURN_IF_ERROR(
+            repo_.add_event(c, x->message->id, x->message->customer_id, x->event, at, x->detail));
+      }
+      return {};
+    });
+    lock.lock();
+    for (Written* x : group) {
+      x->result = result;
+      x->done = true;
+    }
+    writing_ = false;
+    written_.notify_all();
+  }
+  return w.result;
 }
 
 Result<std::int64_t> DeliveryWorker::drain() {
@@ -157,6 +194,14 @@ Result<std::int64_t> DeliveryWorker::drain() {
     if (n == 0) return total;
     total += n;
   }
+}
+
+Result<SmtpOutcome> DeliveryWorker::send_now(const std::string& to, const std::string& mime) {
+  if (options_.smtp.url.empty()) {
+    return Error::conflict("no SMTP relay is configured (ecrm serve --smtp-url)", {}, "no_relay");
+  }
+  SmtpSession session(options_.smtp);
+  return session.send(messaging_.options().mail_from, to, mime);
 }
 
 }  // namespace ecrm::messaging

@@ -1,13 +1,19 @@
 // The delivery worker: sends the outbox over SMTP.
 //
 // Each of `connections` threads holds one SMTP session and claims due messages in small
-// batches (a lease on each row: status sending until lease_until). A message is prepared when
-// sent (service.hpp: the rules, then rendering), handed to the relay once, and its outcome
-// written to its row: sent; queued again with backoff on a 4xx or a connection failure (up to
+// batches (a lease on each row: status sending until lease_until), reads what the batch needs
+// (its customers, their suppressions, its templates) in one go, and then prepares each message
+// when it is sent (service.hpp: the rules, then rendering), hands it to the relay once, and
+// writes its outcome to its row: sent; queued again with backoff on a 4xx or a connection failure (up to
 // `max_attempts`, then failed); failed on a 5xx. A message whose sender died mid-send (a crash, a
 // kill) keeps status sending until its lease ends, then is sent again with the same Message-ID:
 // the relay may have taken it just before, so a duplicate is possible only for the messages in
 // flight on the connections open at that moment, and the receiver can recognise it.
+//
+// That bound holds because a thread hands its next message to the relay only once the outcome of
+// the previous one is committed. The threads' outcomes are committed together: a thread whose
+// outcome is ready writes those of every thread waiting at that moment in one transaction (a
+// group commit), so that several connections cost one commit, not one each.
 #pragma once
 
 #include <atomic>
@@ -51,12 +57,28 @@ class DeliveryWorker {
   // Claims and sends what is due now on the calling thread, until nothing is due; for tests and
   // the command line. Returns the messages handled.
   Result<std::int64_t> drain();
+  // Sends one message at once on a connection of its own (a test send); kConflict when no
+  // relay is configured.
+  Result<SmtpOutcome> send_now(const std::string& to, const std::string& mime);
 
  private:
   // One round of a thread: claim a batch and send it; returns how many were claimed.
   Result<int> round(SmtpSession& session);
-  Status handle(SmtpSession& session, const Claimed& claimed);
+  Status handle(SmtpSession& session, const DeliveryBatch& batch, const Claimed& claimed);
   void run();
+
+  // A message's outcome waiting to be written.
+  struct Written {
+    const Message* message;
+    Outcome outcome;
+    std::string event;  // the customer's timeline entry; empty: none
+    std::string detail;
+    Status result;
+    bool done = false;
+  };
+  // Writes `w` together with the outcomes other threads are waiting to write, and returns once
+  // it is committed (or failed).
+  Status write(Written& w);
 
   storage::Database& db_;
   MessagingService& messaging_;
@@ -67,6 +89,11 @@ class DeliveryWorker {
   std::condition_variable wake_;
   bool stopping_ = false;
   std::atomic<std::uint64_t> wakes_{0};
+
+  std::mutex write_mutex_;
+  std::condition_variable written_;
+  std::vector<Written*> to_write_;
+  bool writing_ = false;  // a thread is committing a group
 };
 
 }  // namespace ecrm::messaging

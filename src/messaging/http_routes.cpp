@@ -301,6 +301,91 @@ void add_messaging_routes(http::Router& router, MessagingService& service,
         return r;
       }),
       .audited = false});
+
+  router.add(Route{
+      .method = Method::kGet,
+      .pattern = "/api/v1/messages/{id}/events",
+      .access = Access::needs("marketing:read"),
+      .doc = {.summary = "What happened to a message: sent, deferred (and why), suppressed, "
+                         "failed, opens, clicks, replies, bounces, unsubscribes",
+              .tag = "messaging",
+              .response = http::json_body<http::Items<MessageEvent>>()},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
+        ECRM_ASSIGN_OR_RETURN(auto events, service.events(id));
+        return http::reply(200, http::Items<MessageEvent>{std::move(events)});
+      })});
+
+  router.add(Route{
+      .method = Method::kPost,
+      .pattern = "/api/v1/message-templates/test-send",
+      .access = Access::needs("marketing:write"),
+      .doc = {.summary = "Send a stored template or a draft, rendered for a customer, to a staff "
+                         "address at once (subject starts with [Test]; not through the outbox; "
+                         "409 without an SMTP relay)",
+              .tag = "messaging",
+              .request = http::json_body<TestSendRequest>(),
+              .response = http::json_body<TestSendResult>(),
+              .error_statuses = {409}},
+      .handler = handle([&service, &delivery](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto request, http::read_body<TestSendRequest>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto message, service.test_message(request));
+        ECRM_ASSIGN_OR_RETURN(auto outcome, delivery.send_now(message.first, message.second));
+        ctx.set_audit(request.template_key.value_or("draft"),
+                      boost::json::serialize(boost::json::object{{"to", request.to}}));
+        return http::reply(200, TestSendResult{outcome.kind == SmtpOutcome::Kind::kAccepted,
+                                               outcome.reply});
+      }),
+      .audit_entity = "message_test"});
+
+  router.add(Route{
+      .method = Method::kGet,
+      .pattern = "/api/v1/suppressions",
+      .access = Access::needs("marketing:read"),
+      .doc = {.summary = "Addresses mail does not go to (bounced, complaints, added by staff), "
+                         "newest first",
+              .tag = "messaging",
+              .response = http::json_body<http::Items<Suppression>>(),
+              .query = http::query_of<SuppressionQuery>(),
+              .query_params = {"limit"}},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto page, http::id_page(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto query, http::read_query<SuppressionQuery>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto found, service.suppressions(query, page.limit));
+        return http::reply(200, http::Items<Suppression>{std::move(found)});
+      })});
+
+  router.add(Route{
+      .method = Method::kPost,
+      .pattern = "/api/v1/suppressions",
+      .access = Access::needs("marketing:write"),
+      .doc = {.summary = "Stop all mail to an address",
+              .tag = "messaging",
+              .request = http::json_body<SuppressionInput>(),
+              .response = http::json_body<Suppression>(),
+              .success_status = 201},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto input, http::read_body<SuppressionInput>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto stored, service.suppress_address(input));
+        ctx.set_audit(stored.address);
+        return http::reply(201, stored);
+      }),
+      .audit_entity = "suppression"});
+
+  router.add(Route{
+      .method = Method::kDelete,
+      .pattern = "/api/v1/suppressions/{address}",
+      .access = Access::needs("marketing:write"),
+      .doc = {.summary = "Let mail go to an address again (after a bounce was fixed)",
+              .tag = "messaging",
+              .success_status = 204},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        const std::string address(ctx.param("address"));
+        ECRM_RETURN_IF_ERROR(service.unsuppress(address));
+        ctx.set_audit(address);
+        return http::no_content();
+      }),
+      .audit_entity = "suppression"});
 }
 
 }  // namespace ecrm::messaging

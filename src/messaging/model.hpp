@@ -107,6 +107,59 @@ struct PreviewRequest {
 };
 ECRM_DESCRIBE(PreviewRequest, customer_id, template_key, language, draft)
 
+// A test send: a stored template or a draft rendered for a customer, sent to a staff address
+// at once (not through the outbox; the subject starts with "[Test]").
+struct TestSendRequest {
+  std::int64_t customer_id = 0;
+  std::optional<std::string> template_key;
+  std::optional<std::string> language;
+  std::optional<TemplateInput> draft;
+  std::string to;
+};
+ECRM_DESCRIBE(TestSendRequest, customer_id, template_key, language, draft, to)
+ECRM_WIRE_RULES(TestSendRequest, rule(&TestSendRequest::to, {.max_length = 254, .format = "email"}))
+
+struct TestSendResult {
+  bool accepted = false;
+  std::string reply;  // the relay's answer
+};
+ECRM_DESCRIBE(TestSendResult, accepted, reply)
+
+// What happened to a message: sent, deferred, suppressed, failed, open, click, reply, bounce,
+// unsubscribe.
+struct MessageEvent {
+  std::int64_t id = 0;
+  std::int64_t message_id = 0;
+  std::string kind;
+  UnixMs at = 0;
+  std::string detail;
+};
+ECRM_DESCRIBE(MessageEvent, id, message_id, kind, at, detail)
+ECRM_WIRE_RULES(MessageEvent, rule(&MessageEvent::at, {.format = "date-time"}))
+
+// An address mail must not go to.
+struct Suppression {
+  std::string address;
+  std::string reason;  // bounce | complaint | manual
+  std::string detail;
+  UnixMs at = 0;
+};
+ECRM_DESCRIBE(Suppression, address, reason, detail, at)
+ECRM_WIRE_RULES(Suppression, rule(&Suppression::at, {.format = "date-time"}))
+
+struct SuppressionInput {
+  std::string address;
+  std::optional<std::string> detail;
+};
+ECRM_DESCRIBE(SuppressionInput, address, detail)
+ECRM_WIRE_RULES(SuppressionInput, rule(&SuppressionInput::address, {.max_length = 254, .format = "email"}),
+                rule(&SuppressionInput::detail, {.max_length = 500}))
+
+struct SuppressionQuery {
+  std::optional<std::string> q;  // a part of the address
+};
+ECRM_DESCRIBE(SuppressionQuery, q)
+
 // The outbox by status, for callers waiting until it has drained.
 struct OutboxStats {
   std::int64_t queued = 0;

@@ -1,7 +1,11 @@
 #include "messaging/repo.hpp"
 
+#include <algorithm>
+#include <functional>
+
 #include "core/crypto.hpp"
 #include "http/wire.hpp"
+#include "storage/multi_row.hpp"
 
 namespace ecrm::messaging {
 
@@ -24,6 +28,9 @@ constexpr std::string_view kFindTemplate =
     "SELECT " ECRM_TEMPLATE_COLUMNS " FROM message_templates WHERE key = $1 AND language = $2";
 constexpr std::string_view kListTemplates =
     "SELECT " ECRM_TEMPLATE_COLUMNS " FROM message_templates ORDER BY key, language";
+constexpr storage::MultiRowShape kTemplatesWithKeys{
+    "SELECT " ECRM_TEMPLATE_COLUMNS " FROM message_templates WHERE key IN (", 1,
+    ") ORDER BY key, language", "", true};
 #undef ECRM_TEMPLATE_COLUMNS
 constexpr std::string_view kDeleteTemplate =
     "DELETE FROM message_templates WHERE key = $1 AND language = $2";
@@ -71,11 +78,24 @@ constexpr std::string_view kNthMarketingSentSince =
     "SELECT sent_at FROM messages WHERE customer_id = $1 "
     "AND kind = 'marketing' AND status = 'sent' AND sent_at >= $2 ORDER BY sent_at DESC "
     "LIMIT 1 OFFSET $3";
+// A customer's marketing messages the frequency cap counts: being sent with an id below $2, or
+// sent at or after $3.
+constexpr std::string_view kMarketingCounted =
+    "SELECT status, sent_at FROM messages WHERE customer_id = $1 AND kind = 'marketing' "
+    "AND ((status = 'sending' AND id < $2) OR (status = 'sent' AND sent_at >= $3))";
 constexpr std::string_view kMarketingInFlightBefore =
     "SELECT count(*) FROM messages WHERE customer_id = $1 AND kind = 'marketing' "
     "AND status = 'sending' AND id < $2";
+constexpr std::string_view kEventsOf =
+    "SELECT id, message_id, kind, at, detail FROM message_events WHERE message_id = $1 ORDER BY id";
+constexpr std::string_view kSuppressions =
+    "SELECT address, reason, detail, at FROM email_suppressions "
+    "WHERE ($1::text IS NULL OR address LIKE '%' || $1 || '%') ORDER BY at DESC, address LIMIT $2";
+constexpr std::string_view kUnsuppress = "DELETE FROM email_suppressions WHERE address = $1";
 constexpr std::string_view kSuppressionOf =
     "SELECT reason FROM email_suppressions WHERE address = $1";
+constexpr storage::MultiRowShape kSuppressionsOf{
+    "SELECT address, reason FROM email_suppressions WHERE address IN (", 1, ")", "", true};
 constexpr std::string_view kSuppress =
     "INSERT INTO email_suppressions (address, reason, detail, at) VALUES ($1, $2, $3, $4) "
     "ON CONFLICT (address) DO UPDATE SET reason = excluded.reason, detail = excluded.detail, "
@@ -173,6 +193,19 @@ Result<std::vector<Template>> MessagingRepo::list_templates(Connection& c) {
   return out;
 }
 
+Result<std::vector<Template>> MessagingRepo::templates_with_keys(
+    Connection& c, const std::vector<std::string>& keys) {
+  std::vector<Template> out;
+  std::vector<Value> params;
+  ECRM_RETURN_IF_ERROR(storage::for_chunks(keys.size(), [&](std::size_t first, std::size_t n) {
+    params.assign(keys.begin() + static_cast<std::ptrdiff_t>(first),
+                  keys.begin() + static_cast<std::ptrdiff_t>(first + n));
+    return c.query(storage::multi_row_sql(kTemplatesWithKeys, n), params,
+                   [&](const RowView& row) { out.push_back(read_template(row)); });
+  }));
+  return out;
+}
+
 Result<bool> MessagingRepo::delete_template(Connection& c, const std::string& key,
                                             const std::string& language) {
   ECRM_ASSIGN_OR_RETURN(auto n, c.execute(kDeleteTemplate, {key, language}));
@@ -251,6 +284,22 @@ Result<std::optional<UnixMs>> MessagingRepo::nth_marketing_sent_since(Connection
   return c.query_int(kNthMarketingSentSince, {customer_id, since, std::int64_t{nth - 1}});
 }
 
+Result<MessagingRepo::CountedMarketing> MessagingRepo::marketing_counted(Connection& c,
+                                                                        std::int64_t customer_id,
+                                                                        std::int64_t id,
+                                                                        UnixMs since) {
+  CountedMarketing out;
+  ECRM_RETURN_IF_ERROR(c.query(kMarketingCounted, {customer_id, id, since}, [&](const RowView& row) {
+    if (row.get_text(0) == "sending") {
+      ++out.in_flight;
+    } else if (!row.is_null(1)) {
+      out.sent_at.push_back(row.get_int(1));
+    }
+  }));
+  std::sort(out.sent_at.begin(), out.sent_at.end(), std::greater<>());
+  return out;
+}
+
 Result<std::int64_t> MessagingRepo::marketing_in_flight_before(Connection& c,
                                                                std::int64_t customer_id,
                                                                std::int64_t id) {
@@ -263,6 +312,20 @@ Result<std::optional<std::string>> MessagingRepo::suppression_of(Connection& c,
   std::optional<std::string> out;
   ECRM_RETURN_IF_ERROR(
       c.query(kSuppressionOf, {address}, [&](const RowView& row) { out = row.get_string(0); }));
+  return out;
+}
+
+Result<std::map<std::string, std::string>> MessagingRepo::suppressions_of(
+    Connection& c, const std::vector<std::string>& addresses) {
+  std::map<std::string, std::string> out;
+  std::vector<Value> params;
+  ECRM_RETURN_IF_ERROR(storage::for_chunks(addresses.size(), [&](std::size_t first, std::size_t n) {
+    params.assign(addresses.begin() + static_cast<std::ptrdiff_t>(first),
+                  addresses.begin() + static_cast<std::ptrdiff_t>(first + n));
+    return c.query(storage::multi_row_sql(kSuppressionsOf, n), params, [&](const RowView& row) {
+      out[row.get_string(0)] = row.get_string(1);
+    });
+  }));
   return out;
 }
 
@@ -316,6 +379,31 @@ Result<std::string> MessagingRepo::signing_secret(Connection& c) {
   // Two processes creating one at once: both use the first stored.
   ECRM_RETURN_IF_ERROR(c.query(kSecret, {}, [&](const RowView& row) { secret = row.get_string(0); }));
   return secret.value_or(fresh);
+}
+
+Result<std::vector<MessageEvent>> MessagingRepo::events_of(Connection& c, std::int64_t message_id) {
+  std::vector<MessageEvent> out;
+  ECRM_RETURN_IF_ERROR(c.query(kEventsOf, {message_id}, [&](const RowView& row) {
+    out.push_back({row.get_int(0), row.get_int(1), row.get_string(2), row.get_int(3), row.get_string(4)});
+  }));
+  return out;
+}
+
+Result<std::vector<Suppression>> MessagingRepo::suppressions(Connection& c,
+                                                             const std::optional<std::string>& q,
+                                                             int limit) {
+  std::vector<Suppression> out;
+  ECRM_RETURN_IF_ERROR(c.query(kSuppressions, {q ? Value(*q) : Value(), std::int64_t{limit}},
+                               [&](const RowView& row) {
+                                 out.push_back({row.get_string(0), row.get_string(1),
+                                                row.get_string(2), row.get_int(3)});
+                               }));
+  return out;
+}
+
+Result<bool> MessagingRepo::unsuppress(Connection& c, const std::string& address) {
+  ECRM_ASSIGN_OR_RETURN(auto n, c.execute(kUnsuppress, {address}));
+  return n > 0;
 }
 
 }  // namespace ecrm::messaging

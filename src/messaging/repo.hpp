@@ -56,6 +56,9 @@ class MessagingRepo {
   Result<std::optional<Template>> find_template(Connection& c, const std::string& key,
                                                 const std::string& language);
   Result<std::vector<Template>> list_templates(Connection& c);
+  // The templates with any of `keys`, in every language.
+  Result<std::vector<Template>> templates_with_keys(Connection& c,
+                                                    const std::vector<std::string>& keys);
   Result<bool> delete_template(Connection& c, const std::string& key, const std::string& language);
 
   // Queues `m`; nullopt when a message with its dedupe key exists already.
@@ -75,6 +78,11 @@ class MessagingRepo {
 
   Status add_event(Connection& c, std::int64_t message_id, std::int64_t customer_id,
                    std::string_view kind, UnixMs at, const std::string& detail);
+  Result<std::vector<MessageEvent>> events_of(Connection& c, std::int64_t message_id);
+  // Suppressed addresses, newest first, containing `q` when given.
+  Result<std::vector<Suppression>> suppressions(Connection& c, const std::optional<std::string>& q,
+                                                int limit);
+  Result<bool> unsuppress(Connection& c, const std::string& address);
 
   // Marketing mail sent to the customer at or after `since`.
   Result<std::int64_t> marketing_sent_since(Connection& c, std::int64_t customer_id, UnixMs since);
@@ -87,7 +95,20 @@ class MessagingRepo {
   Result<std::int64_t> marketing_in_flight_before(Connection& c, std::int64_t customer_id,
                                                   std::int64_t id);
 
+  // What the frequency cap counts for a marketing message `id` to the customer: the customer's
+  // marketing messages being sent with a lower id (claimed by other delivery threads, they go
+  // first), and the send times of those sent at or after `since`, newest first.
+  struct CountedMarketing {
+    std::int64_t in_flight = 0;
+    std::vector<UnixMs> sent_at;
+  };
+  Result<CountedMarketing> marketing_counted(Connection& c, std::int64_t customer_id,
+                                             std::int64_t id, UnixMs since);
+
   Result<std::optional<std::string>> suppression_of(Connection& c, const std::string& address);
+  // The suppressed ones of `addresses` (lower-case), with their reason.
+  Result<std::map<std::string, std::string>> suppressions_of(
+      Connection& c, const std::vector<std::string>& addresses);
   Status suppress(Connection& c, const std::string& address, std::string_view reason,
                   const std::string& detail, UnixMs at);
 

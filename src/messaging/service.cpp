@@ -9,6 +9,7 @@
 
 #include "core/crypto.hpp"
 #include "customers/repo.hpp"
+#include "customers/service.hpp"
 #include "messaging/inbound.hpp"
 #include "messaging/render.hpp"
 
@@ -274,6 +275,58 @@ json::object MessagingService::customer_data(const customers::Customer& x) const
                       {"language", x.language}};
 }
 
+Result<std::vector<MessageEvent>> MessagingService::events(std::int64_t message_id) {
+  ECRM_ASSIGN_OR_RETURN(auto message, get(message_id));
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  return repo_.events_of(*lease, message.id);
+}
+
+Result<std::vector<Suppression>> MessagingService::suppressions(const SuppressionQuery& query,
+                                                                int limit) {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  std::optional<std::string> q;
+  if (query.q && !query.q->empty()) q = lower(*query.q);
+  return repo_.suppressions(*lease, q, limit);
+}
+
+Result<Suppression> MessagingService::suppress_address(const SuppressionInput& input) {
+  if (!customers::normalize_email(input.address).ok()) {
+    return Error::invalid("address must be an e-mail address", "address");
+  }
+  const std::string address = lower(input.address);
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  ECRM_RETURN_IF_ERROR(repo_.suppress(*lease, address, "manual", input.detail.value_or(""), now_ms()));
+  ECRM_ASSIGN_OR_RETURN(auto all, repo_.suppressions(*lease, address, 50));
+  for (auto& s : all) {
+    if (s.address == address) return std::move(s);
+  }
+  return Error::internal("the suppression was not stored");
+}
+
+Status MessagingService::unsuppress(const std::string& address) {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  ECRM_ASSIGN_OR_RETURN(bool found, repo_.unsuppress(*lease, lower(address)));
+  if (!found) return Error::not_found("the address is not suppressed");
+  return {};
+}
+
+Result<std::pair<std::string, std::string>> MessagingService::test_message(
+    const TestSendRequest& request) {
+  if (!customers::normalize_email(request.to).ok()) {
+    return Error::invalid("to must be an e-mail address", "to");
+  }
+  PreviewRequest preview{request.customer_id, request.template_key, request.language, request.draft};
+  ECRM_ASSIGN_OR_RETURN(auto rendered, this->preview(preview));
+  rendered.subject = "[Test] " + rendered.subject;
+  const UnixMs now = now_ms();
+  // <ecrm.0.NOW@domain> as <ecrm.test.NOW@domain>: no outbox message has that id.
+  std::string message_id = message_id_header(0, now, options_.mail_from);
+  message_id.replace(0, 7, "<ecrm.test");
+  return std::pair<std::string, std::string>{
+      request.to, mime_message(options_.mail_from, request.to, rendered, message_id, "test", 0,
+                               std::nullopt, now)};
+}
+
 Result<Rendered> MessagingService::preview(const PreviewRequest& request) {
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
   ECRM_ASSIGN_OR_RETURN(auto customer, customers::CustomerRepo().find(*lease, request.customer_id));
@@ -358,7 +411,34 @@ Result<std::string> MessagingService::unsubscribe_token(std::int64_t message_id,
   return payload + "." + sign(key, "unsubscribe:" + payload);
 }
 
-Result<Prepared> MessagingService::prepare(Connection& c, const Claimed& claimed, UnixMs now) {
+Result<DeliveryBatch> MessagingService::read_batch(Connection& c,
+                                                   const std::vector<Claimed>& claimed) {
+  DeliveryBatch out;
+  std::vector<std::int64_t> ids;
+  std::vector<std::string> keys;
+  for (const auto& x : claimed) {
+    ids.push_back(x.message.customer_id);
+    keys.push_back(x.message.template_key);
+  }
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  ECRM_ASSIGN_OR_RETURN(auto found, customers::CustomerRepo().find_many(c, ids));
+  std::vector<std::string> addresses;
+  for (auto& customer : found) {
+    if (customer.email && !customer.email->empty()) addresses.push_back(lower(*customer.email));
+    const std::int64_t id = customer.id;
+    out.customers.emplace(id, std::move(customer));
+  }
+  ECRM_ASSIGN_OR_RETURN(out.suppressed, repo_.suppressions_of(c, addresses));
+  ECRM_ASSIGN_OR_RETURN(auto templates, repo_.templates_with_keys(c, keys));
+  for (auto& t : templates) out.templates[t.key].push_back(std::move(t));
+  return out;
+}
+
+Result<Prepared> MessagingService::prepare(Connection& c, const DeliveryBatch& batch,
+                                           const Claimed& claimed, UnixMs now) {
   const Message& m = claimed.message;
   Prepared out;
   auto suppress = [&](std::string reason) {
@@ -366,7 +446,8 @@ Result<Prepared> MessagingService::prepare(Connection& c, const Claimed& claimed
     out.reason = std::move(reason);
     return out;
   };
-  ECRM_ASSIGN_OR_RETURN(auto customer, customers::CustomerRepo().find(c, m.customer_id));
+  const auto found = batch.customers.find(m.customer_id);
+  const customers::Customer* customer = found == batch.customers.end() ? nullptr : &found->second;
   if (!customer || customer->erased_at) return suppress("the customer was erased");
   if (customer->merged_into) return suppress("the customer was merged into another");
   if (!customer->email || customer->email->empty()) return suppress("the customer has no e-mail address");
@@ -378,8 +459,9 @@ Result<Prepared> MessagingService::prepare(Connection& c, const Claimed& claimed
                                       : "the customer has not given e-mail consent");
     }
   }
-  ECRM_ASSIGN_OR_RETURN(auto suppressed, repo_.suppression_of(c, address));
-  if (suppressed) return suppress("the address is suppressed (" + *suppressed + ")");
+  if (const auto suppressed = batch.suppressed.find(address); suppressed != batch.suppressed.end()) {
+    return suppress("the address is suppressed (" + suppressed->second + ")");
+  }
   if (m.kind == MessageKind::kMarketing) {
     if (auto until = quiet_until(now)) {
       out.action = Prepared::Action::kDefer;
@@ -397,16 +479,25 @@ Result<Prepared> MessagingService::prepare(Connection& c, const Claimed& claimed
     };
     // Messages to the same customer that other delivery threads are sending count first (the
     // lower id goes first); this one then waits for their outcome.
-    ECRM_ASSIGN_OR_RETURN(auto in_flight,
-                          repo_.marketing_in_flight_before(c, m.customer_id, m.id));
-    for (const Cap cap : {Cap{options_.daily_cap, kMsPerDay, "a day"},
-                          Cap{options_.weekly_cap, 7 * kMsPerDay, "a week"}}) {
+    const Cap caps[] = {Cap{options_.daily_cap, kMsPerDay, "a day"},
+                        Cap{options_.weekly_cap, 7 * kMsPerDay, "a week"}};
+    UnixMs longest = 0;
+    for (const Cap& cap : caps) {
+      if (cap.limit > 0) longest = std::max(longest, cap.window);
+    }
+    MessagingRepo::CountedMarketing counted;
+    if (longest > 0) {
+      ECRM_ASSIGN_OR_RETURN(counted, repo_.marketing_counted(c, m.customer_id, m.id, now - longest));
+    }
+    const std::int64_t in_flight = counted.in_flight;
+    for (const Cap& cap : caps) {
       if (cap.limit <= 0) continue;
       const int sent_needed = cap.limit - static_cast<int>(std::min<std::int64_t>(in_flight, cap.limit));
+      // The send time of the sent_needed-th newest message sent within the window.
       std::optional<UnixMs> nth;
-      if (sent_needed > 0) {
-        ECRM_ASSIGN_OR_RETURN(nth, repo_.nth_marketing_sent_since(c, m.customer_id,
-                                                                  now - cap.window, sent_needed));
+      if (sent_needed > 0 && counted.sent_at.size() >= static_cast<std::size_t>(sent_needed) &&
+          counted.sent_at[static_cast<std::size_t>(sent_needed) - 1] >= now - cap.window) {
+        nth = counted.sent_at[static_cast<std::size_t>(sent_needed) - 1];
       }
       if (nth && claimed.drop_when_capped) {
         return suppress("frequency cap: " + std::to_string(cap.limit) + " marketing message" +
@@ -423,7 +514,18 @@ Result<Prepared> MessagingService::prepare(Connection& c, const Claimed& claimed
   }
   const std::string language =
       customer->language.empty() ? options_.default_language : customer->language;
-  ECRM_ASSIGN_OR_RETURN(auto t, template_for(c, m.template_key, language));
+  const Template* chosen = nullptr;
+  if (const auto with_key = batch.templates.find(m.template_key); with_key != batch.templates.end()) {
+    // The customer's language, else the shop's, else any rather than nothing (template_for).
+    for (const std::string& wanted : {language, options_.default_language}) {
+      for (const auto& x : with_key->second) {
+        if (!chosen && x.language == wanted) chosen = &x;
+      }
+    }
+    if (!chosen && !with_key->second.empty()) chosen = &with_key->second.front();
+  }
+  if (!chosen) return suppress("no template has the key '" + m.template_key + "'");
+  const Template& t = *chosen;
   json::value extra;
   {
     boost::system::error_code ec;

@@ -62,6 +62,15 @@ struct Prepared {
   std::string digest;
 };
 
+// What prepare() reads for a batch of claimed messages, read once for the whole batch
+// (read_batch: a statement or two per kind, not one per message): their customers, the
+// suppressions of their addresses, and their templates in every language.
+struct DeliveryBatch {
+  std::map<std::int64_t, customers::Customer> customers;
+  std::map<std::string, std::string> suppressed;           // lower-case address -> reason
+  std::map<std::string, std::vector<Template>> templates;  // by key
+};
+
 // Who an unsubscribe link is for.
 struct UnsubscribeTarget {
   std::int64_t message_id = 0;
@@ -109,11 +118,22 @@ class MessagingService {
   Result<std::optional<std::int64_t>> queue(storage::Connection& c, const NewMessage& m);
 
   Result<Message> get(std::int64_t id);
+  Result<std::vector<MessageEvent>> events(std::int64_t message_id);
+  Result<std::vector<Suppression>> suppressions(const SuppressionQuery& query, int limit);
+  Result<Suppression> suppress_address(const SuppressionInput& input);
+  Status unsuppress(const std::string& address);
+  // A test send's recipient and RFC 5322 text (TestSendRequest).
+  Result<std::pair<std::string, std::string>> test_message(const TestSendRequest& request);
   Result<std::vector<Message>> list(const MessageQuery& query, std::int64_t before_id, int limit);
   Result<OutboxStats> stats();
 
-  // Delivery's side: what to do with a claimed message now.
-  Result<Prepared> prepare(storage::Connection& c, const Claimed& claimed, UnixMs now);
+  // Delivery's side: what the messages of a claimed batch need from the database (one snapshot
+  // for the batch), then what to do with each of them now. prepare() still reads on `c` what
+  // other delivery threads change meanwhile: the customer's marketing messages the frequency cap
+  // counts.
+  Result<DeliveryBatch> read_batch(storage::Connection& c, const std::vector<Claimed>& claimed);
+  Result<Prepared> prepare(storage::Connection& c, const DeliveryBatch& batch,
+                           const Claimed& claimed, UnixMs now);
 
   // Unsubscribe links: `token` as put in the message. kInvalidArgument (field "token") when
   // forged or malformed.

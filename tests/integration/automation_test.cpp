@@ -1386,5 +1386,48 @@ TEST_F(Automation, AWebhookStepCallsSignedAndRetriesAfterAFailure) {
   EXPECT_EQ(str(calls[0].at("path")), "/crm");
 }
 
+// A test send goes to the staff address at once, rendered for the chosen customer; a message's
+// events list what happened to it; suppressions are listed, added and lifted by staff.
+TEST_F(Automation, TestSendsEventsAndSuppressionsForStaff) {
+  const std::int64_t ann = customer("Ann Sample", "ann@staff.test", "");
+  auto sent = post("/api/v1/message-templates/test-send",
+                   json::object{{"customer_id", ann}, {"template_key", "win_back"}, {"to", "editor@shop.test"}});
+  ASSERT_EQ(sent.status, 200) << sent.body;
+  EXPECT_TRUE(sent.json().at("accepted").as_bool()) << sent.body;
+  const Mail test = mail_to("editor@shop.test");
+  EXPECT_EQ(test.header("subject"), "[Test] Ann, we miss you");
+  EXPECT_EQ(stats().at("queued").as_int64(), 0);  // not through the outbox
+  expect_error(post("/api/v1/message-templates/test-send",
+                    json::object{{"customer_id", ann}, {"template_key", "win_back"}, {"to", "not an address"}}),
+               400, "", "to");
+
+  auto message = post("/api/v1/messages", json::object{{"customer_id", ann}, {"template_key", "win_back"}});
+  ASSERT_EQ(message.status, 201) << message.body;
+  drained();
+  auto events = get(id_path("/api/v1/messages", message.json().at("id").as_int64()) + "/events");
+  ASSERT_EQ(events.status, 200) << events.body;
+  ASSERT_FALSE(events.json().at("items").as_array().empty()) << events.body;
+  EXPECT_EQ(str(events.json().at("items").as_array().at(0).at("kind")), "sent") << events.body;
+
+  auto added = post("/api/v1/suppressions", json::object{{"address", "Gone@Staff.test"}, {"detail", "asked by phone"}});
+  ASSERT_EQ(added.status, 201) << added.body;
+  EXPECT_EQ(str(added.json().at("address")), "gone@staff.test");
+  EXPECT_EQ(str(added.json().at("reason")), "manual");
+  auto listed = get("/api/v1/suppressions?q=staff.test");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  ASSERT_EQ(listed.json().at("items").as_array().size(), 1u) << listed.body;
+  const std::int64_t gone = customer("Gone Person", "gone@staff.test", "");
+  auto blocked = post("/api/v1/messages", json::object{{"customer_id", gone}, {"template_key", "win_back"}});
+  ASSERT_EQ(blocked.status, 201);
+  json::object m;
+  ASSERT_TRUE(eventually([&] {
+    m = get(id_path("/api/v1/messages", blocked.json().at("id").as_int64())).json().as_object();
+    return str(m.at("status")) == "suppressed";
+  })) << json::serialize(m);
+  EXPECT_EQ(del("/api/v1/suppressions/gone@staff.test").status, 204);
+  EXPECT_EQ(del("/api/v1/suppressions/gone@staff.test").status, 404);
+  EXPECT_TRUE(get("/api/v1/suppressions").json().at("items").as_array().empty());
+}
+
 }  // namespace
 }  // namespace ecrm::testing

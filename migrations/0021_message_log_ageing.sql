@@ -1,0 +1,12 @@
+-- The message log ages: messages and their events older than the retention are counted per day,
+-- source (flow or campaign) and what happened, and then deleted, so the log does not grow
+-- without bound while the totals stay.
+CREATE TABLE message_daily (
+  day TEXT NOT NULL,                   -- YYYY-MM-DD (UTC) of the message's creation or the event
+  source TEXT NOT NULL,                -- the flow's or campaign's key
+  kind TEXT NOT NULL,                  -- message:<status> for messages; the event's kind
+  n BIGINT NOT NULL,
+  PRIMARY KEY (day, source, kind)
+);
+CREATE INDEX message_events_at ON message_events (at);
+CREATE INDEX messages_created ON messages (created_at);

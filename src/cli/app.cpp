@@ -69,6 +69,7 @@ messaging::MessagingOptions messaging_options(const AppOptions& options) {
   out.base_url = options.public_url;
   while (!out.base_url.empty() && out.base_url.back() == '/') out.base_url.pop_back();
   out.time_zone = options.time_zone;
+  out.log_days = options.message_log_days;
   if (const auto dash = options.quiet_hours.find('-'); dash != std::string::npos) {
     out.quiet_from = options.quiet_hours.substr(0, dash);
     out.quiet_until = options.quiet_hours.substr(dash + 1);
@@ -134,7 +135,15 @@ struct App::Parts {
         daily_runs(db, automation_service,
                    automation::SchedulerOptions{.time_zone = options.time_zone,
                                                 .work_every_ms = options.automation_every_ms}) {
-    daily_runs.on_run([this](const automation::RunSummary&) { delivery.wake(); });
+    daily_runs.on_run([this](const automation::RunSummary&) {
+      delivery.wake();
+      if (auto aged = messaging_service.age_log(std::nullopt); !aged.ok()) {
+        spdlog::warn("messaging: ageing the message log failed: {}", aged.error().message);
+      } else if (aged->messages > 0 || aged->events > 0) {
+        spdlog::info("messaging: aged the message log: {} messages, {} events", aged->messages,
+                     aged->events);
+      }
+    });
     daily_runs.on_work([this] { delivery.wake(); });
     // Other capabilities' records on the customer: merges move them, the timeline, the
     // summary, the privacy export and erasure reach them.

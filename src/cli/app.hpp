@@ -36,6 +36,7 @@ struct AppOptions {
   int automation_every_ms = 5000;  // how often the flow worker looks for work
   std::string quiet_hours;         // "21:00-08:00": marketing mail waits; empty: none
   double webhook_retry_after_s = 30;  // a failed webhook call is tried again after this, doubling
+  int message_log_days = 400;  // the message log's rows are counted per day and deleted after
 };
 
 class App {

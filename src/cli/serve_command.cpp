@@ -48,6 +48,7 @@ struct ServeOptions {
   double automation_every_s = 5;
   std::string quiet_hours;
   double webhook_retry_after_s = 30;
+  int message_log_days = 400;
 };
 
 std::string find_web_root(const std::string& requested) {
@@ -109,7 +110,8 @@ int serve(const ServeOptions& options) {
                      .time_zone = options.time_zone,
                      .automation_every_ms = static_cast<int>(options.automation_every_s * 1000.0),
                      .quiet_hours = options.quiet_hours,
-                     .webhook_retry_after_s = options.webhook_retry_after_s});
+                     .webhook_retry_after_s = options.webhook_retry_after_s,
+                     .message_log_days = options.message_log_days});
   if (!app.prepare_first_admin()) return kExitFailure;
   http::Router router;
   app.add_routes(router);
@@ -221,6 +223,11 @@ const CommandRegistration kServe{10, [](CLI::App& app) {
                   "each attempt, at most an hour, 8 attempts")
       ->capture_default_str()
       ->check(CLI::Range(0.05, 3600.0));
+  cmd->add_option("--message-log-days", options->message_log_days,
+                  "Days sent messages and their opens, clicks and replies are kept one by one; "
+                  "older ones are counted per day, flow and outcome, then deleted (daily)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 36500));
   cmd->add_option("--quiet-hours", options->quiet_hours,
                   "Hours in the shop's time zone when marketing mail waits, HH:MM-HH:MM (e.g. "
                   "21:00-08:00); order and service mail still goes")

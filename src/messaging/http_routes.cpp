@@ -386,6 +386,24 @@ void add_messaging_routes(http::Router& router, MessagingService& service,
         return http::no_content();
       }),
       .audit_entity = "suppression"});
+
+  router.add(Route{
+      .method = Method::kPost,
+      .pattern = "/api/v1/messages/age",
+      .access = Access::needs("marketing:write"),
+      .doc = {.summary = "Age the message log now (the server does it daily): messages and "
+                         "events older than keep_days are counted per day, source and outcome, "
+                         "and deleted",
+              .tag = "messaging",
+              .request = http::json_body<AgeingRequest>(),
+              .response = http::json_body<AgeingResult>()},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto request, http::read_body<AgeingRequest>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto result, service.age_log(request.keep_days));
+        ctx.set_audit("message_log");
+        return http::reply(200, result);
+      }),
+      .audit_entity = "message_log"});
 }
 
 }  // namespace ecrm::messaging

@@ -160,6 +160,21 @@ struct SuppressionQuery {
 };
 ECRM_DESCRIBE(SuppressionQuery, q)
 
+// What an ageing of the message log did.
+struct AgeingResult {
+  UnixMs before = 0;             // rows older than this were counted and deleted
+  std::int64_t messages = 0;     // deleted messages (sent, failed, bounced or suppressed)
+  std::int64_t events = 0;       // deleted events
+};
+ECRM_DESCRIBE(AgeingResult, before, messages, events)
+ECRM_WIRE_RULES(AgeingResult, rule(&AgeingResult::before, {.format = "date-time"}))
+
+struct AgeingRequest {
+  std::optional<std::int64_t> keep_days;  // default: the server's --message-log-days
+};
+ECRM_DESCRIBE(AgeingRequest, keep_days)
+ECRM_WIRE_RULES(AgeingRequest, rule(&AgeingRequest::keep_days, {.minimum = 1, .maximum = 36500}))
+
 // The outbox by status, for callers waiting until it has drained.
 struct OutboxStats {
   std::int64_t queued = 0;

@@ -91,6 +91,34 @@ constexpr std::string_view kEventsOf =
 constexpr std::string_view kSuppressions =
     "SELECT address, reason, detail, at FROM email_suppressions "
     "WHERE ($1::text IS NULL OR address LIKE '%' || $1 || '%') ORDER BY at DESC, address LIMIT $2";
+// Day of a time in ms, as text, in each database.
+#define ECRM_DAY_SQLITE(col) "strftime('%Y-%m-%d', " col " / 1000, 'unixepoch')"
+#define ECRM_DAY_PG(col) "to_char(to_timestamp(" col " / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+#define ECRM_FINAL "m.status IN ('sent', 'failed', 'bounced', 'suppressed')"
+#define ECRM_OLD_EVENTS \
+  "(e.at < $1 OR e.message_id IN (SELECT m.id FROM messages m WHERE m.created_at < $1 AND " ECRM_FINAL "))"
+#define ECRM_COUNT_EVENTS(DAY)                                                                \
+  "INSERT INTO message_daily (day, source, kind, n) SELECT " DAY ", m.source, e.kind, count(*) " \
+  "FROM message_events e JOIN messages m ON m.id = e.message_id WHERE " ECRM_OLD_EVENTS         \
+  " GROUP BY 1, 2, 3 ON CONFLICT (day, source, kind) DO UPDATE SET n = message_daily.n + excluded.n"
+#define ECRM_COUNT_MESSAGES(DAY)                                                                 \
+  "INSERT INTO message_daily (day, source, kind, n) SELECT " DAY ", m.source, 'message:' || m.status, " \
+  "count(*) FROM messages m WHERE m.created_at < $1 AND " ECRM_FINAL                              \
+  " GROUP BY 1, 2, 3 ON CONFLICT (day, source, kind) DO UPDATE SET n = message_daily.n + excluded.n"
+constexpr std::string_view kCountEventsSqlite = ECRM_COUNT_EVENTS(ECRM_DAY_SQLITE("e.at"));
+constexpr std::string_view kCountEventsPostgres = ECRM_COUNT_EVENTS(ECRM_DAY_PG("e.at"));
+constexpr std::string_view kCountMessagesSqlite = ECRM_COUNT_MESSAGES(ECRM_DAY_SQLITE("m.created_at"));
+constexpr std::string_view kCountMessagesPostgres = ECRM_COUNT_MESSAGES(ECRM_DAY_PG("m.created_at"));
+constexpr std::string_view kDeleteEvents =
+    "DELETE FROM message_events WHERE id IN (SELECT e.id FROM message_events e WHERE " ECRM_OLD_EVENTS ")";
+constexpr std::string_view kDeleteMessages =
+    "DELETE FROM messages WHERE id IN (SELECT m.id FROM messages m WHERE m.created_at < $1 AND " ECRM_FINAL ")";
+#undef ECRM_COUNT_MESSAGES
+#undef ECRM_COUNT_EVENTS
+#undef ECRM_OLD_EVENTS
+#undef ECRM_FINAL
+#undef ECRM_DAY_PG
+#undef ECRM_DAY_SQLITE
 constexpr std::string_view kUnsuppress = "DELETE FROM email_suppressions WHERE address = $1";
 constexpr std::string_view kSuppressionOf =
     "SELECT reason FROM email_suppressions WHERE address = $1";
@@ -404,6 +432,17 @@ Result<std::vector<Suppression>> MessagingRepo::suppressions(Connection& c,
 Result<bool> MessagingRepo::unsuppress(Connection& c, const std::string& address) {
   ECRM_ASSIGN_OR_RETURN(auto n, c.execute(kUnsuppress, {address}));
   return n > 0;
+}
+
+Result<AgeingResult> MessagingRepo::age(Connection& c, UnixMs before) {
+  const bool pg = c.backend() == storage::Backend::kPostgres;
+  AgeingResult out;
+  out.before = before;
+  ECRM_RETURN_IF_ERROR(storage::done(c.execute(pg ? kCountEventsPostgres : kCountEventsSqlite, {before})));
+  ECRM_RETURN_IF_ERROR(storage::done(c.execute(pg ? kCountMessagesPostgres : kCountMessagesSqlite, {before})));
+  ECRM_ASSIGN_OR_RETURN(out.events, c.execute(kDeleteEvents, {before}));
+  ECRM_ASSIGN_OR_RETURN(out.messages, c.execute(kDeleteMessages, {before}));
+  return out;
 }
 
 }  // namespace ecrm::messaging

@@ -83,6 +83,9 @@ class MessagingRepo {
   Result<std::vector<Suppression>> suppressions(Connection& c, const std::optional<std::string>& q,
                                                 int limit);
   Result<bool> unsuppress(Connection& c, const std::string& address);
+  // Counts the events and final messages older than `before` into message_daily and deletes
+  // them (the events of a deleted message with it).
+  Result<AgeingResult> age(Connection& c, UnixMs before);
 
   // Marketing mail sent to the customer at or after `since`.
   Result<std::int64_t> marketing_sent_since(Connection& c, std::int64_t customer_id, UnixMs since);

@@ -275,6 +275,13 @@ json::object MessagingService::customer_data(const customers::Customer& x) const
                       {"language", x.language}};
 }
 
+Result<AgeingResult> MessagingService::age_log(std::optional<std::int64_t> keep_days) {
+  const UnixMs before = now_ms() - keep_days.value_or(options_.log_days) * kMsPerDay;
+  return storage::with_transaction<AgeingResult>(db_, TxMode::kWrite, [&](Connection& c) {
+    return repo_.age(c, before);
+  });
+}
+
 Result<std::vector<MessageEvent>> MessagingService::events(std::int64_t message_id) {
   ECRM_ASSIGN_OR_RETURN(auto message, get(message_id));
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());

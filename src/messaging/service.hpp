@@ -41,6 +41,7 @@ struct MessagingOptions {
   std::string quiet_until;
   std::string time_zone;
   bool track = true;  // open pixel and click redirects in HTML mail
+  int log_days = 400;  // messages and events older than this are counted per day and deleted
 };
 
 // The customer's recommendations with their reasons for a message's {{#recommendations}} block
@@ -122,6 +123,8 @@ class MessagingService {
   Result<std::vector<Suppression>> suppressions(const SuppressionQuery& query, int limit);
   Result<Suppression> suppress_address(const SuppressionInput& input);
   Status unsuppress(const std::string& address);
+  // Ages the message log (AgeingResult); `keep_days` default options().log_days.
+  Result<AgeingResult> age_log(std::optional<std::int64_t> keep_days);
   // A test send's recipient and RFC 5322 text (TestSendRequest).
   Result<std::pair<std::string, std::string>> test_message(const TestSendRequest& request);
   Result<std::vector<Message>> list(const MessageQuery& query, std::int64_t before_id, int limit);

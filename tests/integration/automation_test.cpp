@@ -1429,5 +1429,46 @@ TEST_F(Automation, TestSendsEventsAndSuppressionsForStaff) {
   EXPECT_TRUE(get("/api/v1/suppressions").json().at("items").as_array().empty());
 }
 
+// The message log ages: old messages and their events are counted per day, source and outcome
+// into message_daily and deleted; recent ones stay.
+TEST_F(Automation, TheMessageLogAgesIntoDailyTotals) {
+  const std::int64_t ann = customer("Ann Old", "ann@age.test", "");
+  auto recent = post("/api/v1/messages", json::object{{"customer_id", ann}, {"template_key", "win_back"}});
+  ASSERT_EQ(recent.status, 201) << recent.body;
+  drained();
+  const std::int64_t old_at = wall_ms() - 500LL * 86'400'000;
+  for (int i = 0; i < 3; ++i) {
+    auto inserted = connection().execute(
+        "INSERT INTO messages (customer_id, template_key, kind, source, status, next_attempt_at, "
+        "created_at, sent_at, updated_at) VALUES ($1, 'win_back', 'marketing', 'win_back', 'sent', "
+        "$2, $2, $2, $2)",
+        {ann, old_at + i});
+    ASSERT_TRUE(inserted.ok()) << inserted.error().message;
+  }
+  auto events = connection().execute(
+      "INSERT INTO message_events (message_id, customer_id, kind, at, detail) "
+      "SELECT id, customer_id, 'open', created_at + 1000, '' FROM messages WHERE created_at < $1",
+      {old_at + 10});
+  ASSERT_TRUE(events.ok()) << events.error().message;
+  ASSERT_EQ(*events, 3);
+  expect_error(post("/api/v1/messages/age", json::object{{"keep_days", 0}}), 400, "", "keep_days");
+  auto aged = post("/api/v1/messages/age", json::object{{"keep_days", 400}});
+  ASSERT_EQ(aged.status, 200) << aged.body;
+  EXPECT_EQ(aged.json().at("messages").as_int64(), 3) << aged.body;
+  EXPECT_EQ(aged.json().at("events").as_int64(), 3) << aged.body;
+  auto total = [&](const std::string& kind) {
+    auto n = connection().query_int(
+        "SELECT sum(n) FROM message_daily WHERE source = 'win_back' AND kind = $1", {kind});
+    return n.ok() ? n->value_or(0) : -1;
+  };
+  EXPECT_EQ(total("message:sent"), 3);
+  EXPECT_EQ(total("open"), 3);
+  EXPECT_EQ(get(id_path("/api/v1/messages", recent.json().at("id").as_int64())).status, 200);
+  auto again = post("/api/v1/messages/age", json::object{{"keep_days", 400}});
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.json().at("messages").as_int64(), 0);
+  EXPECT_EQ(total("message:sent"), 3);
+}
+
 }  // namespace
 }  // namespace ecrm::testing

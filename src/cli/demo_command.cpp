@@ -48,7 +48,16 @@ void print_summary(const demo::DemoStats& s, std::uint64_t seed, double seconds)
             << "  buyers:    " << s.buyers << ", of whom " << percent(s.repeat_share())
             << " bought more than once\n"
             << "  top 20% of buyers bring " << percent(s.top20_share) << " of revenue (Gini "
-            << std::to_string(s.gini).substr(0, 4) << ")\n";
+            << std::to_string(s.gini).substr(0, 4) << ")\n"
+            << "  traffic:   " << s.events << " events from " << s.visitors << " visitors ("
+            << s.customer_visitors << " customers' devices) over the last " << demo::kTrafficDays
+            << " days; " << s.carts_purchased << " carts bought, " << s.carts_abandoned
+            << " abandoned ("
+            << percent(s.carts_purchased + s.carts_abandoned == 0
+                           ? 0.0
+                           : static_cast<double>(s.carts_abandoned) /
+                                 static_cast<double>(s.carts_purchased + s.carts_abandoned))
+            << ")\n";
 }
 
 const CommandRegistration kDemo{
@@ -56,8 +65,8 @@ const CommandRegistration kDemo{
       auto options = std::make_shared<DemoOptions>();
       auto* cmd = app.add_subcommand(
           "demo",
-          "Load a realistic demo shop (catalog, customers, two years of orders) into an "
-          "empty database; the same seed gives the same shop");
+          "Load a realistic demo shop (catalog, customers, two years of orders, the last 90 "
+          "days of site traffic) into an empty database; the same seed gives the same shop");
       add_db_option(*cmd, &options->db);
       cmd->add_option("--customers", options->customers, "Number of customers, 1 to 10,000,000")
           ->capture_default_str();

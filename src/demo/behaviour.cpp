@@ -358,11 +358,11 @@ CustomerPlanner::Impl::Impl(const PlannedCatalog& catalog_, const DemoConfig& co
   }
   std::map<std::size_t, std::size_t> leaf_of_category;
   for (std::size_t i = 0; i < leaves.size(); ++i) leaf_of_category[leaves[i].category] = i;
+  leaf_of_product.resize(catalog.products.size());
   for (std::size_t p = 0; p < catalog.products.size(); ++p) {
     const auto& planned = catalog.products[p];
-    leaves[leaf_of_category.at(planned.category)]
-        .by_tier[static_cast<int>(planned.product.price_tier)]
-        .push_back(p);
+    leaf_of_product[p] = leaf_of_category.at(planned.category);
+    leaves[leaf_of_product[p]].by_tier[static_cast<int>(planned.product.price_tier)].push_back(p);
   }
   for (const auto& c : data::complements()) {
     leaves[by_code.at(c.from)].complements.emplace_back(by_code.at(c.to), c.p);
@@ -378,13 +378,13 @@ CustomerPlanner::Impl::Impl(const PlannedCatalog& catalog_, const DemoConfig& co
   gift_leaf_weights = leaf_weights_for(kGiftTopWeights, Persona::kGeneralist, false);
 }
 
-void CustomerPlanner::Impl::plan_orders(const Profile& profile, std::int64_t index,
-                                        PlannedCustomer& out) const {
+double CustomerPlanner::Impl::plan_orders(const Profile& profile, std::int64_t index,
+                                          PlannedCustomer& out) const {
   Rng rng(stream_seed(config.seed, "orders", static_cast<std::uint64_t>(index)));
   const auto& customer = profile.customer;
   const bool organisation = customer.type != customers::CustomerType::kHome;
   const UnixMs now = config.now;
-  if (!rng.chance(organisation ? 0.95 : 0.87)) return;  // signed up, never bought
+  if (!rng.chance(organisation ? 0.95 : 0.87)) return 0.5;  // signed up, never bought
 
   // Traits: purchase rate (missions per year), dropout after each purchase, premium affinity.
   const int persona = static_cast<int>(profile.persona);
@@ -461,7 +461,7 @@ void CustomerPlanner::Impl::plan_orders(const Profile& profile, std::int64_t ind
   const UnixMs first = customer.created_at +
                        (rng.chance(0.65) ? rng.between(2 * kMinute, 90 * kMinute)
                                          : static_cast<UnixMs>(rng.exponential(6.0 * kMsPerDay)));
-  if (first >= now) return;
+  if (first >= now) return theta;
   std::priority_queue<Event, std::vector<Event>, LaterFirst> events;
   std::uint64_t seq = 0;
   UnixMs alive_until = now;
@@ -635,6 +635,7 @@ void CustomerPlanner::Impl::plan_orders(const Profile& profile, std::int64_t ind
     o.updated_at = history.back().at;
     out.orders.push_back(std::move(planned));
   }
+  return theta;
 }
 
 CustomerPlanner::CustomerPlanner(const PlannedCatalog& catalog, const DemoConfig& config)
@@ -648,8 +649,9 @@ PlannedCustomer CustomerPlanner::plan(std::int64_t index) const {
   out.index = index;
   out.referrer = profile.referrer;
   out.duplicate_of = profile.duplicate_of;
-  impl_->plan_orders(profile, index, out);
+  const double premium_affinity = impl_->plan_orders(profile, index, out);
   out.customer = std::move(profile.customer);
+  impl_->plan_traffic(profile, premium_affinity, index, out);
   return out;
 }
 

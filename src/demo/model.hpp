@@ -8,11 +8,13 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "catalog/model.hpp"
 #include "core/time.hpp"
 #include "customers/model.hpp"
+#include "events/model.hpp"
 #include "orders/model.hpp"
 
 namespace ecrm::demo {
@@ -68,12 +70,48 @@ struct PlannedOrder {
   std::vector<PlannedReturn> returns;
 };
 
+// --- Visitor traffic ---
+
+// The shop's site traffic covers this many days before `now`.
+inline constexpr std::int64_t kTrafficDays = 90;
+// The shop's web site (a reserved domain).
+inline constexpr std::string_view kShopSite = "https://shop.example";
+// A cart left this long is abandoned: the events writer's default limit, which the plan
+// assumes when it balances abandoned carts against purchases.
+inline constexpr UnixMs kCartAbandonAfter = 60 * 60 * 1000;
+// The share of closed carts that are abandoned, as shops see it.
+inline constexpr double kAbandonedShare = 0.75;
+
+// One tracking event as the shop's pages would send it (the loader writes it as the JSON of
+// POST /api/v1/events and hands it to the events pipeline).
+struct PlannedEvent {
+  events::EventType type = events::EventType::kPageView;
+  UnixMs ts = 0;
+  std::string url;                     // page_view: the page (with its UTM parameters)
+  std::string referrer;                // page_view: where the visitor came from ('' direct)
+  std::optional<std::size_t> product;  // product and cart events: product index
+  std::int64_t quantity = 1;           // add_to_cart, remove_from_cart
+  std::int64_t step = 0;               // checkout_step: 1 shipping, 2 payment
+  std::optional<std::size_t> order;    // purchase: position in the customer's orders
+  std::string text;                    // search: the query; identify: the customer's external id
+};
+
+// A browser on one device (one anonymous id) and its events.
+struct PlannedVisitor {
+  std::string anonymous_id;
+  std::string device;                // desktop | mobile | tablet, as its User-Agent says
+  std::vector<PlannedEvent> events;  // in time order
+};
+
 struct PlannedCustomer {
   std::int64_t index = 0;                    // position among the demo customers, from 0
   customers::Customer customer;              // referred_by left empty; keys derived
   std::optional<std::int64_t> referrer;      // index of the referring customer (< index)
   std::optional<std::int64_t> duplicate_of;  // index of the customer this one duplicates
   std::vector<PlannedOrder> orders;          // oldest first
+  // The customer's devices and what they did on the site in the last kTrafficDays days: a
+  // purchase for each web and app order placed then, research and browsing, carts left.
+  std::vector<PlannedVisitor> visitors;
 };
 
 }  // namespace ecrm::demo

@@ -57,8 +57,13 @@ struct CustomerPlanner::Impl {
   // Who customer `index` is; pure in (config, index). Duplicates copy their original's
   // profile, so this recurses at most once.
   Profile profile(std::int64_t index) const;
-  // Fills `out.orders` for the customer.
-  void plan_orders(const Profile& profile, std::int64_t index, PlannedCustomer& out) const;
+  // Fills `out.orders` for the customer; returns their premium affinity (theta: a pick is
+  // premium with probability theta², budget with (1 - theta)²), 0.5 for those who never buy.
+  double plan_orders(const Profile& profile, std::int64_t index, PlannedCustomer& out) const;
+  // Fills `out.visitors` from the customer's profile, premium affinity and orders
+  // (traffic.cpp).
+  void plan_traffic(const Profile& profile, double premium_affinity, std::int64_t index,
+                    PlannedCustomer& out) const;
 
   // Signup time of customer `index`: grows with the index, denser towards `now`.
   UnixMs signup_time(std::int64_t index, Rng& rng) const;
@@ -66,8 +71,9 @@ struct CustomerPlanner::Impl {
 
   const PlannedCatalog& catalog;
   DemoConfig config;
-  UnixMs start = 0;              // config.now - kHistoryDays
-  std::vector<LeafInfo> leaves;  // as data::leaves()
+  UnixMs start = 0;                          // config.now - kHistoryDays
+  std::vector<LeafInfo> leaves;              // as data::leaves()
+  std::vector<std::size_t> leaf_of_product;  // by product index
   // Per persona, the weight of each leaf (as data::leaves()) in that persona's shopping.
   std::array<std::vector<double>, kPersonaCount> persona_leaf_weights;
   std::vector<double> gift_leaf_weights;  // what people buy as presents

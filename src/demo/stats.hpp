@@ -32,6 +32,12 @@ struct DemoStats {
   std::int64_t revenue = 0;
   double top20_share = 0;  // share of revenue from the top 20% of buyers
   double gini = 0;         // Gini coefficient of revenue across buyers
+  // Site traffic of the last kTrafficDays days, as written through the events pipeline.
+  std::int64_t visitors = 0;           // devices (anonymous ids)
+  std::int64_t customer_visitors = 0;  // of them, customers' devices
+  std::int64_t events = 0;             // events stored
+  std::int64_t carts_purchased = 0;    // closed in the window
+  std::int64_t carts_abandoned = 0;
   double repeat_share() const {
     return buyers == 0 ? 0.0 : static_cast<double>(repeat_buyers) / static_cast<double>(buyers);
   }

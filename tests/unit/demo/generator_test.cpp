@@ -31,15 +31,29 @@ DemoConfig config_for(std::uint64_t seed, std::int64_t customers) {
   return config;
 }
 
-// Everything about a customer and their orders that the loader writes, as text.
+// A visitor and every field of its events, as text.
+std::string visitor_fingerprint(const PlannedVisitor& v) {
+  std::ostringstream out;
+  out << v.anonymous_id << ' ' << v.device;
+  for (const auto& e : v.events) {
+    out << " {" << wire::enum_name(e.type) << '@' << e.ts << ' ' << e.url << ' ' << e.referrer
+        << ' ' << (e.product ? static_cast<std::int64_t>(*e.product) : -1) << 'x' << e.quantity
+        << ' ' << e.step << ' ' << (e.order ? static_cast<std::int64_t>(*e.order) : -1) << ' '
+        << e.text << '}';
+  }
+  return out.str();
+}
+
+// Everything about a customer, their orders and their site traffic that the loader writes, as
+// text.
 std::string fingerprint(const PlannedCustomer& p) {
   std::ostringstream out;
   const auto& c = p.customer;
   out << p.index << '|' << c.external_id.value_or("") << '|' << c.name << '|'
       << c.email.value_or("") << '|' << c.phone.value_or("") << '|' << c.birthday.value_or("")
-      << '|' << c.city << '|' << c.country << '|' << c.language << '|'
-      << wire::enum_name(c.type) << '|' << c.company << '|' << c.source << '|' << c.channel
-      << '|' << c.attributes << '|' << c.created_at << '|' << p.referrer.value_or(-1) << '|';
+      << '|' << c.city << '|' << c.country << '|' << c.language << '|' << wire::enum_name(c.type)
+      << '|' << c.company << '|' << c.source << '|' << c.channel << '|' << c.attributes << '|'
+      << c.created_at << '|' << p.referrer.value_or(-1) << '|';
   for (const auto& t : c.tags) out << t << ',';
   for (const auto& a : c.anniversaries) out << a.kind << a.date << ',';
   for (customers::ConsentChannel channel : customers::kConsentChannels) {
@@ -49,9 +63,8 @@ std::string fingerprint(const PlannedCustomer& p) {
   for (const auto& po : p.orders) {
     const auto& o = po.order;
     out << "\n  " << o.external_id.value_or("") << ' ' << wire::enum_name(o.channel) << ' '
-        << wire::enum_name(o.status) << ' ' << o.placed_at << ' ' << o.subtotal << ' '
-        << o.discount << ' ' << o.shipping << ' ' << o.total << ' ' << o.carrier << ' '
-        << o.tracking_number;
+        << wire::enum_name(o.status) << ' ' << o.placed_at << ' ' << o.subtotal << ' ' << o.discount
+        << ' ' << o.shipping << ' ' << o.total << ' ' << o.carrier << ' ' << o.tracking_number;
     for (std::size_t i = 0; i < o.lines.size(); ++i) {
       out << " [" << po.line_products[i] << 'x' << o.lines[i].quantity << ']';
     }
@@ -61,6 +74,7 @@ std::string fingerprint(const PlannedCustomer& p) {
           << r.ret.refund_amount << '@' << r.ret.created_at;
     }
   }
+  for (const auto& v : p.visitors) out << "\n  " << visitor_fingerprint(v);
   return out.str();
 }
 
@@ -538,6 +552,228 @@ TEST_F(DemoShape, ConsumablesAreReboughtAtTheirInterval) {
   const double median = ratios[ratios.size() / 2];
   EXPECT_GT(median, 0.8);
   EXPECT_LT(median, 1.3);
+}
+
+TEST_F(DemoShape, EveryOnlineOrderOfTheTrafficWindowIsBoughtOnTheSite) {
+  const UnixMs window_start = config_->now - kTrafficDays * kMsPerDay;
+  std::int64_t online = 0, purchases = 0, identified_devices = 0, anonymous_devices = 0;
+  std::int64_t recovered = 0;
+  std::set<std::string> ids, devices;
+  for (const auto& c : *customers_) {
+    std::map<std::size_t, int> bought;  // order position -> purchase events
+    for (const auto& v : c.visitors) {
+      EXPECT_TRUE(ids.insert(v.anonymous_id).second) << "anonymous ids are unique";
+      EXPECT_EQ(v.anonymous_id.size(), 22u);
+      devices.insert(v.device);
+      ASSERT_FALSE(v.events.empty());
+      bool identified = false;
+      for (std::size_t i = 0; i < v.events.size(); ++i) {
+        const auto& e = v.events[i];
+        if (i > 0) {
+          EXPECT_LE(v.events[i - 1].ts, e.ts) << "events in time order";
+        }
+        EXPECT_LT(e.ts, config_->now);
+        EXPECT_GE(e.ts, window_start - kMsPerDay);
+        // Products are shown and put in carts while they are on sale (an old one may still be
+        // taken out of a cart).
+        if (e.type == events::EventType::kProductView || e.type == events::EventType::kAddToCart) {
+          const auto& p = catalog_->products.at(*e.product);
+          EXPECT_TRUE(p.available_from <= e.ts && e.ts < p.available_to)
+              << p.product.sku << " at " << e.ts;
+        }
+        if (e.type == events::EventType::kIdentify) {
+          EXPECT_EQ(e.text, *c.customer.external_id);
+          identified = true;
+        }
+        if (e.type == events::EventType::kPurchase) {
+          ASSERT_TRUE(e.order.has_value());
+          const auto& order = c.orders.at(*e.order).order;
+          EXPECT_EQ(e.ts, order.placed_at) << "the purchase is the order being placed";
+          EXPECT_TRUE(identified) << "a buyer signs in before paying";
+          if (order.channel == orders::Channel::kApp) {
+            EXPECT_EQ(v.device, "mobile");
+          }
+          ++bought[*e.order];
+        }
+      }
+      (identified ? identified_devices : anonymous_devices) += 1;
+
+      // A cart left and carried on (the tracker's recovered cart) is only ever bought as the
+      // order it was filled for: what was left is among what is bought.
+      std::set<std::size_t> cart, carried;
+      UnixMs updated = 0;
+      for (const auto& e : v.events) {
+        using T = events::EventType;
+        if (e.type != T::kAddToCart && e.type != T::kRemoveFromCart && e.type != T::kCheckoutStep &&
+            e.type != T::kPurchase) {
+          continue;
+        }
+        if (!cart.empty() && e.ts > updated + kCartAbandonAfter) carried = cart;
+        updated = e.ts;
+        if (e.type == T::kAddToCart) cart.insert(*e.product);
+        if (e.type == T::kRemoveFromCart) cart.erase(*e.product);
+        if (e.type == T::kPurchase) {
+          const auto& lines = c.orders.at(*e.order).line_products;
+          for (std::size_t product : carried) {
+            EXPECT_NE(std::find(lines.begin(), lines.end(), product), lines.end())
+                << "a recovered cart holds what " << *c.orders.at(*e.order).order.external_id
+                << " bought";
+            ++recovered;
+          }
+          cart.clear();
+          carried.clear();
+        }
+      }
+    }
+    for (std::size_t i = 0; i < c.orders.size(); ++i) {
+      const auto& o = c.orders[i].order;
+      const bool expected = o.placed_at >= window_start && (o.channel == orders::Channel::kWeb ||
+                                                            o.channel == orders::Channel::kApp);
+      online += expected;
+      EXPECT_EQ(bought.count(i) ? bought[i] : 0, expected ? 1 : 0)
+          << *o.external_id << " (" << wire::enum_name(o.channel) << ")";
+    }
+    purchases += static_cast<std::int64_t>(bought.size());
+  }
+  EXPECT_GE(online, 300);
+  EXPECT_EQ(purchases, online);
+  EXPECT_GT(recovered, online / 20) << "some carts are left and bought later";
+  EXPECT_EQ(devices, (std::set<std::string>{"desktop", "mobile", "tablet"}));
+  // Customers sign in on most of their devices, not on all.
+  EXPECT_GT(identified_devices, 3 * anonymous_devices);
+  EXPECT_GT(anonymous_devices, 0);
+}
+
+TEST_F(DemoShape, AnonymousTrafficMakesThreeQuartersOfCartsAbandoned) {
+  CartTally carts;
+  for (const auto& c : *customers_) {
+    for (const auto& v : c.visitors) tally_carts(v, config_->now, carts);
+  }
+  std::int64_t customer_purchased = 0, customer_abandoned = 0;
+  for (std::size_t d = 0; d < carts.purchased.size(); ++d) {
+    customer_purchased += carts.purchased[d];
+    customer_abandoned += carts.abandoned[d];
+  }
+  ASSERT_GT(customer_purchased, 300);
+  EXPECT_GT(customer_abandoned, customer_purchased / 20) << "customers leave carts too";
+  EXPECT_LT(customer_abandoned, customer_purchased) << "but fewer than they buy";
+
+  const auto days = anonymous_traffic(carts);
+  ASSERT_EQ(days.size(), static_cast<std::size_t>(kTrafficDays));
+  CustomerPlanner planner(*catalog_, *config_);
+  std::set<std::string> campaigns, referrers;
+  std::int64_t visitors = 0;
+  for (std::int64_t day = 0; day < kTrafficDays; ++day) {
+    const auto& traffic = days[static_cast<std::size_t>(day)];
+    EXPECT_GE(traffic.browsers, 10);
+    const auto anonymous = planner.plan_anonymous(day, traffic);
+    visitors += static_cast<std::int64_t>(anonymous.size());
+    for (const auto& v : anonymous) {
+      tally_carts(v, config_->now, carts);
+      for (const auto& e : v.events) {
+        EXPECT_NE(e.type, events::EventType::kIdentify);
+        EXPECT_NE(e.type, events::EventType::kPurchase);
+        if (auto at = e.url.find("utm_campaign="); at != std::string::npos) {
+          campaigns.insert(e.url.substr(at + 13));
+        }
+        if (!e.referrer.empty()) referrers.insert(e.referrer);
+      }
+    }
+    if (day == 45) {
+      // A day's visitors are the same when planned again.
+      const auto again = planner.plan_anonymous(day, traffic);
+      ASSERT_EQ(again.size(), anonymous.size());
+      for (std::size_t i = 0; i < again.size(); ++i) {
+        EXPECT_EQ(visitor_fingerprint(again[i]), visitor_fingerprint(anonymous[i]));
+      }
+    }
+  }
+  EXPECT_GT(visitors, 5 * customer_purchased);
+  EXPECT_LT(visitors, 10 * customer_purchased);
+  EXPECT_GE(campaigns.size(), 4u);
+  EXPECT_GE(referrers.size(), 5u);
+  std::int64_t purchased = 0, abandoned = 0;
+  for (std::size_t d = 0; d < carts.purchased.size(); ++d) {
+    purchased += carts.purchased[d];
+    abandoned += carts.abandoned[d];
+  }
+  EXPECT_EQ(purchased, customer_purchased) << "anonymous visitors do not buy";
+  const double rate = static_cast<double>(abandoned) / static_cast<double>(abandoned + purchased);
+  EXPECT_NEAR(rate, kAbandonedShare, 0.01);
+}
+
+TEST(DemoTraffic, ALargeShopTracksASampleOfItsCustomers) {
+  // 10,000 of 100,000 customers are tracked: about one in ten buyers online has traffic.
+  const auto config = config_for(42, 100'000);
+  const auto catalog = plan_catalog(config);
+  CustomerPlanner planner(catalog, config);
+  const UnixMs window_start = config.now - kTrafficDays * kMsPerDay;
+  int online = 0, tracked = 0;
+  for (std::int64_t i = 90'000; i < 96'000; ++i) {
+    const auto c = planner.plan(i);
+    const bool bought_online = std::any_of(c.orders.begin(), c.orders.end(), [&](const auto& o) {
+      return o.order.placed_at >= window_start &&
+             (o.order.channel == orders::Channel::kWeb || o.order.channel == orders::Channel::kApp);
+    });
+    if (!bought_online) continue;
+    ++online;
+    tracked += !c.visitors.empty();
+  }
+  ASSERT_GT(online, 300);
+  EXPECT_NEAR(static_cast<double>(tracked) / online, 0.1, 0.04);
+}
+
+TEST(DemoTraffic, CartTallyFollowsTheTracker) {
+  const UnixMs now = kNow;
+  const UnixMs hour = 60 * 60 * 1000;
+  const UnixMs t0 = now - 10 * kMsPerDay;
+  auto event = [](events::EventType type, UnixMs ts, std::size_t product = 0,
+                  std::int64_t quantity = 1) {
+    PlannedEvent e;
+    e.type = type;
+    e.ts = ts;
+    e.product = product;
+    e.quantity = quantity;
+    return e;
+  };
+  using T = events::EventType;
+  PlannedVisitor v;
+  v.events = {
+      event(T::kAddToCart, t0, 1),                   // a cart
+      event(T::kCheckoutStep, t0 + 10 * 60 * 1000),  // its last change
+      event(T::kAddToCart, t0 + 3 * hour, 2),        // too late: abandoned, carried on
+      event(T::kRemoveFromCart, t0 + 3 * hour + 1, 1),
+      event(T::kPurchase, t0 + 3 * hour + 2),                // the carried cart is bought
+      event(T::kCheckoutStep, t0 + 4 * hour),                // no cart: nothing
+      event(T::kAddToCart, t0 + 2 * kMsPerDay, 3),           // a cart left open
+      event(T::kRemoveFromCart, t0 + 2 * kMsPerDay + 1, 3),  // emptied: not abandoned
+      event(T::kAddToCart, t0 + 5 * kMsPerDay, 4),           // an open cart at the end: abandoned
+  };
+  CartTally tally;
+  tally_carts(v, now, tally);
+  const auto day = [&](UnixMs at) {
+    return static_cast<std::size_t>((at - (now - kTrafficDays * kMsPerDay)) / kMsPerDay);
+  };
+  std::vector<std::int64_t> purchased(kTrafficDays), abandoned(kTrafficDays);
+  purchased[day(t0 + 3 * hour + 2)] += 1;
+  abandoned[day(t0 + 10 * 60 * 1000 + hour)] += 1;
+  abandoned[day(t0 + 5 * kMsPerDay + hour)] += 1;
+  EXPECT_EQ(tally.purchased, purchased);
+  EXPECT_EQ(tally.abandoned, abandoned);
+
+  // Anonymous carts make up the rest of the share, day by day as the totals run.
+  CartTally customers;
+  customers.purchased[0] = 10;
+  customers.abandoned[0] = 40;  // more than the share: the next days make up for it
+  customers.purchased[1] = 10;
+  customers.purchased[2] = 200;
+  const auto days = anonymous_traffic(customers);
+  EXPECT_EQ(days[0].abandoned_carts, 0);
+  EXPECT_EQ(days[1].abandoned_carts, 20);  // 3 × 20 - 40
+  EXPECT_EQ(days[2].abandoned_carts, 600);
+  EXPECT_EQ(days[0].browsers, 30);
+  EXPECT_EQ(days[3].browsers, 10);
+  EXPECT_EQ(days[2].browsers, 400);  // capped
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "customers/repo.hpp"
 #include "demo/generator.hpp"
 #include "demo/loader.hpp"
+#include "events/repo.hpp"
 #include "orders/repo.hpp"
 #include "storage/migrations.hpp"
 
@@ -142,6 +143,41 @@ TEST_F(DemoLoaderTest, WritesThePlanInBatches) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM return_lines rl JOIN returns r ON r.id = rl.return_id "
                   "JOIN order_lines l ON l.id = rl.order_line_id WHERE l.order_id <> r.order_id"),
             0);
+
+  // The site traffic went through the events pipeline: every planned event is in the log, each
+  // purchase names an order of the visitor's customer, and the carts the pipeline closed in
+  // the window are the ones the plan counted.
+  EXPECT_GT(stats->events, 2000);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM events"), stats->events);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM visitors"), stats->visitors);
+  EXPECT_GT(count("SELECT COUNT(*) FROM visitors WHERE customer_id IS NOT NULL"), 0);
+  EXPECT_LE(count("SELECT COUNT(*) FROM visitors WHERE customer_id IS NOT NULL"),
+            stats->customer_visitors);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM visitors v JOIN customers c ON c.id = v.customer_id "
+                  "WHERE v.external_id IS NULL OR v.external_id <> c.external_id"),
+            0);
+  EXPECT_GT(stats->carts_purchased, 20);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM carts WHERE status = 'purchased'"), stats->carts_purchased);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM carts k JOIN visitors v ON v.id = k.visitor_id "
+                  "JOIN orders o ON o.external_id = k.order_ref "
+                  "WHERE k.status = 'purchased' AND o.customer_id = v.customer_id "
+                  "AND o.channel IN ('web', 'app')"),
+            stats->carts_purchased);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM events e JOIN orders o ON o.customer_id = e.customer_id "
+                  "AND o.placed_at = e.ts AND o.total = e.value WHERE e.type = 'purchase'"),
+            stats->carts_purchased);
+  EXPECT_GT(count("SELECT COUNT(*) FROM carts WHERE recovered_from IS NOT NULL"), 0);
+  {
+    events::EventRepo repo;
+    const UnixMs window = kTrafficDays * kMsPerDay;
+    auto closed =
+        repo.abandonment(**lease, kNow - window, kNow, window, kCartAbandonAfter, now_ms());
+    ASSERT_TRUE(closed.ok()) << closed.error().message;
+    ASSERT_EQ(closed->size(), 1u);
+    EXPECT_EQ(closed->front().purchased, stats->carts_purchased);
+    EXPECT_EQ(closed->front().abandoned, stats->carts_abandoned);
+    EXPECT_NEAR(closed->front().rate, kAbandonedShare, 0.03);
+  }
 
   auto pairs = customers.duplicates(**lease, std::nullopt, 0, 0, 100);
   ASSERT_TRUE(pairs.ok());

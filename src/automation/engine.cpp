@@ -355,6 +355,7 @@ Result<WorkSummary> AutomationService::work(UnixMs now) {
   ECRM_ASSIGN_OR_RETURN(out.enrolled, scan_abandoned_carts(now));
   ECRM_ASSIGN_OR_RETURN(auto orders, scan_orders(now));
   out.enrolled += orders;
+  ECRM_RETURN_IF_ERROR(scan_follow_events());
   if (passes_++ % kProductScanEvery == 0) {
     ECRM_ASSIGN_OR_RETURN(auto products, scan_products(now));
     out.enrolled += products;
@@ -556,6 +557,44 @@ Result<std::int64_t> AutomationService::notify_followers(std::int64_t product_id
     }
   }
   return enrolled;
+}
+
+Status AutomationService::scan_follow_events() {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  ECRM_ASSIGN_OR_RETURN(auto upto, repo_.max_event_id(*lease));
+  ECRM_ASSIGN_OR_RETURN(auto from, repo_.cursor(*lease, "events:follow"));
+  if (!from) {
+    // A first look: what follows from now on (older events are history).
+    return repo_.set_cursor(*lease, "events:follow", upto.value_or(0));
+  }
+  if (!upto || *upto <= *from) return {};
+  ECRM_ASSIGN_OR_RETURN(auto events, repo_.follow_events(*lease, *from, *upto));
+  for (const auto& e : events) {
+    boost::system::error_code ec;
+    auto parsed = json::parse(e.properties, ec);
+    if (ec || !parsed.is_object()) continue;
+    const auto& p = parsed.as_object();
+    const auto* name = p.if_contains("name");
+    if (!name || !name->is_string() || (name->as_string() != "follow" && name->as_string() != "unfollow")) {
+      continue;
+    }
+    std::optional<std::int64_t> target;
+    std::string kind = "product";
+    if (const auto* sku = p.if_contains("sku"); sku && sku->is_string()) {
+      ECRM_ASSIGN_OR_RETURN(target, repo_.product_by_sku(*lease, std::string(sku->as_string())));
+    } else if (const auto* slug = p.if_contains("category"); slug && slug->is_string()) {
+      kind = "category";
+      ECRM_ASSIGN_OR_RETURN(target, repo_.category_by_slug(*lease, std::string(slug->as_string())));
+    }
+    if (!target) continue;  // an unknown product or category: nothing to follow
+    if (name->as_string() == "follow") {
+      ECRM_RETURN_IF_ERROR(repo_.follow(*lease, e.customer_id, kind, *target, now_ms()));
+    } else {
+      ECRM_ASSIGN_OR_RETURN(bool removed, repo_.unfollow(*lease, e.customer_id, kind, *target));
+      (void)removed;
+    }
+  }
+  return repo_.set_cursor(*lease, "events:follow", *upto);
 }
 
 Result<Follow> AutomationService::follow(const FollowInput& input) {

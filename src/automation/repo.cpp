@@ -176,6 +176,12 @@ constexpr std::string_view kFollowers =
     "OR (f.target_kind = 'category' AND f.target_id = p.category_id) "
     "JOIN customers c ON c.id = f.customer_id "
     "WHERE p.id = $1 AND c.merged_into IS NULL AND c.erased_at IS NULL ORDER BY f.customer_id";
+constexpr std::string_view kFollowEvents =
+    "SELECT id, customer_id, properties FROM events WHERE id > $1 AND id <= $2 AND type = 'custom' "
+    "AND customer_id IS NOT NULL ORDER BY id";
+constexpr std::string_view kMaxEventId = "SELECT max(id) FROM events";
+constexpr std::string_view kProductBySku = "SELECT id FROM products WHERE sku = $1";
+constexpr std::string_view kCategoryBySlug = "SELECT id FROM categories WHERE slug = $1";
 constexpr std::string_view kFollow =
     "INSERT INTO follows (customer_id, target_kind, target_id, created_at) VALUES ($1, $2, $3, $4) "
     "ON CONFLICT (customer_id, target_kind, target_id) DO NOTHING";
@@ -555,6 +561,29 @@ Result<std::vector<std::int64_t>> AutomationRepo::followers(Connection& c, std::
   ECRM_RETURN_IF_ERROR(c.query(kFollowers, {product_id},
                                [&](const RowView& row) { out.push_back(row.get_int(0)); }));
   return out;
+}
+
+Result<std::vector<AutomationRepo::FollowEvent>> AutomationRepo::follow_events(Connection& c,
+                                                                             std::int64_t after,
+                                                                             std::int64_t upto) {
+  std::vector<FollowEvent> out;
+  ECRM_RETURN_IF_ERROR(c.query(kFollowEvents, {after, upto}, [&](const RowView& row) {
+    out.push_back({row.get_int(0), row.get_int(1), row.get_string(2)});
+  }));
+  return out;
+}
+
+Result<std::optional<std::int64_t>> AutomationRepo::max_event_id(Connection& c) {
+  return c.query_int(kMaxEventId);
+}
+
+Result<std::optional<std::int64_t>> AutomationRepo::product_by_sku(Connection& c, const std::string& sku) {
+  return c.query_int(kProductBySku, {sku});
+}
+
+Result<std::optional<std::int64_t>> AutomationRepo::category_by_slug(Connection& c,
+                                                                     const std::string& slug) {
+  return c.query_int(kCategoryBySlug, {slug});
 }
 
 Status AutomationRepo::follow(Connection& c, std::int64_t customer_id, const std::string& kind,

@@ -162,6 +162,18 @@ class AutomationRepo {
   // Customers following the product (or its category, or another version of its line).
   Result<std::vector<std::int64_t>> followers(Connection& c, std::int64_t product_id);
 
+  // Identified visitors' follow and unfollow events (custom events named so) with ids in
+  // (after, upto]: id, customer, name, properties (JSON).
+  struct FollowEvent {
+    std::int64_t id = 0;
+    std::int64_t customer_id = 0;
+    std::string properties;
+  };
+  Result<std::vector<FollowEvent>> follow_events(Connection& c, std::int64_t after, std::int64_t upto);
+  Result<std::optional<std::int64_t>> max_event_id(Connection& c);
+  Result<std::optional<std::int64_t>> product_by_sku(Connection& c, const std::string& sku);
+  Result<std::optional<std::int64_t>> category_by_slug(Connection& c, const std::string& slug);
+
   Status follow(Connection& c, std::int64_t customer_id, const std::string& kind,
                 std::int64_t target_id, UnixMs now);
   Result<bool> unfollow(Connection& c, std::int64_t customer_id, const std::string& kind,

@@ -122,6 +122,8 @@ class AutomationService {
   Result<std::int64_t> scan_abandoned_carts(UnixMs now);
   Result<std::int64_t> scan_orders(UnixMs now);
   Result<std::int64_t> scan_products(UnixMs now);
+  // The snippet's follow and unfollow events of identified visitors become follows.
+  Status scan_follow_events();
   Result<std::int64_t> notify_followers(std::int64_t product_id, ChangeKind change,
                                         boost::json::object data, const std::string& occurrence);
 

@@ -4,6 +4,8 @@
  * API: ecrm.track(type, props), ecrm.identify(customerExternalId, traits), ecrm.page(props),
  * ecrm.productView(props), ecrm.search(query, props), ecrm.addToCart(props),
  * ecrm.removeFromCart(props), ecrm.checkout(step, props), ecrm.purchase(props), ecrm.flush(),
+ * ecrm.follow({sku} or {category: slug}), ecrm.unfollow(same): an identified visitor follows a
+ * product or category (told of a new version, a return to stock, a price drop),
  * ecrm.recommend(target, {limit, locale, label}, callback): the visitor's recommendations shown
  * in `target` (an element or a CSS selector) as ul.ecrm-recs > li.ecrm-rec[data-sku] with
  * .ecrm-rec-name, .ecrm-rec-price and .ecrm-rec-reason (worded in English or Chinese after the
@@ -207,6 +209,8 @@
     checkout: function (step, props) { track('checkout_step', merge({ step: step || 1 }, props)); },
     purchase: function (props) { track('purchase', props); flush(false); },
     flush: function () { flush(false); },
+    follow: function (target) { track('follow', target); flush(false); },
+    unfollow: function (target) { track('unfollow', target); flush(false); },
     recommend: recommend,
     push: function (call) { run(call); }
   };

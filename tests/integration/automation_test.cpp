@@ -1208,9 +1208,33 @@ TEST_F(Automation, APriceDropTellsTheProductsFollowers) {
                                                                       {"price", 5900}, {"currency", "EUR"}});
   const std::int64_t fan = customer("Fay Follower", "fay@follow.test", "");
   customer("Nia Nofollow", "nia@follow.test", "");
-  auto follow = post("/api/v1/follows", json::object{{"customer_id", fan}, {"target_kind", "product"},
+  // Fay follows through the shop's pages (the snippet's ecrm.follow), Nia through the API and
+  // then stops.
+  const std::int64_t nia = customer("Nia Unfollow", "nia.un@follow.test", "", {{"external_id", "FOL-NIA"}});
+  auto key = post("/api/v1/write-keys", json::object{{"name", "shop"}});
+  ASSERT_EQ(key.status, 201) << key.body;
+  ASSERT_EQ(patch(id_path("/api/v1/customers", fan), json::object{{"external_id", "FOL-FAY"}}).status, 200);
+  HttpClient snippet(server_->base_url());
+  const std::int64_t t = wall_ms();
+  auto events = json::array{
+      json::object{{"event_id", "f-1"}, {"type", "identify"}, {"anonymous_id", "v-fay"}, {"ts", t},
+                   {"properties", json::object{{"external_id", "FOL-FAY"}}}},
+      json::object{{"event_id", "f-2"}, {"type", "custom"}, {"anonymous_id", "v-fay"}, {"ts", t + 1},
+                   {"properties", json::object{{"name", "follow"}, {"sku", "KET-1"}}}}};
+  auto sent = snippet.request("POST", "/api/v1/events?key=" + std::string(key.json().at("key").as_string()),
+                              json::serialize(json::object{{"events", events}}), {"Content-Type: text/plain"});
+  ASSERT_EQ(sent.status, 200) << sent.body;
+  ASSERT_TRUE(eventually([&] {
+    auto r = get(id_path("/api/v1/customers", fan) + "/follows");
+    return r.status == 200 && r.json().at("items").as_array().size() == 1;
+  }, 60)) << server_->log();
+  auto follow = post("/api/v1/follows", json::object{{"customer_id", nia}, {"target_kind", "product"},
                                                      {"target_id", kettle}});
   ASSERT_EQ(follow.status, 201) << follow.body;
+  EXPECT_EQ(post("/api/v1/follows/remove", json::object{{"customer_id", nia}, {"target_kind", "product"},
+                                                         {"target_id", kettle}})
+                .status,
+            204);
   expect_error(post("/api/v1/follows", json::object{{"customer_id", fan}, {"target_kind", "product"},
                                                     {"target_id", 999999}}),
                400, "", "target_id");

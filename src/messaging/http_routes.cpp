@@ -404,6 +404,37 @@ void add_messaging_routes(http::Router& router, MessagingService& service,
         return http::reply(200, result);
       }),
       .audit_entity = "message_log"});
+
+  router.add(Route{
+      .method = Method::kGet,
+      .pattern = "/api/v1/messaging/rules",
+      .access = Access::needs("marketing:read"),
+      .doc = {.summary = "The rules marketing mail is sent by: frequency caps per customer and "
+                         "quiet hours",
+              .tag = "messaging",
+              .response = http::json_body<SendingRules>()},
+      .handler = handle([&service](RequestContext&) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto rules, service.rules());
+        return http::reply(200, rules);
+      })});
+
+  router.add(Route{
+      .method = Method::kPut,
+      .pattern = "/api/v1/messaging/rules",
+      .access = Access::needs("marketing:write"),
+      .doc = {.summary = "Change the frequency caps (0: none) and quiet hours (HH:MM-HH:MM in the "
+                         "shop's time zone, empty: none); messages held by them are checked "
+                         "again when next due",
+              .tag = "messaging",
+              .request = http::json_body<SendingRules>(),
+              .response = http::json_body<SendingRules>()},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto rules, http::read_body<SendingRules>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto stored, service.set_rules(rules));
+        ctx.set_audit("messaging_rules", boost::json::serialize(wire::to_json(stored)));
+        return http::reply(200, stored);
+      }),
+      .audit_entity = "messaging_rules"});
 }
 
 }  // namespace ecrm::messaging

@@ -160,6 +160,18 @@ struct SuppressionQuery {
 };
 ECRM_DESCRIBE(SuppressionQuery, q)
 
+// The rules marketing mail is sent by, as staff set them: the frequency caps (0: no cap) and
+// the quiet hours in the shop's time zone ("21:00-08:00"; "" for none).
+struct SendingRules {
+  std::int64_t daily_cap = 1;
+  std::int64_t weekly_cap = 3;
+  std::string quiet_hours;
+};
+ECRM_DESCRIBE(SendingRules, daily_cap, weekly_cap, quiet_hours)
+ECRM_WIRE_RULES(SendingRules, rule(&SendingRules::daily_cap, {.minimum = 0, .maximum = 100}),
+                rule(&SendingRules::weekly_cap, {.minimum = 0, .maximum = 700}),
+                rule(&SendingRules::quiet_hours, {.max_length = 11, .description = "HH:MM-HH:MM or empty"}))
+
 // What an ageing of the message log did.
 struct AgeingResult {
   UnixMs before = 0;             // rows older than this were counted and deleted

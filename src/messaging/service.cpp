@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <ctime>
 
 #include <date/tz.h>
@@ -469,12 +470,18 @@ Result<Prepared> MessagingService::prepare(Connection& c, const DeliveryBatch& b
   if (const auto suppressed = batch.suppressed.find(address); suppressed != batch.suppressed.end()) {
     return suppress("the address is suppressed (" + suppressed->second + ")");
   }
+  ECRM_ASSIGN_OR_RETURN(const SendingRules rules, current_rules());
   if (m.kind == MessageKind::kMarketing) {
-    if (auto until = quiet_until(now)) {
-      out.action = Prepared::Action::kDefer;
-      out.retry_at = *until;
-      out.reason = "quiet hours " + options_.quiet_from + "-" + options_.quiet_until;
-      return out;
+    const auto dash = rules.quiet_hours.find('-');
+    if (dash != std::string::npos) {
+      const std::string from = rules.quiet_hours.substr(0, dash);
+      const std::string until_text = rules.quiet_hours.substr(dash + 1);
+      if (auto until = quiet_until(now, from, until_text)) {
+        out.action = Prepared::Action::kDefer;
+        out.retry_at = *until;
+        out.reason = "quiet hours " + rules.quiet_hours;
+        return out;
+      }
     }
   }
   if (m.kind == MessageKind::kMarketing) {
@@ -486,8 +493,8 @@ Result<Prepared> MessagingService::prepare(Connection& c, const DeliveryBatch& b
     };
     // Messages to the same customer that other delivery threads are sending count first (the
     // lower id goes first); this one then waits for their outcome.
-    const Cap caps[] = {Cap{options_.daily_cap, kMsPerDay, "a day"},
-                        Cap{options_.weekly_cap, 7 * kMsPerDay, "a week"}};
+    const Cap caps[] = {Cap{static_cast<int>(rules.daily_cap), kMsPerDay, "a day"},
+                        Cap{static_cast<int>(rules.weekly_cap), 7 * kMsPerDay, "a week"}};
     UnixMs longest = 0;
     for (const Cap& cap : caps) {
       if (cap.limit > 0) longest = std::max(longest, cap.window);
@@ -582,8 +589,71 @@ Result<Prepared> MessagingService::prepare(Connection& c, const DeliveryBatch& b
   return out;
 }
 
-std::optional<UnixMs> MessagingService::quiet_until(UnixMs now) const {
-  if (options_.quiet_from.size() != 5 || options_.quiet_until.size() != 5) return std::nullopt;
+namespace {
+
+bool time_of_day(const std::string& s) {
+  return s.size() == 5 && s[2] == ':' && std::isdigit(static_cast<unsigned char>(s[0])) &&
+         std::isdigit(static_cast<unsigned char>(s[1])) &&
+         std::isdigit(static_cast<unsigned char>(s[3])) &&
+         std::isdigit(static_cast<unsigned char>(s[4])) && std::stoi(s.substr(0, 2)) < 24 &&
+         std::stoi(s.substr(3, 2)) < 60;
+}
+
+constexpr std::string_view kReadRules =
+    "SELECT daily_cap, weekly_cap, quiet_hours FROM messaging_rules WHERE id = 1";
+constexpr std::string_view kWriteRules =
+    "INSERT INTO messaging_rules (id, daily_cap, weekly_cap, quiet_hours, updated_at) "
+    "VALUES (1, $1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET daily_cap = excluded.daily_cap, "
+    "weekly_cap = excluded.weekly_cap, quiet_hours = excluded.quiet_hours, "
+    "updated_at = excluded.updated_at";
+constexpr UnixMs kRulesTtl = 30'000;
+
+}  // namespace
+
+Result<SendingRules> MessagingService::rules() {
+  SendingRules out{options_.daily_cap, options_.weekly_cap,
+                   options_.quiet_from.empty() ? std::string()
+                                               : options_.quiet_from + "-" + options_.quiet_until};
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  ECRM_RETURN_IF_ERROR(lease->query(kReadRules, {}, [&](const storage::RowView& row) {
+    out = SendingRules{row.get_int(0), row.get_int(1), row.get_string(2)};
+  }));
+  std::lock_guard lock(mutex_);
+  rules_ = out;
+  rules_read_at_ = now_ms();
+  return out;
+}
+
+Result<SendingRules> MessagingService::current_rules() {
+  {
+    std::lock_guard lock(mutex_);
+    if (rules_ && now_ms() - rules_read_at_ < kRulesTtl) return *rules_;
+  }
+  return rules();
+}
+
+Result<SendingRules> MessagingService::set_rules(const SendingRules& rules) {
+  if (!rules.quiet_hours.empty()) {
+    const auto dash = rules.quiet_hours.find('-');
+    if (dash == std::string::npos || !time_of_day(rules.quiet_hours.substr(0, dash)) ||
+        !time_of_day(rules.quiet_hours.substr(dash + 1))) {
+      return Error::invalid("quiet_hours must be HH:MM-HH:MM (or empty for none)", "quiet_hours");
+    }
+  }
+  if (rules.weekly_cap > 0 && rules.daily_cap > rules.weekly_cap) {
+    return Error::invalid("daily_cap must not exceed weekly_cap", "daily_cap");
+  }
+  {
+    ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+    ECRM_RETURN_IF_ERROR(storage::done(lease->execute(
+        kWriteRules, {rules.daily_cap, rules.weekly_cap, rules.quiet_hours, now_ms()})));
+  }
+  return this->rules();
+}
+
+std::optional<UnixMs> MessagingService::quiet_until(UnixMs now, const std::string& quiet_from,
+                                                    const std::string& quiet_to) const {
+  if (!time_of_day(quiet_from) || !time_of_day(quiet_to)) return std::nullopt;
   try {
     using namespace std::chrono;
     const date::time_zone* zone = options_.time_zone.empty() ? date::current_zone()
@@ -593,7 +663,7 @@ std::optional<UnixMs> MessagingService::quiet_until(UnixMs now) const {
     auto at = [&](const std::string& hhmm) {
       return minutes(std::stoi(hhmm.substr(0, 2)) * 60 + std::stoi(hhmm.substr(3, 2)));
     };
-    const auto from = at(options_.quiet_from), until = at(options_.quiet_until);
+    const auto from = at(quiet_from), until = at(quiet_to);
     const auto time = duration_cast<minutes>(local - day);
     std::optional<date::local_time<milliseconds>> end;
     if (from < until) {

@@ -123,6 +123,11 @@ class MessagingService {
   Result<std::vector<Suppression>> suppressions(const SuppressionQuery& query, int limit);
   Result<Suppression> suppress_address(const SuppressionInput& input);
   Status unsuppress(const std::string& address);
+  // The sending rules in force (staff's, else the server's options); set_rules checks them
+  // (quiet_hours HH:MM-HH:MM or empty) and they apply to the next message sent on every
+  // process (others read them again within 30 s).
+  Result<SendingRules> rules();
+  Result<SendingRules> set_rules(const SendingRules& rules);
   // Ages the message log (AgeingResult); `keep_days` default options().log_days.
   Result<AgeingResult> age_log(std::optional<std::int64_t> keep_days);
   // A test send's recipient and RFC 5322 text (TestSendRequest).
@@ -159,8 +164,12 @@ class MessagingService {
   Result<Template> template_for(storage::Connection& c, const std::string& key,
                                 const std::string& language);
   boost::json::object customer_data(const customers::Customer& x) const;
-  // When marketing mail may go out again if `now` is in the quiet hours; nullopt when not.
-  std::optional<UnixMs> quiet_until(UnixMs now) const;
+  // When marketing mail may go out again if `now` is in the quiet hours `from`-`until`;
+  // nullopt when not.
+  std::optional<UnixMs> quiet_until(UnixMs now, const std::string& from,
+                                    const std::string& until) const;
+  // The rules, from memory when read in the last 30 s.
+  Result<SendingRules> current_rules();
   Result<std::pair<std::int64_t, std::string>> verify_token(const std::string& token,
                                                             std::string_view purpose);
 
@@ -170,6 +179,8 @@ class MessagingService {
   std::mutex mutex_;
   std::optional<std::string> secret_;
   RecommendationSource recommendations_;
+  std::optional<SendingRules> rules_;
+  UnixMs rules_read_at_ = 0;
 };
 
 // The RFC 5322 text of a message: From, To, Subject (RFC 2047 when not ASCII), Date, Message-ID,

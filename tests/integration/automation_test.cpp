@@ -1361,6 +1361,22 @@ TEST_F(QuietHours, MarketingMailWaitsAndTransactionalMailGoes) {
   })) << json::serialize(held);
   EXPECT_GT(held.at("next_attempt_at").as_int64(), wall_ms() + 3'000'000) << json::serialize(held);
   EXPECT_EQ(mail_to("ann@quiet.test").header("subject"), "Shipped");
+
+  // The rules are visible and editable.
+  auto rules = get("/api/v1/messaging/rules");
+  ASSERT_EQ(rules.status, 200) << rules.body;
+  EXPECT_EQ(rules.json().at("daily_cap").as_int64(), 1);
+  EXPECT_FALSE(str(rules.json().at("quiet_hours")).empty());
+  expect_error(put("/api/v1/messaging/rules",
+                   json::object{{"daily_cap", 1}, {"weekly_cap", 3}, {"quiet_hours", "25:00-08:00"}}),
+               400, "", "quiet_hours");
+  expect_error(put("/api/v1/messaging/rules",
+                   json::object{{"daily_cap", 5}, {"weekly_cap", 3}, {"quiet_hours", ""}}),
+               400, "", "daily_cap");
+  auto changed = put("/api/v1/messaging/rules",
+                     json::object{{"daily_cap", 2}, {"weekly_cap", 5}, {"quiet_hours", ""}});
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(str(get("/api/v1/messaging/rules").json().at("quiet_hours")), "");
 }
 
 // A flow's webhook step: the call is signed (HMAC-SHA-256 of "<timestamp>.<body>" under the

@@ -87,6 +87,17 @@ Status AutomationService::delete_flow(const std::string& key) {
   return {};
 }
 
+Result<FlowStats> AutomationService::flow_stats(const std::string& key) {
+  ECRM_ASSIGN_OR_RETURN(auto f, flow(key));
+  FlowStats out;
+  out.key = f.key;
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  ECRM_ASSIGN_OR_RETURN(out.enrolments, repo_.enrolment_counts(*lease, key));
+  ECRM_ASSIGN_OR_RETURN(out.messages, repo_.message_counts(*lease, key));
+  ECRM_ASSIGN_OR_RETURN(out.events, repo_.event_counts(*lease, key));
+  return out;
+}
+
 Result<std::vector<Enrolment>> AutomationService::enrolments(const std::string& key,
                                                              std::optional<std::int64_t> customer_id,
                                                              std::int64_t before_id, int limit) {

@@ -358,6 +358,20 @@ void add_automation_routes(http::Router& router, AutomationService& service,
         ECRM_ASSIGN_OR_RETURN(auto secret, service.webhook_secret());
         return http::reply(200, WebhookSecret{secret});
       })});
+
+  router.add(Route{
+      .method = Method::kGet,
+      .pattern = "/api/v1/automation/flows/{key}/stats",
+      .access = Access::needs("marketing:read"),
+      .doc = {.summary = "How a flow is doing: enrolments by status (waiting, done, cancelled, "
+                         "holdout), its messages by status, opens, clicks, replies, "
+                         "unsubscribes and bounces",
+              .tag = "automation",
+              .response = http::json_body<FlowStats>()},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto stats, service.flow_stats(std::string(ctx.param("key"))));
+        return http::reply(200, stats);
+      })});
 }
 
 }  // namespace ecrm::automation

@@ -194,6 +194,15 @@ struct EnrolResult {
 };
 ECRM_DESCRIBE(EnrolResult, enrolled, skipped)
 
+// How a flow is doing: its enrolments by status and its messages by status.
+struct FlowStats {
+  std::string key;
+  std::map<std::string, std::int64_t> enrolments;  // waiting, done, cancelled, holdout
+  std::map<std::string, std::int64_t> messages;    // queued, sent, failed, suppressed, …
+  std::map<std::string, std::int64_t> events;      // open, click, reply, unsubscribe, bounce
+};
+ECRM_DESCRIBE(FlowStats, key, enrolments, messages, events)
+
 struct EnrolmentQuery {
   std::optional<std::int64_t> customer_id;
 };

@@ -90,6 +90,12 @@ constexpr std::string_view kEnrolments =
 constexpr std::string_view kEnrolmentCounts =
     "SELECT status, count(*) FROM flow_enrolments WHERE flow_key = $1 GROUP BY status";
 
+constexpr std::string_view kMessageCounts =
+    "SELECT status, count(*) FROM messages WHERE source = $1 GROUP BY status";
+constexpr std::string_view kEventCounts =
+    "SELECT e.kind, count(DISTINCT e.message_id) FROM messages m JOIN message_events e "
+    "ON e.message_id = m.id WHERE m.source = $1 AND e.kind IN ('open', 'click', 'reply', "
+    "'unsubscribe', 'bounce') GROUP BY e.kind";
 constexpr std::string_view kFacts =
     "SELECT c.type, c.language, c.email_consent, s.tier, s.segment, s.clv, s.p_alive, "
     "s.last_order_at, s.monetary, "
@@ -386,6 +392,24 @@ Result<std::map<std::string, std::int64_t>> AutomationRepo::enrolment_counts(
     Connection& c, const std::string& flow_key) {
   std::map<std::string, std::int64_t> out;
   ECRM_RETURN_IF_ERROR(c.query(kEnrolmentCounts, {flow_key}, [&](const RowView& row) {
+    out[row.get_string(0)] = row.get_int(1);
+  }));
+  return out;
+}
+
+Result<std::map<std::string, std::int64_t>> AutomationRepo::message_counts(Connection& c,
+                                                                         const std::string& source) {
+  std::map<std::string, std::int64_t> out;
+  ECRM_RETURN_IF_ERROR(c.query(kMessageCounts, {source}, [&](const RowView& row) {
+    out[row.get_string(0)] = row.get_int(1);
+  }));
+  return out;
+}
+
+Result<std::map<std::string, std::int64_t>> AutomationRepo::event_counts(Connection& c,
+                                                                       const std::string& source) {
+  std::map<std::string, std::int64_t> out;
+  ECRM_RETURN_IF_ERROR(c.query(kEventCounts, {source}, [&](const RowView& row) {
     out[row.get_string(0)] = row.get_int(1);
   }));
   return out;

@@ -120,6 +120,9 @@ class AutomationRepo {
                                             std::int64_t before_id, int limit);
   Result<std::map<std::string, std::int64_t>> enrolment_counts(Connection& c,
                                                                const std::string& flow_key);
+  // Messages of a source by status, and their events by kind (messages counted once per kind).
+  Result<std::map<std::string, std::int64_t>> message_counts(Connection& c, const std::string& source);
+  Result<std::map<std::string, std::int64_t>> event_counts(Connection& c, const std::string& source);
 
   // What conditions read about a customer; nullopt when they are merged, erased or unknown.
   Result<std::optional<CustomerFacts>> facts(Connection& c, std::int64_t customer_id, UnixMs now);

@@ -51,6 +51,7 @@ class AutomationService {
   Result<Flow> put_flow(const std::string& key, const FlowInput& input);
   // The shipped flows cannot be deleted (turn them off).
   Status delete_flow(const std::string& key);
+  Result<FlowStats> flow_stats(const std::string& key);
   Result<std::vector<Enrolment>> enrolments(const std::string& key,
                                             std::optional<std::int64_t> customer_id,
                                             std::int64_t before_id, int limit);

@@ -1004,6 +1004,10 @@ TEST_F(Automation, AnAbandonedCartIsMailedAfterTheDelayUnlessAPurchaseCameFirst)
     return bobs.size() == 1 && str(bobs[0].at("status")) == "cancelled";
   })) << json::serialize(bobs);
   EXPECT_EQ(str(bobs[0].at("reason")), "a purchase came first");
+  auto flow_stats = get("/api/v1/automation/flows/cart_recovery/stats");
+  ASSERT_EQ(flow_stats.status, 200) << flow_stats.body;
+  EXPECT_EQ(flow_stats.json().at("enrolments").at("cancelled").as_int64(), 1) << flow_stats.body;
+  EXPECT_EQ(flow_stats.json().at("enrolments").at("done").as_int64(), 1) << flow_stats.body;
   auto anns = all_pages("/api/v1/automation/flows/cart_recovery/enrolments?customer_id=" +
                         std::to_string(ann));
   ASSERT_EQ(anns.size(), 1u) << json::serialize(anns);

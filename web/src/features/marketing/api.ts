@@ -3,8 +3,19 @@
 import { http, type PageQuery } from '@/shared/api'
 import type { Page } from '@/api/types'
 import type {
+  AudienceRequest,
+  AudienceSize,
+  Campaign,
+  CampaignInput,
+  CampaignResults,
   CarePolicy,
+  EnrolRequest,
+  EnrolResult,
+  Enrolment,
   Flow,
+  FlowInput,
+  Follow,
+  FollowInput,
   MessageFilter,
   MessageTemplate,
   OutboxMessage,
@@ -17,11 +28,18 @@ import type {
   TemplateInput,
 } from '@/features/marketing/types'
 
+const flowPath = (key: string) => `/automation/flows/${encodeURIComponent(key)}`
 const templatePath = (key: string, language: string) => `/message-templates/${encodeURIComponent(key)}/${encodeURIComponent(language)}`
 
 export const marketingApi = {
   listFlows: () => http.get<{ items: Flow[] }>('/automation/flows'),
   setFlowEnabled: (key: string, enabled: boolean) => http.patch<Flow>(`/automation/flows/${encodeURIComponent(key)}`, { enabled }),
+  getFlow: (key: string) => http.get<Flow>(flowPath(key), { quiet: true }),
+  putFlow: (key: string, body: FlowInput) => http.put<Flow>(flowPath(key), body, { quiet: true }),
+  deleteFlow: (key: string) => http.del<void>(flowPath(key)),
+  enrolments: (key: string, customerId: number | null, page: PageQuery = {}) =>
+    http.get<Page<Enrolment>>(`${flowPath(key)}/enrolments`, { query: { customer_id: customerId, ...page } }),
+  enrol: (key: string, body: EnrolRequest) => http.post<EnrolResult>(`${flowPath(key)}/enrol`, body),
   getPolicy: () => http.get<CarePolicy>('/automation/policy'),
   setPolicy: (policy: CarePolicy) => http.put<CarePolicy>('/automation/policy', policy),
   runDate: (date: string) => http.post<RunSummary>('/automation/run', { date }, { quiet: true }),
@@ -40,4 +58,15 @@ export const marketingApi = {
   getMessage: (id: number) => http.get<OutboxMessage>(`/messages/${id}`),
   stats: () => http.get<OutboxStats>('/messages/stats'),
   replies: () => http.get<{ items: ReplyStats[] }>('/messages/replies'),
+
+  audience: (body: AudienceRequest, signal?: AbortSignal) => http.post<AudienceSize>('/campaigns/audience', body, { quiet: true, signal }),
+  createCampaign: (body: CampaignInput) => http.post<Campaign>('/campaigns', body, { quiet: true }),
+  listCampaigns: (page: PageQuery = {}) => http.get<Page<Campaign>>('/campaigns', { query: { ...page } }),
+  getCampaign: (id: number) => http.get<CampaignResults>(`/campaigns/${id}`, { quiet: true }),
+  sendCampaign: (id: number) => http.post<Campaign>(`/campaigns/${id}/send`),
+  cancelCampaign: (id: number) => http.post<Campaign>(`/campaigns/${id}/cancel`),
+
+  follow: (body: FollowInput) => http.post<Follow>('/follows', body),
+  unfollow: (body: FollowInput) => http.post<void>('/follows/remove', body),
+  customerFollows: (customerId: number) => http.get<{ items: Follow[] }>(`/customers/${customerId}/follows`),
 }

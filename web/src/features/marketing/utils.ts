@@ -1,8 +1,10 @@
 // Small helpers shared by the marketing pages.
 
-import { reactive } from 'vue'
+import { reactive, ref, type Ref } from 'vue'
 import { ApiError } from '@/shared/api'
 import { ElMessage } from '@/shared/feedback'
+import { can } from '@/shared/session'
+import { analyticsApi } from '@/features/analytics/api'
 import type { MessageStatus } from '@/features/marketing/types'
 
 /** The tag type Element Plus should use for a message's status. */
@@ -68,4 +70,25 @@ export function today(): string {
   const d = new Date()
   const pad = (n: number) => String(n).padStart(2, '0')
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
+}
+
+const shopCurrency = ref('')
+let shopCurrencyRead = false
+
+/**
+ * The currency money in conditions and audience filters (CLV, total spend) is typed in: the CLV
+ * model's, which is the shop's main currency; '' (two decimals) before the first model or for
+ * staff who may not read analytics.
+ */
+export function useShopCurrency(): Ref<string> {
+  if (!shopCurrencyRead && can('analytics:read')) {
+    shopCurrencyRead = true
+    analyticsApi
+      .model()
+      .then((model) => (shopCurrency.value = model.currency))
+      .catch(() => {
+        // no model yet: amounts go without a currency
+      })
+  }
+  return shopCurrency
 }

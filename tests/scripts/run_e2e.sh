@@ -7,9 +7,12 @@ src=${2:?source dir}
 work=$(mktemp -d /tmp/ecrm-e2e.XXXXXX)
 server_pid=""
 demo_pid=""
+mail_pid=""
+smtp_pid=""
 cleanup() {
-  if [ -n "$server_pid" ]; then kill -TERM "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  if [ -n "$demo_pid" ]; then kill -TERM "$demo_pid" 2>/dev/null || true; wait "$demo_pid" 2>/dev/null || true; fi
+  for pid in "$server_pid" "$demo_pid" "$mail_pid" "$smtp_pid"; do
+    if [ -n "$pid" ]; then kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -49,9 +52,41 @@ for _ in $(seq 1 200); do
 done
 [ -n "$demo_url" ] || { echo "demo server did not start" >&2; cat "$work/demo-server.log" >&2; exit 1; }
 
+# A third server whose mail goes to a test SMTP server (tests/scripts/smtp_server.py, which
+# records what it receives), for the tests that follow a campaign to its delivery. Skipped
+# without python3-aiosmtpd.
+mail_url=""
+smtp_out="$work/smtp.jsonl"
+if /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
+  /usr/bin/python3 "$src/tests/scripts/smtp_server.py" --port-file "$work/smtp.port" --out "$smtp_out" \
+    >"$work/smtp.log" 2>&1 &
+  smtp_pid=$!
+  for _ in $(seq 1 100); do
+    [ -s "$work/smtp.port" ] && break
+    kill -0 "$smtp_pid" 2>/dev/null || { cat "$work/smtp.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  [ -s "$work/smtp.port" ] || { echo "the SMTP server did not start" >&2; exit 1; }
+  ECRM_ADMIN_EMAIL=$email ECRM_ADMIN_PASSWORD=$password \
+    "$binary" serve --db "sqlite:$work/mail.db" --port 0 --web-root "$src/web/dist" --no-access-log \
+    --smtp-url "smtp://127.0.0.1:$(cat "$work/smtp.port")" >"$work/mail-server.log" 2>&1 &
+  mail_pid=$!
+  for _ in $(seq 1 200); do
+    mail_url=$(grep -o 'serving http://127.0.0.1:[0-9]*/' "$work/mail-server.log" | head -n1 | sed 's/^serving //; s/\/$//') || true
+    [ -n "$mail_url" ] && break
+    kill -0 "$mail_pid" 2>/dev/null || { cat "$work/mail-server.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  [ -n "$mail_url" ] || { echo "the mail server did not start" >&2; cat "$work/mail-server.log" >&2; exit 1; }
+else
+  echo "python3-aiosmtpd is missing: the campaign test does not follow its mail to an SMTP server" >&2
+fi
+
 cd "$src"
+ECRM_MAIL_URL=$mail_url ECRM_SMTP_OUT=$smtp_out \
 ECRM_DEMO_URL=$demo_url ECRM_BASE_URL=$url ECRM_E2E_EMAIL=$email ECRM_E2E_PASSWORD=$password node --test tests/e2e/ || {
   status=$?
   echo "--- server log ---" >&2; tail -n 50 "$work/server.log" >&2
+  if [ -n "$mail_url" ]; then echo "--- mail server log ---" >&2; tail -n 30 "$work/mail-server.log" >&2; fi
   exit $status
 }

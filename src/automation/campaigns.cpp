@@ -44,12 +44,6 @@ constexpr std::string_view kMarkSent =
     "updated_at = $2 WHERE id = $1";
 constexpr std::string_view kMarkCancelled =
     "UPDATE campaigns SET status = 'cancelled', updated_at = $2 WHERE id = $1";
-constexpr std::string_view kStatusCounts =
-    "SELECT status, count(*) FROM messages WHERE source = $1 GROUP BY status";
-constexpr std::string_view kEventCounts =
-    "SELECT e.kind, count(DISTINCT e.message_id) FROM messages m "
-    "JOIN message_events e ON e.message_id = m.id WHERE m.source = $1 "
-    "AND e.kind IN ('open', 'click', 'reply', 'unsubscribe', 'bounce') GROUP BY e.kind";
 // Recipients who ordered within the window after their message was sent.
 constexpr std::string_view kConversions =
     "SELECT count(DISTINCT m.customer_id), coalesce(sum(o.total), 0), min(o.currency) "
@@ -274,23 +268,23 @@ Result<CampaignResults> AutomationService::campaign_results(std::int64_t id) {
   CampaignResults out;
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
   const std::string source = x.key;
-  ECRM_RETURN_IF_ERROR(lease->query(kStatusCounts, {source}, [&](const RowView& row) {
-    const auto status = row.get_text(0);
-    const std::int64_t n = row.get_int(1);
+  ECRM_ASSIGN_OR_RETURN(auto by_status, repo_.message_counts(*lease, source));
+  for (const auto& [status, n] : by_status) {
     if (status == "queued" || status == "sending") out.queued += n;
     if (status == "sent") out.delivered += n;
     if (status == "failed") out.failed += n;
     if (status == "suppressed") out.suppressed += n;
     if (status == "bounced") out.bounced += n;
-  }));
-  ECRM_RETURN_IF_ERROR(lease->query(kEventCounts, {source}, [&](const RowView& row) {
-    const auto kind = row.get_text(0);
-    const std::int64_t n = row.get_int(1);
-    if (kind == "open") out.opened = n;
-    if (kind == "click") out.clicked = n;
-    if (kind == "reply") out.replied = n;
-    if (kind == "unsubscribe") out.unsubscribed = n;
-  }));
+  }
+  ECRM_ASSIGN_OR_RETURN(auto by_event, repo_.event_counts(*lease, source));
+  auto count = [&](const char* kind) {
+    auto it = by_event.find(kind);
+    return it == by_event.end() ? std::int64_t{0} : it->second;
+  };
+  out.opened = count("open");
+  out.clicked = count("click");
+  out.replied = count("reply");
+  out.unsubscribed = count("unsubscribe");
   const UnixMs window = x.conversion_days * kMsPerDay;
   ECRM_RETURN_IF_ERROR(lease->query(kConversions, {source, window}, [&](const RowView& row) {
     out.converted = row.get_int(0);

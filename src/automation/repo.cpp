@@ -388,31 +388,33 @@ Result<std::vector<Enrolment>> AutomationRepo::enrolments(Connection& c,
   return out;
 }
 
-Result<std::map<std::string, std::int64_t>> AutomationRepo::enrolment_counts(
-    Connection& c, const std::string& flow_key) {
+namespace {
+
+// Counts by the first column of a two-column statement taking one key.
+Result<std::map<std::string, std::int64_t>> counts(Connection& c, std::string_view sql,
+                                                   const std::string& key) {
   std::map<std::string, std::int64_t> out;
-  ECRM_RETURN_IF_ERROR(c.query(kEnrolmentCounts, {flow_key}, [&](const RowView& row) {
+  ECRM_RETURN_IF_ERROR(c.query(sql, {key}, [&](const RowView& row) {
     out[row.get_string(0)] = row.get_int(1);
   }));
   return out;
+}
+
+}  // namespace
+
+Result<std::map<std::string, std::int64_t>> AutomationRepo::enrolment_counts(
+    Connection& c, const std::string& flow_key) {
+  return counts(c, kEnrolmentCounts, flow_key);
 }
 
 Result<std::map<std::string, std::int64_t>> AutomationRepo::message_counts(Connection& c,
                                                                          const std::string& source) {
-  std::map<std::string, std::int64_t> out;
-  ECRM_RETURN_IF_ERROR(c.query(kMessageCounts, {source}, [&](const RowView& row) {
-    out[row.get_string(0)] = row.get_int(1);
-  }));
-  return out;
+  return counts(c, kMessageCounts, source);
 }
 
 Result<std::map<std::string, std::int64_t>> AutomationRepo::event_counts(Connection& c,
                                                                        const std::string& source) {
-  std::map<std::string, std::int64_t> out;
-  ECRM_RETURN_IF_ERROR(c.query(kEventCounts, {source}, [&](const RowView& row) {
-    out[row.get_string(0)] = row.get_int(1);
-  }));
-  return out;
+  return counts(c, kEventCounts, source);
 }
 
 Result<std::optional<CustomerFacts>> AutomationRepo::facts(Connection& c, std::int64_t customer_id,

@@ -32,6 +32,8 @@
 #include "exchange/http_routes.hpp"
 #include "exchange/importer.hpp"
 #include "exchange/jobs.hpp"
+#include "home/http_routes.hpp"
+#include "home/service.hpp"
 #include "http/system_routes.hpp"
 #include "messaging/customer_records.hpp"
 #include "messaging/delivery.hpp"
@@ -134,7 +136,10 @@ struct App::Parts {
                                static_cast<UnixMs>(options.webhook_retry_after_s * 1000.0)}),
         daily_runs(db, automation_service,
                    automation::SchedulerOptions{.time_zone = options.time_zone,
-                                                .work_every_ms = options.automation_every_ms}) {
+                                                .work_every_ms = options.automation_every_ms}),
+        home_service(db, home::HomeOptions{options.time_zone,
+                                           static_cast<UnixMs>(options.cart_abandon_after_s *
+                                                               1000.0)}) {
     daily_runs.on_run([this](const automation::RunSummary&) {
       delivery.wake();
       if (auto aged = messaging_service.age_log(std::nullopt); !aged.ok()) {
@@ -190,6 +195,7 @@ struct App::Parts {
   messaging::DeliveryWorker delivery;
   automation::AutomationService automation_service;
   automation::DailyScheduler daily_runs;
+  home::HomeService home_service;
   customers::CustomerSearch customer_search{customer_service};
   orders::OrderSearch order_search{db};
   catalog::ProductSearch product_search{db, catalog_service};
@@ -253,6 +259,7 @@ void App::add_routes(http::Router& router) {
   recommend::add_recommend_routes(router, p.recommend_service, p.recommend_worker);
   messaging::add_messaging_routes(router, p.messaging_service, p.delivery);
   automation::add_automation_routes(router, p.automation_service, p.delivery);
+  home::add_home_routes(router, p.home_service);
   recommend::add_snippet_recommendation_routes(
       router, p.recommend_service, [&p](const std::string& key) -> Status {
         auto resolved = p.event_service.resolve_write_key(key);

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <optional>
 
 namespace ecrm::messaging {
 
@@ -81,26 +82,38 @@ Result<int> DeliveryWorker::round(SmtpSession& session) {
                                         db_, TxMode::kRead, [&](Connection& c) {
                                           return messaging_.read_batch(c, *claimed);
                                         }));
-  for (const auto& message : *claimed) {
+  auto prepare = [&](const Claimed& x) -> Result<Prepared> {
+    ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+    return messaging_.prepare(*lease, batch, x, now_ms());
+  };
+  const auto& messages = *claimed;
+  std::optional<Result<Prepared>> ahead;
+  for (std::size_t i = 0; i < messages.size(); ++i) {
     {
       std::lock_guard lock(mutex_);
       if (stopping_) break;  // the rest are sent again after their lease
     }
-    ECRM_RETURN_IF_ERROR(handle(session, batch, message));
+    Result<Prepared> prepared = ahead ? std::move(*ahead) : prepare(messages[i]);
+    ahead.reset();
+    if (!prepared.ok()) return std::move(prepared).error();
+    Written w{.message = &messages[i].message};
+    deliver(session, messages[i], *prepared, w);
+    submit(w);
+    // The next message is prepared while this outcome is being committed, unless it is for the
+    // same customer: its rules (the frequency cap) then depend on this outcome.
+    if (i + 1 < messages.size() &&
+        messages[i + 1].message.customer_id != messages[i].message.customer_id) {
+      ahead = prepare(messages[i + 1]);
+    }
+    ECRM_RETURN_IF_ERROR(wait(w));
   }
-  return static_cast<int>(claimed->size());
+  return static_cast<int>(messages.size());
 }
 
-Status DeliveryWorker::handle(SmtpSession& session, const DeliveryBatch& batch,
-                              const Claimed& claimed) {
+void DeliveryWorker::deliver(SmtpSession& session, const Claimed& claimed,
+                             const Prepared& prepared, Written& w) {
   const Message& m = claimed.message;
   const UnixMs now = now_ms();
-  Prepared prepared;
-  {
-    ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
-    ECRM_ASSIGN_OR_RETURN(prepared, messaging_.prepare(*lease, batch, claimed, now));
-  }
-  Written w{.message = &m};
   Outcome& outcome = w.outcome;
   outcome.language = prepared.language;
   outcome.to = prepared.to_display;
@@ -149,12 +162,15 @@ Status DeliveryWorker::handle(SmtpSession& session, const DeliveryBatch& batch,
       break;
     }
   }
-  return write(w);
 }
 
-Status DeliveryWorker::write(Written& w) {
-  std::unique_lock lock(write_mutex_);
+void DeliveryWorker::submit(Written& w) {
+  std::lock_guard lock(write_mutex_);
   to_write_.push_back(&w);
+}
+
+Status DeliveryWorker::wait(Written& w) {
+  std::unique_lock lock(write_mutex_);
   while (!w.done) {
     if (writing_) {
       written_.wait(lock);

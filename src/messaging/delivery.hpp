@@ -13,7 +13,8 @@
 // That bound holds because a thread hands its next message to the relay only once the outcome of
 // the previous one is committed. The threads' outcomes are committed together: a thread whose
 // outcome is ready writes those of every thread waiting at that moment in one transaction (a
-// group commit), so that several connections cost one commit, not one each.
+// group commit), so that several connections cost one commit, not one each; and while it waits
+// for its outcome to be committed it prepares its next message.
 #pragma once
 
 #include <atomic>
@@ -64,7 +65,6 @@ class DeliveryWorker {
  private:
   // One round of a thread: claim a batch and send it; returns how many were claimed.
   Result<int> round(SmtpSession& session);
-  Status handle(SmtpSession& session, const DeliveryBatch& batch, const Claimed& claimed);
   void run();
 
   // A message's outcome waiting to be written.
@@ -76,9 +76,13 @@ class DeliveryWorker {
     Status result;
     bool done = false;
   };
-  // Writes `w` together with the outcomes other threads are waiting to write, and returns once
-  // it is committed (or failed).
-  Status write(Written& w);
+  // Sends `claimed` as `prepared` says (or holds or suppresses it) and fills in its outcome.
+  void deliver(SmtpSession& session, const Claimed& claimed, const Prepared& prepared, Written& w);
+  // Queues `w` to be written; wait() returns once it is committed (or failed), writing it
+  // together with the outcomes other threads queued meanwhile when no thread is writing. Every
+  // submitted outcome must be waited for before it goes out of scope.
+  void submit(Written& w);
+  Status wait(Written& w);
 
   storage::Database& db_;
   MessagingService& messaging_;

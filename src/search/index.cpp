@@ -76,28 +76,67 @@ std::string contains_pattern(std::string_view text) {
   return out + '%';
 }
 
-std::string document(const TextIndex& index, std::string_view alias) {
+// PostgreSQL: pg_trgm makes its trigrams of letters and digits only, so it leaves the U+0002
+// marker out, and "a field starting with wang" (U+0002 wang) would be answered by the trigrams of
+// the word "wang" and a check of every row holding a word that starts with it. The trigram
+// indexes (migration 0022) are therefore over search_trigram_text(document): the document with
+// each marker written as the letter ǂ (U+01C2), which pg_trgm keeps, so that "ǂwang" has
+// trigrams of its own.
+constexpr std::string_view kMarkerLetter = "\xC7\x82";  // ǂ
+
+// PostgreSQL: a table's document (its columns joined by ' ', as migrations 0013, 0016 and 0022
+// index them), and the same as its trigram index holds it, written as the index expression is
+// so that the planner matches the one to the other.
+struct Documents {
+  std::string text;
+  std::string trigrams;
+};
+
+Documents documents(const TextIndex& index, std::string_view alias) {
   std::string out;
   for (std::size_t i = 0; i < index.columns.size(); ++i) {
     if (i > 0) out += " || ' ' || ";
     out += std::string(alias) + "." + std::string(index.columns[i]);
   }
-  return index.columns.size() > 1 ? "(" + out + ")" : out;
+  if (index.columns.size() > 1) out = "(" + out + ")";
+  return {out, "search_trigram_text(" + out + ")"};
 }
 
-void append_like(Sql& sql, const std::string& doc, const Needles& n) {
+// PostgreSQL: the document contains `needle` (written with U+0002 markers). The document itself
+// decides, with strpos(); the same on the trigram text, the needle's markers written as ǂ, is
+// implied by it, and is what the index answers. (The trigram text alone would not do: a text may
+// hold a ǂ of its own, which it cannot tell from a field start.) strpos() <> 0 rather than LIKE,
+// for the planner: it has no statistics for it and counts it as nearly always true, so that the
+// rows it expects are the trigram condition's alone; and it comes first, at the same cost, so
+// that a row read without the index (a walk in id order) costs a replace() of its document only
+// when it holds the needle.
+void append_contains(Sql& sql, const Documents& docs, const std::string& needle) {
+  std::string letters;
+  for (char ch : needle) {
+    if (ch == kStart) {
+      letters += kMarkerLetter;
+    } else {
+      letters += ch;
+    }
+  }
+  sql << "(strpos(" << docs.text << ", ";
+  sql.bind(needle);
+  sql << ") <> 0 AND " << docs.trigrams << " LIKE ";
+  sql.bind(contains_pattern(letters));
+  sql << ")";
+}
+
+void append_like(Sql& sql, const Documents& docs, const Needles& n) {
   sql << "(";
   for (std::size_t i = 0; i < n.any.size(); ++i) {
     if (i > 0) sql << " OR ";
-    sql << doc << " LIKE ";
-    sql.bind(contains_pattern(n.any[i]));
+    append_contains(sql, docs, n.any[i]);
   }
   if (!n.all.empty()) {
     sql << " OR (";
     for (std::size_t i = 0; i < n.all.size(); ++i) {
       if (i > 0) sql << " AND ";
-      sql << doc << " LIKE ";
-      sql.bind(contains_pattern(n.all[i]));
+      append_contains(sql, docs, n.all[i]);
     }
     sql << ")";
   }
@@ -154,17 +193,19 @@ void append_match(Sql& sql, const TextIndex& index, std::string_view alias, cons
     sql.bind(std::move(expression));
     return;
   }
-  const std::string doc = document(index, alias);
+  const Documents docs = documents(index, alias);
   if (rank == MatchRank::kExact) {
-    append_fields(sql, doc, query);
+    append_fields(sql, docs.text, query);
     return;
   }
-  append_like(sql, doc, wanted);
+  append_like(sql, docs, wanted);
   sql << " AND NOT ";
   if (better(rank) == MatchRank::kExact) {
-    append_fields(sql, doc, query);
+    append_fields(sql, docs.text, query);
   } else {
-    append_like(sql, doc, needles(query, better(rank)));
+    // The better rank's own condition, negated: dearer than this rank's, so that the planner
+    // checks it last (on the rows holding the query), and estimated from the index's statistics.
+    append_like(sql, docs, needles(query, better(rank)));
   }
 }
 
@@ -177,7 +218,18 @@ void append_any_match(Sql& sql, const TextIndex& index, std::string_view alias,
     sql.bind(fts_expression(wanted));
     return;
   }
-  append_like(sql, document(index, alias), wanted);
+  append_like(sql, documents(index, alias), wanted);
+}
+
+Sql ranked_sql(storage::Backend backend, const TextIndex& index, const Query& query,
+               MatchRank rank, int limit, bool newest_first) {
+  Sql sql(backend);
+  const MatchSource source = match_source(backend, index, "r");
+  sql << "SELECT " << source.key << " FROM " << source.from << " WHERE ";
+  append_match(sql, index, "r", query, rank);
+  sql << " ORDER BY " << source.key << (newest_first ? " DESC" : "") << " LIMIT ";
+  sql.bind(std::int64_t{limit});
+  return sql;
 }
 
 Result<std::vector<RankedId>> ranked_ids(storage::Connection& c, const TextIndex& index,
@@ -187,12 +239,7 @@ Result<std::vector<RankedId>> ranked_ids(storage::Connection& c, const TextIndex
     const int wanted = limit - static_cast<int>(out.size());
     if (wanted <= 0) break;
     if (rank == MatchRank::kSubstring && !query.substring_searchable()) break;
-    Sql sql(c.backend());
-    const MatchSource source = match_source(c.backend(), index, "r");
-    sql << "SELECT " << source.key << " FROM " << source.from << " WHERE ";
-    append_match(sql, index, "r", query, rank);
-    sql << " ORDER BY " << source.key << (newest_first ? " DESC" : "") << " LIMIT ";
-    sql.bind(std::int64_t{wanted});
+    const Sql sql = ranked_sql(c.backend(), index, query, rank, wanted, newest_first);
     ECRM_RETURN_IF_ERROR(c.query(sql.text(), sql.params(), [&](const storage::RowView& row) {
       out.push_back({row.get_int(0), rank});
     }));

@@ -6,10 +6,13 @@
 //   SQLite      an FTS5 table with the trigram tokenizer over those columns, external content
 //               (content='<table>'), kept in step by triggers on the table: the index changes in
 //               the transaction that changes the row.
-//   PostgreSQL  a GIN pg_trgm index over the columns joined by ' ', matched with LIKE: the
-//               document and the query are folded (ASCII letters) on the way in, which spares
-//               ILIKE's case folding of every row it checks (three times faster here); other
-//               scripts' upper and lower case stay distinct on PostgreSQL.
+//   PostgreSQL  a GIN pg_trgm index over search_trigram_text() of the columns joined by ' '
+//               (the document with its field-start markers written as a letter pg_trgm keeps:
+//               migration 0022), matched with LIKE on that same expression, and a GIN index over
+//               search_fields() of them for exact matches (migration 0016). The document and the
+//               query are folded (ASCII letters) on the way in, which spares ILIKE's case
+//               folding of every row it checks (three times faster here); other scripts' upper
+//               and lower case stay distinct on PostgreSQL.
 // Its queries then ask this file for the FROM item, the condition and the ordering key that
 // restrict the table to the rows matching a query at one rank (see text.hpp), and add their own
 // filters and keyset bounds around them. Rows are read in id order from the index itself
@@ -80,6 +83,11 @@ struct RankedId {
   std::int64_t id = 0;
   MatchRank rank = MatchRank::kSubstring;
 };
+
+// The statement ranked_ids runs for one rank: the ids of up to `limit` rows of `index` whose
+// best match of `query` (not empty) is `rank`, in id order (newest first when `newest_first`).
+Sql ranked_sql(storage::Backend backend, const TextIndex& index, const Query& query,
+               MatchRank rank, int limit, bool newest_first);
 
 // The ids of up to `limit` rows of `index` matching `query` (not empty), best rank first and by
 // id within a rank (newest first when `newest_first`), each rank read from the index in id

@@ -1,8 +1,10 @@
 // The marketing pages against a running ecrm server: a flow switched off and on, the care policy
 // table changed and still so after a reload, a run of the date flows for a day, a template whose
 // subject is edited with the preview following for a chosen customer (and an unknown field named
-// next to the subject), saved; the outbox's counters against the API, a queued message in its
-// list and detail, and on the customer's 360° page.
+// next to the subject), saved and sent as a test (refused: no relay); the outbox's counters
+// against the API, a queued message in its list and detail, and on the customer's 360° page. On
+// the outbox page, the sending rules saved and read back after a reload (quiet hours the server
+// refuses named under their field), and an address suppressed and lifted.
 //
 //   ECRM_BASE_URL=http://127.0.0.1:18080 ECRM_E2E_EMAIL=… ECRM_E2E_PASSWORD=… node --test tests/e2e/
 
@@ -163,6 +165,16 @@ test('en: flows, the care policy, a template with its live preview, and the outb
       assert.equal(stored.subject, `Spring is here, {{customer.name}} (${run})`)
       await snapshot(page, 'marketing-template-en')
 
+      // A test send to a staff address: this server has no SMTP relay, and the page says so.
+      await page.getByTestId('test-send-to').fill(`staff.${run}@example.com`)
+      const tested = page.waitForResponse((r) => r.url().endsWith('/api/v1/message-templates/test-send'))
+      await page.getByTestId('test-send').click()
+      const testedResponse = await tested
+      assert.equal(testedResponse.status(), 409)
+      const noRelay = (await testedResponse.json()).error
+      assert.equal(noRelay.code, 'no_relay')
+      await eventually(async () => (await textOf(page, 'test-send-result')).includes(noRelay.message), 'the refusal is shown')
+
       // A message of the template for the customer (no relay here: it stays queued).
       const message = await api.post('/messages', { customer_id: customer.id, template_key: key, source: `e2e_${run}` }, 201)
 
@@ -186,7 +198,9 @@ test('en: flows, the care policy, a template with its live preview, and the outb
       await page.getByTestId(`outbox-message-${message.id}`).waitFor()
       assert.equal(await page.getByTestId('outbox-table').locator('tbody tr').count(), 1, 'only the message of this run')
       assert.equal(await textOf(page, `outbox-status-${message.id}`), 'Queued')
+      const eventsRead = page.waitForResponse((r) => r.url().endsWith(`/api/v1/messages/${message.id}/events`))
       await page.getByTestId(`outbox-message-${message.id}`).click()
+      assert.equal((await eventsRead).status(), 200, 'the drawer reads the message’s events')
       await page.getByTestId('message-detail').waitFor()
       assert.equal(await textOf(page, 'message-detail-status'), 'Queued')
       await snapshot(page, 'marketing-outbox-en')
@@ -206,6 +220,97 @@ test('en: flows, the care policy, a template with its live preview, and the outb
   }
 })
 
+test('en: the sending rules and the suppressed addresses on the outbox page', { timeout: 90_000 }, async () => {
+  const { baseUrl, email, password } = config()
+  const api = await apiSession(baseUrl, email, password)
+  const run = runToken()
+  const rulesBefore = await api.get('/messaging/rules')
+  // Quiet hours far from now (an hour starting ten hours later), so that mail sent meanwhile by
+  // other tests is not held by them; the rules are put back at the end.
+  const hour = (new Date().getUTCHours() + 10) % 24
+  const pad = (n) => String(n).padStart(2, '0')
+  const quiet = `${pad(hour)}:00-${pad((hour + 1) % 24)}:30`
+  const daily = rulesBefore.daily_cap === 7 ? 8 : 7
+  const weekly = rulesBefore.weekly_cap === 19 ? 20 : 19
+  const address = `blocked.${run}@example.com`
+
+  try {
+    await withBrowser('marketing-rules', 'en', async (page) => {
+      await signIn(page, baseUrl, email, password)
+      await page.goto(`${baseUrl}/marketing/outbox`)
+      await page.getByTestId('rules-card').getByText('Sending rules', { exact: true }).waitFor()
+      const dailyInput = page.getByTestId('rules-daily-cap').locator('input')
+      const weeklyInput = page.getByTestId('rules-weekly-cap').locator('input')
+      const quietInput = page.getByTestId('rules-quiet-hours')
+      await eventually(
+        async () =>
+          (await dailyInput.inputValue()) === String(rulesBefore.daily_cap) &&
+          (await weeklyInput.inputValue()) === String(rulesBefore.weekly_cap) &&
+          (await quietInput.inputValue()) === rulesBefore.quiet_hours,
+        'the card shows the stored rules',
+      )
+
+      // Quiet hours the server refuses: its message under the field, nothing stored.
+      await dailyInput.fill(String(daily))
+      await dailyInput.press('Tab')
+      await weeklyInput.fill(String(weekly))
+      await weeklyInput.press('Tab')
+      await quietInput.fill('25:00-08:00')
+      const refused = page.waitForResponse((r) => r.url().endsWith('/api/v1/messaging/rules') && r.request().method() === 'PUT')
+      await page.getByTestId('rules-save').click()
+      const refusedResponse = await refused
+      assert.equal(refusedResponse.status(), 400)
+      const refusal = (await refusedResponse.json()).error
+      assert.equal(refusal.field, 'quiet_hours')
+      await fieldError(page, 'rules-quiet-hours').waitFor()
+      assert.equal((await fieldError(page, 'rules-quiet-hours').innerText()).trim(), refusal.message)
+      assert.deepEqual(await api.get('/messaging/rules'), rulesBefore, 'nothing was stored')
+
+      // Good quiet hours: saved, the API has them, and so has the card after a reload.
+      await quietInput.fill(quiet)
+      await fieldError(page, 'rules-quiet-hours').waitFor({ state: 'detached' })
+      const put = page.waitForResponse((r) => r.url().endsWith('/api/v1/messaging/rules') && r.request().method() === 'PUT')
+      await page.getByTestId('rules-save').click()
+      assert.equal((await put).status(), 200)
+      await page.getByTestId('rules-dirty').waitFor({ state: 'hidden' })
+      assert.deepEqual(await api.get('/messaging/rules'), { daily_cap: daily, weekly_cap: weekly, quiet_hours: quiet })
+      await page.reload()
+      await eventually(
+        async () =>
+          (await dailyInput.inputValue()) === String(daily) &&
+          (await weeklyInput.inputValue()) === String(weekly) &&
+          (await quietInput.inputValue()) === quiet,
+        'the saved rules after a reload',
+      )
+
+      // An address suppressed from the page, found by searching it, then lifted.
+      await page.getByTestId('suppression-address').fill(address)
+      await page.getByTestId('suppression-detail').fill(`asked by phone ${run}`)
+      const added = page.waitForResponse((r) => r.url().endsWith('/api/v1/suppressions') && r.request().method() === 'POST')
+      await page.getByTestId('suppression-add').click()
+      assert.equal((await added).status(), 201)
+      const stored = (await api.get(`/suppressions?q=${encodeURIComponent(address)}`)).items
+      assert.equal(stored.length, 1)
+      assert.equal(stored[0].address, address)
+      assert.equal(stored[0].detail, `asked by phone ${run}`)
+      await page.getByTestId('suppression-search').fill(run)
+      await page.getByTestId(`suppression-${address}`).waitFor()
+      assert.equal(await page.getByTestId('suppressions-table').locator('tbody tr').count(), 1, 'only the address of this run')
+      assert.ok((await page.getByTestId('suppressions-table').innerText()).includes(`asked by phone ${run}`))
+      await snapshot(page, 'marketing-outbox-rules-en')
+
+      const lifted = page.waitForResponse((r) => r.url().includes('/api/v1/suppressions/') && r.request().method() === 'DELETE')
+      await page.getByTestId(`suppression-lift-${address}`).click()
+      await page.locator('.el-message-box__btns .el-button--primary').click()
+      assert.equal((await lifted).status(), 204)
+      await page.getByTestId(`suppression-${address}`).waitFor({ state: 'detached' })
+      assert.equal((await api.get(`/suppressions?q=${encodeURIComponent(address)}`)).items.length, 0, 'the API no longer has it')
+    })
+  } finally {
+    await api.put('/messaging/rules', rulesBefore, 200)
+  }
+})
+
 test('zh-CN: the automation page is translated', { timeout: 60_000 }, async () => {
   const { baseUrl, email, password } = config()
   await withBrowser('marketing-zh', 'zh-CN', async (page) => {
@@ -216,6 +321,8 @@ test('zh-CN: the automation page is translated', { timeout: 60_000 }, async () =
     await page.goto(`${baseUrl}/marketing/outbox`)
     assert.equal(await textOf(page, 'page-title'), '发件箱')
     await page.getByTestId('outbox-stat-queued').getByText('排队中').waitFor()
+    await page.getByTestId('rules-card').getByText('发送规则', { exact: true }).waitFor()
+    await page.getByTestId('suppressions-card').getByText('已屏蔽地址', { exact: true }).waitFor()
   })
 })
 

@@ -14,9 +14,11 @@ import type {
   Enrolment,
   Flow,
   FlowInput,
+  FlowStats,
   Follow,
   FollowInput,
   MessageFilter,
+  MessageEventRecord,
   MessageTemplate,
   OutboxMessage,
   OutboxStats,
@@ -25,7 +27,12 @@ import type {
   RenderedMessage,
   ReplyStats,
   RunSummary,
+  SendingRules,
+  Suppression,
+  SuppressionInput,
   TemplateInput,
+  TestSendRequest,
+  TestSendResult,
 } from '@/features/marketing/types'
 
 const flowPath = (key: string) => `/automation/flows/${encodeURIComponent(key)}`
@@ -39,6 +46,8 @@ export const marketingApi = {
   deleteFlow: (key: string) => http.del<void>(flowPath(key)),
   enrolments: (key: string, customerId: number | null, page: PageQuery = {}) =>
     http.get<Page<Enrolment>>(`${flowPath(key)}/enrolments`, { query: { customer_id: customerId, ...page } }),
+  flowStats: (key: string) => http.get<FlowStats>(`${flowPath(key)}/stats`, { quiet: true }),
+  webhookSecret: () => http.get<{ secret: string }>('/automation/webhook-secret'),
   enrol: (key: string, body: EnrolRequest) => http.post<EnrolResult>(`${flowPath(key)}/enrol`, body),
   getPolicy: () => http.get<CarePolicy>('/automation/policy'),
   setPolicy: (policy: CarePolicy) => http.put<CarePolicy>('/automation/policy', policy),
@@ -52,10 +61,17 @@ export const marketingApi = {
   deleteTemplate: (key: string, language: string) => http.del<void>(templatePath(key, language)),
   preview: (body: PreviewRequest, signal?: AbortSignal) =>
     http.post<RenderedMessage>('/message-templates/preview', body, { quiet: true, signal }),
+  testSend: (body: TestSendRequest) => http.post<TestSendResult>('/message-templates/test-send', body, { quiet: true }),
 
   listMessages: (filter: MessageFilter, page: PageQuery = {}) =>
     http.get<Page<OutboxMessage>>('/messages', { query: { ...filter, ...page } }),
   getMessage: (id: number) => http.get<OutboxMessage>(`/messages/${id}`),
+  messageEvents: (id: number) => http.get<{ items: MessageEventRecord[] }>(`/messages/${id}/events`),
+  getRules: () => http.get<SendingRules>('/messaging/rules'),
+  setRules: (rules: SendingRules) => http.put<SendingRules>('/messaging/rules', rules, { quiet: true }),
+  suppressions: (q: string, limit = 50) => http.get<{ items: Suppression[] }>('/suppressions', { query: { q, limit } }),
+  suppress: (body: SuppressionInput) => http.post<Suppression>('/suppressions', body, { quiet: true }),
+  unsuppress: (address: string) => http.del<void>(`/suppressions/${encodeURIComponent(address)}`),
   stats: () => http.get<OutboxStats>('/messages/stats'),
   replies: () => http.get<{ items: ReplyStats[] }>('/messages/replies'),
 

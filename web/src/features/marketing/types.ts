@@ -16,10 +16,12 @@ export type {
   FlowCondition,
   FlowDefinition,
   FlowInput,
+  FlowStats,
   FlowStep,
   FlowTrigger,
   Follow,
   FollowInput,
+  MessageEventRecord,
   MessageTemplate,
   OutboxMessage,
   OutboxStats,
@@ -29,8 +31,13 @@ export type {
   RenderedMessage,
   ReplyStats,
   RunSummary,
+  SendingRules,
   SplitVariant,
+  Suppression,
+  SuppressionInput,
   TemplateInput,
+  TestSendRequest,
+  TestSendResult,
 } from '@/api/types'
 import type { Campaign, FlowCondition, FlowDefinition, FlowStep, FlowTrigger, Follow, OutboxMessage } from '@/api/types'
 

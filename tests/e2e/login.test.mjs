@@ -11,7 +11,8 @@ import { config, eventually, textOf, withBrowser } from './browser.mjs'
 const TEXT = {
   en: {
     loginTitle: 'Sign in',
-    dashboardTitle: 'Dashboard',
+    dashboardTitle: "The shop's day",
+    systemTitle: 'System status',
     apiKeysTitle: 'API keys',
     logout: 'Log out',
     tooManyAttempts: 'Too many attempts',
@@ -19,7 +20,8 @@ const TEXT = {
   },
   'zh-CN': {
     loginTitle: '登录',
-    dashboardTitle: '仪表盘',
+    dashboardTitle: '今日店况',
+    systemTitle: '系统状态',
     apiKeysTitle: 'API 密钥',
     logout: '退出登录',
     tooManyAttempts: '尝试次数过多',
@@ -51,7 +53,7 @@ for (const locale of ['en', 'zh-CN']) {
   const text = TEXT[locale]
   const other = TEXT[text.other]
 
-  test(`${locale}: sign in, see the dashboard, create an API key, switch language, sign out`, { timeout: 90_000 }, async () => {
+  test(`${locale}: sign in, see the shop's day, the system status, create an API key, switch language, sign out`, { timeout: 90_000 }, async () => {
     const { baseUrl, email, password } = config()
     await withBrowser('sign-in-flow', locale, async (page) => {
       // Not signed in: the app sends us to the login page, in the browser's language.
@@ -64,7 +66,13 @@ for (const locale of ['en', 'zh-CN']) {
       assert.equal(await textOf(page, 'dashboard-title'), text.dashboardTitle)
       assert.equal(await textOf(page, 'current-user-email'), email)
 
-      // The cards show what the server reports about itself.
+      // The home page is the shop's day (an admin sees every section); the server's own status is
+      // under Settings, its cards showing what the server reports about itself.
+      await page.getByTestId('home-sales').waitFor()
+      await page.getByTestId('home-messages').waitFor()
+      await openSettingsPage(page, 'system')
+      await page.waitForURL((url) => url.pathname === '/settings/system')
+      assert.equal(await textOf(page, 'page-title'), text.systemTitle)
       const infoResponse = await page.request.get(`${baseUrl}/api/v1/system/info`)
       assert.equal(infoResponse.status(), 200)
       const info = await infoResponse.json()

@@ -31,7 +31,15 @@ export type User = Schemas['MeUser']
 export type LoginResponse = Schemas['LoginResult']
 export type MeResponse = Schemas['Me']
 
-// dashboard
+// dashboard: the shop's day
+export type ShopDay = Schemas['ShopDay']
+export type SalesSection = Schemas['SalesSection']
+export type SalesDay = Schemas['SalesDay']
+export type SalesFigures = Schemas['SalesFigures']
+export type CartFigures = Schemas['CartFigures']
+export type MessageFigures = Schemas['MessageFigures']
+
+// settings: the state of this server
 export type SystemInfo = Schemas['SystemInfo']
 
 // settings

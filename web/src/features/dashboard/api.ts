@@ -1,8 +1,8 @@
-// Dashboard: one function per API route.
+// The shop's day: one function per API route.
 
 import { http } from '@/shared/api'
-import type { SystemInfo } from '@/features/dashboard/types'
+import type { ShopDay } from '@/features/dashboard/types'
 
 export const dashboardApi = {
-  systemInfo: () => http.get<SystemInfo>('/system/info'),
+  shopDay: () => http.get<ShopDay>('/home'),
 }

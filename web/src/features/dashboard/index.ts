@@ -1,6 +1,7 @@
-// Dashboard: the state of this server.
+// The home page: the shop's day (sales, customers, tiers, carts, messages and flows), as far as
+// the signed-in role may see it.
 
-import { Odometer } from '@element-plus/icons-vue'
+import { House } from '@element-plus/icons-vue'
 import type { Feature } from '@/shared/feature'
 import en from './messages.en'
 import zhCN from './messages.zh-CN'
@@ -13,7 +14,7 @@ export default {
       path: 'dashboard',
       name: 'dashboard',
       component: () => import('./views/DashboardView.vue'),
-      meta: { titleKey: 'dashboard.nav.dashboard', nav: { label: 'dashboard.nav.dashboard', icon: Odometer, order: 10 } },
+      meta: { titleKey: 'dashboard.nav.dashboard', nav: { label: 'dashboard.nav.dashboard', icon: House, order: 10 } },
     },
   ],
 } satisfies Feature

@@ -1,4 +1,4 @@
-// Shapes of the dashboard JSON of the API (generated from the OpenAPI document, and written by hand where it does not describe them yet).
-// Times are unix milliseconds (UTC).
+// Shapes of the shop's day JSON of the API (generated from the OpenAPI document).
+// Times are unix milliseconds (UTC); money is in integer minor units of the section's currency.
 
-export type { SystemInfo } from '@/api/types'
+export type { CartFigures, MessageFigures, SalesDay, SalesFigures, SalesSection, ShopDay } from '@/api/types'

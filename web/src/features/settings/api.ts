@@ -1,4 +1,4 @@
-// Settings (users, API keys, audit log): one function per API route.
+// Settings (users, API keys, audit log, system status): one function per API route.
 
 import { http, type PageQuery } from '@/shared/api'
 import type { Page } from '@/api/types'
@@ -10,6 +10,7 @@ import type {
   CreatedApiKey,
   RoleScopes,
   ScopeInfo,
+  SystemInfo,
   UpdateUserRequest,
   UserRecord,
 } from '@/features/settings/types'
@@ -24,4 +25,5 @@ export const settingsApi = {
   revokeApiKey: (id: number) => http.del<void>(`/api-keys/${id}`),
   listRoles: () => http.get<{ items: RoleScopes[] }>('/roles', { quiet: true }),
   listAudit: (page: PageQuery = {}) => http.get<Page<AuditEntry>>('/audit', { query: { ...page } }),
+  systemInfo: () => http.get<SystemInfo>('/system/info'),
 }

@@ -1,4 +1,4 @@
-// Settings: staff users, API keys and the audit log.
+// Settings: staff users, API keys, the audit log and the state of this server.
 
 import { Setting } from '@element-plus/icons-vue'
 import { can } from '@/shared/session'
@@ -27,6 +27,12 @@ export default {
       name: 'settings-api-keys',
       component: () => import('./views/ApiKeysView.vue'),
       meta: { titleKey: 'settings.nav.apiKeys', nav: { label: 'settings.nav.apiKeys', order: 2 } },
+    },
+    {
+      path: 'settings/system',
+      name: 'settings-system',
+      component: () => import('./views/SystemStatusView.vue'),
+      meta: { titleKey: 'settings.nav.system', nav: { label: 'settings.nav.system', order: 4 } },
     },
     {
       path: 'settings/audit',

@@ -1,4 +1,4 @@
-// Shapes of the settings (users, api keys, audit log) JSON of the API (generated from the OpenAPI document, and written by hand where it does not describe them yet).
+// Shapes of the settings (users, api keys, audit log, system status) JSON of the API (generated from the OpenAPI document, and written by hand where it does not describe them yet).
 // Times are unix milliseconds (UTC).
 
 export type {
@@ -9,6 +9,7 @@ export type {
   CreatedApiKey,
   RoleScopes,
   ScopeInfo,
+  SystemInfo,
   UpdateUserRequest,
   UserRecord,
 } from '@/api/types'

@@ -1,7 +1,10 @@
 // Writes a generated demo shop into a database through the capabilities' repositories
 // (catalog::CatalogRepo, customers::CustomerRepo, orders::OrderRepo), in batched
 // transactions: the catalog in one, then customers and their orders in batches, generated
-// batch by batch so that memory stays flat however many customers are asked for.
+// batch by batch so that memory stays flat however many customers are asked for. The site
+// traffic goes through the events pipeline (events::validate_event, events::IngestWriter) as
+// the tracking snippet's events would: each batch's customers' devices once the batch is in,
+// the anonymous visitors at the end.
 #pragma once
 
 #include <cstdint>
@@ -30,7 +33,8 @@ class DemoLoader {
   // Generates the demo shop for `config` and writes it. Refuses a database that already has
   // customers, products, categories or orders: kConflict (code database_not_empty). Validates
   // config.customers (kInvalidArgument, field customers). A failure part-way leaves the
-  // batches already committed in place. Returns figures about what was written.
+  // batches already committed in place. Returns figures about what was written (the traffic's
+  // events as the pipeline stored them).
   Result<DemoStats> load(const DemoConfig& config, const LoadOptions& options = {});
 
  private:

@@ -1,6 +1,7 @@
 #include "customers/repo.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <unordered_map>
 #include <limits>
 
@@ -367,11 +368,13 @@ using search::MatchRank;
 // the tier or segment index of the scores, else the type index, else the table — and every
 // other filter is checked on the rows it yields (on SQLite with unary '+', which keeps the
 // planner on the driving index).
-// With `ids_only`, the statement selects the matching ids alone, unordered and without a limit
-// (`after` and `limit` unused), appended to `sql`.
+// With `ids_only`, the statement selects the matching ids alone (or what `columns` writes, over
+// the customers as `c`), unordered and without a limit (`after` and `limit` unused), appended to
+// `sql`.
 void append_list_statement(search::Sql& sql, const CustomerQuery& filter,
                            const std::optional<std::string>& city_key, const search::Query& q,
-                           MatchRank rank, std::int64_t after, int limit, bool ids_only) {
+                           MatchRank rank, std::int64_t after, int limit, bool ids_only,
+                           const std::function<void(search::Sql&)>* columns = nullptr) {
   using storage::Backend;
   const Backend backend = sql.backend();
   const bool sqlite = backend == Backend::kSqlite;
@@ -389,7 +392,13 @@ void append_list_statement(search::Sql& sql, const CustomerQuery& filter,
     driver = Driver::kType;
   }
   std::string key = "c.id";
-  sql << "SELECT " << (ids_only ? std::string_view("c.id") : kListColumns) << " FROM ";
+  sql << "SELECT ";
+  if (ids_only && columns) {
+    (*columns)(sql);
+  } else {
+    sql << (ids_only ? std::string_view("c.id") : kListColumns);
+  }
+  sql << " FROM ";
   if (driver == Driver::kSearch) {
     auto source = search::match_source(backend, kCustomerIndex, "c");
     sql << source.from << " WHERE ";
@@ -495,6 +504,16 @@ void CustomerRepo::append_audience(search::Sql& sql, const CustomerQuery& filter
     if (i > 0) sql << " UNION ";
     append_list_statement(sql, filter, city, q, ranks[i], 0, 0, true);
   }
+}
+
+bool CustomerRepo::append_audience_rows(search::Sql& sql, const CustomerQuery& filter,
+                                        const std::function<void(search::Sql&)>& columns) {
+  const search::Query q = filter.q ? search::parse_query(*filter.q) : search::Query{};
+  if (!q.empty()) return false;  // a statement per match rank
+  std::optional<std::string> city;
+  if (filter.city) city = city_key(*filter.city);
+  append_list_statement(sql, filter, city, q, MatchRank::kExact, 0, 0, true, &columns);
+  return true;
 }
 
 Result<std::vector<CustomerMatch>> CustomerRepo::list(Connection& c, const CustomerQuery& filter,

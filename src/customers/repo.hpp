@@ -3,6 +3,7 @@
 // so callers choose the transaction.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -64,6 +65,12 @@ class CustomerRepo {
   // Appends to `sql` a statement selecting the ids of every customer list() would find for
   // `query` (unordered: an audience, e.g. a campaign's).
   static void append_audience(search::Sql& sql, const CustomerQuery& query);
+  // When `query` is read by one statement (no search text), appends that statement selecting
+  // what `columns` writes over the customers found (as `c`, each once, unordered) and returns
+  // true: the caller may add conditions on `c` (" AND …"), and a large audience is read in one
+  // pass. Otherwise appends nothing and returns false (append_audience then gives the ids).
+  static bool append_audience_rows(search::Sql& sql, const CustomerQuery& query,
+                                   const std::function<void(search::Sql&)>& columns);
   // The statement list() runs for `query` at `rank` on a first page (for query-plan checks).
   static search::Sql list_sql(storage::Backend backend, const CustomerQuery& query,
                               search::MatchRank rank);

@@ -38,7 +38,8 @@ constexpr std::string_view kDeleteTemplate =
 constexpr std::string_view kInsertMessage =
     "INSERT INTO messages (customer_id, template_key, kind, source, dedupe_key, data, status, "
     "next_attempt_at, created_at, updated_at, on_cap) VALUES ($1, $2, $3, $4, $5, $6, 'queued', "
-    "$7, $8, $8, $9) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id";
+    "$7, $8, $8, $9) ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING "
+    "RETURNING id";
 #define ECRM_MESSAGE_COLUMNS                                                                   \
   "id, customer_id, template_key, kind, source, status, reason, attempts, next_attempt_at, " \
   "language, to_address, subject, digest, smtp_reply, created_at, sent_at, data, on_cap"

@@ -20,7 +20,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.ts \
   web/tsconfig.json web/package.json
 
-.PHONY: run build server test test-build deps deps-test web bench clean distclean asan
+.PHONY: run build server test test-build deps deps-test deps-bench web bench clean distclean asan
 
 ## Install (if missing), build, load the demo shop on first start (a database without customers),
 ## then serve the UI and API on http://127.0.0.1:$(PORT) with SQLite.
@@ -51,7 +51,7 @@ asan:
 	$(MAKE) test BUILD_DIR=build-asan BUILD_TYPE=Sanitize
 
 ## Benchmarks (see bench/README.md).
-bench: deps deps-test build test-build
+bench: deps deps-test deps-bench build test-build
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target benchmarks
 
 deps:
@@ -60,6 +60,16 @@ deps:
 
 deps-test:
 	@$(call apt_install,$(DEB_TEST))
+
+# Postfix, for its smtp-sink and smtp-source (bench/messaging/): installed without a mail
+# configuration, so that it asks nothing and its mail daemon does not run.
+deps-bench:
+	@if ! dpkg-query -W -f='$${Status}' postfix 2>/dev/null | grep -q "ok installed"; then \
+	  echo "installing: postfix (smtp-sink, smtp-source; no mail configuration)"; \
+	  echo "postfix postfix/main_mailer_type select No configuration" | $(SUDO) debconf-set-selections && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postfix && \
+	  { $(SUDO) postfix stop >/dev/null 2>&1 || true; }; fi
 
 web: server $(BUILD_DIR)/openapi.json web/dist/index.html
 

@@ -71,11 +71,14 @@ void DeliveryWorker::run() {
 
 Result<int> DeliveryWorker::round(SmtpSession& session) {
   const UnixMs now = now_ms();
-  auto claimed = storage::with_transaction<std::vector<Claimed>>(
-      db_, TxMode::kWrite, [&](Connection& c) -> Result<std::vector<Claimed>> {
-        ECRM_RETURN_IF_ERROR(storage::done(repo_.release_expired(c, now)));
-        return repo_.claim_due(c, now, now + options_.lease_ms, options_.batch);
-      });
+  auto claimed = [&] {
+    std::lock_guard writing(db_write_mutex_);
+    return storage::with_transaction<std::vector<Claimed>>(
+        db_, TxMode::kWrite, [&](Connection& c) -> Result<std::vector<Claimed>> {
+          ECRM_RETURN_IF_ERROR(storage::done(repo_.release_expired(c, now)));
+          return repo_.claim_due(c, now, now + options_.lease_ms, options_.batch);
+        });
+  }();
   if (!claimed.ok()) return std::move(claimed).error();
   if (claimed->empty()) return 0;
   ECRM_ASSIGN_OR_RETURN(auto batch, storage::with_transaction<DeliveryBatch>(
@@ -181,6 +184,7 @@ Status DeliveryWorker::wait(Written& w) {
     std::vector<Written*> group;
     group.swap(to_write_);
     lock.unlock();
+    std::unique_lock db_writing(db_write_mutex_);
     const Status result = storage::with_transaction(db_, TxMode::kWrite, [&](Connection& c) -> Status {
       const UnixMs at = now_ms();
       for (const Written* x : group) {
@@ -191,6 +195,7 @@ Status DeliveryWorker::wait(Written& w) {
       }
       return {};
     });
+    db_writing.unlock();
     lock.lock();
     for (Written* x : group) {
       x->result = result;

@@ -94,6 +94,10 @@ class DeliveryWorker {
   bool stopping_ = false;
   std::atomic<std::uint64_t> wakes_{0};
 
+  // Held around this worker's write transactions (claims and group commits), so that its threads
+  // queue for the database's one writer here, woken when it is free, instead of in SQLite's
+  // busy handler, which sleeps a millisecond or more at a time.
+  std::mutex db_write_mutex_;
   std::mutex write_mutex_;
   std::condition_variable written_;
   std::vector<Written*> to_write_;

@@ -16,6 +16,8 @@
 
 namespace ecrm::http {
 
+class SocketHandler;  // http/socket.hpp
+
 enum class Method { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions, kOther };
 std::string_view to_string(Method method);
 Method parse_method(std::string_view text);
@@ -88,6 +90,9 @@ struct Response {
   // without the final chunk, so the client sees a truncated transfer.
   std::function<Status(BodyWriter&)> stream;
   // HEAD responses keep the body length but send no body; the server handles that.
+  // When set (by accept_socket), the server answers a WebSocket handshake and hands the
+  // connection to this handler; status and body are not sent.
+  std::shared_ptr<SocketHandler> socket;
 
   Response& header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));

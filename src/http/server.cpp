@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "http/context.hpp"
+#include "http/websocket_session.hpp"
 
 namespace ecrm::http {
 
@@ -60,6 +61,7 @@ class Server::Impl {
     unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     int io = options_.io_threads > 0 ? options_.io_threads : static_cast<int>(cores);
     int workers = options_.worker_threads > 0 ? options_.worker_threads : 4 * static_cast<int>(cores);
+    socket_options_.idle_timeout_s = options_.socket_idle_timeout_s;
     for (int i = 0; i < io; ++i) contexts_.push_back(std::make_unique<asio::io_context>(1));
     workers_.emplace(static_cast<std::size_t>(workers));
     acceptor_.emplace(*contexts_[0]);
@@ -92,6 +94,8 @@ class Server::Impl {
   asio::thread_pool& workers() { return *workers_; }
   bool stopping() const { return stopping_.load(); }
   const ServerOptions& options() const { return options_; }
+  const SocketOptions& socket_options() const { return socket_options_; }
+  SocketSessions& sockets() { return sockets_; }
 
   void session_started(Session* s, std::weak_ptr<Session> weak) {
     std::lock_guard lock(sessions_mutex_);
@@ -127,6 +131,8 @@ class Server::Impl {
   std::mutex sessions_mutex_;
   std::condition_variable sessions_changed_;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;
+  SocketOptions socket_options_;
+  SocketSessions sockets_;
 };
 
 // One connection: read a request, dispatch it (inline or on a worker), write the response,
@@ -329,6 +335,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
         request->headers.add(std::string(field.name_string()), std::string(field.value()));
       }
       request->body = std::move(message.body());
+      if (is_socket_upgrade(*request)) upgrade_message_.emplace(std::move(message));
       if (spool_wanted_ && !request->body.empty()) {
         // The whole (small) body came with the headers: spool it all the same, so that routes
         // taking files always get one.
@@ -372,6 +379,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   }
 
   void write(Response response, bool keep_alive, bool head = false) {
+    if (response.socket) return upgrade(std::move(response));
     auto message = std::make_shared<bhttp::response<bhttp::string_body>>();
     message->version(11);
     message->result(static_cast<unsigned>(response.status));
@@ -405,6 +413,23 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
                                                                   std::size_t) {
                          self->after_write(ec, keep);
                        });
+  }
+
+  // Hands the connection to the WebSocket layer: the route accepted the upgrade.
+  void upgrade(Response response) {
+    if (!upgrade_message_ || server_.stopping()) {
+      response = server_.dispatcher().reject(
+          basic_request(), server_.stopping()
+                               ? Error::unavailable("the server is shutting down")
+                               : Error::invalid("not a WebSocket handshake", "", "upgrade_required"));
+      return write(std::move(response), false);
+    }
+    clear_deadline();
+    timer_.cancel();
+    busy_ = false;
+    start_socket(std::move(stream_), std::move(*upgrade_message_), std::move(response.socket),
+                 server_.workers(), server_.socket_options(), server_.sockets());
+    upgrade_message_.reset();
   }
 
   // Sends a response whose body is produced by `response.stream`, chunk by chunk. Runs on a
@@ -584,6 +609,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::optional<bhttp::request_parser<bhttp::file_body>> spool_parser_;
+  std::optional<bhttp::request<bhttp::string_body>> upgrade_message_;  // a WebSocket handshake
   std::string spool_path_;
   bool spool_wanted_ = false;
   bool keep_alive_ = true;
@@ -662,6 +688,7 @@ void Server::Impl::stop() {
     sessions_changed_.notify_all();
   }
   for (auto& s : open) s->shutdown_if_idle();
+  sockets_.close_all();
 }
 
 Server::Server(ServerOptions options, Dispatcher& dispatcher)

@@ -21,6 +21,7 @@ struct ServerOptions {
   int idle_timeout_s = 60;      // keep-alive connections idle this long are closed
   int io_timeout_s = 30;        // a body read or a response write stalled this long closes
   int shutdown_grace_s = 20;    // in-flight requests get this long to finish on SIGTERM
+  int socket_idle_timeout_s = 60;  // a silent WebSocket is pinged at half of this, closed after
 };
 
 class Server {

@@ -71,7 +71,7 @@ export default defineConfig({
   },
   server: {
     proxy: {
-      '/api': { target: backend, changeOrigin: false },
+      '/api': { target: backend, changeOrigin: false, ws: true },
       '/healthz': { target: backend, changeOrigin: false },
       '/metrics': { target: backend, changeOrigin: false },
     },

@@ -12,8 +12,16 @@ constexpr std::size_t kMaxCacheEntries = 10000;
 constexpr UnixMs kTouchIntervalMs = 60'000;
 }  // namespace
 
-HttpAuthenticator::HttpAuthenticator(AuthService& service, std::chrono::milliseconds cache_ttl)
-    : service_(service), cache_ttl_(cache_ttl) {}
+HttpAuthenticator::HttpAuthenticator(AuthService& service, std::chrono::milliseconds cache_ttl,
+                                     PortalAuth* portal)
+    : service_(service), cache_ttl_(cache_ttl), portal_(portal) {}
+
+Result<http::Principal> HttpAuthenticator::authenticate_portal(const http::Request& request) {
+  if (portal_ == nullptr) return http::Principal{};
+  auto cookie = request.cookie(kPortalCookie);
+  if (!cookie || cookie->empty()) return http::Principal{};
+  return portal_->resolve_session(*cookie);
+}
 
 HttpAuthenticator::Credential HttpAuthenticator::credential_of(const http::Request& request) {
   if (auto header = request.headers.get("authorization")) {
@@ -115,6 +123,10 @@ void HttpAuthenticator::record(const http::Principal& principal, const http::Aud
     case http::Principal::Kind::kApiKey:
       record.actor_type = "api_key";
       record.actor_id = principal.api_key_id;
+      break;
+    case http::Principal::Kind::kPortal:
+      record.actor_type = std::string(http::to_string(principal.subject));
+      record.actor_id = principal.subject_id;
       break;
     case http::Principal::Kind::kAnonymous:
       record.actor_type = "anonymous";

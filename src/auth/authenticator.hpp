@@ -9,6 +9,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "auth/portal.hpp"
 #include "auth/service.hpp"
 #include "http/principal.hpp"
 
@@ -20,10 +21,14 @@ class HttpAuthenticator final : public http::Authenticator, public http::AuditSi
  public:
   // Entries are trusted from memory for `cache_ttl`; a change made through this process
   // (logout, revoke, disable) clears the cache at once, other processes see it within the TTL.
-  HttpAuthenticator(AuthService& service, std::chrono::milliseconds cache_ttl);
+  // `portal` resolves the portal cookie for portal routes (null: there is no portal).
+  HttpAuthenticator(AuthService& service, std::chrono::milliseconds cache_ttl,
+                    PortalAuth* portal = nullptr);
 
   Result<http::Principal> authenticate(const http::Request& request) override;
   std::optional<Result<http::Principal>> authenticate_cached(const http::Request& request) override;
+  // The portal cookie only; never cached, so a sign-out or an erasure ends the session at once.
+  Result<http::Principal> authenticate_portal(const http::Request& request) override;
   void record(const http::Principal& principal, const http::AuditEntry& entry) override;
 
   // Forgets every cached principal (after logout, key revocation, user changes); lookups that
@@ -44,6 +49,7 @@ class HttpAuthenticator final : public http::Authenticator, public http::AuditSi
 
   AuthService& service_;
   std::chrono::milliseconds cache_ttl_;
+  PortalAuth* portal_;
   std::shared_mutex mutex_;  // readers (every request) share it
   std::unordered_map<std::string, CacheEntry> cache_;           // secret digest -> principal
   // Counts invalidate() calls: a principal read from the database before the latest one is not

@@ -18,6 +18,7 @@
 #include "automation/service.hpp"
 #include "auth/authenticator.hpp"
 #include "auth/http_routes.hpp"
+#include "auth/portal.hpp"
 #include "auth/service.hpp"
 #include "catalog/http_routes.hpp"
 #include "catalog/search.hpp"
@@ -43,6 +44,8 @@
 #include "orders/http_routes.hpp"
 #include "orders/search.hpp"
 #include "orders/service.hpp"
+#include "portal/http_routes.hpp"
+#include "portal/service.hpp"
 #include "recommend/browse_poller.hpp"
 #include "recommend/event_views.hpp"
 #include "recommend/http_routes.hpp"
@@ -104,7 +107,8 @@ struct App::Parts {
         metrics(metrics_),
         options(options_),
         auth_service(db),
-        authenticator(auth_service, std::chrono::seconds(30)),
+        portal_auth(db),
+        authenticator(auth_service, std::chrono::seconds(30), &portal_auth),
         catalog_service(db),
         customer_service(db),
         order_service(db),
@@ -171,6 +175,7 @@ struct App::Parts {
   MetricsRegistry& metrics;
   AppOptions options;
   auth::AuthService auth_service;
+  auth::PortalAuth portal_auth;
   auth::HttpAuthenticator authenticator;
   catalog::CatalogService catalog_service;
   customers::CustomerService customer_service;
@@ -195,7 +200,12 @@ struct App::Parts {
   messaging::DeliveryWorker delivery;
   automation::AutomationService automation_service;
   automation::DailyScheduler daily_runs;
+  service::ServiceDesk service_desk{db, messaging_service};
+  service::SlaWorker sla_worker{service_desk, options.sla_every_ms};
   home::HomeService home_service;
+  portal::PortalService portal_service{
+      db, portal_auth, customer_service, order_service, messaging_service,
+      portal::PortalOptions{messaging_service.options().base_url}};
   customers::CustomerSearch customer_search{customer_service};
   orders::OrderSearch order_search{db};
   catalog::ProductSearch product_search{db, catalog_service};
@@ -232,6 +242,9 @@ bool App::prepare_first_admin() {
   if (auto pruned = auth.prune(now_ms()); !pruned.ok()) {
     spdlog::warn("pruning expired sessions failed: {}", pruned.error().message);
   }
+  if (auto pruned = parts_->portal_auth.prune(now_ms()); !pruned.ok()) {
+    spdlog::warn("pruning expired portal links and sessions failed: {}", pruned.error().message);
+  }
   return true;
 }
 
@@ -259,7 +272,10 @@ void App::add_routes(http::Router& router) {
   recommend::add_recommend_routes(router, p.recommend_service, p.recommend_worker);
   messaging::add_messaging_routes(router, p.messaging_service, p.delivery);
   automation::add_automation_routes(router, p.automation_service, p.delivery);
+  service::add_service_routes(router, p.service_desk, p.delivery);
   home::add_home_routes(router, p.home_service);
+  portal::add_portal_routes(router, p.portal_service,
+                            portal::PortalRoutesConfig{p.options.secure_cookies});
   recommend::add_snippet_recommendation_routes(
       router, p.recommend_service, [&p](const std::string& key) -> Status {
         auto resolved = p.event_service.resolve_write_key(key);
@@ -291,16 +307,23 @@ void App::start() {
   if (auto installed = p.automation_service.install_defaults(); !installed.ok()) {
     spdlog::warn("cannot install the shipped flows and templates: {}", installed.error().message);
   }
+  if (auto installed = p.portal_service.install_templates(); !installed.ok()) {
+    spdlog::warn("cannot install the portal's templates: {}", installed.error().message);
+  }
   if (auto recovered = p.import_jobs.recover(); !recovered.ok()) {
     spdlog::warn("cannot check for unfinished imports: {}", recovered.error().message);
   }
   p.analytics_worker.start();
   p.recommend_worker.start();
+  if (auto installed = p.service_desk.install_templates(); !installed.ok()) {
+    spdlog::warn("cannot install the ticket reply template: {}", installed.error().message);
+  }
   if (p.options.run_workers) {
     if (auto started = p.browse_poller.start(); !started.ok()) {
       spdlog::warn("recommend: cannot follow the events log: {}", started.error().message);
     }
     p.delivery.start();
+    p.sla_worker.start();
     if (auto started = p.daily_runs.start(); !started.ok()) {
       spdlog::warn("automation: no daily run: {}", started.error().message);
     }

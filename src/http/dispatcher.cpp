@@ -39,6 +39,19 @@ thread_local std::string t_series_key;
 Result<void> check_access(const Route& route, const Request& request, const Principal& principal) {
   const Access& access = route.access;
   if (access.is_public) return {};
+  if (access.portal) {
+    // Resolved from the portal cookie alone (Dispatcher::run), so staff cookies and API keys
+    // never reach here as a principal; the subject's kind must be the route's.
+    if (!principal.authenticated()) {
+      return Error::unauthenticated("sign in to the portal first", "portal_sign_in_required");
+    }
+    if (principal.kind != Principal::Kind::kPortal || principal.subject != *access.portal) {
+      return Error::forbidden("this portal is not for the signed-in party", "portal_forbidden");
+    }
+  } else if (principal.kind == Principal::Kind::kPortal) {
+    return Error::forbidden("a portal session reaches only the portal's own routes",
+                            "portal_session_not_allowed");
+  }
   if (!principal.authenticated()) {
     return Error::unauthenticated("authentication required: sign in or send an API key",
                                   "authentication_required");
@@ -54,7 +67,7 @@ Result<void> check_access(const Route& route, const Request& request, const Prin
                                                                        : "forbidden_role");
   }
   if (principal.kind == Principal::Kind::kApiKey) return {};
-  // Staff session.
+  // Staff or portal session.
   if (is_write(request.method)) {
     auto sent = request.headers.get("x-csrf-token");
     if (!sent || principal.csrf_token.empty() || !constant_time_equal(*sent, principal.csrf_token)) {
@@ -71,12 +84,26 @@ std::string entity_id_from(const std::map<std::string, std::string>& params) {
 
 }  // namespace
 
+std::string_view to_string(PortalSubject subject) {
+  switch (subject) {
+    case PortalSubject::kCustomer:
+      return "customer";
+  }
+  return "customer";
+}
+
+std::optional<PortalSubject> parse_portal_subject(std::string_view text) {
+  if (text == "customer") return PortalSubject::kCustomer;
+  return std::nullopt;
+}
+
 bool Principal::has_scope(const std::string& scope) const {
   return std::find(scopes.begin(), scopes.end(), scope) != scopes.end();
 }
 
 std::string Principal::display() const {
   if (kind == Kind::kApiKey) return "key:" + api_key_name + " (" + email + ")";
+  if (kind == Kind::kPortal) return std::string(to_string(subject)) + ":" + std::to_string(subject_id);
   return email;
 }
 
@@ -153,7 +180,12 @@ std::optional<Response> Dispatcher::run(Request& request, bool may_block) {
   Principal principal;
   if (!route.access.is_public) {
     Result<Principal> resolved = Principal{};
-    if (may_block) {
+    if (route.access.portal) {
+      // Portal routes know only the portal cookie: a staff cookie or an API key sent to them is
+      // no credential at all.
+      if (!may_block) return std::nullopt;
+      resolved = authenticator_.authenticate_portal(request);
+    } else if (may_block) {
       resolved = authenticator_.authenticate(request);
     } else {
       auto cached = authenticator_.authenticate_cached(request);

@@ -108,6 +108,9 @@ std::string openapi_document(const Router& router, const std::string& version) {
 
     if (route->access.is_public) {
       operation["security"] = json::array{};
+    } else if (route->access.portal) {
+      operation["security"] = json::array{json::object{{"portalSession", json::array{}}}};
+      operation["x-portal"] = to_string(*route->access.portal);
     } else {
       json::array security;
       security.push_back(json::object{{"session", json::array{}}});
@@ -139,6 +142,8 @@ std::string openapi_document(const Router& router, const std::string& version) {
            {"securitySchemes",
             json::object{
                 {"session", json::object{{"type", "apiKey"}, {"in", "cookie"}, {"name", "ecrm_session"}}},
+                {"portalSession",
+                 json::object{{"type", "apiKey"}, {"in", "cookie"}, {"name", "ecrm_portal"}}},
                 {"apiKey", json::object{{"type", "http"}, {"scheme", "bearer"}}}}},
            {"schemas",
             json::object{

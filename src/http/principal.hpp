@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.hpp"
@@ -12,22 +13,32 @@
 
 namespace ecrm::http {
 
+// Whom a portal session speaks for: the self-service portals sign in parties outside the staff
+// (a customer now; a partner later), each reaching only the routes of its own portal.
+enum class PortalSubject { kCustomer };
+// "customer": how the subject kind is stored and shown.
+std::string_view to_string(PortalSubject subject);
+std::optional<PortalSubject> parse_portal_subject(std::string_view text);
+
 struct Principal {
-  enum class Kind { kAnonymous, kSession, kApiKey };
+  enum class Kind { kAnonymous, kSession, kApiKey, kPortal };
   Kind kind = Kind::kAnonymous;
   std::int64_t user_id = 0;
   std::string email;
   std::string name;
   std::string role;                 // the staff role (shown; access is decided by scopes)
-  std::int64_t session_id = 0;      // kSession
-  std::string csrf_token;           // kSession
+  std::int64_t session_id = 0;      // kSession, kPortal
+  std::string csrf_token;           // kSession, kPortal
   std::int64_t api_key_id = 0;      // kApiKey
   std::string api_key_name;         // kApiKey
   std::vector<std::string> scopes;  // what the caller may do (auth/access.hpp)
+  PortalSubject subject = PortalSubject::kCustomer;  // kPortal: whom the session speaks for
+  std::int64_t subject_id = 0;                       // kPortal: e.g. the customer's id
 
   bool authenticated() const { return kind != Kind::kAnonymous; }
   bool has_scope(const std::string& scope) const;
-  // The name the audit log shows: the user's e-mail, or "key:<name>" for an API key.
+  // The name the audit log shows: the user's e-mail, "key:<name>" for an API key, or
+  // "customer:<id>" for a portal session.
   std::string display() const;
 };
 
@@ -40,6 +51,13 @@ class Authenticator {
   virtual Result<Principal> authenticate(const Request& request) = 0;
   // The same answer from memory only; nullopt when answering would need the database.
   virtual std::optional<Result<Principal>> authenticate_cached(const Request& request) = 0;
+  // Resolves only the portal session cookie of `request` (never a staff cookie or an API key):
+  // how portal routes know their caller. No portal cookie: an anonymous principal; a cookie
+  // that is wrong, expired or signed out: kUnauthenticated. May query the database.
+  virtual Result<Principal> authenticate_portal(const Request& request) {
+    (void)request;
+    return Principal{};
+  }
 };
 
 struct AuditEntry {

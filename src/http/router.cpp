@@ -31,6 +31,15 @@ void Router::add(Route route) {
                              route.pattern);
     }
   }
+  const bool under_portal = route.pattern.rfind(kPortalApiPrefix, 0) == 0;
+  if (route.access.portal && !under_portal) {
+    throw std::logic_error("portal route " + route.pattern + " is not under " +
+                           std::string(kPortalApiPrefix));
+  }
+  if (under_portal && !route.access.portal && !route.access.is_public) {
+    throw std::logic_error("route " + route.pattern + " is under " +
+                           std::string(kPortalApiPrefix) + " but is not a portal route");
+  }
   routes_.push_back(std::make_unique<Route>(std::move(route)));
   Compiled compiled{routes_.back().get(), {}};
   for (auto part : split_path(routes_.back()->pattern)) {

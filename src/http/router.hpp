@@ -37,10 +37,14 @@ using FastHandler = std::function<std::optional<Response>(RequestContext&)>;
 
 // Who may call a route: public, or a caller holding `scope`. Sessions hold their role's scopes
 // and API keys theirs, both from the one access table in auth/access.hpp; no route names a role.
+// A portal route (under /api/v1/portal/) is reached only by a portal session of its subject kind,
+// resolved from the portal cookie alone; every other route refuses portal sessions. The router
+// refuses a route that mixes the two.
 struct Access {
   bool is_public = false;     // no credentials needed
   std::string scope;          // the scope the caller must hold (empty: any signed-in caller)
   bool allow_api_key = true;  // API keys may call it at all
+  std::optional<PortalSubject> portal;  // a portal route: only portal sessions of this subject
 
   static Access public_route() { return Access{true, {}, true}; }
   // Any signed-in staff member or any API key.
@@ -51,7 +55,14 @@ struct Access {
   static Access session_only(std::string scope = {}) {
     return Access{false, std::move(scope), false};
   }
+  // A portal session speaking for a `subject` (its own records only: the handler reads the
+  // subject's id from the principal, never from the request).
+  static Access portal_of(PortalSubject subject) { return Access{false, {}, false, subject}; }
 };
+
+// Where portal routes live: every route under it is a portal route or public, and no portal
+// route lives elsewhere.
+inline constexpr std::string_view kPortalApiPrefix = "/api/v1/portal/";
 
 // The schema of a request or response body, derived from a described type (http/wire.hpp),
 // or text of a media type other than JSON (CSV, JavaScript).
@@ -121,8 +132,9 @@ struct RouteMatch {
 
 class Router {
  public:
-  // Adds a route. Throws std::logic_error on a duplicate method+pattern or a missing summary:
-  // both are programmer errors caught by the first test run.
+  // Adds a route. Throws std::logic_error on a duplicate method+pattern, a missing summary, or a
+  // portal route outside kPortalApiPrefix (or a staff route inside it): programmer errors
+  // caught by the first test run.
   void add(Route route);
 
   // Finds the route for `method` and decoded `path`. HEAD matches GET routes.

@@ -69,6 +69,7 @@ const Shape& fields() {
                        {"total", value()},
                        {"url", value()}})},
       {"anniversary", object({{"kind", value()}, {"label", value()}, {"years", value()}})},
+      {"portal", object({{"sign_in_url", value()}, {"expires_minutes", value()}})},
       {"version", object({{"product", value()},
                           {"product_id", value()},
                           {"name", value()},

@@ -1,0 +1,86 @@
+// Sign-in for the self-service portals: e-mailed links and the sessions they open, for a portal
+// principal (http::PortalSubject: a customer now, a partner later). Whose address an e-mail is,
+// and sending the link, belong to the portal itself (src/portal); this part keeps the secrets.
+//
+// A link's token and a session's cookie value are random (256 bits) and stored only as SHA-256
+// digests. A link is exchanged once (one conditional UPDATE, so two exchanges racing cannot
+// both win) before it expires; the session it opens carries a CSRF token sent back with every
+// write, like a staff session, under its own cookie name.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/result.hpp"
+#include "core/time.hpp"
+#include "http/principal.hpp"
+#include "storage/database.hpp"
+
+namespace ecrm::auth {
+
+inline constexpr const char* kPortalCookie = "ecrm_portal";
+
+struct PortalAuthConfig {
+  UnixMs link_ttl_ms = 15 * 60 * 1000;
+  UnixMs session_ttl_ms = 7 * kMsPerDay;
+  int max_requests_per_address = 5;  // sign-in requests within request_window_ms, then 429
+  int max_requests_per_ip = 50;
+  UnixMs request_window_ms = 15 * 60 * 1000;
+};
+
+// A portal principal: whom a link or a session speaks for.
+struct PortalSubjectRef {
+  http::PortalSubject kind = http::PortalSubject::kCustomer;
+  std::int64_t id = 0;
+};
+
+// A session opened by a link.
+struct PortalSessionOpened {
+  PortalSubjectRef subject;
+  std::string session_token;  // the cookie value; never stored
+  std::string csrf_token;
+  UnixMs expires_at = 0;
+};
+
+class PortalAuth {
+ public:
+  PortalAuth(storage::Database& db, PortalAuthConfig config = {});
+
+  const PortalAuthConfig& config() const { return config_; }
+
+  // Counts a sign-in request for `address` (lower-case) from `ip`; kRateLimited when either
+  // has asked too often within the window (the request is then not counted). The same answer
+  // whether or not the address belongs to anybody.
+  Status note_sign_in_request(const std::string& address, const std::string& ip);
+
+  // Stores a new link for `subject` on `c` (the caller's transaction, which also queues the
+  // mail) and returns its token, valid for config().link_ttl_ms.
+  Result<std::string> issue_link(storage::Connection& c, const PortalSubjectRef& subject,
+                                 const std::string& ip);
+
+  // Uses the link `token`: its subject. kInvalidArgument (field "token") with code
+  // `invalid_link` for a token that was never issued, `link_expired` past its time; kConflict
+  // `link_used` for one already exchanged.
+  Result<PortalSubjectRef> redeem_link(const std::string& token);
+
+  // Opens a session for `subject`.
+  Result<PortalSessionOpened> open_session(const PortalSubjectRef& subject, const std::string& ip,
+                                           const std::string& user_agent);
+
+  // The live session for a cookie value, as a principal of kind kPortal; kUnauthenticated
+  // `invalid_portal_session` when unknown, expired or ended.
+  Result<http::Principal> resolve_session(const std::string& session_token);
+
+  // Ends one session (sign-out), or every session of `subject` (after an erasure).
+  Status end_session(const std::string& session_token);
+  Status end_sessions_of(const PortalSubjectRef& subject);
+
+  // Removes expired links and sessions and old sign-in requests.
+  Status prune(UnixMs now);
+
+ private:
+  storage::Database& db_;
+  PortalAuthConfig config_;
+};
+
+}  // namespace ecrm::auth

@@ -29,6 +29,9 @@
 #   DATA (/tmp/ecrm-bench-messaging): where the seeded SQLite databases are kept between runs
 #   PG_URL: a PostgreSQL server where the script may create and drop databases; without it a
 #           throw-away cluster is started with tests/scripts/pg_cluster.sh and stopped at the end
+#   PG_JOURNAL (yes): delivery on PostgreSQL with an outcome journal (--delivery-journal in the
+#           temporary directory); no: without one (each outcome committed before the next message).
+#           On SQLite the server's default is used: a journal next to the database file
 # Needs: curl, python3, sqlite3; psql for PostgreSQL; postfix's smtp-sink and smtp-source and
 # python3-aiosmtpd (/usr/bin/python3) for the delivery part (make deps-bench installs them).
 set -euo pipefail
@@ -45,6 +48,7 @@ ECRM_BIN=${ECRM_BIN:-build/ecrm}
 WORK=${WORK:-/tmp}
 DATA=${DATA:-/tmp/ecrm-bench-messaging}
 PG_URL=${PG_URL:-}
+PG_JOURNAL=${PG_JOURNAL:-yes}
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 die() { echo "bench/messaging/run.sh: $*" >&2; exit 1; }
@@ -52,6 +56,7 @@ say() { echo "[$(date +%H:%M:%S)] $*"; }
 
 [[ -x $ECRM_BIN ]] || die "$ECRM_BIN is missing; build it first (make build)"
 for tool in curl python3 sqlite3; do command -v "$tool" >/dev/null || die "$tool is not installed"; done
+[[ $PG_JOURNAL == yes || $PG_JOURNAL == no ]] || die "PG_JOURNAL must be yes or no"
 for n in CUSTOMERS ROUNDS MESSAGES CONNECTIONS; do
   [[ ${!n} =~ ^[1-9][0-9]*$ ]] || die "$n must be a positive integer"
 done
@@ -189,7 +194,7 @@ fresh_db() {
   fi
 }
 drop_db() {
-  if [[ $1 == sqlite ]]; then rm -f "$ROUND_DB" "$ROUND_DB-wal" "$ROUND_DB-shm"
+  if [[ $1 == sqlite ]]; then rm -f "$ROUND_DB" "$ROUND_DB-wal" "$ROUND_DB-shm" "$ROUND_DB-delivery"
   else pg_drop ecrm_bench_msg_round; fi
 }
 
@@ -322,7 +327,12 @@ print(len(data.encode()))' "$TMP/capture/got.jsonl" "$TMP/message.eml" >"$TMP/me
   for round in $(seq "$ROUNDS"); do
     for b in $DELIVERY_BACKENDS; do
       fresh_db "$b" "$MESSAGES"
-      serve "$URL" --smtp-url "smtp://127.0.0.1:$SINK_PORT" --smtp-connections "$CONNECTIONS"
+      journal=()
+      if [[ $PG_JOURNAL == yes && $b == postgresql ]]; then
+        journal=(--delivery-journal "$TMP/pg-delivery")
+      fi
+      serve "$URL" --smtp-url "smtp://127.0.0.1:$SINK_PORT" --smtp-connections "$CONNECTIONS" \
+        "${journal[@]}"
       id=$(new_campaign 0)
       cpu0=$(cpu_ticks "$SERVER_PID")
       api POST "/api/v1/campaigns/$id/send" '{}' >"$TMP/sent.json"

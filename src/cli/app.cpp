@@ -88,6 +88,7 @@ messaging::DeliveryOptions delivery_options(const AppOptions& options) {
   out.connections = options.smtp_connections;
   out.first_retry_ms = static_cast<UnixMs>(options.smtp_first_retry_s * 1000.0);
   out.lease_ms = static_cast<UnixMs>(options.smtp_lease_s * 1000.0);
+  out.journal = options.delivery_journal;
   return out;
 }
 

@@ -29,6 +29,7 @@ struct AppOptions {
   int smtp_connections = 2;
   double smtp_first_retry_s = 30;  // after a 4xx or a lost connection; doubled on each attempt
   double smtp_lease_s = 120;       // how long a delivery thread holds the messages it claimed
+  std::string delivery_journal;    // the outcome journal; empty: the default, "none": none
   std::string mail_from = "Shop <shop@example.com>";
   std::string shop_name = "Shop";  // how messages name the shop
   std::string public_url = "http://127.0.0.1:8080";  // where links in messages point

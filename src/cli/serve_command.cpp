@@ -41,6 +41,7 @@ struct ServeOptions {
   int smtp_connections = 2;
   double smtp_first_retry_s = 30;
   double smtp_lease_s = 120;
+  std::string delivery_journal;
   std::string mail_from = "Shop <shop@example.com>";
   std::string shop_name = "Shop";
   std::string public_url;
@@ -102,6 +103,7 @@ int serve(const ServeOptions& options) {
                      .smtp_connections = options.smtp_connections,
                      .smtp_first_retry_s = options.smtp_first_retry_s,
                      .smtp_lease_s = options.smtp_lease_s,
+                     .delivery_journal = options.delivery_journal,
                      .mail_from = options.mail_from,
                      .shop_name = options.shop_name,
                      .public_url = options.public_url.empty()
@@ -203,6 +205,14 @@ const CommandRegistration kServe{10, [](CLI::App& app) {
                   "the same Message-ID. Longer than a batch of messages takes to send")
       ->capture_default_str()
       ->check(CLI::Range(1.0, 3600.0));
+  cmd->add_option("--delivery-journal", options->delivery_journal,
+                  "File where the delivery worker records each message's outcome as the relay "
+                  "answers, folded into the outbox once per batch and, after a crash, at the next "
+                  "start (FILE and FILE.N; one process at a time, locked). Default: next to the "
+                  "database file on SQLite (DB-delivery); none on PostgreSQL, where each outcome "
+                  "is then committed before the next message. \"none\": no journal. Keep it on "
+                  "the machine that restarts this server")
+      ->envname("ECRM_DELIVERY_JOURNAL");
   cmd->add_option("--mail-from", options->mail_from, "From: of outgoing mail, \"Shop <shop@example.com>\"")
       ->capture_default_str()
       ->envname("ECRM_MAIL_FROM");

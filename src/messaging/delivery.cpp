@@ -25,6 +25,25 @@ void DeliveryWorker::start() {
     std::lock_guard lock(mutex_);
     stopping_ = false;
   }
+  {
+    std::lock_guard lock(journal_mutex_);
+    journal_path_.clear();
+    if (options_.journal == "none") {
+    } else if (!options_.journal.empty()) {
+      journal_path_ = options_.journal;
+    } else if (db_.backend() == storage::Backend::kSqlite) {
+      // The database's own file (none for an in-memory database).
+      if (auto lease = db_.acquire(); lease.ok()) {
+        std::string file;
+        auto read = (*lease)->query("PRAGMA database_list", {}, [&](const storage::RowView& row) {
+          if (row.get_text(1) == "main") file = std::string(row.get_text(2));
+        });
+        if (read.ok() && !file.empty()) journal_path_ = file + "-delivery";
+      }
+    }
+  }
+  // What a process before left in the journal is folded before anything is claimed.
+  take_journal(true);
   for (int i = 0; i < options_.connections; ++i) threads_.emplace_back([this] { run(); });
 }
 
@@ -50,13 +69,14 @@ void DeliveryWorker::wake() {
 
 void DeliveryWorker::run() {
   SmtpSession session(options_.smtp);
+  Lane lane;
   for (;;) {
     const std::uint64_t seen = wakes_.load();
     {
       std::lock_guard lock(mutex_);
-      if (stopping_) return;
+      if (stopping_) break;
     }
-    auto claimed = round(session);
+    auto claimed = round(session, lane);
     if (!claimed.ok()) {
       spdlog::warn("message delivery: {}", claimed.error().message);
     } else if (*claimed > 0) {
@@ -65,21 +85,122 @@ void DeliveryWorker::run() {
     std::unique_lock lock(mutex_);
     wake_.wait_for(lock, std::chrono::milliseconds(options_.poll_ms),
                    [&] { return stopping_ || wakes_.load() != seen; });
-    if (stopping_) return;
+    if (stopping_) break;
+  }
+  close_lane(lane);
+}
+
+void DeliveryWorker::take_journal(bool now_or_never) {
+  std::lock_guard lock(journal_mutex_);
+  if (journal_ || journal_path_.empty()) return;
+  const UnixMs now = now_ms();
+  if (!now_or_never && now - journal_tried_at_ < 1000) return;
+  journal_tried_at_ = now;
+  auto opened = OutcomeJournal::open(journal_path_);
+  if (!opened.ok()) {
+    if (now_or_never) {
+      spdlog::warn("message delivery: {}; outcomes are committed one group at a time",
+                   opened.error().message);
+    }
+    return;
+  }
+  if (!*opened) {
+    if (now_or_never) {
+      spdlog::info("message delivery: the outcome journal {} is another process's; outcomes are "
+                   "committed one group at a time until it is free",
+                   journal_path_);
+    }
+    return;
+  }
+  auto left = (*opened)->read_segments();
+  Status status = left.ok() ? Status{} : Status(std::move(left).error());
+  if (status.ok() && !left->empty()) {
+    std::lock_guard writing(db_write_mutex_);
+    status = storage::with_transaction(db_, TxMode::kWrite,
+                                       [&](Connection& c) { return fold(c, *left); });
+  }
+  if (status.ok()) status = (*opened)->remove_segments();
+  if (!status.ok()) {
+    spdlog::warn("message delivery: the outcome journal {} could not be folded: {}", journal_path_,
+                 status.error().message);
+    return;  // the lock is released; tried again later
+  }
+  if (left.ok() && !left->empty()) {
+    spdlog::info("message delivery: folded {} outcomes a stopped process left in {}", left->size(),
+                 journal_path_);
+  }
+  journal_ = std::move(*opened);
+}
+
+void DeliveryWorker::join_journal(Lane& lane) {
+  if (lane.writer) return;
+  take_journal(false);
+  std::lock_guard lock(journal_mutex_);
+  if (!journal_) return;
+  auto writer = journal_->writer(next_segment_++);
+  if (!writer.ok()) {
+    spdlog::warn("message delivery: {}", writer.error().message);
+    return;
+  }
+  lane.writer = std::move(*writer);
+}
+
+Status DeliveryWorker::fold(Connection& c, const std::vector<JournalRecord>& records) {
+  for (const JournalRecord& r : records) {
+    ECRM_ASSIGN_OR_RETURN(bool applied,
+                          repo_.finish_claimed(c, r.message_id, r.attempts, r.outcome, r.at));
+    if (!applied || r.event.empty()) continue;
+    ECRM_RETURN_IF_ERROR(repo_.add_event(c, r.message_id, r.customer_id, r.event, r.at, r.detail));
+  }
+  return {};
+}
+
+void DeliveryWorker::folded(Lane& lane) {
+  lane.pending.clear();
+  if (!lane.writer) return;
+  if (auto cleared = lane.writer->clear(); !cleared.ok()) {
+    // Its records are folded: folding them again changes nothing, but the segment is not used
+    // any more.
+    spdlog::warn("message delivery: {}", cleared.error().message);
+    lane.writer.reset();
   }
 }
 
-Result<int> DeliveryWorker::round(SmtpSession& session) {
+Status DeliveryWorker::fold_now(Lane& lane) {
+  if (lane.pending.empty()) return {};
+  std::lock_guard writing(db_write_mutex_);
+  ECRM_RETURN_IF_ERROR(storage::with_transaction(
+      db_, TxMode::kWrite, [&](Connection& c) { return fold(c, lane.pending); }));
+  folded(lane);
+  return {};
+}
+
+void DeliveryWorker::close_lane(Lane& lane) {
+  if (auto written = fold_now(lane); !written.ok()) {
+    // The segment keeps them for the next start.
+    spdlog::warn("message delivery: {} outcomes are left in the journal: {}", lane.pending.size(),
+                 written.error().message);
+    return;
+  }
+  if (lane.writer) lane.writer->remove();
+  lane.writer.reset();
+}
+
+Result<int> DeliveryWorker::round(SmtpSession& session, Lane& lane) {
+  join_journal(lane);
   const UnixMs now = now_ms();
   auto claimed = [&] {
     std::lock_guard writing(db_write_mutex_);
     return storage::with_transaction<std::vector<Claimed>>(
         db_, TxMode::kWrite, [&](Connection& c) -> Result<std::vector<Claimed>> {
+          // The outcomes of the lane's last batch, in the transaction of its next claim.
+          ECRM_RETURN_IF_ERROR(fold(c, lane.pending));
           ECRM_RETURN_IF_ERROR(storage::done(repo_.release_expired(c, now)));
           return repo_.claim_due(c, now, now + options_.lease_ms, options_.batch);
         });
   }();
   if (!claimed.ok()) return std::move(claimed).error();
+  folded(lane);
   if (claimed->empty()) return 0;
   ECRM_ASSIGN_OR_RETURN(auto batch, storage::with_transaction<DeliveryBatch>(
                                         db_, TxMode::kRead, [&](Connection& c) {
@@ -90,6 +211,35 @@ Result<int> DeliveryWorker::round(SmtpSession& session) {
     return messaging_.prepare(*lease, batch, x, now_ms());
   };
   const auto& messages = *claimed;
+  if (lane.writer) {
+    for (const Claimed& x : messages) {
+      {
+        std::lock_guard lock(mutex_);
+        if (stopping_) break;  // the rest are sent again after their lease
+      }
+      // The rules of a customer's marketing message (the frequency cap) depend on the outcome of
+      // the customer's message before it: that one is folded first.
+      if (x.message.kind == MessageKind::kMarketing &&
+          std::any_of(lane.pending.begin(), lane.pending.end(), [&](const JournalRecord& r) {
+            return r.customer_id == x.message.customer_id;
+          })) {
+        ECRM_RETURN_IF_ERROR(fold_now(lane));
+      }
+      ECRM_ASSIGN_OR_RETURN(auto prepared, prepare(x));
+      Written w{.message = &x.message};
+      deliver(session, x, prepared, w);
+      lane.pending.push_back(JournalRecord{x.message.id, x.message.customer_id, x.message.attempts,
+                                           std::move(w.outcome), std::move(w.event),
+                                           std::move(w.detail), now_ms()});
+      if (auto appended = lane.writer->append(lane.pending.back()); !appended.ok()) {
+        // Not in the journal: committed now, before the next message, and the segment (perhaps
+        // ending in part of a line) emptied.
+        spdlog::warn("message delivery: {}", appended.error().message);
+        ECRM_RETURN_IF_ERROR(fold_now(lane));
+      }
+    }
+    return static_cast<int>(messages.size());
+  }
   std::optional<Result<Prepared>> ahead;
   for (std::size_t i = 0; i < messages.size(); ++i) {
     {
@@ -209,11 +359,16 @@ Status DeliveryWorker::wait(Written& w) {
 
 Result<std::int64_t> DeliveryWorker::drain() {
   SmtpSession session(options_.smtp);
+  Lane lane;
   std::int64_t total = 0;
   for (;;) {
-    ECRM_ASSIGN_OR_RETURN(int n, round(session));
-    if (n == 0) return total;
-    total += n;
+    auto n = round(session, lane);
+    if (!n.ok() || *n == 0) {
+      close_lane(lane);
+      if (!n.ok()) return std::move(n).error();
+      return total;
+    }
+    total += *n;
   }
 }
 

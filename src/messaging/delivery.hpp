@@ -11,21 +11,28 @@
 // flight on the connections open at that moment, and the receiver can recognise it.
 //
 // That bound holds because a thread hands its next message to the relay only once the outcome of
-// the previous one is committed. The threads' outcomes are committed together: a thread whose
-// outcome is ready writes those of every thread waiting at that moment in one transaction (a
-// group commit), so that several connections cost one commit, not one each; and while it waits
-// for its outcome to be committed it prepares its next message.
+// the previous one is recorded where a restart finds it. With an outcome journal (journal.hpp:
+// by default next to the SQLite database file; on PostgreSQL when one is configured), the thread
+// appends the outcome to the journal with one write() and moves on; the outcomes are folded into
+// the outbox once per batch, in the transaction that claims the thread's next batch, and a
+// journal left by a process that died is folded when the worker starts, before anything is
+// claimed. Without one (or while another process holds it), each outcome is committed before the
+// next message: the threads' outcomes together (a thread whose outcome is ready writes those of
+// every thread waiting at that moment in one transaction, a group commit), and while it waits
+// the thread prepares its next message.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "core/metrics.hpp"
+#include "messaging/journal.hpp"
 #include "messaging/service.hpp"
 #include "messaging/smtp.hpp"
 #include "storage/database.hpp"
@@ -41,6 +48,9 @@ struct DeliveryOptions {
   int max_attempts = 8;
   UnixMs first_retry_ms = 30'000;  // doubled on each attempt, at most max_retry_ms
   UnixMs max_retry_ms = 3'600'000;
+  // The outcome journal's path; empty: next to the database file on SQLite (FILE-delivery), none
+  // on PostgreSQL; "none": no journal.
+  std::string journal;
 };
 
 class DeliveryWorker {
@@ -63,8 +73,15 @@ class DeliveryWorker {
   Result<SmtpOutcome> send_now(const std::string& to, const std::string& mime);
 
  private:
-  // One round of a thread: claim a batch and send it; returns how many were claimed.
-  Result<int> round(SmtpSession& session);
+  // What one thread (or drain()) sends with: its segment of the journal, when it has one, and
+  // the outcomes written there that are not folded into the outbox yet.
+  struct Lane {
+    std::unique_ptr<OutcomeJournal::Writer> writer;
+    std::vector<JournalRecord> pending;
+  };
+  // One round of a thread: fold what the lane holds, claim a batch and send it; returns how many
+  // were claimed.
+  Result<int> round(SmtpSession& session, Lane& lane);
   void run();
 
   // A message's outcome waiting to be written.
@@ -84,6 +101,20 @@ class DeliveryWorker {
   void submit(Written& w);
   Status wait(Written& w);
 
+  // Takes the journal when it is free (at start, and later when another process held it), folding
+  // what a process before left in it; at most once a second unless `now_or_never`. Gives the lane
+  // a segment once the journal is this process's.
+  void take_journal(bool now_or_never);
+  void join_journal(Lane& lane);
+  // Writes `records` to their rows and the customers' timelines (the rows still sent by them).
+  Status fold(Connection& c, const std::vector<JournalRecord>& records);
+  // Folds the lane's pending outcomes in a transaction of their own, then empties its segment.
+  Status fold_now(Lane& lane);
+  // After a fold of the lane's pending outcomes committed.
+  void folded(Lane& lane);
+  // Ends a lane: folds what it holds and removes its segment.
+  void close_lane(Lane& lane);
+
   storage::Database& db_;
   MessagingService& messaging_;
   DeliveryOptions options_;
@@ -102,6 +133,12 @@ class DeliveryWorker {
   std::condition_variable written_;
   std::vector<Written*> to_write_;
   bool writing_ = false;  // a thread is committing a group
+
+  std::mutex journal_mutex_;
+  std::string journal_path_;  // empty: none
+  std::unique_ptr<OutcomeJournal> journal_;
+  UnixMs journal_tried_at_ = 0;
+  int next_segment_ = 0;
 };
 
 }  // namespace ecrm::messaging

@@ -69,6 +69,12 @@ constexpr std::string_view kFinish =
     "language = $6, to_address = $7, subject = $8, digest = $9, lease_until = NULL, "
     "attempts = attempts - $11, "
     "sent_at = CASE WHEN $2 = 'sent' THEN $10 ELSE sent_at END, updated_at = $10 WHERE id = $1";
+constexpr std::string_view kFinishClaimed =
+    "UPDATE messages SET status = $2, reason = $3, smtp_reply = $4, next_attempt_at = $5, "
+    "language = $6, to_address = $7, subject = $8, digest = $9, lease_until = NULL, "
+    "attempts = attempts - $11, "
+    "sent_at = CASE WHEN $2 = 'sent' THEN $10 ELSE sent_at END, updated_at = $10 "
+    "WHERE id = $1 AND status = 'sending' AND attempts = $12";
 constexpr std::string_view kAddEvent =
     "INSERT INTO message_events (message_id, customer_id, kind, at, detail) "
     "VALUES ($1, $2, $3, $4, $5)";
@@ -293,6 +299,16 @@ Status MessagingRepo::finish(Connection& c, std::int64_t id, const Outcome& o, U
   return storage::done(c.execute(kFinish, {id, text_of(o.status), o.reason, o.smtp_reply,
                                            o.next_attempt_at, o.language, o.to, o.subject,
                                            o.digest, now, std::int64_t{o.attempted ? 0 : 1}}));
+}
+
+Result<bool> MessagingRepo::finish_claimed(Connection& c, std::int64_t id, int attempts,
+                                           const Outcome& o, UnixMs at) {
+  ECRM_ASSIGN_OR_RETURN(auto n, c.execute(kFinishClaimed,
+                                          {id, text_of(o.status), o.reason, o.smtp_reply,
+                                           o.next_attempt_at, o.language, o.to, o.subject,
+                                           o.digest, at, std::int64_t{o.attempted ? 0 : 1},
+                                           std::int64_t{attempts}}));
+  return n > 0;
 }
 
 Status MessagingRepo::add_event(Connection& c, std::int64_t message_id, std::int64_t customer_id,

@@ -75,6 +75,11 @@ class MessagingRepo {
   // another worker holds are skipped).
   Result<std::vector<Claimed>> claim_due(Connection& c, UnixMs now, UnixMs lease_until, int limit);
   Status finish(Connection& c, std::int64_t id, const Outcome& outcome, UnixMs now);
+  // finish() for the claim that made the row's attempt count `attempts`, only while the row is
+  // still being sent by it: false (nothing written) when it is not (its outcome was written
+  // already, or its lease ran out and it was claimed again).
+  Result<bool> finish_claimed(Connection& c, std::int64_t id, int attempts, const Outcome& outcome,
+                              UnixMs at);
 
   Status add_event(Connection& c, std::int64_t message_id, std::int64_t customer_id,
                    std::string_view kind, UnixMs at, const std::string& detail);

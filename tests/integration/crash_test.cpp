@@ -4,13 +4,22 @@
 // every recipient has the message, nothing failed, and the only messages received twice (the
 // same Message-ID) are ones the relay took just before the kill: at most one per SMTP
 // connection the server had open.
+//
+// The first test runs with the server's default for its database (on SQLite an outcome journal
+// next to the database file; on PostgreSQL none: an outcome is committed before the next message
+// is sent). The second gives the server an outcome journal on both and kills it while the journal
+// holds outcomes not yet folded into the outbox: the restarted server folds them before it sends
+// anything, so none of those messages is sent again.
 #include <boost/json.hpp>
 
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
+#include <random>
 #include <set>
 #include <string>
 #include <thread>
@@ -46,13 +55,21 @@ class Crash : public CrmApi {
   static void SetUpTestSuite() {}
   static void TearDownTestSuite() {}
 
-  void SetUp() override {
-    smtp_ = std::make_unique<SmtpServer>(std::vector<std::string>{"--delay", kRelayDelay});
+  void SetUp() override {}
+
+  // Starts the relay (answering each message `relay_delay` seconds after taking it) and the
+  // server delivering to it over `connections` connections, with `extra` arguments.
+  void start(const char* relay_delay, int connections, std::vector<std::string> extra = {}) {
+    smtp_ = std::make_unique<SmtpServer>(std::vector<std::string>{"--delay", relay_delay});
+    std::vector<std::string> args = {"--mail-from",        kMailFrom,
+                                     "--smtp-url",         smtp_->url(),
+                                     "--smtp-connections", std::to_string(connections),
+                                     "--smtp-lease",       kLeaseSeconds,
+                                     "--smtp-retry-after", "0.2",
+                                     "--public-url",       "https://crash.test"};
+    args.insert(args.end(), extra.begin(), extra.end());
     server_ = new ServerProcess(
-        {"--mail-from", kMailFrom, "--smtp-url", smtp_->url(), "--smtp-connections",
-         std::to_string(kConnections), "--smtp-lease", kLeaseSeconds, "--smtp-retry-after", "0.2",
-         "--public-url", "https://crash.test"},
-        {{"ECRM_ADMIN_EMAIL", kAdminEmail}, {"ECRM_ADMIN_PASSWORD", kAdminPassword}});
+        args, {{"ECRM_ADMIN_EMAIL", kAdminEmail}, {"ECRM_ADMIN_PASSWORD", kAdminPassword}});
     CrmApi::SetUp();
   }
 
@@ -63,10 +80,27 @@ class Crash : public CrmApi {
     smtp_.reset();
   }
 
-  // Imports kCustomers customers with e-mail consent (one CSV through the import API).
-  void import_customers() {
+  // Stores the template crash_sale, and a campaign of it to every customer: its id.
+  std::int64_t campaign() {
+    auto put = client_->send_json(
+        "PUT", "/api/v1/message-templates/crash_sale/en",
+        json::object{{"kind", "marketing"},
+                     {"subject", "A sale for {{customer.first_name}}"},
+                     {"html", "<p>Dear {{customer.name}}, everything is half price this week.</p>"},
+                     {"text", "Dear {{customer.name}}, everything is half price this week."}});
+    EXPECT_EQ(put.status, 200) << put.body;
+    auto made = post("/api/v1/campaigns", json::object{{"name", "Half price"},
+                                                       {"template_key", "crash_sale"},
+                                                       {"audience", json::object{}},
+                                                       {"holdout_percent", 0}});
+    EXPECT_EQ(made.status, 201) << made.body;
+    return made.status == 201 ? made.json().at("id").as_int64() : 0;
+  }
+
+  // Imports `n` customers with e-mail consent (one CSV through the import API).
+  void import_customers(int n = kCustomers) {
     std::string csv = "external_id,name,email,email_consent\n";
-    for (int i = 0; i < kCustomers; ++i) {
+    for (int i = 0; i < n; ++i) {
       csv += "C-" + std::to_string(i) + ",Buyer " + std::to_string(i) + "," + address(i) + ",yes\n";
     }
     auto r = client_->request("POST", "/api/v1/import/customers", csv,
@@ -82,7 +116,7 @@ class Crash : public CrmApi {
     });
     ASSERT_TRUE(finished) << json::serialize(body);
     ASSERT_EQ(str(body.at("status")), "succeeded") << json::serialize(body);
-    ASSERT_EQ(body.at("inserted").as_int64(), kCustomers) << json::serialize(body);
+    ASSERT_EQ(body.at("inserted").as_int64(), n) << json::serialize(body);
   }
 
   json::object stats() {
@@ -116,22 +150,11 @@ class Crash : public CrmApi {
 };
 
 TEST_F(Crash, AKillMidCampaignLosesNothingAndDuplicatesAtMostOneMessagePerConnection) {
-  auto put = client_->send_json(
-      "PUT", "/api/v1/message-templates/crash_sale/en",
-      json::object{{"kind", "marketing"},
-                   {"subject", "A sale for {{customer.first_name}}"},
-                   {"html", "<p>Dear {{customer.name}}, everything is half price this week.</p>"},
-                   {"text", "Dear {{customer.name}}, everything is half price this week."}});
-  ASSERT_EQ(put.status, 200) << put.body;
+  start(kRelayDelay, kConnections);
   import_customers();
   if (HasFatalFailure()) return;
-
-  auto made = post("/api/v1/campaigns", json::object{{"name", "Half price"},
-                                                     {"template_key", "crash_sale"},
-                                                     {"audience", json::object{}},
-                                                     {"holdout_percent", 0}});
-  ASSERT_EQ(made.status, 201) << made.body;
-  const std::int64_t campaign = made.json().at("id").as_int64();
+  const std::int64_t campaign = this->campaign();
+  ASSERT_GT(campaign, 0);
   auto sent = post(id_path("/api/v1/campaigns", campaign) + "/send", json::object{});
   ASSERT_EQ(sent.status, 200) << sent.body;
   ASSERT_EQ(sent.json().at("recipients").as_int64(), kCustomers) << sent.body;
@@ -219,6 +242,134 @@ TEST_F(Crash, AKillMidCampaignLosesNothingAndDuplicatesAtMostOneMessagePerConnec
               static_cast<long long>(at_kill.contains("sending") ? at_kill.at("sending") : 0),
               static_cast<long long>(at_kill.contains("queued") ? at_kill.at("queued") : 0), twice,
               kConnections);
+}
+
+// The outcome journal's records in its segments (FILE.N): message id -> status, each line a JSON
+// object as the server writes it; a line cut short is not counted.
+std::map<std::int64_t, std::string> journal_records(const std::filesystem::path& journal) {
+  std::map<std::int64_t, std::string> out;
+  std::error_code ec;
+  const std::string prefix = journal.filename().string() + ".";
+  for (std::filesystem::directory_iterator it(journal.parent_path(), ec), end; !ec && it != end;
+       it.increment(ec)) {
+    if (!it->path().filename().string().starts_with(prefix)) continue;
+    std::ifstream in(it->path());
+    std::string line;
+    while (std::getline(in, line)) {
+      boost::system::error_code bad;
+      const json::value v = json::parse(line, bad);
+      if (bad || !v.is_object() || !v.as_object().contains("id")) continue;
+      out[v.at("id").as_int64()] = str(v.at("status"));
+    }
+  }
+  return out;
+}
+
+// The outbox row number a Message-ID <ecrm.ID.CREATED@domain> names; 0 when none.
+std::int64_t row_of(const std::string& message_id) {
+  const std::string prefix = "<ecrm.";
+  if (!message_id.starts_with(prefix)) return 0;
+  return std::stoll(message_id.substr(prefix.size()));
+}
+
+TEST_F(Crash, AnOutcomeJournalLeftByAKilledServerIsFoldedBeforeAnythingIsSentAgain) {
+  constexpr int kCampaignSize = 150;
+  // One connection and a relay answering after 20 ms: a batch of 20 takes 400 ms, during which
+  // the journal holds the outcomes of the batch's messages sent so far.
+  std::random_device rd;
+  const std::filesystem::path journal =
+      std::filesystem::temp_directory_path() /
+      ("ecrm-it-journal-" + std::to_string(getpid()) + "-" + std::to_string(rd()));
+  start("0.02", 1, {"--delivery-journal", journal.string()});
+  import_customers(kCampaignSize);
+  if (HasFatalFailure()) return;
+  const std::int64_t campaign = this->campaign();
+  ASSERT_GT(campaign, 0);
+  auto sent = post(id_path("/api/v1/campaigns", campaign) + "/send", json::object{});
+  ASSERT_EQ(sent.status, 200) << sent.body;
+
+  // Kill the server while its journal holds several outcomes.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (journal_records(journal).size() < 5 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  server_->kill_hard();
+  const auto journaled = journal_records(journal);
+  ASSERT_GE(journaled.size(), 3u) << "the journal was folded just before the kill: "
+                                  << journaled.size() << " records\n" << server_->log();
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const std::size_t before_restart = smtp_->received_count();
+  ASSERT_LT(before_restart, static_cast<std::size_t>(kCampaignSize));
+
+  // Their rows are still being sent as far as the outbox knows: only the journal has their
+  // outcome.
+  std::map<std::int64_t, std::string> status_at_kill;
+  {
+    auto db = storage::open_database(server_->db_url());
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    auto lease = (*db)->acquire();
+    ASSERT_TRUE(lease.ok()) << lease.error().message;
+    auto read = (*lease)->query("SELECT id, status FROM messages", {},
+                                [&](const storage::RowView& row) {
+                                  status_at_kill[row.get_int(0)] = std::string(row.get_text(1));
+                                });
+    ASSERT_TRUE(read.ok()) << read.error().message;
+  }
+  for (const auto& [id, status] : journaled) {
+    EXPECT_EQ(status, "sent") << "message " << id;
+    EXPECT_EQ(status_at_kill[id], "sending") << "message " << id;
+  }
+
+  server_->restart();
+  client_ = signed_in(kAdminEmail, kAdminPassword);
+  json::object s;
+  const bool drained = eventually(
+      [&] {
+        s = stats();
+        return !s.empty() && s.at("queued").as_int64() == 0 && s.at("sending").as_int64() == 0;
+      },
+      60);
+  ASSERT_TRUE(drained) << json::serialize(s) << "\n" << server_->log();
+  EXPECT_EQ(s.at("sent").as_int64(), kCampaignSize) << json::serialize(s);
+
+  // Each journaled message reached the relay once, before the kill, and its row says sent with
+  // the relay's reply, with one "sent" event on its timeline.
+  std::map<std::int64_t, std::vector<std::size_t>> received_at;  // row -> positions
+  const auto received = smtp_->received();
+  for (std::size_t at = 0; at < received.size(); ++at) {
+    received_at[row_of(str(received[at].at("message_id")))].push_back(at);
+  }
+  for (const auto& [id, status] : journaled) {
+    ASSERT_TRUE(received_at.contains(id)) << "message " << id << " never reached the relay";
+    EXPECT_EQ(received_at[id].size(), 1u) << "message " << id << " was sent again";
+    EXPECT_LT(received_at[id].front(), before_restart) << "message " << id;
+    auto m = get("/api/v1/messages/" + std::to_string(id));
+    ASSERT_EQ(m.status, 200) << m.body;
+    EXPECT_EQ(str(m.json().at("status")), "sent") << m.body;
+    EXPECT_TRUE(str(m.json().at("smtp_reply")).starts_with("250")) << m.body;
+    auto events = get("/api/v1/messages/" + std::to_string(id) + "/events");
+    ASSERT_EQ(events.status, 200) << events.body;
+    int sent_events = 0;
+    const json::value listed = events.json();
+    for (const auto& e : listed.at("items").as_array()) {
+      sent_events += str(e.at("kind")) == "sent";
+    }
+    EXPECT_EQ(sent_events, 1) << events.body;
+  }
+  // Every customer got the campaign; one connection: at most one message twice.
+  int twice = 0;
+  for (const auto& [id, positions] : received_at) twice += positions.size() > 1;
+  EXPECT_EQ(received_at.size(), static_cast<std::size_t>(kCampaignSize));
+  EXPECT_LE(twice, 1);
+  std::printf("[          ] %zu outcomes in the journal at the kill, %zu received before it, %d "
+              "received twice\n",
+              journaled.size(), before_restart, twice);
+
+  server_->terminate();
+  // Stopped cleanly: everything folded, no segment left.
+  EXPECT_TRUE(journal_records(journal).empty());
+  std::error_code ec;
+  std::filesystem::remove(journal, ec);
 }
 
 }  // namespace

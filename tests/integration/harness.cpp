@@ -293,7 +293,7 @@ void ServerProcess::restart() {
 ServerProcess::~ServerProcess() {
   if (pid_ > 0) terminate(30);
   if (!sqlite_path_.empty()) {
-    for (const char* s : {"", "-wal", "-shm"}) fs::remove(sqlite_path_ + s);
+    for (const char* s : {"", "-wal", "-shm", "-delivery"}) fs::remove(sqlite_path_ + s);
   }
   if (!pg_database_.empty()) {
     auto db = storage::open_database(pg_admin_url());

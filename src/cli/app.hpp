@@ -22,6 +22,8 @@ struct AppOptions {
   std::size_t recommend_cache_mb = 128;
   double recommend_cache_ttl_s = 30;
   double cart_abandon_after_s = 3600;
+  int chat_max_per_agent = 5;        // live chats an agent holds at once
+  double chat_visitor_grace_s = 120;  // a chat whose visitor left every page ends after this
   // Outgoing mail: without an SMTP URL messages are queued and not sent.
   std::string smtp_url;
   std::string smtp_user;

@@ -35,6 +35,9 @@ struct ServeOptions {
   std::size_t recommend_cache_mb = 128;
   double recommend_cache_ttl_s = 30;
   double cart_abandon_after_s = 3600;
+  int chat_max_per_agent = 5;
+  double chat_visitor_grace_s = 120;
+  int socket_idle_timeout_s = 60;
   std::string smtp_url;
   std::string smtp_user;
   std::string smtp_password_file;
@@ -97,6 +100,8 @@ int serve(const ServeOptions& options) {
                      .recommend_cache_mb = options.recommend_cache_mb,
                      .recommend_cache_ttl_s = options.recommend_cache_ttl_s,
                      .cart_abandon_after_s = options.cart_abandon_after_s,
+                     .chat_max_per_agent = options.chat_max_per_agent,
+                     .chat_visitor_grace_s = options.chat_visitor_grace_s,
                      .smtp_url = options.smtp_url,
                      .smtp_user = options.smtp_user,
                      .smtp_password = smtp_password,
@@ -126,6 +131,7 @@ int serve(const ServeOptions& options) {
   server_options.port = static_cast<std::uint16_t>(options.port);
   server_options.io_threads = options.threads;
   server_options.worker_threads = workers;
+  server_options.socket_idle_timeout_s = options.socket_idle_timeout_s;
   http::Server server(server_options, dispatcher);
   std::uint16_t port = 0;
   try {
@@ -169,6 +175,20 @@ const CommandRegistration kServe{10, [](CLI::App& app) {
                   "Seconds without activity after which a cart with items counts as abandoned")
       ->capture_default_str()
       ->check(CLI::Range(0.1, 90.0 * 86400));
+  cmd->add_option("--chat-max-per-agent", options->chat_max_per_agent,
+                  "Live chats an agent holds at once; more wait for the first agent to free up")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  cmd->add_option("--chat-visitor-grace", options->chat_visitor_grace_s,
+                  "Seconds a live chat stays open after its visitor left every page (a page "
+                  "change or a reload comes back to it); then it ends and its transcript is stored")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 86400.0));
+  cmd->add_option("--socket-idle-timeout", options->socket_idle_timeout_s,
+                  "Seconds a WebSocket may stay silent (the server pings it at half of this) "
+                  "before it is closed")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 86400));
   cmd->add_option("--recommend-cache-mb", options->recommend_cache_mb,
                   "Memory for personal recommendation lists served without a database read "
                   "(MiB; 0 turns the cache off)")

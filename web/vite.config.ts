@@ -80,6 +80,11 @@ export default defineConfig({
     target: 'es2020',
     chunkSizeWarningLimit: 700,
     rollupOptions: {
+      // Two pages: the staff UI and the customer portal (served at /portal and /portal/*).
+      input: {
+        main: fileURLToPath(new URL('./index.html', import.meta.url)),
+        portal: fileURLToPath(new URL('./portal.html', import.meta.url)),
+      },
       // Element Plus registers each component with withInstall(), which Rollup cannot prove
       // free of side effects, so without this every component ends up in the bundle.
       treeshake: {

@@ -501,6 +501,22 @@ TEST_F(StaticFilesTest, SpaFallbackForPathsWithoutExtension) {
   EXPECT_EQ(head->body, kIndex);  // the server drops the body of HEAD responses
 }
 
+TEST_F(StaticFilesTest, ThePortalIsItsOwnPage) {
+  constexpr const char* kPortal = "<!doctype html><title>portal</title>";
+  write("portal.html", kPortal);
+  files_.emplace(root_.string());
+  for (const char* target : {"/portal", "/portal/", "/portal/sign-in?token=abc", "/portal/orders/7"}) {
+    auto page = get(target);
+    ASSERT_TRUE(page.has_value()) << target;
+    EXPECT_EQ(page->body, kPortal) << target;
+  }
+  for (const char* target : {"/portals", "/customers/portal", "/"}) {
+    auto page = get(target);
+    ASSERT_TRUE(page.has_value()) << target;
+    EXPECT_EQ(page->body, kIndex) << target;
+  }
+}
+
 TEST_F(StaticFilesTest, MissingFilesWithExtensionAreNotFound) {
   for (const char* target : {"/assets/app.999.js", "/missing.png", "/customers/report.csv"}) {
     EXPECT_FALSE(get(target).has_value()) << target;

@@ -38,7 +38,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cap=$(( (PAIRS + AGENTS - 1) / AGENTS ))
+cap=$(( (PAIRS + AGENTS - 1) / AGENTS )); (( cap >= 1 )) || cap=1
 for round in $(seq 1 "$ROUNDS"); do
   email=bench@example.com password='Bench-pass-1234'
   ECRM_ADMIN_EMAIL=$email ECRM_ADMIN_PASSWORD=$password "$ECRM_BIN" serve --db "sqlite:$TMP/chat-$round.db" \

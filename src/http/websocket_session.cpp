@@ -8,7 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <deque>
+#include <list>
 #include <exception>
 #include <string>
 #include <utility>
@@ -170,7 +170,7 @@ class SocketSession : public std::enable_shared_from_this<SocketSession> {
                       }
                       self->queued_bytes_ -= self->queue_.front().size();
                       self->queue_.pop_front();
-                      if (self->queue_.empty()) self->queue_.shrink_to_fit();
+                      if (self->queue_.empty()) self->queue_ = {};  // idle: no node kept
                       self->write_next();
                     });
   }
@@ -186,7 +186,7 @@ class SocketSession : public std::enable_shared_from_this<SocketSession> {
   asio::thread_pool& workers_;
   SocketSessions& sessions_;
   beast::flat_buffer buffer_;
-  std::deque<std::string> queue_;
+  std::list<std::string> queue_;  // unlike a deque, an empty list holds no memory
   std::size_t queued_bytes_ = 0;
   websocket::close_code close_code_ = websocket::close_code::normal;
   bool writing_ = false;

@@ -206,9 +206,10 @@ Result<int> DeliveryWorker::round(SmtpSession& session, Lane& lane) {
                                         db_, TxMode::kRead, [&](Connection& c) {
                                           return messaging_.read_batch(c, *claimed);
                                         }));
-  auto prepare = [&](const Claimed& x) -> Result<Prepared> {
-    ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
-    return messaging_.prepare(*lease, batch, x, now_ms());
+  auto prepare = [&](const Claimed& x) { return messaging_.prepare(batch, x, now_ms()); };
+  // A message sent counts against its customer's frequency cap for the rest of the batch.
+  auto count = [&](const Claimed& x, const Written& w) {
+    if (w.outcome.status == MessageStatus::kSent) MessagingService::sent(batch, x, now_ms());
   };
   const auto& messages = *claimed;
   if (lane.writer) {
@@ -217,17 +218,10 @@ Result<int> DeliveryWorker::round(SmtpSession& session, Lane& lane) {
         std::lock_guard lock(mutex_);
         if (stopping_) break;  // the rest are sent again after their lease
       }
-      // The rules of a customer's marketing message (the frequency cap) depend on the outcome of
-      // the customer's message before it: that one is folded first.
-      if (x.message.kind == MessageKind::kMarketing &&
-          std::any_of(lane.pending.begin(), lane.pending.end(), [&](const JournalRecord& r) {
-            return r.customer_id == x.message.customer_id;
-          })) {
-        ECRM_RETURN_IF_ERROR(fold_now(lane));
-      }
       ECRM_ASSIGN_OR_RETURN(auto prepared, prepare(x));
       Written w{.message = &x.message};
       deliver(session, x, prepared, w);
+      count(x, w);
       lane.pending.push_back(JournalRecord{x.message.id, x.message.customer_id, x.message.attempts,
                                            std::move(w.outcome), std::move(w.event),
                                            std::move(w.detail), now_ms()});
@@ -251,6 +245,7 @@ Result<int> DeliveryWorker::round(SmtpSession& session, Lane& lane) {
     if (!prepared.ok()) return std::move(prepared).error();
     Written w{.message = &messages[i].message};
     deliver(session, messages[i], *prepared, w);
+    count(messages[i], w);
     submit(w);
     // The next message is prepared while this outcome is being committed, unless it is for the
     // same customer: its rules (the frequency cap) then depend on this outcome.

@@ -1,8 +1,10 @@
 // The delivery worker: sends the outbox over SMTP.
 //
 // Each of `connections` threads holds one SMTP session and claims due messages in small
-// batches (a lease on each row: status sending until lease_until), reads what the batch needs
-// (its customers, their suppressions, its templates) in one go, and then prepares each message
+// batches (a lease on each row: status sending until lease_until; a customer's marketing
+// message is not claimed while another of theirs is being sent), reads what the batch needs
+// (its customers, their suppressions, its templates, the marketing mail its customers were sent
+// in the last week, which the frequency cap counts) in one go, and then prepares each message
 // when it is sent (service.hpp: the rules, then rendering), hands it to the relay once, and
 // writes its outcome to its row: sent; queued again with backoff on a 4xx or a connection failure (up to
 // `max_attempts`, then failed); failed on a 5xx. A message whose sender died mid-send (a crash, a

@@ -53,17 +53,32 @@ constexpr std::string_view kListMessages =
 constexpr std::string_view kReleaseExpired =
     "UPDATE messages SET status = 'queued', reason = 'its delivery was interrupted; sent again', "
     "lease_until = NULL, updated_at = $1 WHERE status = 'sending' AND lease_until < $1";
+// A customer's marketing message is not claimed while another of theirs is being sent: the
+// frequency cap of a batch is then read once, when it is claimed, and the outcomes of the
+// customer's messages in the batch are known to the thread that sends them.
+#define ECRM_NO_MARKETING_IN_FLIGHT                                                        \
+  "NOT (kind = 'marketing' AND customer_id IN (SELECT customer_id FROM messages "        \
+  "WHERE status = 'sending' AND kind = 'marketing'))"
+// Claims on PostgreSQL are made one at a time (a transaction-scoped advisory lock), so that two
+// claims cannot take two marketing messages of one customer, each not seeing the other's.
+constexpr std::string_view kClaimLock = "SELECT pg_advisory_xact_lock(7303916584)";
 constexpr std::string_view kClaimSqlite =
     "UPDATE messages SET status = 'sending', attempts = attempts + 1, lease_until = $2, "
     "updated_at = $1 WHERE id IN (SELECT id FROM messages WHERE status = 'queued' "
-    "AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $3) "
+    "AND next_attempt_at <= $1 AND " ECRM_NO_MARKETING_IN_FLIGHT
+    " ORDER BY next_attempt_at, id LIMIT $3) "
     "RETURNING " ECRM_MESSAGE_COLUMNS;
 constexpr std::string_view kClaimPostgres =
     "UPDATE messages SET status = 'sending', attempts = attempts + 1, lease_until = $2, "
     "updated_at = $1 WHERE id IN (SELECT id FROM messages WHERE status = 'queued' "
-    "AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) "
+    "AND next_attempt_at <= $1 AND " ECRM_NO_MARKETING_IN_FLIGHT
+    " ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED) "
     "RETURNING " ECRM_MESSAGE_COLUMNS;
 #undef ECRM_MESSAGE_COLUMNS
+#undef ECRM_NO_MARKETING_IN_FLIGHT
+constexpr storage::MultiRowShape kMarketingSentTo{
+    "SELECT customer_id, sent_at FROM messages WHERE kind = 'marketing' AND status = 'sent' "
+    "AND sent_at IS NOT NULL AND customer_id IN (", 1, ")", "", true};
 constexpr std::string_view kFinish =
     "UPDATE messages SET status = $2, reason = $3, smtp_reply = $4, next_attempt_at = $5, "
     "language = $6, to_address = $7, subject = $8, digest = $9, lease_until = NULL, "
@@ -284,8 +299,9 @@ Result<std::int64_t> MessagingRepo::release_expired(Connection& c, UnixMs now) {
 Result<std::vector<Claimed>> MessagingRepo::claim_due(Connection& c, UnixMs now,
                                                       UnixMs lease_until, int limit) {
   std::vector<Claimed> out;
-  const std::string_view sql =
-      c.backend() == storage::Backend::kPostgres ? kClaimPostgres : kClaimSqlite;
+  const bool pg = c.backend() == storage::Backend::kPostgres;
+  if (pg) ECRM_RETURN_IF_ERROR(c.query(kClaimLock, {}, [](const RowView&) {}));
+  const std::string_view sql = pg ? kClaimPostgres : kClaimSqlite;
   ECRM_RETURN_IF_ERROR(c.query(sql, {now, lease_until, std::int64_t{limit}},
                                [&](const RowView& row) {
                                  out.push_back({read_message(row), row.get_string(16), row.get_text(17) == "drop"});
@@ -342,6 +358,22 @@ Result<MessagingRepo::CountedMarketing> MessagingRepo::marketing_counted(Connect
     }
   }));
   std::sort(out.sent_at.begin(), out.sent_at.end(), std::greater<>());
+  return out;
+}
+
+Result<std::map<std::int64_t, std::vector<UnixMs>>> MessagingRepo::marketing_sent_to(
+    Connection& c, const std::vector<std::int64_t>& customers, UnixMs since) {
+  std::map<std::int64_t, std::vector<UnixMs>> out;
+  std::vector<Value> params;
+  ECRM_RETURN_IF_ERROR(storage::for_chunks(customers.size(), [&](std::size_t first, std::size_t n) {
+    params.assign(customers.begin() + static_cast<std::ptrdiff_t>(first),
+                  customers.begin() + static_cast<std::ptrdiff_t>(first + n));
+    return c.query(storage::multi_row_sql(kMarketingSentTo, n), params, [&](const RowView& row) {
+      const UnixMs at = row.get_int(1);
+      if (at >= since) out[row.get_int(0)].push_back(at);
+    });
+  }));
+  for (auto& [customer, times] : out) std::sort(times.begin(), times.end(), std::greater<>());
   return out;
 }
 

@@ -72,7 +72,8 @@ class MessagingRepo {
   // sending: their outcome is unknown, so they are sent again, with the same Message-ID).
   Result<std::int64_t> release_expired(Connection& c, UnixMs now);
   // Claims up to `limit` due messages for one worker until `lease_until` (PostgreSQL: rows
-  // another worker holds are skipped).
+  // another worker holds are skipped). A customer's marketing message is not claimed while
+  // another of theirs is being sent (claims on PostgreSQL take turns for that).
   Result<std::vector<Claimed>> claim_due(Connection& c, UnixMs now, UnixMs lease_until, int limit);
   Status finish(Connection& c, std::int64_t id, const Outcome& outcome, UnixMs now);
   // finish() for the claim that made the row's attempt count `attempts`, only while the row is
@@ -97,6 +98,11 @@ class MessagingRepo {
   // The send time of the `nth` newest marketing message sent to the customer at or after `since`.
   Result<std::optional<UnixMs>> nth_marketing_sent_since(Connection& c, std::int64_t customer_id,
                                                          UnixMs since, int nth);
+
+  // The send times of the marketing mail sent to each of `customers` at or after `since`, newest
+  // first (customers sent none are absent).
+  Result<std::map<std::int64_t, std::vector<UnixMs>>> marketing_sent_to(
+      Connection& c, const std::vector<std::int64_t>& customers, UnixMs since);
 
   // Marketing messages to the customer being sent now with an id below `id` (claimed by other
   // delivery threads): they count against the cap before this one.

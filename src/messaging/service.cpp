@@ -23,8 +23,6 @@ using storage::TxMode;
 namespace {
 
 constexpr std::size_t kMaxKey = 100;
-// How long a message waits for another one to the same customer that is being sent.
-constexpr UnixMs kInFlightWait = 60'000;
 
 Status check_key(const std::string& key) {
   if (key.empty() || key.size() > kMaxKey) {
@@ -442,11 +440,26 @@ Result<DeliveryBatch> MessagingService::read_batch(Connection& c,
   ECRM_ASSIGN_OR_RETURN(out.suppressed, repo_.suppressions_of(c, addresses));
   ECRM_ASSIGN_OR_RETURN(auto templates, repo_.templates_with_keys(c, keys));
   for (auto& t : templates) out.templates[t.key].push_back(std::move(t));
+  std::vector<std::int64_t> marketing;
+  for (const auto& x : claimed) {
+    if (x.message.kind == MessageKind::kMarketing) marketing.push_back(x.message.customer_id);
+  }
+  std::sort(marketing.begin(), marketing.end());
+  marketing.erase(std::unique(marketing.begin(), marketing.end()), marketing.end());
+  // The longest window a cap counts in.
+  ECRM_ASSIGN_OR_RETURN(out.marketing_sent,
+                        repo_.marketing_sent_to(c, marketing, now_ms() - 7 * kMsPerDay));
   return out;
 }
 
-Result<Prepared> MessagingService::prepare(Connection& c, const DeliveryBatch& batch,
-                                           const Claimed& claimed, UnixMs now) {
+void MessagingService::sent(DeliveryBatch& batch, const Claimed& claimed, UnixMs at) {
+  if (claimed.message.kind != MessageKind::kMarketing) return;
+  auto& times = batch.marketing_sent[claimed.message.customer_id];
+  times.insert(times.begin(), at);
+}
+
+Result<Prepared> MessagingService::prepare(const DeliveryBatch& batch, const Claimed& claimed,
+                                           UnixMs now) {
   const Message& m = claimed.message;
   Prepared out;
   auto suppress = [&](std::string reason) {
@@ -491,35 +504,29 @@ Result<Prepared> MessagingService::prepare(Connection& c, const DeliveryBatch& b
       UnixMs window;
       const char* name;
     };
-    // Messages to the same customer that other delivery threads are sending count first (the
-    // lower id goes first); this one then waits for their outcome.
     const Cap caps[] = {Cap{static_cast<int>(rules.daily_cap), kMsPerDay, "a day"},
                         Cap{static_cast<int>(rules.weekly_cap), 7 * kMsPerDay, "a week"}};
-    UnixMs longest = 0;
-    for (const Cap& cap : caps) {
-      if (cap.limit > 0) longest = std::max(longest, cap.window);
-    }
-    MessagingRepo::CountedMarketing counted;
-    if (longest > 0) {
-      ECRM_ASSIGN_OR_RETURN(counted, repo_.marketing_counted(c, m.customer_id, m.id, now - longest));
-    }
-    const std::int64_t in_flight = counted.in_flight;
+    // The customer's marketing mail sent in the last week (read with the batch; none of theirs
+    // is being sent by anyone else), newest first.
+    static const std::vector<UnixMs> kNone;
+    const auto found_sent = batch.marketing_sent.find(m.customer_id);
+    const std::vector<UnixMs>& sent_at =
+        found_sent == batch.marketing_sent.end() ? kNone : found_sent->second;
     for (const Cap& cap : caps) {
       if (cap.limit <= 0) continue;
-      const int sent_needed = cap.limit - static_cast<int>(std::min<std::int64_t>(in_flight, cap.limit));
-      // The send time of the sent_needed-th newest message sent within the window.
+      // The send time of the limit-th newest message sent within the window.
       std::optional<UnixMs> nth;
-      if (sent_needed > 0 && counted.sent_at.size() >= static_cast<std::size_t>(sent_needed) &&
-          counted.sent_at[static_cast<std::size_t>(sent_needed) - 1] >= now - cap.window) {
-        nth = counted.sent_at[static_cast<std::size_t>(sent_needed) - 1];
+      if (sent_at.size() >= static_cast<std::size_t>(cap.limit) &&
+          sent_at[static_cast<std::size_t>(cap.limit) - 1] >= now - cap.window) {
+        nth = sent_at[static_cast<std::size_t>(cap.limit) - 1];
       }
       if (nth && claimed.drop_when_capped) {
         return suppress("frequency cap: " + std::to_string(cap.limit) + " marketing message" +
                         (cap.limit == 1 ? "" : "s") + " " + cap.name + "; dropped as its flow says");
       }
-      if (nth || sent_needed <= 0) {
+      if (nth) {
         out.action = Prepared::Action::kDefer;
-        out.retry_at = nth ? *nth + cap.window : now + kInFlightWait;
+        out.retry_at = *nth + cap.window;
         out.reason = "frequency cap: " + std::to_string(cap.limit) + " marketing message" +
                      (cap.limit == 1 ? "" : "s") + " " + cap.name;
         return out;

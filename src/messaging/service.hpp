@@ -65,11 +65,16 @@ struct Prepared {
 
 // What prepare() reads for a batch of claimed messages, read once for the whole batch
 // (read_batch: a statement or two per kind, not one per message): their customers, the
-// suppressions of their addresses, and their templates in every language.
+// suppressions of their addresses, their templates in every language, and what the frequency
+// cap counts: the marketing mail sent to the customers of the batch's marketing messages in the
+// last week. No other marketing message of those customers is being sent meanwhile (claims do
+// not take one while another is), so the last is exact once the sender adds the batch's own
+// (sent()).
 struct DeliveryBatch {
   std::map<std::int64_t, customers::Customer> customers;
   std::map<std::string, std::string> suppressed;           // lower-case address -> reason
   std::map<std::string, std::vector<Template>> templates;  // by key
+  std::map<std::int64_t, std::vector<UnixMs>> marketing_sent;  // customer -> send times, newest first
 };
 
 // Who an unsubscribe link is for.
@@ -136,12 +141,11 @@ class MessagingService {
   Result<OutboxStats> stats();
 
   // Delivery's side: what the messages of a claimed batch need from the database (one snapshot
-  // for the batch), then what to do with each of them now. prepare() still reads on `c` what
-  // other delivery threads change meanwhile: the customer's marketing messages the frequency cap
-  // counts.
+  // for the batch), then what to do with each of them now, and, once one is sent, the batch
+  // brought up to date (the frequency cap of the customer's next message in it counts it).
   Result<DeliveryBatch> read_batch(storage::Connection& c, const std::vector<Claimed>& claimed);
-  Result<Prepared> prepare(storage::Connection& c, const DeliveryBatch& batch,
-                           const Claimed& claimed, UnixMs now);
+  Result<Prepared> prepare(const DeliveryBatch& batch, const Claimed& claimed, UnixMs now);
+  static void sent(DeliveryBatch& batch, const Claimed& claimed, UnixMs at);
 
   // Unsubscribe links: `token` as put in the message. kInvalidArgument (field "token") when
   // forged or malformed.

@@ -44,6 +44,7 @@ const std::vector<Row>& table() {
       {{"marketing:write", "Manage campaigns, flows and templates"}, {kMarketing}},
       {{"service:read", "Read tickets and interactions"}, {kService}},
       {{"service:write", "Create and update tickets and interactions"}, {kService}},
+      {{"service:admin", "Set business hours and SLA policies"}, {}},
       {{"import:write", "Import CSV files"}, {kMarketing, kSales}},
       {{"export:read", "Export CSV files"}, {kMarketing, kSales, kAnalyst}},
       {{"users:admin", "Manage staff users and everybody's API keys"}, {}},

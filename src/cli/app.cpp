@@ -53,6 +53,10 @@
 #include "recommend/worker.hpp"
 #include "search/http_routes.hpp"
 #include "search/service.hpp"
+#include "service/customer_records.hpp"
+#include "service/http_routes.hpp"
+#include "service/service.hpp"
+#include "service/sla_worker.hpp"
 
 namespace ecrm::cli {
 
@@ -161,6 +165,7 @@ struct App::Parts {
     customer_service.attach(event_records);
     customer_service.attach(visitor_records);
     customer_service.attach(message_records);
+    customer_service.attach(service_records);
     // Order events rescore the customer and refresh their recommendations.
     order_service.add_listener(analytics_listener);
     order_service.add_listener(recommend_listener);
@@ -184,6 +189,7 @@ struct App::Parts {
   events::EventCustomerRecords event_records;
   events::VisitorCustomerRecords visitor_records;
   messaging::MessageCustomerRecords message_records;
+  service::ServiceCustomerRecords service_records;
   orders::OrderService order_service;
   exchange::Importer importer;
   exchange::ImportJobs import_jobs;
@@ -336,6 +342,7 @@ void App::stop() {
   if (!p.started) return;
   p.started = false;
   p.daily_runs.stop();
+  p.sla_worker.stop();
   p.delivery.stop();
   p.browse_poller.stop();
   p.recommend_worker.stop();

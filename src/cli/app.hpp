@@ -37,6 +37,7 @@ struct AppOptions {
   std::string public_url = "http://127.0.0.1:8080";  // where links in messages point
   std::string time_zone;  // the shop's (IANA); empty: the system's
   int automation_every_ms = 5000;  // how often the flow worker looks for work
+  int sla_every_ms = 5000;         // how often the SLA worker looks for warnings and breaches
   std::string quiet_hours;         // "21:00-08:00": marketing mail waits; empty: none
   double webhook_retry_after_s = 30;  // a failed webhook call is tried again after this, doubling
   int message_log_days = 400;  // the message log's rows are counted per day and deleted after

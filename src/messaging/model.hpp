@@ -88,6 +88,14 @@ ECRM_WIRE_RULES(Message, rule(&Message::next_attempt_at, {.format = "date-time"}
                 rule(&Message::created_at, {.format = "date-time"}),
                 rule(&Message::sent_at, {.format = "date-time"}))
 
+// A message's place in a conversation (a ticket's reply): the Message-ID it is sent with (no
+// brackets; empty: the outbox's own), In-Reply-To and References (bracketed, space-separated).
+struct ThreadHeaders {
+  std::string message_id;
+  std::string in_reply_to;
+  std::string references;
+};
+
 // A request to queue a template for a customer.
 struct SendRequest {
   std::int64_t customer_id = 0;

@@ -37,12 +37,14 @@ constexpr std::string_view kDeleteTemplate =
 
 constexpr std::string_view kInsertMessage =
     "INSERT INTO messages (customer_id, template_key, kind, source, dedupe_key, data, status, "
-    "next_attempt_at, created_at, updated_at, on_cap) VALUES ($1, $2, $3, $4, $5, $6, 'queued', "
-    "$7, $8, $8, $9) ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING "
+    "next_attempt_at, created_at, updated_at, on_cap, rfc_message_id, in_reply_to, "
+    "thread_references) VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, $8, $9, $10, $11, $12) "
+    "ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING "
     "RETURNING id";
 #define ECRM_MESSAGE_COLUMNS                                                                   \
   "id, customer_id, template_key, kind, source, status, reason, attempts, next_attempt_at, " \
-  "language, to_address, subject, digest, smtp_reply, created_at, sent_at, data, on_cap"
+  "language, to_address, subject, digest, smtp_reply, created_at, sent_at, data, on_cap, " \
+  "rfc_message_id, in_reply_to, thread_references"
 constexpr std::string_view kFindMessage =
     "SELECT " ECRM_MESSAGE_COLUMNS " FROM messages WHERE id = $1";
 // $1 customer, $2 status, $3 source (NULL: any), $4 below this id (0: any), $5 limit.
@@ -268,7 +270,10 @@ Result<std::optional<std::int64_t>> MessagingRepo::insert(Connection& c, const N
   ECRM_RETURN_IF_ERROR(c.query(kInsertMessage,
                                {m.customer_id, m.template_key, text_of(m.kind), m.source,
                                 opt(m.dedupe_key), m.data, std::max(m.not_before, now), now,
-                                std::string(m.drop_when_capped ? "drop" : "reschedule")},
+                                std::string(m.drop_when_capped ? "drop" : "reschedule"),
+                                m.thread.message_id.empty() ? storage::kNull
+                                                            : Value(m.thread.message_id),
+                                m.thread.in_reply_to, m.thread.references},
                                [&](const RowView& row) { id = row.get_int(0); }));
   return id;
 }
@@ -304,7 +309,10 @@ Result<std::vector<Claimed>> MessagingRepo::claim_due(Connection& c, UnixMs now,
   const std::string_view sql = pg ? kClaimPostgres : kClaimSqlite;
   ECRM_RETURN_IF_ERROR(c.query(sql, {now, lease_until, std::int64_t{limit}},
                                [&](const RowView& row) {
-                                 out.push_back({read_message(row), row.get_string(16), row.get_text(17) == "drop"});
+                                 out.push_back({read_message(row), row.get_string(16),
+                                                row.get_text(17) == "drop",
+                                                ThreadHeaders{row.get_string(18), row.get_string(19),
+                                                              row.get_string(20)}});
                                }));
   std::sort(out.begin(), out.end(),
             [](const Claimed& a, const Claimed& b) { return a.message.id < b.message.id; });

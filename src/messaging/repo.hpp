@@ -25,6 +25,7 @@ struct NewMessage {
   std::string data = "{}";  // JSON object
   UnixMs not_before = 0;
   bool drop_when_capped = false;  // a frequency cap drops it instead of holding it back
+  ThreadHeaders thread;  // a ticket's reply: its place in the conversation
 };
 
 // A claimed message with what delivery needs beyond the row.
@@ -32,6 +33,7 @@ struct Claimed {
   Message message;
   std::string data;  // JSON object
   bool drop_when_capped = false;
+  ThreadHeaders thread;
 };
 
 // A delivery's outcome, written to the row.

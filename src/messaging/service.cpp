@@ -149,7 +149,7 @@ std::string message_id_header(std::int64_t id, UnixMs created_at, const std::str
 std::string mime_message(const std::string& from, const std::string& to, const Rendered& content,
                          const std::string& message_id, const std::string& source,
                          std::int64_t id, const std::optional<std::string>& unsubscribe_url,
-                         UnixMs date) {
+                         UnixMs date, const ThreadHeaders& thread) {
   const std::string boundary = "=_ecrm_" + std::to_string(id) + "_alt";
   std::string out;
   out += "From: " + one_line(from) + "\r\n";
@@ -157,6 +157,8 @@ std::string mime_message(const std::string& from, const std::string& to, const R
   out += "Subject: " + header_text(content.subject) + "\r\n";
   out += "Date: " + rfc5322_date(date) + "\r\n";
   out += "Message-ID: " + message_id + "\r\n";
+  if (!thread.in_reply_to.empty()) out += "In-Reply-To: " + one_line(thread.in_reply_to) + "\r\n";
+  if (!thread.references.empty()) out += "References: " + one_line(thread.references) + "\r\n";
   out += "X-Ecrm-Message: " + std::to_string(id) + "\r\n";
   out += "X-Ecrm-Flow: " + one_line(source) + "\r\n";
   if (unsubscribe_url) {
@@ -590,9 +592,11 @@ Result<Prepared> MessagingService::prepare(const DeliveryBatch& batch, const Cla
   out.to_display = customer->name.empty() ? address : one_line(customer->name) + " <" + address + ">";
   out.subject = rendered->subject;
   out.digest = sha256_hex(rendered->subject + "\n" + rendered->html + "\n" + rendered->text);
-  out.mime = mime_message(options_.mail_from, out.to, *rendered,
-                          message_id_header(m.id, m.created_at, options_.mail_from), m.source,
-                          m.id, unsubscribe_url, now);
+  const std::string message_id = claimed.thread.message_id.empty()
+                                     ? message_id_header(m.id, m.created_at, options_.mail_from)
+                                     : "<" + claimed.thread.message_id + ">";
+  out.mime = mime_message(options_.mail_from, out.to, *rendered, message_id, m.source, m.id,
+                          unsubscribe_url, now, claimed.thread);
   return out;
 }
 

@@ -188,11 +188,11 @@ class MessagingService {
 };
 
 // The RFC 5322 text of a message: From, To, Subject (RFC 2047 when not ASCII), Date, Message-ID,
-// the X-Ecrm headers, List-Unsubscribe for marketing mail, and a multipart/alternative body.
+// In-Reply-To and References when `thread` has them, the X-Ecrm headers, List-Unsubscribe for marketing mail, and a multipart/alternative body.
 std::string mime_message(const std::string& from, const std::string& to, const Rendered& content,
                          const std::string& message_id, const std::string& source,
                          std::int64_t id, const std::optional<std::string>& unsubscribe_url,
-                         UnixMs date);
+                         UnixMs date, const ThreadHeaders& thread = {});
 
 // The Message-ID of message `id` (the same on every attempt): <ecrm.ID.CREATED@DOMAIN>.
 std::string message_id_header(std::int64_t id, UnixMs created_at, const std::string& from);

@@ -92,7 +92,7 @@ ECRM_WIRE_RULES(Interaction, rule(&Interaction::occurred_at, {.format = "date-ti
 struct InteractionInput {
   std::optional<std::int64_t> customer_id;
   Channel channel = Channel::kPhone;
-  Direction direction = Direction::kInbound;
+  std::optional<Direction> direction;    // default inbound
   std::optional<std::int64_t> agent_id;  // default: the staff user calling
   std::optional<std::int64_t> ticket_id;
   std::optional<UnixMs> occurred_at;     // default: now
@@ -152,6 +152,7 @@ struct Ticket {
   std::optional<UnixMs> first_response_at;
   std::optional<UnixMs> paused_at;
   std::optional<UnixMs> next_due_at;
+  std::optional<UnixMs> sla_check_at;  // when the breach worker next has something to do
   std::vector<SlaTarget> warned;
   std::vector<SlaTarget> breached;
   std::optional<UnixMs> solved_at;
@@ -257,10 +258,15 @@ struct TicketInput {
   std::optional<std::vector<std::string>> cc;
   std::optional<std::string> from_address;  // who wrote it (default the customer's e-mail)
   std::optional<std::string> message_id;    // the first message's RFC Message-ID (e-mail)
+  // When the customer got in touch (a call logged afterwards); default now. The SLA counts from
+  // it.
+  std::optional<UnixMs> opened_at;
 };
 ECRM_DESCRIBE(TicketInput, customer_id, subject, body, channel, priority, category, product_id,
-              order_id, assignee_id, team, tags, cc, from_address, message_id)
+              order_id, assignee_id, team, tags, cc, from_address, message_id, opened_at)
 ECRM_WIRE_RULES(TicketInput, rule(&TicketInput::subject, {.max_length = kMaxSubject}),
+                rule(&TicketInput::opened_at,
+                     {.format = "date-time", .description = "default now; not in the future"}),
                 rule(&TicketInput::body, {.max_length = kMaxContent}),
                 rule(&TicketInput::category, {.max_length = kMaxTag}),
                 rule(&TicketInput::team, {.max_length = kMaxTag}),

@@ -92,6 +92,9 @@ class ServiceRepo {
                                                             std::span<const std::string> message_ids);
   Result<std::optional<std::int64_t>> ticket_by_token(Connection& c, const std::string& token);
 
+  // Moves the Message-IDs an interaction brought to ticket `into` (a split).
+  Status move_message_ids_of_interaction(Connection& c, std::int64_t interaction_id,
+                                         std::int64_t into);
   // Moves everything of ticket `from` onto `into` (interactions, followers, CC, Message-IDs,
   // tags).
   Status move_thread(Connection& c, std::int64_t from, std::int64_t into);

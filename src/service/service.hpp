@@ -130,11 +130,16 @@ class ServiceDesk {
   Result<BreachPass> check_breaches(UnixMs now);
   Result<ServiceSummary> summary(UnixMs now);
 
+  // Adds the transactional template replies are sent with (ticket_reply, en and zh-CN) unless
+  // staff have their own.
+  Status install_templates();
+
   const ServiceOptions& options() const { return options_; }
 
  private:
   Result<BusinessCalendar> calendar(Connection& c);
-  Result<SlaTargets> targets_for(Connection& c, const Ticket& t);
+  // The targets of the first matching policy; sets t.sla_policy_id.
+  Result<SlaTargets> targets_for(Connection& c, Ticket& t);
   // Applies a status change with its SLA consequences (pause, resume, solved, closed).
   Status change_status(Connection& c, Ticket& t, TicketStatus to, const Actor& actor, UnixMs now);
   // Records the targets missed by `now` and recomputes next_due_at and sla_check_at.

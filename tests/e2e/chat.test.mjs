@@ -84,12 +84,12 @@ test('a chat round trip between the widget on a shop page and the agent console'
       )
 
       // The agent types: the widget shows it; the answer arrives.
-      await agent.getByTestId('chat-reply').locator('textarea').pressSequentially('Yes, ', { delay: 20 })
+      await agent.getByTestId('chat-reply').pressSequentially('Yes, ', { delay: 20 })
       await eventually(
         async () => (await visitor.locator('.ecrm-chat-typing').innerText()).includes('Agent is typing'),
         'the widget shows the agent typing',
       )
-      await agent.getByTestId('chat-reply').locator('textarea').pressSequentially('we have 12 left.')
+      await agent.getByTestId('chat-reply').pressSequentially('we have 12 left.')
       await agent.getByTestId('chat-send').click()
       const answer = visitor.locator('.ecrm-from-agent', { hasText: 'Yes, we have 12 left.' })
       await answer.waitFor()

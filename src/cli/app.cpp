@@ -53,6 +53,9 @@
 #include "recommend/worker.hpp"
 #include "search/http_routes.hpp"
 #include "search/service.hpp"
+#include "service/chat.hpp"
+#include "service/chat_routes.hpp"
+#include "service/chat_store.hpp"
 #include "service/customer_records.hpp"
 #include "service/http_routes.hpp"
 #include "service/service.hpp"
@@ -209,6 +212,11 @@ struct App::Parts {
   automation::DailyScheduler daily_runs;
   service::ServiceDesk service_desk{db, messaging_service};
   service::SlaWorker sla_worker{service_desk, options.sla_every_ms};
+  service::chat::DbChatStore chat_store{db, service_desk};
+  service::chat::ChatService chat_service{
+      chat_store, service::chat::ChatOptions{
+                      .max_per_agent = options.chat_max_per_agent,
+                      .visitor_grace_ms = static_cast<UnixMs>(options.chat_visitor_grace_s * 1000.0)}};
   home::HomeService home_service;
   portal::PortalService portal_service{
       db, portal_auth, customer_service, order_service, messaging_service,
@@ -280,6 +288,12 @@ void App::add_routes(http::Router& router) {
   messaging::add_messaging_routes(router, p.messaging_service, p.delivery);
   automation::add_automation_routes(router, p.automation_service, p.delivery);
   service::add_service_routes(router, p.service_desk, p.delivery);
+  service::chat::add_chat_routes(router, p.chat_service, p.chat_store,
+                                 [&p](const std::string& key) -> Status {
+                                   auto resolved = p.event_service.resolve_write_key(key);
+                                   if (!resolved.ok()) return std::move(resolved).error();
+                                   return {};
+                                 });
   home::add_home_routes(router, p.home_service);
   portal::add_portal_routes(router, p.portal_service,
                             portal::PortalRoutesConfig{p.options.secure_cookies});
@@ -322,6 +336,7 @@ void App::start() {
   }
   p.analytics_worker.start();
   p.recommend_worker.start();
+  p.chat_service.start();
   if (auto installed = p.service_desk.install_templates(); !installed.ok()) {
     spdlog::warn("cannot install the ticket reply template: {}", installed.error().message);
   }
@@ -343,6 +358,7 @@ void App::stop() {
   p.started = false;
   p.daily_runs.stop();
   p.sla_worker.stop();
+  p.chat_service.stop();
   p.delivery.stop();
   p.browse_poller.stop();
   p.recommend_worker.stop();

@@ -53,11 +53,14 @@
 #include "recommend/worker.hpp"
 #include "search/http_routes.hpp"
 #include "search/service.hpp"
+#include "service/attachments.hpp"
 #include "service/chat.hpp"
 #include "service/chat_routes.hpp"
 #include "service/chat_store.hpp"
 #include "service/customer_records.hpp"
 #include "service/http_routes.hpp"
+#include "service/imap.hpp"
+#include "service/inbound.hpp"
 #include "service/service.hpp"
 #include "service/sla_worker.hpp"
 
@@ -96,6 +99,27 @@ messaging::DeliveryOptions delivery_options(const AppOptions& options) {
   out.first_retry_ms = static_cast<UnixMs>(options.smtp_first_retry_s * 1000.0);
   out.lease_ms = static_cast<UnixMs>(options.smtp_lease_s * 1000.0);
   out.journal = options.delivery_journal;
+  return out;
+}
+
+// Inbound service mail: the shop's sending address is its own (mail from it opens no ticket).
+service::InboundOptions inbound_options(const AppOptions& options) {
+  service::InboundOptions out;
+  std::string address = options.mail_from;
+  if (const auto open = address.find('<'), close = address.find('>'); open != std::string::npos &&
+                                                                      close != std::string::npos && close > open) {
+    address = address.substr(open + 1, close - open - 1);
+  }
+  if (!address.empty()) out.own_addresses.push_back(address);
+  return out;
+}
+
+service::ImapOptions imap_options(const AppOptions& options) {
+  service::ImapOptions out;
+  out.url = options.imap_url;
+  out.user = options.imap_user;
+  out.password = options.imap_password;
+  out.poll_seconds = options.imap_every_s;
   return out;
 }
 
@@ -212,6 +236,9 @@ struct App::Parts {
   automation::DailyScheduler daily_runs;
   service::ServiceDesk service_desk{db, messaging_service};
   service::SlaWorker sla_worker{service_desk, options.sla_every_ms};
+  service::AttachmentStore attachment_store{db};
+  service::MailIn mail_in{db, messaging_service, service_desk, inbound_options(options)};
+  service::ImapPoller imap_poller{mail_in, imap_options(options)};
   service::chat::DbChatStore chat_store{db, service_desk};
   service::chat::ChatService chat_service{
       chat_store, service::chat::ChatOptions{
@@ -288,6 +315,7 @@ void App::add_routes(http::Router& router) {
   messaging::add_messaging_routes(router, p.messaging_service, p.delivery);
   automation::add_automation_routes(router, p.automation_service, p.delivery);
   service::add_service_routes(router, p.service_desk, p.delivery);
+  service::add_attachment_routes(router, p.attachment_store);
   service::chat::add_chat_routes(router, p.chat_service, p.chat_store,
                                  [&p](const std::string& key) -> Status {
                                    auto resolved = p.event_service.resolve_write_key(key);
@@ -346,6 +374,7 @@ void App::start() {
     }
     p.delivery.start();
     p.sla_worker.start();
+    p.imap_poller.start();
     if (auto started = p.daily_runs.start(); !started.ok()) {
       spdlog::warn("automation: no daily run: {}", started.error().message);
     }
@@ -358,6 +387,7 @@ void App::stop() {
   p.started = false;
   p.daily_runs.stop();
   p.sla_worker.stop();
+  p.imap_poller.stop();
   p.chat_service.stop();
   p.delivery.stop();
   p.browse_poller.stop();

@@ -41,6 +41,10 @@ struct ServeOptions {
   std::string smtp_url;
   std::string smtp_user;
   std::string smtp_password_file;
+  std::string imap_url;
+  std::string imap_user;
+  std::string imap_password_file;
+  double imap_every_s = 60;
   int smtp_connections = 2;
   double smtp_first_retry_s = 30;
   double smtp_lease_s = 120;
@@ -91,6 +95,14 @@ int serve(const ServeOptions& options) {
       return kExitFailure;
     }
   }
+  std::string imap_password;
+  if (!options.imap_password_file.empty()) {
+    std::ifstream in(options.imap_password_file);
+    if (!in || !std::getline(in, imap_password)) {
+      std::cerr << "ecrm: cannot read the IMAP password from " << options.imap_password_file << "\n";
+      return kExitFailure;
+    }
+  }
   MetricsRegistry metrics;
   App app(*db, metrics,
           AppOptions{.version = ECRM_VERSION,
@@ -118,7 +130,11 @@ int serve(const ServeOptions& options) {
                      .automation_every_ms = static_cast<int>(options.automation_every_s * 1000.0),
                      .quiet_hours = options.quiet_hours,
                      .webhook_retry_after_s = options.webhook_retry_after_s,
-                     .message_log_days = options.message_log_days});
+                     .message_log_days = options.message_log_days,
+                     .imap_url = options.imap_url,
+                     .imap_user = options.imap_user,
+                     .imap_password = imap_password,
+                     .imap_every_s = options.imap_every_s});
   if (!app.prepare_first_admin()) return kExitFailure;
   http::Router router;
   app.add_routes(router);
@@ -280,6 +296,18 @@ const CommandRegistration kServe{10, [](CLI::App& app) {
                   "The URL customers reach this server at, for links in messages (default: "
                   "http://HOST:PORT)")
       ->envname("ECRM_PUBLIC_URL");
+  cmd->add_option("--imap-url", options->imap_url,
+                  "An IMAP mailbox of service mail to poll (imaps://mail.example.com/INBOX): its "
+                  "unseen messages are taken in as `ecrm mail-in` takes them, then marked seen")
+      ->envname("ECRM_IMAP_URL");
+  cmd->add_option("--imap-user", options->imap_user, "User name for the IMAP login")
+      ->envname("ECRM_IMAP_USER");
+  cmd->add_option("--imap-password-file", options->imap_password_file,
+                  "File whose first line is the IMAP password")
+      ->envname("ECRM_IMAP_PASSWORD_FILE");
+  cmd->add_option("--imap-every", options->imap_every_s, "Seconds between two polls of the mailbox")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 86400.0));
   cmd->callback([options] { exit_code() = serve(*options); });
 }};
 

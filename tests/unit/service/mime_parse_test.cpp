@@ -163,6 +163,15 @@ TEST(MimeParse, MalformedInputIsRefusedOrReadLeniently) {
   ASSERT_EQ(mail->attachments.size(), 1u);
 }
 
+TEST(MimeParse, EncodedWordsInGbkUnderAGb2312Label) {
+  auto mail = parse_mail(
+      "From: =?gb2312?B?1uzpRrv5?= <zhu@example.cn>\r\nSubject: =?gb2312?B?1uzpRrv5?= =?GBK?Q?=E9=46?=\r\n"
+      "Message-ID: <x@example.cn>\r\n\r\nhi\r\n");
+  ASSERT_TRUE(mail.ok()) << mail.error().message;
+  EXPECT_EQ(mail->subject, "朱镕基镕");
+  EXPECT_EQ(mail->from_name, "朱镕基");
+}
+
 TEST(MimeParse, CharsetConversion) {
   std::string note;
   EXPECT_EQ(to_utf8("\xD6\xD0\xCE\xC4", "GB2312", &note), "中文");

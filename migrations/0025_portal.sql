@@ -54,3 +54,14 @@ CREATE TABLE portal_erase_requests (
 );
 CREATE INDEX portal_erase_requests_status ON portal_erase_requests (status, id);
 CREATE INDEX portal_erase_requests_customer ON portal_erase_requests (customer_id, id);
+
+-- A customer's satisfaction rating (CSAT, 1 to 5) of a solved ticket, given in the portal: one
+-- per ticket, the latest answer kept. Satisfaction reports read it.
+CREATE TABLE portal_ticket_ratings (
+  ticket_id BIGINT PRIMARY KEY REFERENCES tickets (id),
+  customer_id BIGINT NOT NULL REFERENCES customers (id),
+  score INTEGER NOT NULL,              -- 1 (very unhappy) … 5 (very happy)
+  comment TEXT NOT NULL DEFAULT '',
+  rated_at BIGINT NOT NULL
+);
+CREATE INDEX portal_ticket_ratings_customer ON portal_ticket_ratings (customer_id, rated_at);

@@ -246,7 +246,7 @@ struct App::Parts {
                       .visitor_grace_ms = static_cast<UnixMs>(options.chat_visitor_grace_s * 1000.0)}};
   home::HomeService home_service;
   portal::PortalService portal_service{
-      db, portal_auth, customer_service, order_service, messaging_service,
+      db, portal_auth, customer_service, order_service, messaging_service, service_desk,
       portal::PortalOptions{messaging_service.options().base_url}};
   customers::CustomerSearch customer_search{customer_service};
   orders::OrderSearch order_search{db};

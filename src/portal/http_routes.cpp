@@ -22,6 +22,9 @@ using http::Route;
 namespace {
 
 const Access kCustomer = Access::portal_of(PortalSubject::kCustomer);
+// A message with its files in base64: five files of 5 MiB at most, and the text.
+constexpr std::size_t kMaxAttachmentBody = kMaxAttachments * (kMaxAttachmentBytes / 3 + 1) * 4 +
+                                           (1 << 20);
 
 // The privacy export's document (customers' CustomerExport and one member per kind of records).
 http::BodyDoc export_body() {
@@ -288,6 +291,137 @@ void add_portal_routes(http::Router& router, PortalService& service, PortalRoute
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
         ECRM_ASSIGN_OR_RETURN(auto items, service.erase_requests(ctx.principal()));
         return http::reply(200, EraseRequests{std::move(items)});
+      })});
+
+  router.add(Route{
+      .method = Method::kGet,
+      .pattern = "/api/v1/portal/tickets",
+      .access = kCustomer,
+      .doc = {.summary = "One's service requests (tickets), newest first",
+              .tag = "portal",
+              .response = http::json_body<http::Items<PortalTicket>>()},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto items, service.tickets(ctx.principal()));
+        return http::reply(200, http::Items<PortalTicket>{std::move(items)});
+      })});
+
+  router.add(Route{
+      .method = Method::kPost,
+      .pattern = "/api/v1/portal/tickets",
+      .access = kCustomer,
+      .doc = {.summary = "Ask for help: a ticket about one's order or a product, with files",
+              .tag = "portal",
+              .request = http::json_body<TicketRequest>(),
+              .response = http::json_body<PortalTicketView>(),
+              .success_status = 201,
+              .error_statuses = {422}},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto request, http::read_body<TicketRequest>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto view, service.open_ticket(ctx.principal(), request));
+        ctx.set_audit(std::to_string(view.ticket.id));
+        return http::reply(201, view);
+      }),
+      .max_body = kMaxAttachmentBody,
+      .audit_entity = "ticket"});
+
+  router.add(Route{
+      .method = Method::kGet,
+      .pattern = "/api/v1/portal/tickets/{id}",
+      .access = kCustomer,
+      .doc = {.summary = "One of one's tickets with its conversation (the shop's internal notes "
+                         "left out), its quote and one's rating",
+              .tag = "portal",
+              .response = http::json_body<PortalTicketView>(),
+              .error_statuses = {404}},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
+        ECRM_ASSIGN_OR_RETURN(auto view, service.ticket(ctx.principal(), id));
+        return http::reply(200, view);
+      })});
+
+  router.add(Route{
+      .method = Method::kPost,
+      .pattern = "/api/v1/portal/tickets/{id}/messages",
+      .access = kCustomer,
+      .doc = {.summary = "Answer on one's ticket, with files (a solved ticket opens again)",
+              .tag = "portal",
+              .request = http::json_body<MessageRequest>(),
+              .response = http::json_body<PortalTicketView>(),
+              .success_status = 201,
+              .error_statuses = {404}},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
+        ECRM_ASSIGN_OR_RETURN(auto request, http::read_body<MessageRequest>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto view, service.add_message(ctx.principal(), id, request));
+        return http::reply(201, view);
+      }),
+      .max_body = kMaxAttachmentBody,
+      .audit_entity = "ticket"});
+
+  router.add(Route{
+      .method = Method::kPost,
+      .pattern = "/api/v1/portal/tickets/{id}/quote",
+      .access = kCustomer,
+      .doc = {.summary = "Accept or decline the quote for paid service on one's ticket",
+              .tag = "portal",
+              .request = http::json_body<QuoteAnswer>(),
+              .response = http::json_body<PortalTicketView>(),
+              .error_statuses = {404, 409}},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
+        ECRM_ASSIGN_OR_RETURN(auto answer, http::read_body<QuoteAnswer>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto view, service.answer_quote(ctx.principal(), id, answer));
+        return http::reply(200, view);
+      }),
+      .audit_entity = "ticket"});
+
+  router.add(Route{
+      .method = Method::kPost,
+      .pattern = "/api/v1/portal/tickets/{id}/rating",
+      .access = kCustomer,
+      .doc = {.summary = "Rate how a solved ticket was handled (1 to 5, with a comment)",
+              .tag = "portal",
+              .request = http::json_body<RatingRequest>(),
+              .response = http::json_body<PortalTicketView>(),
+              .error_statuses = {404, 409}},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
+        ECRM_ASSIGN_OR_RETURN(auto request, http::read_body<RatingRequest>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto view, service.rate(ctx.principal(), id, request));
+        return http::reply(200, view);
+      }),
+      .audit_entity = "ticket"});
+
+  router.add(Route{
+      .method = Method::kGet,
+      .pattern = "/api/v1/portal/attachments/{id}",
+      .access = kCustomer,
+      .doc = {.summary = "Download a file of one's ticket",
+              .tag = "portal",
+              .response = http::text_body("application/octet-stream"),
+              .error_statuses = {404}},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
+        ECRM_ASSIGN_OR_RETURN(auto found, service.attachment(ctx.principal(), id));
+        Response response;
+        response.status = 200;
+        response.content_type = service::safe_content_type(found.first.content_type);
+        response.body = std::move(found.second);
+        response.header("Content-Disposition", service::content_disposition(found.first.filename));
+        response.header("X-Content-Type-Options", "nosniff");
+        return response;
+      })});
+
+  router.add(Route{
+      .method = Method::kGet,
+      .pattern = "/api/v1/portal/contracts",
+      .access = kCustomer,
+      .doc = {.summary = "One's service contracts",
+              .tag = "portal",
+              .response = http::json_body<PortalContracts>()},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto items, service.contracts(ctx.principal()));
+        return http::reply(200, items);
       })});
 
   // Staff's side.

@@ -11,6 +11,7 @@
 #include "core/time.hpp"
 #include "customers/model.hpp"
 #include "orders/model.hpp"
+#include "service/model.hpp"
 
 namespace ecrm::portal {
 
@@ -207,5 +208,117 @@ struct EraseRequestQuery {
   std::optional<EraseRequestStatus> status;
 };
 ECRM_DESCRIBE(EraseRequestQuery, status)
+
+// ---------------------------------------------------------------------------------------------
+// Tickets (the service desk's, as the customer sees them: no internal notes, assignees or SLA)
+
+inline constexpr std::size_t kMaxAttachments = 5;
+inline constexpr std::size_t kMaxAttachmentBytes = 5 << 20;  // decoded, each
+inline constexpr std::size_t kMaxFilename = 255;
+
+// A file sent with a message, its bytes in standard base64.
+struct AttachmentInput {
+  std::string filename;
+  std::string content_type;
+  std::string content_base64;
+};
+ECRM_DESCRIBE(AttachmentInput, filename, content_type, content_base64)
+ECRM_WIRE_RULES(AttachmentInput, rule(&AttachmentInput::filename, {.max_length = kMaxFilename}),
+                rule(&AttachmentInput::content_type, {.max_length = 255}),
+                rule(&AttachmentInput::content_base64,
+                     {.max_length = (kMaxAttachmentBytes / 3 + 1) * 4 + 4096,
+                      .description = "standard base64; at most 5 MiB decoded"}))
+
+// POST /api/v1/portal/tickets: a request for help, about an own order or product when named.
+struct TicketRequest {
+  std::string subject;
+  std::string body;
+  std::optional<std::int64_t> order_id;
+  std::optional<std::int64_t> product_id;
+  std::vector<AttachmentInput> attachments;
+};
+ECRM_DESCRIBE(TicketRequest, subject, body, order_id, product_id, attachments)
+ECRM_WIRE_RULES(TicketRequest, rule(&TicketRequest::subject, {.max_length = service::kMaxSubject}),
+                rule(&TicketRequest::body, {.max_length = service::kMaxContent}),
+                rule(&TicketRequest::attachments, {.max_length = kMaxAttachments}))
+
+// POST /api/v1/portal/tickets/{id}/messages: the customer's answer on their ticket.
+struct MessageRequest {
+  std::string body;
+  std::vector<AttachmentInput> attachments;
+};
+ECRM_DESCRIBE(MessageRequest, body, attachments)
+ECRM_WIRE_RULES(MessageRequest, rule(&MessageRequest::body, {.max_length = service::kMaxContent}),
+                rule(&MessageRequest::attachments, {.max_length = kMaxAttachments}))
+
+// POST /api/v1/portal/tickets/{id}/quote: the customer accepts or declines the paid quote.
+struct QuoteAnswer {
+  bool accept = false;
+};
+ECRM_DESCRIBE(QuoteAnswer, accept)
+
+// POST /api/v1/portal/tickets/{id}/rating: satisfaction with a solved ticket.
+struct RatingRequest {
+  std::int64_t score = 0;
+  std::optional<std::string> comment;
+};
+ECRM_DESCRIBE(RatingRequest, score, comment)
+ECRM_WIRE_RULES(RatingRequest, rule(&RatingRequest::score, {.minimum = 1, .maximum = 5}),
+                rule(&RatingRequest::comment, {.max_length = kMaxReason}))
+
+struct Rating {
+  std::int64_t ticket_id = 0;
+  std::int64_t score = 0;
+  std::string comment;
+  UnixMs rated_at = 0;
+};
+ECRM_DESCRIBE(Rating, ticket_id, score, comment, rated_at)
+ECRM_WIRE_RULES(Rating, rule(&Rating::rated_at, {.format = "date-time"}))
+
+struct AttachmentName {
+  std::int64_t id = 0;
+  std::string filename;
+  std::int64_t size_bytes = 0;
+};
+ECRM_DESCRIBE(AttachmentName, id, filename, size_bytes)
+
+// One message of a ticket's conversation: the customer's or the shop's.
+struct PortalMessage {
+  std::int64_t id = 0;
+  bool from_shop = false;
+  std::string content;
+  UnixMs at = 0;
+  std::vector<AttachmentName> attachments;
+};
+ECRM_DESCRIBE(PortalMessage, id, from_shop, content, at, attachments)
+ECRM_WIRE_RULES(PortalMessage, rule(&PortalMessage::at, {.format = "date-time"}))
+
+struct PortalTicket {
+  std::int64_t id = 0;
+  std::string subject;
+  service::TicketStatus status = service::TicketStatus::kNew;
+  service::Entitlement entitlement = service::Entitlement::kPaid;
+  service::QuoteView quote;
+  std::optional<std::int64_t> order_id;
+  std::optional<std::int64_t> product_id;
+  std::string created_at;  // ISO-8601 UTC
+  std::string updated_at;
+};
+ECRM_DESCRIBE(PortalTicket, id, subject, status, entitlement, quote, order_id, product_id,
+              created_at, updated_at)
+
+struct PortalTicketView {
+  PortalTicket ticket;
+  std::vector<PortalMessage> messages;  // oldest first
+  std::optional<Rating> rating;
+  bool can_rate = false;  // solved or closed
+};
+ECRM_DESCRIBE(PortalTicketView, ticket, messages, rating, can_rate)
+
+// The customer's service contracts.
+struct PortalContracts {
+  std::vector<service::ServiceContract> items;
+};
+ECRM_DESCRIBE(PortalContracts, items)
 
 }  // namespace ecrm::portal

@@ -22,8 +22,9 @@ constexpr std::string_view kPurchasedLines =
     "(SELECT MAX(h.at) FROM order_status_history h WHERE h.order_id = o.id "
     "AND h.status = 'delivered'), "
     "(SELECT MAX(h.at) FROM order_status_history h WHERE h.order_id = o.id "
-    "AND h.status = 'shipped') "
+    "AND h.status = 'shipped'), p.warranty_months "
     "FROM orders o JOIN order_lines l ON l.order_id = o.id "
+    "LEFT JOIN products p ON p.id = l.product_id "
     "WHERE o.customer_id = $1 AND o.status <> 'cancelled' "
     "ORDER BY o.placed_at DESC, o.id DESC, l.id LIMIT $2";
 
@@ -46,6 +47,13 @@ constexpr std::string_view kListEraseRequests =
 constexpr std::string_view kCloseEraseRequest =
     "UPDATE portal_erase_requests SET status = $2, closed_at = $3, closed_by = $4, note = $5, "
     "reason = $6 WHERE id = $1";
+
+constexpr std::string_view kDeleteRating = "DELETE FROM portal_ticket_ratings WHERE ticket_id = $1";
+constexpr std::string_view kInsertRating =
+    "INSERT INTO portal_ticket_ratings (ticket_id, customer_id, score, comment, rated_at) "
+    "VALUES ($1, $2, $3, $4, $5)";
+constexpr std::string_view kFindRating =
+    "SELECT ticket_id, score, comment, rated_at FROM portal_ticket_ratings WHERE ticket_id = $1";
 
 EraseRequest read_erase_request(const RowView& row) {
   EraseRequest r;
@@ -95,6 +103,7 @@ Result<std::vector<PurchasedLine>> PortalRepo::purchased_lines(Connection& c,
                 line.placed_at = row.get_int(5);
                 if (!row.is_null(6)) line.delivered_at = row.get_int(6);
                 if (!row.is_null(7)) line.shipped_at = row.get_int(7);
+                if (!row.is_null(8)) line.warranty_months = row.get_int(8);
                 out.push_back(std::move(line));
               }));
   return out;
@@ -153,6 +162,20 @@ Status PortalRepo::close_erase_request(Connection& c, const EraseRequest& r) {
   return done(c.execute(kCloseEraseRequest,
                         {r.id, std::string(wire::enum_name(r.status)),
                          r.closed_at ? Value(*r.closed_at) : kNull, r.closed_by, r.note, r.reason}));
+}
+
+Status PortalRepo::put_rating(Connection& c, std::int64_t customer_id, const Rating& rating) {
+  ECRM_RETURN_IF_ERROR(done(c.execute(kDeleteRating, {rating.ticket_id})));
+  return done(c.execute(kInsertRating, {rating.ticket_id, customer_id, rating.score,
+                                        rating.comment, rating.rated_at}));
+}
+
+Result<std::optional<Rating>> PortalRepo::find_rating(Connection& c, std::int64_t ticket_id) {
+  std::optional<Rating> found;
+  ECRM_RETURN_IF_ERROR(c.query(kFindRating, {ticket_id}, [&](const RowView& row) {
+    found = Rating{row.get_int(0), row.get_int(1), row.get_string(2), row.get_int(3)};
+  }));
+  return found;
 }
 
 }  // namespace ecrm::portal

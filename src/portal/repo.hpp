@@ -1,6 +1,6 @@
-// The portal's SQL: its own table (portal_erase_requests) and the reads it makes of customers,
-// orders, order_lines, order_status_history and returns to find the signed-in customer's
-// records. Every statement is a named constant in repo.cpp.
+// The portal's SQL: its own tables (portal_erase_requests, portal_ticket_ratings) and the reads
+// it makes of customers, orders, order_lines, order_status_history, returns and products to find
+// the signed-in customer's records. Every statement is a named constant in repo.cpp.
 #pragma once
 
 #include <optional>
@@ -25,6 +25,7 @@ struct PurchasedLine {
   UnixMs placed_at = 0;
   std::optional<UnixMs> delivered_at;
   std::optional<UnixMs> shipped_at;
+  std::optional<std::int64_t> warranty_months;  // the product's
 };
 
 class PortalRepo {
@@ -51,6 +52,10 @@ class PortalRepo {
                                                         std::optional<std::int64_t> before,
                                                         int limit);
   Status close_erase_request(Connection& c, const EraseRequest& r);
+
+  // The rating of a ticket, replacing an earlier one.
+  Status put_rating(Connection& c, std::int64_t customer_id, const Rating& rating);
+  Result<std::optional<Rating>> find_rating(Connection& c, std::int64_t ticket_id);
 };
 
 }  // namespace ecrm::portal

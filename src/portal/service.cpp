@@ -77,6 +77,75 @@ UnixMs add_months(UnixMs at, std::int64_t months) {
   return days_from_civil(ny, nm, std::min(d, last)) * day_ms + time_of_day;
 }
 
+// Standard base64 (RFC 4648, with padding; line breaks and spaces skipped); nullopt when
+// malformed.
+std::optional<std::string> base64_decode(std::string_view text) {
+  auto value = [](char ch) -> int {
+    if (ch >= 'A' && ch <= 'Z') return ch - 'A';
+    if (ch >= 'a' && ch <= 'z') return ch - 'a' + 26;
+    if (ch >= '0' && ch <= '9') return ch - '0' + 52;
+    if (ch == '+') return 62;
+    if (ch == '/') return 63;
+    return -1;
+  };
+  std::string out;
+  out.reserve(text.size() / 4 * 3);
+  unsigned buffer = 0;
+  int bits = 0;
+  std::size_t padding = 0;
+  for (char ch : text) {
+    if (ch == ' ' || ch == '\r' || ch == '\n' || ch == '\t') continue;
+    if (ch == '=') {
+      ++padding;
+      continue;
+    }
+    const int v = value(ch);
+    if (v < 0 || padding > 0) return std::nullopt;
+    buffer = (buffer << 6) | static_cast<unsigned>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((buffer >> bits) & 0xFF);
+    }
+  }
+  if (padding > 2 || bits >= 6) return std::nullopt;
+  return out;
+}
+
+// The decoded files of a request, checked before anything is written.
+Result<std::vector<std::pair<AttachmentInput, std::string>>> decode_attachments(
+    const std::vector<AttachmentInput>& attachments) {
+  if (attachments.size() > kMaxAttachments) {
+    return Error::invalid("at most " + std::to_string(kMaxAttachments) + " attachments",
+                          "attachments", "too_many");
+  }
+  std::vector<std::pair<AttachmentInput, std::string>> out;
+  for (std::size_t i = 0; i < attachments.size(); ++i) {
+    const auto& a = attachments[i];
+    const std::string at = "attachments[" + std::to_string(i) + "]";
+    if (a.filename.empty()) return Error::invalid("a file needs a name", at + ".filename", "required");
+    auto bytes = base64_decode(a.content_base64);
+    if (!bytes) {
+      return Error::invalid("the file is not standard base64", at + ".content_base64", "invalid_base64");
+    }
+    if (bytes->size() > kMaxAttachmentBytes) {
+      return Error::invalid("a file may hold at most 5 MiB", at + ".content_base64", "too_large");
+    }
+    out.emplace_back(a, std::move(*bytes));
+  }
+  return out;
+}
+
+service::Actor actor_of(const customers::Customer& c) {
+  return service::Actor{std::nullopt, c.id, "customer:" + std::to_string(c.id)};
+}
+
+PortalTicket portal_ticket(const service::Ticket& t) {
+  const service::TicketView v = service::ticket_view(t);
+  return PortalTicket{t.id,      t.subject,   t.status,     t.entitlement, v.quote,
+                      t.order_id, t.product_id, v.created_at, v.updated_at};
+}
+
 }  // namespace
 
 PortalReturn portal_return(const orders::Return& r) {
@@ -91,13 +160,16 @@ PortalOrder portal_order(const orders::Order& o) {
 
 PortalService::PortalService(storage::Database& db, auth::PortalAuth& auth,
                              customers::CustomerService& customers, orders::OrderService& orders,
-                             messaging::MessagingService& messaging, PortalOptions options)
+                             messaging::MessagingService& messaging, service::ServiceDesk& desk,
+                             PortalOptions options)
     : db_(db),
       auth_(auth),
       customers_(customers),
       orders_(orders),
       messaging_(messaging),
-      options_(std::move(options)) {}
+      desk_(desk),
+      options_(std::move(options)),
+      attachments_(db) {}
 
 Status PortalService::install_templates() {
   for (const auto& t : kSignInTemplates) {
@@ -313,7 +385,7 @@ Result<std::vector<WarrantyItem>> PortalService::warranty(const http::Principal&
     item.sku = line.sku;
     item.name = line.name;
     item.purchased_at = line.delivered_at.value_or(line.shipped_at.value_or(line.placed_at));
-    if (warranty_) item.warranty_months = warranty_(line.product_id);
+    item.warranty_months = line.warranty_months;
     if (item.warranty_months && *item.warranty_months > 0) {
       item.warranty_until = add_months(item.purchased_at, *item.warranty_months);
       item.in_warranty = now < *item.warranty_until;
@@ -321,6 +393,182 @@ Result<std::vector<WarrantyItem>> PortalService::warranty(const http::Principal&
     out.push_back(std::move(item));
   }
   return out;
+}
+
+Result<service::Ticket> PortalService::own_ticket(Connection& c, std::int64_t customer_id,
+                                                  std::int64_t id) {
+  auto found = desk_.ticket(c, id);
+  if ((!found.ok() && found.error().kind == ErrorKind::kNotFound) ||
+      (found.ok() && found->customer_id != customer_id)) {
+    return Error::not_found("no such ticket: " + std::to_string(id));
+  }
+  return found;
+}
+
+Status PortalService::attach(Connection& c, std::int64_t interaction_id,
+                             const std::vector<AttachmentInput>& attachments, UnixMs now) {
+  ECRM_ASSIGN_OR_RETURN(auto files, decode_attachments(attachments));
+  for (const auto& [input, bytes] : files) {
+    ECRM_RETURN_IF_ERROR(service::AttachmentStore::insert(
+        c, interaction_id, input.filename, service::safe_content_type(input.content_type), bytes,
+        now));
+  }
+  return {};
+}
+
+Result<std::vector<PortalTicket>> PortalService::tickets(const http::Principal& who) {
+  ECRM_ASSIGN_OR_RETURN(auto c, customer(who));
+  service::TicketQuery query;
+  query.customer_id = c.id;
+  ECRM_ASSIGN_OR_RETURN(auto found, desk_.list_tickets(query, std::nullopt, std::nullopt,
+                                                       kMaxListed));
+  std::vector<PortalTicket> out;
+  for (const auto& t : found) {
+    if (t.customer_id == c.id) out.push_back(portal_ticket(t));
+  }
+  return out;
+}
+
+Result<PortalTicketView> PortalService::ticket(const http::Principal& who, std::int64_t id) {
+  ECRM_ASSIGN_OR_RETURN(auto c, customer(who));
+  PortalTicketView view;
+  {
+    ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+    ECRM_ASSIGN_OR_RETURN(auto t, own_ticket(*lease, c.id, id));
+    view.ticket = portal_ticket(t);
+    view.can_rate = t.status == service::TicketStatus::kSolved ||
+                    t.status == service::TicketStatus::kClosed;
+    ECRM_ASSIGN_OR_RETURN(view.rating, repo_.find_rating(*lease, t.id));
+  }
+  ECRM_ASSIGN_OR_RETURN(auto conversation, desk_.conversation(id));
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  for (const auto& i : conversation) {
+    if (i.direction == service::Direction::kInternal) continue;  // staff's notes
+    PortalMessage m{i.id, i.direction == service::Direction::kOutbound, i.content, i.occurred_at,
+                    {}};
+    ECRM_ASSIGN_OR_RETURN(auto files, service::AttachmentStore::of_interaction(*lease, i.id));
+    for (const auto& f : files) m.attachments.push_back(AttachmentName{f.id, f.filename, f.size_bytes});
+    view.messages.push_back(std::move(m));
+  }
+  return view;
+}
+
+Result<PortalTicketView> PortalService::open_ticket(const http::Principal& who,
+                                                    const TicketRequest& request) {
+  ECRM_ASSIGN_OR_RETURN(auto c, customer(who));
+  if (request.subject.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return Error::invalid("subject is required", "subject", "required");
+  }
+  if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return Error::invalid("body is required", "body", "required");
+  }
+  if (request.order_id) {
+    auto order = own_order(who, *request.order_id);
+    if (!order.ok()) {
+      Error error = std::move(order).error();
+      if (error.kind == ErrorKind::kNotFound) {
+        return Error::unprocessable("no such order of yours", "order_id", "unknown_order");
+      }
+      return error;
+    }
+  }
+  ECRM_RETURN_IF_ERROR(decode_attachments(request.attachments));
+  ECRM_ASSIGN_OR_RETURN(
+      auto id, with_transaction<std::int64_t>(
+                   db_, TxMode::kWrite, [&](Connection& conn) -> Result<std::int64_t> {
+                     const UnixMs now = now_ms();
+                     service::TicketInput input;
+                     input.customer_id = c.id;
+                     input.subject = request.subject;
+                     input.body = request.body;
+                     input.channel = service::Channel::kWebForm;
+                     input.order_id = request.order_id;
+                     input.product_id = request.product_id;
+                     ECRM_ASSIGN_OR_RETURN(auto t, desk_.open_ticket(conn, input, actor_of(c), now));
+                     if (t.source_interaction_id && !request.attachments.empty()) {
+                       ECRM_RETURN_IF_ERROR(
+                           attach(conn, *t.source_interaction_id, request.attachments, now));
+                     }
+                     return t.id;
+                   }));
+  return ticket(who, id);
+}
+
+Result<PortalTicketView> PortalService::add_message(const http::Principal& who, std::int64_t id,
+                                                    const MessageRequest& request) {
+  ECRM_ASSIGN_OR_RETURN(auto c, customer(who));
+  {
+    ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+    ECRM_RETURN_IF_ERROR(own_ticket(*lease, c.id, id));
+  }
+  if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return Error::invalid("body is required", "body", "required");
+  }
+  ECRM_RETURN_IF_ERROR(decode_attachments(request.attachments));
+  ECRM_RETURN_IF_ERROR(with_transaction(db_, TxMode::kWrite, [&](Connection& conn) -> Status {
+    const UnixMs now = now_ms();
+    ECRM_RETURN_IF_ERROR(own_ticket(conn, c.id, id));
+    service::InteractionInput input;
+    input.customer_id = c.id;
+    input.channel = service::Channel::kWebForm;
+    input.direction = service::Direction::kInbound;
+    input.ticket_id = id;
+    input.content = request.body;
+    ECRM_ASSIGN_OR_RETURN(auto interaction,
+                          desk_.add_customer_message(conn, id, input, actor_of(c), now));
+    return attach(conn, interaction.id, request.attachments, now);
+  }));
+  return ticket(who, id);
+}
+
+Result<PortalTicketView> PortalService::answer_quote(const http::Principal& who, std::int64_t id,
+                                                     const QuoteAnswer& answer) {
+  ECRM_ASSIGN_OR_RETURN(auto c, customer(who));
+  {
+    ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+    ECRM_RETURN_IF_ERROR(own_ticket(*lease, c.id, id));
+  }
+  ECRM_RETURN_IF_ERROR(desk_.answer_quote(id, c.id, answer.accept));
+  return ticket(who, id);
+}
+
+Result<PortalTicketView> PortalService::rate(const http::Principal& who, std::int64_t id,
+                                             const RatingRequest& request) {
+  ECRM_ASSIGN_OR_RETURN(auto c, customer(who));
+  if (request.score < 1 || request.score > 5) {
+    return Error::invalid("score must be 1 to 5", "score", "out_of_range");
+  }
+  ECRM_RETURN_IF_ERROR(with_transaction(db_, TxMode::kWrite, [&](Connection& conn) -> Status {
+    ECRM_ASSIGN_OR_RETURN(auto t, own_ticket(conn, c.id, id));
+    if (t.status != service::TicketStatus::kSolved && t.status != service::TicketStatus::kClosed) {
+      return Error::conflict("a ticket is rated once it is solved", "score", "not_solved");
+    }
+    return repo_.put_rating(conn, c.id,
+                            Rating{id, request.score, request.comment.value_or(""), now_ms()});
+  }));
+  return ticket(who, id);
+}
+
+Result<std::pair<service::Attachment, std::string>> PortalService::attachment(
+    const http::Principal& who, std::int64_t id) {
+  ECRM_ASSIGN_OR_RETURN(auto c, customer(who));
+  const Error none = Error::not_found("no such attachment: " + std::to_string(id));
+  auto found = attachments_.read(id);
+  if (!found.ok()) return found.error().kind == ErrorKind::kNotFound ? none : found.error();
+  auto interaction = desk_.get_interaction(found->first.interaction_id);
+  if (!interaction.ok() || !interaction->ticket_id ||
+      interaction->direction == service::Direction::kInternal) {
+    return none;
+  }
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  if (!own_ticket(*lease, c.id, *interaction->ticket_id).ok()) return none;
+  return found;
+}
+
+Result<PortalContracts> PortalService::contracts(const http::Principal& who) {
+  ECRM_ASSIGN_OR_RETURN(auto c, customer(who));
+  ECRM_ASSIGN_OR_RETURN(auto items, desk_.contracts(c.id));
+  return PortalContracts{std::move(items)};
 }
 
 Result<json::object> PortalService::export_data(const http::Principal& who) {

@@ -18,6 +18,8 @@
 #include "orders/service.hpp"
 #include "portal/model.hpp"
 #include "portal/repo.hpp"
+#include "service/attachments.hpp"
+#include "service/service.hpp"
 #include "storage/database.hpp"
 
 namespace ecrm::portal {
@@ -29,17 +31,12 @@ struct PortalOptions {
   std::string base_url = "http://127.0.0.1:8080";  // where the link in the mail points
 };
 
-// Reads a product's warranty in months (null: none recorded). Given by the service
-// capability once products carry it; without one every warranty is unknown.
-using WarrantySource = std::function<std::optional<std::int64_t>(std::int64_t product_id)>;
-
 class PortalService {
  public:
   PortalService(storage::Database& db, auth::PortalAuth& auth,
                 customers::CustomerService& customers, orders::OrderService& orders,
-                messaging::MessagingService& messaging, PortalOptions options);
-
-  void set_warranty_source(WarrantySource source) { warranty_ = std::move(source); }
+                messaging::MessagingService& messaging, service::ServiceDesk& desk,
+                PortalOptions options);
 
   // Adds the sign-in mail's template (portal_sign_in, en and zh-CN) unless staff have one.
   Status install_templates();
@@ -77,6 +74,25 @@ class PortalService {
   Result<std::vector<PortalReturn>> returns(const http::Principal& who);
   Result<std::vector<WarrantyItem>> warranty(const http::Principal& who);
 
+  // The customer's tickets (newest first), one with its conversation (internal notes left out),
+  // a new one (about an own order or a product), a message on one, the answer to a paid quote,
+  // and a satisfaction rating once solved (kConflict `not_solved` before). Another customer's
+  // ticket: kNotFound. Attachments: at most 5 of 5 MiB each, standard base64 (kInvalidArgument
+  // naming attachments[i].content_base64 otherwise).
+  Result<std::vector<PortalTicket>> tickets(const http::Principal& who);
+  Result<PortalTicketView> ticket(const http::Principal& who, std::int64_t id);
+  Result<PortalTicketView> open_ticket(const http::Principal& who, const TicketRequest& request);
+  Result<PortalTicketView> add_message(const http::Principal& who, std::int64_t id,
+                                       const MessageRequest& request);
+  Result<PortalTicketView> answer_quote(const http::Principal& who, std::int64_t id,
+                                        const QuoteAnswer& answer);
+  Result<PortalTicketView> rate(const http::Principal& who, std::int64_t id,
+                                const RatingRequest& request);
+  // An attachment of one of the customer's own tickets (not of an internal note), with its bytes.
+  Result<std::pair<service::Attachment, std::string>> attachment(const http::Principal& who,
+                                                                 std::int64_t id);
+  Result<PortalContracts> contracts(const http::Principal& who);
+
   // The privacy export of the signed-in customer.
   Result<boost::json::object> export_data(const http::Principal& who);
   // Records a request to erase (one open request at a time: kConflict erase_request_open).
@@ -95,15 +111,21 @@ class PortalService {
  private:
   Result<orders::Order> own_order(const http::Principal& who, std::int64_t order_id);
   Profile profile_of(const customers::Customer& c, const http::Principal& who) const;
+  // The ticket when it is the customer's (else kNotFound, as for one that does not exist).
+  Result<service::Ticket> own_ticket(storage::Connection& c, std::int64_t customer_id,
+                                     std::int64_t id);
+  Status attach(storage::Connection& c, std::int64_t interaction_id,
+                const std::vector<AttachmentInput>& attachments, UnixMs now);
 
   storage::Database& db_;
   auth::PortalAuth& auth_;
   customers::CustomerService& customers_;
   orders::OrderService& orders_;
   messaging::MessagingService& messaging_;
+  service::ServiceDesk& desk_;
   PortalOptions options_;
   PortalRepo repo_;
-  WarrantySource warranty_;
+  service::AttachmentStore attachments_;
 };
 
 }  // namespace ecrm::portal

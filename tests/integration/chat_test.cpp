@@ -3,6 +3,13 @@
 // origin) chat; typing is relayed; the transcript lands as a chat interaction on the identified
 // customer's record; with no agent available a left message becomes a ticket; the staff socket
 // refuses visitors, missing sessions, roles without service:write and foreign origins.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+
 #include "crm_support.hpp"
 #include "ws_client.hpp"
 
@@ -252,6 +259,75 @@ TEST_F(Chat, MalformedFramesAreAnsweredAndTheSocketStaysUsable) {
   error = visitor->next_of("error");
   ASSERT_TRUE(error);
   EXPECT_EQ(error->at("code"), "no_conversation");
+}
+
+}  // namespace
+}  // namespace ecrm::testing
+
+namespace ecrm::testing {
+namespace {
+
+// A server whose sockets time out after two silent seconds: the server pings at one second, a
+// client that answers (Beast's client answers pings while reading) stays; one that never reads
+// is closed.
+class ChatIdle : public CrmApi {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = new ServerProcess(
+        {"--socket-idle-timeout", "2"},
+        {{"ECRM_ADMIN_EMAIL", kAdminEmail}, {"ECRM_ADMIN_PASSWORD", kAdminPassword}});
+  }
+};
+
+// Opens a TCP connection and completes a WebSocket handshake by hand; returns the socket (-1 on
+// failure). The caller never reads again: it does not answer pings.
+int raw_socket(const std::string& base_url, const std::string& target) {
+  std::string hostport = base_url.substr(base_url.find("://") + 3);
+  int port = std::stoi(hostport.substr(hostport.rfind(':') + 1));
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return -1;
+  std::string request = "GET " + target + " HTTP/1.1\r\nHost: " + hostport +
+                        "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+  if (::send(fd, request.data(), request.size(), 0) != static_cast<ssize_t>(request.size())) return -1;
+  std::string answer;
+  char c;
+  while (answer.find("\r\n\r\n") == std::string::npos && ::recv(fd, &c, 1, 0) == 1) answer += c;
+  if (answer.rfind("HTTP/1.1 101", 0) != 0) return -1;
+  return fd;
+}
+
+TEST_F(ChatIdle, ASilentSocketIsClosedAndOneAnsweringPingsStays) {
+  auto r = post("/api/v1/write-keys", json::object{{"name", "idle"}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  const std::string target = "/api/v1/chat/visitor?key=" + std::string(r.json().at("key").as_string()) + "&aid=";
+  WsClient answering(server_->base_url(), target + "v-answers");
+  ASSERT_TRUE(answering.connected());
+  int silent = raw_socket(server_->base_url(), target + "v-silent");
+  ASSERT_GE(silent, 0);
+  // Drained only by the kernel from here on: the client never reads, so it never sends a pong.
+  auto started = std::chrono::steady_clock::now();
+  std::this_thread::sleep_for(std::chrono::seconds(6));
+  timeval timeout{0, 100'000};
+  ::setsockopt(silent, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  char buffer[4096];
+  bool closed = false;
+  for (int i = 0; i < 50 && !closed; ++i) {
+    ssize_t n = ::recv(silent, buffer, sizeof buffer, 0);
+    closed = n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
+  }
+  ::close(silent);
+  EXPECT_TRUE(closed) << "the silent socket is still open after "
+                      << std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count()
+                      << " s";
+  EXPECT_FALSE(answering.closed(milliseconds(10)));
+  auto stats = get("/api/v1/chat/stats");
+  ASSERT_EQ(stats.status, 200) << stats.body;
+  EXPECT_EQ(stats.json().at("visitor_connections"), 1);
 }
 
 }  // namespace

@@ -147,6 +147,16 @@ struct AutomationSection {
 ECRM_DESCRIBE(AutomationSection, flows, flows_enabled, enrolments_waiting, campaigns_scheduled,
               campaigns_sent_this_week)
 
+// Scope service:read: the tickets in the inbox (new, open, pending, on hold) as `at` sees them.
+struct ServiceSection {
+  std::int64_t active = 0;
+  std::int64_t unassigned = 0;
+  std::int64_t breaching = 0;   // a running SLA target due within the hour or late
+  std::int64_t breached = 0;    // missed a target (recorded, or a due time passed)
+  std::int64_t opened_today = 0;
+};
+ECRM_DESCRIBE(ServiceSection, active, unassigned, breaching, breached, opened_today)
+
 struct ShopDay {
   std::string time_zone;  // the shop's (IANA; '' the server's)
   Spans spans;
@@ -156,8 +166,10 @@ struct ShopDay {
   std::optional<CartsSection> carts;
   std::optional<MessagesSection> messages;
   std::optional<AutomationSection> automation;
+  std::optional<ServiceSection> service;
 };
-ECRM_DESCRIBE(ShopDay, time_zone, spans, sales, customers, tiers, carts, messages, automation)
+ECRM_DESCRIBE(ShopDay, time_zone, spans, sales, customers, tiers, carts, messages, automation,
+              service)
 
 // The scope each section needs.
 inline constexpr const char* kSalesScope = "orders:read";
@@ -166,5 +178,6 @@ inline constexpr const char* kTiersScope = "analytics:read";
 inline constexpr const char* kCartsScope = "visitors:read";
 inline constexpr const char* kMessagesScope = "marketing:read";
 inline constexpr const char* kAutomationScope = "marketing:read";
+inline constexpr const char* kServiceScope = "service:read";
 
 }  // namespace ecrm::home

@@ -51,6 +51,16 @@ constexpr std::string_view kWaitingEnrolments =
     "SELECT COUNT(*) FROM flow_enrolments WHERE status = 'waiting'";
 constexpr std::string_view kScheduledCampaigns =
     "SELECT COUNT(*) FROM campaigns WHERE status = 'scheduled'";
+// The inbox, read from the tickets' indexes (active, assignee, next due time).
+constexpr std::string_view kActiveTickets = "SELECT COUNT(*) FROM tickets WHERE active = 1";
+constexpr std::string_view kUnassignedTickets =
+    "SELECT COUNT(*) FROM tickets WHERE assignee_id IS NULL AND active = 1";
+constexpr std::string_view kBreachingTickets =
+    "SELECT COUNT(*) FROM tickets WHERE active = 1 AND next_due_at <= $1";
+constexpr std::string_view kBreachedTickets =
+    "SELECT COUNT(*) FROM tickets WHERE active = 1 AND (breached <> '' OR next_due_at < $1)";
+constexpr std::string_view kTicketsOpened =
+    "SELECT COUNT(*) FROM tickets WHERE created_at >= $1 AND created_at <= $2";
 constexpr std::string_view kSentCampaigns =
     "SELECT COUNT(*) FROM campaigns WHERE status = 'sent' AND sent_at >= $1 AND sent_at < $2";
 
@@ -131,6 +141,17 @@ Result<AutomationSection> HomeRepo::automation(Connection& c, UnixMs week_from, 
   ECRM_ASSIGN_OR_RETURN(out.enrolments_waiting, count(c, kWaitingEnrolments));
   ECRM_ASSIGN_OR_RETURN(out.campaigns_scheduled, count(c, kScheduledCampaigns));
   ECRM_ASSIGN_OR_RETURN(out.campaigns_sent_this_week, count(c, kSentCampaigns, {week_from, to}));
+  return out;
+}
+
+Result<ServiceSection> HomeRepo::service(Connection& c, UnixMs at, UnixMs breaching_until,
+                                         UnixMs today_from) {
+  ServiceSection out;
+  ECRM_ASSIGN_OR_RETURN(out.active, count(c, kActiveTickets));
+  ECRM_ASSIGN_OR_RETURN(out.unassigned, count(c, kUnassignedTickets));
+  ECRM_ASSIGN_OR_RETURN(out.breaching, count(c, kBreachingTickets, {breaching_until}));
+  ECRM_ASSIGN_OR_RETURN(out.breached, count(c, kBreachedTickets, {at}));
+  ECRM_ASSIGN_OR_RETURN(out.opened_today, count(c, kTicketsOpened, {today_from, at}));
   return out;
 }
 

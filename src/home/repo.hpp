@@ -1,6 +1,6 @@
 // The SQL of the shop's day: aggregate reads of other capabilities' tables (orders, customers,
 // customer_scores and analytics_models, carts, messages and message_events, automation_flows,
-// flow_enrolments and campaigns). home writes nothing. Every statement is a named constant in
+// flow_enrolments, campaigns and tickets). home writes nothing. Every statement is a named constant in
 // repo.cpp; every method takes the connection to run on, so one read transaction serves a page.
 #pragma once
 
@@ -58,6 +58,9 @@ class HomeRepo {
   Result<std::vector<NamedCount>> message_events(Connection& c, UnixMs from, UnixMs to);
   Result<std::int64_t> queued_messages(Connection& c);
   Result<AutomationSection> automation(Connection& c, UnixMs week_from, UnixMs to);
+  // The inbox at `at`: tickets due by `breaching_until` are breaching; opened since `today_from`.
+  Result<ServiceSection> service(Connection& c, UnixMs at, UnixMs breaching_until,
+                                 UnixMs today_from);
 };
 
 }  // namespace ecrm::home

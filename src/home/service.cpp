@@ -219,6 +219,12 @@ Result<ShopDay> HomeService::day(const HomeQuery& query, const std::vector<std::
     if (holds(scopes, kAutomationScope)) {
       ECRM_ASSIGN_OR_RETURN(out.automation, repo_.automation(c, week.from, week.to));
     }
+    if (holds(scopes, kServiceScope)) {
+      constexpr UnixMs kBreachingWindow = 60 * 60'000;
+      ECRM_ASSIGN_OR_RETURN(out.service, repo_.service(c, out.spans.at,
+                                                       out.spans.at + kBreachingWindow,
+                                                       out.spans.today_from));
+    }
     return {};
   }));
   return out;

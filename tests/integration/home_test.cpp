@@ -395,8 +395,8 @@ TEST_F(Home, TheShopsDayAddsUpToWhatHappened) {
 }
 
 TEST_F(Home, EachRoleSeesTheSectionsItsScopesAllow) {
-  const std::vector<std::string> sections = {"sales", "customers", "tiers",
-                                             "carts", "messages",  "automation"};
+  const std::vector<std::string> sections = {"sales",    "customers",  "tiers",  "carts",
+                                             "messages", "automation", "service"};
   auto shown = [&](HttpClient& client) {
     auto r = client.get("/api/v1/home");
     EXPECT_EQ(r.status, 200) << r.body;
@@ -409,11 +409,12 @@ TEST_F(Home, EachRoleSeesTheSectionsItsScopesAllow) {
   };
   EXPECT_EQ(shown(*client_), std::set<std::string>(sections.begin(), sections.end()));
   auto service = staff("service@home.test", "service");
-  EXPECT_EQ(shown(*service), (std::set<std::string>{"sales", "customers", "carts"}));
+  EXPECT_EQ(shown(*service), (std::set<std::string>{"sales", "customers", "carts", "service"}));
   auto analyst = staff("analyst@home.test", "analyst");
   EXPECT_EQ(shown(*analyst), (std::set<std::string>{"sales", "customers", "tiers", "carts"}));
   auto marketing = staff("marketing@home.test", "marketing");
-  EXPECT_EQ(shown(*marketing), std::set<std::string>(sections.begin(), sections.end()));
+  EXPECT_EQ(shown(*marketing), (std::set<std::string>{"sales", "customers", "tiers", "carts",
+                                                      "messages", "automation"}));
 
   // An API key sees what its scopes allow.
   auto key = post("/api/v1/api-keys",
@@ -424,7 +425,7 @@ TEST_F(Home, EachRoleSeesTheSectionsItsScopesAllow) {
                      {"Authorization: Bearer " + std::string(key.json().at("key").as_string())});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_FALSE(r.json().at("sales").is_null());
-  for (const char* name : {"customers", "tiers", "carts", "messages", "automation"}) {
+  for (const char* name : {"customers", "tiers", "carts", "messages", "automation", "service"}) {
     EXPECT_TRUE(r.json().at(name).is_null()) << name;
   }
 

@@ -539,6 +539,57 @@ TEST_F(Service, ContactsFromUnknownSendersMatchOrBecomeLeadsOnTheTimeline) {
   EXPECT_EQ(str(from_fax.json().at("channel")), "fax");
 }
 
+TEST_F(Service, TheSlaWorkerWarnsAndEscalatesAtBreachAndTheHomePageCountsIt) {
+  always_open();
+  const auto me = my_id();
+  auto policy = post("/api/v1/sla-policies",
+                     json::object{{"name", "Low, escalated"},
+                                  {"position", -1},
+                                  {"match", json::object{{"priority", "low"}, {"category", "escalate"}}},
+                                  {"first_response_minutes", 1},
+                                  {"warn_before_minutes", 1},
+                                  {"escalate_to", me},
+                                  {"escalate_team", "supervisors"},
+                                  {"raise_priority", true}});
+  ASSERT_EQ(policy.status, 201) << policy.body;
+  const auto c = customer("Slow Reply", "slow.reply@example.com");
+  // Opened 30 s ago with a first response due in a minute: warned now, breached in 30 s.
+  auto t = ticket(json::object{{"customer_id", c}, {"subject", "Waiting"}, {"body", "x"},
+                               {"channel", "web_form"}, {"priority", "low"},
+                               {"category", "escalate"}, {"opened_at", now_ms() - 30'000}});
+  const auto id = t.at("id").as_int64();
+  EXPECT_EQ(t.at("sla").at("policy_id").as_int64(), policy.json().at("id").as_int64());
+  json::object got;
+  // The worker looks every few seconds: the warning first, then the breach with its escalation.
+  const bool escalated = eventually(
+      [&] {
+        got = get_ticket(id);
+        return got.at("priority") == "normal";
+      },
+      90);
+  ASSERT_TRUE(escalated) << json::serialize(got) << server_->log();
+  EXPECT_EQ(got.at("assignee_id").as_int64(), me);
+  EXPECT_EQ(str(got.at("team")), "supervisors");
+  EXPECT_EQ(json::serialize(got.at("sla").at("breached")), R"(["first_response"])");
+  auto events = get(id_path("/api/v1/tickets", id) + "/events");
+  ASSERT_EQ(events.status, 200);
+  std::vector<std::string> kinds;
+  const auto event_list = events.json();
+  for (const auto& e : event_list.at("items").as_array()) kinds.push_back(str(e.at("kind")));
+  EXPECT_EQ(kinds, (std::vector<std::string>{"created", "sla_warning", "sla_breach", "escalated"}));
+  // The home page's service section counts what the inbox shows.
+  auto summary = get("/api/v1/service/summary");
+  auto home = get("/api/v1/home");
+  ASSERT_EQ(summary.status, 200) << summary.body;
+  ASSERT_EQ(home.status, 200) << home.body;
+  const auto section = home.json().at("service");
+  ASSERT_TRUE(section.is_object()) << home.body;
+  EXPECT_GE(section.at("breached").as_int64(), 1);
+  EXPECT_EQ(section.at("active").as_int64(), summary.json().at("active").as_int64());
+  EXPECT_EQ(section.at("unassigned").as_int64(), summary.json().at("unassigned").as_int64());
+  EXPECT_GE(section.at("opened_today").as_int64(), 1);
+}
+
 TEST_F(Service, BadInputIsRefusedNamingTheFieldAndWritesNothing) {
   const auto c = customer("Careful", "careful@example.com");
   const auto tickets_before = ticket_ids("customer_id=" + std::to_string(c)).size();

@@ -146,13 +146,19 @@ void DeliveryWorker::join_journal(Lane& lane) {
 }
 
 Status DeliveryWorker::fold(Connection& c, const std::vector<JournalRecord>& records) {
+  if (records.empty()) return {};
+  std::vector<MessagingRepo::Finished> finished;
+  finished.reserve(records.size());
   for (const JournalRecord& r : records) {
-    ECRM_ASSIGN_OR_RETURN(bool applied,
-                          repo_.finish_claimed(c, r.message_id, r.attempts, r.outcome, r.at));
-    if (!applied || r.event.empty()) continue;
-    ECRM_RETURN_IF_ERROR(repo_.add_event(c, r.message_id, r.customer_id, r.event, r.at, r.detail));
+    finished.push_back({r.message_id, r.attempts, &r.outcome, r.at});
   }
-  return {};
+  ECRM_ASSIGN_OR_RETURN(auto written, repo_.finish_claimed(c, finished));
+  std::vector<MessagingRepo::NewEvent> events;
+  for (const JournalRecord& r : records) {
+    if (r.event.empty() || !written.contains(r.message_id)) continue;
+    events.push_back({r.message_id, r.customer_id, r.event, r.at, &r.detail});
+  }
+  return repo_.add_events(c, events);
 }
 
 void DeliveryWorker::folded(Lane& lane) {

@@ -78,20 +78,33 @@ constexpr std::string_view kClaimPostgres =
     "RETURNING " ECRM_MESSAGE_COLUMNS;
 #undef ECRM_MESSAGE_COLUMNS
 #undef ECRM_NO_MARKETING_IN_FLIGHT
+// Read through the customer's index (messages_customer): `status || ''` keeps SQLite from
+// choosing messages_due for status = 'sent', which would walk every message sent.
 constexpr storage::MultiRowShape kMarketingSentTo{
-    "SELECT customer_id, sent_at FROM messages WHERE kind = 'marketing' AND status = 'sent' "
-    "AND sent_at IS NOT NULL AND customer_id IN (", 1, ")", "", true};
+    "SELECT customer_id, sent_at FROM messages WHERE kind = 'marketing' "
+    "AND status || '' = 'sent' AND sent_at IS NOT NULL AND customer_id IN (", 1, ")", "", true};
 constexpr std::string_view kFinish =
     "UPDATE messages SET status = $2, reason = $3, smtp_reply = $4, next_attempt_at = $5, "
     "language = $6, to_address = $7, subject = $8, digest = $9, lease_until = NULL, "
     "attempts = attempts - $11, "
     "sent_at = CASE WHEN $2 = 'sent' THEN $10 ELSE sent_at END, updated_at = $10 WHERE id = $1";
-constexpr std::string_view kFinishClaimed =
-    "UPDATE messages SET status = $2, reason = $3, smtp_reply = $4, next_attempt_at = $5, "
-    "language = $6, to_address = $7, subject = $8, digest = $9, lease_until = NULL, "
-    "attempts = attempts - $11, "
-    "sent_at = CASE WHEN $2 = 'sent' THEN $10 ELSE sent_at END, updated_at = $10 "
-    "WHERE id = $1 AND status = 'sending' AND attempts = $12";
+// Rows (id, attempts, status, reason, smtp_reply, next_attempt_at, language, to_address, subject,
+// digest, attempts to give back, at).
+constexpr storage::MultiRowShape kFinishClaimed{
+    "UPDATE messages SET status = u.column3, reason = u.column4, smtp_reply = u.column5, "
+    "next_attempt_at = u.column6, language = u.column7, to_address = u.column8, "
+    "subject = u.column9, digest = u.column10, lease_until = NULL, "
+    "attempts = messages.attempts - u.column11, "
+    "sent_at = CASE WHEN u.column3 = 'sent' THEN u.column12 ELSE messages.sent_at END, "
+    "updated_at = u.column12 FROM (VALUES ",
+    12,
+    ") AS u WHERE messages.id = u.column1 AND messages.status = 'sending' "
+    "AND messages.attempts = u.column2 RETURNING messages.id",
+    "iitttittttii"};
+constexpr storage::MultiRowShape kAddEvents{
+    "INSERT INTO message_events (message_id, customer_id, kind, at, detail) VALUES ", 5, ""};
+// A batch's outcomes in one statement (a claim takes 20 by default).
+constexpr storage::ChunkSizes kOutcomeChunks = {20, 5, 1};
 constexpr std::string_view kAddEvent =
     "INSERT INTO message_events (message_id, customer_id, kind, at, detail) "
     "VALUES ($1, $2, $3, $4, $5)";
@@ -325,14 +338,43 @@ Status MessagingRepo::finish(Connection& c, std::int64_t id, const Outcome& o, U
                                            o.digest, now, std::int64_t{o.attempted ? 0 : 1}}));
 }
 
-Result<bool> MessagingRepo::finish_claimed(Connection& c, std::int64_t id, int attempts,
-                                           const Outcome& o, UnixMs at) {
-  ECRM_ASSIGN_OR_RETURN(auto n, c.execute(kFinishClaimed,
-                                          {id, text_of(o.status), o.reason, o.smtp_reply,
-                                           o.next_attempt_at, o.language, o.to, o.subject,
-                                           o.digest, at, std::int64_t{o.attempted ? 0 : 1},
-                                           std::int64_t{attempts}}));
-  return n > 0;
+Result<std::set<std::int64_t>> MessagingRepo::finish_claimed(Connection& c,
+                                                             std::span<const Finished> finished) {
+  std::set<std::int64_t> out;
+  std::vector<Value> params;
+  ECRM_RETURN_IF_ERROR(storage::for_chunks(
+      finished.size(),
+      [&](std::size_t first, std::size_t n) -> Status {
+        params.clear();
+        for (std::size_t i = first; i < first + n; ++i) {
+          const Finished& f = finished[i];
+          const Outcome& o = *f.outcome;
+          for (Value v : {Value(f.id), Value(std::int64_t{f.attempts}), text_of(o.status),
+                          Value(o.reason), Value(o.smtp_reply), Value(o.next_attempt_at),
+                          Value(o.language), Value(o.to), Value(o.subject), Value(o.digest),
+                          Value(std::int64_t{o.attempted ? 0 : 1}), Value(f.at)}) {
+            params.push_back(std::move(v));
+          }
+        }
+        return c.query(storage::multi_row_sql(kFinishClaimed, n), params,
+                       [&](const RowView& row) { out.insert(row.get_int(0)); });
+      },
+      kOutcomeChunks));
+  return out;
+}
+
+Status MessagingRepo::add_events(Connection& c, std::span<const NewEvent> events) {
+  return storage::execute_rows(
+      c, kAddEvents, events.size(),
+      [&](std::size_t i, std::vector<Value>& params) {
+        const NewEvent& e = events[i];
+        params.push_back(e.message_id);
+        params.push_back(e.customer_id);
+        params.push_back(std::string(e.kind));
+        params.push_back(e.at);
+        params.push_back(*e.detail);
+      },
+      kOutcomeChunks);
 }
 
 Status MessagingRepo::add_event(Connection& c, std::int64_t message_id, std::int64_t customer_id,

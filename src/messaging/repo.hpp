@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -78,11 +80,25 @@ class MessagingRepo {
   // another of theirs is being sent (claims on PostgreSQL take turns for that).
   Result<std::vector<Claimed>> claim_due(Connection& c, UnixMs now, UnixMs lease_until, int limit);
   Status finish(Connection& c, std::int64_t id, const Outcome& outcome, UnixMs now);
-  // finish() for the claim that made the row's attempt count `attempts`, only while the row is
-  // still being sent by it: false (nothing written) when it is not (its outcome was written
-  // already, or its lease ran out and it was claimed again).
-  Result<bool> finish_claimed(Connection& c, std::int64_t id, int attempts, const Outcome& outcome,
-                              UnixMs at);
+  // finish() for each of `finished`, a statement per 20 rows: a row is written only while it is
+  // still being sent by the claim that made its attempt count `attempts` (not when its outcome
+  // was written already, or its lease ran out and it was claimed again). Returns the ids written.
+  struct Finished {
+    std::int64_t id = 0;
+    int attempts = 0;
+    const Outcome* outcome = nullptr;
+    UnixMs at = 0;
+  };
+  Result<std::set<std::int64_t>> finish_claimed(Connection& c, std::span<const Finished> finished);
+  // add_event() for each of `events`, a statement per 20.
+  struct NewEvent {
+    std::int64_t message_id = 0;
+    std::int64_t customer_id = 0;
+    std::string_view kind;
+    UnixMs at = 0;
+    const std::string* detail = nullptr;
+  };
+  Status add_events(Connection& c, std::span<const NewEvent> events);
 
   Status add_event(Connection& c, std::int64_t message_id, std::int64_t customer_id,
                    std::string_view kind, UnixMs at, const std::string& detail);

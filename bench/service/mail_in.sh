@@ -10,7 +10,8 @@
 # (UTF-8 text), a third open tickets in GB2312 base64 with a 20 KB attachment, a third reply on
 # an earlier ticket by In-Reply-To. Each round starts from a fresh, migrated database, pipes every
 # message in order and divides the count by the wall time; the median of the rounds is printed
-# with every round's figure. Exit codes other than 0 fail the run.
+# with every round's figure, and the CPU time (user+sys) the mail-in processes used per message,
+# which a busy machine does not inflate. Exit codes other than 0 fail the run.
 #
 # Environment: MESSAGES (500)  ROUNDS (5)  BACKENDS ("sqlite postgresql")  ECRM_BIN (build/ecrm)
 #   WORK (/tmp)  PG_URL: a PostgreSQL server where the script may create and drop databases;
@@ -70,21 +71,32 @@ ECRM_BIN="$TMP/ecrm"
 
 psql_q() { PGOPTIONS='-c client_min_messages=warning' psql -qX "$@"; }
 
-round() {  # URL -> messages/s
-  local url=$1 start end
+round() {  # URL -> "messages/s cpu-ms-per-message"
+  local url=$1
   "$ECRM_BIN" migrate --db "$url" >/dev/null 2>&1
-  start=$(date +%s.%N)
-  for f in "$TMP"/mail/*.eml; do
-    "$ECRM_BIN" mail-in --db "$url" < "$f" > /dev/null 2>> "$TMP/mail-in.err" || { say "mail-in failed on $f: $(tail -1 "$TMP/mail-in.err")"; exit 1; }
-  done
-  end=$(date +%s.%N)
-  python3 -c "print(f'{$MESSAGES / ($end - $start):.1f}')"
+  python3 - "$ECRM_BIN" "$url" "$TMP/mail" "$TMP/mail-in.err" <<'PY'
+import os, resource, subprocess, sys, time
+ecrm, url, mail, err = sys.argv[1:]
+files = sorted(os.listdir(mail))
+before = resource.getrusage(resource.RUSAGE_CHILDREN)
+start = time.monotonic()
+with open(err, "ab") as e:
+    for name in files:
+        with open(os.path.join(mail, name), "rb") as f:
+            if subprocess.run([ecrm, "mail-in", "--db", url], stdin=f, stdout=subprocess.DEVNULL, stderr=e).returncode:
+                sys.exit(f"mail-in failed on {name}")
+elapsed = time.monotonic() - start
+after = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+print(f"{len(files) / elapsed:.1f} {cpu / len(files) * 1000:.1f}")
+PY
 }
 
 median() { python3 -c "import statistics,sys; print(f'{statistics.median(float(x) for x in sys.argv[1:]):.1f}')" "$@"; }
 
 for backend in $BACKENDS; do
   figures=()
+  cpus=()
   for r in $(seq 1 "$ROUNDS"); do
     if [[ $backend == sqlite ]]; then
       url="sqlite:$TMP/round$r.db"
@@ -96,10 +108,11 @@ for backend in $BACKENDS; do
       psql_q "$PG_URL" -c "DROP DATABASE IF EXISTS ecrm_bench_mail WITH (FORCE)" -c "CREATE DATABASE ecrm_bench_mail" >/dev/null
       url="${PG_URL%/*}/ecrm_bench_mail"
     fi
-    figure=$(round "$url")
-    say "$backend round $r: $figure messages/s"
+    read -r figure cpu < <(round "$url")
+    say "$backend round $r: $figure messages/s, $cpu ms CPU per message (user+sys)"
     figures+=("$figure")
+    cpus+=("$cpu")
     [[ $backend == sqlite ]] && rm -f "$TMP/round$r.db"*
   done
-  echo "$backend: median $(median "${figures[@]}") messages/s over $ROUNDS rounds of $MESSAGES (${figures[*]})"
+  echo "$backend: median $(median "${figures[@]}") messages/s over $ROUNDS rounds of $MESSAGES (${figures[*]}), median $(median "${cpus[@]}") ms CPU per message; load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 done

@@ -19,6 +19,8 @@ constexpr std::string_view kOfInteraction = R"(
   SELECT id, interaction_id, filename, content_type, size_bytes, sha256, created_at
   FROM service_attachments WHERE interaction_id = $1 ORDER BY id)";
 
+constexpr std::string_view kInteractionExists = R"(SELECT 1 FROM interactions WHERE id = $1)";
+
 constexpr std::string_view kRead = R"(
   SELECT id, interaction_id, filename, content_type, size_bytes, sha256, created_at, content_base64
   FROM service_attachments WHERE id = $1)";
@@ -83,6 +85,14 @@ Result<std::vector<Attachment>> AttachmentStore::of_interaction(Connection& c, s
   return out;
 }
 
+Result<AttachmentList> AttachmentStore::list(std::int64_t interaction_id) {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  ECRM_ASSIGN_OR_RETURN(auto exists, lease->query_int(kInteractionExists, {interaction_id}));
+  if (!exists) return Error::not_found("no interaction " + std::to_string(interaction_id));
+  ECRM_ASSIGN_OR_RETURN(auto items, of_interaction(*lease, interaction_id));
+  return AttachmentList{std::move(items)};
+}
+
 Result<std::pair<Attachment, std::string>> AttachmentStore::read(std::int64_t id) {
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
   std::optional<std::pair<Attachment, std::string>> found;
@@ -128,6 +138,19 @@ void add_attachment_routes(http::Router& router, AttachmentStore& store) {
   using http::Method;
   using http::RequestContext;
   using http::Response;
+  router.add(http::Route{
+      .method = Method::kGet,
+      .pattern = "/api/v1/interactions/{id}/attachments",
+      .access = Access::needs("service:read"),
+      .doc = {.summary = "The files that came with an interaction (name, type, size, SHA-256), oldest first",
+              .tag = "service",
+              .response = http::json_body<AttachmentList>(),
+              .error_statuses = {404}},
+      .handler = http::handle([&store](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
+        ECRM_ASSIGN_OR_RETURN(auto list, store.list(id));
+        return http::reply(200, list);
+      })});
   router.add(http::Route{
       .method = Method::kGet,
       .pattern = "/api/v1/attachments/{id}",

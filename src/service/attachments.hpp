@@ -28,6 +28,12 @@ struct Attachment {
 ECRM_DESCRIBE(Attachment, id, interaction_id, filename, content_type, size_bytes, sha256, created_at)
 ECRM_WIRE_RULES(Attachment, rule(&Attachment::created_at, {.format = "date-time"}))
 
+// The files of one interaction, oldest first.
+struct AttachmentList {
+  std::vector<Attachment> items;
+};
+ECRM_DESCRIBE(AttachmentList, items)
+
 class AttachmentStore {
  public:
   explicit AttachmentStore(storage::Database& db) : db_(db) {}
@@ -40,6 +46,8 @@ class AttachmentStore {
   // The attachments of an interaction, oldest first (no bytes).
   static Result<std::vector<Attachment>> of_interaction(storage::Connection& c,
                                                         std::int64_t interaction_id);
+  // The attachments of interaction `interaction_id`; kNotFound when there is no such interaction.
+  Result<AttachmentList> list(std::int64_t interaction_id);
   // One attachment with its bytes; kNotFound when there is none.
   Result<std::pair<Attachment, std::string>> read(std::int64_t id);
 
@@ -54,7 +62,7 @@ std::string content_disposition(const std::string& filename);
 // `type` when it is a plain "type/subtype" token pair, else application/octet-stream.
 std::string safe_content_type(const std::string& type);
 
-// GET /api/v1/attachments/{id} (scope service:read).
+// GET /api/v1/attachments/{id} and GET /api/v1/interactions/{id}/attachments (scope service:read).
 void add_attachment_routes(http::Router& router, AttachmentStore& store);
 
 }  // namespace ecrm::service

@@ -145,6 +145,15 @@ TEST_F(ServiceMail, PipedMailOpensATicketAndRepliesJoinIt) {
   EXPECT_EQ(file.header("content-disposition"),
             "attachment; filename=\"______.pdf\"; filename*=UTF-8''%E5%8F%91%E7%A5%A8.pdf");
   EXPECT_EQ(file.header("x-content-type-options"), "nosniff");
+  auto listed = get("/api/v1/interactions/" + std::to_string(opened.at("interaction_id").as_int64()) + "/attachments");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  const auto listed_body = listed.json();
+  const auto& items = listed_body.at("items").as_array();
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].at("id").as_int64(), ids[0].as_int64());
+  EXPECT_EQ(items[0].at("filename").as_string(), "发票.pdf");
+  EXPECT_EQ(items[0].at("size_bytes").as_int64(), 35);
+  EXPECT_EQ(get("/api/v1/interactions/999999/attachments").status, 404);
   EXPECT_EQ(get("/api/v1/attachments/999999").status, 404);
   EXPECT_EQ(get("/api/v1/attachments/abc").status, 404);
   auto marketer = staff("marketer@example.com", "marketing");

@@ -9,6 +9,8 @@
 #   bench/service/chat.sh
 # Environment: ROUNDS (3), IDLE (10000), PAIRS (200), AGENTS (20), INTERVAL_MS (200: each visitor
 #              sends 5 messages/s, each answered at once), SECONDS_PER_RUN (20),
+#              SOCKET_IDLE (20: the server pings every socket silent for half of it, so the idle
+#              connections answer pings during the run),
 #              ECRM_BIN (build/ecrm), LOAD_BIN (build/bench/service/chat_load).
 set -euo pipefail
 ROUNDS=${ROUNDS:-3}
@@ -17,6 +19,7 @@ PAIRS=${PAIRS:-200}
 AGENTS=${AGENTS:-20}
 INTERVAL_MS=${INTERVAL_MS:-200}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-20}
+SOCKET_IDLE=${SOCKET_IDLE:-20}
 ECRM_BIN=${ECRM_BIN:-build/ecrm}
 LOAD_BIN=${LOAD_BIN:-build/bench/service/chat_load}
 
@@ -42,7 +45,7 @@ cap=$(( (PAIRS + AGENTS - 1) / AGENTS )); (( cap >= 1 )) || cap=1
 for round in $(seq 1 "$ROUNDS"); do
   email=bench@example.com password='Bench-pass-1234'
   ECRM_ADMIN_EMAIL=$email ECRM_ADMIN_PASSWORD=$password "$ECRM_BIN" serve --db "sqlite:$TMP/chat-$round.db" \
-    --port 0 --no-access-log --threads 2 --chat-max-per-agent "$cap" >"$TMP/server-$round.log" 2>&1 &
+    --port 0 --no-access-log --threads 2 --chat-max-per-agent "$cap" --socket-idle-timeout "$SOCKET_IDLE" >"$TMP/server-$round.log" 2>&1 &
   PID=$!
   url=""
   for _ in $(seq 1 100); do
@@ -59,7 +62,7 @@ for round in $(seq 1 "$ROUNDS"); do
   kill -TERM "$PID"; wait "$PID" 2>/dev/null || true; PID=""
 done
 
-echo "== medians of $ROUNDS rounds (idle=$IDLE pairs=$PAIRS agents=$AGENTS interval=${INTERVAL_MS}ms)"
+echo "== medians of $ROUNDS rounds (idle=$IDLE pairs=$PAIRS agents=$AGENTS interval=${INTERVAL_MS}ms socket idle timeout=${SOCKET_IDLE}s)"
 python3 - "$TMP" "$ROUNDS" <<'PY'
 import statistics, sys
 tmp, rounds = sys.argv[1], int(sys.argv[2])

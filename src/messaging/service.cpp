@@ -158,7 +158,14 @@ std::string mime_message(const std::string& from, const std::string& to, const R
   out += "Date: " + rfc5322_date(date) + "\r\n";
   out += "Message-ID: " + message_id + "\r\n";
   if (!thread.in_reply_to.empty()) out += "In-Reply-To: " + one_line(thread.in_reply_to) + "\r\n";
-  if (!thread.references.empty()) out += "References: " + one_line(thread.references) + "\r\n";
+  if (!thread.references.empty()) {
+    // One Message-ID per line after the first: a long thread stays within the line limit.
+    std::string folded;
+    for (char ch : one_line(thread.references)) {
+      folded += ch == ' ' ? std::string("\r\n ") : std::string(1, ch);
+    }
+    out += "References: " + folded + "\r\n";
+  }
   out += "X-Ecrm-Message: " + std::to_string(id) + "\r\n";
   out += "X-Ecrm-Flow: " + one_line(source) + "\r\n";
   if (unsubscribe_url) {

@@ -4,7 +4,9 @@
 //   mail the SMTP server received; opening it signs them in (zh-CN) and shows their orders with
 //   the shipment's tracking number, and the order's tracking page;
 // - the same link opened again is refused with the reason;
-// - in English, the profile page saves a changed name, which staff's API then reads.
+// - in English, the profile page saves a changed name, which staff's API then reads;
+// - in English, a customer opens a request on the tickets page, staff answer and solve it
+//   through the API, and the customer reads the answer and rates it 5.
 //
 //   ECRM_BASE_URL=… ECRM_E2E_EMAIL=… ECRM_E2E_PASSWORD=… ECRM_MAIL_URL=… ECRM_SMTP_OUT=… node --test tests/e2e/
 
@@ -115,5 +117,42 @@ test('en: a signed-in customer changes their name on the profile page', { skip: 
     await name.fill(`Li Lei Jr ${run}`)
     await page.getByTestId('profile-save').click()
     await eventually(async () => (await api.get(`/customers/${customer.id}`)).name === `Li Lei Jr ${run}`, 'the new name is saved')
+  })
+})
+
+test('en: a customer opens a request, reads the answer and rates it', { skip: !mailUrl || !smtpOut, timeout: 120_000 }, async () => {
+  const { email, password } = config()
+  const api = await apiSession(mailUrl, email, password)
+  const run = runToken()
+  const address = `ticket-${run}@example.com`
+  const customer = await api.post('/customers', { name: `Zhou Min ${run}`, email: address }, 201)
+  await api.post('/portal/sign-in', { email: address }, 202)
+  const link = await mailedLink(address, 1)
+
+  await withBrowser('portal-ticket', 'en', async (page) => {
+    await page.goto(`${mailUrl}${link}`)
+    await page.waitForURL(/\/portal\/orders$/)
+    await page.goto(`${mailUrl}/portal/tickets`)
+    await page.getByTestId('new-ticket').click()
+    await page.locator('[data-testid="ticket-subject"] input, input[data-testid="ticket-subject"]').first().fill(`Lens cap missing ${run}`)
+    await page.locator('[data-testid="ticket-body"] textarea, textarea[data-testid="ticket-body"]').first().fill('The box had no lens cap.')
+    await page.getByTestId('ticket-send').click()
+    await page.waitForURL(/\/portal\/tickets\/\d+$/)
+    const ticketId = Number(page.url().match(/tickets\/(\d+)$/)[1])
+    const staffView = await api.get(`/tickets/${ticketId}`)
+    assert.equal(staffView.customer_id, customer.id, 'the ticket is on the customer')
+    assert.equal(staffView.subject, `Lens cap missing ${run}`)
+
+    await api.post(`/tickets/${ticketId}/replies`, { body: `A cap is on its way ${run}.`, status: 'solved' })
+    await page.reload()
+    await eventually(async () => (await page.getByTestId('message').count()) === 2, 'the answer is shown')
+    assert.match(await page.getByTestId('message').nth(1).innerText(), new RegExp(`A cap is on its way ${run}`))
+    await page.getByTestId('rating-score').locator('.el-rate__item').nth(4).click()
+    await page.getByTestId('rating-send').click()
+    await eventually(async () => (await api.get(`/tickets/${ticketId}`)).status === 'solved', 'still solved')
+    await eventually(async () => {
+      const r = await fetch(`${mailUrl}/api/v1/portal/tickets/${ticketId}`, { headers: { Cookie: (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ') } })
+      return (await r.json()).rating?.score === 5
+    }, 'the rating 5 is recorded')
   })
 })

@@ -6,7 +6,11 @@ import type { Page } from '@/api/types'
 import type {
   ConsentRequest,
   EraseRequest,
+  AttachmentInput,
   PortalOrder,
+  PortalTicket,
+  PortalTicketView,
+  TicketRequest,
   PortalOrderView,
   PortalReturn,
   Profile,
@@ -35,6 +39,27 @@ export const portalApi = {
   warranty: () => request<{ items: WarrantyItem[] }>('GET', '/portal/warranty'),
   eraseRequests: () => request<{ items: EraseRequest[] }>('GET', '/portal/erase-requests'),
   requestErasure: (reason: string) => request<EraseRequest>('POST', '/portal/erase-requests', { body: { reason } }),
+  tickets: () => request<{ items: PortalTicket[] }>('GET', '/portal/tickets'),
+  ticket: (id: number) => request<PortalTicketView>('GET', `/portal/tickets/${id}`),
+  openTicket: (input: TicketRequest) => request<PortalTicketView>('POST', '/portal/tickets', { body: input, quiet: true }),
+  addMessage: (id: number, body: string, attachments: AttachmentInput[]) =>
+    request<PortalTicketView>('POST', `/portal/tickets/${id}/messages`, { body: { body, attachments }, quiet: true }),
+  answerQuote: (id: number, accept: boolean) => request<PortalTicketView>('POST', `/portal/tickets/${id}/quote`, { body: { accept } }),
+  rate: (id: number, score: number, comment: string) =>
+    request<PortalTicketView>('POST', `/portal/tickets/${id}/rating`, { body: { score, comment } }),
+}
+
+/** Where the browser downloads a file of one's ticket. */
+export function attachmentUrl(id: number): string {
+  return `/api/v1/portal/attachments/${id}`
+}
+
+/** A chosen file as the API takes it (standard base64). */
+export async function attachmentOf(file: File): Promise<AttachmentInput> {
+  const bytes = new Uint8Array(await file.arrayBuffer())
+  let binary = ''
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  return { filename: file.name, content_type: file.type || 'application/octet-stream', content_base64: btoa(binary) }
 }
 
 /** Where the browser downloads the customer's own data (a JSON attachment). */

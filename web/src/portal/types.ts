@@ -23,3 +23,7 @@ export type WarrantyItem = Schemas['WarrantyItem']
 export type EraseRequest = Schemas['EraseRequest']
 export type ReturnInput = Body<'/api/v1/portal/orders/{id}/returns', 'post'>
 export type ReturnReason = ReturnInput['reason']
+export type PortalTicket = Schemas['PortalTicket']
+export type PortalTicketView = Schemas['PortalTicketView']
+export type TicketRequest = Body<'/api/v1/portal/tickets', 'post'>
+export type AttachmentInput = NonNullable<TicketRequest['attachments']>[number]

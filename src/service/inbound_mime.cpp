@@ -60,8 +60,21 @@ std::string object_bytes(GMimeObject* object) {
   return std::string(reinterpret_cast<const char*>(bytes->data), bytes->len);
 }
 
+// `text` without NUL and the other C0 controls but tab and line breaks (PostgreSQL's text holds no
+// NUL, and no reader needs the rest).
+std::string without_controls(std::string text) {
+  text.erase(std::remove_if(text.begin(), text.end(),
+                            [](char ch) {
+                              const auto u = static_cast<unsigned char>(ch);
+                              return (u < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') || u == 0x7f;
+                            }),
+             text.end());
+  return text;
+}
+
 std::string valid_utf8(std::string_view bytes) {
-  gchar* valid = g_utf8_make_valid(bytes.data(), static_cast<gssize>(bytes.size()));
+  const std::string cleaned = without_controls(std::string(bytes));
+  gchar* valid = g_utf8_make_valid(cleaned.data(), static_cast<gssize>(cleaned.size()));
   std::string out(valid);
   g_free(valid);
   return out;
@@ -106,7 +119,7 @@ void add_addresses(InternetAddressList* list, std::vector<std::string>& out) {
     InternetAddress* a = internet_address_list_get_address(list, i);
     if (INTERNET_ADDRESS_IS_MAILBOX(a)) {
       const char* addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a));
-      if (addr && std::strchr(addr, '@')) out.push_back(lower(addr));
+      if (addr && std::strchr(addr, '@')) out.push_back(lower(valid_utf8(addr)));
     } else if (INTERNET_ADDRESS_IS_GROUP(a)) {
       add_addresses(internet_address_group_get_members(INTERNET_ADDRESS_GROUP(a)), out);
     }
@@ -125,7 +138,7 @@ std::vector<std::string> message_ids(std::string_view value) {
   GMimeReferences* refs = g_mime_references_parse(nullptr, std::string(value).c_str());
   if (!refs) return out;
   for (int i = 0; i < g_mime_references_length(refs); ++i) {
-    if (const char* id = g_mime_references_get_message_id(refs, i); id && *id) out.emplace_back(id);
+    if (const char* id = g_mime_references_get_message_id(refs, i); id && *id) out.push_back(valid_utf8(id));
   }
   g_mime_references_free(refs);
   return out;
@@ -289,6 +302,7 @@ std::string to_utf8(std::string_view bytes, std::string_view charset, std::strin
   g_iconv(cd, nullptr, nullptr, &o, &o_left);
   out.append(buffer, static_cast<std::size_t>(o - buffer));
   g_iconv_close(cd);
+  out = without_controls(std::move(out));
   if (replaced && note) *note = "bytes not valid in charset \"" + trim(charset) + "\" were replaced";
   return out;
 }
@@ -463,7 +477,7 @@ Result<ParsedMail> parse_mail(std::string_view raw, const MailLimits& limits,
   if (GDateTime* date = g_mime_message_get_date(message.p)) {
     mail.date = static_cast<UnixMs>(g_date_time_to_unix(date)) * 1000 + g_date_time_get_microsecond(date) / 1000;
   }
-  if (const char* id = g_mime_message_get_message_id(message.p); id && *id) mail.message_id = trim(id);
+  if (const char* id = g_mime_message_get_message_id(message.p); id && *id) mail.message_id = valid_utf8(trim(id));
   if (auto ids = message_ids(header(GMIME_OBJECT(message.p), "In-Reply-To")); !ids.empty()) {
     mail.in_reply_to = ids.front();
   }

@@ -321,6 +321,15 @@ TEST_F(ServiceMail, BadInputIsRefusedWithNothingWritten) {
   EXPECT_NE(content.find("Qapla"), std::string::npos);
   EXPECT_NE(content.find("unknown charset \"x-klingon-42\""), std::string::npos) << content;
 
+  // A NUL in the text and 8-bit bytes in the Message-ID (PostgreSQL text takes neither).
+  auto odd = mail_in(std::string("From: odd@example.com\r\nTo: service@shop.example\r\nSubject: odd\r\n"
+                                 "Message-ID: <caf\xe9-1@example.com>\r\n\r\nbefore\0after\r\n", 113));
+  ASSERT_EQ(odd.exit_code, 0) << odd.err;
+  ASSERT_EQ(odd.result().at("kind").as_string(), "ticket_opened") << odd.out;
+  auto odd_thread = conversation(odd.result().at("ticket_id").as_int64());
+  ASSERT_EQ(odd_thread.size(), 1u);
+  EXPECT_EQ(odd_thread[0].at("content").as_string(), "beforeafter");
+
   // A 12 MiB attachment: the ticket gets the text and a note; the file is left out.
   std::string huge_b64;
   {

@@ -10,7 +10,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <atomic>
 #include <functional>
+#include <future>
+#include <mutex>
 #include <map>
 #include <sstream>
 #include <thread>
@@ -50,7 +53,7 @@ class ServiceMail : public CrmApi {
   // Pipes `raw` to `ecrm mail-in` on the server's database.
   MailIn mail_in(const std::string& raw, const std::vector<std::string>& extra = {}) {
     const auto dir = std::filesystem::temp_directory_path();
-    const std::string stem = "ecrm-mail-" + std::to_string(getpid()) + "-" + std::to_string(counter_++);
+    const std::string stem = "ecrm-mail-" + std::to_string(getpid()) + "-" + std::to_string(counter_.fetch_add(1));
     const auto in = dir / (stem + ".eml"), out = dir / (stem + ".out"), err = dir / (stem + ".err");
     std::ofstream(in, std::ios::binary) << raw;
     std::string command = "'" + binary_path() + "' mail-in --db '" + server_->db_url() +
@@ -105,7 +108,7 @@ class ServiceMail : public CrmApi {
            "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + body + "\r\n";
   }
 
-  int counter_ = 0;
+  std::atomic<int> counter_{0};
 };
 
 TEST_F(ServiceMail, PipedMailOpensATicketAndRepliesJoinIt) {
@@ -250,6 +253,32 @@ TEST_F(ServiceMail, ReplyToAnAgentsAnswerJoinsTheTicket) {
   ASSERT_EQ(thread.size(), 3u);
   EXPECT_EQ(thread[1].at("direction").as_string(), "outbound");
   EXPECT_EQ(thread[2].at("content").as_string(), "Thank you!");
+}
+
+// An MTA delivering the same mail from several queue runners at once: one interaction.
+TEST_F(ServiceMail, TheSameMailAtOnceFromSeveralProcessesIsOneInteraction) {
+  const std::string raw = mail("race@example.com", "Race", "race-1@example.com", "", "Once only");
+  const std::int64_t before = ticket_count();
+  std::vector<std::future<MailIn>> runs;
+  for (int i = 0; i < 4; ++i) runs.push_back(std::async(std::launch::async, [this, &raw] { return mail_in(raw); }));
+  int opened = 0, duplicates = 0;
+  std::int64_t ticket_id = 0;
+  for (auto& run : runs) {
+    const MailIn r = run.get();
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string kind(r.result().at("kind").as_string());
+    if (kind == "ticket_opened") {
+      ++opened;
+      ticket_id = r.result().at("ticket_id").as_int64();
+    } else {
+      EXPECT_EQ(kind, "duplicate") << r.out;
+      ++duplicates;
+    }
+  }
+  EXPECT_EQ(opened, 1);
+  EXPECT_EQ(duplicates, 3);
+  EXPECT_EQ(ticket_count(), before + 1);
+  EXPECT_EQ(conversation(ticket_id).size(), 1u);
 }
 
 TEST_F(ServiceMail, QuotedPrintableHtmlAndKnownCustomer) {

@@ -281,6 +281,38 @@ TEST_F(ServiceMail, TheSameMailAtOnceFromSeveralProcessesIsOneInteraction) {
   EXPECT_EQ(conversation(ticket_id).size(), 1u);
 }
 
+// A merged ticket's mail goes to the ticket it was merged into; a closed ticket's opens a new one.
+TEST_F(ServiceMail, MergedAndClosedTickets) {
+  auto a = mail_in(mail("pia@example.se", "First question", "pia-1@example.se", "", "One"));
+  auto b = mail_in(mail("pia@example.se", "Same question again", "pia-2@example.se", "", "Two"));
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  const std::int64_t first = a.result().at("ticket_id").as_int64();
+  const std::int64_t second = b.result().at("ticket_id").as_int64();
+  const std::string first_token(ticket(first).at("token").as_string());
+  auto merged = post("/api/v1/tickets/" + std::to_string(first) + "/merge", json::object{{"into", second}});
+  ASSERT_EQ(merged.status, 200) << merged.body;
+  auto by_token = mail_in(mail("pia@example.se", "Re: [#" + first_token + "]", "pia-3@example.se", "", "Three"));
+  EXPECT_EQ(by_token.result().at("kind").as_string(), "ticket_reply") << by_token.out;
+  EXPECT_EQ(by_token.result().at("ticket_id").as_int64(), second);
+  auto by_header = mail_in(mail("pia@example.se", "Re: First question", "pia-4@example.se",
+                                "In-Reply-To: <pia-1@example.se>\r\n", "Four"));
+  EXPECT_EQ(by_header.result().at("ticket_id").as_int64(), second) << by_header.out;
+
+  auto closed = patch("/api/v1/tickets/" + std::to_string(second), json::object{{"status", "closed"}});
+  ASSERT_EQ(closed.status, 200) << closed.body;
+  auto after = mail_in(mail("pia@example.se", "Re: Same question again", "pia-5@example.se",
+                            "In-Reply-To: <pia-2@example.se>\r\n", "Five"));
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  EXPECT_EQ(after.result().at("kind").as_string(), "ticket_opened") << after.out;
+  EXPECT_NE(after.result().at("ticket_id").as_int64(), second);
+  EXPECT_EQ(ticket(second).at("status").as_string(), "closed");
+  const auto after_result = after.result();
+  const auto& notes = after_result.at("notes").as_array();
+  ASSERT_EQ(notes.size(), 1u) << after.out;
+  EXPECT_NE(std::string(notes[0].as_string()).find("is closed"), std::string::npos);
+}
+
 TEST_F(ServiceMail, QuotedPrintableHtmlAndKnownCustomer) {
   const std::int64_t customer_id =
       create("/api/v1/customers", json::object{{"name", "Anna Muller"}, {"email", "ANNA@example.de"}});

@@ -590,6 +590,32 @@ TEST_F(Service, TheSlaWorkerWarnsAndEscalatesAtBreachAndTheHomePageCountsIt) {
   EXPECT_GE(section.at("opened_today").as_int64(), 1);
 }
 
+TEST_F(Service, ACustomerMergeMovesTheirContactsAndTicketsAndItsUndoMovesThemBack) {
+  const auto keep = customer("Wang Fang", "wang.fang@example.cn");
+  const auto dup = customer("Fang Wang", "fang.w@example.cn");
+  auto t = ticket(json::object{{"customer_id", dup}, {"subject", "Duplicate's ticket"},
+                               {"body", "x"}, {"channel", "email"}, {"priority", "normal"}});
+  const auto id = t.at("id").as_int64();
+  auto call = post("/api/v1/interactions",
+                   json::object{{"customer_id", dup}, {"channel", "phone"}, {"content", "called"}});
+  ASSERT_EQ(call.status, 201) << call.body;
+  auto merged = post(id_path("/api/v1/customers", keep) + "/merge", json::object{{"other_id", dup}});
+  ASSERT_EQ(merged.status, 200) << merged.body;
+  EXPECT_EQ(get_ticket(id).at("customer_id").as_int64(), keep);
+  auto listed = get("/api/v1/interactions?customer_id=" + std::to_string(keep));
+  ASSERT_EQ(listed.status, 200);
+  EXPECT_EQ(listed.json().at("items").as_array().size(), 2u);
+  EXPECT_EQ(ticket_ids("customer_id=" + std::to_string(keep)), (std::vector<std::int64_t>{id}));
+  const auto merge_id = merged.json().at("merge").at("id").as_int64();
+  auto undone = post("/api/v1/customers/merges/" + std::to_string(merge_id) + "/undo", json::object{});
+  ASSERT_EQ(undone.status, 200) << undone.body;
+  EXPECT_EQ(get_ticket(id).at("customer_id").as_int64(), dup);
+  EXPECT_EQ(ticket_ids("customer_id=" + std::to_string(keep)), std::vector<std::int64_t>{});
+  auto back = get("/api/v1/interactions?customer_id=" + std::to_string(dup));
+  ASSERT_EQ(back.status, 200);
+  EXPECT_EQ(back.json().at("items").as_array().size(), 2u);
+}
+
 TEST_F(Service, BadInputIsRefusedNamingTheFieldAndWritesNothing) {
   const auto c = customer("Careful", "careful@example.com");
   const auto tickets_before = ticket_ids("customer_id=" + std::to_string(c)).size();

@@ -616,6 +616,42 @@ TEST_F(Service, ACustomerMergeMovesTheirContactsAndTicketsAndItsUndoMovesThemBac
   EXPECT_EQ(back.json().at("items").as_array().size(), 2u);
 }
 
+TEST_F(Service, AMacroRepliesAndActsOnTheTicket) {
+  const auto me = my_id();
+  auto macro = post("/api/v1/macros",
+                    json::object{{"name", "Ask for the receipt"},
+                                 {"body", "Could you send us the receipt, please?"},
+                                 {"actions", json::object{{"status", "pending"},
+                                                          {"priority", "high"},
+                                                          {"add_tags", json::array{"receipt"}},
+                                                          {"assignee_id", me}}}});
+  ASSERT_EQ(macro.status, 201) << macro.body;
+  expect_error(post("/api/v1/macros", json::object{{"name", " "}}), 400, "", "name");
+  expect_error(post("/api/v1/macros", json::object{{"name", "x"},
+                                                   {"actions", json::object{{"assignee_id", 99999}}}}),
+               400, "", "actions.assignee_id");
+  const auto c = customer("Macro Customer", "macro.customer@example.com");
+  auto t = ticket(json::object{{"customer_id", c}, {"subject", "Refund?"}, {"body", "x"},
+                               {"channel", "email"}, {"priority", "normal"}});
+  const auto id = t.at("id").as_int64();
+  auto r = post(id_path("/api/v1/tickets", id) + "/replies",
+                json::object{{"body", ""}, {"macro_id", macro.json().at("id").as_int64()}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  const auto after = r.json().at("ticket");
+  EXPECT_EQ(str(after.at("status")), "pending");
+  EXPECT_EQ(str(after.at("priority")), "high");
+  EXPECT_EQ(after.at("assignee_id").as_int64(), me);
+  EXPECT_EQ(json::serialize(after.at("tags")), R"(["receipt"])");
+  EXPECT_TRUE(after.at("sla").at("paused").as_bool());
+  auto mail = mail_of(r.json().at("outbox_message_id").as_int64());
+  ASSERT_TRUE(mail);
+  EXPECT_NE(mail->part("text/plain").find("Could you send us the receipt, please?"),
+            std::string::npos);
+  expect_error(post(id_path("/api/v1/tickets", id) + "/replies",
+                    json::object{{"body", "x"}, {"macro_id", 99999}}),
+               400, "", "macro_id");
+}
+
 TEST_F(Service, BadInputIsRefusedNamingTheFieldAndWritesNothing) {
   const auto c = customer("Careful", "careful@example.com");
   const auto tickets_before = ticket_ids("customer_id=" + std::to_string(c)).size();

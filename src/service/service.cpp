@@ -386,6 +386,24 @@ Status ServiceDesk::settle(Connection& c, Ticket& t, UnixMs now) {
   return {};
 }
 
+Status ServiceDesk::rematch_policy(Connection& c, Ticket& t, const Actor& actor, UnixMs now) {
+  if (!is_active(t.status)) return {};
+  // Another policy may apply: its targets count from when the ticket was opened.
+  const auto before = t.sla_policy_id;
+  ECRM_ASSIGN_OR_RETURN(auto targets, targets_for(c, t));
+  if (t.sla_policy_id == before) return {};
+  ECRM_ASSIGN_OR_RETURN(auto cal, calendar(c));
+  SlaClock clock = start_clock(cal, targets, t.created_at);
+  clock.first_response_at = t.first_response_at;
+  clock.paused_at = t.paused_at;  // still stopped; a resume moves the new due time
+  apply_clock(t, clock);
+  t.warned.clear();
+  return repo_.add_event(
+      c, t.id, "sla_policy", actor.name,
+      detail({{"policy_id", t.sla_policy_id ? json::value(*t.sla_policy_id) : json::value(nullptr)}}),
+      now);
+}
+
 Status ServiceDesk::change_status(Connection& c, Ticket& t, TicketStatus to, const Actor& actor,
                                   UnixMs now) {
   if (t.status == to) return {};
@@ -708,26 +726,7 @@ Result<TicketView> ServiceDesk::update_ticket(std::int64_t id, const TicketPatch
       ECRM_RETURN_IF_ERROR(repo_.set_followers(c, t.id, users));
     }
     if (recompute_entitlement) ECRM_RETURN_IF_ERROR(decide_entitlement(c, t, now));
-    if (recompute_sla && is_active(t.status)) {
-      // Another policy may apply: its targets count from when the ticket was opened.
-      const auto before = t.sla_policy_id;
-      ECRM_ASSIGN_OR_RETURN(auto targets, targets_for(c, t));
-      if (t.sla_policy_id != before) {
-        ECRM_ASSIGN_OR_RETURN(auto cal, calendar(c));
-        SlaClock clock = start_clock(cal, targets, t.created_at);
-        clock.first_response_at = t.first_response_at;
-        if (t.paused_at) {
-          // Paused time so far moves the resolution due time as a resume would.
-          clock.paused_at = t.paused_at;
-        }
-        apply_clock(t, clock);
-        t.warned.clear();
-        ECRM_RETURN_IF_ERROR(repo_.add_event(
-            c, t.id, "sla_policy", actor.name,
-            detail({{"policy_id", t.sla_policy_id ? json::value(*t.sla_policy_id) : json::value(nullptr)}}),
-            now));
-      }
-    }
+    if (recompute_sla) ECRM_RETURN_IF_ERROR(rematch_policy(c, t, actor, now));
     if (patch.status) ECRM_RETURN_IF_ERROR(change_status(c, t, *patch.status, actor, now));
     ECRM_RETURN_IF_ERROR(settle(c, t, now));
     t.updated_at = now;
@@ -856,7 +855,10 @@ Result<ReplyResult> ServiceDesk::reply(std::int64_t ticket_id, const ReplyInput&
     if (actor.user_id) ECRM_RETURN_IF_ERROR(repo_.add_follower(c, t.id, *actor.user_id));
     if (macro) {
       const MacroActions& a = macro->actions;
-      if (a.priority) t.priority = *a.priority;
+      if (a.priority && *a.priority != t.priority) {
+        t.priority = *a.priority;
+        ECRM_RETURN_IF_ERROR(rematch_policy(c, t, actor, now));
+      }
       if (a.assignee_id) t.assignee_id = *a.assignee_id;
       if (a.add_tags || a.remove_tags) {
         std::vector<std::string> tags = t.tags;

@@ -140,6 +140,9 @@ class ServiceDesk {
   Result<BusinessCalendar> calendar(Connection& c);
   // The targets of the first matching policy; sets t.sla_policy_id.
   Result<SlaTargets> targets_for(Connection& c, Ticket& t);
+  // Matches the SLA policy again after a change of priority or category; a different policy's
+  // targets count from when the ticket was opened (recorded as an sla_policy event).
+  Status rematch_policy(Connection& c, Ticket& t, const Actor& actor, UnixMs now);
   // Applies a status change with its SLA consequences (pause, resume, solved, closed).
   Status change_status(Connection& c, Ticket& t, TicketStatus to, const Actor& actor, UnixMs now);
   // Records the targets missed by `now` and recomputes next_due_at and sla_check_at.

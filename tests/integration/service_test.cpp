@@ -630,10 +630,18 @@ TEST_F(Service, AMacroRepliesAndActsOnTheTicket) {
   expect_error(post("/api/v1/macros", json::object{{"name", "x"},
                                                    {"actions", json::object{{"assignee_id", 99999}}}}),
                400, "", "actions.assignee_id");
+  auto policy = post("/api/v1/sla-policies",
+                     json::object{{"name", "Refunds, high"},
+                                  {"position", -2},
+                                  {"match", json::object{{"priority", "high"}, {"category", "refund"}}},
+                                  {"first_response_minutes", 60}});
+  ASSERT_EQ(policy.status, 201) << policy.body;
   const auto c = customer("Macro Customer", "macro.customer@example.com");
   auto t = ticket(json::object{{"customer_id", c}, {"subject", "Refund?"}, {"body", "x"},
-                               {"channel", "email"}, {"priority", "normal"}});
+                               {"channel", "email"}, {"priority", "normal"},
+                               {"category", "refund"}});
   const auto id = t.at("id").as_int64();
+  EXPECT_TRUE(t.at("sla").at("policy_id").is_null()) << json::serialize(t.at("sla"));
   auto r = post(id_path("/api/v1/tickets", id) + "/replies",
                 json::object{{"body", ""}, {"macro_id", macro.json().at("id").as_int64()}});
   ASSERT_EQ(r.status, 201) << r.body;
@@ -643,6 +651,9 @@ TEST_F(Service, AMacroRepliesAndActsOnTheTicket) {
   EXPECT_EQ(after.at("assignee_id").as_int64(), me);
   EXPECT_EQ(json::serialize(after.at("tags")), R"(["receipt"])");
   EXPECT_TRUE(after.at("sla").at("paused").as_bool());
+  // Raised to high, the ticket falls under the refunds policy, counted from when it was opened.
+  EXPECT_EQ(after.at("sla").at("policy_id").as_int64(), policy.json().at("id").as_int64());
+  EXPECT_FALSE(after.at("sla").at("first_response_due").is_null());
   auto mail = mail_of(r.json().at("outbox_message_id").as_int64());
   ASSERT_TRUE(mail);
   EXPECT_NE(mail->part("text/plain").find("Could you send us the receipt, please?"),

@@ -94,6 +94,8 @@ test('a chat round trip between the widget on a shop page and the agent console'
       const answer = visitor.locator('.ecrm-from-agent', { hasText: 'Yes, we have 12 left.' })
       await answer.waitFor()
       assert.equal((await visitor.locator('.ecrm-chat-typing').innerText()).trim(), '')
+      // The console shows the answer once the server echoes it back, which may come after the widget's copy.
+      await agent.getByTestId('chat-message-agent').filter({ hasText: 'Yes, we have 12 left.' }).waitFor()
       assert.equal(await agent.getByTestId('chat-message-agent').count(), 1)
 
       // The agent ends the chat; the widget says so and the console lets it go.

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Runs the browser tests (tests/e2e) against a fresh `ecrm serve` on SQLite.
-#   run_e2e.sh ECRM_BINARY SOURCE_DIR
+#   run_e2e.sh ECRM_BINARY SOURCE_DIR [TEST_FILE...]   (all of tests/e2e without test files)
 set -euo pipefail
 binary=${1:?ecrm binary}
 src=${2:?source dir}
+shift 2
+tests=("$@")
+[ ${#tests[@]} -gt 0 ] || tests=(tests/e2e/)
 work=$(mktemp -d /tmp/ecrm-e2e.XXXXXX)
 server_pid=""
 demo_pid=""
@@ -84,7 +87,7 @@ fi
 
 cd "$src"
 ECRM_MAIL_URL=$mail_url ECRM_SMTP_OUT=$smtp_out \
-ECRM_DEMO_URL=$demo_url ECRM_BASE_URL=$url ECRM_E2E_EMAIL=$email ECRM_E2E_PASSWORD=$password node --test tests/e2e/ || {
+ECRM_DEMO_URL=$demo_url ECRM_BASE_URL=$url ECRM_E2E_EMAIL=$email ECRM_E2E_PASSWORD=$password node --test "${tests[@]}" || {
   status=$?
   echo "--- server log ---" >&2; tail -n 50 "$work/server.log" >&2
   if [ -n "$mail_url" ]; then echo "--- mail server log ---" >&2; tail -n 30 "$work/mail-server.log" >&2; fi

@@ -13,6 +13,7 @@ declare module 'vue' {
   export interface GlobalComponents {
     ElAlert: typeof import('element-plus/es/components/alert/index.mjs')['ElAlert']
     ElAside: typeof import('element-plus/es/components/container/index.mjs')['ElAside']
+    ElBadge: typeof import('element-plus/es/components/badge/index.mjs')['ElBadge']
     ElButton: typeof import('element-plus/es/components/button/index.mjs')['ElButton']
     ElButtonGroup: typeof import('element-plus/es/components/button/index.mjs')['ElButtonGroup']
     ElCard: typeof import('element-plus/es/components/card/index.mjs')['ElCard']
@@ -46,6 +47,7 @@ declare module 'vue' {
     ElRadio: typeof import('element-plus/es/components/radio/index.mjs')['ElRadio']
     ElRadioButton: typeof import('element-plus/es/components/radio/index.mjs')['ElRadioButton']
     ElRadioGroup: typeof import('element-plus/es/components/radio/index.mjs')['ElRadioGroup']
+    ElRate: typeof import('element-plus/es/components/rate/index.mjs')['ElRate']
     ElResult: typeof import('element-plus/es/components/result/index.mjs')['ElResult']
     ElRow: typeof import('element-plus/es/components/row/index.mjs')['ElRow']
     ElSelect: typeof import('element-plus/es/components/select/index.mjs')['ElSelect']

@@ -172,3 +172,19 @@ export type MessageEventRecord = Schemas['MessageEvent']
 export type FlowStats = Schemas['FlowStats']
 export type TestSendRequest = Body<'/api/v1/message-templates/test-send', 'post'>
 export type TestSendResult = Schemas['TestSendResult']
+
+// service: tickets, their conversation and SLA, macros
+export type Ticket = Schemas['TicketView']
+export type TicketSummary = Schemas['TicketSummary']
+export type SlaView = Schemas['SlaView']
+export type Interaction = Schemas['Interaction']
+export type TicketEvent = Schemas['TicketEvent']
+export type Macro = Schemas['Macro']
+export type ReplyResult = Schemas['ReplyResult']
+export type Attachment = Schemas['Attachment']
+export type ServiceSummary = Schemas['ServiceSummary']
+export type ServiceContract = Schemas['ServiceContract']
+export type TicketInput = Body<'/api/v1/tickets', 'post'>
+export type TicketPatch = Body<'/api/v1/tickets/{id}', 'patch'>
+export type ReplyInput = Body<'/api/v1/tickets/{id}/replies', 'post'>
+export type TicketQuery = NonNullable<paths['/api/v1/tickets']['get']['parameters']['query']>

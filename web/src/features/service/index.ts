@@ -1,4 +1,4 @@
-// Service: the chat console (the ticket inbox and the other service pages join this section).
+// Service: the ticket inbox and the ticket page, and the chat console.
 
 import { Headset } from '@element-plus/icons-vue'
 import type { Feature } from '@/shared/feature'
@@ -10,7 +10,19 @@ export default {
   menu: { label: 'service.nav.service', icon: Headset, order: 70 },
   messages: { en, 'zh-CN': zhCN },
   routes: [
-    { path: 'service', name: 'service', redirect: { name: 'service-chat' } },
+    { path: 'service', name: 'service', redirect: { name: 'service-tickets' } },
+    {
+      path: 'service/tickets',
+      name: 'service-tickets',
+      component: () => import('./views/TicketInboxView.vue'),
+      meta: { titleKey: 'service.nav.tickets', scope: 'service:read', nav: { label: 'service.nav.tickets', order: 10 } },
+    },
+    {
+      path: 'service/tickets/:id(\\d+)',
+      name: 'service-ticket',
+      component: () => import('./views/TicketPageView.vue'),
+      meta: { titleKey: 'service.nav.ticket', scope: 'service:read', menu: '/service/tickets' },
+    },
     {
       path: 'service/chat',
       name: 'service-chat',

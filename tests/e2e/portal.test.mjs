@@ -12,50 +12,9 @@
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
 import { apiSession, runToken } from './api.mjs'
 import { config, eventually, textOf, withBrowser } from './browser.mjs'
-
-const mailUrl = process.env.ECRM_MAIL_URL?.replace(/\/+$/, '')
-const smtpOut = process.env.ECRM_SMTP_OUT
-
-/** The decoded text parts of every mail the SMTP server received for `address`. */
-function mailTextsTo(address) {
-  let lines = []
-  try {
-    lines = readFileSync(smtpOut, 'utf8').split('\n').filter(Boolean)
-  } catch {
-    return []
-  }
-  const texts = []
-  for (const record of lines.map((line) => JSON.parse(line))) {
-    if (!record.rcpt_tos.includes(address)) continue
-    for (const part of record.data.split(/\r?\n--/)) {
-      const [head, ...body] = part.split(/\r?\n\r?\n/)
-      if (!/content-type:\s*text\/plain/i.test(head)) continue
-      const raw = body.join('\n\n')
-      texts.push(/content-transfer-encoding:\s*base64/i.test(head) ? Buffer.from(raw.replace(/\s+/g, ''), 'base64').toString('utf8') : raw)
-    }
-  }
-  return texts
-}
-
-/** The path and query of the newest sign-in link mailed to `address`, once one arrived. */
-async function mailedLink(address, count) {
-  let links = []
-  await eventually(
-    async () => {
-      links = mailTextsTo(address)
-        .map((text) => text.match(/https?:\/\/\S+?(\/portal\/sign-in\?token=[A-Za-z0-9_-]+)/))
-        .filter(Boolean)
-        .map((m) => m[1])
-      return links.length >= count
-    },
-    `sign-in mail number ${count} to ${address}`,
-    30_000,
-  )
-  return links[links.length - 1]
-}
+import { mailedLink, mailUrl, smtpOut } from './mail.mjs'
 
 test('zh-CN: a customer signs in with the mailed link and sees their orders with tracking', { skip: !mailUrl || !smtpOut, timeout: 120_000 }, async () => {
   const { email, password } = config()

@@ -7,7 +7,9 @@
 //   response's clock running), answers it: the answer reaches the SMTP server, the SLA panel shows
 //   the first response done and its clock stopped (as the API's sla.first_response_at says), and
 //   marks it solved;
-// - the customer rates it 4 in the portal.
+// - the customer rates it 4 in the portal; the agent's ticket page shows the rating when the
+//   ticket's history (GET /api/v1/tickets/{id}/events) records it as a csat_answered event, and
+//   no rating otherwise;
 // - an agent opens a ticket for a customer with the new-ticket dialog, adds an internal note from
 //   a macro (its actions applied by the server) which is never mailed.
 //
@@ -73,6 +75,7 @@ test('a portal request answered from the inbox: the SLA clock stops, the answer 
       assert.match(await row.innerText(), new RegExp(`Chen Jing ${run}`), 'the row names the customer')
       assert.equal(await textOf(agent, `ticket-status-${ticketId}`), 'New')
       assert.equal(await textOf(agent, `ticket-due-${ticketId}`), '—', 'no SLA policy applies yet')
+      await snapshot(agent, 'service-inbox')
       // Another view leaves it out: it is nobody's yet.
       await agent.getByTestId('inbox-view-mine').click()
       await agent.waitForURL((url) => url.searchParams.get('view') === 'mine')
@@ -116,19 +119,31 @@ test('a portal request answered from the inbox: the SLA clock stops, the answer 
       await eventually(async () => (await textOf(agent, 'ticket-status')).includes('Solved'), 'the page shows it solved')
       assert.equal(await agent.getByTestId('ticket-set-solved').count(), 0, 'no "solved" button on a solved ticket')
       await snapshot(agent, 'service-ticket-solved')
-    })
 
-    // The customer reads the answer and rates it.
-    await portal.reload()
-    await eventually(async () => (await portal.getByTestId('message').count()) === 2, 'the answer is shown in the portal')
-    assert.match(await portal.getByTestId('message').nth(1).innerText(), new RegExp(answer.replace('.', '\\.')))
-    await portal.getByTestId('rating-score').locator('.el-rate__item').nth(3).click()
-    await portal.getByTestId('rating-send').click()
-    await eventually(async () => {
-      const cookie = (await portal.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ')
-      const r = await fetch(`${mailUrl}/api/v1/portal/tickets/${ticketId}`, { headers: { Cookie: cookie } })
-      return (await r.json()).rating?.score === 4
-    }, 'the rating 4 is recorded')
+      // The customer reads the answer and rates it.
+      await portal.reload()
+      await eventually(async () => (await portal.getByTestId('message').count()) === 2, 'the answer is shown in the portal')
+      assert.match(await portal.getByTestId('message').nth(1).innerText(), new RegExp(answer.replace('.', '\\.')))
+      await portal.getByTestId('rating-score').locator('.el-rate__item').nth(3).click()
+      await portal.getByTestId('rating-send').click()
+      await eventually(async () => {
+        const cookie = (await portal.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ')
+        const r = await fetch(`${mailUrl}/api/v1/portal/tickets/${ticketId}`, { headers: { Cookie: cookie } })
+        return (await r.json()).rating?.score === 4
+      }, 'the rating 4 is recorded')
+
+      // Staff see a rating where the ticket's history has it (a csat_answered event), and none otherwise.
+      await agent.reload()
+      await agent.getByTestId('ticket-subject').waitFor()
+      const rated = (await api.get(`/tickets/${ticketId}/events`)).items.some((e) => e.kind === 'csat_answered' && JSON.parse(e.detail).score === 4)
+      if (rated) {
+        await agent.getByTestId('ticket-rating').waitFor()
+        assert.match(await textOf(agent, 'ticket-rating'), /Rated 4 of 5/)
+      } else {
+        await agent.getByTestId('ticket-events').waitFor()
+        assert.equal(await agent.getByTestId('ticket-rating').count(), 0, 'no rating shown that the API does not give')
+      }
+    })
   })
 })
 

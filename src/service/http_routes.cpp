@@ -145,8 +145,9 @@ void add_service_routes(http::Router& router, ServiceDesk& desk,
       .pattern = "/api/v1/tickets",
       .access = Access::needs("service:read"),
       .doc = {.summary = "The inbox: tickets newest first by customer, status, assignee, "
-                         "priority and team; views mine and unassigned (tickets in the inbox), "
-                         "breaching (a target due within the hour or late, soonest first)",
+                         "priority, team and channel; views mine and unassigned (tickets in "
+                         "the inbox), breaching (a target due within the hour or late, soonest "
+                         "first)",
               .tag = "service",
               .response = http::json_body<http::Page<TicketSummary>>(),
               .query = http::query_of<TicketQuery>(),

@@ -312,8 +312,9 @@ struct TicketQuery {
   std::optional<std::string> team;
   std::optional<InboxView> view;
   std::optional<bool> active;  // only tickets in the inbox (new, open, pending, on_hold)
+  std::optional<Channel> channel;
 };
-ECRM_DESCRIBE(TicketQuery, customer_id, status, assignee, priority, team, view, active)
+ECRM_DESCRIBE(TicketQuery, customer_id, status, assignee, priority, team, view, active, channel)
 ECRM_WIRE_RULES(TicketQuery, rule(&TicketQuery::team, {.max_length = kMaxTag}),
                 rule(&TicketQuery::assignee, {.description = "a staff user's id"}))
 

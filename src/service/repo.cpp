@@ -641,6 +641,7 @@ Result<std::vector<Ticket>> ServiceRepo::list_tickets(Connection& c, const Ticke
   if (q.status) cond("status = " + param(std::string(wire::enum_name(*q.status))));
   if (q.team) cond("team = " + param(*q.team));
   if (q.priority) cond("priority = " + param(std::string(wire::enum_name(*q.priority))));
+  if (q.channel) cond("channel = " + param(std::string(wire::enum_name(*q.channel))));
   if (q.active && view == InboxView::kAll) cond(std::string("active = ") + (*q.active ? "1" : "0"));
   if (after) {
     if (view == InboxView::kBreaching) {

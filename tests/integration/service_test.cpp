@@ -283,6 +283,23 @@ TEST_F(Service, TheInboxFiltersAndPagesFromItsViews) {
   expect_error(get("/api/v1/tickets/999999"), 404);
 }
 
+TEST_F(Service, TheInboxFiltersByChannel) {
+  const auto c = customer("Inbox Channels", "inbox.channels@example.com");
+  const auto customer_id = "&customer_id=" + std::to_string(c);
+  auto mail = ticket(json::object{{"customer_id", c}, {"subject", "by mail"}, {"channel", "email"}});
+  auto call = ticket(json::object{{"customer_id", c}, {"subject", "by phone"}, {"channel", "phone"}});
+  auto call2 = ticket(json::object{{"customer_id", c}, {"subject", "again"}, {"channel", "phone"}});
+  const auto m = mail.at("id").as_int64(), p1 = call.at("id").as_int64(),
+             p2 = call2.at("id").as_int64();
+  EXPECT_EQ(ticket_ids("channel=email" + customer_id), (std::vector<std::int64_t>{m}));
+  // With the views and paging: page by page, newest first.
+  EXPECT_EQ(ticket_ids("channel=phone&limit=1" + customer_id), (std::vector<std::int64_t>{p2, p1}));
+  EXPECT_EQ(ticket_ids("view=unassigned&channel=phone" + customer_id),
+            (std::vector<std::int64_t>{p2, p1}));
+  EXPECT_TRUE(ticket_ids("channel=chat" + customer_id).empty());
+  expect_error(get("/api/v1/tickets?channel=pigeon"), 400, "", "channel");
+}
+
 TEST_F(Service, AReplyLeavesThroughSmtpThreadedOntoTheCustomersMessage) {
   const auto c = customer("Zhang San", "zhang.san@example.cn");
   auto t = ticket(json::object{{"customer_id", c},

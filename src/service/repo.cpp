@@ -122,8 +122,9 @@ constexpr std::string_view kDeleteCc = "DELETE FROM ticket_cc WHERE ticket_id = 
 constexpr std::string_view kAddCc =
     "INSERT INTO ticket_cc (ticket_id, address) VALUES ($1, $2) ON CONFLICT DO NOTHING";
 
-// The ticket list: one index per leading filter (migration 0024), the other filters on the
-// rows it reads, newest id first (the breaching view: soonest due first).
+// The ticket list: one index per leading filter (migrations 0024 and 0030: the unassigned view's
+// partial index, an agent's tickets by status), the other filters on the rows it reads, newest id
+// first (the breaching view: soonest due first).
 constexpr std::string_view kListSelect = "SELECT ";
 constexpr std::string_view kListFrom = " FROM tickets WHERE ";
 constexpr std::string_view kListNewestFirst = " ORDER BY id DESC LIMIT ";
@@ -647,7 +648,9 @@ Result<std::vector<Ticket>> ServiceRepo::list_tickets(Connection& c, const Ticke
     if (view == InboxView::kBreaching) {
       const std::string due = param(after->due.value_or(0));
       const std::string id = param(after->id);
-      cond("(next_due_at > " + due + " OR (next_due_at = " + due + " AND id > " + id + "))");
+      // (next_due_at, id) after the cursor's: the first term bounds the index range, so that a
+      // later page starts at its position instead of reading and dropping the earlier pages.
+      cond("next_due_at >= " + due + " AND (next_due_at > " + due + " OR id > " + id + ")");
     } else {
       cond("id < " + param(after->id));
     }

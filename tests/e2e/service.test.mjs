@@ -35,7 +35,7 @@ async function signInStaff(page) {
 const input = (page, testId) => page.locator(`[data-testid="${testId}"] input, input[data-testid="${testId}"]`).first()
 const textarea = (page, testId) => page.locator(`[data-testid="${testId}"] textarea, textarea[data-testid="${testId}"]`).first()
 
-test('a portal request answered from the inbox: the SLA clock stops, the answer is mailed, the customer rates it', { skip, timeout: 240_000 }, async () => {
+test('a portal request answered from the inbox: the SLA clock stops, the answer is mailed, the customer rates it', { skip, timeout: 240_000 }, async (t) => {
   const { email, password } = config()
   const api = await apiSession(mailUrl, email, password)
   const run = runToken()
@@ -76,6 +76,17 @@ test('a portal request answered from the inbox: the SLA clock stops, the answer 
       assert.equal(await textOf(agent, `ticket-status-${ticketId}`), 'New')
       assert.equal(await textOf(agent, `ticket-due-${ticketId}`), '—', 'no SLA policy applies yet')
       await snapshot(agent, 'service-inbox')
+      // The channel filter: the portal's request is a web form, not an e-mail.
+      const channel = async (label, value) => {
+        await agent.getByTestId('filter-channel').click()
+        await agent.locator('.el-select-dropdown__item:visible', { hasText: label }).first().click()
+        await agent.waitForURL((url) => url.searchParams.get('channel') === value)
+      }
+      await channel('E-mail', 'email')
+      await eventually(async () => (await agent.getByTestId(`ticket-link-${ticketId}`).count()) === 0, 'not among e-mails')
+      await channel('Web form', 'web_form')
+      await agent.getByTestId(`ticket-link-${ticketId}`).waitFor()
+      assert.equal(opened.channel, 'web_form')
       // Another view leaves it out: it is nobody's yet.
       await agent.getByTestId('inbox-view-mine').click()
       await agent.waitForURL((url) => url.searchParams.get('view') === 'mine')
@@ -136,6 +147,7 @@ test('a portal request answered from the inbox: the SLA clock stops, the answer 
       await agent.reload()
       await agent.getByTestId('ticket-subject').waitFor()
       const rated = (await api.get(`/tickets/${ticketId}/events`)).items.some((e) => e.kind === 'csat_answered' && JSON.parse(e.detail).score === 4)
+      t.diagnostic(rated ? 'the rating is in the ticket’s history' : 'the ticket’s history has no rating: none shown')
       if (rated) {
         await agent.getByTestId('ticket-rating').waitFor()
         assert.match(await textOf(agent, 'ticket-rating'), /Rated 4 of 5/)

@@ -61,6 +61,7 @@ export default {
     },
     anyStatus: 'Any status',
     anyPriority: 'Any priority',
+    anyChannel: 'Any channel',
     anyAssignee: 'Anyone',
     team: 'Team',
     customer: 'Customer',

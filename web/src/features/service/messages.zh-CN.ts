@@ -63,6 +63,7 @@ export default {
     },
     anyStatus: '任意状态',
     anyPriority: '任意优先级',
+    anyChannel: '任意渠道',
     anyAssignee: '任何人',
     team: '团队',
     customer: '客户',

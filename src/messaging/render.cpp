@@ -4,8 +4,11 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <map>
 #include <memory>
+#include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace ecrm::messaging {
@@ -145,15 +148,48 @@ mustache::data to_data(const json::value& v) {
   return mustache::data{false};
 }
 
+// The templates a thread parsed, by their source, for the next render of the same source. The
+// parse is most of a render (kainjow's parser compares the opening delimiter at every character of
+// the source), and the delivery worker renders the same few templates for thousands of messages.
+// A parsed template is not changed by rendering it (the tree is only walked; only partials and
+// lambdas, which render data never holds, set its error), but it is not shared between threads.
+// Bounded: emptied when it would hold more than kMaxCachedTemplates or kMaxCachedBytes.
+constexpr std::size_t kMaxCachedTemplates = 32;
+constexpr std::size_t kMaxCachedBytes = 1 << 20;
+
+struct ParsedTemplates {
+  std::unordered_map<std::string, std::unique_ptr<mustache::mustache>> by_source[2];  // [html]
+  std::size_t bytes = 0;
+};
+
 Result<std::string> render_part(std::string_view field, const std::string& source,
                                 const mustache::data& data, bool html) {
-  mustache::mustache tmpl{source};
-  if (!tmpl.is_valid()) return Error::invalid(std::string(field) + ": " + tmpl.error_message(),
-                                              std::string(field));
-  if (!html) tmpl.set_custom_escape([](const std::string& s) { return s; });
+  thread_local ParsedTemplates parsed;
+  auto& cache = parsed.by_source[html ? 1 : 0];
+  auto found = cache.find(source);
+  if (found == cache.end()) {
+    auto tmpl = std::make_unique<mustache::mustache>(source);
+    if (!tmpl->is_valid()) return Error::invalid(std::string(field) + ": " + tmpl->error_message(),
+                                                 std::string(field));
+    if (!html) tmpl->set_custom_escape([](const std::string& s) { return s; });
+    if (parsed.by_source[0].size() + parsed.by_source[1].size() >= kMaxCachedTemplates ||
+        parsed.bytes + source.size() > kMaxCachedBytes) {
+      parsed.by_source[0].clear();
+      parsed.by_source[1].clear();
+      parsed.bytes = 0;
+    }
+    found = cache.emplace(source, std::move(tmpl)).first;
+    parsed.bytes += source.size();
+  }
+  mustache::mustache& tmpl = *found->second;
   std::string out = tmpl.render(data);
-  if (!tmpl.is_valid()) return Error::invalid(std::string(field) + ": " + tmpl.error_message(),
-                                              std::string(field));
+  if (!tmpl.is_valid()) {
+    Error error = Error::invalid(std::string(field) + ": " + tmpl.error_message(),
+                                 std::string(field));
+    parsed.bytes -= std::min(parsed.bytes, source.size());
+    cache.erase(found);
+    return error;
+  }
   return out;
 }
 

@@ -71,6 +71,33 @@ TEST(TemplateRender, EscapesHtmlOnlyInTheHtmlPart) {
   EXPECT_EQ(out->text, "Hi Ann <b>&amp;</b> / Lamp / Bulb");
 }
 
+// A thread keeps the templates it parsed: the same source renders each customer's own data,
+// escaped in the HTML part only even when the text part has the same source, and as many
+// templates as to empty the kept ones several times over all render as written.
+TEST(TemplateRender, ATemplateRenderedAgainRendersTheNewData) {
+  const std::string source = "Hi {{customer.name}}";
+  const TemplateInput t{MessageKind::kMarketing, source, source, source};
+  for (const char* name : {"Ann <b>", "Bo & Co", "Ann <b>"}) {
+    json::value data = {{"customer", {{"name", name}}}};
+    auto out = render(t, data);
+    ASSERT_TRUE(out.ok()) << out.error().message;
+    EXPECT_EQ(out->subject, std::string("Hi ") + name);
+    EXPECT_EQ(out->text, std::string("Hi ") + name);
+    EXPECT_EQ(out->html, std::string("Hi ") + (name[0] == 'A' ? "Ann &lt;b&gt;" : "Bo &amp; Co"));
+  }
+  for (int i = 0; i < 100; ++i) {
+    const std::string numbered = "#" + std::to_string(i) + " {{customer.name}}";
+    json::value data = {{"customer", {{"name", std::to_string(i * 7)}}}};
+    auto out = render(TemplateInput{MessageKind::kMarketing, numbered, numbered, numbered}, data);
+    ASSERT_TRUE(out.ok()) << out.error().message;
+    EXPECT_EQ(out->html, "#" + std::to_string(i) + " " + std::to_string(i * 7));
+  }
+  auto refused = render(TemplateInput{MessageKind::kMarketing, "{{#customer}}", "x", "x"},
+                        json::value{{"customer", {{"name", "Ann"}}}});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().field, "subject");
+}
+
 TEST(Mime, CarriesTheHeadersAndBothParts) {
   const Rendered content{"Grüße", "<p>Hallo</p>", "Hallo"};
   const std::string id = message_id_header(42, 1700000000000, "Shop <shop@mail.example>");

@@ -23,6 +23,17 @@ TEST_F(Crypto, Sha256MatchesKnownVector) {
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+// Reference values: the first 16 bytes of HMAC-SHA-512 under the SHA-256 of the key, base64url
+// (Python's hmac and hashlib). Signing under one key, then another, then the first again gives
+// each key's own MAC: a link signed under a key stays valid whatever was signed before it.
+TEST_F(Crypto, SignIsHmacSha512256UnderTheKeysHash) {
+  EXPECT_EQ(sign("shop link secret", "open:42"), "1app0lu7EfqXnzerh9_yLQ");
+  EXPECT_EQ(sign("another secret", "open:42"), "fSZbUNds6RdOdleHLFc6xg");
+  EXPECT_EQ(sign("shop link secret", "click:42:https://shop.example/p/1"),
+            "F4rMi8DHMRD_lb86ClGJYg");
+  EXPECT_EQ(sign("shop link secret", "open:42"), "1app0lu7EfqXnzerh9_yLQ");
+}
+
 TEST_F(Crypto, PasswordHashIsArgon2idAndVerifies) {
   std::string hash = hash_password("S3cure-pass!");
   EXPECT_EQ(hash.rfind("$argon2id$", 0), 0u) << hash;

@@ -58,16 +58,15 @@ std::optional<std::string> envelope_address(std::string_view text) {
 std::string with_crlf(const std::string& message) {
   std::string out;
   out.reserve(message.size() + message.size() / 64 + 2);
-  for (std::size_t i = 0; i < message.size(); ++i) {
-    char c = message[i];
-    if (c == '\r') {
-      out += "\r\n";
-      if (i + 1 < message.size() && message[i + 1] == '\n') ++i;
-    } else if (c == '\n') {
-      out += "\r\n";
-    } else {
-      out += c;
-    }
+  std::size_t i = 0;
+  while (i < message.size()) {
+    // The text up to the next line end is copied as it is.
+    std::size_t end = i;
+    while (end < message.size() && message[end] != '\r' && message[end] != '\n') ++end;
+    out.append(message, i, end - i);
+    if (end == message.size()) break;
+    out += "\r\n";
+    i = end + (message[end] == '\r' && end + 1 < message.size() && message[end + 1] == '\n' ? 2 : 1);
   }
   return out;
 }

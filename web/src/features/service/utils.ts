@@ -71,8 +71,8 @@ export function nextDue(t: Pick<TicketSummary, 'status' | 'sla'>): { target: Sla
   return best
 }
 
-/** Within this much of its due time a target counts as breaching soon (the server's warning default). */
-export const SOON_MS = 30 * 60_000
+/** Within this much of its due time a target counts as breaching soon (as the inbox's breaching view has it). */
+export const SOON_MS = 60 * 60_000
 
 /** A short duration: "25 min", "2 h", "3 d". */
 export function shortDuration(ms: number): string {

@@ -225,6 +225,10 @@ TEST_F(ServiceInbox, EveryViewReadsItsPageFromAnIndexInItsOrder) {
       {"breaching, page 2", {.view = InboxView::kBreaching}, {"tickets_due"}, true},
       {"all open", {.active = true}, {"tickets_active"}},
       {"all open, page 2", {.active = true}, {"tickets_active"}, true},
+      // The channel filters the rows of the view's index.
+      {"all open by channel", {.active = true, .channel = service::Channel::kChat}, {"tickets_active"}},
+      {"unassigned by channel", {.view = InboxView::kUnassigned, .channel = service::Channel::kChat},
+       unassigned},
       {"status and assignee",
        {.status = service::TicketStatus::kOpen, .assignee = **other},
        {"tickets_assignee_status"}, false, true},

@@ -63,6 +63,7 @@
 #include "service/inbound.hpp"
 #include "service/service.hpp"
 #include "service/sla_worker.hpp"
+#include "service/survey_routes.hpp"
 
 namespace ecrm::cli {
 
@@ -177,6 +178,11 @@ struct App::Parts {
                                            static_cast<UnixMs>(options.cart_abandon_after_s *
                                                                1000.0)}) {
     daily_runs.on_run([this](const automation::RunSummary&) {
+      if (auto asked = surveys.ask_nps(now_ms()); !asked.ok()) {
+        spdlog::warn("service: the NPS survey pass failed: {}", asked.error().message);
+      } else if (asked->asked > 0) {
+        spdlog::info("service: asked {} buyers the NPS question", asked->asked);
+      }
       delivery.wake();
       if (auto aged = messaging_service.age_log(std::nullopt); !aged.ok()) {
         spdlog::warn("messaging: ageing the message log failed: {}", aged.error().message);
@@ -186,6 +192,10 @@ struct App::Parts {
       }
     });
     daily_runs.on_work([this] { delivery.wake(); });
+    // Surveys: CSAT when a ticket is solved; NPS of buyers with the daily run.
+    service_desk.on_solved([this](storage::Connection& c, const service::Ticket& t, UnixMs now) {
+      return surveys.ticket_solved(c, t, now);
+    });
     // Other capabilities' records on the customer: merges move them, the timeline, the
     // summary, the privacy export and erasure reach them.
     customer_service.attach(order_records);
@@ -193,6 +203,7 @@ struct App::Parts {
     customer_service.attach(visitor_records);
     customer_service.attach(message_records);
     customer_service.attach(service_records);
+    customer_service.attach(survey_records);
     // Order events rescore the customer and refresh their recommendations.
     order_service.add_listener(analytics_listener);
     order_service.add_listener(recommend_listener);
@@ -217,6 +228,7 @@ struct App::Parts {
   events::VisitorCustomerRecords visitor_records;
   messaging::MessageCustomerRecords message_records;
   service::ServiceCustomerRecords service_records;
+  service::SurveyCustomerRecords survey_records;
   orders::OrderService order_service;
   exchange::Importer importer;
   exchange::ImportJobs import_jobs;
@@ -236,6 +248,9 @@ struct App::Parts {
   automation::DailyScheduler daily_runs;
   service::ServiceDesk service_desk{db, messaging_service};
   service::SlaWorker sla_worker{service_desk, options.sla_every_ms};
+  service::Surveys surveys{db, messaging_service,
+                           service::SurveyOptions{.nps_interval_days = options.nps_every_days}};
+  service::ServiceReports service_reports{db};
   service::AttachmentStore attachment_store{db};
   service::MailIn mail_in{db, messaging_service, service_desk, inbound_options(options)};
   service::ImapPoller imap_poller{mail_in, imap_options(options)};
@@ -316,6 +331,7 @@ void App::add_routes(http::Router& router) {
   automation::add_automation_routes(router, p.automation_service, p.delivery);
   service::add_service_routes(router, p.service_desk, p.delivery);
   service::add_attachment_routes(router, p.attachment_store);
+  service::add_survey_routes(router, p.surveys, p.service_reports, p.delivery);
   service::chat::add_chat_routes(router, p.chat_service, p.chat_store,
                                  [&p](const std::string& key) -> Status {
                                    auto resolved = p.event_service.resolve_write_key(key);
@@ -367,6 +383,9 @@ void App::start() {
   p.chat_service.start();
   if (auto installed = p.service_desk.install_templates(); !installed.ok()) {
     spdlog::warn("cannot install the ticket reply template: {}", installed.error().message);
+  }
+  if (auto installed = p.surveys.install_templates(); !installed.ok()) {
+    spdlog::warn("cannot install the survey templates: {}", installed.error().message);
   }
   if (p.options.run_workers) {
     if (auto started = p.browse_poller.start(); !started.ok()) {

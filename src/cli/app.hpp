@@ -46,6 +46,7 @@ struct AppOptions {
   std::string imap_user;
   std::string imap_password;
   double imap_every_s = 60;
+  int nps_every_days = 90;  // a buyer is asked the NPS question again after this
 };
 
 class App {

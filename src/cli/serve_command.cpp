@@ -45,6 +45,7 @@ struct ServeOptions {
   std::string imap_user;
   std::string imap_password_file;
   double imap_every_s = 60;
+  int nps_every_days = 90;
   int smtp_connections = 2;
   double smtp_first_retry_s = 30;
   double smtp_lease_s = 120;
@@ -134,7 +135,8 @@ int serve(const ServeOptions& options) {
                      .imap_url = options.imap_url,
                      .imap_user = options.imap_user,
                      .imap_password = imap_password,
-                     .imap_every_s = options.imap_every_s});
+                     .imap_every_s = options.imap_every_s,
+                     .nps_every_days = options.nps_every_days});
   if (!app.prepare_first_admin()) return kExitFailure;
   http::Router router;
   app.add_routes(router);
@@ -308,6 +310,11 @@ const CommandRegistration kServe{10, [](CLI::App& app) {
   cmd->add_option("--imap-every", options->imap_every_s, "Seconds between two polls of the mailbox")
       ->capture_default_str()
       ->check(CLI::Range(0.1, 86400.0));
+  cmd->add_option("--nps-every-days", options->nps_every_days,
+                  "Days before a buyer is asked the NPS question again (the daily run asks "
+                  "buyers with e-mail consent)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3650));
   cmd->callback([options] { exit_code() = serve(*options); });
 }};
 

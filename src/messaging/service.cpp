@@ -426,6 +426,45 @@ Result<std::string> MessagingService::unsubscribe_token(std::int64_t message_id,
   return payload + "." + sign(key, "unsubscribe:" + payload);
 }
 
+Result<std::string> MessagingService::sign_link(std::string_view purpose,
+                                               const std::string& payload) {
+  ECRM_ASSIGN_OR_RETURN(auto key, secret());
+  const std::string encoded = base64url_encode(payload);
+  return encoded + "." + sign(key, std::string(purpose) + ":" + encoded);
+}
+
+Result<std::string> MessagingService::sign_link(Connection& c, std::string_view purpose,
+                                               const std::string& payload) {
+  std::optional<std::string> key;
+  {
+    std::lock_guard lock(mutex_);
+    key = secret_;
+  }
+  // Not cached: read (or made) on the caller's connection, and not cached from there (the
+  // caller's transaction may still roll back).
+  if (!key) {
+    ECRM_ASSIGN_OR_RETURN(auto stored, repo_.signing_secret(c));
+    key = std::move(stored);
+  }
+  const std::string encoded = base64url_encode(payload);
+  return encoded + "." + sign(*key, std::string(purpose) + ":" + encoded);
+}
+
+Result<std::string> MessagingService::verify_link(std::string_view purpose,
+                                                 const std::string& token) {
+  const Error invalid = Error::invalid("this link is not valid", "token", "invalid_token");
+  const auto dot = token.rfind('.');
+  if (dot == std::string::npos || dot == 0 || token.size() > 512) return invalid;
+  const std::string payload = token.substr(0, dot);
+  ECRM_ASSIGN_OR_RETURN(auto key, secret());
+  if (!constant_time_equal(sign(key, std::string(purpose) + ":" + payload), token.substr(dot + 1))) {
+    return invalid;
+  }
+  auto decoded = base64url_decode(payload);
+  if (!decoded) return invalid;
+  return std::move(*decoded);
+}
+
 Result<DeliveryBatch> MessagingService::read_batch(Connection& c,
                                                    const std::vector<Claimed>& claimed) {
   DeliveryBatch out;

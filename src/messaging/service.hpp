@@ -160,6 +160,17 @@ class MessagingService {
   // Reply rate and median reply time per flow or campaign.
   Result<std::vector<ReplyStats>> reply_stats();
 
+  // A signed token for another capability's link (a survey's answer page): the base64url of
+  // `payload`, a dot and its MAC for `purpose` under the shop's link secret, as tracking links
+  // are signed. verify_link answers the payload; kInvalidArgument (field "token") when the token
+  // is forged, altered, made for another purpose or malformed.
+  Result<std::string> sign_link(std::string_view purpose, const std::string& payload);
+  // The same inside the caller's transaction on `c` (the secret read there when not yet known:
+  // another connection would wait for the caller's write lock).
+  Result<std::string> sign_link(storage::Connection& c, std::string_view purpose,
+                                const std::string& payload);
+  Result<std::string> verify_link(std::string_view purpose, const std::string& token);
+
   // The signed token and URL of a message's unsubscribe link.
   Result<std::string> unsubscribe_token(std::int64_t message_id, std::int64_t customer_id);
 

@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include "service/surveys.hpp"
+
 namespace ecrm::portal {
 
 using storage::done;
@@ -47,13 +49,6 @@ constexpr std::string_view kListEraseRequests =
 constexpr std::string_view kCloseEraseRequest =
     "UPDATE portal_erase_requests SET status = $2, closed_at = $3, closed_by = $4, note = $5, "
     "reason = $6 WHERE id = $1";
-
-constexpr std::string_view kDeleteRating = "DELETE FROM portal_ticket_ratings WHERE ticket_id = $1";
-constexpr std::string_view kInsertRating =
-    "INSERT INTO portal_ticket_ratings (ticket_id, customer_id, score, comment, rated_at) "
-    "VALUES ($1, $2, $3, $4, $5)";
-constexpr std::string_view kFindRating =
-    "SELECT ticket_id, score, comment, rated_at FROM portal_ticket_ratings WHERE ticket_id = $1";
 
 EraseRequest read_erase_request(const RowView& row) {
   EraseRequest r;
@@ -165,17 +160,19 @@ Status PortalRepo::close_erase_request(Connection& c, const EraseRequest& r) {
 }
 
 Status PortalRepo::put_rating(Connection& c, std::int64_t customer_id, const Rating& rating) {
-  ECRM_RETURN_IF_ERROR(done(c.execute(kDeleteRating, {rating.ticket_id})));
-  return done(c.execute(kInsertRating, {rating.ticket_id, customer_id, rating.score,
-                                        rating.comment, rating.rated_at}));
+  // The ticket's CSAT survey, where every CSAT answer lands (the mail's link too).
+  auto answered = service::answer_csat(c, rating.ticket_id, customer_id, rating.score,
+                                       rating.comment, service::SurveyChannel::kPortal,
+                                       rating.rated_at);
+  if (!answered.ok()) return std::move(answered).error();
+  return {};
 }
 
 Result<std::optional<Rating>> PortalRepo::find_rating(Connection& c, std::int64_t ticket_id) {
-  std::optional<Rating> found;
-  ECRM_RETURN_IF_ERROR(c.query(kFindRating, {ticket_id}, [&](const RowView& row) {
-    found = Rating{row.get_int(0), row.get_int(1), row.get_string(2), row.get_int(3)};
-  }));
-  return found;
+  ECRM_ASSIGN_OR_RETURN(auto survey, service::csat_of_ticket(c, ticket_id));
+  if (!survey || !survey->score) return std::optional<Rating>{};
+  return std::optional<Rating>{Rating{ticket_id, *survey->score, survey->comment,
+                                      survey->answered_at.value_or(survey->created_at)}};
 }
 
 }  // namespace ecrm::portal

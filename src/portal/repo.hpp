@@ -1,6 +1,7 @@
-// The portal's SQL: its own tables (portal_erase_requests, portal_ticket_ratings) and the reads
-// it makes of customers, orders, order_lines, order_status_history, returns and products to find
-// the signed-in customer's records. Every statement is a named constant in repo.cpp.
+// The portal's SQL: its own table (portal_erase_requests), the ratings (kept as the tickets' CSAT
+// surveys, service/surveys.hpp) and the reads it makes of customers, orders, order_lines,
+// order_status_history, returns and products to find the signed-in customer's records. Every
+// statement is a named constant in repo.cpp.
 #pragma once
 
 #include <optional>

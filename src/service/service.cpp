@@ -435,6 +435,7 @@ Status ServiceDesk::change_status(Connection& c, Ticket& t, TicketStatus to, con
   ECRM_RETURN_IF_ERROR(repo_.add_event(
       c, t.id, "status", actor.name,
       detail({{"from", wire::enum_name(from)}, {"to", wire::enum_name(to)}}), now));
+  if (to == TicketStatus::kSolved && on_solved_) ECRM_RETURN_IF_ERROR(on_solved_(c, t, now));
   return settle(c, t, now);
 }
 

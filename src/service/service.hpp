@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -134,6 +135,11 @@ class ServiceDesk {
   // staff have their own.
   Status install_templates();
 
+  // Called inside the transaction that makes a ticket solved, after the change (the surveys ask
+  // the customer for CSAT); an error rolls the change back. Set once, before serving.
+  using SolvedHook = std::function<Status(Connection&, const Ticket&, UnixMs)>;
+  void on_solved(SolvedHook hook) { on_solved_ = std::move(hook); }
+
   const ServiceOptions& options() const { return options_; }
 
  private:
@@ -154,6 +160,7 @@ class ServiceDesk {
   messaging::MessagingService& messaging_;
   ServiceOptions options_;
   ServiceRepo repo_;
+  SolvedHook on_solved_;
 };
 
 }  // namespace ecrm::service

@@ -173,8 +173,9 @@ Result<std::string> render_part(std::string_view field, const std::string& sourc
   auto found = cache.find(source);
   if (found == cache.end()) {
     auto tmpl = std::make_unique<mustache::mustache>(source);
-    if (!tmpl->is_valid()) return Error::invalid(std::string(field) + ": " + tmpl->error_message(),
-                                                 std::string(field));
+    if (!tmpl->is_valid()) {
+      return Error::invalid(std::string(field) + ": " + tmpl->error_message(), std::string(field));
+    }
     if (!html) tmpl->set_custom_escape([](const std::string& s) { return s; });
     if (parsed.by_source[0].size() + parsed.by_source[1].size() >= kMaxCachedTemplates ||
         parsed.bytes + source.size() > kMaxCachedBytes) {
@@ -188,8 +189,8 @@ Result<std::string> render_part(std::string_view field, const std::string& sourc
   mustache::mustache& tmpl = *found->second;
   std::string out = tmpl.render(data);
   if (!tmpl.is_valid()) {
-    Error error = Error::invalid(std::string(field) + ": " + tmpl.error_message(),
-                                 std::string(field));
+    Error error =
+        Error::invalid(std::string(field) + ": " + tmpl.error_message(), std::string(field));
     parsed.bytes -= std::min(parsed.bytes, source.size());
     cache.erase(found);
     return error;

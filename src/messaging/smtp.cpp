@@ -66,7 +66,8 @@ std::string with_crlf(const std::string& message) {
     out.append(message, i, end - i);
     if (end == message.size()) break;
     out += "\r\n";
-    i = end + (message[end] == '\r' && end + 1 < message.size() && message[end + 1] == '\n' ? 2 : 1);
+    const bool crlf = message[end] == '\r' && end + 1 < message.size() && message[end + 1] == '\n';
+    i = end + (crlf ? 2 : 1);
   }
   return out;
 }

@@ -1,0 +1,36 @@
+// English texts of the satisfaction and SLA dashboard (i18n namespace `service.reports`);
+// messages.reports.zh-CN.ts must have every key.
+
+export default {
+  nav: 'Satisfaction & SLA',
+  title: 'Satisfaction and SLA',
+  subtitle: 'Tickets opened in the period: response and resolution times, SLA attainment, CSAT, NPS and repeat purchases',
+  by: 'Group by',
+  groupings: {
+    channel: 'Channel',
+    team: 'Team',
+    category: 'Category',
+    product: 'Product',
+  },
+  period: 'Period',
+  none: '(none)',
+  total: 'All tickets',
+  tickets: 'Tickets',
+  firstResponse: 'First response (min)',
+  resolution: 'Resolution (min)',
+  median: 'Median',
+  p90: 'P90',
+  slaFirstResponse: 'First response SLA met',
+  slaResolution: 'Resolution SLA met',
+  csat: 'CSAT',
+  csatAverage: 'Average (1-5)',
+  csatSatisfied: 'Satisfied (4-5)',
+  nps: 'NPS',
+  npsAnswers: '{n} answers',
+  repeat: 'Repeat purchase',
+  answers: 'Answers',
+  wallMinutes: 'Times are wall-clock minutes from the ticket opening.',
+  timesChart: 'Response and resolution times (median, minutes)',
+  satisfactionChart: 'SLA attainment and satisfaction (%)',
+  empty: 'No tickets were opened in this period.',
+}

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "crm_support.hpp"
+#include "portal_support.hpp"
 #include "smtp_support.hpp"
 
 namespace ecrm::testing {
@@ -451,6 +452,61 @@ TEST_F(ServiceSurveys, TheReportMatchesHandComputedFigures) {
   EXPECT_EQ(agent->get("/api/v1/service/reports").status, 200);
   auto sales = staff("report.sales@example.com", "sales");
   EXPECT_EQ(sales->get("/api/v1/service/reports").status, 403);
+}
+
+class ServiceSurveysPortal : public PortalBase {};
+
+// The portal's rating form and the mail's link answer the same survey: one row per ticket, the
+// latest answer shown on both sides.
+TEST_F(ServiceSurveysPortal, ThePortalsRatingAndTheMailsLinkAnswerOneSurvey) {
+  const std::string address = "rating.one@example.cn";
+  const auto id = customer("Rating One", address);
+  const auto order_id = order(id, 1, "shipped").at("id").as_int64();
+  auto portal = portal_client(address);
+  auto opened = portal->send_json("POST", "/api/v1/portal/tickets",
+                                  json::object{{"subject", "Lens cap missing"},
+                                               {"body", "The box had no lens cap."},
+                                               {"order_id", order_id}});
+  ASSERT_EQ(opened.status, 201) << opened.body;
+  const auto ticket_id = opened.json().at("ticket").at("id").as_int64();
+  auto solved = post(id_path("/api/v1/tickets", ticket_id) + "/replies",
+                     json::object{{"body", "We mailed one today."}, {"status", "solved"}});
+  ASSERT_EQ(solved.status, 201) << solved.body;
+
+  auto listed = get("/api/v1/service/surveys?ticket_id=" + std::to_string(ticket_id));
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  const auto asked = listed.json().at("items").as_array();
+  ASSERT_EQ(asked.size(), 1u);
+  const std::string outbox = std::to_string(asked[0].at("outbox_message_id").as_int64());
+
+  auto rated = portal->send_json("POST", id_path("/api/v1/portal/tickets", ticket_id) + "/rating",
+                                 json::object{{"score", 3}, {"comment", "Took a while"}});
+  ASSERT_EQ(rated.status, 200) << rated.body;
+  auto after_portal = get("/api/v1/service/surveys?ticket_id=" + std::to_string(ticket_id));
+  const auto rows = after_portal.json().at("items").as_array();
+  ASSERT_EQ(rows.size(), 1u) << after_portal.body;
+  EXPECT_EQ(rows[0].at("score").as_int64(), 3);
+  EXPECT_EQ(str(rows[0].at("channel")), "portal");
+  EXPECT_EQ(str(rows[0].at("comment")), "Took a while");
+
+  // The mail's link changes the same answer; the portal shows it.
+  std::string token;
+  ASSERT_TRUE(eventually([&] {
+    for (const Mail& mail : mails_to(address)) {
+      if (mail.header("x-ecrm-message") == outbox) token = survey_token(mail.part("text/plain"));
+    }
+    return !token.empty();
+  })) << server_->log() << smtp_->log();
+  HttpClient anyone(server_->base_url());
+  auto answered = anyone.send_json("POST", "/api/v1/surveys/" + token, json::object{{"score", 5}});
+  ASSERT_EQ(answered.status, 200) << answered.body;
+  auto view = portal->get(id_path("/api/v1/portal/tickets", ticket_id));
+  ASSERT_EQ(view.status, 200) << view.body;
+  EXPECT_EQ(view.json().at("rating").at("score").as_int64(), 5);
+  auto after_mail = get("/api/v1/service/surveys?ticket_id=" + std::to_string(ticket_id));
+  const auto final_rows = after_mail.json().at("items").as_array();
+  ASSERT_EQ(final_rows.size(), 1u);
+  EXPECT_EQ(str(final_rows[0].at("channel")), "email");
 }
 
 }  // namespace

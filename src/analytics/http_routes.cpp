@@ -18,6 +18,10 @@ using http::Route;
 namespace {
 
 constexpr const char* kReadScope = "analytics:read";
+// One customer's own scores and profile belong to their 360° view, which every department reads
+// (a service agent sees the tier and lifetime value of the customer on a ticket); the shop-wide
+// reports need analytics:read.
+constexpr const char* kCustomerReadScope = "customers:read";
 constexpr const char* kWriteScope = "analytics:write";
 
 }  // namespace
@@ -164,7 +168,7 @@ void add_analytics_routes(http::Router& router, AnalyticsService& service,
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/analytics/customers/{id}/scores",
-      .access = Access::needs(kReadScope),
+      .access = Access::needs(kCustomerReadScope),
       .doc = {.summary = "A customer's stored scores: r, f, m and their 1–5 scores, segment, "
                          "tier, P(alive), expected orders in 90 days, expected order value, CLV, "
                          "when and how they were computed; scored=false (and the scores null) "
@@ -181,7 +185,7 @@ void add_analytics_routes(http::Router& router, AnalyticsService& service,
   router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/analytics/customers/{id}/7p",
-      .access = Access::needs(kReadScope),
+      .access = Access::needs(kCustomerReadScope),
       .doc = {.summary = "A customer's 7P profile: profiling, persistency, profitability, "
                          "performance, prospecting, product and promotion (campaign response is "
                          "reported as unavailable until campaigns exist)",

@@ -301,6 +301,10 @@ TEST_F(Analytics, RolesAndBadInput) {
   EXPECT_EQ(sales->send_json("POST", "/api/v1/analytics/recompute", json::object{}).status, 403);
   auto service = staff("service-analytics@example.com", "service");
   EXPECT_EQ(service->get("/api/v1/analytics/pareto").status, 403);
+  // One customer's scores and 7P profile are part of their 360° view, which service reads.
+  const std::int64_t someone = create("/api/v1/customers", json::object{{"name", "Scored by service"}});
+  EXPECT_EQ(service->get("/api/v1/analytics/customers/" + std::to_string(someone) + "/scores").status, 200);
+  EXPECT_EQ(service->get("/api/v1/analytics/customers/" + std::to_string(someone) + "/7p").status, 200);
   auto analyst = staff("analyst@example.com", "analyst");
   EXPECT_EQ(analyst->get("/api/v1/analytics/rfm").status, 200);
 

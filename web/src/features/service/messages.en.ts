@@ -196,7 +196,7 @@ export default {
     recentOrders: 'Recent orders',
     noOrders: 'No orders',
     notScored: 'Not scored yet',
-    noAccess: 'Needs analytics access',
+    noAccess: 'Needs access to customers',
     contracts: 'Service contracts',
     noContracts: 'None',
     recommendations: 'Recommended next',

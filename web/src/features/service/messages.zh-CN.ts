@@ -198,7 +198,7 @@ export default {
     recentOrders: '最近订单',
     noOrders: '暂无订单',
     notScored: '尚未评分',
-    noAccess: '需要分析权限',
+    noAccess: '需要客户读取权限',
     contracts: '服务合同',
     noContracts: '无',
     recommendations: '推荐商品',

@@ -179,7 +179,8 @@ void add_survey_routes(http::Router& router, Surveys& surveys, ServiceReports& r
       .doc = {.summary = "A survey by its signed link token: its kind, score range, the ticket "
                          "it asks about and the answer given; 400 naming `token` when forged",
               .tag = "service",
-              .response = http::json_body<SurveyPage>()},
+              .response = http::json_body<SurveyPage>(),
+              .error_statuses = {400}},
       .handler = handle([&surveys](RequestContext& ctx) -> Result<Response> {
         ECRM_ASSIGN_OR_RETURN(auto page, surveys.page(std::string(ctx.param("token"))));
         return http::reply(200, page);

@@ -5,6 +5,7 @@
 #   pg_cluster.sh stop STATE  -> stop that cluster and remove its directory and STATE
 # PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` user (in /tmp,
 # which it can reach whatever the permissions of the checkout).
+# PG_CLUSTER_SETTINGS adds server settings to the command line (e.g. "-c shared_buffers=1GB").
 set -euo pipefail
 cmd=${1:?start|stop}
 state=${2:?state file}
@@ -28,7 +29,7 @@ case "$cmd" in
     as_owner "$bindir/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 --locale=C --lc-ctype=C.UTF-8 >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
     as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null \
+      -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 ${PG_CLUSTER_SETTINGS:-}" start >/dev/null \
       || { cat "$dir/server.log" >&2; exit 1; }
     mkdir -p "$(dirname "$state")"
     echo "$dir" > "$state.dir"

@@ -205,6 +205,12 @@ const SentimentScorer::Entry* SentimentScorer::find_latin(std::string_view word)
   return entry;
 }
 
+bool SentimentScorer::holds(std::string_view term) const {
+  if (term.empty()) return false;
+  if (utf8::is_cjk(utf8::decode(term, 0).value)) return find(term) != nullptr;
+  return find_latin(fold_latin(term)) != nullptr;
+}
+
 Sentiment SentimentScorer::score(std::string_view text) const {
   double total = 0;
   double weight = 1;  // kAfter once a contrast was read

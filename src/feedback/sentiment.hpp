@@ -60,6 +60,10 @@ class SentimentScorer {
   // without sentiment words is neutral with score 0. Thread-safe.
   Sentiment score(std::string_view utf8) const;
 
+  // Whether `term` is a sentiment word or modifier of the lexicon (Latin words lower-cased, also
+  // under their plain form): such words are opinions, never the aspect a text is about.
+  bool holds(std::string_view term) const;
+
   // How many terms the lexicon holds.
   std::size_t size() const { return entries_.size(); }
 
@@ -86,5 +90,6 @@ std::string_view lexicon_en();
 std::string_view lexicon_zh();
 std::string_view lexicon_zh_learned();
 std::string_view lexicon_modifiers();
+std::string_view lexicon_stopwords();
 
 }  // namespace ecrm::feedback

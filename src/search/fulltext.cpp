@@ -1,0 +1,287 @@
+#include "search/fulltext.hpp"
+
+#include <algorithm>
+#include <unordered_set>
+
+namespace ecrm::search {
+
+namespace {
+
+using storage::Backend;
+
+// Byte offsets of each character of valid UTF-8 `text`, and its size at the end (invalid bytes
+// count as one character each).
+std::vector<std::size_t> char_starts(std::string_view text) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) out.push_back(i);
+  }
+  out.push_back(text.size());
+  return out;
+}
+
+// The characters of `word`, each as its bytes.
+std::vector<std::string_view> characters(std::string_view word) {
+  const std::vector<std::size_t> starts = char_starts(word);
+  std::vector<std::string_view> out;
+  for (std::size_t i = 0; i + 1 < starts.size(); ++i) {
+    out.push_back(word.substr(starts[i], starts[i + 1] - starts[i]));
+  }
+  return out;
+}
+
+// The bigram tokens of a CJK word of two characters or more.
+std::vector<std::string> bigrams(std::string_view word) {
+  const std::vector<std::string_view> chars = characters(word);
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i + 1 < chars.size(); ++i) {
+    out.push_back(std::string(kBigramMarker) + std::string(chars[i]) + std::string(chars[i + 1]));
+  }
+  return out;
+}
+
+// FTS5: a string in double quotes (a phrase of the tokens it holds), quotes doubled.
+std::string fts_string(std::string_view text) {
+  std::string out = "\"";
+  for (char ch : text) {
+    if (ch == '"') out += '"';
+    out += ch;
+  }
+  return out + '"';
+}
+
+// tsquery: an operand in single quotes, quotes and backslashes escaped.
+std::string ts_operand(std::string_view text) {
+  std::string out = "'";
+  for (char ch : text) {
+    if (ch == '\'' || ch == '\\') out += ch;
+    out += ch;
+  }
+  return out + "'";
+}
+
+bool fallback(const Word& word) { return word.cjk && count_chars(word.text) >= 2; }
+
+std::string to_tsvector(const FullTextIndex& index, std::string_view alias) {
+  return "to_tsvector('simple', " + std::string(alias) + "." + std::string(index.words_column) + ")";
+}
+
+std::string cut_query(std::string_view raw) {
+  std::size_t begin = 0;
+  std::size_t end = raw.size();
+  auto space = [](char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f'; };
+  while (begin < end && space(raw[begin])) ++begin;
+  while (end > begin && space(raw[end - 1])) --end;
+  std::string_view text = raw.substr(begin, end - begin);
+  if (text.size() > kMaxQueryBytes) {
+    std::size_t cut = kMaxQueryBytes;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    text = text.substr(0, cut);
+  }
+  return std::string(text);
+}
+
+}  // namespace
+
+TextIndex text_index(const FullTextIndex& index) {
+  return TextIndex{index.table, {index.words_column}, index.fts_table};
+}
+
+FullTextQuery parse_fulltext_query(std::string_view raw, const Segmenter& segmenter) {
+  FullTextQuery query;
+  query.text = cut_query(raw);
+  std::unordered_set<std::string> seen;
+  for (Word& word : segmenter.words(query.text)) {
+    if (seen.insert(word.text).second) query.words.push_back(std::move(word));
+  }
+  return query;
+}
+
+std::string fts5_expression(const FullTextQuery& query) {
+  std::string out;
+  for (const Word& word : query.words) {
+    if (!out.empty()) out += " AND ";
+    if (!fallback(word)) {
+      out += fts_string(word.text);
+      continue;
+    }
+    std::string phrase;
+    for (const std::string& bigram : bigrams(word.text)) {
+      if (!phrase.empty()) phrase += ' ';
+      phrase += bigram;
+    }
+    out += "(" + fts_string(word.text) + " OR " + fts_string(phrase) + ")";
+  }
+  return out;
+}
+
+std::string tsquery_text(const FullTextQuery& query) {
+  std::string out;
+  for (const Word& word : query.words) {
+    if (!out.empty()) out += " & ";
+    if (!fallback(word)) {
+      out += ts_operand(word.text);
+      continue;
+    }
+    std::string phrase;
+    for (const std::string& bigram : bigrams(word.text)) {
+      if (!phrase.empty()) phrase += " <-> ";
+      phrase += ts_operand(bigram);
+    }
+    out += "(" + ts_operand(word.text) + " | (" + phrase + "))";
+  }
+  return out;
+}
+
+std::string fulltext_from(Backend backend, const FullTextIndex& index, std::string_view alias) {
+  const std::string table(index.table);
+  const std::string a(alias);
+  if (backend == Backend::kSqlite) {
+    const std::string fts(index.fts_table);
+    return fts + " CROSS JOIN " + table + " " + a + " ON " + a + ".id = " + fts + ".rowid";
+  }
+  return table + " " + a;
+}
+
+void append_fulltext_match(Sql& sql, const FullTextIndex& index, std::string_view alias,
+                           const FullTextQuery& query) {
+  if (sql.backend() == Backend::kSqlite) {
+    sql << std::string(index.fts_table) << " MATCH ";
+    sql.bind(fts5_expression(query));
+    return;
+  }
+  sql << to_tsvector(index, alias) << " @@ to_tsquery('simple', ";
+  sql.bind(tsquery_text(query));
+  sql << ")";
+}
+
+void append_fulltext_relevance(Sql& sql, const FullTextIndex& index, std::string_view alias,
+                               const FullTextQuery& query) {
+  if (sql.backend() == Backend::kSqlite) {
+    sql << "(-bm25(" << std::string(index.fts_table) << "))";
+    return;
+  }
+  sql << "ts_rank_cd(" << to_tsvector(index, alias) << ", to_tsquery('simple', ";
+  sql.bind(tsquery_text(query));
+  sql << "), 1)";
+}
+
+Sql fulltext_sql(Backend backend, const FullTextIndex& index, const FullTextQuery& query,
+                 const FullTextFilter& filter, FullTextPage page) {
+  constexpr std::string_view kAlias = "ft";
+  Sql sql(backend);
+  sql << "SELECT ft.id, ";
+  append_fulltext_relevance(sql, index, kAlias, query);
+  sql << " AS relevance FROM " << fulltext_from(backend, index, kAlias) << " WHERE ";
+  append_fulltext_match(sql, index, kAlias, query);
+  if (filter) filter(sql, kAlias);
+  sql << " ORDER BY relevance DESC, ft.id DESC LIMIT ";
+  sql.bind(std::int64_t{std::max(page.limit, 0)});
+  sql << " OFFSET ";
+  sql.bind(std::int64_t{std::max(page.offset, 0)});
+  return sql;
+}
+
+Result<std::vector<FullTextHit>> fulltext_search(storage::Connection& c, const FullTextIndex& index,
+                                                 const FullTextQuery& query,
+                                                 const FullTextFilter& filter, FullTextPage page) {
+  std::vector<FullTextHit> out;
+  if (query.empty() || page.limit <= 0) return out;
+  const Sql sql = fulltext_sql(c.backend(), index, query, filter, page);
+  ECRM_RETURN_IF_ERROR(c.query(sql.text(), sql.params(), [&](const storage::RowView& row) {
+    out.push_back({row.get_int(0), row.get_double(1)});
+  }));
+  return out;
+}
+
+std::optional<Highlight> highlight_fulltext(std::string_view field, std::string_view text,
+                                            const FullTextQuery& query, std::size_t max_chars,
+                                            const Segmenter& segmenter) {
+  if (query.empty() || text.empty()) return std::nullopt;
+  std::unordered_set<std::string> terms;
+  for (const Word& word : query.words) terms.insert(word.text);
+  std::vector<std::pair<std::size_t, std::size_t>> ranges;
+  for (const Word& word : segmenter.words(text)) {
+    if (terms.count(word.text)) ranges.emplace_back(word.begin, word.end);
+  }
+  for (const Word& word : query.words) {
+    if (!fallback(word)) continue;
+    for (std::size_t at = text.find(word.text); at != std::string_view::npos;
+         at = text.find(word.text, at + word.text.size())) {
+      ranges.emplace_back(at, at + word.text.size());
+    }
+  }
+  if (ranges.empty()) return std::nullopt;
+  std::sort(ranges.begin(), ranges.end());
+  // Merge overlapping and touching ranges.
+  std::vector<std::pair<std::size_t, std::size_t>> merged;
+  for (const auto& range : ranges) {
+    if (!merged.empty() && range.first <= merged.back().second) {
+      merged.back().second = std::max(merged.back().second, range.second);
+    } else {
+      merged.push_back(range);
+    }
+  }
+  // The window shown: the whole text, or about max_chars characters from a little before the
+  // first match.
+  std::size_t window_begin = 0;
+  std::size_t window_end = text.size();
+  const std::vector<std::size_t> starts = char_starts(text);
+  const std::size_t chars = starts.size() - 1;
+  if (max_chars > 0 && chars > max_chars) {
+    const std::size_t first_char = static_cast<std::size_t>(
+        std::lower_bound(starts.begin(), starts.end(), merged.front().first) - starts.begin());
+    std::size_t from = first_char > max_chars / 4 ? first_char - max_chars / 4 : 0;
+    if (from + max_chars > chars) from = chars - max_chars;
+    window_begin = starts[from];
+    window_end = starts[from + max_chars];
+  }
+  Highlight out{std::string(field), {}};
+  auto plain = [&](std::size_t a, std::size_t b) {
+    if (a < b) out.segments.push_back({std::string(text.substr(a, b - a)), false});
+  };
+  if (window_begin > 0) out.segments.push_back({"…", false});
+  std::size_t at = window_begin;
+  for (const auto& [a, b] : merged) {
+    const std::size_t begin = std::max(a, window_begin);
+    const std::size_t end = std::min(b, window_end);
+    if (begin >= end) continue;
+    plain(at, begin);
+    out.segments.push_back({std::string(text.substr(begin, end - begin)), true});
+    at = end;
+  }
+  plain(at, window_end);
+  if (window_end < text.size()) out.segments.push_back({"…", false});
+  // Adjacent unmatched pieces read as one.
+  std::vector<Segment> joined;
+  for (Segment& segment : out.segments) {
+    if (!joined.empty() && !joined.back().match && !segment.match) {
+      joined.back().text += segment.text;
+    } else {
+      joined.push_back(std::move(segment));
+    }
+  }
+  out.segments = std::move(joined);
+  return out;
+}
+
+Result<std::vector<std::string>> load_learned_words(storage::Connection& c) {
+  std::vector<std::string> out;
+  ECRM_RETURN_IF_ERROR(c.query("SELECT word FROM search_words ORDER BY word", {},
+                               [&](const storage::RowView& row) { out.push_back(row.get_string(0)); }));
+  return out;
+}
+
+Status store_learned_words(storage::Connection& c, const std::vector<LearnedWord>& words,
+                           std::int64_t now) {
+  ECRM_RETURN_IF_ERROR(storage::done(c.execute("DELETE FROM search_words")));
+  for (const LearnedWord& word : words) {
+    ECRM_RETURN_IF_ERROR(storage::done(
+        c.execute("INSERT INTO search_words (word, occurrences, cohesion, entropy, learned_at) "
+                  "VALUES ($1, $2, $3, $4, $5)",
+                  {word.word, word.count, word.cohesion, word.entropy, now})));
+  }
+  return {};
+}
+
+}  // namespace ecrm::search

@@ -1,0 +1,147 @@
+// Full-text search: words, not substrings, ranked by relevance, in Chinese and English, on both
+// backends behind one interface.
+//
+// A searchable table keeps a `words` column: Segmenter::terms() of its text fields (e.g. a
+// post's title and body joined by a newline), written by the same statements that write the
+// row, '' for rows that must not be found. The column holds the words as indexed (Latin
+// lowercased and stemmed, CJK words as segmented) and, for the fallback, the character bigrams of
+// every CJK run (segment.hpp). The query goes through the same Segmenter, so both sides agree.
+//
+// Recipe (a migration; `posts` and its `words` column stand for yours):
+//
+//   -- backend: sqlite
+//   CREATE VIRTUAL TABLE posts_fts USING fts5(
+//     words, content = 'posts', content_rowid = 'id',
+//     tokenize = 'unicode61 remove_diacritics 2');
+//   CREATE TRIGGER posts_fts_insert AFTER INSERT ON posts
+//     WHEN NOT EXISTS (SELECT 1 FROM search_deferrals WHERE index_name = 'posts_fts') BEGIN
+//     INSERT INTO posts_fts (rowid, words) VALUES (new.id, new.words);
+//   END;
+//   CREATE TRIGGER posts_fts_update AFTER UPDATE OF words ON posts
+//     WHEN old.words IS NOT new.words
+//      AND NOT EXISTS (SELECT 1 FROM search_deferrals
+//                      WHERE index_name = 'posts_fts' AND after_id < old.id) BEGIN
+//     INSERT INTO posts_fts (posts_fts, rowid, words) VALUES ('delete', old.id, old.words);
+//     INSERT INTO posts_fts (rowid, words) VALUES (new.id, new.words);
+//   END;
+//   CREATE TRIGGER posts_fts_delete AFTER DELETE ON posts
+//     WHEN NOT EXISTS (SELECT 1 FROM search_deferrals
+//                      WHERE index_name = 'posts_fts' AND after_id < old.id) BEGIN
+//     INSERT INTO posts_fts (posts_fts, rowid, words) VALUES ('delete', old.id, old.words);
+//   END;
+//
+//   -- backend: postgresql
+//   CREATE INDEX posts_words ON posts USING gin (to_tsvector('simple', words));
+//
+// and in C++:  const search::FullTextIndex kPostsIndex{"posts", "words", "posts_fts"};
+// The table's key must be an integer `id` (the FTS5 rowid). Bulk writers may defer the FTS5 index
+// to the end of their transaction exactly as for the trigram indexes (index.hpp: defer_index,
+// flush_deferred, with text_index(kPostsIndex)).
+//
+// A query matches the rows holding every one of its words (AND). A Latin word or number matches
+// that term (so "batteries" finds "battery": both are "batteri"). A CJK word of two or more
+// characters matches the word, or — the fallback — the phrase of its character bigrams, i.e. the
+// characters in a row anywhere in a CJK run of the text, however the text was segmented
+// (退货 inside 申请退货了 is found even if the segmentation there gave 申请退货 as one word, or
+// 退 and 货 apart). Character bigrams rather than SQLite's trigram tokenizer: most Chinese words
+// are two characters, which have no trigram. A one-character CJK query word matches only where
+// the segmentation gave that character as a word.
+//
+// Ranking: SQLite bm25() of the FTS5 table, PostgreSQL ts_rank_cd() over the same tsvector
+// (normalised by the log of the document's length); both favour more and denser matches in
+// shorter texts. The relevance is higher-is-better on both; ties go to the newest (highest id).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.hpp"
+#include "search/index.hpp"
+#include "search/segment.hpp"
+#include "search/text.hpp"
+#include "storage/database.hpp"
+
+namespace ecrm::search {
+
+// A table searched by words.
+struct FullTextIndex {
+  std::string_view table;                  // e.g. "community_posts"; its key is `id`
+  std::string_view words_column = "words";  // Segmenter::terms() of its text
+  std::string_view fts_table;              // SQLite: the FTS5 table over the column
+};
+
+// The same index as index.hpp's bulk helpers (defer_index, flush_deferred, optimize) take it.
+TextIndex text_index(const FullTextIndex& index);
+
+// A user's full-text query.
+struct FullTextQuery {
+  std::string text;         // as typed: trimmed, cut to kMaxQueryBytes at a character boundary
+  std::vector<Word> words;  // its words, each text once, in query order (offsets into `text`)
+  bool empty() const { return words.empty(); }
+};
+// Segments `raw` with `segmenter`; an empty query when it has no words.
+FullTextQuery parse_fulltext_query(std::string_view raw,
+                                   const Segmenter& segmenter = Segmenter::shared());
+
+// The query as an FTS5 MATCH expression, and as PostgreSQL to_tsquery('simple', …) text.
+// `query` must not be empty.
+std::string fts5_expression(const FullTextQuery& query);
+std::string tsquery_text(const FullTextQuery& query);
+
+// The FROM item binding `alias` to the rows of `index`'s table (SQLite: the FTS5 table joined to
+// the table by rowid, the FTS5 table first; PostgreSQL: the table).
+std::string fulltext_from(storage::Backend backend, const FullTextIndex& index,
+                          std::string_view alias);
+// Appends the condition: the row matches `query` (not empty).
+void append_fulltext_match(Sql& sql, const FullTextIndex& index, std::string_view alias,
+                           const FullTextQuery& query);
+// Appends the row's relevance to `query` (higher is better); only in a statement whose WHERE
+// holds append_fulltext_match's condition.
+void append_fulltext_relevance(Sql& sql, const FullTextIndex& index, std::string_view alias,
+                               const FullTextQuery& query);
+
+// A row found.
+struct FullTextHit {
+  std::int64_t id = 0;
+  double relevance = 0;  // higher is better; comparable within one result only
+};
+
+// A page of results: best first, then newest first; `offset` rows skipped.
+struct FullTextPage {
+  int limit = 20;
+  int offset = 0;
+};
+
+// Appends a caller's own conditions on `alias` (each starting with " AND "), binding its values.
+using FullTextFilter = std::function<void(Sql& sql, std::string_view alias)>;
+
+// The statement fulltext_search runs: SELECT id, relevance FROM … WHERE match [filter]
+// ORDER BY relevance DESC, id DESC LIMIT/OFFSET.
+Sql fulltext_sql(storage::Backend backend, const FullTextIndex& index, const FullTextQuery& query,
+                 const FullTextFilter& filter, FullTextPage page);
+
+// The rows of `index` matching `query` (not empty) and `filter` (may be empty), a page of them.
+Result<std::vector<FullTextHit>> fulltext_search(storage::Connection& c, const FullTextIndex& index,
+                                                 const FullTextQuery& query,
+                                                 const FullTextFilter& filter, FullTextPage page);
+
+// `text` with the query's matches marked: its words whose term is a query word's, and the CJK
+// query words' occurrences (the fallback). With max_chars > 0 a snippet of about that many
+// characters around the first match, a cut marked by "…". nullopt when nothing matches (the
+// row may have matched on another field).
+std::optional<Highlight> highlight_fulltext(std::string_view field, std::string_view text,
+                                            const FullTextQuery& query, std::size_t max_chars = 0,
+                                            const Segmenter& segmenter = Segmenter::shared());
+
+// The words learned from the shop's texts (search_words, migration 0031).
+Result<std::vector<std::string>> load_learned_words(storage::Connection& c);
+// Replaces them with `words`, learned at `now` (epoch ms).
+Status store_learned_words(storage::Connection& c, const std::vector<LearnedWord>& words,
+                           std::int64_t now);
+
+}  // namespace ecrm::search

@@ -1,0 +1,275 @@
+// Full-text search (src/search/fulltext.hpp) on a real database of each backend: a table made
+// searchable by the header's recipe (SQLite FTS5 unicode61 over the words column with its
+// triggers, PostgreSQL a GIN index over to_tsvector('simple', words)), written and searched
+// through the search layer. Chinese words inside sentences, English stems, ranking, writes and
+// deletes showing at once, filters and paging, the bulk deferral, and the learned words' table.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "harness.hpp"
+#include "search/fulltext.hpp"
+#include "storage/database.hpp"
+
+namespace ecrm::testing {
+namespace {
+
+using storage::Backend;
+
+const search::FullTextIndex kIndex{"ft_posts", "words", "ft_posts_fts"};
+
+constexpr std::string_view kSqliteSchema = R"sql(
+CREATE TABLE ft_posts (
+  id INTEGER PRIMARY KEY,
+  body TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'visible',
+  words TEXT NOT NULL DEFAULT ''
+);
+CREATE VIRTUAL TABLE ft_posts_fts USING fts5(
+  words, content = 'ft_posts', content_rowid = 'id',
+  tokenize = 'unicode61 remove_diacritics 2');
+CREATE TRIGGER ft_posts_fts_insert AFTER INSERT ON ft_posts
+  WHEN NOT EXISTS (SELECT 1 FROM search_deferrals WHERE index_name = 'ft_posts_fts') BEGIN
+  INSERT INTO ft_posts_fts (rowid, words) VALUES (new.id, new.words);
+END;
+CREATE TRIGGER ft_posts_fts_update AFTER UPDATE OF words ON ft_posts
+  WHEN old.words IS NOT new.words
+   AND NOT EXISTS (SELECT 1 FROM search_deferrals
+                   WHERE index_name = 'ft_posts_fts' AND after_id < old.id) BEGIN
+  INSERT INTO ft_posts_fts (ft_posts_fts, rowid, words) VALUES ('delete', old.id, old.words);
+  INSERT INTO ft_posts_fts (rowid, words) VALUES (new.id, new.words);
+END;
+CREATE TRIGGER ft_posts_fts_delete AFTER DELETE ON ft_posts
+  WHEN NOT EXISTS (SELECT 1 FROM search_deferrals
+                   WHERE index_name = 'ft_posts_fts' AND after_id < old.id) BEGIN
+  INSERT INTO ft_posts_fts (ft_posts_fts, rowid, words) VALUES ('delete', old.id, old.words);
+END;
+)sql";
+
+constexpr std::string_view kPostgresSchema = R"sql(
+CREATE TABLE ft_posts (
+  id BIGSERIAL PRIMARY KEY,
+  body TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'visible',
+  words TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX ft_posts_words ON ft_posts USING gin (to_tsvector('simple', words));
+)sql";
+
+class FullText : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = new ServerProcess();
+    auto opened = storage::open_database(server_->db_url(), {.max_connections = 1});
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    db_ = opened->release();
+    auto lease = db_->acquire();
+    ASSERT_TRUE(lease.ok());
+    const auto schema = db_->backend() == Backend::kSqlite ? kSqliteSchema : kPostgresSchema;
+    auto made = (*lease)->execute_script(schema);
+    ASSERT_TRUE(made.ok()) << made.error().message;
+  }
+  static void TearDownTestSuite() {
+    delete db_;
+    db_ = nullptr;
+    delete server_;
+    server_ = nullptr;
+  }
+
+  void SetUp() override {
+    auto lease = db_->acquire();
+    ASSERT_TRUE(lease.ok());
+    ASSERT_TRUE((*lease)->execute("DELETE FROM ft_posts").ok());
+  }
+
+  // Inserts a post, its words segmented by `segmenter`, and returns its id.
+  std::int64_t post(const std::string& body,
+                    const search::Segmenter& segmenter = search::Segmenter::shared()) {
+    auto lease = db_->acquire();
+    EXPECT_TRUE(lease.ok());
+    std::optional<std::int64_t> id;
+    auto done = (*lease)->query("INSERT INTO ft_posts (body, words) VALUES ($1, $2) RETURNING id",
+                                {body, segmenter.terms(body)},
+                                [&](const storage::RowView& row) { id = row.get_int(0); });
+    EXPECT_TRUE(done.ok()) << done.error().message;
+    return id.value_or(0);
+  }
+
+  std::vector<std::int64_t> found(const std::string& text,
+                                  const search::FullTextFilter& filter = nullptr,
+                                  search::FullTextPage page = {50, 0},
+                                  const search::Segmenter& segmenter = search::Segmenter::shared()) {
+    const auto query = search::parse_fulltext_query(text, segmenter);
+    auto lease = db_->acquire();
+    EXPECT_TRUE(lease.ok());
+    auto hits = search::fulltext_search(**lease, kIndex, query, filter, page);
+    EXPECT_TRUE(hits.ok()) << hits.error().message;
+    std::vector<std::int64_t> out;
+    if (!hits.ok()) return out;
+    for (const auto& hit : *hits) out.push_back(hit.id);
+    return out;
+  }
+
+  void execute(const std::string& sql, std::initializer_list<storage::Value> params) {
+    auto lease = db_->acquire();
+    ASSERT_TRUE(lease.ok());
+    auto done = (*lease)->execute(sql, params);
+    ASSERT_TRUE(done.ok()) << done.error().message;
+  }
+
+  inline static ServerProcess* server_ = nullptr;
+  inline static storage::Database* db_ = nullptr;
+};
+
+using Ids = std::vector<std::int64_t>;
+
+TEST_F(FullText, FindsAChineseWordInsideASentence) {
+  const auto returned = post("我上周申请退货了，到现在还没有退款。");
+  const auto service = post("客服态度很好，回复很快");
+  const auto apart = post("我想退还这件货");  // 退 and 货, not the word
+  post("The battery died after a week");
+  EXPECT_EQ(found("退货"), Ids{returned});
+  EXPECT_EQ(found("客服"), Ids{service});
+  EXPECT_EQ(found("退款"), Ids{returned});
+  // Several words: every one must be there.
+  EXPECT_EQ(found("退货 退款"), Ids{returned});
+  EXPECT_EQ(found("退货 客服"), Ids{});
+  (void)apart;
+}
+
+TEST_F(FullText, FindsAChineseWordWhereTheDocumentWasSegmentedOtherwise) {
+  // The document was indexed when 申请退货 was one word (a learned word, since dropped); the
+  // query 退货 is found through the character bigrams.
+  const search::Segmenter then({"申请退货"});
+  ASSERT_NE(then.words_text("我申请退货了").find("申请退货"), std::string::npos);
+  const auto id = post("我申请退货了", then);
+  EXPECT_EQ(found("退货"), Ids{id});
+  // And a query word the documents never had as a word: a product name learned later.
+  const auto kettle = post("新款蓝鲸壶很好用");
+  const search::Segmenter now({"蓝鲸壶"});
+  EXPECT_EQ(found("蓝鲸壶", nullptr, {50, 0}, now), Ids{kettle});
+  EXPECT_EQ(found("蓝鲸壶好用", nullptr, {50, 0}, now), Ids{kettle});
+}
+
+TEST_F(FullText, FindsEnglishByStem) {
+  const auto battery = post("The battery drains in two hours");
+  const auto charging = post("Charging is slow, the charger gets hot");
+  post("Great screen");
+  EXPECT_EQ(found("batteries"), Ids{battery});
+  EXPECT_EQ(found("BATTERY"), Ids{battery});
+  EXPECT_EQ(found("charged"), Ids{charging});
+  EXPECT_EQ(found("hot charges"), Ids{charging});
+  // Mixed Chinese and English in one query.
+  const auto mixed = post("iPhone的电池batteries续航差");
+  EXPECT_EQ(found("iphone 续航"), Ids{mixed});
+  auto both = found("battery");
+  std::sort(both.begin(), both.end());
+  EXPECT_EQ(both, (Ids{battery, mixed}));
+}
+
+TEST_F(FullText, RanksMoreAndDenserMatchesFirst) {
+  const auto sparse = post(
+      "A long story about my trip, the hotel, the food, the weather, the people I met and, at "
+      "the very end, the battery of my camera");
+  const auto single = post("battery");
+  const auto many = post("battery battery battery problem");
+  EXPECT_EQ(found("battery"), (Ids{many, single, sparse}));
+  const auto zh_sparse = post("这次旅行很开心，风景很美，酒店也不错，就是相机的续航一般");
+  const auto zh_dense = post("续航很差，续航真的太差了，续航");
+  EXPECT_EQ(found("续航"), (Ids{zh_dense, zh_sparse}));
+}
+
+TEST_F(FullText, WritesAndDeletesShowAtOnce) {
+  const auto id = post("The battery is great");
+  EXPECT_EQ(found("battery"), Ids{id});
+  const std::string body = "屏幕有划痕，要换货";
+  execute("UPDATE ft_posts SET body = $1, words = $2 WHERE id = $3",
+          {body, search::Segmenter::shared().terms(body), id});
+  EXPECT_EQ(found("battery"), Ids{});
+  EXPECT_EQ(found("划痕"), Ids{id});
+  EXPECT_EQ(found("换货"), Ids{id});
+  // Emptied words: no longer found.
+  execute("UPDATE ft_posts SET words = '' WHERE id = $1", {id});
+  EXPECT_EQ(found("划痕"), Ids{});
+  execute("UPDATE ft_posts SET words = $1 WHERE id = $2", {search::Segmenter::shared().terms(body), id});
+  EXPECT_EQ(found("划痕"), Ids{id});
+  execute("DELETE FROM ft_posts WHERE id = $1", {id});
+  EXPECT_EQ(found("划痕"), Ids{});
+}
+
+TEST_F(FullText, FiltersAndPagesByRankThenId) {
+  std::vector<std::int64_t> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(post("same battery text"));
+  execute("UPDATE ft_posts SET status = 'hidden' WHERE id = $1", {ids[2]});
+  auto visible = [](search::Sql& sql, std::string_view alias) {
+    sql << " AND " << std::string(alias) << ".status = ";
+    sql.bind(std::string("visible"));
+  };
+  // Equal relevance: newest first.
+  EXPECT_EQ(found("battery", visible), (Ids{ids[4], ids[3], ids[1], ids[0]}));
+  EXPECT_EQ(found("battery", visible, {2, 0}), (Ids{ids[4], ids[3]}));
+  EXPECT_EQ(found("battery", visible, {2, 2}), (Ids{ids[1], ids[0]}));
+  EXPECT_EQ(found("battery", visible, {2, 4}), Ids{});
+  EXPECT_EQ(found("battery").size(), 5u);
+}
+
+TEST_F(FullText, BulkWritesDeferTheIndexToTheirEnd) {
+  const auto before = post("battery before");
+  auto written = storage::with_transaction<std::vector<std::int64_t>>(
+      *db_, storage::TxMode::kWrite, [&](storage::Connection& c) -> Result<std::vector<std::int64_t>> {
+        ECRM_RETURN_IF_ERROR(search::defer_index(c, search::text_index(kIndex)));
+        std::vector<std::int64_t> out;
+        for (const std::string body : {"battery one", "电池 two", "battery three"}) {
+          ECRM_RETURN_IF_ERROR(c.query(
+              "INSERT INTO ft_posts (body, words) VALUES ($1, $2) RETURNING id",
+              {body, search::Segmenter::shared().terms(body)},
+              [&](const storage::RowView& row) { out.push_back(row.get_int(0)); }));
+        }
+        ECRM_RETURN_IF_ERROR(search::flush_deferred(c, search::text_index(kIndex)));
+        return out;
+      });
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  auto ids = found("battery");
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (Ids{before, (*written)[0], (*written)[2]}));
+  EXPECT_EQ(found("电池"), Ids{(*written)[1]});
+}
+
+TEST_F(FullText, PostgresAnswersFromTheGinIndex) {
+  if (db_->backend() != Backend::kPostgres) GTEST_SKIP() << "PostgreSQL only";
+  for (int i = 0; i < 50; ++i) post("filler text number " + std::to_string(i));
+  post("退货 battery");
+  auto lease = db_->acquire();
+  ASSERT_TRUE(lease.ok());
+  ASSERT_TRUE((*lease)->execute_script("ANALYZE ft_posts; SET enable_seqscan = off").ok());
+  const auto query = search::parse_fulltext_query("退货 batteries");
+  const auto sql = search::fulltext_sql(Backend::kPostgres, kIndex, query, nullptr, {10, 0});
+  std::string plan;
+  auto explained = (*lease)->query("EXPLAIN " + sql.text(), sql.params(),
+                                   [&](const storage::RowView& row) { plan += row.get_string(0) + "\n"; });
+  ASSERT_TRUE(explained.ok()) << explained.error().message;
+  ASSERT_TRUE((*lease)->execute_script("RESET enable_seqscan").ok());
+  EXPECT_NE(plan.find("Bitmap Index Scan on ft_posts_words"), std::string::npos) << plan;
+}
+
+TEST_F(FullText, LearnedWordsAreStoredAndLoaded) {
+  auto lease = db_->acquire();
+  ASSERT_TRUE(lease.ok());
+  std::vector<search::LearnedWord> words{{"蓝鲸壶", 12, 4.5, 1.8}, {"续航王", 7, 3.9, 1.2}};
+  ASSERT_TRUE(search::store_learned_words(**lease, words, 1700000000000).ok());
+  auto loaded = search::load_learned_words(**lease);
+  ASSERT_TRUE(loaded.ok()) << loaded.error().message;
+  EXPECT_EQ(*loaded, (std::vector<std::string>{"续航王", "蓝鲸壶"}));
+  // Replaced, not added to.
+  ASSERT_TRUE(search::store_learned_words(**lease, {{"蓝鲸壶", 3, 4.0, 1.1}}, 1700000000001).ok());
+  loaded = search::load_learned_words(**lease);
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(*loaded, std::vector<std::string>{"蓝鲸壶"});
+  ASSERT_TRUE(search::store_learned_words(**lease, {}, 1700000000002).ok());
+}
+
+}  // namespace
+}  // namespace ecrm::testing

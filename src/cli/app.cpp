@@ -33,6 +33,7 @@
 #include "exchange/http_routes.hpp"
 #include "exchange/importer.hpp"
 #include "exchange/jobs.hpp"
+#include "feedback/sentiment.hpp"
 #include "home/http_routes.hpp"
 #include "home/service.hpp"
 #include "http/system_routes.hpp"
@@ -52,6 +53,7 @@
 #include "recommend/service.hpp"
 #include "recommend/worker.hpp"
 #include "search/http_routes.hpp"
+#include "search/segment.hpp"
 #include "search/service.hpp"
 #include "service/attachments.hpp"
 #include "service/chat.hpp"
@@ -64,6 +66,10 @@
 #include "service/service.hpp"
 #include "service/sla_worker.hpp"
 #include "service/survey_routes.hpp"
+#include "social/customer_records.hpp"
+#include "social/http_routes.hpp"
+#include "social/reply_worker.hpp"
+#include "social/service.hpp"
 
 namespace ecrm::cli {
 
@@ -112,6 +118,31 @@ service::InboundOptions inbound_options(const AppOptions& options) {
     address = address.substr(open + 1, close - open - 1);
   }
   if (!address.empty()) out.own_addresses.push_back(address);
+  return out;
+}
+
+// Social listening: mentions scored by feedback's sentiment scorer, their topics from the search
+// layer's word segmenter (the words as written, not their stems), replies retried after the
+// configured delay.
+social::SocialOptions social_options(const AppOptions& options) {
+  social::SocialOptions out;
+  out.score = [](const std::string& text) {
+    const auto s = feedback::SentimentScorer::shared().score(text);
+    social::Scored scored;
+    scored.score = s.score;
+    scored.sentiment = s.polarity == feedback::Polarity::kPositive   ? social::Sentiment::kPositive
+                       : s.polarity == feedback::Polarity::kNegative ? social::Sentiment::kNegative
+                                                                     : social::Sentiment::kNeutral;
+    return scored;
+  };
+  out.words = [](const std::string& text) {
+    std::vector<std::string> words;
+    for (const auto& w : search::Segmenter::shared().words(text)) {
+      if (w.end > w.begin && w.end <= text.size()) words.push_back(text.substr(w.begin, w.end - w.begin));
+    }
+    return words;
+  };
+  out.first_retry_ms = static_cast<UnixMs>(options.social_retry_after_s * 1000.0);
   return out;
 }
 
@@ -204,6 +235,7 @@ struct App::Parts {
     customer_service.attach(message_records);
     customer_service.attach(service_records);
     customer_service.attach(survey_records);
+    customer_service.attach(social_records);
     // Order events rescore the customer and refresh their recommendations.
     order_service.add_listener(analytics_listener);
     order_service.add_listener(recommend_listener);
@@ -229,6 +261,7 @@ struct App::Parts {
   messaging::MessageCustomerRecords message_records;
   service::ServiceCustomerRecords service_records;
   service::SurveyCustomerRecords survey_records;
+  social::SocialCustomerRecords social_records;
   orders::OrderService order_service;
   exchange::Importer importer;
   exchange::ImportJobs import_jobs;
@@ -259,6 +292,8 @@ struct App::Parts {
       chat_store, service::chat::ChatOptions{
                       .max_per_agent = options.chat_max_per_agent,
                       .visitor_grace_ms = static_cast<UnixMs>(options.chat_visitor_grace_s * 1000.0)}};
+  social::SocialService social_service{db, service_desk, social_options(options)};
+  social::ReplyWorker reply_worker{social_service, 2000};
   home::HomeService home_service;
   portal::PortalService portal_service{
       db, portal_auth, customer_service, order_service, messaging_service, service_desk,
@@ -338,6 +373,7 @@ void App::add_routes(http::Router& router) {
                                    if (!resolved.ok()) return std::move(resolved).error();
                                    return {};
                                  });
+  social::add_social_routes(router, p.social_service);
   home::add_home_routes(router, p.home_service);
   portal::add_portal_routes(router, p.portal_service,
                             portal::PortalRoutesConfig{p.options.secure_cookies});
@@ -393,6 +429,7 @@ void App::start() {
     }
     p.delivery.start();
     p.sla_worker.start();
+    p.reply_worker.start();
     p.imap_poller.start();
     if (auto started = p.daily_runs.start(); !started.ok()) {
       spdlog::warn("automation: no daily run: {}", started.error().message);
@@ -406,6 +443,7 @@ void App::stop() {
   p.started = false;
   p.daily_runs.stop();
   p.sla_worker.stop();
+  p.reply_worker.stop();
   p.imap_poller.stop();
   p.chat_service.stop();
   p.delivery.stop();

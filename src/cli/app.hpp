@@ -47,6 +47,7 @@ struct AppOptions {
   std::string imap_password;
   double imap_every_s = 60;
   int nps_every_days = 90;  // a buyer is asked the NPS question again after this
+  double social_retry_after_s = 30;  // a reply to a mention whose post failed, doubling
 };
 
 class App {

@@ -4,6 +4,8 @@
 
 #include <iostream>
 
+#include "search/fulltext.hpp"
+#include "search/segment.hpp"
 #include "storage/migrations.hpp"
 
 namespace ecrm::cli {
@@ -23,6 +25,15 @@ std::unique_ptr<storage::Database> open_and_migrate(const std::string& url,
   if (report->applied > 0) {
     spdlog::info("applied {} migration(s); schema version {}", report->applied,
                  report->current_version);
+  }
+  // The words learned from the shop's texts join the segmenter's seed list (search/segment.hpp).
+  if (auto lease = (*db)->acquire(); lease.ok()) {
+    auto learned = search::load_learned_words(**lease);
+    if (!learned.ok()) {
+      spdlog::warn("cannot read the learned words: {}", learned.error().message);
+    } else if (!learned->empty()) {
+      search::Segmenter::install(*learned);
+    }
   }
   return std::move(db).value();
 }

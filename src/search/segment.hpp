@@ -7,7 +7,8 @@
 // than one word and ICU's own pieces as one, so domain words win over ICU's splits and ICU's
 // words win over single characters. The list is the shipped seed (words.zh.txt, compiled in)
 // plus the words learned from the shop's own texts (learn_words, stored in search_words by
-// `ecrm search learn-words`, installed at start-up with Segmenter::install).
+// `ecrm search learn-words`, installed with Segmenter::install by every process that opens the
+// database: cli/app_setup.cpp).
 //
 // Latin words are NFKC case-folded, stripped of diacritics and stemmed with Snowball's English
 // stemmer ("batteries" and "battery" are both "batteri"); numbers are kept as written; CJK words

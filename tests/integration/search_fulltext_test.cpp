@@ -6,7 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <fstream>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -269,6 +272,50 @@ TEST_F(FullText, LearnedWordsAreStoredAndLoaded) {
   ASSERT_TRUE(loaded.ok());
   EXPECT_EQ(*loaded, std::vector<std::string>{"蓝鲸壶"});
   ASSERT_TRUE(search::store_learned_words(**lease, {}, 1700000000002).ok());
+}
+
+TEST_F(FullText, LearnWordsCommandStoresTheShopsWords) {
+  // Texts naming a product ICU does not know, in varied contexts, among everyday filler.
+  const std::vector<std::string> before = {"我买的", "这个", "新款", "朋友送的", "昨天到的", "家里的",
+                                           "办公室用", "第二个"};
+  const std::vector<std::string> after = {"很好用", "漏水了", "颜色好看", "声音大", "加热快",
+                                          "有异味", "不错", "坏了"};
+  const std::vector<std::string> bank = {"今天", "天气", "我们", "朋友", "公司", "时间", "东西",
+                                         "觉得", "非常", "喜欢", "一起", "已经", "还是", "因为"};
+  const std::string path = ::testing::TempDir() + "ecrm_learn_words.txt";
+  {
+    std::ofstream out(path);
+    for (const auto& b : before) {
+      for (const auto& a : after) out << b << "蓝鲸壶" << a << "。\n";
+    }
+    std::mt19937 gen(3);
+    for (int i = 0; i < 400; ++i) {
+      for (int k = 0; k < 6; ++k) out << bank[gen() % bank.size()];
+      out << "。\n";
+    }
+  }
+  auto stored = [&] {
+    auto lease = db_->acquire();
+    EXPECT_TRUE(lease.ok());
+    auto words = search::load_learned_words(**lease);
+    EXPECT_TRUE(words.ok());
+    return words.ok() ? *words : std::vector<std::string>{};
+  };
+  std::string output;
+  ASSERT_EQ(server_->run_cli({"search", "learn-words", "--file", path, "--dry-run"}, &output), 0)
+      << output;
+  EXPECT_NE(output.find("蓝鲸壶"), std::string::npos) << output;
+  EXPECT_TRUE(stored().empty());
+  ASSERT_EQ(server_->run_cli({"search", "learn-words", "--file", path}, &output), 0) << output;
+  const auto words = stored();
+  EXPECT_NE(std::find(words.begin(), words.end(), "蓝鲸壶"), words.end())
+      << ::testing::PrintToString(words);
+  // A missing file is bad input.
+  EXPECT_EQ(server_->run_cli({"search", "learn-words", "--file", path + ".missing"}, &output), 2);
+  std::remove(path.c_str());
+  auto lease = db_->acquire();
+  ASSERT_TRUE(lease.ok());
+  ASSERT_TRUE(search::store_learned_words(**lease, {}, 0).ok());
 }
 
 }  // namespace

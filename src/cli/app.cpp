@@ -23,6 +23,8 @@
 #include "catalog/http_routes.hpp"
 #include "catalog/search.hpp"
 #include "catalog/service.hpp"
+#include "community/http_routes.hpp"
+#include "community/service.hpp"
 #include "customers/http_routes.hpp"
 #include "customers/search.hpp"
 #include "customers/service.hpp"
@@ -298,6 +300,9 @@ struct App::Parts {
   portal::PortalService portal_service{
       db, portal_auth, customer_service, order_service, messaging_service, service_desk,
       portal::PortalOptions{messaging_service.options().base_url}};
+  community::CommunityService community_service{
+      db, messaging_service, service_desk,
+      community::CommunityOptions{.base_url = messaging_service.options().base_url}};
   customers::CustomerSearch customer_search{customer_service};
   orders::OrderSearch order_search{db};
   catalog::ProductSearch product_search{db, catalog_service};
@@ -377,6 +382,7 @@ void App::add_routes(http::Router& router) {
   home::add_home_routes(router, p.home_service);
   portal::add_portal_routes(router, p.portal_service,
                             portal::PortalRoutesConfig{p.options.secure_cookies});
+  community::add_community_routes(router, p.community_service);
   recommend::add_snippet_recommendation_routes(
       router, p.recommend_service, [&p](const std::string& key) -> Status {
         auto resolved = p.event_service.resolve_write_key(key);
@@ -410,6 +416,9 @@ void App::start() {
   }
   if (auto installed = p.portal_service.install_templates(); !installed.ok()) {
     spdlog::warn("cannot install the portal's templates: {}", installed.error().message);
+  }
+  if (auto installed = p.community_service.install_templates(); !installed.ok()) {
+    spdlog::warn("cannot install the community's templates: {}", installed.error().message);
   }
   if (auto recovered = p.import_jobs.recover(); !recovered.ok()) {
     spdlog::warn("cannot check for unfinished imports: {}", recovered.error().message);

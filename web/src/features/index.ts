@@ -16,6 +16,7 @@ import recommend from './recommend'
 import search from './search'
 import service from './service'
 import settings from './settings'
+import social from './social'
 import traffic from './traffic'
 
 export const features: readonly Feature[] = [
@@ -28,6 +29,7 @@ export const features: readonly Feature[] = [
   recommend,
   marketing,
   service,
+  social,
   community,
   partners,
   data,

@@ -1,0 +1,15 @@
+// Social: one function per API route the mentions pages use.
+
+import { http, type PageQuery } from '@/shared/api'
+import type { Page } from '@/api/types'
+import type { EscalateResult, Mention, MentionDetail, MentionQuery, MentionReply, Reputation, ReputationQuery } from './types'
+
+export const socialApi = {
+  list: (query: MentionQuery, page: PageQuery = {}) => http.get<Page<Mention>>('/social/mentions', { query: { ...query, ...page } }),
+  get: (id: number) => http.get<MentionDetail>(`/social/mentions/${id}`),
+  reply: (id: number, text: string) => http.post<MentionReply>(`/social/mentions/${id}/replies`, { text }),
+  retry: (replyId: number) => http.post<MentionReply>(`/social/replies/${replyId}/retry`, {}),
+  escalate: (id: number) => http.post<EscalateResult>(`/social/mentions/${id}/escalate`, {}),
+  handled: (id: number) => http.post<Mention>(`/social/mentions/${id}/handled`, {}),
+  reputation: (query: ReputationQuery) => http.get<Reputation>('/social/reputation', { query: { ...query } }),
+}

@@ -140,3 +140,31 @@ CREATE TABLE kb_articles (
   updated_at BIGINT NOT NULL
 );
 CREATE INDEX kb_articles_published ON kb_articles (published, id);
+
+-- Full-text search of threads and answers (search/fulltext.hpp): `words` indexed by FTS5 on
+-- SQLite (kept in step by triggers) and by a GIN index over its tsvector on PostgreSQL.
+-- backend: sqlite
+CREATE VIRTUAL TABLE community_posts_fts USING fts5(
+  words, content = 'community_posts', content_rowid = 'id',
+  tokenize = 'unicode61 remove_diacritics 2');
+CREATE TRIGGER community_posts_fts_insert AFTER INSERT ON community_posts
+  WHEN NOT EXISTS (SELECT 1 FROM search_deferrals WHERE index_name = 'community_posts_fts') BEGIN
+  INSERT INTO community_posts_fts (rowid, words) VALUES (new.id, new.words);
+END;
+CREATE TRIGGER community_posts_fts_update AFTER UPDATE OF words ON community_posts
+  WHEN old.words IS NOT new.words
+   AND NOT EXISTS (SELECT 1 FROM search_deferrals
+                   WHERE index_name = 'community_posts_fts' AND after_id < old.id) BEGIN
+  INSERT INTO community_posts_fts (community_posts_fts, rowid, words)
+    VALUES ('delete', old.id, old.words);
+  INSERT INTO community_posts_fts (rowid, words) VALUES (new.id, new.words);
+END;
+CREATE TRIGGER community_posts_fts_delete AFTER DELETE ON community_posts
+  WHEN NOT EXISTS (SELECT 1 FROM search_deferrals
+                   WHERE index_name = 'community_posts_fts' AND after_id < old.id) BEGIN
+  INSERT INTO community_posts_fts (community_posts_fts, rowid, words)
+    VALUES ('delete', old.id, old.words);
+END;
+
+-- backend: postgresql
+CREATE INDEX community_posts_words ON community_posts USING gin (to_tsvector('simple', words));

@@ -85,6 +85,23 @@ void add_public_routes(http::Router& router, CommunityService& service) {
 
   router.add(Route{
       .method = Method::kGet,
+      .pattern = "/api/v1/community/search",
+      .access = Access::public_route(),
+      .doc = {.summary = "Search threads and answers by words, in Chinese and English, most "
+                         "relevant first, with the words marked in the title and a snippet",
+              .tag = "community",
+              .response = http::json_body<http::Page<CommunityHit>>(),
+              .query = http::query_of<CommunitySearchQuery>(),
+              .query_params = {"limit", "cursor"}},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto query, http::read_query<CommunitySearchQuery>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto page, http::offset_page(ctx, 20, 100));
+        ECRM_ASSIGN_OR_RETURN(auto items, service.search(query, page.offset, page.limit));
+        return http::reply(200, http::page_by_offset(std::move(items), page));
+      })});
+
+  router.add(Route{
+      .method = Method::kGet,
       .pattern = "/api/v1/community/kb",
       .access = Access::public_route(),
       .doc = {.summary = "Published knowledge-base articles (of a product or category), newest "
@@ -299,10 +316,10 @@ void add_customer_routes(http::Router& router, CommunityService& service) {
       .access = kCustomer,
       .doc = {.summary = "The threads and boards one follows",
               .tag = "community",
-              .response = http::json_body<http::Items<Follow>>()},
+              .response = http::json_body<http::Items<CommunityFollow>>()},
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
         ECRM_ASSIGN_OR_RETURN(auto items, service.follows(customer_of(ctx)));
-        return http::reply(200, http::Items<Follow>{std::move(items)});
+        return http::reply(200, http::Items<CommunityFollow>{std::move(items)});
       })});
 
   router.add(Route{

@@ -10,6 +10,7 @@
 
 #include "core/describe.hpp"
 #include "core/time.hpp"
+#include "search/text.hpp"
 
 namespace ecrm::community {
 
@@ -264,15 +265,15 @@ struct MemberChanges {
 ECRM_DESCRIBE(MemberChanges, display_name)
 ECRM_WIRE_RULES(MemberChanges, rule(&MemberChanges::display_name, {.max_length = 200}))
 
-struct Follow {
+struct CommunityFollow {
   std::int64_t id = 0;
   std::optional<std::int64_t> thread_id;
   std::optional<std::int64_t> board_id;
   std::string title;  // the thread's or board's
   UnixMs created_at = 0;
 };
-ECRM_DESCRIBE(Follow, id, thread_id, board_id, title, created_at)
-ECRM_WIRE_RULES(Follow, rule(&Follow::created_at, {.format = "date-time"}))
+ECRM_DESCRIBE(CommunityFollow, id, thread_id, board_id, title, created_at)
+ECRM_WIRE_RULES(CommunityFollow, rule(&CommunityFollow::created_at, {.format = "date-time"}))
 
 struct Report {
   std::int64_t id = 0;
@@ -402,10 +403,24 @@ ECRM_DESCRIBE(ReviewQuery, product_id)
 // ---------------------------------------------------------------------------------------------
 // Search
 
-struct SearchQuery {
+// GET /api/v1/community/search: words in Chinese or English (every word must match; English
+// words match their stem, Chinese words inside sentences).
+struct CommunitySearchQuery {
   std::string q;
+  std::optional<std::int64_t> board_id;
 };
-ECRM_DESCRIBE(SearchQuery, q)
-ECRM_WIRE_RULES(SearchQuery, rule(&SearchQuery::q, {.max_length = 200}))
+ECRM_DESCRIBE(CommunitySearchQuery, q, board_id)
+ECRM_WIRE_RULES(CommunitySearchQuery, rule(&CommunitySearchQuery::q, {.max_length = 200}))
+
+// A thread's opening post or an answer found, best first, with the query's words marked in the
+// thread's title and in a snippet of the post.
+struct CommunityHit {
+  Thread thread;
+  std::int64_t post_id = 0;
+  PostKind kind = PostKind::kOpening;
+  std::optional<search::Highlight> title;
+  std::optional<search::Highlight> snippet;
+};
+ECRM_DESCRIBE(CommunityHit, thread, post_id, kind, title, snippet)
 
 }  // namespace ecrm::community

@@ -671,9 +671,9 @@ Result<std::int64_t> CommunityRepo::unfollow(Connection& c, std::int64_t custome
   return c.execute(kUnfollowBoard, {customer_id, opt(board_id)});
 }
 
-Result<std::vector<Follow>> CommunityRepo::follows(Connection& c, std::int64_t customer_id) {
-  return many<Follow>(c, kFollows, {customer_id}, [](const RowView& row) {
-    return Follow{row.get_int(0), row.get_optional_int(1), row.get_optional_int(2),
+Result<std::vector<CommunityFollow>> CommunityRepo::follows(Connection& c, std::int64_t customer_id) {
+  return many<CommunityFollow>(c, kFollows, {customer_id}, [](const RowView& row) {
+    return CommunityFollow{row.get_int(0), row.get_optional_int(1), row.get_optional_int(2),
                   row.get_string(3), row.get_int(4)};
   });
 }

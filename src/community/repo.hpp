@@ -153,7 +153,7 @@ class CommunityRepo {
   Result<std::int64_t> unfollow(Connection& c, std::int64_t customer_id,
                                 std::optional<std::int64_t> thread_id,
                                 std::optional<std::int64_t> board_id);
-  Result<std::vector<Follow>> follows(Connection& c, std::int64_t customer_id);
+  Result<std::vector<CommunityFollow>> follows(Connection& c, std::int64_t customer_id);
   Result<bool> follows_thread(Connection& c, std::int64_t customer_id, std::int64_t thread_id);
   // Who follows the thread or its board.
   Result<std::vector<std::int64_t>> followers(Connection& c, std::int64_t thread_id,

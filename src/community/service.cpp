@@ -8,6 +8,8 @@
 #include <set>
 
 #include "community/text.hpp"
+#include "search/fulltext.hpp"
+#include "search/segment.hpp"
 
 namespace ecrm::community {
 
@@ -86,13 +88,15 @@ Result<std::string> title_text(const std::string& raw) {
   return title;
 }
 
-// The search document of a post: its thread's title (opening posts) and its body.
+const search::FullTextIndex kPostsIndex{"community_posts", "words", "community_posts_fts"};
+constexpr std::size_t kSnippetChars = 160;
+
+// The search document of a post: the words of its thread's title (opening posts) and its body.
 std::string document_words(std::string_view title, std::string_view body) {
-  std::string out(title);
-  if (!out.empty()) out += "\n";
-  out += body;
-  for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return out;
+  std::string text(title);
+  if (!text.empty()) text += "\n";
+  text += body;
+  return search::Segmenter::shared().terms(text);
 }
 
 std::string excerpt(std::string_view body) {
@@ -802,7 +806,7 @@ Status CommunityService::unfollow(std::int64_t customer_id, std::optional<std::i
   });
 }
 
-Result<std::vector<Follow>> CommunityService::follows(std::int64_t customer_id) {
+Result<std::vector<CommunityFollow>> CommunityService::follows(std::int64_t customer_id) {
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
   return repo_.follows(*lease, customer_id);
 }
@@ -962,6 +966,47 @@ Result<KbArticle> CommunityService::article(std::int64_t id) {
   ECRM_ASSIGN_OR_RETURN(auto a, repo_.article(*lease, id));
   if (!a || !a->published) return Error::not_found("no such article", "article_not_found");
   return std::move(*a);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Search
+
+Result<std::vector<CommunityHit>> CommunityService::search(const CommunitySearchQuery& query,
+                                                        std::int64_t offset, int limit) {
+  const auto parsed = search::parse_fulltext_query(query.q);
+  if (parsed.empty()) return Error::invalid("q needs a word to look for", "q", "required");
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  // Visible opening posts and answers of visible threads (of one board).
+  const std::optional<std::int64_t> board_id = query.board_id;
+  auto filter = [board_id](search::Sql& sql, std::string_view alias) {
+    const std::string a(alias);
+    sql << " AND " << a << ".status = 'visible' AND " << a
+        << ".kind <> 'comment' AND EXISTS (SELECT 1 FROM community_threads t WHERE t.id = " << a
+        << ".thread_id AND t.status = 'visible'";
+    if (board_id) {
+      sql << " AND t.board_id = ";
+      sql.bind(*board_id);
+    }
+    sql << ")";
+  };
+  ECRM_ASSIGN_OR_RETURN(
+      auto hits, search::fulltext_search(*lease, kPostsIndex, parsed, filter,
+                                         search::FullTextPage{limit, static_cast<int>(offset)}));
+  std::vector<CommunityHit> out;
+  for (const auto& hit : hits) {
+    ECRM_ASSIGN_OR_RETURN(auto post, repo_.post(*lease, hit.id));
+    if (!post) continue;
+    ECRM_ASSIGN_OR_RETURN(auto t, repo_.thread(*lease, post->post.thread_id));
+    if (!t) continue;
+    CommunityHit h;
+    h.thread = t->thread;
+    h.post_id = hit.id;
+    h.kind = post->post.kind;
+    h.title = search::highlight_fulltext("title", t->thread.title, parsed);
+    h.snippet = search::highlight_fulltext("body", post->post.body, parsed, kSnippetChars);
+    out.push_back(std::move(h));
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -96,7 +96,7 @@ class CommunityService {
                 std::optional<std::int64_t> board_id);
   Status unfollow(std::int64_t customer_id, std::optional<std::int64_t> thread_id,
                   std::optional<std::int64_t> board_id);
-  Result<std::vector<Follow>> follows(std::int64_t customer_id);
+  Result<std::vector<CommunityFollow>> follows(std::int64_t customer_id);
 
   // Staff.
   Result<Post> staff_answer(const StaffActor& staff, std::int64_t thread_id,
@@ -117,6 +117,11 @@ class CommunityService {
                                           int limit);
   // A published article; kNotFound otherwise.
   Result<KbArticle> article(std::int64_t id);
+
+  // Full-text search of visible threads' opening posts and answers, best first (then newest),
+  // `limit` from `offset`. kInvalidArgument (q) when the query has no word.
+  Result<std::vector<CommunityHit>> search(const CommunitySearchQuery& query, std::int64_t offset,
+                                           int limit);
 
   // Reviews. put_review: kNotFound for no such product; kForbidden `not_purchased` (field
   // product_id) unless a shipped or delivered order of the customer's has it.

@@ -546,5 +546,75 @@ TEST_F(Community, ReviewsNeedAPurchase) {
   EXPECT_EQ(mine.json().at("items").as_array().size(), 1u);
 }
 
+TEST_F(Community, SearchFindsChineseWordsInSentencesAndEnglishStemsRanked) {
+  auto category = post("/api/v1/categories", json::object{{"name", "Search Lenses"}});
+  ASSERT_EQ(category.status, 201) << category.body;
+  auto opened = post("/api/v1/community/boards",
+                     json::object{{"category_id", category.json().at("id").as_int64()}});
+  ASSERT_EQ(opened.status, 201) << opened.body;
+  EXPECT_EQ(str(opened.json().at("name")), "Search Lenses");
+  const auto board_id = opened.json().at("id").as_int64();
+  auto a = member("Sara Search", "sara.search@example.com");
+  auto b = member("Sean Search", "sean.search@example.com");
+  auto start = [&](HttpClient& who, const std::string& title, const std::string& body) {
+    auto r = send(who, "POST", "/api/v1/portal/community/threads",
+                  json::object{{"board_id", board_id}, {"kind", "question"}, {"title", title},
+                               {"body", body}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.status == 201 ? r.json().at("thread").at("id").as_int64() : 0;
+  };
+  const auto chinese = start(*a, "镜头问题", "我昨天买的镜头对焦很慢，想申请退货可以吗？");
+  const auto dense = start(*a, "Battery drains", "The battery drains and the battery gets hot.");
+  const auto sparse = start(
+      *b, "Autofocus noise",
+      "The autofocus motor makes a clicking noise in quiet rooms, mostly with the kit lens at "
+      "the long end; otherwise sharp pictures, good colours and a solid grip. The batteries last.");
+  const auto other = start(*b, "Strap colours", "Which colours does the strap come in?");
+  const std::string base = "/api/v1/community/search?board_id=" + std::to_string(board_id) + "&q=";
+  HttpClient visitor(server_->base_url());
+  auto ids = [&](const std::string& q) {
+    std::vector<std::int64_t> out;
+    auto r = visitor.get(base + q);
+    EXPECT_EQ(r.status, 200) << q << ": " << r.body;
+    if (r.status != 200) return out;
+    const auto body = r.json();
+    for (const auto& hit : body.at("items").as_array()) {
+      out.push_back(hit.at("thread").at("id").as_int64());
+    }
+    return out;
+  };
+  // A Chinese word inside a sentence (URL-encoded 对焦, 退货).
+  EXPECT_EQ(ids("%E5%AF%B9%E7%84%A6"), std::vector<std::int64_t>{chinese});
+  EXPECT_EQ(ids("%E9%80%80%E8%B4%A7"), std::vector<std::int64_t>{chinese});
+  // English stems: "batteries" is found by "battery", "drain" by "draining"; the denser,
+  // shorter thread first.
+  EXPECT_EQ(ids("battery"), (std::vector<std::int64_t>{dense, sparse}));
+  EXPECT_EQ(ids("draining"), std::vector<std::int64_t>{dense});
+  EXPECT_EQ(ids("colour"), (std::vector<std::int64_t>{other, sparse}));
+  EXPECT_TRUE(ids("tripod").empty());
+  // The words are marked in the title and the snippet.
+  auto r = visitor.get(base + "battery");
+  ASSERT_EQ(r.status, 200);
+  const auto first = r.json().at("items").at(0);
+  bool marked = false;
+  for (const auto& segment : first.at("title").at("segments").as_array()) {
+    if (segment.at("match").as_bool()) {
+      marked = true;
+      EXPECT_EQ(str(segment.at("text")), "Battery");
+    }
+  }
+  EXPECT_TRUE(marked) << r.body;
+  EXPECT_FALSE(first.at("snippet").is_null());
+  expect_error(visitor.get(base + "%20%20"), 400, "", "q");
+  // A hidden thread is not found.
+  auto thread = visitor.get("/api/v1/community/threads/" + std::to_string(sparse));
+  const auto opening = thread.json().at("opening").at("id").as_int64();
+  ASSERT_EQ(post("/api/v1/community/posts/" + std::to_string(opening) + "/hide",
+                 json::object{{"reason", "duplicate"}})
+                .status,
+            200);
+  EXPECT_EQ(ids("battery"), std::vector<std::int64_t>{dense});
+}
+
 }  // namespace
 }  // namespace ecrm::testing

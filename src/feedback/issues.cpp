@@ -10,8 +10,9 @@
 namespace ecrm::feedback {
 namespace {
 
-// An occurrence in a neutral sentence of a text of the other polarity counts this much.
-constexpr double kNeutralSentence = 0.5;
+// An occurrence in a neutral clause of a negative (positive) sentence or text counts this much
+// towards complaints (praise).
+constexpr double kNeutralClause = 0.5;
 
 std::string_view trim_space(std::string_view s) {
   const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
@@ -153,46 +154,76 @@ Sentiment PhraseMiner::add(std::string_view id, std::string_view text) {
   ++texts_;
   const Sentiment whole = scorer_.score(text);
   const std::vector<std::string_view> parts = sentences(text);
-  for (const std::string_view sentence : parts) {
-    const Sentiment own = parts.size() == 1 ? whole : scorer_.score(sentence);
+  struct Clause {
+    std::size_t end = 0;  // byte offset in the sentence
     double complaint = 0;
     double praise = 0;
-    if (own.polarity == Polarity::kNegative) {
-      complaint = 1 + 2 * std::abs(own.score);
-    } else if (own.polarity == Polarity::kPositive) {
-      praise = 1 + 2 * std::abs(own.score);
-    } else if (whole.polarity == Polarity::kNegative) {
-      complaint = kNeutralSentence;
-    } else if (whole.polarity == Polarity::kPositive) {
-      praise = kNeutralSentence;
+  };
+  std::vector<Clause> clauses;
+  for (const std::string_view sentence : parts) {
+    const Sentiment own = parts.size() == 1 ? whole : scorer_.score(sentence);
+    // The sentence's clauses, each weighed by its own sentiment, else (neutral) by the
+    // sentence's, else by the text's, at a lower weight.
+    clauses.clear();
+    for (std::size_t i = 0; i < sentence.size();) {
+      const utf8::CodePoint cp = utf8::decode(sentence, i);
+      i += cp.length;
+      if (utf8::ends_clause(cp.value) || i == sentence.size()) {
+        clauses.push_back({i});
+      }
     }
-    if (complaint == 0 && praise == 0) continue;
+    bool any = false;
+    std::size_t clause_start = 0;
+    for (Clause& clause : clauses) {
+      const Sentiment local =
+          clauses.size() == 1 ? own
+                              : scorer_.score(sentence.substr(clause_start, clause.end - clause_start));
+      clause_start = clause.end;
+      if (local.polarity == Polarity::kNegative) {
+        clause.complaint = 1 + 2 * std::abs(local.score);
+      } else if (local.polarity == Polarity::kPositive) {
+        clause.praise = 1 + 2 * std::abs(local.score);
+      } else if (own.polarity != Polarity::kNeutral) {
+        (own.polarity == Polarity::kNegative ? clause.complaint : clause.praise) = kNeutralClause;
+      } else if (whole.polarity != Polarity::kNeutral) {
+        (whole.polarity == Polarity::kNegative ? clause.complaint : clause.praise) = kNeutralClause;
+      }
+      any = any || clause.complaint > 0 || clause.praise > 0;
+    }
+    if (!any) continue;
 
     const std::vector<search::Word> words = segmenter_.words(sentence);
     // Per word: is it a content word (an aspect), or usable inside a pair?
     std::vector<char> aspect(words.size(), 0);
     std::vector<char> usable(words.size(), 0);
     std::vector<std::string> surface(words.size());
+    std::vector<const Clause*> in(words.size(), nullptr);
+    std::size_t c = 0;
     for (std::size_t i = 0; i < words.size(); ++i) {
       const search::Word& word = words[i];
+      while (c + 1 < clauses.size() && word.begin >= clauses[c].end) ++c;
+      in[i] = &clauses[c];
       surface[i] = lower_ascii(sentence.substr(word.begin, word.end - word.begin));
       if (stopwords_.contains(surface[i]) || is_number(surface[i])) continue;
       if (word.cjk ? char_count(surface[i]) < 2 : surface[i].size() < 2) continue;
       usable[i] = 1;
       aspect[i] = scorer_.holds(surface[i]) ? 0 : 1;
     }
-    const auto record = [&](const std::string& key, std::string_view written) {
-      if (complaint > 0) count(key, written, Which::kComplaint, complaint, id, sentence);
-      if (praise > 0) count(key, written, Which::kPraise, praise, id, sentence);
+    const auto record = [&](const Clause& clause, const std::string& key, std::string_view written) {
+      if (clause.complaint > 0) {
+        count(key, written, Which::kComplaint, clause.complaint, id, sentence);
+      }
+      if (clause.praise > 0) count(key, written, Which::kPraise, clause.praise, id, sentence);
     };
     for (std::size_t i = 0; i < words.size(); ++i) {
-      if (aspect[i]) record(words[i].text, surface[i]);
-      if (i + 1 < words.size() && usable[i] && usable[i + 1] && (aspect[i] || aspect[i + 1])) {
+      if (aspect[i]) record(*in[i], words[i].text, surface[i]);
+      if (i + 1 < words.size() && usable[i] && usable[i + 1] && (aspect[i] || aspect[i + 1]) &&
+          in[i] == in[i + 1]) {
         const std::string_view gap =
             sentence.substr(words[i].end, words[i + 1].begin - words[i].end);
         if (gap.find_first_not_of(' ') != std::string_view::npos) continue;
         const bool cjk = words[i].cjk && words[i + 1].cjk;
-        record(words[i].text + " " + words[i + 1].text,
+        record(*in[i], words[i].text + " " + words[i + 1].text,
                cjk ? surface[i] + surface[i + 1] : surface[i] + " " + surface[i + 1]);
       }
     }

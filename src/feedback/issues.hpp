@@ -1,13 +1,14 @@
 // Key phrases of customers' texts: what they complain about and what they praise.
 //
-// Each text is cut into sentences; each sentence is scored (SentimentScorer) and segmented into
-// words (search::Segmenter: Latin words stemmed, Chinese shop words kept whole). The candidate
-// phrases of a sentence are its content words (not stop words, numbers, single Chinese
-// characters, or the lexicon's sentiment words and modifiers: "battery", not "bad") and pairs
-// of adjacent words of which at least one is such a word and neither a stop word ("battery
-// life", "电池 发热"). An occurrence counts towards complaints when its sentence is negative
-// (weight 1 + 2|score|) or neutral in a negative text (weight 0.5), towards praise likewise
-// with positive ones; each text counts once per phrase (its heaviest occurrence).
+// Each text is cut into sentences and clauses; each clause is scored (SentimentScorer) and each
+// sentence segmented into words (search::Segmenter: Latin words stemmed, Chinese shop words kept
+// whole). The candidate phrases of a clause are its content words (not stop words, numbers,
+// single Chinese characters, or the lexicon's sentiment words and modifiers: "battery", not
+// "bad") and pairs of adjacent words of which at least one is such a word and neither a stop
+// word ("battery life", "电池 发热"). An occurrence counts towards complaints when its clause is
+// negative (weight 1 + 2|score|: "价格贵，但是质量好" complains of the price and praises the
+// quality), or neutral in a negative sentence (else text; weight 0.5), towards praise likewise;
+// each text counts once per phrase (its heaviest occurrence).
 //
 // The result groups phrases: the same stem is already one key ("batteries", "battery"); a
 // phrase containing a group's head phrase or contained in it (a pair holding the word, 锂电池

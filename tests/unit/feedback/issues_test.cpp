@@ -114,6 +114,32 @@ TEST(Issues, NearDuplicatesJoin) {
   EXPECT_EQ(issues[1].phrase, "zipper");
 }
 
+TEST(Issues, ClausesOfOneSentenceAreWeighedApart) {
+  PhraseMiner miner = mine({{"1", "价格太贵，但是质量很好"},
+                            {"2", "价格偏贵，不过质量不错"},
+                            {"3", "The price is awful, but the quality is great."},
+                            {"4", "Bad price, excellent quality!"}});
+  const std::vector<Issue> complaints = miner.complaints(5);
+  const std::vector<Issue> praise = miner.praise(5);
+  ASSERT_GE(complaints.size(), 2u);
+  ASSERT_GE(praise.size(), 2u);
+  const auto phrases = [](const std::vector<Issue>& issues) {
+    std::vector<std::string> out;
+    for (const Issue& issue : issues) out.push_back(issue.phrase);
+    return out;
+  };
+  const std::vector<std::string> complained = phrases(complaints);
+  const std::vector<std::string> praised = phrases(praise);
+  for (const char* word : {"价格", "price"}) {
+    EXPECT_NE(std::find(complained.begin(), complained.end(), word), complained.end()) << word;
+    EXPECT_EQ(std::find(praised.begin(), praised.end(), word), praised.end()) << word;
+  }
+  for (const char* word : {"质量", "quality"}) {
+    EXPECT_NE(std::find(praised.begin(), praised.end(), word), praised.end()) << word;
+    EXPECT_EQ(std::find(complained.begin(), complained.end(), word), complained.end()) << word;
+  }
+}
+
 TEST(Issues, PhrasesOfOneTextAreNotReported) {
   PhraseMiner miner = mine({{"1", "The hinge is broken."}, {"2", "Good price."}});
   EXPECT_TRUE(miner.complaints(5).empty());

@@ -206,6 +206,8 @@ Sentiment PhraseMiner::add(std::string_view id, std::string_view text) {
       surface[i] = lower_ascii(sentence.substr(word.begin, word.end - word.begin));
       if (stopwords_.contains(surface[i]) || is_number(surface[i])) continue;
       if (word.cjk ? char_count(surface[i]) < 2 : surface[i].size() < 2) continue;
+      // A verb or adjective with 了 ("贵了", "花了") says what happened, not what about.
+      if (word.cjk && surface[i].ends_with("\xE4\xBA\x86")) continue;
       usable[i] = 1;
       aspect[i] = scorer_.holds(surface[i]) ? 0 : 1;
     }

@@ -23,6 +23,7 @@
 #include "catalog/http_routes.hpp"
 #include "catalog/search.hpp"
 #include "catalog/service.hpp"
+#include "community/customer_records.hpp"
 #include "community/http_routes.hpp"
 #include "community/service.hpp"
 #include "customers/http_routes.hpp"
@@ -238,6 +239,7 @@ struct App::Parts {
     customer_service.attach(service_records);
     customer_service.attach(survey_records);
     customer_service.attach(social_records);
+    customer_service.attach(community_records);
     // Order events rescore the customer and refresh their recommendations.
     order_service.add_listener(analytics_listener);
     order_service.add_listener(recommend_listener);
@@ -263,6 +265,7 @@ struct App::Parts {
   messaging::MessageCustomerRecords message_records;
   service::ServiceCustomerRecords service_records;
   service::SurveyCustomerRecords survey_records;
+  community::CommunityCustomerRecords community_records;
   social::SocialCustomerRecords social_records;
   orders::OrderService order_service;
   exchange::Importer importer;

@@ -616,5 +616,37 @@ TEST_F(Community, SearchFindsChineseWordsInSentencesAndEnglishStemsRanked) {
   EXPECT_EQ(ids("battery"), std::vector<std::int64_t>{dense});
 }
 
+TEST_F(Community, OnTheCustomerRecordExportedAndErased) {
+  std::int64_t id = 0;
+  auto a = member("Tina Timeline", "tina.timeline@example.com", &id);
+  order(id, 1, "shipped");
+  const auto thread_id = thread(*a, "idea", "Sell a rain cover", "For hiking in the rain.")
+                             .at("thread").at("id").as_int64();
+  const std::string review_path =
+      "/api/v1/portal/products/" + std::to_string(product()) + "/review";
+  ASSERT_EQ(send(*a, "PUT", review_path, json::object{{"rating", 3}, {"body", "Fine."}}).status, 200);
+
+  auto timeline = get(id_path("/api/v1/customers", id) + "/timeline");
+  ASSERT_EQ(timeline.status, 200) << timeline.body;
+  EXPECT_NE(timeline.body.find("\"community.thread\""), std::string::npos) << timeline.body;
+  EXPECT_NE(timeline.body.find("\"community.review\""), std::string::npos) << timeline.body;
+  EXPECT_NE(timeline.body.find("Sell a rain cover"), std::string::npos);
+
+  auto exported = get(id_path("/api/v1/customers", id) + "/export");
+  ASSERT_EQ(exported.status, 200) << exported.body;
+  const auto community = exported.json().at("community");
+  EXPECT_EQ(str(community.at("threads").at(0).at("title")), "Sell a rain cover");
+  EXPECT_EQ(str(community.at("reviews").at(0).at("body")), "Fine.");
+
+  ASSERT_EQ(post(id_path("/api/v1/customers", id) + "/erase", json::object{}).status, 200);
+  HttpClient visitor(server_->base_url());
+  expect_error(visitor.get("/api/v1/community/threads/" + std::to_string(thread_id)), 404);
+  auto reviews = visitor.get("/api/v1/products/" + std::to_string(product()) + "/reviews");
+  EXPECT_EQ(reviews.body.find("Fine."), std::string::npos) << reviews.body;
+  auto after = get(id_path("/api/v1/customers", id) + "/export");
+  EXPECT_EQ(after.body.find("rain cover"), std::string::npos) << after.body;
+  EXPECT_EQ(after.body.find("hiking"), std::string::npos) << after.body;
+}
+
 }  // namespace
 }  // namespace ecrm::testing

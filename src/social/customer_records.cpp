@@ -132,7 +132,8 @@ Result<std::vector<TimelineEntry>> SocialCustomerRecords::timeline(
                           {"platform", platform},
                           {"author_handle", row.get_string(2)},
                           {"url", row.get_string(3)},
-                          {"status", row.get_string(7)}};
+                          {"status", row.get_string(7)},
+                          {"excerpt", gist}};
         if (!row.is_null(6)) data["sentiment"] = row.get_string(6);
         if (!row.is_null(8)) data["ticket_id"] = row.get_int(8);
         out.push_back(TimelineEntry{row.get_int(5), std::string(kSource), row.get_int(0),

@@ -143,7 +143,10 @@ TEST_F(Social, ASignedMentionIsMatchedToItsCustomerAndProducts) {
   bool seen = false;
   const json::value timeline_body = timeline.json();
   for (const auto& e : timeline_body.at("items").as_array()) {
-    if (str(e.at("kind")) == "social.mention" && e.at("data").at("mention_id").as_int64() == first) seen = true;
+    if (str(e.at("kind")) == "social.mention" && e.at("data").at("mention_id").as_int64() == first) {
+      seen = true;
+      EXPECT_NE(str(e.at("data").at("excerpt")).find("小钢壶"), std::string::npos) << json::serialize(e);
+    }
   }
   EXPECT_TRUE(seen) << timeline.body;
 
@@ -369,6 +372,68 @@ TEST_F(Social, EscalationOpensOneTicketEvenWhenRepeated) {
   expect_error(post("/api/v1/social/mentions/999999/escalate", json::object{}), 404);
   auto other = post(id_path("/api/v1/social/mentions", id) + "/handled", json::object{});
   EXPECT_EQ(other.status, 200);
+}
+
+// Each mention is scored when it is stored (the sentiment scorer), in English and Chinese, and the
+// inbox filters by it.
+TEST_F(Social, MentionsAreScoredForSentiment) {
+  auto stored = signed_post(json::serialize(json::object{
+      {"mentions", json::array{mention("douyin", "dy-1", "fan1", "I love this kettle, it is excellent"),
+                               mention("douyin", "dy-2", "fan2", "Terrible mug, it broke after a day. Very bad."),
+                               mention("douyin", "dy-3", "fan3", "质量很好，非常满意"),
+                               mention("douyin", "dy-4", "fan4", "不好用，太失望了")}}}));
+  ASSERT_EQ(stored.status, 200) << stored.body;
+  const auto ids = stored.json().at("ids").as_array();
+  const std::vector<std::string> expected{"positive", "negative", "positive", "negative"};
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    auto m = detail(ids.at(i).as_int64()).at("mention");
+    EXPECT_EQ(str(m.at("sentiment")), expected[i]) << json::serialize(m);
+    ASSERT_TRUE(m.at("sentiment_score").is_number()) << json::serialize(m);
+    const double score = m.at("sentiment_score").to_number<double>();
+    EXPECT_TRUE(expected[i] == "positive" ? score > 0 : score < 0) << score;
+  }
+  auto negative = get("/api/v1/social/mentions?platform=douyin&sentiment=negative");
+  ASSERT_EQ(negative.status, 200) << negative.body;
+  EXPECT_EQ(negative.json().at("items").as_array().size(), 2u) << negative.body;
+  auto rep = get("/api/v1/social/reputation?platform=douyin");
+  ASSERT_EQ(rep.status, 200) << rep.body;
+  EXPECT_EQ(rep.json().at("totals").at("positive").as_int64(), 2);
+  EXPECT_EQ(rep.json().at("totals").at("negative").as_int64(), 2);
+  EXPECT_EQ(rep.json().at("share").at("negative").to_number<double>(), 50.0);
+}
+
+// The privacy export lists a customer's mentions, their replies and handles; erasure blanks what
+// the author wrote and drops the handles, keeping the mention's row for the counts.
+TEST_F(Social, PrivacyExportAndErasureReachMatchedMentions) {
+  const auto eve = create("/api/v1/customers", json::object{{"name", "Eve Private"}, {"email", "eve@social.test"}});
+  ASSERT_EQ(put(id_path("/api/v1/customers", eve) + "/social-handles",
+                json::object{{"handles", json::array{json::object{{"platform", "weibo"}, {"handle", "eve_p"}}}}})
+                .status,
+            200);
+  auto stored = signed_post(json::serialize(
+      json::object{{"mentions", json::array{mention("weibo", "wb-private", "eve_p", "My address is 1 Secret Lane")}}}));
+  ASSERT_EQ(stored.status, 200) << stored.body;
+  const auto id = stored.json().at("ids").at(0).as_int64();
+  ASSERT_EQ(post(id_path("/api/v1/social/mentions", id) + "/replies", json::object{{"text", "Thanks Eve"}}).status, 201);
+
+  auto exported = get(id_path("/api/v1/customers", eve) + "/export");
+  ASSERT_EQ(exported.status, 200) << exported.body;
+  const auto social = exported.json().at("social");
+  ASSERT_EQ(social.at("mentions").as_array().size(), 1u) << exported.body;
+  EXPECT_EQ(str(social.at("mentions").at(0).at("text")), "My address is 1 Secret Lane");
+  EXPECT_EQ(str(social.at("mentions").at(0).at("replies").at(0).at("text")), "Thanks Eve");
+  EXPECT_EQ(str(social.at("handles").at(0).at("handle")), "eve_p");
+
+  ASSERT_EQ(post(id_path("/api/v1/customers", eve) + "/erase", json::object{}).status, 200);
+  auto m = detail(id);
+  EXPECT_EQ(str(m.at("mention").at("text")), "");
+  EXPECT_EQ(str(m.at("mention").at("author_handle")), "");
+  EXPECT_EQ(str(m.at("replies").at(0).at("text")), "");
+  // The handle is gone: the same author's next mention matches nobody.
+  auto next = signed_post(json::serialize(
+      json::object{{"mentions", json::array{mention("weibo", "wb-private-2", "eve_p", "Hello again")}}}));
+  ASSERT_EQ(next.status, 200) << next.body;
+  EXPECT_TRUE(detail(next.json().at("ids").at(0).as_int64()).at("mention").at("customer_id").is_null());
 }
 
 // The inbox needs social:read / social:write; the settings social:admin.

@@ -133,8 +133,10 @@ bool name_char(char32_t cp) {
 
 }  // namespace
 
-std::string plain_text(std::string_view raw) {
-  const std::string text = clean_utf8(raw);
+namespace {
+
+// One pass: elements of code and tags removed, an unterminated opener neutralised.
+std::string strip_tags(const std::string& text) {
   std::string out;
   out.reserve(text.size());
   std::size_t at = 0;
@@ -168,6 +170,29 @@ std::string plain_text(std::string_view raw) {
     }
     out += "\xE2\x80\xB9";  // '‹': text that cannot open a tag
     ++at;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string plain_text(std::string_view raw) {
+  // Removing a tag can join what was around it into a new one ("<<b>img …>"): strip again until
+  // nothing changes, then neutralise any opener a last join left.
+  std::string text = clean_utf8(raw);
+  for (int pass = 0; pass < 8; ++pass) {
+    std::string next = strip_tags(text);
+    if (next == text) break;
+    text = std::move(next);
+  }
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t at = 0; at < text.size(); ++at) {
+    if (text[at] == '<' && opens_tag(text, at)) {
+      out += "\xE2\x80\xB9";
+    } else {
+      out += text[at];
+    }
   }
   return out;
 }

@@ -3,7 +3,18 @@
 // the server's one-line summary and a neutral look.
 
 import type { Component } from 'vue'
-import { CircleCheck, CircleClose, Connection, InfoFilled, Money, RefreshLeft, ShoppingCart, User, Van } from '@element-plus/icons-vue'
+import {
+  ChatLineRound,
+  CircleCheck,
+  CircleClose,
+  Connection,
+  InfoFilled,
+  Money,
+  RefreshLeft,
+  ShoppingCart,
+  User,
+  Van,
+} from '@element-plus/icons-vue'
 import { i18n } from '@/shared/i18n'
 import type { TimelineEntry } from '@/features/customers/types'
 import { enumLabel, formatMoney } from '@/shared/format'
@@ -45,6 +56,8 @@ export function timelineText(entry: TimelineEntry): string {
         reason: enumLabel('orders.returnReasons', str(d, 'reason')),
         status: enumLabel('orders.returnStatuses', str(d, 'status')),
       })
+    case 'social.mention':
+      return t('social.timeline.mention', { platform: str(d, 'platform'), text: str(d, 'excerpt') })
   }
   if (entry.kind.startsWith('order.') && num(d, 'order_id') !== null) {
     const id = num(d, 'order_id')!
@@ -87,6 +100,10 @@ export function timelineLook(entry: TimelineEntry): TimelineLook {
     case 'order.returned':
     case 'return.requested':
       return { icon: RefreshLeft, type: 'warning' }
+    case 'social.mention': {
+      const sentiment = str(entry.data ?? {}, 'sentiment')
+      return { icon: ChatLineRound, type: sentiment === 'negative' ? 'danger' : sentiment === 'positive' ? 'success' : 'info' }
+    }
   }
   return { icon: InfoFilled, type: 'info' }
 }

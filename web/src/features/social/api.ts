@@ -13,3 +13,14 @@ export const socialApi = {
   handled: (id: number) => http.post<Mention>(`/social/mentions/${id}/handled`, {}),
   reputation: (query: ReputationQuery) => http.get<Reputation>('/social/reputation', { query: { ...query } }),
 }
+
+export interface SocialHandle {
+  platform: string
+  handle: string
+}
+
+export const handlesApi = {
+  get: (customerId: number) => http.get<{ handles: SocialHandle[] }>(`/customers/${customerId}/social-handles`),
+  put: (customerId: number, handles: SocialHandle[]) =>
+    http.put<{ handles: SocialHandle[] }>(`/customers/${customerId}/social-handles`, { handles }),
+}

@@ -61,6 +61,18 @@ export default {
     score: 'score {score}',
     attempts: '{n} attempts',
   },
+  c360: {
+    title: 'Social',
+    platform: 'Platform',
+    handle: 'Handle',
+    add: 'Add a handle',
+    noHandles: 'No social handles',
+    saved: 'Handles saved',
+    mentions: 'Latest mentions',
+  },
+  timeline: {
+    mention: 'Mentioned the shop on {platform}: {text}',
+  },
   reputation: {
     title: 'Reputation',
     subtitle: 'Mentions over time, their sentiment and the words people use most',

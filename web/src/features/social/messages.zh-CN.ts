@@ -61,6 +61,18 @@ export default {
     score: '分值 {score}',
     attempts: '尝试 {n} 次',
   },
+  c360: {
+    title: '社交账号',
+    platform: '平台',
+    handle: '账号',
+    add: '添加账号',
+    noHandles: '暂无社交账号',
+    saved: '社交账号已保存',
+    mentions: '最近的提及',
+  },
+  timeline: {
+    mention: '在 {platform} 上提到本店：{text}',
+  },
   reputation: {
     title: '口碑看板',
     subtitle: '提及数量随时间的变化、情感分布和最常用的词语',

@@ -62,7 +62,11 @@ std::string ts_operand(std::string_view text) {
 
 bool fallback(const Word& word) { return word.cjk && count_chars(word.text) >= 2; }
 
+// PostgreSQL: the row's tsvector, stored or computed as the index's expression is.
 std::string to_tsvector(const FullTextIndex& index, std::string_view alias) {
+  if (!index.tsvector_column.empty()) {
+    return std::string(alias) + "." + std::string(index.tsvector_column);
+  }
   return "to_tsvector('simple', " + std::string(alias) + "." + std::string(index.words_column) + ")";
 }
 
@@ -170,12 +174,37 @@ Sql fulltext_sql(Backend backend, const FullTextIndex& index, const FullTextQuer
                  const FullTextFilter& filter, FullTextPage page) {
   constexpr std::string_view kAlias = "ft";
   Sql sql(backend);
-  sql << "SELECT ft.id, ";
-  append_fulltext_relevance(sql, index, kAlias, query);
-  sql << " AS relevance FROM " << fulltext_from(backend, index, kAlias) << " WHERE ";
-  append_fulltext_match(sql, index, kAlias, query);
-  if (filter) filter(sql, kAlias);
-  sql << " ORDER BY relevance DESC, ft.id DESC LIMIT ";
+  const bool window = page.rank_window > 0;
+  if (!window) {
+    sql << "SELECT ft.id, ";
+    append_fulltext_relevance(sql, index, kAlias, query);
+    sql << " AS relevance FROM " << fulltext_from(backend, index, kAlias) << " WHERE ";
+    append_fulltext_match(sql, index, kAlias, query);
+    if (filter) filter(sql, kAlias);
+  } else if (backend == Backend::kSqlite) {
+    // bm25() is computed for the rows the inner statement returns: the newest matches, read
+    // from the index newest first up to the window.
+    sql << "SELECT w.id, w.relevance FROM (SELECT ft.id AS id, ";
+    append_fulltext_relevance(sql, index, kAlias, query);
+    sql << " AS relevance FROM " << fulltext_from(backend, index, kAlias) << " WHERE ";
+    append_fulltext_match(sql, index, kAlias, query);
+    if (filter) filter(sql, kAlias);
+    sql << " ORDER BY " << std::string(index.fts_table) << ".rowid DESC LIMIT ";
+    sql.bind(std::int64_t{page.rank_window});
+    sql << ") w";
+  } else {
+    sql << "SELECT w.id, ts_rank_cd(w.words_vector, to_tsquery('simple', ";
+    sql.bind(tsquery_text(query));
+    sql << "), 1) AS relevance FROM (SELECT ft.id AS id, " << to_tsvector(index, kAlias)
+        << " AS words_vector FROM " << fulltext_from(backend, index, kAlias) << " WHERE ";
+    append_fulltext_match(sql, index, kAlias, query);
+    if (filter) filter(sql, kAlias);
+    sql << " ORDER BY ft.id DESC LIMIT ";
+    sql.bind(std::int64_t{page.rank_window});
+    sql << ") w";
+  }
+  const std::string id = window ? "w.id" : "ft.id";
+  sql << " ORDER BY relevance DESC, " << id << " DESC LIMIT ";
   sql.bind(std::int64_t{std::max(page.limit, 0)});
   sql << " OFFSET ";
   sql.bind(std::int64_t{std::max(page.offset, 0)});

@@ -31,9 +31,14 @@
 //   END;
 //
 //   -- backend: postgresql
-//   CREATE INDEX posts_words ON posts USING gin (to_tsvector('simple', words));
+//   ALTER TABLE posts ADD COLUMN words_tsv tsvector
+//     GENERATED ALWAYS AS (to_tsvector('simple', words)) STORED;
+//   CREATE INDEX posts_words ON posts USING gin (words_tsv);
 //
-// and in C++:  const search::FullTextIndex kPostsIndex{"posts", "words", "posts_fts"};
+// and in C++:  const search::FullTextIndex kPostsIndex{"posts", "words", "posts_fts", "words_tsv"};
+// (PostgreSQL may also index the expression alone, CREATE INDEX … USING gin (to_tsvector('simple',
+// words)), with an empty tsvector_column; but then ranking and rechecks parse each row's words
+// again: five to ten times slower, bench/community/.)
 // The table's key must be an integer `id` (the FTS5 rowid). Bulk writers may defer the FTS5 index
 // to the end of their transaction exactly as for the trigram indexes (index.hpp: defer_index,
 // flush_deferred, with text_index(kPostsIndex)).
@@ -50,6 +55,10 @@
 // Ranking: SQLite bm25() of the FTS5 table, PostgreSQL ts_rank_cd() over the same tsvector
 // (normalised by the log of the document's length); both favour more and denser matches in
 // shorter texts. The relevance is higher-is-better on both; ties go to the newest (highest id).
+// Ranking costs every match it ranks (a word in half of a million posts: half a second), so a
+// page ranks the newest FullTextPage::rank_window matches (of the caller's filter) and no more:
+// both indexes read matches newest first and stop there, which bounds a query's cost whatever
+// the word; a rarer query ranks all its matches.
 #pragma once
 
 #include <cstddef>
@@ -73,6 +82,9 @@ struct FullTextIndex {
   std::string_view table;                  // e.g. "community_posts"; its key is `id`
   std::string_view words_column = "words";  // Segmenter::terms() of its text
   std::string_view fts_table;              // SQLite: the FTS5 table over the column
+  // PostgreSQL: the stored to_tsvector('simple', words) column the GIN index is over; empty when
+  // the index is over the expression itself.
+  std::string_view tsvector_column = {};
 };
 
 // The same index as index.hpp's bulk helpers (defer_index, flush_deferred, optimize) take it.
@@ -111,17 +123,21 @@ struct FullTextHit {
   double relevance = 0;  // higher is better; comparable within one result only
 };
 
-// A page of results: best first, then newest first; `offset` rows skipped.
+inline constexpr int kRankWindow = 2000;
+
+// A page of results: best first, then newest first; `offset` rows skipped. Only the newest
+// `rank_window` matches are ranked (0: every match), so offset + limit beyond it finds nothing.
 struct FullTextPage {
   int limit = 20;
   int offset = 0;
+  int rank_window = kRankWindow;
 };
 
 // Appends a caller's own conditions on `alias` (each starting with " AND "), binding its values.
 using FullTextFilter = std::function<void(Sql& sql, std::string_view alias)>;
 
-// The statement fulltext_search runs: SELECT id, relevance FROM … WHERE match [filter]
-// ORDER BY relevance DESC, id DESC LIMIT/OFFSET.
+// The statement fulltext_search runs: SELECT id, relevance of (the newest rank_window rows
+// matching the query and the filter) ORDER BY relevance DESC, id DESC LIMIT/OFFSET.
 Sql fulltext_sql(storage::Backend backend, const FullTextIndex& index, const FullTextQuery& query,
                  const FullTextFilter& filter, FullTextPage page);
 

@@ -53,17 +53,33 @@ TEST(FullTextSql, BuildsTheRankedStatementPerBackend) {
     sql << " AND " << std::string(alias) << ".status = ";
     sql.bind(std::string("visible"));
   };
-  const Sql lite = fulltext_sql(storage::Backend::kSqlite, index, q, filter, {10, 20});
+  // Every match ranked.
+  const Sql lite = fulltext_sql(storage::Backend::kSqlite, index, q, filter, {10, 20, 0});
   EXPECT_EQ(lite.text(),
             "SELECT ft.id, (-bm25(posts_fts)) AS relevance FROM posts_fts CROSS JOIN posts ft ON "
             "ft.id = posts_fts.rowid WHERE posts_fts MATCH $1 AND ft.status = $2 ORDER BY "
             "relevance DESC, ft.id DESC LIMIT $3 OFFSET $4");
-  const Sql pg = fulltext_sql(storage::Backend::kPostgres, index, q, nullptr, {10, 0});
+  const Sql pg = fulltext_sql(storage::Backend::kPostgres, index, q, nullptr, {10, 0, 0});
   EXPECT_EQ(pg.text(),
             "SELECT ft.id, ts_rank_cd(to_tsvector('simple', ft.words), to_tsquery('simple', $1), 1) "
             "AS relevance FROM posts ft WHERE to_tsvector('simple', ft.words) @@ "
             "to_tsquery('simple', $2) ORDER BY relevance DESC, ft.id DESC LIMIT $3 OFFSET $4");
   EXPECT_EQ(pg.params().size(), 4u);
+  // The newest matches of the filter ranked (the default), the stored tsvector on PostgreSQL.
+  const Sql lite_window = fulltext_sql(storage::Backend::kSqlite, index, q, filter, {10, 20});
+  EXPECT_EQ(lite_window.text(),
+            "SELECT w.id, w.relevance FROM (SELECT ft.id AS id, (-bm25(posts_fts)) AS relevance "
+            "FROM posts_fts CROSS JOIN posts ft ON ft.id = posts_fts.rowid WHERE posts_fts MATCH $1 "
+            "AND ft.status = $2 ORDER BY posts_fts.rowid DESC LIMIT $3) w ORDER BY relevance DESC, "
+            "w.id DESC LIMIT $4 OFFSET $5");
+  EXPECT_EQ(std::get<std::int64_t>(lite_window.params()[2]), kRankWindow);
+  const FullTextIndex stored{"posts", "words", "posts_fts", "words_tsv"};
+  const Sql pg_window = fulltext_sql(storage::Backend::kPostgres, stored, q, filter, {10, 0});
+  EXPECT_EQ(pg_window.text(),
+            "SELECT w.id, ts_rank_cd(w.words_vector, to_tsquery('simple', $1), 1) AS relevance "
+            "FROM (SELECT ft.id AS id, ft.words_tsv AS words_vector FROM posts ft WHERE "
+            "ft.words_tsv @@ to_tsquery('simple', $2) AND ft.status = $3 ORDER BY ft.id DESC "
+            "LIMIT $4) w ORDER BY relevance DESC, w.id DESC LIMIT $5 OFFSET $6");
 }
 
 TEST(FullTextHighlight, MarksWordsStemsAndCjkOccurrences) {

@@ -49,6 +49,8 @@ const std::vector<Row>& table() {
       {{"social:write", "Reply to, escalate, handle and import social mentions"},
        {kMarketing, kService}},
       {{"social:admin", "Set the social webhooks' secret and outgoing URL"}, {}},
+      {{"feedback:read", "Read products' improvement reports (complaints, praise, defects, returns)"},
+       {kMarketing, kSales, kService, kAnalyst}},
       {{"community:read", "Read the community's moderation queue and members' profiles"},
        {kMarketing, kSales, kService, kAnalyst}},
       {{"community:write",

@@ -36,7 +36,9 @@
 #include "exchange/http_routes.hpp"
 #include "exchange/importer.hpp"
 #include "exchange/jobs.hpp"
+#include "feedback/http_routes.hpp"
 #include "feedback/sentiment.hpp"
+#include "feedback/service.hpp"
 #include "home/http_routes.hpp"
 #include "home/service.hpp"
 #include "http/system_routes.hpp"
@@ -299,6 +301,7 @@ struct App::Parts {
                       .visitor_grace_ms = static_cast<UnixMs>(options.chat_visitor_grace_s * 1000.0)}};
   social::SocialService social_service{db, service_desk, social_options(options)};
   social::ReplyWorker reply_worker{social_service, 2000};
+  feedback::FeedbackService feedback_service{db};
   home::HomeService home_service;
   portal::PortalService portal_service{
       db, portal_auth, customer_service, order_service, messaging_service, service_desk,
@@ -382,6 +385,7 @@ void App::add_routes(http::Router& router) {
                                    return {};
                                  });
   social::add_social_routes(router, p.social_service);
+  feedback::add_feedback_routes(router, p.feedback_service);
   home::add_home_routes(router, p.home_service);
   portal::add_portal_routes(router, p.portal_service,
                             portal::PortalRoutesConfig{p.options.secure_cookies});

@@ -256,6 +256,10 @@ void PhraseMiner::count(const std::string& key, std::string_view surface, Which 
   } else if (weight > side.last_weight) {
     side.weight += weight - side.last_weight;
     side.last_weight = weight;
+    // The text's quote is its heaviest sentence.
+    if (!side.examples.empty() && side.examples.back().id == id) {
+      side.examples.back().quote = cut_quote(sentence, options_.max_quote_bytes);
+    }
   }
 }
 

@@ -15,7 +15,7 @@
 // holding 电池) and near duplicates of any member (one edit apart, for Latin keys of five
 // characters or more: "colour", "color") join that heavier group. A group's count is the texts of its heaviest phrase plus those of its near
 // duplicates (a text holding "battery life" mostly holds "battery" too, so contained phrases
-// add no texts); its examples are the first quotes of its phrases' heaviest texts.
+// add no texts); its examples are quotes of its phrases' first texts (each text's heaviest sentence).
 //
 // Memory is bounded: at most `max_phrases` phrases are tracked; past that, the lightest half
 // is dropped (lossy counting: a phrase dropped early and frequent later is undercounted).

@@ -140,6 +140,16 @@ TEST(Issues, ClausesOfOneSentenceAreWeighedApart) {
   }
 }
 
+TEST(Issues, AQuoteIsTheTextsMostNegativeSentence) {
+  PhraseMiner miner = mine({{"1", "Battery is bad. Battery is terrible, awful and useless."},
+                            {"2", "Battery is weak."}});
+  const std::vector<Issue> issues = miner.complaints(1);
+  ASSERT_EQ(issues.size(), 1u);
+  ASSERT_EQ(issues[0].examples.size(), 2u);
+  EXPECT_EQ(issues[0].examples[0].quote, "Battery is terrible, awful and useless.");
+  EXPECT_EQ(issues[0].examples[1].quote, "Battery is weak.");
+}
+
 TEST(Issues, PhrasesOfOneTextAreNotReported) {
   PhraseMiner miner = mine({{"1", "The hinge is broken."}, {"2", "Good price."}});
   EXPECT_TRUE(miner.complaints(5).empty());

@@ -1,8 +1,19 @@
 // Social: one function per API route the mentions pages use.
 
-import { http, type PageQuery } from '@/shared/api'
+import { http, upload, type PageQuery } from '@/shared/api'
 import type { Page } from '@/api/types'
-import type { EscalateResult, Mention, MentionDetail, MentionQuery, MentionReply, Reputation, ReputationQuery } from './types'
+import type {
+  EscalateResult,
+  ImportReport,
+  Mention,
+  MentionDetail,
+  MentionQuery,
+  MentionReply,
+  Reputation,
+  ReputationQuery,
+  SocialSettings,
+  SocialSettingsInput,
+} from './types'
 
 export const socialApi = {
   list: (query: MentionQuery, page: PageQuery = {}) => http.get<Page<Mention>>('/social/mentions', { query: { ...query, ...page } }),
@@ -12,6 +23,9 @@ export const socialApi = {
   escalate: (id: number) => http.post<EscalateResult>(`/social/mentions/${id}/escalate`, {}),
   handled: (id: number) => http.post<Mention>(`/social/mentions/${id}/handled`, {}),
   reputation: (query: ReputationQuery) => http.get<Reputation>('/social/reputation', { query: { ...query } }),
+  importCsv: (file: Blob, skipBad: boolean) => upload<ImportReport>('/social/import', file, 'text/csv', { query: { skip_bad: skipBad } }),
+  settings: () => http.get<SocialSettings>('/social/settings'),
+  putSettings: (body: SocialSettingsInput) => http.put<SocialSettings>('/social/settings', body),
 }
 
 export interface SocialHandle {

@@ -24,5 +24,11 @@ export default {
       component: () => import('./views/ReputationView.vue'),
       meta: { titleKey: 'social.nav.reputation', scope: 'social:read', nav: { label: 'social.nav.reputation', order: 20 } },
     },
+    {
+      path: 'social/settings',
+      name: 'social-settings',
+      component: () => import('./views/SocialSettingsView.vue'),
+      meta: { titleKey: 'social.settings.title', scope: 'social:admin', nav: { label: 'social.settings.nav', order: 30 } },
+    },
   ],
 } satisfies Feature

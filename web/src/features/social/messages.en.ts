@@ -73,6 +73,28 @@ export default {
   timeline: {
     mention: 'Mentioned the shop on {platform}: {text}',
   },
+  import: {
+    open: 'Import CSV',
+    title: 'Import mentions',
+    help: 'A CSV file with the columns platform, author_handle, url, text and time (external_id optional). A file with a bad line stores nothing unless bad lines are skipped.',
+    skipBad: 'Skip bad lines and import the others',
+    run: 'Import',
+    line: 'Line',
+    field: 'Column',
+    problem: 'Problem',
+  },
+  settings: {
+    nav: 'Webhooks',
+    title: 'Social webhooks',
+    subtitle: 'The secret listening services sign mentions with, and where replies are posted',
+    inboundSecret: 'Incoming secret (HMAC-SHA-256)',
+    replyUrl: 'Outgoing webhook for replies',
+    replySecret: 'Outgoing secret',
+    replySecretHelp: 'Not set: replies are signed with the incoming secret',
+    secretSet: 'A secret is set; type a new one to replace it',
+    secretNotSet: 'No secret: signed mentions are refused',
+    saved: 'Settings saved',
+  },
   reputation: {
     title: 'Reputation',
     subtitle: 'Mentions over time, their sentiment and the words people use most',

@@ -73,6 +73,28 @@ export default {
   timeline: {
     mention: '在 {platform} 上提到本店：{text}',
   },
+  import: {
+    open: '导入 CSV',
+    title: '导入提及',
+    help: 'CSV 文件的列为 platform、author_handle、url、text 和 time（external_id 可选）。文件中有错误行时不会导入任何内容，除非选择跳过错误行。',
+    skipBad: '跳过错误行，导入其余行',
+    run: '导入',
+    line: '行',
+    field: '列',
+    problem: '问题',
+  },
+  settings: {
+    nav: 'Webhook 设置',
+    title: '社交 Webhook',
+    subtitle: '聆听服务签名提及所用的密钥，以及回复发送到的地址',
+    inboundSecret: '接收密钥（HMAC-SHA-256）',
+    replyUrl: '回复的发送 Webhook',
+    replySecret: '发送密钥',
+    replySecretHelp: '未设置：回复使用接收密钥签名',
+    secretSet: '已设置密钥；输入新密钥可替换',
+    secretNotSet: '未设置密钥：签名的提及会被拒绝',
+    saved: '设置已保存',
+  },
   reputation: {
     title: '口碑看板',
     subtitle: '提及数量随时间的变化、情感分布和最常用的词语',

@@ -9,6 +9,9 @@ export type MentionDetail = Schemas['MentionDetail']
 export type MentionReply = Schemas['MentionReply']
 export type EscalateResult = Schemas['EscalateResult']
 export type Reputation = Schemas['Reputation']
+export type ImportReport = Schemas['MentionImportReport']
+export type SocialSettings = Schemas['SocialSettings']
+export type SocialSettingsInput = NonNullable<paths['/api/v1/social/settings']['put']['requestBody']>['content']['application/json']
 export type MentionQuery = NonNullable<paths['/api/v1/social/mentions']['get']['parameters']['query']>
 export type ReputationQuery = NonNullable<paths['/api/v1/social/reputation']['get']['parameters']['query']>
 

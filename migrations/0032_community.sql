@@ -142,7 +142,7 @@ CREATE TABLE kb_articles (
 CREATE INDEX kb_articles_published ON kb_articles (published, id);
 
 -- Full-text search of threads and answers (search/fulltext.hpp): `words` indexed by FTS5 on
--- SQLite (kept in step by triggers) and by a GIN index over its tsvector on PostgreSQL.
+-- SQLite (kept in step by triggers) and by a GIN index over its stored tsvector on PostgreSQL.
 -- backend: sqlite
 CREATE VIRTUAL TABLE community_posts_fts USING fts5(
   words, content = 'community_posts', content_rowid = 'id',
@@ -167,4 +167,6 @@ CREATE TRIGGER community_posts_fts_delete AFTER DELETE ON community_posts
 END;
 
 -- backend: postgresql
-CREATE INDEX community_posts_words ON community_posts USING gin (to_tsvector('simple', words));
+ALTER TABLE community_posts ADD COLUMN words_tsv tsvector
+  GENERATED ALWAYS AS (to_tsvector('simple', words)) STORED;
+CREATE INDEX community_posts_words ON community_posts USING gin (words_tsv);

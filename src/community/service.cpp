@@ -88,7 +88,8 @@ Result<std::string> title_text(const std::string& raw) {
   return title;
 }
 
-const search::FullTextIndex kPostsIndex{"community_posts", "words", "community_posts_fts"};
+const search::FullTextIndex kPostsIndex{"community_posts", "words", "community_posts_fts",
+                                         "words_tsv"};
 constexpr std::size_t kSnippetChars = 160;
 
 // The search document of a post: the words of its thread's title (opening posts) and its body.

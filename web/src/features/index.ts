@@ -9,6 +9,7 @@ import community from './community'
 import customers from './customers'
 import dashboard from './dashboard'
 import data from './data'
+import feedback from './feedback'
 import marketing from './marketing'
 import orders from './orders'
 import partners from './partners'
@@ -30,6 +31,7 @@ export const features: readonly Feature[] = [
   marketing,
   service,
   social,
+  feedback,
   community,
   partners,
   data,

@@ -1,0 +1,74 @@
+// The product improvement report against a running ecrm server: tickets about a product of this
+// run (battery complaints in Chinese and English, screen praise) and a defective return are made
+// through the API; staff open the product's report from the menu page with the product in the
+// address and find the battery at the top of the complaints with its quotes, the screen among
+// the praised aspects, the return reason with its note, and the page's figures equal to the
+// API's. In English and in Chinese.
+//
+//   ECRM_BASE_URL=http://127.0.0.1:18080 ECRM_E2E_EMAIL=… ECRM_E2E_PASSWORD=… node --test tests/e2e/feedback.test.mjs
+
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { config, eventually, snapshot, textOf, withBrowser } from './browser.mjs'
+import { apiSession, runToken, signInPage } from './api.mjs'
+
+async function seed(baseUrl, email, password, token) {
+  const api = await apiSession(baseUrl, email, password)
+  const customer = await api.post('/customers', { name: `Feedback Fan ${token}` }, 201)
+  const product = await api.post('/products', { sku: `FB-${token}`, name: `Feedback Phone ${token}`, price: 99900, currency: 'CNY' }, 201)
+  const texts = [
+    ['电池', '电池不耐用，一天要充三次电。'],
+    ['电池太差', '电池太差了，用半天就没电，很失望'],
+    ['发热', '电池发热严重，不推荐'],
+    ['Battery', 'The battery dies after two hours. Terrible.'],
+    ['Flat', 'Awful battery, it drains overnight.'],
+    ['Screen', 'The screen is excellent, very happy with it.'],
+    ['Thanks', 'Great screen, bright and sharp.'],
+  ]
+  for (const [subject, body] of texts) {
+    await api.post('/tickets', { customer_id: customer.id, subject, body, product_id: product.id }, 201)
+  }
+  const order = await api.post('/orders', { customer_id: customer.id, lines: [{ product_id: product.id, quantity: 2 }] }, 201)
+  await api.post(`/orders/${order.id}/status`, { status: 'shipped' })
+  await api.post(`/orders/${order.id}/returns`, { reason: 'defective', note: `电池鼓包 ${token}`, lines: [{ order_line_id: order.lines[0].id, quantity: 1 }] }, 201)
+  return { api, product }
+}
+
+for (const [locale, title, defective] of [
+  ['en', 'Product improvement report', 'Defective'],
+  ['zh-CN', '产品改进报告', '质量缺陷'],
+]) {
+  test(`${locale}: staff open a product's improvement report`, { timeout: 120_000 }, async () => {
+    const { baseUrl, email, password } = config()
+    const token = runToken()
+    const { api, product } = await seed(baseUrl, email, password, token)
+    const report = await api.get(`/feedback/products/${product.id}/report`)
+    await withBrowser('feedback', locale, async (page) => {
+      await signInPage(page, baseUrl, email, password)
+      await page.goto(`${baseUrl}/feedback/products`)
+      await eventually(async () => (await page.getByTestId('feedback-pick').count()) > 0, 'the page asks for a product')
+      assert.equal(await textOf(page, 'page-title'), title)
+
+      await page.goto(`${baseUrl}/feedback/products?product=${product.id}`)
+      await eventually(async () => (await page.getByTestId('feedback-complaints').count()) > 0, 'the complaints are listed')
+      assert.match(await textOf(page, 'feedback-product-name'), new RegExp(`Feedback Phone ${token}`))
+      assert.equal((await textOf(page, 'feedback-texts')).trim(), String(report.texts))
+
+      const rows = page.getByTestId('feedback-complaints').locator('tbody tr')
+      const first = await rows.first().locator('td').allInnerTexts()
+      assert.equal(first[0].trim(), report.complaints[0].phrase)
+      assert.equal(first[0].trim(), '电池')
+      assert.equal(first[1].trim(), String(report.complaints[0].count))
+      assert.match(first[2], /电池/)
+      const complaints = await page.getByTestId('feedback-complaints').innerText()
+      assert.match(complaints, /battery/)
+
+      const praise = await page.getByTestId('feedback-praise').innerText()
+      assert.match(praise, /screen/)
+      const returns = await page.getByTestId('feedback-returns').innerText()
+      assert.match(returns, new RegExp(defective))
+      assert.match(returns, new RegExp(`电池鼓包 ${token}`))
+      await snapshot(page, `feedback-${locale}`)
+    })
+  })
+}

@@ -71,10 +71,12 @@ std::optional<Response> StaticFiles::serve(const Request& request) const {
   std::string path = request.path == "/" ? "/index.html" : request.path;
   if (auto it = files_.find(path); it != files_.end()) return respond(request, it->second);
   // Client-side routes ("/customers/42") get the app; missing files ("/assets/x.js") do not.
-  // The customer portal is its own page: /portal and /portal/… get portal.html.
+  // The customer portal is its own page: /portal and /portal/… get portal.html, and so do the
+  // community's pages for customers and visitors (/community and /community/…).
   auto last_slash = path.rfind('/');
   if (path.find('.', last_slash) == std::string::npos) {
-    const bool portal = path == "/portal" || path.rfind("/portal/", 0) == 0;
+    const bool portal = path == "/portal" || path.rfind("/portal/", 0) == 0 ||
+                        path == "/community" || path.rfind("/community/", 0) == 0;
     if (auto index = files_.find(portal ? "/portal.html" : "/index.html"); index != files_.end()) {
       return respond(request, index->second);
     }

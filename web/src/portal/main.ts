@@ -1,5 +1,5 @@
 // The customer portal: its own entry of the build (portal.html), served by the server at
-// /portal and /portal/*. It shares the API client, i18n and Element Plus with the staff UI,
+// /portal and /portal/*, and the community's pages for customers at /community and /community/*. It shares the API client, i18n and Element Plus with the staff UI,
 // with its own small layout.
 
 import { createApp, watch } from 'vue'
@@ -12,17 +12,21 @@ import { onUnauthorized, setErrorText } from '@/shared/api'
 import { addMessages, i18n } from '@/shared/i18n'
 import en from './messages.en'
 import zhCN from './messages.zh-CN'
+import communityEn from '@/features/community/messages.en'
+import communityZhCN from '@/features/community/messages.zh-CN'
 
 addMessages('portal', { en, 'zh-CN': zhCN })
+addMessages('community', { en: communityEn, 'zh-CN': communityZhCN })
 
 setErrorText((key, status) =>
   key === 'network' ? i18n.global.t('errors.network') : i18n.global.t('errors.unexpected', { status: status ?? '?' }),
 )
 
-// A 401 means the portal session ended: sign in again.
+// A 401 means the portal session ended: sign in again (back to the community's page it was on).
 onUnauthorized(() => {
   setProfile(null)
-  void portalRouter.push({ name: 'sign-in' })
+  const current = portalRouter.currentRoute.value
+  void portalRouter.push(current.meta.community ? { name: 'sign-in', query: { next: current.fullPath } } : { name: 'sign-in' })
 })
 
 function updateTitle(): void {

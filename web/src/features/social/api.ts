@@ -38,3 +38,8 @@ export const handlesApi = {
   put: (customerId: number, handles: SocialHandle[]) =>
     http.put<{ handles: SocialHandle[] }>(`/customers/${customerId}/social-handles`, { handles }),
 }
+
+export const aliasesApi = {
+  get: (productId: number) => http.get<{ aliases: string[] }>(`/products/${productId}/aliases`),
+  put: (productId: number, aliases: string[]) => http.put<{ aliases: string[] }>(`/products/${productId}/aliases`, { aliases }),
+}

@@ -95,6 +95,14 @@ export default {
     secretNotSet: 'No secret: signed mentions are refused',
     saved: 'Settings saved',
   },
+  aliases: {
+    title: 'Aliases',
+    help: 'Other names people use for this product; social mentions naming one of them, the name or the SKU are matched to it.',
+    none: 'No aliases',
+    placeholder: 'One alias a line',
+    saved: 'Aliases saved',
+    mentions: 'Social mentions of this product',
+  },
   reputation: {
     title: 'Reputation',
     subtitle: 'Mentions over time, their sentiment and the words people use most',

@@ -95,6 +95,14 @@ export default {
     secretNotSet: '未设置密钥：签名的提及会被拒绝',
     saved: '设置已保存',
   },
+  aliases: {
+    title: '别名',
+    help: '顾客对该商品的其他叫法；提到别名、商品名称或 SKU 的社交提及会匹配到该商品。',
+    none: '暂无别名',
+    placeholder: '每行一个别名',
+    saved: '别名已保存',
+    mentions: '该商品的社交提及',
+  },
   reputation: {
     title: '口碑看板',
     subtitle: '提及数量随时间的变化、情感分布和最常用的词语',

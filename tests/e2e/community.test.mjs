@@ -483,3 +483,169 @@ test(
     );
   },
 );
+
+test(
+  "en: staff answer a defect report with the badge, make it a ticket and the answer a help article customers read",
+  { skip, timeout: 240_000 },
+  async () => {
+    const { email, password } = config();
+    const api = await apiSession(mailUrl, email, password);
+    const run = runToken();
+    const { board } = await productBoard(api, run, "Kettle");
+    const reporter = await customerWithLink(api, run, "kettle");
+    const title = `Kettle lid will not close ${run}`;
+    const staffAnswer = `Press the hinge down until it clicks, then close the lid ${run}.`;
+    let threadId = 0;
+
+    await withBrowser("community-defect", "en", async (page) => {
+      await signIn(page, reporter.link, `/community/boards/${board.id}`);
+      threadId = await postThread(page, board.id, {
+        kind: "defect",
+        title,
+        body: "The lid springs open after two weeks of use.",
+      });
+    });
+
+    await withBrowser("community-staff-thread", "en", async (page) => {
+      await signInStaff(page);
+      await page.getByTestId("nav-community").click();
+      await page.getByTestId("nav-threads").click();
+      await page.waitForURL((url) => url.pathname === "/moderation/threads");
+      await page.goto(`${mailUrl}/moderation/threads?board=${board.id}`);
+      await page
+        .locator(`[data-testid="thread-row"][data-thread-id="${threadId}"]`)
+        .getByTestId("thread-link")
+        .click();
+      await page.waitForURL(new RegExp(`/moderation/threads/${threadId}$`));
+      assert.equal(await textOf(page, "thread-title"), title);
+
+      await textarea(page, "staff-answer-body").fill(staffAnswer);
+      await page.getByTestId("staff-answer-send").click();
+      const answer = page.getByTestId("answer").first();
+      await answer.getByTestId("badge-staff").waitFor();
+      assert.equal(
+        (await answer.getByTestId("post-body").innerText()).trim(),
+        staffAnswer,
+      );
+
+      // The defect report becomes a ticket on its author.
+      await page.getByTestId("make-ticket").click();
+      await page.getByTestId("ticket-link").waitFor();
+      const ticketId = Number(
+        (await textOf(page, "ticket-link")).match(/(\d+)/)[1],
+      );
+      const ticket = await api.get(`/tickets/${ticketId}`);
+      assert.equal(
+        ticket.customer_id,
+        reporter.customer.id,
+        "the ticket is the reporter’s",
+      );
+
+      // The staff answer becomes a knowledge-base article.
+      await answer.getByTestId("make-article").click();
+      await answerPrompt(page, `How to close the kettle lid ${run}`);
+      await page
+        .locator(".el-message--success")
+        .filter({ hasText: "published" })
+        .waitFor();
+    });
+    const answerId = (await api.get(`/community/threads/${threadId}`))
+      .answers[0].id;
+    const articles = await api.get("/community/kb");
+    const article = articles.items.find((a) => a.source_post_id === answerId);
+    assert.ok(article, "the article is published");
+
+    // Customers read the article on the community's page, and the staff badge on the thread.
+    await withBrowser("community-article", "en", async (page) => {
+      await page.goto(`${mailUrl}/community`);
+      await page
+        .getByTestId("article-link")
+        .filter({ hasText: `How to close the kettle lid ${run}` })
+        .click();
+      await page.waitForURL(new RegExp(`/community/kb/${article.id}$`));
+      assert.equal(
+        await textOf(page, "article-title"),
+        `How to close the kettle lid ${run}`,
+      );
+      assert.equal(await textOf(page, "article-body"), staffAnswer);
+      await page.goto(`${mailUrl}/community/threads/${threadId}`);
+      await page
+        .getByTestId("answer")
+        .first()
+        .getByTestId("badge-staff")
+        .waitFor();
+    });
+  },
+);
+
+test(
+  "en: only a buyer reviews a product on its board",
+  { skip, timeout: 240_000 },
+  async () => {
+    const { email, password } = config();
+    const api = await apiSession(mailUrl, email, password);
+    const run = runToken();
+    const { product, board } = await productBoard(api, run, "Tea set");
+    const buyer = await customerWithLink(api, run, "buyer");
+    const browsing = await customerWithLink(api, run, "browsing");
+    const order = await api.post(
+      "/orders",
+      {
+        customer_id: buyer.customer.id,
+        lines: [{ product_id: product.id, quantity: 1 }],
+      },
+      201,
+    );
+    await api.post(`/orders/${order.id}/status`, {
+      status: "shipped",
+      carrier: "SF",
+      tracking_number: `SF${run}`,
+    });
+    const text = `Lovely cups, the pot pours well ${run}.`;
+
+    await withBrowser("community-review-refused", "en", async (page) => {
+      await signIn(page, browsing.link, `/community/boards/${board.id}`);
+      await page.getByTestId("reviews").waitFor();
+      await page.getByTestId("write-review").click();
+      await page
+        .getByTestId("review-rating")
+        .locator(".el-rate__item")
+        .nth(3)
+        .click();
+      await page.getByTestId("review-send").click();
+      await page
+        .getByText("Only customers who bought this product can review it.")
+        .waitFor();
+    });
+    assert.equal(
+      (await api.get(`/products/${product.id}/reviews`)).count,
+      0,
+      "nothing stored",
+    );
+
+    await withBrowser("community-review", "en", async (page) => {
+      await signIn(page, buyer.link, `/community/boards/${board.id}`);
+      await page.getByTestId("write-review").click();
+      await page
+        .getByTestId("review-rating")
+        .locator(".el-rate__item")
+        .nth(4)
+        .click();
+      await textarea(page, "review-body").fill(text);
+      await page.getByTestId("review-send").click();
+      const review = page.getByTestId("review").first();
+      await review.waitFor();
+      assert.equal(
+        (await review.getByTestId("review-body-text").innerText()).trim(),
+        text,
+      );
+      assert.match(await review.innerText(), /Verified purchase/);
+      assert.match(await textOf(page, "reviews-count"), /1 review/);
+      assert.match(await textOf(page, "reviews-average"), /^5(\.0)? of 5$/);
+    });
+    const summary = await api.get(`/products/${product.id}/reviews`);
+    assert.equal(summary.count, 1);
+    assert.equal(summary.items[0].rating, 5);
+    assert.equal(summary.items[0].verified_purchase, true);
+  },
+);

@@ -615,6 +615,93 @@ void add_staff_routes(http::Router& router, CommunityService& service) {
 
   router.add(Route{
       .method = Method::kGet,
+      .pattern = "/api/v1/community/moderation/kb",
+      .access = Access::needs("community:read"),
+      .doc = {.summary = "Every knowledge-base article, drafts too, newest first",
+              .tag = "community",
+              .response = http::json_body<http::Page<KbArticle>>(),
+              .query = http::query_of<KbQuery>(),
+              .query_params = {"limit", "cursor"}},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto query, http::read_query<KbQuery>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto page, http::id_page(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto items, service.all_articles(query, page.last_id, page.limit));
+        return http::reply(200, http::page_by_id(std::move(items), page.limit));
+      })});
+
+  router.add(Route{
+      .method = Method::kPost,
+      .pattern = "/api/v1/community/kb",
+      .access = Access::needs("community:write"),
+      .doc = {.summary = "Write a knowledge-base article (a draft unless published)",
+              .tag = "community",
+              .request = http::json_body<KbArticleInput>(),
+              .response = http::json_body<KbArticle>(),
+              .success_status = 201,
+              .error_statuses = {422}},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto input, http::read_body<KbArticleInput>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto article, service.create_article(input, staff_of(ctx)));
+        ctx.set_audit(std::to_string(article.id));
+        return http::reply(201, article);
+      }),
+      .max_body = kMaxPostBody,
+      .audit_entity = "kb_article"});
+
+  router.add(Route{
+      .method = Method::kPatch,
+      .pattern = "/api/v1/community/kb/{id}",
+      .access = Access::needs("community:write"),
+      .doc = {.summary = "Change a knowledge-base article: title, body, product, category, "
+                         "published",
+              .tag = "community",
+              .request = http::json_body<KbArticleChanges>(),
+              .response = http::json_body<KbArticle>(),
+              .error_statuses = {422}},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
+        ECRM_ASSIGN_OR_RETURN(auto changes, http::read_body<KbArticleChanges>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto article, service.update_article(id, changes));
+        ctx.set_audit(std::to_string(id), http::audit_fields(changes));
+        return http::reply(200, article);
+      }),
+      .max_body = kMaxPostBody,
+      .audit_entity = "kb_article"});
+
+  router.add(Route{
+      .method = Method::kPost,
+      .pattern = "/api/v1/community/reviews/{id}/hide",
+      .access = Access::needs("community:moderate"),
+      .doc = {.summary = "Hide a product review, with the reason its author sees",
+              .tag = "reviews",
+              .request = http::json_body<ModerationRequest>(),
+              .response = http::json_body<Review>()},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
+        ECRM_ASSIGN_OR_RETURN(auto request, http::read_body<ModerationRequest>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto review, service.hide_review(id, request));
+        ctx.set_audit(std::to_string(id));
+        return http::reply(200, review);
+      }),
+      .audit_entity = "product_review"});
+
+  router.add(Route{
+      .method = Method::kPost,
+      .pattern = "/api/v1/community/reviews/{id}/restore",
+      .access = Access::needs("community:moderate"),
+      .doc = {.summary = "Show a hidden product review again",
+              .tag = "reviews",
+              .response = http::json_body<Review>()},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
+        ECRM_ASSIGN_OR_RETURN(auto review, service.restore_review(id));
+        ctx.set_audit(std::to_string(id));
+        return http::reply(200, review);
+      }),
+      .audit_entity = "product_review"});
+
+  router.add(Route{
+      .method = Method::kGet,
       .pattern = "/api/v1/community/members/{id}",
       .access = Access::needs("community:read"),
       .doc = {.summary = "A customer's community profile (by customer id): reputation, badges, "

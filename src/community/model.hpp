@@ -332,6 +332,32 @@ struct KbFromPostRequest {
 ECRM_DESCRIBE(KbFromPostRequest, title, published)
 ECRM_WIRE_RULES(KbFromPostRequest, rule(&KbFromPostRequest::title, {.max_length = kMaxTitle}))
 
+// POST /api/v1/community/kb: an article written by staff (unpublished unless published).
+struct KbArticleInput {
+  std::string title;
+  std::string body;
+  std::optional<std::int64_t> product_id;
+  std::optional<std::int64_t> category_id;
+  std::optional<bool> published;
+};
+ECRM_DESCRIBE(KbArticleInput, title, body, product_id, category_id, published)
+ECRM_WIRE_RULES(KbArticleInput, rule(&KbArticleInput::title, {.max_length = kMaxTitle}),
+                rule(&KbArticleInput::body, {.max_length = kMaxBodyBytes,
+                                             .description = "plain text, at most 20,000 characters"}))
+
+// PATCH /api/v1/community/kb/{id} (absent: kept; null product or category: cleared).
+struct KbArticleChanges {
+  std::optional<std::string> title;
+  std::optional<std::string> body;
+  std::optional<std::optional<std::int64_t>> product_id;
+  std::optional<std::optional<std::int64_t>> category_id;
+  std::optional<bool> published;
+};
+ECRM_DESCRIBE(KbArticleChanges, title, body, product_id, category_id, published)
+ECRM_WIRE_RULES(KbArticleChanges, rule(&KbArticleChanges::title, {.max_length = kMaxTitle}),
+                rule(&KbArticleChanges::body, {.max_length = kMaxBodyBytes,
+                                               .description = "plain text, at most 20,000 characters"}))
+
 struct KbQuery {
   std::optional<std::int64_t> product_id;
   std::optional<std::int64_t> category_id;
@@ -356,11 +382,12 @@ struct Review {
   ReviewStatus status = ReviewStatus::kVisible;
   std::optional<std::string> reply;  // the shop's
   std::optional<UnixMs> reply_at;
+  std::optional<std::string> status_reason;  // why a moderator hid it
   UnixMs created_at = 0;
   UnixMs updated_at = 0;
 };
 ECRM_DESCRIBE(Review, id, product_id, product_name, author, rating, title, body,
-              verified_purchase, status, reply, reply_at, created_at, updated_at)
+              verified_purchase, status, reply, reply_at, status_reason, created_at, updated_at)
 ECRM_WIRE_RULES(Review, rule(&Review::created_at, {.format = "date-time"}),
                 rule(&Review::updated_at, {.format = "date-time"}),
                 rule(&Review::reply_at, {.format = "date-time"}))

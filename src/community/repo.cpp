@@ -198,9 +198,12 @@ constexpr std::string_view kArticle = ECRM_ARTICLE_SELECT "WHERE id = $1";
 constexpr std::string_view kArticleOfPost = ECRM_ARTICLE_SELECT "WHERE source_post_id = $1";
 constexpr std::string_view kArticles =
     ECRM_ARTICLE_SELECT
-    "WHERE published = 1 AND ($1 = 0 OR product_id = $1) AND ($2 = 0 OR category_id = $2) "
-    "AND id < $3 ORDER BY id DESC LIMIT $4";
+    "WHERE (published = 1 OR $5 = 1) AND ($1 = 0 OR product_id = $1) "
+    "AND ($2 = 0 OR category_id = $2) AND id < $3 ORDER BY id DESC LIMIT $4";
 #undef ECRM_ARTICLE_SELECT
+constexpr std::string_view kUpdateArticle =
+    "UPDATE kb_articles SET title = $2, body = $3, product_id = $4, category_id = $5, "
+    "published = $6, updated_at = $7 WHERE id = $1";
 
 constexpr std::string_view kPutReview =
     "INSERT INTO product_reviews (product_id, customer_id, order_id, verified, rating, title, "
@@ -211,7 +214,7 @@ constexpr std::string_view kPutReview =
 #define ECRM_REVIEW_SELECT                                                                     \
   "SELECT r.id, r.product_id, COALESCE(pr.name, ''), r.customer_id, m.display_name, "          \
   "m.reputation, m.expert, r.rating, r.title, r.body, r.verified, r.status, r.reply, "          \
-  "r.reply_at, r.created_at, r.updated_at FROM product_reviews r "                              \
+  "r.reply_at, r.created_at, r.updated_at, r.moderation_reason FROM product_reviews r "                              \
   "LEFT JOIN products pr ON pr.id = r.product_id "                                              \
   "LEFT JOIN community_members m ON m.customer_id = r.customer_id "
 constexpr std::string_view kReview = ECRM_REVIEW_SELECT "WHERE r.id = $1";
@@ -223,6 +226,8 @@ constexpr std::string_view kReviews =
 constexpr std::string_view kRatingCounts =
     "SELECT rating, COUNT(*) FROM product_reviews WHERE product_id = $1 AND status = 'visible' "
     "GROUP BY rating";
+constexpr std::string_view kSetReviewStatus =
+    "UPDATE product_reviews SET status = $2, moderation_reason = $3 WHERE id = $1";
 constexpr std::string_view kSetReply =
     "UPDATE product_reviews SET reply = $2, reply_by = $3, reply_at = $4 WHERE id = $1";
 
@@ -377,6 +382,7 @@ ReviewRow read_review(const RowView& row) {
   v.reply_at = row.get_optional_int(13);
   v.created_at = row.get_int(14);
   v.updated_at = row.get_int(15);
+  if (v.status == ReviewStatus::kHidden) v.status_reason = row.get_string(16);
   return r;
 }
 
@@ -735,11 +741,18 @@ Result<std::optional<KbArticle>> CommunityRepo::article_of_post(Connection& c,
 
 Result<std::vector<KbArticle>> CommunityRepo::articles(Connection& c, const KbQuery& q,
                                                        std::optional<std::int64_t> before,
-                                                       int limit) {
+                                                       int limit, bool all) {
   return many<KbArticle>(c, kArticles,
                          {q.product_id.value_or(0), q.category_id.value_or(0),
-                          before.value_or(kNoBound), static_cast<std::int64_t>(limit)},
+                          before.value_or(kNoBound), static_cast<std::int64_t>(limit),
+                          std::int64_t{all ? 1 : 0}},
                          read_article);
+}
+
+Status CommunityRepo::update_article(Connection& c, const KbArticle& a) {
+  return done(c.execute(kUpdateArticle, {a.id, a.title, a.body, opt(a.product_id),
+                                         opt(a.category_id), std::int64_t{a.published ? 1 : 0},
+                                         a.updated_at}));
 }
 
 Result<std::int64_t> CommunityRepo::put_review(Connection& c, std::int64_t product_id,
@@ -776,6 +789,11 @@ Result<std::vector<std::int64_t>> CommunityRepo::rating_counts(Connection& c,
     if (rating >= 1 && rating <= 5) out[static_cast<std::size_t>(rating - 1)] = row.get_int(1);
   }));
   return out;
+}
+
+Status CommunityRepo::set_review_status(Connection& c, std::int64_t id, ReviewStatus status,
+                                        const std::string& reason) {
+  return done(c.execute(kSetReviewStatus, {id, name_of(status), reason}));
 }
 
 Status CommunityRepo::set_reply(Connection& c, std::int64_t id, const std::string& body,

@@ -170,8 +170,11 @@ class CommunityRepo {
   Result<KbArticle> insert_article(Connection& c, const KbArticle& a, const std::string& by);
   Result<std::optional<KbArticle>> article(Connection& c, std::int64_t id);
   Result<std::optional<KbArticle>> article_of_post(Connection& c, std::int64_t post_id);
+  // Published articles (of a product or category), or every article when `all`.
   Result<std::vector<KbArticle>> articles(Connection& c, const KbQuery& q,
-                                          std::optional<std::int64_t> before, int limit);
+                                          std::optional<std::int64_t> before, int limit,
+                                          bool all = false);
+  Status update_article(Connection& c, const KbArticle& a);
 
   // Reviews.
   // Inserts or replaces the customer's review of the product; its id.
@@ -186,6 +189,8 @@ class CommunityRepo {
   Result<std::vector<std::int64_t>> rating_counts(Connection& c, std::int64_t product_id);
   Status set_reply(Connection& c, std::int64_t id, const std::string& body, const std::string& by,
                    UnixMs now);
+  Status set_review_status(Connection& c, std::int64_t id, ReviewStatus status,
+                           const std::string& reason);
 };
 
 }  // namespace ecrm::community

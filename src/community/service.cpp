@@ -969,6 +969,65 @@ Result<KbArticle> CommunityService::article(std::int64_t id) {
   return std::move(*a);
 }
 
+Result<std::vector<KbArticle>> CommunityService::all_articles(const KbQuery& query,
+                                                              std::optional<std::int64_t> before,
+                                                              int limit) {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  return repo_.articles(*lease, query, before, limit, true);
+}
+
+Status CommunityService::check_article_targets(Connection& c, const KbArticle& a) {
+  if (a.product_id) {
+    ECRM_ASSIGN_OR_RETURN(auto name, repo_.product_name(c, *a.product_id));
+    if (!name) return Error::unprocessable("no such product", "product_id", "unknown_product");
+  }
+  if (a.category_id) {
+    ECRM_ASSIGN_OR_RETURN(auto name, repo_.category_name(c, *a.category_id));
+    if (!name) return Error::unprocessable("no such category", "category_id", "unknown_category");
+  }
+  return {};
+}
+
+Result<KbArticle> CommunityService::create_article(const KbArticleInput& input,
+                                                   const StaffActor& staff) {
+  KbArticle a;
+  ECRM_ASSIGN_OR_RETURN(a.title, title_text(input.title));
+  ECRM_ASSIGN_OR_RETURN(a.body, body_text(input.body, "body"));
+  a.product_id = input.product_id;
+  a.category_id = input.category_id;
+  a.published = input.published.value_or(false);
+  return with_transaction<KbArticle>(db_, TxMode::kWrite, [&](Connection& c) -> Result<KbArticle> {
+    ECRM_RETURN_IF_ERROR(check_article_targets(c, a));
+    a.created_at = now_ms();
+    return repo_.insert_article(c, a, staff.name);
+  });
+}
+
+Result<KbArticle> CommunityService::update_article(std::int64_t id,
+                                                   const KbArticleChanges& changes) {
+  std::optional<std::string> title, body;
+  if (changes.title) {
+    ECRM_ASSIGN_OR_RETURN(title, title_text(*changes.title));
+  }
+  if (changes.body) {
+    ECRM_ASSIGN_OR_RETURN(body, body_text(*changes.body, "body"));
+  }
+  return with_transaction<KbArticle>(db_, TxMode::kWrite, [&](Connection& c) -> Result<KbArticle> {
+    ECRM_ASSIGN_OR_RETURN(auto found, repo_.article(c, id));
+    if (!found) return Error::not_found("no such article", "article_not_found");
+    KbArticle a = std::move(*found);
+    if (title) a.title = *title;
+    if (body) a.body = *body;
+    if (changes.product_id) a.product_id = *changes.product_id;
+    if (changes.category_id) a.category_id = *changes.category_id;
+    if (changes.published) a.published = *changes.published;
+    ECRM_RETURN_IF_ERROR(check_article_targets(c, a));
+    a.updated_at = now_ms();
+    ECRM_RETURN_IF_ERROR(repo_.update_article(c, a));
+    return a;
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Search
 
@@ -1012,6 +1071,29 @@ Result<std::vector<CommunityHit>> CommunityService::search(const CommunitySearch
 
 // ---------------------------------------------------------------------------------------------
 // Reviews
+
+Result<Review> CommunityService::hide_review(std::int64_t review_id,
+                                             const ModerationRequest& request) {
+  const std::string reason = plain_line(request.reason);
+  if (reason.empty()) return Error::invalid("reason is required", "reason", "required");
+  return with_transaction<Review>(db_, TxMode::kWrite, [&](Connection& c) -> Result<Review> {
+    ECRM_ASSIGN_OR_RETURN(auto row, repo_.review(c, review_id));
+    if (!row) return Error::not_found("no such review", "review_not_found");
+    ECRM_RETURN_IF_ERROR(repo_.set_review_status(c, review_id, ReviewStatus::kHidden, reason));
+    ECRM_ASSIGN_OR_RETURN(auto after, repo_.review(c, review_id));
+    return std::move(after->review);
+  });
+}
+
+Result<Review> CommunityService::restore_review(std::int64_t review_id) {
+  return with_transaction<Review>(db_, TxMode::kWrite, [&](Connection& c) -> Result<Review> {
+    ECRM_ASSIGN_OR_RETURN(auto row, repo_.review(c, review_id));
+    if (!row) return Error::not_found("no such review", "review_not_found");
+    ECRM_RETURN_IF_ERROR(repo_.set_review_status(c, review_id, ReviewStatus::kVisible, ""));
+    ECRM_ASSIGN_OR_RETURN(auto after, repo_.review(c, review_id));
+    return std::move(after->review);
+  });
+}
 
 Result<Review> CommunityService::put_review(std::int64_t customer_id, std::int64_t product_id,
                                             const ReviewInput& input) {

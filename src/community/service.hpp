@@ -117,6 +117,12 @@ class CommunityService {
                                           int limit);
   // A published article; kNotFound otherwise.
   Result<KbArticle> article(std::int64_t id);
+  // Staff's side of the knowledge base: every article (drafts too), a new one, a change.
+  // kUnprocessable naming product_id or category_id when it does not exist.
+  Result<std::vector<KbArticle>> all_articles(const KbQuery& query,
+                                              std::optional<std::int64_t> before, int limit);
+  Result<KbArticle> create_article(const KbArticleInput& input, const StaffActor& staff);
+  Result<KbArticle> update_article(std::int64_t id, const KbArticleChanges& changes);
 
   // Full-text search of visible threads' opening posts and answers, best first (then newest),
   // `limit` from `offset`. kInvalidArgument (q) when the query has no word.
@@ -135,6 +141,9 @@ class CommunityService {
   Result<std::vector<Review>> reviews_of(std::int64_t customer_id);
   Result<Review> reply_review(std::int64_t review_id, const ReplyRequest& request,
                               const StaffActor& staff);
+  // A moderator hides a review (with the reason its author sees) or shows it again.
+  Result<Review> hide_review(std::int64_t review_id, const ModerationRequest& request);
+  Result<Review> restore_review(std::int64_t review_id);
 
  private:
   struct Poster {
@@ -162,6 +171,8 @@ class CommunityService {
   Result<ThreadRow> thread_row(Connection& c, std::int64_t id);
   Result<PostRow> post_row(Connection& c, std::int64_t id);
   Result<Member> member_or_default(Connection& c, std::int64_t customer_id);
+  // The article's product and category exist (kUnprocessable naming the field).
+  Status check_article_targets(Connection& c, const KbArticle& a);
 
   storage::Database& db_;
   messaging::MessagingService& messaging_;

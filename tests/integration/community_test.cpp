@@ -497,6 +497,24 @@ TEST_F(Community, StaffAnswerWithBadgeBecomesAnArticle) {
   auto read = visitor.get("/api/v1/community/kb/" + std::to_string(article));
   ASSERT_EQ(read.status, 200);
   EXPECT_EQ(str(read.json().at("body")), "Hold the power button for 10 seconds.");
+  // Staff write a draft, which visitors do not see until it is published.
+  auto draft = post("/api/v1/community/kb",
+                    json::object{{"title", "Cleaning the lens"}, {"body", "Use a soft cloth."},
+                                 {"product_id", product()}});
+  ASSERT_EQ(draft.status, 201) << draft.body;
+  const auto draft_id = draft.json().at("id").as_int64();
+  EXPECT_FALSE(draft.json().at("published").as_bool());
+  expect_error(visitor.get("/api/v1/community/kb/" + std::to_string(draft_id)), 404);
+  auto all = get("/api/v1/community/moderation/kb");
+  ASSERT_EQ(all.status, 200);
+  EXPECT_EQ(all.json().at("items").at(0).at("id").as_int64(), draft_id);
+  const std::string draft_path = "/api/v1/community/kb/" + std::to_string(draft_id);
+  expect_error(patch(draft_path, json::object{{"product_id", 999999}}), 422, "unknown_product",
+               "product_id");
+  auto published = patch(draft_path, json::object{{"published", true}, {"category_id", nullptr}});
+  ASSERT_EQ(published.status, 200) << published.body;
+  EXPECT_EQ(visitor.get(draft_path).status, 200);
+
   // Staff accept it as the answer.
   auto accepted = post("/api/v1/community/threads/" + std::to_string(thread_id) + "/accept",
                        json::object{{"post_id", staff_post}});
@@ -544,6 +562,21 @@ TEST_F(Community, ReviewsNeedAPurchase) {
   auto mine = b->get("/api/v1/portal/reviews");
   ASSERT_EQ(mine.status, 200);
   EXPECT_EQ(mine.json().at("items").as_array().size(), 1u);
+
+  // A moderator hides it: gone from the product, its author sees why; then shown again.
+  const std::string review = "/api/v1/community/reviews/" + std::to_string(review_id);
+  expect_error(send(*b, "POST", review + "/hide", json::object{{"reason", "x"}}), 401);
+  auto hidden = post(review + "/hide", json::object{{"reason", "off topic"}});
+  ASSERT_EQ(hidden.status, 200) << hidden.body;
+  summary = visitor.get("/api/v1/products/" + std::to_string(product()) + "/reviews");
+  EXPECT_EQ(summary.json().at("count").as_int64(), 0);
+  EXPECT_TRUE(summary.json().at("items").as_array().empty());
+  mine = b->get("/api/v1/portal/reviews");
+  EXPECT_EQ(str(mine.json().at("items").at(0).at("status")), "hidden");
+  EXPECT_EQ(str(mine.json().at("items").at(0).at("status_reason")), "off topic");
+  ASSERT_EQ(post(review + "/restore", json::object{}).status, 200);
+  summary = visitor.get("/api/v1/products/" + std::to_string(product()) + "/reviews");
+  EXPECT_EQ(summary.json().at("count").as_int64(), 1);
 }
 
 TEST_F(Community, SearchFindsChineseWordsInSentencesAndEnglishStemsRanked) {

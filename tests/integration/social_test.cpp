@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -370,6 +371,34 @@ TEST_F(Social, EscalationOpensOneTicketEvenWhenRepeated) {
   EXPECT_EQ(str(lead_handles.json().at("handles").at(0).at("handle")), "nobody_known");
 
   expect_error(post("/api/v1/social/mentions/999999/escalate", json::object{}), 404);
+
+  // Staff escalating the same mention at once: one ticket, every answer naming it.
+  auto raced = signed_post(json::serialize(
+      json::object{{"mentions", json::array{mention("weibo", "wb-race", "dan_e", "Still broken")}}}));
+  ASSERT_EQ(raced.status, 200) << raced.body;
+  const auto race_id = raced.json().at("ids").at(0).as_int64();
+  std::vector<std::unique_ptr<HttpClient>> clients;
+  for (int i = 0; i < 4; ++i) clients.push_back(signed_in(kAdminEmail, kAdminPassword));
+  std::vector<HttpResult> answers(clients.size());
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < clients.size(); ++i) {
+    threads.emplace_back([&, i] {
+      answers[i] = clients[i]->send_json("POST", id_path("/api/v1/social/mentions", race_id) + "/escalate",
+                                         json::object{});
+    });
+  }
+  for (auto& th : threads) th.join();
+  int created = 0;
+  std::int64_t race_ticket = 0;
+  for (const auto& a : answers) {
+    ASSERT_EQ(a.status, 200) << a.body;
+    if (a.json().at("created").as_bool()) ++created;
+    if (race_ticket == 0) race_ticket = a.json().at("ticket_id").as_int64();
+    EXPECT_EQ(a.json().at("ticket_id").as_int64(), race_ticket);
+  }
+  EXPECT_EQ(created, 1);
+  auto dans = get("/api/v1/tickets?customer_id=" + std::to_string(dan));
+  EXPECT_EQ(dans.json().at("items").as_array().size(), 2u) << dans.body;
   auto other = post(id_path("/api/v1/social/mentions", id) + "/handled", json::object{});
   EXPECT_EQ(other.status, 200);
 }

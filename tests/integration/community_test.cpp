@@ -649,6 +649,39 @@ TEST_F(Community, SearchFindsChineseWordsInSentencesAndEnglishStemsRanked) {
   EXPECT_EQ(ids("battery"), std::vector<std::int64_t>{dense});
 }
 
+TEST_F(Community, AMergeMovesPostsAndReviewsAndAnUndoMovesThemBack) {
+  std::int64_t keep = 0, other = 0;
+  auto k = member("Mia Merge", "mia.merge@example.com", &keep);
+  auto o = member("Mia Merged", "mia.merged@example.com", &other);
+  order(keep, 1, "shipped");
+  order(other, 1, "shipped");
+  const std::string review_path =
+      "/api/v1/portal/products/" + std::to_string(product()) + "/review";
+  ASSERT_EQ(send(*k, "PUT", review_path, json::object{{"rating", 5}}).status, 200);
+  ASSERT_EQ(send(*o, "PUT", review_path, json::object{{"rating", 2}}).status, 200);
+  const auto thread_id = thread(*o, "discussion", "Merged thread", "Written before the merge.")
+                             .at("thread").at("id").as_int64();
+  auto merged = post(id_path("/api/v1/customers", keep) + "/merge", json::object{{"other_id", other}});
+  ASSERT_EQ(merged.status, 200) << merged.body;
+  const auto merge_id = merged.json().at("merge").at("id").as_int64();
+  auto author_of_thread = [&] {
+    auto n = connection().query_int("SELECT author_customer_id FROM community_threads WHERE id = $1",
+                                    {thread_id});
+    EXPECT_TRUE(n.ok());
+    return n.ok() ? n->value_or(0) : 0;
+  };
+  EXPECT_EQ(author_of_thread(), keep);
+  // Both reviewed the product: the survivor's review stays theirs, the other's stays put.
+  auto reviews = connection().query_int(
+      "SELECT COUNT(*) FROM product_reviews WHERE customer_id = $1", {keep});
+  ASSERT_TRUE(reviews.ok());
+  EXPECT_EQ(reviews->value_or(0), 1);
+  auto undone =
+      post("/api/v1/customers/merges/" + std::to_string(merge_id) + "/undo", json::object{});
+  ASSERT_EQ(undone.status, 200) << undone.body;
+  EXPECT_EQ(author_of_thread(), other);
+}
+
 TEST_F(Community, OnTheCustomerRecordExportedAndErased) {
   std::int64_t id = 0;
   auto a = member("Tina Timeline", "tina.timeline@example.com", &id);

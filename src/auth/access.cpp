@@ -60,6 +60,11 @@ const std::vector<Row>& table() {
         "Moderate the community: hide and restore posts, bans, pins and locks, boards, "
         "defect reports to tickets"},
        {kService}},
+      {{"partners:read", "Read partners, their products, routing and scorecards"},
+       {kSales, kAnalyst}},
+      {{"partners:write",
+        "Manage partners: contacts, users and their sign-in links, products, order routing"},
+       {kSales}},
       {{"import:write", "Import CSV files"}, {kMarketing, kSales}},
       {{"export:read", "Export CSV files"}, {kMarketing, kSales, kAnalyst}},
       {{"users:admin", "Manage staff users and everybody's API keys"}, {}},

@@ -50,6 +50,8 @@
 #include "orders/http_routes.hpp"
 #include "orders/search.hpp"
 #include "orders/service.hpp"
+#include "partners/http_routes.hpp"
+#include "partners/service.hpp"
 #include "portal/http_routes.hpp"
 #include "portal/service.hpp"
 #include "recommend/browse_poller.hpp"
@@ -306,6 +308,9 @@ struct App::Parts {
   portal::PortalService portal_service{
       db, portal_auth, customer_service, order_service, messaging_service, service_desk,
       portal::PortalOptions{messaging_service.options().base_url}};
+  partners::PartnerService partner_service{
+      db, portal_auth, order_service, catalog_service,
+      partners::PartnerOptions{messaging_service.options().base_url}};
   community::CommunityService community_service{
       db, messaging_service, service_desk,
       community::CommunityOptions{.base_url = messaging_service.options().base_url}};
@@ -389,6 +394,8 @@ void App::add_routes(http::Router& router) {
   home::add_home_routes(router, p.home_service);
   portal::add_portal_routes(router, p.portal_service,
                             portal::PortalRoutesConfig{p.options.secure_cookies});
+  partners::add_partner_routes(router, p.partner_service,
+                                partners::PartnerRoutesConfig{p.options.secure_cookies});
   community::add_community_routes(router, p.community_service);
   recommend::add_snippet_recommendation_routes(
       router, p.recommend_service, [&p](const std::string& key) -> Status {

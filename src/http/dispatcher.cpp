@@ -88,12 +88,15 @@ std::string_view to_string(PortalSubject subject) {
   switch (subject) {
     case PortalSubject::kCustomer:
       return "customer";
+    case PortalSubject::kPartner:
+      return "partner";
   }
   return "customer";
 }
 
 std::optional<PortalSubject> parse_portal_subject(std::string_view text) {
   if (text == "customer") return PortalSubject::kCustomer;
+  if (text == "partner") return PortalSubject::kPartner;
   return std::nullopt;
 }
 

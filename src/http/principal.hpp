@@ -14,9 +14,9 @@
 namespace ecrm::http {
 
 // Whom a portal session speaks for: the self-service portals sign in parties outside the staff
-// (a customer now; a partner later), each reaching only the routes of its own portal.
-enum class PortalSubject { kCustomer };
-// "customer": how the subject kind is stored and shown.
+// (a customer, or a partner organisation's user), each reaching only the routes of its own portal.
+enum class PortalSubject { kCustomer, kPartner };
+// "customer", "partner": how the subject kind is stored and shown.
 std::string_view to_string(PortalSubject subject);
 std::optional<PortalSubject> parse_portal_subject(std::string_view text);
 
@@ -33,12 +33,12 @@ struct Principal {
   std::string api_key_name;         // kApiKey
   std::vector<std::string> scopes;  // what the caller may do (auth/access.hpp)
   PortalSubject subject = PortalSubject::kCustomer;  // kPortal: whom the session speaks for
-  std::int64_t subject_id = 0;                       // kPortal: e.g. the customer's id
+  std::int64_t subject_id = 0;  // kPortal: the customer's id, or the partner user's id
 
   bool authenticated() const { return kind != Kind::kAnonymous; }
   bool has_scope(const std::string& scope) const;
   // The name the audit log shows: the user's e-mail, "key:<name>" for an API key, or
-  // "customer:<id>" for a portal session.
+  // "customer:<id>" or "partner:<user id>" for a portal session.
   std::string display() const;
 };
 

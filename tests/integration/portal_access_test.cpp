@@ -184,13 +184,30 @@ TEST_F(PortalAccess, EveryRouteForEveryKindOfCaller) {
   ASSERT_EQ(document.status, 200);
   const auto ops = operations(document.json());
   ASSERT_GT(ops.size(), 50u);
-  std::size_t portal_routes = 0, staff_routes = 0, checked = 0;
+  std::size_t portal_routes = 0, staff_routes = 0, partner_portal_routes = 0, checked = 0;
   HttpClient nobody(server_->base_url());
 
   for (const auto& o : ops) {
     if (o.is_public) continue;
     const std::string what = o.method + " " + o.pattern;
     const bool is_write = o.method != "GET";
+    if (o.portal == "partner") {
+      // The partner portal's routes (partners_test.cpp checks partners against each other):
+      // staff are no partners, and a customer's portal session is for another portal.
+      ASSERT_TRUE(o.pattern.starts_with("/api/v1/portal/partner/")) << what;
+      EXPECT_FALSE(o.api_key) << what;
+      EXPECT_EQ(call(nobody, o, with_ids(o.pattern, a_records)).status, 401) << what;
+      for (auto& [role, client] : staff_of) {
+        EXPECT_EQ(call(*client, o, with_ids(o.pattern, a_records)).status, 401)
+            << what << " as " << role;
+      }
+      auto r = call(*portal_a, o, with_ids(o.pattern, a_records));
+      EXPECT_EQ(r.status, 403) << what << ": " << r.body;
+      EXPECT_TRUE(refused(r)) << what << ": " << r.body;
+      ++partner_portal_routes;
+      ++checked;
+      continue;
+    }
     if (!o.portal.empty()) {
       ++portal_routes;
       ASSERT_TRUE(o.pattern.starts_with("/api/v1/portal/")) << what;
@@ -252,7 +269,7 @@ TEST_F(PortalAccess, EveryRouteForEveryKindOfCaller) {
   }
   EXPECT_GE(portal_routes, 10u);
   EXPECT_GT(staff_routes, 50u);
-  EXPECT_EQ(checked, portal_routes + staff_routes);
+  EXPECT_EQ(checked, portal_routes + staff_routes + partner_portal_routes);
 
   // B's records are as they were.
   EXPECT_EQ(get(id_path("/api/v1/orders", b_order)).body, b_before);

@@ -1,0 +1,304 @@
+// Partners' records, described for the wire (core/describe.hpp): partner organisations, their
+// contacts and users, the products and categories they supply at a cost and lead time, order
+// routing, the order lines a partner sees (with no more of the customer than shipping needs),
+// and scorecards. Money in integer minor units; times unix milliseconds.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/describe.hpp"
+#include "core/time.hpp"
+
+namespace ecrm::partners {
+
+inline constexpr std::size_t kMaxName = 200;
+inline constexpr std::size_t kMaxText = 200;
+inline constexpr std::int64_t kMaxLeadTimeDays = 365;
+inline constexpr std::int64_t kMaxStock = 1'000'000'000;
+inline constexpr std::int64_t kMaxCost = 1'000'000'000'000;
+
+enum class PartnerKind { kSupplier, kDistributor, kWholesaler, kReseller, kCarrier };
+ECRM_DESCRIBE_ENUM(PartnerKind, kSupplier, kDistributor, kWholesaler, kReseller, kCarrier)
+
+enum class PartnerRole { kPartnerAdmin, kPartnerStaff };
+ECRM_DESCRIBE_ENUM(PartnerRole, kPartnerAdmin, kPartnerStaff)
+
+// Where a partner's order line stands: routed to it, acknowledged, shipped.
+enum class LineState { kOpen, kAcknowledged, kShipped };
+ECRM_DESCRIBE_ENUM(LineState, kOpen, kAcknowledged, kShipped)
+
+struct Contact {
+  std::int64_t id = 0;
+  std::string name;
+  std::string email;
+  std::string phone;
+  std::string position;
+};
+ECRM_DESCRIBE(Contact, id, name, email, phone, position)
+
+struct ContactInput {
+  std::string name;
+  std::optional<std::string> email;
+  std::optional<std::string> phone;
+  std::optional<std::string> position;
+};
+ECRM_DESCRIBE(ContactInput, name, email, phone, position)
+ECRM_WIRE_RULES(ContactInput, rule(&ContactInput::name, {.max_length = kMaxName}),
+                rule(&ContactInput::email, {.max_length = kMaxText}),
+                rule(&ContactInput::phone, {.max_length = kMaxText}),
+                rule(&ContactInput::position, {.max_length = kMaxText}))
+
+struct Partner {
+  std::int64_t id = 0;
+  std::string name;
+  PartnerKind kind = PartnerKind::kSupplier;
+  std::string email;
+  std::string phone;
+  std::string country;
+  std::int64_t lead_time_days = 7;
+  bool active = true;
+  UnixMs created_at = 0;
+  UnixMs updated_at = 0;
+  std::vector<Contact> contacts;
+};
+ECRM_DESCRIBE(Partner, id, name, kind, email, phone, country, lead_time_days, active, created_at,
+              updated_at, contacts)
+
+struct PartnerInput {
+  std::string name;
+  PartnerKind kind = PartnerKind::kSupplier;
+  std::optional<std::string> email;
+  std::optional<std::string> phone;
+  std::optional<std::string> country;
+  std::optional<std::int64_t> lead_time_days;
+  std::vector<ContactInput> contacts;
+};
+ECRM_DESCRIBE(PartnerInput, name, kind, email, phone, country, lead_time_days, contacts)
+ECRM_WIRE_RULES(PartnerInput, rule(&PartnerInput::name, {.max_length = kMaxName}),
+                rule(&PartnerInput::email, {.max_length = kMaxText}),
+                rule(&PartnerInput::phone, {.max_length = kMaxText}),
+                rule(&PartnerInput::country, {.max_length = 2}),
+                rule(&PartnerInput::lead_time_days, {.minimum = 0, .maximum = kMaxLeadTimeDays}),
+                rule(&PartnerInput::contacts, {.max_length = 50}))
+
+struct PartnerChanges {
+  std::optional<std::string> name;
+  std::optional<std::string> email;
+  std::optional<std::string> phone;
+  std::optional<std::string> country;
+  std::optional<std::int64_t> lead_time_days;
+  std::optional<bool> active;
+};
+ECRM_DESCRIBE(PartnerChanges, name, email, phone, country, lead_time_days, active)
+ECRM_WIRE_RULES(PartnerChanges, rule(&PartnerChanges::name, {.max_length = kMaxName}),
+                rule(&PartnerChanges::email, {.max_length = kMaxText}),
+                rule(&PartnerChanges::phone, {.max_length = kMaxText}),
+                rule(&PartnerChanges::country, {.max_length = 2}),
+                rule(&PartnerChanges::lead_time_days, {.minimum = 0, .maximum = kMaxLeadTimeDays}))
+
+struct PartnerQuery {
+  std::optional<PartnerKind> kind;
+};
+ECRM_DESCRIBE(PartnerQuery, kind)
+
+struct PartnerUser {
+  std::int64_t id = 0;
+  std::int64_t partner_id = 0;
+  std::string email;
+  std::string name;
+  PartnerRole role = PartnerRole::kPartnerStaff;
+  bool active = true;
+  UnixMs created_at = 0;
+};
+ECRM_DESCRIBE(PartnerUser, id, partner_id, email, name, role, active, created_at)
+
+struct PartnerUserInput {
+  std::string email;
+  std::string name;
+  PartnerRole role = PartnerRole::kPartnerStaff;
+};
+ECRM_DESCRIBE(PartnerUserInput, email, name, role)
+ECRM_WIRE_RULES(PartnerUserInput, rule(&PartnerUserInput::email, {.max_length = kMaxText}),
+                rule(&PartnerUserInput::name, {.max_length = kMaxName}))
+
+// A sign-in link for a partner user, made by staff and handed to the user (shown once).
+struct SignInLink {
+  std::int64_t user_id = 0;
+  std::string token;
+  std::string url;
+  UnixMs expires_at = 0;
+};
+ECRM_DESCRIBE(SignInLink, user_id, token, url, expires_at)
+
+// A product or category a partner supplies or sells.
+struct ProductLink {
+  std::int64_t id = 0;
+  std::int64_t partner_id = 0;
+  std::optional<std::int64_t> product_id;
+  std::optional<std::int64_t> category_id;
+  std::optional<std::string> sku;           // the product's
+  std::optional<std::string> product_name;  // the product's
+  std::optional<std::int64_t> stock_on_hand;
+  std::int64_t cost = 0;
+  std::string currency;
+  std::int64_t lead_time_days = 0;
+  UnixMs updated_at = 0;
+};
+ECRM_DESCRIBE(ProductLink, id, partner_id, product_id, category_id, sku, product_name,
+              stock_on_hand, cost, currency, lead_time_days, updated_at)
+ECRM_WIRE_RULES(ProductLink, rule(&ProductLink::cost, {.description = "minor units of currency"}))
+
+struct ProductLinkInput {
+  std::optional<std::int64_t> product_id;   // one of product_id and category_id
+  std::optional<std::int64_t> category_id;
+  std::int64_t cost = 0;
+  std::string currency;
+  std::int64_t lead_time_days = 0;
+};
+ECRM_DESCRIBE(ProductLinkInput, product_id, category_id, cost, currency, lead_time_days)
+ECRM_WIRE_RULES(ProductLinkInput,
+                rule(&ProductLinkInput::cost,
+                     {.minimum = 0, .maximum = kMaxCost, .description = "minor units of currency"}),
+                rule(&ProductLinkInput::currency, {.max_length = 3}),
+                rule(&ProductLinkInput::lead_time_days, {.minimum = 0, .maximum = kMaxLeadTimeDays}))
+
+// A partner's change to one of its own products.
+struct ProductUpdate {
+  std::optional<std::int64_t> stock_on_hand;
+  std::optional<std::int64_t> lead_time_days;
+};
+ECRM_DESCRIBE(ProductUpdate, stock_on_hand, lead_time_days)
+ECRM_WIRE_RULES(ProductUpdate,
+                rule(&ProductUpdate::stock_on_hand, {.minimum = 0, .maximum = kMaxStock}),
+                rule(&ProductUpdate::lead_time_days, {.minimum = 0, .maximum = kMaxLeadTimeDays}))
+
+struct RoutingRule {
+  std::int64_t id = 0;
+  std::int64_t partner_id = 0;
+  std::string country;
+  std::optional<std::int64_t> category_id;
+};
+ECRM_DESCRIBE(RoutingRule, id, partner_id, country, category_id)
+
+struct RoutingRuleInput {
+  std::optional<std::string> country;       // '' or absent: any
+  std::optional<std::int64_t> category_id;  // absent: any
+};
+ECRM_DESCRIBE(RoutingRuleInput, country, category_id)
+ECRM_WIRE_RULES(RoutingRuleInput, rule(&RoutingRuleInput::country, {.max_length = 2}))
+
+struct OrderRouteInput {
+  std::int64_t order_id = 0;
+};
+ECRM_DESCRIBE(OrderRouteInput, order_id)
+
+struct OrderRoute {
+  std::int64_t order_id = 0;
+  std::int64_t partner_id = 0;
+  UnixMs created_at = 0;
+};
+ECRM_DESCRIBE(OrderRoute, order_id, partner_id, created_at)
+
+// Where to ship: the delivery name and place, nothing else of the customer.
+struct Delivery {
+  std::string name;
+  std::string city;
+  std::string country;
+};
+ECRM_DESCRIBE(Delivery, name, city, country)
+
+// An order line as a partner sees it.
+struct PartnerLine {
+  std::int64_t id = 0;  // the order line's id
+  std::int64_t order_id = 0;
+  std::string order_status;
+  UnixMs placed_at = 0;
+  std::int64_t product_id = 0;
+  std::string sku;
+  std::string name;
+  std::int64_t quantity = 0;
+  LineState state = LineState::kOpen;
+  std::optional<UnixMs> acknowledged_at;
+  std::optional<UnixMs> shipped_at;
+  std::string carrier;
+  std::string tracking_number;
+  UnixMs promised_by = 0;  // placed_at + the promised lead time
+  Delivery delivery;
+};
+ECRM_DESCRIBE(PartnerLine, id, order_id, order_status, placed_at, product_id, sku, name, quantity,
+              state, acknowledged_at, shipped_at, carrier, tracking_number, promised_by, delivery)
+
+struct LineQuery {
+  std::optional<LineState> state;
+  std::optional<std::int64_t> order_id;
+  std::optional<std::int64_t> product_id;
+};
+ECRM_DESCRIBE(LineQuery, state, order_id, product_id)
+
+struct ShipmentInput {
+  std::string carrier;
+  std::string tracking_number;
+};
+ECRM_DESCRIBE(ShipmentInput, carrier, tracking_number)
+ECRM_WIRE_RULES(ShipmentInput, rule(&ShipmentInput::carrier, {.max_length = kMaxText}),
+                rule(&ShipmentInput::tracking_number, {.max_length = kMaxText}))
+
+// The signed-in partner user with their organisation.
+struct PartnerMe {
+  PartnerUser user;
+  std::int64_t partner_id = 0;
+  std::string partner_name;
+  PartnerKind kind = PartnerKind::kSupplier;
+  std::string csrf_token;
+};
+ECRM_DESCRIBE(PartnerMe, user, partner_id, partner_name, kind, csrf_token)
+
+struct SessionInput {
+  std::string token;
+};
+ECRM_DESCRIBE(SessionInput, token)
+ECRM_WIRE_RULES(SessionInput, rule(&SessionInput::token, {.max_length = 200}))
+
+// How a partner does, over the lines routed to it (cancelled orders left out).
+struct Scorecard {
+  std::int64_t partner_id = 0;
+  std::string partner_name;
+  std::int64_t lines = 0;          // routed lines
+  std::int64_t shipped_lines = 0;
+  std::int64_t on_time_lines = 0;  // shipped no later than placed_at + the promised lead time
+  std::optional<double> on_time_rate;          // on_time_lines / shipped_lines
+  std::optional<double> lead_time_median_days;  // placed to shipped, nearest rank
+  std::optional<double> lead_time_p90_days;
+  std::int64_t units = 0;
+  std::int64_t returned_units = 0;  // in returns that were not rejected
+  std::int64_t defective_units = 0; // of them, returned as defective or damaged
+  std::optional<double> return_rate;
+  std::optional<double> defect_rate;
+  std::string currency;     // revenue and margin: lines in the currency of the partner's links
+  std::int64_t revenue = 0;  // minor units
+  std::int64_t cost = 0;     // units at the linked cost
+  std::int64_t margin = 0;   // revenue - cost
+};
+ECRM_DESCRIBE(Scorecard, partner_id, partner_name, lines, shipped_lines, on_time_lines,
+              on_time_rate, lead_time_median_days, lead_time_p90_days, units, returned_units,
+              defective_units, return_rate, defect_rate, currency, revenue, cost, margin)
+
+struct RankingQuery {
+  std::optional<std::int64_t> product_id;
+  std::optional<std::int64_t> category_id;
+};
+ECRM_DESCRIBE(RankingQuery, product_id, category_id)
+
+// Suppliers of a product or category, best first, and the one suggested for purchasing.
+struct Ranking {
+  std::optional<std::int64_t> product_id;
+  std::optional<std::int64_t> category_id;
+  std::optional<std::int64_t> suggested_partner_id;
+  std::vector<Scorecard> items;
+};
+ECRM_DESCRIBE(Ranking, product_id, category_id, suggested_partner_id, items)
+
+}  // namespace ecrm::partners

@@ -1,0 +1,108 @@
+// Partners' SQL: their own tables (migration 0036) and the reads they make of orders,
+// order_lines, customers (delivery name and place only), products and returns to find the lines
+// routed to a partner and to score it. Every statement is a named constant in repo.cpp.
+//
+// Routing, in one place (kVisible in repo.cpp): a line of an order that is not cancelled is a
+// partner's when
+//  - the partner is the line's supplier: the active supplier linked to the line's product, else
+//    to its category (a product link first, then the lower cost, then the lower partner id); or
+//  - the partner is the line's distributor: the partner staff routed the order to, else the
+//    first active non-supplier rule (by id) matching the customer's country and the product's
+//    category; or
+//  - the partner already acknowledged or shipped it (it stays theirs when routing changes).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "partners/model.hpp"
+#include "storage/database.hpp"
+
+namespace ecrm::partners {
+
+using storage::Connection;
+
+// The partner user of a portal session, with their organisation.
+struct UserOfSession {
+  PartnerUser user;
+  std::string partner_name;
+  PartnerKind kind = PartnerKind::kSupplier;
+  bool partner_active = true;
+};
+
+// Sums over a partner's lines, before rates are worked out.
+struct LineTotals {
+  std::int64_t lines = 0;
+  std::int64_t shipped = 0;
+  std::int64_t on_time = 0;
+  std::int64_t units = 0;
+  std::int64_t returned = 0;
+  std::int64_t defective = 0;
+  std::int64_t revenue = 0;
+  std::int64_t cost = 0;
+};
+
+class PartnerRepo {
+ public:
+  Result<Partner> insert_partner(Connection& c, const Partner& p);
+  Result<std::optional<Partner>> find_partner(Connection& c, std::int64_t id);
+  // Partners by id after `after_id`, of one kind when given.
+  Result<std::vector<Partner>> list_partners(Connection& c, std::optional<PartnerKind> kind,
+                                             std::int64_t after_id, int limit);
+  Status update_partner(Connection& c, const Partner& p);
+  Result<Contact> insert_contact(Connection& c, std::int64_t partner_id, const ContactInput& in,
+                                 UnixMs now);
+
+  Result<PartnerUser> insert_user(Connection& c, const PartnerUser& u);
+  Result<std::optional<PartnerUser>> find_user(Connection& c, std::int64_t id);
+  Result<std::vector<PartnerUser>> users_of(Connection& c, std::int64_t partner_id);
+  Result<std::optional<UserOfSession>> user_of_session(Connection& c, std::int64_t user_id);
+
+  Result<ProductLink> insert_link(Connection& c, std::int64_t partner_id,
+                                  const ProductLinkInput& in, UnixMs now);
+  Result<std::vector<ProductLink>> links_of(Connection& c, std::int64_t partner_id);
+  // The partner's link to `product_id` (a product link, not a category's).
+  Result<std::optional<ProductLink>> product_link(Connection& c, std::int64_t partner_id,
+                                                  std::int64_t product_id);
+  Status set_link_lead_time(Connection& c, std::int64_t link_id, std::int64_t days, UnixMs now);
+  Result<bool> product_exists(Connection& c, std::int64_t product_id);
+  Result<bool> category_exists(Connection& c, std::int64_t category_id);
+  Result<bool> order_exists(Connection& c, std::int64_t order_id);
+
+  Result<RoutingRule> insert_rule(Connection& c, std::int64_t partner_id,
+                                  const RoutingRuleInput& in, UnixMs now);
+  Result<std::vector<RoutingRule>> rules_of(Connection& c, std::int64_t partner_id);
+  // Routes the order to the partner (replacing an earlier explicit route).
+  Status route_order(Connection& c, std::int64_t order_id, std::int64_t partner_id, UnixMs now,
+                     const std::string& actor);
+
+  // The partner's lines, newest first, below `before_id`.
+  Result<std::vector<PartnerLine>> lines(Connection& c, std::int64_t partner_id,
+                                         const LineQuery& query,
+                                         std::optional<std::int64_t> before_id, int limit);
+  // One of the partner's lines; nullopt when the line is not the partner's (or does not exist).
+  Result<std::optional<PartnerLine>> line(Connection& c, std::int64_t partner_id,
+                                          std::int64_t line_id);
+  Status acknowledge(Connection& c, std::int64_t partner_id, std::int64_t line_id, UnixMs now,
+                     const std::string& actor);
+  Status ship(Connection& c, std::int64_t partner_id, std::int64_t line_id,
+              const ShipmentInput& in, UnixMs now, const std::string& actor);
+
+  // Counts and sums over the partner's lines (revenue and cost of lines in `currency`).
+  Result<LineTotals> totals(Connection& c, std::int64_t partner_id, const std::string& currency);
+  // The lead time (ms, placed to shipped) of the partner's shipped line at `rank` (0-based) in
+  // ascending order.
+  Result<std::optional<std::int64_t>> lead_time_at(Connection& c, std::int64_t partner_id,
+                                                   std::int64_t rank);
+  // The currency of the partner's first link, else of its newest routed order ("" for none).
+  Result<std::string> currency_of(Connection& c, std::int64_t partner_id);
+  // Active suppliers linked to the product (or its category), or to the category (or one of its
+  // products); with their lowest linked cost.
+  Result<std::vector<std::pair<std::int64_t, std::int64_t>>> suppliers_of(
+      Connection& c, std::optional<std::int64_t> product_id,
+      std::optional<std::int64_t> category_id);
+};
+
+}  // namespace ecrm::partners

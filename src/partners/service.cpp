@@ -1,0 +1,485 @@
+#include "partners/service.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+namespace ecrm::partners {
+
+using storage::Connection;
+using storage::TxMode;
+using storage::with_transaction;
+
+namespace {
+
+constexpr double kMsPerDayD = 86'400'000.0;
+
+bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
+
+double rounded(double value, double scale) { return std::round(value * scale) / scale; }
+
+// Lower-case, one '@' with text on both sides, no spaces.
+Result<std::string> address_of(const std::string& email, const std::string& field) {
+  std::string out;
+  for (char ch : email) out += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  const auto at = out.find('@');
+  if (out.empty() || at == std::string::npos || at == 0 || at + 1 >= out.size() ||
+      out.find('@', at + 1) != std::string::npos || out.find(' ') != std::string::npos) {
+    return Error::invalid(field + " is not an e-mail address", field, "invalid_email");
+  }
+  return out;
+}
+
+Result<std::string> country_of(const std::optional<std::string>& country, const std::string& field) {
+  std::string out;
+  for (char ch : country.value_or("")) {
+    if (!std::isalpha(static_cast<unsigned char>(ch))) {
+      return Error::invalid(field + " must be a two-letter country code", field);
+    }
+    out += static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  }
+  if (!out.empty() && out.size() != 2) {
+    return Error::invalid(field + " must be a two-letter country code", field);
+  }
+  return out;
+}
+
+std::string actor_of(const UserOfSession& u) { return "partner:" + std::to_string(u.user.id); }
+
+Error not_yours() { return Error::not_found("no such order line", "not_found"); }
+
+}  // namespace
+
+PartnerService::PartnerService(storage::Database& db, auth::PortalAuth& auth,
+                               orders::OrderService& orders, catalog::CatalogService& catalog,
+                               PartnerOptions options)
+    : db_(db), auth_(auth), orders_(orders), catalog_(catalog), options_(std::move(options)) {}
+
+Result<Partner> PartnerService::existing(Connection& c, std::int64_t id) {
+  ECRM_ASSIGN_OR_RETURN(auto found, repo_.find_partner(c, id));
+  if (!found) return Error::not_found("no such partner", "not_found");
+  return std::move(*found);
+}
+
+Result<Partner> PartnerService::create(const PartnerInput& input) {
+  if (blank(input.name)) return Error::invalid("name is required", "name", "required");
+  Partner p;
+  p.name = input.name;
+  p.kind = input.kind;
+  if (input.email && !input.email->empty()) {
+    ECRM_ASSIGN_OR_RETURN(p.email, address_of(*input.email, "email"));
+  }
+  p.phone = input.phone.value_or("");
+  ECRM_ASSIGN_OR_RETURN(p.country, country_of(input.country, "country"));
+  p.lead_time_days = input.lead_time_days.value_or(7);
+  for (std::size_t i = 0; i < input.contacts.size(); ++i) {
+    if (blank(input.contacts[i].name)) {
+      return Error::invalid("a contact needs a name", "contacts[" + std::to_string(i) + "].name",
+                            "required");
+    }
+  }
+  p.created_at = p.updated_at = now_ms();
+  return with_transaction<Partner>(db_, TxMode::kWrite, [&](Connection& c) -> Result<Partner> {
+    ECRM_ASSIGN_OR_RETURN(auto stored, repo_.insert_partner(c, p));
+    for (const auto& contact : input.contacts) {
+      ECRM_ASSIGN_OR_RETURN(auto added, repo_.insert_contact(c, stored.id, contact, p.created_at));
+      stored.contacts.push_back(std::move(added));
+    }
+    return stored;
+  });
+}
+
+Result<Partner> PartnerService::get(std::int64_t id) {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  return existing(*lease, id);
+}
+
+Result<std::vector<Partner>> PartnerService::list(const PartnerQuery& query,
+                                                  std::optional<std::int64_t> after, int limit) {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  return repo_.list_partners(*lease, query.kind, after.value_or(0), limit);
+}
+
+Result<Partner> PartnerService::update(std::int64_t id, const PartnerChanges& changes) {
+  if (changes.name && blank(*changes.name)) {
+    return Error::invalid("name must not be empty", "name", "required");
+  }
+  std::optional<std::string> email;
+  if (changes.email && !changes.email->empty()) {
+    ECRM_ASSIGN_OR_RETURN(email, address_of(*changes.email, "email"));
+  }
+  std::optional<std::string> country;
+  if (changes.country) {
+    ECRM_ASSIGN_OR_RETURN(country, country_of(changes.country, "country"));
+  }
+  return with_transaction<Partner>(db_, TxMode::kWrite, [&](Connection& c) -> Result<Partner> {
+    ECRM_ASSIGN_OR_RETURN(auto p, existing(c, id));
+    if (changes.name) p.name = *changes.name;
+    if (changes.email) p.email = email.value_or("");
+    if (changes.phone) p.phone = *changes.phone;
+    if (country) p.country = *country;
+    if (changes.lead_time_days) p.lead_time_days = *changes.lead_time_days;
+    if (changes.active) p.active = *changes.active;
+    p.updated_at = now_ms();
+    ECRM_RETURN_IF_ERROR(repo_.update_partner(c, p));
+    return p;
+  });
+}
+
+Result<Contact> PartnerService::add_contact(std::int64_t partner_id, const ContactInput& input) {
+  if (blank(input.name)) return Error::invalid("name is required", "name", "required");
+  return with_transaction<Contact>(db_, TxMode::kWrite, [&](Connection& c) -> Result<Contact> {
+    ECRM_RETURN_IF_ERROR(existing(c, partner_id));
+    return repo_.insert_contact(c, partner_id, input, now_ms());
+  });
+}
+
+Result<PartnerUser> PartnerService::add_user(std::int64_t partner_id,
+                                             const PartnerUserInput& input) {
+  if (blank(input.name)) return Error::invalid("name is required", "name", "required");
+  ECRM_ASSIGN_OR_RETURN(auto address, address_of(input.email, "email"));
+  auto added = with_transaction<PartnerUser>(
+      db_, TxMode::kWrite, [&](Connection& c) -> Result<PartnerUser> {
+        ECRM_RETURN_IF_ERROR(existing(c, partner_id));
+        PartnerUser u;
+        u.partner_id = partner_id;
+        u.email = address;
+        u.name = input.name;
+        u.role = input.role;
+        u.created_at = now_ms();
+        return repo_.insert_user(c, u);
+      });
+  if (!added.ok() && added.error().kind == ErrorKind::kConflict) {
+    return Error::conflict("this address is another partner user's", "email", "email_taken");
+  }
+  return added;
+}
+
+Result<std::vector<PartnerUser>> PartnerService::users(std::int64_t partner_id) {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  ECRM_RETURN_IF_ERROR(existing(*lease, partner_id));
+  return repo_.users_of(*lease, partner_id);
+}
+
+Result<SignInLink> PartnerService::sign_in_link(std::int64_t partner_id, std::int64_t user_id,
+                                                const std::string& ip) {
+  return with_transaction<SignInLink>(
+      db_, TxMode::kWrite, [&](Connection& c) -> Result<SignInLink> {
+        ECRM_ASSIGN_OR_RETURN(auto user, repo_.find_user(c, user_id));
+        if (!user || user->partner_id != partner_id) {
+          return Error::not_found("no such partner user", "not_found");
+        }
+        if (!user->active) {
+          return Error::conflict("this partner user is deactivated", "user_id", "user_inactive");
+        }
+        ECRM_ASSIGN_OR_RETURN(auto token,
+                              auth_.issue_link(c, {http::PortalSubject::kPartner, user_id}, ip));
+        return SignInLink{user_id, token, options_.base_url + "/partner/sign-in?token=" + token,
+                          now_ms() + auth_.config().link_ttl_ms};
+      });
+}
+
+Result<ProductLink> PartnerService::link_product(std::int64_t partner_id,
+                                                 const ProductLinkInput& input) {
+  if (input.product_id.has_value() == input.category_id.has_value()) {
+    return Error::invalid("give either product_id or category_id", "product_id", "one_of");
+  }
+  if (input.currency.size() != 3) {
+    return Error::invalid("currency must be a three-letter code", "currency");
+  }
+  ProductLinkInput in = input;
+  for (auto& ch : in.currency) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return with_transaction<ProductLink>(
+      db_, TxMode::kWrite, [&](Connection& c) -> Result<ProductLink> {
+        ECRM_RETURN_IF_ERROR(existing(c, partner_id));
+        if (in.product_id) {
+          ECRM_ASSIGN_OR_RETURN(auto found, repo_.product_exists(c, *in.product_id));
+          if (!found) return Error::unprocessable("no such product", "product_id", "unknown");
+        } else {
+          ECRM_ASSIGN_OR_RETURN(auto found, repo_.category_exists(c, *in.category_id));
+          if (!found) return Error::unprocessable("no such category", "category_id", "unknown");
+        }
+        return repo_.insert_link(c, partner_id, in, now_ms());
+      });
+}
+
+Result<std::vector<ProductLink>> PartnerService::links(std::int64_t partner_id) {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  ECRM_RETURN_IF_ERROR(existing(*lease, partner_id));
+  return repo_.links_of(*lease, partner_id);
+}
+
+Result<RoutingRule> PartnerService::add_rule(std::int64_t partner_id,
+                                             const RoutingRuleInput& input) {
+  ECRM_ASSIGN_OR_RETURN(auto country, country_of(input.country, "country"));
+  RoutingRuleInput in = input;
+  in.country = country;
+  return with_transaction<RoutingRule>(
+      db_, TxMode::kWrite, [&](Connection& c) -> Result<RoutingRule> {
+        ECRM_ASSIGN_OR_RETURN(auto p, existing(c, partner_id));
+        if (p.kind == PartnerKind::kSupplier) {
+          return Error::unprocessable("suppliers receive the lines of their products, not routed "
+                                      "orders", "partner_id", "not_routable");
+        }
+        if (in.category_id) {
+          ECRM_ASSIGN_OR_RETURN(auto found, repo_.category_exists(c, *in.category_id));
+          if (!found) return Error::unprocessable("no such category", "category_id", "unknown");
+        }
+        return repo_.insert_rule(c, partner_id, in, now_ms());
+      });
+}
+
+Result<std::vector<RoutingRule>> PartnerService::rules(std::int64_t partner_id) {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  ECRM_RETURN_IF_ERROR(existing(*lease, partner_id));
+  return repo_.rules_of(*lease, partner_id);
+}
+
+Result<OrderRoute> PartnerService::route_order(std::int64_t partner_id,
+                                               const OrderRouteInput& input,
+                                               const std::string& actor) {
+  return with_transaction<OrderRoute>(
+      db_, TxMode::kWrite, [&](Connection& c) -> Result<OrderRoute> {
+        ECRM_ASSIGN_OR_RETURN(auto p, existing(c, partner_id));
+        if (p.kind == PartnerKind::kSupplier) {
+          return Error::unprocessable("suppliers receive the lines of their products, not routed "
+                                      "orders", "partner_id", "not_routable");
+        }
+        ECRM_ASSIGN_OR_RETURN(auto found, repo_.order_exists(c, input.order_id));
+        if (!found) return Error::unprocessable("no such order", "order_id", "unknown");
+        const UnixMs now = now_ms();
+        ECRM_RETURN_IF_ERROR(repo_.route_order(c, input.order_id, partner_id, now, actor));
+        return OrderRoute{input.order_id, partner_id, now};
+      });
+}
+
+Result<std::vector<PartnerLine>> PartnerService::lines_of(std::int64_t partner_id,
+                                                          const LineQuery& query,
+                                                          std::optional<std::int64_t> before,
+                                                          int limit) {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  ECRM_RETURN_IF_ERROR(existing(*lease, partner_id));
+  return repo_.lines(*lease, partner_id, query, before, limit);
+}
+
+Result<Scorecard> PartnerService::scorecard(std::int64_t partner_id) {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  Connection& c = *lease;
+  ECRM_ASSIGN_OR_RETURN(auto p, existing(c, partner_id));
+  Scorecard s;
+  s.partner_id = p.id;
+  s.partner_name = p.name;
+  ECRM_ASSIGN_OR_RETURN(s.currency, repo_.currency_of(c, partner_id));
+  ECRM_ASSIGN_OR_RETURN(auto t, repo_.totals(c, partner_id, s.currency));
+  s.lines = t.lines;
+  s.shipped_lines = t.shipped;
+  s.on_time_lines = t.on_time;
+  s.units = t.units;
+  s.returned_units = t.returned;
+  s.defective_units = t.defective;
+  s.revenue = t.revenue;
+  s.cost = t.cost;
+  s.margin = t.revenue - t.cost;
+  if (t.shipped > 0) {
+    s.on_time_rate = rounded(static_cast<double>(t.on_time) / static_cast<double>(t.shipped), 1e4);
+    // Nearest rank: the smallest value with at least q of the values at or below it.
+    auto at_quantile = [&](double q) -> Result<std::optional<double>> {
+      const auto rank = static_cast<std::int64_t>(std::ceil(q * static_cast<double>(t.shipped))) - 1;
+      ECRM_ASSIGN_OR_RETURN(auto ms, repo_.lead_time_at(c, partner_id, std::max<std::int64_t>(rank, 0)));
+      if (!ms) return std::optional<double>{};
+      return std::optional<double>{rounded(static_cast<double>(*ms) / kMsPerDayD, 1e3)};
+    };
+    ECRM_ASSIGN_OR_RETURN(s.lead_time_median_days, at_quantile(0.5));
+    ECRM_ASSIGN_OR_RETURN(s.lead_time_p90_days, at_quantile(0.9));
+  }
+  if (t.units > 0) {
+    s.return_rate = rounded(static_cast<double>(t.returned) / static_cast<double>(t.units), 1e4);
+    s.defect_rate = rounded(static_cast<double>(t.defective) / static_cast<double>(t.units), 1e4);
+  }
+  return s;
+}
+
+Result<Ranking> PartnerService::ranking(const RankingQuery& query) {
+  if (query.product_id.has_value() == query.category_id.has_value()) {
+    return Error::invalid("give either product_id or category_id", "product_id", "one_of");
+  }
+  Ranking out;
+  out.product_id = query.product_id;
+  out.category_id = query.category_id;
+  std::vector<std::pair<std::int64_t, std::int64_t>> suppliers;
+  {
+    ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+    ECRM_ASSIGN_OR_RETURN(suppliers,
+                          repo_.suppliers_of(*lease, query.product_id, query.category_id));
+  }
+  std::vector<std::pair<Scorecard, std::int64_t>> scored;
+  for (const auto& [partner_id, cost] : suppliers) {
+    ECRM_ASSIGN_OR_RETURN(auto card, scorecard(partner_id));
+    scored.emplace_back(std::move(card), cost);
+  }
+  std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) {
+    const double ra = a.first.on_time_rate.value_or(-1.0);
+    const double rb = b.first.on_time_rate.value_or(-1.0);
+    if (ra != rb) return ra > rb;
+    const double da = a.first.defect_rate.value_or(0.0);
+    const double db = b.first.defect_rate.value_or(0.0);
+    if (da != db) return da < db;
+    if (a.second != b.second) return a.second < b.second;
+    return a.first.partner_id < b.first.partner_id;
+  });
+  for (auto& [card, cost] : scored) out.items.push_back(std::move(card));
+  if (!out.items.empty()) out.suggested_partner_id = out.items.front().partner_id;
+  return out;
+}
+
+Result<auth::PortalSessionOpened> PartnerService::open_session(const SessionInput& input,
+                                                               const std::string& ip,
+                                                               const std::string& user_agent) {
+  ECRM_ASSIGN_OR_RETURN(auto subject, auth_.redeem_link(input.token));
+  if (subject.kind != http::PortalSubject::kPartner) {
+    return Error::invalid("this sign-in link is not valid; ask for a new one", "token",
+                          "invalid_link");
+  }
+  {
+    ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+    ECRM_ASSIGN_OR_RETURN(auto u, repo_.user_of_session(*lease, subject.id));
+    if (!u || !u->user.active || !u->partner_active) {
+      return Error::unauthenticated("this account is closed", "portal_account_closed");
+    }
+  }
+  return auth_.open_session(subject, ip, user_agent);
+}
+
+Status PartnerService::sign_out(const std::string& session_token) {
+  return auth_.end_session(session_token);
+}
+
+Result<UserOfSession> PartnerService::user_of(const http::Principal& who) {
+  const Error closed = Error::unauthenticated("this account is closed; sign in again",
+                                              "invalid_portal_session");
+  if (who.kind != http::Principal::Kind::kPortal || who.subject != http::PortalSubject::kPartner) {
+    return closed;
+  }
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  ECRM_ASSIGN_OR_RETURN(auto u, repo_.user_of_session(*lease, who.subject_id));
+  if (!u || !u->user.active || !u->partner_active) return closed;
+  return std::move(*u);
+}
+
+Result<PartnerMe> PartnerService::me(const http::Principal& who) {
+  ECRM_ASSIGN_OR_RETURN(auto u, user_of(who));
+  return PartnerMe{u.user, u.user.partner_id, u.partner_name, u.kind, who.csrf_token};
+}
+
+Result<std::vector<PartnerLine>> PartnerService::own_lines(const http::Principal& who,
+                                                           const LineQuery& query,
+                                                           std::optional<std::int64_t> before,
+                                                           int limit) {
+  ECRM_ASSIGN_OR_RETURN(auto u, user_of(who));
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  return repo_.lines(*lease, u.user.partner_id, query, before, limit);
+}
+
+Result<PartnerLine> PartnerService::own_line(const http::Principal& who, std::int64_t line_id) {
+  ECRM_ASSIGN_OR_RETURN(auto u, user_of(who));
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  ECRM_ASSIGN_OR_RETURN(auto line, repo_.line(*lease, u.user.partner_id, line_id));
+  if (!line) return not_yours();
+  return std::move(*line);
+}
+
+Result<PartnerLine> PartnerService::acknowledge(const http::Principal& who, std::int64_t line_id) {
+  ECRM_ASSIGN_OR_RETURN(auto u, user_of(who));
+  return with_transaction<PartnerLine>(
+      db_, TxMode::kWrite, [&](Connection& c) -> Result<PartnerLine> {
+        ECRM_ASSIGN_OR_RETURN(auto line, repo_.line(c, u.user.partner_id, line_id));
+        if (!line) return not_yours();
+        ECRM_RETURN_IF_ERROR(repo_.acknowledge(c, u.user.partner_id, line_id, now_ms(), actor_of(u)));
+        ECRM_ASSIGN_OR_RETURN(auto after, repo_.line(c, u.user.partner_id, line_id));
+        if (!after) return not_yours();
+        return std::move(*after);
+      });
+}
+
+Result<PartnerLine> PartnerService::ship(const http::Principal& who, std::int64_t line_id,
+                                         const ShipmentInput& input) {
+  ECRM_ASSIGN_OR_RETURN(auto u, user_of(who));
+  if (blank(input.carrier)) return Error::invalid("carrier is required", "carrier", "required");
+  if (blank(input.tracking_number)) {
+    return Error::invalid("tracking_number is required", "tracking_number", "required");
+  }
+  std::optional<PartnerLine> line;
+  {
+    ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+    ECRM_ASSIGN_OR_RETURN(line, repo_.line(*lease, u.user.partner_id, line_id));
+  }
+  if (!line) return not_yours();
+  if (line->shipped_at) {
+    return Error::conflict("this line was shipped already", "id", "line_shipped");
+  }
+  ECRM_ASSIGN_OR_RETURN(auto order, orders_.get(line->order_id));
+  if (order.status == orders::OrderStatus::kPlaced || order.status == orders::OrderStatus::kPaid) {
+    orders::StatusRequest request;
+    request.status = orders::OrderStatus::kShipped;
+    request.carrier = input.carrier;
+    request.tracking_number = input.tracking_number;
+    request.note = "shipped by " + u.partner_name + " (order line " + std::to_string(line_id) + ")";
+    ECRM_RETURN_IF_ERROR(orders_.change_status(order.id, request, actor_of(u)));
+  } else if (order.status != orders::OrderStatus::kShipped &&
+             order.status != orders::OrderStatus::kDelivered) {
+    return Error::conflict("the order is " + std::string(wire::enum_name(order.status)) +
+                               " and cannot be shipped",
+                           "id", "invalid_transition");
+  }
+  return with_transaction<PartnerLine>(
+      db_, TxMode::kWrite, [&](Connection& c) -> Result<PartnerLine> {
+        ECRM_RETURN_IF_ERROR(
+            repo_.ship(c, u.user.partner_id, line_id, input, now_ms(), actor_of(u)));
+        ECRM_ASSIGN_OR_RETURN(auto after, repo_.line(c, u.user.partner_id, line_id));
+        if (!after) return not_yours();
+        return std::move(*after);
+      });
+}
+
+Result<std::vector<ProductLink>> PartnerService::own_products(const http::Principal& who) {
+  ECRM_ASSIGN_OR_RETURN(auto u, user_of(who));
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  return repo_.links_of(*lease, u.user.partner_id);
+}
+
+Result<ProductLink> PartnerService::update_product(const http::Principal& who,
+                                                   std::int64_t product_id,
+                                                   const ProductUpdate& update) {
+  ECRM_ASSIGN_OR_RETURN(auto u, user_of(who));
+  std::optional<ProductLink> link;
+  {
+    ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+    ECRM_ASSIGN_OR_RETURN(link, repo_.product_link(*lease, u.user.partner_id, product_id));
+  }
+  if (!link) return Error::not_found("no such product", "not_found");
+  if (u.user.role != PartnerRole::kPartnerAdmin) {
+    return Error::forbidden("only a partner admin changes stock and lead times",
+                            "partner_admin_required");
+  }
+  // Both values were checked when the body was read (non-negative, in range): either change
+  // may now be made without the other failing on its input.
+  if (update.stock_on_hand) {
+    catalog::ProductChanges changes;
+    changes.stock_on_hand = *update.stock_on_hand;
+    ECRM_RETURN_IF_ERROR(catalog_.update_product(product_id, changes));
+  }
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  if (update.lead_time_days) {
+    ECRM_RETURN_IF_ERROR(repo_.set_link_lead_time(*lease, link->id, *update.lead_time_days, now_ms()));
+  }
+  ECRM_ASSIGN_OR_RETURN(auto after, repo_.product_link(*lease, u.user.partner_id, product_id));
+  if (!after) return Error::not_found("no such product", "not_found");
+  return std::move(*after);
+}
+
+Result<Scorecard> PartnerService::own_scorecard(const http::Principal& who) {
+  ECRM_ASSIGN_OR_RETURN(auto u, user_of(who));
+  return scorecard(u.user.partner_id);
+}
+
+}  // namespace ecrm::partners

@@ -189,6 +189,51 @@ TEST_F(Community, PostAnswerAcceptVotesAndReputation) {
   EXPECT_EQ(own.json().at("answers").at(0).at("my_vote").as_int64(), 1);
 }
 
+TEST_F(Community, BoardFollowersAreMailedOnlyWithConsent) {
+  const std::string willing = "willing.follower@example.com";
+  const auto with_consent = create(
+      "/api/v1/customers",
+      json::object{{"name", "Willing Follower"},
+                   {"email", willing},
+                   {"consent", json::object{{"email", json::object{{"granted", true},
+                                                                   {"at", "2024-01-01"}}}}}});
+  auto w = portal_client(willing);
+  std::int64_t without_consent = 0;
+  auto u = member("Unwilling Follower", "unwilling.follower@example.com", &without_consent);
+  const std::string follow = "/api/v1/portal/community/boards/" + std::to_string(board()) + "/follow";
+  ASSERT_EQ(send(*w, "PUT", follow, json::object{}).status, 204);
+  ASSERT_EQ(send(*u, "PUT", follow, json::object{}).status, 204);
+  auto follows = w->get("/api/v1/portal/community/follows");
+  ASSERT_EQ(follows.status, 200);
+  EXPECT_EQ(follows.json().at("items").at(0).at("board_id").as_int64(), board());
+
+  auto poster = member("Board Poster", "board.poster@example.com");
+  thread(*poster, "discussion", "Night shots", "Share your night photos here.");
+  // The consenting follower gets the mail; the other's notice is suppressed for want of consent.
+  std::vector<Mail> got;
+  ASSERT_TRUE(eventually([&] {
+    got = mails_to(willing);
+    for (const auto& m : got) {
+      if (m.header("subject").find("Night shots") != std::string::npos) return true;
+    }
+    return false;
+  })) << server_->log();
+  auto suppressed = [&] {
+    auto n = connection().query_int(
+        "SELECT COUNT(*) FROM messages WHERE customer_id = $1 AND source = 'community' "
+        "AND status = 'suppressed'",
+        {without_consent});
+    return n.ok() && n->value_or(0) == 1;
+  };
+  EXPECT_TRUE(eventually(suppressed));
+  EXPECT_EQ(notices_to(with_consent), 1);
+  // Unfollowed: the next post reaches neither.
+  ASSERT_EQ(remove(*w, follow).status, 204);
+  expect_error(remove(*w, follow), 404, "not_following");
+  thread(*poster, "discussion", "Morning shots", "And the mornings.");
+  EXPECT_EQ(notices_to(with_consent), 1);
+}
+
 TEST_F(Community, VisitorsReadButCannotWrite) {
   auto a = member("Vera Visible", "vera.visible@example.com");
   const auto thread_id =

@@ -150,8 +150,9 @@ PhraseMiner::PhraseMiner(const SentimentScorer& scorer, const search::Segmenter&
 
 PhraseMiner::~PhraseMiner() = default;
 
-Sentiment PhraseMiner::add(std::string_view id, std::string_view text) {
+Sentiment PhraseMiner::add(std::string_view id, std::string_view text, int period) {
   ++texts_;
+  period_ = period;
   const Sentiment whole = scorer_.score(text);
   const std::vector<std::string_view> parts = sentences(text);
   struct Clause {
@@ -250,6 +251,8 @@ void PhraseMiner::count(const std::string& key, std::string_view surface, Which 
     side.last_weight = weight;
     side.weight += weight;
     ++side.count;
+    if (period_ == 0) ++side.recent;
+    if (period_ == 1) ++side.previous;
     if (side.examples.size() < options_.max_examples) {
       side.examples.push_back(Quote{std::string(id), cut_quote(sentence, options_.max_quote_bytes)});
     }
@@ -347,8 +350,12 @@ std::vector<Issue> PhraseMiner::top(Which which, std::size_t limit) const {
       });
       home->issue.phrase = best == written.end() ? *candidate.key : best->first;
       home->issue.count = candidate.side->count;
+      home->issue.recent = candidate.side->recent;
+      home->issue.previous = candidate.side->previous;
     } else if (duplicate) {
       home->issue.count += candidate.side->count;
+      home->issue.recent += candidate.side->recent;
+      home->issue.previous += candidate.side->previous;
     }
     home->members.push_back(&candidate);
     home->issue.weight += candidate.side->weight;

@@ -49,6 +49,10 @@ struct Issue {
   std::int64_t count = 0;  // texts mentioning it
   double weight = 0;       // the sum of its texts' weights (see above); the ranking
   std::vector<Quote> examples;
+  // Of `count`, the texts added with period 0 (a recent window) and period 1 (the window
+  // before), counted like `count`; 0 when the texts came without periods.
+  std::int64_t recent = 0;
+  std::int64_t previous = 0;
 };
 
 struct PhraseOptions {
@@ -68,8 +72,9 @@ class PhraseMiner {
   PhraseMiner& operator=(const PhraseMiner&) = delete;
   PhraseMiner(PhraseMiner&&) = default;
 
-  // Reads one text and returns its sentiment (of the whole text). Not thread-safe.
-  Sentiment add(std::string_view id, std::string_view text);
+  // Reads one text and returns its sentiment (of the whole text). `period` 0 or 1 counts it in
+  // Issue::recent or Issue::previous; any other value in neither. Not thread-safe.
+  Sentiment add(std::string_view id, std::string_view text, int period = -1);
 
   // The top complaints (issues) and the top praised aspects, heaviest first, at most `limit`.
   std::vector<Issue> complaints(std::size_t limit) const;
@@ -85,6 +90,8 @@ class PhraseMiner {
     std::int64_t count = 0;
     std::int64_t last_text = -1;  // the text last counted
     double last_weight = 0;       // its weight so far
+    std::int64_t recent = 0;      // texts of period 0
+    std::int64_t previous = 0;    // texts of period 1
     std::vector<Quote> examples;
   };
   struct Phrase {
@@ -105,6 +112,7 @@ class PhraseMiner {
   std::unordered_set<std::string> stopwords_;
   std::unordered_map<std::string, Phrase> phrases_;
   std::int64_t texts_ = 0;
+  int period_ = -1;  // of the text being added
 };
 
 // Splits `text` into sentences (ending at 。！？.!?; and line breaks), trimmed, empty ones

@@ -26,13 +26,18 @@ struct FeedbackQuote {
 };
 ECRM_DESCRIBE(FeedbackQuote, source, id, quote)
 
-// A key phrase with the number of texts mentioning it and example quotes.
+// A key phrase with the number of texts mentioning it and example quotes; its trend: the texts
+// of the last kTrendDays days and of the kTrendDays before, and whether it rises sharply (at
+// least kRisingMinimum recent texts and at least twice as many as before).
 struct FeedbackIssue {
   std::string phrase;
   std::int64_t count = 0;
   std::vector<FeedbackQuote> examples;
+  std::int64_t recent = 0;
+  std::int64_t previous = 0;
+  bool rising = false;
 };
-ECRM_DESCRIBE(FeedbackIssue, phrase, count, examples)
+ECRM_DESCRIBE(FeedbackIssue, phrase, count, examples, recent, previous, rising)
 
 struct FeedbackSourceCount {
   FeedbackSource source = FeedbackSource::kReview;
@@ -78,15 +83,19 @@ struct FeedbackProductReport {
   std::vector<FeedbackIssue> praise;
   std::vector<FeedbackDefectReport> defect_reports;
   std::vector<FeedbackReturnReason> return_reasons;
+  std::vector<std::string> rising;  // the complaints that rise sharply (alerts), heaviest first
   UnixMs generated_at = 0;
 };
 ECRM_DESCRIBE(FeedbackProductReport, product_id, product_name, sku, texts, texts_per_source_limit,
-              sources, sentiment, complaints, praise, defect_reports, return_reasons, generated_at)
+              sources, sentiment, complaints, praise, defect_reports, return_reasons, rising,
+              generated_at)
 
 enum class FeedbackReportFormat { kJson, kCsv };
 ECRM_DESCRIBE_ENUM(FeedbackReportFormat, kJson, kCsv)
 
 inline constexpr std::int64_t kMaxReportTop = 50;
+inline constexpr std::int64_t kTrendDays = 30;
+inline constexpr std::int64_t kRisingMinimum = 3;
 
 struct FeedbackReportQuery {
   std::optional<FeedbackReportFormat> format;  // json (default) or csv

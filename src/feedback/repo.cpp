@@ -11,16 +11,16 @@ using storage::RowView;
 constexpr std::string_view kProduct = "SELECT id, name, sku FROM products WHERE id = $1";
 
 constexpr std::string_view kReviewTexts =
-    "SELECT id, title, body FROM product_reviews WHERE product_id = $1 AND status = 'visible' "
+    "SELECT id, title, body, created_at FROM product_reviews WHERE product_id = $1 AND status = 'visible' "
     "ORDER BY id DESC LIMIT $2";
 
 constexpr std::string_view kCommunityTexts =
-    "SELECT p.id, t.title, p.body, p.kind FROM community_posts p "
+    "SELECT p.id, t.title, p.body, p.kind, p.created_at FROM community_posts p "
     "JOIN community_threads t ON t.id = p.thread_id "
     "JOIN community_boards b ON b.id = t.board_id "
     "WHERE b.product_id = $1 AND p.status = 'visible' AND t.status = 'visible' "
     "UNION "
-    "SELECT p.id, t.title, p.body, p.kind FROM community_post_links l "
+    "SELECT p.id, t.title, p.body, p.kind, p.created_at FROM community_post_links l "
     "JOIN community_posts p ON p.id = l.post_id "
     "JOIN community_threads t ON t.id = p.thread_id "
     "WHERE l.kind = 'product' AND l.target_id = $1 AND p.status = 'visible' "
@@ -28,13 +28,13 @@ constexpr std::string_view kCommunityTexts =
     "ORDER BY 1 DESC LIMIT $2";
 
 constexpr std::string_view kTicketTexts =
-    "SELECT i.id, i.subject, i.content FROM tickets t "
+    "SELECT i.id, i.subject, i.content, i.occurred_at FROM tickets t "
     "JOIN interactions i ON i.ticket_id = t.id "
     "WHERE t.product_id = $1 AND i.direction = 'inbound' "
     "ORDER BY i.id DESC LIMIT $2";
 
 constexpr std::string_view kMentionTexts =
-    "SELECT m.id, m.text FROM social_mention_products mp "
+    "SELECT m.id, m.text, m.posted_at FROM social_mention_products mp "
     "JOIN social_mentions m ON m.id = mp.mention_id "
     "WHERE mp.product_id = $1 ORDER BY m.id DESC LIMIT $2";
 
@@ -91,19 +91,21 @@ Result<std::optional<ProductHead>> FeedbackRepo::product(storage::Connection& c,
 Status FeedbackRepo::texts(storage::Connection& c, std::int64_t product_id, std::int64_t limit,
                            const std::function<void(SourcedText&&)>& each) {
   ECRM_RETURN_IF_ERROR(c.query(kReviewTexts, {product_id, limit}, [&](const RowView& row) {
-    each({FeedbackSource::kReview, row.get_int(0), joined(row.get_text(1), row.get_text(2))});
+    each({FeedbackSource::kReview, row.get_int(0), joined(row.get_text(1), row.get_text(2)),
+          row.get_int(3)});
   }));
   ECRM_RETURN_IF_ERROR(c.query(kCommunityTexts, {product_id, limit}, [&](const RowView& row) {
     // The opening post carries its thread's title.
     const bool opening = row.get_text(3) == "opening";
     each({FeedbackSource::kCommunity, row.get_int(0),
-          opening ? joined(row.get_text(1), row.get_text(2)) : row.get_string(2)});
+          opening ? joined(row.get_text(1), row.get_text(2)) : row.get_string(2), row.get_int(4)});
   }));
   ECRM_RETURN_IF_ERROR(c.query(kTicketTexts, {product_id, limit}, [&](const RowView& row) {
-    each({FeedbackSource::kTicket, row.get_int(0), joined(row.get_text(1), row.get_text(2))});
+    each({FeedbackSource::kTicket, row.get_int(0), joined(row.get_text(1), row.get_text(2)),
+          row.get_int(3)});
   }));
   return c.query(kMentionTexts, {product_id, limit}, [&](const RowView& row) {
-    each({FeedbackSource::kMention, row.get_int(0), row.get_string(1)});
+    each({FeedbackSource::kMention, row.get_int(0), row.get_string(1), row.get_int(2)});
   });
 }
 

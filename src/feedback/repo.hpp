@@ -27,6 +27,7 @@ struct SourcedText {
   FeedbackSource source = FeedbackSource::kReview;
   std::int64_t id = 0;
   std::string text;
+  UnixMs at = 0;  // when it was written
 };
 
 class FeedbackRepo {

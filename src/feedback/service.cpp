@@ -29,7 +29,8 @@ FeedbackQuote quote_of(const Quote& quote) {
 std::vector<FeedbackIssue> issues_of(const std::vector<Issue>& issues) {
   std::vector<FeedbackIssue> out;
   for (const Issue& issue : issues) {
-    FeedbackIssue view{issue.phrase, issue.count, {}};
+    FeedbackIssue view{issue.phrase, issue.count, {}, issue.recent, issue.previous, false};
+    view.rising = issue.recent >= kRisingMinimum && issue.recent >= 2 * issue.previous;
     for (const Quote& quote : issue.examples) view.examples.push_back(quote_of(quote));
     out.push_back(std::move(view));
   }
@@ -61,7 +62,9 @@ Result<FeedbackProductReport> FeedbackService::product_report(std::int64_t produ
   ECRM_RETURN_IF_ERROR(repo_.texts(*lease, product_id, kTextsPerSource, [&](SourcedText&& text) {
     const std::string id =
         std::to_string(static_cast<int>(text.source)) + ":" + std::to_string(text.id);
-    const Sentiment sentiment = miner.add(id, text.text);
+    const UnixMs window = kTrendDays * kMsPerDay;
+    const int period = text.at > now - window ? 0 : text.at > now - 2 * window ? 1 : -1;
+    const Sentiment sentiment = miner.add(id, text.text, period);
     ++per_source[text.source];
     ++report.texts;
     switch (sentiment.polarity) {
@@ -76,6 +79,9 @@ Result<FeedbackProductReport> FeedbackService::product_report(std::int64_t produ
   }
   report.complaints = issues_of(miner.complaints(static_cast<std::size_t>(top)));
   report.praise = issues_of(miner.praise(static_cast<std::size_t>(top)));
+  for (const FeedbackIssue& issue : report.complaints) {
+    if (issue.rising) report.rising.push_back(issue.phrase);
+  }
   ECRM_ASSIGN_OR_RETURN(report.defect_reports,
                         repo_.defect_reports(*lease, product_id, kDefectReports));
   ECRM_ASSIGN_OR_RETURN(report.return_reasons,
@@ -86,7 +92,7 @@ Result<FeedbackProductReport> FeedbackService::product_report(std::int64_t produ
 std::string report_csv(const FeedbackProductReport& report) {
   std::ostringstream out;
   CsvWriter csv(out);
-  csv.write_row({"section", "name", "count", "quote_1", "quote_2", "quote_3"});
+  csv.write_row({"section", "name", "count", "quote_1", "quote_2", "quote_3", "recent", "previous"});
   const auto issue_rows = [&](std::string_view section, const std::vector<FeedbackIssue>& list) {
     for (const FeedbackIssue& issue : list) {
       csv.field(section);
@@ -95,13 +101,15 @@ std::string report_csv(const FeedbackProductReport& report) {
       for (std::size_t i = 0; i < 3; ++i) {
         csv.field(i < issue.examples.size() ? std::string_view(issue.examples[i].quote) : "");
       }
+      csv.field(std::to_string(issue.recent));
+      csv.field(std::to_string(issue.previous));
       csv.end_row();
     }
   };
   issue_rows("complaint", report.complaints);
   issue_rows("praise", report.praise);
   for (const FeedbackDefectReport& defect : report.defect_reports) {
-    csv.write_row({"defect_report", defect.title, "1", "", "", ""});
+    csv.write_row({"defect_report", defect.title, "1", "", "", "", "", ""});
   }
   for (const FeedbackReturnReason& reason : report.return_reasons) {
     csv.field("return_reason");
@@ -110,14 +118,16 @@ std::string report_csv(const FeedbackProductReport& report) {
     for (std::size_t i = 0; i < 3; ++i) {
       csv.field(i < reason.notes.size() ? std::string_view(reason.notes[i]) : "");
     }
+    csv.field("");
+    csv.field("");
     csv.end_row();
   }
-  csv.write_row({"sentiment", "positive", std::to_string(report.sentiment.positive), "", "", ""});
-  csv.write_row({"sentiment", "neutral", std::to_string(report.sentiment.neutral), "", "", ""});
-  csv.write_row({"sentiment", "negative", std::to_string(report.sentiment.negative), "", "", ""});
+  csv.write_row({"sentiment", "positive", std::to_string(report.sentiment.positive), "", "", "", "", ""});
+  csv.write_row({"sentiment", "neutral", std::to_string(report.sentiment.neutral), "", "", "", "", ""});
+  csv.write_row({"sentiment", "negative", std::to_string(report.sentiment.negative), "", "", "", "", ""});
   for (const FeedbackSourceCount& source : report.sources) {
     csv.write_row({"source", std::string(wire::enum_name(source.source)),
-                   std::to_string(source.texts), "", "", ""});
+                   std::to_string(source.texts), "", "", "", "", ""});
   }
   return out.str();
 }

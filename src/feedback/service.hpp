@@ -2,7 +2,9 @@
 // each source (reviews, community posts, ticket messages, social mentions; kTextsPerSource of
 // each) go through the engine (sentiment, PhraseMiner) for the top complaints and praised
 // aspects with quotes; defect report threads and return reasons (with their notes) are read as
-// they are. Nothing is stored: the report is as fresh as the tables.
+// they are. Each complaint's trend compares its texts of the last kTrendDays days with the
+// kTrendDays before; one rising sharply is listed in `rising` (an alert). Nothing is stored:
+// the report is as fresh as the tables.
 #pragma once
 
 #include <cstdint>
@@ -33,7 +35,8 @@ class FeedbackService {
 };
 
 // The report as CSV, one row per entry: section (complaint, praise, defect_report,
-// return_reason, sentiment, source), a name, a count and up to three quotes.
+// return_reason, sentiment, source), a name, a count, up to three quotes, and for complaints
+// and praise the texts of the recent and the previous window.
 std::string report_csv(const FeedbackProductReport& report);
 
 }  // namespace ecrm::feedback

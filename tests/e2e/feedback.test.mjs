@@ -1,9 +1,9 @@
 // The product improvement report against a running ecrm server: tickets about a product of this
 // run (battery complaints in Chinese and English, screen praise) and a defective return are made
 // through the API; staff open the product's report from the menu page with the product in the
-// address and find the battery at the top of the complaints with its quotes, the screen among
-// the praised aspects, the return reason with its note, and the page's figures equal to the
-// API's. In English and in Chinese.
+// address and find the battery at the top of the complaints with its quotes and its trend, an
+// alert that it rises sharply, the screen among the praised aspects, the return reason with its
+// note, and the page's figures equal to the API's. In English and in Chinese.
 //
 //   ECRM_BASE_URL=http://127.0.0.1:18080 ECRM_E2E_EMAIL=… ECRM_E2E_PASSWORD=… node --test tests/e2e/feedback.test.mjs
 
@@ -56,10 +56,14 @@ for (const [locale, title, defective] of [
 
       const rows = page.getByTestId('feedback-complaints').locator('tbody tr')
       const first = await rows.first().locator('td').allInnerTexts()
-      assert.equal(first[0].trim(), report.complaints[0].phrase)
-      assert.equal(first[0].trim(), '电池')
+      assert.equal(report.complaints[0].phrase, '电池')
+      assert.match(first[0].trim(), /^电池/)
       assert.equal(first[1].trim(), String(report.complaints[0].count))
-      assert.match(first[2], /电池/)
+      assert.equal(first[2].replace(/\s/g, ''), `${report.complaints[0].recent}/${report.complaints[0].previous}`)
+      assert.match(first[3], /电池/)
+      // Three battery complaints this month and none before: an alert names the battery.
+      assert.deepEqual(report.rising, ['电池'])
+      assert.match(await textOf(page, 'feedback-rising'), /电池/)
       const complaints = await page.getByTestId('feedback-complaints').innerText()
       assert.match(complaints, /battery/)
 

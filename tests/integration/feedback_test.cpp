@@ -4,6 +4,7 @@
 // scope, and bad input.
 #include <boost/json.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -24,12 +25,20 @@ class Feedback : public CrmApi {
                                                    {"currency", "CNY"}});
   }
 
+  // A ticket about `product` whose customer wrote `body` `days_ago` days ago.
   std::int64_t ticket(std::int64_t customer, std::int64_t product, const std::string& subject,
-                      const std::string& body) {
-    return create("/api/v1/tickets", json::object{{"customer_id", customer},
-                                                  {"subject", subject},
-                                                  {"body", body},
-                                                  {"product_id", product}});
+                      const std::string& body, int days_ago = 0) {
+    json::object input{{"customer_id", customer},
+                       {"subject", subject},
+                       {"body", body},
+                       {"product_id", product}};
+    if (days_ago > 0) {
+      const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+      input["opened_at"] = now - static_cast<std::int64_t>(days_ago) * 86'400'000;
+    }
+    return create("/api/v1/tickets", input);
   }
 
   json::object report(std::int64_t product, const std::string& query = "") {
@@ -55,6 +64,8 @@ TEST_F(Feedback, TheReportListsTheBatteryComplaintsWithQuotesAndTheReturns) {
   ticket(customer, phone, "Thanks", "Great screen, bright and sharp.");
   ticket(customer, phone, "屏幕", "屏幕非常清晰，很满意");
   ticket(customer, other, "Other", "The speaker is terrible and the speaker crackles.");
+  // Forty days ago: the battery complaints rose from one to three.
+  ticket(customer, phone, "又坏了", "电池又坏了，很差", 40);
 
   // A defective return with a note, and a damaged one.
   auto placed = post("/api/v1/orders",
@@ -81,23 +92,29 @@ TEST_F(Feedback, TheReportListsTheBatteryComplaintsWithQuotesAndTheReturns) {
   const json::object rep = report(phone);
   EXPECT_EQ(rep.at("product_id").as_int64(), phone);
   EXPECT_EQ(str(rep.at("sku")), "FB-PHONE-1");
-  EXPECT_EQ(rep.at("texts").as_int64(), 8);  // the other product's ticket is not read
+  EXPECT_EQ(rep.at("texts").as_int64(), 9);  // the other product's ticket is not read
   const auto& sources = rep.at("sources").as_array();
   bool tickets_counted = false;
   for (const auto& s : sources) {
     if (str(s.at("source")) == "ticket") {
-      EXPECT_EQ(s.at("texts").as_int64(), 8);
+      EXPECT_EQ(s.at("texts").as_int64(), 9);
       tickets_counted = true;
     }
   }
   EXPECT_TRUE(tickets_counted);
-  EXPECT_EQ(rep.at("sentiment").at("negative").as_int64(), 5);
+  EXPECT_EQ(rep.at("sentiment").at("negative").as_int64(), 6);
   EXPECT_EQ(rep.at("sentiment").at("positive").as_int64(), 3);
 
   const auto& complaints = rep.at("complaints").as_array();
   ASSERT_FALSE(complaints.empty()) << json::serialize(rep);
   EXPECT_EQ(str(complaints.at(0).at("phrase")), "电池");
-  EXPECT_EQ(complaints.at(0).at("count").as_int64(), 3);
+  EXPECT_EQ(complaints.at(0).at("count").as_int64(), 4);
+  // Three in the last thirty days against one before: it rises sharply.
+  EXPECT_EQ(complaints.at(0).at("recent").as_int64(), 3);
+  EXPECT_EQ(complaints.at(0).at("previous").as_int64(), 1);
+  EXPECT_TRUE(complaints.at(0).at("rising").as_bool());
+  ASSERT_EQ(rep.at("rising").as_array().size(), 1u) << json::serialize(rep.at("rising"));
+  EXPECT_EQ(str(rep.at("rising").at(0)), "电池");
   const auto& examples = complaints.at(0).at("examples").as_array();
   ASSERT_FALSE(examples.empty());
   for (const auto& e : examples) {
@@ -106,7 +123,10 @@ TEST_F(Feedback, TheReportListsTheBatteryComplaintsWithQuotesAndTheReturns) {
   }
   bool english_battery = false;
   for (const auto& c : complaints) {
-    if (str(c.at("phrase")) == "battery") english_battery = true;
+    if (str(c.at("phrase")) == "battery") {
+      english_battery = true;
+      EXPECT_FALSE(c.at("rising").as_bool());  // two texts are too few to call a rise
+    }
     EXPECT_NE(str(c.at("phrase")), "speaker");  // another product's complaint
   }
   EXPECT_TRUE(english_battery) << json::serialize(complaints);
@@ -130,8 +150,10 @@ TEST_F(Feedback, TheReportListsTheBatteryComplaintsWithQuotesAndTheReturns) {
   auto csv = get(id_path("/api/v1/feedback/products", phone) + "/report?format=csv&top=1");
   ASSERT_EQ(csv.status, 200) << csv.body;
   EXPECT_EQ(csv.header("content-type").rfind("text/csv", 0), 0u);
-  EXPECT_EQ(csv.body.rfind("section,name,count,quote_1,quote_2,quote_3\n", 0), 0u) << csv.body;
-  EXPECT_NE(csv.body.find("complaint,电池,3,"), std::string::npos) << csv.body;
+  EXPECT_EQ(csv.body.rfind("section,name,count,quote_1,quote_2,quote_3,recent,previous\n", 0), 0u)
+      << csv.body;
+  EXPECT_NE(csv.body.find("complaint,电池,4,"), std::string::npos) << csv.body;
+  EXPECT_NE(csv.body.find(",3,1\n"), std::string::npos) << csv.body;
   EXPECT_NE(csv.body.find("return_reason,defective,1,电池鼓包"), std::string::npos) << csv.body;
   EXPECT_EQ(csv.body.find("complaint,battery"), std::string::npos) << csv.body;  // top=1
 }
@@ -149,6 +171,7 @@ TEST_F(Feedback, BadRequestsNameTheField) {
   EXPECT_EQ(empty.at("texts").as_int64(), 0);
   EXPECT_TRUE(empty.at("complaints").as_array().empty());
   EXPECT_TRUE(empty.at("return_reasons").as_array().empty());
+  EXPECT_TRUE(empty.at("rising").as_array().empty());
 }
 
 TEST_F(Feedback, TheReportNeedsFeedbackRead) {

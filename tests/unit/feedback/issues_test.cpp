@@ -150,6 +150,21 @@ TEST(Issues, AQuoteIsTheTextsMostNegativeSentence) {
   EXPECT_EQ(issues[0].examples[1].quote, "Battery is weak.");
 }
 
+TEST(Issues, CountsTheTextsOfEachPeriod) {
+  PhraseMiner miner(SentimentScorer::shared(), search::Segmenter::shared());
+  miner.add("1", "电池太差", 0);
+  miner.add("2", "电池不耐用", 0);
+  miner.add("3", "电池坏了", 0);
+  miner.add("4", "电池发热", 1);
+  miner.add("5", "电池很差", -1);
+  const std::vector<Issue> issues = miner.complaints(1);
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].phrase, "电池");
+  EXPECT_EQ(issues[0].count, 5);
+  EXPECT_EQ(issues[0].recent, 3);
+  EXPECT_EQ(issues[0].previous, 1);
+}
+
 TEST(Issues, PhrasesOfOneTextAreNotReported) {
   PhraseMiner miner = mine({{"1", "The hinge is broken."}, {"2", "Good price."}});
   EXPECT_TRUE(miner.complaints(5).empty());

@@ -36,6 +36,9 @@ export default {
     units: 'Units',
     notes: 'Latest notes',
     generated: 'Generated {time}',
+    rising: 'Rising',
+    risingAlert: 'Rising sharply in the last 30 days: {phrases}',
+    trend: 'Last 30 days / 30 before',
   },
   sources: {
     review: 'Review',

@@ -36,6 +36,9 @@ export default {
     units: '件数',
     notes: '最新备注',
     generated: '生成于 {time}',
+    rising: '上升',
+    risingAlert: '近 30 天急剧上升：{phrases}',
+    trend: '近 30 天 / 之前 30 天',
   },
   sources: {
     review: '评价',

@@ -251,7 +251,7 @@ void Segmenter::install(const std::vector<std::string>& learned) {
 }
 
 bool Segmenter::is_domain_word(std::string_view word) const {
-  return domain_.find(std::string(word)) != domain_.end();
+  return domain_.find(word) != domain_.end();
 }
 
 std::vector<Word> Segmenter::words(std::string_view utf8) const {
@@ -314,7 +314,7 @@ std::vector<Word> Segmenter::words(std::string_view utf8) const {
       if (next_icu[k] > k) relax(k, next_icu[k], 100);
       relax(k, k + 1, 100);
       for (std::size_t len = 2; len <= kMaxWordChars && k + len <= n; ++len) {
-        if (domain_.count(std::string(run.substr(offsets[k], offsets[k + len] - offsets[k])))) {
+        if (domain_.find(run.substr(offsets[k], offsets[k + len] - offsets[k])) != domain_.end()) {
           relax(k, k + len, 90);
         }
       }

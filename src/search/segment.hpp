@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -69,7 +70,12 @@ class Segmenter {
   static constexpr std::size_t kMaxWordChars = 8;
 
  private:
-  std::unordered_set<std::string> domain_;
+  // Looked up by string_view, without making a string of each candidate.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  std::unordered_set<std::string, Hash, std::equal_to<>> domain_;
 };
 
 // The shipped seed list of Chinese domain words (words.zh.txt): words separated by spaces or

@@ -351,6 +351,10 @@ const std::unordered_set<std::string>& stop_words() {
       "some", "one",   "also", "only",  "don't", "dont", "does", "did",  "http", "https",
       "www",  "com",   "i'm",  "im",    "my",   "me",    "is",   "a",    "an",   "to",
       "of",   "in",    "on",   "it",    "so",   "be",    "at",   "or",   "as",   "we",
+      "after", "before", "again", "still", "even", "much", "many", "because", "being", "over",
+      "under", "while", "should", "shall", "might", "must", "these", "those", "where", "other",
+      "such", "same", "both", "each", "every", "onto", "upon", "off", "now", "yet",
+      "she", "her", "him", "his", "hers", "ours", "yours", "theirs", "via", "per",
       "的",   "了",    "是",   "我",    "你",   "他",    "她",   "它",   "们",   "在",
       "和",   "也",    "就",   "都",    "很",   "吗",    "吧",   "啊",   "呢",   "这",
       "那",   "有",    "个",   "不"};

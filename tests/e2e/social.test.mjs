@@ -86,7 +86,16 @@ for (const [locale, title, unsent, escalated, dashboard] of [
       assert.equal(ticket.channel, 'social')
       assert.equal(ticket.customer_id, customer.id)
 
-      await page.goto(`${baseUrl}/social/reputation`)
+      // The customer's 360° page: their handle, the mention among their latest and on the timeline.
+      await page.goto(`${baseUrl}/customers/${customer.id}`)
+      await eventually(async () => (await page.getByTestId('c360-social-handle').count()) > 0, 'the handle is shown')
+      assert.match(await textOf(page, 'c360-social-handle'), new RegExp(`fan_${token}`))
+      await eventually(
+        async () => (await page.getByText(`The soc-${token} lamp broke`).count()) >= 2,
+        'the mention is among the latest and on the timeline',
+      )
+
+            await page.goto(`${baseUrl}/social/reputation`)
       await eventually(async () => (await page.getByTestId('reputation-total').count()) > 0, 'the dashboard shows')
       assert.equal(await textOf(page, 'page-title'), dashboard)
       const total = Number((await textOf(page, 'reputation-total')).replace(/[^\d]/g, ''))

@@ -31,21 +31,21 @@ std::string cookie(const std::string& value, std::int64_t max_age_s, bool secure
 }
 
 void add_staff_routes(http::Router& router, PartnerService& service) {
-  router.add(Route{
-      .method = Method::kGet,
-      .pattern = "/api/v1/partners",
-      .access = kRead,
-      .doc = {.summary = "Partners by id, of one kind when given",
-              .tag = kTag,
-              .response = http::json_body<http::Page<Partner>>(),
-              .query = http::query_of<PartnerQuery>(),
-              .query_params = {"limit", "cursor"}},
-      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
-        ECRM_ASSIGN_OR_RETURN(auto query, http::read_query<PartnerQuery>(ctx));
-        ECRM_ASSIGN_OR_RETURN(auto page, http::id_page(ctx, 50, 200));
-        ECRM_ASSIGN_OR_RETURN(auto list, service.list(query, page.last_id, page.limit));
-        return http::reply(200, http::page_by_id(std::move(list), page.limit));
-      })});
+  router.add(Route{.method = Method::kGet,
+                   .pattern = "/api/v1/partners",
+                   .access = kRead,
+                   .doc = {.summary = "Partners by id, of one kind when given",
+                           .tag = kTag,
+                           .response = http::json_body<http::Page<Partner>>(),
+                           .query = http::query_of<PartnerQuery>(),
+                           .query_params = {"limit", "cursor"}},
+                   .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+                     ECRM_ASSIGN_OR_RETURN(auto query, http::read_query<PartnerQuery>(ctx));
+                     ECRM_ASSIGN_OR_RETURN(auto page, http::id_page(ctx, 50, 200));
+                     ECRM_ASSIGN_OR_RETURN(auto list,
+                                           service.list(query, page.last_id, page.limit));
+                     return http::reply(200, http::page_by_id(std::move(list), page.limit));
+                   })});
 
   router.add(Route{
       .method = Method::kPost,
@@ -78,41 +78,40 @@ void add_staff_routes(http::Router& router, PartnerService& service) {
                      return http::reply(200, partner);
                    })});
 
-  router.add(Route{
-      .method = Method::kPatch,
-      .pattern = "/api/v1/partners/{id}",
-      .access = kWrite,
-      .doc = {.summary = "Change a partner's name, addresses, country, default lead time or "
-                         "active flag",
-              .tag = kTag,
-              .request = http::json_body<PartnerChanges>(),
-              .response = http::json_body<Partner>(),
-              .error_statuses = {404}},
-      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
-        ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
-        ECRM_ASSIGN_OR_RETURN(auto changes, http::read_body<PartnerChanges>(ctx));
-        ECRM_ASSIGN_OR_RETURN(auto partner, service.update(id, changes));
-        return http::reply(200, partner);
-      }),
-      .audit_entity = "partner"});
+  router.add(
+      Route{.method = Method::kPatch,
+            .pattern = "/api/v1/partners/{id}",
+            .access = kWrite,
+            .doc = {.summary = "Change a partner's name, addresses, country, default lead time or "
+                               "active flag",
+                    .tag = kTag,
+                    .request = http::json_body<PartnerChanges>(),
+                    .response = http::json_body<Partner>(),
+                    .error_statuses = {404}},
+            .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+              ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
+              ECRM_ASSIGN_OR_RETURN(auto changes, http::read_body<PartnerChanges>(ctx));
+              ECRM_ASSIGN_OR_RETURN(auto partner, service.update(id, changes));
+              return http::reply(200, partner);
+            }),
+            .audit_entity = "partner"});
 
-  router.add(Route{
-      .method = Method::kPost,
-      .pattern = "/api/v1/partners/{id}/contacts",
-      .access = kWrite,
-      .doc = {.summary = "Add a contact person to a partner",
-              .tag = kTag,
-              .request = http::json_body<ContactInput>(),
-              .response = http::json_body<Contact>(),
-              .success_status = 201,
-              .error_statuses = {404}},
-      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
-        ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
-        ECRM_ASSIGN_OR_RETURN(auto input, http::read_body<ContactInput>(ctx));
-        ECRM_ASSIGN_OR_RETURN(auto contact, service.add_contact(id, input));
-        return http::reply(201, contact);
-      }),
-      .audit_entity = "partner"});
+  router.add(Route{.method = Method::kPost,
+                   .pattern = "/api/v1/partners/{id}/contacts",
+                   .access = kWrite,
+                   .doc = {.summary = "Add a contact person to a partner",
+                           .tag = kTag,
+                           .request = http::json_body<ContactInput>(),
+                           .response = http::json_body<Contact>(),
+                           .success_status = 201,
+                           .error_statuses = {404}},
+                   .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+                     ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
+                     ECRM_ASSIGN_OR_RETURN(auto input, http::read_body<ContactInput>(ctx));
+                     ECRM_ASSIGN_OR_RETURN(auto contact, service.add_contact(id, input));
+                     return http::reply(201, contact);
+                   }),
+                   .audit_entity = "partner"});
 
   router.add(Route{.method = Method::kGet,
                    .pattern = "/api/v1/partners/{id}/users",
@@ -127,44 +126,43 @@ void add_staff_routes(http::Router& router, PartnerService& service) {
                      return http::reply(200, http::Items<PartnerUser>{std::move(users)});
                    })});
 
-  router.add(Route{
-      .method = Method::kPost,
-      .pattern = "/api/v1/partners/{id}/users",
-      .access = kWrite,
-      .doc = {.summary = "Add a user to a partner: partner_admin or partner_staff",
-              .tag = kTag,
-              .request = http::json_body<PartnerUserInput>(),
-              .response = http::json_body<PartnerUser>(),
-              .success_status = 201,
-              .error_statuses = {404, 409}},
-      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
-        ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
-        ECRM_ASSIGN_OR_RETURN(auto input, http::read_body<PartnerUserInput>(ctx));
-        ECRM_ASSIGN_OR_RETURN(auto user, service.add_user(id, input));
-        ctx.set_audit(std::to_string(user.id));
-        return http::reply(201, user);
-      }),
-      .audit_entity = "partner_user"});
+  router.add(Route{.method = Method::kPost,
+                   .pattern = "/api/v1/partners/{id}/users",
+                   .access = kWrite,
+                   .doc = {.summary = "Add a user to a partner: partner_admin or partner_staff",
+                           .tag = kTag,
+                           .request = http::json_body<PartnerUserInput>(),
+                           .response = http::json_body<PartnerUser>(),
+                           .success_status = 201,
+                           .error_statuses = {404, 409}},
+                   .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+                     ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
+                     ECRM_ASSIGN_OR_RETURN(auto input, http::read_body<PartnerUserInput>(ctx));
+                     ECRM_ASSIGN_OR_RETURN(auto user, service.add_user(id, input));
+                     ctx.set_audit(std::to_string(user.id));
+                     return http::reply(201, user);
+                   }),
+                   .audit_entity = "partner_user"});
 
-  router.add(Route{
-      .method = Method::kPost,
-      .pattern = "/api/v1/partners/{id}/users/{user_id}/sign-in-link",
-      .access = Access::session_only("partners:write"),
-      .doc = {.summary = "Make a sign-in link for a partner user to the partner portal (used "
-                         "once, valid 15 minutes; shown once, for staff to hand over)",
-              .tag = kTag,
-              .response = http::json_body<SignInLink>(),
-              .success_status = 201,
-              .error_statuses = {404, 409}},
-      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
-        ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
-        ECRM_ASSIGN_OR_RETURN(auto user_id, ctx.id_param("user_id"));
-        ECRM_ASSIGN_OR_RETURN(auto link,
-                              service.sign_in_link(id, user_id, ctx.request().remote_ip));
-        ctx.set_audit(std::to_string(user_id));
-        return http::reply(201, link);
-      }),
-      .audit_entity = "partner_user"});
+  router.add(
+      Route{.method = Method::kPost,
+            .pattern = "/api/v1/partners/{id}/users/{user_id}/sign-in-link",
+            .access = Access::session_only("partners:write"),
+            .doc = {.summary = "Make a sign-in link for a partner user to the partner portal (used "
+                               "once, valid 15 minutes; shown once, for staff to hand over)",
+                    .tag = kTag,
+                    .response = http::json_body<SignInLink>(),
+                    .success_status = 201,
+                    .error_statuses = {404, 409}},
+            .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+              ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
+              ECRM_ASSIGN_OR_RETURN(auto user_id, ctx.id_param("user_id"));
+              ECRM_ASSIGN_OR_RETURN(auto link,
+                                    service.sign_in_link(id, user_id, ctx.request().remote_ip));
+              ctx.set_audit(std::to_string(user_id));
+              return http::reply(201, link);
+            }),
+            .audit_entity = "partner_user"});
 
   router.add(Route{.method = Method::kGet,
                    .pattern = "/api/v1/partners/{id}/products",
@@ -325,9 +323,9 @@ void add_portal_routes(http::Router& router, PartnerService& service, PartnerRou
         ECRM_ASSIGN_OR_RETURN(auto me, service.me(who));
         ctx.set_audit(std::to_string(opened.subject.id));
         Response response = http::reply(200, me);
-        response.header("Set-Cookie", cookie(opened.session_token,
-                                             (opened.expires_at - now_ms()) / 1000,
-                                             config.secure_cookies));
+        response.header("Set-Cookie",
+                        cookie(opened.session_token, (opened.expires_at - now_ms()) / 1000,
+                               config.secure_cookies));
         return response;
       }),
       .audit_entity = "partner_session"});
@@ -391,21 +389,20 @@ void add_portal_routes(http::Router& router, PartnerService& service, PartnerRou
                      return http::reply(200, line);
                    })});
 
-  router.add(Route{
-      .method = Method::kPost,
-      .pattern = "/api/v1/portal/partner/lines/{id}/acknowledge",
-      .access = kPartner,
-      .doc = {.summary = "Acknowledge one of the partner's order lines",
-              .tag = kPortalTag,
-              .response = http::json_body<PartnerLine>(),
-              .error_statuses = {404}},
-      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
-        ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
-        ECRM_ASSIGN_OR_RETURN(auto line, service.acknowledge(ctx.principal(), id));
-        ctx.set_audit(std::to_string(id));
-        return http::reply(200, line);
-      }),
-      .audit_entity = "order_line"});
+  router.add(Route{.method = Method::kPost,
+                   .pattern = "/api/v1/portal/partner/lines/{id}/acknowledge",
+                   .access = kPartner,
+                   .doc = {.summary = "Acknowledge one of the partner's order lines",
+                           .tag = kPortalTag,
+                           .response = http::json_body<PartnerLine>(),
+                           .error_statuses = {404}},
+                   .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+                     ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
+                     ECRM_ASSIGN_OR_RETURN(auto line, service.acknowledge(ctx.principal(), id));
+                     ctx.set_audit(std::to_string(id));
+                     return http::reply(200, line);
+                   }),
+                   .audit_entity = "order_line"});
 
   router.add(Route{
       .method = Method::kPost,

@@ -152,7 +152,7 @@ ECRM_DESCRIBE(ProductLink, id, partner_id, product_id, category_id, sku, product
 ECRM_WIRE_RULES(ProductLink, rule(&ProductLink::cost, {.description = "minor units of currency"}))
 
 struct ProductLinkInput {
-  std::optional<std::int64_t> product_id;   // one of product_id and category_id
+  std::optional<std::int64_t> product_id;  // one of product_id and category_id
   std::optional<std::int64_t> category_id;
   std::int64_t cost = 0;
   std::string currency;
@@ -163,7 +163,8 @@ ECRM_WIRE_RULES(ProductLinkInput,
                 rule(&ProductLinkInput::cost,
                      {.minimum = 0, .maximum = kMaxCost, .description = "minor units of currency"}),
                 rule(&ProductLinkInput::currency, {.max_length = 3}),
-                rule(&ProductLinkInput::lead_time_days, {.minimum = 0, .maximum = kMaxLeadTimeDays}))
+                rule(&ProductLinkInput::lead_time_days,
+                     {.minimum = 0, .maximum = kMaxLeadTimeDays}))
 
 // A partner's change to one of its own products.
 struct ProductUpdate {
@@ -266,18 +267,18 @@ ECRM_WIRE_RULES(SessionInput, rule(&SessionInput::token, {.max_length = 200}))
 struct Scorecard {
   std::int64_t partner_id = 0;
   std::string partner_name;
-  std::int64_t lines = 0;          // routed lines
+  std::int64_t lines = 0;  // routed lines
   std::int64_t shipped_lines = 0;
-  std::int64_t on_time_lines = 0;  // shipped no later than placed_at + the promised lead time
-  std::optional<double> on_time_rate;          // on_time_lines / shipped_lines
+  std::int64_t on_time_lines = 0;      // shipped no later than placed_at + the promised lead time
+  std::optional<double> on_time_rate;  // on_time_lines / shipped_lines
   std::optional<double> lead_time_median_days;  // placed to shipped, nearest rank
   std::optional<double> lead_time_p90_days;
   std::int64_t units = 0;
-  std::int64_t returned_units = 0;  // in returns that were not rejected
-  std::int64_t defective_units = 0; // of them, returned as defective or damaged
+  std::int64_t returned_units = 0;   // in returns that were not rejected
+  std::int64_t defective_units = 0;  // of them, returned as defective or damaged
   std::optional<double> return_rate;
   std::optional<double> defect_rate;
-  std::string currency;     // revenue and margin: lines in the currency of the partner's links
+  std::string currency;      // revenue and margin: lines in the currency of the partner's links
   std::int64_t revenue = 0;  // minor units
   std::int64_t cost = 0;     // units at the linked cost
   std::int64_t margin = 0;   // revenue - cost

@@ -22,8 +22,8 @@ constexpr std::string_view kPartnerColumns =
     "SELECT id, name, kind, email, phone, country, lead_time_days, active, created_at, "
     "updated_at FROM partners ";
 const std::string kFindPartner = std::string(kPartnerColumns) + "WHERE id = $1";
-const std::string kListPartners = std::string(kPartnerColumns) +
-                                  "WHERE id > $1 AND ($2 = '' OR kind = $2) ORDER BY id LIMIT $3";
+const std::string kListPartners =
+    std::string(kPartnerColumns) + "WHERE id > $1 AND ($2 = '' OR kind = $2) ORDER BY id LIMIT $3";
 constexpr std::string_view kUpdatePartner =
     "UPDATE partners SET name = $2, email = $3, phone = $4, country = $5, lead_time_days = $6, "
     "active = $7, updated_at = $8 WHERE id = $1";
@@ -91,7 +91,8 @@ constexpr std::string_view kLinesFrom =
     "OR COALESCE((SELECT r.partner_id FROM partner_order_routes r WHERE r.order_id = o.id), "
     "(SELECT rr.partner_id FROM partner_routing_rules rr JOIN partners dp ON dp.id = rr.partner_id "
     "WHERE dp.kind <> 'supplier' AND dp.active = 1 AND (rr.country = '' OR rr.country = c.country) "
-    "AND (rr.category_id IS NULL OR rr.category_id = p.category_id) ORDER BY rr.id LIMIT 1)) = $1) ";
+    "AND (rr.category_id IS NULL OR rr.category_id = p.category_id) ORDER BY rr.id LIMIT 1)) = "
+    "$1) ";
 // The lead time promised for line l by partner $1: its product link, else its category link,
 // else the partner's own.
 constexpr std::string_view kPromisedDays =
@@ -135,7 +136,9 @@ const std::string kTotals =
     "SELECT COUNT(*), COALESCE(SUM(x.quantity), 0), "
     "COALESCE(SUM(CASE WHEN x.shipped_at IS NOT NULL THEN 1 ELSE 0 END), 0), "
     "COALESCE(SUM(CASE WHEN x.shipped_at IS NOT NULL AND x.shipped_at <= x.placed_at + "
-    "x.promised_days * " + std::to_string(kDayMs) + " THEN 1 ELSE 0 END), 0), "
+    "x.promised_days * " +
+    std::to_string(kDayMs) +
+    " THEN 1 ELSE 0 END), 0), "
     "COALESCE(SUM(x.returned), 0), COALESCE(SUM(x.defective), 0), "
     "COALESCE(SUM(CASE WHEN x.currency = $2 THEN x.line_total ELSE 0 END), 0), "
     "COALESCE(SUM(CASE WHEN x.currency = $2 THEN x.quantity * x.unit_cost ELSE 0 END), 0) "
@@ -229,7 +232,7 @@ PartnerLine read_line(const RowView& row) {
   l.shipped_at = row.get_optional_int(9);
   if (!row.is_null(10)) l.carrier = row.get_string(10);
   if (!row.is_null(11)) l.tracking_number = row.get_string(11);
-  l.state = l.shipped_at         ? LineState::kShipped
+  l.state = l.shipped_at        ? LineState::kShipped
             : l.acknowledged_at ? LineState::kAcknowledged
                                 : LineState::kOpen;
   l.promised_by = l.placed_at + row.get_int(12) * kDayMs;
@@ -255,14 +258,9 @@ Result<std::int64_t> returning_id(Connection& c, std::string_view sql,
 }  // namespace
 
 Result<Partner> PartnerRepo::insert_partner(Connection& c, const Partner& p) {
-  const Value params[] = {p.name,
-                          std::string(wire::enum_name(p.kind)),
-                          p.email,
-                          p.phone,
-                          p.country,
-                          p.lead_time_days,
-                          std::int64_t{p.active ? 1 : 0},
-                          p.created_at};
+  const Value params[] = {
+      p.name,           std::string(wire::enum_name(p.kind)), p.email,     p.phone, p.country,
+      p.lead_time_days, std::int64_t{p.active ? 1 : 0},       p.created_at};
   ECRM_ASSIGN_OR_RETURN(auto id, returning_id(c, kInsertPartner, params));
   Partner out = p;
   out.id = id;
@@ -286,18 +284,18 @@ Result<std::vector<Partner>> PartnerRepo::list_partners(Connection& c,
                                                         std::optional<PartnerKind> kind,
                                                         std::int64_t after_id, int limit) {
   std::vector<Partner> out;
-  ECRM_RETURN_IF_ERROR(c.query(
-      kListPartners,
-      {after_id, kind ? std::string(wire::enum_name(*kind)) : std::string(),
-       static_cast<std::int64_t>(limit)},
-      [&](const RowView& row) { out.push_back(read_partner(row)); }));
+  ECRM_RETURN_IF_ERROR(
+      c.query(kListPartners,
+              {after_id, kind ? std::string(wire::enum_name(*kind)) : std::string(),
+               static_cast<std::int64_t>(limit)},
+              [&](const RowView& row) { out.push_back(read_partner(row)); }));
   return out;
 }
 
 Status PartnerRepo::update_partner(Connection& c, const Partner& p) {
-  return done(c.execute(kUpdatePartner, {p.id, p.name, p.email, p.phone, p.country,
-                                         p.lead_time_days, std::int64_t{p.active ? 1 : 0},
-                                         p.updated_at}));
+  return done(
+      c.execute(kUpdatePartner, {p.id, p.name, p.email, p.phone, p.country, p.lead_time_days,
+                                 std::int64_t{p.active ? 1 : 0}, p.updated_at}));
 }
 
 Result<Contact> PartnerRepo::insert_contact(Connection& c, std::int64_t partner_id,
@@ -346,8 +344,12 @@ Result<std::optional<UserOfSession>> PartnerRepo::user_of_session(Connection& c,
 
 Result<ProductLink> PartnerRepo::insert_link(Connection& c, std::int64_t partner_id,
                                              const ProductLinkInput& in, UnixMs now) {
-  const Value params[] = {partner_id,   int_or_null(in.product_id), int_or_null(in.category_id),
-                          in.cost,      in.currency,                in.lead_time_days,
+  const Value params[] = {partner_id,
+                          int_or_null(in.product_id),
+                          int_or_null(in.category_id),
+                          in.cost,
+                          in.currency,
+                          in.lead_time_days,
                           now};
   ECRM_ASSIGN_OR_RETURN(auto id, returning_id(c, kInsertLink, params));
   ECRM_ASSIGN_OR_RETURN(auto links, links_of(c, partner_id));
@@ -364,8 +366,7 @@ Result<std::vector<ProductLink>> PartnerRepo::links_of(Connection& c, std::int64
   return out;
 }
 
-Result<std::optional<ProductLink>> PartnerRepo::product_link(Connection& c,
-                                                             std::int64_t partner_id,
+Result<std::optional<ProductLink>> PartnerRepo::product_link(Connection& c, std::int64_t partner_id,
                                                              std::int64_t product_id) {
   std::optional<ProductLink> found;
   ECRM_RETURN_IF_ERROR(c.query(kLinkOfProduct, {partner_id, product_id},
@@ -399,8 +400,8 @@ Result<RoutingRule> PartnerRepo::insert_rule(Connection& c, std::int64_t partner
 Result<std::vector<RoutingRule>> PartnerRepo::rules_of(Connection& c, std::int64_t partner_id) {
   std::vector<RoutingRule> out;
   ECRM_RETURN_IF_ERROR(c.query(kRulesOf, {partner_id}, [&](const RowView& row) {
-    out.push_back(RoutingRule{row.get_int(0), row.get_int(1), row.get_string(2),
-                              row.get_optional_int(3)});
+    out.push_back(
+        RoutingRule{row.get_int(0), row.get_int(1), row.get_string(2), row.get_optional_int(3)});
   }));
   return out;
 }
@@ -430,8 +431,8 @@ Result<std::vector<PartnerLine>> PartnerRepo::lines(Connection& c, std::int64_t 
 Result<std::optional<PartnerLine>> PartnerRepo::line(Connection& c, std::int64_t partner_id,
                                                      std::int64_t line_id) {
   std::optional<PartnerLine> found;
-  ECRM_RETURN_IF_ERROR(c.query(kLine, {partner_id, line_id},
-                               [&](const RowView& row) { found = read_line(row); }));
+  ECRM_RETURN_IF_ERROR(
+      c.query(kLine, {partner_id, line_id}, [&](const RowView& row) { found = read_line(row); }));
   return found;
 }
 
@@ -442,8 +443,7 @@ Status PartnerRepo::acknowledge(Connection& c, std::int64_t partner_id, std::int
 
 Status PartnerRepo::ship(Connection& c, std::int64_t partner_id, std::int64_t line_id,
                          const ShipmentInput& in, UnixMs now, const std::string& actor) {
-  return done(
-      c.execute(kShip, {line_id, partner_id, now, in.carrier, in.tracking_number, actor}));
+  return done(c.execute(kShip, {line_id, partner_id, now, in.carrier, in.tracking_number, actor}));
 }
 
 Result<LineTotals> PartnerRepo::totals(Connection& c, std::int64_t partner_id,
@@ -486,10 +486,9 @@ Result<std::vector<std::pair<std::int64_t, std::int64_t>>> PartnerRepo::supplier
     Connection& c, std::optional<std::int64_t> product_id,
     std::optional<std::int64_t> category_id) {
   std::vector<std::pair<std::int64_t, std::int64_t>> out;
-  ECRM_RETURN_IF_ERROR(c.query(kSuppliersOf, {product_id.value_or(0), category_id.value_or(0)},
-                               [&](const RowView& row) {
-                                 out.emplace_back(row.get_int(0), row.get_int(1));
-                               }));
+  ECRM_RETURN_IF_ERROR(
+      c.query(kSuppliersOf, {product_id.value_or(0), category_id.value_or(0)},
+              [&](const RowView& row) { out.emplace_back(row.get_int(0), row.get_int(1)); }));
   return out;
 }
 

@@ -87,8 +87,8 @@ class PartnerRepo {
                                           std::int64_t line_id);
   Status acknowledge(Connection& c, std::int64_t partner_id, std::int64_t line_id, UnixMs now,
                      const std::string& actor);
-  Status ship(Connection& c, std::int64_t partner_id, std::int64_t line_id,
-              const ShipmentInput& in, UnixMs now, const std::string& actor);
+  Status ship(Connection& c, std::int64_t partner_id, std::int64_t line_id, const ShipmentInput& in,
+              UnixMs now, const std::string& actor);
 
   // Counts and sums over the partner's lines (revenue and cost of lines in `currency`).
   Result<LineTotals> totals(Connection& c, std::int64_t partner_id, const std::string& currency);

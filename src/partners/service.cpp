@@ -30,7 +30,8 @@ Result<std::string> address_of(const std::string& email, const std::string& fiel
   return out;
 }
 
-Result<std::string> country_of(const std::optional<std::string>& country, const std::string& field) {
+Result<std::string> country_of(const std::optional<std::string>& country,
+                               const std::string& field) {
   std::string out;
   for (char ch : country.value_or("")) {
     if (!std::isalpha(static_cast<unsigned char>(ch))) {
@@ -138,8 +139,8 @@ Result<PartnerUser> PartnerService::add_user(std::int64_t partner_id,
                                              const PartnerUserInput& input) {
   if (blank(input.name)) return Error::invalid("name is required", "name", "required");
   ECRM_ASSIGN_OR_RETURN(auto address, address_of(input.email, "email"));
-  auto added = with_transaction<PartnerUser>(
-      db_, TxMode::kWrite, [&](Connection& c) -> Result<PartnerUser> {
+  auto added =
+      with_transaction<PartnerUser>(db_, TxMode::kWrite, [&](Connection& c) -> Result<PartnerUser> {
         ECRM_RETURN_IF_ERROR(existing(c, partner_id));
         PartnerUser u;
         u.partner_id = partner_id;
@@ -218,8 +219,10 @@ Result<RoutingRule> PartnerService::add_rule(std::int64_t partner_id,
       db_, TxMode::kWrite, [&](Connection& c) -> Result<RoutingRule> {
         ECRM_ASSIGN_OR_RETURN(auto p, existing(c, partner_id));
         if (p.kind == PartnerKind::kSupplier) {
-          return Error::unprocessable("suppliers receive the lines of their products, not routed "
-                                      "orders", "partner_id", "not_routable");
+          return Error::unprocessable(
+              "suppliers receive the lines of their products, not routed "
+              "orders",
+              "partner_id", "not_routable");
         }
         if (in.category_id) {
           ECRM_ASSIGN_OR_RETURN(auto found, repo_.category_exists(c, *in.category_id));
@@ -242,8 +245,10 @@ Result<OrderRoute> PartnerService::route_order(std::int64_t partner_id,
       db_, TxMode::kWrite, [&](Connection& c) -> Result<OrderRoute> {
         ECRM_ASSIGN_OR_RETURN(auto p, existing(c, partner_id));
         if (p.kind == PartnerKind::kSupplier) {
-          return Error::unprocessable("suppliers receive the lines of their products, not routed "
-                                      "orders", "partner_id", "not_routable");
+          return Error::unprocessable(
+              "suppliers receive the lines of their products, not routed "
+              "orders",
+              "partner_id", "not_routable");
         }
         ECRM_ASSIGN_OR_RETURN(auto found, repo_.order_exists(c, input.order_id));
         if (!found) return Error::unprocessable("no such order", "order_id", "unknown");
@@ -284,8 +289,10 @@ Result<Scorecard> PartnerService::scorecard(std::int64_t partner_id) {
     s.on_time_rate = rounded(static_cast<double>(t.on_time) / static_cast<double>(t.shipped), 1e4);
     // Nearest rank: the smallest value with at least q of the values at or below it.
     auto at_quantile = [&](double q) -> Result<std::optional<double>> {
-      const auto rank = static_cast<std::int64_t>(std::ceil(q * static_cast<double>(t.shipped))) - 1;
-      ECRM_ASSIGN_OR_RETURN(auto ms, repo_.lead_time_at(c, partner_id, std::max<std::int64_t>(rank, 0)));
+      const auto rank =
+          static_cast<std::int64_t>(std::ceil(q * static_cast<double>(t.shipped))) - 1;
+      ECRM_ASSIGN_OR_RETURN(auto ms,
+                            repo_.lead_time_at(c, partner_id, std::max<std::int64_t>(rank, 0)));
       if (!ms) return std::optional<double>{};
       return std::optional<double>{rounded(static_cast<double>(*ms) / kMsPerDayD, 1e3)};
     };
@@ -355,8 +362,8 @@ Status PartnerService::sign_out(const std::string& session_token) {
 }
 
 Result<UserOfSession> PartnerService::user_of(const http::Principal& who) {
-  const Error closed = Error::unauthenticated("this account is closed; sign in again",
-                                              "invalid_portal_session");
+  const Error closed =
+      Error::unauthenticated("this account is closed; sign in again", "invalid_portal_session");
   if (who.kind != http::Principal::Kind::kPortal || who.subject != http::PortalSubject::kPartner) {
     return closed;
   }
@@ -394,7 +401,8 @@ Result<PartnerLine> PartnerService::acknowledge(const http::Principal& who, std:
       db_, TxMode::kWrite, [&](Connection& c) -> Result<PartnerLine> {
         ECRM_ASSIGN_OR_RETURN(auto line, repo_.line(c, u.user.partner_id, line_id));
         if (!line) return not_yours();
-        ECRM_RETURN_IF_ERROR(repo_.acknowledge(c, u.user.partner_id, line_id, now_ms(), actor_of(u)));
+        ECRM_RETURN_IF_ERROR(
+            repo_.acknowledge(c, u.user.partner_id, line_id, now_ms(), actor_of(u)));
         ECRM_ASSIGN_OR_RETURN(auto after, repo_.line(c, u.user.partner_id, line_id));
         if (!after) return not_yours();
         return std::move(*after);
@@ -427,9 +435,9 @@ Result<PartnerLine> PartnerService::ship(const http::Principal& who, std::int64_
     ECRM_RETURN_IF_ERROR(orders_.change_status(order.id, request, actor_of(u)));
   } else if (order.status != orders::OrderStatus::kShipped &&
              order.status != orders::OrderStatus::kDelivered) {
-    return Error::conflict("the order is " + std::string(wire::enum_name(order.status)) +
-                               " and cannot be shipped",
-                           "id", "invalid_transition");
+    return Error::conflict(
+        "the order is " + std::string(wire::enum_name(order.status)) + " and cannot be shipped",
+        "id", "invalid_transition");
   }
   return with_transaction<PartnerLine>(
       db_, TxMode::kWrite, [&](Connection& c) -> Result<PartnerLine> {
@@ -470,7 +478,8 @@ Result<ProductLink> PartnerService::update_product(const http::Principal& who,
   }
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
   if (update.lead_time_days) {
-    ECRM_RETURN_IF_ERROR(repo_.set_link_lead_time(*lease, link->id, *update.lead_time_days, now_ms()));
+    ECRM_RETURN_IF_ERROR(
+        repo_.set_link_lead_time(*lease, link->id, *update.lead_time_days, now_ms()));
   }
   ECRM_ASSIGN_OR_RETURN(auto after, repo_.product_link(*lease, u.user.partner_id, product_id));
   if (!after) return Error::not_found("no such product", "not_found");

@@ -19,14 +19,15 @@ class Partners : public PortalBase {
  protected:
   std::int64_t partner(const std::string& name, const std::string& kind,
                        std::int64_t lead_time_days = 7) {
-    return create("/api/v1/partners",
-                  json::object{{"name", name},
-                               {"kind", kind},
-                               {"email", "office@" + std::to_string(std::hash<std::string>{}(name)) +
-                                             ".example"},
-                               {"lead_time_days", lead_time_days},
-                               {"contacts", json::array{json::object{{"name", name + " desk"},
-                                                                     {"phone", "+49 30 1234"}}}}});
+    return create(
+        "/api/v1/partners",
+        json::object{
+            {"name", name},
+            {"kind", kind},
+            {"email", "office@" + std::to_string(std::hash<std::string>{}(name)) + ".example"},
+            {"lead_time_days", lead_time_days},
+            {"contacts",
+             json::array{json::object{{"name", name + " desk"}, {"phone", "+49 30 1234"}}}}});
   }
 
   std::int64_t user(std::int64_t partner_id, const std::string& email, const std::string& role) {
@@ -36,8 +37,8 @@ class Partners : public PortalBase {
 
   // A client signed in to the partner portal as `user_id` through a link staff made.
   std::unique_ptr<HttpClient> partner_client(std::int64_t partner_id, std::int64_t user_id) {
-    auto link = post(id_path("/api/v1/partners", partner_id) + "/users/" +
-                         std::to_string(user_id) + "/sign-in-link",
+    auto link = post(id_path("/api/v1/partners", partner_id) + "/users/" + std::to_string(user_id) +
+                         "/sign-in-link",
                      json::object{});
     EXPECT_EQ(link.status, 201) << link.body;
     auto client = std::make_unique<HttpClient>(server_->base_url());
@@ -114,8 +115,8 @@ TEST_F(Partners, SupplierSeesExactlyItsLinesShipsAndTheOrderMoves) {
   const auto admin1 = user(s1, "admin@shutter.example", "partner_admin");
   const auto staff1 = user(s1, "staff@shutter.example", "partner_staff");
   const auto admin2 = user(s2, "admin@lens.example", "partner_admin");
-  const auto buyer = customer_with("Mei Lin", "mei.lin@example.com", "+86 138 0013 8000",
-                                   "Hangzhou", "CN");
+  const auto buyer =
+      customer_with("Mei Lin", "mei.lin@example.com", "+86 138 0013 8000", "Hangzhou", "CN");
   const auto order = place(buyer, json::array{json::object{{"product_id", camera}, {"quantity", 2}},
                                               json::object{{"product_id", lens}, {"quantity", 1}}});
   const auto order_id = order.at("id").as_int64();
@@ -151,12 +152,14 @@ TEST_F(Partners, SupplierSeesExactlyItsLinesShipsAndTheOrderMoves) {
 
   // The other supplier's line: not found, read or written, and unchanged.
   expect_error(p1->get(id_path("/api/v1/portal/partner/lines", lens_line)), 404);
-  expect_error(p1->send_json("POST", id_path("/api/v1/portal/partner/lines", lens_line) +
-                                         "/acknowledge", json::object{}), 404);
-  expect_error(p1->send_json("POST",
-                             id_path("/api/v1/portal/partner/lines", lens_line) + "/shipment",
-                             json::object{{"carrier", "DHL"}, {"tracking_number", "FORGED1"}}),
-               404);
+  expect_error(
+      p1->send_json("POST", id_path("/api/v1/portal/partner/lines", lens_line) + "/acknowledge",
+                    json::object{}),
+      404);
+  expect_error(
+      p1->send_json("POST", id_path("/api/v1/portal/partner/lines", lens_line) + "/shipment",
+                    json::object{{"carrier", "DHL"}, {"tracking_number", "FORGED1"}}),
+      404);
   expect_error(p1->get("/api/v1/portal/partner/lines/99999999"), 404);
   EXPECT_EQ(str(order_view(order_id).at("status")), "placed");
   EXPECT_EQ(str(p2->get(id_path("/api/v1/portal/partner/lines", lens_line)).json().at("state")),
@@ -164,15 +167,16 @@ TEST_F(Partners, SupplierSeesExactlyItsLinesShipsAndTheOrderMoves) {
 
   // Acknowledge, then ship: the order moves to shipped with the supplier's tracking.
   auto ack = p1_staff->send_json(
-      "POST", id_path("/api/v1/portal/partner/lines", camera_line) + "/acknowledge", json::object{});
+      "POST", id_path("/api/v1/portal/partner/lines", camera_line) + "/acknowledge",
+      json::object{});
   ASSERT_EQ(ack.status, 200) << ack.body;
   EXPECT_EQ(str(ack.json().at("state")), "acknowledged");
   auto acked = p1->get("/api/v1/portal/partner/lines?state=acknowledged");
   EXPECT_EQ(line_ids(acked), std::set<std::int64_t>{camera_line});
-  expect_error(p1->send_json("POST",
-                             id_path("/api/v1/portal/partner/lines", camera_line) + "/shipment",
-                             json::object{{"carrier", ""}, {"tracking_number", "X"}}),
-               400, "required", "carrier");
+  expect_error(
+      p1->send_json("POST", id_path("/api/v1/portal/partner/lines", camera_line) + "/shipment",
+                    json::object{{"carrier", ""}, {"tracking_number", "X"}}),
+      400, "required", "carrier");
   auto shipped = p1_staff->send_json(
       "POST", id_path("/api/v1/portal/partner/lines", camera_line) + "/shipment",
       json::object{{"carrier", "SF Express"}, {"tracking_number", "SF700100200"}});
@@ -183,10 +187,10 @@ TEST_F(Partners, SupplierSeesExactlyItsLinesShipsAndTheOrderMoves) {
   EXPECT_EQ(str(view.at("status")), "shipped");
   EXPECT_EQ(str(view.at("carrier")), "SF Express");
   EXPECT_EQ(str(view.at("tracking_number")), "SF700100200");
-  expect_error(p1->send_json("POST",
-                             id_path("/api/v1/portal/partner/lines", camera_line) + "/shipment",
-                             json::object{{"carrier", "SF Express"}, {"tracking_number", "again"}}),
-               409, "line_shipped");
+  expect_error(
+      p1->send_json("POST", id_path("/api/v1/portal/partner/lines", camera_line) + "/shipment",
+                    json::object{{"carrier", "SF Express"}, {"tracking_number", "again"}}),
+      409, "line_shipped");
   // The customer's own tracking view moved too.
   auto portal = portal_client("mei.lin@example.com");
   auto tracking = portal->get(id_path("/api/v1/portal/orders", order_id));
@@ -194,9 +198,9 @@ TEST_F(Partners, SupplierSeesExactlyItsLinesShipsAndTheOrderMoves) {
   EXPECT_NE(tracking.body.find("SF700100200"), std::string::npos) << tracking.body;
 
   // The second supplier ships its part: its line is shipped, the order keeps its status.
-  auto shipped2 = p2->send_json("POST",
-                                id_path("/api/v1/portal/partner/lines", lens_line) + "/shipment",
-                                json::object{{"carrier", "DHL"}, {"tracking_number", "DHL42"}});
+  auto shipped2 =
+      p2->send_json("POST", id_path("/api/v1/portal/partner/lines", lens_line) + "/shipment",
+                    json::object{{"carrier", "DHL"}, {"tracking_number", "DHL42"}});
   ASSERT_EQ(shipped2.status, 200) << shipped2.body;
   EXPECT_EQ(str(order_view(order_id).at("status")), "shipped");
 
@@ -234,8 +238,8 @@ TEST_F(Partners, DistributorsSeeTheOrdersRoutedToThem) {
   const auto d1 = partner("Nordic Distribution", "distributor");
   const auto d2 = partner("Alpine Wholesale", "wholesaler");
   const auto item = product("DIST-KETTLE", 3900);
-  auto rule = post(id_path("/api/v1/partners", d1) + "/routing-rules",
-                   json::object{{"country", "se"}});
+  auto rule =
+      post(id_path("/api/v1/partners", d1) + "/routing-rules", json::object{{"country", "se"}});
   ASSERT_EQ(rule.status, 201) << rule.body;
   EXPECT_EQ(str(rule.json().at("country")), "SE");
   const auto u1 = user(d1, "ops@nordic.example", "partner_staff");
@@ -259,9 +263,9 @@ TEST_F(Partners, DistributorsSeeTheOrdersRoutedToThem) {
             std::set<std::int64_t>{line_of(to_se, 0)});
   expect_error(p1->get(id_path("/api/v1/portal/partner/lines", line_of(to_ch, 0))), 404);
   // Bad input to staff routes names the field; unknown orders are refused.
-  expect_error(post(id_path("/api/v1/partners", d2) + "/order-routes",
-                    json::object{{"order_id", 99999999}}),
-               422, "", "order_id");
+  expect_error(
+      post(id_path("/api/v1/partners", d2) + "/order-routes", json::object{{"order_id", 99999999}}),
+      422, "", "order_id");
   expect_error(post("/api/v1/partners", json::object{{"name", "X"}, {"kind", "pirate"}}), 400, "",
                "kind");
   expect_error(post("/api/v1/partners", json::object{{"name", " "}, {"kind", "carrier"}}), 400, "",
@@ -269,10 +273,11 @@ TEST_F(Partners, DistributorsSeeTheOrdersRoutedToThem) {
   const auto supplier = partner("Not A Router", "supplier");
   expect_error(post(id_path("/api/v1/partners", supplier) + "/routing-rules", json::object{}), 422,
                "not_routable");
-  expect_error(post(id_path("/api/v1/partners", d1) + "/products",
-                    json::object{{"product_id", item}, {"cost", -1}, {"currency", "EUR"},
-                                 {"lead_time_days", 1}}),
-               400, "", "cost");
+  expect_error(
+      post(id_path("/api/v1/partners", d1) + "/products",
+           json::object{
+               {"product_id", item}, {"cost", -1}, {"currency", "EUR"}, {"lead_time_days", 1}}),
+      400, "", "cost");
 }
 
 TEST_F(Partners, ScorecardMatchesTheFixtureOrders) {
@@ -295,32 +300,32 @@ TEST_F(Partners, ScorecardMatchesTheFixtureOrders) {
   std::vector<json::object> orders;
   for (std::size_t i = 0; i < std::size(ages_days); ++i) {
     const auto placed = now - static_cast<std::int64_t>(ages_days[i] * kDayMs);
-    auto o = place(buyer,
-                   json::array{json::object{{"product_id", item}, {"quantity", quantities[i]}}},
-                   placed);
+    auto o =
+        place(buyer, json::array{json::object{{"product_id", item}, {"quantity", quantities[i]}}},
+              placed);
     ASSERT_FALSE(o.empty());
     revenue += o.at("lines").at(0).at("line_total").as_int64();
     units += quantities[i];
     orders.push_back(o);
     if (i + 1 == std::size(ages_days)) continue;  // the last one stays open
-    auto shipped = p->send_json("POST",
-                                id_path("/api/v1/portal/partner/lines", line_of(o, 0)) + "/shipment",
-                                json::object{{"carrier", "UPS"}, {"tracking_number", "1Z" + std::to_string(i)}});
+    auto shipped = p->send_json(
+        "POST", id_path("/api/v1/portal/partner/lines", line_of(o, 0)) + "/shipment",
+        json::object{{"carrier", "UPS"}, {"tracking_number", "1Z" + std::to_string(i)}});
     ASSERT_EQ(shipped.status, 200) << shipped.body;
     lead_ms.push_back(shipped.json().at("shipped_at").as_int64() - o.at("placed_at").as_int64());
   }
   // Returns: one defective item of the first order, two unwanted items of the third.
-  auto defective = post(id_path("/api/v1/orders", orders[0].at("id").as_int64()) + "/returns",
-                        json::object{{"reason", "defective"},
-                                     {"lines", json::array{json::object{
-                                                   {"order_line_id", line_of(orders[0], 0)},
-                                                   {"quantity", 1}}}}});
+  auto defective =
+      post(id_path("/api/v1/orders", orders[0].at("id").as_int64()) + "/returns",
+           json::object{{"reason", "defective"},
+                        {"lines", json::array{json::object{{"order_line_id", line_of(orders[0], 0)},
+                                                           {"quantity", 1}}}}});
   ASSERT_EQ(defective.status, 201) << defective.body;
-  auto unwanted = post(id_path("/api/v1/orders", orders[2].at("id").as_int64()) + "/returns",
-                       json::object{{"reason", "no_longer_needed"},
-                                    {"lines", json::array{json::object{
-                                                  {"order_line_id", line_of(orders[2], 0)},
-                                                  {"quantity", 2}}}}});
+  auto unwanted =
+      post(id_path("/api/v1/orders", orders[2].at("id").as_int64()) + "/returns",
+           json::object{{"reason", "no_longer_needed"},
+                        {"lines", json::array{json::object{{"order_line_id", line_of(orders[2], 0)},
+                                                           {"quantity", 2}}}}});
   ASSERT_EQ(unwanted.status, 201) << unwanted.body;
 
   // Computed here from the fixture.
@@ -380,10 +385,11 @@ TEST_F(Partners, EveryPartnerRouteForEveryKindOfCaller) {
   const auto a_admin = user(a, "admin@matrix-a.example", "partner_admin");
   const auto a_staff = user(a, "staff@matrix-a.example", "partner_staff");
   const auto b_admin = user(b, "admin@matrix-b.example", "partner_admin");
-  const auto buyer = customer_with("Matrix Buyer", "matrix.buyer@example.com", "+1 555 0100",
-                                   "Boston", "US");
-  const auto order = place(buyer, json::array{json::object{{"product_id", a_item}, {"quantity", 1}},
-                                              json::object{{"product_id", b_item}, {"quantity", 1}}});
+  const auto buyer =
+      customer_with("Matrix Buyer", "matrix.buyer@example.com", "+1 555 0100", "Boston", "US");
+  const auto order =
+      place(buyer, json::array{json::object{{"product_id", a_item}, {"quantity", 1}},
+                               json::object{{"product_id", b_item}, {"quantity", 1}}});
   const auto a_line = line_of(order, 0);
   const auto b_line = line_of(order, 1);
   auto pa_admin = partner_client(a, a_admin);
@@ -503,8 +509,8 @@ TEST_F(Partners, EveryPartnerRouteForEveryKindOfCaller) {
           EXPECT_EQ(call(*client, method, path, pattern).status, 403) << what << " as " << role;
         } else if (!write) {
           auto r = call(*client, method, path, pattern);
-          EXPECT_TRUE(r.status == 200 || r.status == 400) << what << " as " << role << ": "
-                                                          << r.status << " " << r.body;
+          EXPECT_TRUE(r.status == 200 || r.status == 400)
+              << what << " as " << role << ": " << r.status << " " << r.body;
         }
       }
     }

@@ -357,6 +357,19 @@ TEST_F(Community, ReportsHidePostsAfterModerationWhichIsStaffOnly) {
                403, "banned");
   ASSERT_EQ(agent->request("DELETE", ban, "", {"X-CSRF-Token: " + agent->csrf_token}).status, 200);
   answer(*rude, thread_id, "Sorry: about 300 shots.");
+  // The expert badge shows on every post of theirs.
+  expect_error(analyst->send_json("PUT",
+                                  "/api/v1/community/members/" + std::to_string(rude_id) + "/expert",
+                                  json::object{{"expert", true}}),
+               403);
+  auto expert = agent->send_json(
+      "PUT", "/api/v1/community/members/" + std::to_string(rude_id) + "/expert",
+      json::object{{"expert", true}});
+  ASSERT_EQ(expert.status, 200) << expert.body;
+  EXPECT_TRUE(expert.json().at("expert").as_bool());
+  auto with_badge = visitor.get(thread_path);
+  EXPECT_TRUE(with_badge.json().at("answers").at(0).at("author").at("expert").as_bool())
+      << with_badge.body;
 
   // Pin and lock: a locked thread takes no more answers.
   auto locked = agent->send_json("PATCH", "/api/v1/community/threads/" + std::to_string(thread_id),

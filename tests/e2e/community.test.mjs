@@ -397,6 +397,20 @@ test(
       await row.getByRole('link', { name: title }).click()
       await page.waitForURL(new RegExp(`/moderation/threads/${threadId}$`))
       await page.getByTestId('thread-title').waitFor()
+      // The knowledge base lists the article, made from a staff answer.
+      await page.getByTestId('nav-articles').click()
+      await page.waitForURL((url) => url.pathname === '/moderation/kb')
+      const article = page.getByTestId('articles-table').locator('tr', { hasText: `How to close the kettle lid ${run}` })
+      await article.waitFor()
+      assert.match(await article.innerText(), /From a staff answer/)
+      assert.match(await article.innerText(), /Published/)
+
+      // The reporter's 360° page has the thread on the timeline, linked to staff's thread page.
+      await page.goto(`${mailUrl}/customers/${reporter.customer.id}`)
+      await page.getByTestId('timeline-community.thread').waitFor()
+      assert.match(await page.getByTestId('timeline-community.thread').innerText(), /Started a community thread/)
+      await page.getByTestId(`timeline-thread-link-${threadId}`).click()
+      await page.waitForURL(new RegExp(`/moderation/threads/${threadId}$`))
     })
     const answerId = (await api.get(`/community/threads/${threadId}`)).answers[0].id
     const articles = await api.get('/community/kb')
@@ -468,4 +482,34 @@ test('en: only a buyer reviews a product on its board', { skip, timeout: 240_000
   assert.equal(summary.count, 1)
   assert.equal(summary.items[0].rating, 5)
   assert.equal(summary.items[0].verified_purchase, true)
+  const reviewId = summary.items[0].id
+  const reply = `Thank you, enjoy your tea ${run}`
+
+  // Staff reply from the reviews page; the buyer's 360° page has the review.
+  await withBrowser('community-review-reply', 'en', async (page) => {
+    await signInStaff(page)
+    await page.getByTestId('nav-community').click()
+    await page.getByTestId('nav-reviews').click()
+    await page.waitForURL((url) => url.pathname === '/moderation/reviews')
+    const card = page.locator(`[data-testid="staff-review"][data-review-id="${reviewId}"]`)
+    await card.waitFor()
+    assert.equal((await card.getByTestId('staff-review-body').innerText()).trim(), text)
+    await card.getByTestId('review-reply').click()
+    await answerPrompt(page, reply)
+    await card.getByTestId('staff-review-reply').waitFor()
+    assert.match(await card.getByTestId('staff-review-reply').innerText(), new RegExp(reply))
+    await page.goto(`${mailUrl}/customers/${buyer.customer.id}`)
+    await page.getByTestId('timeline-community.review').waitFor()
+    assert.match(await page.getByTestId('timeline-community.review').innerText(), /Reviewed a product, 5 of 5/)
+  })
+  assert.equal((await api.get(`/products/${product.id}/reviews`)).items[0].reply, reply)
+
+  // A visitor reads the review with the shop's reply on the product's board.
+  await withBrowser('community-review-visitor', 'en', async (page) => {
+    await page.goto(`${mailUrl}/community/boards/${board.id}`)
+    const review = page.getByTestId('review').first()
+    await review.waitFor()
+    assert.match(await review.innerText(), new RegExp(`The shop replied[\\s\\S]*${reply}`))
+    assert.equal(await page.getByTestId('write-review').count(), 0, 'a visitor does not review')
+  })
 })

@@ -10,6 +10,8 @@ import type {
   BoardView,
   CommunityHit,
   KbArticle,
+  KbArticleChanges,
+  KbArticleInput,
   Member,
   Post,
   PostChanges,
@@ -82,5 +84,14 @@ export const staffApi = {
   makeTicket: (threadId: number) => request<TicketLink>('POST', `/community/threads/${threadId}/ticket`),
   makeArticle: (postId: number, title?: string) =>
     request<KbArticle>('POST', `/community/posts/${postId}/kb`, { body: title ? { title } : {} }),
-  replyReview: (reviewId: number, body: string) => request<Review>('POST', `/community/reviews/${reviewId}/reply`, { body: { body } }),
+  replyReview: (reviewId: number, body: string) =>
+    request<Review>('POST', `/community/reviews/${reviewId}/reply`, { body: { body }, quiet: true }),
+  hideReview: (reviewId: number, reason: string) => request<Review>('POST', `/community/reviews/${reviewId}/hide`, { body: { reason } }),
+  restoreReview: (reviewId: number) => request<Review>('POST', `/community/reviews/${reviewId}/restore`),
+  reviews: (productId?: number | null, cursor?: string | null) =>
+    request<Page<Review>>('GET', '/community/reviews', { query: { product_id: productId, cursor, limit: 20 } }),
+  articles: (cursor?: string | null) => request<Page<KbArticle>>('GET', '/community/moderation/kb', { query: { cursor, limit: 50 } }),
+  createArticle: (input: KbArticleInput) => request<KbArticle>('POST', '/community/kb', { body: input, quiet: true }),
+  updateArticle: (id: number, changes: KbArticleChanges) =>
+    request<KbArticle>('PATCH', `/community/kb/${id}`, { body: changes, quiet: true }),
 }

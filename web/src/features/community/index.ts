@@ -26,6 +26,18 @@ export default {
       meta: { titleKey: 'community.nav.threads', scope: 'community:read', nav: { label: 'community.nav.threads', order: 20 } },
     },
     {
+      path: 'moderation/reviews',
+      name: 'community-reviews',
+      component: () => import('./views/StaffReviewsView.vue'),
+      meta: { titleKey: 'community.staffReviews.title', scope: 'community:read', nav: { label: 'community.nav.reviews', order: 30 } },
+    },
+    {
+      path: 'moderation/kb',
+      name: 'community-articles',
+      component: () => import('./views/ArticlesView.vue'),
+      meta: { titleKey: 'community.kb.title', scope: 'community:read', nav: { label: 'community.nav.articles', order: 40 } },
+    },
+    {
       path: 'moderation/threads/:id(\\d+)',
       name: 'community-staff-thread',
       component: () => import('./views/StaffThreadView.vue'),

@@ -33,6 +33,8 @@ export type PostInput = Body<'/api/v1/portal/community/threads/{id}/answers', 'p
 export type PostChanges = Body<'/api/v1/portal/community/posts/{id}', 'patch'>
 export type ReviewInput = Body<'/api/v1/portal/products/{id}/review', 'put'>
 export type BanRequest = Body<'/api/v1/community/members/{id}/ban', 'put'>
+export type KbArticleInput = Body<'/api/v1/community/kb', 'post'>
+export type KbArticleChanges = Body<'/api/v1/community/kb/{id}', 'patch'>
 
 export type ThreadKind = Thread['kind']
 export type PostStatus = Post['status']

@@ -4,6 +4,7 @@
 
 import type { Component } from 'vue'
 import {
+  ChatDotRound,
   ChatLineRound,
   CircleCheck,
   CircleClose,
@@ -12,6 +13,7 @@ import {
   Money,
   RefreshLeft,
   ShoppingCart,
+  Star,
   User,
   Van,
 } from '@element-plus/icons-vue'
@@ -58,6 +60,15 @@ export function timelineText(entry: TimelineEntry): string {
       })
     case 'social.mention':
       return t('social.timeline.mention', { platform: str(d, 'platform'), text: str(d, 'excerpt') })
+    case 'community.thread':
+    case 'community.answer':
+    case 'community.comment':
+      return t(`community.timeline.${entry.kind.slice('community.'.length)}`, {
+        text: str(d, 'excerpt'),
+        status: enumLabel('community.statuses', str(d, 'status')),
+      })
+    case 'community.review':
+      return t('community.timeline.review', { rating: num(d, 'rating') ?? '?', title: str(d, 'title') || entry.summary })
   }
   if (entry.kind.startsWith('order.') && num(d, 'order_id') !== null) {
     const id = num(d, 'order_id')!
@@ -100,12 +111,23 @@ export function timelineLook(entry: TimelineEntry): TimelineLook {
     case 'order.returned':
     case 'return.requested':
       return { icon: RefreshLeft, type: 'warning' }
+    case 'community.thread':
+    case 'community.answer':
+    case 'community.comment':
+      return { icon: ChatDotRound, type: str(entry.data ?? {}, 'status') === 'visible' ? 'primary' : 'warning' }
+    case 'community.review':
+      return { icon: Star, type: (num(entry.data ?? {}, 'rating') ?? 3) <= 2 ? 'danger' : 'success' }
     case 'social.mention': {
       const sentiment = str(entry.data ?? {}, 'sentiment')
       return { icon: ChatLineRound, type: sentiment === 'negative' ? 'danger' : sentiment === 'positive' ? 'success' : 'info' }
     }
   }
   return { icon: InfoFilled, type: 'info' }
+}
+
+/** The community thread an entry is about, if any (for a link to staff's thread page). */
+export function timelineThreadId(entry: TimelineEntry): number | null {
+  return entry.kind.startsWith('community.') ? num(entry.data ?? {}, 'thread_id') : null
 }
 
 /** The order an entry is about, if any (for a link). */

@@ -1,7 +1,7 @@
-// Partners: coming soon (a placeholder page until the section is built).
+// Partners: suppliers, distributors, wholesalers, resellers and carriers with their scorecards
+// (on-time shipments, lead times, returns and defects, revenue and margin) and products.
 
 import { Connection } from '@element-plus/icons-vue'
-import ComingSoon from '@/shared/components/ComingSoon.vue'
 import type { Feature } from '@/shared/feature'
 import en from './messages.en'
 import zhCN from './messages.zh-CN'
@@ -13,9 +13,12 @@ export default {
     {
       path: 'partners',
       name: 'partners',
-      component: ComingSoon,
-      props: { section: 'partners' },
-      meta: { titleKey: 'partners.nav.partners', nav: { label: 'partners.nav.partners', icon: Connection, order: 90 } },
+      component: () => import('./views/PartnersView.vue'),
+      meta: {
+        titleKey: 'partners.nav.partners',
+        scope: 'partners:read',
+        nav: { label: 'partners.nav.partners', icon: Connection, order: 90 },
+      },
     },
   ],
 } satisfies Feature

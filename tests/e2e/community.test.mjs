@@ -225,6 +225,20 @@ test(
       const stored = await api.get(`/community/threads/${threadId}`)
       assert.ok(!stored.answers[0].body.includes('<img'), 'the server keeps no tag')
 
+      // A new account's web link waits for a moderator: the author sees it marked, nobody else.
+      await textarea(page, 'answer-body').fill(`Cheaper here: https://batteries.example/deal ${run}`)
+      await page.getByTestId('answer-send').click()
+      const held = page.locator('[data-testid="answer"]', { hasText: 'batteries.example' })
+      await held.waitFor()
+      assert.equal((await held.getByTestId('post-status').innerText()).trim(), 'Waiting for a moderator')
+      assert.equal((await api.get(`/community/threads/${threadId}`)).answers.length, 1, 'the held answer is not public')
+
+      // A huge answer is refused with the limit named, and nothing is stored.
+      await textarea(page, 'answer-body').fill('x'.repeat(20_001))
+      await page.getByTestId('answer-send').click()
+      await page.getByText('At most 20,000 characters').waitFor()
+      assert.equal((await api.get(`/community/threads/${threadId}`)).answers.length, 1)
+
       // A body that reached the page with its markup (as if stored before the server stripped
       // tags): the page shows the characters, and nothing runs.
       await page.route(`**/api/v1/portal/community/threads/${threadId}`, async (route) => {

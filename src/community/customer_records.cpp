@@ -104,10 +104,10 @@ Result<std::vector<std::int64_t>> CommunityCustomerRecords::reassign(Connection&
   std::vector<std::int64_t> ids;
   ECRM_RETURN_IF_ERROR(c.query(kMovePosts, {from, to},
                                [&](const RowView& row) { ids.push_back(row.get_int(0) * 4); }));
-  ECRM_RETURN_IF_ERROR(c.query(
-      kMoveThreads, {from, to}, [&](const RowView& row) { ids.push_back(row.get_int(0) * 4 + 1); }));
-  ECRM_RETURN_IF_ERROR(c.query(
-      kMoveReviews, {from, to}, [&](const RowView& row) { ids.push_back(row.get_int(0) * 4 + 2); }));
+  ECRM_RETURN_IF_ERROR(c.query(kMoveThreads, {from, to},
+                               [&](const RowView& row) { ids.push_back(row.get_int(0) * 4 + 1); }));
+  ECRM_RETURN_IF_ERROR(c.query(kMoveReviews, {from, to},
+                               [&](const RowView& row) { ids.push_back(row.get_int(0) * 4 + 2); }));
   return ids;
 }
 
@@ -136,16 +136,12 @@ Result<json::value> CommunityCustomerRecords::export_records(Connection& c,
                                                              std::int64_t customer_id) {
   json::object out{{"member", nullptr}};
   ECRM_RETURN_IF_ERROR(c.query(kMemberOf, {customer_id}, [&](const RowView& row) {
-    out["member"] = json::object{{"display_name", row.get_string(0)},
-                                 {"reputation", row.get_int(1)},
-                                 {"up_votes", row.get_int(2)},
-                                 {"down_votes", row.get_int(3)},
-                                 {"accepted_answers", row.get_int(4)},
-                                 {"posts", row.get_int(5)},
-                                 {"expert", row.get_int(6) != 0},
-                                 {"banned_until", opt_int(row, 7)},
-                                 {"ban_reason", row.get_string(8)},
-                                 {"created_at", row.get_int(9)}};
+    out["member"] =
+        json::object{{"display_name", row.get_string(0)},  {"reputation", row.get_int(1)},
+                     {"up_votes", row.get_int(2)},         {"down_votes", row.get_int(3)},
+                     {"accepted_answers", row.get_int(4)}, {"posts", row.get_int(5)},
+                     {"expert", row.get_int(6) != 0},      {"banned_until", opt_int(row, 7)},
+                     {"ban_reason", row.get_string(8)},    {"created_at", row.get_int(9)}};
   }));
   json::array posts, threads, reviews, votes, follows, reports;
   ECRM_RETURN_IF_ERROR(c.query(kPostsOf, {customer_id}, [&](const RowView& row) {
@@ -180,8 +176,9 @@ Result<json::value> CommunityCustomerRecords::export_records(Connection& c,
         {"post_id", row.get_int(0)}, {"value", row.get_int(1)}, {"at", row.get_int(2)}});
   }));
   ECRM_RETURN_IF_ERROR(c.query(kFollowsOf, {customer_id}, [&](const RowView& row) {
-    follows.push_back(json::object{
-        {"thread_id", opt_int(row, 0)}, {"board_id", opt_int(row, 1)}, {"created_at", row.get_int(2)}});
+    follows.push_back(json::object{{"thread_id", opt_int(row, 0)},
+                                   {"board_id", opt_int(row, 1)},
+                                   {"created_at", row.get_int(2)}});
   }));
   ECRM_RETURN_IF_ERROR(c.query(kReportsOf, {customer_id}, [&](const RowView& row) {
     reports.push_back(json::object{{"post_id", row.get_int(0)},
@@ -208,8 +205,7 @@ Status CommunityCustomerRecords::erase(Connection& c, std::int64_t customer_id) 
 }
 
 Result<std::vector<TimelineEntry>> CommunityCustomerRecords::timeline(
-    Connection& c, std::int64_t customer_id, const customers::TimelinePosition& after,
-    int limit) {
+    Connection& c, std::int64_t customer_id, const customers::TimelinePosition& after, int limit) {
   std::vector<TimelineEntry> out;
   ECRM_RETURN_IF_ERROR(c.query(
       kPostTimeline,
@@ -226,7 +222,7 @@ Result<std::vector<TimelineEntry>> CommunityCustomerRecords::timeline(
                           {"status", row.get_string(4)},
                           {"excerpt", gist(row.get_string(3))}};
         out.push_back(TimelineEntry{row.get_int(5), std::string(kPostSource), row.get_int(0),
-                                    kind == "opening" ? "community.thread"
+                                    kind == "opening"  ? "community.thread"
                                     : kind == "answer" ? "community.answer"
                                                        : "community.comment",
                                     std::move(summary), std::move(data)});
@@ -236,8 +232,8 @@ Result<std::vector<TimelineEntry>> CommunityCustomerRecords::timeline(
       {customer_id, after.at, after.id_bound_for(kReviewSource), static_cast<std::int64_t>(limit)},
       [&](const RowView& row) {
         const std::string product = row.get_string(6);
-        std::string summary = "Reviewed " + product + ": " + std::to_string(row.get_int(2)) +
-                              " of 5";
+        std::string summary =
+            "Reviewed " + product + ": " + std::to_string(row.get_int(2)) + " of 5";
         json::object data{{"review_id", row.get_int(0)},
                           {"product_id", row.get_int(1)},
                           {"rating", row.get_int(2)},

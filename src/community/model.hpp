@@ -253,8 +253,8 @@ struct Member {
   std::optional<UnixMs> banned_until;
   std::string ban_reason;
 };
-ECRM_DESCRIBE(Member, customer_id, display_name, reputation, up_votes, down_votes,
-              accepted_answers, posts, expert, banned_until, ban_reason)
+ECRM_DESCRIBE(Member, customer_id, display_name, reputation, up_votes, down_votes, accepted_answers,
+              posts, expert, banned_until, ban_reason)
 ECRM_WIRE_RULES(Member, rule(&Member::banned_until, {.format = "date-time"}))
 
 // PUT /api/v1/portal/community/me: the name others see and @mention (2 to 30 letters, digits,
@@ -342,8 +342,9 @@ struct KbArticleInput {
 };
 ECRM_DESCRIBE(KbArticleInput, title, body, product_id, category_id, published)
 ECRM_WIRE_RULES(KbArticleInput, rule(&KbArticleInput::title, {.max_length = kMaxTitle}),
-                rule(&KbArticleInput::body, {.max_length = kMaxBodyBytes,
-                                             .description = "plain text, at most 20,000 characters"}))
+                rule(&KbArticleInput::body,
+                     {.max_length = kMaxBodyBytes,
+                      .description = "plain text, at most 20,000 characters"}))
 
 // PATCH /api/v1/community/kb/{id} (absent: kept; null product or category: cleared).
 struct KbArticleChanges {
@@ -355,8 +356,9 @@ struct KbArticleChanges {
 };
 ECRM_DESCRIBE(KbArticleChanges, title, body, product_id, category_id, published)
 ECRM_WIRE_RULES(KbArticleChanges, rule(&KbArticleChanges::title, {.max_length = kMaxTitle}),
-                rule(&KbArticleChanges::body, {.max_length = kMaxBodyBytes,
-                                               .description = "plain text, at most 20,000 characters"}))
+                rule(&KbArticleChanges::body,
+                     {.max_length = kMaxBodyBytes,
+                      .description = "plain text, at most 20,000 characters"}))
 
 struct KbQuery {
   std::optional<std::int64_t> product_id;
@@ -386,8 +388,8 @@ struct Review {
   UnixMs created_at = 0;
   UnixMs updated_at = 0;
 };
-ECRM_DESCRIBE(Review, id, product_id, product_name, author, rating, title, body,
-              verified_purchase, status, reply, reply_at, status_reason, created_at, updated_at)
+ECRM_DESCRIBE(Review, id, product_id, product_name, author, rating, title, body, verified_purchase,
+              status, reply, reply_at, status_reason, created_at, updated_at)
 ECRM_WIRE_RULES(Review, rule(&Review::created_at, {.format = "date-time"}),
                 rule(&Review::updated_at, {.format = "date-time"}),
                 rule(&Review::reply_at, {.format = "date-time"}))

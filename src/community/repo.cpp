@@ -72,21 +72,19 @@ constexpr std::string_view kBoards =
 constexpr std::string_view kInsertThread =
     "INSERT INTO community_threads (board_id, kind, title, author_customer_id, author_user_id, "
     "status, created_at, last_activity_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id";
-#define ECRM_THREAD_SELECT                                                                     \
-  "SELECT t.id, t.board_id, t.kind, t.title, t.author_customer_id, t.author_user_id, "         \
-  "t.status, t.pinned, t.locked, t.accepted_post_id, t.answer_count, t.created_at, "           \
-  "t.last_activity_at, t.ticket_id, t.opening_post_id, "                                        \
-  "COALESCE(p.up_votes, 0) - COALESCE(p.down_votes, 0), COALESCE(p.author_name, ''), "         \
-  "m.display_name, m.reputation, m.expert "                                                    \
-  "FROM community_threads t LEFT JOIN community_posts p ON p.id = t.opening_post_id "          \
+#define ECRM_THREAD_SELECT                                                             \
+  "SELECT t.id, t.board_id, t.kind, t.title, t.author_customer_id, t.author_user_id, " \
+  "t.status, t.pinned, t.locked, t.accepted_post_id, t.answer_count, t.created_at, "   \
+  "t.last_activity_at, t.ticket_id, t.opening_post_id, "                               \
+  "COALESCE(p.up_votes, 0) - COALESCE(p.down_votes, 0), COALESCE(p.author_name, ''), " \
+  "m.display_name, m.reputation, m.expert "                                            \
+  "FROM community_threads t LEFT JOIN community_posts p ON p.id = t.opening_post_id "  \
   "LEFT JOIN community_members m ON m.customer_id = t.author_customer_id "
 constexpr std::string_view kThread = ECRM_THREAD_SELECT "WHERE t.id = $1";
-constexpr std::string_view kThreads =
-    ECRM_THREAD_SELECT
+constexpr std::string_view kThreads = ECRM_THREAD_SELECT
     "WHERE t.board_id = $1 AND t.status = 'visible' AND t.pinned = 0 AND ($2 = '' OR t.kind = $2) "
     "AND t.id < $3 ORDER BY t.id DESC LIMIT $4";
-constexpr std::string_view kPinnedThreads =
-    ECRM_THREAD_SELECT
+constexpr std::string_view kPinnedThreads = ECRM_THREAD_SELECT
     "WHERE t.board_id = $1 AND t.status = 'visible' AND t.pinned = 1 ORDER BY t.id DESC LIMIT 50";
 #undef ECRM_THREAD_SELECT
 constexpr std::string_view kLockThread =
@@ -100,8 +98,7 @@ constexpr std::string_view kSetFlags =
     "UPDATE community_threads SET pinned = $2, locked = $3 WHERE id = $1";
 constexpr std::string_view kSetAccepted =
     "UPDATE community_threads SET accepted_post_id = $2 WHERE id = $1";
-constexpr std::string_view kSetTicket =
-    "UPDATE community_threads SET ticket_id = $2 WHERE id = $1";
+constexpr std::string_view kSetTicket = "UPDATE community_threads SET ticket_id = $2 WHERE id = $1";
 constexpr std::string_view kTouchThread =
     "UPDATE community_threads SET last_activity_at = $2, answer_count = (SELECT COUNT(*) FROM "
     "community_posts p WHERE p.thread_id = $1 AND p.kind = 'answer' AND p.status = 'visible') "
@@ -111,17 +108,16 @@ constexpr std::string_view kInsertPost =
     "INSERT INTO community_posts (thread_id, kind, parent_id, author_customer_id, author_user_id, "
     "author_name, body, words, status, held_reason, created_at) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id";
-#define ECRM_POST_SELECT                                                                        \
-  "SELECT p.id, p.thread_id, p.kind, p.parent_id, p.author_customer_id, p.author_user_id, "     \
-  "p.author_name, p.body, p.status, p.held_reason, p.moderation_reason, p.up_votes, "           \
-  "p.down_votes, p.created_at, p.edited_at, m.display_name, m.reputation, m.expert, "           \
-  "(SELECT t.accepted_post_id FROM community_threads t WHERE t.id = p.thread_id) "              \
+#define ECRM_POST_SELECT                                                                    \
+  "SELECT p.id, p.thread_id, p.kind, p.parent_id, p.author_customer_id, p.author_user_id, " \
+  "p.author_name, p.body, p.status, p.held_reason, p.moderation_reason, p.up_votes, "       \
+  "p.down_votes, p.created_at, p.edited_at, m.display_name, m.reputation, m.expert, "       \
+  "(SELECT t.accepted_post_id FROM community_threads t WHERE t.id = p.thread_id) "          \
   "FROM community_posts p LEFT JOIN community_members m ON m.customer_id = p.author_customer_id "
 constexpr std::string_view kPost = ECRM_POST_SELECT "WHERE p.id = $1";
 constexpr std::string_view kPostsOfThread =
     ECRM_POST_SELECT "WHERE p.thread_id = $1 AND p.status <> 'deleted' ORDER BY p.id LIMIT 5000";
-constexpr std::string_view kQueue =
-    ECRM_POST_SELECT
+constexpr std::string_view kQueue = ECRM_POST_SELECT
     "WHERE (p.status = 'held' OR (p.status = 'visible' AND EXISTS (SELECT 1 FROM "
     "community_reports r WHERE r.post_id = p.id AND r.status = 'open'))) AND p.id < $1 "
     "ORDER BY p.id DESC LIMIT $2";
@@ -191,13 +187,12 @@ constexpr std::string_view kInsertArticle =
     "INSERT INTO kb_articles (title, body, product_id, category_id, source_post_id, published, "
     "created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) "
     "RETURNING id";
-#define ECRM_ARTICLE_SELECT                                                                   \
-  "SELECT id, title, body, product_id, category_id, source_post_id, published, created_at, "  \
+#define ECRM_ARTICLE_SELECT                                                                  \
+  "SELECT id, title, body, product_id, category_id, source_post_id, published, created_at, " \
   "updated_at FROM kb_articles "
 constexpr std::string_view kArticle = ECRM_ARTICLE_SELECT "WHERE id = $1";
 constexpr std::string_view kArticleOfPost = ECRM_ARTICLE_SELECT "WHERE source_post_id = $1";
-constexpr std::string_view kArticles =
-    ECRM_ARTICLE_SELECT
+constexpr std::string_view kArticles = ECRM_ARTICLE_SELECT
     "WHERE (published = 1 OR $5 = 1) AND ($1 = 0 OR product_id = $1) "
     "AND ($2 = 0 OR category_id = $2) AND id < $3 ORDER BY id DESC LIMIT $4";
 #undef ECRM_ARTICLE_SELECT
@@ -211,15 +206,14 @@ constexpr std::string_view kPutReview =
     "ON CONFLICT (product_id, customer_id) DO UPDATE SET order_id = excluded.order_id, "
     "verified = 1, rating = excluded.rating, title = excluded.title, body = excluded.body, "
     "updated_at = excluded.updated_at RETURNING id";
-#define ECRM_REVIEW_SELECT                                                                     \
-  "SELECT r.id, r.product_id, COALESCE(pr.name, ''), r.customer_id, m.display_name, "          \
-  "m.reputation, m.expert, r.rating, r.title, r.body, r.verified, r.status, r.reply, "          \
-  "r.reply_at, r.created_at, r.updated_at, r.moderation_reason FROM product_reviews r "                              \
-  "LEFT JOIN products pr ON pr.id = r.product_id "                                              \
+#define ECRM_REVIEW_SELECT                                                              \
+  "SELECT r.id, r.product_id, COALESCE(pr.name, ''), r.customer_id, m.display_name, "   \
+  "m.reputation, m.expert, r.rating, r.title, r.body, r.verified, r.status, r.reply, "  \
+  "r.reply_at, r.created_at, r.updated_at, r.moderation_reason FROM product_reviews r " \
+  "LEFT JOIN products pr ON pr.id = r.product_id "                                      \
   "LEFT JOIN community_members m ON m.customer_id = r.customer_id "
 constexpr std::string_view kReview = ECRM_REVIEW_SELECT "WHERE r.id = $1";
-constexpr std::string_view kReviews =
-    ECRM_REVIEW_SELECT
+constexpr std::string_view kReviews = ECRM_REVIEW_SELECT
     "WHERE ($1 = 0 OR r.product_id = $1) AND ($2 = 0 OR r.customer_id = $2) "
     "AND ($2 <> 0 OR r.status = 'visible') AND r.id < $3 ORDER BY r.id DESC LIMIT $4";
 #undef ECRM_REVIEW_SELECT
@@ -402,8 +396,7 @@ Result<std::vector<T>> many(Connection& c, std::string_view sql, std::initialize
   return out;
 }
 
-Result<std::optional<std::string>> one_text(Connection& c, std::string_view sql,
-                                            std::int64_t id) {
+Result<std::optional<std::string>> one_text(Connection& c, std::string_view sql, std::int64_t id) {
   return one<std::string>(c, sql, {id}, [](const RowView& row) { return row.get_string(0); });
 }
 
@@ -422,9 +415,8 @@ Result<std::optional<std::string>> CommunityRepo::product_name(Connection& c, st
 Result<std::optional<std::int64_t>> CommunityRepo::product_category(Connection& c,
                                                                     std::int64_t id) {
   std::optional<std::int64_t> out;
-  ECRM_RETURN_IF_ERROR(c.query(kProductCategory, {id}, [&](const RowView& row) {
-    out = row.get_optional_int(0);
-  }));
+  ECRM_RETURN_IF_ERROR(
+      c.query(kProductCategory, {id}, [&](const RowView& row) { out = row.get_optional_int(0); }));
   return out;
 }
 
@@ -437,8 +429,7 @@ Result<std::optional<std::int64_t>> CommunityRepo::order_customer(Connection& c,
   return c.query_int(kOrderCustomer, {order_id});
 }
 
-Result<std::optional<std::int64_t>> CommunityRepo::purchase(Connection& c,
-                                                            std::int64_t customer_id,
+Result<std::optional<std::int64_t>> CommunityRepo::purchase(Connection& c, std::int64_t customer_id,
                                                             std::int64_t product_id) {
   return c.query_int(kPurchase, {customer_id, product_id});
 }
@@ -575,19 +566,17 @@ Result<std::vector<ThreadRow>> CommunityRepo::threads(Connection& c, std::int64_
                          read_thread);
 }
 
-Result<std::vector<ThreadRow>> CommunityRepo::pinned_threads(Connection& c,
-                                                             std::int64_t board_id) {
+Result<std::vector<ThreadRow>> CommunityRepo::pinned_threads(Connection& c, std::int64_t board_id) {
   return many<ThreadRow>(c, kPinnedThreads, {board_id}, read_thread);
 }
 
 Result<std::int64_t> CommunityRepo::insert_post(Connection& c, const NewPost& p, UnixMs now) {
   std::int64_t id = 0;
-  ECRM_RETURN_IF_ERROR(c.query(
-      kInsertPost,
-      {p.thread_id, name_of(p.kind), opt(p.parent_id), opt(p.author_customer_id),
-       opt(p.author_user_id), p.author_name, p.body, p.words, name_of(p.status), p.held_reason,
-       now},
-      [&](const RowView& row) { id = row.get_int(0); }));
+  ECRM_RETURN_IF_ERROR(c.query(kInsertPost,
+                               {p.thread_id, name_of(p.kind), opt(p.parent_id),
+                                opt(p.author_customer_id), opt(p.author_user_id), p.author_name,
+                                p.body, p.words, name_of(p.status), p.held_reason, now},
+                               [&](const RowView& row) { id = row.get_int(0); }));
   return id;
 }
 
@@ -595,8 +584,7 @@ Result<std::optional<PostRow>> CommunityRepo::post(Connection& c, std::int64_t i
   return one<PostRow>(c, kPost, {id}, read_post);
 }
 
-Result<std::vector<PostRow>> CommunityRepo::posts_of_thread(Connection& c,
-                                                            std::int64_t thread_id) {
+Result<std::vector<PostRow>> CommunityRepo::posts_of_thread(Connection& c, std::int64_t thread_id) {
   return many<PostRow>(c, kPostsOfThread, {thread_id}, read_post);
 }
 
@@ -633,13 +621,14 @@ Status CommunityRepo::replace_links(Connection& c, std::int64_t post_id,
 
 Result<std::vector<std::pair<std::int64_t, Link>>> CommunityRepo::links_of_thread(
     Connection& c, std::int64_t thread_id) {
-  return many<std::pair<std::int64_t, Link>>(c, kLinksOfThread, {thread_id}, [](const RowView& row) {
-    Link l;
-    l.kind = enum_of(row.get_text(1), LinkKind::kProduct);
-    l.id = row.get_int(2);
-    l.label = l.kind == LinkKind::kOrder ? "Order " + std::to_string(l.id) : row.get_string(3);
-    return std::make_pair(row.get_int(0), l);
-  });
+  return many<std::pair<std::int64_t, Link>>(
+      c, kLinksOfThread, {thread_id}, [](const RowView& row) {
+        Link l;
+        l.kind = enum_of(row.get_text(1), LinkKind::kProduct);
+        l.id = row.get_int(2);
+        l.label = l.kind == LinkKind::kOrder ? "Order " + std::to_string(l.id) : row.get_string(3);
+        return std::make_pair(row.get_int(0), l);
+      });
 }
 
 Result<std::optional<std::int64_t>> CommunityRepo::vote(Connection& c, std::int64_t post_id,
@@ -677,10 +666,11 @@ Result<std::int64_t> CommunityRepo::unfollow(Connection& c, std::int64_t custome
   return c.execute(kUnfollowBoard, {customer_id, opt(board_id)});
 }
 
-Result<std::vector<CommunityFollow>> CommunityRepo::follows(Connection& c, std::int64_t customer_id) {
+Result<std::vector<CommunityFollow>> CommunityRepo::follows(Connection& c,
+                                                            std::int64_t customer_id) {
   return many<CommunityFollow>(c, kFollows, {customer_id}, [](const RowView& row) {
     return CommunityFollow{row.get_int(0), row.get_optional_int(1), row.get_optional_int(2),
-                  row.get_string(3), row.get_int(4)};
+                           row.get_string(3), row.get_int(4)};
   });
 }
 
@@ -721,11 +711,11 @@ Status CommunityRepo::resolve_reports(Connection& c, std::int64_t post_id, Repor
 Result<KbArticle> CommunityRepo::insert_article(Connection& c, const KbArticle& a,
                                                 const std::string& by) {
   KbArticle out = a;
-  ECRM_RETURN_IF_ERROR(c.query(kInsertArticle,
-                               {a.title, a.body, opt(a.product_id), opt(a.category_id),
-                                opt(a.source_post_id), std::int64_t{a.published ? 1 : 0}, by,
-                                a.created_at},
-                               [&](const RowView& row) { out.id = row.get_int(0); }));
+  ECRM_RETURN_IF_ERROR(
+      c.query(kInsertArticle,
+              {a.title, a.body, opt(a.product_id), opt(a.category_id), opt(a.source_post_id),
+               std::int64_t{a.published ? 1 : 0}, by, a.created_at},
+              [&](const RowView& row) { out.id = row.get_int(0); }));
   out.updated_at = a.created_at;
   return out;
 }
@@ -742,17 +732,17 @@ Result<std::optional<KbArticle>> CommunityRepo::article_of_post(Connection& c,
 Result<std::vector<KbArticle>> CommunityRepo::articles(Connection& c, const KbQuery& q,
                                                        std::optional<std::int64_t> before,
                                                        int limit, bool all) {
-  return many<KbArticle>(c, kArticles,
-                         {q.product_id.value_or(0), q.category_id.value_or(0),
-                          before.value_or(kNoBound), static_cast<std::int64_t>(limit),
-                          std::int64_t{all ? 1 : 0}},
-                         read_article);
+  return many<KbArticle>(
+      c, kArticles,
+      {q.product_id.value_or(0), q.category_id.value_or(0), before.value_or(kNoBound),
+       static_cast<std::int64_t>(limit), std::int64_t{all ? 1 : 0}},
+      read_article);
 }
 
 Status CommunityRepo::update_article(Connection& c, const KbArticle& a) {
-  return done(c.execute(kUpdateArticle, {a.id, a.title, a.body, opt(a.product_id),
-                                         opt(a.category_id), std::int64_t{a.published ? 1 : 0},
-                                         a.updated_at}));
+  return done(
+      c.execute(kUpdateArticle, {a.id, a.title, a.body, opt(a.product_id), opt(a.category_id),
+                                 std::int64_t{a.published ? 1 : 0}, a.updated_at}));
 }
 
 Result<std::int64_t> CommunityRepo::put_review(Connection& c, std::int64_t product_id,
@@ -760,9 +750,9 @@ Result<std::int64_t> CommunityRepo::put_review(Connection& c, std::int64_t produ
                                                std::int64_t rating, const std::string& title,
                                                const std::string& body, UnixMs now) {
   std::int64_t id = 0;
-  ECRM_RETURN_IF_ERROR(
-      c.query(kPutReview, {product_id, customer_id, order_id, rating, title, body, now},
-              [&](const RowView& row) { id = row.get_int(0); }));
+  ECRM_RETURN_IF_ERROR(c.query(kPutReview,
+                               {product_id, customer_id, order_id, rating, title, body, now},
+                               [&](const RowView& row) { id = row.get_int(0); }));
   return id;
 }
 

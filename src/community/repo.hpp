@@ -84,8 +84,8 @@ class CommunityRepo {
   Result<std::vector<std::int64_t>> members_named(Connection& c,
                                                   const std::vector<std::string>& keys);
   // Adds received votes and accepted answers, and the reputation they are worth.
-  Status add_reputation(Connection& c, std::int64_t customer_id, std::int64_t up,
-                        std::int64_t down, std::int64_t accepted);
+  Status add_reputation(Connection& c, std::int64_t customer_id, std::int64_t up, std::int64_t down,
+                        std::int64_t accepted);
   Status count_post(Connection& c, std::int64_t customer_id);
   Status set_ban(Connection& c, std::int64_t customer_id, std::optional<UnixMs> until,
                  const std::string& reason);
@@ -103,8 +103,8 @@ class CommunityRepo {
   Result<std::int64_t> insert_thread(Connection& c, std::int64_t board_id, ThreadKind kind,
                                      const std::string& title,
                                      std::optional<std::int64_t> author_customer_id,
-                                     std::optional<std::int64_t> author_user_id,
-                                     PostStatus status, UnixMs now);
+                                     std::optional<std::int64_t> author_user_id, PostStatus status,
+                                     UnixMs now);
   Result<std::optional<ThreadRow>> thread(Connection& c, std::int64_t id);
   // Takes the thread's row lock (PostgreSQL) before a read-modify-write.
   Status lock_thread(Connection& c, std::int64_t id);
@@ -141,8 +141,8 @@ class CommunityRepo {
   // Votes.
   Result<std::optional<std::int64_t>> vote(Connection& c, std::int64_t post_id,
                                            std::int64_t customer_id);
-  Status put_vote(Connection& c, std::int64_t post_id, std::int64_t customer_id,
-                  std::int64_t value, UnixMs now);
+  Status put_vote(Connection& c, std::int64_t post_id, std::int64_t customer_id, std::int64_t value,
+                  UnixMs now);
   Status delete_vote(Connection& c, std::int64_t post_id, std::int64_t customer_id);
   Result<std::vector<std::pair<std::int64_t, std::int64_t>>> votes_in_thread(
       Connection& c, std::int64_t thread_id, std::int64_t customer_id);

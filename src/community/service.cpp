@@ -89,7 +89,7 @@ Result<std::string> title_text(const std::string& raw) {
 }
 
 const search::FullTextIndex kPostsIndex{"community_posts", "words", "community_posts_fts",
-                                         "words_tsv"};
+                                        "words_tsv"};
 constexpr std::size_t kSnippetChars = 160;
 
 // The search document of a post: the words of its thread's title (opening posts) and its body.
@@ -246,8 +246,8 @@ Result<ThreadView> CommunityService::thread_view(Connection& c, std::int64_t id,
   for (const auto& row : rows) {
     const bool own = viewer && row.author_customer_id && *row.author_customer_id == *viewer;
     if (row.post.status != PostStatus::kVisible && !own) continue;
-    if (row.post.kind == PostKind::kComment && (!row.post.parent_id ||
-                                                !shown_ids.contains(*row.post.parent_id))) {
+    if (row.post.kind == PostKind::kComment &&
+        (!row.post.parent_id || !shown_ids.contains(*row.post.parent_id))) {
       continue;
     }
     Post p = viewed(row, viewer);
@@ -319,9 +319,7 @@ Result<Member> CommunityService::me(std::int64_t customer_id) {
   return member_or_default(*lease, customer_id);
 }
 
-Result<Member> CommunityService::member(std::int64_t customer_id) {
-  return me(customer_id);
-}
+Result<Member> CommunityService::member(std::int64_t customer_id) { return me(customer_id); }
 
 Result<Member> CommunityService::set_me(std::int64_t customer_id, const MemberChanges& changes) {
   const std::string name = plain_line(changes.display_name);
@@ -388,7 +386,8 @@ Status CommunityService::may_post(Connection& c, std::int64_t customer_id, UnixM
   ECRM_RETURN_IF_ERROR(repo_.ensure_member(c, customer_id, now));
   ECRM_ASSIGN_OR_RETURN(auto m, repo_.member(c, customer_id));
   if (m && m->member.banned_until && *m->member.banned_until > now) {
-    return forbidden("you are banned from posting until " + format_iso8601(*m->member.banned_until) +
+    return forbidden("you are banned from posting until " +
+                         format_iso8601(*m->member.banned_until) +
                          (m->member.ban_reason.empty() ? "" : ": " + m->member.ban_reason),
                      "banned");
   }
@@ -484,7 +483,8 @@ Result<std::int64_t> CommunityService::write_post(Connection& c, const Poster& p
 Status CommunityService::notify(Connection& c, const ThreadRow& thread, std::int64_t post_id,
                                 std::optional<std::int64_t> author_customer_id,
                                 const std::string& author_name, const std::string& body) {
-  ECRM_ASSIGN_OR_RETURN(auto followers, repo_.followers(c, thread.thread.id, thread.thread.board_id));
+  ECRM_ASSIGN_OR_RETURN(auto followers,
+                        repo_.followers(c, thread.thread.id, thread.thread.board_id));
   ECRM_ASSIGN_OR_RETURN(auto mentioned, repo_.members_named(c, mentions(body)));
   std::map<std::int64_t, bool> recipients;  // customer -> mentioned
   for (auto id : followers) recipients[id] = false;
@@ -500,15 +500,15 @@ Status CommunityService::notify(Connection& c, const ThreadRow& thread, std::int
     m.source = "community";
     m.drop_when_capped = true;
     m.dedupe_key = "community:" + std::to_string(post_id) + ":" + std::to_string(customer_id);
-    const std::string subject = (was_mentioned ? author_name + " mentioned you in: "
-                                               : "New in: ") +
-                                thread.thread.title;
-    m.data = json::serialize(json::object{{"community", json::object{{"subject", subject},
-                                                                     {"title", thread.thread.title},
-                                                                     {"author", author_name},
-                                                                     {"excerpt", excerpt(body)},
-                                                                     {"url", url},
-                                                                     {"mentioned", was_mentioned}}}});
+    const std::string subject =
+        (was_mentioned ? author_name + " mentioned you in: " : "New in: ") + thread.thread.title;
+    m.data =
+        json::serialize(json::object{{"community", json::object{{"subject", subject},
+                                                                {"title", thread.thread.title},
+                                                                {"author", author_name},
+                                                                {"excerpt", excerpt(body)},
+                                                                {"url", url},
+                                                                {"mentioned", was_mentioned}}}});
     ECRM_ASSIGN_OR_RETURN(auto queued, messaging_.queue(c, m));
     (void)queued;
   }
@@ -520,82 +520,89 @@ Result<ThreadView> CommunityService::create_thread(std::int64_t customer_id,
   ECRM_ASSIGN_OR_RETURN(auto title, title_text(input.title));
   ECRM_ASSIGN_OR_RETURN(auto body, body_text(input.body, "body"));
   (void)body;
-  ECRM_ASSIGN_OR_RETURN(auto id, with_transaction<std::int64_t>(
-      db_, TxMode::kWrite, [&](Connection& c) -> Result<std::int64_t> {
-        const UnixMs now = now_ms();
-        ECRM_ASSIGN_OR_RETURN(auto b, repo_.board(c, input.board_id));
-        if (!b) return Error::unprocessable("no such board", "board_id", "unknown_board");
-        ECRM_RETURN_IF_ERROR(may_post(c, customer_id, now));
-        ECRM_ASSIGN_OR_RETURN(auto thread_id,
-                              repo_.insert_thread(c, input.board_id, input.kind, title,
-                                                  customer_id, std::nullopt,
-                                                  PostStatus::kVisible, now));
-        ECRM_ASSIGN_OR_RETURN(auto t, thread_row(c, thread_id));
-        // Its author follows it: answers come to them.
-        ECRM_RETURN_IF_ERROR(repo_.follow(c, customer_id, thread_id, std::nullopt, now));
-        ECRM_RETURN_IF_ERROR(write_post(c, Poster{customer_id, std::nullopt}, t,
-                                        PostKind::kOpening, std::nullopt,
-                                        PostInput{input.body, input.links}, now));
-        return thread_id;
-      }));
+  ECRM_ASSIGN_OR_RETURN(
+      auto id,
+      with_transaction<std::int64_t>(
+          db_, TxMode::kWrite, [&](Connection& c) -> Result<std::int64_t> {
+            const UnixMs now = now_ms();
+            ECRM_ASSIGN_OR_RETURN(auto b, repo_.board(c, input.board_id));
+            if (!b) return Error::unprocessable("no such board", "board_id", "unknown_board");
+            ECRM_RETURN_IF_ERROR(may_post(c, customer_id, now));
+            ECRM_ASSIGN_OR_RETURN(
+                auto thread_id,
+                repo_.insert_thread(c, input.board_id, input.kind, title, customer_id, std::nullopt,
+                                    PostStatus::kVisible, now));
+            ECRM_ASSIGN_OR_RETURN(auto t, thread_row(c, thread_id));
+            // Its author follows it: answers come to them.
+            ECRM_RETURN_IF_ERROR(repo_.follow(c, customer_id, thread_id, std::nullopt, now));
+            ECRM_RETURN_IF_ERROR(write_post(c, Poster{customer_id, std::nullopt}, t,
+                                            PostKind::kOpening, std::nullopt,
+                                            PostInput{input.body, input.links}, now));
+            return thread_id;
+          }));
   return thread(id, customer_id);
 }
 
 Result<Post> CommunityService::answer(std::int64_t customer_id, std::int64_t thread_id,
                                       const PostInput& input) {
-  ECRM_ASSIGN_OR_RETURN(auto id, with_transaction<std::int64_t>(
-      db_, TxMode::kWrite, [&](Connection& c) -> Result<std::int64_t> {
-        const UnixMs now = now_ms();
-        ECRM_ASSIGN_OR_RETURN(auto t, thread_row(c, thread_id));
-        if (t.thread.status != PostStatus::kVisible) {
-          return Error::not_found("no such thread", "thread_not_found");
-        }
-        if (t.thread.locked) return Error::conflict("the thread is locked", "", "locked");
-        ECRM_RETURN_IF_ERROR(may_post(c, customer_id, now));
-        return write_post(c, Poster{customer_id, std::nullopt}, t, PostKind::kAnswer,
-                          std::nullopt, input, now);
-      }));
+  ECRM_ASSIGN_OR_RETURN(auto id,
+                        with_transaction<std::int64_t>(
+                            db_, TxMode::kWrite, [&](Connection& c) -> Result<std::int64_t> {
+                              const UnixMs now = now_ms();
+                              ECRM_ASSIGN_OR_RETURN(auto t, thread_row(c, thread_id));
+                              if (t.thread.status != PostStatus::kVisible) {
+                                return Error::not_found("no such thread", "thread_not_found");
+                              }
+                              if (t.thread.locked)
+                                return Error::conflict("the thread is locked", "", "locked");
+                              ECRM_RETURN_IF_ERROR(may_post(c, customer_id, now));
+                              return write_post(c, Poster{customer_id, std::nullopt}, t,
+                                                PostKind::kAnswer, std::nullopt, input, now);
+                            }));
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
   return post_view(*lease, id, customer_id);
 }
 
 Result<Post> CommunityService::staff_answer(const StaffActor& staff, std::int64_t thread_id,
                                             const PostInput& input) {
-  ECRM_ASSIGN_OR_RETURN(auto id, with_transaction<std::int64_t>(
-      db_, TxMode::kWrite, [&](Connection& c) -> Result<std::int64_t> {
-        ECRM_ASSIGN_OR_RETURN(auto t, thread_row(c, thread_id));
-        if (t.thread.status == PostStatus::kDeleted) {
-          return Error::not_found("no such thread", "thread_not_found");
-        }
-        return write_post(c, Poster{std::nullopt, staff}, t, PostKind::kAnswer, std::nullopt,
-                          input, now_ms());
-      }));
+  ECRM_ASSIGN_OR_RETURN(auto id,
+                        with_transaction<std::int64_t>(
+                            db_, TxMode::kWrite, [&](Connection& c) -> Result<std::int64_t> {
+                              ECRM_ASSIGN_OR_RETURN(auto t, thread_row(c, thread_id));
+                              if (t.thread.status == PostStatus::kDeleted) {
+                                return Error::not_found("no such thread", "thread_not_found");
+                              }
+                              return write_post(c, Poster{std::nullopt, staff}, t,
+                                                PostKind::kAnswer, std::nullopt, input, now_ms());
+                            }));
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
   return post_view(*lease, id, std::nullopt);
 }
 
 Result<Post> CommunityService::comment(std::int64_t customer_id, std::int64_t post_id,
                                        const PostInput& input) {
-  ECRM_ASSIGN_OR_RETURN(auto id, with_transaction<std::int64_t>(
-      db_, TxMode::kWrite, [&](Connection& c) -> Result<std::int64_t> {
-        const UnixMs now = now_ms();
-        ECRM_ASSIGN_OR_RETURN(auto parent, post_row(c, post_id));
-        if (parent.post.status != PostStatus::kVisible) {
-          return Error::not_found("no such post", "post_not_found");
-        }
-        if (parent.post.kind == PostKind::kComment) {
-          return Error::conflict("comments go on the opening post or an answer", "",
-                                 "comment_on_comment");
-        }
-        ECRM_ASSIGN_OR_RETURN(auto t, thread_row(c, parent.post.thread_id));
-        if (t.thread.status != PostStatus::kVisible) {
-          return Error::not_found("no such post", "post_not_found");
-        }
-        if (t.thread.locked) return Error::conflict("the thread is locked", "", "locked");
-        ECRM_RETURN_IF_ERROR(may_post(c, customer_id, now));
-        return write_post(c, Poster{customer_id, std::nullopt}, t, PostKind::kComment, post_id,
-                          input, now);
-      }));
+  ECRM_ASSIGN_OR_RETURN(
+      auto id, with_transaction<std::int64_t>(
+                   db_, TxMode::kWrite, [&](Connection& c) -> Result<std::int64_t> {
+                     const UnixMs now = now_ms();
+                     ECRM_ASSIGN_OR_RETURN(auto parent, post_row(c, post_id));
+                     if (parent.post.status != PostStatus::kVisible) {
+                       return Error::not_found("no such post", "post_not_found");
+                     }
+                     if (parent.post.kind == PostKind::kComment) {
+                       return Error::conflict("comments go on the opening post or an answer", "",
+                                              "comment_on_comment");
+                     }
+                     ECRM_ASSIGN_OR_RETURN(auto t, thread_row(c, parent.post.thread_id));
+                     if (t.thread.status != PostStatus::kVisible) {
+                       return Error::not_found("no such post", "post_not_found");
+                     }
+                     if (t.thread.locked)
+                       return Error::conflict("the thread is locked", "", "locked");
+                     ECRM_RETURN_IF_ERROR(may_post(c, customer_id, now));
+                     return write_post(c, Poster{customer_id, std::nullopt}, t, PostKind::kComment,
+                                       post_id, input, now);
+                   }));
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
   return post_view(*lease, id, customer_id);
 }
@@ -666,8 +673,8 @@ Status CommunityService::remove(std::int64_t customer_id, std::int64_t post_id) 
     if (!row.author_customer_id || *row.author_customer_id != customer_id) {
       return forbidden("only its author may delete a post", "not_author");
     }
-    ECRM_RETURN_IF_ERROR(repo_.set_post_status(c, post_id, PostStatus::kDeleted,
-                                               "deleted by its author", "", now));
+    ECRM_RETURN_IF_ERROR(
+        repo_.set_post_status(c, post_id, PostStatus::kDeleted, "deleted by its author", "", now));
     if (row.post.kind == PostKind::kOpening) {
       ECRM_RETURN_IF_ERROR(repo_.set_thread_status(c, row.post.thread_id, PostStatus::kDeleted));
     }
@@ -937,8 +944,8 @@ Result<std::pair<KbArticle, bool>> CommunityService::article_from_post(
         ECRM_ASSIGN_OR_RETURN(auto t, thread_row(c, row.post.thread_id));
         ECRM_ASSIGN_OR_RETURN(auto b, repo_.board(c, t.thread.board_id));
         KbArticle a;
-        a.title = request.title && !blank(*request.title) ? plain_line(*request.title)
-                                                          : t.thread.title;
+        a.title =
+            request.title && !blank(*request.title) ? plain_line(*request.title) : t.thread.title;
         a.body = row.post.body;
         if (b) {
           a.product_id = b->product_id;
@@ -1032,7 +1039,7 @@ Result<KbArticle> CommunityService::update_article(std::int64_t id,
 // Search
 
 Result<std::vector<CommunityHit>> CommunityService::search(const CommunitySearchQuery& query,
-                                                        std::int64_t offset, int limit) {
+                                                           std::int64_t offset, int limit) {
   const auto parsed = search::parse_fulltext_query(query.q);
   if (parsed.empty()) return Error::invalid("q needs a word to look for", "q", "required");
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
@@ -1103,24 +1110,26 @@ Result<Review> CommunityService::put_review(std::int64_t customer_id, std::int64
   const std::string title = input.title ? plain_line(*input.title) : "";
   std::string body = input.body ? trimmed(plain_text(*input.body)) : "";
   if (const auto chars = char_count(body); chars > kMaxBodyChars) return too_large("body", chars);
-  ECRM_ASSIGN_OR_RETURN(auto id, with_transaction<std::int64_t>(
-      db_, TxMode::kWrite, [&](Connection& c) -> Result<std::int64_t> {
-        const UnixMs now = now_ms();
-        ECRM_ASSIGN_OR_RETURN(auto facts, repo_.customer(c, customer_id));
-        if (!facts || !facts->live) {
-          return Error::unauthenticated("this account is closed", "portal_account_closed");
-        }
-        ECRM_ASSIGN_OR_RETURN(auto name, repo_.product_name(c, product_id));
-        if (!name) return Error::not_found("no such product", "product_not_found");
-        ECRM_ASSIGN_OR_RETURN(auto order, repo_.purchase(c, customer_id, product_id));
-        if (!order) {
-          return forbidden("a review needs a shipped or delivered order of the product",
-                           "not_purchased", "product_id");
-        }
-        ECRM_RETURN_IF_ERROR(repo_.ensure_member(c, customer_id, now));
-        return repo_.put_review(c, product_id, customer_id, *order, input.rating, title, body,
-                                now);
-      }));
+  ECRM_ASSIGN_OR_RETURN(
+      auto id,
+      with_transaction<std::int64_t>(
+          db_, TxMode::kWrite, [&](Connection& c) -> Result<std::int64_t> {
+            const UnixMs now = now_ms();
+            ECRM_ASSIGN_OR_RETURN(auto facts, repo_.customer(c, customer_id));
+            if (!facts || !facts->live) {
+              return Error::unauthenticated("this account is closed", "portal_account_closed");
+            }
+            ECRM_ASSIGN_OR_RETURN(auto name, repo_.product_name(c, product_id));
+            if (!name) return Error::not_found("no such product", "product_not_found");
+            ECRM_ASSIGN_OR_RETURN(auto order, repo_.purchase(c, customer_id, product_id));
+            if (!order) {
+              return forbidden("a review needs a shipped or delivered order of the product",
+                               "not_purchased", "product_id");
+            }
+            ECRM_RETURN_IF_ERROR(repo_.ensure_member(c, customer_id, now));
+            return repo_.put_review(c, product_id, customer_id, *order, input.rating, title, body,
+                                    now);
+          }));
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
   ECRM_ASSIGN_OR_RETURN(auto row, repo_.review(*lease, id));
   if (!row) return Error::not_found("no such review", "review_not_found");

@@ -167,7 +167,8 @@ class CommunityService {
                 std::optional<std::int64_t> author_customer_id, const std::string& author_name,
                 const std::string& body);
   Result<Post> post_view(Connection& c, std::int64_t post_id, std::optional<std::int64_t> viewer);
-  Result<ThreadView> thread_view(Connection& c, std::int64_t id, std::optional<std::int64_t> viewer);
+  Result<ThreadView> thread_view(Connection& c, std::int64_t id,
+                                 std::optional<std::int64_t> viewer);
   Result<ThreadRow> thread_row(Connection& c, std::int64_t id);
   Result<PostRow> post_row(Connection& c, std::int64_t id);
   Result<Member> member_or_default(Connection& c, std::int64_t customer_id);

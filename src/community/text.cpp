@@ -44,8 +44,8 @@ char32_t next_code_point(std::string_view s, std::size_t& at) {
     }
     cp = (cp << 6) | (b & 0x3F);
   }
-  const bool overlong = (length == 2 && cp < 0x80) || (length == 3 && cp < 0x800) ||
-                        (length == 4 && cp < 0x10000);
+  const bool overlong =
+      (length == 2 && cp < 0x80) || (length == 3 && cp < 0x800) || (length == 4 && cp < 0x10000);
   if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
     ++at;
     return kReplacement;

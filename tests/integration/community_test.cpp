@@ -65,7 +65,8 @@ class Community : public PortalBase {
   }
 
   HttpResult vote(HttpClient& client, std::int64_t post_id, int value) {
-    return send(client, "PUT", "/api/v1/portal/community/posts/" + std::to_string(post_id) + "/vote",
+    return send(client, "PUT",
+                "/api/v1/portal/community/posts/" + std::to_string(post_id) + "/vote",
                 json::object{{"value", value}});
   }
 
@@ -99,16 +100,17 @@ TEST_F(Community, PostAnswerAcceptVotesAndReputation) {
   auto a = member("Alice Asker", "alice.asker@example.com", &alice);
   auto b = member("Bob Answer", "bob.answer@example.com", &bob);
   auto c = member("Carol Voter", "carol.voter@example.com", &carol);
-  ASSERT_EQ(send(*c, "PUT", "/api/v1/portal/community/me", json::object{{"display_name", "carol_v"}})
-                .status,
-            200);
+  ASSERT_EQ(
+      send(*c, "PUT", "/api/v1/portal/community/me", json::object{{"display_name", "carol_v"}})
+          .status,
+      200);
   // Names are unique regardless of case, and well formed.
-  expect_error(send(*b, "PUT", "/api/v1/portal/community/me",
-                    json::object{{"display_name", "Carol_V"}}),
-               409, "name_taken", "display_name");
-  expect_error(send(*b, "PUT", "/api/v1/portal/community/me",
-                    json::object{{"display_name", "has space"}}),
-               400, "invalid_display_name", "display_name");
+  expect_error(
+      send(*b, "PUT", "/api/v1/portal/community/me", json::object{{"display_name", "Carol_V"}}),
+      409, "name_taken", "display_name");
+  expect_error(
+      send(*b, "PUT", "/api/v1/portal/community/me", json::object{{"display_name", "has space"}}),
+      400, "invalid_display_name", "display_name");
 
   const auto a_order = order(alice, 1, "shipped").at("id").as_int64();
   auto view = thread(*a, "question", "How do I charge the camera?", "The manual says nothing.",
@@ -131,12 +133,13 @@ TEST_F(Community, PostAnswerAcceptVotesAndReputation) {
   EXPECT_EQ(notices_to(bob), 0);  // not one's own post
 
   // Only the thread's author accepts; not their own answer.
-  expect_error(send(*b, "POST", "/api/v1/portal/community/threads/" + std::to_string(thread_id) + "/accept",
-                    json::object{{"post_id", answer_id}}),
-               403, "not_author");
-  auto accepted = send(*a, "POST",
-                       "/api/v1/portal/community/threads/" + std::to_string(thread_id) + "/accept",
-                       json::object{{"post_id", answer_id}});
+  expect_error(
+      send(*b, "POST", "/api/v1/portal/community/threads/" + std::to_string(thread_id) + "/accept",
+           json::object{{"post_id", answer_id}}),
+      403, "not_author");
+  auto accepted =
+      send(*a, "POST", "/api/v1/portal/community/threads/" + std::to_string(thread_id) + "/accept",
+           json::object{{"post_id", answer_id}});
   ASSERT_EQ(accepted.status, 200) << accepted.body;
   EXPECT_EQ(accepted.json().at("thread").at("accepted_post_id").as_int64(), answer_id);
   EXPECT_TRUE(accepted.json().at("answers").at(0).at("accepted").as_bool());
@@ -165,9 +168,9 @@ TEST_F(Community, PostAnswerAcceptVotesAndReputation) {
   expect_error(vote(*a, answer_id, 2), 400, "", "value");
 
   // Comments, and what a visitor reads: no customer ids, no addresses.
-  auto comment = send(*c, "POST",
-                      "/api/v1/portal/community/posts/" + std::to_string(answer_id) + "/comments",
-                      json::object{{"body", "Worked for me too."}});
+  auto comment =
+      send(*c, "POST", "/api/v1/portal/community/posts/" + std::to_string(answer_id) + "/comments",
+           json::object{{"body", "Worked for me too."}});
   ASSERT_EQ(comment.status, 201) << comment.body;
   HttpClient visitor(server_->base_url());
   auto seen = visitor.get("/api/v1/community/threads/" + std::to_string(thread_id));
@@ -191,16 +194,18 @@ TEST_F(Community, PostAnswerAcceptVotesAndReputation) {
 
 TEST_F(Community, BoardFollowersAreMailedOnlyWithConsent) {
   const std::string willing = "willing.follower@example.com";
-  const auto with_consent = create(
-      "/api/v1/customers",
-      json::object{{"name", "Willing Follower"},
-                   {"email", willing},
-                   {"consent", json::object{{"email", json::object{{"granted", true},
-                                                                   {"at", "2024-01-01"}}}}}});
+  const auto with_consent =
+      create("/api/v1/customers",
+             json::object{
+                 {"name", "Willing Follower"},
+                 {"email", willing},
+                 {"consent",
+                  json::object{{"email", json::object{{"granted", true}, {"at", "2024-01-01"}}}}}});
   auto w = portal_client(willing);
   std::int64_t without_consent = 0;
   auto u = member("Unwilling Follower", "unwilling.follower@example.com", &without_consent);
-  const std::string follow = "/api/v1/portal/community/boards/" + std::to_string(board()) + "/follow";
+  const std::string follow =
+      "/api/v1/portal/community/boards/" + std::to_string(board()) + "/follow";
   ASSERT_EQ(send(*w, "PUT", follow, json::object{}).status, 204);
   ASSERT_EQ(send(*u, "PUT", follow, json::object{}).status, 204);
   auto follows = w->get("/api/v1/portal/community/follows");
@@ -236,23 +241,24 @@ TEST_F(Community, BoardFollowersAreMailedOnlyWithConsent) {
 
 TEST_F(Community, VisitorsReadButCannotWrite) {
   auto a = member("Vera Visible", "vera.visible@example.com");
-  const auto thread_id =
-      thread(*a, "discussion", "Best lens?", "Which lens do you like?").at("thread").at("id").as_int64();
+  const auto thread_id = thread(*a, "discussion", "Best lens?", "Which lens do you like?")
+                             .at("thread")
+                             .at("id")
+                             .as_int64();
   HttpClient visitor(server_->base_url());
   EXPECT_EQ(visitor.get("/api/v1/community/boards").status, 200);
   EXPECT_EQ(visitor.get("/api/v1/community/boards/" + std::to_string(board())).status, 200);
   EXPECT_EQ(visitor.get("/api/v1/community/threads/" + std::to_string(thread_id)).status, 200);
-  expect_error(visitor.send_json("POST", "/api/v1/portal/community/threads",
-                                 json::object{{"board_id", board()},
-                                              {"kind", "question"},
-                                              {"title", "t"},
-                                              {"body", "b"}}),
-               401);
-  expect_error(visitor.send_json("POST",
-                                 "/api/v1/portal/community/threads/" + std::to_string(thread_id) +
-                                     "/answers",
-                                 json::object{{"body", "b"}}),
-               401);
+  expect_error(
+      visitor.send_json(
+          "POST", "/api/v1/portal/community/threads",
+          json::object{{"board_id", board()}, {"kind", "question"}, {"title", "t"}, {"body", "b"}}),
+      401);
+  expect_error(
+      visitor.send_json(
+          "POST", "/api/v1/portal/community/threads/" + std::to_string(thread_id) + "/answers",
+          json::object{{"body", "b"}}),
+      401);
   // A staff cookie is no portal credential either.
   expect_error(post("/api/v1/portal/community/threads/" + std::to_string(thread_id) + "/answers",
                     json::object{{"body", "b"}}),
@@ -269,8 +275,9 @@ TEST_F(Community, CustomersChangeOnlyTheirOwnPosts) {
   const std::string path = "/api/v1/portal/community/posts/" + std::to_string(opening);
   expect_error(send(*b, "PATCH", path, json::object{{"body", "defaced"}}), 403, "not_author");
   expect_error(remove(*b, path), 403, "not_author");
-  auto edited = send(*a, "PATCH", path,
-                     json::object{{"body", "A wrist strap, please."}, {"title", "Add a wrist strap"}});
+  auto edited =
+      send(*a, "PATCH", path,
+           json::object{{"body", "A wrist strap, please."}, {"title", "Add a wrist strap"}});
   ASSERT_EQ(edited.status, 200) << edited.body;
   EXPECT_EQ(str(edited.json().at("body")), "A wrist strap, please.");
   EXPECT_FALSE(edited.json().at("edited_at").is_null());
@@ -293,8 +300,10 @@ TEST_F(Community, ReportsHidePostsAfterModerationWhichIsStaffOnly) {
   auto a = member("Paula Poster", "paula.poster@example.com");
   auto rude = member("Rude Ron", "rude.ron@example.com", &rude_id);
   auto c = member("Rita Reporter", "rita.reporter@example.com");
-  const auto thread_id =
-      thread(*a, "question", "Battery life?", "How long does it last?").at("thread").at("id").as_int64();
+  const auto thread_id = thread(*a, "question", "Battery life?", "How long does it last?")
+                             .at("thread")
+                             .at("id")
+                             .as_int64();
   const auto bad = answer(*rude, thread_id, "Only idiots ask this.").at("id").as_int64();
   const std::string post_path = "/api/v1/portal/community/posts/" + std::to_string(bad);
 
@@ -342,7 +351,8 @@ TEST_F(Community, ReportsHidePostsAfterModerationWhichIsStaffOnly) {
   EXPECT_EQ(str(theirs.json().at("answers").at(0).at("status_reason")), "insults other members");
   // The report is settled: off the queue.
   queue = agent->get("/api/v1/community/moderation/queue");
-  EXPECT_EQ(queue.body.find("\"id\":" + std::to_string(bad) + ","), std::string::npos) << queue.body;
+  EXPECT_EQ(queue.body.find("\"id\":" + std::to_string(bad) + ","), std::string::npos)
+      << queue.body;
 
   // A ban with an end time stops posting; lifting it lets them post again.
   const std::string ban = "/api/v1/community/members/" + std::to_string(rude_id) + "/ban";
@@ -358,13 +368,13 @@ TEST_F(Community, ReportsHidePostsAfterModerationWhichIsStaffOnly) {
   ASSERT_EQ(agent->request("DELETE", ban, "", {"X-CSRF-Token: " + agent->csrf_token}).status, 200);
   answer(*rude, thread_id, "Sorry: about 300 shots.");
   // The expert badge shows on every post of theirs.
-  expect_error(analyst->send_json("PUT",
-                                  "/api/v1/community/members/" + std::to_string(rude_id) + "/expert",
-                                  json::object{{"expert", true}}),
-               403);
-  auto expert = agent->send_json(
-      "PUT", "/api/v1/community/members/" + std::to_string(rude_id) + "/expert",
-      json::object{{"expert", true}});
+  expect_error(
+      analyst->send_json("PUT", "/api/v1/community/members/" + std::to_string(rude_id) + "/expert",
+                         json::object{{"expert", true}}),
+      403);
+  auto expert =
+      agent->send_json("PUT", "/api/v1/community/members/" + std::to_string(rude_id) + "/expert",
+                       json::object{{"expert", true}});
   ASSERT_EQ(expert.status, 200) << expert.body;
   EXPECT_TRUE(expert.json().at("expert").as_bool());
   auto with_badge = visitor.get(thread_path);
@@ -376,20 +386,21 @@ TEST_F(Community, ReportsHidePostsAfterModerationWhichIsStaffOnly) {
                                  json::object{{"locked", true}, {"pinned", true}});
   ASSERT_EQ(locked.status, 200) << locked.body;
   EXPECT_TRUE(locked.json().at("pinned").as_bool());
-  expect_error(send(*c, "POST",
-                    "/api/v1/portal/community/threads/" + std::to_string(thread_id) + "/answers",
-                    json::object{{"body", "late"}}),
-               409, "locked");
+  expect_error(
+      send(*c, "POST", "/api/v1/portal/community/threads/" + std::to_string(thread_id) + "/answers",
+           json::object{{"body", "late"}}),
+      409, "locked");
   auto board_view = visitor.get("/api/v1/community/boards/" + std::to_string(board()));
   EXPECT_EQ(board_view.json().at("pinned").at(0).at("id").as_int64(), thread_id);
 }
 
 TEST_F(Community, MarkupNeverComesBackAndHugePostsAreRefused) {
   auto a = member("Mark Up", "mark.up@example.com");
-  auto view = thread(*a, "discussion", "<img src=x onerror=alert(1)>Nice <b>camera</b>",
-                     "<script>alert('x')</script>Hello <b>world</b>, a < b and **bold**\r\n"
-                     "<iframe src=\"https://evil.example\"></iframe><a href=\"javascript:x\">link</a>"
-                     "<scr<script>ipt>");
+  auto view =
+      thread(*a, "discussion", "<img src=x onerror=alert(1)>Nice <b>camera</b>",
+             "<script>alert('x')</script>Hello <b>world</b>, a < b and **bold**\r\n"
+             "<iframe src=\"https://evil.example\"></iframe><a href=\"javascript:x\">link</a>"
+             "<scr<script>ipt>");
   ASSERT_TRUE(view.is_object());
   const auto thread_id = view.at("thread").at("id").as_int64();
   HttpClient visitor(server_->base_url());
@@ -414,33 +425,30 @@ TEST_F(Community, MarkupNeverComesBackAndHugePostsAreRefused) {
   // is refused naming the field, and so is a body far over the limit in bytes.
   std::string chinese;
   for (int i = 0; i < 20000; ++i) chinese += "好";
-  EXPECT_EQ(send(*a, "POST",
-                 "/api/v1/portal/community/threads/" + std::to_string(thread_id) + "/answers",
-                 json::object{{"body", chinese}})
-                .status,
-            201);
-  expect_error(send(*a, "POST",
-                    "/api/v1/portal/community/threads/" + std::to_string(thread_id) + "/answers",
-                    json::object{{"body", std::string(20001, 'x')}}),
-               413, "too_long", "body");
+  EXPECT_EQ(
+      send(*a, "POST", "/api/v1/portal/community/threads/" + std::to_string(thread_id) + "/answers",
+           json::object{{"body", chinese}})
+          .status,
+      201);
+  expect_error(
+      send(*a, "POST", "/api/v1/portal/community/threads/" + std::to_string(thread_id) + "/answers",
+           json::object{{"body", std::string(20001, 'x')}}),
+      413, "too_long", "body");
   expect_error(send(*a, "POST", "/api/v1/portal/community/threads",
                     json::object{{"board_id", board()},
                                  {"kind", "question"},
                                  {"title", "big"},
                                  {"body", std::string(90000, 'y')}}),
                400, "", "body");
-  expect_error(send(*a, "POST", "/api/v1/portal/community/threads",
-                    json::object{{"board_id", board()},
-                                 {"kind", "rant"},
-                                 {"title", "t"},
-                                 {"body", "b"}}),
-               400, "", "kind");
-  expect_error(send(*a, "POST", "/api/v1/portal/community/threads",
-                    json::object{{"board_id", board()},
-                                 {"kind", "question"},
-                                 {"title", "<b></b>"},
-                                 {"body", "b"}}),
-               400, "required", "title");
+  expect_error(
+      send(*a, "POST", "/api/v1/portal/community/threads",
+           json::object{{"board_id", board()}, {"kind", "rant"}, {"title", "t"}, {"body", "b"}}),
+      400, "", "kind");
+  expect_error(
+      send(*a, "POST", "/api/v1/portal/community/threads",
+           json::object{
+               {"board_id", board()}, {"kind", "question"}, {"title", "<b></b>"}, {"body", "b"}}),
+      400, "required", "title");
 }
 
 TEST_F(Community, NewAccountsLinksAreHeldAndOthersOrdersCannotBeLinked) {
@@ -448,14 +456,15 @@ TEST_F(Community, NewAccountsLinksAreHeldAndOthersOrdersCannotBeLinked) {
   auto spammer = member("Sam Spam", "sam.spam@example.com");
   member("Other Owner", "other.owner@example.com", &other);
   const auto others_order = order(other, 1).at("id").as_int64();
-  expect_error(send(*spammer, "POST", "/api/v1/portal/community/threads",
-                    json::object{{"board_id", board()},
-                                 {"kind", "question"},
-                                 {"title", "Whose order?"},
-                                 {"body", "see my order"},
-                                 {"links", json::array{json::object{{"kind", "order"},
-                                                                    {"id", others_order}}}}}),
-               422, "not_your_order", "links[0].id");
+  expect_error(
+      send(*spammer, "POST", "/api/v1/portal/community/threads",
+           json::object{
+               {"board_id", board()},
+               {"kind", "question"},
+               {"title", "Whose order?"},
+               {"body", "see my order"},
+               {"links", json::array{json::object{{"kind", "order"}, {"id", others_order}}}}}),
+      422, "not_your_order", "links[0].id");
 
   auto view = thread(*spammer, "discussion", "Cheap cameras", "Buy at https://cheap.example now");
   ASSERT_TRUE(view.is_object());
@@ -499,8 +508,10 @@ TEST_F(Community, PostingIsRateLimited) {
 TEST_F(Community, DefectReportBecomesATicketOnce) {
   std::int64_t dora = 0;
   auto d = member("Dora Defect", "dora.defect@example.com", &dora);
-  const auto defect =
-      thread(*d, "defect", "Lens cap falls off", "It falls off when walking.").at("thread").at("id").as_int64();
+  const auto defect = thread(*d, "defect", "Lens cap falls off", "It falls off when walking.")
+                          .at("thread")
+                          .at("id")
+                          .as_int64();
   const auto question =
       thread(*d, "question", "Which cap fits?", "Any spare cap?").at("thread").at("id").as_int64();
   const std::string path = "/api/v1/community/threads/" + std::to_string(defect) + "/ticket";
@@ -520,33 +531,34 @@ TEST_F(Community, DefectReportBecomesATicketOnce) {
   auto n = connection().query_int("SELECT COUNT(*) FROM tickets WHERE customer_id = $1", {dora});
   ASSERT_TRUE(n.ok());
   EXPECT_EQ(n->value_or(0), 1);
-  expect_error(post("/api/v1/community/threads/" + std::to_string(question) + "/ticket",
-                    json::object{}),
-               409, "not_a_defect");
+  expect_error(
+      post("/api/v1/community/threads/" + std::to_string(question) + "/ticket", json::object{}),
+      409, "not_a_defect");
   // The customer's ticket is theirs in the portal.
   EXPECT_EQ(d->get("/api/v1/portal/tickets/" + std::to_string(ticket_id)).status, 200);
 }
 
 TEST_F(Community, StaffAnswerWithBadgeBecomesAnArticle) {
   auto a = member("Kim Knowledge", "kim.knowledge@example.com");
-  const auto thread_id = thread(*a, "question", "How to reset?", "It hangs.")
-                             .at("thread").at("id").as_int64();
+  const auto thread_id =
+      thread(*a, "question", "How to reset?", "It hangs.").at("thread").at("id").as_int64();
   const auto customer_answer = answer(*a, thread_id, "Self-answer").at("id").as_int64();
   auto staff_answer = post("/api/v1/community/threads/" + std::to_string(thread_id) + "/answers",
                            json::object{{"body", "Hold the power button for 10 seconds."}});
   ASSERT_EQ(staff_answer.status, 201) << staff_answer.body;
   EXPECT_TRUE(staff_answer.json().at("author").at("staff").as_bool());
   const auto staff_post = staff_answer.json().at("id").as_int64();
-  expect_error(post("/api/v1/community/posts/" + std::to_string(customer_answer) + "/kb",
-                    json::object{}),
-               409, "not_staff_answer");
+  expect_error(
+      post("/api/v1/community/posts/" + std::to_string(customer_answer) + "/kb", json::object{}),
+      409, "not_staff_answer");
   auto made = post("/api/v1/community/posts/" + std::to_string(staff_post) + "/kb",
                    json::object{{"title", "Resetting the camera"}});
   ASSERT_EQ(made.status, 200) << made.body;
   const auto article = made.json().at("id").as_int64();
   EXPECT_TRUE(made.json().at("published").as_bool());
   EXPECT_EQ(made.json().at("product_id").as_int64(), product());
-  auto again = post("/api/v1/community/posts/" + std::to_string(staff_post) + "/kb", json::object{});
+  auto again =
+      post("/api/v1/community/posts/" + std::to_string(staff_post) + "/kb", json::object{});
   EXPECT_EQ(again.json().at("id").as_int64(), article);
   HttpClient visitor(server_->base_url());
   auto listed = visitor.get("/api/v1/community/kb?product_id=" + std::to_string(product()));
@@ -556,9 +568,9 @@ TEST_F(Community, StaffAnswerWithBadgeBecomesAnArticle) {
   ASSERT_EQ(read.status, 200);
   EXPECT_EQ(str(read.json().at("body")), "Hold the power button for 10 seconds.");
   // Staff write a draft, which visitors do not see until it is published.
-  auto draft = post("/api/v1/community/kb",
-                    json::object{{"title", "Cleaning the lens"}, {"body", "Use a soft cloth."},
-                                 {"product_id", product()}});
+  auto draft = post("/api/v1/community/kb", json::object{{"title", "Cleaning the lens"},
+                                                         {"body", "Use a soft cloth."},
+                                                         {"product_id", product()}});
   ASSERT_EQ(draft.status, 201) << draft.body;
   const auto draft_id = draft.json().at("id").as_int64();
   EXPECT_FALSE(draft.json().at("published").as_bool());
@@ -592,8 +604,9 @@ TEST_F(Community, ReviewsNeedAPurchase) {
                "product_id");
   order(buyer, 1, "shipped");
   expect_error(send(*b, "PUT", path, json::object{{"rating", 6}}), 400, "", "rating");
-  auto reviewed = send(*b, "PUT", path,
-                       json::object{{"rating", 4}, {"title", "Good"}, {"body", "<b>Sharp</b> pictures"}});
+  auto reviewed =
+      send(*b, "PUT", path,
+           json::object{{"rating", 4}, {"title", "Good"}, {"body", "<b>Sharp</b> pictures"}});
   ASSERT_EQ(reviewed.status, 200) << reviewed.body;
   EXPECT_TRUE(reviewed.json().at("verified_purchase").as_bool());
   EXPECT_EQ(str(reviewed.json().at("body")), "Sharp pictures");
@@ -614,7 +627,8 @@ TEST_F(Community, ReviewsNeedAPurchase) {
   auto reply = post("/api/v1/community/reviews/" + std::to_string(review_id) + "/reply",
                     json::object{{"body", "Thank you!"}});
   ASSERT_EQ(reply.status, 200) << reply.body;
-  auto in_community = visitor.get("/api/v1/community/reviews?product_id=" + std::to_string(product()));
+  auto in_community =
+      visitor.get("/api/v1/community/reviews?product_id=" + std::to_string(product()));
   ASSERT_EQ(in_community.status, 200);
   EXPECT_EQ(str(in_community.json().at("items").at(0).at("reply")), "Thank you!");
   auto mine = b->get("/api/v1/portal/reviews");
@@ -648,9 +662,10 @@ TEST_F(Community, SearchFindsChineseWordsInSentencesAndEnglishStemsRanked) {
   auto a = member("Sara Search", "sara.search@example.com");
   auto b = member("Sean Search", "sean.search@example.com");
   auto start = [&](HttpClient& who, const std::string& title, const std::string& body) {
-    auto r = send(who, "POST", "/api/v1/portal/community/threads",
-                  json::object{{"board_id", board_id}, {"kind", "question"}, {"title", title},
-                               {"body", body}});
+    auto r =
+        send(who, "POST", "/api/v1/portal/community/threads",
+             json::object{
+                 {"board_id", board_id}, {"kind", "question"}, {"title", title}, {"body", body}});
     EXPECT_EQ(r.status, 201) << r.body;
     return r.status == 201 ? r.json().at("thread").at("id").as_int64() : 0;
   };
@@ -718,20 +733,23 @@ TEST_F(Community, AMergeMovesPostsAndReviewsAndAnUndoMovesThemBack) {
   ASSERT_EQ(send(*k, "PUT", review_path, json::object{{"rating", 5}}).status, 200);
   ASSERT_EQ(send(*o, "PUT", review_path, json::object{{"rating", 2}}).status, 200);
   const auto thread_id = thread(*o, "discussion", "Merged thread", "Written before the merge.")
-                             .at("thread").at("id").as_int64();
-  auto merged = post(id_path("/api/v1/customers", keep) + "/merge", json::object{{"other_id", other}});
+                             .at("thread")
+                             .at("id")
+                             .as_int64();
+  auto merged =
+      post(id_path("/api/v1/customers", keep) + "/merge", json::object{{"other_id", other}});
   ASSERT_EQ(merged.status, 200) << merged.body;
   const auto merge_id = merged.json().at("merge").at("id").as_int64();
   auto author_of_thread = [&] {
-    auto n = connection().query_int("SELECT author_customer_id FROM community_threads WHERE id = $1",
-                                    {thread_id});
+    auto n = connection().query_int(
+        "SELECT author_customer_id FROM community_threads WHERE id = $1", {thread_id});
     EXPECT_TRUE(n.ok());
     return n.ok() ? n->value_or(0) : 0;
   };
   EXPECT_EQ(author_of_thread(), keep);
   // Both reviewed the product: the survivor's review stays theirs, the other's stays put.
-  auto reviews = connection().query_int(
-      "SELECT COUNT(*) FROM product_reviews WHERE customer_id = $1", {keep});
+  auto reviews =
+      connection().query_int("SELECT COUNT(*) FROM product_reviews WHERE customer_id = $1", {keep});
   ASSERT_TRUE(reviews.ok());
   EXPECT_EQ(reviews->value_or(0), 1);
   auto undone =
@@ -745,10 +763,13 @@ TEST_F(Community, OnTheCustomerRecordExportedAndErased) {
   auto a = member("Tina Timeline", "tina.timeline@example.com", &id);
   order(id, 1, "shipped");
   const auto thread_id = thread(*a, "idea", "Sell a rain cover", "For hiking in the rain.")
-                             .at("thread").at("id").as_int64();
+                             .at("thread")
+                             .at("id")
+                             .as_int64();
   const std::string review_path =
       "/api/v1/portal/products/" + std::to_string(product()) + "/review";
-  ASSERT_EQ(send(*a, "PUT", review_path, json::object{{"rating", 3}, {"body", "Fine."}}).status, 200);
+  ASSERT_EQ(send(*a, "PUT", review_path, json::object{{"rating", 3}, {"body", "Fine."}}).status,
+            200);
 
   auto timeline = get(id_path("/api/v1/customers", id) + "/timeline");
   ASSERT_EQ(timeline.status, 200) << timeline.body;

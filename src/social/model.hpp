@@ -264,8 +264,9 @@ ECRM_DESCRIBE(SentimentCounts, total, positive, negative, neutral, unscored)
 struct ReputationBucket {
   std::string start;  // the bucket's first day, "YYYY-MM-DD" (UTC); weeks start on Monday
   SentimentCounts counts;
+  std::vector<std::string> topics;  // the period's top topics used most in this bucket, at most 3
 };
-ECRM_DESCRIBE(ReputationBucket, start, counts)
+ECRM_DESCRIBE(ReputationBucket, start, counts, topics)
 
 // Shares of the scored mentions, in percent with one decimal.
 struct SentimentShare {

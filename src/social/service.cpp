@@ -919,6 +919,7 @@ Result<Reputation> SocialService::reputation(const ReputationQuery& q, UnixMs no
     std::int64_t count = 0, negative = 0, uses = 0;  // mentions, negative ones, occurrences
   };
   std::unordered_map<std::string, TopicCount> topics;
+  std::map<std::int64_t, std::unordered_map<std::string, std::int64_t>> bucket_topics;
   auto count = [](SentimentCounts& counts, const std::optional<Sentiment>& s) {
     ++counts.total;
     if (!s) ++counts.unscored;
@@ -931,7 +932,8 @@ Result<Reputation> SocialService::reputation(const ReputationQuery& q, UnixMs no
     std::optional<Sentiment> s;
     if (!row.is_null(1)) s = wire::parse_enum<Sentiment>(row.get_text(1));
     count(rep.totals, s);
-    count(buckets[bucket_of(day_of(row.get_int(0)))], s);
+    const std::int64_t bucket = bucket_of(day_of(row.get_int(0)));
+    count(buckets[bucket], s);
     ++platforms[row.get_string(3)];
     const std::string text = row.get_string(2);
     std::vector<std::string> words = options_.words ? options_.words(text) : fallback_words(text);
@@ -961,10 +963,10 @@ Result<Reputation> SocialService::reputation(const ReputationQuery& q, UnixMs no
       ++tc.uses;
       if (i > 0 && terms[i] == terms[i - 1]) continue;  // a mention counts once
       ++tc.count;
+      ++bucket_topics[bucket][terms[i]];
       if (s == Sentiment::kNegative) ++tc.negative;
     }
   }));
-  for (auto& [day, counts] : buckets) rep.buckets.push_back({format_date(day * kMsPerDay), counts});
   for (auto& [platform, n] : platforms) rep.platforms.push_back({platform, n});
   std::sort(rep.platforms.begin(), rep.platforms.end(),
             [](const PlatformCount& a, const PlatformCount& b) {
@@ -985,6 +987,20 @@ Result<Reputation> SocialService::reputation(const ReputationQuery& q, UnixMs no
   });
   if (ranked.size() > kTopics) ranked.resize(kTopics);
   for (auto& [topic, uses] : ranked) rep.topics.push_back(std::move(topic));
+  // Per bucket, which of the period's top topics its mentions use most.
+  for (auto& [day, counts] : buckets) {
+    ReputationBucket b{format_date(day * kMsPerDay), counts, {}};
+    const auto& used = bucket_topics[day];
+    std::vector<std::pair<std::int64_t, std::string>> top;
+    for (const auto& topic : rep.topics) {
+      auto it = used.find(topic.phrase);
+      if (it != used.end()) top.push_back({-it->second, topic.phrase});
+    }
+    std::stable_sort(top.begin(), top.end(),
+                     [](const auto& x, const auto& y) { return x.first < y.first; });
+    for (std::size_t i = 0; i < top.size() && i < 3; ++i) b.topics.push_back(top[i].second);
+    rep.buckets.push_back(std::move(b));
+  }
   const std::int64_t scored = rep.totals.positive + rep.totals.negative + rep.totals.neutral;
   if (scored > 0) {
     rep.share.positive = round1(100.0 * rep.totals.positive / scored);

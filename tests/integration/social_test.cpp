@@ -501,7 +501,11 @@ TEST_F(Social, TheReputationDashboardCountsMentionsAndTopics) {
   auto rep = r.json();
   EXPECT_EQ(rep.at("totals").at("total").as_int64(), 3);
   ASSERT_EQ(rep.at("buckets").as_array().size(), 3u) << r.body;
-  for (const auto& b : rep.at("buckets").as_array()) EXPECT_EQ(b.at("counts").at("total").as_int64(), 1);
+  for (const auto& b : rep.at("buckets").as_array()) {
+    EXPECT_EQ(b.at("counts").at("total").as_int64(), 1);
+    ASSERT_FALSE(b.at("topics").as_array().empty()) << json::serialize(b);
+    EXPECT_EQ(str(b.at("topics").at(0)), "battery");
+  }
   ASSERT_FALSE(rep.at("topics").as_array().empty()) << r.body;
   EXPECT_EQ(str(rep.at("topics").at(0).at("phrase")), "battery");
   EXPECT_EQ(rep.at("topics").at(0).at("count").as_int64(), 3);

@@ -101,13 +101,13 @@ void add_staff_routes(http::Router& router, PartnerService& service) {
                    .access = kWrite,
                    .doc = {.summary = "Add a contact person to a partner",
                            .tag = kTag,
-                           .request = http::json_body<ContactInput>(),
-                           .response = http::json_body<Contact>(),
+                           .request = http::json_body<PartnerContactInput>(),
+                           .response = http::json_body<PartnerContact>(),
                            .success_status = 201,
                            .error_statuses = {404}},
                    .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
                      ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
-                     ECRM_ASSIGN_OR_RETURN(auto input, http::read_body<ContactInput>(ctx));
+                     ECRM_ASSIGN_OR_RETURN(auto input, http::read_body<PartnerContactInput>(ctx));
                      ECRM_ASSIGN_OR_RETURN(auto contact, service.add_contact(id, input));
                      return http::reply(201, contact);
                    }),
@@ -151,7 +151,7 @@ void add_staff_routes(http::Router& router, PartnerService& service) {
             .doc = {.summary = "Make a sign-in link for a partner user to the partner portal (used "
                                "once, valid 15 minutes; shown once, for staff to hand over)",
                     .tag = kTag,
-                    .response = http::json_body<SignInLink>(),
+                    .response = http::json_body<PartnerSignInLink>(),
                     .success_status = 201,
                     .error_statuses = {404, 409}},
             .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
@@ -170,12 +170,12 @@ void add_staff_routes(http::Router& router, PartnerService& service) {
                    .doc = {.summary = "What a partner supplies or sells: products and categories "
                                       "with cost and lead time",
                            .tag = kTag,
-                           .response = http::json_body<http::Items<ProductLink>>(),
+                           .response = http::json_body<http::Items<PartnerProductLink>>(),
                            .error_statuses = {404}},
                    .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
                      ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
                      ECRM_ASSIGN_OR_RETURN(auto links, service.links(id));
-                     return http::reply(200, http::Items<ProductLink>{std::move(links)});
+                     return http::reply(200, http::Items<PartnerProductLink>{std::move(links)});
                    })});
 
   router.add(Route{
@@ -185,13 +185,13 @@ void add_staff_routes(http::Router& router, PartnerService& service) {
       .doc = {.summary = "Link a product or a category to a partner at a cost (minor units) and "
                          "lead time (days)",
               .tag = kTag,
-              .request = http::json_body<ProductLinkInput>(),
-              .response = http::json_body<ProductLink>(),
+              .request = http::json_body<PartnerProductLinkInput>(),
+              .response = http::json_body<PartnerProductLink>(),
               .success_status = 201,
               .error_statuses = {404, 422}},
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
         ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
-        ECRM_ASSIGN_OR_RETURN(auto input, http::read_body<ProductLinkInput>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto input, http::read_body<PartnerProductLinkInput>(ctx));
         ECRM_ASSIGN_OR_RETURN(auto link, service.link_product(id, input));
         ctx.set_audit(std::to_string(id));
         return http::reply(201, link);
@@ -203,12 +203,12 @@ void add_staff_routes(http::Router& router, PartnerService& service) {
                    .access = kRead,
                    .doc = {.summary = "A partner's order routing rules (country, category)",
                            .tag = kTag,
-                           .response = http::json_body<http::Items<RoutingRule>>(),
+                           .response = http::json_body<http::Items<PartnerRoutingRule>>(),
                            .error_statuses = {404}},
                    .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
                      ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
                      ECRM_ASSIGN_OR_RETURN(auto rules, service.rules(id));
-                     return http::reply(200, http::Items<RoutingRule>{std::move(rules)});
+                     return http::reply(200, http::Items<PartnerRoutingRule>{std::move(rules)});
                    })});
 
   router.add(Route{
@@ -218,13 +218,13 @@ void add_staff_routes(http::Router& router, PartnerService& service) {
       .doc = {.summary = "Route orders of customers in a country and lines of a category to a "
                          "partner that is not a supplier",
               .tag = kTag,
-              .request = http::json_body<RoutingRuleInput>(),
-              .response = http::json_body<RoutingRule>(),
+              .request = http::json_body<PartnerRoutingRuleInput>(),
+              .response = http::json_body<PartnerRoutingRule>(),
               .success_status = 201,
               .error_statuses = {404, 422}},
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
         ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
-        ECRM_ASSIGN_OR_RETURN(auto input, http::read_body<RoutingRuleInput>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto input, http::read_body<PartnerRoutingRuleInput>(ctx));
         ECRM_ASSIGN_OR_RETURN(auto rule, service.add_rule(id, input));
         ctx.set_audit(std::to_string(id));
         return http::reply(201, rule);
@@ -237,13 +237,13 @@ void add_staff_routes(http::Router& router, PartnerService& service) {
       .access = kWrite,
       .doc = {.summary = "Route one order to a partner that is not a supplier (beats the rules)",
               .tag = kTag,
-              .request = http::json_body<OrderRouteInput>(),
-              .response = http::json_body<OrderRoute>(),
+              .request = http::json_body<PartnerOrderRouteInput>(),
+              .response = http::json_body<PartnerOrderRoute>(),
               .success_status = 201,
               .error_statuses = {404, 422}},
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
         ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
-        ECRM_ASSIGN_OR_RETURN(auto input, http::read_body<OrderRouteInput>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto input, http::read_body<PartnerOrderRouteInput>(ctx));
         ECRM_ASSIGN_OR_RETURN(auto route,
                               service.route_order(id, input, ctx.principal().display()));
         ctx.set_audit(std::to_string(id));
@@ -259,11 +259,11 @@ void add_staff_routes(http::Router& router, PartnerService& service) {
               .tag = kTag,
               .response = http::json_body<http::Page<PartnerLine>>(),
               .error_statuses = {404},
-              .query = http::query_of<LineQuery>(),
+              .query = http::query_of<PartnerLineQuery>(),
               .query_params = {"limit", "cursor"}},
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
         ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
-        ECRM_ASSIGN_OR_RETURN(auto query, http::read_query<LineQuery>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto query, http::read_query<PartnerLineQuery>(ctx));
         ECRM_ASSIGN_OR_RETURN(auto page, http::id_page(ctx, 50, 200));
         ECRM_ASSIGN_OR_RETURN(auto list, service.lines_of(id, query, page.last_id, page.limit));
         return http::reply(200, http::page_by_id(std::move(list), page.limit));
@@ -275,7 +275,7 @@ void add_staff_routes(http::Router& router, PartnerService& service) {
                    .doc = {.summary = "A partner's scorecard: on-time shipment rate, lead time "
                                       "median and p90, return and defect rates, revenue, margin",
                            .tag = kTag,
-                           .response = http::json_body<Scorecard>(),
+                           .response = http::json_body<PartnerScorecard>(),
                            .error_statuses = {404}},
                    .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
                      ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
@@ -289,10 +289,10 @@ void add_staff_routes(http::Router& router, PartnerService& service) {
                    .doc = {.summary = "Suppliers of a product or a category ranked by their "
                                       "scorecards, and the one suggested for purchasing",
                            .tag = kTag,
-                           .response = http::json_body<Ranking>(),
-                           .query = http::query_of<RankingQuery>()},
+                           .response = http::json_body<PartnerRanking>(),
+                           .query = http::query_of<PartnerRankingQuery>()},
                    .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
-                     ECRM_ASSIGN_OR_RETURN(auto query, http::read_query<RankingQuery>(ctx));
+                     ECRM_ASSIGN_OR_RETURN(auto query, http::read_query<PartnerRankingQuery>(ctx));
                      ECRM_ASSIGN_OR_RETURN(auto ranking, service.ranking(query));
                      return http::reply(200, ranking);
                    })});
@@ -306,11 +306,11 @@ void add_portal_routes(http::Router& router, PartnerService& service, PartnerRou
       .doc = {.summary = "Exchange a partner user's sign-in link for a partner portal session: "
                          "sets the portal cookie and returns the user with the CSRF token",
               .tag = kPortalTag,
-              .request = http::json_body<SessionInput>(),
+              .request = http::json_body<PartnerSessionInput>(),
               .response = http::json_body<PartnerMe>(),
               .error_statuses = {401, 409}},
       .handler = handle([&service, config](RequestContext& ctx) -> Result<Response> {
-        ECRM_ASSIGN_OR_RETURN(auto input, http::read_body<SessionInput>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto input, http::read_body<PartnerSessionInput>(ctx));
         auto user_agent = ctx.request().headers.get("user-agent").value_or("");
         ECRM_ASSIGN_OR_RETURN(auto opened,
                               service.open_session(input, ctx.request().remote_ip,
@@ -366,10 +366,10 @@ void add_portal_routes(http::Router& router, PartnerService& service, PartnerRou
                          "ship (delivery name and place only), state",
               .tag = kPortalTag,
               .response = http::json_body<http::Page<PartnerLine>>(),
-              .query = http::query_of<LineQuery>(),
+              .query = http::query_of<PartnerLineQuery>(),
               .query_params = {"limit", "cursor"}},
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
-        ECRM_ASSIGN_OR_RETURN(auto query, http::read_query<LineQuery>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto query, http::read_query<PartnerLineQuery>(ctx));
         ECRM_ASSIGN_OR_RETURN(auto page, http::id_page(ctx, 50, 200));
         ECRM_ASSIGN_OR_RETURN(auto list,
                               service.own_lines(ctx.principal(), query, page.last_id, page.limit));
@@ -411,12 +411,12 @@ void add_portal_routes(http::Router& router, PartnerService& service, PartnerRou
       .doc = {.summary = "Confirm the shipment of one of the partner's order lines with carrier "
                          "and tracking number; a placed or paid order moves to shipped",
               .tag = kPortalTag,
-              .request = http::json_body<ShipmentInput>(),
+              .request = http::json_body<PartnerShipmentInput>(),
               .response = http::json_body<PartnerLine>(),
               .error_statuses = {404, 409}},
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
         ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
-        ECRM_ASSIGN_OR_RETURN(auto input, http::read_body<ShipmentInput>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto input, http::read_body<PartnerShipmentInput>(ctx));
         ECRM_ASSIGN_OR_RETURN(auto line, service.ship(ctx.principal(), id, input));
         ctx.set_audit(std::to_string(id));
         return http::reply(200, line);
@@ -429,10 +429,10 @@ void add_portal_routes(http::Router& router, PartnerService& service, PartnerRou
                    .doc = {.summary = "The partner's products and categories with stock, cost "
                                       "and lead time",
                            .tag = kPortalTag,
-                           .response = http::json_body<http::Items<ProductLink>>()},
+                           .response = http::json_body<http::Items<PartnerProductLink>>()},
                    .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
                      ECRM_ASSIGN_OR_RETURN(auto links, service.own_products(ctx.principal()));
-                     return http::reply(200, http::Items<ProductLink>{std::move(links)});
+                     return http::reply(200, http::Items<PartnerProductLink>{std::move(links)});
                    })});
 
   router.add(Route{
@@ -442,12 +442,12 @@ void add_portal_routes(http::Router& router, PartnerService& service, PartnerRou
       .doc = {.summary = "Set the stock on hand and lead time of one of the partner's products "
                          "(partner admins)",
               .tag = kPortalTag,
-              .request = http::json_body<ProductUpdate>(),
-              .response = http::json_body<ProductLink>(),
+              .request = http::json_body<PartnerProductUpdate>(),
+              .response = http::json_body<PartnerProductLink>(),
               .error_statuses = {404}},
       .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
         ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
-        ECRM_ASSIGN_OR_RETURN(auto update, http::read_body<ProductUpdate>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto update, http::read_body<PartnerProductUpdate>(ctx));
         ECRM_ASSIGN_OR_RETURN(auto link, service.update_product(ctx.principal(), id, update));
         ctx.set_audit(std::to_string(id));
         return http::reply(200, link);
@@ -459,7 +459,7 @@ void add_portal_routes(http::Router& router, PartnerService& service, PartnerRou
                    .access = kPartner,
                    .doc = {.summary = "The partner's own scorecard",
                            .tag = kPortalTag,
-                           .response = http::json_body<Scorecard>()},
+                           .response = http::json_body<PartnerScorecard>()},
                    .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
                      ECRM_ASSIGN_OR_RETURN(auto card, service.own_scorecard(ctx.principal()));
                      return http::reply(200, card);

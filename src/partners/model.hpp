@@ -30,26 +30,26 @@ ECRM_DESCRIBE_ENUM(PartnerRole, kPartnerAdmin, kPartnerStaff)
 enum class LineState { kOpen, kAcknowledged, kShipped };
 ECRM_DESCRIBE_ENUM(LineState, kOpen, kAcknowledged, kShipped)
 
-struct Contact {
+struct PartnerContact {
   std::int64_t id = 0;
   std::string name;
   std::string email;
   std::string phone;
   std::string position;
 };
-ECRM_DESCRIBE(Contact, id, name, email, phone, position)
+ECRM_DESCRIBE(PartnerContact, id, name, email, phone, position)
 
-struct ContactInput {
+struct PartnerContactInput {
   std::string name;
   std::optional<std::string> email;
   std::optional<std::string> phone;
   std::optional<std::string> position;
 };
-ECRM_DESCRIBE(ContactInput, name, email, phone, position)
-ECRM_WIRE_RULES(ContactInput, rule(&ContactInput::name, {.max_length = kMaxName}),
-                rule(&ContactInput::email, {.max_length = kMaxText}),
-                rule(&ContactInput::phone, {.max_length = kMaxText}),
-                rule(&ContactInput::position, {.max_length = kMaxText}))
+ECRM_DESCRIBE(PartnerContactInput, name, email, phone, position)
+ECRM_WIRE_RULES(PartnerContactInput, rule(&PartnerContactInput::name, {.max_length = kMaxName}),
+                rule(&PartnerContactInput::email, {.max_length = kMaxText}),
+                rule(&PartnerContactInput::phone, {.max_length = kMaxText}),
+                rule(&PartnerContactInput::position, {.max_length = kMaxText}))
 
 struct Partner {
   std::int64_t id = 0;
@@ -62,7 +62,7 @@ struct Partner {
   bool active = true;
   UnixMs created_at = 0;
   UnixMs updated_at = 0;
-  std::vector<Contact> contacts;
+  std::vector<PartnerContact> contacts;
 };
 ECRM_DESCRIBE(Partner, id, name, kind, email, phone, country, lead_time_days, active, created_at,
               updated_at, contacts)
@@ -74,7 +74,7 @@ struct PartnerInput {
   std::optional<std::string> phone;
   std::optional<std::string> country;
   std::optional<std::int64_t> lead_time_days;
-  std::vector<ContactInput> contacts;
+  std::vector<PartnerContactInput> contacts;
 };
 ECRM_DESCRIBE(PartnerInput, name, kind, email, phone, country, lead_time_days, contacts)
 ECRM_WIRE_RULES(PartnerInput, rule(&PartnerInput::name, {.max_length = kMaxName}),
@@ -125,16 +125,16 @@ ECRM_WIRE_RULES(PartnerUserInput, rule(&PartnerUserInput::email, {.max_length = 
                 rule(&PartnerUserInput::name, {.max_length = kMaxName}))
 
 // A sign-in link for a partner user, made by staff and handed to the user (shown once).
-struct SignInLink {
+struct PartnerSignInLink {
   std::int64_t user_id = 0;
   std::string token;
   std::string url;
   UnixMs expires_at = 0;
 };
-ECRM_DESCRIBE(SignInLink, user_id, token, url, expires_at)
+ECRM_DESCRIBE(PartnerSignInLink, user_id, token, url, expires_at)
 
 // A product or category a partner supplies or sells.
-struct ProductLink {
+struct PartnerProductLink {
   std::int64_t id = 0;
   std::int64_t partner_id = 0;
   std::optional<std::int64_t> product_id;
@@ -147,69 +147,71 @@ struct ProductLink {
   std::int64_t lead_time_days = 0;
   UnixMs updated_at = 0;
 };
-ECRM_DESCRIBE(ProductLink, id, partner_id, product_id, category_id, sku, product_name,
+ECRM_DESCRIBE(PartnerProductLink, id, partner_id, product_id, category_id, sku, product_name,
               stock_on_hand, cost, currency, lead_time_days, updated_at)
-ECRM_WIRE_RULES(ProductLink, rule(&ProductLink::cost, {.description = "minor units of currency"}))
+ECRM_WIRE_RULES(PartnerProductLink,
+                rule(&PartnerProductLink::cost, {.description = "minor units of currency"}))
 
-struct ProductLinkInput {
+struct PartnerProductLinkInput {
   std::optional<std::int64_t> product_id;  // one of product_id and category_id
   std::optional<std::int64_t> category_id;
   std::int64_t cost = 0;
   std::string currency;
   std::int64_t lead_time_days = 0;
 };
-ECRM_DESCRIBE(ProductLinkInput, product_id, category_id, cost, currency, lead_time_days)
-ECRM_WIRE_RULES(ProductLinkInput,
-                rule(&ProductLinkInput::cost,
+ECRM_DESCRIBE(PartnerProductLinkInput, product_id, category_id, cost, currency, lead_time_days)
+ECRM_WIRE_RULES(PartnerProductLinkInput,
+                rule(&PartnerProductLinkInput::cost,
                      {.minimum = 0, .maximum = kMaxCost, .description = "minor units of currency"}),
-                rule(&ProductLinkInput::currency, {.max_length = 3}),
-                rule(&ProductLinkInput::lead_time_days,
+                rule(&PartnerProductLinkInput::currency, {.max_length = 3}),
+                rule(&PartnerProductLinkInput::lead_time_days,
                      {.minimum = 0, .maximum = kMaxLeadTimeDays}))
 
 // A partner's change to one of its own products.
-struct ProductUpdate {
+struct PartnerProductUpdate {
   std::optional<std::int64_t> stock_on_hand;
   std::optional<std::int64_t> lead_time_days;
 };
-ECRM_DESCRIBE(ProductUpdate, stock_on_hand, lead_time_days)
-ECRM_WIRE_RULES(ProductUpdate,
-                rule(&ProductUpdate::stock_on_hand, {.minimum = 0, .maximum = kMaxStock}),
-                rule(&ProductUpdate::lead_time_days, {.minimum = 0, .maximum = kMaxLeadTimeDays}))
+ECRM_DESCRIBE(PartnerProductUpdate, stock_on_hand, lead_time_days)
+ECRM_WIRE_RULES(PartnerProductUpdate,
+                rule(&PartnerProductUpdate::stock_on_hand, {.minimum = 0, .maximum = kMaxStock}),
+                rule(&PartnerProductUpdate::lead_time_days,
+                     {.minimum = 0, .maximum = kMaxLeadTimeDays}))
 
-struct RoutingRule {
+struct PartnerRoutingRule {
   std::int64_t id = 0;
   std::int64_t partner_id = 0;
   std::string country;
   std::optional<std::int64_t> category_id;
 };
-ECRM_DESCRIBE(RoutingRule, id, partner_id, country, category_id)
+ECRM_DESCRIBE(PartnerRoutingRule, id, partner_id, country, category_id)
 
-struct RoutingRuleInput {
+struct PartnerRoutingRuleInput {
   std::optional<std::string> country;       // '' or absent: any
   std::optional<std::int64_t> category_id;  // absent: any
 };
-ECRM_DESCRIBE(RoutingRuleInput, country, category_id)
-ECRM_WIRE_RULES(RoutingRuleInput, rule(&RoutingRuleInput::country, {.max_length = 2}))
+ECRM_DESCRIBE(PartnerRoutingRuleInput, country, category_id)
+ECRM_WIRE_RULES(PartnerRoutingRuleInput, rule(&PartnerRoutingRuleInput::country, {.max_length = 2}))
 
-struct OrderRouteInput {
+struct PartnerOrderRouteInput {
   std::int64_t order_id = 0;
 };
-ECRM_DESCRIBE(OrderRouteInput, order_id)
+ECRM_DESCRIBE(PartnerOrderRouteInput, order_id)
 
-struct OrderRoute {
+struct PartnerOrderRoute {
   std::int64_t order_id = 0;
   std::int64_t partner_id = 0;
   UnixMs created_at = 0;
 };
-ECRM_DESCRIBE(OrderRoute, order_id, partner_id, created_at)
+ECRM_DESCRIBE(PartnerOrderRoute, order_id, partner_id, created_at)
 
 // Where to ship: the delivery name and place, nothing else of the customer.
-struct Delivery {
+struct PartnerDelivery {
   std::string name;
   std::string city;
   std::string country;
 };
-ECRM_DESCRIBE(Delivery, name, city, country)
+ECRM_DESCRIBE(PartnerDelivery, name, city, country)
 
 // An order line as a partner sees it.
 struct PartnerLine {
@@ -227,25 +229,26 @@ struct PartnerLine {
   std::string carrier;
   std::string tracking_number;
   UnixMs promised_by = 0;  // placed_at + the promised lead time
-  Delivery delivery;
+  PartnerDelivery delivery;
 };
 ECRM_DESCRIBE(PartnerLine, id, order_id, order_status, placed_at, product_id, sku, name, quantity,
               state, acknowledged_at, shipped_at, carrier, tracking_number, promised_by, delivery)
 
-struct LineQuery {
+struct PartnerLineQuery {
   std::optional<LineState> state;
   std::optional<std::int64_t> order_id;
   std::optional<std::int64_t> product_id;
 };
-ECRM_DESCRIBE(LineQuery, state, order_id, product_id)
+ECRM_DESCRIBE(PartnerLineQuery, state, order_id, product_id)
 
-struct ShipmentInput {
+struct PartnerShipmentInput {
   std::string carrier;
   std::string tracking_number;
 };
-ECRM_DESCRIBE(ShipmentInput, carrier, tracking_number)
-ECRM_WIRE_RULES(ShipmentInput, rule(&ShipmentInput::carrier, {.max_length = kMaxText}),
-                rule(&ShipmentInput::tracking_number, {.max_length = kMaxText}))
+ECRM_DESCRIBE(PartnerShipmentInput, carrier, tracking_number)
+ECRM_WIRE_RULES(PartnerShipmentInput,
+                rule(&PartnerShipmentInput::carrier, {.max_length = kMaxText}),
+                rule(&PartnerShipmentInput::tracking_number, {.max_length = kMaxText}))
 
 // The signed-in partner user with their organisation.
 struct PartnerMe {
@@ -257,14 +260,14 @@ struct PartnerMe {
 };
 ECRM_DESCRIBE(PartnerMe, user, partner_id, partner_name, kind, csrf_token)
 
-struct SessionInput {
+struct PartnerSessionInput {
   std::string token;
 };
-ECRM_DESCRIBE(SessionInput, token)
-ECRM_WIRE_RULES(SessionInput, rule(&SessionInput::token, {.max_length = 200}))
+ECRM_DESCRIBE(PartnerSessionInput, token)
+ECRM_WIRE_RULES(PartnerSessionInput, rule(&PartnerSessionInput::token, {.max_length = 200}))
 
 // How a partner does, over the lines routed to it (cancelled orders left out).
-struct Scorecard {
+struct PartnerScorecard {
   std::int64_t partner_id = 0;
   std::string partner_name;
   std::int64_t lines = 0;  // routed lines
@@ -283,23 +286,23 @@ struct Scorecard {
   std::int64_t cost = 0;     // units at the linked cost
   std::int64_t margin = 0;   // revenue - cost
 };
-ECRM_DESCRIBE(Scorecard, partner_id, partner_name, lines, shipped_lines, on_time_lines,
+ECRM_DESCRIBE(PartnerScorecard, partner_id, partner_name, lines, shipped_lines, on_time_lines,
               on_time_rate, lead_time_median_days, lead_time_p90_days, units, returned_units,
               defective_units, return_rate, defect_rate, currency, revenue, cost, margin)
 
-struct RankingQuery {
+struct PartnerRankingQuery {
   std::optional<std::int64_t> product_id;
   std::optional<std::int64_t> category_id;
 };
-ECRM_DESCRIBE(RankingQuery, product_id, category_id)
+ECRM_DESCRIBE(PartnerRankingQuery, product_id, category_id)
 
 // Suppliers of a product or category, best first, and the one suggested for purchasing.
-struct Ranking {
+struct PartnerRanking {
   std::optional<std::int64_t> product_id;
   std::optional<std::int64_t> category_id;
   std::optional<std::int64_t> suggested_partner_id;
-  std::vector<Scorecard> items;
+  std::vector<PartnerScorecard> items;
 };
-ECRM_DESCRIBE(Ranking, product_id, category_id, suggested_partner_id, items)
+ECRM_DESCRIBE(PartnerRanking, product_id, category_id, suggested_partner_id, items)
 
 }  // namespace ecrm::partners

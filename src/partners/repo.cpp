@@ -202,8 +202,8 @@ PartnerUser read_user(const RowView& row) {
   return u;
 }
 
-ProductLink read_link(const RowView& row) {
-  ProductLink l;
+PartnerProductLink read_link(const RowView& row) {
+  PartnerProductLink l;
   l.id = row.get_int(0);
   l.partner_id = row.get_int(1);
   l.product_id = row.get_optional_int(2);
@@ -273,8 +273,8 @@ Result<std::optional<Partner>> PartnerRepo::find_partner(Connection& c, std::int
       c.query(kFindPartner, {id}, [&](const RowView& row) { found = read_partner(row); }));
   if (found) {
     ECRM_RETURN_IF_ERROR(c.query(kContactsOf, {id}, [&](const RowView& row) {
-      found->contacts.push_back(Contact{row.get_int(0), row.get_string(1), row.get_string(2),
-                                        row.get_string(3), row.get_string(4)});
+      found->contacts.push_back(PartnerContact{row.get_int(0), row.get_string(1), row.get_string(2),
+                                               row.get_string(3), row.get_string(4)});
     }));
   }
   return found;
@@ -298,9 +298,10 @@ Status PartnerRepo::update_partner(Connection& c, const Partner& p) {
                                  std::int64_t{p.active ? 1 : 0}, p.updated_at}));
 }
 
-Result<Contact> PartnerRepo::insert_contact(Connection& c, std::int64_t partner_id,
-                                            const ContactInput& in, UnixMs now) {
-  Contact out{0, in.name, in.email.value_or(""), in.phone.value_or(""), in.position.value_or("")};
+Result<PartnerContact> PartnerRepo::insert_contact(Connection& c, std::int64_t partner_id,
+                                                   const PartnerContactInput& in, UnixMs now) {
+  PartnerContact out{0, in.name, in.email.value_or(""), in.phone.value_or(""),
+                     in.position.value_or("")};
   const Value params[] = {partner_id, out.name, out.email, out.phone, out.position, now};
   ECRM_ASSIGN_OR_RETURN(out.id, returning_id(c, kInsertContact, params));
   return out;
@@ -342,8 +343,8 @@ Result<std::optional<UserOfSession>> PartnerRepo::user_of_session(Connection& c,
   return found;
 }
 
-Result<ProductLink> PartnerRepo::insert_link(Connection& c, std::int64_t partner_id,
-                                             const ProductLinkInput& in, UnixMs now) {
+Result<PartnerProductLink> PartnerRepo::insert_link(Connection& c, std::int64_t partner_id,
+                                                    const PartnerProductLinkInput& in, UnixMs now) {
   const Value params[] = {partner_id,
                           int_or_null(in.product_id),
                           int_or_null(in.category_id),
@@ -359,16 +360,18 @@ Result<ProductLink> PartnerRepo::insert_link(Connection& c, std::int64_t partner
   return Error::internal("the new product link was not found");
 }
 
-Result<std::vector<ProductLink>> PartnerRepo::links_of(Connection& c, std::int64_t partner_id) {
-  std::vector<ProductLink> out;
+Result<std::vector<PartnerProductLink>> PartnerRepo::links_of(Connection& c,
+                                                              std::int64_t partner_id) {
+  std::vector<PartnerProductLink> out;
   ECRM_RETURN_IF_ERROR(
       c.query(kLinksOf, {partner_id}, [&](const RowView& row) { out.push_back(read_link(row)); }));
   return out;
 }
 
-Result<std::optional<ProductLink>> PartnerRepo::product_link(Connection& c, std::int64_t partner_id,
-                                                             std::int64_t product_id) {
-  std::optional<ProductLink> found;
+Result<std::optional<PartnerProductLink>> PartnerRepo::product_link(Connection& c,
+                                                                    std::int64_t partner_id,
+                                                                    std::int64_t product_id) {
+  std::optional<PartnerProductLink> found;
   ECRM_RETURN_IF_ERROR(c.query(kLinkOfProduct, {partner_id, product_id},
                                [&](const RowView& row) { found = read_link(row); }));
   return found;
@@ -389,19 +392,20 @@ Result<bool> PartnerRepo::order_exists(Connection& c, std::int64_t id) {
   return exists(c, kOrderExists, id);
 }
 
-Result<RoutingRule> PartnerRepo::insert_rule(Connection& c, std::int64_t partner_id,
-                                             const RoutingRuleInput& in, UnixMs now) {
-  RoutingRule out{0, partner_id, in.country.value_or(""), in.category_id};
+Result<PartnerRoutingRule> PartnerRepo::insert_rule(Connection& c, std::int64_t partner_id,
+                                                    const PartnerRoutingRuleInput& in, UnixMs now) {
+  PartnerRoutingRule out{0, partner_id, in.country.value_or(""), in.category_id};
   const Value params[] = {partner_id, out.country, int_or_null(in.category_id), now};
   ECRM_ASSIGN_OR_RETURN(out.id, returning_id(c, kInsertRule, params));
   return out;
 }
 
-Result<std::vector<RoutingRule>> PartnerRepo::rules_of(Connection& c, std::int64_t partner_id) {
-  std::vector<RoutingRule> out;
+Result<std::vector<PartnerRoutingRule>> PartnerRepo::rules_of(Connection& c,
+                                                              std::int64_t partner_id) {
+  std::vector<PartnerRoutingRule> out;
   ECRM_RETURN_IF_ERROR(c.query(kRulesOf, {partner_id}, [&](const RowView& row) {
-    out.push_back(
-        RoutingRule{row.get_int(0), row.get_int(1), row.get_string(2), row.get_optional_int(3)});
+    out.push_back(PartnerRoutingRule{row.get_int(0), row.get_int(1), row.get_string(2),
+                                     row.get_optional_int(3)});
   }));
   return out;
 }
@@ -413,7 +417,7 @@ Status PartnerRepo::route_order(Connection& c, std::int64_t order_id, std::int64
 }
 
 Result<std::vector<PartnerLine>> PartnerRepo::lines(Connection& c, std::int64_t partner_id,
-                                                    const LineQuery& query,
+                                                    const PartnerLineQuery& query,
                                                     std::optional<std::int64_t> before_id,
                                                     int limit) {
   std::vector<PartnerLine> out;
@@ -442,7 +446,7 @@ Status PartnerRepo::acknowledge(Connection& c, std::int64_t partner_id, std::int
 }
 
 Status PartnerRepo::ship(Connection& c, std::int64_t partner_id, std::int64_t line_id,
-                         const ShipmentInput& in, UnixMs now, const std::string& actor) {
+                         const PartnerShipmentInput& in, UnixMs now, const std::string& actor) {
   return done(c.execute(kShip, {line_id, partner_id, now, in.carrier, in.tracking_number, actor}));
 }
 

@@ -52,43 +52,43 @@ class PartnerRepo {
   Result<std::vector<Partner>> list_partners(Connection& c, std::optional<PartnerKind> kind,
                                              std::int64_t after_id, int limit);
   Status update_partner(Connection& c, const Partner& p);
-  Result<Contact> insert_contact(Connection& c, std::int64_t partner_id, const ContactInput& in,
-                                 UnixMs now);
+  Result<PartnerContact> insert_contact(Connection& c, std::int64_t partner_id,
+                                        const PartnerContactInput& in, UnixMs now);
 
   Result<PartnerUser> insert_user(Connection& c, const PartnerUser& u);
   Result<std::optional<PartnerUser>> find_user(Connection& c, std::int64_t id);
   Result<std::vector<PartnerUser>> users_of(Connection& c, std::int64_t partner_id);
   Result<std::optional<UserOfSession>> user_of_session(Connection& c, std::int64_t user_id);
 
-  Result<ProductLink> insert_link(Connection& c, std::int64_t partner_id,
-                                  const ProductLinkInput& in, UnixMs now);
-  Result<std::vector<ProductLink>> links_of(Connection& c, std::int64_t partner_id);
+  Result<PartnerProductLink> insert_link(Connection& c, std::int64_t partner_id,
+                                         const PartnerProductLinkInput& in, UnixMs now);
+  Result<std::vector<PartnerProductLink>> links_of(Connection& c, std::int64_t partner_id);
   // The partner's link to `product_id` (a product link, not a category's).
-  Result<std::optional<ProductLink>> product_link(Connection& c, std::int64_t partner_id,
-                                                  std::int64_t product_id);
+  Result<std::optional<PartnerProductLink>> product_link(Connection& c, std::int64_t partner_id,
+                                                         std::int64_t product_id);
   Status set_link_lead_time(Connection& c, std::int64_t link_id, std::int64_t days, UnixMs now);
   Result<bool> product_exists(Connection& c, std::int64_t product_id);
   Result<bool> category_exists(Connection& c, std::int64_t category_id);
   Result<bool> order_exists(Connection& c, std::int64_t order_id);
 
-  Result<RoutingRule> insert_rule(Connection& c, std::int64_t partner_id,
-                                  const RoutingRuleInput& in, UnixMs now);
-  Result<std::vector<RoutingRule>> rules_of(Connection& c, std::int64_t partner_id);
+  Result<PartnerRoutingRule> insert_rule(Connection& c, std::int64_t partner_id,
+                                         const PartnerRoutingRuleInput& in, UnixMs now);
+  Result<std::vector<PartnerRoutingRule>> rules_of(Connection& c, std::int64_t partner_id);
   // Routes the order to the partner (replacing an earlier explicit route).
   Status route_order(Connection& c, std::int64_t order_id, std::int64_t partner_id, UnixMs now,
                      const std::string& actor);
 
   // The partner's lines, newest first, below `before_id`.
   Result<std::vector<PartnerLine>> lines(Connection& c, std::int64_t partner_id,
-                                         const LineQuery& query,
+                                         const PartnerLineQuery& query,
                                          std::optional<std::int64_t> before_id, int limit);
   // One of the partner's lines; nullopt when the line is not the partner's (or does not exist).
   Result<std::optional<PartnerLine>> line(Connection& c, std::int64_t partner_id,
                                           std::int64_t line_id);
   Status acknowledge(Connection& c, std::int64_t partner_id, std::int64_t line_id, UnixMs now,
                      const std::string& actor);
-  Status ship(Connection& c, std::int64_t partner_id, std::int64_t line_id, const ShipmentInput& in,
-              UnixMs now, const std::string& actor);
+  Status ship(Connection& c, std::int64_t partner_id, std::int64_t line_id,
+              const PartnerShipmentInput& in, UnixMs now, const std::string& actor);
 
   // Counts and sums over the partner's lines (revenue and cost of lines in `currency`).
   Result<LineTotals> totals(Connection& c, std::int64_t partner_id, const std::string& currency);

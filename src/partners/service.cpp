@@ -127,12 +127,14 @@ Result<Partner> PartnerService::update(std::int64_t id, const PartnerChanges& ch
   });
 }
 
-Result<Contact> PartnerService::add_contact(std::int64_t partner_id, const ContactInput& input) {
+Result<PartnerContact> PartnerService::add_contact(std::int64_t partner_id,
+                                                   const PartnerContactInput& input) {
   if (blank(input.name)) return Error::invalid("name is required", "name", "required");
-  return with_transaction<Contact>(db_, TxMode::kWrite, [&](Connection& c) -> Result<Contact> {
-    ECRM_RETURN_IF_ERROR(existing(c, partner_id));
-    return repo_.insert_contact(c, partner_id, input, now_ms());
-  });
+  return with_transaction<PartnerContact>(
+      db_, TxMode::kWrite, [&](Connection& c) -> Result<PartnerContact> {
+        ECRM_RETURN_IF_ERROR(existing(c, partner_id));
+        return repo_.insert_contact(c, partner_id, input, now_ms());
+      });
 }
 
 Result<PartnerUser> PartnerService::add_user(std::int64_t partner_id,
@@ -162,10 +164,11 @@ Result<std::vector<PartnerUser>> PartnerService::users(std::int64_t partner_id) 
   return repo_.users_of(*lease, partner_id);
 }
 
-Result<SignInLink> PartnerService::sign_in_link(std::int64_t partner_id, std::int64_t user_id,
-                                                const std::string& ip) {
-  return with_transaction<SignInLink>(
-      db_, TxMode::kWrite, [&](Connection& c) -> Result<SignInLink> {
+Result<PartnerSignInLink> PartnerService::sign_in_link(std::int64_t partner_id,
+                                                       std::int64_t user_id,
+                                                       const std::string& ip) {
+  return with_transaction<PartnerSignInLink>(
+      db_, TxMode::kWrite, [&](Connection& c) -> Result<PartnerSignInLink> {
         ECRM_ASSIGN_OR_RETURN(auto user, repo_.find_user(c, user_id));
         if (!user || user->partner_id != partner_id) {
           return Error::not_found("no such partner user", "not_found");
@@ -175,23 +178,24 @@ Result<SignInLink> PartnerService::sign_in_link(std::int64_t partner_id, std::in
         }
         ECRM_ASSIGN_OR_RETURN(auto token,
                               auth_.issue_link(c, {http::PortalSubject::kPartner, user_id}, ip));
-        return SignInLink{user_id, token, options_.base_url + "/partner/sign-in?token=" + token,
-                          now_ms() + auth_.config().link_ttl_ms};
+        return PartnerSignInLink{user_id, token,
+                                 options_.base_url + "/partner/sign-in?token=" + token,
+                                 now_ms() + auth_.config().link_ttl_ms};
       });
 }
 
-Result<ProductLink> PartnerService::link_product(std::int64_t partner_id,
-                                                 const ProductLinkInput& input) {
+Result<PartnerProductLink> PartnerService::link_product(std::int64_t partner_id,
+                                                        const PartnerProductLinkInput& input) {
   if (input.product_id.has_value() == input.category_id.has_value()) {
     return Error::invalid("give either product_id or category_id", "product_id", "one_of");
   }
   if (input.currency.size() != 3) {
     return Error::invalid("currency must be a three-letter code", "currency");
   }
-  ProductLinkInput in = input;
+  PartnerProductLinkInput in = input;
   for (auto& ch : in.currency) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  return with_transaction<ProductLink>(
-      db_, TxMode::kWrite, [&](Connection& c) -> Result<ProductLink> {
+  return with_transaction<PartnerProductLink>(
+      db_, TxMode::kWrite, [&](Connection& c) -> Result<PartnerProductLink> {
         ECRM_RETURN_IF_ERROR(existing(c, partner_id));
         if (in.product_id) {
           ECRM_ASSIGN_OR_RETURN(auto found, repo_.product_exists(c, *in.product_id));
@@ -204,19 +208,19 @@ Result<ProductLink> PartnerService::link_product(std::int64_t partner_id,
       });
 }
 
-Result<std::vector<ProductLink>> PartnerService::links(std::int64_t partner_id) {
+Result<std::vector<PartnerProductLink>> PartnerService::links(std::int64_t partner_id) {
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
   ECRM_RETURN_IF_ERROR(existing(*lease, partner_id));
   return repo_.links_of(*lease, partner_id);
 }
 
-Result<RoutingRule> PartnerService::add_rule(std::int64_t partner_id,
-                                             const RoutingRuleInput& input) {
+Result<PartnerRoutingRule> PartnerService::add_rule(std::int64_t partner_id,
+                                                    const PartnerRoutingRuleInput& input) {
   ECRM_ASSIGN_OR_RETURN(auto country, country_of(input.country, "country"));
-  RoutingRuleInput in = input;
+  PartnerRoutingRuleInput in = input;
   in.country = country;
-  return with_transaction<RoutingRule>(
-      db_, TxMode::kWrite, [&](Connection& c) -> Result<RoutingRule> {
+  return with_transaction<PartnerRoutingRule>(
+      db_, TxMode::kWrite, [&](Connection& c) -> Result<PartnerRoutingRule> {
         ECRM_ASSIGN_OR_RETURN(auto p, existing(c, partner_id));
         if (p.kind == PartnerKind::kSupplier) {
           return Error::unprocessable(
@@ -232,17 +236,17 @@ Result<RoutingRule> PartnerService::add_rule(std::int64_t partner_id,
       });
 }
 
-Result<std::vector<RoutingRule>> PartnerService::rules(std::int64_t partner_id) {
+Result<std::vector<PartnerRoutingRule>> PartnerService::rules(std::int64_t partner_id) {
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
   ECRM_RETURN_IF_ERROR(existing(*lease, partner_id));
   return repo_.rules_of(*lease, partner_id);
 }
 
-Result<OrderRoute> PartnerService::route_order(std::int64_t partner_id,
-                                               const OrderRouteInput& input,
-                                               const std::string& actor) {
-  return with_transaction<OrderRoute>(
-      db_, TxMode::kWrite, [&](Connection& c) -> Result<OrderRoute> {
+Result<PartnerOrderRoute> PartnerService::route_order(std::int64_t partner_id,
+                                                      const PartnerOrderRouteInput& input,
+                                                      const std::string& actor) {
+  return with_transaction<PartnerOrderRoute>(
+      db_, TxMode::kWrite, [&](Connection& c) -> Result<PartnerOrderRoute> {
         ECRM_ASSIGN_OR_RETURN(auto p, existing(c, partner_id));
         if (p.kind == PartnerKind::kSupplier) {
           return Error::unprocessable(
@@ -254,12 +258,12 @@ Result<OrderRoute> PartnerService::route_order(std::int64_t partner_id,
         if (!found) return Error::unprocessable("no such order", "order_id", "unknown");
         const UnixMs now = now_ms();
         ECRM_RETURN_IF_ERROR(repo_.route_order(c, input.order_id, partner_id, now, actor));
-        return OrderRoute{input.order_id, partner_id, now};
+        return PartnerOrderRoute{input.order_id, partner_id, now};
       });
 }
 
 Result<std::vector<PartnerLine>> PartnerService::lines_of(std::int64_t partner_id,
-                                                          const LineQuery& query,
+                                                          const PartnerLineQuery& query,
                                                           std::optional<std::int64_t> before,
                                                           int limit) {
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
@@ -267,11 +271,11 @@ Result<std::vector<PartnerLine>> PartnerService::lines_of(std::int64_t partner_i
   return repo_.lines(*lease, partner_id, query, before, limit);
 }
 
-Result<Scorecard> PartnerService::scorecard(std::int64_t partner_id) {
+Result<PartnerScorecard> PartnerService::scorecard(std::int64_t partner_id) {
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
   Connection& c = *lease;
   ECRM_ASSIGN_OR_RETURN(auto p, existing(c, partner_id));
-  Scorecard s;
+  PartnerScorecard s;
   s.partner_id = p.id;
   s.partner_name = p.name;
   ECRM_ASSIGN_OR_RETURN(s.currency, repo_.currency_of(c, partner_id));
@@ -306,11 +310,11 @@ Result<Scorecard> PartnerService::scorecard(std::int64_t partner_id) {
   return s;
 }
 
-Result<Ranking> PartnerService::ranking(const RankingQuery& query) {
+Result<PartnerRanking> PartnerService::ranking(const PartnerRankingQuery& query) {
   if (query.product_id.has_value() == query.category_id.has_value()) {
     return Error::invalid("give either product_id or category_id", "product_id", "one_of");
   }
-  Ranking out;
+  PartnerRanking out;
   out.product_id = query.product_id;
   out.category_id = query.category_id;
   std::vector<std::pair<std::int64_t, std::int64_t>> suppliers;
@@ -319,7 +323,7 @@ Result<Ranking> PartnerService::ranking(const RankingQuery& query) {
     ECRM_ASSIGN_OR_RETURN(suppliers,
                           repo_.suppliers_of(*lease, query.product_id, query.category_id));
   }
-  std::vector<std::pair<Scorecard, std::int64_t>> scored;
+  std::vector<std::pair<PartnerScorecard, std::int64_t>> scored;
   for (const auto& [partner_id, cost] : suppliers) {
     ECRM_ASSIGN_OR_RETURN(auto card, scorecard(partner_id));
     scored.emplace_back(std::move(card), cost);
@@ -339,7 +343,7 @@ Result<Ranking> PartnerService::ranking(const RankingQuery& query) {
   return out;
 }
 
-Result<auth::PortalSessionOpened> PartnerService::open_session(const SessionInput& input,
+Result<auth::PortalSessionOpened> PartnerService::open_session(const PartnerSessionInput& input,
                                                                const std::string& ip,
                                                                const std::string& user_agent) {
   ECRM_ASSIGN_OR_RETURN(auto subject, auth_.redeem_link(input.token));
@@ -379,7 +383,7 @@ Result<PartnerMe> PartnerService::me(const http::Principal& who) {
 }
 
 Result<std::vector<PartnerLine>> PartnerService::own_lines(const http::Principal& who,
-                                                           const LineQuery& query,
+                                                           const PartnerLineQuery& query,
                                                            std::optional<std::int64_t> before,
                                                            int limit) {
   ECRM_ASSIGN_OR_RETURN(auto u, user_of(who));
@@ -410,7 +414,7 @@ Result<PartnerLine> PartnerService::acknowledge(const http::Principal& who, std:
 }
 
 Result<PartnerLine> PartnerService::ship(const http::Principal& who, std::int64_t line_id,
-                                         const ShipmentInput& input) {
+                                         const PartnerShipmentInput& input) {
   ECRM_ASSIGN_OR_RETURN(auto u, user_of(who));
   if (blank(input.carrier)) return Error::invalid("carrier is required", "carrier", "required");
   if (blank(input.tracking_number)) {
@@ -449,17 +453,17 @@ Result<PartnerLine> PartnerService::ship(const http::Principal& who, std::int64_
       });
 }
 
-Result<std::vector<ProductLink>> PartnerService::own_products(const http::Principal& who) {
+Result<std::vector<PartnerProductLink>> PartnerService::own_products(const http::Principal& who) {
   ECRM_ASSIGN_OR_RETURN(auto u, user_of(who));
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
   return repo_.links_of(*lease, u.user.partner_id);
 }
 
-Result<ProductLink> PartnerService::update_product(const http::Principal& who,
-                                                   std::int64_t product_id,
-                                                   const ProductUpdate& update) {
+Result<PartnerProductLink> PartnerService::update_product(const http::Principal& who,
+                                                          std::int64_t product_id,
+                                                          const PartnerProductUpdate& update) {
   ECRM_ASSIGN_OR_RETURN(auto u, user_of(who));
-  std::optional<ProductLink> link;
+  std::optional<PartnerProductLink> link;
   {
     ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
     ECRM_ASSIGN_OR_RETURN(link, repo_.product_link(*lease, u.user.partner_id, product_id));
@@ -486,7 +490,7 @@ Result<ProductLink> PartnerService::update_product(const http::Principal& who,
   return std::move(*after);
 }
 
-Result<Scorecard> PartnerService::own_scorecard(const http::Principal& who) {
+Result<PartnerScorecard> PartnerService::own_scorecard(const http::Principal& who) {
   ECRM_ASSIGN_OR_RETURN(auto u, user_of(who));
   return scorecard(u.user.partner_id);
 }

@@ -40,42 +40,47 @@ class PartnerService {
   Result<std::vector<Partner>> list(const PartnerQuery& query, std::optional<std::int64_t> after,
                                     int limit);
   Result<Partner> update(std::int64_t id, const PartnerChanges& changes);
-  Result<Contact> add_contact(std::int64_t partner_id, const ContactInput& input);
+  Result<PartnerContact> add_contact(std::int64_t partner_id, const PartnerContactInput& input);
   // A user of the partner; kConflict email_taken when the address is another partner user's.
   Result<PartnerUser> add_user(std::int64_t partner_id, const PartnerUserInput& input);
   Result<std::vector<PartnerUser>> users(std::int64_t partner_id);
   // A sign-in link for one of the partner's active users (valid as the portal's links are).
   // kNotFound when the user is not the partner's.
-  Result<SignInLink> sign_in_link(std::int64_t partner_id, std::int64_t user_id,
-                                  const std::string& ip);
+  Result<PartnerSignInLink> sign_in_link(std::int64_t partner_id, std::int64_t user_id,
+                                         const std::string& ip);
   // Links a product or a category (exactly one; kInvalidArgument naming product_id otherwise,
   // kUnprocessable for an unknown one) at a cost and lead time.
-  Result<ProductLink> link_product(std::int64_t partner_id, const ProductLinkInput& input);
-  Result<std::vector<ProductLink>> links(std::int64_t partner_id);
+  Result<PartnerProductLink> link_product(std::int64_t partner_id,
+                                          const PartnerProductLinkInput& input);
+  Result<std::vector<PartnerProductLink>> links(std::int64_t partner_id);
   // A routing rule for a partner that is not a supplier (kUnprocessable `not_routable` for one).
-  Result<RoutingRule> add_rule(std::int64_t partner_id, const RoutingRuleInput& input);
-  Result<std::vector<RoutingRule>> rules(std::int64_t partner_id);
+  Result<PartnerRoutingRule> add_rule(std::int64_t partner_id,
+                                      const PartnerRoutingRuleInput& input);
+  Result<std::vector<PartnerRoutingRule>> rules(std::int64_t partner_id);
   // Routes an order to a partner that is not a supplier; kUnprocessable (field order_id) for
   // an unknown order.
-  Result<OrderRoute> route_order(std::int64_t partner_id, const OrderRouteInput& input,
-                                 const std::string& actor);
+  Result<PartnerOrderRoute> route_order(std::int64_t partner_id,
+                                        const PartnerOrderRouteInput& input,
+                                        const std::string& actor);
   // The partner's lines as the partner sees them (for staff).
-  Result<std::vector<PartnerLine>> lines_of(std::int64_t partner_id, const LineQuery& query,
+  Result<std::vector<PartnerLine>> lines_of(std::int64_t partner_id, const PartnerLineQuery& query,
                                             std::optional<std::int64_t> before, int limit);
-  Result<Scorecard> scorecard(std::int64_t partner_id);
+  Result<PartnerScorecard> scorecard(std::int64_t partner_id);
   // Suppliers of a product or of a category (exactly one; kInvalidArgument otherwise), best
   // first: on-time rate (highest first, none last), defect rate (lowest first), linked cost.
-  Result<Ranking> ranking(const RankingQuery& query);
+  Result<PartnerRanking> ranking(const PartnerRankingQuery& query);
 
   // The partner portal. `who` is a portal principal of kind partner.
   // Exchanges a link's token for a session (PortalAuth::redeem_link's errors; a link of
   // another kind of subject: kInvalidArgument invalid_link; a user or partner deactivated since:
   // kUnauthenticated portal_account_closed).
-  Result<auth::PortalSessionOpened> open_session(const SessionInput& input, const std::string& ip,
+  Result<auth::PortalSessionOpened> open_session(const PartnerSessionInput& input,
+                                                 const std::string& ip,
                                                  const std::string& user_agent);
   Status sign_out(const std::string& session_token);
   Result<PartnerMe> me(const http::Principal& who);
-  Result<std::vector<PartnerLine>> own_lines(const http::Principal& who, const LineQuery& query,
+  Result<std::vector<PartnerLine>> own_lines(const http::Principal& who,
+                                             const PartnerLineQuery& query,
                                              std::optional<std::int64_t> before, int limit);
   Result<PartnerLine> own_line(const http::Principal& who, std::int64_t line_id);
   Result<PartnerLine> acknowledge(const http::Principal& who, std::int64_t line_id);
@@ -83,14 +88,14 @@ class PartnerService {
   // shipped with the carrier and tracking number (orders' rules). kConflict line_shipped when the
   // line was shipped already, orders' invalid_transition for a cancelled or returned order.
   Result<PartnerLine> ship(const http::Principal& who, std::int64_t line_id,
-                           const ShipmentInput& input);
-  Result<std::vector<ProductLink>> own_products(const http::Principal& who);
+                           const PartnerShipmentInput& input);
+  Result<std::vector<PartnerProductLink>> own_products(const http::Principal& who);
   // Stock on hand (the catalog's) and lead time (the partner's link) of a product the partner
   // is linked to; partner admins only (kForbidden partner_admin_required). Nothing changes
   // unless every given value is valid.
-  Result<ProductLink> update_product(const http::Principal& who, std::int64_t product_id,
-                                     const ProductUpdate& update);
-  Result<Scorecard> own_scorecard(const http::Principal& who);
+  Result<PartnerProductLink> update_product(const http::Principal& who, std::int64_t product_id,
+                                            const PartnerProductUpdate& update);
+  Result<PartnerScorecard> own_scorecard(const http::Principal& who);
 
  private:
   // The live partner user of a session; kUnauthenticated when deactivated since.

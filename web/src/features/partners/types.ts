@@ -6,6 +6,6 @@ type Schemas = components['schemas']
 
 export type Partner = Schemas['Partner']
 export type PartnerKind = Partner['kind']
-export type PartnerScorecard = Schemas['Scorecard']
-export type PartnerProductLink = Schemas['ProductLink']
+export type PartnerScorecard = Schemas['PartnerScorecard']
+export type PartnerProductLink = Schemas['PartnerProductLink']
 export type PartnerUser = Schemas['PartnerUser']

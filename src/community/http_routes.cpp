@@ -486,6 +486,19 @@ void add_staff_routes(http::Router& router, CommunityService& service) {
       })});
 
   router.add(Route{
+      .method = Method::kGet,
+      .pattern = "/api/v1/community/moderation/threads/{id}",
+      .access = Access::needs("community:read"),
+      .doc = {.summary = "A thread as moderators see it: held and hidden posts too, with why",
+              .tag = "community",
+              .response = http::json_body<ThreadView>()},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
+        ECRM_ASSIGN_OR_RETURN(auto view, service.moderation_thread(id));
+        return http::reply(200, view);
+      })});
+
+  router.add(Route{
       .method = Method::kPost,
       .pattern = "/api/v1/community/posts/{id}/hide",
       .access = Access::needs("community:moderate"),

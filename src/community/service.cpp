@@ -225,12 +225,18 @@ Result<ThreadView> CommunityService::thread(std::int64_t id, std::optional<std::
   return thread_view(*lease, id, viewer);
 }
 
+Result<ThreadView> CommunityService::moderation_thread(std::int64_t id) {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  return thread_view(*lease, id, std::nullopt, true);
+}
+
 Result<ThreadView> CommunityService::thread_view(Connection& c, std::int64_t id,
-                                                 std::optional<std::int64_t> viewer) {
+                                                 std::optional<std::int64_t> viewer,
+                                                 bool moderator) {
   ECRM_ASSIGN_OR_RETURN(auto t, thread_row(c, id));
   const bool author = viewer && t.author_customer_id && *t.author_customer_id == *viewer;
   const bool shown = t.thread.status == PostStatus::kVisible ||
-                     (author && t.thread.status != PostStatus::kDeleted);
+                     ((author || moderator) && t.thread.status != PostStatus::kDeleted);
   if (!shown) return Error::not_found("no such thread", "thread_not_found");
   ECRM_ASSIGN_OR_RETURN(auto rows, repo_.posts_of_thread(c, id));
   ECRM_ASSIGN_OR_RETURN(auto links, repo_.links_of_thread(c, id));
@@ -245,7 +251,7 @@ Result<ThreadView> CommunityService::thread_view(Connection& c, std::int64_t id,
   bool have_opening = false;
   for (const auto& row : rows) {
     const bool own = viewer && row.author_customer_id && *row.author_customer_id == *viewer;
-    if (row.post.status != PostStatus::kVisible && !own) continue;
+    if (row.post.status != PostStatus::kVisible && !own && !moderator) continue;
     if (row.post.kind == PostKind::kComment &&
         (!row.post.parent_id || !shown_ids.contains(*row.post.parent_id))) {
       continue;

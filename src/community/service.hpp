@@ -102,6 +102,8 @@ class CommunityService {
   Result<Post> staff_answer(const StaffActor& staff, std::int64_t thread_id,
                             const PostInput& input);
   Result<std::vector<QueueItem>> queue(std::optional<std::int64_t> before, int limit);
+  // A thread as moderators see it: held and hidden posts too (not deleted ones), with reasons.
+  Result<ThreadView> moderation_thread(std::int64_t id);
   Result<Post> hide(std::int64_t post_id, const ModerationRequest& request,
                     const StaffActor& staff);
   Result<Post> restore(std::int64_t post_id, const ModerationRequest& request,
@@ -167,8 +169,9 @@ class CommunityService {
                 std::optional<std::int64_t> author_customer_id, const std::string& author_name,
                 const std::string& body);
   Result<Post> post_view(Connection& c, std::int64_t post_id, std::optional<std::int64_t> viewer);
+  // `moderator`: every post but the deleted ones, with why it is held or hidden.
   Result<ThreadView> thread_view(Connection& c, std::int64_t id,
-                                 std::optional<std::int64_t> viewer);
+                                 std::optional<std::int64_t> viewer, bool moderator = false);
   Result<ThreadRow> thread_row(Connection& c, std::int64_t id);
   Result<PostRow> post_row(Connection& c, std::int64_t id);
   Result<Member> member_or_default(Connection& c, std::int64_t customer_id);

@@ -349,6 +349,13 @@ TEST_F(Community, ReportsHidePostsAfterModerationWhichIsStaffOnly) {
   ASSERT_EQ(theirs.status, 200) << theirs.body;
   EXPECT_EQ(str(theirs.json().at("answers").at(0).at("status")), "hidden");
   EXPECT_EQ(str(theirs.json().at("answers").at(0).at("status_reason")), "insults other members");
+  // Moderators still see it in the thread, with the reason; a customer cannot.
+  const std::string moderation = "/api/v1/community/moderation/threads/" + std::to_string(thread_id);
+  auto as_moderator = agent->get(moderation);
+  ASSERT_EQ(as_moderator.status, 200) << as_moderator.body;
+  EXPECT_EQ(str(as_moderator.json().at("answers").at(0).at("status_reason")),
+            "insults other members");
+  expect_error(c->get(moderation), 401);
   // The report is settled: off the queue.
   queue = agent->get("/api/v1/community/moderation/queue");
   EXPECT_EQ(queue.body.find("\"id\":" + std::to_string(bad) + ","), std::string::npos)

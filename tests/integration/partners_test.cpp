@@ -262,6 +262,13 @@ TEST_F(Partners, DistributorsSeeTheOrdersRoutedToThem) {
   EXPECT_EQ(line_ids(p1->get("/api/v1/portal/partner/lines")),
             std::set<std::int64_t>{line_of(to_se, 0)});
   expect_error(p1->get(id_path("/api/v1/portal/partner/lines", line_of(to_ch, 0))), 404);
+  // A deactivated partner's sessions end, and rules route nothing to it any more.
+  auto off = patch(id_path("/api/v1/partners", d1), json::object{{"active", false}});
+  ASSERT_EQ(off.status, 200) << off.body;
+  expect_error(p1->get("/api/v1/portal/partner/lines"), 401, "invalid_portal_session");
+  auto d1_lines = get(id_path("/api/v1/partners", d1) + "/lines");
+  ASSERT_EQ(d1_lines.status, 200) << d1_lines.body;
+  EXPECT_TRUE(line_ids(d1_lines).empty()) << d1_lines.body;
   // Bad input to staff routes names the field; unknown orders are refused.
   expect_error(
       post(id_path("/api/v1/partners", d2) + "/order-routes", json::object{{"order_id", 99999999}}),

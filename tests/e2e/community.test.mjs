@@ -105,7 +105,7 @@ test(
     const { email, password } = config()
     const api = await apiSession(mailUrl, email, password)
     const run = runToken()
-    const { board } = await productBoard(api, run, '蓝牙耳机')
+    const { product, board } = await productBoard(api, run, '蓝牙耳机')
     const asker = await customerWithLink(api, run, 'asker')
     const helper = await customerWithLink(api, run, 'helper')
     const title = `耳机连接问题 ${run}`
@@ -126,6 +126,12 @@ test(
       const created = await api.get(`/community/threads/${threadId}`)
       assert.equal(created.thread.title, title, 'the thread is stored')
       assert.equal(created.thread.board_id, board.id)
+      // The thread links the board's product.
+      assert.deepEqual(
+        created.opening.links.map((l) => [l.kind, l.id]),
+        [['product', product.id]],
+      )
+      assert.match(await page.getByTestId('opening').innerText(), new RegExp(product.name))
 
       // Another customer answers in their own browser.
       await withBrowser('community-helper', 'zh-CN', async (other) => {
@@ -491,6 +497,24 @@ test('en: only a buyer reviews a product on its board', { skip, timeout: 240_000
     assert.match(await review.innerText(), /Verified purchase/)
     assert.match(await textOf(page, 'reviews-count'), /1 review/)
     assert.match(await textOf(page, 'reviews-average'), /^5(\.0)? of 5$/)
+
+    // A thread about the buyer's order links it.
+    await page.getByTestId('new-thread').click()
+    await page.getByTestId('thread-order').click()
+    await page
+      .locator('.el-select-dropdown__item')
+      .filter({ hasText: `Order ${order.id}` })
+      .click()
+    await input(page, 'thread-subject').fill(`Spare lid for the tea pot ${run}`)
+    await textarea(page, 'thread-body').fill('Can I buy a spare lid for this set?')
+    await page.getByTestId('thread-send').click()
+    await page.waitForURL(/\/community\/threads\/\d+$/)
+    const asked = await api.get(`/community/threads/${Number(page.url().match(/threads\/(\d+)$/)[1])}`)
+    assert.deepEqual(asked.opening.links.map((l) => [l.kind, l.id]).sort(), [
+      ['order', order.id],
+      ['product', product.id],
+    ])
+    assert.match(await page.getByTestId('opening').innerText(), new RegExp(`Order ${order.id}`))
   })
   const summary = await api.get(`/products/${product.id}/reviews`)
   assert.equal(summary.count, 1)

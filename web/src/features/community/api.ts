@@ -8,6 +8,7 @@ import type {
   BanRequest,
   Board,
   BoardView,
+  CommunityFollow,
   CommunityHit,
   KbArticle,
   KbArticleChanges,
@@ -63,6 +64,7 @@ export const customerApi = {
   report: (postId: number, reason: string) =>
     request<Report>('POST', `/portal/community/posts/${postId}/reports`, { body: { reason }, quiet: true }),
   follow: (threadId: number, on: boolean) => request<void>(on ? 'PUT' : 'DELETE', `/portal/community/threads/${threadId}/follow`),
+  follows: () => request<{ items: CommunityFollow[] }>('GET', '/portal/community/follows'),
   followBoard: (boardId: number, on: boolean) => request<void>(on ? 'PUT' : 'DELETE', `/portal/community/boards/${boardId}/follow`),
   review: (productId: number, input: ReviewInput) =>
     request<Review>('PUT', `/portal/products/${productId}/review`, { body: input, quiet: true }),

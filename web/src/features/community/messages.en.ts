@@ -114,6 +114,9 @@ export default {
     needTitle: 'Give the thread a title',
     needBody: 'Write the text',
     tooLong: 'At most 20,000 characters',
+    order: 'About one of my orders (optional)',
+    noOrder: 'No order',
+    orderLabel: 'Order {n} of {at}',
   },
   reviews: {
     title: 'Reviews',

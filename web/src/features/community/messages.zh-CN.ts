@@ -114,6 +114,9 @@ export default {
     needTitle: '请填写标题',
     needBody: '请填写正文',
     tooLong: '最多 20,000 个字符',
+    order: '相关订单（可选）',
+    noOrder: '不关联订单',
+    orderLabel: '订单 {n}（{at}）',
   },
   reviews: {
     title: '商品评价',

@@ -54,6 +54,8 @@
 #include "partners/service.hpp"
 #include "portal/http_routes.hpp"
 #include "portal/service.hpp"
+#include "referrals/http_routes.hpp"
+#include "referrals/service.hpp"
 #include "recommend/browse_poller.hpp"
 #include "recommend/event_views.hpp"
 #include "recommend/http_routes.hpp"
@@ -311,6 +313,8 @@ struct App::Parts {
   partners::PartnerService partner_service{
       db, portal_auth, order_service, catalog_service,
       partners::PartnerOptions{messaging_service.options().base_url}};
+  referrals::ReferralService referral_service{
+      db, referrals::ReferralOptions{.base_url = messaging_service.options().base_url}};
   community::CommunityService community_service{
       db, messaging_service, service_desk,
       community::CommunityOptions{.base_url = messaging_service.options().base_url}};
@@ -396,6 +400,7 @@ void App::add_routes(http::Router& router) {
                             portal::PortalRoutesConfig{p.options.secure_cookies});
   partners::add_partner_routes(router, p.partner_service,
                                 partners::PartnerRoutesConfig{p.options.secure_cookies});
+  referrals::add_referral_routes(router, p.referral_service);
   community::add_community_routes(router, p.community_service);
   recommend::add_snippet_recommendation_routes(
       router, p.recommend_service, [&p](const std::string& key) -> Status {

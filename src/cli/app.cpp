@@ -314,7 +314,11 @@ struct App::Parts {
       db, portal_auth, order_service, catalog_service,
       partners::PartnerOptions{messaging_service.options().base_url}};
   referrals::ReferralService referral_service{
-      db, referrals::ReferralOptions{.base_url = messaging_service.options().base_url}};
+      db, referrals::ReferralOptions{
+              .base_url = messaging_service.options().base_url,
+              .attribution_window_days = options.referral_window_days,
+              .return_window_days = options.referral_return_window_days,
+              .reward_amount = options.referral_reward}};
   community::CommunityService community_service{
       db, messaging_service, service_desk,
       community::CommunityOptions{.base_url = messaging_service.options().base_url}};

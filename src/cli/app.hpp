@@ -22,6 +22,9 @@ struct AppOptions {
   std::size_t recommend_cache_mb = 128;
   double recommend_cache_ttl_s = 30;
   double cart_abandon_after_s = 3600;
+  int referral_window_days = 30;         // a sign-up attributed this long after the visit
+  int referral_return_window_days = 30;  // a delivered order unreturned this long credits
+  std::int64_t referral_reward = 1000;   // credit per referred customer, minor units
   int chat_max_per_agent = 5;        // live chats an agent holds at once
   double chat_visitor_grace_s = 120;  // a chat whose visitor left every page ends after this
   // Outgoing mail: without an SMTP URL messages are queued and not sent.

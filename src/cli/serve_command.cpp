@@ -35,6 +35,9 @@ struct ServeOptions {
   std::size_t recommend_cache_mb = 128;
   double recommend_cache_ttl_s = 30;
   double cart_abandon_after_s = 3600;
+  int referral_window_days = 30;
+  int referral_return_window_days = 30;
+  std::int64_t referral_reward = 1000;
   int chat_max_per_agent = 5;
   double chat_visitor_grace_s = 120;
   int socket_idle_timeout_s = 60;
@@ -114,6 +117,9 @@ int serve(const ServeOptions& options) {
                      .recommend_cache_mb = options.recommend_cache_mb,
                      .recommend_cache_ttl_s = options.recommend_cache_ttl_s,
                      .cart_abandon_after_s = options.cart_abandon_after_s,
+                     .referral_window_days = options.referral_window_days,
+                     .referral_return_window_days = options.referral_return_window_days,
+                     .referral_reward = options.referral_reward,
                      .chat_max_per_agent = options.chat_max_per_agent,
                      .chat_visitor_grace_s = options.chat_visitor_grace_s,
                      .smtp_url = options.smtp_url,
@@ -195,6 +201,19 @@ const CommandRegistration kServe{10, [](CLI::App& app) {
                   "Seconds without activity after which a cart with items counts as abandoned")
       ->capture_default_str()
       ->check(CLI::Range(0.1, 90.0 * 86400));
+  cmd->add_option("--referral-window-days", options->referral_window_days,
+                  "Days after a visit through a referral link within which a sign-up is attributed")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 365));
+  cmd->add_option("--referral-return-window-days", options->referral_return_window_days,
+                  "Days a referred customer's delivered order must go unreturned before its "
+                  "referrer is credited")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 365));
+  cmd->add_option("--referral-reward", options->referral_reward,
+                  "Credit per referred customer, in minor units of the order's currency")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1'000'000'000}));
   cmd->add_option("--chat-max-per-agent", options->chat_max_per_agent,
                   "Live chats an agent holds at once; more wait for the first agent to free up")
       ->capture_default_str()

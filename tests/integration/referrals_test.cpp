@@ -197,6 +197,26 @@ TEST_F(Referrals, SelfReferralIsRefusedAndStoresNothing) {
   EXPECT_EQ(referrer_of(new_face).as_int64(), referrer);
 }
 
+TEST_F(Referrals, TheFirstTouchWithinTheWindowWins) {
+  const auto early = person("Ola Early", "ola.early@example.com");
+  const auto late = person("Pia Late", "pia.late@example.com");
+  const auto joiner = person("Quinn Joiner", "quinn.joiner@example.com");
+  const std::int64_t now = now_ms();
+  // A visit through Pia's link five days ago is attributed first ...
+  ASSERT_EQ(attribute(joiner, code_of(late), json::object{{"touched_at", now - 5 * kDayMs}}).status,
+            201);
+  EXPECT_EQ(referrer_of(joiner).as_int64(), late);
+  // ... then an earlier visit through Ola's link ten days ago is reported: the first touch wins.
+  auto earlier = attribute(joiner, code_of(early), json::object{{"touched_at", now - 10 * kDayMs}});
+  ASSERT_EQ(earlier.status, 201) << earlier.body;
+  EXPECT_EQ(referrer_of(joiner).as_int64(), early);
+  // A later touch changes nothing.
+  expect_error(attribute(joiner, code_of(late), json::object{{"touched_at", now - 3 * kDayMs}}),
+               409, "already_referred", "customer_id");
+  EXPECT_EQ(referrer_of(joiner).as_int64(), early);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM referral_attributions WHERE customer_id = $1", joiner), 1);
+}
+
 TEST_F(Referrals, AReturnedFirstOrderCreditsNothing) {
   const auto referrer = person("Fay Ref", "fay.ref@example.com");
   const auto buyer = person("Gus Buyer", "gus.buyer@example.com");
@@ -315,6 +335,34 @@ TEST_F(Referrals, AccessByScopeAndThePortalCustomersOwnCode) {
                400, "", "touched_at");
   expect_error(get("/api/v1/referrals/leaderboard?limit=0"), 400, "", "limit");
   expect_error(get(id_path("/api/v1/customers", 99'999'999) + "/referral"), 404);
+}
+
+// The serve command's settings: a 7-day attribution window, no return window, a reward of 25.00.
+class ReferralSettings : public Referrals {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = new ServerProcess(
+        {"--referral-window-days", "7", "--referral-return-window-days", "0", "--referral-reward",
+         "2500"},
+        {{"ECRM_ADMIN_EMAIL", kAdminEmail}, {"ECRM_ADMIN_PASSWORD", kAdminPassword}});
+  }
+};
+
+TEST_F(ReferralSettings, WindowAndRewardFollowTheServersSettings) {
+  const auto referrer = person("Rae Settings", "rae.settings@example.com");
+  const auto buyer = person("Sol Settings", "sol.settings@example.com");
+  const std::string code = code_of(referrer);
+  const std::int64_t now = now_ms();
+  expect_error(attribute(buyer, code, json::object{{"touched_at", now - 8 * kDayMs}}), 422,
+               "outside_window", "touched_at");
+  ASSERT_EQ(attribute(buyer, code, json::object{{"touched_at", now - 6 * kDayMs}}).status, 201);
+  // Delivered just now: with no return window the reward is due at once.
+  const auto order = delivered_order(buyer, 2, 0);
+  auto granted = for_referrer(run_rewards(), referrer);
+  ASSERT_EQ(granted.size(), 1u);
+  EXPECT_EQ(granted[0].at("order_id").as_int64(), order.at("id").as_int64());
+  EXPECT_EQ(granted[0].at("amount").as_int64(), 2500);
+  EXPECT_TRUE(for_referrer(run_rewards(), referrer).empty());
 }
 
 }  // namespace

@@ -517,6 +517,26 @@ TEST_F(StaticFilesTest, ThePortalIsItsOwnPage) {
   }
 }
 
+// The community's pages for customers and visitors are the portal's page; staff's moderation
+// pages are the staff UI's.
+TEST_F(StaticFilesTest, TheCommunityIsThePortalsPage) {
+  constexpr const char* kPortal = "<!doctype html><title>portal</title>";
+  write("portal.html", kPortal);
+  files_.emplace(root_.string());
+  for (const char* target :
+       {"/community", "/community/", "/community/threads/5", "/community/search?q=%E8%93%9D"}) {
+    auto page = get(target);
+    ASSERT_TRUE(page.has_value()) << target;
+    EXPECT_EQ(page->body, kPortal) << target;
+  }
+  for (const char* target : {"/communityx", "/moderation/threads/5", "/customers/community"}) {
+    auto page = get(target);
+    ASSERT_TRUE(page.has_value()) << target;
+    EXPECT_EQ(page->body, kIndex) << target;
+  }
+  EXPECT_FALSE(get("/community/missing.js").has_value());
+}
+
 TEST_F(StaticFilesTest, MissingFilesWithExtensionAreNotFound) {
   for (const char* target : {"/assets/app.999.js", "/missing.png", "/customers/report.csv"}) {
     EXPECT_FALSE(get(target).has_value()) << target;

@@ -144,6 +144,25 @@ void add_staff_routes(http::Router& router, PartnerService& service) {
                    }),
                    .audit_entity = "partner_user"});
 
+  router.add(Route{
+      .method = Method::kPatch,
+      .pattern = "/api/v1/partners/{id}/users/{user_id}",
+      .access = kWrite,
+      .doc = {.summary = "Change a partner user's role, or deactivate them (ending their sessions)",
+              .tag = kTag,
+              .request = http::json_body<PartnerUserChanges>(),
+              .response = http::json_body<PartnerUser>(),
+              .error_statuses = {404}},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
+        ECRM_ASSIGN_OR_RETURN(auto user_id, ctx.id_param("user_id"));
+        ECRM_ASSIGN_OR_RETURN(auto changes, http::read_body<PartnerUserChanges>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto user, service.update_user(id, user_id, changes));
+        ctx.set_audit(std::to_string(user_id));
+        return http::reply(200, user);
+      }),
+      .audit_entity = "partner_user"});
+
   router.add(
       Route{.method = Method::kPost,
             .pattern = "/api/v1/partners/{id}/users/{user_id}/sign-in-link",

@@ -124,6 +124,13 @@ ECRM_DESCRIBE(PartnerUserInput, email, name, role)
 ECRM_WIRE_RULES(PartnerUserInput, rule(&PartnerUserInput::email, {.max_length = kMaxText}),
                 rule(&PartnerUserInput::name, {.max_length = kMaxName}))
 
+// Staff's change to a partner user: the role, or deactivation (which ends the user's sessions).
+struct PartnerUserChanges {
+  std::optional<PartnerRole> role;
+  std::optional<bool> active;
+};
+ECRM_DESCRIBE(PartnerUserChanges, role, active)
+
 // A sign-in link for a partner user, made by staff and handed to the user (shown once).
 struct PartnerSignInLink {
   std::int64_t user_id = 0;

@@ -37,6 +37,8 @@ constexpr std::string_view kContactsOf =
 constexpr std::string_view kInsertUser =
     "INSERT INTO partner_users (partner_id, email, name, role, active, created_at) "
     "VALUES ($1, $2, $3, $4, 1, $5) RETURNING id";
+constexpr std::string_view kUpdateUser =
+    "UPDATE partner_users SET role = $2, active = $3 WHERE id = $1";
 constexpr std::string_view kUserColumns =
     "SELECT u.id, u.partner_id, u.email, u.name, u.role, u.active, u.created_at ";
 const std::string kFindUser = std::string(kUserColumns) + "FROM partner_users u WHERE u.id = $1";
@@ -320,6 +322,11 @@ Result<std::optional<PartnerUser>> PartnerRepo::find_user(Connection& c, std::in
   ECRM_RETURN_IF_ERROR(
       c.query(kFindUser, {id}, [&](const RowView& row) { found = read_user(row); }));
   return found;
+}
+
+Status PartnerRepo::update_user(Connection& c, const PartnerUser& u) {
+  return done(c.execute(
+      kUpdateUser, {u.id, std::string(wire::enum_name(u.role)), std::int64_t{u.active ? 1 : 0}}));
 }
 
 Result<std::vector<PartnerUser>> PartnerRepo::users_of(Connection& c, std::int64_t partner_id) {

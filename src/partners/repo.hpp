@@ -57,6 +57,7 @@ class PartnerRepo {
 
   Result<PartnerUser> insert_user(Connection& c, const PartnerUser& u);
   Result<std::optional<PartnerUser>> find_user(Connection& c, std::int64_t id);
+  Status update_user(Connection& c, const PartnerUser& u);
   Result<std::vector<PartnerUser>> users_of(Connection& c, std::int64_t partner_id);
   Result<std::optional<UserOfSession>> user_of_session(Connection& c, std::int64_t user_id);
 

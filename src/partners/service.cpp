@@ -164,6 +164,25 @@ Result<std::vector<PartnerUser>> PartnerService::users(std::int64_t partner_id) 
   return repo_.users_of(*lease, partner_id);
 }
 
+Result<PartnerUser> PartnerService::update_user(std::int64_t partner_id, std::int64_t user_id,
+                                                const PartnerUserChanges& changes) {
+  auto updated =
+      with_transaction<PartnerUser>(db_, TxMode::kWrite, [&](Connection& c) -> Result<PartnerUser> {
+        ECRM_ASSIGN_OR_RETURN(auto user, repo_.find_user(c, user_id));
+        if (!user || user->partner_id != partner_id) {
+          return Error::not_found("no such partner user", "not_found");
+        }
+        if (changes.role) user->role = *changes.role;
+        if (changes.active) user->active = *changes.active;
+        ECRM_RETURN_IF_ERROR(repo_.update_user(c, *user));
+        return std::move(*user);
+      });
+  if (updated.ok() && !updated.value().active) {
+    ECRM_RETURN_IF_ERROR(auth_.end_sessions_of({http::PortalSubject::kPartner, user_id}));
+  }
+  return updated;
+}
+
 Result<PartnerSignInLink> PartnerService::sign_in_link(std::int64_t partner_id,
                                                        std::int64_t user_id,
                                                        const std::string& ip) {

@@ -44,6 +44,10 @@ class PartnerService {
   // A user of the partner; kConflict email_taken when the address is another partner user's.
   Result<PartnerUser> add_user(std::int64_t partner_id, const PartnerUserInput& input);
   Result<std::vector<PartnerUser>> users(std::int64_t partner_id);
+  // Changes a user's role or active flag; deactivating ends the user's portal sessions.
+  // kNotFound when the user is not the partner's.
+  Result<PartnerUser> update_user(std::int64_t partner_id, std::int64_t user_id,
+                                  const PartnerUserChanges& changes);
   // A sign-in link for one of the partner's active users (valid as the portal's links are).
   // kNotFound when the user is not the partner's.
   Result<PartnerSignInLink> sign_in_link(std::int64_t partner_id, std::int64_t user_id,

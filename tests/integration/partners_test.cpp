@@ -228,6 +228,22 @@ TEST_F(Partners, SupplierSeesExactlyItsLinesShipsAndTheOrderMoves) {
   EXPECT_EQ(updated.json().at("lead_time_days").as_int64(), 4);
   EXPECT_EQ(get(id_path("/api/v1/products", camera)).json().at("stock_on_hand").as_int64(), 40);
 
+  // Staff deactivate a user: their session ends; another user's is untouched.
+  auto other_user = partner_client(s1, admin1);
+  expect_error(patch(id_path("/api/v1/partners", s2) + "/users/" + std::to_string(staff1),
+                     json::object{{"active", false}}),
+               404);
+  auto off = patch(id_path("/api/v1/partners", s1) + "/users/" + std::to_string(staff1),
+                   json::object{{"active", false}});
+  ASSERT_EQ(off.status, 200) << off.body;
+  EXPECT_FALSE(off.json().at("active").as_bool());
+  expect_error(p1_staff->get("/api/v1/portal/partner/me"), 401);
+  EXPECT_EQ(other_user->get("/api/v1/portal/partner/me").status, 200);
+  expect_error(
+      post(id_path("/api/v1/partners", s1) + "/users/" + std::to_string(staff1) + "/sign-in-link",
+           json::object{}),
+      409, "user_inactive");
+
   // Sign-out ends the session.
   auto out = p1->send_json("POST", "/api/v1/portal/partner/sign-out", json::object{});
   EXPECT_EQ(out.status, 204) << out.body;

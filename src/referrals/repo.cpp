@@ -28,7 +28,8 @@ constexpr std::string_view kUpsertAttribution =
     "INSERT INTO referral_attributions (customer_id, referrer_id, code, touched_at, "
     "anonymous_id, created_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (customer_id) DO "
     "UPDATE SET referrer_id = excluded.referrer_id, code = excluded.code, touched_at = "
-    "excluded.touched_at, anonymous_id = excluded.anonymous_id, created_at = excluded.created_at";
+    "excluded.touched_at, anonymous_id = excluded.anonymous_id, created_at = excluded.created_at "
+    "WHERE referral_attributions.touched_at > excluded.touched_at";
 constexpr std::string_view kSetReferrer =
     "UPDATE customers SET referred_by = $2, updated_at = $3 WHERE id = $1";
 
@@ -144,12 +145,14 @@ Result<std::optional<Attribution>> ReferralRepo::attribution_of(Connection& c,
   return out;
 }
 
-Status ReferralRepo::attribute(Connection& c, const Attribution& a,
-                               const std::string& anonymous_id) {
-  ECRM_RETURN_IF_ERROR(
-      done(c.execute(kUpsertAttribution, {a.customer_id, a.referrer_id, a.code, a.touched_at,
-                                          anonymous_id, a.created_at})));
-  return done(c.execute(kSetReferrer, {a.customer_id, a.referrer_id, a.created_at}));
+Result<bool> ReferralRepo::attribute(Connection& c, const Attribution& a,
+                                     const std::string& anonymous_id) {
+  ECRM_ASSIGN_OR_RETURN(auto stored,
+                        c.execute(kUpsertAttribution, {a.customer_id, a.referrer_id, a.code,
+                                                       a.touched_at, anonymous_id, a.created_at}));
+  if (stored == 0) return false;  // an earlier touch was stored meanwhile
+  ECRM_RETURN_IF_ERROR(done(c.execute(kSetReferrer, {a.customer_id, a.referrer_id, a.created_at})));
+  return true;
 }
 
 Result<std::vector<DueReward>> ReferralRepo::due_rewards(Connection& c, UnixMs delivered_before) {

@@ -48,8 +48,10 @@ class ReferralRepo {
                          std::int64_t customer_id);
   Result<std::optional<Attribution>> attribution_of(storage::Connection& c,
                                                     std::int64_t customer_id);
-  // Stores the attribution (replacing the customer's earlier one) and sets referred_by.
-  Status attribute(storage::Connection& c, const Attribution& a, const std::string& anonymous_id);
+  // Stores the attribution and sets referred_by, unless an attribution of the customer with a
+  // touch no later is stored (then false; the conflict waits for a concurrent writer's commit).
+  Result<bool> attribute(storage::Connection& c, const Attribution& a,
+                         const std::string& anonymous_id);
 
   Result<std::vector<DueReward>> due_rewards(storage::Connection& c, UnixMs delivered_before);
   // The reward, or nullopt when the referred customer has one already.

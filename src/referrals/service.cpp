@@ -133,7 +133,11 @@ Result<Attribution> ReferralService::attribute(const AttributionInput& input) {
                       .code = input.code,
                       .touched_at = touched_at,
                       .created_at = now};
-        ECRM_RETURN_IF_ERROR(repo_.attribute(c, a, anonymous_id));
+        ECRM_ASSIGN_OR_RETURN(bool stored, repo_.attribute(c, a, anonymous_id));
+        if (!stored) {
+          return Error::conflict("the customer was referred already", "customer_id",
+                                 "already_referred");
+        }
         return a;
       });
 }

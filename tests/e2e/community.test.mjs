@@ -287,6 +287,16 @@ test(
       await page.waitForURL(/\/portal\/sign-in\?next=/)
       await page.getByTestId('send-link').waitFor()
 
+      // The mailed link brings the customer back to the board, where they may post.
+      await input(page, 'email').fill(author.address)
+      await page.getByTestId('send-link').click()
+      await page.getByTestId('check-mail').waitFor()
+      await page.goto(`${mailUrl}${await mailedLink(author.address, 2)}`)
+      await page.waitForURL(new RegExp(`/community/boards/${board.id}$`))
+      await page.getByTestId('new-thread').waitFor()
+      await page.getByTestId('sign-out').click()
+      await page.waitForURL(/\/portal\/sign-in$/)
+
       // The new-thread page itself needs the sign-in.
       await page.goto(`${mailUrl}/community/new?board=${board.id}`)
       await page.waitForURL(/\/portal\/sign-in/)

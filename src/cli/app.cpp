@@ -9,6 +9,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "analytics/economics.hpp"
 #include "analytics/http_routes.hpp"
 #include "analytics/service.hpp"
 #include "analytics/worker.hpp"
@@ -189,6 +190,7 @@ struct App::Parts {
         import_jobs(db, importer),
         exporter(db),
         analytics_service(db),
+        economics_service(db),
         analytics_worker(analytics_service,
                          scheduled<analytics::AnalyticsWorkerOptions>(options.run_workers)),
         analytics_listener(analytics_worker),
@@ -278,6 +280,7 @@ struct App::Parts {
   exchange::ImportJobs import_jobs;
   exchange::Exporter exporter;
   analytics::AnalyticsService analytics_service;
+  analytics::EconomicsService economics_service;
   analytics::AnalyticsWorker analytics_worker;
   analytics::OrderScoreListener analytics_listener;
   events::EventService event_service;
@@ -384,6 +387,7 @@ void App::add_routes(http::Router& router) {
   orders::add_order_routes(router, p.order_service);
   exchange::add_exchange_routes(router, p.import_jobs, p.exporter);
   analytics::add_analytics_routes(router, p.analytics_service, p.analytics_worker);
+  analytics::add_economics_routes(router, p.economics_service);
   events::add_event_routes(router, p.event_service, p.authenticator);
   recommend::add_recommend_routes(router, p.recommend_service, p.recommend_worker);
   messaging::add_messaging_routes(router, p.messaging_service, p.delivery);

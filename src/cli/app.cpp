@@ -9,6 +9,8 @@
 #include <optional>
 #include <stdexcept>
 
+#include "advisor/http_routes.hpp"
+#include "advisor/service.hpp"
 #include "analytics/economics.hpp"
 #include "analytics/http_routes.hpp"
 #include "analytics/service.hpp"
@@ -316,6 +318,7 @@ struct App::Parts {
   partners::PartnerService partner_service{
       db, portal_auth, order_service, catalog_service,
       partners::PartnerOptions{messaging_service.options().base_url}};
+  advisor::AdvisorService advisor_service{db};
   referrals::ReferralService referral_service{
       db, referrals::ReferralOptions{
               .base_url = messaging_service.options().base_url,
@@ -409,6 +412,7 @@ void App::add_routes(http::Router& router) {
   partners::add_partner_routes(router, p.partner_service,
                                 partners::PartnerRoutesConfig{p.options.secure_cookies});
   referrals::add_referral_routes(router, p.referral_service);
+  advisor::add_advisor_routes(router, p.advisor_service);
   community::add_community_routes(router, p.community_service);
   recommend::add_snippet_recommendation_routes(
       router, p.recommend_service, [&p](const std::string& key) -> Status {

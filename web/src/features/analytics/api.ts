@@ -1,12 +1,17 @@
 // Analytics: one function per API route.
 
-import { http } from '@/shared/api'
+import { http, upload } from '@/shared/api'
 import type {
   ChurnRisk,
   ClvDistribution,
   ClvModel,
   CohortReport,
+  CostEntry,
+  CostImportReport,
+  CostList,
   CustomerScores,
+  EconomicsDimension,
+  EconomicsReport,
   JobState,
   ParetoReport,
   Profile7P,
@@ -27,4 +32,8 @@ export const analyticsApi = {
     http.get<{ items: ChurnRisk[]; next_cursor: string | null }>('/analytics/churn-risk', { query }),
   customerScores: (id: number) => http.get<CustomerScores>(`/analytics/customers/${id}/scores`),
   customer7p: (id: number) => http.get<Profile7P>(`/analytics/customers/${id}/7p`),
+  economics: (query: { from: string; to: string; by: EconomicsDimension }) => http.get<EconomicsReport>('/analytics/economics', { query }),
+  costs: (query: { from?: string; to?: string } = {}) => http.get<CostList>('/analytics/economics/costs', { query }),
+  putCosts: (entries: CostEntry[]) => http.put<CostList>('/analytics/economics/costs', { entries }),
+  importCosts: (file: Blob) => upload<CostImportReport>('/analytics/economics/costs/import', file, 'text/csv'),
 }

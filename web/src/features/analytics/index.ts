@@ -25,5 +25,11 @@ export default {
       component: () => import('./views/AnalyticsModelView.vue'),
       meta: { titleKey: 'analytics.modelPage.title', scope: 'analytics:read' },
     },
+    {
+      path: 'analytics/economics',
+      name: 'analytics-economics',
+      component: () => import('./views/EconomicsView.vue'),
+      meta: { titleKey: 'analytics.economics.title', scope: 'analytics:read' },
+    },
   ],
 } satisfies Feature

@@ -48,3 +48,11 @@ export type BgNbdParams = Schemas['BgNbdModel']
 export type GammaGammaParams = Schemas['GammaGammaModel']
 export type HoldoutReport = Schemas['HoldoutComparison']
 export type HoldoutGroup = Schemas['HoldoutRow']
+
+// Customer economics (GET /analytics/economics) and the cost entries behind it.
+export type EconomicsReport = Schemas['EconomicsReport']
+export type EconomicsGroup = Schemas['EconomicsGroup']
+export type CostEntry = Schemas['CostEntry']
+export type CostList = Schemas['CostList']
+export type CostImportReport = Schemas['CostImportReport']
+export type EconomicsDimension = 'channel' | 'source' | 'campaign'

@@ -9,6 +9,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "advisor/customer_records.hpp"
 #include "advisor/http_routes.hpp"
 #include "advisor/service.hpp"
 #include "analytics/economics.hpp"
@@ -250,6 +251,7 @@ struct App::Parts {
     customer_service.attach(survey_records);
     customer_service.attach(social_records);
     customer_service.attach(community_records);
+    customer_service.attach(advisor_records);
     // Order events rescore the customer and refresh their recommendations.
     order_service.add_listener(analytics_listener);
     order_service.add_listener(recommend_listener);
@@ -277,6 +279,7 @@ struct App::Parts {
   service::SurveyCustomerRecords survey_records;
   community::CommunityCustomerRecords community_records;
   social::SocialCustomerRecords social_records;
+  advisor::AdvisorCustomerRecords advisor_records;
   orders::OrderService order_service;
   exchange::Importer importer;
   exchange::ImportJobs import_jobs;

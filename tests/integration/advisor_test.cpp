@@ -463,5 +463,42 @@ TEST_F(Advisor, ConversionCountsOrdersOfAdvisedProductsWithinTheWindow) {
   expect_error(get("/api/v1/advisor/999999/report"), 404);
 }
 
+TEST_F(Advisor, MergesMoveAnswersExportListsThemErasureUnlinksThem) {
+  const auto q = questionnaire("Records advisor");
+  const auto keep = portal_customer("Rec Keep", "advisor.keep@example.com", "en");
+  const auto other = portal_customer("Rec Other", "advisor.recother@example.com", "en");
+  auto r = post(id_path("/api/v1/advisor", q) + "/answers",
+                json::object{{"answers", answers({{"use", {"travel"}}, {"budget", {"low"}}})},
+                             {"customer_id", other}});
+  ASSERT_EQ(r.status, 201) << r.body;
+  const auto answered = r.json().at("id").as_int64();
+
+  auto merged =
+      post(id_path("/api/v1/customers", keep) + "/merge", json::object{{"other_id", other}});
+  ASSERT_EQ(merged.status, 200) << merged.body;
+  auto kept = get(id_path("/api/v1/customers", keep) + "/advisor");
+  ASSERT_EQ(kept.status, 200) << kept.body;
+  const auto kept_body = kept.json();
+  ASSERT_EQ(kept_body.at("items").as_array().size(), 1u);
+  EXPECT_EQ(kept_body.at("items").at(0).at("id").as_int64(), answered);
+
+  auto exported = get(id_path("/api/v1/customers", keep) + "/export");
+  ASSERT_EQ(exported.status, 200) << exported.body;
+  EXPECT_NE(exported.body.find("\"advisor\""), std::string::npos) << exported.body;
+  EXPECT_NE(exported.body.find("\"travel\""), std::string::npos) << exported.body;
+
+  auto erased = post(id_path("/api/v1/customers", keep) + "/erase", json::object{});
+  ASSERT_EQ(erased.status, 200) << erased.body;
+  auto after = get(id_path("/api/v1/customers", keep) + "/advisor");
+  ASSERT_EQ(after.status, 200) << after.body;
+  EXPECT_TRUE(after.json().at("items").as_array().empty());
+  EXPECT_EQ(count("SELECT COUNT(*) FROM advisor_submissions WHERE id = $1 AND customer_id IS NULL "
+                  "AND answers = '{\"answers\":[]}'",
+                  answered),
+            1);
+  // The advice stays, counted as anonymous answers.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM advisor_advice WHERE submission_id = $1", answered), 2);
+}
+
 }  // namespace
 }  // namespace ecrm::testing

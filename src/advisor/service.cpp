@@ -25,6 +25,15 @@ std::string percent(std::int64_t part, std::int64_t whole) {
   return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + "%";
 }
 
+// The definition as stored: whether each question is required and takes several options said.
+QuestionnaireInput with_defaults(QuestionnaireInput input) {
+  for (auto& q : input.questions) {
+    q.required = q.required.value_or(true);
+    q.multiple = q.multiple.value_or(false);
+  }
+  return input;
+}
+
 }  // namespace
 
 AdvisorService::AdvisorService(storage::Database& db) : db_(db) {}
@@ -57,8 +66,9 @@ Status AdvisorService::check_references(Connection& c, const QuestionnaireInput&
   return {};
 }
 
-Result<Questionnaire> AdvisorService::create(const QuestionnaireInput& input) {
-  ECRM_RETURN_IF_ERROR(check_definition(input));
+Result<Questionnaire> AdvisorService::create(const QuestionnaireInput& given) {
+  ECRM_RETURN_IF_ERROR(check_definition(given));
+  const QuestionnaireInput input = with_defaults(given);
   return with_transaction<Questionnaire>(
       db_, TxMode::kWrite, [&](Connection& c) -> Result<Questionnaire> {
         ECRM_RETURN_IF_ERROR(check_references(c, input));
@@ -71,8 +81,9 @@ Result<Questionnaire> AdvisorService::create(const QuestionnaireInput& input) {
       });
 }
 
-Result<Questionnaire> AdvisorService::update(std::int64_t id, const QuestionnaireInput& input) {
-  ECRM_RETURN_IF_ERROR(check_definition(input));
+Result<Questionnaire> AdvisorService::update(std::int64_t id, const QuestionnaireInput& given) {
+  ECRM_RETURN_IF_ERROR(check_definition(given));
+  const QuestionnaireInput input = with_defaults(given);
   return with_transaction<Questionnaire>(
       db_, TxMode::kWrite, [&](Connection& c) -> Result<Questionnaire> {
         ECRM_ASSIGN_OR_RETURN(auto current, repo_.questionnaire(c, id));

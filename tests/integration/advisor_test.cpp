@@ -211,7 +211,13 @@ TEST_F(Advisor, AnswersGiveTheAdvisedProductsBestFirstWithReasons) {
   HttpClient visitor(server_->base_url());
   auto questions = visitor.get(id_path("/api/v1/advisor", q) + "/questions");
   ASSERT_EQ(questions.status, 200) << questions.body;
-  EXPECT_EQ(questions.json().at("questions").as_array().size(), 3u);
+  const auto question_list = questions.json();
+  ASSERT_EQ(question_list.at("questions").as_array().size(), 3u);
+  // Stored with their defaults said: required unless said otherwise, single choice.
+  EXPECT_EQ(question_list.at("questions").at(0).at("required"), json::value(true));
+  EXPECT_EQ(question_list.at("questions").at(0).at("multiple"), json::value(false));
+  EXPECT_EQ(question_list.at("questions").at(2).at("required"), json::value(false));
+  EXPECT_EQ(question_list.at("questions").at(2).at("multiple"), json::value(true));
   auto anonymous = visitor.send_json(
       "POST", id_path("/api/v1/advisor", q) + "/visitor-answers",
       json::object{{"answers", answers({{"use", {"studio"}}, {"budget", {"low"}}})},

@@ -134,6 +134,22 @@ Result<PortalSessionOpened> PortalAuth::open_session(const PortalSubjectRef& sub
   return opened;
 }
 
+http::Principal portal_principal(const PortalSessionOpened& opened) {
+  http::Principal who;
+  who.kind = http::Principal::Kind::kPortal;
+  who.subject = opened.subject.kind;
+  who.subject_id = opened.subject.id;
+  who.csrf_token = opened.csrf_token;
+  return who;
+}
+
+std::string portal_cookie(const std::string& value, std::int64_t max_age_s, bool secure) {
+  std::string out = std::string(kPortalCookie) + "=" + value +
+                    "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age_s);
+  if (secure) out += "; Secure";
+  return out;
+}
+
 Result<http::Principal> PortalAuth::resolve_session(const std::string& session_token) {
   const Error ended = Error::unauthenticated(
       "portal session expired or signed out; sign in again", "invalid_portal_session");

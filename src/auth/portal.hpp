@@ -42,6 +42,14 @@ struct PortalSessionOpened {
   UnixMs expires_at = 0;
 };
 
+// The principal a session just opened speaks for: what resolve_session gives for its cookie
+// (without the stored session id).
+http::Principal portal_principal(const PortalSessionOpened& opened);
+
+// The Set-Cookie value carrying a portal session for `max_age_s` seconds; an empty value and 0
+// clear it (sign-out).
+std::string portal_cookie(const std::string& value, std::int64_t max_age_s, bool secure);
+
 class PortalAuth {
  public:
   PortalAuth(storage::Database& db, PortalAuthConfig config = {});

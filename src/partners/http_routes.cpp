@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "auth/portal.hpp"
 #include "http/context.hpp"
 #include "http/params.hpp"
 
@@ -22,13 +23,6 @@ const Access kRead = Access::needs("partners:read");
 const Access kWrite = Access::needs("partners:write");
 constexpr const char* kTag = "partners";
 constexpr const char* kPortalTag = "partner portal";
-
-std::string cookie(const std::string& value, std::int64_t max_age_s, bool secure) {
-  std::string out = std::string(auth::kPortalCookie) + "=" + value +
-                    "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age_s);
-  if (secure) out += "; Secure";
-  return out;
-}
 
 void add_staff_routes(http::Router& router, PartnerService& service) {
   router.add(Route{.method = Method::kGet,
@@ -334,17 +328,13 @@ void add_portal_routes(http::Router& router, PartnerService& service, PartnerRou
         ECRM_ASSIGN_OR_RETURN(auto opened,
                               service.open_session(input, ctx.request().remote_ip,
                                                    std::string(user_agent.substr(0, 300))));
-        http::Principal who;
-        who.kind = http::Principal::Kind::kPortal;
-        who.subject = opened.subject.kind;
-        who.subject_id = opened.subject.id;
-        who.csrf_token = opened.csrf_token;
-        ECRM_ASSIGN_OR_RETURN(auto me, service.me(who));
+        ECRM_ASSIGN_OR_RETURN(auto me, service.me(auth::portal_principal(opened)));
         ctx.set_audit(std::to_string(opened.subject.id));
         Response response = http::reply(200, me);
         response.header("Set-Cookie",
-                        cookie(opened.session_token, (opened.expires_at - now_ms()) / 1000,
-                               config.secure_cookies));
+                        auth::portal_cookie(opened.session_token,
+                                            (opened.expires_at - now_ms()) / 1000,
+                                            config.secure_cookies));
         return response;
       }),
       .audit_entity = "partner_session"});
@@ -361,7 +351,7 @@ void add_portal_routes(http::Router& router, PartnerService& service, PartnerRou
           ECRM_RETURN_IF_ERROR(service.sign_out(*token));
         }
         Response response = http::no_content();
-        response.header("Set-Cookie", cookie("", 0, config.secure_cookies));
+        response.header("Set-Cookie", auth::portal_cookie("", 0, config.secure_cookies));
         return response;
       }),
       .audit_entity = "partner_session"});

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "auth/portal.hpp"
 #include "http/context.hpp"
 #include "http/params.hpp"
 
@@ -54,13 +55,6 @@ Result<T> read_closed(const RequestContext& ctx) {
   return wire::read<T>(json::value(std::move(body)));
 }
 
-std::string cookie(const std::string& value, std::int64_t max_age_s, bool secure) {
-  std::string out = std::string(auth::kPortalCookie) + "=" + value +
-                    "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" + std::to_string(max_age_s);
-  if (secure) out += "; Secure";
-  return out;
-}
-
 }  // namespace
 
 void add_portal_routes(http::Router& router, PortalService& service, PortalRoutesConfig config) {
@@ -98,17 +92,13 @@ void add_portal_routes(http::Router& router, PortalService& service, PortalRoute
         ECRM_ASSIGN_OR_RETURN(auto opened,
                               service.open_session(request, ctx.request().remote_ip,
                                                    std::string(user_agent.substr(0, 300))));
-        http::Principal who;
-        who.kind = http::Principal::Kind::kPortal;
-        who.subject = opened.subject.kind;
-        who.subject_id = opened.subject.id;
-        who.csrf_token = opened.csrf_token;
-        ECRM_ASSIGN_OR_RETURN(auto profile, service.profile(who));
+        ECRM_ASSIGN_OR_RETURN(auto profile, service.profile(auth::portal_principal(opened)));
         ctx.set_audit(std::to_string(opened.subject.id));
         Response response = http::reply(200, profile);
-        response.header("Set-Cookie", cookie(opened.session_token,
-                                             (opened.expires_at - now_ms()) / 1000,
-                                             config.secure_cookies));
+        response.header("Set-Cookie",
+                        auth::portal_cookie(opened.session_token,
+                                            (opened.expires_at - now_ms()) / 1000,
+                                            config.secure_cookies));
         return response;
       }),
       .audit_entity = "portal_session"});
@@ -125,7 +115,7 @@ void add_portal_routes(http::Router& router, PortalService& service, PortalRoute
           ECRM_RETURN_IF_ERROR(service.sign_out(*token));
         }
         Response response = http::no_content();
-        response.header("Set-Cookie", cookie("", 0, config.secure_cookies));
+        response.header("Set-Cookie", auth::portal_cookie("", 0, config.secure_cookies));
         return response;
       }),
       .audit_entity = "portal_session"});

@@ -196,7 +196,10 @@ test('en: flows, the care policy, a template with its live preview, and the outb
       await page.getByTestId('outbox-filter-source').fill(`e2e_${run}`)
       await page.waitForURL((url) => url.searchParams.get('source') === `e2e_${run}`)
       await page.getByTestId(`outbox-message-${message.id}`).waitFor()
-      assert.equal(await page.getByTestId('outbox-table').locator('tbody tr').count(), 1, 'only the message of this run')
+      await eventually(
+        async () => (await page.getByTestId('outbox-table').locator('tbody tr').count()) === 1,
+        'only the message of this run is listed',
+      )
       assert.equal(await textOf(page, `outbox-status-${message.id}`), 'Queued')
       const eventsRead = page.waitForResponse((r) => r.url().endsWith(`/api/v1/messages/${message.id}/events`))
       await page.getByTestId(`outbox-message-${message.id}`).click()
@@ -295,7 +298,12 @@ test('en: the sending rules and the suppressed addresses on the outbox page', { 
       assert.equal(stored[0].detail, `asked by phone ${run}`)
       await page.getByTestId('suppression-search').fill(run)
       await page.getByTestId(`suppression-${address}`).waitFor()
-      assert.equal(await page.getByTestId('suppressions-table').locator('tbody tr').count(), 1, 'only the address of this run')
+      // The search is read after a pause while typing: until then the list is the unfiltered one,
+      // which holds the addresses other tests suppressed too.
+      await eventually(
+        async () => (await page.getByTestId('suppressions-table').locator('tbody tr').count()) === 1,
+        'only the address of this run is listed',
+      )
       assert.ok((await page.getByTestId('suppressions-table').innerText()).includes(`asked by phone ${run}`))
       await snapshot(page, 'marketing-outbox-rules-en')
 

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <string_view>
 
 #include "core/crypto.hpp"
 
@@ -72,12 +73,19 @@ std::optional<Response> StaticFiles::serve(const Request& request) const {
   if (auto it = files_.find(path); it != files_.end()) return respond(request, it->second);
   // Client-side routes ("/customers/42") get the app; missing files ("/assets/x.js") do not.
   // The customer portal is its own page: /portal and /portal/… get portal.html, and so do the
-  // community's pages for customers and visitors (/community and /community/…).
+  // community's pages for customers and visitors (/community and /community/…). The partner
+  // portal is another: /partner and /partner/… get partner.html (staff's /partners is the app's).
   auto last_slash = path.rfind('/');
   if (path.find('.', last_slash) == std::string::npos) {
-    const bool portal = path == "/portal" || path.rfind("/portal/", 0) == 0 ||
-                        path == "/community" || path.rfind("/community/", 0) == 0;
-    if (auto index = files_.find(portal ? "/portal.html" : "/index.html"); index != files_.end()) {
+    const auto under = [&path](std::string_view prefix) {
+      return path == prefix ||
+             (path.size() > prefix.size() && path.compare(0, prefix.size(), prefix) == 0 &&
+              path[prefix.size()] == '/');
+    };
+    const char* page = "/index.html";
+    if (under("/portal") || under("/community")) page = "/portal.html";
+    if (under("/partner")) page = "/partner.html";
+    if (auto index = files_.find(page); index != files_.end()) {
       return respond(request, index->second);
     }
   }

@@ -537,6 +537,26 @@ TEST_F(StaticFilesTest, TheCommunityIsThePortalsPage) {
   EXPECT_FALSE(get("/community/missing.js").has_value());
 }
 
+// The partner portal is its own page at /partner and /partner/…; staff's partners pages
+// (/partners, /partners/…) are the staff UI's.
+TEST_F(StaticFilesTest, ThePartnerPortalIsItsOwnPage) {
+  constexpr const char* kPartner = "<!doctype html><title>partner</title>";
+  write("partner.html", kPartner);
+  files_.emplace(root_.string());
+  for (const char* target :
+       {"/partner", "/partner/", "/partner/sign-in?token=abc", "/partner/lines", "/partner/leads"}) {
+    auto page = get(target);
+    ASSERT_TRUE(page.has_value()) << target;
+    EXPECT_EQ(page->body, kPartner) << target;
+  }
+  for (const char* target : {"/partners", "/partners/7", "/partnerx"}) {
+    auto page = get(target);
+    ASSERT_TRUE(page.has_value()) << target;
+    EXPECT_EQ(page->body, kIndex) << target;
+  }
+  EXPECT_FALSE(get("/partner/missing.js").has_value());
+}
+
 TEST_F(StaticFilesTest, MissingFilesWithExtensionAreNotFound) {
   for (const char* target : {"/assets/app.999.js", "/missing.png", "/customers/report.csv"}) {
     EXPECT_FALSE(get(target).has_value()) << target;

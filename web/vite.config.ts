@@ -80,10 +80,12 @@ export default defineConfig({
     target: 'es2020',
     chunkSizeWarningLimit: 700,
     rollupOptions: {
-      // Two pages: the staff UI and the customer portal (served at /portal and /portal/*).
+      // Three pages: the staff UI, the customer portal (served at /portal and /portal/*) and the
+      // partner portal (served at /partner and /partner/*).
       input: {
         main: fileURLToPath(new URL('./index.html', import.meta.url)),
         portal: fileURLToPath(new URL('./portal.html', import.meta.url)),
+        partner: fileURLToPath(new URL('./partner.html', import.meta.url)),
       },
       // Element Plus registers each component with withInstall(), which Rollup cannot prove
       // free of side effects, so without this every component ends up in the bundle.

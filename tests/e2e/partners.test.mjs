@@ -1,95 +1,311 @@
 // Partners against a running ecrm server: staff make a supplier of this run with a product
-// linked to it, a portal user and its sign-in link through the API; the partner signs in to the
-// partner portal with the link, acknowledges its order line and confirms its shipment with a
-// tracking number; staff find the partner on the partners page and its scorecard move (no
-// shipments, then one shipped on time), with the figures the API answers. In English and Chinese.
+// linked to it, a partner admin and an order of the product through the API. On the staff
+// partners page the partner's scorecard shows no shipments; staff open the partner's page and
+// make a sign-in link for the partner user there. The partner signs in to the partner portal
+// (/partner) with that link in the browser, sees its order line with the customer's delivery
+// name and place only, filters its lines by state, acknowledges the line and confirms its shipment
+// with carrier and tracking number (a missing carrier refused with the server's message under the
+// field), and the order is shipped with that number; it updates the product's stock and lead time
+// (a negative stock refused with the server's message under the field, nothing changed), reads
+// its own scorecard and signs out. Staff then see the partner's scorecard move on its page, with
+// the figures the API answers, and the partner in the ranking of the product's suppliers. In
+// English (with the portal's language switch) and in Chinese.
 //
 //   ECRM_BASE_URL=http://127.0.0.1:18080 ECRM_E2E_EMAIL=… ECRM_E2E_PASSWORD=… node --test tests/e2e/partners.test.mjs
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { config, eventually, withBrowser } from './browser.mjs'
+import { config, eventually, textOf, withBrowser } from './browser.mjs'
 import { apiSession, runToken, signInPage } from './api.mjs'
 
-/** A partner portal session opened with a sign-in link's token. */
-async function partnerSession(baseUrl, token) {
-  const opened = await fetch(`${baseUrl}/api/v1/portal/partner/session`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ token }),
-  })
-  assert.equal(opened.status, 200, 'the sign-in link opens a partner session')
-  const cookie = opened.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ')
-  const { csrf_token: csrf } = await opened.json()
-  return async (method, path, body) => {
-    const response = await fetch(`${baseUrl}/api/v1/portal/partner${path}`, {
-      method,
-      headers: { Cookie: cookie, 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    const text = await response.text()
-    assert.ok(response.ok, `${method} ${path}: ${response.status} ${text}`)
-    return JSON.parse(text)
+// What the pages show for the states of a line and for the portal's section titles.
+const TEXTS = {
+  en: {
+    acknowledged: 'Acknowledged',
+    shipped: 'Shipped',
+    lines: 'Order lines',
+    signIn: 'Sign in',
+  },
+  'zh-CN': {
+    acknowledged: '已接单',
+    shipped: '已发货',
+    lines: '订单行',
+    signIn: '登录',
+  },
+}
+
+/** Formats as the UI does (web/src/shared/format.ts) in `locale`. */
+function formats(locale) {
+  return {
+    count: (n) => new Intl.NumberFormat(locale).format(n),
+    pct: (r) =>
+      new Intl.NumberFormat(locale, {
+        style: 'percent',
+        minimumFractionDigits: 1,
+        maximumFractionDigits: 1,
+      }).format(r),
+    decimal: (x) => new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(x),
+    money: (minor, currency) => new Intl.NumberFormat(locale, { style: 'currency', currency }).format(minor / 100),
   }
 }
 
-for (const [locale, pct] of [
-  ['en', (r) => new Intl.NumberFormat('en', { style: 'percent', minimumFractionDigits: 1 }).format(r)],
-  ['zh-CN', (r) => new Intl.NumberFormat('zh-CN', { style: 'percent', minimumFractionDigits: 1 }).format(r)],
-]) {
-  test(`${locale}: a partner ships its line and staff see its scorecard move`, { timeout: 120_000 }, async () => {
-    const { baseUrl, email, password } = config()
-    const token = runToken()
-    const api = await apiSession(baseUrl, email, password)
-    const partner = await api.post('/partners', { name: `Supplier ${token}`, kind: 'supplier', lead_time_days: 5 }, 201)
-    const product = await api.post('/products', { sku: `PRM-${token}`, name: `Partner Drill ${token}`, price: 12900, currency: 'EUR' }, 201)
-    await api.post(`/partners/${partner.id}/products`, { product_id: product.id, cost: 8000, currency: 'EUR', lead_time_days: 3 }, 201)
-    const user = await api.post(`/partners/${partner.id}/users`, { email: `ops-${token}@supplier.example`, name: 'Ops', role: 'partner_staff' }, 201)
-    const customer = await api.post('/customers', { name: `Partner Buyer ${token}`, city: 'Lyon', country: 'FR' }, 201)
-    const order = await api.post('/orders', { customer_id: customer.id, lines: [{ product_id: product.id, quantity: 2 }] }, 201)
+/** The partner portal's API as the signed-in browser calls it (its cookie, its CSRF token). */
+function portalApi(page, baseUrl) {
+  const url = (path) => `${baseUrl}/api/v1/portal/partner${path}`
+  return {
+    get: async (path) => page.request.get(url(path)),
+    send: async (method, path, data) => {
+      const me = await (await page.request.get(url('/me'))).json()
+      return page.request.fetch(url(path), {
+        method,
+        data,
+        headers: { 'X-CSRF-Token': me.csrf_token },
+      })
+    },
+  }
+}
 
-    await withBrowser('partners', locale, async (page) => {
-      await signInPage(page, baseUrl, email, password)
-      await page.goto(`${baseUrl}/partners`)
-      await eventually(async () => (await page.getByTestId(`partner-name-${partner.id}`).count()) > 0, 'the partner is listed')
-      await page.getByTestId(`partner-name-${partner.id}`).click()
-      await eventually(async () => (await page.getByTestId('partner-scorecard').count()) > 0, 'the scorecard is shown')
-      const before = await api.get(`/partners/${partner.id}/scorecard`)
-      assert.equal(before.shipped_lines, 0)
-      assert.equal(before.on_time_rate, null)
-      assert.doesNotMatch(await page.getByTestId('partner-on-time').innerText(), /%/)
-      assert.match(await page.getByTestId('partner-products').innerText(), new RegExp(`PRM-${token}`))
+/** The error shown under the form field whose input has the given data-testid. */
+async function fieldError(page, testId) {
+  const item = page.locator('.el-form-item', { has: page.getByTestId(testId) })
+  const error = item.locator('.el-form-item__error')
+  return (await error.count()) > 0 ? (await error.innerText()).trim() : ''
+}
 
-      // The partner signs in with the link staff made, acknowledges and ships its line.
-      const link = await api.post(`/partners/${partner.id}/users/${user.id}/sign-in-link`, {}, 201)
-      const portal = await partnerSession(baseUrl, link.token)
-      const lines = await portal('GET', `/lines?order_id=${order.id}`)
-      assert.deepEqual(
-        lines.items.map((l) => l.id),
-        [order.lines[0].id],
+for (const locale of ['en', 'zh-CN']) {
+  test(
+    `${locale}: a partner signs in, acknowledges and ships its line, and staff see its scorecard move`,
+    { timeout: 180_000 },
+    async () => {
+      const { baseUrl, email, password } = config()
+      const text = TEXTS[locale]
+      const fmt = formats(locale)
+      const token = runToken()
+      const api = await apiSession(baseUrl, email, password)
+      const partner = await api.post('/partners', { name: `Supplier ${token}`, kind: 'supplier', lead_time_days: 5 }, 201)
+      const product = await api.post(
+        '/products',
+        {
+          sku: `PRM-${token}`,
+          name: `Partner Drill ${token}`,
+          price: 12900,
+          currency: 'EUR',
+        },
+        201,
       )
-      assert.equal(lines.items[0].delivery.city, 'Lyon')
-      await portal('POST', `/lines/${order.lines[0].id}/acknowledge`, {})
-      await portal('POST', `/lines/${order.lines[0].id}/shipment`, { carrier: 'DHL', tracking_number: `JD${token}` })
-      const shipped = await api.get(`/orders/${order.id}`)
-      assert.equal(shipped.status, 'shipped')
-      assert.equal(shipped.tracking_number, `JD${token}`)
-
-      // Staff see the scorecard move.
-      const after = await api.get(`/partners/${partner.id}/scorecard`)
-      assert.equal(after.shipped_lines, 1)
-      assert.equal(after.on_time_rate, 1)
-      await page.getByTestId(`partner-name-${partner.id}`).click()
-      await page.reload()
-      await eventually(async () => (await page.getByTestId(`partner-name-${partner.id}`).count()) > 0, 'the partner is listed again')
-      await page.getByTestId(`partner-name-${partner.id}`).click()
-      await eventually(
-        async () => (await page.getByTestId('partner-on-time').count()) > 0 && (await page.getByTestId('partner-on-time').innerText()) === pct(1),
-        'the on-time rate shows the shipment',
+      const link = await api.post(
+        `/partners/${partner.id}/products`,
+        {
+          product_id: product.id,
+          cost: 8000,
+          currency: 'EUR',
+          lead_time_days: 3,
+        },
+        201,
       )
-    })
-  })
+      const user = await api.post(
+        `/partners/${partner.id}/users`,
+        {
+          email: `ops-${token}@supplier.example`,
+          name: `Ops ${token}`,
+          role: 'partner_admin',
+        },
+        201,
+      )
+      const customer = await api.post(
+        '/customers',
+        {
+          name: `Partner Buyer ${token}`,
+          email: `buyer-${token}@example.com`,
+          phone: '+33 6 12 34 56 78',
+          city: 'Lyon',
+          country: 'FR',
+        },
+        201,
+      )
+      const order = await api.post(
+        '/orders',
+        {
+          customer_id: customer.id,
+          lines: [{ product_id: product.id, quantity: 2 }],
+        },
+        201,
+      )
+      const lineId = order.lines[0].id
+
+      await withBrowser('partners', locale, async (page) => {
+        // Staff: the partner in the list, its scorecard without shipments, then its own page.
+        await signInPage(page, baseUrl, email, password)
+        await page.goto(`${baseUrl}/partners`)
+        await eventually(async () => (await page.getByTestId(`partner-name-${partner.id}`).count()) > 0, 'the partner is listed')
+        await page.getByTestId(`partner-name-${partner.id}`).click()
+        await eventually(async () => (await page.getByTestId('partner-scorecard').count()) > 0, 'the scorecard is shown')
+        const before = await api.get(`/partners/${partner.id}/scorecard`)
+        assert.equal(before.lines, 1)
+        assert.equal(before.shipped_lines, 0)
+        assert.equal(before.on_time_rate, null)
+        assert.doesNotMatch(await textOf(page, 'partner-on-time'), /%/)
+        assert.match(await page.getByTestId('partner-products').innerText(), new RegExp(`PRM-${token}`))
+        await page.getByTestId('partner-open').click()
+        await page.waitForURL(`${baseUrl}/partners/${partner.id}`)
+        await eventually(async () => (await page.getByTestId('partner-shipped').count()) > 0, "the partner's page shows its scorecard")
+        assert.equal(await textOf(page, 'partner-lines'), fmt.count(1))
+        assert.equal(await textOf(page, 'partner-shipped'), fmt.count(0))
+
+        // Staff make a sign-in link for the partner user on the partner's page.
+        await page.locator('#tab-users').click()
+        await page.getByTestId(`user-sign-in-link-${user.id}`).click()
+        await eventually(async () => (await page.getByTestId('sign-in-link-url').count()) > 0, 'the sign-in link is shown')
+        const linkUrl = new URL(await page.getByTestId('sign-in-link-url').inputValue())
+        assert.equal(linkUrl.pathname, '/partner/sign-in')
+
+        // The partner signs in with it and finds its line: the delivery name and place, nothing more.
+        await page.goto(`${baseUrl}${linkUrl.pathname}${linkUrl.search}`)
+        await page.waitForURL(/\/partner\/lines/)
+        await eventually(async () => (await page.getByTestId(`line-${lineId}`).count()) > 0, 'the order line is listed')
+        assert.match(await textOf(page, 'partner-who'), new RegExp(`Supplier ${token}`))
+        assert.equal(await textOf(page, 'partner-nav-lines'), text.lines)
+        const portal = portalApi(page, baseUrl)
+        const apiLine = await (await portal.get(`/lines/${lineId}`)).json()
+        assert.deepEqual(Object.keys(apiLine.delivery).sort(), ['city', 'country', 'name'])
+        assert.equal(apiLine.delivery.city, 'Lyon')
+        const delivery = await textOf(page, `line-delivery-${lineId}`)
+        assert.equal(delivery, [apiLine.delivery.name, apiLine.delivery.city, apiLine.delivery.country].filter(Boolean).join(', '))
+        const row = await page.locator('tr', { has: page.getByTestId(`line-${lineId}`) }).innerText()
+        assert.doesNotMatch(row, new RegExp(`buyer-${token}|12 34 56`), "no customer's e-mail or phone")
+
+        // Lines by state: none shipped yet, the line is open.
+        await page.getByTestId('line-state-shipped').click()
+        await eventually(async () => /state=shipped/.test(page.url()), 'the state is in the address')
+        await eventually(async () => (await page.getByTestId(`line-${lineId}`).count()) === 0, 'no shipped line')
+        await page.getByTestId('line-state-open').click()
+        await eventually(async () => (await page.getByTestId(`line-${lineId}`).count()) > 0, 'the open line is listed')
+        await page.getByTestId('line-state-all').click()
+        await eventually(async () => !/state=/.test(page.url()), 'all states')
+
+        // Acknowledge the line.
+        await page.getByTestId(`line-acknowledge-${lineId}`).click()
+        await eventually(
+          async () => (await page.getByTestId(`line-state-${lineId}`).getAttribute('data-state')) === 'acknowledged',
+          'the line is acknowledged',
+        )
+        assert.equal(await textOf(page, `line-state-${lineId}`), text.acknowledged)
+        assert.equal((await (await portal.get(`/lines/${lineId}`)).json()).state, 'acknowledged')
+
+        // Confirm the shipment: without a carrier the server's message stands under the field.
+        await page.getByTestId(`line-ship-${lineId}`).click()
+        await page.getByTestId('ship-tracking').fill(`JD${token}`)
+        await page.getByTestId('ship-confirm').click()
+        const refusedShipment = await portal.send('POST', `/lines/${lineId}/shipment`, { carrier: '', tracking_number: `JD${token}` })
+        assert.equal(refusedShipment.status(), 400)
+        const carrierMessage = (await refusedShipment.json()).error.message
+        await eventually(
+          async () => (await fieldError(page, 'ship-carrier')) === carrierMessage,
+          'the missing carrier is named under its field',
+        )
+        await page.getByTestId('ship-carrier').fill('DHL')
+        await page.getByTestId('ship-confirm').click()
+        await eventually(
+          async () =>
+            (await page.getByTestId(`line-tracking-${lineId}`).count()) > 0 &&
+            (await textOf(page, `line-tracking-${lineId}`)) === `DHL JD${token}`,
+          'the line shows its tracking number',
+        )
+        assert.equal(await textOf(page, `line-state-${lineId}`), text.shipped)
+        const shipped = await api.get(`/orders/${order.id}`)
+        assert.equal(shipped.status, 'shipped')
+        assert.equal(shipped.tracking_number, `JD${token}`)
+
+        // Products: a negative stock is refused under its field and nothing changes; then stock and lead time are saved.
+        await page.getByTestId('partner-nav-products').click()
+        await eventually(async () => (await page.getByTestId(`product-edit-${link.id}`).count()) > 0, 'the product is listed')
+        const stockBefore = (await api.get(`/products/${product.id}`)).stock_on_hand
+        await page.getByTestId(`product-edit-${link.id}`).click()
+        await page.getByTestId('product-stock-input').fill('-3')
+        await page.getByTestId('product-save').click()
+        const refusedStock = await portal.send('PATCH', `/products/${product.id}`, { stock_on_hand: -3 })
+        assert.equal(refusedStock.status(), 400)
+        const refusal = (await refusedStock.json()).error
+        assert.equal(refusal.field, 'stock_on_hand')
+        await eventually(
+          async () => (await fieldError(page, 'product-stock-input')) === refusal.message,
+          'the negative stock is named under its field',
+        )
+        assert.equal((await api.get(`/products/${product.id}`)).stock_on_hand, stockBefore)
+        await page.getByTestId('product-stock-input').fill('40')
+        await page.getByTestId('product-lead-input').fill('4')
+        await page.getByTestId('product-save').click()
+        await eventually(async () => (await textOf(page, `product-stock-${link.id}`)) === fmt.count(40), 'the stock is saved')
+        assert.equal(await textOf(page, `product-lead-${link.id}`), fmt.count(4))
+        assert.equal((await api.get(`/products/${product.id}`)).stock_on_hand, 40)
+        const links = await api.get(`/partners/${partner.id}/products`)
+        assert.equal(links.items.find((l) => l.id === link.id).lead_time_days, 4)
+
+        // The partner's own scorecard, as the API gives it.
+        await page.getByTestId('partner-nav-scorecard').click()
+        const own = await (await portal.get('/scorecard')).json()
+        assert.equal(own.shipped_lines, 1)
+        await eventually(async () => (await page.getByTestId('score-shipped').count()) > 0, 'the scorecard is shown')
+        assert.equal(await textOf(page, 'score-shipped'), fmt.count(own.shipped_lines))
+        assert.equal(await textOf(page, 'score-on-time'), fmt.pct(own.on_time_rate))
+        assert.equal(await textOf(page, 'score-revenue'), fmt.money(own.revenue, own.currency))
+        assert.equal(await textOf(page, 'score-margin'), fmt.money(own.margin, own.currency))
+
+        // Signing out ends the partner session.
+        await page.getByTestId('sign-out').click()
+        await page.waitForURL(/\/partner\/sign-in/)
+        assert.equal((await portal.get('/me')).status(), 401)
+        if (locale === 'en') {
+          // The portal's language switch.
+          await page.getByTestId('partner-locale').click()
+          await page.locator('.el-select-dropdown__item', { hasText: '中文' }).click()
+          await eventually(
+            async () => (await page.locator('h2').first().innerText()).trim() === TEXTS['zh-CN'].signIn,
+            'the page is in Chinese',
+          )
+          await page.getByTestId('partner-locale').click()
+          await page.locator('.el-select-dropdown__item', { hasText: 'English' }).click()
+          await eventually(
+            async () => (await page.locator('h2').first().innerText()).trim() === text.signIn,
+            'the page is in English again',
+          )
+        } else {
+          assert.equal((await page.locator('h2').first().innerText()).trim(), text.signIn)
+        }
+
+        // Staff see the scorecard move, with the figures the API answers.
+        const after = await api.get(`/partners/${partner.id}/scorecard`)
+        assert.equal(after.shipped_lines, 1)
+        assert.equal(after.on_time_lines, 1)
+        assert.equal(after.on_time_rate, 1)
+        assert.equal(after.revenue, 2 * 12900)
+        assert.equal(after.margin, 2 * 12900 - 2 * 8000)
+        await page.goto(`${baseUrl}/partners/${partner.id}`)
+        await eventually(
+          async () =>
+            (await page.getByTestId('partner-on-time').count()) > 0 &&
+            (await textOf(page, 'partner-on-time')) === fmt.pct(after.on_time_rate),
+          'the on-time rate shows the shipment',
+        )
+        assert.equal(await textOf(page, 'partner-shipped'), fmt.count(after.shipped_lines))
+        assert.equal(await textOf(page, 'partner-lead-median'), fmt.decimal(after.lead_time_median_days))
+        assert.equal(await textOf(page, 'partner-lead-p90'), fmt.decimal(after.lead_time_p90_days))
+        assert.equal(await textOf(page, 'partner-revenue'), fmt.money(after.revenue, after.currency))
+        assert.equal(await textOf(page, 'partner-margin'), fmt.money(after.margin, after.currency))
+        assert.equal(await textOf(page, `partner-line-state-${lineId}`), text.shipped)
+
+        // The ranking of the product's suppliers lists the partner, marked when it is the suggested one.
+        const ranking = await api.get(`/partner-rankings?product_id=${product.id}`)
+        assert.ok(ranking.items.some((c) => c.partner_id === partner.id))
+        await page.goto(`${baseUrl}/partners/ranking?product=${product.id}`)
+        await eventually(async () => (await page.getByTestId(`ranking-partner-${partner.id}`).count()) > 0, 'the partner is ranked')
+        const suggested = page
+          .locator('tr', {
+            has: page.getByTestId(`ranking-partner-${partner.id}`),
+          })
+          .getByTestId('ranking-suggested')
+        assert.equal(await suggested.count(), ranking.suggested_partner_id === partner.id ? 1 : 0)
+      })
+    },
+  )
 }

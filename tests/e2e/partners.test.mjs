@@ -15,7 +15,7 @@
 
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { config, eventually, textOf, withBrowser } from './browser.mjs'
+import { config, eventually, snapshot, textOf, withBrowser } from './browser.mjs'
 import { apiSession, runToken, signInPage } from './api.mjs'
 
 // What the pages show for the states of a line and for the portal's section titles.
@@ -215,6 +215,7 @@ for (const locale of ['en', 'zh-CN']) {
         const shipped = await api.get(`/orders/${order.id}`)
         assert.equal(shipped.status, 'shipped')
         assert.equal(shipped.tracking_number, `JD${token}`)
+        await snapshot(page, `partner-lines-${locale}`)
 
         // Products: a negative stock is refused under its field and nothing changes; then stock and lead time are saved.
         await page.getByTestId('partner-nav-products').click()
@@ -232,6 +233,7 @@ for (const locale of ['en', 'zh-CN']) {
           'the negative stock is named under its field',
         )
         assert.equal((await api.get(`/products/${product.id}`)).stock_on_hand, stockBefore)
+        await snapshot(page, `partner-products-${locale}`)
         await page.getByTestId('product-stock-input').fill('40')
         await page.getByTestId('product-lead-input').fill('4')
         await page.getByTestId('product-save').click()
@@ -250,6 +252,7 @@ for (const locale of ['en', 'zh-CN']) {
         assert.equal(await textOf(page, 'score-on-time'), fmt.pct(own.on_time_rate))
         assert.equal(await textOf(page, 'score-revenue'), fmt.money(own.revenue, own.currency))
         assert.equal(await textOf(page, 'score-margin'), fmt.money(own.margin, own.currency))
+        await snapshot(page, `partner-scorecard-${locale}`)
 
         // Signing out ends the partner session.
         await page.getByTestId('sign-out').click()
@@ -293,6 +296,7 @@ for (const locale of ['en', 'zh-CN']) {
         assert.equal(await textOf(page, 'partner-revenue'), fmt.money(after.revenue, after.currency))
         assert.equal(await textOf(page, 'partner-margin'), fmt.money(after.margin, after.currency))
         assert.equal(await textOf(page, `partner-line-state-${lineId}`), text.shipped)
+        await snapshot(page, `partners-partner-${locale}`)
 
         // The ranking of the product's suppliers lists the partner, marked when it is the suggested one.
         const ranking = await api.get(`/partner-rankings?product_id=${product.id}`)
@@ -305,6 +309,7 @@ for (const locale of ['en', 'zh-CN']) {
           })
           .getByTestId('ranking-suggested')
         assert.equal(await suggested.count(), ranking.suggested_partner_id === partner.id ? 1 : 0)
+        await snapshot(page, `partners-ranking-${locale}`)
       })
     },
   )

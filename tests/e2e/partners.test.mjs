@@ -314,3 +314,139 @@ for (const locale of ['en', 'zh-CN']) {
     },
   )
 }
+
+/** Opens the Element Plus select with `testId` and clicks its option showing `text`. */
+async function choose(page, testId, text) {
+  await page.getByTestId(testId).click()
+  await page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click()
+  await eventually(async () => (await page.locator('.el-select__popper:visible').count()) === 0, 'the dropdown closes')
+}
+
+/** Waits for the server's refusal `message` under the form field whose input has the data-testid `testId`. */
+async function refusedUnder(page, testId, message, what) {
+  await eventually(async () => (await fieldError(page, testId)) === message, `${what}: "${message}" under its field`)
+}
+
+test(
+  'en: staff add a partner, its contact, portal user, routing rule and supplied category on its page',
+  { timeout: 120_000 },
+  async () => {
+    const { baseUrl, email, password } = config()
+    const token = runToken()
+    const fmt = formats('en')
+    const api = await apiSession(baseUrl, email, password)
+    const category = await api.post('/categories', { name: `Partner tools ${token}` }, 201)
+
+    await withBrowser('partners-staff', 'en', async (page) => {
+      await signInPage(page, baseUrl, email, password)
+      await page.goto(`${baseUrl}/partners`)
+
+      // A new partner: without a name the server's message stands under the field.
+      await page.getByTestId('partner-new').click()
+      await page.getByTestId('new-partner-save').click()
+      const noName = await api.post('/partners', { name: '', kind: 'distributor' }, 400)
+      await refusedUnder(page, 'new-partner-name', noName.error.message, 'a partner without a name')
+      await page.getByTestId('new-partner-name').fill(`Distributor ${token}`)
+      await choose(page, 'new-partner-kind', 'Distributor')
+      await page.getByTestId('new-partner-country').fill('de')
+      await page.getByTestId('new-partner-lead-time').fill('2')
+      await page.getByTestId('new-partner-save').click()
+      await page.waitForURL(/\/partners\/\d+$/)
+      const id = Number(new URL(page.url()).pathname.split('/').pop())
+      const partner = await api.get(`/partners/${id}`)
+      assert.equal(partner.name, `Distributor ${token}`)
+      assert.equal(partner.kind, 'distributor')
+      assert.equal(partner.country, 'DE')
+      assert.equal(partner.lead_time_days, 2)
+
+      // A contact: without a name the server's message stands under the field, then it is stored.
+      await page.locator('#tab-contacts').click()
+      await page.getByTestId('contact-email').fill(`li-${token}@dist.example`)
+      await page.getByTestId('contact-add').click()
+      const noContactName = await api.post(`/partners/${id}/contacts`, { name: '', email: `li-${token}@dist.example` }, 400)
+      await refusedUnder(page, 'contact-name', noContactName.error.message, 'a contact without a name')
+      assert.equal((await api.get(`/partners/${id}`)).contacts.length, 0)
+      await page.getByTestId('contact-name').fill('Li Wei')
+      await page.getByTestId('contact-position').fill('Buyer')
+      await page.getByTestId('contact-add').click()
+      await eventually(
+        async () => (await page.getByTestId('partner-contacts').innerText()).includes(`li-${token}@dist.example`),
+        'the contact is listed',
+      )
+      const contacts = (await api.get(`/partners/${id}`)).contacts
+      assert.deepEqual(
+        contacts.map((c) => [c.name, c.email, c.position]),
+        [['Li Wei', `li-${token}@dist.example`, 'Buyer']],
+      )
+
+      // A portal user; the same address again is refused under its field; deactivating ends sign-in links.
+      await page.locator('#tab-users').click()
+      const userEmail = `ops-${token}@dist.example`
+      await page.getByTestId('user-email').fill(userEmail)
+      await page.getByTestId('user-name').fill('Ops')
+      await page.getByTestId('user-add').click()
+      await eventually(async () => (await page.getByTestId('partner-users').innerText()).includes(userEmail), 'the user is listed')
+      const [user] = (await api.get(`/partners/${id}/users`)).items
+      assert.equal(user.email, userEmail)
+      assert.equal(user.role, 'partner_staff')
+      await page.getByTestId('user-email').fill(userEmail)
+      await page.getByTestId('user-name').fill('Ops again')
+      await page.getByTestId('user-add').click()
+      const taken = await api.post(`/partners/${id}/users`, { email: userEmail, name: 'Ops again', role: 'partner_staff' }, 409)
+      await refusedUnder(page, 'user-email', taken.error.message, 'an address already used')
+      assert.equal((await api.get(`/partners/${id}/users`)).items.length, 1)
+      await page.getByTestId(`user-active-${user.id}`).click()
+      await page.locator('.el-message-box__btns .el-button--primary').click()
+      await eventually(
+        async () => (await page.getByTestId(`user-sign-in-link-${user.id}`).count()) === 0,
+        'no sign-in link for a deactivated user',
+      )
+      assert.equal((await api.get(`/partners/${id}/users`)).items[0].active, false)
+      await api.post(`/partners/${id}/users/${user.id}/sign-in-link`, {}, 409)
+
+      // A routing rule: a bad country refused under its field, then customers in France for the category.
+      await page.locator('#tab-rules').click()
+      await page.getByTestId('rule-country').fill('F1')
+      await page.getByTestId('rule-add').click()
+      const badCountry = await api.post(`/partners/${id}/routing-rules`, { country: 'F1' }, 400)
+      await refusedUnder(page, 'rule-country', badCountry.error.message, 'a bad country')
+      await page.getByTestId('rule-country').fill('fr')
+      await choose(page, 'rule-category', category.name)
+      await page.getByTestId('rule-add').click()
+      await eventually(async () => (await page.getByTestId('partner-rules').innerText()).includes(category.name), 'the rule is listed')
+      const rules = (await api.get(`/partners/${id}/routing-rules`)).items
+      assert.deepEqual(
+        rules.map((r) => [r.country, r.category_id]),
+        [['FR', category.id]],
+      )
+
+      // A supplied category at a cost in major units: a bad currency refused under its field, then stored in minor units.
+      await page.locator('#tab-products').click()
+      await page.locator('#pane-products .el-radio-button', { hasText: 'Category' }).click()
+      await choose(page, 'link-category', category.name)
+      await page.getByTestId('link-cost').fill('12.50')
+      await page.getByTestId('link-currency').fill('EU')
+      await page.getByTestId('link-lead-time').fill('6')
+      await page.getByTestId('link-add').click()
+      const badCurrency = await api.post(
+        `/partners/${id}/products`,
+        { category_id: category.id, cost: 1250, currency: 'EU', lead_time_days: 6 },
+        400,
+      )
+      await refusedUnder(page, 'link-currency', badCurrency.error.message, 'a bad currency')
+      await page.getByTestId('link-currency').fill('EUR')
+      await page.getByTestId('link-add').click()
+      await eventually(
+        async () => (await page.getByTestId('partner-products').innerText()).includes(fmt.money(1250, 'EUR')),
+        'the category is listed at its cost',
+      )
+      const links = (await api.get(`/partners/${id}/products`)).items
+      assert.deepEqual(
+        links.map((l) => [l.category_id, l.cost, l.currency, l.lead_time_days]),
+        [[category.id, 1250, 'EUR', 6]],
+      )
+      assert.match(await page.getByTestId('partner-products').innerText(), new RegExp(category.name))
+      await snapshot(page, 'partners-partner-forms-en')
+    })
+  },
+)

@@ -1,6 +1,6 @@
 // Signed webhook calls made by flows' webhook steps. A step queues a call (a row of
 // webhook_calls, in the enrolment's transaction); the flow worker POSTs the due ones with
-// libcurl, JSON body, headers
+// http/webhook_client.hpp, JSON body, headers
 //   X-Ecrm-Timestamp: unix seconds
 //   X-Ecrm-Signature: v1=<hex HMAC-SHA-256 of "<timestamp>.<body>" under the shop's webhook secret>
 // A 2xx answer is success; anything else (or no answer in 10 s) is tried again after 30 s,

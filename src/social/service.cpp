@@ -1,7 +1,5 @@
 #include "social/service.hpp"
 
-#include <curl/curl.h>
-
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -16,6 +14,7 @@
 #include "core/csv.hpp"
 #include "customers/repo.hpp"
 #include "customers/service.hpp"
+#include "http/webhook_client.hpp"
 #include "http/wire.hpp"
 
 namespace ecrm::social {
@@ -220,46 +219,13 @@ bool is_http_url(std::string_view url) {
          (url.starts_with("https://") && url.size() > 8);
 }
 
-std::size_t collect(char* data, std::size_t size, std::size_t n, void* out) {
-  auto* s = static_cast<std::string*>(out);
-  const std::size_t room = s->size() < 300 ? 300 - s->size() : 0;
-  s->append(data, std::min(size * n, room));
-  return size * n;
-}
-
 // POSTs `body` as JSON, signed when `secret` is not empty; the status (0 when no answer) and a
 // line saying what came back.
 std::pair<long, std::string> post_json(const std::string& url, const std::string& body,
                                        const std::string& secret) {
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
-  if (!curl) return {0, "could not start libcurl"};
-  std::string answer;
-  curl_slist* headers = nullptr;
-  headers = curl_slist_append(headers, "Content-Type: application/json");
-  headers = curl_slist_append(headers, "User-Agent: ecrm-social");
-  if (!secret.empty()) {
-    const std::int64_t timestamp = now_ms() / 1000;
-    const std::string ts = std::to_string(timestamp);
-    headers = curl_slist_append(headers, ("X-Ecrm-Timestamp: " + ts).c_str());
-    headers = curl_slist_append(
-        headers, ("X-Ecrm-Signature: v1=" + hmac_sha256_hex(secret, ts + "." + body)).c_str());
-  }
-  curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDS, body.c_str());
-  curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-  curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, kPostTimeoutMs);
-  curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl.get(), CURLOPT_FOLLOWLOCATION, 0L);
-  curl_easy_setopt(curl.get(), CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, collect);
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &answer);
-  const CURLcode rc = curl_easy_perform(curl.get());
-  curl_slist_free_all(headers);
-  if (rc != CURLE_OK) return {0, curl_easy_strerror(rc)};
-  long status = 0;
-  curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &status);
-  return {status, std::to_string(status) + (answer.empty() ? "" : " " + answer)};
+  auto answer = http::post_webhook(
+      url, body, secret, http::WebhookPost{.user_agent = "ecrm-social", .timeout_ms = kPostTimeoutMs});
+  return {answer.status, std::move(answer.summary)};
 }
 
 // A mention checked and folded, ready to store.

@@ -2,13 +2,18 @@
 
 #include <curl/curl.h>
 
+#include <chrono>
+
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <mutex>
 #include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "messaging/pipelined_smtp.hpp"
 
 namespace ecrm::messaging {
 namespace {
@@ -89,6 +94,10 @@ std::string printable(std::string_view text) {
   return out;
 }
 
+SmtpOutcome failure(SmtpOutcome::Kind kind, std::string_view reply) {
+  return SmtpOutcome{.kind = kind, .code = 0, .reply = printable(reply)};
+}
+
 }  // namespace
 
 struct SmtpSession::Handle {
@@ -152,17 +161,84 @@ struct SmtpSession::Handle {
   }
 };
 
-SmtpSession::SmtpSession(SmtpConfig config) : config_(std::move(config)) {}
-
-SmtpSession::~SmtpSession() = default;
-
 namespace {
 
-SmtpOutcome failure(SmtpOutcome::Kind kind, std::string_view reply) {
-  return SmtpOutcome{.kind = kind, .code = 0, .reply = printable(reply)};
+// The pipelined client for `config`, or nothing when its relay must be libcurl's: a scheme other
+// than smtp, AUTH configured, or a URL libcurl would read differently from us (the EHLO domain is
+// the URL's path, as libcurl takes it, else "localhost").
+std::unique_ptr<detail::PipelinedSmtp> pipelined_for(const SmtpConfig& config) {
+  if (!config.user.empty()) return nullptr;
+  init_curl_once();
+  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> url(curl_url(), &curl_url_cleanup);
+  if (!url || curl_url_set(url.get(), CURLUPART_URL, config.url.c_str(), 0) != CURLUE_OK) {
+    return nullptr;
+  }
+  auto part = [&](CURLUPart which, unsigned flags) -> std::optional<std::string> {
+    char* value = nullptr;
+    if (curl_url_get(url.get(), which, &value, flags) != CURLUE_OK) return std::nullopt;
+    std::string text(value);
+    curl_free(value);
+    return text;
+  };
+  auto scheme = part(CURLUPART_SCHEME, 0);
+  auto host = part(CURLUPART_HOST, 0);
+  auto port = part(CURLUPART_PORT, CURLU_DEFAULT_PORT);
+  auto path = part(CURLUPART_PATH, CURLU_URLDECODE);
+  if (!scheme || *scheme != "smtp" || !host || host->empty() || !port || !path) return nullptr;
+  if (part(CURLUPART_USER, 0) || part(CURLUPART_QUERY, 0)) return nullptr;
+  if (host->size() > 2 && host->front() == '[' && host->back() == ']') {
+    *host = host->substr(1, host->size() - 2);
+  }
+  std::string helo = path->size() > 1 ? path->substr(1) : "localhost";
+  for (char c : helo) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_' &&
+        c != '[' && c != ']' && c != ':') {
+      return nullptr;
+    }
+  }
+  long timeout_ms = config.timeout_ms > 0 ? config.timeout_ms : kDefaultTimeoutMs;
+  return std::make_unique<detail::PipelinedSmtp>(*host, *port, helo, timeout_ms);
 }
 
 }  // namespace
+
+SmtpSession::SmtpSession(SmtpConfig config)
+    : config_(std::move(config)), pipelined_(pipelined_for(config_)) {}
+
+SmtpSession::~SmtpSession() = default;
+
+std::optional<SmtpOutcome> SmtpSession::send_pipelined(const std::string& from,
+                                                       const std::string& to,
+                                                       const std::string& message) {
+  using Opened = detail::PipelinedSmtp::Opened;
+  const long timeout_ms = config_.timeout_ms > 0 ? config_.timeout_ms : kDefaultTimeoutMs;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  const std::string data = detail::smtp_data(message);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const bool reused = pipelined_->is_open();
+    SmtpOutcome not_open;
+    switch (pipelined_->open(deadline, &not_open)) {
+      case Opened::kReady:
+        break;
+      case Opened::kUnsuitable:
+        pipelined_.reset();
+        return std::nullopt;
+      case Opened::kFailed:
+        not_open.reply = printable(not_open.reply);
+        return not_open;
+    }
+    auto sent = pipelined_->transact(from, to, data, deadline);
+    sent.outcome.reply = printable(sent.outcome.reply);
+    // As with libcurl: a kept connection the relay has closed, or is closing (421), is tried
+    // again once on a new one, but only when none of the message's data was sent.
+    const bool connection_gone = sent.lost || sent.outcome.code == kServiceClosing;
+    if (sent.outcome.kind == SmtpOutcome::Kind::kAccepted || !reused || sent.data_sent ||
+        !connection_gone || std::chrono::steady_clock::now() >= deadline) {
+      return sent.outcome;
+    }
+  }
+  return failure(SmtpOutcome::Kind::kTemporary, "the relay closed the connection");
+}
 
 SmtpOutcome SmtpSession::send(const std::string& envelope_from, const std::string& recipient,
                               const std::string& message) {
@@ -172,6 +248,9 @@ SmtpOutcome SmtpSession::send(const std::string& envelope_from, const std::strin
     auto to = envelope_address(recipient);
     if (!to || to->empty()) {
       return failure(SmtpOutcome::Kind::kPermanent, "invalid recipient address");
+    }
+    if (pipelined_ != nullptr) {
+      if (auto sent = send_pipelined(*from, *to, message)) return *std::move(sent);
     }
 
     if (handle_ == nullptr) {

@@ -1,9 +1,17 @@
-// The SMTP transport: one connection to the relay (libcurl's SMTP), reused for the messages sent
-// through it, and each send's outcome as a value the outbox can store and act on.
+// The SMTP transport: one connection to the relay, reused for the messages sent through it, and
+// each send's outcome as a value the outbox can store and act on. libcurl's SMTP speaks to the
+// relay, except when it is reached as smtp:// without AUTH and offers PIPELINING and not
+// STARTTLS: then a transaction's commands are pipelined (pipelined_smtp.hpp), two round trips
+// per message instead of libcurl's four.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+
+namespace ecrm::messaging::detail {
+class PipelinedSmtp;
+}
 
 namespace ecrm::messaging {
 
@@ -25,9 +33,14 @@ struct SmtpOutcome {
   std::string reply;  // the relay's last reply, else libcurl's error; printable ASCII, <= 500 bytes
 };
 
-// One SMTP connection to the relay, opened by the first send and kept for the next ones (libcurl
-// closes it after a failed transaction and reconnects on the next send). Not thread-safe: one
-// thread at a time; a delivery worker with several connections holds one session per connection.
+// One SMTP connection to the relay, opened by the first send and kept for the next ones (closed
+// after a failed transaction and opened again by the next send). Not thread-safe: one thread at
+// a time; a delivery worker with several connections holds one session per connection.
+//
+// Which client speaks is decided by the relay's EHLO reply on the session's first connection:
+// with PIPELINING and without STARTTLS (and no AUTH configured, scheme smtp), the session's own
+// pipelining client, for as long as the session lasts; otherwise libcurl (STARTTLS when offered,
+// AUTH when configured), also for as long as the session lasts.
 class SmtpSession {
  public:
   // Keeps `config`; connects on the first send. Only the schemes smtp and smtps are used (a
@@ -52,8 +65,14 @@ class SmtpSession {
 
  private:
   struct Handle;
+  // The pipelined path's outcome, or nothing when this relay is libcurl's (decided now).
+  std::optional<SmtpOutcome> send_pipelined(const std::string& from, const std::string& to,
+                                            const std::string& message);
+
   SmtpConfig config_;
   std::unique_ptr<Handle> handle_;
+  // Set while the pipelined path may be used: until the relay's first EHLO reply says otherwise.
+  std::unique_ptr<detail::PipelinedSmtp> pipelined_;
 };
 
 }  // namespace ecrm::messaging

@@ -4,7 +4,7 @@
     smtp_server.py --port-file F --out F.jsonl [--fail-first N] [--fail-code 451]
                    [--reject RCPT_SUBSTRING] [--auth USER:PASSWORD]
                    [--tls-cert CERT --tls-key KEY] [--idle-timeout SECONDS]
-                   [--max-per-connection N] [--delay SECONDS]
+                   [--max-per-connection N] [--delay SECONDS] [--no-pipelining]
 
 Listens on 127.0.0.1 on a free port and writes the port to --port-file once listening. Each
 accepted message is appended to --out as {"mail_from", "rcpt_tos", "data", "message_id",
@@ -15,7 +15,10 @@ containing RCPT_SUBSTRING get "550 no such user". --auth requires AUTH with that
 --tls-cert offers STARTTLS; --idle-timeout closes connections idle that long; after N messages
 on a connection, its next MAIL gets "421 too many messages" and the connection is closed. --delay
 holds each accepted message's 250 reply that long after it was recorded (a slow relay; a client
-that goes away meanwhile has had its message taken without knowing it).
+that goes away meanwhile has had its message taken without knowing it). The EHLO reply offers
+PIPELINING (RFC 2920), as postfix's does: aiosmtpd reads each command from what has arrived,
+so commands sent together are answered in order; --no-pipelining leaves it out (a relay a
+client must wait for, reply by reply).
 Exits with status 0 on SIGTERM or SIGINT.
 """
 
@@ -37,6 +40,13 @@ class Recorder:
         self.args = args
         self.out = open(args.out, "a", encoding="utf-8")
         self.to_fail = args.fail_first
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        # The hook replaces aiosmtpd's own handling, which recorded the name.
+        session.host_name = hostname
+        if not self.args.no_pipelining:
+            responses.insert(len(responses) - 1, "250-PIPELINING")
+        return responses
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         limit = self.args.max_per_connection
@@ -119,6 +129,8 @@ def main():
     parser.add_argument("--max-per-connection", type=int, default=0)
     parser.add_argument("--delay", type=float, default=0,
                         help="seconds between recording a message and answering 250")
+    parser.add_argument("--no-pipelining", action="store_true",
+                        help="leave PIPELINING out of the EHLO reply")
     args = parser.parse_args()
     warnings.simplefilter("ignore")  # aiosmtpd warns about AUTH without TLS, which tests want
     asyncio.run(serve(args))

@@ -1,11 +1,14 @@
 // SmtpSession against a real SMTP server: tests/scripts/smtp_server.py (python3-aiosmtpd), run as
-// a child process per test, which records every message it accepts as a JSON line.
+// a child process per test, which records every message it accepts as a JSON line. Each test of
+// SmtpTest runs twice: with the relay offering PIPELINING (the session's pipelining client) and
+// without (libcurl). A relay scripted in the test shows the commands really go out together.
 #include "messaging/smtp.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
@@ -18,6 +21,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -173,9 +177,11 @@ std::string simple_message(const std::string& message_id, const std::string& bod
          body + "\r\n";
 }
 
-class SmtpTest : public ::testing::Test {
+// The parameter: whether the relay offers PIPELINING.
+class SmtpTest : public ::testing::TestWithParam<bool> {
  protected:
-  void start(const std::vector<std::string>& options = {}) {
+  void start(std::vector<std::string> options = {}) {
+    if (!GetParam()) options.push_back("--no-pipelining");
     server_ = std::make_unique<SmtpServer>(dir_.path(), options);
   }
 
@@ -191,7 +197,12 @@ class SmtpTest : public ::testing::Test {
   std::unique_ptr<SmtpServer> server_;
 };
 
-TEST_F(SmtpTest, MessageArrivesIntact) {
+INSTANTIATE_TEST_SUITE_P(Relays, SmtpTest, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "Pipelining" : "OneReplyAtATime";
+                         });
+
+TEST_P(SmtpTest, MessageArrivesIntact) {
   start();
   const std::string message =
       "From: =?UTF-8?B?5ZWG5bqX?= <shop@example.com>\r\n"
@@ -222,7 +233,7 @@ TEST_F(SmtpTest, MessageArrivesIntact) {
   EXPECT_EQ(recipients(received[0]), std::vector<std::string>{"ann@example.com"});
 }
 
-TEST_F(SmtpTest, BareLineEndsAreSentAsCrlf) {
+TEST_P(SmtpTest, BareLineEndsAreSentAsCrlf) {
   start();
   SmtpSession session(config());
   SmtpOutcome outcome = session.send("shop@example.com", "ann@example.com",
@@ -233,7 +244,7 @@ TEST_F(SmtpTest, BareLineEndsAreSentAsCrlf) {
   EXPECT_EQ(text(received[0], "data"), "Subject: a\r\nMessage-ID: <m2@x>\r\n\r\nline\r\nlast\r\n");
 }
 
-TEST_F(SmtpTest, LargeMessageArrivesIntact) {
+TEST_P(SmtpTest, LargeMessageArrivesIntact) {
   start();
   std::string body;
   for (int i = 0; body.size() < 2'000'000; ++i) {
@@ -248,7 +259,7 @@ TEST_F(SmtpTest, LargeMessageArrivesIntact) {
   EXPECT_EQ(text(received[0], "data"), message);
 }
 
-TEST_F(SmtpTest, SendsOnOneSessionShareTheConnection) {
+TEST_P(SmtpTest, SendsOnOneSessionShareTheConnection) {
   start();
   SmtpSession session(config());
   SmtpOutcome first = session.send("shop@example.com", "ann@example.com", simple_message("a"));
@@ -264,7 +275,7 @@ TEST_F(SmtpTest, SendsOnOneSessionShareTheConnection) {
   EXPECT_EQ(text(received[0], "peer"), text(received[1], "peer"));
 }
 
-TEST_F(SmtpTest, TemporaryRefusalThenAccepted) {
+TEST_P(SmtpTest, TemporaryRefusalThenAccepted) {
   start({"--fail-first", "1"});
   SmtpSession session(config());
   SmtpOutcome refused = session.send("shop@example.com", "ann@example.com", simple_message("r"));
@@ -281,7 +292,7 @@ TEST_F(SmtpTest, TemporaryRefusalThenAccepted) {
   EXPECT_EQ(text(received[0], "message_id"), "<r@shop.example.com>");
 }
 
-TEST_F(SmtpTest, PermanentRefusalOfTheData) {
+TEST_P(SmtpTest, PermanentRefusalOfTheData) {
   start({"--fail-first", "1", "--fail-code", "554"});
   SmtpSession session(config());
   SmtpOutcome refused = session.send("shop@example.com", "ann@example.com", simple_message("p"));
@@ -290,7 +301,7 @@ TEST_F(SmtpTest, PermanentRefusalOfTheData) {
   EXPECT_TRUE(server_->received().empty());
 }
 
-TEST_F(SmtpTest, RejectedRecipientIsPermanent) {
+TEST_P(SmtpTest, RejectedRecipientIsPermanent) {
   start({"--reject", "nobody"});
   SmtpSession session(config());
   SmtpOutcome rejected =
@@ -359,7 +370,7 @@ TEST(SmtpConnection, OnlySmtpSchemesAreUsed) {
   EXPECT_FALSE(fs::exists(target));
 }
 
-TEST_F(SmtpTest, AuthOnlyWhenConfigured) {
+TEST_P(SmtpTest, AuthOnlyWhenConfigured) {
   start({"--auth", "shop:s3cret"});
   SmtpConfig anonymous = config();
   SmtpOutcome refused =
@@ -388,7 +399,7 @@ TEST_F(SmtpTest, AuthOnlyWhenConfigured) {
   EXPECT_EQ(text(received[0], "message_id"), "<z1@shop.example.com>");
 }
 
-TEST_F(SmtpTest, StartTlsIsUsedWhenOffered) {
+TEST_P(SmtpTest, StartTlsIsUsedWhenOffered) {
   // The relay offers STARTTLS with a self-signed certificate: the session takes the offer and
   // refuses the certificate, rather than sending in the clear.
   fs::path cert = dir_.path() / "cert.pem";
@@ -408,7 +419,7 @@ TEST_F(SmtpTest, StartTlsIsUsedWhenOffered) {
   EXPECT_TRUE(server_->received().empty());
 }
 
-TEST_F(SmtpTest, RelayEndingTheConnectionAfterItsLimit) {
+TEST_P(SmtpTest, RelayEndingTheConnectionAfterItsLimit) {
   // After one message the relay answers MAIL with 421 and closes: the session sends the next
   // message over a new connection.
   start({"--max-per-connection", "1"});
@@ -423,7 +434,7 @@ TEST_F(SmtpTest, RelayEndingTheConnectionAfterItsLimit) {
   EXPECT_NE(text(received[1], "peer"), text(received[2], "peer"));
 }
 
-TEST_F(SmtpTest, RelayClosingAnIdleConnection) {
+TEST_P(SmtpTest, RelayClosingAnIdleConnection) {
   start({"--idle-timeout", "0.2"});
   SmtpSession session(config());
   SmtpOutcome first = session.send("shop@example.com", "ann@example.com", simple_message("i1"));
@@ -434,7 +445,7 @@ TEST_F(SmtpTest, RelayClosingAnIdleConnection) {
   EXPECT_EQ(server_->received().size(), 2u);
 }
 
-TEST_F(SmtpTest, EnvelopeAddresses) {
+TEST_P(SmtpTest, EnvelopeAddresses) {
   start();
   SmtpSession session(config());
   SmtpOutcome named =
@@ -450,7 +461,7 @@ TEST_F(SmtpTest, EnvelopeAddresses) {
   EXPECT_EQ(text(received[1], "mail_from"), "<>");
 }
 
-TEST_F(SmtpTest, UnusableAddressesSendNothing) {
+TEST_P(SmtpTest, UnusableAddressesSendNothing) {
   start();
   SmtpSession session(config());
   const std::vector<std::pair<std::string, std::string>> cases = {
@@ -477,7 +488,7 @@ TEST_F(SmtpTest, UnusableAddressesSendNothing) {
   EXPECT_EQ(server_->received().size(), 1u);
 }
 
-TEST_F(SmtpTest, OddMessagesDoNotBreakTheSession) {
+TEST_P(SmtpTest, OddMessagesDoNotBreakTheSession) {
   start();
   SmtpSession session(config());
   constexpr char kBinary[] = "Subject: b\r\n\r\nNUL \0, SOH \x01, \xc3\xa9.\r\n";
@@ -505,6 +516,136 @@ TEST_F(SmtpTest, OddMessagesDoNotBreakTheSession) {
     EXPECT_EQ(text(received[i], "data"), accepted[i].second) << "message " << i;
   }
   EXPECT_EQ(text(received.back(), "message_id"), "<o@shop.example.com>");
+}
+
+// A relay played by the test on a socket of its own: `script` gets the accepted connection.
+class ScriptedRelay {
+ public:
+  explicit ScriptedRelay(std::function<void(int)> script) {
+    listener_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    listen(listener_, 8);
+    socklen_t length = sizeof address;
+    getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
+    port_ = ntohs(address.sin_port);
+    thread_ = std::thread([this, script = std::move(script)] {
+      const int fd = accept(listener_, nullptr, nullptr);
+      if (fd < 0) return;
+      script(fd);
+      close(fd);
+    });
+  }
+  ~ScriptedRelay() {
+    join();
+    close(listener_);
+  }
+  // Waits for the script to end (a connection not yet accepted is not waited for).
+  void join() {
+    shutdown(listener_, SHUT_RDWR);
+    if (thread_.joinable()) thread_.join();
+  }
+  std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
+
+  // Reads from `fd` until `end` has arrived (5 s at most) and answers the text up to and with
+  // it; the rest stays in `buffer`. Empty when it did not come.
+  static std::string read_until(int fd, std::string& buffer, std::string_view end) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    for (;;) {
+      if (auto at = buffer.find(end); at != std::string::npos) {
+        std::string text = buffer.substr(0, at + end.size());
+        buffer.erase(0, at + end.size());
+        return text;
+      }
+      pollfd ready{.fd = fd, .events = POLLIN, .revents = 0};
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0 || poll(&ready, 1, static_cast<int>(left.count())) <= 0) return {};
+      char chunk[4096];
+      const ssize_t n = recv(fd, chunk, sizeof chunk, 0);
+      if (n <= 0) return {};
+      buffer.append(chunk, static_cast<std::size_t>(n));
+    }
+  }
+  static void say(int fd, std::string_view text) { send(fd, text.data(), text.size(), MSG_NOSIGNAL); }
+
+ private:
+  int listener_ = -1;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+TEST(SmtpPipelining, CommandsGoOutTogetherWhenTheRelayOffersIt) {
+  // The relay answers nothing of a transaction until MAIL, RCPT and DATA have all arrived: a
+  // client waiting for MAIL's reply before sending RCPT would time out.
+  std::vector<std::string> commands;
+  std::vector<std::string> data;
+  std::string ehlo;
+  ScriptedRelay relay([&](int fd) {
+    std::string buffer;
+    ScriptedRelay::say(fd, "220 relay.example ESMTP\r\n");
+    ehlo = ScriptedRelay::read_until(fd, buffer, "\r\n");
+    ScriptedRelay::say(fd, "250-relay.example\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n"
+                           "250 8BITMIME\r\n");
+    for (int i = 0; i < 2; ++i) {
+      std::string got = ScriptedRelay::read_until(fd, buffer, "DATA\r\n");
+      commands.push_back(got);
+      if (got.empty()) return;
+      ScriptedRelay::say(fd, "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 End data with <CR><LF>.<CR><LF>\r\n");
+      data.push_back(ScriptedRelay::read_until(fd, buffer, "\r\n.\r\n"));
+      ScriptedRelay::say(fd, "250 2.0.0 Ok: queued as " + std::to_string(i + 1) + "\r\n");
+    }
+    ScriptedRelay::read_until(fd, buffer, "QUIT\r\n");
+  });
+
+  {
+    SmtpSession session(SmtpConfig{.url = relay.url(), .timeout_ms = 10000});
+    SmtpOutcome first = session.send("Shop <shop@example.com>", "ann@example.com",
+                                     "Subject: a\n\n.dot\nend");
+    EXPECT_EQ(first.kind, Kind::kAccepted) << first.reply;
+    EXPECT_EQ(first.code, 250);
+    EXPECT_EQ(first.reply, "250 2.0.0 Ok: queued as 1");
+    SmtpOutcome second = session.send("", "bob@example.com", "Subject: b\r\n\r\nhi\r\n");
+    EXPECT_EQ(second.kind, Kind::kAccepted) << second.reply;
+    EXPECT_EQ(second.reply, "250 2.0.0 Ok: queued as 2");
+  }
+  relay.join();
+  EXPECT_EQ(ehlo, "EHLO localhost\r\n");
+  ASSERT_EQ(commands.size(), 2u);
+  EXPECT_EQ(commands[0], "MAIL FROM:<shop@example.com>\r\nRCPT TO:<ann@example.com>\r\nDATA\r\n");
+  EXPECT_EQ(commands[1], "MAIL FROM:<>\r\nRCPT TO:<bob@example.com>\r\nDATA\r\n");
+  ASSERT_EQ(data.size(), 2u);
+  EXPECT_EQ(data[0], "Subject: a\r\n\r\n..dot\r\nend\r\n.\r\n");
+  EXPECT_EQ(data[1], "Subject: b\r\n\r\nhi\r\n.\r\n");
+}
+
+TEST(SmtpPipelining, RefusedRecipientEndsTheTransactionWithoutData) {
+  // RFC 2920: the relay refuses RCPT, then DATA ("no valid recipients"); the refusal of the
+  // recipient is the outcome, and the client sends no data: it quits and closes the connection.
+  std::string after_refusal;
+  ScriptedRelay relay([&](int fd) {
+    std::string buffer;
+    ScriptedRelay::say(fd, "220 relay.example ESMTP\r\n");
+    ScriptedRelay::read_until(fd, buffer, "\r\n");
+    ScriptedRelay::say(fd, "250-relay.example\r\n250 PIPELINING\r\n");
+    ScriptedRelay::read_until(fd, buffer, "DATA\r\n");
+    ScriptedRelay::say(fd, "250 2.1.0 Ok\r\n550 5.1.1 <nobody@example.com>: unknown\r\n"
+                           "554 5.5.1 Error: no valid recipients\r\n");
+    // What the client sends next, until it closes the connection.
+    for (std::string more; !(more = ScriptedRelay::read_until(fd, buffer, "\r\n")).empty();) {
+      after_refusal += more;
+    }
+    after_refusal += buffer;
+  });
+  SmtpSession session(SmtpConfig{.url = relay.url(), .timeout_ms = 10000});
+  SmtpOutcome refused = session.send("shop@example.com", "nobody@example.com", "Subject: x\r\n\r\n");
+  EXPECT_EQ(refused.kind, Kind::kPermanent);
+  EXPECT_EQ(refused.code, 550);
+  EXPECT_EQ(refused.reply, "550 5.1.1 <nobody@example.com>: unknown");
+  relay.join();
+  EXPECT_EQ(after_refusal, "QUIT\r\n");
 }
 
 }  // namespace

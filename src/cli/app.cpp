@@ -55,6 +55,8 @@
 #include "orders/search.hpp"
 #include "orders/service.hpp"
 #include "partners/http_routes.hpp"
+#include "partners/leads_routes.hpp"
+#include "partners/leads_service.hpp"
 #include "partners/service.hpp"
 #include "portal/http_routes.hpp"
 #include "portal/service.hpp"
@@ -321,6 +323,8 @@ struct App::Parts {
   partners::PartnerService partner_service{
       db, portal_auth, order_service, catalog_service,
       partners::PartnerOptions{messaging_service.options().base_url}};
+  partners::LeadService lead_service{
+      db, partners::LeadOptions{.accept_within_days = options.lead_accept_days}};
   advisor::AdvisorService advisor_service{db};
   referrals::ReferralService referral_service{
       db, referrals::ReferralOptions{
@@ -414,6 +418,11 @@ void App::add_routes(http::Router& router) {
                             portal::PortalRoutesConfig{p.options.secure_cookies});
   partners::add_partner_routes(router, p.partner_service,
                                 partners::PartnerRoutesConfig{p.options.secure_cookies});
+  partners::add_lead_routes(router, p.lead_service, [&p](const std::string& key) -> Status {
+    auto resolved = p.event_service.resolve_write_key(key);
+    if (!resolved.ok()) return std::move(resolved).error();
+    return {};
+  });
   referrals::add_referral_routes(router, p.referral_service);
   advisor::add_advisor_routes(router, p.advisor_service);
   community::add_community_routes(router, p.community_service);

@@ -38,6 +38,7 @@ struct ServeOptions {
   int referral_window_days = 30;
   int referral_return_window_days = 30;
   std::int64_t referral_reward = 1000;
+  int lead_accept_days = 3;
   int chat_max_per_agent = 5;
   double chat_visitor_grace_s = 120;
   int socket_idle_timeout_s = 60;
@@ -120,6 +121,7 @@ int serve(const ServeOptions& options) {
                      .referral_window_days = options.referral_window_days,
                      .referral_return_window_days = options.referral_return_window_days,
                      .referral_reward = options.referral_reward,
+                     .lead_accept_days = options.lead_accept_days,
                      .chat_max_per_agent = options.chat_max_per_agent,
                      .chat_visitor_grace_s = options.chat_visitor_grace_s,
                      .smtp_url = options.smtp_url,
@@ -208,6 +210,11 @@ const CommandRegistration kServe{10, [](CLI::App& app) {
   cmd->add_option("--referral-return-window-days", options->referral_return_window_days,
                   "Days a referred customer's delivered order must go unreturned before its "
                   "referrer is credited")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 365));
+  cmd->add_option("--lead-accept-days", options->lead_accept_days,
+                  "Days a partner has to accept a lead routed to it before the lead is overdue "
+                  "(and may be routed on or expired)")
       ->capture_default_str()
       ->check(CLI::Range(0, 365));
   cmd->add_option("--referral-reward", options->referral_reward,

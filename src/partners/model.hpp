@@ -292,10 +292,22 @@ struct PartnerScorecard {
   std::int64_t revenue = 0;  // minor units
   std::int64_t cost = 0;     // units at the linked cost
   std::int64_t margin = 0;   // revenue - cost
+  // Leads (leads_service.hpp): routings received and how they were answered.
+  std::int64_t leads_received = 0;
+  std::int64_t leads_accepted = 0;
+  std::int64_t leads_declined = 0;
+  std::int64_t leads_expired = 0;
+  std::int64_t leads_won = 0;
+  std::int64_t leads_lost = 0;
+  std::optional<double> lead_acceptance_rate;  // accepted / (accepted + declined + expired)
+  std::optional<double> lead_win_rate;         // won / (won + lost)
+  std::optional<double> lead_response_median_hours;  // routed to accepted or declined
 };
 ECRM_DESCRIBE(PartnerScorecard, partner_id, partner_name, lines, shipped_lines, on_time_lines,
               on_time_rate, lead_time_median_days, lead_time_p90_days, units, returned_units,
-              defective_units, return_rate, defect_rate, currency, revenue, cost, margin)
+              defective_units, return_rate, defect_rate, currency, revenue, cost, margin,
+              leads_received, leads_accepted, leads_declined, leads_expired, leads_won,
+              leads_lost, lead_acceptance_rate, lead_win_rate, lead_response_median_hours)
 
 struct PartnerRankingQuery {
   std::optional<std::int64_t> product_id;

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cmath>
 
+#include "partners/leads_service.hpp"
+
 namespace ecrm::partners {
 
 using storage::Connection;
@@ -326,6 +328,7 @@ Result<PartnerScorecard> PartnerService::scorecard(std::int64_t partner_id) {
     s.return_rate = rounded(static_cast<double>(t.returned) / static_cast<double>(t.units), 1e4);
     s.defect_rate = rounded(static_cast<double>(t.defective) / static_cast<double>(t.units), 1e4);
   }
+  ECRM_RETURN_IF_ERROR(score_leads(c, partner_id, s));
   return s;
 }
 

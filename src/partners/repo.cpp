@@ -133,7 +133,24 @@ constexpr std::string_view kShip =
     "shipped_at = excluded.shipped_at, carrier = excluded.carrier, "
     "tracking_number = excluded.tracking_number, actor = excluded.actor";
 
+// The lines that may be partner $1's without a routing rule of its own: those it has a state
+// for, those of the products and categories it is linked to, and those of the orders routed to
+// it. A superset of its lines that is read through indexes; kLinesFrom's condition then decides.
+constexpr std::string_view kCandidateLines =
+    "AND l.id IN (SELECT cs.order_line_id FROM partner_line_states cs WHERE cs.partner_id = $1 "
+    "UNION SELECT cl.id FROM partner_products cp JOIN order_lines cl "
+    "ON cl.product_id = cp.product_id WHERE cp.partner_id = $1 "
+    "UNION SELECT cl.id FROM partner_products cp JOIN products cq ON cq.category_id = "
+    "cp.category_id JOIN order_lines cl ON cl.product_id = cq.id WHERE cp.partner_id = $1 "
+    "AND cp.product_id IS NULL "
+    "UNION SELECT cl.id FROM partner_order_routes cr JOIN order_lines cl "
+    "ON cl.order_id = cr.order_id WHERE cr.partner_id = $1) ";
+constexpr std::string_view kHasRoutingRules =
+    "SELECT 1 FROM partner_routing_rules WHERE partner_id = $1 LIMIT 1";
+
 // One row per line of partner $1 with what the scorecard sums; $2: the currency of revenue.
+// Followed by kCandidateLines for a partner without routing rules (a rule may route the lines
+// of any order).
 const std::string kTotals =
     "SELECT COUNT(*), COALESCE(SUM(x.quantity), 0), "
     "COALESCE(SUM(CASE WHEN x.shipped_at IS NOT NULL THEN 1 ELSE 0 END), 0), "
@@ -152,7 +169,9 @@ const std::string kTotals =
     "(SELECT COALESCE(SUM(rl.quantity), 0) FROM return_lines rl JOIN returns r "
     "ON r.id = rl.return_id WHERE rl.order_line_id = l.id AND r.status <> 'rejected' "
     "AND r.reason IN ('defective', 'damaged')) AS defective " +
-    std::string(kLinesFrom) + ") x";
+    std::string(kLinesFrom);
+const std::string kTotalsByRules = kTotals + ") x";
+const std::string kTotalsOfCandidates = kTotals + std::string(kCandidateLines) + ") x";
 constexpr std::string_view kLeadTimeAt =
     "SELECT s.shipped_at - o.placed_at FROM partner_line_states s "
     "JOIN order_lines l ON l.id = s.order_line_id JOIN orders o ON o.id = l.order_id "
@@ -459,8 +478,12 @@ Status PartnerRepo::ship(Connection& c, std::int64_t partner_id, std::int64_t li
 
 Result<LineTotals> PartnerRepo::totals(Connection& c, std::int64_t partner_id,
                                        const std::string& currency) {
+  bool has_rules = false;
+  ECRM_RETURN_IF_ERROR(
+      c.query(kHasRoutingRules, {partner_id}, [&](const RowView&) { has_rules = true; }));
   LineTotals t;
-  ECRM_RETURN_IF_ERROR(c.query(kTotals, {partner_id, currency}, [&](const RowView& row) {
+  const std::string& totals = has_rules ? kTotalsByRules : kTotalsOfCandidates;
+  ECRM_RETURN_IF_ERROR(c.query(totals, {partner_id, currency}, [&](const RowView& row) {
     t.lines = row.get_int(0);
     t.units = row.get_int(1);
     t.shipped = row.get_int(2);

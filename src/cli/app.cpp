@@ -24,6 +24,7 @@
 #include "auth/http_routes.hpp"
 #include "auth/portal.hpp"
 #include "auth/service.hpp"
+#include "catalog/configuration_routes.hpp"
 #include "catalog/http_routes.hpp"
 #include "catalog/search.hpp"
 #include "catalog/service.hpp"
@@ -189,6 +190,7 @@ struct App::Parts {
         portal_auth(db),
         authenticator(auth_service, std::chrono::seconds(30), &portal_auth),
         catalog_service(db),
+        configuration_service(db),
         customer_service(db),
         order_service(db),
         importer(db, customer_service, catalog_service),
@@ -272,6 +274,7 @@ struct App::Parts {
   auth::PortalAuth portal_auth;
   auth::HttpAuthenticator authenticator;
   catalog::CatalogService catalog_service;
+  catalog::ConfigurationService configuration_service;
   customers::CustomerService customer_service;
   orders::OrderCustomerRecords order_records;
   events::EventCustomerRecords event_records;
@@ -392,6 +395,7 @@ void App::add_routes(http::Router& router) {
   auth::add_auth_routes(router, p.auth_service, p.authenticator,
                         auth::AuthRoutesConfig{p.options.secure_cookies});
   catalog::add_catalog_routes(router, p.catalog_service);
+  catalog::add_configuration_routes(router, p.configuration_service);
   customers::add_customer_routes(router, p.customer_service);
   search::add_routes(router, p.search_service);
   orders::add_order_routes(router, p.order_service);

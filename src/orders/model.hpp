@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "catalog/configuration.hpp"
 #include "core/describe.hpp"
 #include "core/time.hpp"
 
@@ -56,9 +57,11 @@ struct OrderLine {
   std::int64_t unit_price = 0;
   std::int64_t line_total = 0;
   std::int64_t returned_quantity = 0;  // in returns that were not rejected
+  // A configured line's options as sold (filled when the whole order is read; empty otherwise).
+  std::vector<catalog::ChosenOption> options;
 };
 ECRM_DESCRIBE(OrderLine, id, product_id, sku, name, quantity, unit_price, line_total,
-              returned_quantity)
+              returned_quantity, options)
 
 struct StatusChange {
   std::int64_t id = 0;

@@ -1,5 +1,7 @@
 #include "orders/repo.hpp"
 
+#include "orders/line_options.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <iterator>
@@ -369,6 +371,7 @@ Result<std::optional<Order>> OrderRepo::find(Connection& c, std::int64_t id) {
   }));
   ECRM_RETURN_IF_ERROR(c.query(
       kHistoryOf, {id}, [&](const RowView& row) { found->history.push_back(read_change(row)); }));
+  ECRM_RETURN_IF_ERROR(LineOptionRepo{}.load(c, *found));
   return found;
 }
 

@@ -1,5 +1,7 @@
 #include "orders/service.hpp"
 
+#include "catalog/configurator.hpp"
+
 #include <algorithm>
 #include <map>
 
@@ -48,6 +50,42 @@ std::string next_list(OrderStatus from) {
 }  // namespace
 
 OrderService::OrderService(storage::Database& db) : db_(db) {}
+
+Result<std::optional<catalog::ConfigurationQuote>> OrderService::configure_line(
+    Connection& c, const catalog::Product& product, const OrderLineInput& in, std::size_t index) {
+  ECRM_ASSIGN_OR_RETURN(auto config, configurations_.load(c, product));
+  if (config.groups.empty()) {
+    if (in.options && !in.options->empty()) {
+      return Error::unprocessable("product " + product.sku + " has no options to choose",
+                                  line_field(index, "options"), "not_configurable");
+    }
+    return std::optional<catalog::ConfigurationQuote>{};
+  }
+  if (in.unit_price) {
+    return Error::unprocessable("a configured line is priced from its options; leave out "
+                                "unit_price",
+                                line_field(index, "unit_price"), "configured_price");
+  }
+  static const std::vector<std::int64_t> kNone;
+  const auto& chosen = in.options ? *in.options : kNone;
+  auto quote = catalog::quote_configuration(config, chosen, in.quantity);
+  if (!quote.ok()) {
+    Error error = std::move(quote).error();
+    error.field = "lines[" + std::to_string(index) + "]." + error.field;
+    return error;
+  }
+  if (!quote->valid) {
+    const auto& first = quote->problems.front();
+    std::string message = "the configuration of line " + std::to_string(index) + " is not valid: ";
+    for (std::size_t k = 0; k < quote->problems.size(); ++k) {
+      if (k > 0) message += "; ";
+      message += quote->problems[k].message;
+    }
+    return Error::unprocessable(std::move(message),
+                                "lines[" + std::to_string(index) + "]." + first.field, first.code);
+  }
+  return std::optional<catalog::ConfigurationQuote>{std::move(*quote)};
+}
 
 void OrderService::add_listener(OrderListener& listener) { listeners_.push_back(&listener); }
 
@@ -154,6 +192,11 @@ Result<Order> OrderService::create(const OrderInput& request, const std::string&
       line.name = product->name;
       line.quantity = in.quantity;
       line.unit_price = in.unit_price.value_or(product->price);
+      ECRM_ASSIGN_OR_RETURN(auto configured, configure_line(c, *product, in, i));
+      if (configured) {
+        line.unit_price = configured->unit_price;
+        line.options = std::move(configured->options);
+      }
       line.line_total = line.quantity * line.unit_price;  // ≤ 1e6 × 1e11: no overflow
       o.subtotal += line.line_total;                      // ≤ 500 lines × 1e17: no overflow
       o.lines.push_back(std::move(line));
@@ -168,7 +211,20 @@ Result<Order> OrderService::create(const OrderInput& request, const std::string&
     o.total = o.subtotal - o.discount + o.shipping + o.tax;
     o.status = OrderStatus::kPlaced;
     o.created_at = now;
+    std::vector<std::vector<catalog::ChosenOption>> line_options;
+    for (auto& line : o.lines) line_options.push_back(std::move(line.options));
     ECRM_ASSIGN_OR_RETURN(o, repo_.insert(c, std::move(o)));
+    for (std::size_t i = 0; i < line_options.size() && i < o.lines.size(); ++i) {
+      for (std::size_t k = 0; k < line_options[i].size(); ++k) {
+        ECRM_ASSIGN_OR_RETURN(auto taken, configurations_.take_stock(
+                                              c, line_options[i][k].option_id, o.lines[i].quantity));
+        if (!taken) {
+          return Error::conflict("option " + line_options[i][k].sku + " is out of stock",
+                                 line_field(i, "options"), "out_of_stock");
+        }
+      }
+      ECRM_RETURN_IF_ERROR(line_options_.insert(c, o.id, o.lines[i].id, line_options[i]));
+    }
     StatusChange placed;
     placed.status = OrderStatus::kPlaced;
     placed.at = o.placed_at;

@@ -10,9 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "catalog/configuration_repo.hpp"
 #include "catalog/repo.hpp"
 #include "customers/repo.hpp"
 #include "orders/events.hpp"
+#include "orders/line_options.hpp"
 #include "orders/model.hpp"
 #include "orders/repo.hpp"
 #include "storage/database.hpp"
@@ -32,14 +34,20 @@ struct OrderLineInput {
   std::optional<std::string> sku;
   std::int64_t quantity = 0;               // 1 … kMaxQuantity
   std::optional<std::int64_t> unit_price;  // default: the product's price
+  // A configurable product's chosen options (catalog/configurator.hpp): the line is checked and
+  // priced on the server (base price + deltas; a unit_price is refused).
+  std::optional<std::vector<std::int64_t>> options;
 };
-ECRM_DESCRIBE(OrderLineInput, product_id, sku, quantity, unit_price)
+ECRM_DESCRIBE(OrderLineInput, product_id, sku, quantity, unit_price, options)
 ECRM_WIRE_RULES(OrderLineInput,
                 rule(&OrderLineInput::quantity, {.minimum = 1, .maximum = kMaxQuantity}),
                 rule(&OrderLineInput::unit_price,
                      {.minimum = 0,
                       .maximum = kMaxAmount,
-                      .description = "minor units; default: the product's price"}))
+                      .description = "minor units; default: the product's price"}),
+                rule(&OrderLineInput::options,
+                     {.max_length = catalog::kMaxChosenOptions,
+                      .description = "ids of a configurable product's chosen options"}))
 
 struct OrderInput {
   std::int64_t customer_id = 0;
@@ -109,7 +117,11 @@ class OrderService {
   // Validates, prices and stores an order with its first status, `placed`. Errors:
   // kInvalidArgument naming the field (line fields as "lines[2].quantity"); kUnprocessable for
   // an unknown, merged or erased customer (field customer_id), an unknown product or a product
-  // in another currency (field lines[i]…); kConflict external_id_taken.
+  // in another currency (field lines[i]…); kConflict external_id_taken. A line with `options`
+  // (or of a configurable product) is checked and priced by the configurator: a broken rule is
+  // kUnprocessable with the rule's code naming lines[i].options…, a given unit_price is refused
+  // (configured_price), and the options' stock is taken (kConflict out_of_stock when another
+  // order took it first); the line keeps its options as sold.
   Result<Order> create(const OrderInput& request, const std::string& actor);
   // The order with lines and history; kNotFound.
   Result<Order> get(std::int64_t id);
@@ -138,6 +150,11 @@ class OrderService {
   Result<std::vector<ProductSales>> product_sales(std::int64_t product_id);
 
  private:
+  // For a line of a configurable product (or one naming options): the configurator's quote, or
+  // the error naming lines[index]…; nullopt for a plain line.
+  Result<std::optional<catalog::ConfigurationQuote>> configure_line(
+      storage::Connection& c, const catalog::Product& product, const OrderLineInput& in,
+      std::size_t index);
   // True when it moved the order to `returned`.
   Result<bool> maybe_mark_returned(storage::Connection& c, Order& order, UnixMs at,
                                    const std::string& actor);
@@ -145,6 +162,8 @@ class OrderService {
   storage::Database& db_;
   OrderRepo repo_;
   catalog::CatalogRepo catalog_;
+  catalog::ConfigurationRepo configurations_;
+  LineOptionRepo line_options_;
   customers::CustomerRepo customers_;
   std::vector<OrderListener*> listeners_;
 };

@@ -220,6 +220,17 @@ struct PartnerDelivery {
 };
 ECRM_DESCRIBE(PartnerDelivery, name, city, country)
 
+// A part of a configured order line the partner supplies (parts.hpp): one chosen option.
+struct PartnerLinePart {
+  std::int64_t option_id = 0;
+  std::string group_name;
+  std::string sku;
+  std::string name;
+  std::optional<std::string> name_zh;
+  std::int64_t quantity = 0;
+};
+ECRM_DESCRIBE(PartnerLinePart, option_id, group_name, sku, name, name_zh, quantity)
+
 // An order line as a partner sees it.
 struct PartnerLine {
   std::int64_t id = 0;  // the order line's id
@@ -237,9 +248,13 @@ struct PartnerLine {
   std::string tracking_number;
   UnixMs promised_by = 0;  // placed_at + the promised lead time
   PartnerDelivery delivery;
+  // The parts of a configured line the partner supplies; sku and name are then the first
+  // part's when the line is not the partner's otherwise.
+  std::vector<PartnerLinePart> parts;
 };
 ECRM_DESCRIBE(PartnerLine, id, order_id, order_status, placed_at, product_id, sku, name, quantity,
-              state, acknowledged_at, shipped_at, carrier, tracking_number, promised_by, delivery)
+              state, acknowledged_at, shipped_at, carrier, tracking_number, promised_by, delivery,
+              parts)
 
 struct PartnerLineQuery {
   std::optional<LineState> state;

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "http/wire.hpp"
+#include "partners/parts.hpp"
 
 namespace ecrm::partners {
 
@@ -84,7 +85,8 @@ constexpr std::string_view kLinesFrom =
     "JOIN products p ON p.id = l.product_id JOIN customers c ON c.id = o.customer_id "
     "JOIN partners pa ON pa.id = $1 "
     "LEFT JOIN partner_line_states s ON s.order_line_id = l.id AND s.partner_id = $1 "
-    "WHERE o.status <> 'cancelled' AND (s.order_line_id IS NOT NULL "
+    "WHERE o.status <> 'cancelled' AND ((s.order_line_id IS NOT NULL AND NOT EXISTS (SELECT 1 "
+    "FROM order_line_options px WHERE px.order_line_id = l.id AND px.supplier_id = $1)) "
     "OR (SELECT pp.partner_id FROM partner_products pp JOIN partners sp ON sp.id = pp.partner_id "
     "WHERE sp.kind = 'supplier' AND sp.active = 1 AND (pp.product_id = l.product_id "
     "OR (pp.product_id IS NULL AND pp.category_id = p.category_id)) "
@@ -455,7 +457,8 @@ Result<std::vector<PartnerLine>> PartnerRepo::lines(Connection& c, std::int64_t 
                           static_cast<std::int64_t>(limit)};
   ECRM_RETURN_IF_ERROR(
       c.query(kLines, params, [&](const RowView& row) { out.push_back(read_line(row)); }));
-  return out;
+  ECRM_ASSIGN_OR_RETURN(auto parts, PartRepo{}.lines(c, partner_id, query, before_id, limit));
+  return merge_parts(std::move(out), std::move(parts), limit);
 }
 
 Result<std::optional<PartnerLine>> PartnerRepo::line(Connection& c, std::int64_t partner_id,
@@ -463,6 +466,9 @@ Result<std::optional<PartnerLine>> PartnerRepo::line(Connection& c, std::int64_t
   std::optional<PartnerLine> found;
   ECRM_RETURN_IF_ERROR(
       c.query(kLine, {partner_id, line_id}, [&](const RowView& row) { found = read_line(row); }));
+  ECRM_ASSIGN_OR_RETURN(auto parts, PartRepo{}.line(c, partner_id, line_id));
+  if (!found) return parts;
+  if (parts) found->parts = std::move(parts->parts);
   return found;
 }
 

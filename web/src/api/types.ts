@@ -85,6 +85,15 @@ export type ProductInput = Body<'/api/v1/products/{id}', 'patch'>
 export type Category = Schemas['Category']
 export type Product = Schemas['Product']
 export type ProductSales = Schemas['ProductSales']
+export type ProductConfiguration = Schemas['ProductConfiguration']
+export type OptionGroup = Schemas['OptionGroup']
+export type ProductOption = Schemas['ProductOption']
+export type OptionRule = Schemas['OptionRule']
+export type ProductConfigurationInput = Body<'/api/v1/products/{id}/configuration', 'put'>
+export type ConfigureRequest = Body<'/api/v1/products/{id}/configure', 'post'>
+export type ConfigurationQuote = Schemas['ConfigurationQuote']
+export type ConfigurationProblem = Schemas['ConfigurationProblem']
+export type ChosenOption = Schemas['ChosenOption']
 
 // orders
 export type StatusChangeRequest = Body<'/api/v1/orders/{id}/status', 'post'>

@@ -2,7 +2,17 @@
 
 import { http, type PageQuery } from '@/shared/api'
 import type { Page } from '@/api/types'
-import type { Category, Product, ProductFilter, ProductInput, ProductSales } from '@/features/catalog/types'
+import type {
+  Category,
+  ConfigurationQuote,
+  ConfigureRequest,
+  Product,
+  ProductConfiguration,
+  ProductConfigurationInput,
+  ProductFilter,
+  ProductInput,
+  ProductSales,
+} from '@/features/catalog/types'
 
 export const catalogApi = {
   listCategories: (page: PageQuery = {}) => http.get<Page<Category>>('/categories', { query: { ...page } }),
@@ -15,4 +25,7 @@ export const catalogApi = {
   createProduct: (body: ProductInput) => http.post<Product>('/products', body),
   updateProduct: (id: number, body: ProductInput) => http.patch<Product>(`/products/${id}`, body),
   productSales: (id: number) => http.get<{ product_id: number; items: ProductSales[] }>(`/products/${id}/sales`),
+  getConfiguration: (id: number) => http.get<ProductConfiguration>(`/products/${id}/configuration`),
+  putConfiguration: (id: number, body: ProductConfigurationInput) => http.put<ProductConfiguration>(`/products/${id}/configuration`, body),
+  configure: (id: number, body: ConfigureRequest) => http.post<ConfigurationQuote>(`/products/${id}/configure`, body),
 }

@@ -2,6 +2,17 @@
 // Times are unix milliseconds (UTC).
 
 export type { Category, Product, ProductInput, ProductSales } from '@/api/types'
+export type {
+  ChosenOption,
+  ConfigurationProblem,
+  ConfigurationQuote,
+  ConfigureRequest,
+  OptionGroup,
+  OptionRule,
+  ProductConfiguration,
+  ProductConfigurationInput,
+  ProductOption,
+} from '@/api/types'
 import type { Product } from '@/api/types'
 
 export type PriceTier = Product['price_tier']

@@ -25,9 +25,7 @@ SmtpOutcome failed(std::string text) {
   return SmtpOutcome{.kind = Kind::kTemporary, .code = 0, .reply = std::move(text)};
 }
 
-Kind kind_of(int code) {
-  return code >= 500 && code < 600 ? Kind::kPermanent : Kind::kTemporary;
-}
+Kind kind_of(int code) { return code >= 500 && code < 600 ? Kind::kPermanent : Kind::kTemporary; }
 
 // The EHLO reply offers `keyword` when one of its lines (after the code) starts with it.
 bool offers(const std::string& lines, std::string_view keyword) {
@@ -39,7 +37,8 @@ bool offers(const std::string& lines, std::string_view keyword) {
     if (!at_line || pos >= lines.size() || (lines[pos] != '-' && lines[pos] != ' ')) continue;
     ++pos;
     std::size_t end = lines.find(' ', pos);
-    std::string_view word(lines.data() + pos, (end == std::string::npos ? lines.size() : end) - pos);
+    std::string_view word(lines.data() + pos,
+                          (end == std::string::npos ? lines.size() : end) - pos);
     if (word.size() == keyword.size() &&
         std::equal(word.begin(), word.end(), keyword.begin(), [](char a, char b) {
           return std::toupper(static_cast<unsigned char>(a)) == b;
@@ -52,8 +51,7 @@ bool offers(const std::string& lines, std::string_view keyword) {
 
 }  // namespace
 
-PipelinedSmtp::PipelinedSmtp(std::string host, std::string port, std::string helo,
-                             long timeout_ms)
+PipelinedSmtp::PipelinedSmtp(std::string host, std::string port, std::string helo, long timeout_ms)
     : host_(std::move(host)),
       port_(std::move(port)),
       helo_(std::move(helo)),
@@ -104,10 +102,11 @@ PipelinedSmtp::Opened PipelinedSmtp::open(Deadline deadline, SmtpOutcome* failur
   }
   // The connect is asynchronous only to bound it by the deadline.
   bool done = false;
-  asio::async_connect(socket_, endpoints, [&](const boost::system::error_code& e, const tcp::endpoint&) {
-    ec = e;
-    done = true;
-  });
+  asio::async_connect(socket_, endpoints,
+                      [&](const boost::system::error_code& e, const tcp::endpoint&) {
+                        ec = e;
+                        done = true;
+                      });
   io_.restart();
   io_.run_until(deadline);
   if (!done) {
@@ -115,7 +114,8 @@ PipelinedSmtp::Opened PipelinedSmtp::open(Deadline deadline, SmtpOutcome* failur
     socket_.close(ignored);
     io_.restart();
     io_.run();  // the cancelled handler
-    *failure = failed("Connection timed out after " + std::to_string(timeout_ms_) + " milliseconds");
+    *failure =
+        failed("Connection timed out after " + std::to_string(timeout_ms_) + " milliseconds");
     return Opened::kFailed;
   }
   if (ec) {
@@ -138,7 +138,8 @@ PipelinedSmtp::Opened PipelinedSmtp::open(Deadline deadline, SmtpOutcome* failur
   if (greeting->code != 220) {
     // A relay refusing service at the greeting (421, 554): about the connection, not a message.
     close(true);
-    *failure = SmtpOutcome{.kind = Kind::kTemporary, .code = greeting->code, .reply = greeting->text};
+    *failure =
+        SmtpOutcome{.kind = Kind::kTemporary, .code = greeting->code, .reply = greeting->text};
     return Opened::kFailed;
   }
   if (!write_all("EHLO " + helo_ + "\r\n", deadline, &error, &lost)) {
@@ -176,8 +177,8 @@ bool PipelinedSmtp::write_all(const std::string& text, Deadline deadline, std::s
   return true;
 }
 
-std::optional<PipelinedSmtp::Reply> PipelinedSmtp::read_reply(Deadline deadline,
-                                                              std::string* error, bool* lost) {
+std::optional<PipelinedSmtp::Reply> PipelinedSmtp::read_reply(Deadline deadline, std::string* error,
+                                                              bool* lost) {
   Reply reply;
   std::size_t start = 0;  // of the current line in in_
   for (;;) {
@@ -237,7 +238,8 @@ PipelinedSmtp::Sent PipelinedSmtp::transact(const std::string& from, const std::
     return sent;
   };
   auto refused = [&](const Reply& reply) {
-    sent.outcome = SmtpOutcome{.kind = kind_of(reply.code), .code = reply.code, .reply = reply.text};
+    sent.outcome =
+        SmtpOutcome{.kind = kind_of(reply.code), .code = reply.code, .reply = reply.text};
     return fail(reply.code != 421);
   };
 

@@ -569,7 +569,9 @@ class ScriptedRelay {
       buffer.append(chunk, static_cast<std::size_t>(n));
     }
   }
-  static void say(int fd, std::string_view text) { send(fd, text.data(), text.size(), MSG_NOSIGNAL); }
+  static void say(int fd, std::string_view text) {
+    send(fd, text.data(), text.size(), MSG_NOSIGNAL);
+  }
 
  private:
   int listener_ = -1;
@@ -587,13 +589,15 @@ TEST(SmtpPipelining, CommandsGoOutTogetherWhenTheRelayOffersIt) {
     std::string buffer;
     ScriptedRelay::say(fd, "220 relay.example ESMTP\r\n");
     ehlo = ScriptedRelay::read_until(fd, buffer, "\r\n");
-    ScriptedRelay::say(fd, "250-relay.example\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n"
-                           "250 8BITMIME\r\n");
+    ScriptedRelay::say(fd,
+                       "250-relay.example\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n"
+                       "250 8BITMIME\r\n");
     for (int i = 0; i < 2; ++i) {
       std::string got = ScriptedRelay::read_until(fd, buffer, "DATA\r\n");
       commands.push_back(got);
       if (got.empty()) return;
-      ScriptedRelay::say(fd, "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 End data with <CR><LF>.<CR><LF>\r\n");
+      ScriptedRelay::say(fd,
+                         "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 End data with <CR><LF>.<CR><LF>\r\n");
       data.push_back(ScriptedRelay::read_until(fd, buffer, "\r\n.\r\n"));
       ScriptedRelay::say(fd, "250 2.0.0 Ok: queued as " + std::to_string(i + 1) + "\r\n");
     }
@@ -602,8 +606,8 @@ TEST(SmtpPipelining, CommandsGoOutTogetherWhenTheRelayOffersIt) {
 
   {
     SmtpSession session(SmtpConfig{.url = relay.url(), .timeout_ms = 10000});
-    SmtpOutcome first = session.send("Shop <shop@example.com>", "ann@example.com",
-                                     "Subject: a\n\n.dot\nend");
+    SmtpOutcome first =
+        session.send("Shop <shop@example.com>", "ann@example.com", "Subject: a\n\n.dot\nend");
     EXPECT_EQ(first.kind, Kind::kAccepted) << first.reply;
     EXPECT_EQ(first.code, 250);
     EXPECT_EQ(first.reply, "250 2.0.0 Ok: queued as 1");
@@ -631,8 +635,9 @@ TEST(SmtpPipelining, RefusedRecipientEndsTheTransactionWithoutData) {
     ScriptedRelay::read_until(fd, buffer, "\r\n");
     ScriptedRelay::say(fd, "250-relay.example\r\n250 PIPELINING\r\n");
     ScriptedRelay::read_until(fd, buffer, "DATA\r\n");
-    ScriptedRelay::say(fd, "250 2.1.0 Ok\r\n550 5.1.1 <nobody@example.com>: unknown\r\n"
-                           "554 5.5.1 Error: no valid recipients\r\n");
+    ScriptedRelay::say(fd,
+                       "250 2.1.0 Ok\r\n550 5.1.1 <nobody@example.com>: unknown\r\n"
+                       "554 5.5.1 Error: no valid recipients\r\n");
     // What the client sends next, until it closes the connection.
     for (std::string more; !(more = ScriptedRelay::read_until(fd, buffer, "\r\n")).empty();) {
       after_refusal += more;
@@ -640,7 +645,8 @@ TEST(SmtpPipelining, RefusedRecipientEndsTheTransactionWithoutData) {
     after_refusal += buffer;
   });
   SmtpSession session(SmtpConfig{.url = relay.url(), .timeout_ms = 10000});
-  SmtpOutcome refused = session.send("shop@example.com", "nobody@example.com", "Subject: x\r\n\r\n");
+  SmtpOutcome refused =
+      session.send("shop@example.com", "nobody@example.com", "Subject: x\r\n\r\n");
   EXPECT_EQ(refused.kind, Kind::kPermanent);
   EXPECT_EQ(refused.code, 550);
   EXPECT_EQ(refused.reply, "550 5.1.1 <nobody@example.com>: unknown");

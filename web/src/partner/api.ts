@@ -3,7 +3,17 @@
 
 import { request, setCsrfToken, type PageQuery } from '@/shared/api'
 import type { Page } from '@/api/types'
-import type { LineState, PartnerLine, PartnerMe, PartnerProduct, PartnerScorecard, ProductUpdate, ShipmentInput } from './types'
+import type {
+  Lead,
+  LeadStatus,
+  LineState,
+  PartnerLine,
+  PartnerMe,
+  PartnerProduct,
+  PartnerScorecard,
+  ProductUpdate,
+  ShipmentInput,
+} from './types'
 
 function remember(me: PartnerMe): PartnerMe {
   setCsrfToken(me.csrf_token)
@@ -25,4 +35,11 @@ export const partnerApi = {
   updateProduct: (productId: number, update: ProductUpdate) =>
     request<PartnerProduct>('PATCH', `${BASE}/products/${productId}`, { body: update, quiet: true }),
   scorecard: () => request<PartnerScorecard>('GET', `${BASE}/scorecard`),
+  leads: (status: LeadStatus | '', page: PageQuery = {}) =>
+    request<Page<Lead>>('GET', `${BASE}/leads`, { query: { status: status || undefined, ...page } }),
+  acceptLead: (id: number) => request<Lead>('POST', `${BASE}/leads/${id}/accept`),
+  declineLead: (id: number, reason: string) => request<Lead>('POST', `${BASE}/leads/${id}/decline`, { body: { reason }, quiet: true }),
+  /** Reports an accepted lead won; the value in minor units (text that is no number, for the server to refuse). */
+  wonLead: (id: number, value: number | string) => request<Lead>('POST', `${BASE}/leads/${id}/won`, { body: { value }, quiet: true }),
+  lostLead: (id: number, reason: string) => request<Lead>('POST', `${BASE}/leads/${id}/lost`, { body: { reason }, quiet: true }),
 }

@@ -11,6 +11,7 @@ export const partnerRouter = createRouter({
     { path: '/partner/sign-in', name: 'sign-in', component: () => import('./views/SignInView.vue'), meta: { public: true } },
     { path: '/partner/lines', name: 'lines', component: () => import('./views/LinesView.vue') },
     { path: '/partner/products', name: 'products', component: () => import('./views/ProductsView.vue') },
+    { path: '/partner/leads', name: 'leads', component: () => import('./views/LeadsView.vue') },
     { path: '/partner/scorecard', name: 'scorecard', component: () => import('./views/ScorecardView.vue') },
     { path: '/:rest(.*)*', redirect: { name: 'lines' } },
   ],

@@ -9,6 +9,8 @@ export type PartnerLine = Schemas['PartnerLine']
 export type LineState = PartnerLine['state']
 export type PartnerProduct = Schemas['PartnerProductLink']
 export type PartnerScorecard = Schemas['PartnerScorecard']
+export type Lead = Schemas['Lead']
+export type LeadStatus = Lead['status']
 
 /** A partner's change to one of its products; values the server checks (and may refuse). */
 export interface ProductUpdate {

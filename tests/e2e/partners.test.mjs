@@ -450,3 +450,103 @@ test(
     })
   },
 )
+
+test(
+  'en: a partner accepts a lead and reports it won, declines another with a reason, and its scorecard counts them',
+  { timeout: 120_000 },
+  async () => {
+    const { baseUrl, email, password } = config()
+    const token = runToken()
+    const fmt = formats('en')
+    const api = await apiSession(baseUrl, email, password)
+    const partner = await api.post('/partners', { name: `Reseller ${token}`, kind: 'reseller', country: 'FR' }, 201)
+    const user = await api.post(
+      `/partners/${partner.id}/users`,
+      { email: `sales-${token}@reseller.example`, name: 'Sales', role: 'partner_staff' },
+      201,
+    )
+    const lead = async (company) => {
+      const created = await api.post(
+        '/leads',
+        {
+          company,
+          contact_name: 'Mme Durand',
+          email: `durand-${token}@${company.toLowerCase().replace(/\W+/g, '')}.example`,
+          country: 'FR',
+          quantity: 40,
+          estimated_value: 200000,
+          currency: 'EUR',
+          message: 'Forty drills for our workshops',
+        },
+        201,
+      )
+      return api.post(`/leads/${created.id}/route`, { partner_id: partner.id }, 200)
+    }
+    const won = await lead(`Atelier ${token}`)
+    const declined = await lead(`Garage ${token}`)
+    assert.equal(won.status, 'routed')
+    const link = await api.post(`/partners/${partner.id}/users/${user.id}/sign-in-link`, {}, 201)
+
+    await withBrowser('partners-leads', 'en', async (page) => {
+      const url = new URL(link.url)
+      await page.goto(`${baseUrl}${url.pathname}${url.search}`)
+      await page.waitForURL(/\/partner\/lines/)
+      await page.getByTestId('partner-nav-leads').click()
+      await eventually(async () => (await page.getByTestId(`lead-${won.id}`).count()) > 0, 'the first lead is listed')
+      await eventually(async () => (await page.getByTestId(`lead-${declined.id}`).count()) > 0, 'the second lead is listed')
+      const portal = portalApi(page, baseUrl)
+
+      // Accept the first lead.
+      await page.getByTestId(`lead-accept-${won.id}`).click()
+      await eventually(
+        async () => (await page.getByTestId(`lead-status-${won.id}`).getAttribute('data-status')) === 'accepted',
+        'the lead is accepted',
+      )
+      assert.equal((await api.get(`/leads/${won.id}`)).status, 'accepted')
+
+      // Decline the second: without a reason the server's message stands under the field.
+      await page.getByTestId(`lead-decline-${declined.id}`).click()
+      await page.getByTestId('lead-answer-save').click()
+      const noReason = await portal.send('POST', `/leads/${declined.id}/decline`, { reason: '' })
+      assert.equal(noReason.status(), 400)
+      await refusedUnder(page, 'lead-reason-input', (await noReason.json()).error.message, 'a decline without a reason')
+      assert.equal((await api.get(`/leads/${declined.id}`)).status, 'routed')
+      await page.getByTestId('lead-reason-input').fill('Outside our region')
+      await page.getByTestId('lead-answer-save').click()
+      await eventually(
+        async () => (await page.getByTestId(`lead-status-${declined.id}`).getAttribute('data-status')) === 'declined',
+        'the lead is declined',
+      )
+      assert.equal((await api.get(`/leads/${declined.id}`)).decline_reason, 'Outside our region')
+
+      // Report the first won, with its value in major units.
+      await page.getByTestId(`lead-won-${won.id}`).click()
+      await page.getByTestId('lead-value-input').fill('1834.50')
+      await page.getByTestId('lead-answer-save').click()
+      await eventually(
+        async () => (await page.getByTestId(`lead-status-${won.id}`).getAttribute('data-status')) === 'won',
+        'the lead is won',
+      )
+      const wonLead = await api.get(`/leads/${won.id}`)
+      assert.equal(wonLead.won_value, 183450)
+      assert.equal(await textOf(page, `lead-value-${won.id}`), fmt.money(183450, 'EUR'))
+
+      // By status: the won lead only.
+      await page.getByTestId('lead-status-won').click()
+      await eventually(async () => (await page.getByTestId(`lead-${declined.id}`).count()) === 0, 'the declined lead is not among the won')
+      assert.equal(await page.getByTestId(`lead-${won.id}`).count(), 1)
+      await snapshot(page, 'partner-leads-en')
+
+      // The partner's scorecard counts the leads as the API does: two received, one won of one closed.
+      const card = await (await portal.get('/scorecard')).json()
+      assert.equal(card.leads_received, 2)
+      assert.equal(card.leads_won, 1)
+      assert.equal(card.lead_win_rate, 1)
+      await page.getByTestId('partner-nav-scorecard').click()
+      await eventually(async () => (await page.getByTestId('score-leads').count()) > 0, 'the scorecard is shown')
+      assert.equal(await textOf(page, 'score-leads'), fmt.count(2))
+      assert.equal(await textOf(page, 'score-lead-acceptance'), fmt.pct(card.lead_acceptance_rate))
+      assert.equal(await textOf(page, 'score-lead-win'), fmt.pct(card.lead_win_rate))
+    })
+  },
+)

@@ -52,6 +52,8 @@ const std::vector<Row>& table() {
       {{"social:admin", "Set the social webhooks' secret and outgoing URL"}, {}},
       {{"feedback:read", "Read products' improvement reports (complaints, praise, defects, returns)"},
        {kMarketing, kSales, kService, kAnalyst}},
+      {{"feedback:write", "Start a feedback mining run and acknowledge feedback alerts"},
+       {kMarketing, kSales, kService, kAnalyst}},
       {{"community:read", "Read the community's moderation queue and members' profiles"},
        {kMarketing, kSales, kService, kAnalyst}},
       {{"community:write",

@@ -44,6 +44,7 @@
 #include "feedback/http_routes.hpp"
 #include "feedback/sentiment.hpp"
 #include "feedback/service.hpp"
+#include "feedback/worker.hpp"
 #include "home/http_routes.hpp"
 #include "home/service.hpp"
 #include "http/system_routes.hpp"
@@ -171,6 +172,22 @@ service::ImapOptions imap_options(const AppOptions& options) {
   return out;
 }
 
+feedback::MiningOptions feedback_options(const AppOptions& options) {
+  feedback::MiningOptions out;
+  out.rise.min_count = options.feedback_rise_min_count;
+  out.rise.ratio = options.feedback_rise_ratio;
+  out.rise.negative_jump = options.feedback_negative_jump;
+  out.rise.min_texts = options.feedback_negative_min_texts;
+  return out;
+}
+
+ModelWorkerOptions feedback_schedule(const AppOptions& options) {
+  ModelWorkerOptions out;
+  out.schedule = options.run_workers;
+  out.interval = std::chrono::minutes(options.feedback_every_minutes);
+  return out;
+}
+
 template <typename Options>
 Options scheduled(bool schedule) {
   Options out;
@@ -201,6 +218,8 @@ struct App::Parts {
         analytics_worker(analytics_service,
                          scheduled<analytics::AnalyticsWorkerOptions>(options.run_workers)),
         analytics_listener(analytics_worker),
+        feedback_mining(db, feedback_options(options)),
+        feedback_worker(feedback_mining, feedback_schedule(options)),
         event_service(db,
                       events::EventServiceOptions{
                           static_cast<UnixMs>(options.cart_abandon_after_s * 1000.0)},
@@ -293,6 +312,8 @@ struct App::Parts {
   analytics::EconomicsService economics_service;
   analytics::AnalyticsWorker analytics_worker;
   analytics::OrderScoreListener analytics_listener;
+  feedback::FeedbackMining feedback_mining;
+  feedback::FeedbackWorker feedback_worker;
   events::EventService event_service;
   recommend::RecommendService recommend_service;
   recommend::EventViewSource view_source;
@@ -416,7 +437,8 @@ void App::add_routes(http::Router& router) {
                                    return {};
                                  });
   social::add_social_routes(router, p.social_service);
-  feedback::add_feedback_routes(router, p.feedback_service);
+  feedback::add_feedback_routes(router, p.feedback_service, p.feedback_mining,
+                                p.feedback_worker);
   home::add_home_routes(router, p.home_service);
   portal::add_portal_routes(router, p.portal_service,
                             portal::PortalRoutesConfig{p.options.secure_cookies});
@@ -472,6 +494,7 @@ void App::start() {
   }
   p.analytics_worker.start();
   p.recommend_worker.start();
+  p.feedback_worker.start();
   p.chat_service.start();
   if (auto installed = p.service_desk.install_templates(); !installed.ok()) {
     spdlog::warn("cannot install the ticket reply template: {}", installed.error().message);

@@ -22,6 +22,12 @@ struct AppOptions {
   std::size_t recommend_cache_mb = 128;
   double recommend_cache_ttl_s = 30;
   double cart_abandon_after_s = 3600;
+  // Feedback mining: a run every this many minutes; the thresholds of its alerts.
+  int feedback_every_minutes = 10;
+  std::int64_t feedback_rise_min_count = 3;   // texts this week an issue needs to rise
+  double feedback_rise_ratio = 2.0;           // times the trailing weekly average
+  double feedback_negative_jump = 0.2;        // rise of the negative share that is a jump
+  std::int64_t feedback_negative_min_texts = 5;  // texts this week a share needs
   int referral_window_days = 30;         // a sign-up attributed this long after the visit
   int referral_return_window_days = 30;  // a delivered order unreturned this long credits
   std::int64_t referral_reward = 1000;   // credit per referred customer, minor units

@@ -35,6 +35,11 @@ struct ServeOptions {
   std::size_t recommend_cache_mb = 128;
   double recommend_cache_ttl_s = 30;
   double cart_abandon_after_s = 3600;
+  int feedback_every_minutes = 10;
+  std::int64_t feedback_rise_min_count = 3;
+  double feedback_rise_ratio = 2.0;
+  double feedback_negative_jump = 0.2;
+  std::int64_t feedback_negative_min_texts = 5;
   int referral_window_days = 30;
   int referral_return_window_days = 30;
   std::int64_t referral_reward = 1000;
@@ -118,6 +123,11 @@ int serve(const ServeOptions& options) {
                      .recommend_cache_mb = options.recommend_cache_mb,
                      .recommend_cache_ttl_s = options.recommend_cache_ttl_s,
                      .cart_abandon_after_s = options.cart_abandon_after_s,
+                     .feedback_every_minutes = options.feedback_every_minutes,
+                     .feedback_rise_min_count = options.feedback_rise_min_count,
+                     .feedback_rise_ratio = options.feedback_rise_ratio,
+                     .feedback_negative_jump = options.feedback_negative_jump,
+                     .feedback_negative_min_texts = options.feedback_negative_min_texts,
                      .referral_window_days = options.referral_window_days,
                      .referral_return_window_days = options.referral_return_window_days,
                      .referral_reward = options.referral_reward,
@@ -203,6 +213,27 @@ const CommandRegistration kServe{10, [](CLI::App& app) {
                   "Seconds without activity after which a cart with items counts as abandoned")
       ->capture_default_str()
       ->check(CLI::Range(0.1, 90.0 * 86400));
+  cmd->add_option("--feedback-every-minutes", options->feedback_every_minutes,
+                  "Minutes between feedback mining runs (texts new or changed since the last run)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 7 * 24 * 60));
+  cmd->add_option("--feedback-rise-min-count", options->feedback_rise_min_count,
+                  "Texts of the last seven days naming a product's issue for it to be rising")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  cmd->add_option("--feedback-rise-ratio", options->feedback_rise_ratio,
+                  "Times the average of the four weeks before that a rising issue's texts are")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 1000.0));
+  cmd->add_option("--feedback-negative-jump", options->feedback_negative_jump,
+                  "Rise of a product's negative share (0 to 1) over the four weeks before that "
+                  "raises an alert")
+      ->capture_default_str()
+      ->check(CLI::Range(0.01, 1.0));
+  cmd->add_option("--feedback-negative-min-texts", options->feedback_negative_min_texts,
+                  "Texts of the last seven days a product needs for its negative share to count")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
   cmd->add_option("--referral-window-days", options->referral_window_days,
                   "Days after a visit through a referral link within which a sign-up is attributed")
       ->capture_default_str()

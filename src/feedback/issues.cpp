@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <utility>
 
 #include "feedback/utf8.hpp"
@@ -130,7 +131,10 @@ std::string cut_quote(std::string_view text, std::size_t max_bytes) {
 
 PhraseMiner::PhraseMiner(const SentimentScorer& scorer, const search::Segmenter& segmenter,
                          PhraseOptions options)
-    : scorer_(scorer), segmenter_(segmenter), options_(options) {
+    : scorer_(scorer),
+      segmenter_(segmenter),
+      options_(options),
+      periods_(std::min(options.periods, kMaxPeriods)) {
   const std::string_view text = lexicon_stopwords();
   std::size_t start = 0;
   while (start < text.size()) {
@@ -151,8 +155,23 @@ PhraseMiner::PhraseMiner(const SentimentScorer& scorer, const search::Segmenter&
 PhraseMiner::~PhraseMiner() = default;
 
 Sentiment PhraseMiner::add(std::string_view id, std::string_view text, int period) {
+  const MinedText mined = analyse(text);
+  replay(id, mined, period);
+  return mined.sentiment;
+}
+
+void PhraseMiner::replay(std::string_view id, const MinedText& mined, int period) {
   ++texts_;
   period_ = period;
+  for (const MinedText::Occurrence& o : mined.occurrences) {
+    count(o.key, o.surface, o.complaint ? Which::kComplaint : Which::kPraise, o.weight, id,
+          mined.quotes[o.quote]);
+  }
+  if (phrases_.size() > options_.max_phrases) prune();
+}
+
+MinedText PhraseMiner::analyse(std::string_view text) const {
+  MinedText mined;
   const Sentiment whole = scorer_.score(text);
   const std::vector<std::string_view> parts = sentences(text);
   struct Clause {
@@ -212,11 +231,20 @@ Sentiment PhraseMiner::add(std::string_view id, std::string_view text, int perio
       usable[i] = 1;
       aspect[i] = scorer_.holds(surface[i]) ? 0 : 1;
     }
+    // The sentence becomes a quote once something counts it.
+    std::optional<std::uint32_t> quote;
     const auto record = [&](const Clause& clause, const std::string& key, std::string_view written) {
-      if (clause.complaint > 0) {
-        count(key, written, Which::kComplaint, clause.complaint, id, sentence);
+      if (clause.complaint <= 0 && clause.praise <= 0) return;
+      if (!quote) {
+        quote = static_cast<std::uint32_t>(mined.quotes.size());
+        mined.quotes.push_back(cut_quote(sentence, options_.max_quote_bytes));
       }
-      if (clause.praise > 0) count(key, written, Which::kPraise, clause.praise, id, sentence);
+      if (clause.complaint > 0) {
+        mined.occurrences.push_back({key, std::string(written), true, clause.complaint, *quote});
+      }
+      if (clause.praise > 0) {
+        mined.occurrences.push_back({key, std::string(written), false, clause.praise, *quote});
+      }
     };
     for (std::size_t i = 0; i < words.size(); ++i) {
       if (aspect[i]) record(*in[i], words[i].text, surface[i]);
@@ -231,12 +259,12 @@ Sentiment PhraseMiner::add(std::string_view id, std::string_view text, int perio
       }
     }
   }
-  if (phrases_.size() > options_.max_phrases) prune();
-  return whole;
+  mined.sentiment = whole;
+  return mined;
 }
 
 void PhraseMiner::count(const std::string& key, std::string_view surface, Which which,
-                        double weight, std::string_view id, std::string_view sentence) {
+                        double weight, std::string_view id, const std::string& quote) {
   Phrase& phrase = phrases_[key];
   auto& written = phrase.surfaces;
   if (const auto it = written.find(std::string(surface)); it != written.end()) {
@@ -251,17 +279,16 @@ void PhraseMiner::count(const std::string& key, std::string_view surface, Which 
     side.last_weight = weight;
     side.weight += weight;
     ++side.count;
-    if (period_ == 0) ++side.recent;
-    if (period_ == 1) ++side.previous;
+    if (period_ >= 0 && static_cast<std::size_t>(period_) < periods_) ++side.periods[period_];
     if (side.examples.size() < options_.max_examples) {
-      side.examples.push_back(Quote{std::string(id), cut_quote(sentence, options_.max_quote_bytes)});
+      side.examples.push_back(Quote{std::string(id), quote});
     }
   } else if (weight > side.last_weight) {
     side.weight += weight - side.last_weight;
     side.last_weight = weight;
     // The text's quote is its heaviest sentence.
     if (!side.examples.empty() && side.examples.back().id == id) {
-      side.examples.back().quote = cut_quote(sentence, options_.max_quote_bytes);
+      side.examples.back().quote = quote;
     }
   }
 }
@@ -350,12 +377,11 @@ std::vector<Issue> PhraseMiner::top(Which which, std::size_t limit) const {
       });
       home->issue.phrase = best == written.end() ? *candidate.key : best->first;
       home->issue.count = candidate.side->count;
-      home->issue.recent = candidate.side->recent;
-      home->issue.previous = candidate.side->previous;
+      home->issue.periods.assign(candidate.side->periods.begin(),
+                                 candidate.side->periods.begin() + periods_);
     } else if (duplicate) {
       home->issue.count += candidate.side->count;
-      home->issue.recent += candidate.side->recent;
-      home->issue.previous += candidate.side->previous;
+      for (std::size_t p = 0; p < periods_; ++p) home->issue.periods[p] += candidate.side->periods[p];
     }
     home->members.push_back(&candidate);
     home->issue.weight += candidate.side->weight;
@@ -374,6 +400,8 @@ std::vector<Issue> PhraseMiner::top(Which which, std::size_t limit) const {
   for (Group& group : groups) {
     if (out.size() >= limit) break;
     if (group.issue.count < options_.min_count) continue;
+    group.issue.recent = group.issue.periods.size() > 0 ? group.issue.periods[0] : 0;
+    group.issue.previous = group.issue.periods.size() > 1 ? group.issue.periods[1] : 0;
     out.push_back(std::move(group.issue));
   }
   return out;

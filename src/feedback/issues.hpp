@@ -21,6 +21,7 @@
 // is dropped (lossy counting: a phrase dropped early and frequent later is undercounted).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -53,6 +54,28 @@ struct Issue {
   // before), counted like `count`; 0 when the texts came without periods.
   std::int64_t recent = 0;
   std::int64_t previous = 0;
+  // Of `count`, the texts added with each period 0..PhraseOptions::periods-1 (recent and
+  // previous are the first two).
+  std::vector<std::int64_t> periods;
+};
+
+// The most periods a miner counts texts in.
+inline constexpr std::size_t kMaxPeriods = 8;
+
+// What one text gives the phrase counts, read once (PhraseMiner::analyse) and added any number of
+// times later without reading the text again (PhraseMiner::replay): its sentiment, the quotes
+// (its sentences, cut) and each phrase occurrence in the order the text holds them.
+struct MinedText {
+  struct Occurrence {
+    std::string key;       // the phrase's key (words as segmented, stemmed, space-separated)
+    std::string surface;   // as written
+    bool complaint = false;  // towards complaints, else praise
+    double weight = 0;
+    std::uint32_t quote = 0;  // index into quotes
+  };
+  Sentiment sentiment;
+  std::vector<std::string> quotes;
+  std::vector<Occurrence> occurrences;
 };
 
 struct PhraseOptions {
@@ -60,6 +83,7 @@ struct PhraseOptions {
   std::size_t max_quote_bytes = 240;
   std::size_t max_phrases = 200000;  // tracked at once
   std::int64_t min_count = 2;        // texts a group needs to be reported
+  std::size_t periods = 2;           // periods texts are counted in (at most kMaxPeriods)
 };
 
 class PhraseMiner {
@@ -73,8 +97,16 @@ class PhraseMiner {
   PhraseMiner(PhraseMiner&&) = default;
 
   // Reads one text and returns its sentiment (of the whole text). `period` 0 or 1 counts it in
-  // Issue::recent or Issue::previous; any other value in neither. Not thread-safe.
+  // Issue::recent or Issue::previous, and any period below PhraseOptions::periods in
+  // Issue::periods; any other value in none. Not thread-safe. The same as
+  // replay(id, analyse(text), period).
   Sentiment add(std::string_view id, std::string_view text, int period = -1);
+
+  // What `text` gives the counts, without counting it. Thread-safe (const).
+  MinedText analyse(std::string_view text) const;
+  // Counts a text read before by analyse() (of a miner with the same options), exactly as add()
+  // would have counted it. Not thread-safe.
+  void replay(std::string_view id, const MinedText& mined, int period = -1);
 
   // The top complaints (issues) and the top praised aspects, heaviest first, at most `limit`.
   std::vector<Issue> complaints(std::size_t limit) const;
@@ -90,8 +122,7 @@ class PhraseMiner {
     std::int64_t count = 0;
     std::int64_t last_text = -1;  // the text last counted
     double last_weight = 0;       // its weight so far
-    std::int64_t recent = 0;      // texts of period 0
-    std::int64_t previous = 0;    // texts of period 1
+    std::array<std::int64_t, kMaxPeriods> periods{};  // texts per period
     std::vector<Quote> examples;
   };
   struct Phrase {
@@ -102,13 +133,14 @@ class PhraseMiner {
   enum class Which { kComplaint, kPraise };
 
   void count(const std::string& key, std::string_view surface, Which which, double weight,
-             std::string_view id, std::string_view sentence);
+             std::string_view id, const std::string& quote);
   void prune();
   std::vector<Issue> top(Which which, std::size_t limit) const;
 
   const SentimentScorer& scorer_;
   const search::Segmenter& segmenter_;
   PhraseOptions options_;
+  std::size_t periods_ = 2;  // options_.periods, at most kMaxPeriods
   std::unordered_set<std::string> stopwords_;
   std::unordered_map<std::string, Phrase> phrases_;
   std::int64_t texts_ = 0;

@@ -1,13 +1,12 @@
 #include "feedback/service.hpp"
 
-#include <charconv>
-#include <map>
+#include <boost/json.hpp>
+
 #include <sstream>
 
 #include "core/csv.hpp"
 #include "core/describe.hpp"
-#include "feedback/issues.hpp"
-#include "search/segment.hpp"
+#include "http/wire.hpp"
 
 namespace ecrm::feedback {
 namespace {
@@ -15,26 +14,14 @@ namespace {
 constexpr std::int64_t kDefectReports = 50;
 constexpr std::size_t kReturnNotes = 3;
 
-// The miner's example ids are "<source>:<id>".
-FeedbackQuote quote_of(const Quote& quote) {
-  FeedbackQuote out;
-  const std::size_t colon = quote.id.find(':');
-  out.source = static_cast<FeedbackSource>(std::stoi(quote.id.substr(0, colon)));
-  const std::string_view id = std::string_view(quote.id).substr(colon + 1);
-  std::from_chars(id.data(), id.data() + id.size(), out.id);
-  out.quote = quote.quote;
-  return out;
-}
-
-std::vector<FeedbackIssue> issues_of(const std::vector<Issue>& issues) {
-  std::vector<FeedbackIssue> out;
-  for (const Issue& issue : issues) {
-    FeedbackIssue view{issue.phrase, issue.count, {}, issue.recent, issue.previous, false};
-    view.rising = issue.recent >= kRisingMinimum && issue.recent >= 2 * issue.previous;
-    for (const Quote& quote : issue.examples) view.examples.push_back(quote_of(quote));
-    out.push_back(std::move(view));
-  }
-  return out;
+// A stored list of a wire type; empty when it does not parse.
+template <typename T>
+std::vector<T> stored_list(std::string_view text) {
+  boost::system::error_code ec;
+  const boost::json::value parsed = boost::json::parse(text, ec);
+  if (ec) return {};
+  auto list = wire::read<std::vector<T>>(parsed);
+  return list.ok() ? std::move(list).value() : std::vector<T>{};
 }
 
 }  // namespace
@@ -57,28 +44,24 @@ Result<FeedbackProductReport> FeedbackService::product_report(std::int64_t produ
   report.texts_per_source_limit = kTextsPerSource;
   report.generated_at = now;
 
-  PhraseMiner miner(SentimentScorer::shared(), search::Segmenter::shared());
-  std::map<FeedbackSource, std::int64_t> per_source;
-  ECRM_RETURN_IF_ERROR(repo_.texts(*lease, product_id, kTextsPerSource, [&](SourcedText&& text) {
-    const std::string id =
-        std::to_string(static_cast<int>(text.source)) + ":" + std::to_string(text.id);
-    const UnixMs window = kTrendDays * kMsPerDay;
-    const int period = text.at > now - window ? 0 : text.at > now - 2 * window ? 1 : -1;
-    const Sentiment sentiment = miner.add(id, text.text, period);
-    ++per_source[text.source];
-    ++report.texts;
-    switch (sentiment.polarity) {
-      case Polarity::kPositive: ++report.sentiment.positive; break;
-      case Polarity::kNeutral: ++report.sentiment.neutral; break;
-      case Polarity::kNegative: ++report.sentiment.negative; break;
-    }
-  }));
-  for (const FeedbackSource source : {FeedbackSource::kReview, FeedbackSource::kCommunity,
-                                      FeedbackSource::kTicket, FeedbackSource::kMention}) {
-    report.sources.push_back({source, per_source[source]});
+  // The mined part as the job stored it (nothing yet: no texts).
+  ECRM_ASSIGN_OR_RETURN(auto figures, mining_.figures(*lease, product_id));
+  if (figures) {
+    report.generated_at = figures->mined_at;
+    report.texts = figures->texts;
+    report.sentiment = figures->sentiment;
+    report.sources = stored_list<FeedbackSourceCount>(figures->sources);
+    report.complaints = stored_list<FeedbackIssue>(figures->complaints);
+    report.praise = stored_list<FeedbackIssue>(figures->praise);
+    if (report.complaints.size() > static_cast<std::size_t>(top)) report.complaints.resize(static_cast<std::size_t>(top));
+    if (report.praise.size() > static_cast<std::size_t>(top)) report.praise.resize(static_cast<std::size_t>(top));
   }
-  report.complaints = issues_of(miner.complaints(static_cast<std::size_t>(top)));
-  report.praise = issues_of(miner.praise(static_cast<std::size_t>(top)));
+  if (report.sources.empty()) {
+    for (const FeedbackSource source : {FeedbackSource::kReview, FeedbackSource::kCommunity,
+                                        FeedbackSource::kTicket, FeedbackSource::kMention}) {
+      report.sources.push_back({source, 0});
+    }
+  }
   for (const FeedbackIssue& issue : report.complaints) {
     if (issue.rising) report.rising.push_back(issue.phrase);
   }

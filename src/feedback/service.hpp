@@ -1,16 +1,17 @@
-// The product improvement report: a product's feedback mined on request. The latest texts of
-// each source (reviews, community posts, ticket messages, social mentions; kTextsPerSource of
-// each) go through the engine (sentiment, PhraseMiner) for the top complaints and praised
-// aspects with quotes; defect report threads and return reasons (with their notes) are read as
-// they are. Each complaint's trend compares its texts of the last kTrendDays days with the
-// kTrendDays before; one rising sharply is listed in `rising` (an alert). Nothing is stored:
-// the report is as fresh as the tables.
+// The product improvement report: a product's feedback as the mining job (mining.hpp) stored
+// it, from the latest texts of each source (reviews, community posts, ticket messages, social
+// mentions; kTextsPerSource of each): the top complaints and praised aspects with quotes and
+// sentiment shares, as of the product's last mining (`generated_at`); defect report threads and
+// return reasons (with their notes) are read as they are. Each complaint's trend compares its
+// texts of the kTrendDays days before the mining with the kTrendDays before those; one rising
+// sharply is listed in `rising`. The cost of a report does not depend on the product's texts.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
 #include "core/result.hpp"
+#include "feedback/mining_repo.hpp"
 #include "feedback/model.hpp"
 #include "feedback/repo.hpp"
 #include "storage/database.hpp"
@@ -32,6 +33,7 @@ class FeedbackService {
  private:
   storage::Database& db_;
   FeedbackRepo repo_;
+  MiningRepo mining_;
 };
 
 // The report as CSV, one row per entry: section (complaint, praise, defect_report,

@@ -1,4 +1,5 @@
 #include "storage/database.hpp"
+#include "storage/url.hpp"
 
 #include "storage/postgres/postgres_database.hpp"
 #include "storage/sqlite/sqlite_database.hpp"
@@ -77,20 +78,26 @@ Status with_transaction(Database& db, TxMode mode, const std::function<Status(Co
   return {};
 }
 
-Result<std::unique_ptr<Database>> open_database(const std::string& url,
-                                                const DatabaseOptions& options) {
+Result<DatabaseUrl> parse_database_url(const std::string& url) {
   if (url.rfind("sqlite:", 0) == 0) {
     std::string path = url.substr(7);
     if (path.rfind("//", 0) == 0) path = path.substr(2);  // also accept sqlite://PATH
     if (path.empty()) return Error::invalid("sqlite URL needs a path: sqlite:PATH", "db");
-    return open_sqlite(path, options);
+    return DatabaseUrl{Backend::kSqlite, std::move(path)};
   }
   if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
-    return open_postgres(url, options);
+    return DatabaseUrl{Backend::kPostgres, url};
   }
   return Error::invalid("unknown database URL '" + url +
                             "': use sqlite:PATH or postgresql://USER@HOST:PORT/DB",
                         "db");
+}
+
+Result<std::unique_ptr<Database>> open_database(const std::string& url,
+                                                const DatabaseOptions& options) {
+  ECRM_ASSIGN_OR_RETURN(auto parsed, parse_database_url(url));
+  if (parsed.backend == Backend::kSqlite) return open_sqlite(parsed.location, options);
+  return open_postgres(parsed.location, options);
 }
 
 }  // namespace ecrm::storage

@@ -1,5 +1,5 @@
 // The product improvement report over real HTTP: customers' ticket messages about a product
-// (Chinese and English battery complaints, screen praise) mined into its top complaints and
+// (Chinese and English battery complaints, screen praise) mined by the mining job into its top complaints and
 // praised aspects with quotes, its returns by reason with their notes, the CSV export, the
 // scope, and bad input.
 #include <boost/json.hpp>
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "crm_support.hpp"
+#include "feedback_support.hpp"
 
 namespace ecrm::testing {
 namespace {
@@ -89,6 +90,8 @@ TEST_F(Feedback, TheReportListsTheBatteryComplaintsWithQuotesAndTheReturns) {
                                                          {"order_line_id", line}, {"quantity", 1}}}}});
   ASSERT_EQ(second.status, 201) << second.body;
 
+  // The mining job stores the figures the report reads.
+  mine_feedback(*client_);
   const json::object rep = report(phone);
   EXPECT_EQ(rep.at("product_id").as_int64(), phone);
   EXPECT_EQ(str(rep.at("sku")), "FB-PHONE-1");

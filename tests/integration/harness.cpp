@@ -305,6 +305,36 @@ ServerProcess::~ServerProcess() {
   fs::remove(log_path_);
 }
 
+ScratchDatabase::ScratchDatabase() {
+  std::string suffix = random_suffix();
+  if (test_backend() == "postgresql") {
+    auto db = storage::open_database(pg_admin_url());
+    if (!db.ok()) throw std::runtime_error(db.error().message);
+    auto lease = (*db)->acquire();
+    if (!lease.ok()) throw std::runtime_error(lease.error().message);
+    pg_database_ = "ecrm_scratch_" + suffix;
+    auto created = (*lease)->execute_script("CREATE DATABASE " + pg_database_);
+    if (!created.ok()) throw std::runtime_error(created.error().message);
+    url_ = with_database(pg_admin_url(), pg_database_);
+  } else {
+    sqlite_path_ = (fs::temp_directory_path() / ("ecrm-scratch-" + suffix + ".db")).string();
+    url_ = "sqlite:" + sqlite_path_;
+  }
+}
+
+ScratchDatabase::~ScratchDatabase() {
+  if (!sqlite_path_.empty()) {
+    for (const char* s : {"", "-wal", "-shm", "-journal"}) fs::remove(sqlite_path_ + s);
+  }
+  if (!pg_database_.empty()) {
+    auto db = storage::open_database(pg_admin_url());
+    if (db.ok()) {
+      auto lease = (*db)->acquire();
+      if (lease.ok()) (void)(*lease)->execute_script("DROP DATABASE IF EXISTS " + pg_database_ + " WITH (FORCE)");
+    }
+  }
+}
+
 int ServerProcess::terminate(int timeout_s) {
   if (pid_ <= 0) return -1;
   kill(pid_, SIGTERM);
@@ -330,9 +360,13 @@ std::string ServerProcess::log() const {
 }
 
 int ServerProcess::run_cli(std::vector<std::string> args, std::string* output) const {
-  std::string command = binary_path();
   args.push_back("--db");
   args.push_back(db_url_);
+  return run_ecrm(std::move(args), output);
+}
+
+int run_ecrm(const std::vector<std::string>& args, std::string* output) {
+  std::string command = binary_path();
   for (const auto& a : args) {
     std::string quoted = "'";
     for (char c : a) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);

@@ -83,6 +83,25 @@ class ServerProcess {
   void start();
 };
 
+// An empty database of the suite's backend that no server runs on (a SQLite file path or a new
+// PostgreSQL database), removed when this goes.
+class ScratchDatabase {
+ public:
+  ScratchDatabase();
+  ~ScratchDatabase();
+  ScratchDatabase(const ScratchDatabase&) = delete;
+  ScratchDatabase& operator=(const ScratchDatabase&) = delete;
+  const std::string& url() const { return url_; }
+
+ private:
+  std::string url_;
+  std::string sqlite_path_;
+  std::string pg_database_;
+};
+
+// Runs `ecrm ARGS` to completion; returns the exit code and (standard output and error) output.
+int run_ecrm(const std::vector<std::string>& args, std::string* output = nullptr);
+
 std::string binary_path();
 std::string source_dir();
 

@@ -1,0 +1,86 @@
+// Feedback mining as a stored job. A run (one process at a time, through the job row's claim):
+//   1. the products to look at: those whose texts were written, edited, moderated or re-linked
+//      since the watermark (the start of the last successful run, less a minute for writes that
+//      committed late) and those whose figures are a day old (their windows have moved on: they
+//      are counted again without mining), or every product on a full run (the first run is one);
+//   2. per product, its current texts (the latest kTextsPerSource of each source, as the report
+//      always read them) against the stored ones: texts new or changed (by a digest of the text)
+//      are mined (sentiment, PhraseMiner::analyse) and stored, texts gone are dropped, the others
+//      are not read again;
+//   3. the product's figures from its stored texts without mining them again
+//      (PhraseMiner::replay in the report's order): sentiment and source counts, the top
+//      complaints and praise with their 30-day trends, the weekly issues of its last five weeks,
+//      its texts per day and week; stored in one transaction;
+//   4. alerts (trends.hpp): an issue rising this week or the negative share jumping is stored once
+//      per product, kind, phrase and calendar week, however often the job runs.
+// The improvement report reads the stored figures; the alerts are listed for staff.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.hpp"
+#include "feedback/issues.hpp"
+#include "feedback/mining_repo.hpp"
+#include "feedback/model.hpp"
+#include "feedback/trends.hpp"
+#include "storage/database.hpp"
+
+namespace ecrm::feedback {
+
+struct MiningOptions {
+  RiseOptions rise;
+};
+
+// A text serialised for feedback_texts.mined, and read back; nullopt when malformed.
+std::string mined_to_json(const MinedText& mined);
+std::optional<MinedText> mined_from_json(std::string_view text);
+
+// The miner's issues for the wire: examples as quotes of their texts, `rising` after the
+// report's rule (at least kRisingMinimum recent texts and twice the previous window's).
+std::vector<FeedbackIssue> issue_views(const std::vector<Issue>& issues);
+
+// A stable digest of a text (64-bit FNV-1a, hex).
+std::string text_digest(std::string_view text);
+
+class FeedbackMining {
+ public:
+  FeedbackMining(storage::Database& db, MiningOptions options);
+
+  // Runs the job as `owner` at `now` (see above). kConflict `already_running` when another run
+  // holds the claim; storage errors otherwise (recorded on the job row as failed).
+  Result<MiningOutcome> run(const std::string& owner, bool full, UnixMs now);
+
+  // The job row's status; `queued` when this process has a run asked for or running.
+  Result<FeedbackMiningStatus> status(bool queued, UnixMs now);
+  // Who holds the claim at `now` (nullopt: nobody).
+  Result<std::optional<std::string>> claim_holder(UnixMs now);
+  // When the latest successful run finished (nullopt: never).
+  Result<std::optional<UnixMs>> last_run();
+
+  // Alerts, newest first: kInvalidArgument naming `limit` outside 1..kMaxAlertPage.
+  Result<FeedbackAlertList> alerts(const FeedbackAlertQuery& query);
+  // Acknowledges alert `id` by `user_id`: kNotFound when there is none; acknowledging again
+  // answers the alert as it is.
+  Result<FeedbackAlert> acknowledge(std::int64_t id, std::int64_t user_id, UnixMs now);
+  // A product's or a category's texts per day or week, and a product's weekly issues:
+  // kInvalidArgument naming `product_id` when neither or both are given.
+  Result<FeedbackTrends> trends(const FeedbackTrendQuery& query);
+
+ private:
+  struct ProductRun {
+    std::int64_t mined = 0;
+    std::int64_t removed = 0;
+    std::int64_t alerts = 0;
+  };
+  Result<ProductRun> mine_product(std::int64_t product_id, UnixMs now);
+
+  storage::Database& db_;
+  MiningOptions options_;
+  MiningRepo repo_;
+};
+
+}  // namespace ecrm::feedback

@@ -16,7 +16,25 @@ HttpAuthenticator::HttpAuthenticator(AuthService& service, std::chrono::millisec
                                      PortalAuth* portal)
     : service_(service), cache_ttl_(cache_ttl), portal_(portal) {}
 
+void HttpAuthenticator::add_portal_keys(PortalKeyResolver& resolver) {
+  portal_keys_.push_back(&resolver);
+}
+
+PortalKeyResolver* HttpAuthenticator::portal_keys_of(std::string_view key) const {
+  for (auto* resolver : portal_keys_) {
+    if (key.starts_with(resolver->key_prefix())) return resolver;
+  }
+  return nullptr;
+}
+
 Result<http::Principal> HttpAuthenticator::authenticate_portal(const http::Request& request) {
+  // A portal party's API key; any other bearer key is no credential here.
+  if (Credential credential = credential_of(request);
+      credential.kind == Credential::Kind::kApiKey) {
+    if (auto* resolver = portal_keys_of(credential.secret)) {
+      return resolver->resolve_key(credential.secret);
+    }
+  }
   if (portal_ == nullptr) return http::Principal{};
   auto cookie = request.cookie(kPortalCookie);
   if (!cookie || cookie->empty()) return http::Principal{};
@@ -42,6 +60,11 @@ std::optional<Result<http::Principal>> HttpAuthenticator::authenticate_cached(
     const http::Request& request) {
   Credential credential = credential_of(request);
   if (credential.kind == Credential::Kind::kNone) return Result<http::Principal>(http::Principal{});
+  if (credential.kind == Credential::Kind::kApiKey && portal_keys_of(credential.secret)) {
+    return Result<http::Principal>(Error::forbidden(
+        "this API key reaches only its portal's routes (/api/v1/portal/…)",
+        "portal_key_not_allowed"));
+  }
   std::string digest = sha256_hex(credential.secret);
   std::shared_lock lock(mutex_);
   auto it = cache_.find(digest);

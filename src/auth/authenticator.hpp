@@ -8,6 +8,7 @@
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "auth/portal.hpp"
 #include "auth/service.hpp"
@@ -31,6 +32,10 @@ class HttpAuthenticator final : public http::Authenticator, public http::AuditSi
   Result<http::Principal> authenticate_portal(const http::Request& request) override;
   void record(const http::Principal& principal, const http::AuditEntry& entry) override;
 
+  // Resolves bearer keys of `resolver`'s prefix on portal routes (and refuses them with 403
+  // `portal_key_not_allowed` everywhere else). Called before serving; not thread-safe.
+  void add_portal_keys(PortalKeyResolver& resolver);
+
   // Forgets every cached principal (after logout, key revocation, user changes); lookups that
   // started before it do not cache their answer.
   void invalidate();
@@ -41,6 +46,8 @@ class HttpAuthenticator final : public http::Authenticator, public http::AuditSi
     std::string secret;
   };
   static Credential credential_of(const http::Request& request);
+  // The resolver whose prefix `key` has, or null.
+  PortalKeyResolver* portal_keys_of(std::string_view key) const;
 
   struct CacheEntry {
     http::Principal principal;
@@ -50,6 +57,7 @@ class HttpAuthenticator final : public http::Authenticator, public http::AuditSi
   AuthService& service_;
   std::chrono::milliseconds cache_ttl_;
   PortalAuth* portal_;
+  std::vector<PortalKeyResolver*> portal_keys_;
   std::shared_mutex mutex_;  // readers (every request) share it
   std::unordered_map<std::string, CacheEntry> cache_;           // secret digest -> principal
   // Counts invalidate() calls: a principal read from the database before the latest one is not

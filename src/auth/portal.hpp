@@ -50,6 +50,21 @@ http::Principal portal_principal(const PortalSessionOpened& opened);
 // clear it (sign-out).
 std::string portal_cookie(const std::string& value, std::int64_t max_age_s, bool secure);
 
+// A portal party's API keys: bearer keys with a prefix of their own that a party's programs
+// call the party's portal routes with (a partner's keys, /api/v1/portal/partner/…). The party's
+// capability implements it and the composition root registers it with HttpAuthenticator; auth
+// knows only the prefix. Such a key is no credential on any other route.
+class PortalKeyResolver {
+ public:
+  virtual ~PortalKeyResolver() = default;
+  // The prefix every key of this resolver starts with (e.g. "ecrm_pk_").
+  virtual std::string_view key_prefix() const = 0;
+  // The live key's principal: kind kPortal with api_key_id set. kUnauthenticated
+  // `invalid_api_key` for an unknown or revoked key or a closed party. Answers from the database
+  // every time, so a revocation takes effect at once.
+  virtual Result<http::Principal> resolve_key(const std::string& key) = 0;
+};
+
 class PortalAuth {
  public:
   PortalAuth(storage::Database& db, PortalAuthConfig config = {});

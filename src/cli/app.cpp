@@ -56,9 +56,12 @@
 #include "orders/http_routes.hpp"
 #include "orders/search.hpp"
 #include "orders/service.hpp"
+#include "partners/api_keys.hpp"
+#include "partners/api_routes.hpp"
 #include "partners/http_routes.hpp"
 #include "partners/leads_routes.hpp"
 #include "partners/leads_service.hpp"
+#include "partners/webhooks.hpp"
 #include "partners/service.hpp"
 #include "portal/http_routes.hpp"
 #include "portal/service.hpp"
@@ -278,6 +281,11 @@ struct App::Parts {
     // Order events rescore the customer and refresh their recommendations.
     order_service.add_listener(analytics_listener);
     order_service.add_listener(recommend_listener);
+    // Partners' webhooks hear of lines that become a partner's or change; partner API keys
+    // are credentials on the partner portal's routes.
+    order_service.add_listener(partner_webhooks);
+    partner_service.set_line_observer(&partner_webhooks);
+    authenticator.add_portal_keys(partner_api_keys);
     // Identified product views from the events log join the rebuild and the refreshes.
     recommend_service.set_view_source(&view_source);
     // The search box, in the order of its groups.
@@ -347,6 +355,12 @@ struct App::Parts {
   partners::PartnerService partner_service{
       db, portal_auth, order_service, catalog_service,
       partners::PartnerOptions{messaging_service.options().base_url}};
+  partners::PartnerApiKeys partner_api_keys{db};
+  partners::PartnerWebhooks partner_webhooks{
+      db, partners::PartnerWebhookOptions{
+              .first_retry_ms = static_cast<UnixMs>(options.partner_webhook_retry_after_s * 1000.0)}};
+  partners::PartnerWebhookWorker partner_webhook_worker{partner_webhooks, 500};
+  partners::PurchasingService purchasing_service{db, partner_service};
   partners::LeadService lead_service{
       db, partners::LeadOptions{.accept_within_days = options.lead_accept_days}};
   advisor::AdvisorService advisor_service{db};
@@ -444,6 +458,9 @@ void App::add_routes(http::Router& router) {
                             portal::PortalRoutesConfig{p.options.secure_cookies});
   partners::add_partner_routes(router, p.partner_service,
                                 partners::PartnerRoutesConfig{p.options.secure_cookies});
+  partners::add_partner_api_routes(router, p.partner_service, p.partner_api_keys,
+                                   p.partner_webhooks);
+  partners::add_purchasing_routes(router, p.purchasing_service);
   partners::add_lead_routes(router, p.lead_service, [&p](const std::string& key) -> Status {
     auto resolved = p.event_service.resolve_write_key(key);
     if (!resolved.ok()) return std::move(resolved).error();
@@ -509,6 +526,7 @@ void App::start() {
     p.delivery.start();
     p.sla_worker.start();
     p.reply_worker.start();
+    p.partner_webhook_worker.start();
     p.imap_poller.start();
     if (auto started = p.daily_runs.start(); !started.ok()) {
       spdlog::warn("automation: no daily run: {}", started.error().message);
@@ -523,6 +541,7 @@ void App::stop() {
   p.daily_runs.stop();
   p.sla_worker.stop();
   p.reply_worker.stop();
+  p.partner_webhook_worker.stop();
   p.imap_poller.stop();
   p.chat_service.stop();
   p.delivery.stop();

@@ -58,6 +58,7 @@ struct AppOptions {
   double imap_every_s = 60;
   int nps_every_days = 90;  // a buyer is asked the NPS question again after this
   double social_retry_after_s = 30;  // a reply to a mention whose post failed, doubling
+  double partner_webhook_retry_after_s = 30;  // a failed partner webhook delivery, doubling
 };
 
 class App {

@@ -68,6 +68,7 @@ struct ServeOptions {
   double webhook_retry_after_s = 30;
   int message_log_days = 400;
   double social_retry_after_s = 30;
+  double partner_webhook_retry_after_s = 30;
 };
 
 std::string find_web_root(const std::string& requested) {
@@ -156,7 +157,8 @@ int serve(const ServeOptions& options) {
                      .imap_password = imap_password,
                      .imap_every_s = options.imap_every_s,
                      .nps_every_days = options.nps_every_days,
-                     .social_retry_after_s = options.social_retry_after_s});
+                     .social_retry_after_s = options.social_retry_after_s,
+                     .partner_webhook_retry_after_s = options.partner_webhook_retry_after_s});
   if (!app.prepare_first_admin()) return kExitFailure;
   http::Router router;
   app.add_routes(router);
@@ -333,6 +335,11 @@ const CommandRegistration kServe{10, [](CLI::App& app) {
   cmd->add_option("--social-retry-after", options->social_retry_after_s,
                   "Seconds before a reply to a social mention whose post failed is tried again; "
                   "doubled on each attempt, at most an hour, 8 attempts")
+      ->capture_default_str()
+      ->check(CLI::Range(0.05, 3600.0));
+  cmd->add_option("--partner-webhook-retry-after", options->partner_webhook_retry_after_s,
+                  "Seconds before a partner webhook delivery that failed is tried again; doubled "
+                  "on each attempt, at most an hour, 8 attempts")
       ->capture_default_str()
       ->check(CLI::Range(0.05, 3600.0));
   cmd->add_option("--message-log-days", options->message_log_days,

@@ -67,6 +67,7 @@ Result<void> check_access(const Route& route, const Request& request, const Prin
                                                                        : "forbidden_role");
   }
   if (principal.kind == Principal::Kind::kApiKey) return {};
+  if (principal.kind == Principal::Kind::kPortal && principal.api_key_id != 0) return {};
   // Staff or portal session.
   if (is_write(request.method)) {
     auto sent = request.headers.get("x-csrf-token");
@@ -106,6 +107,9 @@ bool Principal::has_scope(const std::string& scope) const {
 
 std::string Principal::display() const {
   if (kind == Kind::kApiKey) return "key:" + api_key_name + " (" + email + ")";
+  if (kind == Kind::kPortal && api_key_id != 0) {
+    return std::string(to_string(subject)) + "-key:" + std::to_string(api_key_id);
+  }
   if (kind == Kind::kPortal) return std::string(to_string(subject)) + ":" + std::to_string(subject_id);
   return email;
 }

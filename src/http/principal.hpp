@@ -29,16 +29,19 @@ struct Principal {
   std::string role;                 // the staff role (shown; access is decided by scopes)
   std::int64_t session_id = 0;      // kSession, kPortal
   std::string csrf_token;           // kSession, kPortal
-  std::int64_t api_key_id = 0;      // kApiKey
-  std::string api_key_name;         // kApiKey
+  std::int64_t api_key_id = 0;      // kApiKey; kPortal: a portal party's API key (no CSRF)
+  std::string api_key_name;         // kApiKey, kPortal with api_key_id
   std::vector<std::string> scopes;  // what the caller may do (auth/access.hpp)
   PortalSubject subject = PortalSubject::kCustomer;  // kPortal: whom the session speaks for
-  std::int64_t subject_id = 0;  // kPortal: the customer's id, or the partner user's id
+  // kPortal: the customer's id, or the partner user's id (a session) or the partner's id (a
+  // partner's API key, api_key_id set).
+  std::int64_t subject_id = 0;
 
   bool authenticated() const { return kind != Kind::kAnonymous; }
   bool has_scope(const std::string& scope) const;
   // The name the audit log shows: the user's e-mail, "key:<name>" for an API key, or
-  // "customer:<id>" or "partner:<user id>" for a portal session.
+  // "customer:<id>" or "partner:<user id>" for a portal session, "partner-key:<key id>" for a
+  // partner's API key.
   std::string display() const;
 };
 
@@ -51,9 +54,10 @@ class Authenticator {
   virtual Result<Principal> authenticate(const Request& request) = 0;
   // The same answer from memory only; nullopt when answering would need the database.
   virtual std::optional<Result<Principal>> authenticate_cached(const Request& request) = 0;
-  // Resolves only the portal session cookie of `request` (never a staff cookie or an API key):
-  // how portal routes know their caller. No portal cookie: an anonymous principal; a cookie
-  // that is wrong, expired or signed out: kUnauthenticated. May query the database.
+  // Resolves only the portal session cookie of `request`, or a portal party's own API key
+  // (never a staff cookie or a staff API key): how portal routes know their caller. No portal
+  // credential: an anonymous principal; one that is wrong, expired, signed out or revoked:
+  // kUnauthenticated. May query the database.
   virtual Result<Principal> authenticate_portal(const Request& request) {
     (void)request;
     return Principal{};

@@ -30,6 +30,7 @@ struct UserOfSession {
   std::string partner_name;
   PartnerKind kind = PartnerKind::kSupplier;
   bool partner_active = true;
+  std::int64_t api_key_id = 0;  // a partner API key acting as a user of its role (user.id 0)
 };
 
 // Sums over a partner's lines, before rates are worked out.

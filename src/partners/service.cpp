@@ -47,7 +47,10 @@ Result<std::string> country_of(const std::optional<std::string>& country,
   return out;
 }
 
-std::string actor_of(const UserOfSession& u) { return "partner:" + std::to_string(u.user.id); }
+std::string actor_of(const UserOfSession& u) {
+  if (u.api_key_id != 0) return "partner-key:" + std::to_string(u.api_key_id);
+  return "partner:" + std::to_string(u.user.id);
+}
 
 Error not_yours() { return Error::not_found("no such order line", "not_found"); }
 
@@ -266,7 +269,7 @@ Result<std::vector<PartnerRoutingRule>> PartnerService::rules(std::int64_t partn
 Result<PartnerOrderRoute> PartnerService::route_order(std::int64_t partner_id,
                                                       const PartnerOrderRouteInput& input,
                                                       const std::string& actor) {
-  return with_transaction<PartnerOrderRoute>(
+  auto routed = with_transaction<PartnerOrderRoute>(
       db_, TxMode::kWrite, [&](Connection& c) -> Result<PartnerOrderRoute> {
         ECRM_ASSIGN_OR_RETURN(auto p, existing(c, partner_id));
         if (p.kind == PartnerKind::kSupplier) {
@@ -281,6 +284,8 @@ Result<PartnerOrderRoute> PartnerService::route_order(std::int64_t partner_id,
         ECRM_RETURN_IF_ERROR(repo_.route_order(c, input.order_id, partner_id, now, actor));
         return PartnerOrderRoute{input.order_id, partner_id, now};
       });
+  if (routed.ok() && observer_ != nullptr) observer_->on_order_routed(input.order_id, partner_id);
+  return routed;
 }
 
 Result<std::vector<PartnerLine>> PartnerService::lines_of(std::int64_t partner_id,
@@ -394,6 +399,20 @@ Result<UserOfSession> PartnerService::user_of(const http::Principal& who) {
     return closed;
   }
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  if (who.api_key_id != 0) {
+    // A partner API key: the subject is the partner itself.
+    ECRM_ASSIGN_OR_RETURN(auto partner, repo_.find_partner(*lease, who.subject_id));
+    if (!partner || !partner->active) return closed;
+    UserOfSession u;
+    u.user.partner_id = partner->id;
+    u.user.name = who.api_key_name;
+    u.user.role = wire::parse_enum<PartnerRole>(who.role).value_or(PartnerRole::kPartnerStaff);
+    u.user.created_at = partner->created_at;
+    u.partner_name = partner->name;
+    u.kind = partner->kind;
+    u.api_key_id = who.api_key_id;
+    return u;
+  }
   ECRM_ASSIGN_OR_RETURN(auto u, repo_.user_of_session(*lease, who.subject_id));
   if (!u || !u->user.active || !u->partner_active) return closed;
   return std::move(*u);
@@ -423,7 +442,7 @@ Result<PartnerLine> PartnerService::own_line(const http::Principal& who, std::in
 
 Result<PartnerLine> PartnerService::acknowledge(const http::Principal& who, std::int64_t line_id) {
   ECRM_ASSIGN_OR_RETURN(auto u, user_of(who));
-  return with_transaction<PartnerLine>(
+  auto acknowledged = with_transaction<PartnerLine>(
       db_, TxMode::kWrite, [&](Connection& c) -> Result<PartnerLine> {
         ECRM_ASSIGN_OR_RETURN(auto line, repo_.line(c, u.user.partner_id, line_id));
         if (!line) return not_yours();
@@ -433,6 +452,10 @@ Result<PartnerLine> PartnerService::acknowledge(const http::Principal& who, std:
         if (!after) return not_yours();
         return std::move(*after);
       });
+  if (acknowledged.ok() && observer_ != nullptr) {
+    observer_->on_line_changed(u.user.partner_id, line_id);
+  }
+  return acknowledged;
 }
 
 Result<PartnerLine> PartnerService::ship(const http::Principal& who, std::int64_t line_id,
@@ -465,7 +488,7 @@ Result<PartnerLine> PartnerService::ship(const http::Principal& who, std::int64_
         "the order is " + std::string(wire::enum_name(order.status)) + " and cannot be shipped",
         "id", "invalid_transition");
   }
-  return with_transaction<PartnerLine>(
+  auto shipped = with_transaction<PartnerLine>(
       db_, TxMode::kWrite, [&](Connection& c) -> Result<PartnerLine> {
         ECRM_RETURN_IF_ERROR(
             repo_.ship(c, u.user.partner_id, line_id, input, now_ms(), actor_of(u)));
@@ -473,6 +496,8 @@ Result<PartnerLine> PartnerService::ship(const http::Principal& who, std::int64_
         if (!after) return not_yours();
         return std::move(*after);
       });
+  if (shipped.ok() && observer_ != nullptr) observer_->on_line_changed(u.user.partner_id, line_id);
+  return shipped;
 }
 
 Result<std::vector<PartnerProductLink>> PartnerService::own_products(const http::Principal& who) {

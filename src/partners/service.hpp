@@ -25,6 +25,16 @@
 
 namespace ecrm::partners {
 
+// Told when an order's lines become a partner's by staff's routing, and when a partner
+// acknowledges or ships a line (the partner's webhooks listen). Called after the change has
+// committed, on the request's thread; must return quickly and not throw.
+class PartnerLineObserver {
+ public:
+  virtual ~PartnerLineObserver() = default;
+  virtual void on_order_routed(std::int64_t order_id, std::int64_t partner_id) = 0;
+  virtual void on_line_changed(std::int64_t partner_id, std::int64_t line_id) = 0;
+};
+
 struct PartnerOptions {
   std::string base_url = "http://127.0.0.1:8080";  // where a sign-in link points
 };
@@ -101,6 +111,12 @@ class PartnerService {
                                             const PartnerProductUpdate& update);
   Result<PartnerScorecard> own_scorecard(const http::Principal& who);
 
+  // The live partner user of a portal session, or the partner of a partner API key (a user of
+  // the key's role with id 0); kUnauthenticated when deactivated since.
+  Result<UserOfSession> caller(const http::Principal& who) { return user_of(who); }
+  // Registers the observer told of routed and changed lines (before serving).
+  void set_line_observer(PartnerLineObserver* observer) { observer_ = observer; }
+
  private:
   // The live partner user of a session; kUnauthenticated when deactivated since.
   Result<UserOfSession> user_of(const http::Principal& who);
@@ -112,6 +128,7 @@ class PartnerService {
   catalog::CatalogService& catalog_;
   PartnerOptions options_;
   PartnerRepo repo_;
+  PartnerLineObserver* observer_ = nullptr;
 };
 
 }  // namespace ecrm::partners

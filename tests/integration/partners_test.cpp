@@ -421,6 +421,15 @@ TEST_F(Partners, EveryPartnerRouteForEveryKindOfCaller) {
   auto customer_portal = portal_client("matrix.buyer@example.com");
   HttpClient nobody(server_->base_url());
   const auto b_line_before = pb->get(id_path("/api/v1/portal/partner/lines", b_line)).body;
+  // Each partner's webhook, for the routes under /webhooks/{id}.
+  auto webhook_of = [](HttpClient& admin) -> std::int64_t {
+    auto r = admin.send_json("POST", "/api/v1/portal/partner/webhooks",
+                             json::object{{"url", "http://127.0.0.1:9/matrix"}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.status == 201 ? r.json().at("id").as_int64() : 0;
+  };
+  const auto a_hook = webhook_of(*pa_admin);
+  const auto b_hook = webhook_of(*pb);
   const auto b_stock_before = get(id_path("/api/v1/products", b_item)).body;
 
   std::map<std::string, std::set<std::string>> scopes;
@@ -448,9 +457,10 @@ TEST_F(Partners, EveryPartnerRouteForEveryKindOfCaller) {
     if (!client.csrf_token.empty()) headers.push_back("X-CSRF-Token: " + client.csrf_token);
     return client.request(method, path, body_for(pattern), headers);
   };
-  // The path with A's records (lines/{id}: A's line; products/{id}: A's product; other ids: A).
+  // The path with A's records (lines/{id}: A's line; products/{id}: A's product; webhooks/{id}:
+  // A's webhook; other ids: A).
   auto with = [](const std::string& pattern, std::int64_t line, std::int64_t product,
-                 std::int64_t other) {
+                 std::int64_t other, std::int64_t webhook) {
     std::string out;
     for (std::size_t at = 0; at < pattern.size();) {
       if (pattern[at] == '{') {
@@ -458,6 +468,7 @@ TEST_F(Partners, EveryPartnerRouteForEveryKindOfCaller) {
         std::int64_t id = other;
         if (before.ends_with("/lines/")) id = line;
         if (before.ends_with("/products/")) id = product;
+        if (before.ends_with("/webhooks/")) id = webhook;
         out += std::to_string(id);
         at = pattern.find('}', at) + 1;
       } else {
@@ -486,8 +497,8 @@ TEST_F(Partners, EveryPartnerRouteForEveryKindOfCaller) {
       if (is_partner_portal) {
         ++portal_routes;
         EXPECT_EQ(str(op.at("x-portal")), "partner") << what;
-        const std::string a_path = with(pattern, a_line, a_item, a);
-        const std::string b_path = with(pattern, b_line, b_item, b);
+        const std::string a_path = with(pattern, a_line, a_item, a, a_hook);
+        const std::string b_path = with(pattern, b_line, b_item, b, b_hook);
         EXPECT_EQ(call(nobody, method, a_path, pattern).status, 401) << what;
         for (auto& [role, client] : staff_of) {
           EXPECT_EQ(call(*client, method, a_path, pattern).status, 401) << what << " as " << role;
@@ -521,7 +532,7 @@ TEST_F(Partners, EveryPartnerRouteForEveryKindOfCaller) {
       ++staff_routes;
       const std::string scope =
           op.as_object().contains("x-scope") ? str(op.at("x-scope")) : std::string();
-      const std::string path = with(pattern, a_line, a_item, a);
+      const std::string path = with(pattern, a_line, a_item, a, a_hook);
       EXPECT_EQ(call(nobody, method, path, pattern).status, 401) << what;
       for (auto* outsider : {pa_admin.get(), pa_staff.get(), pb.get(), customer_portal.get()}) {
         EXPECT_EQ(call(*outsider, method, path, pattern).status, 401) << what;

@@ -2,8 +2,9 @@
 // run (battery complaints in Chinese and English, screen praise) and a defective return are made
 // through the API; staff open the product's report from the menu page with the product in the
 // address and find the battery at the top of the complaints with its quotes and its trend, an
-// alert that it rises sharply, the screen among the praised aspects, the return reason with its
-// note, and the page's figures equal to the API's. In English and in Chinese.
+// alert that it rises sharply (in the report and in the mining job's alerts), the screen among the
+// praised aspects, the return reason with its note, and the page's figures equal to the API's.
+// The mining job runs first: the report shows what it stored. In English and in Chinese.
 //
 //   ECRM_BASE_URL=http://127.0.0.1:18080 ECRM_E2E_EMAIL=… ECRM_E2E_PASSWORD=… node --test tests/e2e/feedback.test.mjs
 
@@ -31,7 +32,31 @@ async function seed(baseUrl, email, password, token) {
   const order = await api.post('/orders', { customer_id: customer.id, lines: [{ product_id: product.id, quantity: 2 }] }, 201)
   await api.post(`/orders/${order.id}/status`, { status: 'shipped' })
   await api.post(`/orders/${order.id}/returns`, { reason: 'defective', note: `电池鼓包 ${token}`, lines: [{ order_line_id: order.lines[0].id, quantity: 1 }] }, 201)
+  await mine(api)
   return { api, product }
+}
+
+// Runs the feedback mining job (after any run already going) and waits for it to finish: the
+// report shows what the job stored.
+async function mine(api) {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    const before = await api.get('/feedback/mining')
+    if (before.state !== 'idle') {
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      continue
+    }
+    try {
+      await api.post('/feedback/mining', undefined, 202)
+    } catch {
+      continue // a scheduled run started meanwhile
+    }
+    await eventually(async () => {
+      const state = await api.get('/feedback/mining')
+      return state.state === 'idle' && state.finished_at !== before.finished_at
+    }, 'the mining run finishes')
+    return
+  }
+  throw new Error('the feedback mining job stayed busy')
 }
 
 for (const [locale, title, defective] of [
@@ -64,6 +89,10 @@ for (const [locale, title, defective] of [
       // Three battery complaints this month and none before: an alert names the battery.
       assert.deepEqual(report.rising, ['电池'])
       assert.match(await textOf(page, 'feedback-rising'), /电池/)
+      // The job's alert for this product: the battery rising this week.
+      await eventually(async () => (await page.getByTestId('feedback-alerts').count()) > 0, 'the alerts are listed')
+      assert.match(await textOf(page, 'feedback-alerts'), /电池/)
+      assert.ok((await page.getByTestId('feedback-mine').count()) > 0, 'staff may mine now')
       const complaints = await page.getByTestId('feedback-complaints').innerText()
       assert.match(complaints, /battery/)
 

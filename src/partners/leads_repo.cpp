@@ -56,7 +56,8 @@ constexpr std::string_view kExpireLeads =
     "WHERE status = 'routed' AND routed_at <= $1";
 
 constexpr std::string_view kCountFromIp =
-    "SELECT COUNT(*) FROM partner_leads WHERE ip = $1 AND created_at >= $2";
+    "SELECT COUNT(*) FROM partner_leads WHERE ip = $1 AND source = 'web_form' "
+    "AND created_at >= $2";
 constexpr std::string_view kCountFromEmail =
     "SELECT COUNT(*) FROM partner_leads WHERE email = $1 AND source = 'web_form' "
     "AND created_at >= $2";

@@ -488,6 +488,7 @@ TEST_F(Partners, EveryPartnerRouteForEveryKindOfCaller) {
     const bool is_partner_staff =
         pattern.starts_with("/api/v1/partners") || pattern.starts_with("/api/v1/partner-");
     if (!is_partner_portal && !is_partner_staff) continue;
+    if (pattern.find("/lead") != std::string::npos) continue;  // partner_leads_test.cpp's matrix
     for (const auto& [method_value, op] : item.as_object()) {
       std::string method(method_value);
       for (auto& ch : method) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));

@@ -19,6 +19,9 @@ constexpr std::string_view kMove =
     "UPDATE advisor_submissions SET customer_id = $2 WHERE customer_id = $1 RETURNING id";
 constexpr std::string_view kRestore =
     "UPDATE advisor_submissions SET customer_id = $3 WHERE id = $1 AND customer_id = $2";
+constexpr std::string_view kEraseChosen =
+    "DELETE FROM advisor_answer_options WHERE submission_id IN "
+    "(SELECT id FROM advisor_submissions WHERE customer_id = $1)";
 constexpr std::string_view kErase =
     "UPDATE advisor_submissions SET customer_id = NULL, answers = '{\"answers\":[]}' "
     "WHERE customer_id = $1";
@@ -46,6 +49,7 @@ Result<json::value> AdvisorCustomerRecords::export_records(Connection& c,
 }
 
 Status AdvisorCustomerRecords::erase(Connection& c, std::int64_t customer_id) {
+  ECRM_RETURN_IF_ERROR(done(c.execute(kEraseChosen, {customer_id})));
   return done(c.execute(kErase, {customer_id}));
 }
 

@@ -138,6 +138,35 @@ void add_advisor_routes(http::Router& router, AdvisorService& service) {
         return http::reply(200, http::Items<Advice>{std::move(items)});
       })});
 
+  router.add(Route{
+      .method = Method::kPost,
+      .pattern = "/api/v1/advisor/{id}/preview",
+      .access = kRead,
+      .doc = {.summary = "Try a questionnaire out: the advice these answers would get, each "
+                         "product with its reason, stored nowhere (a customer named counts with "
+                         "their history, recommendations and language)",
+              .tag = kTag,
+              .request = http::json_body<AnswersInput>(),
+              .response = http::json_body<Advice>(),
+              .error_statuses = {404}},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
+        ECRM_ASSIGN_OR_RETURN(auto input, http::read_body<AnswersInput>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto advice, service.preview(id, input));
+        return http::reply(200, advice);
+      })});
+
+  router.add(Route{.method = Method::kGet,
+                   .pattern = "/api/v1/portal/advisor",
+                   .access = kCustomer,
+                   .doc = {.summary = "The questionnaires a signed-in customer may take",
+                           .tag = "portal",
+                           .response = http::json_body<http::Items<Questionnaire>>()},
+                   .handler = handle([&service](RequestContext&) -> Result<Response> {
+                     ECRM_ASSIGN_OR_RETURN(auto items, service.list());
+                     return http::reply(200, http::Items<Questionnaire>{std::move(items)});
+                   })});
+
   router.add(
       Route{.method = Method::kGet,
             .pattern = "/api/v1/portal/advisor/{id}",

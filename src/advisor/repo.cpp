@@ -55,6 +55,10 @@ constexpr std::string_view kInsertSubmission =
 constexpr std::string_view kInsertAdvised =
     "INSERT INTO advisor_advice (submission_id, pos, product_id, score, reason) "
     "VALUES ($1, $2, $3, $4, $5)";
+// One row per chosen option, for the customer list's advisor condition (customers/repo.cpp).
+constexpr std::string_view kInsertChosen =
+    "INSERT INTO advisor_answer_options (submission_id, question, option_key) VALUES ($1, $2, $3) "
+    "ON CONFLICT DO NOTHING";
 constexpr std::string_view kSubmissionsOf =
     "SELECT id, questionnaire_id, version, customer_id, language, answers, created_at "
     "FROM advisor_submissions WHERE customer_id = $1 ORDER BY id DESC LIMIT $2";
@@ -246,6 +250,11 @@ Status AdvisorRepo::insert_advice(Connection& c, Advice& advice) {
                                                advice.language, answers, advice.created_at}));
   if (!id) return Error::internal("advisor answers not stored");
   advice.id = *id;
+  for (const auto& a : advice.answers) {
+    for (const auto& option : a.options) {
+      ECRM_RETURN_IF_ERROR(done(c.execute(kInsertChosen, {advice.id, a.question, option})));
+    }
+  }
   std::int64_t pos = 0;
   for (const auto& p : advice.products) {
     ECRM_RETURN_IF_ERROR(

@@ -1,5 +1,6 @@
 #include "advisor/service.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "advisor/engine.hpp"
@@ -110,6 +111,15 @@ Result<std::vector<Questionnaire>> AdvisorService::list() {
 
 Result<Advice> AdvisorService::answer(std::int64_t questionnaire_id, const AnswersInput& input,
                                       const Taker& taker) {
+  return run(questionnaire_id, input, taker, true);
+}
+
+Result<Advice> AdvisorService::preview(std::int64_t questionnaire_id, const AnswersInput& input) {
+  return run(questionnaire_id, input, Taker{.kind = Taker::Kind::kStaff}, false);
+}
+
+Result<Advice> AdvisorService::run(std::int64_t questionnaire_id, const AnswersInput& input,
+                                   const Taker& taker, bool store) {
   std::optional<std::int64_t> customer_id = input.customer_id;
   switch (taker.kind) {
     case Taker::Kind::kPortalCustomer:
@@ -130,7 +140,8 @@ Result<Advice> AdvisorService::answer(std::int64_t questionnaire_id, const Answe
   if (input.language && *input.language != "en" && *input.language != "zh-CN") {
     return Error::invalid("language must be en or zh-CN", "language", "unknown_language");
   }
-  return with_transaction<Advice>(db_, TxMode::kWrite, [&](Connection& c) -> Result<Advice> {
+  return with_transaction<
+      Advice>(db_, store ? TxMode::kWrite : TxMode::kRead, [&](Connection& c) -> Result<Advice> {
     ECRM_ASSIGN_OR_RETURN(auto q, repo_.questionnaire(c, questionnaire_id));
     if (!q) return no_questionnaire();
     ECRM_ASSIGN_OR_RETURN(auto chosen, resolve_answers(q->questions, input.answers));
@@ -170,7 +181,7 @@ Result<Advice> AdvisorService::answer(std::int64_t questionnaire_id, const Answe
       }
       advice.answers.back().options.push_back(ch.option->key);
     }
-    ECRM_RETURN_IF_ERROR(repo_.insert_advice(c, advice));
+    if (store) ECRM_RETURN_IF_ERROR(repo_.insert_advice(c, advice));
     return advice;
   });
 }
@@ -191,6 +202,34 @@ Result<ConversionReport> AdvisorService::report(std::int64_t questionnaire_id,
                                              query.days.value_or(kDefaultDays)));
   r.conversion_rate = percent(r.converted_submissions, r.customer_submissions);
   return r;
+}
+
+Status AdvisorService::check_condition(const customers::CustomerQuery& query) {
+  if (!query.advisor_questionnaire) return {};
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  ECRM_ASSIGN_OR_RETURN(auto found, repo_.questionnaire(*lease, *query.advisor_questionnaire));
+  if (!found) {
+    return Error::invalid("no such questionnaire", "advisor_questionnaire",
+                          "unknown_questionnaire");
+  }
+  if (!query.advisor_question) return {};
+  const Question* question = nullptr;
+  for (const auto& q : found->questions) {
+    if (q.key == *query.advisor_question) question = &q;
+  }
+  if (!question) {
+    return Error::invalid("the questionnaire has no question '" + *query.advisor_question + "'",
+                          "advisor_question", "unknown_question");
+  }
+  for (const auto& key : customers::advisor_options(query)) {
+    const bool known = std::any_of(question->options.begin(), question->options.end(),
+                                   [&](const AnswerOption& o) { return o.key == key; });
+    if (!known) {
+      return Error::invalid("the question '" + question->key + "' has no option '" + key + "'",
+                            "advisor_answer", "unknown_option");
+    }
+  }
+  return {};
 }
 
 }  // namespace ecrm::advisor

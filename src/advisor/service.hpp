@@ -10,6 +10,7 @@
 
 #include "advisor/model.hpp"
 #include "advisor/repo.hpp"
+#include "customers/model.hpp"
 #include "storage/database.hpp"
 
 namespace ecrm::advisor {
@@ -41,12 +42,26 @@ class AdvisorService {
   Result<Advice> answer(std::int64_t questionnaire_id, const AnswersInput& input,
                         const Taker& taker);
 
+  // The advice `input` would get, with its reasons, stored nowhere (staff trying a
+  // questionnaire out); the same errors as answer(). A customer named is taken into account
+  // (history, recommendations, language).
+  Result<Advice> preview(std::int64_t questionnaire_id, const AnswersInput& input);
+
   // The customer's answers with their advice, newest first; kNotFound for an unknown customer.
   Result<std::vector<Advice>> of_customer(std::int64_t customer_id);
 
   Result<ConversionReport> report(std::int64_t questionnaire_id, const ReportQuery& query);
 
+  // The advisor condition of a customer-list filter (customers::CustomerQuery), checked against
+  // the questionnaire's current version: kInvalidArgument naming advisor_questionnaire (no such
+  // questionnaire), advisor_question (no such question) or advisor_answer (an option the
+  // question does not have). A filter without the condition passes.
+  Status check_condition(const customers::CustomerQuery& query);
+
  private:
+  // answer() and preview(): the advice, stored when `store`.
+  Result<Advice> run(std::int64_t questionnaire_id, const AnswersInput& input, const Taker& taker,
+                     bool store);
   Status check_references(storage::Connection& c, const QuestionnaireInput& input);
 
   storage::Database& db_;

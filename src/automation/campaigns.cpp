@@ -102,6 +102,14 @@ Campaign read_campaign(const RowView& row) {
   return x;
 }
 
+// An audience's error naming its member inside the request ("audience.advisor_answer").
+Status prefixed(const std::string& member, Status status) {
+  if (status.ok()) return status;
+  Error e = std::move(status).error();
+  if (!e.field.empty()) e.field = member + "." + e.field;
+  return e;
+}
+
 std::string percent(std::int64_t part, std::int64_t whole) {
   if (whole <= 0) return "0.0";
   char buf[32];
@@ -119,6 +127,8 @@ Result<std::optional<Campaign>> find_campaign(Connection& c, std::int64_t id, bo
 }  // namespace
 
 Result<AudienceSize> AutomationService::audience(const AudienceRequest& request) {
+  if (audience_check_)
+    ECRM_RETURN_IF_ERROR(prefixed("audience", audience_check_(request.audience)));
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
   AudienceSize out;
   {
@@ -150,6 +160,7 @@ Result<AudienceSize> AutomationService::audience(const AudienceRequest& request)
 Result<Campaign> AutomationService::create_campaign(const CampaignInput& input,
                                                     const std::string& actor) {
   if (input.name.empty()) return Error::invalid("name must not be empty", "name");
+  if (audience_check_) ECRM_RETURN_IF_ERROR(prefixed("audience", audience_check_(input.audience)));
   if (auto t = messaging_.get_template(input.template_key, messaging_.options().default_language);
       !t.ok()) {
     ECRM_ASSIGN_OR_RETURN(auto all, messaging_.templates());

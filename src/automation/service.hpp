@@ -13,6 +13,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -68,7 +69,11 @@ class AutomationService {
   Status unfollow(const FollowInput& input);
   Result<std::vector<Follow>> follows(std::int64_t customer_id);
 
-  // Campaigns.
+  // Campaigns. An audience is first checked by the check set here (the customer list's:
+  // customers::CustomerService::check_query), which names the failing member.
+  void set_audience_check(std::function<Status(const customers::CustomerQuery&)> check) {
+    audience_check_ = std::move(check);
+  }
   Result<AudienceSize> audience(const AudienceRequest& request);
   Result<Campaign> create_campaign(const CampaignInput& input, const std::string& actor);
   Result<std::vector<Campaign>> campaigns(std::int64_t before_id, int limit);
@@ -135,6 +140,7 @@ class AutomationService {
   AutomationOptions options_;
   AutomationRepo repo_;
   WebhookSender webhooks_{db_, options_.webhook_first_retry};
+  std::function<Status(const customers::CustomerQuery&)> audience_check_;
   std::uint64_t passes_ = 0;  // of work(): the product scan runs every few
 };
 

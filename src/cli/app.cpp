@@ -278,6 +278,11 @@ struct App::Parts {
     customer_service.attach(social_records);
     customer_service.attach(community_records);
     customer_service.attach(advisor_records);
+    // Customer-list filters (the list, campaigns' audiences) may name advisor answers.
+    customer_service.add_query_check(
+        [this](const customers::CustomerQuery& q) { return advisor_service.check_condition(q); });
+    automation_service.set_audience_check(
+        [this](const customers::CustomerQuery& q) { return customer_service.check_query(q); });
     // Order events rescore the customer and refresh their recommendations.
     order_service.add_listener(analytics_listener);
     order_service.add_listener(recommend_listener);

@@ -39,8 +39,9 @@ void add_customer_routes(http::Router& router, CustomerService& service) {
       .doc = {.summary = "Search and list live customers: `q` over name, e-mail, phone digits, "
                          "company, external id and tags (exact matches first, then prefixes, "
                          "then substrings; by id within each), filters by type, tag, city and "
-                         "creation time range, and by the analytics scores: tier, segment and "
-                         "min_clv (minor units)",
+                         "creation time range, by the analytics scores: tier, segment and "
+                         "min_clv (minor units), and by advisor answers: advisor_questionnaire, "
+                         "advisor_question, advisor_answer",
               .tag = "customers",
               .response = http::json_body<http::Page<Customer>>(),
               .query = http::query_of<CustomerQuery>(),

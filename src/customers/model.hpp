@@ -17,6 +17,7 @@
 
 #include "analytics/rfm.hpp"
 #include "core/describe.hpp"
+#include "core/result.hpp"
 #include "core/time.hpp"
 
 namespace ecrm::customers {
@@ -137,8 +138,16 @@ ECRM_WIRE_RULES(Customer, rule(&Customer::birthday, {.format = "date"}),
 // The stored, compared form of a city: trimmed, inner spaces collapsed, ASCII lower-cased.
 std::string city_key(std::string_view city);
 
+inline constexpr std::size_t kMaxAdvisorKey = 64;
+inline constexpr std::size_t kMaxAdvisorAnswer = 1000;
+inline constexpr std::size_t kMaxAdvisorOptions = 50;
+
 // The query parameters of the customer list. Tier, segment and min_clv (minor units) come from
 // the analytics scores; customers without scores never match them.
+// The advisor condition looks at each customer's latest answers to `advisor_questionnaire`
+// (advisor/): alone, customers who took it; with `advisor_question`, those who answered that
+// question; with `advisor_answer` too (option keys separated by commas), those who chose at
+// least one of those options. check_query() says which combinations hold.
 struct CustomerQuery {
   std::optional<std::string> q;  // see the rule below
   std::optional<CustomerType> type;
@@ -149,8 +158,12 @@ struct CustomerQuery {
   std::optional<analytics::Tier> tier;
   std::optional<analytics::Segment> segment;
   std::optional<std::int64_t> min_clv;
+  std::optional<std::int64_t> advisor_questionnaire;
+  std::optional<std::string> advisor_question;
+  std::optional<std::string> advisor_answer;
 };
-ECRM_DESCRIBE(CustomerQuery, q, type, tag, city, created_from, created_to, tier, segment, min_clv)
+ECRM_DESCRIBE(CustomerQuery, q, type, tag, city, created_from, created_to, tier, segment, min_clv,
+              advisor_questionnaire, advisor_question, advisor_answer)
 ECRM_WIRE_RULES(CustomerQuery,
                 rule(&CustomerQuery::q,
                      {.max_length = kMaxQuery,
@@ -160,7 +173,28 @@ ECRM_WIRE_RULES(CustomerQuery,
                                      "characters or more)"}),
                 rule(&CustomerQuery::created_from, {.format = "date-time"}),
                 rule(&CustomerQuery::created_to, {.format = "date-time"}),
-                rule(&CustomerQuery::min_clv, {.description = "minor units"}))
+                rule(&CustomerQuery::min_clv, {.description = "minor units"}),
+                rule(&CustomerQuery::advisor_questionnaire,
+                     {.minimum = 1,
+                      .description = "customers whose latest answers to this advisor "
+                                     "questionnaire match advisor_question and advisor_answer"}),
+                rule(&CustomerQuery::advisor_question,
+                     {.max_length = kMaxAdvisorKey,
+                      .description = "a question's key: customers who answered it (needs "
+                                     "advisor_questionnaire)"}),
+                rule(&CustomerQuery::advisor_answer,
+                     {.max_length = kMaxAdvisorAnswer,
+                      .description = "option keys separated by commas: customers who chose at "
+                                     "least one of them (needs advisor_question)"}))
+
+// The option keys of `advisor_answer`, trimmed, in the order given, without repeats.
+std::vector<std::string> advisor_options(const CustomerQuery& query);
+
+// Checks the combinations a customer-list filter's own members allow (the advisor condition:
+// a question needs its questionnaire, an answer its question; each option key non-empty, at
+// most 50). kInvalidArgument naming the member. Whether the questionnaire, question and options
+// exist is the advisor's check (CustomerService::add_query_check).
+Status check_query(const CustomerQuery& query);
 
 // A likely duplicate pair (a.id < b.id) and why it was flagged.
 struct DuplicatePair {

@@ -362,6 +362,34 @@ namespace {
 
 using search::MatchRank;
 
+// The advisor condition (model.hpp: CustomerQuery): over the customer's latest submission to
+// the questionnaire (advisor's advisor_submissions, one index read by customer and id) and the
+// options it chose (advisor_answer_options).
+void append_advisor_condition(search::Sql& sql, const CustomerQuery& filter) {
+  sql << " AND EXISTS (SELECT 1 FROM advisor_submissions ad WHERE ad.customer_id = c.id "
+         "AND ad.questionnaire_id = ";
+  sql.bind(*filter.advisor_questionnaire);
+  sql << " AND ad.id = (SELECT max(ad2.id) FROM advisor_submissions ad2 "
+         "WHERE ad2.customer_id = c.id AND ad2.questionnaire_id = ";
+  sql.bind(*filter.advisor_questionnaire);
+  sql << ")";
+  if (filter.advisor_question) {
+    sql << " AND EXISTS (SELECT 1 FROM advisor_answer_options ao WHERE ao.submission_id = ad.id "
+           "AND ao.question = ";
+    sql.bind(*filter.advisor_question);
+    const auto options = advisor_options(filter);
+    if (!options.empty()) {
+      sql << " AND ao.option_key IN (";
+      for (std::size_t i = 0; i < options.size(); ++i) {
+        if (i > 0) sql << ", ";
+        sql.bind(options[i]);
+      }
+      sql << ")";
+    }
+    sql << ")";
+  }
+  sql << ")";
+}
 
 // The list statement for one rank of a search (or the plain list when `q` is empty): one access
 // path drives it in id order — the search index, else the tag index, else the city index, else
@@ -468,6 +496,7 @@ void append_list_statement(search::Sql& sql, const CustomerQuery& filter,
     }
     sql << ")";
   }
+  if (filter.advisor_questionnaire) append_advisor_condition(sql, filter);
   if (ids_only) return;
   sql << " ORDER BY " << key << " LIMIT ";
   sql.bind(std::int64_t{limit});

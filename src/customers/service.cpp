@@ -499,8 +499,19 @@ Result<Customer> CustomerService::update(std::int64_t id, const CustomerInput& i
   });
 }
 
+void CustomerService::add_query_check(QueryCheck check) {
+  query_checks_.push_back(std::move(check));
+}
+
+Status CustomerService::check_query(const CustomerQuery& query) const {
+  ECRM_RETURN_IF_ERROR(customers::check_query(query));
+  for (const auto& check : query_checks_) ECRM_RETURN_IF_ERROR(check(query));
+  return {};
+}
+
 Result<std::vector<CustomerMatch>> CustomerService::list(const CustomerQuery& query,
                                                          const ListPosition& after, int limit) {
+  ECRM_RETURN_IF_ERROR(check_query(query));
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
   return repo_.list(*lease, query, after, limit);
 }

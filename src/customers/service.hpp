@@ -19,6 +19,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -164,6 +165,15 @@ class CustomerService {
   // Call before serving; `records` must outlive the service.
   void attach(CustomerRecords& records);
 
+  // A check of the part of a customer-list filter another capability owns (the advisor: the
+  // questionnaire, question and options its condition names exist). Returns kInvalidArgument
+  // or kNotFound naming the member. Call before serving.
+  using QueryCheck = std::function<Status(const CustomerQuery&)>;
+  void add_query_check(QueryCheck check);
+  // check_query() (model.hpp) and then every added check: what a filter must pass before it
+  // selects customers (the list, campaigns' audiences).
+  Status check_query(const CustomerQuery& query) const;
+
   // Validates and creates a customer. Errors: kInvalidArgument naming the field;
   // kUnprocessable (unknown_customer, field referred_by); kConflict external_id_taken.
   Result<Customer> create(const CustomerInput& input);
@@ -225,6 +235,7 @@ class CustomerService {
   storage::Database& db_;
   CustomerRepo repo_;
   std::vector<CustomerRecords*> records_;
+  std::vector<QueryCheck> query_checks_;
 };
 
 // Normalisations for storage and duplicate detection; errors name the field.

@@ -50,6 +50,24 @@ void add_referral_routes(http::Router& router, ReferralService& service) {
         return http::reply(200, referral);
       })});
 
+  router.add(
+      Route{.method = Method::kGet,
+            .pattern = "/api/v1/referrals/settings",
+            .access = kRead,
+            .doc = {.summary = "The referral settings the server runs with (the serve command's "
+                               "--referral-window-days, --referral-return-window-days and "
+                               "--referral-reward): attribution window, return window, reward",
+                    .tag = kTag,
+                    .response = http::json_body<ReferralSettings>()},
+            .handler = handle([&service](RequestContext&) -> Result<Response> {
+              const auto& o = service.options();
+              return http::reply(
+                  200, ReferralSettings{.attribution_window_days = o.attribution_window_days,
+                                        .return_window_days = o.return_window_days,
+                                        .reward_amount = o.reward_amount,
+                                        .link_base = o.base_url});
+            })});
+
   router.add(Route{
       .method = Method::kPost,
       .pattern = "/api/v1/referrals/attributions",

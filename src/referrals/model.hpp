@@ -107,6 +107,17 @@ struct ReferrerReport {
 ECRM_DESCRIBE(ReferrerReport, referrer_id, name, own_clv, referred_revenue, referred_clv,
               network_value, referred)
 
+// The serve command's referral settings (--referral-window-days, --referral-return-window-days,
+// --referral-reward), read by staff.
+struct ReferralSettings {
+  std::int64_t attribution_window_days = 0;  // a sign-up at most this long after the visit
+  std::int64_t return_window_days = 0;       // a reward waits this long after delivery
+  std::int64_t reward_amount = 0;            // minor units of the rewarded order's currency
+  std::string link_base;                     // a referral link is <link_base>/?ref=CODE
+};
+ECRM_DESCRIBE(ReferralSettings, attribution_window_days, return_window_days, reward_amount,
+              link_base)
+
 // A row of the leaderboard: referrers by network value, highest first.
 struct LeaderboardEntry {
   std::int64_t referrer_id = 0;

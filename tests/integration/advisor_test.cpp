@@ -11,6 +11,8 @@
 //   use (required):    travel  -> C +3, Travel camera +2;   studio -> L +2, Tripod +4
 //   budget (required): low     -> price_max 700.00;          high   -> price_min 700.00
 //   extras (optional, several): lens -> L +1, Travel camera +1; tripod -> Tripod +2
+#include <set>
+
 #include "core/time.hpp"
 #include "portal_support.hpp"
 
@@ -236,6 +238,23 @@ TEST_F(Advisor, AnswersGiveTheAdvisedProductsBestFirstWithReasons) {
                400, "not_allowed", "customer_id");
   EXPECT_EQ(submissions(q), 4);
   expect_error(visitor.get("/api/v1/advisor/999999/questions"), 404);
+
+  // Staff try answers out: the same advice and reasons, stored nowhere.
+  auto preview = post(
+      id_path("/api/v1/advisor", q) + "/preview",
+      json::object{
+          {"answers",
+           answers({{"use", {"travel"}}, {"budget", {"low"}}, {"extras", {"lens", "tripod"}}})}});
+  ASSERT_EQ(preview.status, 200) << preview.body;
+  EXPECT_EQ(product_ids(preview.json()), product_ids(advice));
+  EXPECT_EQ(preview.json().at("products").at(0).at("reason"), products[0].at("reason"));
+  EXPECT_EQ(submissions(q), 4);
+  expect_error(post(id_path("/api/v1/advisor", q) + "/preview",
+                    json::object{{"answers", answers({{"use", {"space"}}, {"budget", {"low"}}})}}),
+               400, "", "answers[0].options[0]");
+  expect_error(visitor.send_json("POST", id_path("/api/v1/advisor", q) + "/preview",
+                                 json::object{{"answers", json::array{}}}),
+               401);
 }
 
 TEST_F(Advisor, CustomersHistoryRecommendationsLanguageAndAnswersOnTheProfile) {
@@ -257,6 +276,15 @@ TEST_F(Advisor, CustomersHistoryRecommendationsLanguageAndAnswersOnTheProfile) {
   auto read = portal->get(id_path("/api/v1/portal/advisor", q));
   ASSERT_EQ(read.status, 200) << read.body;
   EXPECT_EQ(str(read.json().at("name")), "Portal advisor");
+  // The questionnaires the portal offers include it.
+  auto offered = portal->get("/api/v1/portal/advisor");
+  ASSERT_EQ(offered.status, 200) << offered.body;
+  bool listed = false;
+  const auto offered_body = offered.json();
+  for (const auto& item : offered_body.at("items").as_array()) {
+    if (item.at("id").as_int64() == q) listed = true;
+  }
+  EXPECT_TRUE(listed) << offered.body;
   // Travel, up to 700.00, a second lens: Travel camera 3 + 2 + 1 = 6, Zoom 1 + 1 (recommended)
   // = 2, Prime 1; the Starter camera was bought already.
   auto r = portal->send_json(
@@ -502,8 +530,109 @@ TEST_F(Advisor, MergesMoveAnswersExportListsThemErasureUnlinksThem) {
                   "AND answers = '{\"answers\":[]}'",
                   answered),
             1);
-  // The advice stays, counted as anonymous answers.
+  // The advice stays, counted as anonymous answers; the chosen options go with the answers.
   EXPECT_EQ(count("SELECT COUNT(*) FROM advisor_advice WHERE submission_id = $1", answered), 2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM advisor_answer_options WHERE submission_id = $1", answered),
+            0);
+}
+
+// Advisor answers as a condition of the customer list and of a campaign's audience: each
+// customer's latest answers to the questionnaire decide (a retaken questionnaire replaces the
+// earlier choice), other questionnaires and anonymous answers never match, a merge carries the
+// answers to the survivor, and conditions naming what the questionnaire lacks are refused
+// naming the member.
+TEST_F(Advisor, AnswersSelectCustomersInTheListAndCampaignAudiences) {
+  const auto q = questionnaire("Segment advisor");
+  const auto other_q = questionnaire("Segment advisor, other");
+  auto person = [&](const std::string& name) {
+    return create(
+        "/api/v1/customers",
+        json::object{{"name", name},
+                     {"email", "advisor.seg." + name + "@example.com"},
+                     {"consent", json::object{{"email", json::object{{"granted", true},
+                                                                     {"how", "signup"}}}}}});
+  };
+  const auto ann = person("ann"), ben = person("ben"), cy = person("cy"), dee = person("dee"),
+             eve = person("eve"), fay = person("fay"), gus = person("gus");
+  auto take = [&](std::int64_t questionnaire_id, std::optional<std::int64_t> who, json::array a) {
+    json::object body{{"answers", std::move(a)}};
+    if (who) body["customer_id"] = *who;
+    auto r = post(id_path("/api/v1/advisor", questionnaire_id) + "/answers", body);
+    ASSERT_EQ(r.status, 201) << r.body;
+  };
+  take(q, ann, answers({{"use", {"travel"}}, {"budget", {"low"}}}));
+  take(q, ben, answers({{"use", {"studio"}}, {"budget", {"high"}}}));
+  // Cy chose travel, then took it again and chose studio: the latest answers count.
+  take(q, cy, answers({{"use", {"travel"}}, {"budget", {"low"}}}));
+  take(q, cy, answers({{"use", {"studio"}}, {"budget", {"low"}}}));
+  take(q, dee,
+       answers({{"use", {"travel"}}, {"budget", {"high"}}, {"extras", {"lens", "tripod"}}}));
+  // Eve answered only the other questionnaire, Fay's answers go to Gus by a merge, and an
+  // anonymous visitor's answers belong to nobody.
+  take(other_q, eve, answers({{"use", {"travel"}}, {"budget", {"low"}}}));
+  take(q, fay, answers({{"use", {"studio"}}, {"budget", {"low"}}, {"extras", {"tripod"}}}));
+  take(q, std::nullopt, answers({{"use", {"travel"}}, {"budget", {"low"}}}));
+  ASSERT_EQ(
+      post(id_path("/api/v1/customers", gus) + "/merge", json::object{{"other_id", fay}}).status,
+      200);
+
+  const std::string qs = "advisor_questionnaire=" + std::to_string(q);
+  auto listed = [&](const std::string& query) {
+    std::set<std::int64_t> ids;
+    auto r = get("/api/v1/customers?limit=500&" + query);
+    EXPECT_EQ(r.status, 200) << query << ": " << r.body;
+    if (r.status != 200) return ids;
+    const auto body = r.json();
+    for (const auto& c : body.at("items").as_array()) ids.insert(c.at("id").as_int64());
+    return ids;
+  };
+  using Ids = std::set<std::int64_t>;
+  EXPECT_EQ(listed(qs), (Ids{ann, ben, cy, dee, gus}));
+  EXPECT_EQ(listed(qs + "&advisor_question=use&advisor_answer=travel"), (Ids{ann, dee}));
+  EXPECT_EQ(listed(qs + "&advisor_question=use&advisor_answer=studio"), (Ids{ben, cy, gus}));
+  EXPECT_EQ(listed(qs + "&advisor_question=budget&advisor_answer=high"), (Ids{ben, dee}));
+  // Any of several options; an optional question answered by some.
+  EXPECT_EQ(listed(qs + "&advisor_question=extras&advisor_answer=tripod,%20lens"), (Ids{dee, gus}));
+  EXPECT_EQ(listed(qs + "&advisor_question=extras"), (Ids{dee, gus}));
+  EXPECT_EQ(listed(qs + "&advisor_question=extras&advisor_answer=lens"), (Ids{dee}));
+  // With the list's other filters.
+  EXPECT_EQ(listed(qs + "&advisor_question=use&advisor_answer=travel&q=advisor.seg.ann"),
+            (Ids{ann}));
+  EXPECT_EQ(listed("advisor_questionnaire=" + std::to_string(other_q)), (Ids{eve}));
+
+  // A campaign's audience over the same condition counts the same customers.
+  const json::object audience{
+      {"advisor_questionnaire", q}, {"advisor_question", "use"}, {"advisor_answer", "studio"}};
+  auto size = post("/api/v1/campaigns/audience", json::object{{"audience", audience}});
+  ASSERT_EQ(size.status, 200) << size.body;
+  EXPECT_EQ(size.json().at("matched").as_int64(), 3);
+  EXPECT_EQ(size.json().at("reachable").as_int64(), 3);
+
+  // What the questionnaire lacks, or a condition missing its parts, is refused naming it.
+  expect_error(get("/api/v1/customers?advisor_question=use"), 400, "", "advisor_questionnaire");
+  expect_error(get("/api/v1/customers?" + qs + "&advisor_answer=travel"), 400, "",
+               "advisor_question");
+  expect_error(get("/api/v1/customers?" + qs + "&advisor_question=colour"), 400, "unknown_question",
+               "advisor_question");
+  expect_error(get("/api/v1/customers?" + qs + "&advisor_question=use&advisor_answer=travel,space"),
+               400, "unknown_option", "advisor_answer");
+  expect_error(get("/api/v1/customers?" + qs + "&advisor_question=use&advisor_answer=travel,,"),
+               400, "", "advisor_answer");
+  expect_error(get("/api/v1/customers?advisor_questionnaire=999999"), 400, "unknown_questionnaire",
+               "advisor_questionnaire");
+  expect_error(get("/api/v1/customers?advisor_questionnaire=0"), 400, "", "advisor_questionnaire");
+  expect_error(post("/api/v1/campaigns/audience",
+                    json::object{{"audience", json::object{{"advisor_questionnaire", q},
+                                                           {"advisor_question", "use"},
+                                                           {"advisor_answer", "space"}}}}),
+               400, "unknown_option", "audience.advisor_answer");
+  auto made = post("/api/v1/campaigns",
+                   json::object{{"name", "Bad audience"},
+                                {"template_key", "win_back"},
+                                {"audience", json::object{{"advisor_questionnaire", q},
+                                                          {"advisor_answer", "travel"}}}});
+  expect_error(made, 400, "", "audience.advisor_question");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM campaigns WHERE name = 'Bad audience' AND $1 > 0", 1), 0);
 }
 
 }  // namespace

@@ -363,6 +363,12 @@ TEST_F(ReferralSettings, WindowAndRewardFollowTheServersSettings) {
   EXPECT_EQ(granted[0].at("order_id").as_int64(), order.at("id").as_int64());
   EXPECT_EQ(granted[0].at("amount").as_int64(), 2500);
   EXPECT_TRUE(for_referrer(run_rewards(), referrer).empty());
+  // Staff read the settings the server runs with.
+  auto settings = get("/api/v1/referrals/settings");
+  ASSERT_EQ(settings.status, 200) << settings.body;
+  EXPECT_EQ(settings.json().at("attribution_window_days").as_int64(), 7);
+  EXPECT_EQ(settings.json().at("return_window_days").as_int64(), 0);
+  EXPECT_EQ(settings.json().at("reward_amount").as_int64(), 2500);
 }
 
 }  // namespace

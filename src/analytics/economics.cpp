@@ -35,6 +35,24 @@ constexpr std::string_view kAcquired =
     "SELECT c.channel, c.source, c.attributes, c.referred_by, c.created_at, s.clv, s.monetary "
     "FROM customers c LEFT JOIN customer_scores s ON s.customer_id = c.id "
     "WHERE c.created_at >= $1 AND c.created_at < $2 AND c.merged_into IS NULL";
+// Automation's campaigns sent in the period, and what their recipients and holdout bought.
+constexpr std::string_view kCampaignsSent =
+    "SELECT id, name, sent_at, conversion_days, holdout FROM campaigns "
+    "WHERE status = 'sent' AND sent_at >= $1 AND sent_at < $2 ORDER BY sent_at, id";
+constexpr std::string_view kCampaignRecipients =
+    "SELECT COUNT(*) FROM messages WHERE source = $1 AND status = 'sent'";
+constexpr std::string_view kCampaignRevenue =
+    "SELECT CAST(COALESCE(SUM(o.total), 0) AS BIGINT) FROM messages m JOIN orders o "
+    "ON o.customer_id = m.customer_id AND o.placed_at >= m.sent_at "
+    "AND o.placed_at < m.sent_at + $2 AND o.status <> 'cancelled' "
+    "WHERE m.source = $1 AND m.status = 'sent'";
+constexpr std::string_view kHoldoutRevenue =
+    "SELECT CAST(COALESCE(SUM(o.total), 0) AS BIGINT) FROM campaign_holdouts h JOIN orders o "
+    "ON o.customer_id = h.customer_id AND o.placed_at >= $2 AND o.placed_at < $3 "
+    "AND o.status <> 'cancelled' WHERE h.campaign_id = $1";
+constexpr std::string_view kCampaignCost =
+    "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM economics_costs "
+    "WHERE kind = 'campaign' AND name = $1";
 constexpr std::string_view kTickets =
     "SELECT COUNT(*) FROM tickets WHERE created_at >= $1 AND created_at < $2";
 
@@ -77,15 +95,24 @@ std::string ratio(double value) { return format_decimal(value, 6, 2); }
 Status check(CostEntry& e, const std::string& field) {
   auto at = [&](const char* member) { return field + "." + member; };
   if (!parse_month(e.month)) return month_error(at("month"));
-  if (e.kind != "acquisition" && e.kind != "retention" && e.kind != "service") {
-    return Error::invalid(at("kind") + " must be acquisition, retention or service", at("kind"),
-                          "invalid_kind");
+  if (e.kind != "acquisition" && e.kind != "retention" && e.kind != "service" &&
+      e.kind != "campaign") {
+    return Error::invalid(at("kind") + " must be acquisition, retention, service or campaign",
+                          at("kind"), "invalid_kind");
   }
   std::string dimension = e.dimension.value_or("");
   std::string name = e.name.value_or("");
   if (e.kind == "service") {
     dimension.clear();
     name.clear();
+  } else if (e.kind == "campaign") {
+    dimension.clear();
+    if (name.empty()) {
+      return Error::invalid(at("name") +
+                                " is required for campaign costs: the campaign's key "
+                                "(campaign_12)",
+                            at("name"), "invalid_name");
+    }
   } else if (dimension.empty() && e.kind == "acquisition") {
     return Error::invalid(at("dimension") + " is required for acquisition costs: channel, "
                           "source or campaign",
@@ -149,6 +176,42 @@ struct Sums {
   std::int64_t acquisition_cost = 0;
   std::int64_t retention_cost = 0;
 };
+
+// The campaigns sent in [start, end) with their return against the holdout.
+Result<std::vector<CampaignRoi>> campaign_rois(Connection& c, UnixMs start, UnixMs end) {
+  std::vector<CampaignRoi> out;
+  ECRM_RETURN_IF_ERROR(c.query(kCampaignsSent, {start, end}, [&](const RowView& row) {
+    CampaignRoi x;
+    x.campaign_id = row.get_int(0);
+    x.key = "campaign_" + std::to_string(x.campaign_id);
+    x.name = row.get_string(1);
+    x.sent_at = row.get_int(2);
+    x.conversion_days = row.get_int(3);
+    x.holdout = row.get_int(4);
+    out.push_back(std::move(x));
+  }));
+  for (auto& x : out) {
+    const std::int64_t window = x.conversion_days * kDayMs;
+    ECRM_ASSIGN_OR_RETURN(auto recipients, c.query_int(kCampaignRecipients, {x.key}));
+    x.recipients = recipients.value_or(0);
+    ECRM_ASSIGN_OR_RETURN(auto revenue, c.query_int(kCampaignRevenue, {x.key, window}));
+    x.revenue = revenue.value_or(0);
+    ECRM_ASSIGN_OR_RETURN(
+        auto held, c.query_int(kHoldoutRevenue, {x.campaign_id, x.sent_at, x.sent_at + window}));
+    x.holdout_revenue = held.value_or(0);
+    ECRM_ASSIGN_OR_RETURN(auto cost, c.query_int(kCampaignCost, {x.key}));
+    x.cost = cost.value_or(0);
+    if (x.holdout > 0) {
+      const double expected = static_cast<double>(x.holdout_revenue) *
+                              static_cast<double>(x.recipients) / static_cast<double>(x.holdout);
+      const double incremental = static_cast<double>(x.revenue) - expected;
+      x.incremental_revenue = std::llround(incremental);
+      if (x.cost > 0)
+        x.roi = ratio((incremental - static_cast<double>(x.cost)) / static_cast<double>(x.cost));
+    }
+  }
+  return out;
+}
 
 EconomicsGroup group_of(const std::string& name, const Sums& s) {
   EconomicsGroup g;
@@ -286,6 +349,7 @@ Result<EconomicsReport> EconomicsService::report(const EconomicsQuery& query) {
   }));
   ECRM_ASSIGN_OR_RETURN(auto costs, read_costs(c, query.from, query.to));
   for (const auto& e : costs.entries) {
+    if (e.kind == "campaign") continue;  // the campaigns' own (campaign_rois)
     if (e.kind == "service") {
       out.service_cost += e.amount;
       continue;
@@ -309,6 +373,7 @@ Result<EconomicsReport> EconomicsService::report(const EconomicsQuery& query) {
   ECRM_ASSIGN_OR_RETURN(auto tickets, c.query_int(kTickets, {start, end}));
   out.tickets = tickets.value_or(0);
   if (out.tickets > 0) out.service_cost_per_ticket = rounded_div(out.service_cost, out.tickets);
+  ECRM_ASSIGN_OR_RETURN(out.campaigns, campaign_rois(c, start, end));
   return out;
 }
 

@@ -14,7 +14,13 @@
 // without a score counting as 0. Payback months = CAC / the group's average monthly revenue per
 // customer, that being their revenue so far (customer_scores.monetary, net of refunds; revenue,
 // not gross margin) over the months since their acquisition (at least one each).
-// Campaign ROI is not reported: campaign results (automation) are not tied to acquisition costs.
+// Campaign ROI: for each automation campaign sent in the period (automation's campaigns, their
+// messages and campaign_holdouts), its recipients' revenue (orders not cancelled within the
+// campaign's conversion days after their message was sent, as the campaign's results count it)
+// beyond the holdout's at the same size: incremental = revenue - holdout revenue x recipients /
+// held out (orders within the conversion days after the send), and ROI = (incremental - cost) /
+// cost, the cost being the entries of kind `campaign` named by the campaign's key (campaign_ID),
+// whatever their month.
 #pragma once
 
 #include <cstdint>
@@ -34,9 +40,10 @@ namespace ecrm::analytics {
 // One month's cost of one kind for one group.
 struct CostEntry {
   std::string month;                     // YYYY-MM
-  std::string kind;                      // acquisition | retention | service
-  std::optional<std::string> dimension;  // channel | source | campaign ("" for service)
-  std::optional<std::string> name;       // the channel, source or campaign
+  std::string kind;                      // acquisition | retention | service | campaign
+  std::optional<std::string> dimension;  // channel | source | campaign ("" for service, campaign)
+  std::optional<std::string> name;       // the channel, source or campaign; kind campaign: the
+                                         // automation campaign's key (campaign_12)
   std::int64_t amount = 0;               // minor units, not negative
   std::optional<UnixMs> updated_at;      // set on the way out
 };
@@ -84,6 +91,25 @@ struct EconomicsGroup {
 ECRM_DESCRIBE(EconomicsGroup, name, customers, acquisition_cost, cac, average_clv, clv_cac,
               monthly_revenue_per_customer, payback_months, retention_cost)
 
+// An automation campaign's return against its holdout group (see the header comment).
+struct CampaignRoi {
+  std::int64_t campaign_id = 0;
+  std::string key;  // campaign_ID: the name its costs are entered under
+  std::string name;
+  UnixMs sent_at = 0;
+  std::int64_t conversion_days = 0;
+  std::int64_t recipients = 0;       // messages delivered
+  std::int64_t revenue = 0;          // recipients' orders within the conversion days
+  std::int64_t holdout = 0;          // customers held out
+  std::int64_t holdout_revenue = 0;  // their orders within the conversion days of the send
+  std::optional<std::int64_t> incremental_revenue;  // rounded; null without a holdout
+  std::int64_t cost = 0;
+  std::optional<std::string> roi;  // e.g. "1.25"; null without a cost or a holdout
+};
+ECRM_DESCRIBE(CampaignRoi, campaign_id, key, name, sent_at, conversion_days, recipients, revenue,
+              holdout, holdout_revenue, incremental_revenue, cost, roi)
+ECRM_WIRE_RULES(CampaignRoi, rule(&CampaignRoi::sent_at, {.format = "date-time"}))
+
 struct EconomicsReport {
   std::string from;
   std::string to;
@@ -94,9 +120,10 @@ struct EconomicsReport {
   std::int64_t service_cost = 0;       // service entries of the period
   std::int64_t tickets = 0;            // tickets opened in the period
   std::optional<std::int64_t> service_cost_per_ticket;  // rounded; null without tickets
+  std::vector<CampaignRoi> campaigns;  // automation campaigns sent in the period, by send time
 };
 ECRM_DESCRIBE(EconomicsReport, from, to, by, groups, total, retention_cost, service_cost, tickets,
-              service_cost_per_ticket)
+              service_cost_per_ticket, campaigns)
 
 class EconomicsService {
  public:

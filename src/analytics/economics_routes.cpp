@@ -28,7 +28,8 @@ void add_economics_routes(http::Router& router, EconomicsService& service) {
       .access = Access::needs(kWriteScope),
       .doc = {.summary = "Enter costs per month (YYYY-MM) in minor units of the shop's main "
                          "currency: acquisition per channel, source or campaign (dimension and "
-                         "name), retention (a group or none), service (the service desk's month). "
+                         "name), retention (a group or none), service (the service desk's month), "
+                         "campaign (an automation campaign's cost, named by its key campaign_12). "
                          "Each entry replaces the one of the same month, kind, dimension and name; "
                          "a bad entry is a 400 naming it (entries[2].amount) and nothing is "
                          "stored. Answers the stored entries of the months written",
@@ -93,8 +94,11 @@ void add_economics_routes(http::Router& router, EconomicsService& service) {
                   "so far, net of refunds, over the months since acquisition; revenue, not "
                   "gross margin), payback months (CAC / that revenue), retention cost; and the "
                   "service cost per ticket opened in the period. Money in minor units of the "
-                  "shop's main currency, ratios as decimal text. Campaign ROI against the "
-                  "holdout is not part of it (see the campaign's results)",
+                  "shop's main currency, ratios as decimal text. And each automation campaign "
+                  "sent in the period with its return: recipients' revenue within its "
+                  "conversion days beyond the holdout's at the same size (incremental "
+                  "revenue), its cost (entries of kind campaign named by its key, "
+                  "campaign_12) and ROI = (incremental revenue - cost) / cost",
               .tag = "analytics",
               .response = http::json_body<EconomicsReport>(),
               .query = http::query_of<EconomicsQuery>()},

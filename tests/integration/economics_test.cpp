@@ -202,6 +202,138 @@ TEST_F(Economics, ClvOverCacPerChannelEqualsAHandComputation) {
   EXPECT_EQ(str(wf.at("clv_cac")), "0.33");
 }
 
+// Campaign ROI against the holdout on a fixture in June 2018 (campaign, messages and holdout
+// written as sending would have written them; orders placed at chosen times):
+//   "Summer" sent 10 June, 7 conversion days, recipients r1..r4 (r4's message sent on 11 June),
+//   r5's message failed, holdout h1 and h2.
+//   r1 10000 on 12 June (counts), r2 5000 on 20 June (after the window), r3 8000 on 13 June
+//   (cancelled), r4 3000 on 16 June (within its own window), r5 9000 (no delivered message);
+//   h1 2000 on 13 June (counts), h2 4000 on 18 June (after the window).
+//   revenue 13000 over 4 recipients; holdout 2000 over 2, so 4000 expected of 4 without the
+//   campaign: incremental 9000; cost 2500 (June) + 500 (July) = 3000; ROI (9000 - 3000) / 3000
+//   = 2. "No holdout" (sent 20 June, nobody held out): no incremental revenue, no ROI. "Later",
+//   sent in August, is outside the period.
+TEST_F(Economics, CampaignRoiAgainstTheHoldoutEqualsAHandComputation) {
+  const std::int64_t product =
+      create("/api/v1/products",
+             json::object{
+                 {"sku", "ROI-UNIT"}, {"name", "ROI unit"}, {"price", 1000}, {"currency", "EUR"}});
+  ASSERT_GT(product, 0);
+  auto person = [&](const std::string& name) {
+    return create("/api/v1/customers", json::object{{"name", name}});
+  };
+  auto campaign = [&](const std::string& name, std::int64_t sent_at, std::int64_t holdout) {
+    auto id = connection().query_int(
+        "INSERT INTO campaigns (name, template_key, status, sent_at, conversion_days, holdout, "
+        "holdout_percent, recipients, created_at, updated_at) "
+        "VALUES ($1, 'win_back', 'sent', $2, 7, $3, 20, 0, $2, $2) RETURNING id",
+        {name, sent_at, holdout});
+    EXPECT_TRUE(id.ok() && *id) << (id.ok() ? "" : id.error().message);
+    return id.ok() ? id->value_or(0) : 0;
+  };
+  auto message = [&](std::int64_t campaign_id, std::int64_t customer, const std::string& status,
+                     std::int64_t sent_at) {
+    auto written = connection().execute(
+        "INSERT INTO messages (customer_id, template_key, kind, source, status, next_attempt_at, "
+        "created_at, sent_at, updated_at) VALUES ($1, 'win_back', 'marketing', $2, $3, $4, $4, "
+        "$5, $4)",
+        {customer, "campaign_" + std::to_string(campaign_id), status, sent_at,
+         status == "sent" ? storage::Value(sent_at) : storage::kNull});
+    EXPECT_TRUE(written.ok()) << written.error().message;
+  };
+  auto held_out = [&](std::int64_t campaign_id, std::int64_t customer) {
+    auto written = connection().execute(
+        "INSERT INTO campaign_holdouts (campaign_id, customer_id) VALUES ($1, $2)",
+        {campaign_id, customer});
+    EXPECT_TRUE(written.ok()) << written.error().message;
+  };
+  auto order = [&](std::int64_t customer, std::int64_t units, std::int64_t placed_at,
+                   bool cancelled = false) {
+    auto r = post(
+        "/api/v1/orders",
+        json::object{
+            {"customer_id", customer},
+            {"placed_at", format_iso8601(placed_at)},
+            {"lines", json::array{json::object{{"product_id", product}, {"quantity", units}}}}});
+    ASSERT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(r.json().at("total").as_int64(), units * 1000);
+    if (cancelled) {
+      auto x = connection().execute("UPDATE orders SET status = 'cancelled' WHERE id = $1",
+                                    {r.json().at("id").as_int64()});
+      ASSERT_TRUE(x.ok()) << x.error().message;
+    }
+  };
+  const std::int64_t hour = 3'600'000;
+  const std::int64_t sent = day(2018, 6, 10) + 9 * hour;
+  const auto summer = campaign("Summer", sent, 2);
+  const auto r1 = person("ROI r1"), r2 = person("ROI r2"), r3 = person("ROI r3"),
+             r4 = person("ROI r4"), r5 = person("ROI r5"), h1 = person("ROI h1"),
+             h2 = person("ROI h2");
+  message(summer, r1, "sent", sent);
+  message(summer, r2, "sent", sent);
+  message(summer, r3, "sent", sent);
+  message(summer, r4, "sent", day(2018, 6, 11) + 9 * hour);
+  message(summer, r5, "failed", sent);
+  held_out(summer, h1);
+  held_out(summer, h2);
+  order(r1, 10, day(2018, 6, 12));
+  order(r2, 5, day(2018, 6, 20));
+  order(r3, 8, day(2018, 6, 13), true);
+  order(r4, 3, day(2018, 6, 16));
+  order(r5, 9, day(2018, 6, 12));
+  order(h1, 2, day(2018, 6, 13));
+  order(h2, 4, day(2018, 6, 18));
+  const auto plain = campaign("No holdout", day(2018, 6, 20), 0);
+  const auto p1 = person("ROI p1");
+  message(plain, p1, "sent", day(2018, 6, 20));
+  order(p1, 6, day(2018, 6, 21));
+  const auto later = campaign("Later", day(2018, 8, 2), 0);
+  const std::string key = "campaign_" + std::to_string(summer);
+  ASSERT_EQ(put_costs(json::array{cost("2018-06", "campaign", "", key, 2500),
+                                  cost("2018-07", "campaign", "", key, 500),
+                                  cost("2018-06", "campaign", "",
+                                       "campaign_" + std::to_string(plain), 700)})
+                .status,
+            200);
+
+  auto r = get("/api/v1/analytics/economics?from=2018-06&to=2018-07");
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto report = r.json();
+  const auto& rows = report.at("campaigns").as_array();
+  ASSERT_EQ(rows.size(), 2u) << r.body;
+  const auto& x = rows[0];
+  EXPECT_EQ(x.at("campaign_id").as_int64(), summer);
+  EXPECT_EQ(str(x.at("key")), key);
+  EXPECT_EQ(str(x.at("name")), "Summer");
+  EXPECT_EQ(x.at("recipients").as_int64(), 4);
+  EXPECT_EQ(x.at("revenue").as_int64(), 13000);
+  EXPECT_EQ(x.at("holdout").as_int64(), 2);
+  EXPECT_EQ(x.at("holdout_revenue").as_int64(), 2000);
+  EXPECT_EQ(x.at("incremental_revenue").as_int64(), 13000 - 2000 * 4 / 2);
+  EXPECT_EQ(x.at("cost").as_int64(), 3000);
+  EXPECT_DOUBLE_EQ(number(x.at("roi")), (9000.0 - 3000.0) / 3000.0);
+  const auto& y = rows[1];
+  EXPECT_EQ(y.at("campaign_id").as_int64(), plain);
+  EXPECT_EQ(y.at("revenue").as_int64(), 6000);
+  EXPECT_EQ(y.at("cost").as_int64(), 700);
+  EXPECT_TRUE(y.at("incremental_revenue").is_null());
+  EXPECT_TRUE(y.at("roi").is_null());
+  for (const auto& row : rows) EXPECT_NE(row.at("campaign_id").as_int64(), later);
+  // Campaign costs are no acquisition or retention cost.
+  EXPECT_EQ(report.at("retention_cost").as_int64(), 0);
+  EXPECT_EQ(report.at("total").at("acquisition_cost").as_int64(), 0);
+
+  // A loss is a negative ROI: the cost raised to 12000 gives (9000 - 12500) / 12500.
+  ASSERT_EQ(put_costs(json::array{cost("2018-06", "campaign", "", key, 12000)}).status, 200);
+  auto again = get("/api/v1/analytics/economics?from=2018-06&to=2018-06");
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.json().at("campaigns").at(0).at("cost").as_int64(), 12500);
+  EXPECT_DOUBLE_EQ(number(again.json().at("campaigns").at(0).at("roi")), -0.28);
+  // A campaign cost names its campaign.
+  expect_error(put_costs(json::array{cost("2018-06", "campaign", "", "", 100)}), 400,
+               "invalid_name", "entries[0].name");
+}
+
 TEST_F(Economics, ServiceCostPerTicketCountsTheMonthsTickets) {
   const std::string month = format_date(now_ms()).substr(0, 7);
   const std::int64_t start =

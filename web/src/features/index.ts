@@ -2,6 +2,7 @@
 // section is a folder under features/ and one line here (see web/README.md).
 
 import type { Feature } from '@/shared/feature'
+import advisor from './advisor'
 import analytics from './analytics'
 import auth from './auth'
 import catalog from './catalog'
@@ -14,6 +15,7 @@ import marketing from './marketing'
 import orders from './orders'
 import partners from './partners'
 import recommend from './recommend'
+import referrals from './referrals'
 import search from './search'
 import service from './service'
 import settings from './settings'
@@ -33,6 +35,8 @@ export const features: readonly Feature[] = [
   social,
   feedback,
   community,
+  referrals,
+  advisor,
   partners,
   data,
   traffic,

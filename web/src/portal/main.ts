@@ -14,9 +14,15 @@ import en from './messages.en'
 import zhCN from './messages.zh-CN'
 import communityEn from '@/features/community/messages.en'
 import communityZhCN from '@/features/community/messages.zh-CN'
+import referralsEn from '@/features/referrals/messages.en'
+import referralsZhCN from '@/features/referrals/messages.zh-CN'
+import advisorEn from '@/features/advisor/messages.en'
+import advisorZhCN from '@/features/advisor/messages.zh-CN'
 
 addMessages('portal', { en, 'zh-CN': zhCN })
 addMessages('community', { en: communityEn, 'zh-CN': communityZhCN })
+addMessages('referrals', { en: referralsEn, 'zh-CN': referralsZhCN })
+addMessages('advisor', { en: advisorEn, 'zh-CN': advisorZhCN })
 
 setErrorText((key, status) =>
   key === 'network' ? i18n.global.t('errors.network') : i18n.global.t('errors.unexpected', { status: status ?? '?' }),

@@ -5,6 +5,8 @@
 
 import { createRouter, createWebHistory } from 'vue-router'
 import { communityRoutes } from '@/features/community/portal/routes'
+import { portalAdvisorRoutes } from '@/features/advisor/portal/routes'
+import { portalReferralRoutes } from '@/features/referrals/portal/routes'
 import { ensurePortalSession } from './session'
 
 export const portalRouter = createRouter({
@@ -20,6 +22,8 @@ export const portalRouter = createRouter({
     { path: '/portal/warranty', name: 'warranty', component: () => import('./views/WarrantyView.vue') },
     { path: '/portal/profile', name: 'profile', component: () => import('./views/ProfileView.vue') },
     { path: '/portal/data', name: 'data', component: () => import('./views/DataView.vue') },
+    ...portalReferralRoutes,
+    ...portalAdvisorRoutes,
     ...communityRoutes,
     { path: '/:rest(.*)*', redirect: { name: 'orders' } },
   ],

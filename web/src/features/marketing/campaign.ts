@@ -19,10 +19,26 @@ export interface AudienceDraft {
   segment: Segment | ''
   /** In the currency's major unit. */
   min_clv: number | null
+  /** Advisor answers: the questionnaire, its question and the options (any of them). */
+  advisor_questionnaire: number | null
+  advisor_question: string
+  advisor_answer: string[]
 }
 
 export function emptyAudience(): AudienceDraft {
-  return { q: '', type: '', tag: '', city: '', created: null, tier: '', segment: '', min_clv: null }
+  return {
+    q: '',
+    type: '',
+    tag: '',
+    city: '',
+    created: null,
+    tier: '',
+    segment: '',
+    min_clv: null,
+    advisor_questionnaire: null,
+    advisor_question: '',
+    advisor_answer: [],
+  }
 }
 
 const orNull = (value: string) => (value.trim() === '' ? null : value.trim())
@@ -39,6 +55,9 @@ export function toQuery(a: AudienceDraft, currency: string): CustomerQuery {
     tier: a.tier || null,
     segment: a.segment || null,
     min_clv: a.min_clv === null ? null : toMinor(a.min_clv, currency),
+    advisor_questionnaire: a.advisor_questionnaire,
+    advisor_question: a.advisor_questionnaire === null ? null : orNull(a.advisor_question),
+    advisor_answer: a.advisor_questionnaire === null || a.advisor_answer.length === 0 ? null : a.advisor_answer.join(','),
   }
 }
 
@@ -66,6 +85,16 @@ export function describeAudience(q: CustomerQuery, currency: string): { key: str
   }
   if (q.min_clv !== null) {
     out.push({ key: 'min_clv', text: t('marketing.audience.describe.minClv', { amount: formatMoney(q.min_clv, currency) }) })
+  }
+  if (q.advisor_questionnaire !== null) {
+    out.push({
+      key: 'advisor',
+      text: t('marketing.audience.describe.advisor', {
+        id: q.advisor_questionnaire,
+        question: q.advisor_question ?? '*',
+        options: q.advisor_answer ?? '*',
+      }),
+    })
   }
   return out
 }

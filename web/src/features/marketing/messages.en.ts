@@ -378,6 +378,7 @@ export default {
       tier: 'Tier: {tier}',
       segment: 'Segment: {segment}',
       minClv: 'CLV at least {amount}',
+      advisor: 'Advisor #{id}: {question} = {options}',
     },
   },
   campaigns: {

@@ -376,6 +376,7 @@ export default {
       tier: '等级：{tier}',
       segment: '分群：{segment}',
       minClv: '终身价值至少 {amount}',
+      advisor: '导购问卷 #{id}：{question} = {options}',
     },
   },
   campaigns: {

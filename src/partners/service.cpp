@@ -32,6 +32,19 @@ Result<std::string> address_of(const std::string& email, const std::string& fiel
   return out;
 }
 
+// A contact as stored: a name, and an e-mail address (lower-cased) when one is given. `prefix`
+// names the contact in errors ("" or "contacts[2].").
+Result<PartnerContactInput> contact_of(PartnerContactInput contact, const std::string& prefix) {
+  if (blank(contact.name)) {
+    return Error::invalid(prefix.empty() ? "name is required" : "a contact needs a name",
+                          prefix + "name", "required");
+  }
+  if (contact.email && !contact.email->empty()) {
+    ECRM_ASSIGN_OR_RETURN(contact.email, address_of(*contact.email, prefix + "email"));
+  }
+  return contact;
+}
+
 Result<std::string> country_of(const std::optional<std::string>& country,
                                const std::string& field) {
   std::string out;
@@ -78,16 +91,16 @@ Result<Partner> PartnerService::create(const PartnerInput& input) {
   p.phone = input.phone.value_or("");
   ECRM_ASSIGN_OR_RETURN(p.country, country_of(input.country, "country"));
   p.lead_time_days = input.lead_time_days.value_or(7);
+  std::vector<PartnerContactInput> contacts;
   for (std::size_t i = 0; i < input.contacts.size(); ++i) {
-    if (blank(input.contacts[i].name)) {
-      return Error::invalid("a contact needs a name", "contacts[" + std::to_string(i) + "].name",
-                            "required");
-    }
+    ECRM_ASSIGN_OR_RETURN(auto contact,
+                          contact_of(input.contacts[i], "contacts[" + std::to_string(i) + "]."));
+    contacts.push_back(std::move(contact));
   }
   p.created_at = p.updated_at = now_ms();
   return with_transaction<Partner>(db_, TxMode::kWrite, [&](Connection& c) -> Result<Partner> {
     ECRM_ASSIGN_OR_RETURN(auto stored, repo_.insert_partner(c, p));
-    for (const auto& contact : input.contacts) {
+    for (const auto& contact : contacts) {
       ECRM_ASSIGN_OR_RETURN(auto added, repo_.insert_contact(c, stored.id, contact, p.created_at));
       stored.contacts.push_back(std::move(added));
     }
@@ -134,11 +147,11 @@ Result<Partner> PartnerService::update(std::int64_t id, const PartnerChanges& ch
 
 Result<PartnerContact> PartnerService::add_contact(std::int64_t partner_id,
                                                    const PartnerContactInput& input) {
-  if (blank(input.name)) return Error::invalid("name is required", "name", "required");
+  ECRM_ASSIGN_OR_RETURN(auto contact, contact_of(input, ""));
   return with_transaction<PartnerContact>(
       db_, TxMode::kWrite, [&](Connection& c) -> Result<PartnerContact> {
         ECRM_RETURN_IF_ERROR(existing(c, partner_id));
-        return repo_.insert_contact(c, partner_id, input, now_ms());
+        return repo_.insert_contact(c, partner_id, contact, now_ms());
       });
 }
 

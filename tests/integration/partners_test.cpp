@@ -250,6 +250,31 @@ TEST_F(Partners, SupplierSeesExactlyItsLinesShipsAndTheOrderMoves) {
   expect_error(p1->get("/api/v1/portal/partner/me"), 401);
 }
 
+TEST_F(Partners, AContactsAddressMustBeAnEmailAddress) {
+  const auto id = partner("Contact Check Ltd", "supplier");
+  const auto path = id_path("/api/v1/partners", id);
+  const auto contacts = [&] { return get(path).json().at("contacts").as_array().size(); };
+  const auto before = contacts();
+  expect_error(post(path + "/contacts", json::object{{"name", "Desk"}, {"email", "not-an-email"}}), 400,
+               "invalid_email", "email");
+  expect_error(post(path + "/contacts", json::object{{"email", "desk@contact.example"}}), 400, "required",
+               "name");
+  EXPECT_EQ(contacts(), before) << "nothing was stored";
+  expect_error(post("/api/v1/partners",
+                    json::object{{"name", "Bad Contact Co"},
+                                 {"kind", "supplier"},
+                                 {"contacts", json::array{json::object{{"name", "Ok"}, {"email", "ok@bad.example"}},
+                                                          json::object{{"name", "Bad"}, {"email", "@bad"}}}}}),
+               400, "invalid_email", "contacts[1].email");
+  auto listed = get("/api/v1/partners?limit=200");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_EQ(listed.body.find("Bad Contact Co"), std::string::npos) << "the partner was not stored";
+  auto added = post(path + "/contacts", json::object{{"name", "Orders"}, {"email", "Orders@Contact.Example"}});
+  ASSERT_EQ(added.status, 201) << added.body;
+  EXPECT_EQ(str(added.json().at("email")), "orders@contact.example");
+  EXPECT_EQ(contacts(), before + 1);
+}
+
 TEST_F(Partners, DistributorsSeeTheOrdersRoutedToThem) {
   const auto d1 = partner("Nordic Distribution", "distributor");
   const auto d2 = partner("Alpine Wholesale", "wholesaler");

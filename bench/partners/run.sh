@@ -138,7 +138,7 @@ fi
 # --- 1. load ----------------------------------------------------------------------------------
 declare -A LOADED=()
 load() {  # load BACKEND
-  local b=$1 start script now_ms
+  local b=$1 start script now_ms took
   start=$(now)
   "$ECRM" migrate --db "${DB[$b]}" >"$TMP/migrate-$b.log" 2>&1 ||
     { cat "$TMP/migrate-$b.log" >&2; die "ecrm migrate failed on $b"; }
@@ -155,12 +155,15 @@ load() {  # load BACKEND
   fi
   start=$(now)
   sql "$b" <<<"$script" >/dev/null
-  LOADED[$b]="load.sql $(since "$start") s"
-  say "$b: loaded in $(since "$start") s"
+  took=$(since "$start")
+  LOADED[$b]="load.sql $took s"
+  say "$b: loaded in $took s"
   start=$(now)
-  sql1 "$b" "$([[ $b == sqlite ]] && echo ANALYZE || echo VACUUM ANALYZE)" >/dev/null
-  LOADED[$b]+=", $([[ $b == sqlite ]] && echo ANALYZE || echo 'VACUUM ANALYZE') $(since "$start") s"
-  say "$b: $([[ $b == sqlite ]] && echo ANALYZE || echo 'VACUUM ANALYZE') in $(since "$start") s"
+  local analyze; analyze=$([[ $b == sqlite ]] && echo ANALYZE || echo 'VACUUM ANALYZE')
+  sql1 "$b" "$analyze" >/dev/null
+  took=$(since "$start")
+  LOADED[$b]+=", $analyze $took s"
+  say "$b: $analyze in $took s"
 }
 
 for b in $BACKENDS; do

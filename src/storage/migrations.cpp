@@ -9,6 +9,7 @@ constexpr std::string_view kCreateTable =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
     " version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)";
 constexpr std::string_view kMaxVersion = "SELECT MAX(version) FROM schema_migrations";
+constexpr std::string_view kApplied = "SELECT COUNT(*) FROM schema_migrations WHERE version = $1";
 constexpr std::string_view kRecord =
     "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)";
 constexpr std::string_view kSectionMarker = "-- backend: ";
@@ -63,7 +64,10 @@ Result<MigrationReport> migrate(Database& db, const std::vector<Migration>& migr
     }
     ECRM_ASSIGN_OR_RETURN(auto current, lease->query_int(kMaxVersion));
     report.current_version = static_cast<int>(current.value_or(0));
-    if (migration.version <= report.current_version) continue;
+    // Each migration not yet recorded is applied, also one numbered below the highest recorded
+    // (a database migrated by a build that did not have it yet).
+    ECRM_ASSIGN_OR_RETURN(auto recorded_before, lease->query_int(kApplied, {std::int64_t{migration.version}}));
+    if (recorded_before.value_or(0) > 0) continue;
     auto applied = lease->execute_script(adapt_ddl(db.backend(), migration.sql));
     if (!applied.ok()) {
       Error error = std::move(applied).error();

@@ -33,10 +33,12 @@ struct MigrationReport {
   int current_version = 0; // highest version now recorded
 };
 
-// Applies every migration in `migrations` newer than the database's recorded version. Safe to
-// run from several processes at once (PostgreSQL: advisory lock; SQLite: the write lock). A
-// failing migration is rolled back and reported with its version; earlier ones stay applied.
-// Refuses (kConflict) a database that records a version this binary does not know.
+// Applies every migration in `migrations` the database has not recorded, in version order (one
+// numbered below the highest recorded version too, when a database was migrated by a build that
+// did not have it yet). Safe to run from several processes at once (PostgreSQL: advisory lock;
+// SQLite: the write lock). A failing migration is rolled back and reported with its version;
+// earlier ones stay applied. Refuses (kConflict) a database that records a version higher than
+// any this binary has.
 Result<MigrationReport> migrate(Database& db, const std::vector<Migration>& migrations);
 
 }  // namespace ecrm::storage

@@ -231,6 +231,30 @@ TEST_P(StorageContract, MigrationsApplyOnceInOrder) {
   EXPECT_EQ(older_binary.error().kind, ErrorKind::kConflict);
 }
 
+TEST_P(StorageContract, AMigrationNumberedBelowTheRecordedOnesIsStillApplied) {
+  // A database migrated by a build that had migrations 1 and 3 but not yet 2.
+  std::vector<Migration> without_two = {
+      {1, "first", "CREATE TABLE g1 (id INTEGER PRIMARY KEY);"},
+      {3, "third", "CREATE TABLE g3 (id INTEGER PRIMARY KEY);"},
+  };
+  auto first = migrate(*db_, without_two);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(first->applied, 2);
+  std::vector<Migration> all = {without_two[0], {2, "second", "CREATE TABLE g2 (id INTEGER PRIMARY KEY);"},
+                                without_two[1]};
+  auto second = migrate(*db_, all);
+  ASSERT_TRUE(second.ok()) << second.error().message;
+  EXPECT_EQ(second->applied, 1) << "only the missing one";
+  EXPECT_EQ(second->current_version, 3);
+  auto lease = db_->acquire();
+  ASSERT_TRUE(lease.ok());
+  EXPECT_TRUE((*lease)->execute("INSERT INTO g2 (id) VALUES (1)", {}).ok()) << "migration 2 made its table";
+  EXPECT_EQ(*(*lease)->query_int("SELECT COUNT(*) FROM schema_migrations"), 3);
+  auto again = migrate(*db_, all);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->applied, 0);
+}
+
 TEST_P(StorageContract, ShippedMigrationsApply) {
   auto report = migrate(*db_, embedded_migrations());
   ASSERT_TRUE(report.ok()) << report.error().message;

@@ -1,4 +1,5 @@
-// Secrets and digests, all through libsodium. Call init_crypto() once at start-up.
+// Secrets and digests through libsodium (SHA-256 through OpenSSL's libcrypto). Call init_crypto()
+// once at start-up.
 #pragma once
 
 #include <cstddef>

@@ -279,8 +279,12 @@ std::string smtp_data(const std::string& message) {
   std::size_t i = 0;
   while (i < message.size()) {
     if (message[i] == '.') out += '.';  // at the start of a line
-    std::size_t end = i;
-    while (end < message.size() && message[end] != '\r' && message[end] != '\n') ++end;
+    // The line's end: its first CR or LF (memchr, not a loop over the characters).
+    const char* base = message.data();
+    const void* lf = std::memchr(base + i, '\n', message.size() - i);
+    const std::size_t lf_at = lf ? static_cast<const char*>(lf) - base : message.size();
+    const void* cr = std::memchr(base + i, '\r', lf_at - i);
+    const std::size_t end = cr ? static_cast<const char*>(cr) - base : lf_at;
     out.append(message, i, end - i);
     if (end == message.size()) {
       out += "\r\n";

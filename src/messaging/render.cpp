@@ -172,6 +172,58 @@ struct ParsedTemplates {
   std::size_t bytes = 0;
 };
 
+// kainjow's context, but a dotted name ({{customer.first_name}}) is split without a
+// std::stringstream: the library builds one (and its locale) for every dotted tag of every render.
+// The lookup is the library's: innermost section first, each part of the name in turn; the parts
+// are those std::getline gives (empty ones kept, none after a final dot).
+class Context : public mustache::basic_context<std::string> {
+ public:
+  explicit Context(const mustache::data* data) { push(data); }
+
+  void push(const mustache::data* data) override { items_.insert(items_.begin(), data); }
+  void pop() override { items_.erase(items_.begin()); }
+
+  const mustache::data* get(const std::string& name) const override {
+    if (name == ".") return items_.front();
+    if (name.find('.') == std::string::npos) return get_partial(name);
+    std::vector<std::string> names;
+    std::size_t at = 0;
+    while (at < name.size()) {
+      const std::size_t dot = std::min(name.find('.', at), name.size());
+      names.emplace_back(name, at, dot - at);
+      at = dot + 1;
+    }
+    for (const mustache::data* item : items_) {
+      const mustache::data* var = item;
+      for (const std::string& n : names) {
+        var = var->get(n);
+        if (!var) break;
+      }
+      if (var) return var;
+    }
+    return nullptr;
+  }
+
+  const mustache::data* get_partial(const std::string& name) const override {
+    for (const mustache::data* item : items_) {
+      if (const mustache::data* var = item->get(name)) return var;
+    }
+    return nullptr;
+  }
+
+ private:
+  std::vector<const mustache::data*> items_;  // innermost first
+};
+
+// The output stream kainjow's render writes to: appends to a string (no std::ostringstream).
+struct Appender {
+  std::string& out;
+  Appender& operator<<(const std::string& piece) {
+    out += piece;
+    return *this;
+  }
+};
+
 Result<std::string> render_part(std::string_view field, const std::string& source,
                                 const mustache::data& data, bool html) {
   thread_local ParsedTemplates parsed;
@@ -193,7 +245,10 @@ Result<std::string> render_part(std::string_view field, const std::string& sourc
     parsed.bytes += source.size();
   }
   mustache::mustache& tmpl = *found->second;
-  std::string out = tmpl.render(data);
+  Context context(&data);
+  std::string out;
+  Appender appender{out};
+  tmpl.render(context, appender);
   if (!tmpl.is_valid()) {
     Error error =
         Error::invalid(std::string(field) + ": " + tmpl.error_message(), std::string(field));

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <unistd.h>
+#include <boost/json.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -70,6 +71,32 @@ TEST_F(Journal, ARecordIsOneLineThatReadsBackAsWritten) {
   EXPECT_EQ(back->event, "sent");
   EXPECT_EQ(back->detail, "detail");
   EXPECT_EQ(back->at, r.at);
+}
+
+// The line is the JSON text of the record as an object, fields in their order (a journal written
+// by an older build reads the same).
+TEST_F(Journal, ALineIsTheRecordsJsonObject) {
+  JournalRecord r = record(9);
+  r.outcome.reason = "tab\there, \\ and \x01";
+  r.outcome.next_attempt_at = -5;
+  r.detail = "550 5.1.1 <x@example.com>: Recipient address rejected";
+  namespace json = boost::json;
+  const std::string expected = json::serialize(json::object{{"id", 9},
+                                                            {"customer", 1009},
+                                                            {"attempts", 2},
+                                                            {"status", "sent"},
+                                                            {"reason", r.outcome.reason},
+                                                            {"reply", r.outcome.smtp_reply},
+                                                            {"next", -5},
+                                                            {"language", "zh-CN"},
+                                                            {"to", r.outcome.to},
+                                                            {"subject", r.outcome.subject},
+                                                            {"digest", "abc"},
+                                                            {"attempted", true},
+                                                            {"event", "sent"},
+                                                            {"detail", r.detail},
+                                                            {"at", r.at}});
+  EXPECT_EQ(journal_line(r), expected);
 }
 
 TEST_F(Journal, ALineCutShortOrNotARecordIsSkipped) {

@@ -72,15 +72,23 @@ void append_base64(std::string& out, std::string_view data, const char* alphabet
   const auto* in = reinterpret_cast<const unsigned char*>(data.data());
   const std::size_t whole = data.size() / 3 * 3;
   const std::size_t groups_per_line = line / 4;
+  // The whole groups written in place: their length is known.
+  const std::size_t groups = whole / 3;
+  const std::size_t breaks = groups_per_line ? groups / groups_per_line : 0;
+  const std::size_t first = out.size();
+  out.resize(first + groups * 4 + breaks * 2);
+  char* to = out.data() + first;
   std::size_t in_line = 0;
   for (std::size_t i = 0; i < whole; i += 3) {
     const std::uint32_t n =
         (std::uint32_t{in[i]} << 16) | (std::uint32_t{in[i + 1]} << 8) | in[i + 2];
-    const char quad[4] = {alphabet[n >> 18], alphabet[(n >> 12) & 63], alphabet[(n >> 6) & 63],
-                          alphabet[n & 63]};
-    out.append(quad, 4);
+    *to++ = alphabet[n >> 18];
+    *to++ = alphabet[(n >> 12) & 63];
+    *to++ = alphabet[(n >> 6) & 63];
+    *to++ = alphabet[n & 63];
     if (groups_per_line && ++in_line == groups_per_line) {
-      out += "\r\n";
+      *to++ = '\r';
+      *to++ = '\n';
       in_line = 0;
     }
   }

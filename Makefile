@@ -13,7 +13,7 @@ DEB_BUILD := cmake ninja-build g++ pkg-config ccache curl ca-certificates \
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-math1.81-dev \
   libsqlite3-dev sqlite3 libpq-dev libsodium-dev libcurl4-openssl-dev libspdlog-dev libcli11-dev \
   libnlopt-cxx-dev libcsv-dev libgtest-dev libgmock-dev libbenchmark-dev libkainjow-mustache-dev \
-  libgmime-3.0-dev libhowardhinnant-date-dev libicu-dev libstemmer-dev
+  libgmime-3.0-dev libhowardhinnant-date-dev libicu-dev libstemmer-dev libssl-dev
 DEB_TEST := postgresql python3 python3-aiosmtpd python3-jsonschema chromium wrk nginx
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)

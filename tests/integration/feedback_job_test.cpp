@@ -21,7 +21,7 @@ namespace json = boost::json;
 
 std::string str(const json::value& v) { return v.is_string() ? std::string(v.as_string()) : ""; }
 
-class FeedbackJob : public CrmApi {
+class FeedbackJob : public FeedbackApi {
  protected:
   std::int64_t product(const std::string& sku, const std::string& name) {
     return create("/api/v1/products", json::object{{"sku", sku}, {"name", name}, {"price", 19900},
@@ -32,27 +32,6 @@ class FeedbackJob : public CrmApi {
     return create("/api/v1/customers", json::object{{"name", name}});
   }
 
-  // A ticket about `product` whose customer wrote `body` `days_ago` days ago.
-  std::int64_t ticket(std::int64_t customer, std::int64_t product, const std::string& subject,
-                      const std::string& body, int days_ago = 0) {
-    json::object input{{"customer_id", customer},
-                       {"subject", subject},
-                       {"body", body},
-                       {"product_id", product}};
-    if (days_ago > 0) {
-      const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count();
-      input["opened_at"] = now - static_cast<std::int64_t>(days_ago) * 86'400'000;
-    }
-    return create("/api/v1/tickets", input);
-  }
-
-  json::object report(std::int64_t product, const std::string& query = "") {
-    auto r = get(id_path("/api/v1/feedback/products", product) + "/report" + query);
-    EXPECT_EQ(r.status, 200) << r.body;
-    return r.status == 200 ? r.json().as_object() : json::object{};
-  }
 
   json::array alerts(const std::string& query) {
     auto r = get("/api/v1/feedback/alerts" + query);

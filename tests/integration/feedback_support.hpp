@@ -8,6 +8,7 @@
 #include <chrono>
 #include <thread>
 
+#include "crm_support.hpp"
 #include "harness.hpp"
 
 namespace ecrm::testing {
@@ -48,5 +49,31 @@ inline boost::json::object mine_feedback(HttpClient& client, bool full = false) 
   ADD_FAILURE() << "the feedback mining job stayed busy";
   return state;
 }
+
+// The feedback suites' fixture: tickets about a product and the product's improvement report.
+class FeedbackApi : public CrmApi {
+ protected:
+  // A ticket about `product` whose customer wrote `body` `days_ago` days ago.
+  std::int64_t ticket(std::int64_t customer, std::int64_t product, const std::string& subject,
+                      const std::string& body, int days_ago = 0) {
+    boost::json::object input{{"customer_id", customer},
+                              {"subject", subject},
+                              {"body", body},
+                              {"product_id", product}};
+    if (days_ago > 0) {
+      const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+      input["opened_at"] = now - static_cast<std::int64_t>(days_ago) * 86'400'000;
+    }
+    return create("/api/v1/tickets", input);
+  }
+
+  boost::json::object report(std::int64_t product, const std::string& query = "") {
+    auto r = get(id_path("/api/v1/feedback/products", product) + "/report" + query);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.status == 200 ? r.json().as_object() : boost::json::object{};
+  }
+};
 
 }  // namespace ecrm::testing

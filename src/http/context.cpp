@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "core/crypto.hpp"
+#include "core/json_text.hpp"
 
 namespace ecrm::http {
 
@@ -73,7 +74,7 @@ int status_for(ErrorKind kind) {
 Response json_response(int status, const json::value& body) {
   Response response;
   response.status = status;
-  response.body = json::serialize(body);
+  response.body = json_text(body);
   return response;
 }
 

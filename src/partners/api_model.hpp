@@ -67,6 +67,16 @@ ECRM_DESCRIBE(PartnerWebhookInput, url, events)
 ECRM_WIRE_RULES(PartnerWebhookInput, rule(&PartnerWebhookInput::url, {.max_length = kMaxWebhookUrl}),
                 rule(&PartnerWebhookInput::events, {.max_length = 2}))
 
+// Staff's change to a webhook: its address or its events (the secret stays).
+struct PartnerWebhookChanges {
+  std::optional<std::string> url;
+  std::optional<std::vector<std::string>> events;
+};
+ECRM_DESCRIBE(PartnerWebhookChanges, url, events)
+ECRM_WIRE_RULES(PartnerWebhookChanges,
+                rule(&PartnerWebhookChanges::url, {.max_length = kMaxWebhookUrl}),
+                rule(&PartnerWebhookChanges::events, {.max_length = 2}))
+
 // A webhook just registered, with the secret its deliveries are signed with (shown once).
 struct CreatedPartnerWebhook : PartnerWebhook {
   std::string secret;

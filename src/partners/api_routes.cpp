@@ -250,6 +250,82 @@ void add_staff_routes(http::Router& router, PartnerApiKeys& keys, PartnerWebhook
                      ECRM_ASSIGN_OR_RETURN(auto list, webhooks.list(id));
                      return http::reply(200, http::Items<PartnerWebhook>{std::move(list)});
                    })});
+
+  router.add(Route{
+      .method = Method::kPost,
+      .pattern = "/api/v1/partners/{id}/webhooks",
+      .access = write,
+      .doc = {.summary = "Register a webhook for a partner's order lines: order_line.created, "
+                         "order_line.updated; the signing secret is in the answer only",
+              .tag = kTag,
+              .request = http::json_body<PartnerWebhookInput>(),
+              .response = http::json_body<CreatedPartnerWebhook>(),
+              .success_status = 201,
+              .error_statuses = {404, 409}},
+      .handler = handle([&webhooks](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
+        ECRM_ASSIGN_OR_RETURN(auto input, http::read_body<PartnerWebhookInput>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto created, webhooks.create(id, input));
+        ctx.set_audit(std::to_string(created.id));
+        return http::reply(201, created);
+      }),
+      .audit_entity = "partner_webhook"});
+
+  router.add(Route{.method = Method::kPatch,
+                   .pattern = "/api/v1/partners/{id}/webhooks/{webhook_id}",
+                   .access = write,
+                   .doc = {.summary = "Change the address or the events of a partner's active "
+                                      "webhook (its secret stays)",
+                           .tag = kTag,
+                           .request = http::json_body<PartnerWebhookChanges>(),
+                           .response = http::json_body<PartnerWebhook>(),
+                           .error_statuses = {404}},
+                   .handler = handle([&webhooks](RequestContext& ctx) -> Result<Response> {
+                     ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
+                     ECRM_ASSIGN_OR_RETURN(auto webhook_id, ctx.id_param("webhook_id"));
+                     ECRM_ASSIGN_OR_RETURN(auto changes,
+                                           http::read_body<PartnerWebhookChanges>(ctx));
+                     ECRM_ASSIGN_OR_RETURN(auto hook, webhooks.update(id, webhook_id, changes));
+                     ctx.set_audit(std::to_string(webhook_id));
+                     return http::reply(200, hook);
+                   }),
+                   .audit_entity = "partner_webhook"});
+
+  router.add(Route{.method = Method::kDelete,
+                   .pattern = "/api/v1/partners/{id}/webhooks/{webhook_id}",
+                   .access = write,
+                   .doc = {.summary = "Stop a partner's webhook; what is still queued for it is "
+                                      "not sent",
+                           .tag = kTag,
+                           .success_status = 204,
+                           .error_statuses = {404}},
+                   .handler = handle([&webhooks](RequestContext& ctx) -> Result<Response> {
+                     ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
+                     ECRM_ASSIGN_OR_RETURN(auto webhook_id, ctx.id_param("webhook_id"));
+                     ECRM_RETURN_IF_ERROR(webhooks.remove(id, webhook_id));
+                     ctx.set_audit(std::to_string(webhook_id));
+                     return http::no_content();
+                   }),
+                   .audit_entity = "partner_webhook"});
+
+  router.add(Route{
+      .method = Method::kGet,
+      .pattern = "/api/v1/partners/{id}/webhooks/{webhook_id}/deliveries",
+      .access = read,
+      .doc = {.summary = "The deliveries of a partner's webhook, newest first: event, line, "
+                         "status, attempts, the last answer",
+              .tag = kTag,
+              .response = http::json_body<http::Page<PartnerWebhookDelivery>>(),
+              .error_statuses = {404},
+              .query_params = {"limit", "cursor"}},
+      .handler = handle([&webhooks](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
+        ECRM_ASSIGN_OR_RETURN(auto webhook_id, ctx.id_param("webhook_id"));
+        ECRM_ASSIGN_OR_RETURN(auto page, http::id_page(ctx, 50, 200));
+        ECRM_ASSIGN_OR_RETURN(auto list,
+                              webhooks.deliveries(id, webhook_id, page.last_id, page.limit));
+        return http::reply(200, http::page_by_id(std::move(list), page.limit));
+      })});
 }
 
 }  // namespace

@@ -37,6 +37,9 @@ const std::string kWebhookOf = std::string(kWebhookColumns) + "WHERE id = $1 AND
 // Active webhooks, of one partner when $1 is not 0.
 const std::string kActive =
     std::string(kWebhookColumns) + "WHERE active = 1 AND ($1 = 0 OR partner_id = $1) ORDER BY id";
+constexpr std::string_view kUpdateWebhook =
+    "UPDATE partner_webhooks SET url = $3, events = $4, updated_at = $5 "
+    "WHERE id = $1 AND partner_id = $2 AND active = 1";
 constexpr std::string_view kDeactivate =
     "UPDATE partner_webhooks SET active = 0, updated_at = $3 WHERE id = $1 AND partner_id = $2";
 constexpr std::string_view kQueue =
@@ -76,6 +79,30 @@ std::vector<std::string> split(std::string_view text) {
   return out;
 }
 
+Status check_url(const std::string& url) {
+  if (!http::is_webhook_url(url)) {
+    return Error::invalid("url must be an https:// address (or http:// on this machine)", "url",
+                          "invalid_url");
+  }
+  return {};
+}
+
+// The events asked for, each once; kInvalidArgument naming `events` or `events[i]`.
+Result<std::vector<std::string>> events_of(const std::vector<std::string>& wanted) {
+  if (wanted.empty()) return Error::invalid("name at least one event", "events", "required");
+  std::vector<std::string> events;
+  for (std::size_t i = 0; i < wanted.size(); ++i) {
+    if (wanted[i] != kLineCreated && wanted[i] != kLineUpdated) {
+      return Error::invalid("events must be order_line.created or order_line.updated",
+                            "events[" + std::to_string(i) + "]", "unknown_event");
+    }
+    if (std::find(events.begin(), events.end(), wanted[i]) == events.end()) {
+      events.push_back(wanted[i]);
+    }
+  }
+  return events;
+}
+
 PartnerWebhook read_webhook(const RowView& row) {
   PartnerWebhook w;
   w.id = row.get_int(0);
@@ -110,22 +137,9 @@ Status queue(Connection& c, const PartnerWebhook& w, const std::string& event,
 
 Result<CreatedPartnerWebhook> PartnerWebhooks::create(std::int64_t partner_id,
                                                       const PartnerWebhookInput& input) {
-  if (!http::is_webhook_url(input.url)) {
-    return Error::invalid("url must be an https:// address (or http:// on this machine)", "url",
-                          "invalid_url");
-  }
-  std::vector<std::string> events;
-  const auto wanted = input.events.value_or(std::vector<std::string>{kLineCreated});
-  if (wanted.empty()) return Error::invalid("name at least one event", "events", "required");
-  for (std::size_t i = 0; i < wanted.size(); ++i) {
-    if (wanted[i] != kLineCreated && wanted[i] != kLineUpdated) {
-      return Error::invalid("events must be order_line.created or order_line.updated",
-                            "events[" + std::to_string(i) + "]", "unknown_event");
-    }
-    if (std::find(events.begin(), events.end(), wanted[i]) == events.end()) {
-      events.push_back(wanted[i]);
-    }
-  }
+  ECRM_RETURN_IF_ERROR(check_url(input.url));
+  ECRM_ASSIGN_OR_RETURN(auto events,
+                        events_of(input.events.value_or(std::vector<std::string>{kLineCreated})));
   CreatedPartnerWebhook out;
   out.partner_id = partner_id;
   out.url = input.url;
@@ -160,6 +174,31 @@ Result<std::vector<PartnerWebhook>> PartnerWebhooks::list(std::int64_t partner_i
   ECRM_RETURN_IF_ERROR(lease->query(kWebhooksOf, {partner_id},
                                     [&](const RowView& row) { out.push_back(read_webhook(row)); }));
   return out;
+}
+
+Result<PartnerWebhook> PartnerWebhooks::update(std::int64_t partner_id, std::int64_t webhook_id,
+                                               const PartnerWebhookChanges& changes) {
+  if (changes.url) ECRM_RETURN_IF_ERROR(check_url(*changes.url));
+  std::optional<std::vector<std::string>> events;
+  if (changes.events) {
+    ECRM_ASSIGN_OR_RETURN(events, events_of(*changes.events));
+  }
+  return with_transaction<PartnerWebhook>(
+      db_, TxMode::kWrite, [&](Connection& c) -> Result<PartnerWebhook> {
+        std::optional<PartnerWebhook> current;
+        ECRM_RETURN_IF_ERROR(c.query(kWebhookOf, {webhook_id, partner_id},
+                                     [&](const RowView& row) { current = read_webhook(row); }));
+        if (!current || !current->active) return Error::not_found("no such webhook", "not_found");
+        PartnerWebhook out = *current;
+        if (changes.url) out.url = *changes.url;
+        if (events) out.events = *events;
+        out.updated_at = now_ms();
+        ECRM_ASSIGN_OR_RETURN(auto changed, c.execute(kUpdateWebhook,
+                                                      {webhook_id, partner_id, out.url,
+                                                       joined(out.events), out.updated_at}));
+        if (changed == 0) return Error::not_found("no such webhook", "not_found");
+        return out;
+      });
 }
 
 Status PartnerWebhooks::remove(std::int64_t partner_id, std::int64_t webhook_id) {

@@ -48,6 +48,10 @@ class PartnerWebhooks final : public orders::OrderListener, public PartnerLineOb
   Result<CreatedPartnerWebhook> create(std::int64_t partner_id, const PartnerWebhookInput& input);
   // The partner's webhooks, removed ones included (inactive), by id.
   Result<std::vector<PartnerWebhook>> list(std::int64_t partner_id);
+  // Changes the address or the events of an active webhook of the partner, refused as create()
+  // refuses them; kNotFound when it is not the partner's or is stopped.
+  Result<PartnerWebhook> update(std::int64_t partner_id, std::int64_t webhook_id,
+                                const PartnerWebhookChanges& changes);
   // Stops a webhook of the partner (its queued deliveries fail unsent); kNotFound when it is not
   // the partner's.
   Status remove(std::int64_t partner_id, std::int64_t webhook_id);

@@ -89,6 +89,16 @@ class PartnerApi : public PortalBase {
     return bare.request(method, path, body, headers);
   }
 
+  // Whether the list answer holds the webhook `id`, active.
+  static bool listed_active(const HttpResult& r, std::int64_t id) {
+    if (r.status != 200) return false;
+    const auto body = r.json();
+    for (const auto& item : body.at("items").as_array()) {
+      if (item.at("id").as_int64() == id) return item.at("active").as_bool();
+    }
+    return false;
+  }
+
   static std::set<std::int64_t> ids_of(const HttpResult& r) {
     std::set<std::int64_t> out;
     EXPECT_EQ(r.status, 200) << r.body;
@@ -356,6 +366,93 @@ TEST_F(PartnerApi, AWebhookReceivesEachNewLineSignedAndAFailureIsRetried) {
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   EXPECT_EQ(hooks.received().size(), 3u);
   EXPECT_EQ(ids_of(pa->get(deliveries)).size(), 2u);
+}
+
+// Staff register a partner's webhook on its page: bad input names the field and stores nothing;
+// the secret is in the answer only; the partner's admin sees it in the portal; its deliveries are
+// read on the staff route, its address and events change (not under another partner's path), and
+// a stopped webhook is inactive and hears nothing more.
+TEST_F(PartnerApi, StaffRegisterReadAndStopAPartnersWebhook) {
+  SmtpServer hooks({}, "webhook_server.py");
+  const std::string url = "http://127.0.0.1:" + std::to_string(hooks.port()) + "/staff-made";
+  const auto a = partner("Staff Hook Supplier A");
+  const auto b = partner("Staff Hook Supplier B");
+  const auto item = product("STAFF-HOOK-A", 4100);
+  link(a, item);
+  const auto a_admin = user(a, "admin@staff-hook-a.example", "partner_admin");
+  const std::string path = id_path("/api/v1/partners", a) + "/webhooks";
+
+  expect_error(post(path, json::object{{"url", "ftp://127.0.0.1/x"}}), 400, "invalid_url", "url");
+  expect_error(post(path, json::object{{"url", url}, {"events", json::array{"order_line.gone"}}}),
+               400, "unknown_event", "events[0]");
+  expect_error(post("/api/v1/partners/999999/webhooks", json::object{{"url", url}}), 404);
+  EXPECT_TRUE(ids_of(get(path)).empty());
+
+  auto made = post(path, json::object{{"url", url}, {"events", json::array{"order_line.created"}}});
+  ASSERT_EQ(made.status, 201) << made.body;
+  const auto hook_id = made.json().at("id").as_int64();
+  const std::string secret = str(made.json().at("secret"));
+  ASSERT_TRUE(secret.starts_with("whsec_")) << made.body;
+  EXPECT_EQ(made.json().at("partner_id").as_int64(), a);
+  auto listed = get(path);
+  EXPECT_EQ(ids_of(listed), std::set<std::int64_t>{hook_id});
+  EXPECT_EQ(listed.body.find(secret), std::string::npos);
+  auto pa = partner_client(a, a_admin);
+  EXPECT_EQ(ids_of(pa->get("/api/v1/portal/partner/webhooks")), std::set<std::int64_t>{hook_id});
+  EXPECT_TRUE(ids_of(get(id_path("/api/v1/partners", b) + "/webhooks")).empty());
+
+  // A line of A's product is delivered; staff read the delivery.
+  const auto buyer = create("/api/v1/customers", json::object{{"name", "Staff Hook Buyer"},
+                                                               {"email", "staff.hook@example.com"},
+                                                               {"country", "FR"}});
+  const auto order = place(buyer, json::array{json::object{{"product_id", item}, {"quantity", 2}}});
+  const std::string deliveries = path + "/" + std::to_string(hook_id) + "/deliveries";
+  json::value log;
+  ASSERT_TRUE(eventually([&] {
+    auto r = get(deliveries);
+    if (r.status != 200) return false;
+    log = r.json();
+    const auto& items = log.at("items").as_array();
+    return items.size() == 1 && str(items.at(0).at("status")) == "sent";
+  }, 30)) << json::serialize(log) << server_->log();
+  EXPECT_EQ(log.at("items").at(0).at("order_line_id").as_int64(), line_of(order, 0));
+  EXPECT_EQ(log.at("items").at(0).at("attempts").as_int64(), 1);
+  EXPECT_EQ(str(log.at("items").at(0).at("response")).rfind("204", 0), 0u);
+  const auto calls = hooks.received();
+  ASSERT_EQ(calls.size(), 1u);
+  const auto& headers = calls[0].at("headers").as_object();
+  EXPECT_EQ(str(headers.at("x-ecrm-signature")),
+            "v1=" + hmac_sha256_hex(secret, str(headers.at("x-ecrm-timestamp")) + "." +
+                                                str(calls[0].at("body"))));
+
+  // Its events and address change (not its secret); bad values name the field, change nothing.
+  const std::string one = path + "/" + std::to_string(hook_id);
+  expect_error(patch(one, json::object{{"url", "http://example.com/hook"}}), 400, "invalid_url", "url");
+  expect_error(patch(one, json::object{{"events", json::array{}}}), 400, "", "events");
+  auto changed = patch(one, json::object{{"events", json::array{"order_line.updated",
+                                                                "order_line.created"}}});
+  ASSERT_EQ(changed.status, 200) << changed.body;
+  EXPECT_EQ(str(changed.json().at("url")), url);
+  EXPECT_EQ(changed.json().at("events").as_array().size(), 2u);
+  EXPECT_FALSE(changed.json().as_object().contains("secret"));
+  auto after = get(path).json().at("items").at(0);
+  EXPECT_EQ(str(after.at("url")), url);
+  EXPECT_EQ(after.at("events").as_array().size(), 2u);
+
+  // Not under another partner's path.
+  const std::string foreign = id_path("/api/v1/partners", b) + "/webhooks/" + std::to_string(hook_id);
+  expect_error(get(foreign + "/deliveries"), 404);
+  expect_error(del(foreign), 404);
+  expect_error(patch(foreign, json::object{{"url", "https://hooks.example/b"}}), 404);
+  EXPECT_TRUE(listed_active(get(path), hook_id));
+
+  auto stopped = del(one);
+  EXPECT_EQ(stopped.status, 204) << stopped.body;
+  EXPECT_FALSE(listed_active(get(path), hook_id));
+  expect_error(patch(one, json::object{{"url", url}}), 404);  // a stopped webhook stays so
+  place(buyer, json::array{json::object{{"product_id", item}, {"quantity", 1}}});
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  EXPECT_EQ(hooks.received().size(), 1u);
 }
 
 

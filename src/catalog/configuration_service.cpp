@@ -11,18 +11,25 @@ using storage::with_transaction;
 namespace {
 
 Error no_product(std::int64_t id) {
-  return Error::not_found("no such product: " + std::to_string(id));
+  Error e = Error::not_found("no such product: " + std::to_string(id));
+  e.field = "id";
+  return e;
 }
 
 }  // namespace
 
 ConfigurationService::ConfigurationService(storage::Database& db) : db_(db) {}
 
-Result<ProductConfiguration> ConfigurationService::get(std::int64_t product_id) {
+Result<ProductConfiguration> ConfigurationService::load(std::int64_t product_id,
+                                                        bool active_only) {
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
   ECRM_ASSIGN_OR_RETURN(auto product, catalog_.find_product(*lease, product_id));
-  if (!product) return no_product(product_id);
+  if (!product || (active_only && !product->active)) return no_product(product_id);
   return repo_.load(*lease, *product);
+}
+
+Result<ProductConfiguration> ConfigurationService::get(std::int64_t product_id) {
+  return load(product_id, false);
 }
 
 Result<ProductConfiguration> ConfigurationService::replace(
@@ -53,11 +60,25 @@ Result<ProductConfiguration> ConfigurationService::replace(
 
 Result<ConfigurationQuote> ConfigurationService::configure(std::int64_t product_id,
                                                            const ConfigureRequest& request) {
-  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
-  ECRM_ASSIGN_OR_RETURN(auto product, catalog_.find_product(*lease, product_id));
-  if (!product) return no_product(product_id);
-  ECRM_ASSIGN_OR_RETURN(auto config, repo_.load(*lease, *product));
+  ECRM_ASSIGN_OR_RETURN(auto config, load(product_id, false));
   return quote_configuration(config, request.options, request.quantity.value_or(1));
+}
+
+Result<ProductConfiguration> ConfigurationService::shop_configuration(std::int64_t product_id) {
+  ECRM_ASSIGN_OR_RETURN(auto config, load(product_id, true));
+  for (auto& group : config.groups) {
+    for (auto& option : group.options) option.supplier_id.reset();
+  }
+  return config;
+}
+
+Result<ConfigurationQuote> ConfigurationService::shop_quote(std::int64_t product_id,
+                                                            const ConfigureRequest& request) {
+  ECRM_ASSIGN_OR_RETURN(auto config, load(product_id, true));
+  ECRM_ASSIGN_OR_RETURN(auto quote,
+                        quote_configuration(config, request.options, request.quantity.value_or(1)));
+  for (auto& option : quote.options) option.supplier_id.reset();
+  return quote;
 }
 
 }  // namespace ecrm::catalog

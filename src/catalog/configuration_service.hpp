@@ -28,7 +28,16 @@ class ConfigurationService {
   // kNotFound for an unknown product.
   Result<ConfigurationQuote> configure(std::int64_t product_id, const ConfigureRequest& request);
 
+  // The shop's pages (the tracking snippet): get() and configure() of an active product, the
+  // options' suppliers left out. kNotFound (field "id") for an unknown or inactive product.
+  Result<ProductConfiguration> shop_configuration(std::int64_t product_id);
+  Result<ConfigurationQuote> shop_quote(std::int64_t product_id, const ConfigureRequest& request);
+
  private:
+  // The product's configuration; kNotFound for an unknown product, or an inactive one when
+  // `active_only`.
+  Result<ProductConfiguration> load(std::int64_t product_id, bool active_only);
+
   storage::Database& db_;
   CatalogRepo catalog_;
   ConfigurationRepo repo_;

@@ -480,6 +480,12 @@ void App::add_routes(http::Router& router) {
         if (!resolved.ok()) return std::move(resolved).error();
         return {};
       });
+  catalog::add_shop_configuration_routes(
+      router, p.configuration_service, [&p](const std::string& key) -> Status {
+        auto resolved = p.event_service.resolve_write_key(key);
+        if (!resolved.ok()) return std::move(resolved).error();
+        return {};
+      });
   for (const search::Provider* provider : p.search_service.providers()) {
     if (!auth::is_known_scope(provider->scope())) {
       throw std::logic_error("search group " + std::string(provider->kind()) + " asks for scope '" +

@@ -12,6 +12,19 @@
  * locale or the page's lang); callback(data) gets {source, items} (items' reasons as data:
  * {kind, product_names, viewed});
  * returns a promise of the data (null on failure).
+ * ecrm.configure(productId, selections, callback): prices and checks a configuration of a
+ * configurable product (build to order); selections: the chosen options' ids (or
+ * {options: [ids], quantity}); callback(quote) gets {product_id, currency, base_price,
+ * options_total, unit_price, quantity, total, valid, options (the chosen options), problems
+ * (every broken rule: {code, field, message, group_id, option_id, rule_id})}, or
+ * (null, error) where error is {status, code, message, field}; returns a promise of the quote
+ * (null on failure).
+ * ecrm.configurator(target, productId, {locale, quantity, selected, onChange}): the product's
+ * option groups in `target` as div.ecrm-config > fieldset.ecrm-group[data-key] (radio buttons
+ * or, for a multiple choice, check boxes: input.ecrm-option[value=option id]), the price
+ * (.ecrm-price) and the broken rules (ul.ecrm-problems > li.ecrm-problem[data-code]) repriced
+ * on each change; onChange(quote); returns a promise of an object with selected() and
+ * quote() (null on failure).
  * Product props: {sku, name, price (minor units), quantity, currency}. No dependencies. */
 (function (w, d) {
   'use strict';
@@ -190,6 +203,141 @@
     });
   }
 
+  // Build to order: the public configurator endpoints, with the write key; JSON as text/plain
+  // so that no CORS pre-flight is needed.
+  function productUrl(productId, what) {
+    return base + '/api/v1/public/products/' + encodeURIComponent(productId) + '/' + what +
+      '?key=' + encodeURIComponent(key);
+  }
+  function answer(r) {
+    return r.json().then(function (body) {
+      if (r.ok) return body;
+      var err = (body && body.error) || {};
+      var e = new Error(err.message || 'ecrm: ' + r.status);
+      e.status = r.status;
+      e.code = err.code;
+      e.field = err.field;
+      throw e;
+    }, function () { var e = new Error('ecrm: ' + r.status); e.status = r.status; throw e; });
+  }
+  function failure(e) {
+    return { status: e.status || 0, code: e.code || 'network_error', message: e.message, field: e.field || '' };
+  }
+  function configure(productId, selections, cb) {
+    var body = Array.isArray(selections) ? { options: selections } : (selections || {});
+    return fetch(productUrl(productId, 'configure'), { method: 'POST', credentials: 'omit',
+      headers: { 'Content-Type': 'text/plain' },
+      body: JSON.stringify({ options: (body.options || []).map(Number), quantity: body.quantity || 1 }) })
+      .then(answer).then(function (quote) {
+        if (cb) cb(quote, null);
+        return quote;
+      }, function (e) {
+        if (cb) cb(null, failure(e));
+        return null;
+      });
+  }
+  function localName(item, zh) { return (zh && item.name_zh) || item.name; }
+  function configurator(target, productId, opts) {
+    opts = opts || {};
+    var el = typeof target === 'string' ? d.querySelector(target) : target;
+    var locale = opts.locale || d.documentElement.lang || undefined;
+    var zh = /^zh/i.test(locale || '');
+    var chosen = (opts.selected || []).map(Number), last = null, seq = 0, config = null;
+    var price, problems;
+    if (el) el.setAttribute('aria-busy', 'true');
+    function selected() { return chosen.slice(); }
+    function show(quote) {
+      last = quote;
+      price.textContent = money(quote.total, quote.currency, locale);
+      price.setAttribute('data-valid', quote.valid ? 'true' : 'false');
+      problems.textContent = '';
+      quote.problems.forEach(function (p) {
+        var li = d.createElement('li');
+        li.className = 'ecrm-problem';
+        li.setAttribute('data-code', p.code);
+        if (p.option_id) li.setAttribute('data-option', p.option_id);
+        li.textContent = p.message;
+        problems.appendChild(li);
+      });
+      if (opts.onChange) opts.onChange(quote);
+    }
+    function reprice() {
+      var mine = ++seq;
+      el.setAttribute('aria-busy', 'true');
+      return configure(productId, { options: chosen, quantity: opts.quantity || 1 }).then(function (quote) {
+        if (mine !== seq) return last;
+        el.removeAttribute('aria-busy');
+        if (quote) show(quote);
+        return quote;
+      });
+    }
+    function render() {
+      var root = d.createElement('div');
+      root.className = 'ecrm-config';
+      config.groups.forEach(function (group) {
+        var set = d.createElement('fieldset');
+        set.className = 'ecrm-group';
+        set.setAttribute('data-key', group.key);
+        part(set, 'legend', 'ecrm-group-name', localName(group, zh));
+        group.options.forEach(function (option) {
+          var label = d.createElement('label');
+          label.className = 'ecrm-choice';
+          var input = d.createElement('input');
+          input.type = group.multiple ? 'checkbox' : 'radio';
+          input.name = 'ecrm-' + productId + '-' + group.key;
+          input.className = 'ecrm-option';
+          input.value = String(option.id);
+          input.setAttribute('data-sku', option.sku);
+          input.checked = chosen.indexOf(option.id) >= 0;
+          input.addEventListener('change', function () {
+            chosen = chosen.filter(function (id) {
+              if (id === option.id) return false;
+              // A single choice replaces the group's other option.
+              return group.multiple || !group.options.some(function (o) { return o.id === id; });
+            });
+            if (input.checked) chosen.push(option.id);
+            reprice();
+          });
+          label.appendChild(input);
+          part(label, 'span', 'ecrm-option-name', localName(option, zh));
+          if (option.price_delta) {
+            part(label, 'span', 'ecrm-option-delta', (option.price_delta > 0 ? '+' : '\u2212') +
+              money(Math.abs(option.price_delta), config.currency, locale));
+          }
+          set.appendChild(label);
+        });
+        root.appendChild(set);
+      });
+      price = d.createElement('div');
+      price.className = 'ecrm-price';
+      root.appendChild(price);
+      problems = d.createElement('ul');
+      problems.className = 'ecrm-problems';
+      root.appendChild(problems);
+      el.textContent = '';
+      el.appendChild(root);
+    }
+    var handle = { selected: selected, quote: function () { return last; } };
+    return fetch(productUrl(productId, 'configuration'), { credentials: 'omit' }).then(answer).then(function (data) {
+      config = data;
+      // Without a choice of its own, a required single-choice group starts at its first option.
+      if (!opts.selected) {
+        config.groups.forEach(function (group) {
+          if (group.required && !group.multiple && group.options.length) chosen.push(group.options[0].id);
+        });
+      }
+      if (!el) return configure(productId, { options: chosen, quantity: opts.quantity || 1 }).then(function (q) {
+        last = q;
+        return handle;
+      });
+      render();
+      return reprice().then(function () { return handle; });
+    }).catch(function () {
+      if (el) el.removeAttribute('aria-busy');
+      return null;
+    });
+  }
+
   var api = {
     loaded: true,
     anonymousId: function () { return aid; },
@@ -212,6 +360,8 @@
     follow: function (target) { track('follow', target); flush(false); },
     unfollow: function (target) { track('unfollow', target); flush(false); },
     recommend: recommend,
+    configure: configure,
+    configurator: configurator,
     push: function (call) { run(call); }
   };
   function run(call) {

@@ -2,8 +2,8 @@
 // computer's option groups, options and rules; the configurator prices a configuration as this
 // test computes it and names every broken rule; an order of a configured line is checked and
 // priced on the server, keeps its options as sold and takes their stock, while an invalid one
-// stores nothing; and each option's supplier sees its part of the line in the partner portal,
-// and only that.
+// stores nothing; each option's supplier sees its part of the line in the partner portal, and
+// only that; and the shop's pages price and check a configuration with the snippet's write key.
 #include <map>
 #include <set>
 
@@ -484,6 +484,127 @@ TEST_F(ConfigurableProducts, EachSupplierSeesOnlyItsPart) {
   ASSERT_EQ(staff_view.status, 200) << staff_view.body;
   ASSERT_EQ(staff_view.json().at("items").as_array().size(), 1u);
   EXPECT_EQ(str(staff_view.json().at("items").at(0).at("parts").at(0).at("sku")), "PRT-I9");
+}
+
+// The shop's pages (the tracking snippet's ecrm.configure and ecrm.configurator) with the write
+// key, no session: the same engine and answers as the staff route, without the suppliers.
+TEST_F(ConfigurableProducts, ShopPricesAndChecksAConfigurationWithItsWriteKey) {
+  auto pc = computer("SHP");
+  ASSERT_EQ(pc.option.size(), 6u);
+  auto created = post("/api/v1/write-keys", json::object{{"name", "configurator shop"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string key = str(created.json().at("key"));
+  HttpClient shop(server_->base_url());
+  const std::string base = id_path("/api/v1/public/products", pc.product);
+  auto quote = [&](const json::array& options, std::int64_t quantity = 1,
+                   const std::string& with_key = "") {
+    return shop.request("POST", base + "/configure?key=" + (with_key.empty() ? key : with_key),
+                        json::serialize(json::object{{"options", options}, {"quantity", quantity}}),
+                        {"Content-Type: text/plain", "Origin: https://shop.example"});
+  };
+
+  // The option groups as the shop's page shows them: no supplier.
+  auto config = shop.get(base + "/configuration?key=" + key);
+  ASSERT_EQ(config.status, 200) << config.body;
+  EXPECT_EQ(config.header("access-control-allow-origin"), "*");
+  EXPECT_EQ(config.json().at("base_price").as_int64(), kBase);
+  ASSERT_EQ(config.json().at("groups").as_array().size(), 3u);
+  EXPECT_EQ(str(config.json().at("groups").at(0).at("options").at(1).at("sku")), "SHP-I9");
+  EXPECT_TRUE(config.json().at("groups").at(0).at("options").at(1).at("supplier_id").is_null())
+      << config.body;
+  EXPECT_EQ(config.json().at("rules").as_array().size(), 2u);
+
+  // A valid configuration priced as computed here, its options named, no supplier.
+  auto valid = quote(json::array{pc.option["I9"], pc.option["64"], pc.option["WIFI"]}, 2);
+  ASSERT_EQ(valid.status, 200) << valid.body;
+  EXPECT_EQ(valid.header("access-control-allow-origin"), "*");
+  const std::int64_t unit = kBase + kI9 + k64 + kWifi;
+  EXPECT_TRUE(valid.json().at("valid").as_bool()) << valid.body;
+  EXPECT_EQ(str(valid.json().at("currency")), "EUR");
+  EXPECT_EQ(valid.json().at("unit_price").as_int64(), unit);
+  EXPECT_EQ(valid.json().at("total").as_int64(), unit * 2);
+  ASSERT_EQ(valid.json().at("options").as_array().size(), 3u);
+  std::vector<std::string> names;
+  const json::value valid_body = valid.json();
+  for (const auto& o : valid_body.at("options").as_array()) {
+    names.push_back(str(o.at("name")));
+    EXPECT_TRUE(o.at("supplier_id").is_null()) << valid.body;
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"Core i9", "64 GB", "Wi-Fi"}));
+  EXPECT_TRUE(valid.json().at("problems").as_array().empty());
+  // The staff route answers the same price.
+  auto staff_quote = configure(pc.product, json::array{pc.option["I9"], pc.option["64"],
+                                                      pc.option["WIFI"]},
+                               2);
+  ASSERT_EQ(staff_quote.status, 200) << staff_quote.body;
+  EXPECT_EQ(staff_quote.json().at("total"), valid.json().at("total"));
+
+  // Every broken rule named, with a message a shopper can read.
+  auto broken = quote(json::array{pc.option["I5"], pc.option["64"], pc.option["WIFI"],
+                                  pc.option["CASE"]});
+  ASSERT_EQ(broken.status, 200) << broken.body;
+  EXPECT_FALSE(broken.json().at("valid").as_bool());
+  auto codes = problem_codes(broken.json());
+  std::multiset<std::string> got(codes.begin(), codes.end());
+  EXPECT_EQ(got, (std::multiset<std::string>{"requires_unmet", "excludes_conflict"})) << broken.body;
+  const json::value broken_body = broken.json();
+  for (const auto& p : broken_body.at("problems").as_array()) {
+    const std::string message = str(p.at("message"));
+    if (str(p.at("code")) == "requires_unmet") {
+      EXPECT_EQ(p.at("rule_id").as_int64(), pc.rule["requires"]);
+      EXPECT_EQ(str(p.at("field")), "options[1]");
+      EXPECT_NE(message.find("64 GB"), std::string::npos) << message;
+      EXPECT_NE(message.find("Core i9"), std::string::npos) << message;
+    } else {
+      EXPECT_EQ(p.at("rule_id").as_int64(), pc.rule["excludes"]);
+      EXPECT_NE(message.find("Wi-Fi"), std::string::npos) << message;
+      EXPECT_NE(message.find("Compact case"), std::string::npos) << message;
+    }
+  }
+
+  // Unknown product or option: 4xx naming the field.
+  auto other = computer("SHQ");
+  expect_error(quote(json::array{pc.option["I5"], other.option["16"]}), 422, "unknown_option",
+               "options[1]");
+  expect_error(quote(json::array{99999999}), 422, "unknown_option", "options[0]");
+  expect_error(quote(json::array{pc.option["I5"], pc.option["I5"]}), 400, "duplicate_option",
+               "options[1]");
+  expect_error(shop.request("POST", "/api/v1/public/products/99999999/configure?key=" + key,
+                            R"({"options":[]})"),
+               404, "", "id");
+  expect_error(shop.get("/api/v1/public/products/99999999/configuration?key=" + key), 404, "",
+               "id");
+  expect_error(shop.request("POST", base + "/configure?key=" + key, R"({"options":"all"})"), 400,
+               "", "options");
+  expect_error(quote(json::array{pc.option["I5"]}, 0), 400, "", "quantity");
+  // An inactive product is not the shop's to configure.
+  ASSERT_EQ(patch(id_path("/api/v1/products", other.product), json::object{{"active", false}})
+                .status,
+            200);
+  expect_error(shop.get(id_path("/api/v1/public/products", other.product) + "/configuration?key=" +
+                        key),
+               404, "", "id");
+
+  // Without the write key, with a wrong or a revoked one: refused, the quote not given.
+  auto none = shop.request("POST", base + "/configure",
+                           json::serialize(json::object{{"options", json::array{pc.option["I5"]}}}));
+  expect_error(none, 401);
+  EXPECT_EQ(none.body.find("unit_price"), std::string::npos);
+  expect_error(quote(json::array{pc.option["I5"]}, 1, "wk_not_a_key"), 401);
+  expect_error(shop.get(base + "/configuration?key=wk_not_a_key"), 401);
+  auto header_key = shop.get(base + "/configuration", {"X-Ecrm-Key: " + key});
+  EXPECT_EQ(header_key.status, 200) << header_key.body;
+  ASSERT_EQ(del(id_path("/api/v1/write-keys", created.json().at("id").as_int64())).status, 204);
+  expect_error(quote(json::array{pc.option["I5"]}), 401);
+  expect_error(shop.get(base + "/configuration", {"X-Ecrm-Key: " + key}), 401);
+
+  // The pre-flight lets the shop's pages call it.
+  auto preflight = shop.request("OPTIONS", base + "/configure", {},
+                                {"Origin: https://shop.example",
+                                 "Access-Control-Request-Method: POST"});
+  EXPECT_EQ(preflight.status, 204);
+  EXPECT_EQ(preflight.header("access-control-allow-origin"), "*");
+  EXPECT_NE(preflight.header("access-control-allow-methods").find("POST"), std::string::npos);
 }
 
 TEST_F(ConfigurableProducts, AccessFollowsTheCatalogScopes) {

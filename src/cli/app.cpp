@@ -61,6 +61,7 @@
 #include "partners/http_routes.hpp"
 #include "partners/leads_routes.hpp"
 #include "partners/leads_service.hpp"
+#include "partners/leads_worker.hpp"
 #include "partners/webhooks.hpp"
 #include "partners/service.hpp"
 #include "portal/http_routes.hpp"
@@ -368,6 +369,7 @@ struct App::Parts {
   partners::PurchasingService purchasing_service{db, partner_service};
   partners::LeadService lead_service{
       db, partners::LeadOptions{.accept_within_days = options.lead_accept_days}};
+  partners::LeadExpiryWorker lead_expiry_worker{lead_service, options.lead_expiry_every_ms};
   advisor::AdvisorService advisor_service{db};
   referrals::ReferralService referral_service{
       db, referrals::ReferralOptions{
@@ -538,6 +540,7 @@ void App::start() {
     p.sla_worker.start();
     p.reply_worker.start();
     p.partner_webhook_worker.start();
+    p.lead_expiry_worker.start();
     p.imap_poller.start();
     if (auto started = p.daily_runs.start(); !started.ok()) {
       spdlog::warn("automation: no daily run: {}", started.error().message);
@@ -553,6 +556,7 @@ void App::stop() {
   p.sla_worker.stop();
   p.reply_worker.stop();
   p.partner_webhook_worker.stop();
+  p.lead_expiry_worker.stop();
   p.imap_poller.stop();
   p.chat_service.stop();
   p.delivery.stop();

@@ -32,6 +32,7 @@ struct AppOptions {
   int referral_return_window_days = 30;  // a delivered order unreturned this long credits
   std::int64_t referral_reward = 1000;   // credit per referred customer, minor units
   int lead_accept_days = 3;  // a partner lead routed and not accepted this long is overdue
+  int lead_expiry_every_ms = 600'000;  // how often overdue partner leads are expired
   int chat_max_per_agent = 5;        // live chats an agent holds at once
   double chat_visitor_grace_s = 120;  // a chat whose visitor left every page ends after this
   // Outgoing mail: without an SMTP URL messages are queued and not sent.

@@ -44,6 +44,7 @@ struct ServeOptions {
   int referral_return_window_days = 30;
   std::int64_t referral_reward = 1000;
   int lead_accept_days = 3;
+  double lead_expiry_every_s = 600;
   int chat_max_per_agent = 5;
   double chat_visitor_grace_s = 120;
   int socket_idle_timeout_s = 60;
@@ -133,6 +134,7 @@ int serve(const ServeOptions& options) {
                      .referral_return_window_days = options.referral_return_window_days,
                      .referral_reward = options.referral_reward,
                      .lead_accept_days = options.lead_accept_days,
+                     .lead_expiry_every_ms = static_cast<int>(options.lead_expiry_every_s * 1000.0),
                      .chat_max_per_agent = options.chat_max_per_agent,
                      .chat_visitor_grace_s = options.chat_visitor_grace_s,
                      .smtp_url = options.smtp_url,
@@ -250,6 +252,11 @@ const CommandRegistration kServe{10, [](CLI::App& app) {
                   "(and may be routed on or expired)")
       ->capture_default_str()
       ->check(CLI::Range(0, 365));
+  cmd->add_option("--lead-expiry-every", options->lead_expiry_every_s,
+                  "Seconds between the background runs that expire the leads not accepted "
+                  "within --lead-accept-days (as POST /api/v1/leads/expire does by hand)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 86400.0));
   cmd->add_option("--referral-reward", options->referral_reward,
                   "Credit per referred customer, in minor units of the order's currency")
       ->capture_default_str()

@@ -1,13 +1,15 @@
 // Partner leads over HTTP on the test backend: routing by country, region, category and
 // priority (ties to the partner with fewer open leads), the partner's answers and the moves it
-// may not make, another partner's leads answering 404, overdue leads and their expiry, the
-// scorecard's acceptance and win rates against values computed here from the test's own leads,
-// the public enquiry form (write key, rate limit), bad input refused naming the field with
-// nothing changed, and who reaches every lead route.
+// may not make, another partner's leads answering 404, overdue leads and their expiry (by hand
+// and on the server's own schedule), the scorecard's acceptance and win rates against values
+// computed here from the test's own leads, the public enquiry form (write key, rate limit), bad
+// input refused naming the field with nothing changed, and who reaches every lead route.
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "portal_support.hpp"
 
@@ -746,6 +748,42 @@ TEST_F(PartnerLeads, EveryLeadRouteForEveryKindOfCaller) {
   for (const auto id : {a, b}) {
     ASSERT_EQ(patch(id_path("/api/v1/partners", id), json::object{{"active", false}}).status, 200);
   }
+}
+
+// The serve command expires overdue leads by itself, here every 0.2 s (--lead-expiry-every).
+class ScheduledLeadExpiry : public PartnerLeads {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = new ServerProcess(
+        {"--lead-expiry-every", "0.2"},
+        {{"ECRM_ADMIN_EMAIL", kAdminEmail}, {"ECRM_ADMIN_PASSWORD", kAdminPassword}});
+  }
+};
+
+TEST_F(ScheduledLeadExpiry, AnOverdueLeadExpiresWithoutTheManualCall) {
+  const auto drills = category("Scheduled Drills");
+  const auto slow = partner("Scheduled Slow Partner");
+  rule(slow, json::object{{"category_ids", json::array{drills}}});
+  const auto late = lead("FI", "Uusimaa", drills).at("id").as_int64();
+  const auto fresh = lead("FI", "Uusimaa", drills).at("id").as_int64();
+  EXPECT_EQ(partner_of(staff_lead(late)), slow);
+  route_earlier(late, 3 * kDayMs + kHourMs);
+  route_earlier(fresh, 2 * kDayMs);
+  std::string status;
+  const bool expired = eventually(
+      [&] {
+        status = str(staff_lead(late).at("status"));
+        return status == "expired";
+      },
+      10);
+  EXPECT_TRUE(expired) << "the overdue lead is " << status << "\n" << server_->log();
+  // The one within the time to accept stays with its partner, however often the job runs.
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  EXPECT_EQ(str(staff_lead(fresh).at("status")), "routed");
+  auto card = get(id_path("/api/v1/partners", slow) + "/scorecard");
+  ASSERT_EQ(card.status, 200) << card.body;
+  EXPECT_EQ(card.json().at("leads_expired").as_int64(), 1);
+  EXPECT_EQ(card.json().at("leads_received").as_int64(), 2);
 }
 
 }  // namespace

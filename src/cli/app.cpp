@@ -294,6 +294,14 @@ struct App::Parts {
     authenticator.add_portal_keys(partner_api_keys);
     // Identified product views from the events log join the rebuild and the refreshes.
     recommend_service.set_view_source(&view_source);
+    // Mails may carry the recipient's own referral link.
+    messaging_service.set_referral_links(
+        [this](std::int64_t customer_id) -> Result<std::optional<messaging::ReferralLink>> {
+          ECRM_ASSIGN_OR_RETURN(auto code, referral_service.mail_code(customer_id));
+          if (!code) return std::optional<messaging::ReferralLink>{};
+          return std::optional<messaging::ReferralLink>{
+              messaging::ReferralLink{std::move(code->code), std::move(code->link)}};
+        });
     // The search box, in the order of its groups.
     search_service.add(customer_search);
     search_service.add(order_search);

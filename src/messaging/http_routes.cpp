@@ -85,9 +85,11 @@ void add_messaging_routes(http::Router& router, MessagingService& service,
       .pattern = "/api/v1/message-templates/{key}/{language}",
       .access = Access::needs("marketing:write"),
       .doc = {.summary = "Create or replace a template: subject, HTML and text parts in mustache "
-                         "over the fields messaging supplies (customer, shop, unsubscribe_url, "
-                         "recommendations, product, order, cart, version); a part that does "
-                         "not parse or names an unknown field is refused (400 naming the part)",
+                         "over the fields messaging supplies (customer, with referral_code and "
+                         "referral_url, the recipient's own referral link; shop, "
+                         "unsubscribe_url, recommendations, product, order, cart, version); a "
+                         "part that does not parse or names an unknown field is refused (400 "
+                         "naming the part)",
               .tag = "messaging",
               .request = http::json_body<TemplateInput>(),
               .response = http::json_body<Template>()},

@@ -25,7 +25,10 @@ Status check(std::string_view field, const std::string& source);
 Status check(const TemplateInput& input);
 
 // Renders `tmpl` with `data` (an object: customer, shop, unsubscribe_url, recommendations,
-// product, order, cart, version; see render.cpp). The template must have passed check().
+// product, order, cart, version; see render.cpp). The customer's fields: name, first_name,
+// email, city, company, language, and referral_code and referral_url (the recipient's own
+// referral code and link, ?ref=CODE on the shop's public address, filled in by the referrals
+// capability when the template names them). The template must have passed check().
 Result<Rendered> render(const TemplateInput& tmpl, const boost::json::value& data);
 
 }  // namespace ecrm::messaging

@@ -283,6 +283,21 @@ json::object MessagingService::customer_data(const customers::Customer& x) const
                       {"language", x.language}};
 }
 
+Status MessagingService::add_referral_link(json::object& customer, std::int64_t customer_id,
+                                          std::string_view subject, std::string_view html,
+                                          std::string_view text) const {
+  constexpr std::string_view kTag = "referral_";
+  if (!referral_links_ || (subject.find(kTag) == std::string_view::npos &&
+                           html.find(kTag) == std::string_view::npos &&
+                           text.find(kTag) == std::string_view::npos)) {
+    return {};
+  }
+  ECRM_ASSIGN_OR_RETURN(auto link, referral_links_(customer_id));
+  customer["referral_code"] = link ? link->code : std::string();
+  customer["referral_url"] = link ? link->url : std::string();
+  return {};
+}
+
 Result<AgeingResult> MessagingService::age_log(std::optional<std::int64_t> keep_days) {
   const UnixMs before = now_ms() - keep_days.value_or(options_.log_days) * kMsPerDay;
   return storage::with_transaction<AgeingResult>(db_, TxMode::kWrite, [&](Connection& c) {
@@ -361,6 +376,8 @@ Result<Rendered> MessagingService::preview(const PreviewRequest& request) {
   json::object data{{"customer", customer_data(*customer)},
                     {"shop", json::object{{"name", options_.shop_name}, {"url", options_.base_url}}},
                     {"unsubscribe_url", options_.base_url + "/u/preview"}};
+  ECRM_RETURN_IF_ERROR(add_referral_link(data["customer"].as_object(), customer->id,
+                                         input.subject, input.html, input.text));
   if (recommendations_) {
     json::array items = recommendations_(customer->id);
     for (auto& item : items) {
@@ -603,6 +620,8 @@ Result<Prepared> MessagingService::prepare(const DeliveryBatch& batch, const Cla
   }
   json::object data = extra.as_object();
   data["customer"] = customer_data(*customer);
+  ECRM_RETURN_IF_ERROR(
+      add_referral_link(data["customer"].as_object(), m.customer_id, t.subject, t.html, t.text));
   if (!data.contains("recommendations") && recommendations_ &&
       (t.html.find("recommendations") != std::string::npos ||
        t.text.find("recommendations") != std::string::npos)) {

@@ -48,6 +48,16 @@ struct MessagingOptions {
 // (given by the recommendations capability; messaging does not depend on it).
 using RecommendationSource = std::function<boost::json::array(std::int64_t customer_id)>;
 
+// A customer's own referral code and link for a message's {{customer.referral_code}} and
+// {{customer.referral_url}} (given by the referrals capability; messaging does not depend on
+// it); nullopt when the customer has none (erased or merged).
+struct ReferralLink {
+  std::string code;
+  std::string url;
+};
+using ReferralLinkSource =
+    std::function<Result<std::optional<ReferralLink>>(std::int64_t customer_id)>;
+
 // A message ready to go, or what to do instead.
 struct Prepared {
   enum class Action { kSend, kSuppress, kDefer };
@@ -93,6 +103,9 @@ class MessagingService {
   const MessagingOptions& options() const { return options_; }
   // Fills {{#recommendations}} of messages and previews whose data has none.
   void set_recommendations(RecommendationSource source) { recommendations_ = std::move(source); }
+  // Fills {{customer.referral_code}} and {{customer.referral_url}} of messages and previews
+  // whose template names them.
+  void set_referral_links(ReferralLinkSource source) { referral_links_ = std::move(source); }
 
   // Tracking: the open pixel's and a click redirect's signed tokens. kInvalidArgument (field
   // "token") when forged or malformed; an open or click is recorded on the message and the
@@ -179,6 +192,11 @@ class MessagingService {
   Result<Template> template_for(storage::Connection& c, const std::string& key,
                                 const std::string& language);
   boost::json::object customer_data(const customers::Customer& x) const;
+  // Adds the customer's referral code and link to `customer` (the render data's customer)
+  // when the template's parts name them and a source is set.
+  Status add_referral_link(boost::json::object& customer, std::int64_t customer_id,
+                           std::string_view subject, std::string_view html,
+                           std::string_view text) const;
   // When marketing mail may go out again if `now` is in the quiet hours `from`-`until`;
   // nullopt when not.
   std::optional<UnixMs> quiet_until(UnixMs now, const std::string& from,
@@ -194,6 +212,7 @@ class MessagingService {
   std::mutex mutex_;
   std::optional<std::string> secret_;
   RecommendationSource recommendations_;
+  ReferralLinkSource referral_links_;
   std::optional<SendingRules> rules_;
   UnixMs rules_read_at_ = 0;
 };

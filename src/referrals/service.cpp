@@ -70,6 +70,16 @@ Result<CustomerReferral> ReferralService::of_customer(std::int64_t customer_id) 
       });
 }
 
+Result<std::optional<ReferralCode>> ReferralService::mail_code(std::int64_t customer_id) {
+  return with_transaction<std::optional<ReferralCode>>(
+      db_, TxMode::kWrite, [&](Connection& c) -> Result<std::optional<ReferralCode>> {
+        ECRM_ASSIGN_OR_RETURN(auto keys, repo_.keys_of(c, customer_id));
+        if (!keys || !keys->live) return std::optional<ReferralCode>{};
+        ECRM_ASSIGN_OR_RETURN(auto code, code_for(c, customer_id));
+        return std::optional<ReferralCode>{std::move(code)};
+      });
+}
+
 Result<Attribution> ReferralService::attribute(const AttributionInput& input) {
   if (input.code.empty()) return Error::invalid("code is required", "code", "required");
   const std::string anonymous_id = input.anonymous_id.value_or("");

@@ -34,6 +34,9 @@ class ReferralService {
   // A customer's code (made on first request), referrer, referred count and rewards;
   // kNotFound for an unknown customer.
   Result<CustomerReferral> of_customer(std::int64_t customer_id);
+  // A customer's own code and link (made on first request) for the mails sent to them;
+  // nullopt for an unknown, merged or erased customer.
+  Result<std::optional<ReferralCode>> mail_code(std::int64_t customer_id);
 
   // Attributes `input.customer_id` to the owner of `input.code`. Errors (nothing stored):
   // kUnprocessable naming code (unknown), customer_id (unknown, closed, or the referrer

@@ -2,7 +2,8 @@
 // credited to the referrer once (two orders and a replayed run give one reward), and only after
 // the return window; self-referrals (same customer, e-mail, phone, device) are refused and store
 // nothing; a returned first order credits nothing; the leaderboard's network value against a
-// hand computation; who may read and write referrals, and the portal customer's own code.
+// hand computation; who may read and write referrals, and the portal customer's own code; mail
+// templates render the recipient's own referral link.
 #include <limits>
 #include <map>
 
@@ -335,6 +336,73 @@ TEST_F(Referrals, AccessByScopeAndThePortalCustomersOwnCode) {
                400, "", "touched_at");
   expect_error(get("/api/v1/referrals/leaderboard?limit=0"), 400, "", "limit");
   expect_error(get(id_path("/api/v1/customers", 99'999'999) + "/referral"), 404);
+}
+
+// Marketing mail names the recipient's own referral link and code ({{customer.referral_url}},
+// {{customer.referral_code}}): each customer's mail holds their link as staff and the portal
+// see it, and no other customer's; the preview renders it too; a misspelt name is refused.
+TEST_F(Referrals, MailsCarryTheRecipientsOwnReferralLink) {
+  auto with_consent = [&](const std::string& name, const std::string& email) {
+    return create("/api/v1/customers",
+                  json::object{{"name", name},
+                               {"email", email},
+                               {"consent", json::object{{"email", json::object{{"granted", true},
+                                                                               {"how", "signup"}}}}}});
+  };
+  const auto ada = with_consent("Ada Mailer", "ada.mailer@example.com");
+  const auto bob = with_consent("Bob Mailer", "bob.mailer@example.com");
+  auto put_template = [&](const std::string& key, const std::string& text) {
+    return put("/api/v1/message-templates/" + key + "/en",
+               json::object{{"kind", "marketing"},
+                            {"subject", "Bring a friend, {{customer.first_name}}"},
+                            {"html", "<p><a href=\"{{customer.referral_url}}\">Invite</a> "
+                                     "{{customer.referral_code}}</p>"},
+                            {"text", text}});
+  };
+  auto stored = put_template("referral_invite",
+                             "Your link: {{customer.referral_url}} (code {{customer.referral_code}})");
+  ASSERT_EQ(stored.status, 200) << stored.body;
+  expect_error(put_template("referral_typo", "Your link: {{customer.referal_url}}"), 400, "",
+               "text");
+
+  // Bob's code exists before the mail; Ada's is made when her mail is rendered.
+  const std::string bob_code = code_of(bob);
+  ASSERT_FALSE(bob_code.empty());
+  for (const auto customer : {ada, bob}) {
+    auto queued = post("/api/v1/messages", json::object{{"customer_id", customer},
+                                                        {"template_key", "referral_invite"}});
+    ASSERT_EQ(queued.status, 201) << queued.body;
+  }
+  std::vector<Mail> to_ada, to_bob;
+  const bool arrived = eventually([&] {
+    to_ada = mails_to("ada.mailer@example.com");
+    to_bob = mails_to("bob.mailer@example.com");
+    return !to_ada.empty() && !to_bob.empty();
+  });
+  ASSERT_TRUE(arrived) << server_->log() << smtp_->log();
+  const std::string ada_code = code_of(ada);
+  ASSERT_FALSE(ada_code.empty());
+  EXPECT_NE(ada_code, bob_code);
+  const std::string base = std::string(portal_test::kPublicUrl) + "/?ref=";
+  const std::string ada_text = to_ada.back().part("text/plain");
+  const std::string bob_text = to_bob.back().part("text/plain");
+  EXPECT_EQ(ada_text.find("Your link: " + base + ada_code + " (code " + ada_code + ")"),
+            std::size_t{0})
+      << ada_text;
+  EXPECT_EQ(bob_text.find("Your link: " + base + bob_code + " (code " + bob_code + ")"),
+            std::size_t{0})
+      << bob_text;
+  EXPECT_EQ(ada_text.find(bob_code), std::string::npos) << ada_text;
+  EXPECT_EQ(bob_text.find(ada_code), std::string::npos) << bob_text;
+  // The HTML part names the code (its link goes through the click redirect).
+  EXPECT_NE(to_ada.back().part("text/html").find(ada_code), std::string::npos);
+
+  // The staff preview renders the same link.
+  auto preview = post("/api/v1/message-templates/preview",
+                      json::object{{"customer_id", bob}, {"template_key", "referral_invite"}});
+  ASSERT_EQ(preview.status, 200) << preview.body;
+  EXPECT_EQ(str(preview.json().at("text")),
+            "Your link: " + base + bob_code + " (code " + bob_code + ")");
 }
 
 // The serve command's settings: a 7-day attribution window, no return window, a reward of 25.00.

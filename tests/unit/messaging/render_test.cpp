@@ -23,6 +23,8 @@ TEST(TemplateCheck, RefusesWhatWouldRenderWrong) {
       {"{{#customer}}", "Unclosed section"},
       {"{{/customer}}", "Unopened section"},
       {"{{customer}}", "is a group of fields"},
+      {"{{customer.referal_url}}", "unknown field {{customer.referal_url}}"},
+      {"{{referral_url}}", "unknown field {{referral_url}}"},
       {"{{> header}}", "partials are not supported"},
       {"{{=<% %>=}}", "changing the delimiters"},
       {"line\n{{#recommendations}}{{customer.nmae}}{{/recommendations}}", "line 2"},
@@ -45,6 +47,7 @@ TEST(TemplateCheck, AcceptsTheFieldsMessagesSupply) {
            "{{^recommendations}}nothing new{{/recommendations}}",
            "{{#version}}{{product}} {{name}}: {{notes}}{{/version}} {{! a comment }}",
            "{{{customer.name}}} {{& customer.city}} <a href=\"{{unsubscribe_url}}\">x</a>",
+           "Invite a friend: {{customer.referral_url}} (code {{customer.referral_code}})",
        }) {
     EXPECT_TRUE(check("text", ok).ok()) << ok << ": " << check("text", ok).error().message;
   }

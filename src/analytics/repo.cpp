@@ -80,6 +80,13 @@ constexpr storage::ChunkSizes kUpsertChunks = {250, 25, 1};
 constexpr std::string_view kDeleteScoresBefore =
     "DELETE FROM customer_scores WHERE computed_at < $1";
 constexpr std::string_view kDeleteScore = "DELETE FROM customer_scores WHERE customer_id = $1";
+constexpr std::string_view kErasedCustomers =
+    "SELECT id FROM customers WHERE erased_at IS NOT NULL ORDER BY id";
+constexpr std::string_view kCustomerErased =
+    "SELECT COUNT(*) FROM customers WHERE id = $1 AND erased_at IS NOT NULL";
+constexpr std::string_view kDeleteScoresOfErased =
+    "DELETE FROM customer_scores WHERE customer_id IN "
+    "(SELECT id FROM customers WHERE erased_at IS NOT NULL)";
 constexpr std::string_view kFindScore =
     "SELECT customer_id, model_id, recency_days, frequency, monetary, r_score, f_score, m_score, "
     "segment, tier, p_alive, expected_orders_90d, expected_avg_value, clv, first_order_at, "
@@ -271,6 +278,22 @@ Result<std::int64_t> AnalyticsRepo::delete_scores_before(Connection& c, UnixMs b
 
 Status AnalyticsRepo::delete_score(Connection& c, std::int64_t customer_id) {
   return done(c.execute(kDeleteScore, {customer_id}));
+}
+
+Result<std::vector<std::int64_t>> AnalyticsRepo::erased_customers(Connection& c) {
+  std::vector<std::int64_t> ids;
+  ECRM_RETURN_IF_ERROR(
+      c.query(kErasedCustomers, {}, [&](const RowView& row) { ids.push_back(row.get_int(0)); }));
+  return ids;
+}
+
+Result<bool> AnalyticsRepo::customer_erased(Connection& c, std::int64_t customer_id) {
+  ECRM_ASSIGN_OR_RETURN(auto count, c.query_int(kCustomerErased, {customer_id}));
+  return count > 0;
+}
+
+Result<std::int64_t> AnalyticsRepo::delete_scores_of_erased(Connection& c) {
+  return c.execute(kDeleteScoresOfErased, {});
 }
 
 Result<std::optional<StoredScore>> AnalyticsRepo::find_score(Connection& c,

@@ -155,6 +155,11 @@ class AnalyticsRepo {
   Result<std::int64_t> delete_scores_before(Connection& c, UnixMs before);
   Status delete_score(Connection& c, std::int64_t customer_id);
   Result<std::optional<StoredScore>> find_score(Connection& c, std::int64_t customer_id);
+  // Erased customers keep no scores: their ids (ascending), whether one is erased, and the
+  // removal of every erased customer's scores.
+  Result<std::vector<std::int64_t>> erased_customers(Connection& c);
+  Result<bool> customer_erased(Connection& c, std::int64_t customer_id);
+  Result<std::int64_t> delete_scores_of_erased(Connection& c);
 
   // Aggregates over the scores of customers that are not merged away.
   Result<std::vector<std::int64_t>> monetary_values(Connection& c);

@@ -237,11 +237,13 @@ Result<RecomputeOutcome> AnalyticsService::recompute(const std::string& owner) {
   RecomputeOutcome outcome;
   auto run = [&]() -> Status {
     OrderSnapshot snapshot;
+    std::vector<std::int64_t> erased;
     auto phase = Clock::now();
     {
       ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
       ECRM_ASSIGN_OR_RETURN(auto currency, repo_.main_currency(*lease));
       if (currency) ECRM_RETURN_IF_ERROR(repo_.snapshot(*lease, *currency, as_of, snapshot));
+      ECRM_ASSIGN_OR_RETURN(erased, repo_.erased_customers(*lease));
     }
     outcome.timings.snapshot_ms = elapsed_ms(phase);
 
@@ -274,8 +276,12 @@ Result<RecomputeOutcome> AnalyticsService::recompute(const std::string& owner) {
       rows.clear();
       for (std::size_t i = begin; i < end; ++i) {
         const CustomerScore& s = scored.scores[i];
-        rows.push_back(to_stored(s, snapshot.customer_id[s.customer], outcome.model_id, as_of,
-                                 ScoreSource::kRecompute));
+        const std::int64_t customer_id = snapshot.customer_id[s.customer];
+        // Erased customers' orders count in the shop's figures and the model, but they keep
+        // no scores of their own.
+        if (std::binary_search(erased.begin(), erased.end(), customer_id)) continue;
+        rows.push_back(
+            to_stored(s, customer_id, outcome.model_id, as_of, ScoreSource::kRecompute));
       }
       ECRM_RETURN_IF_ERROR(with_transaction(
           db_, TxMode::kWrite, [&](Connection& c) { return repo_.upsert_scores(c, rows); }));
@@ -283,6 +289,9 @@ Result<RecomputeOutcome> AnalyticsService::recompute(const std::string& owner) {
     ECRM_RETURN_IF_ERROR(with_transaction(db_, TxMode::kWrite, [&](Connection& c) -> Status {
       ECRM_ASSIGN_OR_RETURN(auto removed, repo_.delete_scores_before(c, as_of));
       if (removed > 0) spdlog::info("analytics: removed {} stale customer scores", removed);
+      // Customers erased while this run computed.
+      ECRM_ASSIGN_OR_RETURN(auto erased_scores, repo_.delete_scores_of_erased(c));
+      if (erased_scores > 0) spdlog::info("analytics: removed {} erased customers' scores", erased_scores);
       return {};
     }));
     outcome.timings.write_ms = elapsed_ms(phase);
@@ -332,6 +341,11 @@ Result<bool> AnalyticsService::rescore_customer(std::int64_t customer_id) {
   const UnixMs now = now_ms();
   std::vector<std::int32_t> days;
   std::vector<std::int64_t> amounts;
+  ECRM_ASSIGN_OR_RETURN(bool erased, repo_.customer_erased(*lease, customer_id));
+  if (erased) {
+    ECRM_RETURN_IF_ERROR(repo_.delete_score(*lease, customer_id));
+    return true;
+  }
   ECRM_RETURN_IF_ERROR(
       repo_.customer_snapshot(*lease, customer_id, stored.currency, now, days, amounts));
   const CustomerScore score =

@@ -12,6 +12,7 @@
 #include "advisor/customer_records.hpp"
 #include "advisor/http_routes.hpp"
 #include "advisor/service.hpp"
+#include "analytics/customer_records.hpp"
 #include "analytics/economics.hpp"
 #include "analytics/http_routes.hpp"
 #include "analytics/service.hpp"
@@ -69,6 +70,7 @@
 #include "referrals/http_routes.hpp"
 #include "referrals/service.hpp"
 #include "recommend/browse_poller.hpp"
+#include "recommend/customer_records.hpp"
 #include "recommend/event_views.hpp"
 #include "recommend/http_routes.hpp"
 #include "recommend/service.hpp"
@@ -279,6 +281,8 @@ struct App::Parts {
     customer_service.attach(social_records);
     customer_service.attach(community_records);
     customer_service.attach(advisor_records);
+    customer_service.attach(score_records);
+    customer_service.attach(recommend_records);
     // Customer-list filters (the list, campaigns' audiences) may name advisor answers.
     customer_service.add_query_check(
         [this](const customers::CustomerQuery& q) { return advisor_service.check_condition(q); });
@@ -331,6 +335,7 @@ struct App::Parts {
   exchange::ImportJobs import_jobs;
   exchange::Exporter exporter;
   analytics::AnalyticsService analytics_service;
+  analytics::AnalyticsCustomerRecords score_records;
   analytics::EconomicsService economics_service;
   analytics::AnalyticsWorker analytics_worker;
   analytics::OrderScoreListener analytics_listener;
@@ -338,6 +343,7 @@ struct App::Parts {
   feedback::FeedbackWorker feedback_worker;
   events::EventService event_service;
   recommend::RecommendService recommend_service;
+  recommend::RecommendCustomerRecords recommend_records{recommend_service};
   recommend::EventViewSource view_source;
   recommend::RecommendWorker recommend_worker;
   recommend::OrderRecommendListener recommend_listener;

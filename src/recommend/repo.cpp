@@ -101,6 +101,15 @@ constexpr std::string_view kFindList =
     "SELECT customer_id, build_id, computed_at, source, classes, items "
     "FROM customer_recommendations WHERE customer_id = $1";
 constexpr std::string_view kCustomerExists = "SELECT COUNT(*) FROM customers WHERE id = $1";
+constexpr std::string_view kErasedCustomers =
+    "SELECT id FROM customers WHERE erased_at IS NOT NULL ORDER BY id";
+constexpr std::string_view kCustomerErased =
+    "SELECT COUNT(*) FROM customers WHERE id = $1 AND erased_at IS NOT NULL";
+constexpr std::string_view kDeleteList =
+    "DELETE FROM customer_recommendations WHERE customer_id = $1";
+constexpr std::string_view kDeleteListsOfErased =
+    "DELETE FROM customer_recommendations WHERE customer_id IN "
+    "(SELECT id FROM customers WHERE erased_at IS NOT NULL)";
 
 #define ECRM_RULE_COLUMNS                                                                    \
   "r.pos, r.antecedent_ids, r.antecedent, r.consequent, r.pair_count, r.antecedent_count, " \
@@ -380,6 +389,26 @@ Result<std::optional<StoredList>> RecommendRepo::find_list(Connection& c,
 Result<bool> RecommendRepo::customer_exists(Connection& c, std::int64_t customer_id) {
   ECRM_ASSIGN_OR_RETURN(auto count, c.query_int(kCustomerExists, {customer_id}));
   return count.value_or(0) > 0;
+}
+
+Result<std::vector<std::int64_t>> RecommendRepo::erased_customers(Connection& c) {
+  std::vector<std::int64_t> ids;
+  ECRM_RETURN_IF_ERROR(
+      c.query(kErasedCustomers, {}, [&](const RowView& row) { ids.push_back(row.get_int(0)); }));
+  return ids;
+}
+
+Result<bool> RecommendRepo::customer_erased(Connection& c, std::int64_t customer_id) {
+  ECRM_ASSIGN_OR_RETURN(auto count, c.query_int(kCustomerErased, {customer_id}));
+  return count > 0;
+}
+
+Result<std::int64_t> RecommendRepo::delete_list(Connection& c, std::int64_t customer_id) {
+  return c.execute(kDeleteList, {customer_id});
+}
+
+Result<std::int64_t> RecommendRepo::delete_lists_of_erased(Connection& c) {
+  return c.execute(kDeleteListsOfErased, {});
 }
 
 Result<std::optional<CatalogRow>> RecommendRepo::find_product(Connection& c,

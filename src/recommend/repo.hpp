@@ -189,6 +189,12 @@ class RecommendRepo {
   Result<std::optional<StoredList>> find_list(Connection& c, std::int64_t customer_id);
 
   Result<bool> customer_exists(Connection& c, std::int64_t customer_id);
+  // Erased customers keep no personal list: their ids (ascending), whether one is erased, and
+  // the removal of a customer's list or of every erased customer's.
+  Result<std::vector<std::int64_t>> erased_customers(Connection& c);
+  Result<bool> customer_erased(Connection& c, std::int64_t customer_id);
+  Result<std::int64_t> delete_list(Connection& c, std::int64_t customer_id);
+  Result<std::int64_t> delete_lists_of_erased(Connection& c);
   Result<std::optional<CatalogRow>> find_product(Connection& c, std::int64_t product_id);
 
   // Rules {product} => y of `build_id` whose consequent is active, by confidence, lift, count.

@@ -639,10 +639,12 @@ Status RecommendService::build_and_store(const std::string& owner, UnixMs as_of,
   auto phase = Clock::now();
   Snapshot snapshot;
   std::vector<CategoryTag> tags;
+  std::vector<std::int64_t> erased;  // their orders count in the model; they get no list
   {
     ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
     ECRM_RETURN_IF_ERROR(repo_.snapshot(*lease, as_of, snapshot));
     ECRM_ASSIGN_OR_RETURN(tags, repo_.category_tags(*lease));
+    ECRM_ASSIGN_OR_RETURN(erased, repo_.erased_customers(*lease));
   }
   std::vector<ViewSource::View> views;
   ECRM_RETURN_IF_ERROR(read_views(views_, as_of, options_.view_window_ms, views));
@@ -656,6 +658,9 @@ Status RecommendService::build_and_store(const std::string& owner, UnixMs as_of,
   }));
   phase = Clock::now();
   std::vector<StoredList> lists = compute_lists(computed, as_of);
+  std::erase_if(lists, [&](const StoredList& list) {
+    return std::binary_search(erased.begin(), erased.end(), list.customer_id);
+  });
   timings.lists_ms = elapsed_ms(phase);
 
   phase = Clock::now();
@@ -687,6 +692,8 @@ Status RecommendService::publish(StoredBuild& build, std::shared_ptr<const Model
     ECRM_RETURN_IF_ERROR(repo_.update_build_counts(c, build));
     ECRM_ASSIGN_OR_RETURN(auto removed, repo_.delete_lists_before(c, as_of));
     if (removed > 0) spdlog::info("recommend: removed {} stale personal lists", removed);
+    // Customers erased while this build ran.
+    ECRM_RETURN_IF_ERROR(repo_.delete_lists_of_erased(c));
     return repo_.delete_models_before(c, build.id);
   }));
   lists_.clear();  // the build is visible: its lists replace what was served from memory
@@ -733,6 +740,8 @@ Result<bool> RecommendService::refresh_customer(std::int64_t customer_id) {
     if (!model) return false;
     ECRM_ASSIGN_OR_RETURN(bool exists, repo_.customer_exists(*lease, customer_id));
     if (!exists) return false;
+    ECRM_ASSIGN_OR_RETURN(bool erased, repo_.customer_erased(*lease, customer_id));
+    if (erased) return false;
     ECRM_RETURN_IF_ERROR(repo_.customer_history(*lease, customer_id, purchases, returns));
   }
   const UnixMs now = now_ms();
@@ -921,6 +930,17 @@ void RecommendService::reload_loop() {
     }
     lock.lock();
   }
+}
+
+Result<std::optional<StoredList>> RecommendService::stored_list(Connection& c,
+                                                                std::int64_t customer_id) {
+  return repo_.find_list(c, customer_id);
+}
+
+Status RecommendService::forget_customer(Connection& c, std::int64_t customer_id) {
+  ECRM_RETURN_IF_ERROR(repo_.delete_list(c, customer_id));
+  lists_.erase(customer_id);
+  return {};
 }
 
 Result<CustomerList> RecommendService::customer_list(std::int64_t customer_id) {

@@ -182,6 +182,13 @@ class RecommendService {
   // A list kept longer than the cache's ttl is still answered while a background thread of the
   // service reads it again (see list_cache.hpp), so readers do not wait for the database.
   std::shared_ptr<const StoredList> cached_list(std::int64_t customer_id);
+
+  // The customer's stored personal list (nullopt: none), for the privacy export.
+  Result<std::optional<StoredList>> stored_list(storage::Connection& c, std::int64_t customer_id);
+  // Removes the customer's stored list, on `c` (in the caller's transaction), and drops it from
+  // memory: on erasure, and for the record merged away. Erased customers get no list again: a
+  // rebuild leaves them out and removes any written meanwhile, a refresh skips them.
+  Status forget_customer(storage::Connection& c, std::int64_t customer_id);
   // Rules of the latest build after `offset` (RulePage without next_cursor).
   Result<RulePage> rules(const RuleFilter& filter, int limit, std::int64_t offset);
 

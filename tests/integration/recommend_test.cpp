@@ -429,6 +429,71 @@ TEST_F(Recommend, ReturnedItemsAreNeverRecommended) {
   EXPECT_EQ(find_item(l, shop_.rattle), nullptr) << json::serialize(l);
 }
 
+// Erasure reaches what the shop derived about a customer: the stored list and the scores go
+// with the personal data, and neither a rebuild nor a recomputation brings them back. The
+// privacy export shows both before.
+TEST_F(Recommend, ErasureRemovesTheStoredListAndTheScoresForGood) {
+  auto recompute = [this] {
+    auto job = [this] { return get("/api/v1/analytics/recompute").json().as_object(); };
+    json::object state = job();
+    for (int i = 0; i < 600 && state.at("state").as_string() != "idle"; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      state = job();
+    }
+    const json::value before = state.at("model_id");
+    auto r = post("/api/v1/analytics/recompute", json::object{});
+    ASSERT_EQ(r.status, 202) << r.body;
+    for (int i = 0; i < 600; ++i) {
+      state = job();
+      if (state.at("state").as_string() == "idle" && state.at("model_id") != before) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_EQ(state.at("last_status").as_string(), "ok") << json::serialize(state);
+    ASSERT_NE(state.at("model_id"), before) << json::serialize(state);
+  };
+  auto scored = [this](std::int64_t customer) {
+    auto r = get("/api/v1/analytics/customers/" + std::to_string(customer) + "/scores");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.json().at("scored").as_bool();
+  };
+  auto exported = [this](std::int64_t customer) {
+    auto r = get("/api/v1/customers/" + std::to_string(customer) + "/export");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.json().as_object();
+  };
+
+  const std::int64_t gone = customer("Gil Gone");
+  order(gone, {shop_.bottle}, 20);
+  order(gone, {shop_.rattle}, 12);
+  rebuild();
+  recompute();
+  ASSERT_EQ(list(gone).at("source").as_string(), "rebuild");
+  ASSERT_TRUE(scored(gone));
+  json::object before = exported(gone);
+  ASSERT_TRUE(before.at("recommendations").is_object()) << json::serialize(before);
+  EXPECT_FALSE(before.at("recommendations").at("items").as_array().empty());
+  EXPECT_TRUE(before.at("scores").at("scored").as_bool());
+  EXPECT_EQ(before.at("scores").at("frequency").as_int64(), 2);
+
+  ASSERT_EQ(post("/api/v1/customers/" + std::to_string(gone) + "/erase", json::object{}).status,
+            200);
+  EXPECT_EQ(list(gone).at("source").as_string(), "popular");
+  EXPECT_FALSE(scored(gone));
+  json::object after = exported(gone);
+  EXPECT_TRUE(after.at("recommendations").is_null()) << json::serialize(after);
+  EXPECT_FALSE(after.at("scores").at("scored").as_bool());
+
+  // The erased customer's orders stay (accounting) and still count in the shop's model, but
+  // the next runs store nothing about them; other customers keep theirs.
+  rebuild();
+  recompute();
+  EXPECT_EQ(list(gone).at("source").as_string(), "popular");
+  EXPECT_FALSE(scored(gone));
+  EXPECT_TRUE(exported(gone).at("recommendations").is_null());
+  EXPECT_NE(list(shop_.target).at("source").as_string(), "popular");
+  EXPECT_TRUE(scored(shop_.target));
+}
+
 TEST_F(Recommend, RolesScopesAndBadInput) {
   const std::string bottle = "/api/v1/products/" + std::to_string(shop_.bottle);
   expect_error(get("/api/v1/products/999999/related"), 404);

@@ -1,0 +1,41 @@
+// The personal recommendation list kept for a customer is derived data about them: the privacy
+// export shows it (the items with their reasons and the inferred classes), erasure removes it and
+// keeps it from coming back, and a merge drops the list of the record merged away (the
+// survivor's own list is refreshed by its orders). Nothing on the timeline or in the summary.
+#pragma once
+
+#include "customers/records.hpp"
+#include "recommend/service.hpp"
+
+namespace ecrm::recommend {
+
+class RecommendCustomerRecords final : public customers::CustomerRecords {
+ public:
+  explicit RecommendCustomerRecords(RecommendService& service) : service_(service) {}
+
+  std::string_view name() const override { return "recommendations"; }
+  // Drops the list of `from`; moves nothing (no ids to move back).
+  Result<std::vector<std::int64_t>> reassign(storage::Connection& c, std::int64_t from,
+                                             std::int64_t to) override;
+  Status restore(storage::Connection&, std::span<const std::int64_t>, std::int64_t,
+                 std::int64_t) override {
+    return {};
+  }
+  // {"computed_at", "source", "classes": [...], "items": [...]}, or null without a list.
+  Result<boost::json::value> export_records(storage::Connection& c,
+                                            std::int64_t customer_id) override;
+  Status erase(storage::Connection& c, std::int64_t customer_id) override;
+  Result<std::vector<customers::TimelineEntry>> timeline(storage::Connection&, std::int64_t,
+                                                         const customers::TimelinePosition&,
+                                                         int) override {
+    return std::vector<customers::TimelineEntry>{};
+  }
+  Status summarize(storage::Connection&, std::int64_t, customers::CustomerSummary&) override {
+    return {};
+  }
+
+ private:
+  RecommendService& service_;
+};
+
+}  // namespace ecrm::recommend

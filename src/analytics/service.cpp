@@ -291,7 +291,9 @@ Result<RecomputeOutcome> AnalyticsService::recompute(const std::string& owner) {
       if (removed > 0) spdlog::info("analytics: removed {} stale customer scores", removed);
       // Customers erased while this run computed.
       ECRM_ASSIGN_OR_RETURN(auto erased_scores, repo_.delete_scores_of_erased(c));
-      if (erased_scores > 0) spdlog::info("analytics: removed {} erased customers' scores", erased_scores);
+      if (erased_scores > 0) {
+        spdlog::info("analytics: removed {} erased customers' scores", erased_scores);
+      }
       return {};
     }));
     outcome.timings.write_ms = elapsed_ms(phase);

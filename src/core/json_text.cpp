@@ -18,13 +18,27 @@ void append_string(std::string& out, std::string_view text) {
     out.append(text.data() + run, i - run);
     run = i + 1;
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         out += "\\u00";
         out.push_back(kHex[c >> 4]);
@@ -54,8 +68,9 @@ void append_json_number(std::string& out, double value) {
   // Plain notation for every magnitude a shop's figures have; the shortest exponent form for the
   // rest, where plain digits would run to hundreds of characters.
   const bool plain = magnitude == 0.0 || (magnitude >= 1e-6 && magnitude < 1e21);
-  auto [end, ec] = plain ? std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed)
-                         : std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::scientific);
+  auto [end, ec] =
+      plain ? std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed)
+            : std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::scientific);
   if (ec != std::errc{}) {  // cannot happen with 64 characters; kept valid JSON regardless
     out += "null";
     return;
@@ -73,12 +88,24 @@ void append_json_number(std::string& out, double value) {
 
 void append_json_text(std::string& out, const boost::json::value& value) {
   switch (value.kind()) {
-    case boost::json::kind::null: out += "null"; return;
-    case boost::json::kind::bool_: out += value.get_bool() ? "true" : "false"; return;
-    case boost::json::kind::int64: append_integer(out, value.get_int64()); return;
-    case boost::json::kind::uint64: append_integer(out, value.get_uint64()); return;
-    case boost::json::kind::double_: append_json_number(out, value.get_double()); return;
-    case boost::json::kind::string: append_string(out, value.get_string()); return;
+    case boost::json::kind::null:
+      out += "null";
+      return;
+    case boost::json::kind::bool_:
+      out += value.get_bool() ? "true" : "false";
+      return;
+    case boost::json::kind::int64:
+      append_integer(out, value.get_int64());
+      return;
+    case boost::json::kind::uint64:
+      append_integer(out, value.get_uint64());
+      return;
+    case boost::json::kind::double_:
+      append_json_number(out, value.get_double());
+      return;
+    case boost::json::kind::string:
+      append_string(out, value.get_string());
+      return;
     case boost::json::kind::array: {
       out.push_back('[');
       bool first = true;

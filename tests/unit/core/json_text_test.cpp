@@ -43,9 +43,9 @@ TEST(JsonText, EveryDoubleReadsBackExactly) {
 }
 
 TEST(JsonText, OtherwiseMatchesBoostJson) {
-  const json::value document = json::parse(
-      R"({"name":"王芳 \"Wang\"","tab":"a\tb\nc\\d\u0001\u001f","ok":true,"none":null,)"
-      R"("n":-42,"big":18446744073709551615,"list":[1,"x",{},[],false],"empty":{}})");
+  const json::value document =
+      json::parse(R"({"name":"王芳 \"Wang\"","tab":"a\tb\nc\\d\u0001\u001f","ok":true,"none":null,)"
+                  R"("n":-42,"big":18446744073709551615,"list":[1,"x",{},[],false],"empty":{}})");
   EXPECT_EQ(json_text(document), json::serialize(document));
   EXPECT_EQ(json::parse(json_text(document)), document);
 }

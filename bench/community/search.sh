@@ -79,8 +79,12 @@ for backend in $BACKENDS; do
   else
     say "postgresql: sizes (MB)"
     psql "$url" -qAtc "SELECT 'bench_posts', round(pg_table_size('bench_posts') / 1e6, 1)
-                       UNION ALL SELECT 'bench_posts_words (GIN)',
-                                        round(pg_relation_size('bench_posts_words') / 1e6, 1)"
+                       UNION ALL SELECT 'bench_posts_words (side table)',
+                                        round(pg_table_size('bench_posts_words') / 1e6, 1)
+                       UNION ALL SELECT 'bench_posts_words_tsv (GIN)',
+                                        round(pg_relation_size('bench_posts_words_tsv') / 1e6, 1)
+                       UNION ALL SELECT 'bench_posts_words_seq (BRIN)',
+                                        round(pg_relation_size('bench_posts_words_seq') / 1e6, 2)"
   fi
 done
 say "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

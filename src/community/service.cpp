@@ -89,7 +89,7 @@ Result<std::string> title_text(const std::string& raw) {
 }
 
 const search::FullTextIndex kPostsIndex{"community_posts", "words", "community_posts_fts",
-                                        "words_tsv"};
+                                        "words_tsv", "community_posts_words"};
 constexpr std::size_t kSnippetChars = 160;
 
 // The search document of a post: the words of its thread's title (opening posts) and its body.

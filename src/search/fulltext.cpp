@@ -62,12 +62,37 @@ std::string ts_operand(std::string_view text) {
 
 bool fallback(const Word& word) { return word.cjk && count_chars(word.text) >= 2; }
 
-// PostgreSQL: the row's tsvector, stored or computed as the index's expression is.
+// PostgreSQL: the alias of the side table's row joined to the row `alias`.
+std::string side_alias(std::string_view alias) { return std::string(alias) + "_words"; }
+
+// PostgreSQL: the row's tsvector, stored (in the row or its side table's row) or computed as the
+// index's expression is.
 std::string to_tsvector(const FullTextIndex& index, std::string_view alias) {
+  if (!index.tsvector_table.empty()) {
+    return side_alias(alias) + "." + std::string(index.tsvector_column);
+  }
   if (!index.tsvector_column.empty()) {
     return std::string(alias) + "." + std::string(index.tsvector_column);
   }
   return "to_tsvector('simple', " + std::string(alias) + "." + std::string(index.words_column) + ")";
+}
+
+// PostgreSQL with a side table: its rows as `alias`_words, joined to the table's as `alias` only
+// when a filter reads them.
+std::string side_from(const FullTextIndex& index, std::string_view alias, bool joined) {
+  const std::string side = side_alias(alias);
+  std::string out = std::string(index.tsvector_table) + " " + side;
+  if (joined) {
+    out += " JOIN " + std::string(index.table) + " " + std::string(alias) + " ON " +
+           std::string(alias) + ".id = " + side + ".id";
+  }
+  return out;
+}
+
+void append_tsquery(Sql& sql, const FullTextQuery& query) {
+  sql << "to_tsquery('simple', ";
+  sql.bind(tsquery_text(query));
+  sql << ")";
 }
 
 std::string cut_query(std::string_view raw) {
@@ -144,6 +169,11 @@ std::string fulltext_from(Backend backend, const FullTextIndex& index, std::stri
     const std::string fts(index.fts_table);
     return fts + " CROSS JOIN " + table + " " + a + " ON " + a + ".id = " + fts + ".rowid";
   }
+  if (!index.tsvector_table.empty()) {
+    const std::string side = side_alias(alias);
+    return table + " " + a + " JOIN " + std::string(index.tsvector_table) + " " + side + " ON " +
+           side + ".id = " + a + ".id";
+  }
   return table + " " + a;
 }
 
@@ -175,6 +205,34 @@ Sql fulltext_sql(Backend backend, const FullTextIndex& index, const FullTextQuer
   constexpr std::string_view kAlias = "ft";
   Sql sql(backend);
   const bool window = page.rank_window > 0;
+  if (backend == Backend::kPostgres && !index.tsvector_table.empty()) {
+    // The side table alone, joined to the table for the filter only.
+    const std::string side = side_alias(kAlias);
+    const std::string tsv = to_tsvector(index, kAlias);
+    if (!window) {
+      sql << "SELECT " << side << ".id, ";
+      append_fulltext_relevance(sql, index, kAlias, query);
+      sql << " AS relevance FROM " << side_from(index, kAlias, bool(filter)) << " WHERE ";
+    } else {
+      sql << "SELECT w.id, ts_rank_cd(w.words_vector, ";
+      append_tsquery(sql, query);
+      sql << ", 1) AS relevance FROM (SELECT " << side << ".id AS id, " << tsv
+          << " AS words_vector FROM " << side_from(index, kAlias, bool(filter)) << " WHERE ";
+    }
+    append_fulltext_match(sql, index, kAlias, query);
+    if (filter) filter(sql, kAlias);
+    if (window) {
+      sql << " ORDER BY " << side << ".id DESC LIMIT ";
+      sql.bind(std::int64_t{page.rank_window});
+      sql << ") w";
+    }
+    sql << " ORDER BY relevance DESC, " << (window ? std::string("w.id") : side + ".id")
+        << " DESC LIMIT ";
+    sql.bind(std::int64_t{std::max(page.limit, 0)});
+    sql << " OFFSET ";
+    sql.bind(std::int64_t{std::max(page.offset, 0)});
+    return sql;
+  }
   if (!window) {
     sql << "SELECT ft.id, ";
     append_fulltext_relevance(sql, index, kAlias, query);
@@ -211,11 +269,171 @@ Sql fulltext_sql(Backend backend, const FullTextIndex& index, const FullTextQuer
   return sql;
 }
 
+namespace {
+
+// The staged plan (fulltext.hpp): PostgreSQL with a side table, a window.
+class WindowFinder {
+ public:
+  WindowFinder(storage::Connection& c, const FullTextIndex& index, const FullTextQuery& query,
+               const FullTextFilter& filter)
+      : c_(c), index_(index), query_(query), filter_(filter) {}
+
+  // Appends to `hits` the newest `need` matches below `below` (if set) among the newest `rows`
+  // rows, ranked, newest first.
+  Status walk(std::optional<std::int64_t> below, std::int64_t rows, std::int64_t need,
+              std::vector<FullTextHit>& hits) {
+    Sql sql(Backend::kPostgres);
+    const std::string side = side_alias(kAlias);
+    sql << "SELECT w.id, ts_rank_cd(w.words_vector, ";
+    append_tsquery(sql, query_);
+    sql << ", 1) FROM (SELECT " << side << ".id AS id, " << side << "." << column()
+        << " AS words_vector FROM (SELECT id, " << column() << " FROM "
+        << std::string(index_.tsvector_table);
+    if (below) {
+      sql << " WHERE id < ";
+      sql.bind(*below);
+    }
+    sql << " ORDER BY id DESC LIMIT ";
+    sql.bind(rows);
+    sql << ") " << side;
+    if (filter_) {
+      sql << " JOIN " << std::string(index_.table) << " " << kAlias << " ON " << kAlias
+          << ".id = " << side << ".id";
+    }
+    sql << " WHERE ";
+    append_fulltext_match(sql, index_, kAlias, query_);
+    if (filter_) filter_(sql, kAlias);
+    sql << " ORDER BY " << side << ".id DESC LIMIT ";
+    sql.bind(need);
+    sql << ") w ORDER BY w.id DESC";
+    return run(sql, hits);
+  }
+
+  // The number of the newest `rows` rows below `below` (if set) there are, and the oldest id of
+  // them (0 when none).
+  Result<std::pair<std::int64_t, std::int64_t>> edge(std::optional<std::int64_t> below,
+                                                     std::int64_t rows) {
+    Sql sql(Backend::kPostgres);
+    sql << "SELECT count(*), coalesce(min(id), 0) FROM (SELECT id FROM "
+        << std::string(index_.tsvector_table);
+    if (below) {
+      sql << " WHERE id < ";
+      sql.bind(*below);
+    }
+    sql << " ORDER BY id DESC LIMIT ";
+    sql.bind(rows);
+    sql << ") r";
+    std::pair<std::int64_t, std::int64_t> out{0, 0};
+    ECRM_RETURN_IF_ERROR(c_.query(sql.text(), sql.params(), [&](const storage::RowView& row) {
+      out = {row.get_int(0), row.get_int(1)};
+    }));
+    return out;
+  }
+
+  // Appends to `hits` the newest `need` matches with seq in [from, below) (from: none when
+  // unset), ranked, newest first, read through the GIN index (and the BRIN index for `from`).
+  Status range(std::optional<std::int64_t> from, std::int64_t below, std::int64_t need,
+               std::vector<FullTextHit>& hits) {
+    Sql sql(Backend::kPostgres);
+    const std::string side = side_alias(kAlias);
+    sql << "SELECT w.id, ts_rank_cd(w.words_vector, ";
+    append_tsquery(sql, query_);
+    sql << ", 1) FROM (SELECT " << side << ".id AS id, " << side << "." << column()
+        << " AS words_vector FROM " << side_from(index_, kAlias, bool(filter_)) << " WHERE ";
+    if (from) {
+      sql << side << ".seq >= ";
+      sql.bind(*from);
+      sql << " AND ";
+    }
+    sql << side << ".seq < ";
+    sql.bind(below);
+    sql << " AND ";
+    append_fulltext_match(sql, index_, kAlias, query_);
+    if (filter_) filter_(sql, kAlias);
+    // By seq, which only the BRIN index covers: the walk of the primary key is no choice here.
+    sql << " ORDER BY " << side << ".seq DESC LIMIT ";
+    sql.bind(need);
+    sql << ") w ORDER BY w.id DESC";
+    return run(sql, hits);
+  }
+
+ private:
+  static constexpr std::string_view kAlias = "ft";
+
+  std::string column() const { return std::string(index_.tsvector_column); }
+
+  Status run(const Sql& sql, std::vector<FullTextHit>& hits) {
+    return c_.query(sql.text(), sql.params(), [&](const storage::RowView& row) {
+      hits.push_back({row.get_int(0), row.get_double(1)});
+    });
+  }
+
+  storage::Connection& c_;
+  const FullTextIndex& index_;
+  const FullTextQuery& query_;
+  const FullTextFilter& filter_;
+};
+
+// Below this share of matching rows among the rows walked, the rest of the window is read
+// through the GIN index rather than walked (bench/community/README.md).
+constexpr double kWalkShare = 0.05;
+
+// The newest rank_window matches, ranked (fulltext.hpp: the staged plan).
+Result<std::vector<FullTextHit>> find_window(storage::Connection& c, const FullTextIndex& index,
+                                             const FullTextQuery& query,
+                                             const FullTextFilter& filter, FullTextPage page) {
+  WindowFinder finder(c, index, query, filter);
+  const auto window = static_cast<std::int64_t>(page.rank_window);
+  const auto probe = static_cast<std::int64_t>(std::max(page.probe_rows, 1));
+  std::vector<FullTextHit> hits;
+  ECRM_RETURN_IF_ERROR(finder.walk(std::nullopt, probe, window, hits));
+  if (static_cast<std::int64_t>(hits.size()) >= window) return hits;
+  ECRM_ASSIGN_OR_RETURN(auto walked, finder.edge(std::nullopt, probe));
+  if (walked.first < probe) return hits;  // every row walked
+  std::int64_t below = walked.second;
+  const auto need = [&] { return window - static_cast<std::int64_t>(hits.size()); };
+  const double share = static_cast<double>(hits.size()) / static_cast<double>(probe);
+  if (share >= kWalkShare) {
+    // A common query: walk on over about twice the rows its share says the rest lies in.
+    const auto rows = static_cast<std::int64_t>(2.0 * static_cast<double>(need()) / share) + 1;
+    ECRM_RETURN_IF_ERROR(finder.walk(below, rows, need(), hits));
+    if (need() <= 0) return hits;
+    ECRM_ASSIGN_OR_RETURN(walked, finder.edge(below, rows));
+    if (walked.first < rows) return hits;
+    below = walked.second;
+  } else if (!hits.empty()) {
+    // The range of ids the rest should lie in, by the share (ids counted as rows), with a margin.
+    const auto span = static_cast<std::int64_t>(1.5 * static_cast<double>(need()) / share) + 1;
+    if (below - span > 0) {
+      const std::int64_t from = below - span;
+      ECRM_RETURN_IF_ERROR(finder.range(from, below, need(), hits));
+      if (need() <= 0) return hits;
+      below = from;
+    }
+  }
+  // A rare query, or what the estimate missed: the GIN index's matches below.
+  ECRM_RETURN_IF_ERROR(finder.range(std::nullopt, below, need(), hits));
+  return hits;
+}
+
+}  // namespace
+
 Result<std::vector<FullTextHit>> fulltext_search(storage::Connection& c, const FullTextIndex& index,
                                                  const FullTextQuery& query,
                                                  const FullTextFilter& filter, FullTextPage page) {
   std::vector<FullTextHit> out;
   if (query.empty() || page.limit <= 0) return out;
+  if (c.backend() == Backend::kPostgres && !index.tsvector_table.empty() && page.rank_window > 0) {
+    ECRM_ASSIGN_OR_RETURN(out, find_window(c, index, query, filter, page));
+    // The page of the window: best first, then newest (the statement's ORDER BY).
+    std::sort(out.begin(), out.end(), [](const FullTextHit& a, const FullTextHit& b) {
+      return a.relevance != b.relevance ? a.relevance > b.relevance : a.id > b.id;
+    });
+    const auto begin = std::min(out.size(), static_cast<std::size_t>(std::max(page.offset, 0)));
+    const auto end = std::min(out.size(), begin + static_cast<std::size_t>(page.limit));
+    return std::vector<FullTextHit>(out.begin() + static_cast<std::ptrdiff_t>(begin),
+                                    out.begin() + static_cast<std::ptrdiff_t>(end));
+  }
   const Sql sql = fulltext_sql(c.backend(), index, query, filter, page);
   ECRM_RETURN_IF_ERROR(c.query(sql.text(), sql.params(), [&](const storage::RowView& row) {
     out.push_back({row.get_int(0), row.get_double(1)});

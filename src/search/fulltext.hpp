@@ -31,14 +31,37 @@
 //   END;
 //
 //   -- backend: postgresql
-//   ALTER TABLE posts ADD COLUMN words_tsv tsvector
-//     GENERATED ALWAYS AS (to_tsvector('simple', words)) STORED;
-//   CREATE INDEX posts_words ON posts USING gin (words_tsv);
+//   CREATE TABLE posts_words (
+//     id BIGINT PRIMARY KEY,          -- the row's id
+//     seq BIGINT NOT NULL,            -- the same id, for ranges of the newest (BRIN only)
+//     words_tsv tsvector NOT NULL);   -- to_tsvector('simple', words), rows with words only
+//   CREATE INDEX posts_words_tsv ON posts_words USING gin (words_tsv);
+//   CREATE INDEX posts_words_seq ON posts_words USING brin (seq) WITH (pages_per_range = 16);
+//   CREATE FUNCTION posts_words_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+//   BEGIN
+//     IF TG_OP <> 'INSERT' THEN DELETE FROM posts_words WHERE id = OLD.id; END IF;
+//     IF TG_OP <> 'DELETE' AND NEW.words <> '' THEN
+//       INSERT INTO posts_words (id, seq, words_tsv)
+//         VALUES (NEW.id, NEW.id, to_tsvector('simple', NEW.words));
+//     END IF;
+//     RETURN NULL;
+//   END $$;
+//   CREATE TRIGGER posts_words_insert AFTER INSERT ON posts
+//     FOR EACH ROW EXECUTE FUNCTION posts_words_sync();
+//   CREATE TRIGGER posts_words_update AFTER UPDATE OF words ON posts
+//     FOR EACH ROW WHEN (OLD.words IS DISTINCT FROM NEW.words) EXECUTE FUNCTION posts_words_sync();
+//   CREATE TRIGGER posts_words_delete AFTER DELETE ON posts
+//     FOR EACH ROW EXECUTE FUNCTION posts_words_sync();
 //
-// and in C++:  const search::FullTextIndex kPostsIndex{"posts", "words", "posts_fts", "words_tsv"};
-// (PostgreSQL may also index the expression alone, CREATE INDEX … USING gin (to_tsvector('simple',
-// words)), with an empty tsvector_column; but then ranking and rechecks parse each row's words
-// again: five to ten times slower, bench/community/.)
+// and in C++:  const search::FullTextIndex kPostsIndex{"posts", "words", "posts_fts", "words_tsv",
+//                                                      "posts_words"};
+// The side table is narrow (no text, one row per searchable row), so that reading the tsvectors
+// of the matches costs a few microseconds each where the wide table's rows cost twenty
+// (bench/community/). PostgreSQL may also keep the tsvector in the table itself (a stored
+// column `words_tsv … GENERATED ALWAYS AS (to_tsvector('simple', words)) STORED` and a GIN index
+// over it, no tsvector_table), or index the expression alone (CREATE INDEX … USING gin
+// (to_tsvector('simple', words)), empty tsvector_column: ranking and rechecks then parse each
+// row's words again, five to ten times slower).
 // The table's key must be an integer `id` (the FTS5 rowid). Bulk writers may defer the FTS5 index
 // to the end of their transaction exactly as for the trigram indexes (index.hpp: defer_index,
 // flush_deferred, with text_index(kPostsIndex)).
@@ -59,6 +82,16 @@
 // page ranks the newest FullTextPage::rank_window matches (of the caller's filter) and no more:
 // both indexes read matches newest first and stop there, which bounds a query's cost whatever
 // the word; a rarer query ranks all its matches.
+//
+// PostgreSQL's GIN index cannot give its matches newest first, and its planner guesses how many
+// there are from statistics that treat words as independent, so with a side table
+// fulltext_search chooses the plan itself, newest matches first, stage by stage: it walks the
+// newest FullTextPage::probe_rows rows (a common query fills its window there); from the share
+// that matched it estimates how far back the rest of the window lies and either walks on (a
+// common query) or takes the GIN index's matches in that range of `seq` (BRIN: the heap pages of
+// the range), and any matches still missing from the GIN index alone (a rare query). Every stage
+// returns the newest matches below the previous one, so the window is the same as the one
+// statement's, whatever the estimate.
 #pragma once
 
 #include <cstddef>
@@ -85,6 +118,9 @@ struct FullTextIndex {
   // PostgreSQL: the stored to_tsvector('simple', words) column the GIN index is over; empty when
   // the index is over the expression itself.
   std::string_view tsvector_column = {};
+  // PostgreSQL: the side table (id, seq, tsvector_column) holding it, kept by triggers; empty
+  // when the column is in `table` itself.
+  std::string_view tsvector_table = {};
 };
 
 // The same index as index.hpp's bulk helpers (defer_index, flush_deferred, optimize) take it.
@@ -106,7 +142,8 @@ std::string fts5_expression(const FullTextQuery& query);
 std::string tsquery_text(const FullTextQuery& query);
 
 // The FROM item binding `alias` to the rows of `index`'s table (SQLite: the FTS5 table joined to
-// the table by rowid, the FTS5 table first; PostgreSQL: the table).
+// the table by rowid, the FTS5 table first; PostgreSQL: the table, joined to its side table as
+// `alias`_words when it has one).
 std::string fulltext_from(storage::Backend backend, const FullTextIndex& index,
                           std::string_view alias);
 // Appends the condition: the row matches `query` (not empty).
@@ -124,20 +161,26 @@ struct FullTextHit {
 };
 
 inline constexpr int kRankWindow = 2000;
+inline constexpr int kProbeRows = 5000;
 
 // A page of results: best first, then newest first; `offset` rows skipped. Only the newest
 // `rank_window` matches are ranked (0: every match), so offset + limit beyond it finds nothing.
+// `probe_rows`: PostgreSQL with a side table, the newest rows walked before choosing how to find
+// the rest of the window (the results do not depend on it).
 struct FullTextPage {
   int limit = 20;
   int offset = 0;
   int rank_window = kRankWindow;
+  int probe_rows = kProbeRows;
 };
 
 // Appends a caller's own conditions on `alias` (each starting with " AND "), binding its values.
 using FullTextFilter = std::function<void(Sql& sql, std::string_view alias)>;
 
-// The statement fulltext_search runs: SELECT id, relevance of (the newest rank_window rows
+// The statement that answers a page: SELECT id, relevance of (the newest rank_window rows
 // matching the query and the filter) ORDER BY relevance DESC, id DESC LIMIT/OFFSET.
+// fulltext_search runs it, except on PostgreSQL with a side table and a window, where it finds
+// the same window in stages (above).
 Sql fulltext_sql(storage::Backend backend, const FullTextIndex& index, const FullTextQuery& query,
                  const FullTextFilter& filter, FullTextPage page);
 

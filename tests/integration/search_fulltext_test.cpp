@@ -25,6 +25,9 @@ using storage::Backend;
 const search::FullTextIndex kIndex{"ft_posts", "words", "ft_posts_fts", "words_tsv"};
 // The same table read through the expression (PostgreSQL: to_tsvector of the words, no index).
 const search::FullTextIndex kExpression{"ft_posts", "words", "ft_posts_fts"};
+// PostgreSQL: the same words in the header's side table, kept by its triggers (SQLite: kIndex).
+const search::FullTextIndex kSide{"ft_posts", "words", "ft_posts_fts", "words_tsv",
+                                  "ft_posts_search"};
 
 constexpr std::string_view kSqliteSchema = R"sql(
 CREATE TABLE ft_posts (
@@ -64,6 +67,28 @@ CREATE TABLE ft_posts (
 ALTER TABLE ft_posts ADD COLUMN words_tsv tsvector
   GENERATED ALWAYS AS (to_tsvector('simple', words)) STORED;
 CREATE INDEX ft_posts_words ON ft_posts USING gin (words_tsv);
+CREATE TABLE ft_posts_search (
+  id BIGINT PRIMARY KEY,
+  seq BIGINT NOT NULL,
+  words_tsv tsvector NOT NULL
+);
+CREATE INDEX ft_posts_search_tsv ON ft_posts_search USING gin (words_tsv);
+CREATE INDEX ft_posts_search_seq ON ft_posts_search USING brin (seq) WITH (pages_per_range = 16);
+CREATE FUNCTION ft_posts_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' THEN DELETE FROM ft_posts_search WHERE id = OLD.id; END IF;
+  IF TG_OP <> 'DELETE' AND NEW.words <> '' THEN
+    INSERT INTO ft_posts_search (id, seq, words_tsv)
+      VALUES (NEW.id, NEW.id, to_tsvector('simple', NEW.words));
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER ft_posts_search_insert AFTER INSERT ON ft_posts
+  FOR EACH ROW EXECUTE FUNCTION ft_posts_search_sync();
+CREATE TRIGGER ft_posts_search_update AFTER UPDATE OF words ON ft_posts
+  FOR EACH ROW WHEN (OLD.words IS DISTINCT FROM NEW.words) EXECUTE FUNCTION ft_posts_search_sync();
+CREATE TRIGGER ft_posts_search_delete AFTER DELETE ON ft_posts
+  FOR EACH ROW EXECUTE FUNCTION ft_posts_search_sync();
 )sql";
 
 class FullText : public ::testing::Test {
@@ -118,6 +143,16 @@ class FullText : public ::testing::Test {
     std::vector<std::int64_t> out;
     if (!hits.ok()) return out;
     for (const auto& hit : *hits) out.push_back(hit.id);
+    if (&index == &kIndex) {
+      // The side table's staged plan finds the same page as the one statement.
+      auto side = search::fulltext_search(**lease, kSide, query, filter, page);
+      EXPECT_TRUE(side.ok()) << side.error().message;
+      std::vector<std::int64_t> side_ids;
+      if (side.ok()) {
+        for (const auto& hit : *side) side_ids.push_back(hit.id);
+      }
+      EXPECT_EQ(side_ids, out) << text;
+    }
     return out;
   }
 
@@ -235,6 +270,52 @@ TEST_F(FullText, FiltersAndPagesByRankThenId) {
   EXPECT_EQ(found("battery", visible, {10, 0, 0}).front(), best);
   EXPECT_EQ(found("battery", visible, {10, 0, 3}), (Ids{ids[4], ids[3], ids[1]}));
   EXPECT_EQ(found("battery", visible, {10, 0, 4}).front(), best);
+}
+
+TEST_F(FullText, TheSideTablesStagesFindTheOneStatementsWindow) {
+  // Words of every frequency (alpha in most posts, epsilon in few), some posts hidden: every
+  // stage of the side table's plan (the newest rows walked, walked on, a range of the GIN
+  // index's matches, the GIN index's matches below) is taken by some query, window and probe.
+  std::mt19937 random(16);
+  const std::vector<std::pair<std::string, int>> words{
+      {"alpha", 60}, {"beta", 20}, {"gamma", 8}, {"delta", 3}, {"epsilon", 1}};
+  auto written = storage::with_transaction<bool>(
+      *db_, storage::TxMode::kWrite, [&](storage::Connection& c) -> Result<bool> {
+        for (int i = 0; i < 1500; ++i) {
+          std::string body = "post";
+          for (const auto& [word, percent] : words) {
+            const auto times = 1 + random() % 3;
+            if (static_cast<int>(random() % 100) < percent) {
+              for (unsigned k = 0; k < times; ++k) body += " " + word;
+            }
+            if (random() % 4 == 0) body += " filler";
+          }
+          const std::string status = random() % 10 == 0 ? "hidden" : "visible";
+          ECRM_RETURN_IF_ERROR(storage::done(
+              c.execute("INSERT INTO ft_posts (body, status, words) VALUES ($1, $2, $3)",
+                        {body, status, search::Segmenter::shared().terms(body)})));
+        }
+        return true;
+      });
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  execute("DELETE FROM ft_posts WHERE id % 97 = 0", {});
+  auto visible = [](search::Sql& sql, std::string_view alias) {
+    sql << " AND " << std::string(alias) << ".status = ";
+    sql.bind(std::string("visible"));
+  };
+  const std::vector<search::FullTextPage> pages{
+      {10, 0, 20, 10}, {10, 5, 50, 40}, {20, 0, 5, 100}, {5, 3, 30, 200}, {30, 0, 400, 25},
+      {10, 0, 2000, 5000}, {10, 0, 0}, {10, 25, 30, 50}};
+  std::size_t found_any = 0;
+  for (const char* text : {"alpha", "beta", "gamma", "delta", "epsilon", "alpha beta",
+                           "gamma delta", "delta epsilon", "beta epsilon", "zeta"}) {
+    for (const auto& page : pages) {
+      // found() compares the side table's page with the one statement's.
+      found_any += found(text, nullptr, page).size();
+      found_any += found(text, visible, page).size();
+    }
+  }
+  EXPECT_GT(found_any, 0u);
 }
 
 TEST_F(FullText, BulkWritesDeferTheIndexToTheirEnd) {

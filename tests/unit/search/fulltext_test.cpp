@@ -80,6 +80,22 @@ TEST(FullTextSql, BuildsTheRankedStatementPerBackend) {
             "FROM (SELECT ft.id AS id, ft.words_tsv AS words_vector FROM posts ft WHERE "
             "ft.words_tsv @@ to_tsquery('simple', $2) AND ft.status = $3 ORDER BY ft.id DESC "
             "LIMIT $4) w ORDER BY relevance DESC, w.id DESC LIMIT $5 OFFSET $6");
+  // A side table: read alone, joined to the table for a filter.
+  const FullTextIndex side{"posts", "words", "posts_fts", "words_tsv", "posts_words"};
+  const Sql pg_side = fulltext_sql(storage::Backend::kPostgres, side, q, nullptr, {10, 0});
+  EXPECT_EQ(pg_side.text(),
+            "SELECT w.id, ts_rank_cd(w.words_vector, to_tsquery('simple', $1), 1) AS relevance "
+            "FROM (SELECT ft_words.id AS id, ft_words.words_tsv AS words_vector FROM posts_words "
+            "ft_words WHERE ft_words.words_tsv @@ to_tsquery('simple', $2) ORDER BY ft_words.id "
+            "DESC LIMIT $3) w ORDER BY relevance DESC, w.id DESC LIMIT $4 OFFSET $5");
+  const Sql pg_side_filter = fulltext_sql(storage::Backend::kPostgres, side, q, filter, {10, 0, 0});
+  EXPECT_EQ(pg_side_filter.text(),
+            "SELECT ft_words.id, ts_rank_cd(ft_words.words_tsv, to_tsquery('simple', $1), 1) AS "
+            "relevance FROM posts_words ft_words JOIN posts ft ON ft.id = ft_words.id WHERE "
+            "ft_words.words_tsv @@ to_tsquery('simple', $2) AND ft.status = $3 ORDER BY "
+            "relevance DESC, ft_words.id DESC LIMIT $4 OFFSET $5");
+  EXPECT_EQ(fulltext_from(storage::Backend::kPostgres, side, "p"),
+            "posts p JOIN posts_words p_words ON p_words.id = p.id");
 }
 
 TEST(FullTextHighlight, MarksWordsStemsAndCjkOccurrences) {

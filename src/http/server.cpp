@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "http/context.hpp"
+#include "http/security.hpp"
 #include "http/websocket_session.hpp"
 
 namespace ecrm::http {
@@ -387,7 +388,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     if (!response.content_type.empty()) {
       message->set(bhttp::field::content_type, response.content_type);
     }
-    message->set("X-Content-Type-Options", "nosniff");
+    add_security_headers(response);
     for (auto& [name, value] : response.headers) message->insert(name, value);
     bool keep = keep_alive && !server_.stopping();
     message->keep_alive(keep);
@@ -444,7 +445,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
     if (!response.content_type.empty()) {
       header->set(bhttp::field::content_type, response.content_type);
     }
-    header->set("X-Content-Type-Options", "nosniff");
+    add_security_headers(response);
     for (auto& [name, value] : response.headers) header->insert(name, value);
     header->keep_alive(keep);
     header->chunked(true);

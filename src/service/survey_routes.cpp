@@ -72,7 +72,7 @@ Response answer_page(const SurveyPage& page, const std::string& token,
     body += "<p>Your answer: " + std::to_string(*page.score) + ". You may change it.</p>";
   }
   const std::int64_t selected = chosen.value_or(page.score.value_or(-1));
-  body += "<form id=\"f\"><fieldset>";
+  body += "<form id=\"f\" data-token=\"" + escape_html(token) + "\"><fieldset>";
   for (std::int64_t s = page.min_score; s <= page.max_score; ++s) {
     body += "<label><input type=\"radio\" name=\"score\" value=\"" + std::to_string(s) + "\"" +
             (s == selected ? " checked" : "") + "> " + std::to_string(s) + "</label>";
@@ -80,16 +80,22 @@ Response answer_page(const SurveyPage& page, const std::string& token,
   body += "</fieldset><textarea name=\"comment\" maxlength=\"2000\" placeholder=\"A comment "
           "(optional)\">" + escape_html(page.comment) + "</textarea>"
           "<button type=\"submit\">Send</button></form><p id=\"m\" role=\"status\"></p>"
-          "<script>document.getElementById('f').addEventListener('submit',async e=>{"
-          "e.preventDefault();const d=new FormData(e.target);const m=document.getElementById('m');"
-          "if(!d.get('score')){m.textContent='Choose a score first.';return}"
-          "const r=await fetch('/api/v1/surveys/" + escape_html(token) + "',{method:'POST',"
-          "headers:{'Content-Type':'application/json'},body:JSON.stringify({score:Number("
-          "d.get('score')),comment:d.get('comment')||''})});"
-          "m.textContent=r.ok?'Thank you: your answer is recorded.':"
-          "'Your answer could not be recorded: '+((await r.json()).error||{}).message})</script>";
+          "<script src=\"/survey.js\"></script>";
   return html_page(200, csat ? "How did we do?" : "Would you recommend us?", body);
 }
+
+// The answer page's script, served from /survey.js: the pages' Content-Security-Policy allows
+// no inline script. It sends the form's score and comment to the API with the form's token.
+constexpr std::string_view kSurveyScript =
+    "document.getElementById('f').addEventListener('submit',async e=>{"
+    "e.preventDefault();const f=e.target;const d=new FormData(f);"
+    "const m=document.getElementById('m');"
+    "if(!d.get('score')){m.textContent='Choose a score first.';return}"
+    "const r=await fetch('/api/v1/surveys/'+encodeURIComponent(f.dataset.token),{method:'POST',"
+    "headers:{'Content-Type':'application/json'},body:JSON.stringify({score:Number("
+    "d.get('score')),comment:d.get('comment')||''})});"
+    "m.textContent=r.ok?'Thank you: your answer is recorded.':"
+    "'Your answer could not be recorded: '+((await r.json()).error||{}).message})\n";
 
 void write_number(std::string& out, double v) {
   if (!std::isfinite(v)) {
@@ -171,6 +177,23 @@ void add_survey_routes(http::Router& router, Surveys& surveys, ServiceReports& r
         return answer_page(*page, token, chosen);
       }),
       .audited = false});
+
+  router.add(Route{
+      .method = Method::kGet,
+      .pattern = "/survey.js",
+      .access = Access::public_route(),
+      .doc = {.summary = "The script of the survey answer page (/s/{token})",
+              .tag = "service",
+              .response = http::text_body("text/javascript")},
+      .handler =
+          [](RequestContext&) {
+            Response response;
+            response.content_type = "text/javascript; charset=utf-8";
+            response.body = std::string(kSurveyScript);
+            response.header("Cache-Control", "public, max-age=300");
+            return response;
+          },
+      .blocking = false});
 
   router.add(Route{
       .method = Method::kGet,

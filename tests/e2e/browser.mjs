@@ -63,10 +63,19 @@ export async function withBrowser(name, locale, body) {
   try {
     const page = context.pages()[0] ?? (await context.newPage())
     page.setDefaultTimeout(15_000)
-    page.on('console', (msg) => consoleLines.push(`[${msg.type()}] ${msg.text()}`))
+    // The server's Content-Security-Policy blocks inline scripts and foreign sources: anything
+    // it blocks is a bug of the page (or of the policy), so it fails the test.
+    const cspViolations = []
+    page.on('console', (msg) => {
+      consoleLines.push(`[${msg.type()}] ${msg.text()}`)
+      if (msg.text().includes('Content Security Policy')) cspViolations.push(msg.text())
+    })
     page.on('pageerror', (err) => consoleLines.push(`[pageerror] ${err.message}`))
     try {
       await body(page)
+      if (cspViolations.length > 0) {
+        throw new Error(`the Content-Security-Policy blocked:\n  ${cspViolations.join('\n  ')}`)
+      }
     } catch (error) {
       const file = screenshotPath(`${name}-${locale}`)
       try {

@@ -178,6 +178,17 @@ TEST_F(ServiceSurveys, SolvingATicketMailsACsatSurveyWhoseLinkRecordsTheAnswer) 
   EXPECT_EQ(page.status, 200);
   EXPECT_NE(page.body.find("Kettle leaks"), std::string::npos);
   EXPECT_NE(page.body.find("value=\"4\" checked"), std::string::npos);
+  // No inline script (the page's Content-Security-Policy allows none): the form carries the
+  // token and /survey.js sends it.
+  EXPECT_NE(page.body.find("data-token=\"" + token + "\""), std::string::npos) << page.body;
+  EXPECT_NE(page.body.find("<script src=\"/survey.js\"></script>"), std::string::npos);
+  EXPECT_EQ(page.body.find("<script>"), std::string::npos) << page.body;
+  EXPECT_NE(page.header("content-security-policy").find("script-src 'self';"), std::string::npos);
+  auto script = anyone.get("/survey.js");
+  EXPECT_EQ(script.status, 200);
+  EXPECT_NE(script.header("content-type").find("javascript"), std::string::npos);
+  EXPECT_NE(script.body.find("'/api/v1/surveys/'+encodeURIComponent(f.dataset.token)"),
+            std::string::npos) << script.body;
   EXPECT_TRUE(surveys("ticket_id=" + std::to_string(id))[0].at("score").is_null());
 
   // Forged and altered tokens: refused naming the token, nothing written.

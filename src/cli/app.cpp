@@ -447,7 +447,8 @@ void App::add_routes(http::Router& router) {
                                  info.users = stats->users;
                                  info.api_keys = stats->api_keys;
                                  return {};
-                               }});
+                               },
+                               p.options.metrics_allow, p.options.metrics_token});
   auth::add_auth_routes(router, p.auth_service, p.authenticator,
                         auth::AuthRoutesConfig{p.options.secure_cookies});
   catalog::add_catalog_routes(router, p.catalog_service);

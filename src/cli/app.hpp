@@ -10,6 +10,7 @@
 #include "core/time.hpp"
 #include "http/principal.hpp"
 #include "http/router.hpp"
+#include "http/security.hpp"
 #include "storage/database.hpp"
 
 namespace ecrm::cli {
@@ -18,6 +19,9 @@ struct AppOptions {
   std::string version;
   UnixMs started_at = 0;
   bool secure_cookies = false;
+  // Who may read /metrics: these addresses, or anyone with this bearer token (when set).
+  http::AddressList metrics_allow = http::AddressList::loopback();
+  std::string metrics_token;
   bool run_workers = true;  // schedule background jobs and follow the events log in this process
   std::size_t recommend_cache_mb = 128;
   double recommend_cache_ttl_s = 30;

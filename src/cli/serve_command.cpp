@@ -31,6 +31,9 @@ struct ServeOptions {
   std::size_t body_limit = 1 << 20;
   bool no_access_log = false;
   bool secure_cookies = false;
+  bool trust_proxy = false;
+  std::string metrics_allow = "127.0.0.0/8,::1";
+  std::string metrics_token;
   bool no_worker = false;
   std::size_t recommend_cache_mb = 128;
   double recommend_cache_ttl_s = 30;
@@ -88,6 +91,11 @@ std::string find_web_root(const std::string& requested) {
 
 int serve(const ServeOptions& options) {
   UnixMs started_at = now_ms();
+  auto metrics_allow = http::AddressList::parse(options.metrics_allow);
+  if (!metrics_allow.ok()) {
+    std::cerr << "ecrm: --metrics-allow: " << metrics_allow.error().message << "\n";
+    return kExitBadInput;
+  }
   unsigned cores = std::max(1u, std::thread::hardware_concurrency());
   int workers = options.workers > 0 ? options.workers : static_cast<int>(4 * cores);
   storage::DatabaseOptions db_options;
@@ -121,6 +129,8 @@ int serve(const ServeOptions& options) {
           AppOptions{.version = ECRM_VERSION,
                      .started_at = started_at,
                      .secure_cookies = options.secure_cookies,
+                     .metrics_allow = std::move(metrics_allow).value(),
+                     .metrics_token = options.metrics_token,
                      .run_workers = !options.no_worker,
                      .recommend_cache_mb = options.recommend_cache_mb,
                      .recommend_cache_ttl_s = options.recommend_cache_ttl_s,
@@ -167,7 +177,8 @@ int serve(const ServeOptions& options) {
 
   http::StaticFiles static_files(find_web_root(options.web_root));
   http::Dispatcher dispatcher(router, app.authenticator(), &app.audit(), &static_files, metrics,
-                              http::DispatcherOptions{options.body_limit, !options.no_access_log});
+                              http::DispatcherOptions{options.body_limit, !options.no_access_log,
+                                                      options.trust_proxy});
   http::ServerOptions server_options;
   server_options.host = options.host;
   server_options.port = static_cast<std::uint16_t>(options.port);
@@ -213,6 +224,19 @@ const CommandRegistration kServe{10, [](CLI::App& app) {
   cmd->add_flag("--no-access-log", options->no_access_log, "Do not log every request");
   cmd->add_flag("--secure-cookies", options->secure_cookies,
                 "Mark the session cookie Secure (when served over HTTPS)");
+  cmd->add_flag("--trust-proxy", options->trust_proxy,
+                "Behind a reverse proxy: take the client address from X-Forwarded-For (its last "
+                "entry) and mark cookies Secure when X-Forwarded-Proto is https. Without it both "
+                "headers are ignored");
+  cmd->add_option("--metrics-allow", options->metrics_allow,
+                  "Addresses and networks (CIDR, comma-separated) that may read /metrics without "
+                  "a token; \"\" for none")
+      ->capture_default_str()
+      ->envname("ECRM_METRICS_ALLOW");
+  cmd->add_option("--metrics-token", options->metrics_token,
+                  "A bearer token that lets any address read /metrics (Authorization: Bearer "
+                  "TOKEN, as Prometheus' bearer_token_file sends it)")
+      ->envname("ECRM_METRICS_TOKEN");
   cmd->add_option("--cart-abandon-after", options->cart_abandon_after_s,
                   "Seconds without activity after which a cart with items counts as abandoned")
       ->capture_default_str()

@@ -12,6 +12,7 @@
 #include "core/crypto.hpp"
 #include "core/log.hpp"
 #include "http/context.hpp"
+#include "http/security.hpp"
 
 namespace ecrm::http {
 
@@ -132,8 +133,38 @@ Dispatcher::BodyPolicy Dispatcher::body_policy(Method method, std::string_view t
   if (match.route) {
     if (match.route->max_body > 0) policy.limit = match.route->max_body;
     policy.spool = match.route->spool_body;
+    policy.authenticate_first = !match.route->access.is_public &&
+                                (policy.spool || policy.limit > options_.default_body_limit);
   }
   return policy;
+}
+
+bool Dispatcher::apply_proxy_headers(Request& request) const {
+  if (!options_.trust_proxy) return false;
+  if (auto client = forwarded_client(request.headers)) request.remote_ip = std::move(*client);
+  return forwarded_https(request.headers);
+}
+
+std::optional<Response> Dispatcher::refuse_before_body(Request& request) {
+  auto started = std::chrono::steady_clock::now();
+  apply_proxy_headers(request);
+  if (request.path.empty() && !request.parse_target()) return std::nullopt;
+  RouteMatch match = router_.match(request.method, request.path);
+  if (!match.route || match.route->access.is_public) return std::nullopt;
+  const Route& route = *match.route;
+  Result<Principal> resolved = route.access.portal ? authenticator_.authenticate_portal(request)
+                                                   : authenticator_.authenticate(request);
+  Response response;
+  if (!resolved.ok()) {
+    response = error_response(resolved.error());
+  } else if (auto allowed = check_access(route, request, *resolved); !allowed.ok()) {
+    response = error_response(allowed.error());
+  } else {
+    return std::nullopt;
+  }
+  finish(request, route.pattern, response,
+         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  return response;
 }
 
 Response Dispatcher::handle(Request& request) { return *run(request, true); }
@@ -153,6 +184,8 @@ std::optional<Response> Dispatcher::run(Request& request, bool may_block) {
   auto elapsed = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
+
+  const bool https = apply_proxy_headers(request);
 
   if (request.path.empty() && !request.parse_target()) {
     Response response = error_response(Error::invalid("malformed request target", "target"));
@@ -242,6 +275,7 @@ std::optional<Response> Dispatcher::run(Request& request, bool may_block) {
     }
   }
   if (route.pattern.rfind("/api/", 0) == 0) response.header("Cache-Control", "no-store");
+  if (https) mark_cookies_secure(response);
   finish(request, route.pattern, response, elapsed());
   return response;
 }

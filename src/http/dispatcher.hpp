@@ -18,6 +18,11 @@ namespace ecrm::http {
 struct DispatcherOptions {
   std::size_t default_body_limit = 1 << 20;  // bytes
   bool access_log = true;
+  // Behind a reverse proxy: the client address is the one X-Forwarded-For names (rate limits,
+  // the audit log and the access log use it), and a request the proxy received over HTTPS
+  // (X-Forwarded-Proto: https) gets its cookies marked Secure. Off, both headers are ignored:
+  // anyone could send them.
+  bool trust_proxy = false;
 };
 
 class Dispatcher {
@@ -31,11 +36,21 @@ class Dispatcher {
   struct BodyPolicy {
     std::size_t limit = 0;
     bool spool = false;
+    // The route needs credentials and takes more than the default limit (or a file): check them
+    // with refuse_before_body() before reading the body, so that nobody unauthenticated makes
+    // the server read and store a large upload.
+    bool authenticate_first = false;
   };
   BodyPolicy body_policy(Method method, std::string_view target) const;
   std::size_t body_limit(Method method, std::string_view target) const {
     return body_policy(method, target).limit;
   }
+
+  // Checks the credentials and access of `request` from its method, target and headers alone
+  // (its body not read yet). Returns the response refusing it (401, 403; counted in the metrics
+  // and access log), or nullopt when the body should be read and the request handled. May block
+  // on the database: call it from a worker thread.
+  std::optional<Response> refuse_before_body(Request& request);
 
   // Handles `request` completely. May block on the database: call it from a worker thread.
   Response handle(Request& request);
@@ -51,6 +66,9 @@ class Dispatcher {
 
  private:
   std::optional<Response> run(Request& request, bool may_block);
+  // With trust_proxy, takes the client address from the proxy's header; returns whether the
+  // proxy says the request came over HTTPS.
+  bool apply_proxy_headers(Request& request) const;
   void finish(const Request& request, const std::string& route_label, const Response& response,
               double seconds);
 

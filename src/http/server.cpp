@@ -208,10 +208,40 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
       return reject_too_large(limit);
     }
     parser_->body_limit(limit);
+    body_limit_ = limit;
     spool_wanted_ = policy.spool;
+    if (policy.authenticate_first && !parser_->is_done()) return check_before_body();
+    prepare_body();
+  }
+
+  // A large upload is read (and spooled to disk) only once its sender's credentials, in the
+  // headers, are good: they are checked on a worker (the check may read the database), and a
+  // refusal is sent without reading the body.
+  void check_before_body() {
+    auto request = std::make_shared<Request>(basic_request());
+    for (const auto& field : parser_->get()) {
+      request->headers.add(std::string(field.name_string()), std::string(field.value()));
+    }
+    server_.request_started();
+    clear_deadline();  // no I/O is pending while a worker checks
+    asio::post(server_.workers(), [self = shared_from_this(), request] {
+      std::optional<Response> refused = self->server_.dispatcher().refuse_before_body(*request);
+      asio::post(self->stream_.get_executor(),
+                 [self, refused = std::move(refused)]() mutable {
+                   self->server_.request_finished();
+                   if (!refused) return self->prepare_body();
+                   self->keep_alive_ = false;
+                   self->write(std::move(*refused), false);
+                 });
+    });
+  }
+
+  // Opens the upload file for a spooled body, answers Expect: 100-continue, and reads the body.
+  void prepare_body() {
+    auto& header = parser_->get();
     if (spool_wanted_ && !parser_->is_done()) {
       spool_parser_.emplace(std::move(*parser_));
-      spool_parser_->body_limit(limit);
+      spool_parser_->body_limit(body_limit_);
       spool_path_ = upload_path();
       beast::error_code open_ec;
       spool_parser_->get().body().open(spool_path_.c_str(), beast::file_mode::write_new, open_ec);
@@ -612,6 +642,7 @@ class Server::Impl::Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::request_parser<bhttp::file_body>> spool_parser_;
   std::optional<bhttp::request<bhttp::string_body>> upgrade_message_;  // a WebSocket handshake
   std::string spool_path_;
+  std::size_t body_limit_ = 0;
   bool spool_wanted_ = false;
   bool keep_alive_ = true;
   bool busy_ = false;

@@ -2,10 +2,26 @@
 
 #include <boost/json.hpp>
 
+#include "core/crypto.hpp"
 #include "http/context.hpp"
 #include "http/openapi.hpp"
 
 namespace ecrm::http {
+
+namespace {
+
+bool metrics_allowed(const Request& request, const AddressList& allow, const std::string& token) {
+  if (allow.contains(request.remote_ip)) return true;
+  if (token.empty()) return false;
+  auto authorization = request.headers.get("authorization");
+  constexpr std::string_view kScheme = "Bearer ";
+  if (!authorization || authorization->size() <= kScheme.size()) return false;
+  std::string_view scheme = authorization->substr(0, kScheme.size());
+  if (scheme != kScheme && scheme != "bearer ") return false;
+  return constant_time_equal(authorization->substr(kScheme.size()), token);
+}
+
+}  // namespace
 
 void add_system_routes(Router& router, storage::Database& db, MetricsRegistry& metrics,
                        SystemRoutesConfig config) {
@@ -42,11 +58,27 @@ void add_system_routes(Router& router, storage::Database& db, MetricsRegistry& m
       .method = Method::kGet,
       .pattern = "/metrics",
       .access = Access::public_route(),
-      .doc = {.summary = "Prometheus metrics (text exposition format 0.0.4)",
+      .doc = {.summary = "Prometheus metrics (text exposition format 0.0.4); for addresses in "
+                         "--metrics-allow or with the --metrics-token bearer token",
               .tag = "system",
-              .response = text_body("text/plain; version=0.0.4")},
+              .response = text_body("text/plain; version=0.0.4"),
+              .error_statuses = {401, 403}},
       .handler =
-          [&metrics](RequestContext&) {
+          [&metrics, allow = config.metrics_allow,
+           token = config.metrics_token](RequestContext& ctx) {
+            if (!metrics_allowed(ctx.request(), allow, token)) {
+              if (token.empty()) {
+                return error_response(Error::forbidden(
+                    "metrics are served only to the addresses in --metrics-allow",
+                    "metrics_forbidden"));
+              }
+              Response refused = error_response(Error::unauthenticated(
+                  "send the metrics token as a bearer token", "metrics_token_required"));
+              for (auto& [name, value] : refused.headers) {
+                if (name == "WWW-Authenticate") value = "Bearer realm=\"metrics\"";
+              }
+              return refused;
+            }
             Response response;
             response.content_type = "text/plain; version=0.0.4; charset=utf-8";
             response.body = metrics.render();

@@ -11,6 +11,7 @@
 #include "core/result.hpp"
 #include "core/time.hpp"
 #include "http/router.hpp"
+#include "http/security.hpp"
 #include "storage/database.hpp"
 
 namespace ecrm::http {
@@ -47,6 +48,11 @@ struct SystemRoutesConfig {
   UnixMs started_at = 0;
   // Adds capability figures (user and key counts) to the system info; may query the database.
   std::function<Status(SystemInfo&)> extra_info;
+  // Who may read /metrics (it names every route and its counts): clients whose address is in
+  // `metrics_allow`, and anyone sending `Authorization: Bearer <metrics_token>` when a token is
+  // set. Others get 401 (403 when no token is set, since no credential would help).
+  AddressList metrics_allow = AddressList::loopback();
+  std::string metrics_token;
 };
 
 // Registers the operational routes. The OpenAPI route renders `router` at request time, so it

@@ -165,9 +165,9 @@ class DispatcherTest : public ::testing::Test {
     return *router_.routes().back();
   }
 
-  Dispatcher dispatcher(AuditSink* audit = nullptr) {
+  Dispatcher dispatcher(AuditSink* audit = nullptr, bool trust_proxy = false) {
     return Dispatcher(router_, auth_, audit == nullptr ? &audit_ : audit, nullptr, metrics_,
-                      DispatcherOptions{1024, false});
+                      DispatcherOptions{1024, false, trust_proxy});
   }
 
   std::uint64_t requests_total(const std::string& route, const std::string& method,
@@ -312,6 +312,40 @@ TEST_F(DispatcherTest, SuccessfulWriteIsAudited) {
   EXPECT_EQ(entry.status, 200);
   EXPECT_EQ(entry.ip, "192.0.2.9");
   EXPECT_EQ(entry.details, "{}");
+}
+
+// Without --trust-proxy anyone could claim an address or HTTPS: both headers are ignored.
+TEST_F(DispatcherTest, ForwardedHeadersAreIgnoredUnlessTheProxyIsTrusted) {
+  add(Method::kPost, "/api/v1/cookie", Access::public_route(), [](RequestContext& ctx) {
+    Response response = no_content();
+    response.header("Set-Cookie", "c=1; Path=/; HttpOnly");
+    response.header("X-Seen-Ip", ctx.request().remote_ip);
+    return response;
+  });
+  auth_.answer = api_key({"things:write"});
+  for (bool trusted : {false, true}) {
+    audit_.entries.clear();
+    auto d = dispatcher(nullptr, trusted);
+    Request write = make_request(Method::kPost, "/api/v1/things/42");
+    write.headers.add("x-forwarded-for", "10.9.8.7, 203.0.113.5");
+    ASSERT_EQ(d.handle(write).status, 200);
+    ASSERT_EQ(audit_.entries.size(), 1u);
+    EXPECT_EQ(audit_.entries[0].second.ip, trusted ? "203.0.113.5" : "192.0.2.9");
+
+    Request cookie = make_request(Method::kPost, "/api/v1/cookie");
+    cookie.headers.add("x-forwarded-for", "203.0.113.5");
+    cookie.headers.add("x-forwarded-proto", "https");
+    Response response = d.handle(cookie);
+    EXPECT_EQ(header_of(response, "X-Seen-Ip"), trusted ? "203.0.113.5" : "192.0.2.9");
+    EXPECT_EQ(header_of(response, "Set-Cookie"),
+              trusted ? "c=1; Path=/; HttpOnly; Secure" : "c=1; Path=/; HttpOnly");
+
+    Request plain = make_request(Method::kPost, "/api/v1/cookie");
+    plain.headers.add("x-forwarded-proto", "http");
+    Response over_http = d.handle(plain);
+    EXPECT_EQ(header_of(over_http, "Set-Cookie"), "c=1; Path=/; HttpOnly");
+    EXPECT_EQ(header_of(over_http, "X-Seen-Ip"), "192.0.2.9");
+  }
 }
 
 TEST_F(DispatcherTest, HandlerAuditDetailsOverrideTheDefaults) {
@@ -492,6 +526,51 @@ INSTANTIATE_TEST_SUITE_P(
                       BodyLimitCase{"RouteWithoutLimit", Method::kPost, "/api/v1/things/1", 1024},
                       BodyLimitCase{"UnknownPath", Method::kPost, "/api/v1/nothing", 1024}),
     [](const ::testing::TestParamInfo<BodyLimitCase>& info) { return info.param.name; });
+
+// Large uploads to routes that need credentials are checked from the headers first.
+TEST_F(DispatcherTest, LargeUploadsNeedingCredentialsAreCheckedBeforeTheBody) {
+  int imported = 0;
+  add(Method::kPost, "/api/v1/import", Access::needs("things:write"), [&imported](RequestContext&) {
+    ++imported;
+    return no_content();
+  }).spool_body = true;
+  Route& big = add(Method::kPost, "/api/v1/big", Access::authenticated(),
+                   [](RequestContext&) { return no_content(); });
+  big.max_body = 10 << 20;
+  auto d = dispatcher();
+  EXPECT_TRUE(d.body_policy(Method::kPost, "/api/v1/import?x=1").authenticate_first);
+  EXPECT_TRUE(d.body_policy(Method::kPost, "/api/v1/big").authenticate_first);
+  EXPECT_FALSE(d.body_policy(Method::kPost, "/api/v1/upload").authenticate_first)
+      << "a public route has no credentials to check";
+  EXPECT_FALSE(d.body_policy(Method::kPost, "/api/v1/things/1").authenticate_first)
+      << "a body within the default limit is read first";
+
+  Request anonymous = make_request(Method::kPost, "/api/v1/import");
+  auto refused = d.refuse_before_body(anonymous);
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->status, 401);
+  EXPECT_EQ(error_code_of(*refused), "authentication_required");
+  EXPECT_EQ(requests_total("/api/v1/import", "POST", "401"), 1u);
+
+  auth_.answer = api_key({"other:scope"});
+  Request unscoped = make_request(Method::kPost, "/api/v1/import");
+  refused = d.refuse_before_body(unscoped);
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->status, 403);
+  EXPECT_EQ(error_code_of(*refused), "missing_scope");
+
+  auth_.answer = session("sales");
+  Request no_csrf = make_request(Method::kPost, "/api/v1/import");
+  refused = d.refuse_before_body(no_csrf);
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(error_code_of(*refused), "csrf_failed");
+
+  Request good = make_request(Method::kPost, "/api/v1/import");
+  good.headers.add("x-csrf-token", "csrf-token-1");
+  EXPECT_FALSE(d.refuse_before_body(good).has_value());
+  EXPECT_EQ(imported, 0) << "the check never runs the handler";
+  EXPECT_EQ(requests_total("/api/v1/import", "POST", "200"), 0u);
+}
 
 TEST_F(DispatcherTest, InlineDeclinesBlockingRoutesWithoutSideEffects) {
   auth_.cached = Result<Principal>(session("admin"));

@@ -1,14 +1,24 @@
 // Partners: one function per API route the partners pages use.
 
-import { http, type PageQuery } from '@/shared/api'
+import { apiUrl, http, type PageQuery } from '@/shared/api'
 import type { Page } from '@/api/types'
 import type {
+  CreatedPartnerApiKey,
+  CreatedPartnerWebhook,
+  Lead,
+  LeadInput,
+  LeadQuery,
+  LeadRule,
+  LeadRuleChanges,
+  LeadRuleInput,
   LineState,
   Partner,
   PartnerContact,
   PartnerContactInput,
   PartnerInput,
   PartnerKind,
+  PartnerApiKey,
+  PartnerApiKeyInput,
   PartnerLine,
   PartnerProductLink,
   PartnerProductLinkInput,
@@ -20,6 +30,12 @@ import type {
   PartnerUser,
   PartnerUserChanges,
   PartnerUserInput,
+  PartnerWebhook,
+  PartnerWebhookChanges,
+  PartnerWebhookDelivery,
+  PartnerWebhookInput,
+  PurchaseSuggestionQuery,
+  PurchaseSuggestions,
 } from './types'
 
 // Forms show a refused value's message under its field: those calls are quiet.
@@ -44,4 +60,38 @@ export const partnersApi = {
   lines: (id: number, state: LineState | '', page: PageQuery = {}) =>
     http.get<Page<PartnerLine>>(`/partners/${id}/lines`, { query: { state: state || undefined, ...page } }),
   ranking: (query: { product_id?: number | null; category_id?: number | null }) => http.get<PartnerRanking>('/partner-rankings', { query }),
+  leadRules: (id: number) => http.get<{ items: LeadRule[] }>(`/partners/${id}/lead-rules`),
+  addLeadRule: (id: number, input: LeadRuleInput) => http.post<LeadRule>(`/partners/${id}/lead-rules`, input, quiet),
+  updateLeadRule: (id: number, ruleId: number, changes: LeadRuleChanges) =>
+    http.patch<LeadRule>(`/partners/${id}/lead-rules/${ruleId}`, changes, quiet),
+  deleteLeadRule: (id: number, ruleId: number) => http.del<void>(`/partners/${id}/lead-rules/${ruleId}`),
+  apiKeys: (id: number) => http.get<{ items: PartnerApiKey[] }>(`/partners/${id}/api-keys`),
+  createApiKey: (id: number, input: PartnerApiKeyInput) => http.post<CreatedPartnerApiKey>(`/partners/${id}/api-keys`, input, quiet),
+  revokeApiKey: (id: number, keyId: number) => http.del<void>(`/partners/${id}/api-keys/${keyId}`),
+  webhooks: (id: number) => http.get<{ items: PartnerWebhook[] }>(`/partners/${id}/webhooks`),
+  addWebhook: (id: number, input: PartnerWebhookInput) => http.post<CreatedPartnerWebhook>(`/partners/${id}/webhooks`, input, quiet),
+  updateWebhook: (id: number, webhookId: number, changes: PartnerWebhookChanges) =>
+    http.patch<PartnerWebhook>(`/partners/${id}/webhooks/${webhookId}`, changes, quiet),
+  removeWebhook: (id: number, webhookId: number) => http.del<void>(`/partners/${id}/webhooks/${webhookId}`),
+  deliveries: (id: number, webhookId: number, page: PageQuery = {}) =>
+    http.get<Page<PartnerWebhookDelivery>>(`/partners/${id}/webhooks/${webhookId}/deliveries`, { query: { ...page } }),
+}
+
+export const leadsApi = {
+  list: (query: LeadQuery, page: PageQuery = {}) => http.get<Page<Lead>>('/leads', { query: { ...query, ...page } }),
+  get: (id: number) => http.get<Lead>(`/leads/${id}`),
+  create: (input: LeadInput) => http.post<Lead>('/leads', input, quiet),
+  route: (id: number, partnerId: number) => http.post<Lead>(`/leads/${id}/route`, { partner_id: partnerId }, quiet),
+}
+
+/** The purchase suggestions' query without empty values. */
+function suggestionQuery(query: PurchaseSuggestionQuery): Record<string, number> {
+  return Object.fromEntries(Object.entries(query).filter(([, v]) => typeof v === 'number')) as Record<string, number>
+}
+
+export const purchasingApi = {
+  suggestions: (query: PurchaseSuggestionQuery) =>
+    http.get<PurchaseSuggestions>('/purchasing/suggestions', { query: suggestionQuery(query), quiet: true }),
+  /** The address of the same suggestions as a CSV download (the session's cookie authorises it). */
+  csvUrl: (query: PurchaseSuggestionQuery) => apiUrl('/purchasing/suggestions', { ...suggestionQuery(query), format: 'csv' }),
 }

@@ -340,7 +340,11 @@ list_sql() {  # list_sql BACKEND TARGET
       IFS='|' read -r due last < <(sql "$b" "SELECT next_due_at, id FROM tickets WHERE active = 1 AND next_due_at <= $until ORDER BY next_due_at, id LIMIT 1 OFFSET 49")
       echo "WHERE active = 1 AND next_due_at <= \$1 AND next_due_at >= \$2 AND (next_due_at > \$2 OR id > \$3) ORDER BY next_due_at, id LIMIT \$4"
       echo "$until,$due,$last,50" ;;
-    customer) echo "WHERE customer_id = \$1 ORDER BY id DESC LIMIT \$2"; echo "${CUSTOMER[$b]},50" ;;
+    customer)
+      # PostgreSQL: the page's ids from tickets_customer, then the rows by id (kCustomerPage).
+      if [[ $b == sqlite ]]; then echo "WHERE customer_id = \$1 ORDER BY id DESC LIMIT \$2"
+      else echo "FROM (SELECT id AS page_id FROM tickets WHERE customer_id = \$1 ORDER BY id DESC LIMIT \$2) AS page JOIN tickets ON id = page_id ORDER BY page_id DESC"; fi
+      echo "${CUSTOMER[$b]},50" ;;
   esac
 }
 bind() {  # bind STATEMENT VALUES: the values written in for $1, $2, …
@@ -354,7 +358,7 @@ if [[ $PLANS != 0 ]]; then
     for t in "${TARGETS[@]}"; do
       [[ $t != page && -n ${PATH_OF[$b.$t]} ]] || continue
       { read -r where; read -r values; } < <(list_sql "$b" "$t")
-      q="SELECT * FROM tickets $where"
+      if [[ $where == FROM* ]]; then q="SELECT tickets.* $where"; else q="SELECT * FROM tickets $where"; fi
       echo "== ${LABEL[$t]}: $q ($values)"
       if [[ $b == sqlite ]]; then
         sqlite3 "${DB[$b]#sqlite:}" "EXPLAIN QUERY PLAN $(bind "$q" "$values")" | sed 's/^/   /'

@@ -3,6 +3,9 @@
 // 360° timeline on the CRM shows what they did, including what happened before they signed in.
 // The cart page shows the visitor's recommendations (ecrm.recommend) as the API has them, and
 // after the view of the camera reaches the customer's list, the lens bought with it comes first.
+// Another shop page shows a configurable product's configurator (ecrm.configurator): the option
+// groups, the price and the broken rule as the staff route prices and names them, repriced on
+// each choice; ecrm.configure on its own gives a quote, or the error naming the field.
 //
 //   ECRM_BASE_URL=http://127.0.0.1:18080 ECRM_E2E_EMAIL=… ECRM_E2E_PASSWORD=… node --test tests/e2e/
 
@@ -213,6 +216,119 @@ test('the snippet records views, cart events and identify; the timeline shows th
       await page.getByTestId('funnel-chart').locator('canvas').waitFor()
       const visitors = Number((await page.getByTestId('traffic-visitors-value').innerText()).replace(/\D/g, ''))
       assert.ok(visitors >= 1, `the dashboard counts the visitor (${visitors})`)
+    })
+  } finally {
+    shop.server.close()
+  }
+})
+
+/** A shop page on its own origin showing a configurable product's configurator (ecrm.configurator). */
+async function startConfiguratorShop(baseUrl, key, productId) {
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Build your workstation</title>
+<script>window.ecrm = window.ecrm || [];
+ecrm.push(['configurator', '#configurator', ${productId}, { onChange: function (quote) { window.lastQuote = quote } }])</script>
+<script async src="${baseUrl}/t.js" data-key="${key}" data-auto-page="false"></script></head>
+<body><h1>Build your workstation</h1><div id="configurator"></div></body></html>`
+  const server = createServer((req, res) => {
+    const path = new URL(req.url, 'http://shop').pathname
+    res.writeHead(path === '/' ? 200 : 404, { 'Content-Type': 'text/html; charset=utf-8' })
+    res.end(path === '/' ? html : 'not found')
+  })
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { server, url: `http://127.0.0.1:${server.address().port}` }
+}
+
+test('the snippet configures a product: option groups, live price and the broken rules', { timeout: 120_000 }, async () => {
+  const { baseUrl } = config()
+  const api = await apiSession()
+  const created = await api('POST', '/api/v1/write-keys', { name: `e2e configurator ${Date.now()}` })
+  assert.equal(created.status, 201)
+  const key = created.body.key
+  const token = `${Date.now().toString(36)}`
+  const product = await api('POST', '/api/v1/products', { sku: `SNIP-${token}`, name: `Workstation ${token}`, price: 100000, currency: 'EUR' })
+  assert.equal(product.status, 201, JSON.stringify(product.body))
+  const sku = (s) => `SNIP-${token}-${s}`
+  const stored = await api('PUT', `/api/v1/products/${product.body.id}/configuration`, {
+    groups: [
+      {
+        key: 'cpu',
+        name: 'CPU',
+        required: true,
+        options: [
+          { sku: sku('I5'), name: 'Core i5', price_delta: 0, stock_on_hand: 5 },
+          { sku: sku('I9'), name: 'Core i9', price_delta: 20000, stock_on_hand: 5 },
+        ],
+      },
+      {
+        key: 'memory',
+        name: 'Memory',
+        required: true,
+        options: [
+          { sku: sku('16'), name: '16 GB', price_delta: 0, stock_on_hand: 5 },
+          { sku: sku('64'), name: '64 GB', price_delta: 15000, stock_on_hand: 5 },
+        ],
+      },
+    ],
+    rules: [{ kind: 'requires', option: sku('64'), targets: [sku('I9')] }],
+  })
+  assert.equal(stored.status, 200, JSON.stringify(stored.body))
+  const id = Object.fromEntries(stored.body.groups.flatMap((g) => g.options.map((o) => [o.sku, o.id])))
+  const staffQuote = async (options) => {
+    const r = await api('POST', `/api/v1/products/${product.body.id}/configure`, { options })
+    assert.equal(r.status, 200, JSON.stringify(r.body))
+    return r.body
+  }
+  const euro = new Intl.NumberFormat('en', { style: 'currency', currency: 'EUR' })
+
+  const shop = await startConfiguratorShop(baseUrl, key, product.body.id)
+  try {
+    await withBrowser('snippet-configurator', 'en', async (page) => {
+      await page.goto(`${shop.url}/`)
+      const price = page.locator('#configurator .ecrm-config .ecrm-price')
+      // The groups as radio buttons, the first option of each required group chosen.
+      const first = await staffQuote([id[sku('I5')], id[sku('16')]])
+      await eventually(async () => (await price.count()) > 0 && (await price.innerText()) === euro.format(first.total / 100), 'the default price')
+      assert.deepEqual(await page.locator('#configurator fieldset.ecrm-group').evaluateAll((sets) => sets.map((s) => s.dataset.key)), ['cpu', 'memory'])
+      assert.equal(await page.locator('#configurator input.ecrm-option[type="radio"]').count(), 4)
+      assert.equal(await price.getAttribute('data-valid'), 'true')
+
+      // 64 GB with the i5: the requires rule, named with its message; the price of the choice.
+      await page.locator(`#configurator input.ecrm-option[data-sku="${sku('64')}"]`).check()
+      const broken = await staffQuote([id[sku('I5')], id[sku('64')]])
+      assert.equal(broken.valid, false)
+      await eventually(async () => (await price.getAttribute('data-valid')) === 'false', 'the configuration is invalid')
+      const problems = page.locator('#configurator ul.ecrm-problems > li.ecrm-problem')
+      assert.deepEqual(await problems.evaluateAll((items) => items.map((li) => li.dataset.code)), ['requires_unmet'])
+      assert.equal(await problems.first().innerText(), broken.problems[0].message)
+      assert.match(broken.problems[0].message, /64 GB.*Core i9/)
+      assert.equal(await price.innerText(), euro.format(broken.total / 100))
+
+      // The i9 makes it valid at the price the staff route answers.
+      await page.locator(`#configurator input.ecrm-option[data-sku="${sku('I9')}"]`).check()
+      const full = await staffQuote([id[sku('I9')], id[sku('64')]])
+      assert.equal(full.valid, true)
+      await eventually(async () => (await price.getAttribute('data-valid')) === 'true', 'valid again')
+      assert.equal(await price.innerText(), euro.format(full.total / 100))
+      assert.equal(await problems.count(), 0)
+      const quote = await page.evaluate(() => window.lastQuote)
+      assert.equal(quote.total, full.total)
+      assert.deepEqual(quote.options.map((o) => o.sku), [sku('I9'), sku('64')])
+      assert.ok(quote.options.every((o) => o.supplier_id === null))
+
+      // ecrm.configure on its own: a quote, and an option of no product refused naming the field.
+      const configure = (options) =>
+        page.evaluate(
+          ({ pid, options }) => new Promise((resolve) => window.ecrm.configure(pid, options, (q, e) => resolve({ q, e }))),
+          { pid: product.body.id, options },
+        )
+      const direct = await configure({ options: [id[sku('I5')], id[sku('16')]], quantity: 2 })
+      assert.equal(direct.e, null)
+      assert.equal(direct.q.total, first.unit_price * 2)
+      const refused = await configure([99999999])
+      assert.equal(refused.q, null)
+      assert.equal(refused.e.status, 422)
+      assert.equal(refused.e.code, 'unknown_option')
+      assert.equal(refused.e.field, 'options[0]')
     })
   } finally {
     shop.server.close()

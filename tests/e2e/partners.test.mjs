@@ -9,7 +9,9 @@
 // (a negative stock refused with the server's message under the field, nothing changed), reads
 // its own scorecard and signs out. Staff then see the partner's scorecard move on its page, with
 // the figures the API answers, and the partner in the ranking of the product's suppliers. In
-// English (with the portal's language switch) and in Chinese.
+// English (with the portal's language switch) and in Chinese. A supplier of a configured
+// product's memory sees, on its line, its part (group, SKU, name in the page's language,
+// quantity) as the portal's API answers it, and nothing of the CPU another supplier provides.
 //
 //   ECRM_BASE_URL=http://127.0.0.1:18080 ECRM_E2E_EMAIL=… ECRM_E2E_PASSWORD=… node --test tests/e2e/partners.test.mjs
 
@@ -548,5 +550,82 @@ test(
       assert.equal(await textOf(page, 'score-lead-acceptance'), fmt.pct(card.lead_acceptance_rate))
       assert.equal(await textOf(page, 'score-lead-win'), fmt.pct(card.lead_win_rate))
     })
+  },
+)
+
+test(
+  'en and zh-CN: a part supplier sees its part of a configured line, and only that',
+  { timeout: 120_000 },
+  async () => {
+    const { baseUrl, email, password } = config()
+    const token = runToken()
+    const api = await apiSession(baseUrl, email, password)
+    const supplier = (name) => api.post('/partners', { name: `${name} ${token}`, kind: 'supplier' }, 201)
+    const cpuVendor = await supplier('CPU Vendor')
+    const memoryVendor = await supplier('Memory Vendor')
+    const product = await api.post(
+      '/products',
+      { sku: `BTO-${token}`, name: `Workstation ${token}`, price: 100000, currency: 'EUR' },
+      201,
+    )
+    const sku = (s) => `BTO-${token}-${s}`
+    const stored = await api.put(`/products/${product.id}/configuration`, {
+      groups: [
+        {
+          key: 'cpu',
+          name: 'CPU',
+          required: true,
+          options: [{ sku: sku('I9'), name: 'Core i9', price_delta: 20000, stock_on_hand: 5, supplier_id: cpuVendor.id }],
+        },
+        {
+          key: 'memory',
+          name: 'Memory',
+          name_zh: '内存',
+          required: true,
+          options: [
+            { sku: sku('64'), name: '64 GB', name_zh: '64 GB 内存', price_delta: 15000, stock_on_hand: 5, supplier_id: memoryVendor.id },
+          ],
+        },
+      ],
+    })
+    const id = Object.fromEntries(stored.groups.flatMap((g) => g.options.map((o) => [o.sku, o.id])))
+    const customer = await api.post('/customers', { name: `Parts Buyer ${token}`, email: `parts-${token}@example.com`, city: 'Suzhou', country: 'CN' }, 201)
+    const order = await api.post(
+      '/orders',
+      { customer_id: customer.id, lines: [{ product_id: product.id, quantity: 3, options: [id[sku('I9')], id[sku('64')]] }] },
+      201,
+    )
+    const lineId = order.lines[0].id
+    const user = await api.post(
+      `/partners/${memoryVendor.id}/users`,
+      { email: `memory-${token}@vendor.example`, name: 'Memory Ops', role: 'partner_admin' },
+      201,
+    )
+
+    for (const locale of ['en', 'zh-CN']) {
+      const link = await api.post(`/partners/${memoryVendor.id}/users/${user.id}/sign-in-link`, {}, 201)
+      await withBrowser(`partners-parts-${locale}`, locale, async (page) => {
+        const url = new URL(link.url)
+        await page.goto(`${baseUrl}${url.pathname}${url.search}`)
+        await page.waitForURL(/\/partner\/lines/)
+        await eventually(async () => (await page.getByTestId(`line-parts-${lineId}`).count()) > 0, 'the configured line shows its parts')
+        // What the portal's API answers: the memory, three of them, and nothing of the CPU.
+        const apiLine = await (await portalApi(page, baseUrl).get(`/lines/${lineId}`)).json()
+        assert.deepEqual(
+          apiLine.parts.map((p) => [p.sku, p.quantity]),
+          [[sku('64'), 3]],
+        )
+        const shown = await page.getByTestId(`line-parts-${lineId}`).locator('li').allInnerTexts()
+        const name = locale === 'zh-CN' ? '64 GB 内存' : '64 GB'
+        assert.deepEqual(
+          shown.map((s) => s.trim()),
+          [`Memory: ${sku('64')} · ${name} × 3`],
+        )
+        assert.equal(await page.getByTestId(`line-part-${lineId}-${id[sku('64')]}`).count(), 1)
+        const row = await page.locator('tr', { has: page.getByTestId(`line-${lineId}`) }).innerText()
+        assert.doesNotMatch(row, new RegExp(`${sku('I9')}|Core i9`), "no other supplier's part")
+        assert.doesNotMatch(row, new RegExp(`parts-${token}`), "no customer's e-mail")
+      })
+    }
   },
 )

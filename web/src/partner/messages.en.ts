@@ -29,6 +29,7 @@ export default {
     order: 'Order',
     placed: 'Placed',
     product: 'Product',
+    parts: 'Your parts of this configuration',
     quantity: 'Qty',
     deliverTo: 'Deliver to',
     promisedBy: 'Ship by',

@@ -31,6 +31,7 @@ export default {
     order: '订单',
     placed: '下单时间',
     product: '产品',
+    parts: '此配置中由您供应的部件',
     quantity: '数量',
     deliverTo: '收货',
     promisedBy: '最迟发货',

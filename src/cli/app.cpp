@@ -53,6 +53,8 @@
 #include "messaging/delivery.hpp"
 #include "messaging/http_routes.hpp"
 #include "messaging/service.hpp"
+#include "notices/http_routes.hpp"
+#include "notices/service.hpp"
 #include "orders/customer_records.hpp"
 #include "orders/http_routes.hpp"
 #include "orders/search.hpp"
@@ -306,6 +308,20 @@ struct App::Parts {
           return std::optional<messaging::ReferralLink>{
               messaging::ReferralLink{std::move(code->code), std::move(code->link)}};
         });
+    // Staff following a product hear of its feedback alerts.
+    feedback_mining.on_alert([this](storage::Connection& c, const feedback::FeedbackAlert& alert) {
+      const feedback::AlertNotice text = feedback::alert_notice(alert);
+      return storage::done(staff_notices.announce(
+          c,
+          notices::Announcement{.topic = notices::NoticeTopic::kFeedback,
+                                .product_id = alert.product_id,
+                                .category_id = alert.category_id,
+                                .event_key = text.event_key,
+                                .title = text.title,
+                                .body = text.body,
+                                .link = text.link},
+          now_ms()));
+    });
     // The search box, in the order of its groups.
     search_service.add(customer_search);
     search_service.add(order_search);
@@ -394,6 +410,9 @@ struct App::Parts {
   community::CommunityService community_service{
       db, messaging_service, service_desk,
       community::CommunityOptions{.base_url = messaging_service.options().base_url}};
+  notices::StaffNotices staff_notices{
+      db, notices::NoticesOptions{.shop_name = messaging_service.options().shop_name,
+                                  .base_url = messaging_service.options().base_url}};
   customers::CustomerSearch customer_search{customer_service};
   orders::OrderSearch order_search{db};
   catalog::ProductSearch product_search{db, catalog_service};
@@ -475,6 +494,7 @@ void App::add_routes(http::Router& router) {
   social::add_social_routes(router, p.social_service);
   feedback::add_feedback_routes(router, p.feedback_service, p.feedback_mining,
                                 p.feedback_worker);
+  notices::add_notice_routes(router, p.staff_notices);
   home::add_home_routes(router, p.home_service);
   portal::add_portal_routes(router, p.portal_service,
                             portal::PortalRoutesConfig{p.options.secure_cookies});

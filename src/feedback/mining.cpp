@@ -255,6 +255,35 @@ std::optional<MinedText> mined_from_json(std::string_view text) {
   return out;
 }
 
+AlertNotice alert_notice(const FeedbackAlert& alert) {
+  AlertNotice out;
+  out.event_key = "feedback_alert:" + std::to_string(alert.id);
+  out.link = "/feedback/products?product=" + std::to_string(alert.product_id);
+  const std::string product =
+      (alert.product_name.empty() ? "product " + std::to_string(alert.product_id)
+                                  : alert.product_name) +
+      (alert.sku.empty() ? "" : " (" + alert.sku + ")");
+  const auto percent = [](double share) {
+    char text[16];
+    std::snprintf(text, sizeof text, "%.0f%%", share * 100);
+    return std::string(text);
+  };
+  if (alert.kind == FeedbackAlertKind::kIssueRising) {
+    char baseline[32];
+    std::snprintf(baseline, sizeof baseline, "%.2f", alert.baseline);
+    out.title = "Feedback alert: \"" + alert.phrase + "\" is rising for " + product;
+    out.body = "\"" + alert.phrase + "\" was named in " + std::to_string(alert.count) +
+               " texts about " + product + " in the last seven days, against " + baseline +
+               " a week in the weeks before.";
+  } else {
+    out.title = "Feedback alert: negative feedback jumped for " + product;
+    out.body = percent(alert.share.value_or(0)) + " of the texts about " + product +
+               " in the last seven days were negative (" + std::to_string(alert.count) +
+               "), against " + percent(alert.baseline) + " in the weeks before.";
+  }
+  return out;
+}
+
 std::string text_digest(std::string_view text) {
   std::uint64_t hash = 14695981039346656037ull;
   for (const char c : text) {
@@ -326,8 +355,12 @@ Result<FeedbackMining::ProductRun> FeedbackMining::mine_product(std::int64_t pro
     ECRM_RETURN_IF_ERROR(repo_.put_figures(c, computed.figures));
     ECRM_RETURN_IF_ERROR(repo_.put_periods(c, product_id, category, computed.periods));
     for (const FeedbackAlert& alert : computed.alerts) {
-      ECRM_ASSIGN_OR_RETURN(bool added, repo_.add_alert(c, alert));
-      if (added) ++run.alerts;
+      ECRM_ASSIGN_OR_RETURN(auto added, repo_.add_alert(c, alert));
+      if (!added) continue;
+      ++run.alerts;
+      if (!on_alert_) continue;
+      ECRM_ASSIGN_OR_RETURN(auto stored, repo_.alert(c, *added));
+      if (stored) ECRM_RETURN_IF_ERROR(on_alert_(c, *stored));
     }
     return {};
   }));

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,12 +44,31 @@ std::optional<MinedText> mined_from_json(std::string_view text);
 // report's rule (at least kRisingMinimum recent texts and twice the previous window's).
 std::vector<FeedbackIssue> issue_views(const std::vector<Issue>& issues);
 
+// What staff following the product are told of a stored alert (its id and product name set):
+// the event key (feedback_alert:ID), a one-line title, a sentence with the figures, and the
+// improvement report's path in the app.
+struct AlertNotice {
+  std::string event_key;
+  std::string title;
+  std::string body;
+  std::string link;
+};
+AlertNotice alert_notice(const FeedbackAlert& alert);
+
+// Called inside a run's transaction for each alert stored for the first time, as the alerts are
+// listed (its id and product name set); an error rolls the product's figures back and fails the
+// run, so the alert is raised (and the listener called) again on the next run.
+using AlertListener = std::function<Status(storage::Connection&, const FeedbackAlert&)>;
+
 // A stable digest of a text (64-bit FNV-1a, hex).
 std::string text_digest(std::string_view text);
 
 class FeedbackMining {
  public:
   FeedbackMining(storage::Database& db, MiningOptions options);
+
+  // Who hears of new alerts (staff notices); set before the first run.
+  void on_alert(AlertListener listener) { on_alert_ = std::move(listener); }
 
   // Runs the job as `owner` at `now` (see above). kConflict `already_running` when another run
   // holds the claim; storage errors otherwise (recorded on the job row as failed).
@@ -81,6 +101,7 @@ class FeedbackMining {
   storage::Database& db_;
   MiningOptions options_;
   MiningRepo repo_;
+  AlertListener on_alert_;
 };
 
 }  // namespace ecrm::feedback

@@ -112,7 +112,7 @@ constexpr std::string_view kCategoryTrend =
 constexpr std::string_view kAddAlert =
     "INSERT INTO feedback_alerts (product_id, category_id, kind, phrase, week_start, count, "
     "baseline, share, examples, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
-    "ON CONFLICT (product_id, kind, phrase, week_start) DO NOTHING";
+    "ON CONFLICT (product_id, kind, phrase, week_start) DO NOTHING RETURNING id";
 #define ECRM_FEEDBACK_ALERT_COLUMNS                                                           \
   "SELECT a.id, a.product_id, COALESCE(p.name, ''), COALESCE(p.sku, ''), a.category_id, "    \
   "a.kind, a.phrase, a.week_start, a.count, a.baseline, a.share, a.examples, a.created_at, " \
@@ -349,14 +349,13 @@ Result<std::vector<FeedbackTrendPoint>> MiningRepo::trend(storage::Connection& c
   return std::vector<FeedbackTrendPoint>(out.rbegin(), out.rend());
 }
 
-Result<bool> MiningRepo::add_alert(storage::Connection& c, const FeedbackAlert& a) {
-  ECRM_ASSIGN_OR_RETURN(
-      auto changed,
-      c.execute(kAddAlert,
-                {a.product_id, optional_value(a.category_id), std::string(wire::enum_name(a.kind)),
-                 a.phrase, a.week_start, a.count, a.baseline, optional_value(a.share),
-                 json::serialize(wire::to_json(a.examples)), a.created_at}));
-  return changed == 1;
+Result<std::optional<std::int64_t>> MiningRepo::add_alert(storage::Connection& c,
+                                                          const FeedbackAlert& a) {
+  return c.query_int(kAddAlert,
+                     {a.product_id, optional_value(a.category_id),
+                      std::string(wire::enum_name(a.kind)), a.phrase, a.week_start, a.count,
+                      a.baseline, optional_value(a.share),
+                      json::serialize(wire::to_json(a.examples)), a.created_at});
 }
 
 Result<std::vector<FeedbackAlert>> MiningRepo::alerts(storage::Connection& c,

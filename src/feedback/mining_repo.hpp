@@ -114,8 +114,9 @@ class MiningRepo {
                                                 std::optional<std::int64_t> category_id,
                                                 FeedbackPeriod period, std::int64_t periods);
 
-  // Stores the alert unless one of its product, kind, phrase and week exists; true when stored.
-  Result<bool> add_alert(storage::Connection& c, const FeedbackAlert& alert);
+  // Stores the alert unless one of its product, kind, phrase and week exists: its id when
+  // stored, nullopt when not.
+  Result<std::optional<std::int64_t>> add_alert(storage::Connection& c, const FeedbackAlert& alert);
   Result<std::vector<FeedbackAlert>> alerts(storage::Connection& c, const FeedbackAlertQuery& query,
                                             std::int64_t limit);
   Result<std::int64_t> open_alerts(storage::Connection& c, const FeedbackAlertQuery& query);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Partner scorecards at scale: every partner's scorecard as ecrm computes it (GET
-# /api/v1/partners/{id}/scorecard for each of PARTNERS suppliers, one after the other, on a
+# /api/v1/partner-scorecards, one request for all; or, with SCORECARDS=each, GET
+# /api/v1/partners/{id}/scorecard for each of PARTNERS suppliers, one after the other; on a
 # warm server) next to the same aggregation as one SQL statement (scorecards.sql) run by the
 # sqlite3 CLI and psql on the same database; on SQLite and on PostgreSQL.
 #
@@ -14,7 +15,8 @@
 #              then ANALYZE (PostgreSQL: VACUUM ANALYZE); each step timed;
 #  2. serve:   `ecrm serve --threads 2 --no-worker --no-access-log` per backend, a staff user
 #              made with `ecrm user add`, an API key with partners:read; one scorecard asked first;
-#  3. rounds:  ROUNDS times, backends in turn: ecrm's PARTNERS scorecards (scorecards.py fetch),
+#  3. rounds:  ROUNDS times, backends in turn: ecrm's PARTNERS scorecards (scorecards.py
+#              fetch-all, or fetch for SCORECARDS=each),
 #              then scorecards.sql (sqlite3 with the server's pragmas; psql); after the first
 #              round the two are compared partner by partner (scorecards.py compare) and a
 #              difference stops the run;
@@ -23,6 +25,7 @@
 # Environment:
 #   LINES (10000000)  PARTNERS (1000)  PRODUCTS (20000)  CUSTOMERS (100000)  ROUNDS (3)
 #   BACKENDS ("sqlite postgresql")  ECRM_THREADS (2)  ECRM_BIN (build/ecrm)
+#   SCORECARDS (all): all = one GET /api/v1/partner-scorecards; each = one GET per partner
 #   WORK (/tmp): where the temporary directory goes (10M lines: ~3 GB SQLite, ~4 GB PostgreSQL)
 #   PG_URL: a PostgreSQL server where the script may create and drop a database; without it a
 #           throw-away cluster is started with tests/scripts/pg_cluster.sh (shared_buffers
@@ -39,6 +42,7 @@ ROUNDS=${ROUNDS:-3}
 BACKENDS=${BACKENDS:-"sqlite postgresql"}
 ECRM_THREADS=${ECRM_THREADS:-2}
 ECRM_BIN=${ECRM_BIN:-build/ecrm}
+SCORECARDS=${SCORECARDS:-all}
 WORK=${WORK:-/tmp}
 PG_URL=${PG_URL:-}
 PG_SHARED_BUFFERS=${PG_SHARED_BUFFERS:-1GB}
@@ -59,6 +63,7 @@ for n in LINES PARTNERS PRODUCTS CUSTOMERS ROUNDS; do
 done
 ((PRODUCTS > PARTNERS)) || die "PRODUCTS must be more than PARTNERS (every supplier gets one)"
 ((LINES >= 5)) || die "LINES must be at least 5 (orders have 5 lines)"
+[[ $SCORECARDS == all || $SCORECARDS == each ]] || die "SCORECARDS must be all or each"
 for b in $BACKENDS; do
   [[ $b == sqlite || $b == postgresql ]] || die "BACKENDS may list sqlite and postgresql (got $b)"
 done
@@ -119,7 +124,7 @@ json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[
 
 echo "ecrm partner scorecard benchmark: $LINES order lines, $PARTNERS partners, $PRODUCTS products, $CUSTOMERS customers; backends: $BACKENDS"
 echo "commit $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo ?)$(git -C "$REPO" diff --quiet HEAD -- src migrations 2>/dev/null || echo ' (src/ or migrations/ differ from it)')"
-echo "$(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); $ROUNDS rounds"
+echo "$(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg); $ROUNDS rounds; ecrm's scorecards: $SCORECARDS"
 echo
 
 # --- PostgreSQL -------------------------------------------------------------------------------
@@ -244,8 +249,13 @@ declare -A ECRM_S=() SQL_S=()
 for r in $(seq "$ROUNDS"); do
   for b in $BACKENDS; do
     load_avg=$(cut -d' ' -f1 /proc/loadavg)
-    e=$(python3 "$HERE/scorecards.py" fetch "http://127.0.0.1:${PORT[$b]}" "${KEY[$b]}" "$TMP/ids" "$TMP/ecrm-$b.json") ||
-      die "ecrm's scorecards failed on $b"
+    if [[ $SCORECARDS == all ]]; then
+      e=$(python3 "$HERE/scorecards.py" fetch-all "http://127.0.0.1:${PORT[$b]}" "${KEY[$b]}" "$TMP/ecrm-$b.json") ||
+        die "ecrm's scorecards failed on $b"
+    else
+      e=$(python3 "$HERE/scorecards.py" fetch "http://127.0.0.1:${PORT[$b]}" "${KEY[$b]}" "$TMP/ids" "$TMP/ecrm-$b.json") ||
+        die "ecrm's scorecards failed on $b"
+    fi
     s=$(peer "$b" "$TMP/sql-$b.txt")
     ECRM_S[$b]+=" $e"
     SQL_S[$b]+=" $s"
@@ -262,7 +272,8 @@ done
 echo
 echo "Medians of $ROUNDS rounds ($PARTNERS scorecards over $LINES order lines; load average now $(cut -d' ' -f1-3 /proc/loadavg)):"
 echo
-echo "| backend | ecrm, $PARTNERS × GET …/scorecard | per scorecard | one SQL statement | ecrm / SQL | load |"
+what=$([[ $SCORECARDS == all ]] && echo "GET /partner-scorecards" || echo "$PARTNERS × GET …/scorecard")
+echo "| backend | ecrm, $what | per scorecard | one SQL statement | ecrm / SQL | load |"
 echo "|---|---|---|---|---|---|"
 for b in $BACKENDS; do
   em=$(median <<<"${ECRM_S[$b]}")

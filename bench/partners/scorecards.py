@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """The client side of bench/partners/run.sh.
 
+  scorecards.py fetch-all BASE_URL KEY OUT.json
+      GET /api/v1/partner-scorecards: every partner's scorecard in one request; writes them as a
+      JSON list and prints the seconds taken (the request only).
   scorecards.py fetch BASE_URL KEY IDS_FILE OUT.json
       GET /api/v1/partners/{id}/scorecard for every id in IDS_FILE (one per line), one after the
       other on one kept-alive connection; writes the scorecards as a JSON list and prints the
@@ -43,6 +46,21 @@ def fetch(base, key, ids_file, out):
     print(f"{elapsed:.3f}")
 
 
+def fetch_all(base, key, out):
+    url = urllib.parse.urlsplit(base)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=7200)
+    start = time.monotonic()
+    conn.request("GET", "/api/v1/partner-scorecards", headers={"Authorization": "Bearer " + key})
+    response = conn.getresponse()
+    body = response.read()
+    elapsed = time.monotonic() - start
+    if response.status != 200:
+        sys.exit(f"partner-scorecards: HTTP {response.status} {body[:300]!r}")
+    with open(out, "w") as f:
+        json.dump(json.loads(body)["items"], f)
+    print(f"{elapsed:.3f}")
+
+
 def number(text):
     if text == "":
         return None
@@ -74,7 +92,9 @@ def compare(ecrm_file, sql_file):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 6 and sys.argv[1] == "fetch":
+    if len(sys.argv) == 5 and sys.argv[1] == "fetch-all":
+        fetch_all(*sys.argv[2:])
+    elif len(sys.argv) == 6 and sys.argv[1] == "fetch":
         fetch(*sys.argv[2:])
     elif len(sys.argv) == 4 and sys.argv[1] == "compare":
         compare(*sys.argv[2:])

@@ -297,6 +297,20 @@ void add_staff_routes(http::Router& router, PartnerService& service) {
                    })});
 
   router.add(Route{.method = Method::kGet,
+                   .pattern = "/api/v1/partner-scorecards",
+                   .access = kRead,
+                   .doc = {.summary = "Every partner's scorecard (of one kind when given) by "
+                                      "partner id, worked out for all partners at once",
+                           .tag = kTag,
+                           .response = http::json_body<http::Items<PartnerScorecard>>(),
+                           .query = http::query_of<PartnerQuery>()},
+                   .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+                     ECRM_ASSIGN_OR_RETURN(auto query, http::read_query<PartnerQuery>(ctx));
+                     ECRM_ASSIGN_OR_RETURN(auto cards, service.scorecards(query));
+                     return http::reply(200, http::Items<PartnerScorecard>{std::move(cards)});
+                   })});
+
+  router.add(Route{.method = Method::kGet,
                    .pattern = "/api/v1/partner-rankings",
                    .access = kRead,
                    .doc = {.summary = "Suppliers of a product or a category ranked by their "

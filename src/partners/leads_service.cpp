@@ -141,6 +141,19 @@ std::optional<std::int64_t> choose_partner(const Lead& lead, const std::vector<L
 Status score_leads(Connection& c, std::int64_t partner_id, PartnerScorecard& card) {
   LeadRepo repo;
   ECRM_ASSIGN_OR_RETURN(auto t, repo.totals(c, partner_id));
+  std::optional<std::int64_t> median_ms;
+  if (t.responded > 0) {
+    // Nearest rank: the smallest value with at least half of the values at or below it.
+    const auto rank = static_cast<std::int64_t>(std::ceil(0.5 * static_cast<double>(t.responded))) - 1;
+    ECRM_ASSIGN_OR_RETURN(median_ms,
+                          repo.response_time_at(c, partner_id, std::max<std::int64_t>(rank, 0)));
+  }
+  score_lead_totals(card, t, median_ms);
+  return {};
+}
+
+void score_lead_totals(PartnerScorecard& card, const LeadTotals& t,
+                       std::optional<std::int64_t> response_median_ms) {
   card.leads_received = t.received;
   card.leads_accepted = t.accepted;
   card.leads_declined = t.declined;
@@ -154,16 +167,10 @@ Status score_leads(Connection& c, std::int64_t partner_id, PartnerScorecard& car
   if (const auto closed = t.won + t.lost; closed > 0) {
     card.lead_win_rate = rounded(static_cast<double>(t.won) / static_cast<double>(closed), 1e4);
   }
-  if (t.responded > 0) {
-    // Nearest rank: the smallest value with at least half of the values at or below it.
-    const auto rank = static_cast<std::int64_t>(std::ceil(0.5 * static_cast<double>(t.responded))) - 1;
-    ECRM_ASSIGN_OR_RETURN(auto ms, repo.response_time_at(c, partner_id, std::max<std::int64_t>(rank, 0)));
-    if (ms) {
-      card.lead_response_median_hours =
-          rounded(static_cast<double>(*ms) / static_cast<double>(kHourMs), 1e2);
-    }
+  if (t.responded > 0 && response_median_ms) {
+    card.lead_response_median_hours =
+        rounded(static_cast<double>(*response_median_ms) / static_cast<double>(kHourMs), 1e2);
   }
-  return {};
 }
 
 LeadService::LeadService(storage::Database& db, LeadOptions options)

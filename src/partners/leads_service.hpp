@@ -45,6 +45,9 @@ std::optional<std::int64_t> choose_partner(const Lead& lead, const std::vector<L
 // win rate won / (won + lost) and the median response time (routed to accepted or declined,
 // nearest rank, in hours).
 Status score_leads(storage::Connection& c, std::int64_t partner_id, PartnerScorecard& card);
+// The same from the partner's lead totals and its median response time (ms) when it has one.
+void score_lead_totals(PartnerScorecard& card, const LeadTotals& t,
+                       std::optional<std::int64_t> response_median_ms);
 
 class LeadService {
  public:

@@ -157,7 +157,7 @@ const std::string kTotals =
     "SELECT COUNT(*), COALESCE(SUM(x.quantity), 0), "
     "COALESCE(SUM(CASE WHEN x.shipped_at IS NOT NULL THEN 1 ELSE 0 END), 0), "
     "COALESCE(SUM(CASE WHEN x.shipped_at IS NOT NULL AND x.shipped_at <= x.placed_at + "
-    "x.promised_days * " +
+    "CAST(x.promised_days AS BIGINT) * " +
     std::to_string(kDayMs) +
     " THEN 1 ELSE 0 END), 0), "
     "COALESCE(SUM(x.returned), 0), COALESCE(SUM(x.defective), 0), "
@@ -184,6 +184,162 @@ constexpr std::string_view kLinkCurrency =
 constexpr std::string_view kRoutedCurrency =
     "SELECT o.currency FROM partner_order_routes r JOIN orders o ON o.id = r.order_id "
     "WHERE r.partner_id = $1 ORDER BY r.order_id DESC LIMIT 1";
+// Every partner's figures in one statement (PartnerRepo::all_figures), $1 a kind or '': the
+// lines of kLinesFrom, the promised days of kPromisedDays, the costs of kUnitCost, the ranks of
+// kLeadTimeAt and the currency of kLinkCurrency/kRoutedCurrency, found for all partners at
+// once instead of one partner at a time:
+//  - best: each product's supplier (kLinesFrom's order of links), so a line's supplier is a
+//    lookup instead of a subquery per line and partner;
+//  - pair: one row per line of each partner, from disjoint sources: the line's supplier (a
+//    line without one gives a row without a partner, which totals leaves out);
+//    the line's distributor when it is not its supplier (staff's route, else the first rule,
+//    looked for only when there are rules); a partner with a state for the line that is neither
+//    (unless it supplies only parts of the line). Each with the partner's state of the line;
+//  - totals: the sums per partner; lead_time: every shipped state ranked per partner (kLeadTimeAt's
+//    order), read at the nearest ranks of the median and p90 of the partner's shipped lines;
+//  - the leads' totals and median response time per partner (leads_repo.cpp's statements).
+// CROSS JOIN keeps SQLite reading the big tables in id order through primary keys (it does not
+// reorder a CROSS JOIN); PostgreSQL plans it as the inner join it is.
+constexpr std::string_view kAllFigures = R"(
+WITH partner AS (
+  SELECT pa.id AS partner_id, pa.lead_time_days,
+         COALESCE(NULLIF((SELECT pp.currency FROM partner_products pp WHERE pp.partner_id = pa.id
+                          ORDER BY pp.id LIMIT 1), ''),
+                  (SELECT o.currency FROM partner_order_routes r JOIN orders o ON o.id = r.order_id
+                   WHERE r.partner_id = pa.id ORDER BY r.order_id DESC LIMIT 1), '') AS currency
+  FROM partners pa),
+best AS (
+  SELECT y.product_id, y.partner_id FROM (
+    SELECT x.product_id, x.partner_id, ROW_NUMBER() OVER (PARTITION BY x.product_id
+             ORDER BY x.by_category, x.cost, x.partner_id) AS k
+    FROM (SELECT pp.product_id, pp.partner_id, 0 AS by_category, pp.cost
+          FROM partner_products pp JOIN partners sp ON sp.id = pp.partner_id
+          WHERE sp.kind = 'supplier' AND sp.active = 1 AND pp.product_id IS NOT NULL
+          UNION ALL
+          SELECT p.id, pp.partner_id, 1, pp.cost
+          FROM partner_products pp JOIN partners sp ON sp.id = pp.partner_id
+          JOIN products p ON p.category_id = pp.category_id
+          WHERE sp.kind = 'supplier' AND sp.active = 1 AND pp.product_id IS NULL) x) y
+  WHERE y.k = 1),
+rule_of_line AS (
+  SELECT l.id AS line_id, b.partner_id AS supplier_id,
+         (SELECT rr.partner_id FROM partner_routing_rules rr JOIN partners dp ON dp.id = rr.partner_id
+          JOIN customers c ON c.id = o.customer_id
+          WHERE dp.kind <> 'supplier' AND dp.active = 1 AND (rr.country = '' OR rr.country = c.country)
+            AND (rr.category_id IS NULL OR rr.category_id = p.category_id)
+          ORDER BY rr.id LIMIT 1) AS partner_id
+  FROM order_lines l CROSS JOIN orders o CROSS JOIN products p
+  LEFT JOIN best b ON b.product_id = l.product_id
+  WHERE EXISTS (SELECT 1 FROM partner_routing_rules) AND o.id = l.order_id
+    AND p.id = l.product_id AND o.status <> 'cancelled'
+    AND NOT EXISTS (SELECT 1 FROM partner_order_routes r WHERE r.order_id = o.id)),
+pair AS (
+  SELECT b.partner_id, l.id AS line_id, l.product_id, p.category_id, p.cost AS product_cost,
+         l.quantity, l.line_total, o.currency, o.placed_at, s.shipped_at
+  FROM order_lines l CROSS JOIN orders o CROSS JOIN products p
+  LEFT JOIN best b ON b.product_id = l.product_id
+  LEFT JOIN partner_line_states s ON s.order_line_id = l.id AND s.partner_id = b.partner_id
+  WHERE o.id = l.order_id AND p.id = l.product_id AND o.status <> 'cancelled'
+  UNION ALL
+  SELECT r.partner_id, l.id, l.product_id, p.category_id, p.cost, l.quantity, l.line_total,
+         o.currency, o.placed_at, s.shipped_at
+  FROM partner_order_routes r CROSS JOIN orders o CROSS JOIN order_lines l CROSS JOIN products p
+  LEFT JOIN best b ON b.product_id = l.product_id
+  LEFT JOIN partner_line_states s ON s.order_line_id = l.id AND s.partner_id = r.partner_id
+  WHERE o.id = r.order_id AND l.order_id = o.id AND p.id = l.product_id
+    AND o.status <> 'cancelled' AND r.partner_id <> COALESCE(b.partner_id, 0)
+  UNION ALL
+  SELECT z.partner_id, l.id, l.product_id, p.category_id, p.cost, l.quantity, l.line_total,
+         o.currency, o.placed_at, s.shipped_at
+  FROM rule_of_line z CROSS JOIN order_lines l CROSS JOIN orders o CROSS JOIN products p
+  LEFT JOIN partner_line_states s ON s.order_line_id = l.id AND s.partner_id = z.partner_id
+  WHERE l.id = z.line_id AND o.id = l.order_id AND p.id = l.product_id
+    AND z.partner_id <> COALESCE(z.supplier_id, 0)
+  UNION ALL
+  SELECT s.partner_id, l.id, l.product_id, p.category_id, p.cost, l.quantity, l.line_total,
+         o.currency, o.placed_at, s.shipped_at
+  FROM partner_line_states s CROSS JOIN order_lines l CROSS JOIN orders o CROSS JOIN products p
+  LEFT JOIN best b ON b.product_id = l.product_id
+  LEFT JOIN partner_order_routes r ON r.order_id = o.id
+  LEFT JOIN rule_of_line z ON z.line_id = l.id
+  WHERE l.id = s.order_line_id AND o.id = l.order_id AND p.id = l.product_id
+    AND o.status <> 'cancelled' AND s.partner_id <> COALESCE(b.partner_id, 0)
+    AND s.partner_id <> COALESCE(r.partner_id, z.partner_id, 0)
+    AND NOT EXISTS (SELECT 1 FROM order_line_options px WHERE px.order_line_id = l.id
+                    AND px.supplier_id = s.partner_id)),
+product_link AS (
+  SELECT partner_id, product_id, MIN(lead_time_days) AS lead_time_days, MIN(cost) AS cost
+  FROM partner_products WHERE product_id IS NOT NULL GROUP BY partner_id, product_id),
+category_link AS (
+  SELECT partner_id, category_id, MIN(lead_time_days) AS lead_time_days, MIN(cost) AS cost
+  FROM partner_products WHERE product_id IS NULL GROUP BY partner_id, category_id),
+returned AS (
+  SELECT rl.order_line_id, SUM(rl.quantity) AS returned,
+         SUM(CASE WHEN r.reason IN ('defective', 'damaged') THEN rl.quantity ELSE 0 END) AS defective
+  FROM return_lines rl JOIN returns r ON r.id = rl.return_id WHERE r.status <> 'rejected'
+  GROUP BY rl.order_line_id),
+totals AS (
+  SELECT x.partner_id, COUNT(*) AS lines, SUM(x.quantity) AS units,
+         COUNT(x.shipped_at) AS shipped,
+         SUM(CASE WHEN x.shipped_at <= x.placed_at + CAST(COALESCE(pl.lead_time_days,
+                  cl.lead_time_days, pa.lead_time_days) AS BIGINT) * 86400000 THEN 1 ELSE 0 END)
+           AS on_time,
+         SUM(COALESCE(rt.returned, 0)) AS returned, SUM(COALESCE(rt.defective, 0)) AS defective,
+         SUM(CASE WHEN x.currency = pa.currency THEN x.line_total ELSE 0 END) AS revenue,
+         SUM(CASE WHEN x.currency = pa.currency
+                  THEN x.quantity * COALESCE(pl.cost, cl.cost, x.product_cost, 0) ELSE 0 END) AS cost
+  FROM pair x CROSS JOIN partner pa
+  LEFT JOIN product_link pl ON pl.partner_id = x.partner_id AND pl.product_id = x.product_id
+  LEFT JOIN category_link cl ON cl.partner_id = x.partner_id AND cl.category_id = x.category_id
+  LEFT JOIN returned rt ON rt.order_line_id = x.line_id
+  WHERE pa.partner_id = x.partner_id
+  GROUP BY x.partner_id),
+lead_time AS (
+  SELECT s.partner_id, s.shipped_at - o.placed_at AS ms,
+         ROW_NUMBER() OVER (PARTITION BY s.partner_id
+                            ORDER BY s.shipped_at - o.placed_at, s.order_line_id) AS k
+  FROM order_lines l CROSS JOIN orders o CROSS JOIN partner_line_states s
+  WHERE o.id = l.order_id AND s.order_line_id = l.id AND s.shipped_at IS NOT NULL
+    AND o.status <> 'cancelled'),
+quantiles AS (
+  SELECT q.partner_id, MIN(CASE WHEN q.k = (t.shipped + 1) / 2 THEN q.ms END) AS median_ms,
+         MIN(CASE WHEN q.k = (9 * t.shipped + 9) / 10 THEN q.ms END) AS p90_ms
+  FROM lead_time q JOIN totals t ON t.partner_id = q.partner_id
+  WHERE q.k = (t.shipped + 1) / 2 OR q.k = (9 * t.shipped + 9) / 10
+  GROUP BY q.partner_id),
+lead_routes AS (
+  SELECT partner_id, COUNT(*) AS received,
+         SUM(CASE WHEN outcome = 'accepted' THEN 1 ELSE 0 END) AS accepted,
+         SUM(CASE WHEN outcome = 'declined' THEN 1 ELSE 0 END) AS declined,
+         SUM(CASE WHEN outcome = 'expired' THEN 1 ELSE 0 END) AS expired,
+         SUM(CASE WHEN responded_at IS NOT NULL THEN 1 ELSE 0 END) AS responded
+  FROM partner_lead_routes GROUP BY partner_id),
+lead_outcomes AS (
+  SELECT partner_id, SUM(CASE WHEN status = 'won' THEN 1 ELSE 0 END) AS won,
+         SUM(CASE WHEN status = 'lost' THEN 1 ELSE 0 END) AS lost
+  FROM partner_leads WHERE partner_id IS NOT NULL GROUP BY partner_id),
+responses AS (
+  SELECT partner_id, responded_at - routed_at AS ms,
+         ROW_NUMBER() OVER (PARTITION BY partner_id ORDER BY responded_at - routed_at, id) AS k,
+         COUNT(*) OVER (PARTITION BY partner_id) AS n
+  FROM partner_lead_routes WHERE responded_at IS NOT NULL),
+response_median AS (
+  SELECT partner_id, MIN(ms) AS ms FROM responses WHERE k = (n + 1) / 2 GROUP BY partner_id)
+SELECT pa.id, pa.name, pc.currency, COALESCE(t.lines, 0), COALESCE(t.units, 0),
+       COALESCE(t.shipped, 0), COALESCE(t.on_time, 0), COALESCE(t.returned, 0),
+       COALESCE(t.defective, 0), COALESCE(t.revenue, 0), COALESCE(t.cost, 0), q.median_ms,
+       q.p90_ms, COALESCE(lr.received, 0), COALESCE(lr.accepted, 0), COALESCE(lr.declined, 0),
+       COALESCE(lr.expired, 0), COALESCE(lr.responded, 0), COALESCE(lo.won, 0),
+       COALESCE(lo.lost, 0), rm.ms
+FROM partners pa JOIN partner pc ON pc.partner_id = pa.id
+LEFT JOIN totals t ON t.partner_id = pa.id
+LEFT JOIN quantiles q ON q.partner_id = pa.id
+LEFT JOIN lead_routes lr ON lr.partner_id = pa.id
+LEFT JOIN lead_outcomes lo ON lo.partner_id = pa.id
+LEFT JOIN response_median rm ON rm.partner_id = pa.id
+WHERE $1 = '' OR pa.kind = $1
+ORDER BY pa.id)";
+
 // $1 product (0: none), $2 category (0: none).
 constexpr std::string_view kSuppliersOf =
     "SELECT pp.partner_id, MIN(pp.cost) FROM partner_products pp "
@@ -508,6 +664,38 @@ Result<std::optional<std::int64_t>> PartnerRepo::lead_time_at(Connection& c,
   std::optional<std::int64_t> out;
   ECRM_RETURN_IF_ERROR(
       c.query(kLeadTimeAt, {partner_id, rank}, [&](const RowView& row) { out = row.get_int(0); }));
+  return out;
+}
+
+Result<std::vector<PartnerFigures>> PartnerRepo::all_figures(Connection& c,
+                                                            std::optional<PartnerKind> kind) {
+  std::vector<PartnerFigures> out;
+  const Value params[] = {kind ? std::string(wire::enum_name(*kind)) : std::string()};
+  ECRM_RETURN_IF_ERROR(c.query(kAllFigures, params, [&](const RowView& row) {
+    PartnerFigures f;
+    f.partner_id = row.get_int(0);
+    f.partner_name = row.get_string(1);
+    f.currency = row.get_string(2);
+    f.lines.lines = row.get_int(3);
+    f.lines.units = row.get_int(4);
+    f.lines.shipped = row.get_int(5);
+    f.lines.on_time = row.get_int(6);
+    f.lines.returned = row.get_int(7);
+    f.lines.defective = row.get_int(8);
+    f.lines.revenue = row.get_int(9);
+    f.lines.cost = row.get_int(10);
+    f.lead_time_median_ms = row.get_optional_int(11);
+    f.lead_time_p90_ms = row.get_optional_int(12);
+    f.leads.received = row.get_int(13);
+    f.leads.accepted = row.get_int(14);
+    f.leads.declined = row.get_int(15);
+    f.leads.expired = row.get_int(16);
+    f.leads.responded = row.get_int(17);
+    f.leads.won = row.get_int(18);
+    f.leads.lost = row.get_int(19);
+    f.response_median_ms = row.get_optional_int(20);
+    out.push_back(std::move(f));
+  }));
   return out;
 }
 

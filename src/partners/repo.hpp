@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/result.hpp"
+#include "partners/leads_repo.hpp"
 #include "partners/model.hpp"
 #include "storage/database.hpp"
 
@@ -43,6 +44,21 @@ struct LineTotals {
   std::int64_t defective = 0;
   std::int64_t revenue = 0;
   std::int64_t cost = 0;
+};
+
+// One partner's figures from PartnerRepo::all_figures, what its scorecard is worked out from.
+struct PartnerFigures {
+  std::int64_t partner_id = 0;
+  std::string partner_name;
+  std::string currency;  // as currency_of()
+  LineTotals lines;      // as totals() in `currency`
+  // The lead times (ms) at the nearest ranks of the median and p90 of `lines.shipped`, among the
+  // partner's shipped lines as lead_time_at() orders them; nullopt when there is no such line.
+  std::optional<std::int64_t> lead_time_median_ms;
+  std::optional<std::int64_t> lead_time_p90_ms;
+  LeadTotals leads;  // as LeadRepo::totals()
+  // The response time (ms) at the nearest rank of the median of `leads.responded`.
+  std::optional<std::int64_t> response_median_ms;
 };
 
 class PartnerRepo {
@@ -98,6 +114,10 @@ class PartnerRepo {
   // ascending order.
   Result<std::optional<std::int64_t>> lead_time_at(Connection& c, std::int64_t partner_id,
                                                    std::int64_t rank);
+  // Every partner's figures (of `kind` when given) by partner id, from one statement over all
+  // order lines, states and leads: for each partner the same values as currency_of(), totals(),
+  // lead_time_at() at the median and p90 ranks and LeadRepo::totals() and response_time_at().
+  Result<std::vector<PartnerFigures>> all_figures(Connection& c, std::optional<PartnerKind> kind);
   // The currency of the partner's first link, else of its newest routed order ("" for none).
   Result<std::string> currency_of(Connection& c, std::int64_t partner_id);
   // Active suppliers linked to the product (or its category), or to the category (or one of its

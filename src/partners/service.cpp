@@ -20,6 +20,41 @@ bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std:
 
 double rounded(double value, double scale) { return std::round(value * scale) / scale; }
 
+// Nearest rank: the 0-based rank of the smallest of n values with at least q of them at or below
+// it.
+std::int64_t nearest_rank(double q, std::int64_t n) {
+  const auto rank = static_cast<std::int64_t>(std::ceil(q * static_cast<double>(n))) - 1;
+  return std::max<std::int64_t>(rank, 0);
+}
+
+// The line figures of a scorecard from the partner's totals and the lead times (ms) at the
+// nearest ranks of the median and p90 of its shipped lines.
+void score_lines(PartnerScorecard& s, const LineTotals& t, std::optional<std::int64_t> median_ms,
+                 std::optional<std::int64_t> p90_ms) {
+  s.lines = t.lines;
+  s.shipped_lines = t.shipped;
+  s.on_time_lines = t.on_time;
+  s.units = t.units;
+  s.returned_units = t.returned;
+  s.defective_units = t.defective;
+  s.revenue = t.revenue;
+  s.cost = t.cost;
+  s.margin = t.revenue - t.cost;
+  if (t.shipped > 0) {
+    s.on_time_rate = rounded(static_cast<double>(t.on_time) / static_cast<double>(t.shipped), 1e4);
+    auto days = [](std::optional<std::int64_t> ms) -> std::optional<double> {
+      if (!ms) return std::nullopt;
+      return rounded(static_cast<double>(*ms) / kMsPerDayD, 1e3);
+    };
+    s.lead_time_median_days = days(median_ms);
+    s.lead_time_p90_days = days(p90_ms);
+  }
+  if (t.units > 0) {
+    s.return_rate = rounded(static_cast<double>(t.returned) / static_cast<double>(t.units), 1e4);
+    s.defect_rate = rounded(static_cast<double>(t.defective) / static_cast<double>(t.units), 1e4);
+  }
+}
+
 // Lower-case, one '@' with text on both sides, no spaces.
 Result<std::string> address_of(const std::string& email, const std::string& field) {
   std::string out;
@@ -319,35 +354,33 @@ Result<PartnerScorecard> PartnerService::scorecard(std::int64_t partner_id) {
   s.partner_name = p.name;
   ECRM_ASSIGN_OR_RETURN(s.currency, repo_.currency_of(c, partner_id));
   ECRM_ASSIGN_OR_RETURN(auto t, repo_.totals(c, partner_id, s.currency));
-  s.lines = t.lines;
-  s.shipped_lines = t.shipped;
-  s.on_time_lines = t.on_time;
-  s.units = t.units;
-  s.returned_units = t.returned;
-  s.defective_units = t.defective;
-  s.revenue = t.revenue;
-  s.cost = t.cost;
-  s.margin = t.revenue - t.cost;
+  std::optional<std::int64_t> median_ms;
+  std::optional<std::int64_t> p90_ms;
   if (t.shipped > 0) {
-    s.on_time_rate = rounded(static_cast<double>(t.on_time) / static_cast<double>(t.shipped), 1e4);
-    // Nearest rank: the smallest value with at least q of the values at or below it.
-    auto at_quantile = [&](double q) -> Result<std::optional<double>> {
-      const auto rank =
-          static_cast<std::int64_t>(std::ceil(q * static_cast<double>(t.shipped))) - 1;
-      ECRM_ASSIGN_OR_RETURN(auto ms,
-                            repo_.lead_time_at(c, partner_id, std::max<std::int64_t>(rank, 0)));
-      if (!ms) return std::optional<double>{};
-      return std::optional<double>{rounded(static_cast<double>(*ms) / kMsPerDayD, 1e3)};
-    };
-    ECRM_ASSIGN_OR_RETURN(s.lead_time_median_days, at_quantile(0.5));
-    ECRM_ASSIGN_OR_RETURN(s.lead_time_p90_days, at_quantile(0.9));
+    ECRM_ASSIGN_OR_RETURN(median_ms,
+                          repo_.lead_time_at(c, partner_id, nearest_rank(0.5, t.shipped)));
+    ECRM_ASSIGN_OR_RETURN(p90_ms, repo_.lead_time_at(c, partner_id, nearest_rank(0.9, t.shipped)));
   }
-  if (t.units > 0) {
-    s.return_rate = rounded(static_cast<double>(t.returned) / static_cast<double>(t.units), 1e4);
-    s.defect_rate = rounded(static_cast<double>(t.defective) / static_cast<double>(t.units), 1e4);
-  }
+  score_lines(s, t, median_ms, p90_ms);
   ECRM_RETURN_IF_ERROR(score_leads(c, partner_id, s));
   return s;
+}
+
+Result<std::vector<PartnerScorecard>> PartnerService::scorecards(const PartnerQuery& query) {
+  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+  ECRM_ASSIGN_OR_RETURN(auto figures, repo_.all_figures(*lease, query.kind));
+  std::vector<PartnerScorecard> out;
+  out.reserve(figures.size());
+  for (const auto& f : figures) {
+    PartnerScorecard s;
+    s.partner_id = f.partner_id;
+    s.partner_name = f.partner_name;
+    s.currency = f.currency;
+    score_lines(s, f.lines, f.lead_time_median_ms, f.lead_time_p90_ms);
+    score_lead_totals(s, f.leads, f.response_median_ms);
+    out.push_back(std::move(s));
+  }
+  return out;
 }
 
 Result<PartnerRanking> PartnerService::ranking(const PartnerRankingQuery& query) {

@@ -80,6 +80,10 @@ class PartnerService {
   Result<std::vector<PartnerLine>> lines_of(std::int64_t partner_id, const PartnerLineQuery& query,
                                             std::optional<std::int64_t> before, int limit);
   Result<PartnerScorecard> scorecard(std::int64_t partner_id);
+  // Every partner's scorecard (of the query's kind when given) by partner id, the same values as
+  // scorecard() gives for each, from one statement over all lines (PartnerRepo::all_figures)
+  // instead of one scorecard after another.
+  Result<std::vector<PartnerScorecard>> scorecards(const PartnerQuery& query);
   // Suppliers of a product or of a category (exactly one; kInvalidArgument otherwise), best
   // first: on-time rate (highest first, none last), defect rate (lowest first), linked cost.
   Result<PartnerRanking> ranking(const PartnerRankingQuery& query);

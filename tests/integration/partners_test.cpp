@@ -4,6 +4,7 @@
 // against values computed here from the test's own orders; and who reaches every partner route.
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 
 #include "portal_support.hpp"
@@ -419,6 +420,139 @@ TEST_F(Partners, ScorecardMatchesTheFixtureOrders) {
   EXPECT_EQ(items.at(0).at("partner_id").as_int64(), s);
   EXPECT_EQ(ranking.json().at("suggested_partner_id").as_int64(), s);
   expect_error(get("/api/v1/partner-rankings"), 400, "", "product_id");
+}
+
+// Every partner's scorecard from /partner-scorecards (one statement for all partners) equals
+// the partner's own scorecard: suppliers by product and by category link, a supplier whose
+// lines moved to a cheaper rival after it shipped them, a distributor by rule, a wholesaler by
+// staff's route, returns and a cancelled order.
+TEST_F(Partners, AllScorecardsEqualEachPartnersOwn) {
+  const auto tools = create("/api/v1/categories", json::object{{"name", "All Cards Tools"}});
+  const auto a = partner("All Cards A", "supplier", 4);
+  const auto b = partner("All Cards B", "supplier", 6);
+  const auto c = partner("All Cards C", "supplier", 9);
+  const auto d = partner("All Cards Nordic", "distributor");
+  const auto w = partner("All Cards Wholesale", "wholesaler");
+  const auto drill = product("ALLC-DRILL", 10000);
+  const auto saw = create("/api/v1/products", json::object{{"sku", "ALLC-SAW"},
+                                                           {"name", "ALLC-SAW item"},
+                                                           {"price", 8000},
+                                                           {"currency", "EUR"},
+                                                           {"category_id", tools},
+                                                           {"stock_on_hand", 5}});
+  link(a, drill, 6000, 2);
+  // C supplies the whole category, promising 30 days.
+  auto by_category = post(id_path("/api/v1/partners", c) + "/products",
+                          json::object{{"category_id", tools},
+                                       {"cost", 5000},
+                                       {"currency", "EUR"},
+                                       {"lead_time_days", 30}});
+  ASSERT_EQ(by_category.status, 201) << by_category.body;
+  ASSERT_EQ(post(id_path("/api/v1/partners", d) + "/routing-rules",
+                 json::object{{"country", "IS"}})
+                .status,
+            201);
+  const auto icelander =
+      customer_with("Britt Ek", "britt@example.com", "+354 555 1234", "Akureyri", "IS");
+  const auto german = customer_with("Jonas Wolf", "jonas@example.com", "+49 30 123 456", "Bonn", "DE");
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  const auto o1 = place(icelander,
+                        json::array{json::object{{"product_id", drill}, {"quantity", 2}},
+                                    json::object{{"product_id", saw}, {"quantity", 1}}},
+                        now - 3 * kDayMs);
+  const auto o2 =
+      place(german, json::array{json::object{{"product_id", drill}, {"quantity", 1}}},
+            now - 5 * kDayMs);
+  const auto o3 =
+      place(german, json::array{json::object{{"product_id", saw}, {"quantity", 3}}},
+            now - kDayMs);
+  const auto o4 =
+      place(german, json::array{json::object{{"product_id", drill}, {"quantity", 5}}});
+  ASSERT_FALSE(o1.empty() || o2.empty() || o3.empty() || o4.empty());
+  ASSERT_EQ(post(id_path("/api/v1/partners", w) + "/order-routes",
+                 json::object{{"order_id", o3.at("id")}})
+                .status,
+            201);
+  ASSERT_EQ(post(id_path("/api/v1/orders", o4.at("id").as_int64()) + "/status",
+                 json::object{{"status", "cancelled"}})
+                .status,
+            200);
+  // A ships both drill lines (one late: 5 days for 2 promised), C the saw of o1, D acknowledges
+  // the saw of o1.
+  auto ship = [&](std::int64_t partner_id, const std::string& email, std::int64_t line) {
+    auto client = partner_client(partner_id, user(partner_id, email, "partner_staff"));
+    auto r = client->send_json("POST", id_path("/api/v1/portal/partner/lines", line) + "/shipment",
+                               json::object{{"carrier", "DHL"}, {"tracking_number", "AC1"}});
+    EXPECT_EQ(r.status, 200) << r.body;
+  };
+  ship(a, "ship@allcards-a.example", line_of(o1, 0));
+  ship(a, "ship2@allcards-a.example", line_of(o2, 0));
+  ship(c, "ship@allcards-c.example", line_of(o1, 1));
+  auto nordic = partner_client(d, user(d, "ops@allcards-nordic.example", "partner_staff"));
+  ASSERT_EQ(nordic
+                ->send_json("POST",
+                            id_path("/api/v1/portal/partner/lines", line_of(o1, 1)) + "/acknowledge",
+                            json::object{})
+                .status,
+            200);
+  // Returns: one defective drill of o1, one unwanted drill of o2.
+  for (const auto& [order, reason] : {std::pair{&o1, "defective"}, std::pair{&o2, "other"}}) {
+    auto r = post(id_path("/api/v1/orders", order->at("id").as_int64()) + "/returns",
+                  json::object{{"reason", reason},
+                               {"lines", json::array{json::object{
+                                             {"order_line_id", line_of(*order, 0)},
+                                             {"quantity", 1}}}}});
+    ASSERT_EQ(r.status, 201) << r.body;
+  }
+  // B undercuts A on drills: the drill lines are B's now, and stay A's where A shipped them.
+  link(b, drill, 4000, 3);
+
+  auto all = get("/api/v1/partner-scorecards");
+  ASSERT_EQ(all.status, 200) << all.body;
+  std::map<std::int64_t, json::object> cards;
+  std::int64_t previous = 0;
+  const auto all_body = all.json();
+  for (const auto& item : all_body.at("items").as_array()) {
+    EXPECT_GT(item.at("partner_id").as_int64(), previous);  // by partner id
+    previous = item.at("partner_id").as_int64();
+    cards[previous] = item.as_object();
+  }
+  for (auto id : {a, b, c, d, w}) ASSERT_TRUE(cards.contains(id)) << id;
+  for (const auto& [id, card] : cards) {
+    auto own = get(id_path("/api/v1/partners", id) + "/scorecard");
+    ASSERT_EQ(own.status, 200) << own.body;
+    EXPECT_EQ(json::value(card), own.json()) << "partner " << id;
+  }
+  // What the fixture gives, computed here.
+  auto lines_of_card = [&](std::int64_t id) { return cards[id].at("lines").as_int64(); };
+  EXPECT_EQ(lines_of_card(a), 2);  // both shipped drill lines
+  EXPECT_EQ(cards[a].at("shipped_lines").as_int64(), 2);
+  EXPECT_EQ(cards[a].at("on_time_lines").as_int64(), 0);
+  EXPECT_EQ(cards[a].at("returned_units").as_int64(), 2);
+  EXPECT_EQ(cards[a].at("defective_units").as_int64(), 1);
+  EXPECT_EQ(cards[a].at("cost").as_int64(), 3 * 6000);
+  EXPECT_EQ(lines_of_card(b), 2);  // the same drill lines, unshipped; not the cancelled order's
+  EXPECT_EQ(cards[b].at("shipped_lines").as_int64(), 0);
+  EXPECT_EQ(cards[b].at("cost").as_int64(), 3 * 4000);
+  EXPECT_EQ(lines_of_card(c), 2);  // both saws, by its category link
+  EXPECT_EQ(cards[c].at("on_time_lines").as_int64(), 1);  // within the 30 days promised
+  EXPECT_EQ(lines_of_card(d), 2);  // the Icelandic order, by its rule
+  EXPECT_EQ(lines_of_card(w), 1);  // the order staff routed to it
+  EXPECT_EQ(cards[w].at("units").as_int64(), 3);
+
+  auto distributors = get("/api/v1/partner-scorecards?kind=distributor");
+  ASSERT_EQ(distributors.status, 200) << distributors.body;
+  std::set<std::int64_t> ids;
+  const auto distributors_body = distributors.json();
+  for (const auto& item : distributors_body.at("items").as_array()) {
+    ids.insert(item.at("partner_id").as_int64());
+    EXPECT_EQ(json::value(item), json::value(cards[item.at("partner_id").as_int64()]));
+  }
+  EXPECT_TRUE(ids.contains(d));
+  EXPECT_FALSE(ids.contains(a) || ids.contains(w));
+  expect_error(get("/api/v1/partner-scorecards?kind=pirate"), 400, "", "kind");
 }
 
 // Every partner route (from the API document) × partner admin, partner staff, another

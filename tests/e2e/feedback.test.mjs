@@ -5,6 +5,8 @@
 // alert that it rises sharply (in the report and in the mining job's alerts), the screen among the
 // praised aspects, the return reason with its note, and the page's figures equal to the API's.
 // The mining job runs first: the report shows what it stored. In English and in Chinese.
+// A staff user follows a product on its report before the job runs: the job's alert reaches them
+// as a notice under the bell in the header, which they open and mark read (in English).
 //
 //   ECRM_BASE_URL=http://127.0.0.1:18080 ECRM_E2E_EMAIL=… ECRM_E2E_PASSWORD=… node --test tests/e2e/feedback.test.mjs
 
@@ -13,7 +15,7 @@ import assert from 'node:assert/strict'
 import { config, eventually, snapshot, textOf, withBrowser } from './browser.mjs'
 import { apiSession, runToken, signInPage } from './api.mjs'
 
-async function seed(baseUrl, email, password, token) {
+async function seed(baseUrl, email, password, token, { mineNow = true } = {}) {
   const api = await apiSession(baseUrl, email, password)
   const customer = await api.post('/customers', { name: `Feedback Fan ${token}` }, 201)
   const product = await api.post('/products', { sku: `FB-${token}`, name: `Feedback Phone ${token}`, price: 99900, currency: 'CNY' }, 201)
@@ -32,7 +34,7 @@ async function seed(baseUrl, email, password, token) {
   const order = await api.post('/orders', { customer_id: customer.id, lines: [{ product_id: product.id, quantity: 2 }] }, 201)
   await api.post(`/orders/${order.id}/status`, { status: 'shipped' })
   await api.post(`/orders/${order.id}/returns`, { reason: 'defective', note: `电池鼓包 ${token}`, lines: [{ order_line_id: order.lines[0].id, quantity: 1 }] }, 201)
-  await mine(api)
+  if (mineNow) await mine(api)
   return { api, product }
 }
 
@@ -105,3 +107,49 @@ for (const [locale, title, defective] of [
     })
   })
 }
+
+test('en: a staff user follows a product and hears of its alert under the bell', { timeout: 120_000 }, async () => {
+  const { baseUrl, email, password } = config()
+  const token = runToken()
+  const { api, product } = await seed(baseUrl, email, password, token, { mineNow: false })
+  const staffEmail = `follower-${token}@notices.test`.toLowerCase()
+  const staffPassword = 'Follower-pass-1234'
+  await api.post('/users', { email: staffEmail, role: 'analyst', password: staffPassword }, 201)
+  const follower = await apiSession(baseUrl, staffEmail, staffPassword)
+  await withBrowser('feedback-follow', 'en', async (page) => {
+    await signInPage(page, baseUrl, staffEmail, staffPassword)
+    await page.goto(`${baseUrl}/feedback/products?product=${product.id}`)
+    const follow = page.getByTestId('feedback-follow')
+    await eventually(async () => (await follow.count()) > 0 && (await follow.isEnabled()), 'the follow control is shown')
+    assert.equal(await follow.getAttribute('data-following'), 'no')
+    assert.equal(await page.getByTestId('notice-badge').locator('sup').isVisible(), false)
+    await follow.click()
+    await eventually(async () => (await follow.getAttribute('data-following')) === 'yes', 'the product is followed')
+    assert.match(await follow.innerText(), /Following alerts/)
+    const subscriptions = await follower.get('/notices/subscriptions/feedback')
+    assert.deepEqual(subscriptions.product_ids, [product.id])
+
+    // The job raises the battery's alert (and any other of the product's): the follower's bell
+    // counts a notice for each.
+    await mine(api)
+    const alerts = (await api.get(`/feedback/alerts?product_id=${product.id}`)).items
+    assert.ok(alerts.some((a) => a.phrase === '电池'), JSON.stringify(alerts))
+    const expected = alerts.length
+    await page.reload()
+    const badge = page.getByTestId('notice-badge').locator('sup')
+    await eventually(async () => (await badge.isVisible()) && (await badge.innerText()).trim() === String(expected), 'the bell counts the notices')
+    await page.getByTestId('notice-bell').click()
+    const items = page.getByTestId('notice-item')
+    await eventually(async () => (await items.count()) === expected, 'the notices are listed')
+    const battery = items.filter({ hasText: '电池' })
+    assert.equal(await battery.count(), 1)
+    assert.match(await battery.innerText(), new RegExp(`Feedback Phone ${token}`))
+    await snapshot(page, 'feedback-notice-en')
+    await battery.getByTestId('notice-mark-read').click()
+    await eventually(async () => (await follower.get('/notices/unread')).unread === expected - 1, 'the notice is read')
+    if (expected === 1) await eventually(async () => !(await badge.isVisible()), 'the bell has no unread notice')
+    // The admin, who follows nothing here, has no notice of this alert.
+    const theirs = await api.get('/notices')
+    assert.ok(!theirs.items.some((n) => n.link === `/feedback/products?product=${product.id}`))
+  })
+})

@@ -12,6 +12,7 @@ import dashboard from './dashboard'
 import data from './data'
 import feedback from './feedback'
 import marketing from './marketing'
+import notices from './notices'
 import orders from './orders'
 import partners from './partners'
 import recommend from './recommend'
@@ -34,6 +35,7 @@ export const features: readonly Feature[] = [
   service,
   social,
   feedback,
+  notices,
   community,
   referrals,
   advisor,

@@ -338,7 +338,7 @@ list_sql() {  # list_sql BACKEND TARGET
       echo "WHERE active = 1 AND id < \$1 ORDER BY id DESC LIMIT \$2"; echo "$last,50" ;;
     breaching_p2)
       IFS='|' read -r due last < <(sql "$b" "SELECT next_due_at, id FROM tickets WHERE active = 1 AND next_due_at <= $until ORDER BY next_due_at, id LIMIT 1 OFFSET 49")
-      echo "WHERE active = 1 AND next_due_at <= \$1 AND next_due_at >= \$2 AND (next_due_at > \$2 OR id > \$3) ORDER BY next_due_at, id LIMIT \$4"
+      echo "WHERE active = 1 AND next_due_at <= \$1 AND (next_due_at, id) > (\$2, \$3) ORDER BY next_due_at, id LIMIT \$4"
       echo "$until,$due,$last,50" ;;
     customer)
       # PostgreSQL: the page's ids from tickets_customer, then the rows by id (kCustomerPage).

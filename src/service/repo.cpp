@@ -672,9 +672,10 @@ Result<std::vector<Ticket>> ServiceRepo::list_tickets(Connection& c, const Ticke
     if (view == InboxView::kBreaching) {
       const std::string due = param(after->due.value_or(0));
       const std::string id = param(after->id);
-      // (next_due_at, id) after the cursor's: the first term bounds the index range, so that a
-      // later page starts at its position instead of reading and dropping the earlier pages.
-      cond("next_due_at >= " + due + " AND (next_due_at > " + due + " OR id > " + id + ")");
+      // (next_due_at, id) after the cursor's, as one row comparison: the index range of
+      // tickets_due (active, next_due_at, id) starts right after the cursor's row, instead of
+      // reading and dropping the earlier pages (or the rows tied with its due time).
+      cond("(next_due_at, id) > (" + due + ", " + id + ")");
     } else {
       cond("id < " + param(after->id));
     }

@@ -96,8 +96,6 @@ const std::map<std::string, std::string> kUnfilled = {
      "an alert comes from a mining run over a threshold (feedback_job_test)"},
     {"POST /api/v1/notices/{id}/read",
      "a notice comes from a mining run's alert to its followers (feedback_notices_test)"},
-    {"POST /api/v1/erase-requests/{id}/close",
-     "closing erases the customer who asked: one of the portal customers calling here"},
     {"GET /api/v1/surveys/{token}", "public; the token is signed into a survey mail"},
     {"POST /api/v1/surveys/{token}", "public; the token is signed into a survey mail"},
     {"GET /c/{token}", "public; a click link's token is signed into a delivered message"},
@@ -614,6 +612,15 @@ TEST_F(AccessMatrix, EveryRouteForEveryKindOfCaller) {
     if (review.status == 200) party.ids["/api/v1/community/reviews/"] = id_of(review);
     return party;
   };
+  {
+    // A third customer asks to be erased: closing the request erases them, not a caller.
+    customer("Customer Charlie", "charlie@matrix.example");
+    auto charlie = portal_client("charlie@matrix.example");
+    auto asked = charlie->send_json("POST", "/api/v1/portal/erase-requests",
+                                    json::object{{"reason", "matrix"}});
+    EXPECT_EQ(asked.status, 201) << asked.body;
+    shop["/api/v1/erase-requests/"] = id_of(asked);
+  }
   Party customer_a = portal_customer("Customer Alpha", "alpha@matrix.example");
   Party customer_b = portal_customer("Customer Bravo", "bravo@matrix.example");
   // Staff reach A's ticket, file, thread, post and review.

@@ -5,11 +5,11 @@
 #pragma once
 
 #include "analytics/repo.hpp"
-#include "customers/records.hpp"
+#include "customers/records_off_timeline.hpp"
 
 namespace ecrm::analytics {
 
-class AnalyticsCustomerRecords final : public customers::CustomerRecords {
+class AnalyticsCustomerRecords final : public customers::RecordsOffTimeline {
  public:
   std::string_view name() const override { return "scores"; }
   // Drops the scores of `from`; moves nothing.
@@ -23,14 +23,6 @@ class AnalyticsCustomerRecords final : public customers::CustomerRecords {
   Result<boost::json::value> export_records(storage::Connection& c,
                                             std::int64_t customer_id) override;
   Status erase(storage::Connection& c, std::int64_t customer_id) override;
-  Result<std::vector<customers::TimelineEntry>> timeline(storage::Connection&, std::int64_t,
-                                                         const customers::TimelinePosition&,
-                                                         int) override {
-    return std::vector<customers::TimelineEntry>{};
-  }
-  Status summarize(storage::Connection&, std::int64_t, customers::CustomerSummary&) override {
-    return {};
-  }
 
  private:
   AnalyticsRepo repo_;

@@ -9,7 +9,7 @@
 // Neither adds to the customer summary.
 #pragma once
 
-#include "customers/records.hpp"
+#include "customers/records_off_timeline.hpp"
 #include "events/repo.hpp"
 
 namespace ecrm::events {
@@ -36,7 +36,7 @@ class EventCustomerRecords final : public customers::CustomerRecords {
   EventRepo repo_;
 };
 
-class VisitorCustomerRecords final : public customers::CustomerRecords {
+class VisitorCustomerRecords final : public customers::RecordsOffTimeline {
  public:
   std::string_view name() const override { return "visitors"; }
   Result<std::vector<std::int64_t>> reassign(storage::Connection& c, std::int64_t from,
@@ -47,14 +47,6 @@ class VisitorCustomerRecords final : public customers::CustomerRecords {
                                             std::int64_t customer_id) override;
   // Done by EventCustomerRecords::erase (events and visitors together).
   Status erase(storage::Connection&, std::int64_t) override { return {}; }
-  Result<std::vector<customers::TimelineEntry>> timeline(storage::Connection&, std::int64_t,
-                                                         const customers::TimelinePosition&,
-                                                         int) override {
-    return std::vector<customers::TimelineEntry>{};
-  }
-  Status summarize(storage::Connection&, std::int64_t, customers::CustomerSummary&) override {
-    return {};
-  }
 
  private:
   EventRepo repo_;

@@ -4,12 +4,12 @@
 // survivor's own list is refreshed by its orders). Nothing on the timeline or in the summary.
 #pragma once
 
-#include "customers/records.hpp"
+#include "customers/records_off_timeline.hpp"
 #include "recommend/service.hpp"
 
 namespace ecrm::recommend {
 
-class RecommendCustomerRecords final : public customers::CustomerRecords {
+class RecommendCustomerRecords final : public customers::RecordsOffTimeline {
  public:
   explicit RecommendCustomerRecords(RecommendService& service) : service_(service) {}
 
@@ -25,14 +25,6 @@ class RecommendCustomerRecords final : public customers::CustomerRecords {
   Result<boost::json::value> export_records(storage::Connection& c,
                                             std::int64_t customer_id) override;
   Status erase(storage::Connection& c, std::int64_t customer_id) override;
-  Result<std::vector<customers::TimelineEntry>> timeline(storage::Connection&, std::int64_t,
-                                                         const customers::TimelinePosition&,
-                                                         int) override {
-    return std::vector<customers::TimelineEntry>{};
-  }
-  Status summarize(storage::Connection&, std::int64_t, customers::CustomerSummary&) override {
-    return {};
-  }
 
  private:
   RecommendService& service_;

@@ -85,20 +85,20 @@ constexpr std::string_view kFindTicket =
     "SELECT " ECRM_TICKET_COLUMNS " FROM tickets WHERE id = $1";
 constexpr std::string_view kTicketsOfCustomer =
     "SELECT " ECRM_TICKET_COLUMNS " FROM tickets WHERE customer_id = $1 ORDER BY id";
-// A customer's tickets on PostgreSQL, newest first (the 360° page, the portal): the page's ids
-// from tickets_customer (customer_id, id) alone, walked backwards and cut at the limit (an index
-// only scan), then each row by its id, in the ids' order. Planned as `customer_id = $1 ORDER BY
-// id DESC LIMIT $2`, PostgreSQL weighs two equal costs for a customer of about a page of tickets
-// (the same heap pages read in index order, or as a bitmap and sorted) and its custom plan takes
-// either by a hair, depending on the customer's count in the statistics; here the index range is
-// the cheapest way to the ids for any customer, in custom and generic plans alike.
+// A customer's tickets on PostgreSQL, newest first (the 360° page, the portal): the walk of
+// tickets_customer (customer_id, id) backwards, cut at the limit. Planned with the limit as a
+// constant, PostgreSQL weighs two equal costs for a customer of about a page of tickets (the same
+// heap pages read in index order, or as a bitmap and then sorted: 200.7 against 205.3 on the
+// benchmark's shop) and the custom plan takes either by a hair, depending on the customer's count
+// in the statistics. A limit it cannot read at planning time (an InitPlan) counts as a tenth of
+// the rows, so the ordered walk, which stops at the limit, is the plan for a customer of any size,
+// custom or generic.
 constexpr std::string_view kCustomerPage =
-    "SELECT " ECRM_TICKET_COLUMNS " FROM (SELECT id AS page_id FROM tickets WHERE customer_id = $1 "
-    "ORDER BY id DESC LIMIT $2) AS page JOIN tickets ON id = page_id ORDER BY page_id DESC";
+    "SELECT " ECRM_TICKET_COLUMNS " FROM tickets WHERE customer_id = $1 ORDER BY id DESC "
+    "LIMIT (SELECT CAST($2 AS BIGINT))";
 constexpr std::string_view kCustomerPageAfter =
-    "SELECT " ECRM_TICKET_COLUMNS " FROM (SELECT id AS page_id FROM tickets WHERE customer_id = $1 "
-    "AND id < $2 ORDER BY id DESC LIMIT $3) AS page JOIN tickets ON id = page_id "
-    "ORDER BY page_id DESC";
+    "SELECT " ECRM_TICKET_COLUMNS " FROM tickets WHERE customer_id = $1 AND id < $2 "
+    "ORDER BY id DESC LIMIT (SELECT CAST($3 AS BIGINT))";
 #undef ECRM_TICKET_COLUMNS
 // $1..$35: every column of update_ticket's order; the token is set once the id is known.
 constexpr std::string_view kInsertTicket =

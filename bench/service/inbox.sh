@@ -341,9 +341,9 @@ list_sql() {  # list_sql BACKEND TARGET
       echo "WHERE active = 1 AND next_due_at <= \$1 AND (next_due_at, id) > (\$2, \$3) ORDER BY next_due_at, id LIMIT \$4"
       echo "$until,$due,$last,50" ;;
     customer)
-      # PostgreSQL: the page's ids from tickets_customer, then the rows by id (kCustomerPage).
+      # PostgreSQL: the limit as an InitPlan (kCustomerPage), so that the walk of tickets_customer wins.
       if [[ $b == sqlite ]]; then echo "WHERE customer_id = \$1 ORDER BY id DESC LIMIT \$2"
-      else echo "FROM (SELECT id AS page_id FROM tickets WHERE customer_id = \$1 ORDER BY id DESC LIMIT \$2) AS page JOIN tickets ON id = page_id ORDER BY page_id DESC"; fi
+      else echo "WHERE customer_id = \$1 ORDER BY id DESC LIMIT (SELECT CAST(\$2 AS BIGINT))"; fi
       echo "${CUSTOMER[$b]},50" ;;
   esac
 }
@@ -358,7 +358,7 @@ if [[ $PLANS != 0 ]]; then
     for t in "${TARGETS[@]}"; do
       [[ $t != page && -n ${PATH_OF[$b.$t]} ]] || continue
       { read -r where; read -r values; } < <(list_sql "$b" "$t")
-      if [[ $where == FROM* ]]; then q="SELECT tickets.* $where"; else q="SELECT * FROM tickets $where"; fi
+      q="SELECT * FROM tickets $where"
       echo "== ${LABEL[$t]}: $q ($values)"
       if [[ $b == sqlite ]]; then
         sqlite3 "${DB[$b]#sqlite:}" "EXPLAIN QUERY PLAN $(bind "$q" "$values")" | sed 's/^/   /'

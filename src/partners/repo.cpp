@@ -78,25 +78,32 @@ constexpr std::string_view kInsertRoute =
     "INSERT INTO partner_order_routes (order_id, partner_id, created_at, actor) "
     "VALUES ($1, $2, $3, $4)";
 
+// The supplier of line l (orders o, products p, customers c): the active supplier linked to its
+// product, else to its category; NULL for none.
+constexpr std::string_view kSupplierOfLine =
+    "(SELECT pp.partner_id FROM partner_products pp JOIN partners sp ON sp.id = pp.partner_id "
+    "WHERE sp.kind = 'supplier' AND sp.active = 1 AND (pp.product_id = l.product_id "
+    "OR (pp.product_id IS NULL AND pp.category_id = p.category_id)) "
+    "ORDER BY CASE WHEN pp.product_id IS NULL THEN 1 ELSE 0 END, pp.cost, pp.partner_id "
+    "LIMIT 1)";
+// The distributor of line l: staff's route of its order, else the first matching rule; NULL.
+constexpr std::string_view kDistributorOfLine =
+    "COALESCE((SELECT r.partner_id FROM partner_order_routes r WHERE r.order_id = o.id), "
+    "(SELECT rr.partner_id FROM partner_routing_rules rr JOIN partners dp ON dp.id = rr.partner_id "
+    "WHERE dp.kind <> 'supplier' AND dp.active = 1 AND (rr.country = '' OR rr.country = c.country) "
+    "AND (rr.category_id IS NULL OR rr.category_id = p.category_id) ORDER BY rr.id LIMIT 1))";
 // The lines of partner $1: FROM and the routing condition (repo.hpp), over orders o, lines l,
-// products p, customers c and the partner's own state s.
-constexpr std::string_view kLinesFrom =
+// products p, customers c and the partner's own state s. A state of a line the partner supplies
+// parts of is the state of its parts (parts.cpp), not a claim on the whole line.
+const std::string kLinesFrom =
     "FROM order_lines l JOIN orders o ON o.id = l.order_id "
     "JOIN products p ON p.id = l.product_id JOIN customers c ON c.id = o.customer_id "
     "JOIN partners pa ON pa.id = $1 "
     "LEFT JOIN partner_line_states s ON s.order_line_id = l.id AND s.partner_id = $1 "
     "WHERE o.status <> 'cancelled' AND ((s.order_line_id IS NOT NULL AND NOT EXISTS (SELECT 1 "
     "FROM order_line_options px WHERE px.order_line_id = l.id AND px.supplier_id = $1)) "
-    "OR (SELECT pp.partner_id FROM partner_products pp JOIN partners sp ON sp.id = pp.partner_id "
-    "WHERE sp.kind = 'supplier' AND sp.active = 1 AND (pp.product_id = l.product_id "
-    "OR (pp.product_id IS NULL AND pp.category_id = p.category_id)) "
-    "ORDER BY CASE WHEN pp.product_id IS NULL THEN 1 ELSE 0 END, pp.cost, pp.partner_id "
-    "LIMIT 1) = $1 "
-    "OR COALESCE((SELECT r.partner_id FROM partner_order_routes r WHERE r.order_id = o.id), "
-    "(SELECT rr.partner_id FROM partner_routing_rules rr JOIN partners dp ON dp.id = rr.partner_id "
-    "WHERE dp.kind <> 'supplier' AND dp.active = 1 AND (rr.country = '' OR rr.country = c.country) "
-    "AND (rr.category_id IS NULL OR rr.category_id = p.category_id) ORDER BY rr.id LIMIT 1)) = "
-    "$1) ";
+    "OR " +
+    std::string(kSupplierOfLine) + " = $1 OR " + std::string(kDistributorOfLine) + " = $1) ";
 // The lead time promised for line l by partner $1: its product link, else its category link,
 // else the partner's own.
 constexpr std::string_view kPromisedDays =
@@ -172,8 +179,31 @@ const std::string kTotals =
     "ON r.id = rl.return_id WHERE rl.order_line_id = l.id AND r.status <> 'rejected' "
     "AND r.reason IN ('defective', 'damaged')) AS defective " +
     std::string(kLinesFrom);
-const std::string kTotalsByRules = kTotals + ") x";
-const std::string kTotalsOfCandidates = kTotals + std::string(kCandidateLines) + ") x";
+// One row per line partner $1 supplies parts of and that is not its line already (kLinesFrom),
+// with kTotals' columns: the line's units, returns and the partner's state; the parts' price
+// deltas times the units as revenue, no cost; due by the partner's own lead time (the portal's
+// "ship by" of a part, parts.cpp). A deactivated supplier keeps the lines it acted on.
+const std::string kPartTotals =
+    "SELECT l.quantity, l.quantity * x.price_delta, o.currency, o.placed_at, s.shipped_at, "
+    "pa.lead_time_days, 0, "
+    "(SELECT COALESCE(SUM(rl.quantity), 0) FROM return_lines rl JOIN returns r "
+    "ON r.id = rl.return_id WHERE rl.order_line_id = l.id AND r.status <> 'rejected'), "
+    "(SELECT COALESCE(SUM(rl.quantity), 0) FROM return_lines rl JOIN returns r "
+    "ON r.id = rl.return_id WHERE rl.order_line_id = l.id AND r.status <> 'rejected' "
+    "AND r.reason IN ('defective', 'damaged')) "
+    "FROM (SELECT order_line_id, CAST(SUM(price_delta) AS BIGINT) AS price_delta "
+    "FROM order_line_options WHERE supplier_id = $1 GROUP BY order_line_id) x "
+    "JOIN order_lines l ON l.id = x.order_line_id JOIN orders o ON o.id = l.order_id "
+    "JOIN products p ON p.id = l.product_id JOIN customers c ON c.id = o.customer_id "
+    "JOIN partners pa ON pa.id = $1 "
+    "LEFT JOIN partner_line_states s ON s.order_line_id = l.id AND s.partner_id = $1 "
+    "WHERE o.status <> 'cancelled' AND (pa.active = 1 OR s.order_line_id IS NOT NULL) "
+    "AND COALESCE(" +
+    std::string(kSupplierOfLine) + ", 0) <> $1 AND COALESCE(" + std::string(kDistributorOfLine) +
+    ", 0) <> $1";
+const std::string kTotalsByRules = kTotals + " UNION ALL " + kPartTotals + ") x";
+const std::string kTotalsOfCandidates =
+    kTotals + std::string(kCandidateLines) + " UNION ALL " + kPartTotals + ") x";
 constexpr std::string_view kLeadTimeAt =
     "SELECT s.shipped_at - o.placed_at FROM partner_line_states s "
     "JOIN order_lines l ON l.id = s.order_line_id JOIN orders o ON o.id = l.order_id "
@@ -184,19 +214,25 @@ constexpr std::string_view kLinkCurrency =
 constexpr std::string_view kRoutedCurrency =
     "SELECT o.currency FROM partner_order_routes r JOIN orders o ON o.id = r.order_id "
     "WHERE r.partner_id = $1 ORDER BY r.order_id DESC LIMIT 1";
+constexpr std::string_view kPartCurrency =
+    "SELECT o.currency FROM order_line_options x JOIN orders o ON o.id = x.order_id "
+    "WHERE x.supplier_id = $1 ORDER BY x.order_line_id DESC LIMIT 1";
 // Every partner's figures in one statement (PartnerRepo::all_figures), $1 a kind or '': the
-// lines of kLinesFrom, the promised days of kPromisedDays, the costs of kUnitCost, the ranks of
-// kLeadTimeAt and the currency of kLinkCurrency/kRoutedCurrency, found for all partners at
-// once instead of one partner at a time:
+// lines of kLinesFrom and kPartTotals, the promised days of kPromisedDays, the costs of
+// kUnitCost, the ranks of kLeadTimeAt and the currency of kLinkCurrency/kRoutedCurrency/
+// kPartCurrency, found for all partners at once instead of one partner at a time:
 //  - best: each product's supplier (kLinesFrom's order of links), so a line's supplier is a
 //    lookup instead of a subquery per line and partner;
 //  - pair: one row per line of each partner, from disjoint sources: the line's supplier (a
 //    line without one gives a row without a partner, which totals leaves out);
 //    the line's distributor when it is not its supplier (staff's route, else the first rule,
 //    looked for only when there are rules); a partner with a state for the line that is neither
-//    (unless it supplies only parts of the line). Each with the partner's state of the line;
+//    (unless it supplies parts of the line); and a line's part supplier (part: its price deltas
+//    per line) when it is neither the line's supplier nor its distributor, without a product so
+//    that no link's lead time or cost applies. Each with the partner's state of the line;
 //  - totals: the sums per partner; lead_time: every shipped state ranked per partner (kLeadTimeAt's
-//    order), read at the nearest ranks of the median and p90 of the partner's shipped lines;
+//    order), read at the nearest ranks of the median and p90 of the partner's shipped lines
+//    (a shipped state on a line of an order not cancelled is always one of those lines);
 //  - the leads' totals and median response time per partner (leads_repo.cpp's statements).
 // CROSS JOIN keeps SQLite reading the big tables in id order through primary keys (it does not
 // reorder a CROSS JOIN); PostgreSQL plans it as the inner join it is.
@@ -205,8 +241,12 @@ WITH partner AS (
   SELECT pa.id AS partner_id, pa.lead_time_days,
          COALESCE(NULLIF((SELECT pp.currency FROM partner_products pp WHERE pp.partner_id = pa.id
                           ORDER BY pp.id LIMIT 1), ''),
-                  (SELECT o.currency FROM partner_order_routes r JOIN orders o ON o.id = r.order_id
-                   WHERE r.partner_id = pa.id ORDER BY r.order_id DESC LIMIT 1), '') AS currency
+                  NULLIF((SELECT o.currency FROM partner_order_routes r
+                          JOIN orders o ON o.id = r.order_id
+                          WHERE r.partner_id = pa.id ORDER BY r.order_id DESC LIMIT 1), ''),
+                  (SELECT o.currency FROM order_line_options x JOIN orders o ON o.id = x.order_id
+                   WHERE x.supplier_id = pa.id ORDER BY x.order_line_id DESC LIMIT 1), '')
+           AS currency, pa.active
   FROM partners pa),
 best AS (
   SELECT y.product_id, y.partner_id FROM (
@@ -233,6 +273,9 @@ rule_of_line AS (
   WHERE EXISTS (SELECT 1 FROM partner_routing_rules) AND o.id = l.order_id
     AND p.id = l.product_id AND o.status <> 'cancelled'
     AND NOT EXISTS (SELECT 1 FROM partner_order_routes r WHERE r.order_id = o.id)),
+part AS (
+  SELECT supplier_id, order_line_id, CAST(SUM(price_delta) AS BIGINT) AS price_delta
+  FROM order_line_options WHERE supplier_id IS NOT NULL GROUP BY supplier_id, order_line_id),
 pair AS (
   SELECT b.partner_id, l.id AS line_id, l.product_id, p.category_id, p.cost AS product_cost,
          l.quantity, l.line_total, o.currency, o.placed_at, s.shipped_at
@@ -266,7 +309,19 @@ pair AS (
     AND o.status <> 'cancelled' AND s.partner_id <> COALESCE(b.partner_id, 0)
     AND s.partner_id <> COALESCE(r.partner_id, z.partner_id, 0)
     AND NOT EXISTS (SELECT 1 FROM order_line_options px WHERE px.order_line_id = l.id
-                    AND px.supplier_id = s.partner_id)),
+                    AND px.supplier_id = s.partner_id)
+  UNION ALL
+  SELECT x.supplier_id, l.id, NULL, NULL, 0, l.quantity, l.quantity * x.price_delta,
+         o.currency, o.placed_at, s.shipped_at
+  FROM part x CROSS JOIN order_lines l CROSS JOIN orders o CROSS JOIN partner sp
+  LEFT JOIN best b ON b.product_id = l.product_id
+  LEFT JOIN partner_order_routes r ON r.order_id = o.id
+  LEFT JOIN rule_of_line z ON z.line_id = l.id
+  LEFT JOIN partner_line_states s ON s.order_line_id = l.id AND s.partner_id = x.supplier_id
+  WHERE l.id = x.order_line_id AND o.id = l.order_id AND sp.partner_id = x.supplier_id
+    AND o.status <> 'cancelled' AND x.supplier_id <> COALESCE(b.partner_id, 0)
+    AND x.supplier_id <> COALESCE(r.partner_id, z.partner_id, 0)
+    AND (sp.active = 1 OR s.order_line_id IS NOT NULL)),
 product_link AS (
   SELECT partner_id, product_id, MIN(lead_time_days) AS lead_time_days, MIN(cost) AS cost
   FROM partner_products WHERE product_id IS NOT NULL GROUP BY partner_id, product_id),
@@ -706,6 +761,10 @@ Result<std::string> PartnerRepo::currency_of(Connection& c, std::int64_t partner
   if (out.empty()) {
     ECRM_RETURN_IF_ERROR(c.query(kRoutedCurrency, {partner_id},
                                  [&](const RowView& row) { out = row.get_string(0); }));
+  }
+  if (out.empty()) {
+    ECRM_RETURN_IF_ERROR(
+        c.query(kPartCurrency, {partner_id}, [&](const RowView& row) { out = row.get_string(0); }));
   }
   return out;
 }

@@ -10,6 +10,10 @@
 //    first active non-supplier rule (by id) matching the customer's country and the product's
 //    category; or
 //  - the partner already acknowledged or shipped it (it stays theirs when routing changes).
+// A partner supplying options of a configured line (parts.hpp) has a part of the line instead;
+// its scorecard counts such a line once, as its line when it is one by the rules above, else as
+// its part: the line's units and returns, the options' price deltas as revenue, no cost, due by
+// the partner's own lead time.
 #pragma once
 
 #include <optional>
@@ -108,17 +112,18 @@ class PartnerRepo {
   Status ship(Connection& c, std::int64_t partner_id, std::int64_t line_id,
               const PartnerShipmentInput& in, UnixMs now, const std::string& actor);
 
-  // Counts and sums over the partner's lines (revenue and cost of lines in `currency`).
+  // Counts and sums over the partner's lines and parts (revenue and cost in `currency`).
   Result<LineTotals> totals(Connection& c, std::int64_t partner_id, const std::string& currency);
-  // The lead time (ms, placed to shipped) of the partner's shipped line at `rank` (0-based) in
-  // ascending order.
+  // The lead time (ms, placed to shipped) of the partner's shipped line or part at `rank`
+  // (0-based) in ascending order: the same shipped lines as totals() counts.
   Result<std::optional<std::int64_t>> lead_time_at(Connection& c, std::int64_t partner_id,
                                                    std::int64_t rank);
   // Every partner's figures (of `kind` when given) by partner id, from one statement over all
   // order lines, states and leads: for each partner the same values as currency_of(), totals(),
   // lead_time_at() at the median and p90 ranks and LeadRepo::totals() and response_time_at().
   Result<std::vector<PartnerFigures>> all_figures(Connection& c, std::optional<PartnerKind> kind);
-  // The currency of the partner's first link, else of its newest routed order ("" for none).
+  // The currency of the partner's first link, else of its newest routed order, else of the
+  // newest order it supplies parts of ("" for none).
   Result<std::string> currency_of(Connection& c, std::int64_t partner_id);
   // Active suppliers linked to the product (or its category), or to the category (or one of its
   // products); with their lowest linked cost.

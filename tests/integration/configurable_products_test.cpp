@@ -4,6 +4,9 @@
 // priced on the server, keeps its options as sold and takes their stock, while an invalid one
 // stores nothing; each option's supplier sees its part of the line in the partner portal, and
 // only that; and the shop's pages price and check a configuration with the snippet's write key.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -484,6 +487,167 @@ TEST_F(ConfigurableProducts, EachSupplierSeesOnlyItsPart) {
   ASSERT_EQ(staff_view.status, 200) << staff_view.body;
   ASSERT_EQ(staff_view.json().at("items").as_array().size(), 1u);
   EXPECT_EQ(str(staff_view.json().at("items").at(0).at("parts").at(0).at("sku")), "PRT-I9");
+}
+
+// A part-only supplier is scored on its parts, from the values computed here: the memory
+// vendor (lead time 7 days, the default) supplies the memory and the Wi-Fi of a computer that
+// another supplier assembles; it ships one order's parts late and another's on time, a third
+// stays open. Two parts of one line are one line; the line's units and returns are its; its
+// revenue is the parts' price deltas; its currency the orders'. The all-partners scorecards
+// equal each partner's own, and the assembler's card does not move when the parts ship.
+TEST_F(ConfigurableProducts, PartSuppliersAreScoredOnTheirParts) {
+  const auto cpu_vendor = supplier("SCO CPUs");
+  const auto memory_vendor = supplier("SCO Memory");
+  const auto assembler = supplier("SCO Assembly");
+  const auto pc_product = plain_product("SCO-PC", kBase);
+  auto input = computer_input(cpu_vendor, memory_vendor, "SCO");
+  input["groups"].as_array()[2].as_object()["options"].as_array()[0].as_object()["supplier_id"] =
+      memory_vendor;  // Wi-Fi from the memory vendor too
+  auto configured = put(id_path("/api/v1/products", pc_product) + "/configuration", input);
+  ASSERT_EQ(configured.status, 200) << configured.body;
+  Computer pc;
+  pc.product = pc_product;
+  read_ids(configured.json().as_object(), "SCO", pc);
+  ASSERT_EQ(pc.option.size(), 6u);
+  ASSERT_EQ(post(id_path("/api/v1/partners", assembler) + "/products",
+                 json::object{{"product_id", pc.product},
+                              {"cost", 250000},
+                              {"currency", "EUR"},
+                              {"lead_time_days", 3}})
+                .status,
+            201);
+  const auto buyer = create("/api/v1/customers", json::object{{"name", "Score Buyer"},
+                                                              {"email", "score.buyer@example.com"},
+                                                              {"city", "Ningbo"},
+                                                              {"country", "CN"}});
+  const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+  auto place = [&](std::int64_t quantity, const json::array& options, std::int64_t placed_at) {
+    auto r = post("/api/v1/orders",
+                  json::object{{"customer_id", buyer},
+                               {"placed_at", placed_at},
+                               {"lines", json::array{json::object{{"product_id", pc.product},
+                                                                  {"quantity", quantity},
+                                                                  {"options", options}}}}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return r.status == 201 ? r.json().as_object() : json::object{};
+  };
+  constexpr std::int64_t kDayMs = 86'400'000;
+  const auto late =
+      place(2, json::array{pc.option["I9"], pc.option["64"], pc.option["WIFI"]}, now - 9 * kDayMs);
+  const auto on_time = place(1, json::array{pc.option["I9"], pc.option["64"]}, now - 2 * kDayMs);
+  const auto unshipped = place(4, json::array{pc.option["I5"], pc.option["16"]}, now - kDayMs);
+  ASSERT_FALSE(late.empty() || on_time.empty() || unshipped.empty());
+  auto line_of = [](const json::object& order) {
+    return order.at("lines").at(0).at("id").as_int64();
+  };
+  std::int64_t whole_revenue = 0;
+  for (const auto* o : {&late, &on_time, &unshipped}) {
+    whole_revenue += o->at("lines").at(0).at("line_total").as_int64();
+  }
+
+  auto card_of = [&](std::int64_t id) {
+    auto r = get(id_path("/api/v1/partners", id) + "/scorecard");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.status == 200 ? r.json().as_object() : json::object{};
+  };
+  // The assembler ships the on-time order's computer; its card, before the parts ship, does not
+  // move when they do.
+  auto assembly = partner_client(assembler, partner_user(assembler, "ops@sco-assembly.example"));
+  auto shipped = assembly->send_json(
+      "POST", id_path("/api/v1/portal/partner/lines", line_of(on_time)) + "/shipment",
+      json::object{{"carrier", "SF"}, {"tracking_number", "SF100"}});
+  ASSERT_EQ(shipped.status, 200) << shipped.body;
+  const auto assembly_lead =
+      shipped.json().at("shipped_at").as_int64() - on_time.at("placed_at").as_int64();
+  const auto before = card_of(assembler);
+  ASSERT_FALSE(before.empty());
+
+  // The memory vendor ships its parts of the late and the on-time order.
+  auto memory = partner_client(memory_vendor, partner_user(memory_vendor, "memory@sco.example"));
+  std::vector<std::int64_t> lead_ms;
+  for (const auto* o : {&late, &on_time}) {
+    auto r = memory->send_json(
+        "POST", id_path("/api/v1/portal/partner/lines", line_of(*o)) + "/shipment",
+        json::object{{"carrier", "SF"},
+                     {"tracking_number", "SF2" + std::to_string(lead_ms.size())}});
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.json().at("promised_by").as_int64(), o->at("placed_at").as_int64() + 7 * kDayMs);
+    lead_ms.push_back(r.json().at("shipped_at").as_int64() - o->at("placed_at").as_int64());
+  }
+  EXPECT_EQ(json::value(card_of(assembler)), json::value(before));
+  // A defective computer of the late order: the line's returns are its part suppliers' too.
+  auto returned = post(
+      id_path("/api/v1/orders", late.at("id").as_int64()) + "/returns",
+      json::object{
+          {"reason", "defective"},
+          {"lines", json::array{json::object{{"order_line_id", line_of(late)}, {"quantity", 1}}}}});
+  ASSERT_EQ(returned.status, 201) << returned.body;
+
+  // Computed here: 3 lines of 7 units; shipped 9 and 2 days after placing, 7 promised.
+  const std::int64_t on_time_parts = std::count_if(
+      lead_ms.begin(), lead_ms.end(), [](std::int64_t ms) { return ms <= 7 * kDayMs; });
+  EXPECT_EQ(on_time_parts, 1);
+  std::vector<std::int64_t> sorted = lead_ms;
+  std::sort(sorted.begin(), sorted.end());
+  auto days_at = [&](double q) {
+    const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size())));
+    return static_cast<double>(sorted[rank - 1]) / kDayMs;
+  };
+  const std::int64_t memory_revenue = 2 * (k64 + kWifi) + 1 * k64 + 4 * 0;
+  auto portal_card = memory->get("/api/v1/portal/partner/scorecard");
+  ASSERT_EQ(portal_card.status, 200) << portal_card.body;
+  for (const auto& c : {card_of(memory_vendor), portal_card.json().as_object()}) {
+    ASSERT_FALSE(c.empty());
+    EXPECT_EQ(c.at("lines").as_int64(), 3);
+    EXPECT_EQ(c.at("units").as_int64(), 7);
+    EXPECT_EQ(c.at("shipped_lines").as_int64(), 2);
+    EXPECT_EQ(c.at("on_time_lines").as_int64(), on_time_parts);
+    EXPECT_NEAR(c.at("on_time_rate").to_number<double>(), 0.5, 1e-4);
+    EXPECT_NEAR(c.at("lead_time_median_days").to_number<double>(), days_at(0.5), 1e-3);
+    EXPECT_NEAR(c.at("lead_time_p90_days").to_number<double>(), days_at(0.9), 1e-3);
+    EXPECT_EQ(c.at("returned_units").as_int64(), 1);
+    EXPECT_EQ(c.at("defective_units").as_int64(), 1);
+    EXPECT_NEAR(c.at("return_rate").to_number<double>(), 1.0 / 7.0, 1e-4);
+    EXPECT_EQ(c.at("revenue").as_int64(), memory_revenue);
+    EXPECT_EQ(c.at("cost").as_int64(), 0);
+    EXPECT_EQ(c.at("margin").as_int64(), memory_revenue);
+    EXPECT_EQ(str(c.at("currency")), "EUR");
+  }
+  // The CPU vendor: its parts of the three lines, none shipped.
+  const auto cpu = card_of(cpu_vendor);
+  ASSERT_FALSE(cpu.empty());
+  EXPECT_EQ(cpu.at("lines").as_int64(), 3);
+  EXPECT_EQ(cpu.at("shipped_lines").as_int64(), 0);
+  EXPECT_EQ(cpu.at("revenue").as_int64(), 3 * kI9);
+  EXPECT_EQ(str(cpu.at("currency")), "EUR");
+  EXPECT_TRUE(cpu.at("lead_time_median_days").is_null());
+
+  // The assembler: the whole lines, with its own figures.
+  const auto after = card_of(assembler);
+  ASSERT_FALSE(after.empty());
+  EXPECT_EQ(after.at("lines").as_int64(), 3);
+  EXPECT_EQ(after.at("units").as_int64(), 7);
+  EXPECT_EQ(after.at("shipped_lines").as_int64(), 1);
+  EXPECT_EQ(after.at("on_time_lines").as_int64(), assembly_lead <= 3 * kDayMs ? 1 : 0);
+  EXPECT_NEAR(after.at("lead_time_median_days").to_number<double>(),
+              static_cast<double>(assembly_lead) / kDayMs, 1e-3);
+  EXPECT_EQ(after.at("revenue").as_int64(), whole_revenue);
+  EXPECT_EQ(after.at("cost").as_int64(), 7 * 250000);
+  EXPECT_EQ(after.at("returned_units").as_int64(), 1);
+
+  // Every card of /partner-scorecards equals the partner's own.
+  auto all = get("/api/v1/partner-scorecards");
+  ASSERT_EQ(all.status, 200) << all.body;
+  std::set<std::int64_t> seen;
+  const auto all_body = all.json();
+  for (const auto& item : all_body.at("items").as_array()) {
+    const auto id = item.at("partner_id").as_int64();
+    seen.insert(id);
+    EXPECT_EQ(item, json::value(card_of(id))) << "partner " << id;
+  }
+  for (auto id : {cpu_vendor, memory_vendor, assembler}) EXPECT_TRUE(seen.contains(id)) << id;
 }
 
 // The shop's pages (the tracking snippet's ecrm.configure and ecrm.configurator) with the write

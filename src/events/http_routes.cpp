@@ -132,6 +132,25 @@ void add_event_routes(http::Router& router, EventService& service,
       .blocking = false});
 
   router.add(Route{
+      .method = Method::kGet,
+      .pattern = "/configurator.js",
+      .access = Access::public_route(),
+      .doc = {.summary = "The configurator widget the tracking snippet loads on the first "
+                         "ecrm.configurator() call (build to order on the shop's pages)",
+              .tag = "events",
+              .response = http::text_body("application/javascript")},
+      .handler =
+          [](RequestContext&) {
+            Response response;
+            response.content_type = "application/javascript; charset=utf-8";
+            response.body = std::string(configurator_script());
+            response.header("Cache-Control", "public, max-age=300");
+            response.header("Access-Control-Allow-Origin", "*");
+            return response;
+          },
+      .blocking = false});
+
+  router.add(Route{
       .method = Method::kPost,
       .pattern = "/api/v1/events",
       .access = Access::public_route(),

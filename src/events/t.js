@@ -19,12 +19,8 @@
  * (every broken rule: {code, field, message, group_id, option_id, rule_id})}, or
  * (null, error) where error is {status, code, message, field}; returns a promise of the quote
  * (null on failure).
- * ecrm.configurator(target, productId, {locale, quantity, selected, onChange}): the product's
- * option groups in `target` as div.ecrm-config > fieldset.ecrm-group[data-key] (radio buttons
- * or, for a multiple choice, check boxes: input.ecrm-option[value=option id]), the price
- * (.ecrm-price) and the broken rules (ul.ecrm-problems > li.ecrm-problem[data-code]) repriced
- * on each change; onChange(quote); returns a promise of an object with selected() and
- * quote() (null on failure).
+ * ecrm.configurator(target, productId, opts): the option groups with the live price, drawn by
+ * /configurator.js (loaded on first use; its header says more).
  * Product props: {sku, name, price (minor units), quantity, currency}. No dependencies. */
 (function (w, d) {
   'use strict';
@@ -236,106 +232,25 @@
         return null;
       });
   }
-  function localName(item, zh) { return (zh && item.name_zh) || item.name; }
+  // The configurator's widget is a script of its own (/configurator.js), loaded on first use,
+  // so that pages without a configurable product do not carry it.
+  var widget = null;
   function configurator(target, productId, opts) {
-    opts = opts || {};
-    var el = typeof target === 'string' ? d.querySelector(target) : target;
-    var locale = opts.locale || d.documentElement.lang || undefined;
-    var zh = /^zh/i.test(locale || '');
-    var chosen = (opts.selected || []).map(Number), last = null, seq = 0, config = null;
-    var price, problems;
-    if (el) el.setAttribute('aria-busy', 'true');
-    function selected() { return chosen.slice(); }
-    function show(quote) {
-      last = quote;
-      price.textContent = money(quote.total, quote.currency, locale);
-      price.setAttribute('data-valid', quote.valid ? 'true' : 'false');
-      problems.textContent = '';
-      quote.problems.forEach(function (p) {
-        var li = d.createElement('li');
-        li.className = 'ecrm-problem';
-        li.setAttribute('data-code', p.code);
-        if (p.option_id) li.setAttribute('data-option', p.option_id);
-        li.textContent = p.message;
-        problems.appendChild(li);
+    if (!widget) {
+      widget = new Promise(function (resolve, reject) {
+        var s = d.createElement('script');
+        s.src = base + '/configurator.js';
+        s.async = true;
+        s.onload = function () { if (w.ecrmConfigurator) resolve(w.ecrmConfigurator); else reject(); };
+        s.onerror = reject;
+        (d.head || d.documentElement).appendChild(s);
       });
-      if (opts.onChange) opts.onChange(quote);
+      widget.catch(function () { widget = null; });
     }
-    function reprice() {
-      var mine = ++seq;
-      el.setAttribute('aria-busy', 'true');
-      return configure(productId, { options: chosen, quantity: opts.quantity || 1 }).then(function (quote) {
-        if (mine !== seq) return last;
-        el.removeAttribute('aria-busy');
-        if (quote) show(quote);
-        return quote;
-      });
-    }
-    function render() {
-      var root = d.createElement('div');
-      root.className = 'ecrm-config';
-      config.groups.forEach(function (group) {
-        var set = d.createElement('fieldset');
-        set.className = 'ecrm-group';
-        set.setAttribute('data-key', group.key);
-        part(set, 'legend', 'ecrm-group-name', localName(group, zh));
-        group.options.forEach(function (option) {
-          var label = d.createElement('label');
-          label.className = 'ecrm-choice';
-          var input = d.createElement('input');
-          input.type = group.multiple ? 'checkbox' : 'radio';
-          input.name = 'ecrm-' + productId + '-' + group.key;
-          input.className = 'ecrm-option';
-          input.value = String(option.id);
-          input.setAttribute('data-sku', option.sku);
-          input.checked = chosen.indexOf(option.id) >= 0;
-          input.addEventListener('change', function () {
-            chosen = chosen.filter(function (id) {
-              if (id === option.id) return false;
-              // A single choice replaces the group's other option.
-              return group.multiple || !group.options.some(function (o) { return o.id === id; });
-            });
-            if (input.checked) chosen.push(option.id);
-            reprice();
-          });
-          label.appendChild(input);
-          part(label, 'span', 'ecrm-option-name', localName(option, zh));
-          if (option.price_delta) {
-            part(label, 'span', 'ecrm-option-delta', (option.price_delta > 0 ? '+' : '\u2212') +
-              money(Math.abs(option.price_delta), config.currency, locale));
-          }
-          set.appendChild(label);
-        });
-        root.appendChild(set);
-      });
-      price = d.createElement('div');
-      price.className = 'ecrm-price';
-      root.appendChild(price);
-      problems = d.createElement('ul');
-      problems.className = 'ecrm-problems';
-      root.appendChild(problems);
-      el.textContent = '';
-      el.appendChild(root);
-    }
-    var handle = { selected: selected, quote: function () { return last; } };
-    return fetch(productUrl(productId, 'configuration'), { credentials: 'omit' }).then(answer).then(function (data) {
-      config = data;
-      // Without a choice of its own, a required single-choice group starts at its first option.
-      if (!opts.selected) {
-        config.groups.forEach(function (group) {
-          if (group.required && !group.multiple && group.options.length) chosen.push(group.options[0].id);
-        });
-      }
-      if (!el) return configure(productId, { options: chosen, quantity: opts.quantity || 1 }).then(function (q) {
-        last = q;
-        return handle;
-      });
-      render();
-      return reprice().then(function () { return handle; });
-    }).catch(function () {
-      if (el) el.removeAttribute('aria-busy');
-      return null;
-    });
+    return widget.then(function (make) {
+      return make({ d: d, configure: configure, productUrl: productUrl, answer: answer, money: money, part: part },
+        target, productId, opts);
+    }, function () { return null; });
   }
 
   var api = {

@@ -582,6 +582,14 @@ TEST_F(Events, SnippetIsServed) {
   EXPECT_NE(r.header("content-type").find("javascript"), std::string::npos);
   EXPECT_NE(r.body.find("sendBeacon"), std::string::npos);
   EXPECT_NE(r.body.find("identify"), std::string::npos);
+  // The configurator widget is a script of its own that the snippet loads on first use.
+  EXPECT_NE(r.body.find("/configurator.js"), std::string::npos);
+  EXPECT_EQ(r.body.find("ecrm-option"), std::string::npos);
+  auto widget = anonymous.get("/configurator.js");
+  ASSERT_EQ(widget.status, 200);
+  EXPECT_NE(widget.header("content-type").find("javascript"), std::string::npos);
+  EXPECT_NE(widget.body.find("w.ecrmConfigurator"), std::string::npos);
+  EXPECT_NE(widget.body.find("ecrm-option"), std::string::npos);
 }
 
 // Concurrent clients send batches while the server is killed with SIGKILL; after a restart on

@@ -68,35 +68,6 @@ CREATE TABLE bench_posts (
 );
 )sql";
 
-// The header's side table, filled from the posts after the load (as a migration fills it from
-// the rows it finds), then kept by the triggers.
-constexpr std::string_view kPostgresSideTable = R"sql(
-DROP TABLE IF EXISTS bench_posts_words;
-CREATE TABLE bench_posts_words (
-  id BIGINT PRIMARY KEY,
-  seq BIGINT NOT NULL,
-  words_tsv tsvector NOT NULL
-);
-INSERT INTO bench_posts_words (id, seq, words_tsv)
-  SELECT id, id, to_tsvector('simple', words) FROM bench_posts WHERE words <> '' ORDER BY id;
-CREATE INDEX bench_posts_words_tsv ON bench_posts_words USING gin (words_tsv);
-CREATE INDEX bench_posts_words_seq ON bench_posts_words USING brin (seq) WITH (pages_per_range = 16);
-CREATE OR REPLACE FUNCTION bench_posts_words_sync() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP <> 'INSERT' THEN DELETE FROM bench_posts_words WHERE id = OLD.id; END IF;
-  IF TG_OP <> 'DELETE' AND NEW.words <> '' THEN
-    INSERT INTO bench_posts_words (id, seq, words_tsv)
-      VALUES (NEW.id, NEW.id, to_tsvector('simple', NEW.words));
-  END IF;
-  RETURN NULL;
-END $$;
-CREATE TRIGGER bench_posts_words_insert AFTER INSERT ON bench_posts
-  FOR EACH ROW EXECUTE FUNCTION bench_posts_words_sync();
-CREATE TRIGGER bench_posts_words_update AFTER UPDATE OF words ON bench_posts
-  FOR EACH ROW WHEN (OLD.words IS DISTINCT FROM NEW.words) EXECUTE FUNCTION bench_posts_words_sync();
-CREATE TRIGGER bench_posts_words_delete AFTER DELETE ON bench_posts
-  FOR EACH ROW EXECUTE FUNCTION bench_posts_words_sync();
-)sql";
 
 
 // Words by frequency rank (most frequent first); the rest of the Chinese vocabulary is the
@@ -227,7 +198,11 @@ void check(const Status& status, const char* what) {
 // PostgreSQL: builds the side table when the posts have none (a database loaded before it).
 void build_side_table(storage::Connection& c) {
   const auto started = Clock::now();
-  check(c.execute_script(kPostgresSideTable), "side table");
+  // Filled from the posts after the load (as a migration fills it from the rows it finds), then
+  // kept by the triggers.
+  check(c.execute_script("DROP TABLE IF EXISTS bench_posts_words;\n" +
+                         search::postgres_side_table_script(kIndex, true)),
+        "side table");
   check(storage::done(c.execute("VACUUM ANALYZE bench_posts_words")), "vacuum");
   std::printf("side table, GIN and BRIN indexes, VACUUM ANALYZE: %.1f s\n",
               std::chrono::duration<double>(Clock::now() - started).count());

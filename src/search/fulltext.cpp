@@ -144,6 +144,35 @@ std::string fts5_expression(const FullTextQuery& query) {
   return out;
 }
 
+std::string postgres_side_table_script(const FullTextIndex& index, bool fill) {
+  const std::string table(index.table), side(index.tsvector_table);
+  const std::string tsv(index.tsvector_column), words(index.words_column);
+  std::string sql = "CREATE TABLE " + side + " (id BIGINT PRIMARY KEY, seq BIGINT NOT NULL, " +
+                    tsv + " tsvector NOT NULL);\n";
+  if (fill) {
+    sql += "INSERT INTO " + side + " (id, seq, " + tsv + ") SELECT id, id, to_tsvector('simple', " +
+           words + ") FROM " + table + " WHERE " + words + " <> '' ORDER BY id;\n";
+  }
+  sql += "CREATE INDEX " + side + "_tsv ON " + side + " USING gin (" + tsv + ");\n";
+  sql += "CREATE INDEX " + side + "_seq ON " + side +
+         " USING brin (seq) WITH (pages_per_range = 16);\n";
+  sql += "CREATE OR REPLACE FUNCTION " + side +
+         "_sync() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n"
+         "  IF TG_OP <> 'INSERT' THEN DELETE FROM " + side + " WHERE id = OLD.id; END IF;\n"
+         "  IF TG_OP <> 'DELETE' AND NEW." + words + " <> '' THEN\n"
+         "    INSERT INTO " + side + " (id, seq, " + tsv + ") VALUES (NEW.id, NEW.id, "
+         "to_tsvector('simple', NEW." + words + "));\n"
+         "  END IF;\n  RETURN NULL;\nEND $$;\n";
+  sql += "CREATE TRIGGER " + side + "_insert AFTER INSERT ON " + table +
+         " FOR EACH ROW EXECUTE FUNCTION " + side + "_sync();\n";
+  sql += "CREATE TRIGGER " + side + "_update AFTER UPDATE OF " + words + " ON " + table +
+         " FOR EACH ROW WHEN (OLD." + words + " IS DISTINCT FROM NEW." + words +
+         ") EXECUTE FUNCTION " + side + "_sync();\n";
+  sql += "CREATE TRIGGER " + side + "_delete AFTER DELETE ON " + table +
+         " FOR EACH ROW EXECUTE FUNCTION " + side + "_sync();\n";
+  return sql;
+}
+
 std::string tsquery_text(const FullTextQuery& query) {
   std::string out;
   for (const Word& word : query.words) {

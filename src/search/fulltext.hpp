@@ -126,6 +126,12 @@ struct FullTextIndex {
 // The same index as index.hpp's bulk helpers (defer_index, flush_deferred, optimize) take it.
 TextIndex text_index(const FullTextIndex& index);
 
+// PostgreSQL: the script that creates `index`'s side table (tsvector_table: id, seq,
+// tsvector_column), its GIN and BRIN indexes, and the triggers that keep it in the transaction of
+// every write of the table's words column; with `fill`, first filled from the table's rows (the
+// indexes built after). A migration writes the same for its table (0048 for community posts).
+std::string postgres_side_table_script(const FullTextIndex& index, bool fill);
+
 // A user's full-text query.
 struct FullTextQuery {
   std::string text;         // as typed: trimmed, cut to kMaxQueryBytes at a character boundary

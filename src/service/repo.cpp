@@ -148,7 +148,8 @@ constexpr std::string_view kAddMessageId =
     "INSERT INTO ticket_message_ids (message_id, ticket_id, interaction_id, outbound, created_at) "
     "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (message_id) DO NOTHING";
 constexpr std::string_view kMessageIds =
-    "SELECT message_id FROM ticket_message_ids WHERE ticket_id = $1 ORDER BY created_at, message_id";
+    "SELECT message_id FROM ticket_message_ids WHERE ticket_id = $1 "
+    "ORDER BY created_at, COALESCE(interaction_id, 0), message_id";  // in one millisecond: by id
 constexpr std::string_view kTicketByMessageId =
     "SELECT ticket_id FROM ticket_message_ids WHERE message_id = $1";
 constexpr std::string_view kTicketByToken = "SELECT id FROM tickets WHERE token = $1";

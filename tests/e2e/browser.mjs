@@ -110,6 +110,23 @@ export async function eventually(probe, message, timeoutMs = 10_000) {
 }
 
 /**
+ * Clicks the side menu's entry `testId` until the page's path is `path`. A sub-menu that opens as
+ * the route changes slides its entries while it grows, and a click in that moment can land beside
+ * the entry; each try waits 5 s for the path, three tries.
+ */
+export async function openFromMenu(page, testId, path) {
+  for (let attempt = 1; ; ++attempt) {
+    await page.getByTestId(testId).click()
+    try {
+      await page.waitForURL((url) => url.pathname === path, { timeout: 5_000 })
+      return
+    } catch (error) {
+      if (attempt === 3) throw error
+    }
+  }
+}
+
+/**
  * Saves a full-page screenshot as `<ECRM_E2E_SCREENSHOT_DIR>/<name>.png` when that variable is
  * set (to look at the pages after a run); does nothing otherwise.
  */

@@ -16,7 +16,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { apiSession, runToken } from './api.mjs'
-import { config, eventually, snapshot, textOf, withBrowser } from './browser.mjs'
+import { config, eventually, openFromMenu, snapshot, textOf, withBrowser } from './browser.mjs'
 import { mailedLink, mailUrl, smtpOut } from './mail.mjs'
 
 const skip = !mailUrl || !smtpOut
@@ -428,8 +428,7 @@ test(
       await page.waitForURL(new RegExp(`/moderation/threads/${threadId}$`))
       await page.getByTestId('thread-title').waitFor()
       // The knowledge base lists the article, made from a staff answer.
-      await page.getByTestId('nav-articles').click()
-      await page.waitForURL((url) => url.pathname === '/moderation/kb')
+      await openFromMenu(page, 'nav-articles', '/moderation/kb')
       const article = page.getByTestId('articles-table').locator('tr', { hasText: `How to close the kettle lid ${run}` })
       await article.waitFor()
       assert.match(await article.innerText(), /From a staff answer/)

@@ -41,7 +41,7 @@ void add_analytics_routes(http::Router& router, AnalyticsService& service,
               .success_status = 202,
               .error_statuses = {409}},
       .handler = handle([&service, &worker](RequestContext& ctx) -> Result<Response> {
-        ECRM_RETURN_IF_ERROR(worker.request_recompute());
+        ECRM_RETURN_IF_ERROR(worker.request_recompute(ctx.principal().display()));
         ECRM_ASSIGN_OR_RETURN(auto job, service.job());
         ctx.set_audit("recompute");
         return http::reply(202, recompute_status(job, true));

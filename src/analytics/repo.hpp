@@ -138,6 +138,8 @@ class AnalyticsRepo {
   Result<bool> claim(Connection& c, const std::string& owner, UnixMs now, UnixMs until);
   // Pushes the claim's expiry out (a heartbeat between stages).
   Status extend_claim(Connection& c, const std::string& owner, UnixMs until);
+  // Drops the claim held by `owner` (a worker that died holding it).
+  Status release_claim(Connection& c, const std::string& owner);
   // Releases the claim and records the outcome.
   Status finish(Connection& c, const std::string& owner, UnixMs at, const std::string& status,
                 const std::string& error, std::optional<std::int64_t> model_id,

@@ -270,6 +270,9 @@ class AnalyticsService {
   Result<bool> rescore_customer(std::int64_t customer_id);
 
   Result<JobState> job();
+  // Drops the job row's claim when `owner` holds it: `owner` died holding it (its lease in the
+  // jobs table ran out) and the run is being taken over.
+  Status release_claim(const std::string& owner);
   // True when a model exists.
   Result<bool> has_model();
   // Milliseconds since the latest model was fitted; nullopt without a model.

@@ -8,6 +8,7 @@ namespace {
 
 ModelJob job_for(AnalyticsService& service) {
   ModelJob job;
+  job.kind = "analytics_recompute";
   job.log_name = "analytics";
   job.noun = "recomputation";
   job.nothing_built_reason = "no model yet";
@@ -28,6 +29,9 @@ ModelJob job_for(AnalyticsService& service) {
         "write {:.0f})",
         outcome.customers, outcome.orders, outcome.timings.total_ms, outcome.timings.snapshot_ms,
         outcome.timings.engines.fit_ms, outcome.timings.write_ms);
+  };
+  job.release_claim = [&service](const std::string& owner) {
+    return service.release_claim(owner);
   };
   job.refresh = [&service](std::int64_t customer_id) -> Status {
     ECRM_ASSIGN_OR_RETURN(bool done, service.rescore_customer(customer_id));

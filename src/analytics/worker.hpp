@@ -1,9 +1,10 @@
 // Background threads of the in-app analytics, owned by `ecrm serve`:
 // - the job thread runs the recomputation when asked (POST /api/v1/analytics/recompute) and,
 //   when scheduling is on, at start-up if no model exists yet and whenever the latest model is
-//   older than `interval` (nightly by default). Scheduling is off with `ecrm serve --no-worker`;
-//   on-demand runs still happen. With several processes on one PostgreSQL, the job row's claim
-//   (see service.hpp) lets only one of them run at a time; the others skip.
+//   older than `interval` (nightly by default). With `ecrm serve --no-worker`
+//   a request queues a job for `ecrm worker` instead (core/model_worker.hpp). With several
+//   processes on one database, the job row's claim (see service.hpp) lets only one of them run
+//   at a time; the others skip.
 // - the update thread rescores customers queued by order events (OrderScoreListener), so that
 //   a new order moves its customer's scores within a second without a refit and without holding
 //   up the request that placed it. Customers queued while a recomputation runs are rescored
@@ -24,8 +25,10 @@ class AnalyticsWorker : public ModelWorker {
  public:
   AnalyticsWorker(AnalyticsService& service, AnalyticsWorkerOptions options);
 
-  // Asks for a recomputation now (see ModelWorker::request_build()).
-  Status request_recompute() { return request_build(); }
+  // Asks for a recomputation now, for `requested_by` (see ModelWorker::request_build()).
+  Status request_recompute(const std::string& requested_by = {}) {
+    return request_build(requested_by);
+  }
 };
 
 // The order events analytics reacts to: any change to a customer's orders or refunds queues an

@@ -95,6 +95,7 @@
 #include "social/http_routes.hpp"
 #include "social/reply_worker.hpp"
 #include "social/service.hpp"
+#include "storage/job_queue.hpp"
 
 namespace ecrm::cli {
 
@@ -197,9 +198,14 @@ ModelWorkerOptions feedback_schedule(const AppOptions& options) {
 }
 
 template <typename Options>
-Options scheduled(bool schedule) {
+Options scheduled(const AppOptions& options, JobQueue& queue) {
   Options out;
-  out.schedule = schedule;
+  out.schedule = options.run_workers;
+  out.mode = options.job_mode;
+  out.queue = &queue;
+  out.lease = std::chrono::milliseconds(static_cast<std::int64_t>(options.job_lease_s * 1000.0));
+  out.test_delay =
+      std::chrono::milliseconds(static_cast<std::int64_t>(options.test_job_delay_s * 1000.0));
   return out;
 }
 
@@ -224,7 +230,7 @@ struct App::Parts {
         analytics_service(db),
         economics_service(db),
         analytics_worker(analytics_service,
-                         scheduled<analytics::AnalyticsWorkerOptions>(options.run_workers)),
+                         scheduled<analytics::AnalyticsWorkerOptions>(options, job_queue)),
         analytics_listener(analytics_worker),
         feedback_mining(db, feedback_options(options)),
         feedback_worker(feedback_mining, feedback_schedule(options)),
@@ -235,7 +241,7 @@ struct App::Parts {
         recommend_service(db, recommend_options(options, metrics)),
         view_source(db),
         recommend_worker(recommend_service,
-                         scheduled<recommend::RecommendWorkerOptions>(options.run_workers)),
+                         scheduled<recommend::RecommendWorkerOptions>(options, job_queue)),
         recommend_listener(recommend_worker),
         browse_poller(db, [this](std::int64_t customer_id) {
           recommend_worker.customer_changed(customer_id);
@@ -353,6 +359,7 @@ struct App::Parts {
   analytics::AnalyticsService analytics_service;
   analytics::AnalyticsCustomerRecords score_records;
   analytics::EconomicsService economics_service;
+  storage::DbJobQueue job_queue{db};
   analytics::AnalyticsWorker analytics_worker;
   analytics::OrderScoreListener analytics_listener;
   feedback::FeedbackMining feedback_mining;

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "core/job_queue.hpp"
 #include "core/metrics.hpp"
 #include "core/time.hpp"
 #include "http/principal.hpp"
@@ -23,6 +24,12 @@ struct AppOptions {
   http::AddressList metrics_allow = http::AddressList::loopback();
   std::string metrics_token;
   bool run_workers = true;  // schedule background jobs and follow the events log in this process
+  // Where the analytics recomputation and the recommendation rebuild run (core/job_queue.hpp):
+  // here when asked (the default), queued for `ecrm worker` (`serve --no-worker`), or claimed
+  // from the jobs table (`ecrm worker`), under leases of job_lease_s renewed while they run.
+  JobMode job_mode = JobMode::kInProcess;
+  double job_lease_s = 60;
+  double test_job_delay_s = 0;  // tests only: a claimed job waits this long before it runs
   std::size_t recommend_cache_mb = 128;
   double recommend_cache_ttl_s = 30;
   double cart_abandon_after_s = 3600;

@@ -1,5 +1,7 @@
 // `ecrm serve`: opens the database, applies migrations, makes sure an admin exists, builds the
-// application (cli/app.hpp) and serves it until SIGTERM.
+// application (cli/app.hpp) and serves it until SIGTERM. `ecrm worker`: the same application's
+// background work only, without the HTTP server, until SIGTERM.
+#include <signal.h>
 #include <spdlog/spdlog.h>
 
 #include <cctype>
@@ -35,6 +37,8 @@ struct ServeOptions {
   std::string metrics_allow = "127.0.0.0/8,::1";
   std::string metrics_token;
   bool no_worker = false;
+  double job_lease_s = 60;
+  double test_job_delay_s = 0;
   std::size_t recommend_cache_mb = 128;
   double recommend_cache_ttl_s = 30;
   double cart_abandon_after_s = 3600;
@@ -89,7 +93,24 @@ std::string find_web_root(const std::string& requested) {
   return "web/dist";
 }
 
-int serve(const ServeOptions& options) {
+// `ecrm worker`: runs the background work of `app` until SIGTERM or SIGINT.
+int run_worker(App& app, const storage::Database& db) {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // before start(): its threads inherit it
+  app.start();
+  spdlog::info("ecrm {} worker running ({} database)", ECRM_VERSION,
+               storage::to_string(db.backend()));
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  spdlog::info("ecrm worker: stopping");
+  app.stop();
+  return kExitOk;
+}
+
+int serve(const ServeOptions& options, bool worker_only) {
   UnixMs started_at = now_ms();
   auto metrics_allow = http::AddressList::parse(options.metrics_allow);
   if (!metrics_allow.ok()) {
@@ -131,7 +152,12 @@ int serve(const ServeOptions& options) {
                      .secure_cookies = options.secure_cookies,
                      .metrics_allow = std::move(metrics_allow).value(),
                      .metrics_token = options.metrics_token,
-                     .run_workers = !options.no_worker,
+                     .run_workers = worker_only || !options.no_worker,
+                     .job_mode = worker_only          ? JobMode::kWorker
+                                 : options.no_worker ? JobMode::kEnqueue
+                                                     : JobMode::kInProcess,
+                     .job_lease_s = options.job_lease_s,
+                     .test_job_delay_s = options.test_job_delay_s,
                      .recommend_cache_mb = options.recommend_cache_mb,
                      .recommend_cache_ttl_s = options.recommend_cache_ttl_s,
                      .cart_abandon_after_s = options.cart_abandon_after_s,
@@ -171,6 +197,7 @@ int serve(const ServeOptions& options) {
                      .nps_every_days = options.nps_every_days,
                      .social_retry_after_s = options.social_retry_after_s,
                      .partner_webhook_retry_after_s = options.partner_webhook_retry_after_s});
+  if (worker_only) return run_worker(app, *db);
   if (!app.prepare_first_admin()) return kExitFailure;
   http::Router router;
   app.add_routes(router);
@@ -204,9 +231,8 @@ int serve(const ServeOptions& options) {
   return kExitOk;
 }
 
-const CommandRegistration kServe{10, [](CLI::App& app) {
-  auto options = std::make_shared<ServeOptions>();
-  auto* cmd = app.add_subcommand("serve", "Serve the web UI and the JSON API");
+// The options of `ecrm serve`, which `ecrm worker` takes too (there the HTTP server's are unused).
+void add_serve_options(CLI::App* cmd, const std::shared_ptr<ServeOptions>& options) {
   add_db_option(*cmd, &options->db);
   cmd->add_option("--host", options->host, "Address to listen on")->capture_default_str();
   cmd->add_option("--port", options->port, "Port to listen on (0: any free port)")
@@ -310,7 +336,15 @@ const CommandRegistration kServe{10, [](CLI::App& app) {
                   "after twice this")
       ->capture_default_str()
       ->check(CLI::Range(0.05, 86400.0));
-  cmd->add_flag("--no-worker", options->no_worker, "Do not run background jobs in this process");
+  cmd->add_flag("--no-worker", options->no_worker,
+                "Run no background work in this process: the recomputation and rebuild a request "
+                "asks for are queued for `ecrm worker`, which also runs the schedules, the events "
+                "poller and the outgoing mail");
+  cmd->add_option("--job-lease", options->job_lease_s,
+                  "Seconds a worker holds a job it claimed, renewed every third of it while the "
+                  "job runs; a job whose worker died is taken over once this has passed")
+      ->capture_default_str()
+      ->check(CLI::Range(0.3, 3600.0));
   cmd->add_option("--smtp-url", options->smtp_url,
                   "The relay outgoing mail goes through: smtp://host:port (STARTTLS when offered) "
                   "or smtps://host:port; without it messages are queued and not sent")
@@ -417,7 +451,27 @@ const CommandRegistration kServe{10, [](CLI::App& app) {
                   "buyers with e-mail consent)")
       ->capture_default_str()
       ->check(CLI::Range(1, 3650));
-  cmd->callback([options] { exit_code() = serve(*options); });
+}
+
+const CommandRegistration kServe{10, [](CLI::App& app) {
+  auto options = std::make_shared<ServeOptions>();
+  auto* cmd = app.add_subcommand("serve", "Serve the web UI and the JSON API");
+  add_serve_options(cmd, options);
+  cmd->callback([options] { exit_code() = serve(*options, false); });
+}};
+
+const CommandRegistration kWorker{11, [](CLI::App& app) {
+  auto options = std::make_shared<ServeOptions>();
+  auto* cmd = app.add_subcommand(
+      "worker",
+      "Run the background work only, without the web UI and the API: queued and scheduled "
+      "recomputations and rebuilds, refreshes, the events poller, outgoing mail and flows");
+  add_serve_options(cmd, options);
+  cmd->add_option("--test-job-delay", options->test_job_delay_s,
+                  "For tests only: seconds a claimed job waits, its lease renewed, before it "
+                  "runs, so that a test can kill the worker in the middle of a job")
+      ->check(CLI::Range(0.0, 3600.0));
+  cmd->callback([options] { exit_code() = serve(*options, true); });
 }};
 
 }  // namespace

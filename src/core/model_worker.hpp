@@ -8,6 +8,10 @@
 //   order) reaches its customer within a second without a full build and without holding up the
 //   request that caused it. Customers queued while a build runs are refreshed again after it,
 //   against the new model.
+// Where the full build runs depends on `mode` (core/job_queue.hpp): on the job thread when asked
+// (kInProcess); queued in the jobs table for a worker, with no job thread (kEnqueue); or claimed
+// from the jobs table by the job thread (kWorker), which queues its scheduled runs there too and
+// renews the job's lease while the build runs.
 #pragma once
 
 #include <chrono>
@@ -20,6 +24,7 @@
 #include <string>
 #include <thread>
 
+#include "core/job_queue.hpp"
 #include "core/result.hpp"
 #include "core/time.hpp"
 
@@ -30,10 +35,18 @@ struct ModelWorkerOptions {
   std::chrono::milliseconds interval = std::chrono::hours(24);
   std::chrono::milliseconds check_every = std::chrono::minutes(1);
   std::string owner;  // the claim's owner name; default host:pid
+  JobMode mode = JobMode::kInProcess;
+  JobQueue* queue = nullptr;  // required unless kInProcess
+  std::chrono::milliseconds lease = std::chrono::seconds(60);      // renewed every third of it
+  std::chrono::milliseconds poll_every = std::chrono::seconds(1);  // kWorker: looks for jobs
+  // For tests only (`ecrm worker --test-job-delay`): a claimed job waits this long, its lease
+  // renewed, before its build starts, so that a test can kill the worker mid-job.
+  std::chrono::milliseconds test_delay{0};
 };
 
 // What a ModelWorker drives. Every function is called on the worker's own threads.
 struct ModelJob {
+  std::string kind;                  // in the jobs table, e.g. "analytics_recompute"
   std::string log_name;              // log prefix, e.g. "analytics"
   std::string noun;                  // the full build in messages, e.g. "recomputation"
   std::string nothing_built_reason;  // e.g. "no model yet"
@@ -44,6 +57,9 @@ struct ModelJob {
   // Runs the full build as `owner`; returns a line for the log. An error with code
   // `already_running` means another process has the claim.
   std::function<Result<std::string>(const std::string& owner)> build;
+  // Drops the build's claim held by `owner`, a worker whose job lease ran out (it died), so that
+  // the worker taking the job over can claim the build at once. Optional.
+  std::function<Status(const std::string& owner)> release_claim;
   // Refreshes one customer against the current model.
   std::function<Status(std::int64_t customer_id)> refresh;
 };
@@ -60,9 +76,11 @@ class ModelWorker {
   void stop();
 
   // Asks for a full build now. kConflict `already_running` when one is running or queued in
-  // this process or claimed by another; otherwise the job thread starts it shortly.
-  Status request_build();
-  // True while this process runs or has queued a build.
+  // this process or claimed by another; otherwise the job thread starts it shortly (kEnqueue:
+  // a job is queued in the jobs table for a worker, recording `requested_by`).
+  Status request_build(const std::string& requested_by = {});
+  // True while this process runs or has queued a build (kEnqueue, kWorker: while a job is
+  // queued or running in the jobs table).
   bool busy() const;
 
   // Queues customer `customer_id` for a refresh. Cheap; never blocks on the database.
@@ -72,6 +90,9 @@ class ModelWorker {
   void job_loop();
   void refresh_loop();
   void run_build(const char* why);
+  void worker_loop();
+  void schedule_job();
+  void run_claimed(const ClaimedJob& claimed);
   Error already_running(const std::string& holder = {}) const;
 
   ModelJob job_;

@@ -61,7 +61,7 @@ void add_recommend_routes(http::Router& router, RecommendService& service,
               .success_status = 202,
               .error_statuses = {409}},
       .handler = handle([&service, &worker](RequestContext& ctx) -> Result<Response> {
-        ECRM_RETURN_IF_ERROR(worker.request_rebuild());
+        ECRM_RETURN_IF_ERROR(worker.request_rebuild(ctx.principal().display()));
         ECRM_ASSIGN_OR_RETURN(auto job, service.job());
         ECRM_ASSIGN_OR_RETURN(auto build, service.latest_build());
         ctx.set_audit("rebuild");

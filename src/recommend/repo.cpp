@@ -49,6 +49,8 @@ constexpr std::string_view kJobName = "rebuild";
 constexpr std::string_view kClaim =
     "UPDATE recommend_jobs SET claimed_by = $2, claimed_until = $4, started_at = $3 "
     "WHERE name = $1 AND (claimed_until IS NULL OR claimed_until < $3)";
+constexpr std::string_view kReleaseClaim =
+    "UPDATE recommend_jobs SET claimed_until = NULL WHERE name = $1 AND claimed_by = $2";
 constexpr std::string_view kExtendClaim =
     "UPDATE recommend_jobs SET claimed_until = $3 WHERE name = $1 AND claimed_by = $2";
 constexpr std::string_view kFinish =
@@ -260,6 +262,10 @@ Result<bool> RecommendRepo::claim(Connection& c, const std::string& owner, UnixM
   ECRM_ASSIGN_OR_RETURN(auto changed,
                         c.execute(kClaim, {std::string(kJobName), owner, now, until}));
   return changed == 1;
+}
+
+Status RecommendRepo::release_claim(Connection& c, const std::string& owner) {
+  return done(c.execute(kReleaseClaim, {std::string(kJobName), owner}));
 }
 
 Status RecommendRepo::extend_claim(Connection& c, const std::string& owner, UnixMs until) {

@@ -165,6 +165,8 @@ class RecommendRepo {
   // holds an unexpired claim. Atomic on both backends (one conditional UPDATE).
   Result<bool> claim(Connection& c, const std::string& owner, UnixMs now, UnixMs until);
   Status extend_claim(Connection& c, const std::string& owner, UnixMs until);
+  // Drops the claim held by `owner` (a worker that died holding it).
+  Status release_claim(Connection& c, const std::string& owner);
   Status finish(Connection& c, const std::string& owner, UnixMs at, const std::string& status,
                 const std::string& error, std::optional<std::int64_t> build_id,
                 const std::string& timings);

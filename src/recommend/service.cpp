@@ -767,6 +767,11 @@ Result<bool> RecommendService::refresh_customer(std::int64_t customer_id) {
   return true;
 }
 
+Status RecommendService::release_claim(const std::string& owner) {
+  return with_transaction(db_, TxMode::kWrite,
+                          [&](Connection& c) { return repo_.release_claim(c, owner); });
+}
+
 Result<JobState> RecommendService::job() {
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
   return repo_.job(*lease);

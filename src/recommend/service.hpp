@@ -168,6 +168,9 @@ class RecommendService {
   Result<bool> refresh_customer(std::int64_t customer_id);
 
   Result<JobState> job();
+  // Drops the job row's claim when `owner` holds it: `owner` died holding it (its lease in the
+  // jobs table ran out) and the run is being taken over.
+  Status release_claim(const std::string& owner);
   Result<std::optional<StoredBuild>> latest_build();
 
   // kNotFound for an unknown product; `limit` 1..50.

@@ -8,6 +8,7 @@ namespace {
 
 ModelJob job_for(RecommendService& service) {
   ModelJob job;
+  job.kind = "recommend_rebuild";
   job.log_name = "recommend";
   job.noun = "rebuild";
   job.nothing_built_reason = "nothing built yet";
@@ -33,6 +34,9 @@ ModelJob job_for(RecommendService& service) {
         outcome.lists, outcome.timings.total_ms, outcome.timings.snapshot_ms,
         outcome.timings.rules_ms, outcome.timings.similarity_ms, outcome.timings.lists_ms,
         outcome.timings.write_ms);
+  };
+  job.release_claim = [&service](const std::string& owner) {
+    return service.release_claim(owner);
   };
   job.refresh = [&service](std::int64_t customer_id) -> Status {
     ECRM_ASSIGN_OR_RETURN(bool done, service.refresh_customer(customer_id));

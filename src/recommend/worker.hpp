@@ -1,9 +1,10 @@
 // Background threads of the in-app recommendations, owned by `ecrm serve`:
 // - the job thread runs the rebuild when asked (POST /api/v1/recommendations/rebuild) and, when
 //   scheduling is on, at start-up if nothing has been built yet and whenever the latest build is
-//   older than `interval` (daily by default). Scheduling is off with `ecrm serve --no-worker`;
-//   on-demand runs still happen. With several processes on one PostgreSQL, the job row's claim
-//   (see service.hpp) lets only one of them run at a time; the others skip.
+//   older than `interval` (daily by default). With `ecrm serve --no-worker`
+//   a request queues a job for `ecrm worker` instead (core/model_worker.hpp). With several
+//   processes on one database, the job row's claim (see service.hpp) lets only one of them run
+//   at a time; the others skip.
 // - the refresh thread recomputes the lists of customers queued by order events
 //   (OrderRecommendListener) and by browsing (BrowsePoller, browse_poller.hpp), so that a new
 //   order or a product view changes its customer's recommendations within seconds without a
@@ -26,7 +27,9 @@ class RecommendWorker : public ModelWorker {
   RecommendWorker(RecommendService& service, RecommendWorkerOptions options);
 
   // Asks for a rebuild now (see ModelWorker::request_build()).
-  Status request_rebuild() { return request_build(); }
+  Status request_rebuild(const std::string& requested_by = {}) {
+    return request_build(requested_by);
+  }
 };
 
 // The order events recommendations react to: a new order, a status change (a cancellation

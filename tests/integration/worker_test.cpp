@@ -1,0 +1,337 @@
+// A web node (`ecrm serve --no-worker`) and `ecrm worker` processes on the same database: the
+// recomputation and the rebuild a request asks for are queued as job rows, run once by a worker
+// and their results served by the web node; scheduled runs are queued once; a worker killed
+// with SIGKILL in the middle of a job (held there by --test-job-delay) loses it to a second
+// worker once its lease has run out, and the job finishes once. Job rows are read from the
+// database.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <thread>
+
+#include "crm_support.hpp"
+#include "storage/database.hpp"
+
+namespace ecrm::testing {
+namespace {
+
+namespace json = boost::json;
+namespace fs = std::filesystem;
+
+constexpr std::int64_t kDay = 86'400'000;
+
+std::int64_t unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// `ecrm worker --db URL ARGS` as a child process, its output in a log file.
+class WorkerProcess {
+ public:
+  WorkerProcess(const std::string& db_url, std::vector<std::string> extra_args) {
+    static int serial = 0;
+    log_path_ = (fs::temp_directory_path() / ("ecrm-worker-" + std::to_string(::getpid()) + "-" +
+                                              std::to_string(++serial) + ".log"))
+                    .string();
+    std::vector<std::string> args = {binary_path(), "worker", "--db", db_url};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    pid_ = fork();
+    if (pid_ == 0) {
+      FILE* log = std::fopen(log_path_.c_str(), "w");
+      dup2(fileno(log), STDOUT_FILENO);
+      dup2(fileno(log), STDERR_FILENO);
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      std::perror("execv");
+      _exit(127);
+    }
+    for (int i = 0; i < 300; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (log().find("worker running") != std::string::npos) return;
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        throw std::runtime_error("ecrm worker exited during start-up:\n" + log());
+      }
+    }
+    throw std::runtime_error("ecrm worker did not start within 15 s:\n" + log());
+  }
+  ~WorkerProcess() {
+    if (pid_ > 0) terminate();
+    fs::remove(log_path_);
+  }
+  WorkerProcess(const WorkerProcess&) = delete;
+  WorkerProcess& operator=(const WorkerProcess&) = delete;
+
+  int pid() const { return pid_; }
+  // The lease owner name of this worker's claims ("host:pid").
+  std::string owner_suffix() const { return ":" + std::to_string(pid_); }
+  std::string log() const {
+    std::ifstream in(log_path_);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+  void kill_hard() {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+  // SIGTERM; the exit status, -1 when it did not end within 30 s.
+  int terminate() {
+    kill(pid_, SIGTERM);
+    for (int i = 0; i < 300; ++i) {
+      int status = 0;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    kill_hard();
+    return -1;
+  }
+
+ private:
+  std::string log_path_;
+  int pid_ = -1;
+};
+
+struct JobRow {
+  std::int64_t id = 0;
+  std::string state, requested_by, lease_owner;
+  std::int64_t attempts = 0, heartbeats = 0;
+};
+
+// Waits up to `seconds` for `done`; false when it never held.
+bool eventually(const std::function<bool()>& done, int seconds = 60) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  while (std::chrono::steady_clock::now() < until) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return done();
+}
+
+class WorkerApi : public CrmApi {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = new ServerProcess(
+        {"--no-worker"}, {{"ECRM_ADMIN_EMAIL", kAdminEmail}, {"ECRM_ADMIN_PASSWORD", kAdminPassword}});
+  }
+
+  // The jobs of `kind`, oldest first.
+  std::vector<JobRow> jobs(const std::string& kind) {
+    std::vector<JobRow> out;
+    auto db = storage::open_database(server_->db_url(), {.max_connections = 1});
+    if (!db.ok()) {
+      ADD_FAILURE() << db.error().message;
+      return out;
+    }
+    auto lease = (*db)->acquire();
+    EXPECT_TRUE(lease.ok());
+    std::vector<storage::Value> params = {kind};
+    auto read = (*lease)->query(
+        "SELECT id, state, requested_by, lease_owner, attempts, heartbeats FROM jobs "
+        "WHERE kind = $1 ORDER BY id",
+        params, [&](const storage::RowView& row) {
+          out.push_back(JobRow{row.get_int(0), row.get_string(1), row.get_string(2),
+                               row.get_string(3), row.get_int(4), row.get_int(5)});
+        });
+    EXPECT_TRUE(read.ok()) << (read.ok() ? "" : read.error().message);
+    return out;
+  }
+
+  std::int64_t count(const std::string& sql) {
+    auto db = storage::open_database(server_->db_url(), {.max_connections = 1});
+    if (!db.ok()) return -1;
+    auto lease = (*db)->acquire();
+    auto n = (*lease)->query_int(sql);
+    EXPECT_TRUE(n.ok()) << (n.ok() ? "" : n.error().message);
+    return n.ok() ? n->value_or(0) : -1;
+  }
+
+  // Ten customers with two orders each (of a product made here), so that the models are fitted;
+  // returns the customers' ids.
+  std::vector<std::int64_t> shop() {
+    static int round = 0;
+    const std::string sku = "WK-" + std::to_string(++round);
+    const std::int64_t product = create(
+        "/api/v1/products",
+        json::object{{"sku", sku + "-A"}, {"name", "Worked thing"}, {"price", 1000}, {"currency", "EUR"}});
+    const std::int64_t other = create(
+        "/api/v1/products",
+        json::object{{"sku", sku + "-B"}, {"name", "Other thing"}, {"price", 500}, {"currency", "EUR"}});
+    std::vector<std::int64_t> customers;
+    for (int k = 0; k < 10; ++k) {
+      const std::int64_t id =
+          create("/api/v1/customers", json::object{{"name", "Worker " + std::to_string(k)}});
+      customers.push_back(id);
+      for (int n = 0; n < 2; ++n) {
+        auto r = post("/api/v1/orders",
+                      json::object{{"customer_id", id},
+                                   {"placed_at", unix_ms() - (30 + 40 * n + 7 * k) * kDay},
+                                   {"lines", json::array{json::object{{"product_id", product},
+                                                                      {"quantity", 1},
+                                                                      {"unit_price", 1000 + 100 * k}},
+                                                         json::object{{"product_id", other},
+                                                                      {"quantity", 1},
+                                                                      {"unit_price", 500}}}}});
+        EXPECT_EQ(r.status, 201) << r.body;
+      }
+    }
+    return customers;
+  }
+
+  json::object recompute_status() {
+    auto r = get("/api/v1/analytics/recompute");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.json().as_object();
+  }
+
+  // Waits until the web node reports the recomputation idle after a successful run.
+  json::object wait_recomputed(int seconds = 60) {
+    json::object state;
+    eventually(
+        [&] {
+          state = recompute_status();
+          return state.at("state").as_string() == "idle" && !state.at("model_id").is_null();
+        },
+        seconds);
+    EXPECT_EQ(state.at("state").as_string(), "idle") << json::serialize(state);
+    EXPECT_EQ(state.at("last_status").as_string(), "ok") << json::serialize(state);
+    return state;
+  }
+};
+
+class WorkerNodes : public WorkerApi {};
+
+TEST_F(WorkerNodes, RequestsOnTheWebNodeAreQueuedAndRunOnceByTheWorker) {
+  const std::vector<std::int64_t> customers = shop();
+
+  // Without a worker the web node only queues the recomputation.
+  auto started = post("/api/v1/analytics/recompute", json::object{});
+  ASSERT_EQ(started.status, 202) << started.body;
+  EXPECT_EQ(started.json().at("state").as_string(), "queued") << started.body;
+  expect_error(post("/api/v1/analytics/recompute", json::object{}), 409, "already_running");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(recompute_status().at("state").as_string(), "queued");
+  {
+    auto queued = jobs("analytics_recompute");
+    ASSERT_EQ(queued.size(), 1u);
+    EXPECT_EQ(queued[0].state, "queued");
+    EXPECT_EQ(queued[0].requested_by, kAdminEmail);
+    EXPECT_EQ(queued[0].attempts, 0);
+  }
+  EXPECT_EQ(count("SELECT COUNT(*) FROM analytics_models"), 0);
+  EXPECT_EQ(get("/api/v1/analytics/customers/" + std::to_string(customers[0]) + "/scores").json()
+                .at("scored"),
+            json::value(false));
+
+  WorkerProcess worker(server_->db_url(), {"--job-lease", "2"});
+  const json::object done = wait_recomputed();
+  EXPECT_EQ(done.at("claimed_by").as_string(), "");
+
+  // Run once, by the worker; its scheduled first run was not queued next to the requested one.
+  auto finished = jobs("analytics_recompute");
+  ASSERT_EQ(finished.size(), 1u);
+  EXPECT_EQ(finished[0].state, "done");
+  EXPECT_EQ(finished[0].attempts, 1);
+  EXPECT_TRUE(finished[0].lease_owner.ends_with(worker.owner_suffix())) << finished[0].lease_owner;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM analytics_models"), 1);
+
+  // The web node serves the results.
+  auto pareto = get("/api/v1/analytics/pareto");
+  ASSERT_EQ(pareto.status, 200) << pareto.body;
+  EXPECT_EQ(pareto.json().at("customers").as_int64(), 10) << pareto.body;
+  auto scores = get("/api/v1/analytics/customers/" + std::to_string(customers[0]) + "/scores");
+  ASSERT_EQ(scores.status, 200) << scores.body;
+  EXPECT_EQ(scores.json().at("scored"), json::value(true)) << scores.body;
+  EXPECT_EQ(scores.json().at("model_id"), done.at("model_id")) << scores.body;
+
+  // The rebuild: the worker's scheduled first run, then one asked for on the web node.
+  ASSERT_TRUE(eventually([&] {
+    auto rows = jobs("recommend_rebuild");
+    return rows.size() == 1 && rows[0].state == "done";
+  })) << worker.log();
+  EXPECT_EQ(jobs("recommend_rebuild")[0].requested_by, "schedule");
+  const auto rebuilt = rebuild_recommendations();
+  auto rebuilds = jobs("recommend_rebuild");
+  ASSERT_EQ(rebuilds.size(), 2u);
+  for (const auto& job : rebuilds) {
+    EXPECT_EQ(job.state, "done");
+    EXPECT_EQ(job.attempts, 1);
+  }
+  EXPECT_EQ(rebuilds[1].requested_by, kAdminEmail);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM recommend_builds"), 2);
+  auto lists = get("/api/v1/customers/" + std::to_string(customers[0]) + "/recommendations");
+  EXPECT_EQ(lists.status, 200) << lists.body;
+
+  // Nothing more is scheduled while the builds are fresh; SIGTERM ends the worker cleanly.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(jobs("analytics_recompute").size(), 1u);
+  EXPECT_EQ(jobs("recommend_rebuild").size(), 2u);
+  EXPECT_EQ(worker.terminate(), 0);
+}
+
+TEST_F(WorkerNodes, AKilledWorkersJobIsTakenOverAfterItsLeaseAndFinishedOnce) {
+  shop();
+  const std::int64_t models_before = count("SELECT COUNT(*) FROM analytics_models");
+  auto started = post("/api/v1/analytics/recompute", json::object{});
+  ASSERT_EQ(started.status, 202) << started.body;
+  const std::int64_t job_id = jobs("analytics_recompute").back().id;
+
+  // The first worker claims the job and holds it (the test delay), renewing its lease.
+  auto first = std::make_unique<WorkerProcess>(
+      server_->db_url(), std::vector<std::string>{"--job-lease", "2", "--test-job-delay", "120"});
+  const std::string first_owner = first->owner_suffix();
+  ASSERT_TRUE(eventually([&] {
+    auto rows = jobs("analytics_recompute");
+    return rows.back().state == "running" && rows.back().lease_owner.ends_with(first_owner);
+  })) << first->log();
+  EXPECT_NE(recompute_status().at("state").as_string(), "idle");
+
+  // A second worker does not take a job whose lease is being renewed.
+  WorkerProcess second(server_->db_url(), {"--job-lease", "2"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(3500));
+  {
+    auto rows = jobs("analytics_recompute");
+    ASSERT_EQ(rows.back().id, job_id);
+    EXPECT_EQ(rows.back().state, "running");
+    EXPECT_TRUE(rows.back().lease_owner.ends_with(first_owner)) << rows.back().lease_owner;
+    EXPECT_EQ(rows.back().attempts, 1);
+    EXPECT_GE(rows.back().heartbeats, 3);
+  }
+
+  // Killed mid-job: the second worker takes it over once the lease has run out.
+  first->kill_hard();
+  const json::object done = wait_recomputed(30);
+  auto rows = jobs("analytics_recompute");
+  ASSERT_EQ(rows.back().id, job_id);
+  EXPECT_EQ(rows.back().state, "done");
+  EXPECT_EQ(rows.back().attempts, 2);
+  EXPECT_TRUE(rows.back().lease_owner.ends_with(second.owner_suffix())) << rows.back().lease_owner;
+  EXPECT_NE(second.log().find("taken over"), std::string::npos) << second.log();
+  // Finished once: one more model, one job for the request.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM analytics_models"), models_before + 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(jobs("analytics_recompute").back().id, job_id);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM analytics_models"), models_before + 1);
+  EXPECT_TRUE(eventually([&] {
+    return count("SELECT COUNT(*) FROM jobs WHERE state IN ('queued', 'running')") == 0;
+  }, 15));
+  EXPECT_EQ(second.terminate(), 0);
+}
+
+}  // namespace
+}  // namespace ecrm::testing

@@ -17,6 +17,7 @@
 #include "core/log.hpp"
 #include "core/metrics.hpp"
 #include "http/dispatcher.hpp"
+#include "http/idempotency.hpp"
 #include "http/server.hpp"
 #include "http/static_files.hpp"
 
@@ -203,9 +204,10 @@ int serve(const ServeOptions& options, bool worker_only) {
   app.add_routes(router);
 
   http::StaticFiles static_files(find_web_root(options.web_root));
+  http::SqlIdempotencyStore idempotency(*db);
   http::Dispatcher dispatcher(router, app.authenticator(), &app.audit(), &static_files, metrics,
                               http::DispatcherOptions{options.body_limit, !options.no_access_log,
-                                                      options.trust_proxy});
+                                                      options.trust_proxy, &idempotency});
   http::ServerOptions server_options;
   server_options.host = options.host;
   server_options.port = static_cast<std::uint16_t>(options.port);

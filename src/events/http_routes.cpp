@@ -25,7 +25,8 @@ constexpr std::size_t kMaxEventsBody = 1 << 20;
 Response with_cors(Response response) {
   response.header("Access-Control-Allow-Origin", "*");
   response.header("Access-Control-Allow-Methods", "POST, OPTIONS");
-  response.header("Access-Control-Allow-Headers", "Content-Type, Authorization, X-Ecrm-Key");
+  response.header("Access-Control-Allow-Headers",
+                  "Content-Type, Authorization, X-Ecrm-Key, Idempotency-Key");
   response.header("Access-Control-Max-Age", "86400");
   return response;
 }

@@ -7,11 +7,14 @@
 #include <chrono>
 #include <exception>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 
 #include "core/crypto.hpp"
 #include "core/log.hpp"
+#include "core/time.hpp"
 #include "http/context.hpp"
+#include "http/idempotency.hpp"
 #include "http/security.hpp"
 
 namespace ecrm::http {
@@ -34,6 +37,10 @@ struct KeyHash {
   std::size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
 };
 constexpr std::size_t kMaxCachedSeries = 4096;
+// How long a request waits for the answer of an earlier one with the same Idempotency-Key
+// before it is told 409 `idempotency_key_in_progress`.
+constexpr auto kIdempotentWait = std::chrono::seconds(2);
+constexpr auto kIdempotentPoll = std::chrono::milliseconds(25);
 thread_local std::unordered_map<std::string, Series, KeyHash, std::equal_to<>> t_series;
 thread_local std::string t_series_key;
 
@@ -216,6 +223,11 @@ std::optional<Response> Dispatcher::run(Request& request, bool may_block) {
   const Route& route = *match.route;
   const bool fast = !may_block && route.blocking;  // only the route's fast handler may run
   if (fast && !route.fast) return std::nullopt;
+  // A key is claimed in the database: only a worker may do that.
+  if (!may_block && options_.idempotency != nullptr && accepts_idempotency_key(route) &&
+      request.headers.get(kIdempotencyHeader)) {
+    return std::nullopt;
+  }
 
   Principal principal;
   if (!route.access.is_public) {
@@ -241,6 +253,7 @@ std::optional<Response> Dispatcher::run(Request& request, bool may_block) {
   }
 
   Response response;
+  bool replayed = false;
   RequestContext context(request, principal, match.params);
   if (auto allowed = check_access(route, request, principal); !allowed.ok()) {
     response = error_response(allowed.error());
@@ -251,7 +264,7 @@ std::optional<Response> Dispatcher::run(Request& request, bool may_block) {
         if (!answered) return std::nullopt;  // the worker runs the route from the start
         response = std::move(*answered);
       } else {
-        response = route.handler(context);
+        response = call_handler(route, context, &replayed);
       }
     } catch (const std::exception& e) {
       spdlog::error("handler for {} {} threw: {}", to_string(route.method), route.pattern,
@@ -262,7 +275,8 @@ std::optional<Response> Dispatcher::run(Request& request, bool may_block) {
                     route.pattern);
       response = error_response(Error::internal("unknown exception"));
     }
-    if (is_write(request.method) && route.audited && response.status < 400 && audit_ != nullptr) {
+    if (is_write(request.method) && route.audited && response.status < 400 && audit_ != nullptr &&
+        !replayed) {
       AuditEntry entry;
       entry.action = std::string(to_string(route.method)) + " " + route.pattern;
       entry.entity = route.audit_entity;
@@ -277,6 +291,59 @@ std::optional<Response> Dispatcher::run(Request& request, bool may_block) {
   if (route.pattern.rfind("/api/", 0) == 0) response.header("Cache-Control", "no-store");
   if (https) mark_cookies_secure(response);
   finish(request, route.pattern, response, elapsed());
+  return response;
+}
+
+Response Dispatcher::call_handler(const Route& route, RequestContext& context, bool* replayed) {
+  *replayed = false;
+  IdempotencyStore* store = options_.idempotency;
+  if (store == nullptr || !accepts_idempotency_key(route)) return route.handler(context);
+  const Request& request = context.request();
+  auto key = idempotency_key_of(request);
+  if (!key.ok()) return error_response(key.error());
+  if (!*key) return route.handler(context);
+  auto caller = idempotency_caller(route, request, context.principal());
+  if (!caller) return route.handler(context);  // an anonymous public request: nobody to key by
+
+  const std::string fingerprint = request_fingerprint(request);
+  const auto deadline = std::chrono::steady_clock::now() + kIdempotentWait;
+  for (;;) {
+    auto claim = store->claim(*caller, **key, fingerprint, to_string(request.method),
+                              request.target, now_ms());
+    if (!claim.ok()) return error_response(claim.error());
+    if (claim->state == IdempotencyStore::ClaimState::kClaimed) break;
+    if (claim->state == IdempotencyStore::ClaimState::kDone) {
+      *replayed = true;
+      return replay(claim->answer);
+    }
+    if (claim->state == IdempotencyStore::ClaimState::kRunning &&
+        std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(kIdempotentPoll);
+      continue;
+    }
+    return error_response(claim_error(claim->state));
+  }
+
+  Response response;
+  try {
+    response = route.handler(context);
+  } catch (...) {
+    if (auto released = store->release(*caller, **key); !released.ok()) {
+      spdlog::error("idempotency key of {} {}: release failed: {}", to_string(route.method),
+                    route.pattern, released.error().message);
+    }
+    throw;
+  }
+  Status stored = keeps_answer(response)
+                      ? store->complete(*caller, **key,
+                                        StoredAnswer{response.status, response.content_type,
+                                                     response.body, response.headers})
+                      : store->release(*caller, **key);
+  if (!stored.ok()) {
+    // The write is done: the key stays claimed (a retry is told so) rather than run twice.
+    spdlog::error("idempotency key of {} {}: storing the answer failed: {}",
+                  to_string(route.method), route.pattern, stored.error().message);
+  }
   return response;
 }
 

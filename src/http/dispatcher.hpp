@@ -15,6 +15,8 @@
 
 namespace ecrm::http {
 
+class IdempotencyStore;
+
 struct DispatcherOptions {
   std::size_t default_body_limit = 1 << 20;  // bytes
   bool access_log = true;
@@ -23,6 +25,8 @@ struct DispatcherOptions {
   // (X-Forwarded-Proto: https) gets its cookies marked Secure. Off, both headers are ignored:
   // anyone could send them.
   bool trust_proxy = false;
+  // Where Idempotency-Key answers are kept (http/idempotency.hpp); null: the header is ignored.
+  IdempotencyStore* idempotency = nullptr;
 };
 
 class Dispatcher {
@@ -71,6 +75,9 @@ class Dispatcher {
   bool apply_proxy_headers(Request& request) const;
   void finish(const Request& request, const std::string& route_label, const Response& response,
               double seconds);
+  // Runs the route's handler; for a POST with an Idempotency-Key, at most once per caller and
+  // key (http/idempotency.hpp). `replayed` tells that the answer is a stored one.
+  Response call_handler(const Route& route, RequestContext& context, bool* replayed);
 
   const Router& router_;
   Authenticator& authenticator_;

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <set>
 
+#include "http/idempotency.hpp"
+
 namespace ecrm::http {
 
 namespace json = boost::json;
@@ -66,6 +68,24 @@ std::string openapi_document(const Router& router, const std::string& version) {
           {"name", name}, {"in", "query"}, {"required", false},
           {"schema", json::object{{"type", "string"}}}});
     }
+    const bool idempotent = accepts_idempotency_key(*route);
+    if (idempotent) {
+      parameters.push_back(json::object{
+          {"name", std::string(kIdempotencyHeader)},
+          {"in", "header"},
+          {"required", false},
+          {"description",
+           "A key of your choosing (e.g. a UUID) that makes a retry safe: a request repeated with "
+           "the same key by the same caller within 24 hours gets the first answer again (marked "
+           "Idempotent-Replayed: true) and writes nothing twice; the key with another request is "
+           "422, while the first still runs 409. Answers 5xx, 401, 403 and 429 are not kept. "
+           "Keyed by the signed-in user, the API key or the portal party; on a public route by "
+           "the API key or write key sent, and ignored without one."},
+          {"schema", json::object{{"type", "string"},
+                                  {"minLength", 1},
+                                  {"maxLength", kIdempotencyKeyMaxLength},
+                                  {"pattern", "^[A-Za-z0-9_.:~+/=-]+$"}}}});
+    }
     if (!parameters.empty()) operation["parameters"] = std::move(parameters);
 
     const bool has_request = static_cast<bool>(route->doc.request);
@@ -95,6 +115,11 @@ std::string openapi_document(const Router& router, const std::string& version) {
     // Path parameters that name nothing answer 404; query parameters that do not parse, 400.
     if (route->pattern.find('{') != std::string::npos) errors.insert(404);
     if (route->doc.query || !route->doc.query_params.empty()) errors.insert(400);
+    if (idempotent) {
+      errors.insert(400);
+      errors.insert(409);
+      errors.insert(422);
+    }
     if (has_request) {
       errors.insert(400);
       errors.insert(413);

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <charconv>
+
 #include "auth/access.hpp"
 #include "core/crypto.hpp"
 
@@ -129,10 +131,47 @@ Result<http::Principal> HttpAuthenticator::authenticate(const http::Request& req
   return principal;
 }
 
-void HttpAuthenticator::invalidate() {
+void HttpAuthenticator::invalidate() { forget(nullptr); }
+
+void HttpAuthenticator::forget(
+    const std::function<bool(const std::string&, const http::Principal&)>& matches) {
   std::lock_guard lock(mutex_);
-  cache_.clear();
   ++generation_;
+  if (!matches) {
+    cache_.clear();
+    return;
+  }
+  std::erase_if(cache_, [&](const auto& entry) {
+    return matches(entry.first, entry.second.principal);
+  });
+}
+
+void HttpAuthenticator::follow(storage::InvalidationBus& bus) {
+  // An unparsable key drops everything: better a few extra lookups than a stale principal.
+  auto id_of = [](std::string_view key) -> std::optional<std::int64_t> {
+    std::int64_t id = 0;
+    auto [end, error] = std::from_chars(key.data(), key.data() + key.size(), id);
+    if (key.empty() || error != std::errc() || end != key.data() + key.size()) return std::nullopt;
+    return id;
+  };
+  bus.subscribe(std::string(storage::topics::kSession), [this](std::string_view key) {
+    if (key.empty()) return invalidate();
+    forget([key](const std::string& digest, const http::Principal&) { return digest == key; });
+  });
+  bus.subscribe(std::string(storage::topics::kApiKey), [this, id_of](std::string_view key) {
+    auto id = id_of(key);
+    if (!id) return invalidate();
+    forget([id](const std::string&, const http::Principal& principal) {
+      return principal.kind == http::Principal::Kind::kApiKey && principal.api_key_id == *id;
+    });
+  });
+  bus.subscribe(std::string(storage::topics::kUser), [this, id_of](std::string_view key) {
+    auto id = id_of(key);
+    if (!id) return invalidate();
+    forget([id](const std::string&, const http::Principal& principal) {
+      return principal.user_id == *id;
+    });
+  });
 }
 
 void HttpAuthenticator::record(const http::Principal& principal, const http::AuditEntry& entry) {

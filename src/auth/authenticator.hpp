@@ -13,6 +13,7 @@
 #include "auth/portal.hpp"
 #include "auth/service.hpp"
 #include "http/principal.hpp"
+#include "storage/invalidation.hpp"
 
 namespace ecrm::auth {
 
@@ -21,7 +22,8 @@ inline constexpr const char* kSessionCookie = "ecrm_session";
 class HttpAuthenticator final : public http::Authenticator, public http::AuditSink {
  public:
   // Entries are trusted from memory for `cache_ttl`; a change made through this process
-  // (logout, revoke, disable) clears the cache at once, other processes see it within the TTL.
+  // (logout, revoke, disable) clears the cache at once, and other processes drop the entry when
+  // its invalidation message arrives (follow()), or at the latest after the TTL.
   // `portal` resolves the portal cookie for portal routes (null: there is no portal).
   HttpAuthenticator(AuthService& service, std::chrono::milliseconds cache_ttl,
                     PortalAuth* portal = nullptr);
@@ -40,12 +42,20 @@ class HttpAuthenticator final : public http::Authenticator, public http::AuditSi
   // started before it do not cache their answer.
   void invalidate();
 
+  // Drops the entries named by messages of `bus`: topics::kSession (the token's hash),
+  // topics::kApiKey (the key's id) and topics::kUser (every entry of that user). Call once,
+  // before the bus delivers; the bus must not outlive this.
+  void follow(storage::InvalidationBus& bus);
+
  private:
   struct Credential {
     enum class Kind { kNone, kSession, kApiKey } kind = Kind::kNone;
     std::string secret;
   };
   static Credential credential_of(const http::Request& request);
+  // Drops the entries for which `matches(digest, principal)` holds (all when it is null) and
+  // stops lookups in flight from caching their answer.
+  void forget(const std::function<bool(const std::string&, const http::Principal&)>& matches);
   // The resolver whose prefix `key` has, or null.
   PortalKeyResolver* portal_keys_of(std::string_view key) const;
 

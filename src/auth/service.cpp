@@ -5,6 +5,7 @@
 
 #include "auth/access.hpp"
 #include "core/crypto.hpp"
+#include "storage/invalidation.hpp"
 
 namespace ecrm::auth {
 
@@ -143,8 +144,10 @@ Result<LoginResult> AuthService::login(const LoginRequest& request, const std::s
 }
 
 Status AuthService::logout(const std::string& session_token) {
-  return with_transaction(db_, TxMode::kWrite, [&](Connection& c) {
-    return repo_.delete_session(c, sha256_hex(session_token));
+  std::string token_hash = sha256_hex(session_token);
+  return with_transaction(db_, TxMode::kWrite, [&](Connection& c) -> Status {
+    ECRM_RETURN_IF_ERROR(repo_.delete_session(c, token_hash));
+    return storage::publish_invalidation(c, storage::topics::kSession, token_hash);
   });
 }
 
@@ -215,6 +218,9 @@ Result<User> AuthService::update_user(const Actor& actor, std::int64_t id,
     ECRM_RETURN_IF_ERROR(repo_.update_user(c, user));
     if (new_hash) ECRM_RETURN_IF_ERROR(repo_.update_password(c, id, *new_hash, user.updated_at));
     if (user.disabled || new_hash) ECRM_RETURN_IF_ERROR(repo_.delete_user_sessions(c, id));
+    // Other processes keep this user's sessions and keys with the old role and state.
+    ECRM_RETURN_IF_ERROR(
+        storage::publish_invalidation(c, storage::topics::kUser, std::to_string(id)));
     return user;
   });
 }
@@ -263,7 +269,8 @@ Status AuthService::revoke_api_key(const Actor& actor, std::int64_t id) {
     if (!key || (actor.role != Role::kAdmin && key->user_id != actor.user_id)) {
       return Error::not_found("no such API key: " + std::to_string(id));
     }
-    return repo_.revoke_api_key(c, id, now_ms());
+    ECRM_RETURN_IF_ERROR(repo_.revoke_api_key(c, id, now_ms()));
+    return storage::publish_invalidation(c, storage::topics::kApiKey, std::to_string(id));
   });
 }
 

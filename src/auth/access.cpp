@@ -140,4 +140,16 @@ std::vector<std::string> effective_key_scopes(const std::vector<std::string>& ke
   return out;
 }
 
+bool reachable_before_two_factor(std::string_view path) {
+  static constexpr std::string_view kPaths[] = {
+      "/api/v1/me",
+      "/api/v1/auth/logout",
+      "/api/v1/system/info",
+      "/api/v1/auth/two-factor",
+      "/api/v1/auth/two-factor/enrol",
+      "/api/v1/auth/two-factor/confirm",
+  };
+  return std::find(std::begin(kPaths), std::end(kPaths), path) != std::end(kPaths);
+}
+
 }  // namespace ecrm::auth

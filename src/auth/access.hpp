@@ -33,4 +33,9 @@ bool role_has_scope(Role role, std::string_view scope);
 std::vector<std::string> effective_key_scopes(const std::vector<std::string>& key_scopes,
                                               Role owner_role);
 
+// Whether a session whose user must still set up two-factor sign-in (their role asks for it)
+// may call `path`: who they are, sign-out and the enrolment itself. Everything else answers 403
+// `two_factor_enrolment_required` until they enrol.
+bool reachable_before_two_factor(std::string_view path);
+
 }  // namespace ecrm::auth

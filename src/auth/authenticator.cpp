@@ -73,7 +73,21 @@ std::optional<Result<http::Principal>> HttpAuthenticator::authenticate_cached(
   if (it == cache_.end() || it->second.expires < std::chrono::steady_clock::now()) {
     return std::nullopt;
   }
-  return Result<http::Principal>(it->second.principal);
+  return gate(it->second.principal, it->second.two_factor_pending, request);
+}
+
+Result<http::Principal> HttpAuthenticator::gate(http::Principal principal, bool two_factor_pending,
+                                                const http::Request& request) {
+  if (two_factor_pending && !reachable_before_two_factor(request.path)) {
+    return Error::forbidden("your role requires two-factor sign-in: set it up first",
+                            "two_factor_enrolment_required");
+  }
+  return principal;
+}
+
+bool HttpAuthenticator::two_factor_pending(std::int64_t session_id) {
+  std::shared_lock lock(mutex_);
+  return two_factor_pending_.contains(session_id);
 }
 
 Result<http::Principal> HttpAuthenticator::authenticate(const http::Request& request) {
@@ -85,6 +99,7 @@ Result<http::Principal> HttpAuthenticator::authenticate(const http::Request& req
   }
   Credential credential = credential_of(request);
   http::Principal principal;
+  bool pending = false;
   if (credential.kind == Credential::Kind::kSession) {
     ECRM_ASSIGN_OR_RETURN(auto found, service_.resolve_session(credential.secret));
     auto& [session, user] = found;
@@ -95,7 +110,9 @@ Result<http::Principal> HttpAuthenticator::authenticate(const http::Request& req
     principal.role = std::string(wire::enum_name(user.role));
     principal.session_id = session.id;
     principal.csrf_token = session.csrf_token;
-    principal.scopes = scopes_of(user.role);
+    pending = session.two_factor_pending;
+    // Until they enrol they hold no scope; gate() keeps them to the enrolment routes.
+    principal.scopes = pending ? std::vector<std::string>{} : scopes_of(user.role);
   } else {
     ECRM_ASSIGN_OR_RETURN(auto found, service_.resolve_api_key(credential.secret));
     auto& [key, user] = found;
@@ -124,11 +141,16 @@ Result<http::Principal> HttpAuthenticator::authenticate(const http::Request& req
     }
   }
   std::lock_guard lock(mutex_);
-  if (generation != generation_) return principal;  // invalidated meanwhile: may be stale
+  if (pending) {
+    two_factor_pending_.insert(principal.session_id);
+  } else if (principal.session_id != 0) {
+    two_factor_pending_.erase(principal.session_id);
+  }
+  if (generation != generation_) return gate(principal, pending, request);  // may be stale
   if (cache_.size() >= kMaxCacheEntries) cache_.clear();
   cache_[sha256_hex(credential.secret)] =
-      CacheEntry{principal, std::chrono::steady_clock::now() + cache_ttl_};
-  return principal;
+      CacheEntry{principal, std::chrono::steady_clock::now() + cache_ttl_, pending};
+  return gate(principal, pending, request);
 }
 
 void HttpAuthenticator::invalidate() { forget(nullptr); }

@@ -8,6 +8,7 @@
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "auth/portal.hpp"
@@ -42,6 +43,10 @@ class HttpAuthenticator final : public http::Authenticator, public http::AuditSi
   // started before it do not cache their answer.
   void invalidate();
 
+  // Whether the session `session_id` belongs to a user who must still set up two-factor sign-in,
+  // as the last resolution of it found (GET /me tells the UI).
+  bool two_factor_pending(std::int64_t session_id);
+
   // Drops the entries named by messages of `bus`: topics::kSession (the token's hash),
   // topics::kApiKey (the key's id) and topics::kUser (every entry of that user). Call once,
   // before the bus delivers; the bus must not outlive this.
@@ -62,7 +67,12 @@ class HttpAuthenticator final : public http::Authenticator, public http::AuditSi
   struct CacheEntry {
     http::Principal principal;
     std::chrono::steady_clock::time_point expires;
+    bool two_factor_pending = false;
   };
+  // `principal` as `request` may use it: a session pending two-factor enrolment reaches only
+  // auth/access.hpp's reachable_before_two_factor paths.
+  static Result<http::Principal> gate(http::Principal principal, bool two_factor_pending,
+                                      const http::Request& request);
 
   AuthService& service_;
   std::chrono::milliseconds cache_ttl_;
@@ -74,6 +84,7 @@ class HttpAuthenticator final : public http::Authenticator, public http::AuditSi
   // cached, so a change of role or a disabled user is never undone by a lookup in flight.
   std::uint64_t generation_ = 0;
   std::unordered_map<std::int64_t, UnixMs> key_last_touched_;   // API key id -> last write
+  std::unordered_set<std::int64_t> two_factor_pending_;           // session ids
 };
 
 }  // namespace ecrm::auth

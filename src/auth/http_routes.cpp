@@ -39,6 +39,18 @@ Me me_of(const http::Principal& p) {
   return me;
 }
 
+// The answer to a sign-in: the session cookie when one was opened.
+Response signed_in(const LoginResult& result, const AuthRoutesConfig& config) {
+  Response response = http::reply(200, result);
+  if (result.session_token.empty()) return response;  // waiting for the second factor
+  std::string cookie = std::string(kSessionCookie) + "=" + result.session_token +
+                       "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
+                       std::to_string((result.expires_at - now_ms()) / 1000);
+  if (config.secure_cookies) cookie += "; Secure";
+  response.header("Set-Cookie", cookie);
+  return response;
+}
+
 }  // namespace
 
 void add_auth_routes(http::Router& router, AuthService& service, HttpAuthenticator& authenticator,
@@ -60,15 +72,154 @@ void add_auth_routes(http::Router& router, AuthService& service, HttpAuthenticat
                               service.login(request, ctx.request().remote_ip,
                                             std::string(user_agent.substr(0, 300))));
         ctx.set_audit(std::to_string(result.user.id));
-        Response response = http::reply(200, result);
-        std::string cookie = std::string(kSessionCookie) + "=" + result.session_token +
-                             "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
-                             std::to_string((result.expires_at - now_ms()) / 1000);
-        if (config.secure_cookies) cookie += "; Secure";
-        response.header("Set-Cookie", cookie);
-        return response;
+        return signed_in(result, config);
       }),
       .audit_entity = "session"});
+
+  router.add(Route{
+      .method = Method::kPost,
+      .pattern = "/api/v1/auth/login/two-factor",
+      .access = Access::public_route(),
+      .doc = {.summary = "The second step of a sign-in that answered two_factor_required: the "
+                         "token from it and a code of the authenticator app or an unused "
+                         "recovery code; sets the session cookie",
+              .tag = "auth",
+              .request = http::json_body<TwoFactorLogin>(),
+              .response = http::json_body<LoginResult>(),
+              .error_statuses = {401, 429}},
+      .handler = handle([&service, config](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto request, http::read_body<TwoFactorLogin>(ctx));
+        auto user_agent = ctx.request().headers.get("user-agent").value_or("");
+        ECRM_ASSIGN_OR_RETURN(auto result,
+                              service.login_second_factor(request, ctx.request().remote_ip,
+                                                          std::string(user_agent.substr(0, 300))));
+        ctx.set_audit(std::to_string(result.user.id),
+                      json::serialize(json::object{{"two_factor", true}}));
+        return signed_in(result, config);
+      }),
+      .audit_entity = "session"});
+
+  router.add(Route{
+      .method = Method::kGet,
+      .pattern = "/api/v1/auth/two-factor",
+      .access = Access::session_only(),
+      .doc = {.summary = "The signed-in user's two-factor sign-in: on, started, required by "
+                         "their role, recovery codes left",
+              .tag = "auth",
+              .response = http::json_body<TwoFactorStatus>()},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto status, service.two_factor_status(actor_of(ctx)));
+        return http::reply(200, status);
+      })});
+
+  router.add(Route{
+      .method = Method::kPost,
+      .pattern = "/api/v1/auth/two-factor/enrol",
+      .access = Access::session_only(),
+      .doc = {.summary = "Start two-factor sign-in: a new secret for the authenticator app (as "
+                         "text and as an otpauth:// URI for a QR code), confirmed by its first "
+                         "code",
+              .tag = "auth",
+              .response = http::json_body<TwoFactorEnrolment>(),
+              .error_statuses = {409}},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto enrolment,
+                              service.start_two_factor(actor_of(ctx), ctx.principal().email));
+        ctx.set_audit(std::to_string(ctx.principal().user_id));
+        return http::reply(200, enrolment);
+      }),
+      .audit_entity = "two_factor"});
+
+  router.add(Route{
+      .method = Method::kPost,
+      .pattern = "/api/v1/auth/two-factor/confirm",
+      .access = Access::session_only(),
+      .doc = {.summary = "Turn two-factor sign-in on with the app's first code; returns 10 "
+                         "single-use recovery codes, shown once",
+              .tag = "auth",
+              .request = http::json_body<TwoFactorCode>(),
+              .response = http::json_body<RecoveryCodes>(),
+              .error_statuses = {409, 429}},
+      .handler = handle([&service, &authenticator](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto request, http::read_body<TwoFactorCode>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto codes, service.confirm_two_factor(actor_of(ctx), request,
+                                                                     ctx.request().remote_ip));
+        authenticator.invalidate();  // a session waiting for the enrolment is a full one now
+        ctx.set_audit(std::to_string(ctx.principal().user_id));
+        return http::reply(200, codes);
+      }),
+      .audit_entity = "two_factor"});
+
+  router.add(Route{
+      .method = Method::kPost,
+      .pattern = "/api/v1/auth/two-factor/disable",
+      .access = Access::session_only(),
+      .doc = {.summary = "Turn two-factor sign-in off, given a current code or the password",
+              .tag = "auth",
+              .request = http::json_body<TwoFactorProof>(),
+              .success_status = 204,
+              .error_statuses = {409, 429}},
+      .handler = handle([&service, &authenticator](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto proof, http::read_body<TwoFactorProof>(ctx));
+        ECRM_RETURN_IF_ERROR(
+            service.disable_two_factor(actor_of(ctx), proof, ctx.request().remote_ip));
+        authenticator.invalidate();  // a role that requires it limits the sessions again
+        ctx.set_audit(std::to_string(ctx.principal().user_id));
+        return http::no_content();
+      }),
+      .audit_entity = "two_factor"});
+
+  router.add(Route{
+      .method = Method::kPost,
+      .pattern = "/api/v1/auth/two-factor/recovery-codes",
+      .access = Access::session_only(),
+      .doc = {.summary = "Replace the recovery codes with 10 new ones (shown once), given a "
+                         "current code or the password",
+              .tag = "auth",
+              .request = http::json_body<TwoFactorProof>(),
+              .response = http::json_body<RecoveryCodes>(),
+              .error_statuses = {409, 429}},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto proof, http::read_body<TwoFactorProof>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto codes, service.regenerate_recovery_codes(
+                                              actor_of(ctx), proof, ctx.request().remote_ip));
+        ctx.set_audit(std::to_string(ctx.principal().user_id));
+        return http::reply(200, codes);
+      }),
+      .audit_entity = "two_factor"});
+
+  router.add(Route{
+      .method = Method::kGet,
+      .pattern = "/api/v1/auth/two-factor/roles",
+      .access = Access::needs("users:admin"),
+      .doc = {.summary = "The roles whose users must sign in with a second factor",
+              .tag = "users",
+              .response = http::json_body<TwoFactorRoles>()},
+      .handler = handle([&service](RequestContext&) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto roles, service.two_factor_roles());
+        return http::reply(200, roles);
+      })});
+
+  router.add(Route{
+      .method = Method::kPut,
+      .pattern = "/api/v1/auth/two-factor/roles",
+      .access = Access::needs("users:admin"),
+      .doc = {.summary = "Set the roles whose users must sign in with a second factor; their "
+                         "users without it reach only its enrolment until they set it up",
+              .tag = "users",
+              .request = http::json_body<TwoFactorRoles>(),
+              .response = http::json_body<TwoFactorRoles>()},
+      .handler = handle([&service, &authenticator](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto request, http::read_body<TwoFactorRoles>(ctx));
+        ECRM_RETURN_IF_ERROR(service.set_two_factor_roles(request));
+        authenticator.invalidate();  // sessions of those roles are limited (or freed) at once
+        ECRM_ASSIGN_OR_RETURN(auto roles, service.two_factor_roles());
+        json::array names;
+        for (Role role : roles.roles) names.emplace_back(wire::enum_name(role));
+        ctx.set_audit("", json::serialize(json::object{{"roles", names}}));
+        return http::reply(200, roles);
+      }),
+      .audit_entity = "two_factor_roles"});
 
   router.add(Route{
       .method = Method::kPost,
@@ -96,7 +247,14 @@ void add_auth_routes(http::Router& router, AuthService& service, HttpAuthenticat
                          "and the CSRF token (sessions) or the key (API keys)",
               .tag = "auth",
               .response = http::json_body<Me>()},
-      .handler = [](RequestContext& ctx) { return http::reply(200, me_of(ctx.principal())); },
+      .handler =
+          [&authenticator](RequestContext& ctx) {
+            Me me = me_of(ctx.principal());
+            me.two_factor_enrolment_required =
+                ctx.principal().kind == http::Principal::Kind::kSession &&
+                authenticator.two_factor_pending(ctx.principal().session_id);
+            return http::reply(200, me);
+          },
       .blocking = false});
 
   router.add(Route{

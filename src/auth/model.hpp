@@ -39,6 +39,9 @@ struct Session {
   std::int64_t user_id = 0;
   std::string csrf_token;
   UnixMs expires_at = 0;
+  // The user's role asks for two-factor sign-in and they have not set it up: the session reaches
+  // only the routes of auth/access.hpp's reachable_before_two_factor until they do.
+  bool two_factor_pending = false;
 };
 
 struct ApiKey {
@@ -93,8 +96,11 @@ struct Me {
   std::optional<std::string> csrf_token;  // sessions: sent back with every write
   std::vector<std::string> scopes;        // what the caller may do (auth/access.hpp)
   std::optional<MeApiKey> api_key;        // API keys: which one
+  // Sessions: the role asks for two-factor sign-in and the user must set it up before anything
+  // but that (and /me, sign-out) is reachable.
+  bool two_factor_enrolment_required = false;
 };
-ECRM_DESCRIBE(Me, user, auth, csrf_token, scopes, api_key)
+ECRM_DESCRIBE(Me, user, auth, csrf_token, scopes, api_key, two_factor_enrolment_required)
 
 // GET /api/v1/roles: a role and the scopes it holds.
 struct RoleScopes {

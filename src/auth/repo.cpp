@@ -39,9 +39,13 @@ constexpr std::string_view kSetLastLogin = "UPDATE users SET last_login_at = $2 
 constexpr std::string_view kInsertSession =
     "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, ip, user_agent) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7)";
+// The last column: whether the user's role asks for two-factor sign-in and they have not set it up.
 constexpr std::string_view kFindSession =
     "SELECT s.id, s.user_id, s.csrf_token, s.expires_at, "
-    "u.id, u.email, u.name, u.role, u.disabled, u.created_at, u.updated_at, u.last_login_at "
+    "u.id, u.email, u.name, u.role, u.disabled, u.created_at, u.updated_at, u.last_login_at, "
+    "CASE WHEN EXISTS (SELECT 1 FROM two_factor_roles r WHERE r.role = u.role) "
+    "AND NOT EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = u.id "
+    "AND t.confirmed_at IS NOT NULL) THEN 1 ELSE 0 END "
     "FROM sessions s JOIN users u ON u.id = s.user_id "
     "WHERE s.token_hash = $1 AND s.expires_at > $2";
 constexpr std::string_view kDeleteSession = "DELETE FROM sessions WHERE token_hash = $1";
@@ -73,6 +77,42 @@ constexpr std::string_view kCountLoginFailures =
     "SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at > $2";
 constexpr std::string_view kClearLoginFailures = "DELETE FROM login_failures WHERE key = $1";
 constexpr std::string_view kPruneLoginFailures = "DELETE FROM login_failures WHERE at <= $1";
+
+constexpr std::string_view kFindTotp =
+    "SELECT secret, confirmed_at, last_step FROM user_totp WHERE user_id = $1";
+constexpr std::string_view kUpsertTotp =
+    "INSERT INTO user_totp (user_id, secret, created_at) VALUES ($1, $2, $3) "
+    "ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, "
+    "created_at = excluded.created_at, confirmed_at = NULL, last_step = 0";
+constexpr std::string_view kConfirmTotp =
+    "UPDATE user_totp SET confirmed_at = $2 WHERE user_id = $1";
+constexpr std::string_view kUseTotpStep =
+    "UPDATE user_totp SET last_step = $2 WHERE user_id = $1 AND last_step < $2";
+constexpr std::string_view kDeleteTotp = "DELETE FROM user_totp WHERE user_id = $1";
+constexpr std::string_view kDeleteRecoveryCodes =
+    "DELETE FROM user_recovery_codes WHERE user_id = $1";
+constexpr std::string_view kInsertRecoveryCode =
+    "INSERT INTO user_recovery_codes (user_id, code_hash, created_at) VALUES ($1, $2, $3)";
+constexpr std::string_view kUseRecoveryCode =
+    "UPDATE user_recovery_codes SET used_at = $3 "
+    "WHERE user_id = $1 AND code_hash = $2 AND used_at IS NULL";
+constexpr std::string_view kCountRecoveryCodesLeft =
+    "SELECT COUNT(*) FROM user_recovery_codes WHERE user_id = $1 AND used_at IS NULL";
+constexpr std::string_view kListTwoFactorRoles = "SELECT role FROM two_factor_roles ORDER BY role";
+constexpr std::string_view kDeleteTwoFactorRoles = "DELETE FROM two_factor_roles";
+constexpr std::string_view kInsertTwoFactorRole =
+    "INSERT INTO two_factor_roles (role, updated_at) VALUES ($1, $2)";
+constexpr std::string_view kRoleRequiresTwoFactor =
+    "SELECT COUNT(*) FROM two_factor_roles WHERE role = $1";
+constexpr std::string_view kInsertChallenge =
+    "INSERT INTO two_factor_challenges (token_hash, user_id, created_at, expires_at) "
+    "VALUES ($1, $2, $3, $4)";
+constexpr std::string_view kFindChallenge =
+    "SELECT user_id FROM two_factor_challenges WHERE token_hash = $1 AND expires_at > $2";
+constexpr std::string_view kDeleteChallenge =
+    "DELETE FROM two_factor_challenges WHERE token_hash = $1";
+constexpr std::string_view kDeleteExpiredChallenges =
+    "DELETE FROM two_factor_challenges WHERE expires_at <= $1";
 
 constexpr std::string_view kInsertAudit =
     "INSERT INTO audit_log (at, actor_type, actor_id, actor, action, entity, entity_id, status, "
@@ -211,6 +251,7 @@ Result<std::optional<std::pair<Session, User>>> AuthRepo::find_session(
     session.user_id = row.get_int(1);
     session.csrf_token = row.get_string(2);
     session.expires_at = row.get_int(3);
+    session.two_factor_pending = row.get_int(12) != 0;
     found.emplace(std::move(session), read_user(row, 4));
   }));
   return found;
@@ -293,6 +334,96 @@ Status AuthRepo::clear_login_failures(Connection& c, const std::string& key) {
 
 Status AuthRepo::prune_login_failures(Connection& c, UnixMs before) {
   return done(c.execute(kPruneLoginFailures, {before}));
+}
+
+Result<std::optional<TotpRecord>> AuthRepo::find_totp(Connection& c, std::int64_t user_id) {
+  std::optional<TotpRecord> found;
+  ECRM_RETURN_IF_ERROR(c.query(kFindTotp, {user_id}, [&](const RowView& row) {
+    found = TotpRecord{row.get_string(0), row.get_optional_int(1), row.get_int(2)};
+  }));
+  return found;
+}
+
+Status AuthRepo::upsert_totp(Connection& c, std::int64_t user_id, const std::string& secret,
+                             UnixMs now) {
+  return done(c.execute(kUpsertTotp, {user_id, secret, now}));
+}
+
+Status AuthRepo::confirm_totp(Connection& c, std::int64_t user_id, UnixMs now) {
+  return done(c.execute(kConfirmTotp, {user_id, now}));
+}
+
+Result<bool> AuthRepo::use_totp_step(Connection& c, std::int64_t user_id, std::int64_t step) {
+  ECRM_ASSIGN_OR_RETURN(auto changed, c.execute(kUseTotpStep, {user_id, step}));
+  return changed == 1;
+}
+
+Status AuthRepo::delete_totp(Connection& c, std::int64_t user_id) {
+  ECRM_RETURN_IF_ERROR(done(c.execute(kDeleteRecoveryCodes, {user_id})));
+  return done(c.execute(kDeleteTotp, {user_id}));
+}
+
+Status AuthRepo::replace_recovery_codes(Connection& c, std::int64_t user_id,
+                                        const std::vector<std::string>& code_hashes, UnixMs now) {
+  ECRM_RETURN_IF_ERROR(done(c.execute(kDeleteRecoveryCodes, {user_id})));
+  for (const auto& hash : code_hashes) {
+    ECRM_RETURN_IF_ERROR(done(c.execute(kInsertRecoveryCode, {user_id, hash, now})));
+  }
+  return {};
+}
+
+Result<bool> AuthRepo::use_recovery_code(Connection& c, std::int64_t user_id,
+                                         const std::string& code_hash, UnixMs now) {
+  ECRM_ASSIGN_OR_RETURN(auto changed, c.execute(kUseRecoveryCode, {user_id, code_hash, now}));
+  return changed == 1;
+}
+
+Result<std::int64_t> AuthRepo::count_recovery_codes_left(Connection& c, std::int64_t user_id) {
+  ECRM_ASSIGN_OR_RETURN(auto n, c.query_int(kCountRecoveryCodesLeft, {user_id}));
+  return n.value_or(0);
+}
+
+Result<std::vector<Role>> AuthRepo::list_two_factor_roles(Connection& c) {
+  std::vector<Role> roles;
+  ECRM_RETURN_IF_ERROR(c.query(kListTwoFactorRoles, {}, [&](const RowView& row) {
+    if (auto role = wire::parse_enum<Role>(row.get_text(0))) roles.push_back(*role);
+  }));
+  return roles;
+}
+
+Status AuthRepo::replace_two_factor_roles(Connection& c, const std::vector<Role>& roles,
+                                          UnixMs now) {
+  ECRM_RETURN_IF_ERROR(done(c.execute(kDeleteTwoFactorRoles)));
+  for (Role role : roles) {
+    ECRM_RETURN_IF_ERROR(
+        done(c.execute(kInsertTwoFactorRole, {std::string(wire::enum_name(role)), now})));
+  }
+  return {};
+}
+
+Result<bool> AuthRepo::role_requires_two_factor(Connection& c, Role role) {
+  ECRM_ASSIGN_OR_RETURN(auto n,
+                        c.query_int(kRoleRequiresTwoFactor, {std::string(wire::enum_name(role))}));
+  return n.value_or(0) > 0;
+}
+
+Status AuthRepo::insert_challenge(Connection& c, const std::string& token_hash,
+                                  std::int64_t user_id, UnixMs now, UnixMs expires_at) {
+  return done(c.execute(kInsertChallenge, {token_hash, user_id, now, expires_at}));
+}
+
+Result<std::optional<std::int64_t>> AuthRepo::find_challenge(Connection& c,
+                                                             const std::string& token_hash,
+                                                             UnixMs now) {
+  return c.query_int(kFindChallenge, {token_hash, now});
+}
+
+Status AuthRepo::delete_challenge(Connection& c, const std::string& token_hash) {
+  return done(c.execute(kDeleteChallenge, {token_hash}));
+}
+
+Status AuthRepo::delete_expired_challenges(Connection& c, UnixMs now) {
+  return done(c.execute(kDeleteExpiredChallenges, {now}));
 }
 
 Status AuthRepo::insert_audit(Connection& c, const AuditRecord& r) {

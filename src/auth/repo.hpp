@@ -21,6 +21,13 @@ struct UserWithHash {
   std::string password_hash;
 };
 
+// A user's TOTP secret (base32) and the last step a code of it was accepted for.
+struct TotpRecord {
+  std::string secret;
+  std::optional<UnixMs> confirmed_at;
+  std::int64_t last_step = 0;
+};
+
 class AuthRepo {
  public:
   Result<std::int64_t> count_users(Connection& c);
@@ -60,6 +67,32 @@ class AuthRepo {
   Result<std::int64_t> count_login_failures(Connection& c, const std::string& key, UnixMs since);
   Status clear_login_failures(Connection& c, const std::string& key);
   Status prune_login_failures(Connection& c, UnixMs before);
+
+  // Two-factor sign-in. The secret replaces any unconfirmed one; confirming keeps `last_step`.
+  Result<std::optional<TotpRecord>> find_totp(Connection& c, std::int64_t user_id);
+  Status upsert_totp(Connection& c, std::int64_t user_id, const std::string& secret, UnixMs now);
+  Status confirm_totp(Connection& c, std::int64_t user_id, UnixMs now);
+  // Records `step` as used; false when a step at or after it was already used (a replay).
+  Result<bool> use_totp_step(Connection& c, std::int64_t user_id, std::int64_t step);
+  // Removes the secret and the recovery codes.
+  Status delete_totp(Connection& c, std::int64_t user_id);
+  // Replaces the user's recovery codes with `code_hashes`.
+  Status replace_recovery_codes(Connection& c, std::int64_t user_id,
+                                const std::vector<std::string>& code_hashes, UnixMs now);
+  // Marks an unused code used; false when there is no such unused code.
+  Result<bool> use_recovery_code(Connection& c, std::int64_t user_id,
+                                 const std::string& code_hash, UnixMs now);
+  Result<std::int64_t> count_recovery_codes_left(Connection& c, std::int64_t user_id);
+  Result<std::vector<Role>> list_two_factor_roles(Connection& c);
+  Status replace_two_factor_roles(Connection& c, const std::vector<Role>& roles, UnixMs now);
+  Result<bool> role_requires_two_factor(Connection& c, Role role);
+  Status insert_challenge(Connection& c, const std::string& token_hash, std::int64_t user_id,
+                          UnixMs now, UnixMs expires_at);
+  // The user of a live challenge, or nullopt.
+  Result<std::optional<std::int64_t>> find_challenge(Connection& c, const std::string& token_hash,
+                                                     UnixMs now);
+  Status delete_challenge(Connection& c, const std::string& token_hash);
+  Status delete_expired_challenges(Connection& c, UnixMs now);
 
   Status insert_audit(Connection& c, const AuditRecord& record);
   // Newest first: records with id < before (all when nullopt), at most `limit`.

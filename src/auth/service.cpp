@@ -126,17 +126,49 @@ Result<LoginResult> AuthService::login(const LoginRequest& request, const std::s
     return Error::unauthenticated("wrong e-mail or password", "invalid_credentials");
   }
 
+  // A confirmed second factor: the password alone opens no session.
+  std::optional<TotpRecord> totp;
+  bool must_enrol = false;
+  {
+    ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+    ECRM_ASSIGN_OR_RETURN(totp, repo_.find_totp(*lease, found->user.id));
+    if (!totp || !totp->confirmed_at) {
+      ECRM_ASSIGN_OR_RETURN(must_enrol, repo_.role_requires_two_factor(*lease, found->user.role));
+    }
+  }
+  if (totp && totp->confirmed_at) {
+    LoginResult pending;
+    pending.user = found->user;
+    pending.two_factor_required = true;
+    pending.two_factor_token = random_token(32);
+    pending.expires_at = now + config_.two_factor_challenge_ttl_ms;
+    auto stored = with_transaction(db_, TxMode::kWrite, [&](Connection& c) -> Status {
+      return repo_.insert_challenge(c, sha256_hex(*pending.two_factor_token), found->user.id, now,
+                                    pending.expires_at);
+    });
+    if (!stored.ok()) return std::move(stored).error();
+    return pending;
+  }
+  ECRM_ASSIGN_OR_RETURN(auto result, open_session(found->user, email_key, ip, user_agent));
+  result.two_factor_enrolment_required = must_enrol;
+  return result;
+}
+
+Result<LoginResult> AuthService::open_session(const User& user, const std::string& email_key,
+                                              const std::string& ip,
+                                              const std::string& user_agent) {
+  UnixMs now = now_ms();
   LoginResult result;
-  result.user = found->user;
+  result.user = user;
   result.user.last_login_at = now;
   result.session_token = random_token(32);
   result.csrf_token = random_token(24);
   result.expires_at = now + config_.session_ttl_ms;
-  Session session{0, found->user.id, result.csrf_token, result.expires_at};
+  Session session{0, user.id, result.csrf_token, result.expires_at};
   auto opened = with_transaction(db_, TxMode::kWrite, [&](Connection& c) -> Status {
     ECRM_RETURN_IF_ERROR(
         repo_.insert_session(c, sha256_hex(result.session_token), session, now, ip, user_agent));
-    ECRM_RETURN_IF_ERROR(repo_.set_last_login(c, found->user.id, now));
+    ECRM_RETURN_IF_ERROR(repo_.set_last_login(c, user.id, now));
     return repo_.clear_login_failures(c, email_key);
   });
   if (!opened.ok()) return std::move(opened).error();
@@ -301,6 +333,7 @@ Result<AuthService::Stats> AuthService::stats() {
 Status AuthService::prune(UnixMs now) {
   return with_transaction(db_, TxMode::kWrite, [&](Connection& c) -> Status {
     ECRM_RETURN_IF_ERROR(repo_.delete_expired_sessions(c, now));
+    ECRM_RETURN_IF_ERROR(repo_.delete_expired_challenges(c, now));
     return repo_.prune_login_failures(c, now - config_.failure_window_ms);
   });
 }

@@ -63,6 +63,12 @@ std::vector<Operation> operations(const json::value& document) {
 const std::map<std::string, std::string> kAnySignedIn = {
     {"POST /api/v1/auth/logout", "ends the caller's own session"},
     {"GET /api/v1/me", "who the caller is and what it may do"},
+    {"GET /api/v1/auth/two-factor", "one's own two-factor sign-in"},
+    {"POST /api/v1/auth/two-factor/enrol", "one's own two-factor sign-in"},
+    {"POST /api/v1/auth/two-factor/confirm", "one's own two-factor sign-in"},
+    {"POST /api/v1/auth/two-factor/disable", "one's own two-factor sign-in (code or password)"},
+    {"POST /api/v1/auth/two-factor/recovery-codes",
+     "one's own recovery codes (code or password)"},
     {"GET /api/v1/roles", "the role→scope table itself, shown to everyone who signs in"},
     {"GET /api/v1/api-keys/scopes", "the scopes a key can carry"},
     {"GET /api/v1/api-keys", "one's own keys (admins: all, decided by the handler)"},

@@ -40,6 +40,7 @@ cleanup() {
     wait "$ECRM_PID" 2>/dev/null || true
   fi
   if [[ -n ${NGINX_PID:-} ]]; then kill "$NGINX_PID" 2>/dev/null || true; fi
+  if [[ -n ${WORKER_PID:-} ]]; then kill "$WORKER_PID" 2>/dev/null || true; fi
   rm -rf "$TMP"
   exit "$rc"
 }
@@ -75,12 +76,17 @@ KEY=$(post /api/v1/api-keys '{"name":"bench","scopes":["recommendations:read"]}'
 
 echo "rebuilding recommendations..."
 post /api/v1/recommendations/rebuild '{}' >/dev/null || die "rebuild request failed"
+# The server (--no-worker) queues the rebuild; a worker runs it and is gone before the measurements.
+"$ECRM_BIN" worker --db "$DB" >"$TMP/worker.log" 2>&1 &
+WORKER_PID=$!
 for _ in $(seq 3000); do
   state=$(curl -sf -H "Authorization: Bearer $KEY" "$BASE/api/v1/recommendations/rebuild")
   [[ $(json_field '["state"]' <<<"$state") == idle ]] && break
   sleep 0.2
 done
 [[ $(json_field '["last_status"]' <<<"$state") == ok ]] || { echo "$state" >&2; die "rebuild failed"; }
+kill -TERM "$WORKER_PID" && wait "$WORKER_PID" || true
+WORKER_PID=""
 python3 -c 'import json,sys; b=json.load(sys.stdin)["build"]; print("build: %d orders, %d customers, %d products, %d rules, %d neighbour pairs, %d lists; timings %s" % (b["orders"], b["customers"], b["products"], b["rules"], b["neighbours"], b["lists"], json.dumps(b["timings"])))' <<<"$state"
 
 code=$(curl -s -o "$TMP/one.json" -w '%{http_code}' -H "Authorization: Bearer $KEY" "$BASE/api/v1/customers/1/recommendations")

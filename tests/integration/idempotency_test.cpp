@@ -75,6 +75,17 @@ TEST_F(Idempotency, RetriedOrderCreateReturnsTheFirstAnswerAndWritesOneOrder) {
   EXPECT_EQ(orders_of(customer), 4);
 }
 
+TEST_F(Idempotency, ARetriedCustomerCreateWritesOneCustomer) {
+  const json::object cora{{"name", "Cora Twice"}, {"email", "cora.twice@idem.test"}};
+  auto first = post_keyed("/api/v1/customers", cora, "customer-cora-1");
+  ASSERT_EQ(first.status, 201) << first.body;
+  auto again = post_keyed("/api/v1/customers", cora, "customer-cora-1");
+  ASSERT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(again.json().at("id"), first.json().at("id"));
+  EXPECT_EQ(again.header("idempotent-replayed"), "true");
+  EXPECT_EQ(all_pages("/api/v1/customers?q=cora.twice@idem.test").size(), 1u);
+}
+
 TEST_F(Idempotency, TheLocationHeaderAndAnErrorAnswerAreReplayed) {
   // An import answers 202 with a Location: the retry names the same job, and one job exists.
   const std::string csv = "external_id,name,email\nIDEM-C1,Ivy Import,ivy@idem.test\n";

@@ -424,11 +424,15 @@ struct App::Parts {
   orders::OrderSearch order_search{db};
   catalog::ProductSearch product_search{db, catalog_service};
   search::SearchService search_service;
+  storage::InvalidationBus invalidation;
+  std::unique_ptr<storage::InvalidationFollower> invalidation_follower;
   bool started = false;
 };
 
 App::App(storage::Database& db, MetricsRegistry& metrics, const AppOptions& options)
-    : parts_(std::make_unique<Parts>(db, metrics, options)) {}
+    : parts_(std::make_unique<Parts>(db, metrics, options)) {
+  parts_->authenticator.follow(parts_->invalidation);
+}
 
 App::~App() { stop(); }
 
@@ -552,6 +556,13 @@ void App::start() {
   Parts& p = *parts_;
   if (p.started) return;
   p.started = true;
+  if (!p.options.database_url.empty()) {
+    p.invalidation_follower = std::make_unique<storage::InvalidationFollower>(
+        p.options.database_url, p.db, p.invalidation);
+    if (auto followed = p.invalidation_follower->start(); !followed.ok()) {
+      spdlog::warn("cannot follow cache invalidations: {}", followed.error().message);
+    }
+  }
   if (auto installed = p.automation_service.install_defaults(); !installed.ok()) {
     spdlog::warn("cannot install the shipped flows and templates: {}", installed.error().message);
   }
@@ -605,6 +616,7 @@ void App::stop() {
   p.browse_poller.stop();
   p.recommend_worker.stop();
   p.analytics_worker.stop();
+  p.invalidation_follower.reset();
 }
 
 }  // namespace ecrm::cli

@@ -71,6 +71,9 @@ struct AppOptions {
   int nps_every_days = 90;  // a buyer is asked the NPS question again after this
   double social_retry_after_s = 30;  // a reply to a mention whose post failed, doubling
   double partner_webhook_retry_after_s = 30;  // a failed partner webhook delivery, doubling
+  // The database's URL, to follow other processes' cache invalidations (storage/invalidation.hpp)
+  // from start(); empty: caches see other processes' writes only after their TTL.
+  std::string database_url;
 };
 
 class App {

@@ -197,7 +197,8 @@ int serve(const ServeOptions& options, bool worker_only) {
                      .imap_every_s = options.imap_every_s,
                      .nps_every_days = options.nps_every_days,
                      .social_retry_after_s = options.social_retry_after_s,
-                     .partner_webhook_retry_after_s = options.partner_webhook_retry_after_s});
+                     .partner_webhook_retry_after_s = options.partner_webhook_retry_after_s,
+                     .database_url = resolve_db_url(options.db)});
   if (worker_only) return run_worker(app, *db);
   if (!app.prepare_first_admin()) return kExitFailure;
   http::Router router;

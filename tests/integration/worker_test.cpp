@@ -1,6 +1,6 @@
-// A web node (`ecrm serve --no-worker`) and `ecrm worker` processes on the same database: the
+// Web nodes (`ecrm serve --no-worker`) and `ecrm worker` processes on the same database: the
 // recomputation and the rebuild a request asks for are queued as job rows, run once by a worker
-// and their results served by the web node; scheduled runs are queued once; a worker killed
+// and their results served by both web nodes; scheduled runs are queued once; a worker killed
 // with SIGKILL in the middle of a job (held there by --test-job-delay) loses it to a second
 // worker once its lease has run out, and the job finishes once. Job rows are read from the
 // database.
@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -33,15 +34,21 @@ std::int64_t unix_ms() {
       .count();
 }
 
-// `ecrm worker --db URL ARGS` as a child process, its output in a log file.
+// `ecrm worker --db URL ARGS` (or `ecrm serve`, `command`) as a child process on an existing
+// database, its output in a log file.
 class WorkerProcess {
  public:
-  WorkerProcess(const std::string& db_url, std::vector<std::string> extra_args) {
+  WorkerProcess(const std::string& db_url, std::vector<std::string> extra_args,
+                const std::string& command = "worker") {
     static int serial = 0;
     log_path_ = (fs::temp_directory_path() / ("ecrm-worker-" + std::to_string(::getpid()) + "-" +
                                               std::to_string(++serial) + ".log"))
                     .string();
-    std::vector<std::string> args = {binary_path(), "worker", "--db", db_url};
+    std::vector<std::string> args = {binary_path(), command, "--db", db_url};
+    if (command == "serve") {
+      for (std::string a : {"--port", "0", "--threads", "2", "--web-root"}) args.push_back(a);
+      args.push_back(source_dir() + "/web/dist");
+    }
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     pid_ = fork();
     if (pid_ == 0) {
@@ -55,9 +62,16 @@ class WorkerProcess {
       std::perror("execv");
       _exit(127);
     }
+    const std::regex ready(command == "serve" ? R"(serving (http://127\.0\.0\.1:\d+)/)"
+                                              : R"(worker (running))");
     for (int i = 0; i < 300; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      if (log().find("worker running") != std::string::npos) return;
+      std::smatch m;
+      const std::string text = log();
+      if (std::regex_search(text, m, ready)) {
+        base_url_ = m[1].str();
+        return;
+      }
       int status = 0;
       if (waitpid(pid_, &status, WNOHANG) == pid_) {
         pid_ = -1;
@@ -74,6 +88,7 @@ class WorkerProcess {
   WorkerProcess& operator=(const WorkerProcess&) = delete;
 
   int pid() const { return pid_; }
+  const std::string& base_url() const { return base_url_; }  // `ecrm serve`
   // The lease owner name of this worker's claims ("host:pid").
   std::string owner_suffix() const { return ":" + std::to_string(pid_); }
   std::string log() const {
@@ -104,6 +119,7 @@ class WorkerProcess {
 
  private:
   std::string log_path_;
+  std::string base_url_;
   int pid_ = -1;
 };
 
@@ -238,6 +254,18 @@ TEST_F(WorkerNodes, RequestsOnTheWebNodeAreQueuedAndRunOnceByTheWorker) {
                 .at("scored"),
             json::value(false));
 
+  // A second web node on the same database sees the same queued job.
+  WorkerProcess node_b(server_->db_url(), {"--no-worker"}, "serve");
+  HttpClient b(node_b.base_url());
+  b.csrf_token = std::string(b.send_json("POST", "/api/v1/auth/login",
+                                         json::object{{"email", kAdminEmail},
+                                                      {"password", kAdminPassword}})
+                                 .json()
+                                 .at("csrf_token")
+                                 .as_string());
+  EXPECT_EQ(b.get("/api/v1/analytics/recompute").json().at("state").as_string(), "queued");
+  EXPECT_EQ(b.send_json("POST", "/api/v1/analytics/recompute", json::object{}).status, 409);
+
   WorkerProcess worker(server_->db_url(), {"--job-lease", "2"});
   const json::object done = wait_recomputed();
   EXPECT_EQ(done.at("claimed_by").as_string(), "");
@@ -258,6 +286,10 @@ TEST_F(WorkerNodes, RequestsOnTheWebNodeAreQueuedAndRunOnceByTheWorker) {
   ASSERT_EQ(scores.status, 200) << scores.body;
   EXPECT_EQ(scores.json().at("scored"), json::value(true)) << scores.body;
   EXPECT_EQ(scores.json().at("model_id"), done.at("model_id")) << scores.body;
+  auto scores_b = b.get("/api/v1/analytics/customers/" + std::to_string(customers[0]) + "/scores");
+  ASSERT_EQ(scores_b.status, 200) << scores_b.body;
+  EXPECT_EQ(scores_b.json().at("model_id"), done.at("model_id")) << scores_b.body;
+  EXPECT_EQ(b.get("/api/v1/analytics/pareto").json().at("customers").as_int64(), 10);
 
   // The rebuild: the worker's scheduled first run, then one asked for on the web node.
   ASSERT_TRUE(eventually([&] {

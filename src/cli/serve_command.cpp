@@ -340,9 +340,9 @@ void add_serve_options(CLI::App* cmd, const std::shared_ptr<ServeOptions>& optio
       ->capture_default_str()
       ->check(CLI::Range(0.05, 86400.0));
   cmd->add_flag("--no-worker", options->no_worker,
-                "Run no background work in this process: the recomputation and rebuild a request "
-                "asks for are queued for `ecrm worker`, which also runs the schedules, the events "
-                "poller and the outgoing mail");
+                "Run no schedules, pollers or outgoing mail in this process: the recomputation "
+                "and rebuild a request asks for are queued for `ecrm worker`, which runs them, the "
+                "schedules, the events poller and the outgoing mail");
   cmd->add_option("--job-lease", options->job_lease_s,
                   "Seconds a worker holds a job it claimed, renewed every third of it while the "
                   "job runs; a job whose worker died is taken over once this has passed")

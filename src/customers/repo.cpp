@@ -399,10 +399,13 @@ void append_advisor_condition(search::Sql& sql, const CustomerQuery& filter) {
 // With `ids_only`, the statement selects the matching ids alone (or what `columns` writes, over
 // the customers as `c`), unordered and without a limit (`after` and `limit` unused), appended to
 // `sql`.
+// With `or_better` (a search), the statement reads the rows matching at `rank` or a better rank,
+// each with search::append_exact_flag's flag after the list's columns.
 void append_list_statement(search::Sql& sql, const CustomerQuery& filter,
                            const std::optional<std::string>& city_key, const search::Query& q,
                            MatchRank rank, std::int64_t after, int limit, bool ids_only,
-                           const std::function<void(search::Sql&)>* columns = nullptr) {
+                           const std::function<void(search::Sql&)>* columns = nullptr,
+                           bool or_better = false) {
   using storage::Backend;
   const Backend backend = sql.backend();
   const bool sqlite = backend == Backend::kSqlite;
@@ -426,11 +429,19 @@ void append_list_statement(search::Sql& sql, const CustomerQuery& filter,
   } else {
     sql << (ids_only ? std::string_view("c.id") : kListColumns);
   }
+  if (or_better && driver == Driver::kSearch) {
+    sql << ", ";
+    search::append_exact_flag(sql, kCustomerIndex, "c", q);
+  }
   sql << " FROM ";
   if (driver == Driver::kSearch) {
     auto source = search::match_source(backend, kCustomerIndex, "c");
     sql << source.from << " WHERE ";
-    search::append_match(sql, kCustomerIndex, "c", q, rank);
+    if (or_better) {
+      search::append_match_or_better(sql, kCustomerIndex, "c", q, rank);
+    } else {
+      search::append_match(sql, kCustomerIndex, "c", q, rank);
+    }
     key = source.key;
   } else if (driver == Driver::kTag) {
     sql << "customer_tags t CROSS JOIN customers c WHERE c.id = t.customer_id AND t.tag = ";
@@ -510,6 +521,17 @@ search::Sql list_statement(storage::Backend backend, const CustomerQuery& filter
   return sql;
 }
 
+// A search's first page reads its exact and prefix ranks with one statement (the first `limit`
+// customers matching either, each with the exact flag): see search::ranked_ids.
+search::Sql exact_or_prefix_statement(storage::Backend backend, const CustomerQuery& filter,
+                                      const std::optional<std::string>& city_key,
+                                      const search::Query& q, int limit) {
+  search::Sql sql(backend);
+  append_list_statement(sql, filter, city_key, q, MatchRank::kPrefix, 0, limit, false, nullptr,
+                        true);
+  return sql;
+}
+
 }  // namespace
 
 search::Sql CustomerRepo::list_sql(storage::Backend backend, const CustomerQuery& filter,
@@ -518,6 +540,14 @@ search::Sql CustomerRepo::list_sql(storage::Backend backend, const CustomerQuery
   std::optional<std::string> city;
   if (filter.city) city = city_key(*filter.city);
   return list_statement(backend, filter, city, q, rank, 0, 50);
+}
+
+search::Sql CustomerRepo::exact_or_prefix_sql(storage::Backend backend,
+                                              const CustomerQuery& filter) {
+  const search::Query q = filter.q ? search::parse_query(*filter.q) : search::Query{};
+  std::optional<std::string> city;
+  if (filter.city) city = city_key(*filter.city);
+  return exact_or_prefix_statement(backend, filter, city, q, 50);
 }
 
 void CustomerRepo::append_audience(search::Sql& sql, const CustomerQuery& filter) {
@@ -556,8 +586,38 @@ Result<std::vector<CustomerMatch>> CustomerRepo::list(Connection& c, const Custo
     if (q.substring_searchable()) ranks.push_back(MatchRank::kSubstring);
   }
   std::vector<CustomerMatch> out;
+  bool prefix_read = false;
+  if (!q.empty() && after.rank == MatchRank::kExact && after.id == 0 && limit > 0 &&
+      search::ranks_share_statement(q)) {
+    std::vector<CustomerMatch> exact, prefix;
+    const search::Sql both = exact_or_prefix_statement(c.backend(), filter, city, q, limit);
+    ECRM_RETURN_IF_ERROR(c.query(both.text(), both.params(), [&](const RowView& row) {
+      if (row.get_int(34) != 0) {
+        exact.push_back({read_customer(row), MatchRank::kExact});
+      } else {
+        prefix.push_back({read_customer(row), MatchRank::kPrefix});
+      }
+    }));
+    if (static_cast<int>(exact.size() + prefix.size()) >= limit) {
+      // Exact matches may lie beyond the limit; the prefix rows read are still the prefix
+      // rank's first ones, as many as the page can take after the exact rank's.
+      exact.clear();
+      const search::Sql sql =
+          list_statement(c.backend(), filter, city, q, MatchRank::kExact, 0, limit);
+      ECRM_RETURN_IF_ERROR(c.query(sql.text(), sql.params(), [&](const RowView& row) {
+        exact.push_back({read_customer(row), MatchRank::kExact});
+      }));
+    }
+    out = std::move(exact);
+    for (auto& match : prefix) {
+      if (static_cast<int>(out.size()) >= limit) break;
+      out.push_back(std::move(match));
+    }
+    prefix_read = true;
+  }
   for (MatchRank rank : ranks) {
     if (rank < after.rank) continue;
+    if (prefix_read && rank != MatchRank::kSubstring) continue;
     const int wanted = limit - static_cast<int>(out.size());
     if (wanted <= 0) break;
     const search::Sql sql = list_statement(c.backend(), filter, city, q, rank,

@@ -74,6 +74,9 @@ class CustomerRepo {
   // The statement list() runs for `query` at `rank` on a first page (for query-plan checks).
   static search::Sql list_sql(storage::Backend backend, const CustomerQuery& query,
                               search::MatchRank rank);
+  // The statement list() runs first for a search's exact and prefix ranks together on a first
+  // page, when search::ranks_share_statement allows (for query-plan checks).
+  static search::Sql exact_or_prefix_sql(storage::Backend backend, const CustomerQuery& query);
 
   // Likely duplicate pairs among live customers, ordered by (a, b), after the pair
   // (after_a, after_b); only pairs involving `customer_id` when given.

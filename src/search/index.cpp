@@ -1,5 +1,7 @@
 #include "search/index.hpp"
 
+#include <algorithm>
+
 namespace ecrm::search {
 
 namespace {
@@ -209,6 +211,46 @@ void append_match(Sql& sql, const TextIndex& index, std::string_view alias, cons
   }
 }
 
+bool ranks_share_statement(const Query& query) {
+  return std::all_of(query.text.begin(), query.text.end(),
+                     [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
+}
+
+void append_match_or_better(Sql& sql, const TextIndex& index, std::string_view alias,
+                            const Query& query, MatchRank rank) {
+  if (rank == MatchRank::kExact) {
+    append_match(sql, index, alias, query, rank);
+    return;
+  }
+  const Needles wanted = needles(query, rank);
+  if (sql.backend() == Backend::kSqlite) {
+    sql << std::string(index.fts_table) << " MATCH ";
+    sql.bind(fts_expression(wanted));
+    return;
+  }
+  append_like(sql, documents(index, alias), wanted);
+}
+
+void append_exact_flag(Sql& sql, const TextIndex& index, std::string_view alias,
+                       const Query& query) {
+  // The exact needle (U+0002 text U+0003) occurs in a document only as a whole field. Each
+  // column is looked at by itself: FTS5 matches in either of them even when the other is NULL.
+  const std::string_view find = sql.backend() == Backend::kSqlite ? "instr(" : "strpos(";
+  const Needles exact = needles(query, MatchRank::kExact);
+  sql << "CASE WHEN ";
+  bool first = true;
+  for (const std::string& needle : exact.any) {
+    for (std::string_view column : index.columns) {
+      if (!first) sql << " OR ";
+      first = false;
+      sql << find << std::string(alias) << "." << std::string(column) << ", ";
+      sql.bind(needle);
+      sql << ") > 0";
+    }
+  }
+  sql << " THEN 1 ELSE 0 END";
+}
+
 void append_any_match(Sql& sql, const TextIndex& index, std::string_view alias,
                       const Query& query) {
   const Needles wanted = needles(
@@ -232,10 +274,52 @@ Sql ranked_sql(storage::Backend backend, const TextIndex& index, const Query& qu
   return sql;
 }
 
+Sql exact_or_prefix_sql(storage::Backend backend, const TextIndex& index, const Query& query,
+                        int limit, bool newest_first) {
+  Sql sql(backend);
+  const MatchSource source = match_source(backend, index, "r");
+  sql << "SELECT " << source.key << ", ";
+  append_exact_flag(sql, index, "r", query);
+  sql << " FROM " << source.from << " WHERE ";
+  append_match_or_better(sql, index, "r", query, MatchRank::kPrefix);
+  sql << " ORDER BY " << source.key << (newest_first ? " DESC" : "") << " LIMIT ";
+  sql.bind(std::int64_t{limit});
+  return sql;
+}
+
 Result<std::vector<RankedId>> ranked_ids(storage::Connection& c, const TextIndex& index,
                                          const Query& query, int limit, bool newest_first) {
   std::vector<RankedId> out;
+  if (limit <= 0) return out;
+  bool prefix_read = false;
+  if (ranks_share_statement(query)) {
+    std::vector<RankedId> exact, prefix;
+    const Sql both = exact_or_prefix_sql(c.backend(), index, query, limit, newest_first);
+    ECRM_RETURN_IF_ERROR(c.query(both.text(), both.params(), [&](const storage::RowView& row) {
+      if (row.get_int(1) != 0) {
+        exact.push_back({row.get_int(0), MatchRank::kExact});
+      } else {
+        prefix.push_back({row.get_int(0), MatchRank::kPrefix});
+      }
+    }));
+    if (static_cast<int>(exact.size() + prefix.size()) >= limit) {
+      // Exact matches may lie beyond the limit. The prefix rows read are still the prefix rank's
+      // first ones, as many as the page can take after the exact rank's.
+      exact.clear();
+      const Sql sql = ranked_sql(c.backend(), index, query, MatchRank::kExact, limit, newest_first);
+      ECRM_RETURN_IF_ERROR(c.query(sql.text(), sql.params(), [&](const storage::RowView& row) {
+        exact.push_back({row.get_int(0), MatchRank::kExact});
+      }));
+    }
+    out = std::move(exact);
+    for (const RankedId& r : prefix) {
+      if (static_cast<int>(out.size()) >= limit) break;
+      out.push_back(r);
+    }
+    prefix_read = true;
+  }
   for (MatchRank rank : kMatchRanks) {
+    if (prefix_read && rank != MatchRank::kSubstring) continue;
     const int wanted = limit - static_cast<int>(out.size());
     if (wanted <= 0) break;
     if (rank == MatchRank::kSubstring && !query.substring_searchable()) break;

@@ -73,6 +73,22 @@ MatchSource match_source(storage::Backend backend, const TextIndex& index, std::
 void append_match(Sql& sql, const TextIndex& index, std::string_view alias, const Query& query,
                   MatchRank rank);
 
+// Whether one statement can read the exact and prefix ranks of `query` together, telling them
+// apart with append_exact_flag: the query is ASCII. (SQLite's index folds the case of other
+// scripts, so a field differing from a non-ASCII query by case matches it there, which the
+// document's own bytes cannot tell.)
+bool ranks_share_statement(const Query& query);
+
+// Appends the condition restricting the source to rows whose best match of `query` is `rank` or
+// a better one (kPrefix: a field starting with the query, the exact matches included).
+void append_match_or_better(Sql& sql, const TextIndex& index, std::string_view alias,
+                            const Query& query, MatchRank rank);
+
+// Appends an expression over the row `alias` that is 1 when a field of its document is the
+// query or its digits (the exact rank), else 0. Only for a query ranks_share_statement allows.
+void append_exact_flag(Sql& sql, const TextIndex& index, std::string_view alias,
+                       const Query& query);
+
 // Appends the condition restricting the source to rows matching `query` (not empty) at any rank:
 // a substring of three characters or more, else a field prefix. For lists kept in id order.
 void append_any_match(Sql& sql, const TextIndex& index, std::string_view alias,
@@ -89,9 +105,19 @@ struct RankedId {
 Sql ranked_sql(storage::Backend backend, const TextIndex& index, const Query& query,
                MatchRank rank, int limit, bool newest_first);
 
+// The statement ranked_ids runs first for a query ranks_share_statement allows: the ids of up to
+// `limit` rows of `index` matching `query` exactly or by a field's prefix, in id order (newest
+// first when `newest_first`), each with append_exact_flag's flag.
+Sql exact_or_prefix_sql(storage::Backend backend, const TextIndex& index, const Query& query,
+                        int limit, bool newest_first);
+
 // The ids of up to `limit` rows of `index` matching `query` (not empty), best rank first and by
 // id within a rank (newest first when `newest_first`), each rank read from the index in id
-// order.
+// order. The exact and prefix ranks are read by one statement when ranks_share_statement allows
+// (a rank finding nothing costs as much as the commonest trigram of its needle: a phone number's
+// exact and prefix ranks over the orders took 2.1 and 4.0 ms at 200,000 customers, both
+// together 1.6 ms); the exact rank is read by itself as well only when that statement fills
+// `limit`, since exact matches may then lie beyond it.
 Result<std::vector<RankedId>> ranked_ids(storage::Connection& c, const TextIndex& index,
                                          const Query& query, int limit, bool newest_first);
 

@@ -136,6 +136,22 @@ TEST_F(Search, ExactMatchesComeFirstThenPrefixesThenSubstrings) {
     cursor = std::string(body.at("next_cursor").as_string());
   }
   EXPECT_EQ(paged, ids);
+
+  // The search box, one hit a kind: the exact match, though the prefix match comes first by id.
+  auto box = get("/api/v1/search?limit=1&q=rank.me%40example.com");
+  ASSERT_EQ(box.status, 200) << box.body;
+  const json::value box_body = box.json();
+  bool customers_group = false;
+  for (const auto& group : box_body.at("groups").as_array()) {
+    if (group.at("kind").as_string() != "customers") continue;
+    customers_group = true;
+    const auto& hits = group.at("hits").as_array();
+    ASSERT_EQ(hits.size(), 1u) << box.body;
+    EXPECT_EQ(hits[0].at("id").as_int64(), exact) << box.body;
+    EXPECT_EQ(hits[0].at("rank").as_string(), "exact") << box.body;
+    EXPECT_TRUE(group.at("more").as_bool()) << box.body;
+  }
+  EXPECT_TRUE(customers_group) << box.body;
 }
 
 TEST_F(Search, WritesShowAtOnceAndMergedOrErasedCustomersAreNeverFound) {
@@ -577,6 +593,37 @@ TEST_F(Search, CommonCombinationsAreServedFromIndexes) {
       expect_trigram_scan(products_plan, "products_search", needle, name + " (products)");
     }
   }
+  // A first page's exact and prefix ranks read by one statement (the customer list and the search
+  // box's ranks over orders): the search index in id order; on PostgreSQL its trigram index with
+  // the letter marking a field's start in the condition.
+  for (const char* text : {"wang", "w", "139-12"}) {
+    const search::Query query = search::parse_query(text);
+    ASSERT_TRUE(search::ranks_share_statement(query)) << text;
+    const std::string typed = query.digits ? *query.digits : query.text;
+    const std::string needle =
+        query.characters >= 3 ? kTrigramStart + typed : kTrigramStart + kTrigramStart + typed;
+    const std::string name = std::string("exact and prefix, ") + text;
+    const std::string list_plan = explain(
+        customers::CustomerRepo::exact_or_prefix_sql(c.backend(), {.q = q(text)}));
+    const std::string orders_plan =
+        explain(search::exact_or_prefix_sql(c.backend(), orders::kOrderIndex, query, 6, true));
+    EXPECT_NE(list_plan.find("customers_search"), std::string::npos) << name << "\n" << list_plan;
+    EXPECT_NE(orders_plan.find("orders_search"), std::string::npos) << name << "\n" << orders_plan;
+    if (sqlite) {
+      EXPECT_EQ(list_plan.find("SCAN c\n"), std::string::npos) << name << "\n" << list_plan;
+      EXPECT_EQ(list_plan.find("TEMP B-TREE"), std::string::npos) << name << "\n" << list_plan;
+      EXPECT_EQ(orders_plan.find("SCAN r\n"), std::string::npos) << name << "\n" << orders_plan;
+      EXPECT_EQ(orders_plan.find("TEMP B-TREE"), std::string::npos) << name << "\n" << orders_plan;
+    } else {
+      EXPECT_EQ(list_plan.find("Seq Scan on customers"), std::string::npos) << name << "\n" << list_plan;
+      EXPECT_EQ(orders_plan.find("Seq Scan on orders"), std::string::npos) << name << "\n" << orders_plan;
+      expect_trigram_scan(list_plan, "customers_search", needle, name + " (customers)");
+      expect_trigram_scan(orders_plan, "orders_search", needle, name + " (orders)");
+    }
+  }
+  // A Latin letter with case, or a Chinese name: the ranks are read one by one.
+  EXPECT_FALSE(search::ranks_share_statement(search::parse_query("\xC3\x89mile")));
+  EXPECT_FALSE(search::ranks_share_statement(search::parse_query("\xE7\x8E\x8B\xE8\x8A\xB3")));
   // PostgreSQL's exact rank for a field no customer has (most queries) reads the fields index,
   // not customers_pkey in id order to the end of the table (the estimate comes from the fields'
   // 1,000-entry statistics: migration 0053).

@@ -1,7 +1,7 @@
 #include "http/idempotency.hpp"
 
-#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/json.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -37,8 +37,8 @@ constexpr UnixMs kPruneEveryMs = 60 * 1000;
 constexpr std::size_t kFileChunk = 1 << 20;
 
 bool key_char(unsigned char c) {
-  return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':' || c == '~' ||
-         c == '+' || c == '/' || c == '=';
+  return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':' || c == '~' || c == '+' ||
+         c == '/' || c == '=';
 }
 
 std::string lower(std::string_view text) {
@@ -94,17 +94,18 @@ Result<IdempotencyStore::Claim> SqlIdempotencyStore::claim(const std::string& ca
     bool base64 = false;
     UnixMs created_at = 0;
     StoredAnswer answer;
-    ECRM_RETURN_IF_ERROR(connection.query(kSelectKey, {caller, key}, [&](const storage::RowView& row) {
-      found = true;
-      state = row.get_string(0);
-      stored_fingerprint = row.get_string(1);
-      answer.status = static_cast<int>(row.get_int(2));
-      answer.content_type = row.get_string(3);
-      headers_text = row.get_string(4);
-      answer.body = row.get_string(5);
-      base64 = row.get_int(6) != 0;
-      created_at = row.get_int(7);
-    }));
+    ECRM_RETURN_IF_ERROR(
+        connection.query(kSelectKey, {caller, key}, [&](const storage::RowView& row) {
+          found = true;
+          state = row.get_string(0);
+          stored_fingerprint = row.get_string(1);
+          answer.status = static_cast<int>(row.get_int(2));
+          answer.content_type = row.get_string(3);
+          headers_text = row.get_string(4);
+          answer.body = row.get_string(5);
+          base64 = row.get_int(6) != 0;
+          created_at = row.get_int(7);
+        }));
     if (!found) continue;
     if (created_at < now - kIdempotencyKeyLifetimeMs) {
       ECRM_RETURN_IF_ERROR(
@@ -145,9 +146,9 @@ Status SqlIdempotencyStore::complete(const std::string& caller, const std::strin
   const bool base64 = !is_json(answer.content_type);
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
   return storage::done(lease->execute(
-      kCompleteKey, {caller, key, std::int64_t{answer.status}, answer.content_type,
-                     json::serialize(headers), base64 ? base64url_encode(answer.body) : answer.body,
-                     std::int64_t{base64 ? 1 : 0}}));
+      kCompleteKey,
+      {caller, key, std::int64_t{answer.status}, answer.content_type, json::serialize(headers),
+       base64 ? base64url_encode(answer.body) : answer.body, std::int64_t{base64 ? 1 : 0}}));
 }
 
 Status SqlIdempotencyStore::release(const std::string& caller, const std::string& key) {
@@ -207,11 +208,10 @@ std::optional<std::string> idempotency_caller(const Route& route, const Request&
       return "api-key:" + std::to_string(principal.api_key_id);
     case Principal::Kind::kPortal:
       if (principal.api_key_id != 0) {
-        return std::string(to_string(principal.subject)) + "-key:" +
-               std::to_string(principal.api_key_id);
+        return std::string(to_string(principal.subject)) +
+               "-key:" + std::to_string(principal.api_key_id);
       }
-      return std::string(to_string(principal.subject)) + ":" +
-             std::to_string(principal.subject_id);
+      return std::string(to_string(principal.subject)) + ":" + std::to_string(principal.subject_id);
     case Principal::Kind::kAnonymous:
       break;
   }

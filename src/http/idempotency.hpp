@@ -53,11 +53,11 @@ struct StoredAnswer {
 class IdempotencyStore {
  public:
   enum class ClaimState {
-    kClaimed,     // the key is new (or expired): the caller runs the request
-    kDone,        // answered before: `answer` holds the first answer
-    kRunning,     // the first request with the key has not answered yet
-    kAbandoned,   // running for longer than kIdempotencyAbandonedAfterMs: its process died
-    kMismatch,    // the key was used for another request (method, target or body)
+    kClaimed,    // the key is new (or expired): the caller runs the request
+    kDone,       // answered before: `answer` holds the first answer
+    kRunning,    // the first request with the key has not answered yet
+    kAbandoned,  // running for longer than kIdempotencyAbandonedAfterMs: its process died
+    kMismatch,   // the key was used for another request (method, target or body)
   };
   struct Claim {
     ClaimState state = ClaimState::kClaimed;

@@ -174,10 +174,9 @@ TEST_F(Idempotency, AKeyBelongsToItsCaller) {
   auto mine = post_keyed("/api/v1/orders", order_body(customer), "shared-key-1");
   ASSERT_EQ(mine.status, 201) << mine.body;
   HttpClient backend(server_->base_url());
-  auto theirs =
-      backend.request("POST", "/api/v1/orders", json::serialize(order_body(customer)),
-                      {"Content-Type: application/json", "Authorization: Bearer " + key,
-                       "Idempotency-Key: shared-key-1"});
+  auto theirs = backend.request("POST", "/api/v1/orders", json::serialize(order_body(customer)),
+                                {"Content-Type: application/json", "Authorization: Bearer " + key,
+                                 "Idempotency-Key: shared-key-1"});
   ASSERT_EQ(theirs.status, 201) << theirs.body;
   EXPECT_NE(theirs.json().at("id"), mine.json().at("id"));
   EXPECT_EQ(theirs.header("idempotent-replayed"), "");
@@ -199,12 +198,12 @@ TEST_F(Idempotency, ARetriedEventBatchIsStoredOnce) {
   const std::int64_t ts = 1'600'000'000'000;
   json::array events;
   for (int i = 0; i < 3; ++i) {
-    events.push_back(json::object{{"event_id", "idem-ev-" + std::to_string(i)},
-                                  {"type", "page_view"},
-                                  {"anonymous_id", visitor},
-                                  {"ts", ts + i},
-                                  {"properties",
-                                   json::object{{"url", "https://shop.example/p/" + std::to_string(i)}}}});
+    events.push_back(json::object{
+        {"event_id", "idem-ev-" + std::to_string(i)},
+        {"type", "page_view"},
+        {"anonymous_id", visitor},
+        {"ts", ts + i},
+        {"properties", json::object{{"url", "https://shop.example/p/" + std::to_string(i)}}}});
   }
   const std::string body = json::serialize(json::object{{"events", events}});
   auto send = [&](const std::string& key) {

@@ -152,24 +152,24 @@ TEST_F(IdempotencyTest, StoreReleasesExpiresAndReportsAbandonedKeys) {
   ASSERT_TRUE(store_->release("user:1", "k").ok());
   EXPECT_EQ(store_->claim("user:1", "k", "fp", "POST", "/x", t)->state, State::kClaimed);
   // Never answered: after the limit the process that ran it is taken for dead.
-  EXPECT_EQ(store_->claim("user:1", "k", "fp", "POST", "/x", t + kIdempotencyAbandonedAfterMs - 1)
-                ->state,
-            State::kRunning);
-  EXPECT_EQ(store_->claim("user:1", "k", "fp", "POST", "/x", t + kIdempotencyAbandonedAfterMs + 1)
-                ->state,
-            State::kAbandoned);
+  EXPECT_EQ(
+      store_->claim("user:1", "k", "fp", "POST", "/x", t + kIdempotencyAbandonedAfterMs - 1)->state,
+      State::kRunning);
+  EXPECT_EQ(
+      store_->claim("user:1", "k", "fp", "POST", "/x", t + kIdempotencyAbandonedAfterMs + 1)->state,
+      State::kAbandoned);
   // After 24 hours the key is new again, whatever the request.
-  EXPECT_EQ(store_->claim("user:1", "k", "other", "POST", "/y", t + kIdempotencyKeyLifetimeMs + 1)
-                ->state,
-            State::kClaimed);
+  EXPECT_EQ(
+      store_->claim("user:1", "k", "other", "POST", "/y", t + kIdempotencyKeyLifetimeMs + 1)->state,
+      State::kClaimed);
   // Pruning deletes only keys past their lifetime.
   ASSERT_EQ(store_->claim("user:1", "old", "fp", "POST", "/x", t)->state, State::kClaimed);
   auto pruned = store_->prune(t + kIdempotencyKeyLifetimeMs + 2);
   ASSERT_TRUE(pruned.ok());
   EXPECT_EQ(*pruned, 1);
-  EXPECT_EQ(store_->claim("user:1", "k", "other", "POST", "/y", t + kIdempotencyKeyLifetimeMs + 3)
-                ->state,
-            State::kRunning);
+  EXPECT_EQ(
+      store_->claim("user:1", "k", "other", "POST", "/y", t + kIdempotencyKeyLifetimeMs + 3)->state,
+      State::kRunning);
 }
 
 TEST_F(IdempotencyTest, DispatcherRunsAKeyedPostOnceAndReplaysIt) {
@@ -238,9 +238,8 @@ TEST_F(IdempotencyTest, PublicRoutesKeyByTheCredentialSent) {
 
 TEST_F(IdempotencyTest, MalformedKeysAre400NamingTheHeader) {
   auto d = dispatcher();
-  for (const std::string& key :
-       {std::string(kIdempotencyKeyMaxLength + 1, 'k'), std::string("a b"), std::string("a,b"),
-        std::string("\xc3\xa9")}) {
+  for (const std::string& key : {std::string(kIdempotencyKeyMaxLength + 1, 'k'), std::string("a b"),
+                                 std::string("a,b"), std::string("\xc3\xa9")}) {
     Request request = post("/api/v1/things", "{}", key);
     Response response = d.handle(request);
     EXPECT_EQ(response.status, 400) << key;

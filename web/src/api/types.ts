@@ -30,6 +30,10 @@ export interface ErrorBody {
 export type User = Schemas['MeUser']
 export type LoginResponse = Schemas['LoginResult']
 export type MeResponse = Schemas['Me']
+export type TwoFactorStatus = Schemas['TwoFactorStatus']
+export type TwoFactorEnrolment = Schemas['TwoFactorEnrolment']
+export type RecoveryCodes = Schemas['RecoveryCodes']
+export type TwoFactorRoles = Schemas['TwoFactorRoles']
 
 // dashboard: the shop's day
 export type ShopDay = Schemas['ShopDay']

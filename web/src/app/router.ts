@@ -43,6 +43,8 @@ router.beforeEach(async (to) => {
   if (!user) {
     return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } }
   }
+  // A role that asks for two-factor sign-in: nothing but setting it up until it is.
+  if (session.twoFactorEnrolmentRequired && to.name !== 'settings-security') return { name: 'settings-security' }
   if (!can(to.meta.scope)) return { name: 'dashboard' }
   return true
 })

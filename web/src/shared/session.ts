@@ -4,7 +4,7 @@
 import { reactive, readonly } from 'vue'
 import { ApiError, setCsrfToken } from '@/shared/api'
 import { authApi } from '@/features/auth/api'
-import type { User } from '@/features/auth/types'
+import type { LoginResponse, User } from '@/features/auth/types'
 
 interface SessionState {
   /** True once we asked the server whether a session exists. */
@@ -12,9 +12,11 @@ interface SessionState {
   user: User | null
   auth: 'session' | 'api_key' | null
   scopes: string[]
+  /** The role asks for two-factor sign-in and it is not set up: only the Security page works. */
+  twoFactorEnrolmentRequired: boolean
 }
 
-const state = reactive<SessionState>({ checked: false, user: null, auth: null, scopes: [] })
+const state = reactive<SessionState>({ checked: false, user: null, auth: null, scopes: [], twoFactorEnrolmentRequired: false })
 
 export const session = readonly(state)
 
@@ -30,6 +32,7 @@ async function readMe(): Promise<void> {
   state.user = me.user
   state.auth = me.auth
   state.scopes = me.scopes ?? []
+  state.twoFactorEnrolmentRequired = me.two_factor_enrolment_required ?? false
   if (me.csrf_token) setCsrfToken(me.csrf_token)
 }
 
@@ -49,12 +52,34 @@ export async function ensureSession(): Promise<User | null> {
   return state.user
 }
 
-/** Signs in, then reads the session's scopes; throws ApiError with the server's message on failure. */
-export async function login(email: string, password: string): Promise<User> {
+/** What a sign-in step answered: signed in, or a code is needed with this token. */
+export type SignIn = { done: true; user: User } | { done: false; token: string }
+
+/**
+ * Signs in with the password. When the account has two-factor sign-in the answer carries the
+ * token for completeTwoFactor() instead; throws ApiError with the server's message on failure.
+ */
+export async function login(email: string, password: string): Promise<SignIn> {
   const res = await authApi.login(email, password)
+  if (res.two_factor_required && res.two_factor_token) return { done: false, token: res.two_factor_token }
+  return { done: true, user: await signedIn(res) }
+}
+
+/** The second step: a code of the authenticator app or a recovery code. */
+export async function completeTwoFactor(token: string, code: string): Promise<User> {
+  return signedIn(await authApi.loginTwoFactor(token, code))
+}
+
+/** Reads the session's state again, e.g. after two-factor sign-in was set up. */
+export async function refreshSession(): Promise<void> {
+  await readMe()
+}
+
+async function signedIn(res: LoginResponse): Promise<User> {
   state.user = res.user
   state.auth = 'session'
   state.checked = true
+  state.twoFactorEnrolmentRequired = res.two_factor_enrolment_required ?? false
   setCsrfToken(res.csrf_token)
   try {
     await readMe()
@@ -80,5 +105,6 @@ export function clearSession(): void {
   state.user = null
   state.auth = null
   state.scopes = []
+  state.twoFactorEnrolmentRequired = false
   setCsrfToken(null)
 }

@@ -13,4 +13,10 @@ export default {
   emailInvalid: 'Enter a valid e-mail address',
   passwordRequired: 'Enter your password',
   failed: 'Sign-in failed',
+  codeTitle: 'Two-factor sign-in',
+  codeHint: 'Enter the 6-digit code from your authenticator app, or one of your recovery codes.',
+  code: 'Code',
+  codeRequired: 'Enter the code',
+  verify: 'Verify',
+  back: 'Back',
 }

@@ -15,4 +15,10 @@ export default {
   emailInvalid: '请输入有效的电子邮箱',
   passwordRequired: '请输入密码',
   failed: '登录失败',
+  codeTitle: '两步验证登录',
+  codeHint: '请输入身份验证器应用中的 6 位验证码，或您的一个恢复码。',
+  code: '验证码',
+  codeRequired: '请输入验证码',
+  verify: '验证',
+  back: '返回',
 } satisfies typeof en

@@ -29,6 +29,12 @@ export default {
       meta: { titleKey: 'settings.nav.apiKeys', nav: { label: 'settings.nav.apiKeys', order: 2 } },
     },
     {
+      path: 'settings/security',
+      name: 'settings-security',
+      component: () => import('./views/SecurityView.vue'),
+      meta: { titleKey: 'settings.nav.security', nav: { label: 'settings.nav.security', order: 5 } },
+    },
+    {
       path: 'settings/system',
       name: 'settings-system',
       component: () => import('./views/SystemStatusView.vue'),

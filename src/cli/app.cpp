@@ -572,8 +572,11 @@ void App::start() {
   if (auto installed = p.community_service.install_templates(); !installed.ok()) {
     spdlog::warn("cannot install the community's templates: {}", installed.error().message);
   }
-  if (auto recovered = p.import_jobs.recover(); !recovered.ok()) {
-    spdlog::warn("cannot check for unfinished imports: {}", recovered.error().message);
+  // Imports run on the web nodes: a worker starting does not fail one running there.
+  if (p.options.job_mode != JobMode::kWorker) {
+    if (auto recovered = p.import_jobs.recover(); !recovered.ok()) {
+      spdlog::warn("cannot check for unfinished imports: {}", recovered.error().message);
+    }
   }
   p.analytics_worker.start();
   p.recommend_worker.start();

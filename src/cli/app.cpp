@@ -432,6 +432,7 @@ struct App::Parts {
 App::App(storage::Database& db, MetricsRegistry& metrics, const AppOptions& options)
     : parts_(std::make_unique<Parts>(db, metrics, options)) {
   parts_->authenticator.follow(parts_->invalidation);
+  parts_->recommend_service.follow(parts_->invalidation);
 }
 
 App::~App() { stop(); }

@@ -3,8 +3,10 @@
 // trip or a hand-over to a worker thread.
 //
 // Consistency: this process's own writes replace entries at once (a refresh puts the new list,
-// a rebuild clears everything when its build becomes visible). Lists written by another process
-// sharing the database (PostgreSQL) are seen once an entry is reloaded: an entry older than
+// a rebuild clears everything when its build becomes visible). Another process's writes publish
+// an invalidation (storage/invalidation.hpp) that RecommendService::follow() turns into erase()
+// or clear() within a second. As a fallback, lists written by another process sharing the
+// database are seen once an entry is reloaded: an entry older than
 // `ttl_ms` (30 s by default) is still served while one reader reloads it in the background
 // (`serve`), and one older than twice that is not served at all; so another process's list is
 // served within ttl plus a reload, and never after 2 × ttl.

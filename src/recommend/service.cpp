@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <unordered_map>
@@ -694,7 +695,9 @@ Status RecommendService::publish(StoredBuild& build, std::shared_ptr<const Model
     if (removed > 0) spdlog::info("recommend: removed {} stale personal lists", removed);
     // Customers erased while this build ran.
     ECRM_RETURN_IF_ERROR(repo_.delete_lists_of_erased(c));
-    return repo_.delete_models_before(c, build.id);
+    ECRM_RETURN_IF_ERROR(repo_.delete_models_before(c, build.id));
+    // Other processes serving lists from memory drop them all (follow()).
+    return storage::publish_invalidation(c, storage::topics::kRecommendBuild);
   }));
   lists_.clear();  // the build is visible: its lists replace what was served from memory
   return {};
@@ -757,8 +760,10 @@ Result<bool> RecommendService::refresh_customer(std::int64_t customer_id) {
                  "incremental",
                  json::serialize(wire::to_json(list.classes)),
                  serialize_list(list.items)};
-  ECRM_RETURN_IF_ERROR(with_transaction(db_, TxMode::kWrite, [&](Connection& c) {
-    return repo_.upsert_lists(c, std::span<const StoredList>(&row, 1));
+  ECRM_RETURN_IF_ERROR(with_transaction(db_, TxMode::kWrite, [&](Connection& c) -> Status {
+    ECRM_RETURN_IF_ERROR(repo_.upsert_lists(c, std::span<const StoredList>(&row, 1)));
+    return storage::publish_invalidation(c, storage::topics::kRecommendList,
+                                         std::to_string(customer_id));
   }));
   // The next read loads the stored list: the upsert keeps a list of a newer build (one that
   // was published while this refresh computed against the older model), so what was computed
@@ -944,8 +949,24 @@ Result<std::optional<StoredList>> RecommendService::stored_list(Connection& c,
 
 Status RecommendService::forget_customer(Connection& c, std::int64_t customer_id) {
   ECRM_RETURN_IF_ERROR(repo_.delete_list(c, customer_id));
+  ECRM_RETURN_IF_ERROR(storage::publish_invalidation(c, storage::topics::kRecommendList,
+                                                     std::to_string(customer_id)));
   lists_.erase(customer_id);
   return {};
+}
+
+void RecommendService::follow(storage::InvalidationBus& bus) {
+  bus.subscribe(std::string(storage::topics::kRecommendList), [this](std::string_view key) {
+    std::int64_t customer_id = 0;
+    auto [end, error] = std::from_chars(key.data(), key.data() + key.size(), customer_id);
+    if (key.empty() || error != std::errc() || end != key.data() + key.size()) {
+      lists_.clear();
+    } else {
+      lists_.erase(customer_id);
+    }
+  });
+  bus.subscribe(std::string(storage::topics::kRecommendBuild),
+                [this](std::string_view) { lists_.clear(); });
 }
 
 Result<CustomerList> RecommendService::customer_list(std::int64_t customer_id) {

@@ -49,6 +49,7 @@
 #include "core/describe.hpp"
 #include "core/metrics.hpp"
 #include "recommend/list_cache.hpp"
+#include "storage/invalidation.hpp"
 #include "recommend/repo.hpp"
 #include "recommend/views.hpp"
 #include "storage/database.hpp"
@@ -192,6 +193,10 @@ class RecommendService {
   // memory: on erasure, and for the record merged away. Erased customers get no list again: a
   // rebuild leaves them out and removes any written meanwhile, a refresh skips them.
   Status forget_customer(storage::Connection& c, std::int64_t customer_id);
+  // Drops lists from memory when another process writes them: topics::kRecommendList (one
+  // customer's, refreshed or forgotten) and topics::kRecommendBuild (all: a build was published).
+  // Call once before the bus delivers; the bus must not outlive this.
+  void follow(storage::InvalidationBus& bus);
   // Rules of the latest build after `offset` (RulePage without next_cursor).
   Result<RulePage> rules(const RuleFilter& filter, int limit, std::int64_t offset);
 

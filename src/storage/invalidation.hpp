@@ -37,6 +37,8 @@ namespace topics {
 inline constexpr std::string_view kApiKey = "apikey";    // key: the API key's id
 inline constexpr std::string_view kSession = "session";  // key: sha256 hex of the session token
 inline constexpr std::string_view kUser = "user";        // key: the user's id (role, disabled)
+inline constexpr std::string_view kRecommendList = "reclist";   // key: the customer's id
+inline constexpr std::string_view kRecommendBuild = "recbuild";  // no key: a build was published
 }  // namespace topics
 
 // Records, in `c`'s open transaction (or as its own statement outside one), that every process

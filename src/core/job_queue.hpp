@@ -26,8 +26,8 @@ enum class JobMode {
 // A job this process claimed.
 struct ClaimedJob {
   std::int64_t id = 0;
-  std::int64_t attempts = 0;        // this claim included
-  std::string previous_owner;       // the owner whose lease ran out ('' on a first claim)
+  std::int64_t attempts = 0;   // this claim included
+  std::string previous_owner;  // the owner whose lease ran out ('' on a first claim)
 };
 
 // The queued or running job of a kind.

@@ -61,9 +61,9 @@ Status ModelWorker::request_build(const std::string& requested_by) {
   ECRM_ASSIGN_OR_RETURN(auto holder, job_.claim_holder());
   if (holder) return already_running(*holder);
   if (options_.mode != JobMode::kInProcess) {
-    ECRM_ASSIGN_OR_RETURN(bool queued,
-                          options_.queue->enqueue(job_.kind, requested_by.empty() ? "api" : requested_by,
-                                                  std::nullopt, now_ms()));
+    ECRM_ASSIGN_OR_RETURN(
+        bool queued, options_.queue->enqueue(job_.kind, requested_by.empty() ? "api" : requested_by,
+                                             std::nullopt, now_ms()));
     if (!queued) {
       auto active = options_.queue->active(job_.kind);
       return already_running(active.ok() && *active ? (*active)->lease_owner : std::string());
@@ -165,8 +165,8 @@ void ModelWorker::worker_loop() {
       next_schedule = Clock::now() + options_.check_every;
     }
     const UnixMs now = now_ms();
-    auto claimed = options_.queue->claim(job_.kind, options_.owner, now,
-                                         now + options_.lease.count());
+    auto claimed =
+        options_.queue->claim(job_.kind, options_.owner, now, now + options_.lease.count());
     if (!claimed.ok()) {
       spdlog::warn("{}: cannot look for jobs: {}", job_.log_name, claimed.error().message);
     } else if (*claimed) {
@@ -270,8 +270,8 @@ void ModelWorker::run_claimed(const ClaimedJob& claimed) {
                  job_.log_name, job_.noun, claimed.id);
   } else {
     spdlog::error("{}: {} failed: {}", job_.log_name, job_.noun, outcome.error().message);
-    finished = options_.queue->finish(claimed.id, owner, false, {}, outcome.error().message,
-                                      now_ms());
+    finished =
+        options_.queue->finish(claimed.id, owner, false, {}, outcome.error().message, now_ms());
   }
   if (!finished.ok()) {
     spdlog::warn("{}: cannot record the end of job {}: {}", job_.log_name, claimed.id,

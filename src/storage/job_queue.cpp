@@ -41,9 +41,9 @@ Value opt(const std::optional<std::string>& v) { return v ? Value(*v) : Value();
 Result<bool> DbJobQueue::enqueue(std::string_view kind, std::string_view requested_by,
                                  const std::optional<std::string>& schedule_key, UnixMs now) {
   return with_transaction<bool>(db_, TxMode::kWrite, [&](Connection& c) -> Result<bool> {
-    ECRM_ASSIGN_OR_RETURN(auto added, c.execute(kEnqueue, {std::string(kind),
-                                                           std::string(requested_by),
-                                                           opt(schedule_key), now}));
+    ECRM_ASSIGN_OR_RETURN(auto added,
+                          c.execute(kEnqueue, {std::string(kind), std::string(requested_by),
+                                               opt(schedule_key), now}));
     return added == 1;
   });
 }
@@ -51,8 +51,8 @@ Result<bool> DbJobQueue::enqueue(std::string_view kind, std::string_view request
 Result<bool> DbJobQueue::retry_failed(std::string_view kind, const std::string& schedule_key,
                                       UnixMs failed_before) {
   return with_transaction<bool>(db_, TxMode::kWrite, [&](Connection& c) -> Result<bool> {
-    ECRM_ASSIGN_OR_RETURN(auto changed,
-                          c.execute(kRetryFailed, {std::string(kind), schedule_key, failed_before}));
+    ECRM_ASSIGN_OR_RETURN(
+        auto changed, c.execute(kRetryFailed, {std::string(kind), schedule_key, failed_before}));
     return changed == 1;
   });
 }
@@ -86,8 +86,8 @@ Result<bool> DbJobQueue::renew(std::int64_t id, const std::string& owner, UnixMs
 Status DbJobQueue::finish(std::int64_t id, const std::string& owner, bool ok,
                           const std::string& result, const std::string& error, UnixMs now) {
   return with_transaction(db_, TxMode::kWrite, [&](Connection& c) -> Status {
-    return done(c.execute(kFinish, {id, owner, std::string(ok ? "done" : "failed"), now, result,
-                                    error}));
+    return done(
+        c.execute(kFinish, {id, owner, std::string(ok ? "done" : "failed"), now, result, error}));
   });
 }
 

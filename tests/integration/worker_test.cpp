@@ -142,8 +142,8 @@ bool eventually(const std::function<bool()>& done, int seconds = 60) {
 class WorkerApi : public CrmApi {
  protected:
   static void SetUpTestSuite() {
-    server_ = new ServerProcess(
-        {"--no-worker"}, {{"ECRM_ADMIN_EMAIL", kAdminEmail}, {"ECRM_ADMIN_PASSWORD", kAdminPassword}});
+    server_ = new ServerProcess({"--no-worker"}, {{"ECRM_ADMIN_EMAIL", kAdminEmail},
+                                                  {"ECRM_ADMIN_PASSWORD", kAdminPassword}});
   }
 
   // The jobs of `kind`, oldest first.
@@ -193,25 +193,28 @@ class WorkerApi : public CrmApi {
     const std::string sku = "WK-" + std::to_string(++round);
     const std::int64_t product = create(
         "/api/v1/products",
-        json::object{{"sku", sku + "-A"}, {"name", "Worked thing"}, {"price", 1000}, {"currency", "EUR"}});
+        json::object{
+            {"sku", sku + "-A"}, {"name", "Worked thing"}, {"price", 1000}, {"currency", "EUR"}});
     const std::int64_t other = create(
         "/api/v1/products",
-        json::object{{"sku", sku + "-B"}, {"name", "Other thing"}, {"price", 500}, {"currency", "EUR"}});
+        json::object{
+            {"sku", sku + "-B"}, {"name", "Other thing"}, {"price", 500}, {"currency", "EUR"}});
     std::vector<std::int64_t> customers;
     for (int k = 0; k < 10; ++k) {
       const std::int64_t id =
           create("/api/v1/customers", json::object{{"name", "Worker " + std::to_string(k)}});
       customers.push_back(id);
       for (int n = 0; n < 2; ++n) {
-        auto r = post("/api/v1/orders",
-                      json::object{{"customer_id", id},
-                                   {"placed_at", unix_ms() - (30 + 40 * n + 7 * k) * kDay},
-                                   {"lines", json::array{json::object{{"product_id", product},
-                                                                      {"quantity", 1},
-                                                                      {"unit_price", 1000 + 100 * k}},
-                                                         json::object{{"product_id", other},
-                                                                      {"quantity", 1},
-                                                                      {"unit_price", 500}}}}});
+        auto r = post(
+            "/api/v1/orders",
+            json::object{
+                {"customer_id", id},
+                {"placed_at", unix_ms() - (30 + 40 * n + 7 * k) * kDay},
+                {"lines",
+                 json::array{
+                     json::object{
+                         {"product_id", product}, {"quantity", 1}, {"unit_price", 1000 + 100 * k}},
+                     json::object{{"product_id", other}, {"quantity", 1}, {"unit_price", 500}}}}});
         EXPECT_EQ(r.status, 201) << r.body;
       }
     }
@@ -259,27 +262,29 @@ TEST_F(WorkerNodes, RequestsOnTheWebNodeAreQueuedAndRunOnceByTheWorker) {
     EXPECT_EQ(queued[0].attempts, 0);
   }
   EXPECT_EQ(count("SELECT COUNT(*) FROM analytics_models"), 0);
-  EXPECT_EQ(get("/api/v1/analytics/customers/" + std::to_string(customers[0]) + "/scores").json()
+  EXPECT_EQ(get("/api/v1/analytics/customers/" + std::to_string(customers[0]) + "/scores")
+                .json()
                 .at("scored"),
             json::value(false));
 
   // A second web node on the same database sees the same queued job.
   WorkerProcess node_b(server_->db_url(), {"--no-worker"}, "serve");
   HttpClient b(node_b.base_url());
-  b.csrf_token = std::string(b.send_json("POST", "/api/v1/auth/login",
-                                         json::object{{"email", kAdminEmail},
-                                                      {"password", kAdminPassword}})
-                                 .json()
-                                 .at("csrf_token")
-                                 .as_string());
+  b.csrf_token =
+      std::string(b.send_json("POST", "/api/v1/auth/login",
+                              json::object{{"email", kAdminEmail}, {"password", kAdminPassword}})
+                      .json()
+                      .at("csrf_token")
+                      .as_string());
   EXPECT_EQ(b.get("/api/v1/analytics/recompute").json().at("state").as_string(), "queued");
   EXPECT_EQ(b.send_json("POST", "/api/v1/analytics/recompute", json::object{}).status, 409);
 
   // An import running on a web node (a row as the node writes it) is not the worker's to fail
   // when it starts.
-  execute("INSERT INTO import_jobs (entity, format, status, phase, dry_run, skip_bad, file_name, "
-          "bytes_total, created_by, created_at) VALUES ('customers', 'ecrm', 'running', 'rows', 0, "
-          "0, 'running.csv', 100, 'owner@example.com', 1)");
+  execute(
+      "INSERT INTO import_jobs (entity, format, status, phase, dry_run, skip_bad, file_name, "
+      "bytes_total, created_by, created_at) VALUES ('customers', 'ecrm', 'running', 'rows', 0, "
+      "0, 'running.csv', 100, 'owner@example.com', 1)");
 
   WorkerProcess worker(server_->db_url(), {"--job-lease", "2"});
   const json::object done = wait_recomputed();
@@ -375,9 +380,9 @@ TEST_F(WorkerNodes, AKilledWorkersJobIsTakenOverAfterItsLeaseAndFinishedOnce) {
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   EXPECT_EQ(jobs("analytics_recompute").back().id, job_id);
   EXPECT_EQ(count("SELECT COUNT(*) FROM analytics_models"), models_before + 1);
-  EXPECT_TRUE(eventually([&] {
-    return count("SELECT COUNT(*) FROM jobs WHERE state IN ('queued', 'running')") == 0;
-  }, 15));
+  EXPECT_TRUE(eventually(
+      [&] { return count("SELECT COUNT(*) FROM jobs WHERE state IN ('queued', 'running')") == 0; },
+      15));
   EXPECT_EQ(second.terminate(), 0);
 }
 

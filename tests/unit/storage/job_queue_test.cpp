@@ -78,7 +78,8 @@ class JobQueueContract : public ::testing::TestWithParam<std::string> {
       if (lease.ok()) (void)(*lease)->execute_script("DROP SCHEMA " + schema_ + " CASCADE");
     }
     if (!path_.empty()) {
-      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_.string() + suffix);
+      for (const char* suffix : {"", "-wal", "-shm"})
+        std::filesystem::remove(path_.string() + suffix);
     }
   }
 

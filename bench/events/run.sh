@@ -2,7 +2,8 @@
 # Event ingestion benchmark: sustained events/s through POST /api/v1/events (batches of 100, a
 # write key, concurrent keep-alive clients on the same machine) next to the raw insert rate of the
 # same rows straight into the database (100 rows per commit), on SQLite and, when PG_URL is set,
-# on PostgreSQL. Prints one line per measurement and the ratio ingestion / raw insert.
+# on PostgreSQL (a multi-row INSERT and COPY). Prints one line per measurement and the ratio
+# ingestion / raw insert (and / raw COPY).
 #
 # Usage (from the repository root, after building ecrm):
 #   cmake --build build --target events_load events_raw_insert
@@ -91,6 +92,8 @@ if [[ -n ${PG_URL:-} ]]; then
   pg_ingest=$(ingest "$(pg_url_for ecrm_bench_ingest_$suffix)" postgresql)
   pg_raw1=$(raw "$(pg_url_for ecrm_bench_raw1_$suffix)" postgresql-1conn 1)
   pg_raw4=$(raw "$(pg_url_for ecrm_bench_raw4_$suffix)" postgresql-4conn 4)
-  python3 -c "import sys; print(f'postgresql: ingestion {float(sys.argv[1]):.0f} events/s, raw insert {float(sys.argv[2]):.0f} rows/s (1 connection) / {float(sys.argv[3]):.0f} rows/s (4); ratio {float(sys.argv[1])/float(sys.argv[2]):.2f} / {float(sys.argv[1])/float(sys.argv[3]):.2f}')" \
-    "$pg_ingest" "$pg_raw1" "$pg_raw4"
+  pg_copy1=$(raw "$(pg_url_for ecrm_bench_copy1_$suffix)" postgresql-copy-1conn 1 copy)
+  pg_copy4=$(raw "$(pg_url_for ecrm_bench_copy4_$suffix)" postgresql-copy-4conn 4 copy)
+  python3 -c "import sys; a=[float(x) for x in sys.argv[1:]]; print(f'postgresql: ingestion {a[0]:.0f} events/s, raw insert {a[1]:.0f} rows/s (1 connection) / {a[2]:.0f} rows/s (4), raw COPY {a[3]:.0f} rows/s (1) / {a[4]:.0f} rows/s (4); ratio to insert {a[0]/a[1]:.2f} / {a[0]/a[2]:.2f}, to COPY {a[0]/a[3]:.2f} / {a[0]/a[4]:.2f}')" \
+    "$pg_ingest" "$pg_raw1" "$pg_raw4" "$pg_copy1" "$pg_copy4"
 fi

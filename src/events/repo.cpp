@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -290,6 +291,14 @@ constexpr storage::MultiRowShape kInsertPurchaseItems{kInsertPurchaseItemsHead,
 template <typename Key, typename OnRow>
 Status query_in(Connection& c, const storage::MultiRowShape& shape, std::span<const Key> keys,
                 OnRow on_row) {
+  if (keys.empty()) return {};
+  if (c.backend() == storage::Backend::kPostgres) {
+    storage::PgArray list;
+    for (const auto& key : keys) list.add(Value(key));
+    const std::string& sql =
+        storage::postgres_array_sql(shape, std::is_same_v<Key, std::int64_t> ? "i" : "t");
+    return c.query(sql, {list.take()}, on_row);
+  }
   std::vector<Value> params;
   return storage::for_chunks(keys.size(), [&](std::size_t first, std::size_t size) -> Status {
     params.assign(keys.begin() + static_cast<std::ptrdiff_t>(first),
@@ -490,21 +499,16 @@ Status EventRepo::make_commits_durable(Connection& c) {
 Result<std::vector<Visitor>> EventRepo::upsert_visitors(Connection& c,
                                                         std::span<const VisitorKey> keys) {
   std::unordered_map<std::string, Visitor> found;
-  std::vector<Value> params;
-  ECRM_RETURN_IF_ERROR(
-      storage::for_chunks(keys.size(), [&](std::size_t first, std::size_t size) -> Status {
-        params.clear();
-        for (std::size_t i = first; i < first + size; ++i) {
-          params.emplace_back(keys[i].anonymous_id);
-          params.emplace_back(keys[i].first_seen_at);
-          params.emplace_back(keys[i].first_seen_at);
-        }
-        return c.query(storage::multi_row_sql(kUpsertVisitors, size), params,
-                       [&](const RowView& row) {
-                         Visitor v = read_visitor(row);
-                         found.emplace(v.anonymous_id, std::move(v));
-                       });
-      }));
+  const storage::RowCallback on_row = [&](const RowView& row) {
+    Visitor v = read_visitor(row);
+    found.emplace(v.anonymous_id, std::move(v));
+  };
+  ECRM_RETURN_IF_ERROR(storage::run_rows(
+      c, kUpsertVisitors, "tii", keys.size(),
+      [&](std::size_t i, std::vector<Value>& p) {
+        p.insert(p.end(), {keys[i].anonymous_id, keys[i].first_seen_at, keys[i].first_seen_at});
+      },
+      &on_row));
   std::vector<Visitor> out;
   out.reserve(keys.size());
   for (const auto& key : keys) {
@@ -516,8 +520,8 @@ Result<std::vector<Visitor>> EventRepo::upsert_visitors(Connection& c,
 }
 
 Status EventRepo::update_visitors(Connection& c, std::span<const Visitor* const> visitors) {
-  return storage::execute_rows(
-      c, kUpdateVisitors, visitors.size(), [&](std::size_t i, std::vector<Value>& p) {
+  return storage::run_rows(
+      c, kUpdateVisitors, kUpdateVisitorsTypes, visitors.size(), [&](std::size_t i, std::vector<Value>& p) {
         const Visitor& v = *visitors[i];
         p.insert(p.end(),
                  {v.id, opt(v.customer_id), opt(v.external_id), opt(v.identified_at),
@@ -596,8 +600,8 @@ Status EventRepo::insert_sessions(Connection& c, std::span<const Session* const>
 }
 
 Status EventRepo::update_sessions(Connection& c, std::span<const SessionUpdate> updates) {
-  return storage::execute_rows(
-      c, kUpdateSessions, updates.size(), [&](std::size_t i, std::vector<Value>& p) {
+  return storage::run_rows(
+      c, kUpdateSessions, kUpdateSessionsTypes, updates.size(), [&](std::size_t i, std::vector<Value>& p) {
         const SessionUpdate& u = updates[i];
         const Session& x = *u.session;
         p.insert(p.end(), {x.id, x.started_at, x.last_at, u.added_events, u.added_page_views,
@@ -624,8 +628,8 @@ Status EventRepo::insert_carts(Connection& c, std::span<const Cart* const> carts
 }
 
 Status EventRepo::update_carts(Connection& c, std::span<const Cart* const> carts) {
-  return storage::execute_rows(
-      c, kUpdateCarts, carts.size(), [&](std::size_t i, std::vector<Value>& p) {
+  return storage::run_rows(
+      c, kUpdateCarts, kUpdateCartsTypes, carts.size(), [&](std::size_t i, std::vector<Value>& p) {
         const Cart& k = *carts[i];
         p.insert(p.end(), {k.id, std::string(wire::enum_name(k.status)), items_json(k.items),
                            k.item_count, k.value, k.currency, k.checkout_step, k.updated_at,
@@ -636,6 +640,26 @@ Status EventRepo::update_carts(Connection& c, std::span<const Cart* const> carts
 Result<std::vector<bool>> EventRepo::insert_events(Connection& c, std::span<EventRow> rows) {
   std::vector<bool> inserted(rows.size(), false);
   const bool sqlite = c.backend() == storage::Backend::kSqlite;
+  if (!sqlite) {
+    // One statement for the group; RETURNING names the rows written (another process may have
+    // stored some meanwhile).
+    std::unordered_set<std::string> returned;
+    const storage::RowCallback on_row = [&](const RowView& row) {
+      returned.insert(row.get_string(0));
+    };
+    ECRM_RETURN_IF_ERROR(storage::run_rows(
+        c, kInsertEventsReturningRows, "ttitiitiitiitt", rows.size(),
+        [&](std::size_t i, std::vector<Value>& p) {
+          const EventRow& r = rows[i];
+          p.insert(p.end(), {r.event_id, r.type, r.visitor_id, r.anonymous_id, opt(r.customer_id),
+                             opt(r.session_id), opt(r.client_session_id), r.ts, r.received_at,
+                             opt(r.product), opt(r.quantity), opt(r.value), opt(r.currency),
+                             r.properties});
+        },
+        &on_row));
+    for (std::size_t i = 0; i < rows.size(); ++i) inserted[i] = returned.count(rows[i].event_id) > 0;
+    return inserted;
+  }
   const storage::MultiRowShape& shape =
       sqlite ? kInsertEventsCountedRows : kInsertEventsReturningRows;
   std::vector<Value> params;

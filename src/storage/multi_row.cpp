@@ -1,6 +1,7 @@
 #include "storage/multi_row.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include <map>
 #include <mutex>
@@ -53,6 +54,65 @@ Status query_in_list(Connection& c, const MultiRowShape& shape, std::span<const 
     ECRM_RETURN_IF_ERROR(c.query(multi_row_sql(shape, padded), params, on_row));
   }
   return {};
+}
+
+const std::string& postgres_array_sql(const storage::MultiRowShape& shape, std::string_view types) {
+  static std::mutex mutex;
+  static std::map<std::pair<const char*, const char*>, std::string> cache;
+  std::lock_guard lock(mutex);
+  auto [it, inserted] = cache.try_emplace({shape.head.data(), shape.tail.data()});
+  if (!inserted) return it->second;
+  auto cast = [&](std::size_t i) {
+    return "$" + std::to_string(i + 1) + (types[i] == 'i' ? "::bigint[]" : "::text[]");
+  };
+  std::string arrays;
+  for (std::size_t i = 0; i < types.size(); ++i) arrays += (i ? ", " : "") + cast(i);
+  std::string_view head = shape.head;
+  std::string& sql = it->second;
+  if (shape.list) {
+    constexpr std::string_view kIn = " IN (";
+    sql = std::string(head.substr(0, head.size() - kIn.size())) + " = ANY(" + cast(0) + ")";
+  } else if (constexpr std::string_view kFromValues = "FROM (VALUES "; head.ends_with(kFromValues)) {
+    constexpr std::string_view kAlias = ") AS u";
+    std::string names;
+    for (std::size_t i = 0; i < types.size(); ++i) {
+      names += (i ? ", column" : "column") + std::to_string(i + 1);
+    }
+    sql = std::string(head.substr(0, head.size() - kFromValues.size())) + "FROM unnest(" + arrays +
+          ") AS u(" + names + ")" + std::string(shape.tail.substr(kAlias.size()));
+  } else {
+    constexpr std::string_view kValues = "VALUES ";
+    sql = std::string(head.substr(0, head.size() - kValues.size())) + "SELECT * FROM unnest(" +
+          arrays + ")" + std::string(shape.tail);
+  }
+  return sql;
+}
+
+void PgArray::add(const Value& value) {
+  if (text_.size() > 1) text_ += ',';
+  if (const auto* i = std::get_if<std::int64_t>(&value)) {
+    text_ += std::to_string(*i);
+  } else if (const auto* d = std::get_if<double>(&value)) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.17g", *d);
+    text_ += buffer;
+  } else if (const auto* str = std::get_if<std::string>(&value)) {
+    text_ += '"';
+    for (char ch : *str) {
+      if (ch == '"' || ch == '\\') text_ += '\\';
+      text_ += ch;
+    }
+    text_ += '"';
+  } else {
+    text_ += "NULL";
+  }
+}
+
+std::string PgArray::take() {
+  text_ += '}';
+  std::string out = std::move(text_);
+  text_ = "{";
+  return out;
 }
 
 }  // namespace ecrm::storage

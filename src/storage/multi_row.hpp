@@ -72,4 +72,56 @@ Status execute_rows(Connection& c, const MultiRowShape& shape, std::size_t count
 Status query_in_list(Connection& c, const MultiRowShape& shape, std::span<const std::int64_t> ids,
                      const RowCallback& on_row);
 
+// PostgreSQL: a column of values as one array literal in text form ("{1,NULL,\"a\"}"), for
+// statements that take whole columns as arrays (INSERT … SELECT * FROM unnest($1::text[], …)):
+// one statement and a few parameters however many rows, where a VALUES list binds every value.
+// Strings are quoted with backslash escapes; NULL for an empty Value.
+class PgArray {
+ public:
+  void add(const Value& value);
+  // The literal; the builder is empty again afterwards.
+  std::string take();
+
+ private:
+  std::string text_ = "{";
+};
+
+// PostgreSQL: `shape`'s statement taking one array per column instead of a VALUES list of
+// placeholders: one statement however many rows, a few parameters to bind instead of one per
+// value, and one prepared text. `types` names each column's type: i BIGINT, t TEXT.
+// - an IN (…) list ("… IN (" + ")") becomes "= ANY($1::type[])";
+// - "… VALUES " + tail (an INSERT) becomes "… SELECT * FROM unnest($1::type[], …)" + tail;
+// - "… FROM (VALUES " + ") AS u …" (an UPDATE) becomes "… FROM unnest(…) AS u(column1, …) …".
+const std::string& postgres_array_sql(const MultiRowShape& shape, std::string_view types);
+
+// Runs `shape` over `count` rows: fill(i, params) appends row i's values. On PostgreSQL one
+// statement with a column array each (postgres_array_sql); elsewhere a VALUES list per chunk.
+// Rows the statement returns go to `on_row` when given.
+template <typename Fill>
+Status run_rows(Connection& c, const MultiRowShape& shape, std::string_view types,
+                std::size_t count, Fill fill, const RowCallback* on_row = nullptr) {
+  if (count == 0) return {};
+  if (c.backend() == Backend::kPostgres) {
+    std::vector<PgArray> columns(types.size());
+    std::vector<Value> row;
+    for (std::size_t i = 0; i < count; ++i) {
+      row.clear();
+      fill(i, row);
+      for (std::size_t k = 0; k < columns.size(); ++k) columns[k].add(row[k]);
+    }
+    std::vector<Value> params;
+    params.reserve(columns.size());
+    for (auto& column : columns) params.emplace_back(column.take());
+    const std::string& sql = postgres_array_sql(shape, types);
+    return on_row ? c.query(sql, params, *on_row) : done(c.execute(sql, params));
+  }
+  if (!on_row) return execute_rows(c, shape, count, fill);
+  std::vector<Value> params;
+  return for_chunks(count, [&](std::size_t first, std::size_t size) -> Status {
+    params.clear();
+    for (std::size_t i = first; i < first + size; ++i) fill(i, params);
+    return c.query(multi_row_sql(shape, size), params, *on_row);
+  });
+}
+
 }  // namespace ecrm::storage

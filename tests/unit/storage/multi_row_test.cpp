@@ -31,5 +31,26 @@ TEST(MultiRowSql, TheSameTextIsReturnedForTheSameShapeAndSize) {
   EXPECT_NE(&multi_row_sql(kIn, 4), &multi_row_sql(kIn, 5));
 }
 
+TEST(PostgresArraySql, ValuesListsBecomeOneArrayPerColumn) {
+  EXPECT_EQ(postgres_array_sql(kInsert, "it"),
+            "INSERT INTO t (a, b) SELECT * FROM unnest($1::bigint[], $2::text[]) RETURNING a");
+  EXPECT_EQ(postgres_array_sql(kUpdate, "it"),
+            "UPDATE t SET b = u.column2 FROM unnest($1::bigint[], $2::text[]) AS u(column1, "
+            "column2) WHERE t.a = u.column1");
+  EXPECT_EQ(postgres_array_sql(kIn, "i"), "SELECT a FROM t WHERE a = ANY($1::bigint[])");
+}
+
+TEST(PgArray, QuotesStringsAndWritesNullsAndNumbers) {
+  PgArray array;
+  array.add(Value(std::int64_t{-7}));
+  array.add(Value());
+  array.add(Value(std::string("say \"hi\" \\ {x, y}")));
+  array.add(Value(std::string("NULL")));
+  array.add(Value(std::string()));
+  EXPECT_EQ(array.take(), R"({-7,NULL,"say \"hi\" \\ {x, y}","NULL",""})");
+  // Empty again: the next literal starts afresh.
+  EXPECT_EQ(array.take(), "{}");
+}
+
 }  // namespace
 }  // namespace ecrm::storage

@@ -433,6 +433,8 @@ App::App(storage::Database& db, MetricsRegistry& metrics, const AppOptions& opti
     : parts_(std::make_unique<Parts>(db, metrics, options)) {
   parts_->authenticator.follow(parts_->invalidation);
   parts_->recommend_service.follow(parts_->invalidation);
+  parts_->event_service.follow(parts_->invalidation);
+  parts_->messaging_service.follow(parts_->invalidation);
 }
 
 App::~App() { stop(); }

@@ -82,14 +82,30 @@ Result<std::vector<WriteKey>> EventService::list_write_keys() {
 }
 
 Status EventService::revoke_write_key(std::int64_t id) {
-  ECRM_ASSIGN_OR_RETURN(auto revoked,
-                        with_transaction<bool>(db_, TxMode::kWrite, [&](Connection& c) {
-                          return repo_.revoke_write_key(c, id, now_ms());
-                        }));
+  auto revoke = [&](Connection& c) -> Result<bool> {
+    ECRM_ASSIGN_OR_RETURN(bool revoked, repo_.revoke_write_key(c, id, now_ms()));
+    if (revoked) {
+      // Other processes drop the keys they cached (follow()).
+      ECRM_RETURN_IF_ERROR(
+          storage::publish_invalidation(c, storage::topics::kWriteKey, std::to_string(id)));
+    }
+    return revoked;
+  };
+  ECRM_ASSIGN_OR_RETURN(auto revoked, with_transaction<bool>(db_, TxMode::kWrite, revoke));
   if (!revoked) return Error::not_found("no such live write key: " + std::to_string(id));
+  forget_write_keys();
+  return {};
+}
+
+void EventService::forget_write_keys() {
   std::lock_guard lock(keys_mutex_);
   keys_.clear();
-  return {};
+}
+
+void EventService::follow(storage::InvalidationBus& bus) {
+  // The cache is keyed by the key's text, not its id: a revocation anywhere empties it.
+  bus.subscribe(std::string(storage::topics::kWriteKey),
+                [this](std::string_view) { forget_write_keys(); });
 }
 
 Result<WriteKey> EventService::resolve_write_key(const std::string& key) {

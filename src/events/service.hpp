@@ -17,6 +17,7 @@
 #include "events/repo.hpp"
 #include "events/writer.hpp"
 #include "storage/database.hpp"
+#include "storage/invalidation.hpp"
 
 namespace ecrm::events {
 
@@ -38,6 +39,9 @@ class EventService {
   Result<std::vector<WriteKey>> list_write_keys();
   // kNotFound when there is no such live key.
   Status revoke_write_key(std::int64_t id);
+  // Forgets the cached write keys when another process revokes one (topics::kWriteKey); call
+  // once before the bus delivers.
+  void follow(storage::InvalidationBus& bus);
   // The live key; kUnauthenticated (unknown_write_key) for an unknown or revoked one. Answers
   // from memory for a while (see EventServiceOptions).
   Result<WriteKey> resolve_write_key(const std::string& key);
@@ -81,6 +85,7 @@ class EventService {
   storage::Database& db_;
   EventServiceOptions options_;
   EventRepo repo_;
+  void forget_write_keys();
   std::mutex keys_mutex_;
   std::unordered_map<std::string, CachedKey> keys_;
   std::unique_ptr<IngestWriter> writer_;

@@ -682,7 +682,8 @@ constexpr std::string_view kWriteRules =
     "VALUES (1, $1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET daily_cap = excluded.daily_cap, "
     "weekly_cap = excluded.weekly_cap, quiet_hours = excluded.quiet_hours, "
     "updated_at = excluded.updated_at";
-constexpr UnixMs kRulesTtl = 30'000;
+constexpr UnixMs kRulesTtl = 30'000;  // a fallback: a change publishes an invalidation
+constexpr std::string_view kRulesSetting = "messaging_rules";
 
 }  // namespace
 
@@ -719,12 +720,22 @@ Result<SendingRules> MessagingService::set_rules(const SendingRules& rules) {
   if (rules.weekly_cap > 0 && rules.daily_cap > rules.weekly_cap) {
     return Error::invalid("daily_cap must not exceed weekly_cap", "daily_cap");
   }
-  {
-    ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
-    ECRM_RETURN_IF_ERROR(storage::done(lease->execute(
-        kWriteRules, {rules.daily_cap, rules.weekly_cap, rules.quiet_hours, now_ms()})));
-  }
+  ECRM_RETURN_IF_ERROR(storage::with_transaction(
+      db_, storage::TxMode::kWrite, [&](storage::Connection& c) -> Status {
+        ECRM_RETURN_IF_ERROR(storage::done(c.execute(
+            kWriteRules, {rules.daily_cap, rules.weekly_cap, rules.quiet_hours, now_ms()})));
+        // Other processes (the workers that send) read the rules again at once.
+        return storage::publish_invalidation(c, storage::topics::kSettings, kRulesSetting);
+      }));
   return this->rules();
+}
+
+void MessagingService::follow(storage::InvalidationBus& bus) {
+  bus.subscribe(std::string(storage::topics::kSettings), [this](std::string_view key) {
+    if (!key.empty() && key != kRulesSetting) return;
+    std::lock_guard lock(mutex_);
+    rules_.reset();
+  });
 }
 
 std::optional<UnixMs> MessagingService::quiet_until(UnixMs now, const std::string& quiet_from,

@@ -25,6 +25,7 @@
 #include "messaging/model.hpp"
 #include "messaging/repo.hpp"
 #include "storage/database.hpp"
+#include "storage/invalidation.hpp"
 
 namespace ecrm::messaging {
 
@@ -146,6 +147,9 @@ class MessagingService {
   // process (others read them again within 30 s).
   Result<SendingRules> rules();
   Result<SendingRules> set_rules(const SendingRules& rules);
+  // Reads the sending rules again at once when another process changes them
+  // (topics::kSettings, messaging_rules); call once before the bus delivers.
+  void follow(storage::InvalidationBus& bus);
   // Ages the message log (AgeingResult); `keep_days` default options().log_days.
   Result<AgeingResult> age_log(std::optional<std::int64_t> keep_days);
   // A test send's recipient and RFC 5322 text (TestSendRequest).

@@ -39,6 +39,8 @@ inline constexpr std::string_view kSession = "session";  // key: sha256 hex of t
 inline constexpr std::string_view kUser = "user";        // key: the user's id (role, disabled)
 inline constexpr std::string_view kRecommendList = "reclist";   // key: the customer's id
 inline constexpr std::string_view kRecommendBuild = "recbuild";  // no key: a build was published
+inline constexpr std::string_view kWriteKey = "writekey";  // key: the tracking write key's id
+inline constexpr std::string_view kSettings = "settings";  // key: which (e.g. messaging_rules)
 }  // namespace topics
 
 // Records, in `c`'s open transaction (or as its own statement outside one), that every process

@@ -161,5 +161,41 @@ TEST_F(CacheInvalidation, ARoleChangedOnOneNodeIsHonouredByTheOther) {
   EXPECT_EQ(me.json().at("user").at("role").as_string(), "analyst");
 }
 
+TEST_F(CacheInvalidation, ATrackingWriteKeyRevokedOnOneNodeIsRefusedByTheOther) {
+  auto [admin, token] = sign_in(*node_a_, kAdminEmail, kAdminPassword);
+  auto created =
+      admin->send_json("POST", "/api/v1/write-keys", json::object{{"name", "old theme"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  std::string key(created.json().at("key").as_string());
+  std::int64_t id = created.json().at("id").as_int64();
+  int sent = 0;
+  auto send_on_b = [&] {
+    json::object event{{"event_id", "cluster-" + std::to_string(++sent)},
+                       {"type", "search"},
+                       {"anonymous_id", "v-cluster"},
+                       {"ts", static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count())},
+                       {"properties", json::object{{"query", "q"}}}};
+    HttpClient anonymous(node_b_->base_url());
+    return anonymous
+        .request("POST", "/api/v1/events?key=" + key,
+                 json::serialize(json::object{{"events", json::array{event}}}),
+                 {"Content-Type: text/plain", "User-Agent: Mozilla/5.0 (X11; Linux) Firefox/120"})
+        .status;
+  };
+  for (int i = 0; i < 2; ++i) ASSERT_EQ(send_on_b(), 200);
+
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(admin->request("DELETE", "/api/v1/write-keys/" + std::to_string(id), {},
+                           {"X-CSRF-Token: " + admin->csrf_token})
+                .status,
+            204);
+  auto took = time_until(start, 401, send_on_b);
+  report("revoked tracking write key", took);
+  ASSERT_TRUE(took) << "node b still accepts the revoked write key after 5 s";
+  EXPECT_LT(*took, kTarget);
+}
+
 }  // namespace
 }  // namespace ecrm::testing

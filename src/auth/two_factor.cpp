@@ -8,6 +8,7 @@
 #include "auth/service.hpp"
 #include "auth/totp.hpp"
 #include "core/crypto.hpp"
+#include "storage/invalidation.hpp"
 
 namespace ecrm::auth {
 
@@ -207,6 +208,10 @@ Result<RecoveryCodes> AuthService::confirm_two_factor(const Actor& actor,
         ECRM_ASSIGN_OR_RETURN(out.accepted, accept_code(c, actor.user_id, code, false));
         if (!out.accepted) return out;
         ECRM_RETURN_IF_ERROR(repo_.confirm_totp(c, actor.user_id, now_ms()));
+        // Other processes drop the user's sessions: one waiting for the enrolment is a full one
+        // now.
+        ECRM_RETURN_IF_ERROR(storage::publish_invalidation(c, storage::topics::kUser,
+                                                           std::to_string(actor.user_id)));
         ECRM_ASSIGN_OR_RETURN(out.codes, new_recovery_codes(c, actor.user_id));
         return out;
       });
@@ -264,8 +269,11 @@ Status AuthService::disable_two_factor(const Actor& actor, const TwoFactorProof&
     }
   }
   ECRM_RETURN_IF_ERROR(check_proof(actor, proof, ip));
-  return with_transaction(db_, TxMode::kWrite,
-                          [&](Connection& c) { return repo_.delete_totp(c, actor.user_id); });
+  return with_transaction(db_, TxMode::kWrite, [&](Connection& c) -> Status {
+    ECRM_RETURN_IF_ERROR(repo_.delete_totp(c, actor.user_id));
+    // A role that requires it limits the user's sessions again, in every process.
+    return storage::publish_invalidation(c, storage::topics::kUser, std::to_string(actor.user_id));
+  });
 }
 
 Result<RecoveryCodes> AuthService::regenerate_recovery_codes(const Actor& actor,
@@ -293,8 +301,10 @@ Status AuthService::set_two_factor_roles(const TwoFactorRoles& request) {
   for (Role role : request.roles) {
     if (std::find(roles.begin(), roles.end(), role) == roles.end()) roles.push_back(role);
   }
-  return with_transaction(db_, TxMode::kWrite, [&](Connection& c) {
-    return repo_.replace_two_factor_roles(c, roles, now_ms());
+  return with_transaction(db_, TxMode::kWrite, [&](Connection& c) -> Status {
+    ECRM_RETURN_IF_ERROR(repo_.replace_two_factor_roles(c, roles, now_ms()));
+    // Every user's sessions may be limited or freed: every process drops every principal.
+    return storage::publish_invalidation(c, storage::topics::kUser);
   });
 }
 

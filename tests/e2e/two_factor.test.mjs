@@ -120,3 +120,51 @@ test('a staff user sets up two-factor sign-in and signs in with a code, then a r
     assert.equal((await status.json()).recovery_codes_left, 9)
   })
 })
+
+test('the admin requires two-factor sign-in for a role; its users set it up before anything else', { timeout: 120_000 }, async () => {
+  const { baseUrl, email: adminEmail, password: adminPassword } = config()
+  const admin = await apiSession(baseUrl, adminEmail, adminPassword)
+  const email = `totp-service-${runToken()}@example.com`
+  await admin.post('/users', { email, name: 'Service Two Factor', role: 'service', password: PASSWORD }, 201)
+  try {
+    await withBrowser('two-factor-role-admin', 'en', async (page) => {
+      await page.goto(`${baseUrl}/login`)
+      await page.getByTestId('login-email').fill(adminEmail)
+      await page.getByTestId('login-password').fill(adminPassword)
+      await page.getByTestId('login-submit').click()
+      await page.waitForURL((url) => url.pathname === '/dashboard')
+      await page.goto(`${baseUrl}/settings/users`)
+      const card = page.getByTestId('two-factor-roles')
+      await card.getByText('Service', { exact: true }).click()
+      const saved = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/two-factor/roles') && r.request().method() === 'PUT')
+      await page.getByTestId('two-factor-roles-save').click()
+      assert.equal((await saved).status(), 200)
+    })
+    assert.deepEqual((await admin.get('/auth/two-factor/roles')).roles, ['service'])
+
+    await withBrowser('two-factor-role-user', 'en', async (page) => {
+      // Signed in, the user is kept on the Security page until they set it up.
+      await passwordStep(page, baseUrl, email)
+      await page.waitForURL((url) => url.pathname === '/settings/security')
+      await page.getByTestId('two-factor-required').waitFor()
+      const refused = await page.request.get(`${baseUrl}/api/v1/customers`)
+      assert.equal(refused.status(), 403)
+      assert.equal((await refused.json()).error.code, 'two_factor_enrolment_required')
+      await page.goto(`${baseUrl}/customers`)
+      await page.waitForURL((url) => url.pathname === '/settings/security')
+
+      await page.getByTestId('two-factor-start').click()
+      const secret = await textOf(page, 'two-factor-secret')
+      await page.getByTestId('two-factor-code').fill(totp(secret))
+      await page.getByTestId('two-factor-confirm').click()
+      await page.getByTestId('two-factor-on').waitFor()
+      await page.getByTestId('two-factor-required').waitFor({ state: 'detached' })
+      // The same session now reaches the rest of the app.
+      assert.equal((await page.request.get(`${baseUrl}/api/v1/customers`)).status(), 200)
+      await page.goto(`${baseUrl}/customers`)
+      await page.waitForURL((url) => url.pathname === '/customers')
+    })
+  } finally {
+    await admin.put('/auth/two-factor/roles', { roles: [] }, 200)
+  }
+})

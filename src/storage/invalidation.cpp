@@ -116,13 +116,14 @@ void InvalidationFollower::run_postgres() {
   bool warned = false;
   while (!stopping_) {
     if (conn == nullptr) {
-      // Later keywords override the URI's own: a name to find this connection by, a bounded
-      // connect, and TCP keepalives so a silently dropped connection is noticed.
-      const char* keywords[] = {"dbname",          "application_name",    "connect_timeout",
-                                "keepalives",      "keepalives_idle",     "keepalives_interval",
-                                "keepalives_count", nullptr};
-      const char* values[] = {location_.c_str(), "ecrm invalidation", "5", "1", "10", "5", "3",
-                              nullptr};
+      // Defaults the URI's own parameters override (later keywords win): a name to find this
+      // connection by, a bounded connect, and TCP keepalives so a silently dropped connection
+      // is noticed.
+      const char* keywords[] = {
+          "application_name",    "connect_timeout",  "keepalives", "keepalives_idle",
+          "keepalives_interval", "keepalives_count", "dbname",     nullptr};
+      const char* values[] = {"ecrm invalidation", "5",    "1", "10", "5", "3",
+                              location_.c_str(),   nullptr};
       conn = PQconnectdbParams(keywords, values, 1);
       PGresult* listened = nullptr;
       bool ok = PQstatus(conn) == CONNECTION_OK;
@@ -132,9 +133,10 @@ void InvalidationFollower::run_postgres() {
       }
       if (!ok) {
         if (!warned) {
-          spdlog::warn("cache invalidation: cannot listen on PostgreSQL ({}); caches fall back "
-                       "to their TTL until it can",
-                       PQerrorMessage(conn));
+          spdlog::warn(
+              "cache invalidation: cannot listen on PostgreSQL ({}); caches fall back "
+              "to their TTL until it can",
+              PQerrorMessage(conn));
           warned = true;
         }
         if (listened != nullptr) PQclear(listened);

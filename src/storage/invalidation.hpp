@@ -37,9 +37,9 @@ namespace topics {
 inline constexpr std::string_view kApiKey = "apikey";    // key: the API key's id
 inline constexpr std::string_view kSession = "session";  // key: sha256 hex of the session token
 inline constexpr std::string_view kUser = "user";        // key: the user's id (role, disabled)
-inline constexpr std::string_view kRecommendList = "reclist";   // key: the customer's id
+inline constexpr std::string_view kRecommendList = "reclist";    // key: the customer's id
 inline constexpr std::string_view kRecommendBuild = "recbuild";  // no key: a build was published
-inline constexpr std::string_view kWriteKey = "writekey";  // key: the tracking write key's id
+inline constexpr std::string_view kWriteKey = "writekey";        // key: the tracking write key's id
 inline constexpr std::string_view kSettings = "settings";  // key: which (e.g. messaging_rules)
 }  // namespace topics
 
@@ -85,7 +85,8 @@ struct InvalidationFollowerOptions {
 };
 
 // Follows the messages of the database at `url` on its own thread and delivers them to `bus`.
-// PostgreSQL: a dedicated libpq connection (not one of the pool's) LISTENs; after a lost
+// PostgreSQL: a dedicated libpq connection (not one of the pool's; application_name
+// "ecrm invalidation" unless the URL names another) LISTENs; after a lost
 // connection it connects again and delivers deliver_all(). SQLite: reads cache_invalidations
 // through `db`'s pool. Never runs on the HTTP I/O threads.
 class InvalidationFollower {

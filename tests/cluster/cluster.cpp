@@ -27,9 +27,9 @@ Node::Node(std::string name, std::string db_url, std::vector<std::string> extra_
   log_path_ = (fs::temp_directory_path() /
                ("ecrm-cluster-" + name_ + "-" + std::to_string(random()) + ".log"))
                   .string();
-  std::vector<std::string> args = {binary_path(), "serve",     "--db",          db_url,
-                                   "--port",      "0",         "--threads",     "2",
-                                   "--web-root",  source_dir() + "/web/dist"};
+  std::vector<std::string> args = {
+      binary_path(), "serve",     "--db", db_url,       "--port",
+      "0",           "--threads", "2",    "--web-root", source_dir() + "/web/dist"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   pid_ = fork();
   if (pid_ == 0) {

@@ -101,14 +101,14 @@ TEST_F(CacheInvalidation, AnApiKeyRevokedOnOneNodeIsRefusedByTheOther) {
   for (int i = 0; i < 2; ++i) ASSERT_EQ(on_b.get("/api/v1/customers", bearer).status, 200);
 
   auto start = std::chrono::steady_clock::now();
-  ASSERT_EQ(admin->request("DELETE", "/api/v1/api-keys/" + std::to_string(id), {},
-                           {"X-CSRF-Token: " + admin->csrf_token})
+  ASSERT_EQ(admin
+                ->request("DELETE", "/api/v1/api-keys/" + std::to_string(id), {},
+                          {"X-CSRF-Token: " + admin->csrf_token})
                 .status,
             204);
   HttpClient on_a(node_a_->base_url());
   EXPECT_EQ(on_a.get("/api/v1/customers", bearer).status, 401);  // where it was revoked: at once
-  auto took =
-      time_until(start, 401, [&] { return on_b.get("/api/v1/customers", bearer).status; });
+  auto took = time_until(start, 401, [&] { return on_b.get("/api/v1/customers", bearer).status; });
   report("revoked API key", took);
   ASSERT_TRUE(took) << "node b still accepts the revoked key after 5 s";
   EXPECT_LT(*took, kTarget);
@@ -135,8 +135,8 @@ TEST_F(CacheInvalidation, ARoleChangedOnOneNodeIsHonouredByTheOther) {
   const std::string password = "Marketer-pass-1234";
   auto created = admin->send_json(
       "POST", "/api/v1/users",
-      json::object{{"email", email}, {"name", "Marketer"}, {"role", "marketing"},
-                   {"password", password}});
+      json::object{
+          {"email", email}, {"name", "Marketer"}, {"role", "marketing"}, {"password", password}});
   ASSERT_EQ(created.status, 201) << created.body;
   std::int64_t user_id = created.json().at("user").at("id").as_int64();
 
@@ -152,7 +152,8 @@ TEST_F(CacheInvalidation, ARoleChangedOnOneNodeIsHonouredByTheOther) {
   auto changed = admin->send_json("PATCH", "/api/v1/users/" + std::to_string(user_id),
                                   json::object{{"role", "analyst"}});
   ASSERT_EQ(changed.status, 200) << changed.body;
-  auto took = time_until(start, 403, [&] { return on_b.get("/api/v1/message-templates", cookie).status; });
+  auto took =
+      time_until(start, 403, [&] { return on_b.get("/api/v1/message-templates", cookie).status; });
   report("role change (marketing -> analyst)", took);
   ASSERT_TRUE(took) << "node b still grants the old role's scope after 5 s";
   EXPECT_LT(*took, kTarget);
@@ -170,13 +171,14 @@ TEST_F(CacheInvalidation, ATrackingWriteKeyRevokedOnOneNodeIsRefusedByTheOther) 
   std::int64_t id = created.json().at("id").as_int64();
   int sent = 0;
   auto send_on_b = [&] {
-    json::object event{{"event_id", "cluster-" + std::to_string(++sent)},
-                       {"type", "search"},
-                       {"anonymous_id", "v-cluster"},
-                       {"ts", static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  std::chrono::system_clock::now().time_since_epoch())
-                                  .count())},
-                       {"properties", json::object{{"query", "q"}}}};
+    json::object event{
+        {"event_id", "cluster-" + std::to_string(++sent)},
+        {"type", "search"},
+        {"anonymous_id", "v-cluster"},
+        {"ts", static_cast<std::int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count())},
+        {"properties", json::object{{"query", "q"}}}};
     HttpClient anonymous(node_b_->base_url());
     return anonymous
         .request("POST", "/api/v1/events?key=" + key,
@@ -187,8 +189,9 @@ TEST_F(CacheInvalidation, ATrackingWriteKeyRevokedOnOneNodeIsRefusedByTheOther) 
   for (int i = 0; i < 2; ++i) ASSERT_EQ(send_on_b(), 200);
 
   auto start = std::chrono::steady_clock::now();
-  ASSERT_EQ(admin->request("DELETE", "/api/v1/write-keys/" + std::to_string(id), {},
-                           {"X-CSRF-Token: " + admin->csrf_token})
+  ASSERT_EQ(admin
+                ->request("DELETE", "/api/v1/write-keys/" + std::to_string(id), {},
+                          {"X-CSRF-Token: " + admin->csrf_token})
                 .status,
             204);
   auto took = time_until(start, 401, send_on_b);

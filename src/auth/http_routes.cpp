@@ -189,6 +189,25 @@ void add_auth_routes(http::Router& router, AuthService& service, HttpAuthenticat
       .audit_entity = "two_factor"});
 
   router.add(Route{
+      .method = Method::kDelete,
+      .pattern = "/api/v1/users/{id}/two-factor",
+      .access = Access::needs("users:admin"),
+      .doc = {.summary = "Turn a user's two-factor sign-in off (a lost phone and lost recovery "
+                         "codes); they sign in with the password alone, or enrol again first "
+                         "when their role requires it",
+              .tag = "users",
+              .success_status = 204,
+              .error_statuses = {404}},
+      .handler = handle([&service, &authenticator](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto id, ctx.id_param("id"));
+        ECRM_RETURN_IF_ERROR(service.reset_two_factor(id));
+        authenticator.invalidate();
+        ctx.set_audit(std::to_string(id));
+        return http::no_content();
+      }),
+      .audit_entity = "user"});
+
+  router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/auth/two-factor/roles",
       .access = Access::needs("users:admin"),

@@ -208,6 +208,9 @@ class AuthService {
   // New recovery codes replacing the old ones, given a current code or the password.
   Result<RecoveryCodes> regenerate_recovery_codes(const Actor& actor, const TwoFactorProof& proof,
                                                   const std::string& ip);
+  // An admin turns a user's two-factor sign-in off (a lost phone and lost recovery codes);
+  // kNotFound for an unknown user.
+  Status reset_two_factor(std::int64_t user_id);
   Result<TwoFactorRoles> two_factor_roles();
   Status set_two_factor_roles(const TwoFactorRoles& roles);
 

@@ -290,6 +290,15 @@ Result<RecoveryCodes> AuthService::regenerate_recovery_codes(const Actor& actor,
       db_, TxMode::kWrite, [&](Connection& c) { return new_recovery_codes(c, actor.user_id); });
 }
 
+Status AuthService::reset_two_factor(std::int64_t user_id) {
+  return with_transaction(db_, TxMode::kWrite, [&](Connection& c) -> Status {
+    ECRM_ASSIGN_OR_RETURN(auto user, repo_.find_user(c, user_id));
+    if (!user) return Error::not_found("no such user: " + std::to_string(user_id));
+    ECRM_RETURN_IF_ERROR(repo_.delete_totp(c, user_id));
+    return storage::publish_invalidation(c, storage::topics::kUser, std::to_string(user_id));
+  });
+}
+
 Result<TwoFactorRoles> AuthService::two_factor_roles() {
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
   ECRM_ASSIGN_OR_RETURN(auto roles, repo_.list_two_factor_roles(*lease));

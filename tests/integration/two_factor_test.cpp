@@ -322,6 +322,28 @@ TEST_F(TwoFactor, ARoleThatRequiresItLimitsUsersWithoutIt) {
   EXPECT_FALSE(me.json().at("two_factor_enrolment_required").as_bool());
   EXPECT_FALSE(me.json().at("scopes").as_array().empty());
 
+  // An admin's reset (a lost phone): the user must enrol again before anything else.
+  auto users = a->get("/api/v1/users?limit=100").json();
+  std::string cid_id;
+  for (const auto& u : users.at("items").as_array()) {
+    if (u.at("email").as_string() == "cid@example.com")
+      cid_id = std::to_string(u.at("id").as_int64());
+  }
+  ASSERT_FALSE(cid_id.empty());
+  EXPECT_EQ(dee->request("DELETE", "/api/v1/users/" + cid_id + "/two-factor", "",
+                         {"X-CSRF-Token: " + dee->csrf_token})
+                .status,
+            403);
+  EXPECT_EQ(a->request("DELETE", "/api/v1/users/999999/two-factor", "",
+                       {"X-CSRF-Token: " + a->csrf_token})
+                .status,
+            404);
+  auto reset = a->request("DELETE", "/api/v1/users/" + cid_id + "/two-factor", "",
+                          {"X-CSRF-Token: " + a->csrf_token});
+  EXPECT_EQ(reset.status, 204) << reset.body;
+  EXPECT_FALSE(cid->get("/api/v1/auth/two-factor").json().at("enabled").as_bool());
+  EXPECT_EQ(error_code(cid->get("/api/v1/tickets")), "two_factor_enrolment_required");
+
   // Lifting the requirement frees the others.
   ASSERT_EQ(
       a->send_json("PUT", "/api/v1/auth/two-factor/roles", json::object{{"roles", json::array{}}})

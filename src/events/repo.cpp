@@ -283,6 +283,8 @@ constexpr storage::MultiRowShape kInsertEventsReturningRows{kInsertEventsHead, k
                                                             kInsertEventsReturning};
 constexpr storage::MultiRowShape kInsertEventsCountedRows{kInsertEventsHead, kEventColumns,
                                                           kInsertEventsNoReturning};
+constexpr std::string_view kNoTail = "";
+constexpr storage::MultiRowShape kInsertEventsPlainRows{kInsertEventsHead, kEventColumns, kNoTail};
 constexpr storage::MultiRowShape kExistingEvents{kExistingEventsHead, 1, ")", {}, true};
 constexpr storage::MultiRowShape kInsertPurchaseItems{kInsertPurchaseItemsHead,
                                                       kPurchaseItemColumns, ""};
@@ -641,22 +643,30 @@ Result<std::vector<bool>> EventRepo::insert_events(Connection& c, std::span<Even
   std::vector<bool> inserted(rows.size(), false);
   const bool sqlite = c.backend() == storage::Backend::kSqlite;
   if (!sqlite) {
-    // One statement for the group; RETURNING names the rows written (another process may have
-    // stored some meanwhile).
-    std::unordered_set<std::string> returned;
-    const storage::RowCallback on_row = [&](const RowView& row) {
-      returned.insert(row.get_string(0));
-    };
-    ECRM_RETURN_IF_ERROR(storage::run_rows(
-        c, kInsertEventsReturningRows, "ttitiitiitiitt", rows.size(),
-        [&](std::size_t i, std::vector<Value>& p) {
+    // One statement for the group. The writer left out the ids stored before, so the rows are
+    // inserted without a conflict check per row (about 30% cheaper), in a savepoint: if another
+    // process stored one of them meanwhile, the insert fails, is rolled back to the savepoint
+    // and made again skipping the stored ones, RETURNING the rows it wrote.
+    const auto params = storage::postgres_column_arrays(
+        kEventColumns, rows.size(), [&](std::size_t i, std::vector<Value>& p) {
           const EventRow& r = rows[i];
           p.insert(p.end(), {r.event_id, r.type, r.visitor_id, r.anonymous_id, opt(r.customer_id),
                              opt(r.session_id), opt(r.client_session_id), r.ts, r.received_at,
                              opt(r.product), opt(r.quantity), opt(r.value), opt(r.currency),
                              r.properties});
-        },
-        &on_row));
+        });
+    constexpr std::string_view kTypes = "ttitiitiitiitt";
+    ECRM_RETURN_IF_ERROR(done(c.execute("SAVEPOINT events_insert")));
+    if (c.execute(storage::postgres_array_sql(kInsertEventsPlainRows, kTypes), params).ok()) {
+      inserted.assign(rows.size(), true);
+      return inserted;
+    }
+    ECRM_RETURN_IF_ERROR(done(c.execute("ROLLBACK TO SAVEPOINT events_insert")));
+    std::unordered_set<std::string> returned;
+    ECRM_RETURN_IF_ERROR(c.query(storage::postgres_array_sql(kInsertEventsReturningRows, kTypes),
+                                 params, [&](const RowView& row) {
+                                   returned.insert(row.get_string(0));
+                                 }));
     for (std::size_t i = 0; i < rows.size(); ++i) inserted[i] = returned.count(rows[i].event_id) > 0;
     return inserted;
   }

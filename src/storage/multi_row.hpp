@@ -94,6 +94,23 @@ class PgArray {
 // - "… FROM (VALUES " + ") AS u …" (an UPDATE) becomes "… FROM unnest(…) AS u(column1, …) …".
 const std::string& postgres_array_sql(const MultiRowShape& shape, std::string_view types);
 
+// The parameters of a postgres_array_sql statement: one array literal per column of `count` rows,
+// fill(i, row) appending row i's values.
+template <typename Fill>
+std::vector<Value> postgres_column_arrays(std::size_t columns, std::size_t count, Fill fill) {
+  std::vector<PgArray> arrays(columns);
+  std::vector<Value> row;
+  for (std::size_t i = 0; i < count; ++i) {
+    row.clear();
+    fill(i, row);
+    for (std::size_t k = 0; k < columns; ++k) arrays[k].add(row[k]);
+  }
+  std::vector<Value> params;
+  params.reserve(columns);
+  for (auto& array : arrays) params.emplace_back(array.take());
+  return params;
+}
+
 // Runs `shape` over `count` rows: fill(i, params) appends row i's values. On PostgreSQL one
 // statement with a column array each (postgres_array_sql); elsewhere a VALUES list per chunk.
 // Rows the statement returns go to `on_row` when given.
@@ -102,16 +119,7 @@ Status run_rows(Connection& c, const MultiRowShape& shape, std::string_view type
                 std::size_t count, Fill fill, const RowCallback* on_row = nullptr) {
   if (count == 0) return {};
   if (c.backend() == Backend::kPostgres) {
-    std::vector<PgArray> columns(types.size());
-    std::vector<Value> row;
-    for (std::size_t i = 0; i < count; ++i) {
-      row.clear();
-      fill(i, row);
-      for (std::size_t k = 0; k < columns.size(); ++k) columns[k].add(row[k]);
-    }
-    std::vector<Value> params;
-    params.reserve(columns.size());
-    for (auto& column : columns) params.emplace_back(column.take());
+    const auto params = postgres_column_arrays(types.size(), count, fill);
     const std::string& sql = postgres_array_sql(shape, types);
     return on_row ? c.query(sql, params, *on_row) : done(c.execute(sql, params));
   }

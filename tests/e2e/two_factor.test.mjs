@@ -125,7 +125,7 @@ test('the admin requires two-factor sign-in for a role; its users set it up befo
   const { baseUrl, email: adminEmail, password: adminPassword } = config()
   const admin = await apiSession(baseUrl, adminEmail, adminPassword)
   const email = `totp-service-${runToken()}@example.com`
-  await admin.post('/users', { email, name: 'Service Two Factor', role: 'service', password: PASSWORD }, 201)
+  const created = await admin.post('/users', { email, name: 'Service Two Factor', role: 'service', password: PASSWORD }, 201)
   try {
     await withBrowser('two-factor-role-admin', 'en', async (page) => {
       await page.goto(`${baseUrl}/login`)
@@ -164,6 +164,28 @@ test('the admin requires two-factor sign-in for a role; its users set it up befo
       await page.goto(`${baseUrl}/customers`)
       await page.waitForURL((url) => url.pathname === '/customers')
     })
+
+    // A lost phone: the admin resets the user's two-factor sign-in on the users page.
+    await withBrowser('two-factor-reset', 'en', async (page) => {
+      await page.goto(`${baseUrl}/login`)
+      await page.getByTestId('login-email').fill(adminEmail)
+      await page.getByTestId('login-password').fill(adminPassword)
+      await page.getByTestId('login-submit').click()
+      await page.waitForURL((url) => url.pathname === '/dashboard')
+      await page.goto(`${baseUrl}/settings/users`)
+      await page.getByTestId(`user-reset-two-factor-${created.user.id}`).click()
+      const reset = page.waitForResponse((r) => r.url().endsWith(`/api/v1/users/${created.user.id}/two-factor`))
+      await page.locator('.el-message-box').getByRole('button', { name: 'Reset two-factor' }).click()
+      assert.equal((await reset).status(), 204)
+    })
+    const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email, password: PASSWORD }),
+    })
+    const answer = await login.json()
+    assert.equal(answer.two_factor_required, false, 'the password alone signs in again')
+    assert.equal(answer.two_factor_enrolment_required, true, 'and the role asks for the enrolment again')
   } finally {
     await admin.put('/auth/two-factor/roles', { roles: [] }, 200)
   }

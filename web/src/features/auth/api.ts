@@ -19,6 +19,7 @@ export const authApi = {
   confirmTwoFactor: (code: string) => http.post<RecoveryCodes>('/auth/two-factor/confirm', { code }, { quiet: true }),
   disableTwoFactor: (proof: TwoFactorProof) => http.post<void>('/auth/two-factor/disable', proof, { quiet: true }),
   regenerateRecoveryCodes: (proof: TwoFactorProof) => http.post<RecoveryCodes>('/auth/two-factor/recovery-codes', proof, { quiet: true }),
+  resetTwoFactor: (userId: number) => http.del<void>(`/users/${userId}/two-factor`),
   twoFactorRoles: () => http.get<TwoFactorRoles>('/auth/two-factor/roles'),
   setTwoFactorRoles: (roles: TwoFactorRoles['roles']) => http.put<TwoFactorRoles>('/auth/two-factor/roles', { roles }),
 }

@@ -46,6 +46,9 @@ export default {
     emailInvalid: 'Enter a valid e-mail address',
     roleRequired: 'Choose a role',
     empty: 'No users yet',
+    resetTwoFactor: 'Reset two-factor',
+    confirmResetTwoFactor: 'Turn off two-factor sign-in for {email}? Use this when they lost their phone and recovery codes.',
+    twoFactorReset: 'Two-factor sign-in of {email} is off',
   },
   twoFactorRoles: {
     title: 'Two-factor sign-in',

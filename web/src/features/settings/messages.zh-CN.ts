@@ -48,6 +48,9 @@ export default {
     emailInvalid: '请输入有效的电子邮箱',
     roleRequired: '请选择角色',
     empty: '暂无用户',
+    resetTwoFactor: '重置两步验证',
+    confirmResetTwoFactor: '要关闭 {email} 的两步验证吗？仅在其手机和恢复码都丢失时使用。',
+    twoFactorReset: '{email} 的两步验证已关闭',
   },
   twoFactorRoles: {
     title: '两步验证登录',

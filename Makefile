@@ -20,7 +20,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.ts \
   web/tsconfig.json web/package.json
 
-.PHONY: run build server test test-build deps deps-test deps-bench web bench clean distclean asan
+.PHONY: run build server test test-build deps deps-test deps-bench web bench cluster clean distclean asan
 
 ## Install (if missing), build, load the demo shop on first start (a database without customers),
 ## then serve the UI and API on http://127.0.0.1:$(PORT) with SQLite.
@@ -49,6 +49,12 @@ test: deps deps-test build test-build tests/e2e/node_modules/.installed
 ## Same tests on an AddressSanitizer + UndefinedBehaviorSanitizer build in build-asan/.
 asan:
 	$(MAKE) test BUILD_DIR=build-asan BUILD_TYPE=Sanitize
+
+## Several processes on one PostgreSQL on this machine, to try it: a PostgreSQL of its own with
+## the demo shop, two web nodes, one worker and nginx balancing them on http://127.0.0.1:$(PORT)
+## (deploy/cluster.sh; Ctrl-C stops everything and removes the database).
+cluster: deps deps-test build
+	deploy/cluster.sh $(PORT)
 
 ## Benchmarks (see bench/README.md).
 bench: deps deps-test deps-bench build test-build

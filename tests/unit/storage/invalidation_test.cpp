@@ -15,25 +15,12 @@
 
 #include "core/crypto.hpp"
 #include "storage/migrations.hpp"
+#include "test_database.hpp"
 
 namespace ecrm::storage {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::string pg_url() {
-  const char* file = std::getenv("ECRM_TEST_PG_URL_FILE");
-#ifdef ECRM_TEST_PG_URL_FILE
-  if (file == nullptr || *file == '\0') file = ECRM_TEST_PG_URL_FILE;
-#endif
-  if (file && *file) {
-    std::ifstream in(file);
-    std::string url;
-    if (in >> url) return url;
-  }
-  const char* url = std::getenv("ECRM_TEST_PG_URL");
-  return url ? url : "";
-}
 
 TEST(InvalidationBus, DeliversEachMessageToItsTopicsHandlers) {
   InvalidationBus bus;
@@ -101,8 +88,8 @@ class InvalidationFollowing : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     if (GetParam() == "postgresql") {
-      if (pg_url().empty()) GTEST_SKIP() << "ECRM_TEST_PG_URL not set";
-      url_ = pg_url();  // NOTIFY needs no table: the cluster's database is enough
+      if (test_pg_url().empty()) GTEST_SKIP() << "ECRM_TEST_PG_URL not set";
+      url_ = test_pg_url();  // NOTIFY needs no table: the cluster's database is enough
     } else {
       path_ = std::filesystem::temp_directory_path() / ("ecrm-inval-" + random_token(8) + ".db");
       url_ = "sqlite:" + path_.string();

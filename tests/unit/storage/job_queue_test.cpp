@@ -16,48 +16,20 @@
 #include "storage/database.hpp"
 #include "storage/job_queue.hpp"
 #include "storage/migrations.hpp"
+#include "test_database.hpp"
 
 namespace ecrm::storage {
 namespace {
 
-std::string pg_url() {
-  const char* file = std::getenv("ECRM_TEST_PG_URL_FILE");
-#ifdef ECRM_TEST_PG_URL_FILE
-  if (file == nullptr || *file == '\0') file = ECRM_TEST_PG_URL_FILE;
-#endif
-  if (file && *file) {
-    std::ifstream in(file);
-    std::string url;
-    if (in >> url) return url;
-  }
-  const char* url = std::getenv("ECRM_TEST_PG_URL");
-  return url ? url : "";
-}
-
 class JobQueueContract : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (GetParam() == "postgresql") {
-      if (pg_url().empty()) GTEST_SKIP() << "ECRM_TEST_PG_URL not set";
-      auto admin = open_database(pg_url());
-      ASSERT_TRUE(admin.ok()) << admin.error().message;
-      admin_ = std::move(admin).value();
-      schema_ = "j_" + sha256_hex(random_token(8)).substr(0, 12);
-      auto lease = admin_->acquire();
-      ASSERT_TRUE(lease.ok());
-      ASSERT_TRUE((*lease)->execute_script("CREATE SCHEMA " + schema_).ok());
-      std::string url = pg_url();
-      url += (url.find('?') == std::string::npos ? "?" : "&");
-      url += "options=-csearch_path%3D" + schema_;
-      auto opened = open_database(url);
-      ASSERT_TRUE(opened.ok()) << opened.error().message;
-      db_ = std::move(opened).value();
-    } else {
-      path_ = std::filesystem::temp_directory_path() / ("ecrm-jobs-" + random_token(8) + ".db");
-      auto opened = open_database("sqlite:" + path_.string());
-      ASSERT_TRUE(opened.ok()) << opened.error().message;
-      db_ = std::move(opened).value();
+    if (GetParam() == "postgresql" && test_pg_url().empty()) {
+      GTEST_SKIP() << "ECRM_TEST_PG_URL not set";
     }
+    auto opened = database_.open(GetParam(), "j");
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    db_ = &database_.db();
     const Migration* jobs = nullptr;
     for (const auto& m : embedded_migrations()) {
       if (m.name == "jobs") jobs = &m;
@@ -72,15 +44,8 @@ class JobQueueContract : public ::testing::TestWithParam<std::string> {
 
   void TearDown() override {
     queue_.reset();
-    db_.reset();
-    if (admin_) {
-      auto lease = admin_->acquire();
-      if (lease.ok()) (void)(*lease)->execute_script("DROP SCHEMA " + schema_ + " CASCADE");
-    }
-    if (!path_.empty()) {
-      for (const char* suffix : {"", "-wal", "-shm"})
-        std::filesystem::remove(path_.string() + suffix);
-    }
+    db_ = nullptr;
+    database_.close();
   }
 
   std::string state(std::int64_t id) {
@@ -94,11 +59,9 @@ class JobQueueContract : public ::testing::TestWithParam<std::string> {
     return out;
   }
 
-  std::unique_ptr<Database> admin_;
-  std::unique_ptr<Database> db_;
+  TestDatabase database_;
+  Database* db_ = nullptr;
   std::unique_ptr<DbJobQueue> queue_;
-  std::filesystem::path path_;
-  std::string schema_;
 };
 
 TEST_P(JobQueueContract, OneActiveJobPerKindAndOnePerScheduledRun) {

@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "child_process.hpp"
 #include "harness.hpp"
 
 namespace ecrm::testing {
@@ -31,37 +32,15 @@ Node::Node(std::string name, std::string db_url, std::vector<std::string> extra_
       binary_path(), "serve",     "--db", db_url,       "--port",
       "0",           "--threads", "2",    "--web-root", source_dir() + "/web/dist"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
-  pid_ = fork();
-  if (pid_ == 0) {
-    FILE* log = std::fopen(log_path_.c_str(), "a");
-    dup2(fileno(log), STDOUT_FILENO);
-    dup2(fileno(log), STDERR_FILENO);
-    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    std::perror("execv");
-    _exit(127);
+  pid_ = spawn_logged(args, env, log_path_);
+  try {
+    base_url_ = wait_until_ready(pid_, log_path_, 0,
+                                 std::regex(R"(serving (http://127\.0\.0\.1:\d+)/)"),
+                                 "node " + name_);
+  } catch (...) {
+    kill_hard();
+    throw;
   }
-  std::regex ready(R"(serving http://127\.0\.0\.1:(\d+)/)");
-  for (int i = 0; i < 300; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    std::smatch m;
-    std::string text = log();
-    if (std::regex_search(text, m, ready)) {
-      base_url_ = "http://127.0.0.1:" + m[1].str();
-      return;
-    }
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      throw std::runtime_error("node " + name_ + " exited during start-up:\n" + text);
-    }
-  }
-  std::string text = log();
-  kill_hard();
-  throw std::runtime_error("node " + name_ + " did not start within 15 s:\n" + text);
 }
 
 Node::~Node() {
@@ -69,33 +48,10 @@ Node::~Node() {
   fs::remove(log_path_);
 }
 
-int Node::terminate(int timeout_s) {
-  if (pid_ <= 0) return -1;
-  kill(pid_, SIGTERM);
-  for (int i = 0; i < timeout_s * 20; ++i) {
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  kill_hard();
-  return -1;
-}
+int Node::terminate(int timeout_s) { return stop_process(pid_, timeout_s); }
 
-void Node::kill_hard() {
-  if (pid_ <= 0) return;
-  kill(pid_, SIGKILL);
-  waitpid(pid_, nullptr, 0);
-  pid_ = -1;
-}
+void Node::kill_hard() { kill_process(pid_); }
 
-std::string Node::log() const {
-  std::ifstream in(log_path_);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string Node::log() const { return read_text_file(log_path_); }
 
 }  // namespace ecrm::testing

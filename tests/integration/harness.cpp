@@ -1,5 +1,7 @@
 #include "harness.hpp"
 
+#include "child_process.hpp"
+
 #include <gtest/gtest.h>
 
 #include <curl/curl.h>
@@ -244,46 +246,13 @@ ServerProcess::ServerProcess(std::vector<std::string> extra_args,
 
 void ServerProcess::start() {
   // A restart appends to the log, so the ready line to wait for is the next one.
-  std::size_t already = log().size();
-  std::vector<std::string> args = args_;
-  pid_ = fork();
-  if (pid_ == 0) {
-    FILE* log = std::fopen(log_path_.c_str(), "a");
-    dup2(fileno(log), STDOUT_FILENO);
-    dup2(fileno(log), STDERR_FILENO);
-    for (const auto& [k, v] : env_) setenv(k.c_str(), v.c_str(), 1);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    std::perror("execv");
-    _exit(127);
-  }
-  std::regex ready(R"(serving http://127\.0\.0\.1:(\d+)/)");
-  for (int i = 0; i < 300; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    std::smatch m;
-    std::string text = log();
-    text = text.size() > already ? text.substr(already) : std::string();
-    if (std::regex_search(text, m, ready)) {
-      base_url_ = "http://127.0.0.1:" + m[1].str();
-      return;
-    }
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      throw std::runtime_error("ecrm serve exited during start-up:\n" + text);
-    }
-  }
-  throw std::runtime_error("ecrm serve did not start within 15 s:\n" + log());
+  const std::size_t already = log().size();
+  pid_ = spawn_logged(args_, env_, log_path_);
+  base_url_ = wait_until_ready(pid_, log_path_, already,
+                               std::regex(R"(serving (http://127\.0\.0\.1:\d+)/)"), "ecrm serve");
 }
 
-void ServerProcess::kill_hard() {
-  if (pid_ <= 0) return;
-  kill(pid_, SIGKILL);
-  waitpid(pid_, nullptr, 0);
-  pid_ = -1;
-}
+void ServerProcess::kill_hard() { kill_process(pid_); }
 
 void ServerProcess::restart() {
   if (pid_ > 0) terminate(30);
@@ -335,29 +304,9 @@ ScratchDatabase::~ScratchDatabase() {
   }
 }
 
-int ServerProcess::terminate(int timeout_s) {
-  if (pid_ <= 0) return -1;
-  kill(pid_, SIGTERM);
-  for (int i = 0; i < timeout_s * 20; ++i) {
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  kill(pid_, SIGKILL);
-  waitpid(pid_, nullptr, 0);
-  pid_ = -1;
-  return -1;
-}
+int ServerProcess::terminate(int timeout_s) { return stop_process(pid_, timeout_s); }
 
-std::string ServerProcess::log() const {
-  std::ifstream in(log_path_);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+std::string ServerProcess::log() const { return read_text_file(log_path_); }
 
 int ServerProcess::run_cli(std::vector<std::string> args, std::string* output) const {
   args.push_back("--db");

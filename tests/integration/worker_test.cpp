@@ -17,6 +17,7 @@
 #include <sstream>
 #include <thread>
 
+#include "child_process.hpp"
 #include "crm_support.hpp"
 #include "storage/database.hpp"
 
@@ -50,35 +51,10 @@ class WorkerProcess {
       args.push_back(source_dir() + "/web/dist");
     }
     args.insert(args.end(), extra_args.begin(), extra_args.end());
-    pid_ = fork();
-    if (pid_ == 0) {
-      FILE* log = std::fopen(log_path_.c_str(), "w");
-      dup2(fileno(log), STDOUT_FILENO);
-      dup2(fileno(log), STDERR_FILENO);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      std::perror("execv");
-      _exit(127);
-    }
+    pid_ = spawn_logged(args, {}, log_path_);
     const std::regex ready(command == "serve" ? R"(serving (http://127\.0\.0\.1:\d+)/)"
                                               : R"(worker (running))");
-    for (int i = 0; i < 300; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      std::smatch m;
-      const std::string text = log();
-      if (std::regex_search(text, m, ready)) {
-        base_url_ = m[1].str();
-        return;
-      }
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        throw std::runtime_error("ecrm worker exited during start-up:\n" + log());
-      }
-    }
-    throw std::runtime_error("ecrm worker did not start within 15 s:\n" + log());
+    base_url_ = wait_until_ready(pid_, log_path_, 0, ready, "ecrm " + command);
   }
   ~WorkerProcess() {
     if (pid_ > 0) terminate();
@@ -91,31 +67,10 @@ class WorkerProcess {
   const std::string& base_url() const { return base_url_; }  // `ecrm serve`
   // The lease owner name of this worker's claims ("host:pid").
   std::string owner_suffix() const { return ":" + std::to_string(pid_); }
-  std::string log() const {
-    std::ifstream in(log_path_);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
-  void kill_hard() {
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-  }
+  std::string log() const { return read_text_file(log_path_); }
+  void kill_hard() { kill_process(pid_); }
   // SIGTERM; the exit status, -1 when it did not end within 30 s.
-  int terminate() {
-    kill(pid_, SIGTERM);
-    for (int i = 0; i < 300; ++i) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    kill_hard();
-    return -1;
-  }
+  int terminate() { return stop_process(pid_, 30); }
 
  private:
   std::string log_path_;

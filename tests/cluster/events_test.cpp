@@ -1,13 +1,23 @@
-// Event batches on two web nodes of one database: a tracking snippet or a shop's server that
-// retries a batch on another node (after a timeout, behind a load balancer) may reach both at
-// the same moment. Each event must be stored once, and the two answers must add up: every event
-// accepted by one node and reported as a duplicate by the other.
+// Event batches on two web nodes of one database:
+// - a tracking snippet or a shop's server that retries a batch on another node (after a timeout,
+//   behind a load balancer) may reach both at the same moment. Each event must be stored once,
+//   and the two answers must add up: every event accepted by one node and reported as a
+//   duplicate by the other;
+// - batches sent round-robin to both nodes while one is killed with SIGKILL: every batch that
+//   was answered 200 is stored, each event exactly once.
 #include <gtest/gtest.h>
 
+#include <iostream>
+#include <map>
+
+#include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <mutex>
+#include <set>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "cluster.hpp"
 #include "harness.hpp"
@@ -62,9 +72,9 @@ TEST(EventBatches, TheSameBatchSentToBothNodesAtOnceIsStoredOnce) {
     HttpResult answers[2];
     auto send = [&](const Node& node, HttpResult& out) {
       HttpClient client(node.base_url());
-      out = client.request("POST", "/api/v1/events?key=" + key, body,
-                           {"Content-Type: text/plain",
-                            "User-Agent: Mozilla/5.0 (X11; Linux) Firefox/120"});
+      out = client.request(
+          "POST", "/api/v1/events?key=" + key, body,
+          {"Content-Type: text/plain", "User-Agent: Mozilla/5.0 (X11; Linux) Firefox/120"});
     };
     std::thread to_a([&] { send(a, answers[0]); });
     std::thread to_b([&] { send(b, answers[1]); });
@@ -98,6 +108,99 @@ TEST(EventBatches, TheSameBatchSentToBothNodesAtOnceIsStoredOnce) {
   ASSERT_TRUE(read.ok()) << read.error().message;
   EXPECT_EQ(rows, kRounds * kEvents);
   EXPECT_EQ(distinct, kRounds * kEvents);
+}
+
+// The event rows stored per event id, for ids starting with `prefix`.
+std::map<std::string, std::int64_t> stored_events(const std::string& db_url,
+                                                  const std::string& prefix) {
+  std::map<std::string, std::int64_t> out;
+  auto db = storage::open_database(db_url, storage::DatabaseOptions{});
+  EXPECT_TRUE(db.ok()) << db.error().message;
+  if (!db.ok()) return out;
+  auto lease = (*db)->acquire();
+  EXPECT_TRUE(lease.ok());
+  if (!lease.ok()) return out;
+  auto read = (*lease)->query(
+      "SELECT event_id, COUNT(*) FROM events WHERE event_id LIKE $1 GROUP BY event_id",
+      {prefix + "%"},
+      [&](const storage::RowView& row) { out[row.get_string(0)] = row.get_int(1); });
+  EXPECT_TRUE(read.ok()) << read.error().message;
+  return out;
+}
+
+TEST(EventBatches, BatchesAnswered200WhileANodeIsKilledAreStoredOnce) {
+  ScratchDatabase database;
+  const std::map<std::string, std::string> env = {{"ECRM_ADMIN_EMAIL", kAdminEmail},
+                                                  {"ECRM_ADMIN_PASSWORD", kAdminPassword}};
+  Node a("a", database.url(), {"--no-worker"}, env);
+  Node b("b", database.url(), {"--no-worker"}, env);
+  HttpClient admin(a.base_url());
+  auto login = admin.send_json("POST", "/api/v1/auth/login",
+                               json::object{{"email", kAdminEmail}, {"password", kAdminPassword}});
+  ASSERT_EQ(login.status, 200) << login.body;
+  admin.csrf_token = std::string(login.json().at("csrf_token").as_string());
+  auto created = admin.send_json("POST", "/api/v1/write-keys", json::object{{"name", "shop"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string key(created.json().at("key").as_string());
+
+  // Four senders, each alternating between the nodes, 25 events per batch, until 2 s after b
+  // was killed.
+  constexpr int kSenders = 4;
+  constexpr int kEvents = 25;
+  std::mutex mutex;
+  std::vector<std::string> answered;  // batch names answered 200
+  int refused = 0;                    // batches that got no answer (b killed) or not 200
+  std::atomic<bool> stop{false};
+  std::atomic<int> sent_to_b{0};
+  std::vector<std::thread> senders;
+  for (int s = 0; s < kSenders; ++s) {
+    senders.emplace_back([&, s] {
+      for (int n = 0; !stop; ++n) {
+        const std::string batch = "kill-" + std::to_string(s) + "-" + std::to_string(n);
+        json::array events;
+        for (int i = 0; i < kEvents; ++i) {
+          events.push_back(
+              json::object{{"event_id", batch + "-" + std::to_string(i)},
+                           {"type", "page_view"},
+                           {"anonymous_id", "v-" + std::to_string(s)},
+                           {"ts", now_ms()},
+                           {"properties", json::object{{"url", "https://x.example/"}}}});
+        }
+        const Node& node = n % 2 == 0 ? a : b;
+        if (&node == &b) ++sent_to_b;
+        HttpClient client(node.base_url());
+        auto answer = client.request(
+            "POST", "/api/v1/events?key=" + key, json::serialize(json::object{{"events", events}}),
+            {"Content-Type: text/plain", "User-Agent: Mozilla/5.0 (X11; Linux) Firefox/120"});
+        std::lock_guard lock(mutex);
+        if (answer.status == 200) {
+          answered.push_back(batch);
+        } else {
+          ++refused;
+        }
+      }
+    });
+  }
+  // Kill b while batches are in flight to it.
+  while (sent_to_b < 20) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  b.kill_hard();
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  stop = true;
+  for (auto& t : senders) t.join();
+
+  ASSERT_GT(refused, 0) << "no batch was lost with b: the kill came too late to test anything";
+  ASSERT_GT(answered.size(), 40u);
+  const auto stored = stored_events(database.url(), "kill-");
+  for (const auto& batch : answered) {
+    for (int i = 0; i < kEvents; ++i) {
+      const std::string id = batch + "-" + std::to_string(i);
+      auto it = stored.find(id);
+      ASSERT_TRUE(it != stored.end()) << id << " was answered 200 but is not stored";
+      EXPECT_EQ(it->second, 1) << id;
+    }
+  }
+  std::cout << "[ killed   ] " << answered.size() << " batches answered 200, " << refused
+            << " not answered, " << stored.size() << " events stored\n";
 }
 
 }  // namespace

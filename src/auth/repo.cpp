@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "core/secret_box.hpp"
+
 namespace ecrm::auth {
 
 using storage::done;
@@ -341,12 +343,15 @@ Result<std::optional<TotpRecord>> AuthRepo::find_totp(Connection& c, std::int64_
   ECRM_RETURN_IF_ERROR(c.query(kFindTotp, {user_id}, [&](const RowView& row) {
     found = TotpRecord{row.get_string(0), row.get_optional_int(1), row.get_int(2)};
   }));
+  if (found) {
+    ECRM_ASSIGN_OR_RETURN(found->secret, open_secret(found->secret));
+  }
   return found;
 }
 
 Status AuthRepo::upsert_totp(Connection& c, std::int64_t user_id, const std::string& secret,
                              UnixMs now) {
-  return done(c.execute(kUpsertTotp, {user_id, secret, now}));
+  return done(c.execute(kUpsertTotp, {user_id, seal_secret(secret), now}));
 }
 
 Status AuthRepo::confirm_totp(Connection& c, std::int64_t user_id, UnixMs now) {

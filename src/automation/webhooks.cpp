@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/crypto.hpp"
+#include "core/secret_box.hpp"
 #include "core/time.hpp"
 #include "http/webhook_client.hpp"
 
@@ -43,11 +44,12 @@ Result<std::string> WebhookSender::secret() {
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
   std::optional<std::string> found;
   ECRM_RETURN_IF_ERROR(lease->query(kSecret, {}, [&](const RowView& row) { found = row.get_string(0); }));
-  if (found) return *found;
-  ECRM_RETURN_IF_ERROR(storage::done(lease->execute(kAddSecret, {"whsec_" + random_token(24), now_ms()})));
+  if (found) return open_secret(*found);
+  ECRM_RETURN_IF_ERROR(storage::done(
+      lease->execute(kAddSecret, {seal_secret("whsec_" + random_token(24)), now_ms()})));
   ECRM_RETURN_IF_ERROR(lease->query(kSecret, {}, [&](const RowView& row) { found = row.get_string(0); }));
   if (!found) return Error::internal("no webhook secret");
-  return *found;
+  return open_secret(*found);
 }
 
 Result<int> WebhookSender::send_due(std::int64_t now) {

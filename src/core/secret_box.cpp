@@ -123,7 +123,7 @@ const SecretBox* installed_secret_box() { return installed().get(); }
 
 std::string seal_secret(std::string_view plain) {
   const SecretBox* box = installed_secret_box();
-  return box ? box->seal(plain) : std::string(plain);
+  return box && !plain.empty() ? box->seal(plain) : std::string(plain);
 }
 
 Result<std::string> open_secret(std::string_view stored) {

@@ -61,7 +61,8 @@ class SecretBox {
 void install_secret_box(std::unique_ptr<SecretBox> box);
 const SecretBox* installed_secret_box();
 
-// `plain` sealed with the installed box, or `plain` itself when there is none.
+// `plain` sealed with the installed box, or `plain` itself when there is none or it is empty
+// (an empty value means "not set" and stays readable as such).
 std::string seal_secret(std::string_view plain);
 
 // The clear value of `stored` (see SecretBox::open). A sealed value with no installed box is an

@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "core/crypto.hpp"
+#include "core/secret_box.hpp"
 #include "http/wire.hpp"
 #include "storage/multi_row.hpp"
 
@@ -500,12 +501,13 @@ Status MessagingRepo::mark_bounced(Connection& c, std::int64_t id, const std::st
 Result<std::string> MessagingRepo::signing_secret(Connection& c) {
   std::optional<std::string> secret;
   ECRM_RETURN_IF_ERROR(c.query(kSecret, {}, [&](const RowView& row) { secret = row.get_string(0); }));
-  if (secret) return *secret;
+  if (secret) return open_secret(*secret);
   const std::string fresh = random_token(32);
-  ECRM_RETURN_IF_ERROR(storage::done(c.execute(kInsertSecret, {fresh, now_ms()})));
+  ECRM_RETURN_IF_ERROR(storage::done(c.execute(kInsertSecret, {seal_secret(fresh), now_ms()})));
   // Two processes creating one at once: both use the first stored.
   ECRM_RETURN_IF_ERROR(c.query(kSecret, {}, [&](const RowView& row) { secret = row.get_string(0); }));
-  return secret.value_or(fresh);
+  if (!secret) return fresh;
+  return open_secret(*secret);
 }
 
 Result<std::vector<MessageEvent>> MessagingRepo::events_of(Connection& c, std::int64_t message_id) {

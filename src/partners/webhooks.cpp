@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "core/crypto.hpp"
+#include "core/secret_box.hpp"
 #include "http/webhook_client.hpp"
 #include "http/wire.hpp"
 
@@ -157,9 +158,9 @@ Result<CreatedPartnerWebhook> PartnerWebhooks::create(std::int64_t partner_id,
                                              "too_many_webhooks");
                     }
                     ECRM_ASSIGN_OR_RETURN(auto id,
-                                          c.query_int(kInsertWebhook, {partner_id, out.url,
-                                                                       out.secret, joined(events),
-                                                                       out.created_at}));
+                                          c.query_int(kInsertWebhook,
+                                                      {partner_id, out.url, seal_secret(out.secret),
+                                                       joined(events), out.created_at}));
                     if (!id) return Error::internal("no id for the new webhook");
                     return *id;
                   }));
@@ -313,6 +314,10 @@ Result<int> PartnerWebhooks::send_due(UnixMs now) {
       due.push_back({row.get_int(0), row.get_string(1), row.get_string(2), row.get_string(3),
                      row.get_int(4), row.get_int(5) != 0});
     }));
+  }
+  // Every secret opened before anything is claimed: with the wrong key file nothing changes.
+  for (auto& d : due) {
+    ECRM_ASSIGN_OR_RETURN(d.secret, open_secret(d.secret));
   }
   int tried = 0;
   for (const auto& d : due) {

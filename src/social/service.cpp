@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "core/crypto.hpp"
+#include "core/secret_box.hpp"
 #include "core/csv.hpp"
 #include "customers/repo.hpp"
 #include "customers/service.hpp"
@@ -211,6 +212,8 @@ Result<Settings> read_settings(Connection& c) {
     s.reply_url = row.get_string(1);
     s.reply_secret = row.get_string(2);
   }));
+  ECRM_ASSIGN_OR_RETURN(s.inbound_secret, open_secret(s.inbound_secret));
+  ECRM_ASSIGN_OR_RETURN(s.reply_secret, open_secret(s.reply_secret));
   return s;
 }
 
@@ -1080,7 +1083,8 @@ Result<SocialSettings> SocialService::put_settings(const SocialSettingsInput& in
     if (input.inbound_secret) s.inbound_secret = *input.inbound_secret;
     if (input.reply_url) s.reply_url = trim(*input.reply_url);
     if (input.reply_secret) s.reply_secret = *input.reply_secret;
-    return done(c.execute(kPutSettings, {s.inbound_secret, s.reply_url, s.reply_secret, now}));
+    return done(c.execute(kPutSettings, {seal_secret(s.inbound_secret), s.reply_url,
+                                         seal_secret(s.reply_secret), now}));
   }));
   return settings();
 }

@@ -92,6 +92,7 @@ TEST_F(SecretBoxTest, ValuesStoredInClearReadAsThey) {
   EXPECT_TRUE(is_sealed(sealed));
   EXPECT_EQ(open_secret(sealed).value(), "plain");
   EXPECT_EQ(open_secret("plain").value(), "plain");
+  EXPECT_EQ(seal_secret(""), "");
 }
 
 TEST_F(SecretBoxTest, KeyFilesAreCreatedOnceOwnerOnlyAndCheckedWhenRead) {

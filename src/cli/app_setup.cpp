@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "cli/secrets.hpp"
 #include "search/fulltext.hpp"
 #include "search/segment.hpp"
 #include "storage/migrations.hpp"
@@ -26,6 +27,12 @@ std::unique_ptr<storage::Database> open_and_migrate(const std::string& url,
     spdlog::info("applied {} migration(s); schema version {}", report->applied,
                  report->current_version);
   }
+  auto sealed = install_secret_key(**db);
+  if (!sealed.ok()) {
+    std::cerr << "ecrm: " << sealed.error().message << "\n";
+    return nullptr;
+  }
+  if (*sealed > 0) spdlog::info("sealed {} secret(s) stored in clear", *sealed);
   // The words learned from the shop's texts join the segmenter's seed list (search/segment.hpp).
   if (auto lease = (*db)->acquire(); lease.ok()) {
     auto learned = search::load_learned_words(**lease);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/command.hpp"
+#include "cli/secrets.hpp"
 #include "core/crypto.hpp"
 #include "core/log.hpp"
 
@@ -38,6 +39,12 @@ void add_db_option(CLI::App& command, std::string* target) {
   command.add_option("--db", *target,
                      "Database: sqlite:PATH or postgresql://USER@HOST:PORT/DB "
                      "(default $ECRM_DB, else sqlite:data/ecrm.db)");
+  command
+      .add_option("--secret-key-file", secret_key_file(),
+                  "File of the key that seals the secrets stored in the database (webhook and "
+                  "two-factor secrets): 64 hex characters, as `ecrm secrets keygen` writes; keep "
+                  "it with the database's backups")
+      ->envname("ECRM_SECRET_KEY_FILE");
 }
 
 }  // namespace ecrm::cli

@@ -14,6 +14,7 @@
 #include "cli/app.hpp"
 #include "cli/app_setup.hpp"
 #include "cli/command.hpp"
+#include "cli/secrets.hpp"
 #include "core/log.hpp"
 #include "core/metrics.hpp"
 #include "http/dispatcher.hpp"
@@ -124,6 +125,11 @@ int serve(const ServeOptions& options, bool worker_only) {
   db_options.max_connections = workers + 4;
   auto db = open_and_migrate(resolve_db_url(options.db), db_options);
   if (!db) return kExitFailure;
+  if (secret_key_file().empty()) {
+    spdlog::warn(
+        "no --secret-key-file: webhook, two-factor and social channel secrets are stored in the "
+        "database in clear");
+  }
 
   if (auto zone = automation::local_date(options.time_zone, now_ms()); !zone.ok()) {
     std::cerr << "ecrm: --time-zone: " << zone.error().message << "\n";

@@ -70,9 +70,10 @@ Result<std::optional<std::int64_t>> int_of(const json::object& object, std::stri
     value = v->get_int64();
   } else if (v->is_uint64() && v->get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
     value = static_cast<std::int64_t>(v->get_uint64());
-  } else if (v->is_double() && v->get_double() == static_cast<double>(static_cast<std::int64_t>(
-                                                          v->get_double())) &&
-             v->get_double() >= -9e15 && v->get_double() <= 9e15) {
+  } else if (v->is_double() && v->get_double() >= -9e15 && v->get_double() <= 9e15 &&
+             v->get_double() == static_cast<double>(static_cast<std::int64_t>(v->get_double()))) {
+    // The range is checked before the conversion: converting a double outside int64's range
+    // (1e30) is undefined behaviour.
     value = static_cast<std::int64_t>(v->get_double());
   } else {
     return bad(field, field + " must be " + what);

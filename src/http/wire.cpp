@@ -52,7 +52,9 @@ Result<std::int64_t> read_int(const json::value& v, const std::string& path, con
     value = v.get_int64();
   } else if (v.is_uint64() && v.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
     value = static_cast<std::int64_t>(v.get_uint64());
-  } else if (v.is_double() && v.get_double() == static_cast<double>(static_cast<std::int64_t>(v.get_double()))) {
+  } else if (v.is_double() && v.get_double() >= -0x1p63 && v.get_double() < 0x1p63 &&
+             v.get_double() == static_cast<double>(static_cast<std::int64_t>(v.get_double()))) {
+    // In range before the conversion: converting 1e30 to int64 is undefined behaviour.
     value = static_cast<std::int64_t>(v.get_double());
   } else {
     return wrong_type(path, "an integer");

@@ -115,6 +115,12 @@ TEST(ValidateEvent, BadEventsNameTheirFieldAndCode) {
       {"product view without sku", event("product_view", {{"name", "x"}}), "required", "properties.sku"},
       {"fractional price", event("add_to_cart", {{"sku", "A"}, {"price", 9.99}}), "invalid_field", "properties.price"},
       {"negative quantity", event("add_to_cart", {{"sku", "A"}, {"quantity", -1}}), "invalid_field", "properties.quantity"},
+      // Found by fuzzing (tests/fuzz/events_validate_fuzz): a whole double beyond int64's range
+      // was converted before its range was checked (undefined behaviour under UBSan).
+      {"total beyond int64", event("purchase", {{"order_id", "1001"}, {"total", 9.00444e87}}),
+       "invalid_field", "properties.total"},
+      {"quantity of 2^63", event("add_to_cart", {{"sku", "A"}, {"quantity", 9223372036854775808.0}}),
+       "invalid_field", "properties.quantity"},
       {"bad currency", event("add_to_cart", {{"sku", "A"}, {"currency", "EURO"}}), "invalid_field", "properties.currency"},
       {"search without query", event("search"), "required", "properties.query"},
       {"identify without external id", event("identify"), "required", "properties.external_id"},

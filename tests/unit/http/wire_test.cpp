@@ -98,6 +98,11 @@ TEST(Wire, ErrorsNameTheField) {
            {R"({"name":"A","items":[{"sku":"123456789","quantity":1}]})", "items[0].sku"},
            {R"({"name":"A","items":[{"quantity":1}]})", "items[0].sku"},
            {R"({"name":"A","attributes":[1]})", "attributes"},
+           // Whole doubles beyond int64's range (undefined behaviour to convert; found by
+           // fuzzing the event validator, which had the same check).
+           {R"({"name":"A","items":[{"sku":"a","quantity":1e30}]})", "items[0].quantity"},
+           {R"({"name":"A","items":[{"sku":"a","quantity":-9.3e18}]})", "items[0].quantity"},
+           {R"({"name":"A","employees":9223372036854775808.0})", "employees"},
        }) {
     auto in = parse(c.body);
     ASSERT_FALSE(in.ok()) << c.body;

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "core/crypto.hpp"
+#include "core/secret_box.hpp"
 #include "http/router.hpp"
 #include "storage/database.hpp"
 
@@ -118,6 +119,10 @@ Result<IdempotencyStore::Claim> SqlIdempotencyStore::claim(const std::string& ca
                                                                    : ClaimState::kRunning,
                    {}};
     }
+    // Answers can hold secrets shown once (a new webhook's secret, a two-factor enrolment, an API
+    // key): stored sealed like the other secrets (core/secret_box.hpp).
+    ECRM_ASSIGN_OR_RETURN(answer.body, open_secret(answer.body));
+    ECRM_ASSIGN_OR_RETURN(headers_text, open_secret(headers_text));
     if (base64) {
       auto decoded = base64url_decode(answer.body);
       if (!decoded) return Error::internal("stored idempotent answer is not base64url");
@@ -147,8 +152,10 @@ Status SqlIdempotencyStore::complete(const std::string& caller, const std::strin
   ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
   return storage::done(lease->execute(
       kCompleteKey,
-      {caller, key, std::int64_t{answer.status}, answer.content_type, json::serialize(headers),
-       base64 ? base64url_encode(answer.body) : answer.body, std::int64_t{base64 ? 1 : 0}}));
+      {caller, key, std::int64_t{answer.status}, answer.content_type,
+       seal_secret(json::serialize(headers)),
+       seal_secret(base64 ? base64url_encode(answer.body) : answer.body),
+       std::int64_t{base64 ? 1 : 0}}));
 }
 
 Status SqlIdempotencyStore::release(const std::string& caller, const std::string& key) {

@@ -106,11 +106,24 @@ TEST_F(SecretsAtRest, APartnerWebhookSecretIsStoredSealedAndDeliveriesAreSignedW
                {"product_id", item}, {"cost", 1000}, {"currency", "EUR"}, {"lead_time_days", 3}});
   ASSERT_EQ(linked.status, 201) << linked.body;
   const std::string path = id_path("/api/v1/partners", partner) + "/webhooks";
-  auto made = post(path, json::object{{"url", url}, {"events", json::array{"order_line.created"}}});
+  // Made with an Idempotency-Key: the answer kept for a retry holds the secret, sealed too.
+  const std::string body =
+      json::serialize(json::object{{"url", url}, {"events", json::array{"order_line.created"}}});
+  const std::vector<std::string> with_key{"Content-Type: application/json",
+                                          "X-CSRF-Token: " + client_->csrf_token,
+                                          "Idempotency-Key: sealed-webhook-1"};
+  auto made = client_->request("POST", path, body, with_key);
   ASSERT_EQ(made.status, 201) << made.body;
   const auto hook_id = made.json().at("id").as_int64();
   const std::string secret = str(made.json().at("secret"));
   ASSERT_TRUE(secret.starts_with("whsec_")) << made.body;
+  const auto kept = stored("SELECT body FROM idempotency_keys WHERE idem_key = 'sealed-webhook-1'");
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_TRUE(kept[0].starts_with("sb1:")) << kept[0];
+  EXPECT_EQ(kept[0].find(secret), std::string::npos);
+  auto again = client_->request("POST", path, body, with_key);
+  ASSERT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(again.body, made.body);
 
   const auto in_table =
       stored("SELECT secret FROM partner_webhooks WHERE id = " + std::to_string(hook_id));

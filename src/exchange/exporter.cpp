@@ -196,7 +196,12 @@ Result<std::int64_t> Exporter::run(Entity entity, const CsvSink& sink) {
       for (std::int64_t after = 0; after < max_id; after += kOrderIdWindow) {
         ECRM_RETURN_IF_ERROR(repo.read_order_lines(
             c, after, after + kOrderIdWindow, [&](const storage::RowView& row) {
-              csv.field(row.get_text(1));
+              // An order without an external id is keyed by its number, which imports back.
+              if (row.is_null(1) || row.get_text(1).empty()) {
+                csv.field("#" + std::string(row.get_text(0)));
+              } else {
+                csv.field(row.get_text(1));
+              }
               csv.field(row.get_text(2));
               csv.field(row.get_text(3));
               csv.field(format_iso8601(row.get_int(4)));

@@ -1,7 +1,8 @@
 // Exports customers, products or orders as CSV in ecrm's own layout (rows.hpp), which the
 // importer reads back. The data is read in id-ordered pages and written as it is read, so memory
 // stays bounded however large the shop. Customers merged into others and erased customers are
-// left out; orders come one row per order line.
+// left out; orders come one row per order line, keyed by their external id, or "#<number>" for
+// orders without one.
 #pragma once
 
 #include <functional>

@@ -67,6 +67,15 @@ bool same_product(const catalog::Product& a, const catalog::Product& b) {
          a.consumable == b.consumable && a.repurchase_days == b.repurchase_days;
 }
 
+// The number of an order key written as "#<number>" (as exports write orders without an
+// external id).
+std::optional<std::int64_t> numbered_key(const std::string& key) {
+  if (key.size() < 2 || key.front() != '#') return std::nullopt;
+  auto number = orders::order_number(key);
+  if (!number || "#" + std::to_string(*number) != key) return std::nullopt;
+  return number;
+}
+
 std::string product_sku_for(const OrderLineRecord& line) {
   if (!line.sku.empty()) return line.sku;
   return "shopify-" + catalog::slug_from_name(line.name);
@@ -499,6 +508,17 @@ class Importer::Pass {
       for (const auto& l : o.lines) skus.push_back(product_sku_for(l));
     }
     ECRM_ASSIGN_OR_RETURN(auto stored, repo_.orders_by_external_id(c, order_keys));
+    // Keys "#<number>" (what an export gives orders without an external id) also name the stored
+    // order of that number when it has no external id; otherwise they are the new order's key.
+    std::vector<std::int64_t> numbers;
+    for (const auto& key : order_keys) {
+      if (stored.count(key)) continue;
+      if (auto number = numbered_key(key)) numbers.push_back(*number);
+    }
+    if (!numbers.empty()) {
+      ECRM_ASSIGN_OR_RETURN(auto by_number, repo_.orders_without_external_id(c, numbers));
+      for (auto& [number, state] : by_number) stored.emplace("#" + std::to_string(number), state);
+    }
     ECRM_ASSIGN_OR_RETURN(auto by_external, repo_.customers_by_external_id(c, customer_keys));
     ECRM_ASSIGN_OR_RETURN(auto by_email, repo_.customers_by_email(c, emails));
     ECRM_ASSIGN_OR_RETURN(auto by_sku, repo_.products_by_sku(c, skus));

@@ -7,7 +7,9 @@
 // import leaves the database as it was; with `skip_bad` good records are written as they come
 // and bad rows are reported. Orders in Shopify's layout create the customers (by e-mail) and
 // products (by SKU) they name that do not exist yet; orders in ecrm's layout must name stored
-// ones.
+// ones. An order key "#<number>" (how exports key orders without an external id) names the stored
+// order of that number if it has no external id, else it is the key of a new order: an export
+// imports back, into the database it came from or into another one.
 //
 // Updating a stored order changes only its status (forward along the life cycle, recorded in
 // its history), carrier and tracking number: lines and amounts of a placed order stay as they

@@ -9,6 +9,7 @@
 
 #include "core/time.hpp"
 #include "http/wire.hpp"
+#include "storage/multi_row.hpp"
 
 namespace ecrm::exchange {
 namespace {
@@ -41,6 +42,11 @@ constexpr std::string_view kOrdersByExternalId =
     "(SELECT MAX(h.at) FROM order_status_history h WHERE h.order_id = o.id) "
     "FROM orders o WHERE o.external_id IN " ECRM_IN_64;
 #undef ECRM_IN_64
+constexpr storage::MultiRowShape kOrdersWithoutExternalId{
+    "SELECT o.id, o.status, o.carrier, o.tracking_number, "
+    "(SELECT MAX(h.at) FROM order_status_history h WHERE h.order_id = o.id) "
+    "FROM orders o WHERE o.external_id IS NULL AND o.id IN (",
+    1, ")", {}, true};
 constexpr std::string_view kUpdateOrderState =
     "UPDATE orders SET status = $2, carrier = $3, tracking_number = $4, updated_at = $5 WHERE id = $1";
 
@@ -205,6 +211,21 @@ Result<std::unordered_map<std::string, StoredOrderState>> ExchangeRepo::orders_b
     s.tracking_number = row.get_string(4);
     s.last_change_at = row.get_int(5);
     out.emplace(row.get_string(0), std::move(s));
+  }));
+  return out;
+}
+
+Result<std::unordered_map<std::int64_t, StoredOrderState>> ExchangeRepo::orders_without_external_id(
+    Connection& c, std::span<const std::int64_t> ids) {
+  std::unordered_map<std::int64_t, StoredOrderState> out;
+  ECRM_RETURN_IF_ERROR(storage::query_in_list(c, kOrdersWithoutExternalId, ids, [&](const RowView& row) {
+    StoredOrderState s;
+    s.id = row.get_int(0);
+    s.status = wire::parse_enum<orders::OrderStatus>(row.get_text(1)).value_or(orders::OrderStatus::kPlaced);
+    s.carrier = row.get_string(2);
+    s.tracking_number = row.get_string(3);
+    s.last_change_at = row.get_int(4);
+    out.emplace(s.id, std::move(s));
   }));
   return out;
 }

@@ -45,6 +45,10 @@ class ExchangeRepo {
   // Stored orders by external id.
   Result<std::unordered_map<std::string, StoredOrderState>> orders_by_external_id(
       Connection& c, std::span<const std::string> external_ids);
+  // Stored orders without an external id by their number (id): the key an export gives them
+  // ("#<id>"), so that such an export imports back into the database it came from.
+  Result<std::unordered_map<std::int64_t, StoredOrderState>> orders_without_external_id(
+      Connection& c, std::span<const std::int64_t> ids);
   // Sets an imported order's status, carrier and tracking number.
   Status update_order_state(Connection& c, std::int64_t id, orders::OrderStatus status,
                             const std::string& carrier, const std::string& tracking_number,

@@ -15,12 +15,20 @@ DEB_BUILD := cmake ninja-build g++ pkg-config ccache curl ca-certificates \
   libnlopt-cxx-dev libcsv-dev libgtest-dev libgmock-dev libbenchmark-dev libkainjow-mustache-dev \
   libgmime-3.0-dev libhowardhinnant-date-dev libicu-dev libstemmer-dev libssl-dev
 DEB_TEST := postgresql python3 python3-aiosmtpd python3-jsonschema chromium wrk nginx
+# Fuzzing (`make fuzz`): clang and its libFuzzer.
+DEB_FUZZ := clang libfuzzer-14-dev
+
+FUZZ_DIR     ?= build-fuzz
+FUZZ_SECONDS ?= 600
+FUZZ_JOBS    ?= 1
+FUZZ_TARGETS ?=
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.ts \
   web/tsconfig.json web/package.json
 
-.PHONY: run build server test test-build deps deps-test deps-bench web bench cluster clean distclean asan
+.PHONY: run build server test test-build deps deps-test deps-bench web bench cluster clean distclean asan \
+  fuzz
 
 ## Install (if missing), build, load the demo shop on first start (a database without customers),
 ## then serve the UI and API on http://127.0.0.1:$(PORT) with SQLite.
@@ -55,6 +63,17 @@ asan:
 ## (deploy/cluster.sh; Ctrl-C stops everything and removes the database).
 cluster: deps deps-test build
 	deploy/cluster.sh $(PORT)
+
+## libFuzzer targets (tests/fuzz/README.md), built with clang under AddressSanitizer and
+## UndefinedBehaviorSanitizer in $(FUZZ_DIR)/, each run for FUZZ_SECONDS (600; `make fuzz
+## FUZZ_SECONDS=60` for a short run; FUZZ_TARGETS="csv_import_fuzz ..." for some). Prints the
+## executions and crashes per target and fails when one crashed. Not part of `make test`.
+fuzz:
+	@$(call apt_install,$(DEB_BUILD) $(DEB_FUZZ))
+	@cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug \
+	  -DECRM_FUZZ=ON -DBUILD_TESTING=OFF >/dev/null
+	cmake --build $(FUZZ_DIR) -j $(FUZZ_JOBS) --target $(or $(FUZZ_TARGETS),fuzz_targets)
+	tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 ## Benchmarks (see bench/README.md).
 bench: deps deps-test deps-bench build test-build
@@ -97,7 +116,7 @@ tests/e2e/node_modules/.installed: tests/e2e/package.json tests/e2e/package-lock
 	@touch $@
 
 clean:
-	rm -rf $(BUILD_DIR) build-asan web/dist
+	rm -rf $(BUILD_DIR) build-asan $(FUZZ_DIR) web/dist
 
 distclean: clean
 	rm -rf web/node_modules tests/e2e/node_modules

@@ -187,6 +187,49 @@ TEST_F(SecretsAtRest, ATotpSecretIsStoredSealedAndSignInWorksAlsoFromAValueStore
   EXPECT_EQ(server_->log().find(secret), std::string::npos);
 }
 
+TEST_F(SecretsAtRest, SocialAndAutomationWebhookSecretsAreStoredSealedAndStillSign) {
+  const std::string inbound = "social-inbound-secret-0123456789";
+  auto set = put("/api/v1/social/settings", json::object{{"inbound_secret", inbound}});
+  ASSERT_EQ(set.status, 200) << set.body;
+  EXPECT_TRUE(set.json().at("inbound_secret_set").as_bool());
+  const auto in_table = stored("SELECT inbound_secret FROM social_settings");
+  ASSERT_EQ(in_table.size(), 1u);
+  EXPECT_TRUE(in_table[0].starts_with("sb1:")) << in_table[0];
+  EXPECT_EQ(in_table[0].find(inbound), std::string::npos);
+  EXPECT_EQ(stored("SELECT reply_secret FROM social_settings"), std::vector<std::string>{""});
+
+  // A mention signed with the secret is taken; one signed with another is refused.
+  const std::string body = json::serialize(
+      json::object{{"mentions", json::array{json::object{{"platform", "x"},
+                                                         {"external_id", "sealed-1"},
+                                                         {"author_handle", "@sealed"},
+                                                         {"url", "https://x.example/p/sealed-1"},
+                                                         {"text", "Nothing about products"},
+                                                         {"posted_at", now_ms() - 3'600'000}}}}});
+  auto signed_with = [&](const std::string& secret) {
+    HttpClient anonymous(server_->base_url());
+    const std::string ts = std::to_string(now_ms() / 1000);
+    return anonymous.request("POST", "/api/v1/social/mentions", body,
+                             {"Content-Type: application/json", "X-Ecrm-Timestamp: " + ts,
+                              "X-Ecrm-Signature: v1=" + hmac_sha256_hex(secret, ts + "." + body)});
+  };
+  EXPECT_EQ(signed_with("another-secret-0123456789").status, 401);
+  auto taken = signed_with(inbound);
+  ASSERT_EQ(taken.status, 200) << taken.body;
+  EXPECT_EQ(taken.json().at("stored").as_int64(), 1);
+
+  // The automation webhooks' signing key: shown to the admin in clear, stored sealed.
+  auto key = get("/api/v1/automation/webhook-secret");
+  ASSERT_EQ(key.status, 200) << key.body;
+  const std::string secret = str(key.json().at("secret"));
+  EXPECT_TRUE(secret.starts_with("whsec_")) << key.body;
+  const auto sealed = stored("SELECT secret FROM automation_keys WHERE name = 'webhook'");
+  ASSERT_EQ(sealed.size(), 1u);
+  EXPECT_TRUE(sealed[0].starts_with("sb1:")) << sealed[0];
+  EXPECT_EQ(sealed[0].find(secret), std::string::npos);
+  EXPECT_EQ(server_->log().find(inbound), std::string::npos);
+}
+
 TEST_F(SecretsAtRest, AnotherKeyFileOrNoneIsRefusedNamingItAndNothingChanges) {
   // Something sealed to find: a partner webhook's secret.
   auto made =
@@ -197,7 +240,8 @@ TEST_F(SecretsAtRest, AnotherKeyFileOrNoneIsRefusedNamingItAndNothingChanges) {
                    json::object{{"url", "http://127.0.0.1:9/refused"}});
   ASSERT_EQ(hook.status, 201) << hook.body;
   const std::string all =
-      "SELECT secret FROM partner_webhooks UNION ALL SELECT secret FROM user_totp";
+      "SELECT secret FROM partner_webhooks UNION ALL SELECT secret FROM user_totp UNION ALL "
+      "SELECT secret FROM automation_keys";
   const auto before = stored(all);
   ASSERT_FALSE(before.empty());
   for (const auto& value : before) EXPECT_TRUE(value.starts_with("sb1:")) << value;

@@ -20,28 +20,27 @@ using storage::RowView;
 using storage::Value;
 
 // Look-ups bind a fixed number of keys per statement (the last key repeated to fill the list),
-// so each look-up is one prepared statement whatever the batch size.
-constexpr std::size_t kKeysPerLookup = 64;
+// so each look-up is one prepared statement whatever the batch size; the lists are long, as a
+// batch of 10,000 records looks up 10,000 keys of each kind and each statement is a round trip
+// to PostgreSQL.
+constexpr std::size_t kKeysPerLookup = 512;
 
-#define ECRM_IN_64                                                                                \
-  "($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25," \
-  "$26,$27,$28,$29,$30,$31,$32,$33,$34,$35,$36,$37,$38,$39,$40,$41,$42,$43,$44,$45,$46,$47,$48," \
-  "$49,$50,$51,$52,$53,$54,$55,$56,$57,$58,$59,$60,$61,$62,$63,$64)"
-
-constexpr std::string_view kCustomersByExternalId =
-    "SELECT external_id, id, merged_into, erased_at FROM customers WHERE external_id IN " ECRM_IN_64;
+constexpr storage::MultiRowShape kCustomersByExternalId{
+    "SELECT external_id, id, merged_into, erased_at FROM customers WHERE external_id IN (", 1, ")",
+    {}, true};
 constexpr std::string_view kCustomerMergedInto =
     "SELECT merged_into FROM customers WHERE id = $1";
-constexpr std::string_view kCustomersByEmail =
+constexpr storage::MultiRowShape kCustomersByEmail{
     "SELECT email_normalized, MIN(id) FROM customers WHERE merged_into IS NULL AND erased_at IS NULL "
-    "AND email_normalized IN " ECRM_IN_64 " GROUP BY email_normalized";
-constexpr std::string_view kProductsBySku =
-    "SELECT sku, id, name FROM products WHERE sku IN " ECRM_IN_64;
-constexpr std::string_view kOrdersByExternalId =
+    "AND email_normalized IN (",
+    1, ") GROUP BY email_normalized", {}, true};
+constexpr storage::MultiRowShape kProductsBySku{"SELECT sku, id, name FROM products WHERE sku IN (",
+                                                1, ")", {}, true};
+constexpr storage::MultiRowShape kOrdersByExternalId{
     "SELECT o.external_id, o.id, o.status, o.carrier, o.tracking_number, "
     "(SELECT MAX(h.at) FROM order_status_history h WHERE h.order_id = o.id) "
-    "FROM orders o WHERE o.external_id IN " ECRM_IN_64;
-#undef ECRM_IN_64
+    "FROM orders o WHERE o.external_id IN (",
+    1, ")", {}, true};
 constexpr storage::MultiRowShape kOrdersWithoutExternalId{
     "SELECT o.id, o.status, o.carrier, o.tracking_number, "
     "(SELECT MAX(h.at) FROM order_status_history h WHERE h.order_id = o.id) "
@@ -139,7 +138,7 @@ ImportJob read_job(const RowView& row) {
 }
 
 // Runs `sql` for the keys in chunks of kKeysPerLookup.
-Status lookup(Connection& c, std::string_view sql, std::span<const std::string> keys,
+Status lookup(Connection& c, const storage::MultiRowShape& shape, std::span<const std::string> keys,
               const storage::RowCallback& on_row) {
   std::vector<std::string> unique(keys.begin(), keys.end());
   std::sort(unique.begin(), unique.end());
@@ -150,7 +149,7 @@ Status lookup(Connection& c, std::string_view sql, std::span<const std::string> 
     for (std::size_t i = 0; i < kKeysPerLookup; ++i) {
       params[i] = unique[start + std::min(i, n - 1)];
     }
-    ECRM_RETURN_IF_ERROR(c.query(sql, params, on_row));
+    ECRM_RETURN_IF_ERROR(c.query(storage::multi_row_sql(shape, kKeysPerLookup), params, on_row));
   }
   return {};
 }

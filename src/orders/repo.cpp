@@ -309,31 +309,85 @@ constexpr std::string_view kInsertHistoryHead =
 constexpr storage::MultiRowShape kInsertLines{kInsertLinesHead, 7, ""};
 constexpr storage::MultiRowShape kInsertHistory{kInsertHistoryHead, 8, ""};
 constexpr std::size_t kRowsPerFlush = 256;
+// Orders with ids given (read first for the whole batch), each taking its customer's search text.
+constexpr storage::MultiRowShape kInsertOrders{
+    "INSERT INTO orders (id, external_id, customer_id, channel, status, currency, subtotal, "
+    "discount, shipping, total, carrier, tracking_number, placed_at, created_at, updated_at, tax, "
+    "search_text, search_customer) SELECT v.column1, v.column2, v.column3, v.column4, v.column5, "
+    "v.column6, v.column7, v.column8, v.column9, v.column10, v.column11, v.column12, v.column13, "
+    "v.column14, v.column15, v.column16, v.column17, coalesce(c.search_text, '') FROM (VALUES ",
+    17, ") AS v LEFT JOIN customers c ON c.id = v.column3", "ititttiiiittiiiit"};
+// The last order id (SQLite gives max + 1 next; its write transactions hold the database lock).
+constexpr std::string_view kLastOrderId = "SELECT coalesce(max(id), 0) FROM orders";
+// `$1` new order ids from the sequence (PostgreSQL).
+constexpr std::string_view kNextOrderIds =
+    "SELECT nextval(pg_get_serial_sequence('orders', 'id')) FROM generate_series(1, $1)";
 
 // True when `values` holds a flush's worth of rows of `shape`.
 bool full(const storage::MultiRowShape& shape, const std::vector<Value>& values) {
   return values.size() >= static_cast<std::size_t>(shape.columns) * kRowsPerFlush;
 }
 
-// Inserts the rows held in `values` (shape.columns values each) and empties it.
-Status insert_rows(Connection& c, const storage::MultiRowShape& shape, std::vector<Value>& values) {
+// Inserts the rows held in `values` (shape.columns values each) and removes them: all of them
+// when `all`, else the whole statements of kRowsPerFlush rows they fill (the rest stays for the
+// next call), so that a flush is one statement, not a statement per chunk size.
+Status insert_rows(Connection& c, const storage::MultiRowShape& shape, std::vector<Value>& values,
+                   bool all = true) {
   const auto columns = static_cast<std::size_t>(shape.columns);
+  std::size_t rows = values.size() / columns;
+  if (!all) rows -= rows % kRowsPerFlush;
   ECRM_RETURN_IF_ERROR(storage::execute_rows(
-      c, shape, values.size() / columns, [&](std::size_t row, std::vector<Value>& params) {
+      c, shape, rows,
+      [&](std::size_t row, std::vector<Value>& params) {
         auto first = values.begin() + static_cast<std::ptrdiff_t>(row * columns);
         params.insert(params.end(), std::make_move_iterator(first),
                       std::make_move_iterator(first + static_cast<std::ptrdiff_t>(columns)));
-      }));
-  values.clear();
+      },
+      all ? storage::kDefaultChunks : storage::ChunkSizes{kRowsPerFlush}));
+  values.erase(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(rows * columns));
+  return {};
+}
+
+// Fills in the ids of `orders`, read for all of them with one statement.
+Status assign_order_ids(Connection& c, std::vector<Order>& orders) {
+  if (orders.empty()) return {};
+  if (c.backend() == storage::Backend::kSqlite) {
+    ECRM_ASSIGN_OR_RETURN(auto last, c.query_int(kLastOrderId));
+    std::int64_t next = last.value_or(0);
+    for (auto& o : orders) o.id = ++next;
+    return {};
+  }
+  std::size_t at = 0;
+  ECRM_RETURN_IF_ERROR(c.query(kNextOrderIds, {static_cast<std::int64_t>(orders.size())},
+                               [&](const RowView& row) {
+                                 if (at < orders.size()) orders[at++].id = row.get_int(0);
+                               }));
+  if (at != orders.size()) return Error::internal("the order id sequence gave too few ids");
   return {};
 }
 
 }  // namespace
 
 Status OrderRepo::insert_many(Connection& c, std::vector<Order>& orders) {
+  ECRM_RETURN_IF_ERROR(assign_order_ids(c, orders));
+  auto inserted = storage::execute_rows(
+      c, kInsertOrders, orders.size(), [&](std::size_t i, std::vector<Value>& params) {
+        const Order& o = orders[i];
+        params.insert(params.end(),
+                      {o.id, opt(o.external_id), o.customer_id, text_of(o.channel),
+                       text_of(o.status), o.currency, o.subtotal, o.discount, o.shipping, o.total,
+                       o.carrier, o.tracking_number, o.placed_at, o.created_at, o.created_at, o.tax,
+                       search_document(o)});
+      });
+  if (!inserted.ok()) {
+    if (inserted.error().kind == ErrorKind::kConflict) {
+      return Error::conflict("an order with one of these external ids already exists",
+                             "external_id", "external_id_taken");
+    }
+    return inserted;
+  }
   std::vector<Value> lines, history;
   for (auto& o : orders) {
-    ECRM_ASSIGN_OR_RETURN(o.id, insert_order_row(c, o));
     for (const auto& line : o.lines) {
       lines.insert(lines.end(), {o.id, line.product_id, line.sku, line.name, line.quantity,
                                  line.unit_price, line.line_total});
@@ -342,9 +396,11 @@ Status OrderRepo::insert_many(Connection& c, std::vector<Order>& orders) {
       history.insert(history.end(), {o.id, text_of(s.status), s.at, s.note, s.carrier,
                                      s.tracking_number, s.actor, o.customer_id});
     }
-    if (full(kInsertLines, lines)) ECRM_RETURN_IF_ERROR(insert_rows(c, kInsertLines, lines));
+    if (full(kInsertLines, lines)) {
+      ECRM_RETURN_IF_ERROR(insert_rows(c, kInsertLines, lines, false));
+    }
     if (full(kInsertHistory, history)) {
-      ECRM_RETURN_IF_ERROR(insert_rows(c, kInsertHistory, history));
+      ECRM_RETURN_IF_ERROR(insert_rows(c, kInsertHistory, history, false));
     }
   }
   ECRM_RETURN_IF_ERROR(insert_rows(c, kInsertLines, lines));

@@ -63,7 +63,8 @@ class OrderRepo {
   Result<Order> insert(Connection& c, Order order);
   // Inserts many orders with their lines and their `history` (status rows, oldest first), for
   // bulk writers (import): ids of the orders are filled in, line ids are not. Lines and history
-  // go in multi-row statements. kConflict as for insert().
+  // go in multi-row statements, the orders too (their ids read first for the whole batch, so
+  // the caller's transaction must be a write transaction). kConflict as for insert().
   Status insert_many(Connection& c, std::vector<Order>& orders);
   // Take the row lock of an order or a return for the rest of the transaction (PostgreSQL;
   // SQLite's write transactions hold the database lock already). Call before reading what is

@@ -31,6 +31,16 @@ Response with_cors(Response response) {
   return response;
 }
 
+// A script of the shop's pages (compiled in): cached for five minutes, loadable from any origin.
+Response page_script(std::string_view script) {
+  Response response;
+  response.content_type = "application/javascript; charset=utf-8";
+  response.body = std::string(script);
+  response.header("Cache-Control", "public, max-age=300");
+  response.header("Access-Control-Allow-Origin", "*");
+  return response;
+}
+
 std::optional<std::string> write_key_of(const http::Request& request) {
   if (auto key = request.query_param("key"); key && !key->empty()) return std::string(*key);
   if (auto key = request.headers.get("x-ecrm-key"); key && !key->empty()) {
@@ -121,15 +131,7 @@ void add_event_routes(http::Router& router, EventService& service,
       .doc = {.summary = "The tracking snippet for the shop's pages (use with a write key)",
               .tag = "events",
               .response = http::text_body("application/javascript")},
-      .handler =
-          [](RequestContext&) {
-            Response response;
-            response.content_type = "application/javascript; charset=utf-8";
-            response.body = std::string(tracking_snippet());
-            response.header("Cache-Control", "public, max-age=300");
-            response.header("Access-Control-Allow-Origin", "*");
-            return response;
-          },
+      .handler = [](RequestContext&) { return page_script(tracking_snippet()); },
       .blocking = false});
 
   router.add(Route{
@@ -140,15 +142,7 @@ void add_event_routes(http::Router& router, EventService& service,
                          "ecrm.configurator() call (build to order on the shop's pages)",
               .tag = "events",
               .response = http::text_body("application/javascript")},
-      .handler =
-          [](RequestContext&) {
-            Response response;
-            response.content_type = "application/javascript; charset=utf-8";
-            response.body = std::string(configurator_script());
-            response.header("Cache-Control", "public, max-age=300");
-            response.header("Access-Control-Allow-Origin", "*");
-            return response;
-          },
+      .handler = [](RequestContext&) { return page_script(configurator_script()); },
       .blocking = false});
 
   router.add(Route{

@@ -236,7 +236,8 @@ struct App::Parts {
         feedback_worker(feedback_mining, feedback_schedule(options)),
         event_service(db,
                       events::EventServiceOptions{
-                          static_cast<UnixMs>(options.cart_abandon_after_s * 1000.0)},
+                          .abandon_after = static_cast<UnixMs>(options.cart_abandon_after_s * 1000.0),
+                          .retention_days = options.event_retention_days},
                       &metrics),
         recommend_service(db, recommend_options(options, metrics)),
         view_source(db),
@@ -271,6 +272,11 @@ struct App::Parts {
       } else if (aged->messages > 0 || aged->events > 0) {
         spdlog::info("messaging: aged the message log: {} messages, {} events", aged->messages,
                      aged->events);
+      }
+      if (auto aged = event_service.age(std::nullopt); !aged.ok()) {
+        spdlog::warn("events: ageing the event log failed: {}", aged.error().message);
+      } else if (aged->events > 0) {
+        spdlog::info("events: aged {} events of {} days into daily counts", aged->events, aged->days);
       }
     });
     daily_runs.on_work([this] { delivery.wake(); });

@@ -63,6 +63,7 @@ struct AppOptions {
   std::string quiet_hours;         // "21:00-08:00": marketing mail waits; empty: none
   double webhook_retry_after_s = 30;  // a failed webhook call is tried again after this, doubling
   int message_log_days = 400;  // the message log's rows are counted per day and deleted after
+  int event_retention_days = 760;  // raw events are counted per day and deleted after; 0: kept
   // Service mail from an IMAP mailbox (imaps://host/INBOX); empty: no polling.
   std::string imap_url;
   std::string imap_user;

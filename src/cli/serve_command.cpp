@@ -77,6 +77,7 @@ struct ServeOptions {
   std::string quiet_hours;
   double webhook_retry_after_s = 30;
   int message_log_days = 400;
+  int event_retention_days = 760;
   double social_retry_after_s = 30;
   double partner_webhook_retry_after_s = 30;
 };
@@ -197,6 +198,7 @@ int serve(const ServeOptions& options, bool worker_only) {
                      .quiet_hours = options.quiet_hours,
                      .webhook_retry_after_s = options.webhook_retry_after_s,
                      .message_log_days = options.message_log_days,
+                     .event_retention_days = options.event_retention_days,
                      .imap_url = options.imap_url,
                      .imap_user = options.imap_user,
                      .imap_password = imap_password,
@@ -421,6 +423,11 @@ void add_serve_options(CLI::App* cmd, const std::shared_ptr<ServeOptions>& optio
                   "older ones are counted per day, flow and outcome, then deleted (daily)")
       ->capture_default_str()
       ->check(CLI::Range(1, 36500));
+  cmd->add_option("--event-retention-days", options->event_retention_days,
+                  "Days visitor events are kept one by one; older days are counted per type and "
+                  "currency, then deleted (daily); 0 keeps every event")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 36500));
   cmd->add_option("--quiet-hours", options->quiet_hours,
                   "Hours in the shop's time zone when marketing mail waits, HH:MM-HH:MM (e.g. "
                   "21:00-08:00); order and service mail still goes")

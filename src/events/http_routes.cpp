@@ -202,6 +202,24 @@ void add_event_routes(http::Router& router, EventService& service,
       })});
 
   router.add(Route{
+      .method = Method::kPost,
+      .pattern = "/api/v1/events/age",
+      .access = Access::needs("tracking:admin"),
+      .doc = {.summary = "Age the event log now (the server does it daily): events of the days "
+                         "older than keep_days are counted per day, type and currency, and "
+                         "deleted; the traffic overview keeps counting them",
+              .tag = "events",
+              .request = http::json_body<EventAgeingRequest>(),
+              .response = http::json_body<EventAgeingResult>()},
+      .handler = handle([&service](RequestContext& ctx) -> Result<Response> {
+        ECRM_ASSIGN_OR_RETURN(auto request, http::read_body<EventAgeingRequest>(ctx));
+        ECRM_ASSIGN_OR_RETURN(auto result, service.age(request.keep_days));
+        ctx.set_audit("event_log");
+        return http::reply(200, result);
+      }),
+      .audit_entity = "event_log"});
+
+  router.add(Route{
       .method = Method::kGet,
       .pattern = "/api/v1/events/live",
       .access = Access::needs("visitors:read"),

@@ -361,7 +361,25 @@ struct EventStats {
   std::int64_t identified_visitors = 0;
   std::int64_t last_24h = 0;
   std::vector<NamedCount> by_type;
+  std::int64_t aged = 0;  // events past the retention, kept only as daily counts (not in total)
 };
-ECRM_DESCRIBE(EventStats, total, last_24h, visitors, identified_visitors, by_type)
+ECRM_DESCRIBE(EventStats, total, last_24h, visitors, identified_visitors, by_type, aged)
+
+// Ageing the event log: events that happened before `before` (a UTC midnight) are counted per
+// day, type and currency into the daily totals and deleted.
+struct EventAgeingRequest {
+  std::optional<std::int64_t> keep_days;  // default: the server's --event-retention-days
+};
+ECRM_DESCRIBE(EventAgeingRequest, keep_days)
+ECRM_WIRE_RULES(EventAgeingRequest,
+                rule(&EventAgeingRequest::keep_days, {.minimum = 1, .maximum = 36500}))
+
+struct EventAgeingResult {
+  UnixMs before = 0;        // events older than this were counted and deleted
+  std::int64_t events = 0;  // deleted events
+  std::int64_t days = 0;    // days they fell on
+};
+ECRM_DESCRIBE(EventAgeingResult, before, events, days)
+ECRM_WIRE_RULES(EventAgeingResult, rule(&EventAgeingResult::before, {.format = "date-time"}))
 
 }  // namespace ecrm::events

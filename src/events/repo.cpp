@@ -176,9 +176,28 @@ constexpr std::string_view kOverviewCampaigns =
     "SELECT utm_campaign, COUNT(*) FROM visitor_sessions "
     "WHERE started_at >= $1 AND started_at < $2 AND utm_campaign <> '' "
     "GROUP BY utm_campaign ORDER BY COUNT(*) DESC, utm_campaign LIMIT 10";
+// The window's events by type: the stored ones, and the daily counts of aged days that start in
+// the window (aged days hold no stored events, so nothing is counted twice).
 constexpr std::string_view kOverviewTypes =
-    "SELECT type, COUNT(*) FROM events WHERE ts >= $1 AND ts < $2 GROUP BY type "
-    "ORDER BY COUNT(*) DESC, type";
+    "SELECT type, CAST(SUM(n) AS BIGINT) FROM ("
+    "SELECT type, COUNT(*) AS n FROM events WHERE ts >= $1 AND ts < $2 GROUP BY type "
+    "UNION ALL SELECT type, SUM(events) AS n FROM event_daily "
+    "WHERE day * 86400000 >= $1 AND day * 86400000 < $2 GROUP BY type) t "
+    "GROUP BY type ORDER BY 2 DESC, type";
+constexpr std::string_view kAgedEvents = "SELECT CAST(SUM(events) AS BIGINT) FROM event_daily";
+// Ageing: count the events before $1 per day, type and currency, then delete them.
+constexpr std::string_view kCountAgedEvents =
+    "INSERT INTO event_daily (day, type, currency, events, visitors, customers, value) "
+    "SELECT ts / 86400000, type, COALESCE(currency, ''), COUNT(*), COUNT(DISTINCT visitor_id), "
+    "COUNT(DISTINCT customer_id), CAST(COALESCE(SUM(value), 0) AS BIGINT) FROM events "
+    "WHERE ts < $1 GROUP BY 1, 2, 3 ON CONFLICT (day, type, currency) DO UPDATE SET "
+    "events = event_daily.events + excluded.events, "
+    "visitors = event_daily.visitors + excluded.visitors, "
+    "customers = event_daily.customers + excluded.customers, "
+    "value = event_daily.value + excluded.value";
+constexpr std::string_view kAgedDays =
+    "SELECT COUNT(DISTINCT ts / 86400000) FROM events WHERE ts < $1";
+constexpr std::string_view kDeleteAgedEvents = "DELETE FROM events WHERE ts < $1";
 constexpr std::string_view kFunnelRows =
     "SELECT visitor_id, type FROM events WHERE ts >= $1 AND ts < $2 "
     "AND type IN ('product_view', 'add_to_cart', 'checkout_step', 'purchase') "
@@ -771,7 +790,20 @@ Result<EventStats> EventRepo::stats(Connection& c, UnixMs now) {
   ECRM_RETURN_IF_ERROR(c.query(kCountByType, {}, [&](const RowView& row) {
     s.by_type.push_back(NamedCount{row.get_string(0), row.get_int(1)});
   }));
+  ECRM_ASSIGN_OR_RETURN(auto aged, c.query_int(kAgedEvents));
+  s.aged = aged.value_or(0);
   return s;
+}
+
+Result<EventAgeingResult> EventRepo::age(Connection& c, UnixMs before) {
+  EventAgeingResult out;
+  out.before = before;
+  ECRM_ASSIGN_OR_RETURN(auto days, c.query_int(kAgedDays, {before}));
+  out.days = days.value_or(0);
+  if (out.days == 0) return out;
+  ECRM_RETURN_IF_ERROR(storage::done(c.execute(kCountAgedEvents, {before})));
+  ECRM_ASSIGN_OR_RETURN(out.events, c.execute(kDeleteAgedEvents, {before}));
+  return out;
 }
 
 // --- Traffic analytics ---

@@ -131,6 +131,8 @@ class EventRepo {
   Result<std::vector<StoredEvent>> events_after(Connection& c, std::int64_t after, int limit);
   Result<std::int64_t> last_event_id(Connection& c);
   Result<EventStats> stats(Connection& c, UnixMs now);
+  // Counts the events that happened before `before` into the daily totals and deletes them.
+  Result<EventAgeingResult> age(Connection& c, UnixMs before);
 
   // --- Traffic analytics over [from, to) ---
   Status overview(Connection& c, UnixMs from, UnixMs to, TrafficOverview& out);

@@ -180,6 +180,17 @@ Result<EventStats> EventService::stats() {
   });
 }
 
+Result<EventAgeingResult> EventService::age(std::optional<std::int64_t> keep_days) {
+  const std::int64_t days = keep_days.value_or(options_.retention_days);
+  if (days <= 0) return EventAgeingResult{};
+  // Whole UTC days only, so a day's totals are either all stored events or all daily counts.
+  const UnixMs cut = now_ms() - days * kMsPerDay;
+  const UnixMs before = cut - cut % kMsPerDay;
+  return with_transaction<EventAgeingResult>(db_, TxMode::kWrite, [&](Connection& c) {
+    return repo_.age(c, before);
+  });
+}
+
 // --- Traffic ---
 
 Result<TrafficOverview> EventService::overview(const TrafficQuery& query) {

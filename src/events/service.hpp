@@ -24,6 +24,7 @@ namespace ecrm::events {
 struct EventServiceOptions {
   UnixMs abandon_after = 60 * 60 * 1000;  // a cart without activity this long is abandoned
   std::chrono::milliseconds write_key_cache_ttl{30'000};  // revocations elsewhere take this long
+  std::int64_t retention_days = 760;  // raw events kept this long, then daily counts; 0: forever
 };
 
 class EventService {
@@ -60,6 +61,9 @@ class EventService {
   // Events after `query.after`, oldest first; with no cursor, the latest `limit` events.
   Result<LiveEvents> live(const LiveQuery& query, int limit);
   Result<EventStats> stats();
+  // Counts the events of the days older than `keep_days` (default: the options' retention;
+  // nothing when that is 0) per day, type and currency, and deletes them, in one transaction.
+  Result<EventAgeingResult> age(std::optional<std::int64_t> keep_days);
 
   // --- Traffic over the query's window [from, to) ---
   // kInvalidArgument (field from) when from >= to.

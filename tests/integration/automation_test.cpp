@@ -21,6 +21,7 @@
 
 #include "core/crypto.hpp"
 #include "crm_support.hpp"
+#include "server_database.hpp"
 #include "smtp_support.hpp"
 #include "storage/database.hpp"
 
@@ -73,8 +74,7 @@ class Automation : public CrmApi {
   }
 
   void TearDown() override {
-    lease_.reset();
-    db_.reset();
+    database_.close();
     client_.reset();
     delete server_;
     server_ = nullptr;
@@ -120,19 +120,7 @@ class Automation : public CrmApi {
     return day;
   }
 
-  storage::Connection& connection() {
-    if (!db_) {
-      auto db = storage::open_database(server_->db_url());
-      if (!db.ok()) throw std::runtime_error(db.error().message);
-      db_ = std::move(*db);
-    }
-    if (!lease_) {
-      auto lease = db_->acquire();
-      if (!lease.ok()) throw std::runtime_error(lease.error().message);
-      lease_ = std::make_unique<storage::Lease>(std::move(*lease));
-    }
-    return **lease_;
-  }
+  storage::Connection& connection() { return database_.connection(*server_); }
 
   // Gives `customer` a loyalty tier as the recomputation would (its row of customer_scores,
   // replacing any).
@@ -331,8 +319,7 @@ class Automation : public CrmApi {
   }
 
   std::unique_ptr<SmtpServer> smtp_;
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<storage::Lease> lease_;
+  ServerDatabase database_;
   std::int64_t model_id_ = 0;
 };
 
@@ -837,8 +824,7 @@ TEST_F(Automation, TheServerRunsTodaysFlowsByItself) {
 
   // As on the next day's check: the day's run is not recorded yet; the server starts again.
   ASSERT_TRUE(connection().execute("DELETE FROM automation_runs").ok());
-  lease_.reset();
-  db_.reset();
+  database_.close();
   ASSERT_EQ(server_->terminate(), 0) << server_->log();
   server_->restart();
   client_ = signed_in(kAdminEmail, kAdminPassword);

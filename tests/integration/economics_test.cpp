@@ -8,6 +8,7 @@
 
 #include "core/time.hpp"
 #include "crm_support.hpp"
+#include "server_database.hpp"
 #include "storage/database.hpp"
 
 namespace ecrm::testing {
@@ -21,23 +22,10 @@ constexpr double kDaysPerMonth = 365.2425 / 12;
 class Economics : public CrmApi {
  protected:
   void TearDown() override {
-    lease_.reset();
-    db_.reset();
+    database_.close();
   }
 
-  storage::Connection& connection() {
-    if (!db_) {
-      auto db = storage::open_database(server_->db_url());
-      if (!db.ok()) throw std::runtime_error(db.error().message);
-      db_ = std::move(*db);
-    }
-    if (!lease_) {
-      auto lease = db_->acquire();
-      if (!lease.ok()) throw std::runtime_error(lease.error().message);
-      lease_ = std::make_unique<storage::Lease>(std::move(*lease));
-    }
-    return **lease_;
-  }
+  storage::Connection& connection() { return database_.connection(*server_); }
 
   static std::int64_t day(int year, unsigned month, unsigned d) {
     return days_from_civil(year, month, d) * kDayMs;
@@ -111,8 +99,7 @@ class Economics : public CrmApi {
 
   static std::string str(const json::value& v) { return std::string(v.as_string()); }
 
-  std::unique_ptr<storage::Database> db_;
-  std::unique_ptr<storage::Lease> lease_;
+  ServerDatabase database_;
 };
 
 TEST_F(Economics, ClvOverCacPerChannelEqualsAHandComputation) {

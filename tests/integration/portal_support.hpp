@@ -12,6 +12,7 @@
 
 #include "core/crypto.hpp"
 #include "crm_support.hpp"
+#include "server_database.hpp"
 #include "smtp_support.hpp"
 #include "storage/database.hpp"
 
@@ -33,8 +34,7 @@ class PortalBase : public CrmApi {
         {{"ECRM_ADMIN_EMAIL", kAdminEmail}, {"ECRM_ADMIN_PASSWORD", kAdminPassword}});
   }
   static void TearDownTestSuite() {
-    lease_.reset();
-    db_.reset();
+    database_.close();
     product_ = 0;
     delete server_;
     server_ = nullptr;
@@ -148,24 +148,11 @@ class PortalBase : public CrmApi {
   }
 
   // The server's database, for moving time on (expiring a link).
-  storage::Connection& connection() {
-    if (!db_) {
-      auto db = storage::open_database(server_->db_url());
-      if (!db.ok()) throw std::runtime_error(db.error().message);
-      db_ = std::move(*db);
-    }
-    if (!lease_) {
-      auto lease = db_->acquire();
-      if (!lease.ok()) throw std::runtime_error(lease.error().message);
-      lease_ = std::make_unique<storage::Lease>(std::move(*lease));
-    }
-    return **lease_;
-  }
+  storage::Connection& connection() { return database_.connection(*server_); }
 
   inline static SmtpServer* smtp_ = nullptr;
   inline static std::int64_t product_ = 0;
-  inline static std::unique_ptr<storage::Database> db_;
-  inline static std::unique_ptr<storage::Lease> lease_;
+  inline static ServerDatabase database_;
 };
 
 }  // namespace ecrm::testing

@@ -658,6 +658,31 @@ Status EventRepo::update_carts(Connection& c, std::span<const Cart* const> carts
       });
 }
 
+namespace {
+
+// PostgreSQL: the rows as one array per column (one statement for the group).
+constexpr std::string_view kEventArrayTypes = "ttitiitiitiitt";
+std::vector<Value> event_arrays(std::span<const EventRow> rows) {
+  return storage::postgres_column_arrays(
+      kEventColumns, rows.size(), [&](std::size_t i, std::vector<Value>& p) {
+        const EventRow& r = rows[i];
+        p.insert(p.end(), {r.event_id, r.type, r.visitor_id, r.anonymous_id, opt(r.customer_id),
+                           opt(r.session_id), opt(r.client_session_id), r.ts, r.received_at,
+                           opt(r.product), opt(r.quantity), opt(r.value), opt(r.currency),
+                           r.properties});
+      });
+}
+
+}  // namespace
+
+Result<bool> EventRepo::insert_new_events(Connection& c, std::span<const EventRow> rows) {
+  auto inserted =
+      c.execute(storage::postgres_array_sql(kInsertEventsPlainRows, kEventArrayTypes), event_arrays(rows));
+  if (inserted.ok()) return true;
+  if (inserted.error().kind == ErrorKind::kConflict) return false;
+  return std::move(inserted).error();
+}
+
 Result<std::vector<bool>> EventRepo::insert_events(Connection& c, std::span<EventRow> rows) {
   std::vector<bool> inserted(rows.size(), false);
   const bool sqlite = c.backend() == storage::Backend::kSqlite;
@@ -666,15 +691,8 @@ Result<std::vector<bool>> EventRepo::insert_events(Connection& c, std::span<Even
     // inserted without a conflict check per row (about 30% cheaper), in a savepoint: if another
     // process stored one of them meanwhile, the insert fails, is rolled back to the savepoint
     // and made again skipping the stored ones, RETURNING the rows it wrote.
-    const auto params = storage::postgres_column_arrays(
-        kEventColumns, rows.size(), [&](std::size_t i, std::vector<Value>& p) {
-          const EventRow& r = rows[i];
-          p.insert(p.end(), {r.event_id, r.type, r.visitor_id, r.anonymous_id, opt(r.customer_id),
-                             opt(r.session_id), opt(r.client_session_id), r.ts, r.received_at,
-                             opt(r.product), opt(r.quantity), opt(r.value), opt(r.currency),
-                             r.properties});
-        });
-    constexpr std::string_view kTypes = "ttitiitiitiitt";
+    const auto params = event_arrays(rows);
+    constexpr std::string_view kTypes = kEventArrayTypes;
     ECRM_RETURN_IF_ERROR(done(c.execute("SAVEPOINT events_insert")));
     if (c.execute(storage::postgres_array_sql(kInsertEventsPlainRows, kTypes), params).ok()) {
       inserted.assign(rows.size(), true);

@@ -119,6 +119,10 @@ class EventRepo {
   // Inserts the rows, skipping those whose event_id is stored already; says, per row, whether
   // it was inserted. Their properties (and, on SQLite, event ids) are moved out.
   Result<std::vector<bool>> insert_events(Connection& c, std::span<EventRow> rows);
+  // PostgreSQL: inserts the rows without a conflict check; false when one of them is stored
+  // already (nothing is then inserted, and the transaction is aborted: the caller rolls back to
+  // a savepoint taken before).
+  Result<bool> insert_new_events(Connection& c, std::span<const EventRow> rows);
   // Gives the visitor's events that belong to no customer yet to `customer_id`.
   Status attribute_events(Connection& c, std::int64_t visitor_id, std::int64_t customer_id);
   Status insert_purchase_items(Connection& c, std::span<const PurchaseItemRow> items);

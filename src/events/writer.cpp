@@ -52,7 +52,9 @@ Status sync_file(const std::string& path) {
 
 IngestWriter::IngestWriter(storage::Database& db, WriterOptions options, MetricsRegistry* metrics)
     : db_(db), options_(options), metrics_(metrics) {
-  thread_ = std::thread([this] { run(); });
+  const int writers =
+      db_.backend() == storage::Backend::kPostgres ? std::max(1, options_.postgres_writers) : 1;
+  for (int i = 0; i < writers; ++i) threads_.emplace_back([this] { run(); });
   if (db_.backend() == storage::Backend::kSqlite) syncer_ = std::thread([this] { sync_loop(); });
 }
 
@@ -62,7 +64,7 @@ IngestWriter::~IngestWriter() {
     stopping_ = true;
   }
   wake_.notify_all();
-  thread_.join();
+  for (auto& thread : threads_) thread.join();
   {
     std::lock_guard lock(mutex_);
     writer_done_ = true;
@@ -214,10 +216,15 @@ void IngestWriter::run() {
 // of set-based statements over the whole group; run() takes them in order.
 class IngestWriter::GroupStore {
  public:
+  // With `assume_new` (PostgreSQL), the group's event ids are not looked up among the stored
+  // ones and its events are inserted without a conflict check; run() then fails when one was
+  // stored already, and found_stored() says so.
   GroupStore(storage::Connection& c, EventRepo& repo, UnixMs abandon_after,
-             std::vector<Pending>& group)
+             std::vector<Pending>& group, bool assume_new)
       : c_(c), repo_(repo), abandon_after_(abandon_after), group_(group),
-        outcomes_(group.size()) {}
+        outcomes_(group.size()), assume_new_(assume_new) {}
+
+  bool found_stored() const { return found_stored_; }
 
   Result<std::vector<BatchOutcome>> run() {
     skip_repeats_in_group();
@@ -269,10 +276,13 @@ class IngestWriter::GroupStore {
   // Duplicates of stored events; then the rest per visitor, in time order (stable: equal times
   // keep their arrival order).
   Status skip_stored_events() {
-    std::vector<std::string> ids;
-    ids.reserve(items_.size());
-    for (const auto& item : items_) ids.push_back(item.event->event_id);
-    ECRM_ASSIGN_OR_RETURN(auto existing, repo_.existing_event_ids(c_, ids));
+    std::set<std::string> existing;
+    if (!assume_new_) {
+      std::vector<std::string> ids;
+      ids.reserve(items_.size());
+      for (const auto& item : items_) ids.push_back(item.event->event_id);
+      ECRM_ASSIGN_OR_RETURN(existing, repo_.existing_event_ids(c_, ids));
+    }
     if (!existing.empty()) {
       std::erase_if(items_, [&](const Item& item) {
         if (!existing.count(item.event->event_id)) return false;
@@ -416,7 +426,7 @@ class IngestWriter::GroupStore {
     row.tracker = t;
     row.session_slot = slot;
     EventRow& r = row.row;
-    r.event_id = std::move(e.event_id);
+    r.event_id = e.event_id;  // copied: the group may be stored again (see store())
     r.type = std::string(wire::enum_name(e.type));
     r.visitor_id = tracker.visitor().id;
     r.anonymous_id = e.anonymous_id;
@@ -428,7 +438,7 @@ class IngestWriter::GroupStore {
     r.quantity = e.quantity;
     r.value = e.type == EventType::kPurchase ? tracker.last_purchase_value() : e.value;
     r.currency = e.currency;
-    r.properties = std::move(e.properties);
+    r.properties = e.properties;
     rows_.push_back(std::move(row));
   }
 
@@ -498,6 +508,15 @@ class IngestWriter::GroupStore {
       row.row.session_id = trackers_[row.tracker].sessions()[row.session_slot].session.id;
       event_rows.push_back(std::move(row.row));
     }
+    if (assume_new_) {
+      ECRM_ASSIGN_OR_RETURN(bool all_new, repo_.insert_new_events(c_, event_rows));
+      if (!all_new) {
+        found_stored_ = true;
+        return Error::conflict("an event of the group is stored already");
+      }
+      for (const auto& row : rows_) outcomes_[row.batch].accepted += 1;
+      return {};
+    }
     ECRM_ASSIGN_OR_RETURN(auto inserted, repo_.insert_events(c_, event_rows));
     for (std::size_t i = 0; i < rows_.size(); ++i) {
       if (inserted[i]) {
@@ -541,6 +560,8 @@ class IngestWriter::GroupStore {
   const UnixMs now_ = now_ms();
   std::vector<Pending>& group_;
   std::vector<BatchOutcome> outcomes_;  // one per batch of the group
+  bool assume_new_ = false;
+  bool found_stored_ = false;
   std::vector<Item> items_;             // the group's new events
   std::vector<Span> spans_;             // per visitor
   std::vector<Visitor> visitors_;       // per span, as stored
@@ -554,7 +575,18 @@ class IngestWriter::GroupStore {
 
 Result<std::vector<BatchOutcome>> IngestWriter::store(storage::Connection& c,
                                                       std::vector<Pending>& group) {
-  return GroupStore(c, repo_, options_.abandon_after, group).run();
+  if (c.backend() == storage::Backend::kPostgres) {
+    // A group rarely holds an event stored before (a client's retry), so it is first stored
+    // without looking its ids up, its events inserted without a conflict check. When one was
+    // stored, that insert fails: everything the group wrote goes back to the savepoint, and
+    // the group is stored again, looking the ids up.
+    ECRM_RETURN_IF_ERROR(storage::done(c.execute("SAVEPOINT events_group")));
+    GroupStore optimistic(c, repo_, options_.abandon_after, group, true);
+    auto outcome = optimistic.run();
+    if (outcome.ok() || !optimistic.found_stored()) return outcome;
+    ECRM_RETURN_IF_ERROR(storage::done(c.execute("ROLLBACK TO SAVEPOINT events_group")));
+  }
+  return GroupStore(c, repo_, options_.abandon_after, group, false).run();
 }
 
 }  // namespace ecrm::events

@@ -1,6 +1,7 @@
-// Group commit for event ingestion. Request threads hand their validated batch to the one writer
-// thread and wait on a future; the writer takes every batch queued while its previous commit
-// ran and stores them all in one transaction on a connection whose commits are durable
+// Group commit for event ingestion. Request threads hand their validated batch to a writer
+// thread (one on SQLite, WriterOptions::postgres_writers on PostgreSQL) and wait on a future; a
+// writer takes every batch queued while its previous commit ran and stores them all in one
+// transaction on a connection whose commits are durable
 // (SQLite synchronous=FULL, PostgreSQL synchronous_commit on). A future resolves only after
 // that commit returned, so a batch answered 200 survives kill -9 and power loss; a batch whose
 // transaction failed is answered with the error and nothing of it is stored.
@@ -38,6 +39,12 @@ namespace ecrm::events {
 struct WriterOptions {
   UnixMs abandon_after = 60 * 60 * 1000;  // carts without activity this long are abandoned
   std::size_t max_group_events = 20000;   // events per transaction, at most (one batch may exceed)
+  // PostgreSQL: groups stored at once, each by its own thread on its own connection (while one
+  // group's statements run in the database, the next is prepared and sent). Visitors are locked
+  // in one order, so concurrent groups wait for each other rather than deadlock; a deadlock the
+  // database still detects (two groups naming the same event ids in different orders) fails
+  // one transaction, which is stored again. SQLite has one writer at a time: always 1 there.
+  int postgres_writers = 2;
 };
 
 class IngestWriter {
@@ -86,7 +93,7 @@ class IngestWriter {
   std::deque<Committed> committed_;    // under mutex_
   bool writer_done_ = false;           // under mutex_: nothing more will be committed
   std::condition_variable synced_;     // committed_ or writer_done_ changed
-  std::thread thread_;
+  std::vector<std::thread> threads_;  // the writers
   std::thread syncer_;
 };
 

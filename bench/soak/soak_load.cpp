@@ -49,9 +49,14 @@ std::size_t collect(char* data, std::size_t size, std::size_t count, void* user)
 
 struct Sample {
   int minute = 0;
+  int kind = 0;  // index in kKinds
   float ms = 0;
   bool ok = false;
 };
+
+constexpr const char* kKinds[] = {"customer list", "order list", "customer",    "timeline",
+                                  "summary",       "recommendations", "order", "event batch"};
+constexpr int kKindCount = 8;
 
 // One keep-alive connection.
 class Client {
@@ -111,54 +116,58 @@ struct Shop {
   std::string write_key;
 };
 
-// The ids of the first `limit` rows of a list.
-std::vector<std::int64_t> ids_of(Client& client, const std::string& path) {
+// The ids of a list's rows, page after page, at most `most`.
+std::vector<std::int64_t> ids_of(Client& client, const std::string& path, std::size_t most) {
   std::vector<std::int64_t> out;
-  if (client.send("GET", path) != 200) {
-    std::fprintf(stderr, "soak_load: GET %s failed: %s\n", path.c_str(), client.body().c_str());
-    std::exit(1);
-  }
-  const json::value page = json::parse(client.body());
-  for (const auto& item : page.at("items").as_array()) {
-    out.push_back(item.at("id").as_int64());
+  std::string cursor;
+  while (out.size() < most) {
+    const std::string url = path + (cursor.empty() ? "" : "&cursor=" + cursor);
+    if (client.send("GET", url) != 200) {
+      std::fprintf(stderr, "soak_load: GET %s failed: %s\n", url.c_str(), client.body().c_str());
+      std::exit(1);
+    }
+    const json::value page = json::parse(client.body());
+    for (const auto& item : page.at("items").as_array()) out.push_back(item.at("id").as_int64());
+    const json::value& next = page.at("next_cursor");
+    if (!next.is_string()) break;
+    cursor = std::string(next.as_string());
   }
   return out;
 }
 
-// Sends one request of the mix; true when it was answered 2xx.
+// Sends one request of the mix; true when it was answered 2xx. `kind` is set to its kind.
 bool one_request(Client& client, const Shop& shop, std::mt19937_64& rng, int stream,
-                 std::int64_t& seq, std::atomic<int>& printed) {
+                 std::int64_t& seq, std::atomic<int>& printed, int& kind) {
   const auto pick = [&](const std::vector<std::int64_t>& v) { return v[rng() % v.size()]; };
   const std::string customer = "/api/v1/customers/" + std::to_string(pick(shop.customers));
   const int draw = static_cast<int>(rng() % 100);
   long status = 0;
-  const char* what = "";
   if (draw < 25) {
-    what = "customer list";
+    kind = 0;
     status = client.send("GET", "/api/v1/customers?limit=50");
   } else if (draw < 35) {
-    what = "order list";
+    kind = 1;
     status = client.send("GET", "/api/v1/orders?limit=50");
   } else if (draw < 45) {
-    what = "customer";
+    kind = 2;
     status = client.send("GET", customer);
   } else if (draw < 55) {
-    what = "timeline";
+    kind = 3;
     status = client.send("GET", customer + "/timeline?limit=50");
   } else if (draw < 60) {
-    what = "summary";
+    kind = 4;
     status = client.send("GET", customer + "/summary");
   } else if (draw < 75) {
-    what = "recommendations";
+    kind = 5;
     status = client.send("GET", customer + "/recommendations");
   } else if (draw < 85) {
-    what = "order";
+    kind = 6;
     json::object order{{"customer_id", pick(shop.customers)},
                        {"lines", json::array{json::object{{"product_id", pick(shop.products)},
                                                           {"quantity", 1 + rng() % 3}}}}};
     status = client.send("POST", "/api/v1/orders", json::serialize(order));
   } else {
-    what = "event batch";
+    kind = 7;
     std::string batch = "{\"events\":[";
     for (int i = 0; i < 20; ++i, ++seq) {
       auto e = ecrm::bench::synthetic_event(1000 + stream, seq, 5, 20);
@@ -171,7 +180,8 @@ bool one_request(Client& client, const Shop& shop, std::mt19937_64& rng, int str
   }
   const bool ok = status >= 200 && status < 300;
   if (!ok && printed.fetch_add(1) < 5) {
-    std::fprintf(stderr, "soak_load: %s answered %ld: %.200s\n", what, status, client.body().c_str());
+    std::fprintf(stderr, "soak_load: %s answered %ld: %.200s\n", kKinds[kind], status,
+                 client.body().c_str());
   }
   return ok;
 }
@@ -216,8 +226,8 @@ int main(int argc, char** argv) {
   shop.write_key = argv[3];
   {
     Client setup(base, api_key);
-    shop.customers = ids_of(setup, "/api/v1/customers?limit=200");
-    shop.products = ids_of(setup, "/api/v1/products?limit=100&active=true");
+    shop.customers = ids_of(setup, "/api/v1/customers?limit=500", 100'000);
+    shop.products = ids_of(setup, "/api/v1/products?limit=500&active=true", 10'000);
   }
   if (shop.customers.empty() || shop.products.empty()) {
     std::fprintf(stderr, "soak_load: the shop needs customers and active products\n");
@@ -252,10 +262,11 @@ int main(int argc, char** argv) {
           due = Clock::now();
           if (due >= end) break;
         }
-        const bool ok = one_request(client, shop, rng, c, seq, printed);
+        int kind = 0;
+        const bool ok = one_request(client, shop, rng, c, seq, printed, kind);
         const auto done = Clock::now();
         const int minute = static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(due - start).count() / 60);
-        mine.push_back(Sample{std::min(minute, minutes - 1),
+        mine.push_back(Sample{std::min(minute, minutes - 1), kind,
                               std::chrono::duration<float, std::milli>(done - due).count(), ok});
       }
       std::lock_guard lock(mutex);
@@ -277,7 +288,7 @@ int main(int argc, char** argv) {
     all.push_back(s.ms);
     if (!s.ok) ++errors;
   }
-  if (open_loop) {
+  {
     for (int m = 0; m < minutes; ++m) {
       std::vector<float> lat;
       long errs = 0;
@@ -294,6 +305,15 @@ int main(int argc, char** argv) {
     std::printf("start rss_kib");
     for (long r : rss[0]) std::printf(" %ld", r);
     std::printf("\n");
+  }
+  // Per kind of request (in the open loop these include the wait for the schedule).
+  for (int k = 0; k < kKindCount; ++k) {
+    std::vector<float> lat;
+    for (const auto& s : samples) {
+      if (s.kind == k) lat.push_back(s.ms);
+    }
+    std::fprintf(stderr, "  %-16s %8zu requests  p50 %7.1f  p99 %7.1f ms\n", kKinds[k], lat.size(),
+                 percentile(lat, 0.50), percentile(lat, 0.99));
   }
   std::printf("requests/s %.1f errors %ld p50 %.1f p99 %.1f\n",
               static_cast<double>(all.size()) / static_cast<double>(seconds), errors,

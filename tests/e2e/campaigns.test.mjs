@@ -109,7 +109,9 @@ test('en: a manual flow with a branch and a send step, a refused next, an enrolm
     await choose(page, 'step-0-conditions-0-field', 'E-mail consent')
     await dropdownsClosed(page)
     await page.getByTestId('step-0-conditions-0-op').click()
-    const ops = await page.locator('.el-select-dropdown:visible .el-select-dropdown__item').allInnerTexts()
+    const opItems = page.locator('.el-select-dropdown:visible .el-select-dropdown__item')
+    await opItems.first().waitFor() // the dropdown opens with a transition
+    const ops = await opItems.allInnerTexts()
     assert.deepEqual(ops, ['is given', 'is not given'], 'only the comparisons of a yes/no field')
     await page.locator('.el-select-dropdown__item:visible', { hasText: 'is given' }).first().click()
     assert.equal(await page.getByTestId('step-0-conditions-0-values').count(), 0, 'consent takes no values')

@@ -154,6 +154,19 @@ Status lookup(Connection& c, const storage::MultiRowShape& shape, std::span<cons
   return {};
 }
 
+// An order's state as both order look-ups read it: id, status, carrier, tracking number and the
+// time of its last status change, from column `first` on.
+StoredOrderState order_state(const RowView& row, int first) {
+  StoredOrderState s;
+  s.id = row.get_int(first);
+  s.status = wire::parse_enum<orders::OrderStatus>(row.get_text(first + 1))
+                 .value_or(orders::OrderStatus::kPlaced);
+  s.carrier = row.get_string(first + 2);
+  s.tracking_number = row.get_string(first + 3);
+  s.last_change_at = row.get_int(first + 4);
+  return s;
+}
+
 }  // namespace
 
 Result<std::unordered_map<std::string, std::int64_t>> ExchangeRepo::customers_by_external_id(
@@ -203,13 +216,7 @@ Result<std::unordered_map<std::string, StoredOrderState>> ExchangeRepo::orders_b
     Connection& c, std::span<const std::string> external_ids) {
   std::unordered_map<std::string, StoredOrderState> out;
   ECRM_RETURN_IF_ERROR(lookup(c, kOrdersByExternalId, external_ids, [&](const RowView& row) {
-    StoredOrderState s;
-    s.id = row.get_int(1);
-    s.status = wire::parse_enum<orders::OrderStatus>(row.get_text(2)).value_or(orders::OrderStatus::kPlaced);
-    s.carrier = row.get_string(3);
-    s.tracking_number = row.get_string(4);
-    s.last_change_at = row.get_int(5);
-    out.emplace(row.get_string(0), std::move(s));
+    out.emplace(row.get_string(0), order_state(row, 1));
   }));
   return out;
 }
@@ -218,13 +225,9 @@ Result<std::unordered_map<std::int64_t, StoredOrderState>> ExchangeRepo::orders_
     Connection& c, std::span<const std::int64_t> ids) {
   std::unordered_map<std::int64_t, StoredOrderState> out;
   ECRM_RETURN_IF_ERROR(storage::query_in_list(c, kOrdersWithoutExternalId, ids, [&](const RowView& row) {
-    StoredOrderState s;
-    s.id = row.get_int(0);
-    s.status = wire::parse_enum<orders::OrderStatus>(row.get_text(1)).value_or(orders::OrderStatus::kPlaced);
-    s.carrier = row.get_string(2);
-    s.tracking_number = row.get_string(3);
-    s.last_change_at = row.get_int(4);
-    out.emplace(s.id, std::move(s));
+    StoredOrderState s = order_state(row, 0);
+    const std::int64_t id = s.id;
+    out.emplace(id, std::move(s));
   }));
   return out;
 }

@@ -1,10 +1,10 @@
 // Data retention: the event log ages into daily counts (POST /api/v1/events/age, and daily on the
 // worker) that the traffic overview keeps counting, and the audit log is append-only in the
 // database itself, whatever connects to it.
-#include <chrono>
 #include <cstdint>
 #include <string>
 
+#include "core/time.hpp"
 #include "crm_support.hpp"
 #include "server_database.hpp"
 
@@ -15,12 +15,6 @@ namespace json = boost::json;
 
 constexpr std::int64_t kDay = 86'400'000;
 constexpr std::int64_t kOldDay = 1'072'915'200'000;  // 2004-01-01, far past any retention
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 class Retention : public CrmApi {
  protected:

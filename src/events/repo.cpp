@@ -691,17 +691,16 @@ Result<std::vector<bool>> EventRepo::insert_events(Connection& c, std::span<Even
     // inserted without a conflict check per row (about 30% cheaper), in a savepoint: if another
     // process stored one of them meanwhile, the insert fails, is rolled back to the savepoint
     // and made again skipping the stored ones, RETURNING the rows it wrote.
-    const auto params = event_arrays(rows);
-    constexpr std::string_view kTypes = kEventArrayTypes;
     ECRM_RETURN_IF_ERROR(done(c.execute("SAVEPOINT events_insert")));
-    if (c.execute(storage::postgres_array_sql(kInsertEventsPlainRows, kTypes), params).ok()) {
+    ECRM_ASSIGN_OR_RETURN(bool all_new, insert_new_events(c, rows));
+    if (all_new) {
       inserted.assign(rows.size(), true);
       return inserted;
     }
     ECRM_RETURN_IF_ERROR(done(c.execute("ROLLBACK TO SAVEPOINT events_insert")));
     std::unordered_set<std::string> returned;
-    ECRM_RETURN_IF_ERROR(c.query(storage::postgres_array_sql(kInsertEventsReturningRows, kTypes),
-                                 params, [&](const RowView& row) {
+    ECRM_RETURN_IF_ERROR(c.query(storage::postgres_array_sql(kInsertEventsReturningRows, kEventArrayTypes),
+                                 event_arrays(rows), [&](const RowView& row) {
                                    returned.insert(row.get_string(0));
                                  }));
     for (std::size_t i = 0; i < rows.size(); ++i) inserted[i] = returned.count(rows[i].event_id) > 0;

@@ -3,7 +3,9 @@
 # recommendations, orders, event batches).
 #
 # 1. One node on SQLite with the demo shop: the peak requests/s (closed loop, CONNECTIONS
-#    clients, PEAK_SECONDS), then LOAD (0.8) of that peak on a fixed schedule for DURATION
+#    clients, PEAK_SECONDS, at least 120: the rate of its last whole minute, once the background
+#    work the orders start runs as it will in the soak), then LOAD (0.8) of that peak on a fixed
+#    schedule for DURATION
 #    seconds (600), printing per minute the requests, errors, p50/p99 and the server's resident
 #    memory; then the RSS growth from the first minute's start to the end and the last minute's
 #    p99 against the first's.
@@ -13,13 +15,15 @@
 #
 # Usage (from the repository root, after building ecrm and the load):
 #   cmake --build build --target ecrm soak_load
-#   bench/soak/run.sh                       # DURATION=600 PEAK_SECONDS=30 CONNECTIONS=16
+#   bench/soak/run.sh                       # DURATION=600 PEAK_SECONDS=180 CONNECTIONS=16
 #   DURATION=120 CLUSTER=0 bench/soak/run.sh
-# Environment: CUSTOMERS (5000), LOAD (0.8), ROUNDS (3), ECRM_BIN (build/ecrm),
-#              BENCH_DIR (build/bench/soak).
+# Environment: CUSTOMERS (5000), LOAD (0.8), ROUNDS (3), CLUSTER_SECONDS (30, each cluster
+#              round), ECRM_BIN (build/ecrm), BENCH_DIR (build/bench/soak), SERVE_ARGS (more
+#              options of the SQLite node's `ecrm serve`).
 set -euo pipefail
 DURATION=${DURATION:-600}
-PEAK_SECONDS=${PEAK_SECONDS:-30}
+PEAK_SECONDS=${PEAK_SECONDS:-180}
+CLUSTER_SECONDS=${CLUSTER_SECONDS:-30}
 CONNECTIONS=${CONNECTIONS:-16}
 LOAD=${LOAD:-0.8}
 CUSTOMERS=${CUSTOMERS:-5000}
@@ -33,6 +37,7 @@ PASSWORD='Soak-pass-12345'
 die() { echo "bench/soak/run.sh: $*" >&2; exit 1; }
 [[ -x $ECRM_BIN ]] || die "$ECRM_BIN is missing; build it first"
 [[ -x $BENCH_DIR/soak_load ]] || die "build the load first: cmake --build build --target soak_load"
+((PEAK_SECONDS >= 120)) || die "PEAK_SECONDS must be at least 120 (the peak is the rate of its last whole minute)"
 
 TMP=$(mktemp -d -t ecrm-bench-soak.XXXXXX)
 PIDS=()
@@ -68,7 +73,7 @@ echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores" >&2
 db="sqlite:$TMP/shop.db"
 "$ECRM_BIN" demo --db "$db" --customers "$CUSTOMERS" >"$TMP/demo.log" 2>&1 || die "demo: $(cat "$TMP/demo.log")"
 ECRM_ADMIN_EMAIL=$EMAIL ECRM_ADMIN_PASSWORD=$PASSWORD "$ECRM_BIN" serve --db "$db" --port 0 \
-  --no-access-log >"$TMP/server.log" 2>&1 &
+  --no-access-log ${SERVE_ARGS:-} >"$TMP/server.log" 2>&1 &
 server=$!
 PIDS+=("$server")
 url=""
@@ -80,9 +85,15 @@ done
 [[ -n $url ]] || die "the server did not start: $(cat "$TMP/server.log")"
 read -r api write < <(keys "$url")
 
-peak=$("$BENCH_DIR/soak_load" "$url" "$api" "$write" peak "$PEAK_SECONDS" "$CONNECTIONS")
-echo "one node (SQLite) peak: $peak" >&2
-rate=$(python3 -c "print(round(float('$(echo "$peak" | field requests/s)') * $LOAD, 1))")
+"$BENCH_DIR/soak_load" "$url" "$api" "$write" peak "$PEAK_SECONDS" "$CONNECTIONS" >"$TMP/peak.txt"
+sed 's/^/peak: /' "$TMP/peak.txt" >&2
+# The sustained peak: the last whole minute's requests a second.
+whole=$((PEAK_SECONDS / 60))
+last=$(awk -v m="minute $whole:" 'index($0, m) == 1 {for (i = 1; i < NF; i++) if ($i == "requests") print $(i + 1)}' "$TMP/peak.txt")
+[[ -n $last ]] || die "no minute $whole in the peak's output"
+peak=$(python3 -c "print(round($last / 60, 1))")
+echo "one node (SQLite) peak: $peak requests/s in minute $whole of the closed loop ($(grep '^requests/s' "$TMP/peak.txt") over all $PEAK_SECONDS s)" >&2
+rate=$(python3 -c "print(round($peak * $LOAD, 1))")
 echo "soak: $rate requests/s ($LOAD of the peak) for $DURATION s" >&2
 "$BENCH_DIR/soak_load" "$url" "$api" "$write" rate "$DURATION" "$CONNECTIONS" "$rate" "$server" | tee "$TMP/soak.txt"
 python3 - "$TMP/soak.txt" <<'PY'
@@ -125,8 +136,8 @@ lb="http://127.0.0.1:$port"
 read -r api write < <(keys "$lb")
 one=() two=()
 for round in $(seq 1 "$ROUNDS"); do
-  r1=$("$BENCH_DIR/soak_load" "$node" "$api" "$write" peak "$PEAK_SECONDS" "$CONNECTIONS")
-  r2=$("$BENCH_DIR/soak_load" "$lb" "$api" "$write" peak "$PEAK_SECONDS" "$CONNECTIONS")
+  r1=$("$BENCH_DIR/soak_load" "$node" "$api" "$write" peak "$CLUSTER_SECONDS" "$CONNECTIONS" | grep '^requests/s')
+  r2=$("$BENCH_DIR/soak_load" "$lb" "$api" "$write" peak "$CLUSTER_SECONDS" "$CONNECTIONS" | grep '^requests/s')
   echo "round $round: one node: $r1 | two nodes behind nginx: $r2" >&2
   one+=("$(echo "$r1" | field requests/s)")
   two+=("$(echo "$r2" | field requests/s)")

@@ -40,6 +40,7 @@ struct ServeOptions {
   std::string metrics_token;
   bool no_worker = false;
   double job_lease_s = 60;
+  int slow_statement_ms = 0;
   double test_job_delay_s = 0;
   std::size_t recommend_cache_mb = 128;
   double recommend_cache_ttl_s = 30;
@@ -124,6 +125,7 @@ int serve(const ServeOptions& options, bool worker_only) {
   int workers = options.workers > 0 ? options.workers : static_cast<int>(4 * cores);
   storage::DatabaseOptions db_options;
   db_options.max_connections = workers + 4;
+  db_options.slow_statement_ms = options.slow_statement_ms;
   auto db = open_and_migrate(resolve_db_url(options.db), db_options);
   if (!db) return kExitFailure;
   if (secret_key_file().empty()) {
@@ -351,6 +353,11 @@ void add_serve_options(CLI::App* cmd, const std::shared_ptr<ServeOptions>& optio
                 "Run no schedules, pollers or outgoing mail in this process: the recomputation "
                 "and rebuild a request asks for are queued for `ecrm worker`, which runs them, the "
                 "schedules, the events poller and the outgoing mail");
+  cmd->add_option("--slow-statement-ms", options->slow_statement_ms,
+                  "Log every SQL statement that runs this many milliseconds or longer, with its "
+                  "time, rows and text (not its parameters); 0 logs none")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 3600000));
   cmd->add_option("--job-lease", options->job_lease_s,
                   "Seconds a worker holds a job it claimed, renewed every third of it while the "
                   "job runs; a job whose worker died is taken over once this has passed")

@@ -148,6 +148,8 @@ struct DatabaseOptions {
   int busy_timeout_ms = 5000;   // SQLite: wait this long on a locked database
   std::int64_t sqlite_cache_kib = 65536;
   std::int64_t sqlite_mmap_bytes = 268435456;
+  // Statements that run this long or longer are logged with their text (0: none).
+  int slow_statement_ms = 0;
 };
 
 // Opens a database from a URL: "sqlite:PATH" (creating the file and its directory) or

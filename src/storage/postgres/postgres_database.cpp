@@ -1,6 +1,7 @@
 #include "storage/postgres/postgres_database.hpp"
 
 #include "storage/pool.hpp"
+#include "storage/slow_log.hpp"
 
 #include <libpq-fe.h>
 
@@ -65,7 +66,8 @@ class PostgresRow final : public RowView {
 
 class PostgresConnection final : public Connection {
  public:
-  explicit PostgresConnection(PGconn* conn) : conn_(conn) {}
+  PostgresConnection(PGconn* conn, int slow_statement_ms)
+      : conn_(conn), slow_statement_ms_(slow_statement_ms) {}
   ~PostgresConnection() override { PQfinish(conn_); }
 
   Backend backend() const override { return Backend::kPostgres; }
@@ -150,9 +152,11 @@ class PostgresConnection final : public Connection {
       }
       values[i] = text[i].c_str();
     }
+    const SlowStatementTimer timer(slow_statement_ms_, sql);
     ResultPtr result(PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(params.size()),
                                     values.data(), nullptr, nullptr, 0));
     auto status = PQresultStatus(result.get());
+    timer.finish(status == PGRES_TUPLES_OK ? PQntuples(result.get()) : 0);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
       return postgres_error(conn_, result.get(), "query failed");
     }
@@ -160,6 +164,7 @@ class PostgresConnection final : public Connection {
   }
 
   PGconn* conn_;
+  int slow_statement_ms_;
   std::unordered_map<std::string, std::string> statements_;  // SQL -> prepared statement name
 };
 
@@ -179,7 +184,7 @@ class PostgresDatabase final : public PooledDatabase {
       PQfinish(conn);
       return Error::unavailable("cannot connect to PostgreSQL: " + message);
     }
-    auto connection = std::make_unique<PostgresConnection>(conn);
+    auto connection = std::make_unique<PostgresConnection>(conn, options().slow_statement_ms);
     // Statements are prepared once per connection and live as long as it does, from an empty
     // database onwards: a generic plan chosen while a table was small (a sequential scan) would
     // stay as it grows. Custom plans look at the parameters and the current statistics.

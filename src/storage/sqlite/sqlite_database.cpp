@@ -1,6 +1,7 @@
 #include "storage/sqlite/sqlite_database.hpp"
 
 #include "storage/pool.hpp"
+#include "storage/slow_log.hpp"
 
 #include <sqlite3.h>
 
@@ -53,24 +54,69 @@ class SqliteRow final : public RowView {
   sqlite3_stmt* stmt_;
 };
 
+// SQLite lets one writer at a time into a database; a writer that finds it locked waits in the
+// busy handler, which sleeps (1, 2, 5, ... up to 100 ms) between tries, so writers queue behind
+// each other with idle gaps and a newcomer can overtake one that is asleep. Within one process
+// the writers queue here instead: a connection holds the gate from its first write (BEGIN
+// IMMEDIATE, or a statement that writes) until it is back in autocommit mode, and the next
+// writer is woken the moment it is released. The busy handler still arbitrates between
+// processes. A writer that cannot have the gate within the busy timeout fails as SQLITE_BUSY
+// would (kUnavailable, "database is locked").
+class WriteGate {
+ public:
+  bool acquire(std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    if (!free_.wait_for(lock, timeout, [&] { return !held_; })) return false;
+    held_ = true;
+    return true;
+  }
+  void release() {
+    {
+      std::lock_guard lock(mutex_);
+      held_ = false;
+    }
+    free_.notify_one();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable free_;
+  bool held_ = false;
+};
+
 class SqliteConnection final : public Connection {
  public:
-  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+  SqliteConnection(sqlite3* db, std::shared_ptr<WriteGate> gate, int busy_timeout_ms,
+                   int slow_statement_ms)
+      : db_(db),
+        gate_(std::move(gate)),
+        busy_timeout_(busy_timeout_ms),
+        slow_statement_ms_(slow_statement_ms) {}
   ~SqliteConnection() override {
     for (auto& [sql, prepared] : statements_) sqlite3_finalize(prepared.stmt);
     sqlite3_close_v2(db_);
+    if (holds_gate_) gate_->release();
   }
 
   Backend backend() const override { return Backend::kSqlite; }
 
   Status query(std::string_view sql, std::span<const Value> params,
                const RowCallback& on_row) override {
+    const SlowStatementTimer timer(slow_statement_ms_, sql);
     auto stmt = prepare(sql, params);
     if (!stmt.ok()) return std::move(stmt).error();
+    if (!holds_gate_ && sqlite3_stmt_readonly(*stmt) == 0) {
+      if (auto status = enter_gate(); !status.ok()) {
+        sqlite3_clear_bindings(*stmt);
+        return status;
+      }
+    }
     SqliteRow row(*stmt);
+    std::int64_t rows = 0;
     while (true) {
       int rc = sqlite3_step(*stmt);
       if (rc == SQLITE_ROW) {
+        ++rows;
         if (on_row) on_row(row);
         continue;
       }
@@ -78,6 +124,8 @@ class SqliteConnection final : public Connection {
       if (rc != SQLITE_DONE) status = sqlite_error(db_, rc, "query failed");
       sqlite3_reset(*stmt);
       sqlite3_clear_bindings(*stmt);
+      leave_gate_if_done();
+      timer.finish(rows);
       return status;
     }
   }
@@ -88,7 +136,17 @@ class SqliteConnection final : public Connection {
     return static_cast<std::int64_t>(sqlite3_changes64(db_));
   }
 
+  // A script may write anywhere in it: it runs as a writer.
   Status execute_script(std::string_view sql) override {
+    if (!holds_gate_) ECRM_RETURN_IF_ERROR(enter_gate());
+    Status status = configure(sql);
+    leave_gate_if_done();
+    return status;
+  }
+
+  // Runs `sql` (the connection's pragmas) outside the gate: a thread that holds the gate with
+  // another connection may be opening this one.
+  Status configure(std::string_view sql) {
     std::string text(sql);
     char* message = nullptr;
     int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message);
@@ -103,8 +161,9 @@ class SqliteConnection final : public Connection {
   }
 
   Status begin(TxMode mode) override {
+    if (mode == TxMode::kWrite && !holds_gate_) ECRM_RETURN_IF_ERROR(enter_gate());
     auto result = execute(mode == TxMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED", {});
-    if (!result.ok()) return std::move(result).error();
+    if (!result.ok()) return std::move(result).error();  // the gate was left
     return {};
   }
   Status commit() override {
@@ -126,6 +185,23 @@ class SqliteConnection final : public Connection {
   }
 
  private:
+  Status enter_gate() {
+    if (!gate_->acquire(busy_timeout_)) {
+      return Error::unavailable("database is locked: another writer held it for " +
+                                std::to_string(busy_timeout_.count()) + " ms");
+    }
+    holds_gate_ = true;
+    return {};
+  }
+  // Leaves the gate once no transaction is open any more (after a write outside a transaction,
+  // a COMMIT or ROLLBACK, or a failed BEGIN).
+  void leave_gate_if_done() {
+    if (holds_gate_ && sqlite3_get_autocommit(db_) != 0) {
+      holds_gate_ = false;
+      gate_->release();
+    }
+  }
+
   // Returns the cached prepared statement for `sql` with `params` bound. Placeholders are `$N`
   // and are bound by name, so a statement may use them in any order or more than once. The
   // name-to-value mapping is worked out once, when the statement is prepared.
@@ -196,6 +272,10 @@ class SqliteConnection final : public Connection {
   };
 
   sqlite3* db_;
+  std::shared_ptr<WriteGate> gate_;
+  std::chrono::milliseconds busy_timeout_;
+  bool holds_gate_ = false;
+  int slow_statement_ms_;
   std::unordered_map<std::string, Prepared, TextHash, std::equal_to<>> statements_;
 };
 
@@ -219,17 +299,19 @@ class SqliteDatabase final : public PooledDatabase {
       return error;
     }
     sqlite3_busy_timeout(db, options().busy_timeout_ms);
-    auto connection = std::make_unique<SqliteConnection>(db);
+    auto connection = std::make_unique<SqliteConnection>(db, gate_, options().busy_timeout_ms,
+                                                         options().slow_statement_ms);
     std::string pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
                           "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
                           "PRAGMA cache_size=-" + std::to_string(options().sqlite_cache_kib) + "; "
                           "PRAGMA mmap_size=" + std::to_string(options().sqlite_mmap_bytes) + ";";
-    ECRM_RETURN_IF_ERROR(connection->execute_script(pragmas));
+    ECRM_RETURN_IF_ERROR(connection->configure(pragmas));
     return std::unique_ptr<Connection>(std::move(connection));
   }
 
  private:
   std::string path_;
+  std::shared_ptr<WriteGate> gate_ = std::make_shared<WriteGate>();
 };
 
 }  // namespace

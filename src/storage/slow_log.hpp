@@ -1,0 +1,32 @@
+// The slow-statement log (`ecrm serve --slow-statement-ms`): a statement that ran longer than
+// the threshold is logged with its time, its rows and its text (never its parameters, which may
+// be a customer's data).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string_view>
+
+namespace ecrm::storage {
+
+// Times one statement from construction to finish(); logs it when it took `threshold_ms` or
+// longer. A threshold of 0 or less turns it off (no clock is read).
+class SlowStatementTimer {
+ public:
+  SlowStatementTimer(int threshold_ms, std::string_view sql)
+      : threshold_ms_(threshold_ms), sql_(sql) {
+    if (threshold_ms_ > 0) started_ = std::chrono::steady_clock::now();
+  }
+  void finish(std::int64_t rows) const {
+    if (threshold_ms_ > 0) report(rows);
+  }
+
+ private:
+  void report(std::int64_t rows) const;
+
+  int threshold_ms_;
+  std::string_view sql_;
+  std::chrono::steady_clock::time_point started_;
+};
+
+}  // namespace ecrm::storage

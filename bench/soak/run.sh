@@ -19,7 +19,8 @@
 #   DURATION=120 CLUSTER=0 bench/soak/run.sh
 # Environment: CUSTOMERS (5000), LOAD (0.8), ROUNDS (3), CLUSTER_SECONDS (30, each cluster
 #              round), ECRM_BIN (build/ecrm), BENCH_DIR (build/bench/soak), SERVE_ARGS (more
-#              options of the SQLite node's `ecrm serve`).
+#              options of the SQLite node's `ecrm serve`), KEEP_LOGS (a directory: the
+#              servers' logs and the load's output are copied there at the end).
 set -euo pipefail
 DURATION=${DURATION:-600}
 PEAK_SECONDS=${PEAK_SECONDS:-180}
@@ -44,6 +45,7 @@ PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [[ -n ${KEEP_LOGS:-} ]]; then mkdir -p "$KEEP_LOGS" && cp "$TMP"/*.log "$TMP"/*.txt "$KEEP_LOGS"/ 2>/dev/null || true; fi
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -102,16 +104,18 @@ minutes, start, total = [], None, None
 for line in open(sys.argv[1]):
     w = line.split()
     if w[0] == "minute":
-        minutes.append({"p99": float(w[w.index("p99") + 1]), "rss": int(w[w.index("rss_kib") + 1])})
+        minutes.append({"p99": float(w[w.index("p99") + 1]), "rss": int(w[w.index("rss_kib") + 1]),
+                        "anon": int(w[w.index("anon_kib") + 1])})
     elif w[0] == "start":
-        start = int(w[2])
+        start = {"rss": int(w[w.index("rss_kib") + 1]), "anon": int(w[w.index("anon_kib") + 1])}
     elif w[0] == "requests/s":
         total = line.strip()
 first, last = minutes[0], minutes[-1]
 print(f"soak: {total}")
-print(f"soak: rss {start / 1024:.1f} MiB at the start, {last['rss'] / 1024:.1f} MiB at the end "
-      f"({(last['rss'] / start - 1) * 100:+.1f}%; from the end of minute 1: "
-      f"{(last['rss'] / first['rss'] - 1) * 100:+.1f}%)")
+for key, name in (("rss", "rss"), ("anon", "anonymous memory (heap)")):
+    print(f"soak: {name} {start[key] / 1024:.1f} MiB at the start, {last[key] / 1024:.1f} MiB at the end "
+          f"({(last[key] / start[key] - 1) * 100:+.1f}%; from the end of minute 1: "
+          f"{(last[key] / first[key] - 1) * 100:+.1f}%)")
 print(f"soak: p99 first minute {first['p99']:.1f} ms, last minute {last['p99']:.1f} ms "
       f"(ratio {last['p99'] / first['p99']:.2f})")
 PY

@@ -193,13 +193,22 @@ double percentile(std::vector<float>& v, double p) {
   return v[k];
 }
 
-long rss_kib(int pid) {
+// A server's resident memory: all of it (VmRSS, which counts the database file's pages that
+// SQLite reads through its memory map) and the anonymous part (RssAnon: the heap and stacks,
+// where a leak shows).
+struct Memory {
+  long rss_kib = -1;
+  long anon_kib = -1;
+};
+Memory memory_of(int pid) {
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");
   std::string line;
+  Memory out;
   while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
+    if (line.rfind("VmRSS:", 0) == 0) out.rss_kib = std::atol(line.c_str() + 6);
+    if (line.rfind("RssAnon:", 0) == 0) out.anon_kib = std::atol(line.c_str() + 8);
   }
-  return -1;
+  return out;
 }
 
 }  // namespace
@@ -274,11 +283,11 @@ int main(int argc, char** argv) {
     });
   }
   // Resident memory of the servers at the start and at the end of each minute.
-  std::vector<std::vector<long>> rss(static_cast<std::size_t>(minutes) + 1);
-  for (int pid : pids) rss[0].push_back(rss_kib(pid));
+  std::vector<std::vector<Memory>> rss(static_cast<std::size_t>(minutes) + 1);
+  for (int pid : pids) rss[0].push_back(memory_of(pid));
   for (int m = 1; m <= minutes && !pids.empty(); ++m) {
     std::this_thread::sleep_until(std::min(end, start + std::chrono::seconds(60 * m)));
-    for (int pid : pids) rss[static_cast<std::size_t>(m)].push_back(rss_kib(pid));
+    for (int pid : pids) rss[static_cast<std::size_t>(m)].push_back(memory_of(pid));
   }
   for (auto& t : threads) t.join();
 
@@ -299,11 +308,15 @@ int main(int argc, char** argv) {
       }
       std::printf("minute %d: requests %zu errors %ld p50 %.1f p99 %.1f rss_kib", m + 1, lat.size(), errs,
                   percentile(lat, 0.50), percentile(lat, 0.99));
-      for (long r : rss[static_cast<std::size_t>(m) + 1]) std::printf(" %ld", r);
+      for (const Memory& r : rss[static_cast<std::size_t>(m) + 1]) std::printf(" %ld", r.rss_kib);
+      std::printf(" anon_kib");
+      for (const Memory& r : rss[static_cast<std::size_t>(m) + 1]) std::printf(" %ld", r.anon_kib);
       std::printf("\n");
     }
     std::printf("start rss_kib");
-    for (long r : rss[0]) std::printf(" %ld", r);
+    for (const Memory& r : rss[0]) std::printf(" %ld", r.rss_kib);
+    std::printf(" anon_kib");
+    for (const Memory& r : rss[0]) std::printf(" %ld", r.anon_kib);
     std::printf("\n");
   }
   // Per kind of request (in the open loop these include the wait for the schedule).

@@ -336,29 +336,49 @@ Result<std::optional<std::pair<StoredModel, ScoreModel>>> AnalyticsService::curr
 }
 
 Result<bool> AnalyticsService::rescore_customer(std::int64_t customer_id) {
-  ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
-  ECRM_ASSIGN_OR_RETURN(auto current, current_model(*lease));
-  if (!current || !current->second.has_cuts) return false;
-  const auto& [stored, model] = *current;
-  const UnixMs now = now_ms();
-  std::vector<std::int32_t> days;
-  std::vector<std::int64_t> amounts;
-  ECRM_ASSIGN_OR_RETURN(bool erased, repo_.customer_erased(*lease, customer_id));
-  if (erased) {
-    ECRM_RETURN_IF_ERROR(repo_.delete_score(*lease, customer_id));
-    return true;
+  ECRM_ASSIGN_OR_RETURN(std::size_t rescored,
+                        rescore_customers(std::span<const std::int64_t>(&customer_id, 1)));
+  return rescored > 0;
+}
+
+Result<std::size_t> AnalyticsService::rescore_customers(
+    std::span<const std::int64_t> customer_ids) {
+  if (customer_ids.empty()) return std::size_t{0};
+  std::vector<StoredScore> rows;
+  std::vector<std::int64_t> dropped;  // erased, or left without orders
+  {
+    ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
+    ECRM_ASSIGN_OR_RETURN(auto current, current_model(*lease));
+    if (!current || !current->second.has_cuts) return std::size_t{0};
+    const auto& [stored, model] = *current;
+    const UnixMs now = now_ms();
+    for (std::int64_t customer_id : customer_ids) {
+      ECRM_ASSIGN_OR_RETURN(bool erased, repo_.customer_erased(*lease, customer_id));
+      if (erased) {
+        dropped.push_back(customer_id);
+        continue;
+      }
+      std::vector<std::int32_t> days;
+      std::vector<std::int64_t> amounts;
+      ECRM_RETURN_IF_ERROR(
+          repo_.customer_snapshot(*lease, customer_id, stored.currency, now, days, amounts));
+      const CustomerScore score =
+          score_customer(model, days, amounts, static_cast<std::int32_t>(now / kMsPerDay));
+      if (score.frequency == 0) {
+        dropped.push_back(customer_id);
+        continue;
+      }
+      rows.push_back(to_stored(score, customer_id, stored.id, now, ScoreSource::kIncremental));
+    }
   }
-  ECRM_RETURN_IF_ERROR(
-      repo_.customer_snapshot(*lease, customer_id, stored.currency, now, days, amounts));
-  const CustomerScore score =
-      score_customer(model, days, amounts, static_cast<std::int32_t>(now / kMsPerDay));
-  if (score.frequency == 0) {
-    ECRM_RETURN_IF_ERROR(repo_.delete_score(*lease, customer_id));
-    return true;
-  }
-  const StoredScore row = to_stored(score, customer_id, stored.id, now, ScoreSource::kIncremental);
-  ECRM_RETURN_IF_ERROR(repo_.upsert_scores(*lease, std::span<const StoredScore>(&row, 1)));
-  return true;
+  ECRM_RETURN_IF_ERROR(with_transaction(db_, TxMode::kWrite, [&](Connection& c) -> Status {
+    for (std::int64_t customer_id : dropped) {
+      ECRM_RETURN_IF_ERROR(repo_.delete_score(c, customer_id));
+    }
+    if (rows.empty()) return {};
+    return repo_.upsert_scores(c, rows);
+  }));
+  return customer_ids.size();
 }
 
 Status AnalyticsService::release_claim(const std::string& owner) {

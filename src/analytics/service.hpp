@@ -34,6 +34,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -268,6 +269,9 @@ class AnalyticsService {
   // Rescores one customer against the latest model. Returns false (and changes nothing) when
   // no model with cut-points exists yet. A customer left without orders loses their scores.
   Result<bool> rescore_customer(std::int64_t customer_id);
+  // The same for several customers, written in one transaction; returns how many were
+  // rescored (all of them, or 0 without a model).
+  Result<std::size_t> rescore_customers(std::span<const std::int64_t> customer_ids);
 
   Result<JobState> job();
   // Drops the job row's claim when `owner` holds it: `owner` died holding it (its lease in the

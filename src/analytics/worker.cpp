@@ -33,9 +33,9 @@ ModelJob job_for(AnalyticsService& service) {
   job.release_claim = [&service](const std::string& owner) {
     return service.release_claim(owner);
   };
-  job.refresh = [&service](std::int64_t customer_id) -> Status {
-    ECRM_ASSIGN_OR_RETURN(bool done, service.rescore_customer(customer_id));
-    (void)done;
+  job.refresh = [&service](std::span<const std::int64_t> customer_ids) -> Status {
+    ECRM_ASSIGN_OR_RETURN(std::size_t refreshed, service.rescore_customers(customer_ids));
+    (void)refreshed;
     return {};
   };
   return job;

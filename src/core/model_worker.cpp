@@ -293,11 +293,13 @@ void ModelWorker::refresh_loop() {
     std::vector<std::int64_t> batch(pending_.begin(), pending_.end());
     pending_.clear();
     lock.unlock();
-    for (std::int64_t customer_id : batch) {
-      auto status = job_.refresh(customer_id);
+    for (std::size_t at = 0; at < batch.size(); at += kRefreshBatch) {
+      const std::span<const std::int64_t> part(
+          batch.data() + at, std::min(kRefreshBatch, batch.size() - at));
+      auto status = job_.refresh(part);
       if (!status.ok()) {
-        spdlog::warn("{}: refreshing customer {} failed: {}", job_.log_name, customer_id,
-                     status.error().message);
+        spdlog::warn("{}: refreshing {} customers (from {}) failed: {}", job_.log_name,
+                     part.size(), part.front(), status.error().message);
       }
     }
     lock.lock();

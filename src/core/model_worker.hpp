@@ -6,7 +6,8 @@
 //   them run it at a time; the others skip.
 // - the refresh thread refreshes customers queued by customer_changed(), so that a change (a new
 //   order) reaches its customer within a second without a full build and without holding up the
-//   request that caused it. Customers queued while a build runs are refreshed again after it,
+//   request that caused it. The customers queued meanwhile are refreshed together, up to
+//   kRefreshBatch at a time, so that a busy shop costs one write per batch, not per order. Customers queued while a build runs are refreshed again after it,
 //   against the new model.
 // Where the full build runs depends on `mode` (core/job_queue.hpp): on the job thread when asked
 // (kInProcess); queued in the jobs table for a worker, with no job thread (kEnqueue); or claimed
@@ -21,6 +22,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <thread>
 
@@ -60,12 +62,14 @@ struct ModelJob {
   // Drops the build's claim held by `owner`, a worker whose job lease ran out (it died), so that
   // the worker taking the job over can claim the build at once. Optional.
   std::function<Status(const std::string& owner)> release_claim;
-  // Refreshes one customer against the current model.
-  std::function<Status(std::int64_t customer_id)> refresh;
+  // Refreshes customers against the current model, writing them together (one transaction).
+  std::function<Status(std::span<const std::int64_t> customer_ids)> refresh;
 };
 
 class ModelWorker {
  public:
+  static constexpr std::size_t kRefreshBatch = 64;
+
   ModelWorker(ModelJob job, ModelWorkerOptions options);
   ~ModelWorker();  // stops the threads
   ModelWorker(const ModelWorker&) = delete;

@@ -19,7 +19,7 @@ ModelJob job_for(FeedbackMining& mining, std::shared_ptr<std::atomic<bool>> full
                        outcome.full ? "full: " : "", outcome.products, outcome.texts_mined,
                        outcome.texts_removed, outcome.alerts, outcome.duration_ms);
   };
-  job.refresh = [](std::int64_t) -> Status { return {}; };
+  job.refresh = [](std::span<const std::int64_t>) -> Status { return {}; };
   return job;
 }
 

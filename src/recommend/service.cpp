@@ -734,42 +734,64 @@ Result<std::shared_ptr<const Model>> RecommendService::current_model(Connection&
 }
 
 Result<bool> RecommendService::refresh_customer(std::int64_t customer_id) {
+  ECRM_ASSIGN_OR_RETURN(std::size_t refreshed,
+                        refresh_customers(std::span<const std::int64_t>(&customer_id, 1)));
+  return refreshed > 0;
+}
+
+Result<std::size_t> RecommendService::refresh_customers(
+    std::span<const std::int64_t> customer_ids) {
+  struct History {
+    std::int64_t customer_id;
+    std::vector<PurchaseRow> purchases;
+    std::vector<ReturnRow> returns;
+  };
   std::shared_ptr<const Model> model;
-  std::vector<PurchaseRow> purchases;
-  std::vector<ReturnRow> returns;
+  std::vector<History> histories;
   {
     ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
     ECRM_ASSIGN_OR_RETURN(model, current_model(*lease));
-    if (!model) return false;
-    ECRM_ASSIGN_OR_RETURN(bool exists, repo_.customer_exists(*lease, customer_id));
-    if (!exists) return false;
-    ECRM_ASSIGN_OR_RETURN(bool erased, repo_.customer_erased(*lease, customer_id));
-    if (erased) return false;
-    ECRM_RETURN_IF_ERROR(repo_.customer_history(*lease, customer_id, purchases, returns));
+    if (!model) return std::size_t{0};
+    for (std::int64_t customer_id : customer_ids) {
+      ECRM_ASSIGN_OR_RETURN(bool exists, repo_.customer_exists(*lease, customer_id));
+      if (!exists) continue;
+      ECRM_ASSIGN_OR_RETURN(bool erased, repo_.customer_erased(*lease, customer_id));
+      if (erased) continue;
+      History& h = histories.emplace_back(History{customer_id, {}, {}});
+      ECRM_RETURN_IF_ERROR(repo_.customer_history(*lease, customer_id, h.purchases, h.returns));
+    }
   }
+  if (histories.empty()) return std::size_t{0};
   const UnixMs now = now_ms();
-  std::vector<ViewSource::View> views;
-  if (views_ != nullptr) {
-    ECRM_RETURN_IF_ERROR(
-        views_->customer_views(customer_id, now - options_.view_window_ms, views));
+  std::vector<StoredList> rows;
+  rows.reserve(histories.size());
+  for (const History& h : histories) {
+    std::vector<ViewSource::View> views;
+    if (views_ != nullptr) {
+      ECRM_RETURN_IF_ERROR(
+          views_->customer_views(h.customer_id, now - options_.view_window_ms, views));
+    }
+    ComputedList list = compute_list(*model, history_of(*model, h.purchases, h.returns, views), now);
+    rows.push_back(StoredList{h.customer_id,
+                              model->build_id,
+                              now,
+                              "incremental",
+                              json::serialize(wire::to_json(list.classes)),
+                              serialize_list(list.items)});
   }
-  ComputedList list = compute_list(*model, history_of(*model, purchases, returns, views), now);
-  StoredList row{customer_id,
-                 model->build_id,
-                 now,
-                 "incremental",
-                 json::serialize(wire::to_json(list.classes)),
-                 serialize_list(list.items)};
   ECRM_RETURN_IF_ERROR(with_transaction(db_, TxMode::kWrite, [&](Connection& c) -> Status {
-    ECRM_RETURN_IF_ERROR(repo_.upsert_lists(c, std::span<const StoredList>(&row, 1)));
-    return storage::publish_invalidation(c, storage::topics::kRecommendList,
-                                         std::to_string(customer_id));
+    ECRM_RETURN_IF_ERROR(repo_.upsert_lists(c, rows));
+    for (const StoredList& row : rows) {
+      ECRM_RETURN_IF_ERROR(storage::publish_invalidation(c, storage::topics::kRecommendList,
+                                                         std::to_string(row.customer_id)));
+    }
+    return {};
   }));
   // The next read loads the stored list: the upsert keeps a list of a newer build (one that
   // was published while this refresh computed against the older model), so what was computed
   // here is not necessarily what is stored.
-  lists_.erase(customer_id);
-  return true;
+  for (const StoredList& row : rows) lists_.erase(row.customer_id);
+  return rows.size();
 }
 
 Status RecommendService::release_claim(const std::string& owner) {

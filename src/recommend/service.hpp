@@ -42,6 +42,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -167,6 +168,9 @@ class RecommendService {
   // Recomputes one customer's list against the model (see above). False (nothing changed)
   // before the first rebuild. A customer without orders gets a list of best-sellers.
   Result<bool> refresh_customer(std::int64_t customer_id);
+  // The same for several customers, their lists written in one transaction; returns how many
+  // were refreshed.
+  Result<std::size_t> refresh_customers(std::span<const std::int64_t> customer_ids);
 
   Result<JobState> job();
   // Drops the job row's claim when `owner` holds it: `owner` died holding it (its lease in the

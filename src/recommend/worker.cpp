@@ -38,9 +38,9 @@ ModelJob job_for(RecommendService& service) {
   job.release_claim = [&service](const std::string& owner) {
     return service.release_claim(owner);
   };
-  job.refresh = [&service](std::int64_t customer_id) -> Status {
-    ECRM_ASSIGN_OR_RETURN(bool done, service.refresh_customer(customer_id));
-    (void)done;
+  job.refresh = [&service](std::span<const std::int64_t> customer_ids) -> Status {
+    ECRM_ASSIGN_OR_RETURN(std::size_t refreshed, service.refresh_customers(customer_ids));
+    (void)refreshed;
     return {};
   };
   return job;

@@ -16,7 +16,11 @@ namespace {
 constexpr std::string_view kNotify = "SELECT pg_notify('ecrm_invalidate', $1)";
 constexpr std::string_view kInsertMessage =
     "INSERT INTO cache_invalidations (message, at) VALUES ($1, $2)";
-constexpr std::string_view kPruneMessages = "DELETE FROM cache_invalidations WHERE at < $1";
+// The oldest rows first (seq follows time), a few at a time: each writer deletes what it finds
+// expired among them, so the table stays ten minutes long without a scan of it per write.
+constexpr std::string_view kPruneMessages =
+    "DELETE FROM cache_invalidations WHERE seq IN "
+    "(SELECT seq FROM cache_invalidations ORDER BY seq LIMIT 64) AND at < $1";
 constexpr std::string_view kLastSeq =
     "SELECT seq FROM sqlite_sequence WHERE name = 'cache_invalidations'";
 constexpr std::string_view kMessagesAfter =

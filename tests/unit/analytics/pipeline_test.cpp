@@ -224,6 +224,56 @@ TEST_F(Pipeline, ANewOrderRescoresOneCustomerWithoutARefit) {
   EXPECT_FALSE(gone->has_value());
 }
 
+// Customers changed together are rescored together, each as if alone: a new order, a customer
+// whose orders were all cancelled (scores dropped) and an unchanged one.
+TEST_F(Pipeline, SeveralCustomersAreRescoredInOneGoEachAsIfAlone) {
+  const std::int64_t c0 = customer("c0"), c1 = customer("c1"), c2 = customer("c2"),
+                     c3 = customer("c3");
+  order(c0, 1, 100);
+  order(c0, 10, 200);
+  order(c1, 5, 50);
+  order(c2, 100, 1000);
+  order(c2, 50, 1000);
+  order(c3, 200, 10);
+  AnalyticsService service(*db_);
+  ASSERT_TRUE(service.recompute("test").ok());
+
+  order(c1, 0, 500);
+  exec("UPDATE orders SET status = 'cancelled' WHERE customer_id = $1", {c3});
+  const std::vector<std::int64_t> changed{c1, c3, c2};
+  auto rescored = service.rescore_customers(changed);
+  ASSERT_TRUE(rescored.ok()) << rescored.error().message;
+  EXPECT_EQ(*rescored, 3u);
+  const StoredScore batch_c1 = score_of(service, c1);
+  const StoredScore batch_c2 = score_of(service, c2);
+  EXPECT_EQ(batch_c1.frequency, 2);
+  EXPECT_EQ(batch_c1.monetary, 550);
+  EXPECT_EQ(batch_c1.source, ScoreSource::kIncremental);
+  EXPECT_EQ(batch_c2.source, ScoreSource::kIncremental);
+  auto gone = service.scores(c3);
+  ASSERT_TRUE(gone.ok());
+  EXPECT_FALSE(gone->has_value());
+
+  // One at a time gives the same scores.
+  ASSERT_TRUE(service.rescore_customer(c1).ok());
+  ASSERT_TRUE(service.rescore_customer(c2).ok());
+  for (const auto& [batch, id] : {std::pair{batch_c1, c1}, std::pair{batch_c2, c2}}) {
+    const StoredScore alone = score_of(service, id);
+    EXPECT_EQ(alone.frequency, batch.frequency) << id;
+    EXPECT_EQ(alone.monetary, batch.monetary) << id;
+    EXPECT_EQ(alone.r, batch.r) << id;
+    EXPECT_EQ(alone.f, batch.f) << id;
+    EXPECT_EQ(alone.m, batch.m) << id;
+    EXPECT_EQ(alone.segment, batch.segment) << id;
+    EXPECT_EQ(alone.tier, batch.tier) << id;
+  }
+  // An empty batch changes nothing; c0, in no batch, keeps its recomputed score.
+  auto none = service.rescore_customers({});
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(*none, 0u);
+  EXPECT_EQ(score_of(service, c0).source, ScoreSource::kRecompute);
+}
+
 TEST_F(Pipeline, OnlyOneRecomputationAtATime) {
   const std::int64_t c = customer("c");
   order(c, 3, 100);

@@ -204,6 +204,29 @@ TEST_P(InvalidationFollowing, MissedMessagesDropEverythingAndFollowingGoesOn) {
   EXPECT_TRUE(arrived);
 }
 
+// SQLite: writers delete the rows older than ten minutes, oldest first, a few per write, and
+// keep the newer ones.
+TEST_P(InvalidationFollowing, WritersPruneExpiredRowsOldestFirst) {
+  if (GetParam() != "sqlite") GTEST_SKIP() << "PostgreSQL keeps no rows";
+  auto lease = writer_->acquire();
+  ASSERT_TRUE(lease.ok());
+  const auto count = [&](const char* where) {
+    return (*lease)
+        ->query_int(std::string("SELECT COUNT(*) FROM cache_invalidations WHERE ") + where)
+        .value()
+        .value_or(-1);
+  };
+  ASSERT_TRUE((*lease)
+                  ->execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                            "WHERE i < 150) INSERT INTO cache_invalidations (message, at) "
+                            "SELECT 'apikey:expired', 1000 FROM n")
+                  .ok());
+  ASSERT_EQ(count("at = 1000"), 150);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(publish("fresh-" + std::to_string(i)).ok());
+  EXPECT_EQ(count("at = 1000"), 0) << "three writes leave expired rows";
+  EXPECT_EQ(count("message LIKE 'apikey:fresh-%'"), 3);
+}
+
 TEST_P(InvalidationFollowing, StopIsPrompt) {
   auto start = std::chrono::steady_clock::now();
   follower_->stop();

@@ -103,9 +103,10 @@ ReportGroup group_of(const std::string& key, const std::string& label,
     g.csat.average = round_to(static_cast<double>(csat_sum) / static_cast<double>(g.csat.answers), 2);
     g.csat.satisfied_percent = percent(satisfied, g.csat.answers);
   }
-  for (const auto& [customer, opened] : first_ticket_of) {
+  for (const auto& [customer, first_opened] : first_ticket_of) {
     ++g.repeat_purchase.customers;
     if (auto it = orders_by_customer.find(customer); it != orders_by_customer.end()) {
+      const UnixMs opened = first_opened;  // a lambda may not capture a structured binding (clang 14)
       const bool again = std::any_of(it->second.begin(), it->second.end(), [&](UnixMs at) {
         return at > opened && at < period_end;
       });

@@ -7,8 +7,8 @@
 // - the refresh thread refreshes customers queued by customer_changed(), so that a change (a new
 //   order) reaches its customer within a second without a full build and without holding up the
 //   request that caused it. The customers queued meanwhile are refreshed together, up to
-//   kRefreshBatch at a time, so that a busy shop costs one write per batch, not per order. Customers queued while a build runs are refreshed again after it,
-//   against the new model.
+//   kRefreshBatch at a time, so that a busy shop costs one write per batch, not per order.
+//   Customers queued while a build runs are refreshed again after it, against the new model.
 // Where the full build runs depends on `mode` (core/job_queue.hpp): on the job thread when asked
 // (kInProcess); queued in the jobs table for a worker, with no job thread (kEnqueue); or claimed
 // from the jobs table by the job thread (kWorker), which queues its scheduled runs there too and

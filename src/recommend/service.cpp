@@ -781,11 +781,10 @@ Result<std::size_t> RecommendService::refresh_customers(
   }
   ECRM_RETURN_IF_ERROR(with_transaction(db_, TxMode::kWrite, [&](Connection& c) -> Status {
     ECRM_RETURN_IF_ERROR(repo_.upsert_lists(c, rows));
-    for (const StoredList& row : rows) {
-      ECRM_RETURN_IF_ERROR(storage::publish_invalidation(c, storage::topics::kRecommendList,
-                                                         std::to_string(row.customer_id)));
-    }
-    return {};
+    std::vector<std::string> keys;
+    keys.reserve(rows.size());
+    for (const StoredList& row : rows) keys.push_back(std::to_string(row.customer_id));
+    return storage::publish_invalidations(c, storage::topics::kRecommendList, keys);
   }));
   // The next read loads the stored list: the upsert keeps a list of a newer build (one that
   // was published while this refresh computed against the older model), so what was computed

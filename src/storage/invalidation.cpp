@@ -30,20 +30,39 @@ constexpr const char* kListen = "LISTEN ecrm_invalidate";
 constexpr UnixMs kKeepMessagesMs = 10 * 60 * 1000;
 constexpr int kReadBatch = 1000;
 
-}  // namespace
-
-Status publish_invalidation(Connection& c, std::string_view topic, std::string_view key) {
+std::string message_of(std::string_view topic, std::string_view key) {
   std::string message(topic);
   if (!key.empty()) {
     message += ':';
     message += key;
   }
+  return message;
+}
+
+}  // namespace
+
+Status publish_invalidation(Connection& c, std::string_view topic, std::string_view key) {
+  const std::string one(key);
+  return publish_invalidations(c, topic, std::span<const std::string>(&one, 1));
+}
+
+Status publish_invalidations(Connection& c, std::string_view topic,
+                             std::span<const std::string> keys) {
   if (c.backend() == Backend::kPostgres) {
-    return c.query(kNotify, {Value(std::move(message))}, [](const RowView&) {});
+    for (const std::string& key : keys) {
+      ECRM_RETURN_IF_ERROR(
+          c.query(kNotify, {Value(message_of(topic, key))}, [](const RowView&) {}));
+    }
+    return {};
   }
-  UnixMs now = now_ms();
+  if (keys.empty()) return {};
+  const UnixMs now = now_ms();
   ECRM_RETURN_IF_ERROR(done(c.execute(kPruneMessages, {Value(now - kKeepMessagesMs)})));
-  return done(c.execute(kInsertMessage, {Value(std::move(message)), Value(now)}));
+  for (const std::string& key : keys) {
+    ECRM_RETURN_IF_ERROR(
+        done(c.execute(kInsertMessage, {Value(message_of(topic, key)), Value(now)})));
+  }
+  return {};
 }
 
 void InvalidationBus::subscribe(std::string topic, Handler handler) {

@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -48,6 +49,9 @@ inline constexpr std::string_view kSettings = "settings";  // key: which (e.g. m
 // Errors are the connection's (kUnavailable when the database is busy or gone).
 [[nodiscard]] Status publish_invalidation(Connection& c, std::string_view topic,
                                           std::string_view key = {});
+// The same for several keys of one topic (SQLite: the expired rows are pruned once).
+[[nodiscard]] Status publish_invalidations(Connection& c, std::string_view topic,
+                                           std::span<const std::string> keys);
 
 // Hands messages to the handlers subscribed to their topic. Thread-safe; handlers run on the
 // delivering thread (the follower's) and must be quick and not throw.

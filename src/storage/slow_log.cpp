@@ -7,15 +7,11 @@
 
 namespace ecrm::storage {
 
-void SlowStatementTimer::report(std::int64_t rows) const {
-  const auto took = std::chrono::steady_clock::now() - started_;
-  const double ms = std::chrono::duration<double, std::milli>(took).count();
-  if (ms < threshold_ms_) return;
-  // One line: runs of white space become one space; long statements are cut.
+std::string one_line(std::string_view sql) {
   constexpr std::size_t kMaxText = 400;
   std::string text;
-  text.reserve(std::min(sql_.size(), kMaxText));
-  for (char ch : sql_) {
+  text.reserve(std::min(sql.size(), kMaxText));
+  for (char ch : sql) {
     if (text.size() >= kMaxText) {
       text += "...";
       break;
@@ -24,7 +20,19 @@ void SlowStatementTimer::report(std::int64_t rows) const {
     if (space && (text.empty() || text.back() == ' ')) continue;
     text += space ? ' ' : ch;
   }
-  spdlog::warn("slow statement: {:.1f} ms, {} rows: {}", ms, rows, text);
+  return text;
+}
+
+void SlowStatementTimer::report(std::int64_t rows) const {
+  const auto took = std::chrono::steady_clock::now() - started_;
+  const double ms = std::chrono::duration<double, std::milli>(took).count();
+  if (ms < threshold_ms_) return;
+  spdlog::warn("slow statement: {:.1f} ms, {} rows: {}", ms, rows, one_line(sql_));
+}
+
+void report_slow_write_lock(double held_ms, double waited_ms, std::string_view first) {
+  spdlog::warn("slow write: held the write lock {:.1f} ms (waited {:.1f} ms for it), from: {}",
+               held_ms, waited_ms, one_line(first));
 }
 
 }  // namespace ecrm::storage

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace ecrm::storage {
@@ -28,5 +29,13 @@ class SlowStatementTimer {
   std::string_view sql_;
   std::chrono::steady_clock::time_point started_;
 };
+
+// SQLite: a write transaction that held the database's write lock `held_ms` (after waiting
+// `waited_ms` for it) while other writers may have queued; `first` is the statement that took
+// the lock. Logged by the caller only when held_ms reaches the slow-statement threshold.
+void report_slow_write_lock(double held_ms, double waited_ms, std::string_view first);
+
+// `sql` on one line: runs of white space become one space; long statements are cut.
+std::string one_line(std::string_view sql);
 
 }  // namespace ecrm::storage

@@ -106,10 +106,16 @@ class SqliteConnection final : public Connection {
     auto stmt = prepare(sql, params);
     if (!stmt.ok()) return std::move(stmt).error();
     if (!holds_gate_ && sqlite3_stmt_readonly(*stmt) == 0) {
-      if (auto status = enter_gate(); !status.ok()) {
+      if (auto status = enter_gate(sql); !status.ok()) {
         sqlite3_clear_bindings(*stmt);
         return status;
       }
+    }
+    if (gate_begun_ && sql != "BEGIN IMMEDIATE") {
+      // A transaction's BEGIN says nothing of it: its first statement does.
+      gate_first_ += "; ";
+      gate_first_ += sql;
+      gate_begun_ = false;
     }
     SqliteRow row(*stmt);
     std::int64_t rows = 0;
@@ -138,7 +144,7 @@ class SqliteConnection final : public Connection {
 
   // A script may write anywhere in it: it runs as a writer.
   Status execute_script(std::string_view sql) override {
-    if (!holds_gate_) ECRM_RETURN_IF_ERROR(enter_gate());
+    if (!holds_gate_) ECRM_RETURN_IF_ERROR(enter_gate(sql));
     Status status = configure(sql);
     leave_gate_if_done();
     return status;
@@ -161,7 +167,7 @@ class SqliteConnection final : public Connection {
   }
 
   Status begin(TxMode mode) override {
-    if (mode == TxMode::kWrite && !holds_gate_) ECRM_RETURN_IF_ERROR(enter_gate());
+    if (mode == TxMode::kWrite && !holds_gate_) ECRM_RETURN_IF_ERROR(enter_gate("BEGIN IMMEDIATE"));
     auto result = execute(mode == TxMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED", {});
     if (!result.ok()) return std::move(result).error();  // the gate was left
     return {};
@@ -185,12 +191,22 @@ class SqliteConnection final : public Connection {
   }
 
  private:
-  Status enter_gate() {
+  // `sql` is the statement that wants the lock: with the slow-statement log on, a write that
+  // holds the lock that long is logged with it (the lock's queue is not a statement's time).
+  Status enter_gate(std::string_view sql) {
+    const bool timed = slow_statement_ms_ > 0;
+    const auto asked = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     if (!gate_->acquire(busy_timeout_)) {
       return Error::unavailable("database is locked: another writer held it for " +
                                 std::to_string(busy_timeout_.count()) + " ms");
     }
     holds_gate_ = true;
+    if (timed) {
+      gate_asked_ = asked;
+      gate_entered_ = std::chrono::steady_clock::now();
+      gate_first_.assign(sql);
+      gate_begun_ = sql == "BEGIN IMMEDIATE";
+    }
     return {};
   }
   // Leaves the gate once no transaction is open any more (after a write outside a transaction,
@@ -199,6 +215,13 @@ class SqliteConnection final : public Connection {
     if (holds_gate_ && sqlite3_get_autocommit(db_) != 0) {
       holds_gate_ = false;
       gate_->release();
+      if (slow_statement_ms_ > 0) {
+        using Ms = std::chrono::duration<double, std::milli>;
+        const double held = Ms(std::chrono::steady_clock::now() - gate_entered_).count();
+        if (held >= slow_statement_ms_) {
+          report_slow_write_lock(held, Ms(gate_entered_ - gate_asked_).count(), gate_first_);
+        }
+      }
     }
   }
 
@@ -276,6 +299,11 @@ class SqliteConnection final : public Connection {
   std::chrono::milliseconds busy_timeout_;
   bool holds_gate_ = false;
   int slow_statement_ms_;
+  // With the slow-statement log on: when the gate was asked for and entered, and by what.
+  std::chrono::steady_clock::time_point gate_asked_;
+  std::chrono::steady_clock::time_point gate_entered_;
+  std::string gate_first_;
+  bool gate_begun_ = false;  // gate_first_ is a BEGIN so far
   std::unordered_map<std::string, Prepared, TextHash, std::equal_to<>> statements_;
 };
 

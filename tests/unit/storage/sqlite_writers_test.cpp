@@ -217,5 +217,35 @@ TEST_F(SqliteWriters, TheSlowStatementLogNamesTheStatementButNotItsParameters) {
   EXPECT_EQ(quiet.str().find("slow statement"), std::string::npos) << quiet.str();
 }
 
+// A write transaction that holds the lock past the threshold is logged with its first statement
+// and how long it waited: the writers queued behind it are held up that long, which no single
+// statement's time shows.
+TEST_F(SqliteWriters, AWriteTransactionHoldingTheLockLongIsLoggedWithItsFirstStatement) {
+  open(DatabaseOptions{.slow_statement_ms = 50});
+  std::ostringstream out;
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+      "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(out)));
+  {
+    auto lease = db_->acquire();
+    ASSERT_TRUE((*lease)->begin(TxMode::kWrite).ok());
+    ASSERT_TRUE((*lease)->execute("INSERT INTO log (who) VALUES ($1)", {std::string("x")}).ok());
+    std::this_thread::sleep_for(std::chrono::milliseconds(80));  // work between statements
+    ASSERT_TRUE((*lease)->commit().ok());
+    // A quick one is not logged.
+    ASSERT_TRUE((*lease)->begin(TxMode::kWrite).ok());
+    ASSERT_TRUE((*lease)->execute("DELETE FROM log WHERE who = 'nobody'", {}).ok());
+    ASSERT_TRUE((*lease)->commit().ok());
+  }
+  spdlog::set_default_logger(previous);
+  const std::string text = out.str();
+  EXPECT_NE(text.find("slow write: held the write lock "), std::string::npos) << text;
+  EXPECT_NE(text.find("from: BEGIN IMMEDIATE; INSERT INTO log (who) VALUES ($1)"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("DELETE FROM log"), std::string::npos) << text;
+  EXPECT_EQ(text.find("slow statement"), std::string::npos) << text;  // no statement was slow
+}
+
 }  // namespace
 }  // namespace ecrm::storage

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include "http/wire.hpp"
+#include "core/thread_name.hpp"
 
 namespace ecrm::automation {
 
@@ -41,6 +42,7 @@ Status DailyScheduler::start() {
   if (thread_.joinable()) return {};
   stopping_ = false;
   thread_ = std::thread([this] {
+    name_this_thread("automation");
     UnixMs last_check = 0;
     for (;;) {
       const UnixMs now = now_ms();

@@ -41,6 +41,7 @@ struct ServeOptions {
   bool no_worker = false;
   double job_lease_s = 60;
   int slow_statement_ms = 0;
+  std::int64_t sqlite_mmap_mib = 0;
   double test_job_delay_s = 0;
   std::size_t recommend_cache_mb = 128;
   double recommend_cache_ttl_s = 30;
@@ -126,6 +127,7 @@ int serve(const ServeOptions& options, bool worker_only) {
   storage::DatabaseOptions db_options;
   db_options.max_connections = workers + 4;
   db_options.slow_statement_ms = options.slow_statement_ms;
+  db_options.sqlite_mmap_bytes = options.sqlite_mmap_mib * 1024 * 1024;
   auto db = open_and_migrate(resolve_db_url(options.db), db_options);
   if (!db) return kExitFailure;
   if (secret_key_file().empty()) {
@@ -358,6 +360,13 @@ void add_serve_options(CLI::App* cmd, const std::shared_ptr<ServeOptions>& optio
                   "time, rows and text (not its parameters); 0 logs none")
       ->capture_default_str()
       ->check(CLI::Range(0, 3600000));
+  cmd->add_option("--sqlite-mmap-mib", options->sqlite_mmap_mib,
+                  "SQLite: read up to this many MiB of the database through a memory map. Each "
+                  "connection maps the file anew whenever another one has written since its last "
+                  "read, so under steady writes the map costs more than it saves; a node that "
+                  "is mostly read may gain from it")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 20));
   cmd->add_option("--job-lease", options->job_lease_s,
                   "Seconds a worker holds a job it claimed, renewed every third of it while the "
                   "job runs; a job whose worker died is taken over once this has passed")

@@ -1,4 +1,5 @@
 #include "core/model_worker.hpp"
+#include "core/thread_name.hpp"
 
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -29,11 +30,20 @@ void ModelWorker::start() {
   if (job_thread_.joinable()) return;
   stopping_ = false;
   if (options_.mode == JobMode::kWorker) {
-    job_thread_ = std::thread([this] { worker_loop(); });
+    job_thread_ = std::thread([this] {
+      name_this_thread(job_.log_name + "-jobs");
+      worker_loop();
+    });
   } else if (options_.mode == JobMode::kInProcess) {
-    job_thread_ = std::thread([this] { job_loop(); });
+    job_thread_ = std::thread([this] {
+      name_this_thread(job_.log_name + "-jobs");
+      job_loop();
+    });
   }
-  refresh_thread_ = std::thread([this] { refresh_loop(); });
+  refresh_thread_ = std::thread([this] {
+    name_this_thread(job_.log_name + "-refresh");
+    refresh_loop();
+  });
 }
 
 void ModelWorker::stop() {

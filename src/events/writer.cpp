@@ -16,6 +16,7 @@
 #include <cstring>
 
 #include "events/tracker.hpp"
+#include "core/thread_name.hpp"
 
 namespace ecrm::events {
 
@@ -54,8 +55,18 @@ IngestWriter::IngestWriter(storage::Database& db, WriterOptions options, Metrics
     : db_(db), options_(options), metrics_(metrics) {
   const int writers =
       db_.backend() == storage::Backend::kPostgres ? std::max(1, options_.postgres_writers) : 1;
-  for (int i = 0; i < writers; ++i) threads_.emplace_back([this] { run(); });
-  if (db_.backend() == storage::Backend::kSqlite) syncer_ = std::thread([this] { sync_loop(); });
+  for (int i = 0; i < writers; ++i) {
+    threads_.emplace_back([this] {
+      name_this_thread("event-writer");
+      run();
+    });
+  }
+  if (db_.backend() == storage::Backend::kSqlite) {
+    syncer_ = std::thread([this] {
+      name_this_thread("event-sync");
+      sync_loop();
+    });
+  }
 }
 
 IngestWriter::~IngestWriter() {

@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <latch>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -30,6 +31,7 @@
 #include "http/context.hpp"
 #include "http/security.hpp"
 #include "http/websocket_session.hpp"
+#include "core/thread_name.hpp"
 
 namespace ecrm::http {
 
@@ -65,6 +67,15 @@ class Server::Impl {
     socket_options_.idle_timeout_s = options_.socket_idle_timeout_s;
     for (int i = 0; i < io; ++i) contexts_.push_back(std::make_unique<asio::io_context>(1));
     workers_.emplace(static_cast<std::size_t>(workers));
+    // Each worker names itself: the tasks wait for each other, so each thread takes one.
+    std::latch named(workers);
+    for (int i = 0; i < workers; ++i) {
+      asio::post(*workers_, [&named] {
+        name_this_thread("http-worker");
+        named.arrive_and_wait();
+      });
+    }
+    named.wait();
     acceptor_.emplace(*contexts_[0]);
   }
 
@@ -677,7 +688,10 @@ void Server::Impl::run(const std::function<void()>& on_ready) {
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   for (auto& context : contexts_) guards.emplace_back(context->get_executor());
   for (std::size_t i = 1; i < contexts_.size(); ++i) {
-    threads.emplace_back([ctx = contexts_[i].get()] { ctx->run(); });
+    threads.emplace_back([ctx = contexts_[i].get()] {
+      name_this_thread("http-io");
+      ctx->run();
+    });
   }
   if (on_ready) on_ready();
 

@@ -1,6 +1,7 @@
 #include "messaging/delivery.hpp"
 
 #include "messaging/staff_mail.hpp"
+#include "core/thread_name.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -46,7 +47,12 @@ void DeliveryWorker::start() {
   }
   // What a process before left in the journal is folded before anything is claimed.
   take_journal(true);
-  for (int i = 0; i < options_.connections; ++i) threads_.emplace_back([this] { run(); });
+  for (int i = 0; i < options_.connections; ++i) {
+    threads_.emplace_back([this] {
+      name_this_thread("mail-delivery");
+      run();
+    });
+  }
 }
 
 void DeliveryWorker::stop() {

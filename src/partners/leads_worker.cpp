@@ -1,4 +1,5 @@
 #include "partners/leads_worker.hpp"
+#include "core/thread_name.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -15,7 +16,10 @@ void LeadExpiryWorker::start() {
   std::lock_guard lock(mutex_);
   if (thread_.joinable()) return;
   stopping_ = false;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("partner-leads");
+    run();
+  });
 }
 
 void LeadExpiryWorker::stop() {

@@ -10,6 +10,7 @@
 #include "core/secret_box.hpp"
 #include "http/webhook_client.hpp"
 #include "http/wire.hpp"
+#include "core/thread_name.hpp"
 
 namespace ecrm::partners {
 
@@ -361,7 +362,10 @@ void PartnerWebhookWorker::start() {
   std::lock_guard lock(mutex_);
   if (thread_.joinable()) return;
   stopping_ = false;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("partner-hooks");
+    run();
+  });
 }
 
 void PartnerWebhookWorker::stop() {

@@ -1,4 +1,5 @@
 #include "recommend/browse_poller.hpp"
+#include "core/thread_name.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -51,7 +52,10 @@ Status BrowsePoller::start() {
     std::lock_guard lock(mutex_);
     stopping_ = false;
   }
-  thread_ = std::thread([this] { loop(); });
+  thread_ = std::thread([this] {
+    name_this_thread("browse-poller");
+    loop();
+  });
   return {};
 }
 

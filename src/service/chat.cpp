@@ -1,4 +1,5 @@
 #include "service/chat.hpp"
+#include "core/thread_name.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -73,6 +74,7 @@ void ChatService::start() {
   if (sweeper_.joinable()) return;
   sweeper_stop_ = false;
   sweeper_ = std::thread([this] {
+    name_this_thread("chat-sweeper");
     std::unique_lock lock(sweeper_mutex_);
     while (!sweeper_stop_) {
       sweeper_wake_.wait_for(lock, std::chrono::milliseconds(options_.sweep_every_ms));

@@ -1,4 +1,5 @@
 #include "service/imap.hpp"
+#include "core/thread_name.hpp"
 
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>
@@ -102,6 +103,7 @@ void ImapPoller::start() {
   if (thread_.joinable() || options_.url.empty()) return;
   stopping_ = false;
   thread_ = std::thread([this] {
+    name_this_thread("mail-in");
     std::unique_lock lock(mutex_);
     while (!stopping_) {
       lock.unlock();

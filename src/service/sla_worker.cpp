@@ -1,4 +1,5 @@
 #include "service/sla_worker.hpp"
+#include "core/thread_name.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -14,7 +15,10 @@ void SlaWorker::start() {
   std::lock_guard lock(mutex_);
   if (thread_.joinable()) return;
   stopping_ = false;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("service-sla");
+    run();
+  });
 }
 
 void SlaWorker::stop() {

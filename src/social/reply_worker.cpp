@@ -1,4 +1,5 @@
 #include "social/reply_worker.hpp"
+#include "core/thread_name.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -14,7 +15,10 @@ void ReplyWorker::start() {
   std::lock_guard lock(mutex_);
   if (thread_.joinable()) return;
   stopping_ = false;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("social-replies");
+    run();
+  });
 }
 
 void ReplyWorker::stop() {

@@ -8,6 +8,7 @@
 
 #include "core/time.hpp"
 #include "storage/url.hpp"
+#include "core/thread_name.hpp"
 
 namespace ecrm::storage {
 
@@ -103,6 +104,7 @@ Status InvalidationFollower::start() {
   stopping_ = false;
   ready_ = false;
   thread_ = std::thread([this] {
+    name_this_thread("invalidations");
     if (backend_ == Backend::kPostgres) {
       run_postgres();
     } else {

@@ -93,6 +93,7 @@ class ModelWorker {
  private:
   void job_loop();
   void refresh_loop();
+  bool stop_requested();
   void run_build(const char* why);
   void worker_loop();
   void schedule_job();

@@ -7,7 +7,11 @@
 #    is a floor, ecrm's import also fills the orders' search index. A bare `.import` into a new
 #    database without indexes is shown as well, as before.
 #  - PostgreSQL (when PG_URL names a server, e.g. the URL tests/scripts/pg_cluster.sh writes):
-#    `\copy` of the same file into the same kind of table in a copy of the same database.
+#    `\copy` of the same file into the same kind of table in a copy of the same database; and
+#    `\copy` of the rows the import stored (orders, lines, status history, read back from it)
+#    into the shop's own tables, with their trigram and fields GIN indexes and foreign keys,
+#    in a fresh copy of the same database: the database's bulk load of the same rows into the
+#    same schema.
 # Each step runs ROUNDS times, ecrm and its peer alternating; medians are reported.
 #   bench/exchange/run.sh                  # ORDERS=1000000 ROUNDS=3
 #   ORDERS=200000 ROUNDS=3 PG_URL=$(cat /tmp/pg.url) bench/exchange/run.sh
@@ -66,7 +70,7 @@ step() {  # step NAME COMMAND…: runs the command, appends its seconds to $work
   seconds "$start" >> "$work/$name"
 }
 
-for f in import export sqlite_peer sqlite_bare pg_import pg_peer; do : > "$work/$f"; done
+for f in import export sqlite_peer sqlite_bare pg_import pg_peer pg_rows; do : > "$work/$f"; done
 for round in $(seq "$ROUNDS"); do
   cp "$work/template.db" "$work/r.db"
   step import "$ECRM_BIN" import orders "$DATA/orders.csv" --db "sqlite:$work/r.db" --quiet
@@ -82,12 +86,26 @@ for round in $(seq "$ROUNDS"); do
     db="${pg_prefix}_r$round"
     psql "$PG_URL" -qc "CREATE DATABASE $db TEMPLATE ${pg_prefix}_template"
     step pg_import "$ECRM_BIN" import orders "$DATA/orders.csv" --db "$pg_base/$db" --quiet
+    # The second peer: COPY of the very rows the import stored (orders, lines, status history),
+    # read back from it, into the shop's own tables with all their indexes (b-tree, trigram and
+    # fields GIN), constraints and foreign keys, in a fresh copy of the template.
+    : > "$work/copy_in.sql"
+    for t in orders order_lines order_status_history; do
+      cols=$(psql "$pg_base/$db" -Atc "SELECT string_agg(column_name, ', ' ORDER BY ordinal_position)
+        FROM information_schema.columns WHERE table_name = '$t' AND is_generated = 'NEVER'")
+      psql "$pg_base/$db" -qc "\\copy (SELECT $cols FROM $t ORDER BY id) TO '$work/$t.pg.csv' WITH (FORMAT csv)"
+      echo "\\copy $t ($cols) FROM '$work/$t.pg.csv' WITH (FORMAT csv)" >> "$work/copy_in.sql"
+    done
     psql "$PG_URL" -qc "DROP DATABASE $db"
+    psql "$PG_URL" -qc "CREATE DATABASE ${db}_rows TEMPLATE ${pg_prefix}_template"
+    step pg_rows psql "$pg_base/${db}_rows" -q1 -v ON_ERROR_STOP=1 -f "$work/copy_in.sql"
+    psql "$PG_URL" -qc "DROP DATABASE ${db}_rows"
+    rm -f "$work"/*.pg.csv
     psql "$PG_URL" -qc "CREATE DATABASE ${db}_peer TEMPLATE ${pg_prefix}_template"
     psql "$pg_base/${db}_peer" -qc "$peer_table"
     step pg_peer psql "$pg_base/${db}_peer" -qc "\\copy import_orders FROM '$DATA/orders.csv' WITH (FORMAT csv, HEADER true)"
     psql "$PG_URL" -qc "DROP DATABASE ${db}_peer"
-    line+="; PostgreSQL import $(tail -1 "$work/pg_import")s, COPY $(tail -1 "$work/pg_peer")s"
+    line+="; PostgreSQL import $(tail -1 "$work/pg_import")s, COPY of the file $(tail -1 "$work/pg_peer")s, COPY of the stored rows $(tail -1 "$work/pg_rows")s"
   fi
   echo "$line (load $(cut -d' ' -f1 /proc/loadavg))"
 done
@@ -96,8 +114,8 @@ peer=$(median < "$work/sqlite_peer"); bare=$(median < "$work/sqlite_bare")
 echo "median SQLite: ecrm import ${imp}s (validated, upserted, indexed, with status history), sqlite3 .import into the same schema with indexes ${peer}s, bare ${bare}s, export ${exp}s"
 python3 -c "print(f'ratio SQLite: import {$imp / $peer:.2f}x .import with indexes ({$imp / $bare:.2f}x bare); export {$exp / $bare:.2f}x bare')"
 if [ -n "$PG_URL" ]; then
-  pimp=$(median < "$work/pg_import"); ppeer=$(median < "$work/pg_peer")
-  echo "median PostgreSQL: ecrm import ${pimp}s, COPY into the same schema with indexes ${ppeer}s"
-  python3 -c "print(f'ratio PostgreSQL: import {$pimp / $ppeer:.2f}x COPY')"
+  pimp=$(median < "$work/pg_import"); ppeer=$(median < "$work/pg_peer"); prows=$(median < "$work/pg_rows")
+  echo "median PostgreSQL: ecrm import ${pimp}s, COPY of the file into a table of its columns with b-tree indexes ${ppeer}s, COPY of the rows the import stored into the shop's tables ${prows}s"
+  python3 -c "print(f'ratio PostgreSQL: import {$pimp / $prows:.2f}x COPY of the stored rows, {$pimp / $ppeer:.2f}x COPY of the file')"
 fi
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

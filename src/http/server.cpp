@@ -20,6 +20,7 @@
 #include <fstream>
 #include <future>
 #include <latch>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -67,15 +68,16 @@ class Server::Impl {
     socket_options_.idle_timeout_s = options_.socket_idle_timeout_s;
     for (int i = 0; i < io; ++i) contexts_.push_back(std::make_unique<asio::io_context>(1));
     workers_.emplace(static_cast<std::size_t>(workers));
-    // Each worker names itself: the tasks wait for each other, so each thread takes one.
-    std::latch named(workers);
+    // Each worker names itself: the tasks wait for each other, so each thread takes one. The
+    // latch is shared: a task may still be leaving its wait when this constructor returns.
+    auto named = std::make_shared<std::latch>(workers);
     for (int i = 0; i < workers; ++i) {
-      asio::post(*workers_, [&named] {
+      asio::post(*workers_, [named] {
         name_this_thread("http-worker");
-        named.arrive_and_wait();
+        named->arrive_and_wait();
       });
     }
-    named.wait();
+    named->wait();
     acceptor_.emplace(*contexts_[0]);
   }
 

@@ -920,10 +920,12 @@ void RecommendService::request_reload(std::int64_t customer_id) {
     std::lock_guard lock(reload_mutex_);
     if (reload_stop_ || reload_queue_.size() >= kMaxPendingReloads) return;
     reload_queue_.push_back(customer_id);
-    if (!reloader_.joinable()) reloader_ = std::thread([this] {
-      name_this_thread("recommend-load");
-      reload_loop();
-    });
+    if (!reloader_.joinable()) {
+      reloader_ = std::thread([this] {
+        name_this_thread("recommend-load");
+        reload_loop();
+      });
+    }
   }
   reload_wake_.notify_one();
 }

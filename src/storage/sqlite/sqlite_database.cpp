@@ -62,6 +62,9 @@ class SqliteRow final : public RowView {
 // writer is woken the moment it is released. The busy handler still arbitrates between
 // processes. A writer that cannot have the gate within the busy timeout fails as SQLITE_BUSY
 // would (kUnavailable, "database is locked").
+// The statement that opens a write transaction.
+constexpr std::string_view kBeginWrite = "BEGIN IMMEDIATE";
+
 class WriteGate {
  public:
   bool acquire(std::chrono::milliseconds timeout) {
@@ -111,7 +114,7 @@ class SqliteConnection final : public Connection {
         return status;
       }
     }
-    if (gate_begun_ && sql != "BEGIN IMMEDIATE") {
+    if (gate_begun_ && sql != kBeginWrite) {
       // A transaction's BEGIN says nothing of it: its first statement does.
       gate_first_ += "; ";
       gate_first_ += sql;
@@ -167,8 +170,8 @@ class SqliteConnection final : public Connection {
   }
 
   Status begin(TxMode mode) override {
-    if (mode == TxMode::kWrite && !holds_gate_) ECRM_RETURN_IF_ERROR(enter_gate("BEGIN IMMEDIATE"));
-    auto result = execute(mode == TxMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED", {});
+    if (mode == TxMode::kWrite && !holds_gate_) ECRM_RETURN_IF_ERROR(enter_gate(kBeginWrite));
+    auto result = execute(mode == TxMode::kWrite ? kBeginWrite : "BEGIN DEFERRED", {});
     if (!result.ok()) return std::move(result).error();  // the gate was left
     return {};
   }
@@ -195,7 +198,8 @@ class SqliteConnection final : public Connection {
   // holds the lock that long is logged with it (the lock's queue is not a statement's time).
   Status enter_gate(std::string_view sql) {
     const bool timed = slow_statement_ms_ > 0;
-    const auto asked = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+    using Clock = std::chrono::steady_clock;
+    const Clock::time_point asked = timed ? Clock::now() : Clock::time_point{};
     if (!gate_->acquire(busy_timeout_)) {
       return Error::unavailable("database is locked: another writer held it for " +
                                 std::to_string(busy_timeout_.count()) + " ms");
@@ -205,7 +209,7 @@ class SqliteConnection final : public Connection {
       gate_asked_ = asked;
       gate_entered_ = std::chrono::steady_clock::now();
       gate_first_.assign(sql);
-      gate_begun_ = sql == "BEGIN IMMEDIATE";
+      gate_begun_ = sql == kBeginWrite;
     }
     return {};
   }

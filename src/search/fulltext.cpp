@@ -89,6 +89,10 @@ std::string side_from(const FullTextIndex& index, std::string_view alias, bool j
   return out;
 }
 
+// A CJK word of two characters: its one bigram token is in every text that holds the word
+// (Segmenter::terms() writes the bigrams of every CJK run, the word's included).
+bool single_bigram(const Word& word) { return fallback(word) && count_chars(word.text) == 2; }
+
 void append_tsquery(Sql& sql, const FullTextQuery& query) {
   sql << "to_tsquery('simple', ";
   sql.bind(tsquery_text(query));
@@ -155,7 +159,7 @@ std::string postgres_side_table_script(const FullTextIndex& index, bool fill) {
   }
   sql += "CREATE INDEX " + side + "_tsv ON " + side + " USING gin (" + tsv + ");\n";
   sql += "CREATE INDEX " + side + "_seq ON " + side +
-         " USING brin (seq) WITH (pages_per_range = 16);\n";
+         " USING brin (seq) WITH (pages_per_range = 4);\n";
   sql += "CREATE OR REPLACE FUNCTION " + side +
          "_sync() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n"
          "  IF TG_OP <> 'INSERT' THEN DELETE FROM " + side + " WHERE id = OLD.id; END IF;\n"
@@ -191,6 +195,21 @@ std::string tsquery_text(const FullTextQuery& query) {
   return out;
 }
 
+std::string tsquery_match_text(const FullTextQuery& query) {
+  std::string out;
+  for (const Word& word : query.words) {
+    if (!out.empty()) out += " & ";
+    if (single_bigram(word)) {
+      out += ts_operand(bigrams(word.text).front());
+      continue;
+    }
+    FullTextQuery one;
+    one.words.push_back(word);
+    out += tsquery_text(one);
+  }
+  return out;
+}
+
 std::string fulltext_from(Backend backend, const FullTextIndex& index, std::string_view alias) {
   const std::string table(index.table);
   const std::string a(alias);
@@ -214,7 +233,7 @@ void append_fulltext_match(Sql& sql, const FullTextIndex& index, std::string_vie
     return;
   }
   sql << to_tsvector(index, alias) << " @@ to_tsquery('simple', ";
-  sql.bind(tsquery_text(query));
+  sql.bind(tsquery_match_text(query));
   sql << ")";
 }
 
@@ -365,10 +384,21 @@ class WindowFinder {
                std::vector<FullTextHit>& hits) {
     Sql sql(Backend::kPostgres);
     const std::string side = side_alias(kAlias);
-    sql << "SELECT w.id, ts_rank_cd(w.words_vector, ";
-    append_tsquery(sql, query_);
-    sql << ", 1) FROM (SELECT " << side << ".id AS id, " << side << "." << column()
-        << " AS words_vector FROM " << side_from(index_, kAlias, bool(filter_)) << " WHERE ";
+    if (from) {
+      // A bounded range holds about the matches it is asked for (find_window's margin): they are
+      // ranked as they are read, so the sort carries (seq, id, rank) and not the tsvectors, which
+      // would spill a window of 2,000 to disk under the default work_mem.
+      sql << "SELECT w.id, w.relevance FROM (SELECT " << side << ".id AS id, " << side
+          << ".seq AS seq, ts_rank_cd(" << side << "." << column() << ", ";
+      append_tsquery(sql, query_);
+      sql << ", 1) AS relevance FROM ";
+    } else {
+      sql << "SELECT w.id, ts_rank_cd(w.words_vector, ";
+      append_tsquery(sql, query_);
+      sql << ", 1) FROM (SELECT " << side << ".id AS id, " << side << "." << column()
+          << " AS words_vector FROM ";
+    }
+    sql << side_from(index_, kAlias, bool(filter_)) << " WHERE ";
     if (from) {
       sql << side << ".seq >= ";
       sql.bind(*from);

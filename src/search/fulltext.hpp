@@ -36,7 +36,7 @@
 //     seq BIGINT NOT NULL,            -- the same id, for ranges of the newest (BRIN only)
 //     words_tsv tsvector NOT NULL);   -- to_tsvector('simple', words), rows with words only
 //   CREATE INDEX posts_words_tsv ON posts_words USING gin (words_tsv);
-//   CREATE INDEX posts_words_seq ON posts_words USING brin (seq) WITH (pages_per_range = 16);
+//   CREATE INDEX posts_words_seq ON posts_words USING brin (seq) WITH (pages_per_range = 4);
 //   CREATE FUNCTION posts_words_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 //   BEGIN
 //     IF TG_OP <> 'INSERT' THEN DELETE FROM posts_words WHERE id = OLD.id; END IF;
@@ -55,6 +55,9 @@
 //
 // and in C++:  const search::FullTextIndex kPostsIndex{"posts", "words", "posts_fts", "words_tsv",
 //                                                      "posts_words"};
+// The BRIN index's ranges are small (4 pages) so that it is dear enough for the planner to put the
+// GIN index first when it intersects both: the intersection is then exact, only the matches are
+// rechecked, where BRIN first leaves it lossy and every row of the range is rechecked.
 // The side table is narrow (no text, one row per searchable row), so that reading the tsvectors
 // of the matches costs a few microseconds each where the wide table's rows cost twenty
 // (bench/community/). PostgreSQL may also keep the tsvector in the table itself (a stored
@@ -146,6 +149,13 @@ FullTextQuery parse_fulltext_query(std::string_view raw,
 // `query` must not be empty.
 std::string fts5_expression(const FullTextQuery& query);
 std::string tsquery_text(const FullTextQuery& query);
+// The PostgreSQL condition's query: the same rows as tsquery_text, a CJK word of two characters
+// as its bigram token alone (every text holding the word holds its bigram). One posting list per
+// such word instead of two OR'ed, each one required, so that GIN skips through the longer lists
+// rather than decoding them whole. Ranking keeps tsquery_text: a word the segmentation found
+// counts beside its bigram. Longer words keep the word OR'ed with their bigram phrase, which
+// tsvector's position limits (16,383, 256 per lexeme) could cut in a very long text.
+std::string tsquery_match_text(const FullTextQuery& query);
 
 // The FROM item binding `alias` to the rows of `index`'s table (SQLite: the FTS5 table joined to
 // the table by rowid, the FTS5 table first; PostgreSQL: the table, joined to its side table as

@@ -39,6 +39,10 @@ TEST(FullTextQuery, ExpressionsAndEveryWordWithTheCjkFallback) {
   EXPECT_EQ(fts5_expression(longer), "(\"性价比\" OR \"" + kM + "性价 " + kM + "价比\")");
   EXPECT_EQ(tsquery_text(longer),
             "('性价比' | ('" + kM + "性价' <-> '" + kM + "价比'))");
+  // PostgreSQL matches a two-character CJK word by its bigram alone (the same rows), a longer
+  // one as tsquery_text does.
+  EXPECT_EQ(tsquery_match_text(q), "'batteri' & '" + kM + "退货' & '" + kM + "售后'");
+  EXPECT_EQ(tsquery_match_text(longer), tsquery_text(longer));
   // A word with a quote cannot break out of its string.
   FullTextQuery odd;
   odd.words.push_back(Word{"a\"b'c\\", 0, 6, false});

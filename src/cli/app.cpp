@@ -190,13 +190,6 @@ feedback::MiningOptions feedback_options(const AppOptions& options) {
   return out;
 }
 
-ModelWorkerOptions feedback_schedule(const AppOptions& options) {
-  ModelWorkerOptions out;
-  out.schedule = options.run_workers;
-  out.interval = std::chrono::minutes(options.feedback_every_minutes);
-  return out;
-}
-
 template <typename Options>
 Options scheduled(const AppOptions& options, JobQueue& queue) {
   Options out;
@@ -206,6 +199,12 @@ Options scheduled(const AppOptions& options, JobQueue& queue) {
   out.lease = std::chrono::milliseconds(static_cast<std::int64_t>(options.job_lease_s * 1000.0));
   out.test_delay =
       std::chrono::milliseconds(static_cast<std::int64_t>(options.test_job_delay_s * 1000.0));
+  return out;
+}
+
+ModelWorkerOptions feedback_schedule(const AppOptions& options, JobQueue& queue) {
+  ModelWorkerOptions out = scheduled<ModelWorkerOptions>(options, queue);
+  out.interval = std::chrono::minutes(options.feedback_every_minutes);
   return out;
 }
 
@@ -233,7 +232,7 @@ struct App::Parts {
                          scheduled<analytics::AnalyticsWorkerOptions>(options, job_queue)),
         analytics_listener(analytics_worker),
         feedback_mining(db, feedback_options(options)),
-        feedback_worker(feedback_mining, feedback_schedule(options)),
+        feedback_worker(feedback_mining, feedback_schedule(options, job_queue)),
         event_service(db,
                       events::EventServiceOptions{
                           .abandon_after = static_cast<UnixMs>(options.cart_abandon_after_s * 1000.0),

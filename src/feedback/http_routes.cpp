@@ -64,7 +64,8 @@ void add_feedback_routes(http::Router& router, FeedbackService& feedback, Feedba
               .query = http::query_of<FeedbackMineRequest>()},
       .handler = handle([&mining, &worker](RequestContext& ctx) -> Result<Response> {
         ECRM_ASSIGN_OR_RETURN(auto request, http::read_query<FeedbackMineRequest>(ctx));
-        ECRM_RETURN_IF_ERROR(worker.request_mining(request.full.value_or(false)));
+        ECRM_RETURN_IF_ERROR(worker.request_mining(request.full.value_or(false),
+                                                    ctx.principal().display()));
         ECRM_ASSIGN_OR_RETURN(auto status, mining.status(true, now_ms()));
         ctx.set_audit("mine");
         return http::reply(202, status);

@@ -369,13 +369,24 @@ Result<FeedbackMining::ProductRun> FeedbackMining::mine_product(std::int64_t pro
 
 Result<MiningOutcome> FeedbackMining::run(const std::string& owner, bool full, UnixMs now) {
   const auto started = std::chrono::steady_clock::now();
+  // The claim takes a full run asked for (request_full) with it.
+  bool took_request = false;
   ECRM_ASSIGN_OR_RETURN(auto claimed, storage::with_transaction<bool>(
-                                          db_, TxMode::kWrite, [&](Connection& c) {
-                                            return repo_.claim(c, owner, now, now + kClaimMs);
+                                          db_, TxMode::kWrite, [&](Connection& c) -> Result<bool> {
+                                            ECRM_ASSIGN_OR_RETURN(
+                                                bool got, repo_.claim(c, owner, now, now + kClaimMs));
+                                            if (!got) return false;
+                                            ECRM_ASSIGN_OR_RETURN(took_request,
+                                                                  repo_.full_requested(c));
+                                            if (took_request) {
+                                              ECRM_RETURN_IF_ERROR(repo_.set_full_requested(c, false));
+                                            }
+                                            return true;
                                           }));
   if (!claimed) {
     return Error::conflict("a feedback mining run is already running", {}, "already_running");
   }
+  full = full || took_request;
   MiningOutcome outcome;
   const auto work = [&]() -> Status {
     ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
@@ -405,7 +416,9 @@ Result<MiningOutcome> FeedbackMining::run(const std::string& owner, bool full, U
   outcome.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::steady_clock::now() - started)
                             .count();
-  Status finished = storage::with_transaction(db_, TxMode::kWrite, [&](Connection& c) {
+  Status finished = storage::with_transaction(db_, TxMode::kWrite, [&](Connection& c) -> Status {
+    // A failed run leaves the full run it took to the next one.
+    if (!status.ok() && took_request) ECRM_RETURN_IF_ERROR(repo_.set_full_requested(c, true));
     return repo_.finish(c, owner, now_ms(), status.ok() ? "ok" : "failed",
                         status.ok() ? std::string() : status.error().message,
                         status.ok() ? std::optional<UnixMs>(now) : std::nullopt, outcome);
@@ -413,6 +426,12 @@ Result<MiningOutcome> FeedbackMining::run(const std::string& owner, bool full, U
   if (!status.ok()) return std::move(status).error();
   if (!finished.ok()) return std::move(finished).error();
   return outcome;
+}
+
+Status FeedbackMining::request_full(bool requested) {
+  return storage::with_transaction(db_, TxMode::kWrite, [&](Connection& c) {
+    return repo_.set_full_requested(c, requested);
+  });
 }
 
 Result<FeedbackMiningStatus> FeedbackMining::status(bool queued, UnixMs now) {

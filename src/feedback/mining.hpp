@@ -73,6 +73,9 @@ class FeedbackMining {
   // Runs the job as `owner` at `now` (see above). kConflict `already_running` when another run
   // holds the claim; storage errors otherwise (recorded on the job row as failed).
   Result<MiningOutcome> run(const std::string& owner, bool full, UnixMs now);
+  // Records that the next run is to be full (or drops that request): the run that next takes the
+  // claim, in any process, mines every product, and puts the request back if it fails.
+  Status request_full(bool requested);
 
   // The job row's status; `queued` when this process has a run asked for or running.
   Result<FeedbackMiningStatus> status(bool queued, UnixMs now);

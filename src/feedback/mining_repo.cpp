@@ -31,6 +31,10 @@ constexpr std::string_view kJob =
 constexpr std::string_view kClaim =
     "UPDATE feedback_jobs SET claimed_by = $2, claimed_until = $4, started_at = $3 "
     "WHERE name = $1 AND (claimed_until IS NULL OR claimed_until < $3)";
+constexpr std::string_view kFullRequested =
+    "SELECT full_requested FROM feedback_jobs WHERE name = $1";
+constexpr std::string_view kSetFullRequested =
+    "UPDATE feedback_jobs SET full_requested = $2 WHERE name = $1";
 constexpr std::string_view kFinish =
     "UPDATE feedback_jobs SET claimed_until = NULL, finished_at = $3, last_status = $4, "
     "last_error = $5, watermark = COALESCE($6, watermark), last_full = $7, last_products = $8, "
@@ -215,6 +219,16 @@ Result<bool> MiningRepo::claim(storage::Connection& c, const std::string& owner,
   ECRM_ASSIGN_OR_RETURN(auto changed,
                         c.execute(kClaim, {std::string(kJobName), owner, now, until}));
   return changed == 1;
+}
+
+Result<bool> MiningRepo::full_requested(storage::Connection& c) {
+  ECRM_ASSIGN_OR_RETURN(auto value, c.query_int(kFullRequested, {std::string(kJobName)}));
+  return value.value_or(0) != 0;
+}
+
+Status MiningRepo::set_full_requested(storage::Connection& c, bool requested) {
+  return storage::done(
+      c.execute(kSetFullRequested, {std::string(kJobName), std::int64_t{requested ? 1 : 0}}));
 }
 
 Status MiningRepo::finish(storage::Connection& c, const std::string& owner, UnixMs at,

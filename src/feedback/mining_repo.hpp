@@ -83,6 +83,9 @@ class MiningRepo {
   // The job row. Claims it for `owner` until `until` unless another's claim holds at `now`.
   Result<MiningJobRow> job(storage::Connection& c);
   Result<bool> claim(storage::Connection& c, const std::string& owner, UnixMs now, UnixMs until);
+  // Whether a full run was asked for and not yet taken by a run (migration 0056); setting it.
+  Result<bool> full_requested(storage::Connection& c);
+  Status set_full_requested(storage::Connection& c, bool requested);
   // Releases the claim and records the run (the watermark only when the run succeeded).
   Status finish(storage::Connection& c, const std::string& owner, UnixMs at,
                 const std::string& status, const std::string& error,

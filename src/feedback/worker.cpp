@@ -5,16 +5,16 @@
 namespace ecrm::feedback {
 namespace {
 
-ModelJob job_for(FeedbackMining& mining, std::shared_ptr<std::atomic<bool>> full_run) {
+ModelJob job_for(FeedbackMining& mining) {
   ModelJob job;
+  job.kind = "feedback_mining";
   job.log_name = "feedback";
   job.noun = "mining run";
   job.nothing_built_reason = "never mined";
   job.claim_holder = [&mining]() { return mining.claim_holder(now_ms()); };
   job.last_built_at = [&mining]() { return mining.last_run(); };
-  job.build = [&mining, full_run](const std::string& owner) -> Result<std::string> {
-    const bool full = full_run->exchange(false);
-    ECRM_ASSIGN_OR_RETURN(auto outcome, mining.run(owner, full, now_ms()));
+  job.build = [&mining](const std::string& owner) -> Result<std::string> {
+    ECRM_ASSIGN_OR_RETURN(auto outcome, mining.run(owner, false, now_ms()));
     return fmt::format("{}{} products, {} texts mined, {} dropped, {} alerts in {} ms",
                        outcome.full ? "full: " : "", outcome.products, outcome.texts_mined,
                        outcome.texts_removed, outcome.alerts, outcome.duration_ms);
@@ -26,12 +26,15 @@ ModelJob job_for(FeedbackMining& mining, std::shared_ptr<std::atomic<bool>> full
 }  // namespace
 
 FeedbackWorker::FeedbackWorker(FeedbackMining& mining, ModelWorkerOptions options)
-    : ModelWorker(job_for(mining, full_run), std::move(options)) {}
+    : ModelWorker(job_for(mining), std::move(options)), mining_(mining) {}
 
-Status FeedbackWorker::request_mining(bool full) {
-  if (full) full_run->store(true);
-  Status asked = request_build();
-  if (!asked.ok() && full) full_run->store(false);
+Status FeedbackWorker::request_mining(bool full, const std::string& requested_by) {
+  if (full) ECRM_RETURN_IF_ERROR(mining_.request_full(true));
+  Status asked = request_build(requested_by);
+  if (!asked.ok() && full) {
+    // Refused (a run is queued or running): the request is not recorded either.
+    if (Status dropped = mining_.request_full(false); !dropped.ok()) return dropped;
+  }
   return asked;
 }
 

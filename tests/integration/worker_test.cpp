@@ -1,6 +1,7 @@
 // Web nodes (`ecrm serve --no-worker`) and `ecrm worker` processes on the same database: the
-// recomputation and the rebuild a request asks for are queued as job rows, run once by a worker
-// and their results served by both web nodes; scheduled runs are queued once; a worker killed
+// recomputation, the rebuild and the feedback mining a request asks for are queued as job rows,
+// run once by a worker and their results served by both web nodes (a full mining run asked for
+// on a web node is run full); scheduled runs are queued once; a worker killed
 // with SIGKILL in the middle of a job (held there by --test-job-delay) loses it to a second
 // worker once its lease has run out, and the job finishes once. Job rows are read from the
 // database.
@@ -339,6 +340,56 @@ TEST_F(WorkerNodes, AKilledWorkersJobIsTakenOverAfterItsLeaseAndFinishedOnce) {
       [&] { return count("SELECT COUNT(*) FROM jobs WHERE state IN ('queued', 'running')") == 0; },
       15));
   EXPECT_EQ(second.terminate(), 0);
+}
+
+TEST_F(WorkerNodes, AFullFeedbackMiningAskedOnTheWebNodeIsRunFullByTheWorker) {
+  auto mining_status = [&] {
+    auto r = get("/api/v1/feedback/mining");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.json().as_object();
+  };
+  // Queued on the web node, the full run recorded on the job row for the worker.
+  auto asked = post("/api/v1/feedback/mining?full=true", json::object{});
+  ASSERT_EQ(asked.status, 202) << asked.body;
+  EXPECT_EQ(asked.json().at("state").as_string(), "queued") << asked.body;
+  expect_error(post("/api/v1/feedback/mining", json::object{}), 409, "already_running");
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(mining_status().at("state").as_string(), "queued");
+  const auto queued = jobs("feedback_mining");
+  ASSERT_FALSE(queued.empty());
+  const std::int64_t job_id = queued.back().id;
+  EXPECT_EQ(queued.back().state, "queued");
+  EXPECT_EQ(queued.back().requested_by, kAdminEmail);
+  EXPECT_EQ(count("SELECT full_requested FROM feedback_jobs"), 1);
+
+  WorkerProcess worker(server_->db_url(), {"--job-lease", "2"});
+  ASSERT_TRUE(eventually([&] {
+    auto rows = jobs("feedback_mining");
+    return rows.back().id == job_id && rows.back().state == "done";
+  })) << worker.log();
+  EXPECT_EQ(jobs("feedback_mining").back().attempts, 1);
+  EXPECT_TRUE(jobs("feedback_mining").back().lease_owner.ends_with(worker.owner_suffix()));
+  json::object state;
+  ASSERT_TRUE(eventually([&] {
+    state = mining_status();
+    return state.at("state").as_string() == "idle";
+  })) << json::serialize(state);
+  EXPECT_EQ(state.at("last_status").as_string(), "ok") << json::serialize(state);
+  EXPECT_EQ(state.at("full"), json::value(true)) << json::serialize(state);
+  EXPECT_EQ(count("SELECT full_requested FROM feedback_jobs"), 0);
+
+  // The next run asked for is not full: the worker took the request with its run.
+  ASSERT_EQ(post("/api/v1/feedback/mining", json::object{}).status, 202);
+  ASSERT_TRUE(eventually([&] {
+    auto rows = jobs("feedback_mining");
+    return rows.back().id != job_id && rows.back().state == "done";
+  })) << worker.log();
+  ASSERT_TRUE(eventually([&] {
+    state = mining_status();
+    return state.at("state").as_string() == "idle";
+  })) << json::serialize(state);
+  EXPECT_EQ(state.at("full"), json::value(false)) << json::serialize(state);
+  EXPECT_EQ(worker.terminate(), 0);
 }
 
 }  // namespace

@@ -2,17 +2,26 @@
 
 #include <chrono>
 
+#include "storage/slow_log.hpp"
+
 namespace ecrm::storage {
 
 Result<Lease> PooledDatabase::acquire() {
   std::unique_lock lock(mutex_);
-  auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.acquire_timeout_ms);
+  const auto asked = std::chrono::steady_clock::now();
+  auto deadline = asked + std::chrono::milliseconds(options_.acquire_timeout_ms);
+  bool waited = false;
   while (idle_.empty() && open_count_ >= options_.max_connections) {
+    waited = true;
     if (available_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
         open_count_ >= options_.max_connections) {
       return Error::unavailable("no database connection available");
     }
+  }
+  if (waited && options_.slow_statement_ms > 0) {
+    const double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - asked).count();
+    if (ms >= options_.slow_statement_ms) report_slow_connection_wait(ms, open_count_);
   }
   if (!idle_.empty()) {
     auto connection = std::move(idle_.back());

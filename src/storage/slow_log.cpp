@@ -35,4 +35,14 @@ void report_slow_write_lock(double held_ms, double waited_ms, std::string_view f
                held_ms, waited_ms, one_line(first));
 }
 
+void report_slow_write_wait(double waited_ms, std::string_view sql) {
+  spdlog::warn("slow write: waited {:.1f} ms for the write lock, to run: {}", waited_ms,
+               one_line(sql));
+}
+
+void report_slow_connection_wait(double waited_ms, int open) {
+  spdlog::warn("slow connection: waited {:.1f} ms for a database connection ({} open, all in use)",
+               waited_ms, open);
+}
+
 }  // namespace ecrm::storage

@@ -208,6 +208,9 @@ class SqliteConnection final : public Connection {
     if (timed) {
       gate_asked_ = asked;
       gate_entered_ = std::chrono::steady_clock::now();
+      const double waited =
+          std::chrono::duration<double, std::milli>(gate_entered_ - gate_asked_).count();
+      if (waited >= slow_statement_ms_) report_slow_write_wait(waited, sql);
       gate_first_.assign(sql);
       gate_begun_ = sql == kBeginWrite;
     }

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <memory>
 #include <sstream>
 #include <thread>
 
@@ -245,6 +246,46 @@ TEST_F(SqliteWriters, AWriteTransactionHoldingTheLockLongIsLoggedWithItsFirstSta
       << text;
   EXPECT_EQ(text.find("DELETE FROM log"), std::string::npos) << text;
   EXPECT_EQ(text.find("slow statement"), std::string::npos) << text;  // no statement was slow
+}
+
+// A writer that waited past the threshold for the lock is logged with its statement, and so is a
+// caller that waited for a connection: neither wait is a statement's time, and either can hold up
+// a request while every statement is quick.
+TEST_F(SqliteWriters, WaitsForTheWriteLockAndForAConnectionAreLogged) {
+  open(DatabaseOptions{.max_connections = 2, .slow_statement_ms = 50});
+  std::ostringstream out;
+  auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+      "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(out)));
+  {
+    auto holder = std::make_unique<Result<Lease>>(db_->acquire());
+    ASSERT_TRUE(holder->ok());
+    ASSERT_TRUE((**holder)->begin(TxMode::kWrite).ok());
+    std::thread writer([&] {
+      auto lease = db_->acquire();
+      ASSERT_TRUE(lease.ok());
+      EXPECT_TRUE((*lease)->execute("INSERT INTO log (who) VALUES ($1)", {std::string("w")}).ok());
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(40));
+    // Both connections are leased now: a third caller waits for one.
+    std::thread third([&] {
+      auto lease = db_->acquire();
+      EXPECT_TRUE(lease.ok());
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(80));
+    ASSERT_TRUE((**holder)->commit().ok());
+    holder.reset();  // the connection goes back to the pool
+    writer.join();
+    third.join();
+  }
+  spdlog::set_default_logger(previous);
+  const std::string text = out.str();
+  EXPECT_NE(text.find("slow write: waited "), std::string::npos) << text;
+  EXPECT_NE(text.find(" ms for the write lock, to run: INSERT INTO log (who) VALUES ($1)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("slow connection: waited "), std::string::npos) << text;
+  EXPECT_NE(text.find("(2 open, all in use)"), std::string::npos) << text;
 }
 
 }  // namespace

@@ -371,18 +371,15 @@ Result<MiningOutcome> FeedbackMining::run(const std::string& owner, bool full, U
   const auto started = std::chrono::steady_clock::now();
   // The claim takes a full run asked for (request_full) with it.
   bool took_request = false;
-  ECRM_ASSIGN_OR_RETURN(auto claimed, storage::with_transaction<bool>(
-                                          db_, TxMode::kWrite, [&](Connection& c) -> Result<bool> {
-                                            ECRM_ASSIGN_OR_RETURN(
-                                                bool got, repo_.claim(c, owner, now, now + kClaimMs));
-                                            if (!got) return false;
-                                            ECRM_ASSIGN_OR_RETURN(took_request,
-                                                                  repo_.full_requested(c));
-                                            if (took_request) {
-                                              ECRM_RETURN_IF_ERROR(repo_.set_full_requested(c, false));
-                                            }
-                                            return true;
-                                          }));
+  const auto claim = [&](Connection& c) -> Result<bool> {
+    ECRM_ASSIGN_OR_RETURN(bool got, repo_.claim(c, owner, now, now + kClaimMs));
+    if (!got) return false;
+    ECRM_ASSIGN_OR_RETURN(took_request, repo_.full_requested(c));
+    if (took_request) ECRM_RETURN_IF_ERROR(repo_.set_full_requested(c, false));
+    return true;
+  };
+  ECRM_ASSIGN_OR_RETURN(auto claimed,
+                        storage::with_transaction<bool>(db_, TxMode::kWrite, claim));
   if (!claimed) {
     return Error::conflict("a feedback mining run is already running", {}, "already_running");
   }

@@ -177,20 +177,26 @@ std::string postgres_side_table_script(const FullTextIndex& index, bool fill) {
   return sql;
 }
 
+namespace {
+
+// One query word as a tsquery operand: the word, and for the CJK fallback its bigram phrase.
+std::string ts_word(const Word& word) {
+  if (!fallback(word)) return ts_operand(word.text);
+  std::string phrase;
+  for (const std::string& bigram : bigrams(word.text)) {
+    if (!phrase.empty()) phrase += " <-> ";
+    phrase += ts_operand(bigram);
+  }
+  return "(" + ts_operand(word.text) + " | (" + phrase + "))";
+}
+
+}  // namespace
+
 std::string tsquery_text(const FullTextQuery& query) {
   std::string out;
   for (const Word& word : query.words) {
     if (!out.empty()) out += " & ";
-    if (!fallback(word)) {
-      out += ts_operand(word.text);
-      continue;
-    }
-    std::string phrase;
-    for (const std::string& bigram : bigrams(word.text)) {
-      if (!phrase.empty()) phrase += " <-> ";
-      phrase += ts_operand(bigram);
-    }
-    out += "(" + ts_operand(word.text) + " | (" + phrase + "))";
+    out += ts_word(word);
   }
   return out;
 }
@@ -199,13 +205,7 @@ std::string tsquery_match_text(const FullTextQuery& query) {
   std::string out;
   for (const Word& word : query.words) {
     if (!out.empty()) out += " & ";
-    if (single_bigram(word)) {
-      out += ts_operand(bigrams(word.text).front());
-      continue;
-    }
-    FullTextQuery one;
-    one.words.push_back(word);
-    out += tsquery_text(one);
+    out += single_bigram(word) ? ts_operand(bigrams(word.text).front()) : ts_word(word);
   }
   return out;
 }

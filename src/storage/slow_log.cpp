@@ -35,9 +35,9 @@ void report_slow_write_lock(double held_ms, double waited_ms, std::string_view f
                held_ms, waited_ms, one_line(first));
 }
 
-void report_slow_write_wait(double waited_ms, std::string_view sql) {
+void report_slow_write_wait(double waited_ms, std::string_view first) {
   spdlog::warn("slow write: waited {:.1f} ms for the write lock, to run: {}", waited_ms,
-               one_line(sql));
+               one_line(first));
 }
 
 void report_slow_connection_wait(double waited_ms, int open) {

@@ -35,11 +35,11 @@ class SlowStatementTimer {
 // the lock. Logged by the caller only when held_ms reaches the slow-statement threshold.
 void report_slow_write_lock(double held_ms, double waited_ms, std::string_view first);
 
-// SQLite: a writer that waited `waited_ms` for the write lock, other transactions holding it
-// meanwhile (none of them long enough to be logged by itself, or this is the queue behind one);
-// `sql` is the statement that asked for it. Logged by the caller only when waited_ms reaches the
-// threshold.
-void report_slow_write_wait(double waited_ms, std::string_view sql);
+// SQLite: a write transaction that waited `waited_ms` for the write lock, other transactions
+// holding it meanwhile (none of them long enough to be logged by itself, or this is the queue
+// behind one); `first` is its first statement. Logged by the caller only when waited_ms reaches
+// the threshold and the transaction itself was quick (else report_slow_write_lock says both).
+void report_slow_write_wait(double waited_ms, std::string_view first);
 
 // A caller that waited `waited_ms` for a connection of the pool, all `open` of them in use.
 // Logged by the caller only when waited_ms reaches the threshold.

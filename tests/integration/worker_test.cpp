@@ -177,6 +177,18 @@ class WorkerApi : public CrmApi {
     return customers;
   }
 
+  // A run asked for at `path` (POST `first`, then `again`) on the web node without a worker is
+  // only queued: 202 queued, a second request 409, and still queued a while later.
+  void expect_only_queued(const std::string& first, const std::string& again,
+                          const std::function<json::object()>& status) {
+    auto started = post(first, json::object{});
+    ASSERT_EQ(started.status, 202) << started.body;
+    EXPECT_EQ(started.json().at("state").as_string(), "queued") << started.body;
+    expect_error(post(again, json::object{}), 409, "already_running");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    EXPECT_EQ(status().at("state").as_string(), "queued");
+  }
+
   json::object recompute_status() {
     auto r = get("/api/v1/analytics/recompute");
     EXPECT_EQ(r.status, 200) << r.body;
@@ -204,12 +216,9 @@ TEST_F(WorkerNodes, RequestsOnTheWebNodeAreQueuedAndRunOnceByTheWorker) {
   const std::vector<std::int64_t> customers = shop();
 
   // Without a worker the web node only queues the recomputation.
-  auto started = post("/api/v1/analytics/recompute", json::object{});
-  ASSERT_EQ(started.status, 202) << started.body;
-  EXPECT_EQ(started.json().at("state").as_string(), "queued") << started.body;
-  expect_error(post("/api/v1/analytics/recompute", json::object{}), 409, "already_running");
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-  EXPECT_EQ(recompute_status().at("state").as_string(), "queued");
+  ASSERT_NO_FATAL_FAILURE(expect_only_queued("/api/v1/analytics/recompute",
+                                             "/api/v1/analytics/recompute",
+                                             [&] { return recompute_status(); }));
   {
     auto queued = jobs("analytics_recompute");
     ASSERT_EQ(queued.size(), 1u);
@@ -349,12 +358,8 @@ TEST_F(WorkerNodes, AFullFeedbackMiningAskedOnTheWebNodeIsRunFullByTheWorker) {
     return r.json().as_object();
   };
   // Queued on the web node, the full run recorded on the job row for the worker.
-  auto asked = post("/api/v1/feedback/mining?full=true", json::object{});
-  ASSERT_EQ(asked.status, 202) << asked.body;
-  EXPECT_EQ(asked.json().at("state").as_string(), "queued") << asked.body;
-  expect_error(post("/api/v1/feedback/mining", json::object{}), 409, "already_running");
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-  EXPECT_EQ(mining_status().at("state").as_string(), "queued");
+  ASSERT_NO_FATAL_FAILURE(expect_only_queued("/api/v1/feedback/mining?full=true",
+                                             "/api/v1/feedback/mining", mining_status));
   const auto queued = jobs("feedback_mining");
   ASSERT_FALSE(queued.empty());
   const std::int64_t job_id = queued.back().id;

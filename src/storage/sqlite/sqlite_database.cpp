@@ -195,7 +195,8 @@ class SqliteConnection final : public Connection {
 
  private:
   // `sql` is the statement that wants the lock: with the slow-statement log on, a write that
-  // holds the lock that long is logged with it (the lock's queue is not a statement's time).
+  // holds the lock that long, or waited that long for it, is logged with its transaction's first
+  // statement when it leaves (the lock's queue is not a statement's time).
   Status enter_gate(std::string_view sql) {
     const bool timed = slow_statement_ms_ > 0;
     using Clock = std::chrono::steady_clock;
@@ -206,11 +207,8 @@ class SqliteConnection final : public Connection {
     }
     holds_gate_ = true;
     if (timed) {
-      gate_asked_ = asked;
-      gate_entered_ = std::chrono::steady_clock::now();
-      const double waited =
-          std::chrono::duration<double, std::milli>(gate_entered_ - gate_asked_).count();
-      if (waited >= slow_statement_ms_) report_slow_write_wait(waited, sql);
+      gate_entered_ = Clock::now();
+      gate_waited_ms_ = std::chrono::duration<double, std::milli>(gate_entered_ - asked).count();
       gate_first_.assign(sql);
       gate_begun_ = sql == kBeginWrite;
     }
@@ -223,10 +221,14 @@ class SqliteConnection final : public Connection {
       holds_gate_ = false;
       gate_->release();
       if (slow_statement_ms_ > 0) {
-        using Ms = std::chrono::duration<double, std::milli>;
-        const double held = Ms(std::chrono::steady_clock::now() - gate_entered_).count();
+        const double held =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                      gate_entered_)
+                .count();
         if (held >= slow_statement_ms_) {
-          report_slow_write_lock(held, Ms(gate_entered_ - gate_asked_).count(), gate_first_);
+          report_slow_write_lock(held, gate_waited_ms_, gate_first_);
+        } else if (gate_waited_ms_ >= slow_statement_ms_) {
+          report_slow_write_wait(gate_waited_ms_, gate_first_);
         }
       }
     }
@@ -307,8 +309,8 @@ class SqliteConnection final : public Connection {
   bool holds_gate_ = false;
   int slow_statement_ms_;
   // With the slow-statement log on: when the gate was asked for and entered, and by what.
-  std::chrono::steady_clock::time_point gate_asked_;
   std::chrono::steady_clock::time_point gate_entered_;
+  double gate_waited_ms_ = 0;
   std::string gate_first_;
   bool gate_begun_ = false;  // gate_first_ is a BEGIN so far
   std::unordered_map<std::string, Prepared, TextHash, std::equal_to<>> statements_;

@@ -12,12 +12,38 @@
 #include <memory>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 #include "core/crypto.hpp"
 #include "storage/database.hpp"
 
 namespace ecrm::storage {
 namespace {
+
+// Captures what is logged from construction to text() (or destruction, if a test stops early),
+// then puts the previous logger back.
+class LogCapture {
+ public:
+  LogCapture() : previous_(spdlog::default_logger()) {
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>(
+        "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(out_)));
+  }
+  ~LogCapture() { restore(); }
+  LogCapture(const LogCapture&) = delete;
+  LogCapture& operator=(const LogCapture&) = delete;
+  // Stops capturing; what was logged.
+  std::string text() {
+    restore();
+    return out_.str();
+  }
+
+ private:
+  void restore() {
+    if (previous_) spdlog::set_default_logger(std::exchange(previous_, nullptr));
+  }
+  std::ostringstream out_;
+  std::shared_ptr<spdlog::logger> previous_;
+};
 
 class SqliteWriters : public ::testing::Test {
  protected:
@@ -223,10 +249,7 @@ TEST_F(SqliteWriters, TheSlowStatementLogNamesTheStatementButNotItsParameters) {
 // statement's time shows.
 TEST_F(SqliteWriters, AWriteTransactionHoldingTheLockLongIsLoggedWithItsFirstStatement) {
   open(DatabaseOptions{.slow_statement_ms = 50});
-  std::ostringstream out;
-  auto previous = spdlog::default_logger();
-  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
-      "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(out)));
+  LogCapture log;
   {
     auto lease = db_->acquire();
     ASSERT_TRUE((*lease)->begin(TxMode::kWrite).ok());
@@ -238,8 +261,7 @@ TEST_F(SqliteWriters, AWriteTransactionHoldingTheLockLongIsLoggedWithItsFirstSta
     ASSERT_TRUE((*lease)->execute("DELETE FROM log WHERE who = 'nobody'", {}).ok());
     ASSERT_TRUE((*lease)->commit().ok());
   }
-  spdlog::set_default_logger(previous);
-  const std::string text = out.str();
+  const std::string text = log.text();
   EXPECT_NE(text.find("slow write: held the write lock "), std::string::npos) << text;
   EXPECT_NE(text.find("from: BEGIN IMMEDIATE; INSERT INTO log (who) VALUES ($1)"),
             std::string::npos)
@@ -253,10 +275,7 @@ TEST_F(SqliteWriters, AWriteTransactionHoldingTheLockLongIsLoggedWithItsFirstSta
 // a request while every statement is quick.
 TEST_F(SqliteWriters, WaitsForTheWriteLockAndForAConnectionAreLogged) {
   open(DatabaseOptions{.max_connections = 2, .slow_statement_ms = 50});
-  std::ostringstream out;
-  auto previous = spdlog::default_logger();
-  spdlog::set_default_logger(std::make_shared<spdlog::logger>(
-      "capture", std::make_shared<spdlog::sinks::ostream_sink_mt>(out)));
+  LogCapture log;
   {
     auto holder = std::make_unique<Result<Lease>>(db_->acquire());
     ASSERT_TRUE(holder->ok());
@@ -278,8 +297,7 @@ TEST_F(SqliteWriters, WaitsForTheWriteLockAndForAConnectionAreLogged) {
     writer.join();
     third.join();
   }
-  spdlog::set_default_logger(previous);
-  const std::string text = out.str();
+  const std::string text = log.text();
   EXPECT_NE(text.find("slow write: waited "), std::string::npos) << text;
   EXPECT_NE(text.find(" ms for the write lock, to run: INSERT INTO log (who) VALUES ($1)"),
             std::string::npos)

@@ -300,14 +300,6 @@ bool ModelWorker::stop_requested() {
   return stopping_;
 }
 
-void ModelWorker::rest_after(std::chrono::steady_clock::duration worked) {
-  if (options_.refresh_share >= 1.0 || options_.refresh_share <= 0.0) return;
-  const auto rest = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-      worked * (1.0 / options_.refresh_share - 1.0));
-  std::unique_lock lock(mutex_);
-  refresh_wake_.wait_for(lock, rest, [&] { return stopping_; });
-}
-
 void ModelWorker::refresh_loop() {
   std::unique_lock lock(mutex_);
   while (true) {
@@ -326,13 +318,11 @@ void ModelWorker::refresh_loop() {
       }
       const std::span<const std::int64_t> part(
           batch.data() + at, std::min(kRefreshBatch, batch.size() - at));
-      const auto started = std::chrono::steady_clock::now();
       auto status = job_.refresh(part);
       if (!status.ok()) {
         spdlog::warn("{}: refreshing {} customers (from {}) failed: {}", job_.log_name,
                      part.size(), part.front(), status.error().message);
       }
-      rest_after(std::chrono::steady_clock::now() - started);
     }
     lock.lock();
   }

@@ -9,8 +9,6 @@
 //   request that caused it. The customers queued meanwhile are refreshed together, up to
 //   kRefreshBatch at a time, so that a busy shop costs one write per batch, not per order.
 //   Customers queued while a build runs are refreshed again after it, against the new model.
-//   The thread rests between batches in proportion to their time (refresh_share), so that on a
-//   busy node refreshes take a bounded share of the CPU however many changes stream in.
 // Where the full build runs depends on `mode` (core/job_queue.hpp): on the job thread when asked
 // (kInProcess); queued in the jobs table for a worker, with no job thread (kEnqueue); or claimed
 // from the jobs table by the job thread (kWorker), which queues its scheduled runs there too and
@@ -43,11 +41,6 @@ struct ModelWorkerOptions {
   JobQueue* queue = nullptr;  // required unless kInProcess
   std::chrono::milliseconds lease = std::chrono::seconds(60);      // renewed every third of it
   std::chrono::milliseconds poll_every = std::chrono::seconds(1);  // kWorker: looks for jobs
-  // The refresh thread spends at most this share of its time refreshing: after a batch that took
-  // T it rests T * (1 / share - 1) (0.1: nine times T), so that a stream of changes cannot take
-  // the request threads' CPU; customers changed meanwhile wait and are refreshed once, together.
-  // 1 or more: no rest.
-  double refresh_share = 0.1;
   // For tests only (`ecrm worker --test-job-delay`): a claimed job waits this long, its lease
   // renewed, before its build starts, so that a test can kill the worker mid-job.
   std::chrono::milliseconds test_delay{0};
@@ -100,8 +93,6 @@ class ModelWorker {
  private:
   void job_loop();
   void refresh_loop();
-  // Rests (unless stopping) in proportion to `worked`, by options_.refresh_share.
-  void rest_after(std::chrono::steady_clock::duration worked);
   bool stop_requested();
   void run_build(const char* why);
   void worker_loop();

@@ -3,8 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <mutex>
-#include <vector>
 #include <chrono>
 #include <thread>
 
@@ -54,55 +52,6 @@ TEST(ModelWorkerRefresh, StoppingLeavesABacklogInsteadOfWorkingThroughIt) {
   worker.stop();
   EXPECT_LT(calls.load(), 10);  // the batch under way, not the 200 queued
   EXPECT_LT(customers.load(), kQueued);
-}
-
-TEST(ModelWorkerRefresh, TheThreadRestsInProportionToItsBatchesTime) {
-  std::mutex mutex;
-  std::vector<std::chrono::steady_clock::time_point> starts, ends;
-  std::atomic<int> calls{0}, customers{0};
-  ModelJob job = slow_refresh_job(calls, customers);
-  job.refresh = [&](std::span<const std::int64_t>) -> Status {
-    const auto start = std::chrono::steady_clock::now();
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    std::lock_guard lock(mutex);
-    starts.push_back(start);
-    ends.push_back(std::chrono::steady_clock::now());
-    return {};
-  };
-  ModelWorker worker(std::move(job),
-                     ModelWorkerOptions{.schedule = false, .refresh_share = 0.25});
-  for (std::int64_t id = 1; id <= 3 * 64; ++id) worker.customer_changed(id);  // three batches
-  worker.start();
-  for (int i = 0; i < 300; ++i) {
-    {
-      std::lock_guard lock(mutex);
-      if (ends.size() >= 3) break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  worker.stop();
-  std::lock_guard lock(mutex);
-  ASSERT_EQ(starts.size(), 3u);
-  for (std::size_t i = 1; i < starts.size(); ++i) {
-    const auto worked = ends[i - 1] - starts[i - 1];
-    // At a quarter of its time: a rest of three times the batch before the next one.
-    EXPECT_GE(starts[i] - ends[i - 1], 3 * worked - std::chrono::milliseconds(1));
-  }
-}
-
-TEST(ModelWorkerRefresh, StoppingEndsARestAtOnce) {
-  std::atomic<int> calls{0}, customers{0};
-  ModelWorker worker(slow_refresh_job(calls, customers),
-                     ModelWorkerOptions{.schedule = false, .refresh_share = 0.001});
-  for (std::int64_t id = 1; id <= 2 * 64; ++id) worker.customer_changed(id);
-  worker.start();
-  while (calls.load() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  // The first batch (50 ms) is followed by a rest of about 50 s.
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  const auto asked = std::chrono::steady_clock::now();
-  worker.stop();
-  EXPECT_LT(std::chrono::steady_clock::now() - asked, std::chrono::seconds(5));
-  EXPECT_EQ(calls.load(), 1);
 }
 
 }  // namespace

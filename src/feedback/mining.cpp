@@ -367,7 +367,7 @@ Result<FeedbackMining::ProductRun> FeedbackMining::mine_product(std::int64_t pro
   return run;
 }
 
-Result<MiningOutcome> FeedbackMining::run(const std::string& owner, bool full, UnixMs now) {
+Result<MiningOutcome> FeedbackMining::run(const std::string& owner, UnixMs now) {
   const auto started = std::chrono::steady_clock::now();
   // The claim takes a full run asked for (request_full) with it.
   bool took_request = false;
@@ -383,12 +383,11 @@ Result<MiningOutcome> FeedbackMining::run(const std::string& owner, bool full, U
   if (!claimed) {
     return Error::conflict("a feedback mining run is already running", {}, "already_running");
   }
-  full = full || took_request;
   MiningOutcome outcome;
   const auto work = [&]() -> Status {
     ECRM_ASSIGN_OR_RETURN(auto lease, db_.acquire());
     ECRM_ASSIGN_OR_RETURN(auto job, repo_.job(*lease));
-    outcome.full = full || !job.watermark;
+    outcome.full = took_request || !job.watermark;
     std::vector<std::int64_t> products;
     if (outcome.full) {
       ECRM_ASSIGN_OR_RETURN(products, repo_.all_products(*lease));

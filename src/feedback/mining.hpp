@@ -70,9 +70,10 @@ class FeedbackMining {
   // Who hears of new alerts (staff notices); set before the first run.
   void on_alert(AlertListener listener) { on_alert_ = std::move(listener); }
 
-  // Runs the job as `owner` at `now` (see above). kConflict `already_running` when another run
-  // holds the claim; storage errors otherwise (recorded on the job row as failed).
-  Result<MiningOutcome> run(const std::string& owner, bool full, UnixMs now);
+  // Runs the job as `owner` at `now` (see above): a full run when request_full asked for one or
+  // nothing was mined yet. kConflict `already_running` when another run holds the claim; storage
+  // errors otherwise (recorded on the job row as failed).
+  Result<MiningOutcome> run(const std::string& owner, UnixMs now);
   // Records that the next run is to be full (or drops that request): the run that next takes the
   // claim, in any process, mines every product, and puts the request back if it fails.
   Status request_full(bool requested);

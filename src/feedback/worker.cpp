@@ -14,7 +14,7 @@ ModelJob job_for(FeedbackMining& mining) {
   job.claim_holder = [&mining]() { return mining.claim_holder(now_ms()); };
   job.last_built_at = [&mining]() { return mining.last_run(); };
   job.build = [&mining](const std::string& owner) -> Result<std::string> {
-    ECRM_ASSIGN_OR_RETURN(auto outcome, mining.run(owner, false, now_ms()));
+    ECRM_ASSIGN_OR_RETURN(auto outcome, mining.run(owner, now_ms()));
     return fmt::format("{}{} products, {} texts mined, {} dropped, {} alerts in {} ms",
                        outcome.full ? "full: " : "", outcome.products, outcome.texts_mined,
                        outcome.texts_removed, outcome.alerts, outcome.duration_ms);

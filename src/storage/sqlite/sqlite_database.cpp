@@ -2,14 +2,13 @@
 
 #include "storage/pool.hpp"
 #include "storage/slow_log.hpp"
+#include "storage/sqlite/write_gate.hpp"
 
 #include <sqlite3.h>
 
 #include <chrono>
 #include <charconv>
-#include <condition_variable>
 #include <filesystem>
-#include <mutex>
 #include <unordered_map>
 #include <vector>
 
@@ -54,38 +53,10 @@ class SqliteRow final : public RowView {
   sqlite3_stmt* stmt_;
 };
 
-// SQLite lets one writer at a time into a database; a writer that finds it locked waits in the
-// busy handler, which sleeps (1, 2, 5, ... up to 100 ms) between tries, so writers queue behind
-// each other with idle gaps and a newcomer can overtake one that is asleep. Within one process
-// the writers queue here instead: a connection holds the gate from its first write (BEGIN
-// IMMEDIATE, or a statement that writes) until it is back in autocommit mode, and the next
-// writer is woken the moment it is released. The busy handler still arbitrates between
-// processes. A writer that cannot have the gate within the busy timeout fails as SQLITE_BUSY
-// would (kUnavailable, "database is locked").
-// The statement that opens a write transaction.
+// The statement that opens a write transaction. Writers of one process queue on the database's
+// WriteGate (write_gate.hpp) first; one that cannot have it within the busy timeout fails as
+// SQLITE_BUSY would (kUnavailable, "database is locked").
 constexpr std::string_view kBeginWrite = "BEGIN IMMEDIATE";
-
-class WriteGate {
- public:
-  bool acquire(std::chrono::milliseconds timeout) {
-    std::unique_lock lock(mutex_);
-    if (!free_.wait_for(lock, timeout, [&] { return !held_; })) return false;
-    held_ = true;
-    return true;
-  }
-  void release() {
-    {
-      std::lock_guard lock(mutex_);
-      held_ = false;
-    }
-    free_.notify_one();
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable free_;
-  bool held_ = false;
-};
 
 class SqliteConnection final : public Connection {
  public:

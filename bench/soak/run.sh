@@ -17,7 +17,11 @@
 #   cmake --build build --target ecrm soak_load
 #   bench/soak/run.sh                       # DURATION=600 PEAK_SECONDS=180 CONNECTIONS=16
 #   DURATION=120 CLUSTER=0 bench/soak/run.sh
-# Environment: CUSTOMERS (5000), LOAD (0.8), ROUNDS (3), CLUSTER_SECONDS (30, each cluster
+# Environment: CUSTOMERS (50000: the SQLite node's demo shop; the soak's orders then add about
+#              four to each customer's history, where 5,000 customers would each get forty and
+#              every customer page would read ten times more by the end: bench/soak/README.md,
+#              "Fifth round"), CLUSTER_CUSTOMERS (5000, the cluster's shop),
+#              LOAD (0.8), ROUNDS (3), CLUSTER_SECONDS (30, each cluster
 #              round), ECRM_BIN (build/ecrm), BENCH_DIR (build/bench/soak), SERVE_ARGS (more
 #              options of the SQLite node's `ecrm serve`), KEEP_LOGS (a directory: the
 #              servers' logs and the load's output are copied there at the end).
@@ -27,7 +31,8 @@ PEAK_SECONDS=${PEAK_SECONDS:-180}
 CLUSTER_SECONDS=${CLUSTER_SECONDS:-30}
 CONNECTIONS=${CONNECTIONS:-16}
 LOAD=${LOAD:-0.8}
-CUSTOMERS=${CUSTOMERS:-5000}
+CUSTOMERS=${CUSTOMERS:-50000}
+CLUSTER_CUSTOMERS=${CLUSTER_CUSTOMERS:-5000}
 ROUNDS=${ROUNDS:-3}
 CLUSTER=${CLUSTER:-1}
 ECRM_BIN=${ECRM_BIN:-build/ecrm}
@@ -125,7 +130,7 @@ kill -TERM "$server"; wait "$server" 2>/dev/null || true
 
 # --- 2. One web node against two behind nginx, on PostgreSQL ---
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-ECRM_ADMIN_EMAIL=$EMAIL ECRM_ADMIN_PASSWORD=$PASSWORD CUSTOMERS=$CUSTOMERS ECRM_BINARY=$ECRM_BIN \
+ECRM_ADMIN_EMAIL=$EMAIL ECRM_ADMIN_PASSWORD=$PASSWORD CUSTOMERS=$CLUSTER_CUSTOMERS ECRM_BINARY=$ECRM_BIN \
   setsid deploy/cluster.sh "$port" >"$TMP/cluster.log" 2>&1 &
 cluster=$!
 PIDS+=("$cluster")

@@ -97,7 +97,9 @@ class PostgresConnection final : public Connection {
     std::string text(sql);
     ResultPtr result(PQexec(conn_, text.c_str()));
     auto status = PQresultStatus(result.get());
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+    // A script of comments alone (a migration with nothing for PostgreSQL) is an empty query:
+    // nothing to do, as SQLite has it.
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY) {
       return postgres_error(conn_, result.get(), "script failed");
     }
     return {};

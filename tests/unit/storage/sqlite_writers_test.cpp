@@ -1,6 +1,7 @@
 // SQLite's writers within one process queue on the database's write gate: a writer waits for the
 // one before it instead of sleeping in the busy handler, and fails as a locked database would
 // when it cannot have the lock within the busy timeout. Also the slow-statement log.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <spdlog/sinks/ostream_sink.h>
@@ -19,6 +20,9 @@
 
 namespace ecrm::storage {
 namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
 
 // Captures what is logged from construction to text() (or destruction, if a test stops early),
 // then puts the previous logger back.
@@ -54,7 +58,8 @@ class SqliteWriters : public ::testing::Test {
     db_ = std::move(*opened);
     auto lease = db_->acquire();
     ASSERT_TRUE(lease.ok());
-    ASSERT_TRUE((*lease)->execute_script("CREATE TABLE log (id INTEGER PRIMARY KEY, who TEXT)").ok());
+    ASSERT_TRUE(
+        (*lease)->execute_script("CREATE TABLE log (id INTEGER PRIMARY KEY, who TEXT)").ok());
   }
   void TearDown() override {
     db_.reset();
@@ -220,12 +225,11 @@ TEST_F(SqliteWriters, TheSlowStatementLogNamesTheStatementButNotItsParameters) {
   }
   spdlog::set_default_logger(previous);
   const std::string text = out.str();
-  EXPECT_NE(text.find("slow statement:"), std::string::npos) << text;
-  EXPECT_NE(text.find("1 rows: WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
-                      "WHERE i < $1) SELECT COUNT(*) FROM n WHERE i <> $2"),
-            std::string::npos)
-      << text;
-  EXPECT_EQ(text.find("secret-value"), std::string::npos) << text;
+  EXPECT_THAT(text, HasSubstr("slow statement:"));
+  EXPECT_THAT(text,
+              HasSubstr("1 rows: WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                        "WHERE i < $1) SELECT COUNT(*) FROM n WHERE i <> $2"));
+  EXPECT_THAT(text, Not(HasSubstr("secret-value")));
 
   // Off by default.
   std::ostringstream quiet;
@@ -262,12 +266,10 @@ TEST_F(SqliteWriters, AWriteTransactionHoldingTheLockLongIsLoggedWithItsFirstSta
     ASSERT_TRUE((*lease)->commit().ok());
   }
   const std::string text = log.text();
-  EXPECT_NE(text.find("slow write: held the write lock "), std::string::npos) << text;
-  EXPECT_NE(text.find("from: BEGIN IMMEDIATE; INSERT INTO log (who) VALUES ($1)"),
-            std::string::npos)
-      << text;
-  EXPECT_EQ(text.find("DELETE FROM log"), std::string::npos) << text;
-  EXPECT_EQ(text.find("slow statement"), std::string::npos) << text;  // no statement was slow
+  EXPECT_THAT(text, HasSubstr("slow write: held the write lock "));
+  EXPECT_THAT(text, HasSubstr("from: BEGIN IMMEDIATE; INSERT INTO log (who) VALUES ($1)"));
+  EXPECT_THAT(text, Not(HasSubstr("DELETE FROM log")));
+  EXPECT_THAT(text, Not(HasSubstr("slow statement")));  // no statement was slow
 }
 
 // A writer that waited past the threshold for the lock is logged with its statement, and so is a
@@ -298,12 +300,10 @@ TEST_F(SqliteWriters, WaitsForTheWriteLockAndForAConnectionAreLogged) {
     third.join();
   }
   const std::string text = log.text();
-  EXPECT_NE(text.find("slow write: waited "), std::string::npos) << text;
-  EXPECT_NE(text.find(" ms for the write lock, to run: INSERT INTO log (who) VALUES ($1)"),
-            std::string::npos)
-      << text;
-  EXPECT_NE(text.find("slow connection: waited "), std::string::npos) << text;
-  EXPECT_NE(text.find("(2 open, all in use)"), std::string::npos) << text;
+  EXPECT_THAT(text, HasSubstr("slow write: waited "));
+  EXPECT_THAT(text, HasSubstr(" ms for the write lock, to run: INSERT INTO log (who) VALUES ($1)"));
+  EXPECT_THAT(text, HasSubstr("slow connection: waited "));
+  EXPECT_THAT(text, HasSubstr("(2 open, all in use)"));
 }
 
 }  // namespace

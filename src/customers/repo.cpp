@@ -405,7 +405,7 @@ void append_list_statement(search::Sql& sql, const CustomerQuery& filter,
                            const std::optional<std::string>& city_key, const search::Query& q,
                            MatchRank rank, std::int64_t after, int limit, bool ids_only,
                            const std::function<void(search::Sql&)>* columns = nullptr,
-                           bool or_better = false) {
+                           bool or_better = false, const search::Reading& how = {}) {
   using storage::Backend;
   const Backend backend = sql.backend();
   const bool sqlite = backend == Backend::kSqlite;
@@ -435,12 +435,12 @@ void append_list_statement(search::Sql& sql, const CustomerQuery& filter,
   }
   sql << " FROM ";
   if (driver == Driver::kSearch) {
-    auto source = search::match_source(backend, kCustomerIndex, "c");
+    auto source = search::match_source(backend, kCustomerIndex, "c", rank, how);
     sql << source.from << " WHERE ";
     if (or_better) {
-      search::append_match_or_better(sql, kCustomerIndex, "c", q, rank);
+      search::append_match_or_better(sql, kCustomerIndex, "c", q, rank, how);
     } else {
-      search::append_match(sql, kCustomerIndex, "c", q, rank);
+      search::append_match(sql, kCustomerIndex, "c", q, rank, how);
     }
     key = source.key;
   } else if (driver == Driver::kTag) {
@@ -515,9 +515,10 @@ void append_list_statement(search::Sql& sql, const CustomerQuery& filter,
 
 search::Sql list_statement(storage::Backend backend, const CustomerQuery& filter,
                            const std::optional<std::string>& city_key, const search::Query& q,
-                           MatchRank rank, std::int64_t after, int limit) {
+                           MatchRank rank, std::int64_t after, int limit,
+                           const search::Reading& how = {}) {
   search::Sql sql(backend);
-  append_list_statement(sql, filter, city_key, q, rank, after, limit, false);
+  append_list_statement(sql, filter, city_key, q, rank, after, limit, false, nullptr, false, how);
   return sql;
 }
 
@@ -525,29 +526,31 @@ search::Sql list_statement(storage::Backend backend, const CustomerQuery& filter
 // customers matching either, each with the exact flag): see search::ranked_ids.
 search::Sql exact_or_prefix_statement(storage::Backend backend, const CustomerQuery& filter,
                                       const std::optional<std::string>& city_key,
-                                      const search::Query& q, int limit) {
+                                      const search::Query& q, int limit,
+                                      const search::Reading& how = {}) {
   search::Sql sql(backend);
   append_list_statement(sql, filter, city_key, q, MatchRank::kPrefix, 0, limit, false, nullptr,
-                        true);
+                        true, how);
   return sql;
 }
 
 }  // namespace
 
 search::Sql CustomerRepo::list_sql(storage::Backend backend, const CustomerQuery& filter,
-                                   MatchRank rank) {
+                                   MatchRank rank, const search::Reading& how) {
   const search::Query q = filter.q ? search::parse_query(*filter.q) : search::Query{};
   std::optional<std::string> city;
   if (filter.city) city = city_key(*filter.city);
-  return list_statement(backend, filter, city, q, rank, 0, 50);
+  return list_statement(backend, filter, city, q, rank, 0, 50, how);
 }
 
 search::Sql CustomerRepo::exact_or_prefix_sql(storage::Backend backend,
-                                              const CustomerQuery& filter) {
+                                              const CustomerQuery& filter,
+                                              const search::Reading& how) {
   const search::Query q = filter.q ? search::parse_query(*filter.q) : search::Query{};
   std::optional<std::string> city;
   if (filter.city) city = city_key(*filter.city);
-  return exact_or_prefix_statement(backend, filter, city, q, 50);
+  return exact_or_prefix_statement(backend, filter, city, q, 50, how);
 }
 
 void CustomerRepo::append_audience(search::Sql& sql, const CustomerQuery& filter) {
@@ -586,11 +589,15 @@ Result<std::vector<CustomerMatch>> CustomerRepo::list(Connection& c, const Custo
     if (q.substring_searchable()) ranks.push_back(MatchRank::kSubstring);
   }
   std::vector<CustomerMatch> out;
+  search::Reading how;
+  if (!q.empty()) {
+    ECRM_ASSIGN_OR_RETURN(how, search::reading(c, kCustomerIndex, q));
+  }
   bool prefix_read = false;
   if (!q.empty() && after.rank == MatchRank::kExact && after.id == 0 && limit > 0 &&
       search::ranks_share_statement(q)) {
     std::vector<CustomerMatch> exact, prefix;
-    const search::Sql both = exact_or_prefix_statement(c.backend(), filter, city, q, limit);
+    const search::Sql both = exact_or_prefix_statement(c.backend(), filter, city, q, limit, how);
     ECRM_RETURN_IF_ERROR(c.query(both.text(), both.params(), [&](const RowView& row) {
       if (row.get_int(34) != 0) {
         exact.push_back({read_customer(row), MatchRank::kExact});
@@ -603,7 +610,7 @@ Result<std::vector<CustomerMatch>> CustomerRepo::list(Connection& c, const Custo
       // rank's first ones, as many as the page can take after the exact rank's.
       exact.clear();
       const search::Sql sql =
-          list_statement(c.backend(), filter, city, q, MatchRank::kExact, 0, limit);
+          list_statement(c.backend(), filter, city, q, MatchRank::kExact, 0, limit, how);
       ECRM_RETURN_IF_ERROR(c.query(sql.text(), sql.params(), [&](const RowView& row) {
         exact.push_back({read_customer(row), MatchRank::kExact});
       }));
@@ -621,7 +628,7 @@ Result<std::vector<CustomerMatch>> CustomerRepo::list(Connection& c, const Custo
     const int wanted = limit - static_cast<int>(out.size());
     if (wanted <= 0) break;
     const search::Sql sql = list_statement(c.backend(), filter, city, q, rank,
-                                           rank == after.rank ? after.id : 0, wanted);
+                                           rank == after.rank ? after.id : 0, wanted, how);
     ECRM_RETURN_IF_ERROR(c.query(sql.text(), sql.params(), [&](const RowView& row) {
       out.push_back({read_customer(row), rank});
     }));

@@ -17,7 +17,8 @@
 namespace ecrm::customers {
 
 // The customers' search index (merged and erased customers have an empty document).
-inline const search::TextIndex kCustomerIndex{"customers", {"search_text"}, "customers_search"};
+inline const search::TextIndex kCustomerIndex{"customers", {"search_text"}, "customers_search",
+                                              "customers_fields"};
 
 using storage::Connection;
 
@@ -71,12 +72,14 @@ class CustomerRepo {
   // pass. Otherwise appends nothing and returns false (append_audience then gives the ids).
   static bool append_audience_rows(search::Sql& sql, const CustomerQuery& query,
                                    const std::function<void(search::Sql&)>& columns);
-  // The statement list() runs for `query` at `rank` on a first page (for query-plan checks).
+  // The statement list() runs for `query` at `rank` on a first page, reading the index `how`
+  // chooses (for query-plan checks).
   static search::Sql list_sql(storage::Backend backend, const CustomerQuery& query,
-                              search::MatchRank rank);
+                              search::MatchRank rank, const search::Reading& how = {});
   // The statement list() runs first for a search's exact and prefix ranks together on a first
   // page, when search::ranks_share_statement allows (for query-plan checks).
-  static search::Sql exact_or_prefix_sql(storage::Backend backend, const CustomerQuery& query);
+  static search::Sql exact_or_prefix_sql(storage::Backend backend, const CustomerQuery& query,
+                                         const search::Reading& how = {});
 
   // Likely duplicate pairs among live customers, ordered by (a, b), after the pair
   // (after_a, after_b); only pairs involving `customer_id` when given.

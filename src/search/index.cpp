@@ -162,6 +162,47 @@ MatchRank better(MatchRank rank) {
   return rank == MatchRank::kSubstring ? MatchRank::kPrefix : MatchRank::kExact;
 }
 
+// SQLite: whether the whole-field index reads `rank` (or better) as `how` says.
+bool from_fields(const TextIndex& index, MatchRank rank, const Reading& how) {
+  if (index.fields_table.empty()) return false;
+  if (rank == MatchRank::kExact) return how.exact_from_fields;
+  return rank == MatchRank::kPrefix && how.prefix_from_fields;
+}
+
+// A field's term in the whole-field index: its bytes in lower-case hexadecimal (the ascii
+// tokenizer folds hex()'s upper-case letters).
+std::string field_term(std::string_view text) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size() * 2);
+  for (char ch : text) {
+    const auto byte = static_cast<unsigned char>(ch);
+    out += kDigits[byte >> 4];
+    out += kDigits[byte & 0x0f];
+  }
+  return out;
+}
+
+// The terms a query looks for in the whole-field index: its text's and its digits'.
+std::vector<std::string> field_terms(const Query& q) {
+  std::vector<std::string> out{field_term(q.text)};
+  if (q.digits && *q.digits != q.text) out.push_back(field_term(*q.digits));
+  return out;
+}
+
+// FTS5 over the whole-field index: fields equal to one of the terms (`prefix`: starting with).
+std::string fields_expression(const Query& q, bool prefix) {
+  std::string out = "(";
+  bool first = true;
+  for (const std::string& term : field_terms(q)) {
+    if (!first) out += " OR ";
+    first = false;
+    out += '"' + term + '"';
+    if (prefix) out += '*';
+  }
+  return out + ')';
+}
+
 }  // namespace
 
 Sql& Sql::bind(storage::Value value) {
@@ -171,11 +212,34 @@ Sql& Sql::bind(storage::Value value) {
   return *this;
 }
 
-MatchSource match_source(Backend backend, const TextIndex& index, std::string_view alias) {
+Result<Reading> reading(storage::Connection& c, const TextIndex& index, const Query& query) {
+  Reading how;
+  if (c.backend() != Backend::kSqlite || index.fields_table.empty() ||
+      !ranks_share_statement(query)) {
+    return how;
+  }
+  how.exact_from_fields = true;
+  // A phone number: digits typed with their formatting, or digits alone.
+  if (!query.digits && (query.text.size() < 3 || digits_of(query.text) != query.text)) return how;
+  // The terms starting with the query's: hexadecimal digits run 0-9a-f, so 'g' ends the range.
+  std::int64_t terms = 0;
+  for (const std::string& term : field_terms(query)) {
+    ECRM_RETURN_IF_ERROR(c.query(
+        "SELECT count(*) FROM (SELECT 1 FROM " + std::string(index.fields_table) +
+            "_terms WHERE term >= $1 AND term < $2 LIMIT $3)",
+        {term, term + "g", std::int64_t{kNarrowPrefixTerms + 1}},
+        [&](const storage::RowView& row) { terms += row.get_int(0); }));
+  }
+  how.prefix_from_fields = terms <= kNarrowPrefixTerms;
+  return how;
+}
+
+MatchSource match_source(Backend backend, const TextIndex& index, std::string_view alias,
+                         MatchRank rank, const Reading& how) {
   const std::string table(index.table);
   const std::string a(alias);
   if (backend == Backend::kSqlite) {
-    const std::string fts(index.fts_table);
+    const std::string fts(from_fields(index, rank, how) ? index.fields_table : index.fts_table);
     // CROSS JOIN: SQLite keeps the index as the outer loop, in its rowid order.
     return {fts + " CROSS JOIN " + table + " " + a + " ON " + a + ".id = " + fts + ".rowid",
             fts + ".rowid"};
@@ -184,8 +248,15 @@ MatchSource match_source(Backend backend, const TextIndex& index, std::string_vi
 }
 
 void append_match(Sql& sql, const TextIndex& index, std::string_view alias, const Query& query,
-                  MatchRank rank) {
+                  MatchRank rank, const Reading& how) {
   const Needles wanted = needles(query, rank);
+  if (sql.backend() == Backend::kSqlite && from_fields(index, rank, how)) {
+    std::string expression = fields_expression(query, rank == MatchRank::kPrefix);
+    if (rank == MatchRank::kPrefix) expression += " NOT " + fields_expression(query, false);
+    sql << std::string(index.fields_table) << " MATCH ";
+    sql.bind(std::move(expression));
+    return;
+  }
   if (sql.backend() == Backend::kSqlite) {
     std::string expression = fts_expression(wanted);
     if (rank != MatchRank::kExact) {
@@ -217,12 +288,17 @@ bool ranks_share_statement(const Query& query) {
 }
 
 void append_match_or_better(Sql& sql, const TextIndex& index, std::string_view alias,
-                            const Query& query, MatchRank rank) {
+                            const Query& query, MatchRank rank, const Reading& how) {
   if (rank == MatchRank::kExact) {
-    append_match(sql, index, alias, query, rank);
+    append_match(sql, index, alias, query, rank, how);
     return;
   }
   const Needles wanted = needles(query, rank);
+  if (sql.backend() == Backend::kSqlite && from_fields(index, rank, how)) {
+    sql << std::string(index.fields_table) << " MATCH ";
+    sql.bind(fields_expression(query, true));
+    return;
+  }
   if (sql.backend() == Backend::kSqlite) {
     sql << std::string(index.fts_table) << " MATCH ";
     sql.bind(fts_expression(wanted));
@@ -264,24 +340,24 @@ void append_any_match(Sql& sql, const TextIndex& index, std::string_view alias,
 }
 
 Sql ranked_sql(storage::Backend backend, const TextIndex& index, const Query& query,
-               MatchRank rank, int limit, bool newest_first) {
+               MatchRank rank, int limit, bool newest_first, const Reading& how) {
   Sql sql(backend);
-  const MatchSource source = match_source(backend, index, "r");
+  const MatchSource source = match_source(backend, index, "r", rank, how);
   sql << "SELECT " << source.key << " FROM " << source.from << " WHERE ";
-  append_match(sql, index, "r", query, rank);
+  append_match(sql, index, "r", query, rank, how);
   sql << " ORDER BY " << source.key << (newest_first ? " DESC" : "") << " LIMIT ";
   sql.bind(std::int64_t{limit});
   return sql;
 }
 
 Sql exact_or_prefix_sql(storage::Backend backend, const TextIndex& index, const Query& query,
-                        int limit, bool newest_first) {
+                        int limit, bool newest_first, const Reading& how) {
   Sql sql(backend);
-  const MatchSource source = match_source(backend, index, "r");
+  const MatchSource source = match_source(backend, index, "r", MatchRank::kPrefix, how);
   sql << "SELECT " << source.key << ", ";
   append_exact_flag(sql, index, "r", query);
   sql << " FROM " << source.from << " WHERE ";
-  append_match_or_better(sql, index, "r", query, MatchRank::kPrefix);
+  append_match_or_better(sql, index, "r", query, MatchRank::kPrefix, how);
   sql << " ORDER BY " << source.key << (newest_first ? " DESC" : "") << " LIMIT ";
   sql.bind(std::int64_t{limit});
   return sql;
@@ -291,10 +367,11 @@ Result<std::vector<RankedId>> ranked_ids(storage::Connection& c, const TextIndex
                                          const Query& query, int limit, bool newest_first) {
   std::vector<RankedId> out;
   if (limit <= 0) return out;
+  ECRM_ASSIGN_OR_RETURN(const Reading how, reading(c, index, query));
   bool prefix_read = false;
   if (ranks_share_statement(query)) {
     std::vector<RankedId> exact, prefix;
-    const Sql both = exact_or_prefix_sql(c.backend(), index, query, limit, newest_first);
+    const Sql both = exact_or_prefix_sql(c.backend(), index, query, limit, newest_first, how);
     ECRM_RETURN_IF_ERROR(c.query(both.text(), both.params(), [&](const storage::RowView& row) {
       if (row.get_int(1) != 0) {
         exact.push_back({row.get_int(0), MatchRank::kExact});
@@ -306,7 +383,8 @@ Result<std::vector<RankedId>> ranked_ids(storage::Connection& c, const TextIndex
       // Exact matches may lie beyond the limit. The prefix rows read are still the prefix rank's
       // first ones, as many as the page can take after the exact rank's.
       exact.clear();
-      const Sql sql = ranked_sql(c.backend(), index, query, MatchRank::kExact, limit, newest_first);
+      const Sql sql =
+          ranked_sql(c.backend(), index, query, MatchRank::kExact, limit, newest_first, how);
       ECRM_RETURN_IF_ERROR(c.query(sql.text(), sql.params(), [&](const storage::RowView& row) {
         exact.push_back({row.get_int(0), MatchRank::kExact});
       }));
@@ -323,7 +401,7 @@ Result<std::vector<RankedId>> ranked_ids(storage::Connection& c, const TextIndex
     const int wanted = limit - static_cast<int>(out.size());
     if (wanted <= 0) break;
     if (rank == MatchRank::kSubstring && !query.substring_searchable()) break;
-    const Sql sql = ranked_sql(c.backend(), index, query, rank, wanted, newest_first);
+    const Sql sql = ranked_sql(c.backend(), index, query, rank, wanted, newest_first, how);
     ECRM_RETURN_IF_ERROR(c.query(sql.text(), sql.params(), [&](const storage::RowView& row) {
       out.push_back({row.get_int(0), rank});
     }));
@@ -348,13 +426,34 @@ Status flush_deferred(storage::Connection& c, const TextIndex& index) {
   sql += " ORDER BY id";
   const std::string name(index.fts_table);
   ECRM_RETURN_IF_ERROR(storage::done(c.execute(sql, {name})));
+  if (!index.fields_table.empty()) {
+    // The whole-field index's terms (migration 0058), the columns' fields joined by spaces.
+    std::string fields;
+    for (auto column : index.columns) {
+      const std::string col(column);
+      if (!fields.empty()) fields += " || ' ' || ";
+      fields += "replace(substr(hex(" + col + "), 5, 2 * length(CAST(" + col +
+                " AS BLOB)) - 6), '03200202', ' ')";
+    }
+    const std::string table(index.fields_table);
+    ECRM_RETURN_IF_ERROR(storage::done(c.execute(
+        "INSERT INTO " + table + " (rowid, fields) SELECT id, " + fields + " FROM " +
+            std::string(index.table) +
+            " WHERE id > (SELECT after_id FROM search_deferrals WHERE index_name = $1) ORDER BY id",
+        {name})));
+  }
   return storage::done(c.execute("DELETE FROM search_deferrals WHERE index_name = $1", {name}));
 }
 
 Status optimize(storage::Connection& c, const TextIndex& index) {
   if (c.backend() != Backend::kSqlite) return {};
   const std::string fts(index.fts_table);
-  return storage::done(c.execute("INSERT INTO " + fts + " (" + fts + ") VALUES ('optimize')"));
+  ECRM_RETURN_IF_ERROR(
+      storage::done(c.execute("INSERT INTO " + fts + " (" + fts + ") VALUES ('optimize')")));
+  if (index.fields_table.empty()) return {};
+  const std::string fields(index.fields_table);
+  return storage::done(
+      c.execute("INSERT INTO " + fields + " (" + fields + ") VALUES ('optimize')"));
 }
 
 }  // namespace ecrm::search

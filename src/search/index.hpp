@@ -56,7 +56,31 @@ struct TextIndex {
   std::string_view table;                  // e.g. "customers"
   std::vector<std::string_view> columns;   // its document columns
   std::string_view fts_table;              // SQLite: the FTS5 table over them
+  // SQLite: the index of their whole fields (migration 0058: each field one term, its bytes in
+  // hexadecimal), with its list of terms as <fields_table>_terms; empty when there is none.
+  std::string_view fields_table = {};
 };
+
+// Which index reads a query's exact and prefix ranks on SQLite (PostgreSQL has one way).
+// The whole-field index reads a field equal to the query as one term's list, and the fields
+// starting with it as a range of terms; the trigram index reads the lists of all the query's
+// trigrams, to their end when few rows match (a phone number's field-start phrase: 1.5 ms for 4
+// of a million customers, against 0.06 ms as a range of 4 terms). The range costs the lists of
+// all its terms before the first row, though: the fields starting with "8613" (a country code
+// and a network) took 70 ms, where the trigram phrase stops at the page's last row. So:
+//   exact   from the whole-field index for an ASCII query (ranks_share_statement: the trigram
+//           index folds other scripts' case, and the ranks must agree on what is exact);
+//   prefix  from it as well when the query looks like a phone number and its range holds few
+//           terms (kNarrowPrefixTerms), as the term list tells without reading the rows.
+struct Reading {
+  bool exact_from_fields = false;
+  bool prefix_from_fields = false;
+};
+inline constexpr int kNarrowPrefixTerms = 64;
+
+// How `query` (not empty) is read from `index` on this connection's backend; SQLite looks at the
+// terms of the whole-field index for a phone number's prefix (0.1 ms).
+Result<Reading> reading(storage::Connection& c, const TextIndex& index, const Query& query);
 
 // Where a ranked match reads from.
 struct MatchSource {
@@ -64,14 +88,16 @@ struct MatchSource {
   std::string key;   // the id to order and page by (the FTS rowid on SQLite: its own order)
 };
 
-// The FROM item for `index` with its rows as `alias`, and the ordering key.
-MatchSource match_source(storage::Backend backend, const TextIndex& index, std::string_view alias);
+// The FROM item for `index` with its rows as `alias`, and the ordering key: for reading `rank`
+// (or better) as `how` says (the index that append_match and append_match_or_better then match).
+MatchSource match_source(storage::Backend backend, const TextIndex& index, std::string_view alias,
+                         MatchRank rank = MatchRank::kSubstring, const Reading& how = {});
 
 // Appends the condition restricting the source to rows whose best match of `query` is `rank`.
 // `query` must not be empty; for a query of fewer than three characters only exact and prefix
 // matches exist (the caller skips kSubstring: see Query::substring_searchable()).
 void append_match(Sql& sql, const TextIndex& index, std::string_view alias, const Query& query,
-                  MatchRank rank);
+                  MatchRank rank, const Reading& how = {});
 
 // Whether one statement can read the exact and prefix ranks of `query` together, telling them
 // apart with append_exact_flag: the query is ASCII. (SQLite's index folds the case of other
@@ -82,7 +108,7 @@ bool ranks_share_statement(const Query& query);
 // Appends the condition restricting the source to rows whose best match of `query` is `rank` or
 // a better one (kPrefix: a field starting with the query, the exact matches included).
 void append_match_or_better(Sql& sql, const TextIndex& index, std::string_view alias,
-                            const Query& query, MatchRank rank);
+                            const Query& query, MatchRank rank, const Reading& how = {});
 
 // Appends an expression over the row `alias` that is 1 when a field of its document is the
 // query or its digits (the exact rank), else 0. Only for a query ranks_share_statement allows.
@@ -103,13 +129,13 @@ struct RankedId {
 // The statement ranked_ids runs for one rank: the ids of up to `limit` rows of `index` whose
 // best match of `query` (not empty) is `rank`, in id order (newest first when `newest_first`).
 Sql ranked_sql(storage::Backend backend, const TextIndex& index, const Query& query,
-               MatchRank rank, int limit, bool newest_first);
+               MatchRank rank, int limit, bool newest_first, const Reading& how = {});
 
 // The statement ranked_ids runs first for a query ranks_share_statement allows: the ids of up to
 // `limit` rows of `index` matching `query` exactly or by a field's prefix, in id order (newest
 // first when `newest_first`), each with append_exact_flag's flag.
 Sql exact_or_prefix_sql(storage::Backend backend, const TextIndex& index, const Query& query,
-                        int limit, bool newest_first);
+                        int limit, bool newest_first, const Reading& how = {});
 
 // The ids of up to `limit` rows of `index` matching `query` (not empty), best rank first and by
 // id within a rank (newest first when `newest_first`), each rank read from the index in id
@@ -117,7 +143,8 @@ Sql exact_or_prefix_sql(storage::Backend backend, const TextIndex& index, const 
 // (a rank finding nothing costs as much as the commonest trigram of its needle: a phone number's
 // exact and prefix ranks over the orders took 2.1 and 4.0 ms at 200,000 customers, both
 // together 1.6 ms); the exact rank is read by itself as well only when that statement fills
-// `limit`, since exact matches may then lie beyond it.
+// `limit`, since exact matches may then lie beyond it. Each statement reads the index `reading`
+// chooses.
 Result<std::vector<RankedId>> ranked_ids(storage::Connection& c, const TextIndex& index,
                                          const Query& query, int limit, bool newest_first);
 

@@ -12,6 +12,8 @@
 #include <string>
 #include <thread>
 #include <chrono>
+#include <cstdio>
+#include <utility>
 #include <vector>
 
 #include "catalog/repo.hpp"
@@ -152,6 +154,108 @@ TEST_F(Search, ExactMatchesComeFirstThenPrefixesThenSubstrings) {
     EXPECT_TRUE(group.at("more").as_bool()) << box.body;
   }
   EXPECT_TRUE(customers_group) << box.body;
+}
+
+// SQLite reads a phone number's exact and prefix ranks from the index of whole fields when few
+// fields start with it, and its prefix rank from the trigram index when many do (search::Reading):
+// either way the answers are the same, ranked the same, and follow every write at once.
+TEST_F(Search, PhoneNumbersAreRankedTheSameWhicheverIndexReadsThem) {
+  // Created in this order, so that id order alone would put the exact match last.
+  const std::int64_t substring =
+      customer(json::object{{"name", "Sub String"}, {"company", "Shop 8613987654321 Ltd"}});
+  const std::int64_t prefix =
+      customer(json::object{{"name", "Pre Fix"}, {"external_id", "8613987654321-B"}});
+  const std::int64_t exact =
+      customer(json::object{{"name", "Ex Act"}, {"phone", "+86 139 8765 4321"}});
+  // More customers whose phone numbers start with 86 137 00 than the narrow prefix allows.
+  std::vector<std::int64_t> dense;
+  for (int i = 0; i < search::kNarrowPrefixTerms + 6; ++i) {
+    char phone[32];
+    std::snprintf(phone, sizeof phone, "+86 137 0000 %04d", i);
+    dense.push_back(customer(json::object{{"name", "Dense " + std::to_string(i)}, {"phone", phone}}));
+  }
+
+  auto db = storage::open_database(server_->db_url());
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  auto lease = (*db)->acquire();
+  ASSERT_TRUE(lease.ok()) << lease.error().message;
+  storage::Connection& c = **lease;
+  const bool sqlite = c.backend() == storage::Backend::kSqlite;
+  auto reading = [&](const char* text) {
+    auto how = search::reading(c, customers::kCustomerIndex, search::parse_query(text));
+    EXPECT_TRUE(how.ok()) << text << ": " << how.error().message;
+    return how.ok() ? std::pair{how->exact_from_fields, how->prefix_from_fields}
+                    : std::pair{false, false};
+  };
+  EXPECT_EQ(reading("+86 139 8765 4321"), std::pair(sqlite, sqlite));
+  EXPECT_EQ(reading("8613700"), std::pair(sqlite, false)) << "70 phone numbers start with it";
+  EXPECT_EQ(reading("861370000001"), std::pair(sqlite, sqlite)) << "10 do";
+  EXPECT_EQ(reading("rank"), std::pair(sqlite, false)) << "not a phone number";
+  EXPECT_EQ(reading("\xE7\x8E\x8B"), std::pair(false, false)) << "not ASCII";
+
+  const std::vector<std::int64_t> ranked{exact, prefix, substring};
+  EXPECT_EQ(found("%2B86%20139%208765%204321"), ranked);
+  EXPECT_EQ(found("8613987654321"), ranked);
+  // One at a time across the ranks, each exactly once.
+  std::vector<std::int64_t> paged;
+  std::string cursor;
+  for (int page = 0; page < 10; ++page) {
+    auto r = get("/api/v1/customers?limit=1&q=8613987654321" +
+                 (cursor.empty() ? "" : "&cursor=" + cursor));
+    ASSERT_EQ(r.status, 200) << r.body;
+    auto body = r.json();
+    for (const auto& item : body.at("items").as_array()) paged.push_back(item.at("id").as_int64());
+    if (body.at("next_cursor").is_null()) break;
+    cursor = std::string(body.at("next_cursor").as_string());
+  }
+  EXPECT_EQ(paged, ranked);
+  // The search box: the exact match first though it is the newest.
+  auto box = get("/api/v1/search?limit=1&q=8613987654321");
+  ASSERT_EQ(box.status, 200) << box.body;
+  const json::value box_body = box.json();
+  bool customers_group = false;
+  for (const auto& group : box_body.at("groups").as_array()) {
+    if (group.at("kind").as_string() != "customers") continue;
+    customers_group = true;
+    ASSERT_EQ(group.at("hits").as_array().size(), 1u) << box.body;
+    EXPECT_EQ(group.at("hits").at(0).at("id").as_int64(), exact) << box.body;
+    EXPECT_EQ(group.at("hits").at(0).at("rank").as_string(), "exact") << box.body;
+  }
+  EXPECT_TRUE(customers_group) << box.body;
+
+  // The dense prefix, read from the trigram index: all of them, in id order (the exact rank
+  // read from the whole-field index has none).
+  EXPECT_EQ(found("8613700"), dense);
+  EXPECT_EQ(found("%2B86%20137%2000"), dense);
+  const std::vector<std::int64_t> ten(dense.begin(), dense.begin() + 10);
+  EXPECT_EQ(found("861370000000"), ten);
+
+  // A new number shows at once in both indexes; the old one is gone from the exact rank.
+  ASSERT_EQ(patch("/api/v1/customers/" + std::to_string(exact),
+                  json::object{{"phone", "+86 139 8765 0000"}})
+                .status,
+            200);
+  EXPECT_EQ(found("8613987654321"), (std::vector<std::int64_t>{prefix, substring}));
+  EXPECT_EQ(found("8613987650000"), std::vector<std::int64_t>{exact});
+  EXPECT_EQ(found("861398765"), (std::vector<std::int64_t>{prefix, exact, substring}));
+  // An erased customer's fields leave the index with the document.
+  ASSERT_EQ(post("/api/v1/customers/" + std::to_string(exact) + "/erase", json::object{}).status,
+            200);
+  EXPECT_TRUE(found("8613987650000").empty());
+  if (sqlite) {
+    for (const char* fts : {"customers_fields", "orders_fields", "products_fields"}) {
+      auto checked = c.execute(std::string("INSERT INTO ") + fts + " (" + fts +
+                               ") VALUES ('integrity-check')");
+      EXPECT_TRUE(checked.ok()) << fts << ": " << checked.error().message;
+    }
+    // The index holds each field of each document once: the terms of the exact customer's
+    // document now are its own, the old number's is gone.
+    auto old_term = c.query_int(
+        "SELECT count(*) FROM customers_fields WHERE customers_fields MATCH $1",
+        {std::string("\"38363133393837363534333231\"")});
+    ASSERT_TRUE(old_term.ok()) << old_term.error().message;
+    EXPECT_EQ(old_term->value_or(-1), 0);
+  }
 }
 
 TEST_F(Search, WritesShowAtOnceAndMergedOrErasedCustomersAreNeverFound) {
@@ -439,6 +543,10 @@ TEST_F(Search, ImportedCustomersAndOrdersAreFoundAndTheIndexStaysWhole) {
   ASSERT_EQ(quentin.size(), 1u);
   EXPECT_TRUE(found("quentin%20importer").empty()) << "the name the same batch replaced";
   EXPECT_TRUE(finds("1395555", quentin[0]));
+  // The whole number: an exact match (on SQLite from the index of whole fields, which the import
+  // writes at the end of its batch like the trigram index).
+  EXPECT_EQ(found("%2B86%20139%205555%200101"), quentin);
+  EXPECT_EQ(found("quentin%40import.example"), quentin);
   EXPECT_TRUE(finds("imported%20lam", quentin[0]));
   EXPECT_FALSE(found("%E8%AF%B8%E8%91%9B").empty());  // 诸葛
   EXPECT_TRUE(finds("before%40import", before));
@@ -461,6 +569,18 @@ TEST_F(Search, ImportedCustomersAndOrdersAreFoundAndTheIndexStaysWhole) {
                                ", rank) VALUES ('integrity-check', 1)");
       EXPECT_TRUE(checked.ok()) << fts << ": " << checked.error().message;
     }
+    // The whole-field indexes hold no copy of the rows to compare with: their own structure.
+    for (const char* fts : {"customers_fields", "orders_fields"}) {
+      auto checked = c.execute(std::string("INSERT INTO ") + fts + " (" + fts +
+                               ") VALUES ('integrity-check')");
+      EXPECT_TRUE(checked.ok()) << fts << ": " << checked.error().message;
+    }
+    // Quentin's number is one customer's field, once: the row the batch wrote twice was indexed
+    // as it was at the end.
+    auto entries = c.query_int("SELECT doc FROM customers_fields_terms WHERE term = $1",
+                               {std::string("38363133393535353530313031")});
+    ASSERT_TRUE(entries.ok()) << entries.error().message;
+    EXPECT_EQ(entries->value_or(-1), 1);
   }
 }
 
@@ -627,6 +747,37 @@ TEST_F(Search, CommonCombinationsAreServedFromIndexes) {
       EXPECT_EQ(orders_plan.find("Seq Scan on orders"), std::string::npos) << name << "\n" << orders_plan;
       expect_trigram_scan(list_plan, "customers_search", needle, name + " (customers)");
       expect_trigram_scan(orders_plan, "orders_search", needle, name + " (orders)");
+    }
+  }
+  // SQLite: the ranks that search::reading gives to the index of whole fields are read from it,
+  // in id order, with the list's filters checked on the rows it yields.
+  if (sqlite) {
+    const search::Reading fields{.exact_from_fields = true, .prefix_from_fields = true};
+    const search::Query phone = search::parse_query("139-12");
+    using customers::CustomerRepo;
+    const std::vector<std::pair<std::string, std::string>> plans = {
+        {"list, exact",
+         explain(CustomerRepo::list_sql(c.backend(), {.q = q("139-12")}, MatchRank::kExact, fields))},
+        {"list, prefix",
+         explain(CustomerRepo::list_sql(c.backend(), {.q = q("139-12")}, MatchRank::kPrefix, fields))},
+        {"list, exact and prefix",
+         explain(CustomerRepo::exact_or_prefix_sql(c.backend(), {.q = q("139-12")}, fields))},
+        {"list with a city and a tag, exact and prefix",
+         explain(CustomerRepo::exact_or_prefix_sql(
+             c.backend(), {.q = q("139-12"), .tag = q("foodie"), .city = q("City 3")}, fields))},
+        {"search box, orders, exact",
+         explain(search::ranked_sql(c.backend(), orders::kOrderIndex, phone, MatchRank::kExact, 6,
+                                    true, fields))},
+        {"search box, orders, exact and prefix",
+         explain(search::exact_or_prefix_sql(c.backend(), orders::kOrderIndex, phone, 6, true,
+                                             fields))},
+    };
+    for (const auto& [name, plan] : plans) {
+      EXPECT_NE(plan.find("_fields VIRTUAL TABLE"), std::string::npos) << name << "\n" << plan;
+      EXPECT_EQ(plan.find("_search VIRTUAL TABLE"), std::string::npos) << name << "\n" << plan;
+      EXPECT_EQ(plan.find("SCAN c\n"), std::string::npos) << name << "\n" << plan;
+      EXPECT_EQ(plan.find("SCAN r\n"), std::string::npos) << name << "\n" << plan;
+      EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << name << "\n" << plan;
     }
   }
   // A Latin letter with case, or a Chinese name: the ranks are read one by one.

@@ -180,18 +180,18 @@ index_sizes() {  # index_sizes BACKEND: one line per search index, and the docum
       for t in $(grep "^${index}_search_" <<<"$tables"); do
         bytes=$((bytes + $(sqlite3 "$file" "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name = '$t' AND aggregate = TRUE")))
       done
-      # The index of whole fields next to it (migration 0058).
-      local fields=0
-      for t in $(sqlite3 "$file" "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB '${index}_fields_*' ORDER BY name"); do
-        fields=$((fields + $(sqlite3 "$file" "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name = '$t' AND aggregate = TRUE")))
+      # The index of number fields next to it (migration 0058).
+      local numbers=0
+      for t in $(sqlite3 "$file" "SELECT name FROM sqlite_master WHERE type = 'table' AND name GLOB '${index}_numbers_*' ORDER BY name"); do
+        numbers=$((numbers + $(sqlite3 "$file" "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name = '$t' AND aggregate = TRUE")))
       done
-      bytes=$((bytes + fields))
+      bytes=$((bytes + numbers))
       local table_bytes docs
       table_bytes=$(sqlite3 "$file" "SELECT sum(pgsize) FROM dbstat WHERE name = '$index' AND aggregate = TRUE")
       docs=$(sqlite3 "$file" "SELECT sum(length(CAST(search_text AS BLOB))) FROM $index")
       [[ $index == customers ]] && INDEX_SIZE[$b]=$bytes
-      printf '  %-10s FTS5 %s and %s = %s (the whole fields %s); the table itself %s, of which the document column %s\n' \
-        "$index" "${index}_search_*" "${index}_fields_*" "$(mib "$bytes")" "$(mib "$fields")" "$(mib "$table_bytes")" "$(mib "$docs")"
+      printf '  %-10s FTS5 %s and %s = %s (the number fields %s); the table itself %s, of which the document column %s\n' \
+        "$index" "${index}_search_*" "${index}_numbers_*" "$(mib "$bytes")" "$(mib "$numbers")" "$(mib "$table_bytes")" "$(mib "$docs")"
     done
     printf '  database file %s\n' "$(mib "$(stat -c %s "$file")")"
   else
@@ -472,15 +472,15 @@ if [[ -z $SKIP_IMPORT ]]; then
     if [[ $b == sqlite ]]; then
       "$ECRM" migrate --db "sqlite:$TMP/indexed.db" >/dev/null 2>&1
       cp "$TMP/indexed.db" "$TMP/plain.db"
-      for trigger in $(sqlite3 "$TMP/plain.db" "SELECT name FROM sqlite_master WHERE type = 'trigger' AND (name GLOB 'customers_search_*' OR name GLOB 'customers_fields_*')"); do
+      for trigger in $(sqlite3 "$TMP/plain.db" "SELECT name FROM sqlite_master WHERE type = 'trigger' AND (name GLOB 'customers_search_*' OR name GLOB 'customers_numbers_*')"); do
         sqlite3 "$TMP/plain.db" "DROP TRIGGER $trigger"
         dropped+="$trigger "
       done
       # Bulk writers fill the index with one statement per batch (search::flush_deferred): a
       # plain table in its place takes those rows without indexing them.
       sqlite3 "$TMP/plain.db" "DROP TABLE customers_search; CREATE TABLE customers_search (search_text TEXT)"
-      sqlite3 "$TMP/plain.db" "DROP TABLE customers_fields; CREATE TABLE customers_fields (fields TEXT)"
-      echo "  sqlite without the index: dropped triggers ${dropped:-none}; customers_search and customers_fields are plain tables"
+      sqlite3 "$TMP/plain.db" "DROP TABLE customers_numbers; CREATE TABLE customers_numbers (search_text TEXT)"
+      echo "  sqlite without the index: dropped triggers ${dropped:-none}; customers_search and customers_numbers are plain tables"
       dropped=""
     else
       pg_create ecrm_search_tpl_indexed

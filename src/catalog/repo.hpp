@@ -16,7 +16,7 @@ namespace ecrm::catalog {
 
 // The products' search index: their own document (name, SKU, brand, line) and their category's.
 inline const search::TextIndex kProductIndex{
-    "products", {"search_text", "search_category"}, "products_search", "products_fields"};
+    "products", {"search_text", "search_category"}, "products_search", "products_numbers"};
 
 using storage::Connection;
 

@@ -18,7 +18,7 @@ namespace ecrm::customers {
 
 // The customers' search index (merged and erased customers have an empty document).
 inline const search::TextIndex kCustomerIndex{"customers", {"search_text"}, "customers_search",
-                                              "customers_fields"};
+                                              "customers_numbers"};
 
 using storage::Connection;
 

@@ -42,7 +42,7 @@ ECRM_WIRE_RULES(OrderQuery,
 
 // The orders' search index: their own document (external id, SKUs) and their customer's.
 inline const search::TextIndex kOrderIndex{
-    "orders", {"search_text", "search_customer"}, "orders_search", "orders_fields"};
+    "orders", {"search_text", "search_customer"}, "orders_search", "orders_numbers"};
 
 // The order number a search text names: "1234" or "#1234".
 std::optional<std::int64_t> order_number(std::string_view text);

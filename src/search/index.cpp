@@ -162,45 +162,24 @@ MatchRank better(MatchRank rank) {
   return rank == MatchRank::kSubstring ? MatchRank::kPrefix : MatchRank::kExact;
 }
 
-// SQLite: whether the whole-field index reads `rank` (or better) as `how` says.
-bool from_fields(const TextIndex& index, MatchRank rank, const Reading& how) {
-  if (index.fields_table.empty()) return false;
-  if (rank == MatchRank::kExact) return how.exact_from_fields;
-  return rank == MatchRank::kPrefix && how.prefix_from_fields;
+// SQLite: whether the index of number fields reads `rank` (or better) as `how` says.
+bool from_numbers(const TextIndex& index, MatchRank rank, const Reading& how) {
+  if (index.numbers_table.empty()) return false;
+  if (rank == MatchRank::kExact) return how.exact_from_numbers;
+  return rank == MatchRank::kPrefix && how.prefix_from_numbers;
 }
 
-// A field's term in the whole-field index: its bytes in lower-case hexadecimal (the ascii
-// tokenizer folds hex()'s upper-case letters).
-std::string field_term(std::string_view text) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(text.size() * 2);
-  for (char ch : text) {
-    const auto byte = static_cast<unsigned char>(ch);
-    out += kDigits[byte >> 4];
-    out += kDigits[byte & 0x0f];
-  }
-  return out;
+// A query the index of number fields answers: digits only.
+bool all_digits(std::string_view text) {
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
 }
 
-// The terms a query looks for in the whole-field index: its text's and its digits'.
-std::vector<std::string> field_terms(const Query& q) {
-  std::vector<std::string> out{field_term(q.text)};
-  if (q.digits && *q.digits != q.text) out.push_back(field_term(*q.digits));
-  return out;
-}
-
-// FTS5 over the whole-field index: fields equal to one of the terms (`prefix`: starting with).
-std::string fields_expression(const Query& q, bool prefix) {
-  std::string out = "(";
-  bool first = true;
-  for (const std::string& term : field_terms(q)) {
-    if (!first) out += " OR ";
-    first = false;
-    out += '"' + term + '"';
-    if (prefix) out += '*';
-  }
-  return out + ')';
+// FTS5 over the index of number fields: the field equal to the query's digits (`prefix`: the
+// fields starting with them). The tokenizer keeps the markers with the digits: one token.
+std::string numbers_expression(const Query& q, bool prefix) {
+  std::string out = "\"" + std::string(2, kStart) + q.text;
+  return prefix ? out + "\"*" : out + kEnd + '"';
 }
 
 }  // namespace
@@ -214,23 +193,21 @@ Sql& Sql::bind(storage::Value value) {
 
 Result<Reading> reading(storage::Connection& c, const TextIndex& index, const Query& query) {
   Reading how;
-  if (c.backend() != Backend::kSqlite || index.fields_table.empty() ||
-      !ranks_share_statement(query)) {
+  if (c.backend() != Backend::kSqlite || index.numbers_table.empty() || !all_digits(query.text)) {
     return how;
   }
-  how.exact_from_fields = true;
-  // A phone number: digits typed with their formatting, or digits alone.
-  if (!query.digits && (query.text.size() < 3 || digits_of(query.text) != query.text)) return how;
-  // The terms starting with the query's: hexadecimal digits run 0-9a-f, so 'g' ends the range.
-  std::int64_t terms = 0;
-  for (const std::string& term : field_terms(query)) {
-    ECRM_RETURN_IF_ERROR(c.query(
-        "SELECT count(*) FROM (SELECT 1 FROM " + std::string(index.fields_table) +
-            "_terms WHERE term >= $1 AND term < $2 LIMIT $3)",
-        {term, term + "g", std::int64_t{kNarrowPrefixTerms + 1}},
-        [&](const storage::RowView& row) { terms += row.get_int(0); }));
-  }
-  how.prefix_from_fields = terms <= kNarrowPrefixTerms;
+  how.exact_from_numbers = true;
+  // The terms starting with START START and the digits: up to the same with the last digit
+  // raised by one ('9' + 1 is ':').
+  const std::string first = std::string(2, kStart) + query.text;
+  std::string last = first;
+  ++last.back();
+  ECRM_ASSIGN_OR_RETURN(
+      const auto terms,
+      c.query_int("SELECT count(*) FROM (SELECT 1 FROM " + std::string(index.numbers_table) +
+                      "_terms WHERE term >= $1 AND term < $2 LIMIT $3)",
+                  {first, last, std::int64_t{kNarrowPrefixTerms + 1}}));
+  how.prefix_from_numbers = terms.value_or(0) <= kNarrowPrefixTerms;
   return how;
 }
 
@@ -239,7 +216,7 @@ MatchSource match_source(Backend backend, const TextIndex& index, std::string_vi
   const std::string table(index.table);
   const std::string a(alias);
   if (backend == Backend::kSqlite) {
-    const std::string fts(from_fields(index, rank, how) ? index.fields_table : index.fts_table);
+    const std::string fts(from_numbers(index, rank, how) ? index.numbers_table : index.fts_table);
     // CROSS JOIN: SQLite keeps the index as the outer loop, in its rowid order.
     return {fts + " CROSS JOIN " + table + " " + a + " ON " + a + ".id = " + fts + ".rowid",
             fts + ".rowid"};
@@ -250,10 +227,10 @@ MatchSource match_source(Backend backend, const TextIndex& index, std::string_vi
 void append_match(Sql& sql, const TextIndex& index, std::string_view alias, const Query& query,
                   MatchRank rank, const Reading& how) {
   const Needles wanted = needles(query, rank);
-  if (sql.backend() == Backend::kSqlite && from_fields(index, rank, how)) {
-    std::string expression = fields_expression(query, rank == MatchRank::kPrefix);
-    if (rank == MatchRank::kPrefix) expression += " NOT " + fields_expression(query, false);
-    sql << std::string(index.fields_table) << " MATCH ";
+  if (sql.backend() == Backend::kSqlite && from_numbers(index, rank, how)) {
+    std::string expression = numbers_expression(query, rank == MatchRank::kPrefix);
+    if (rank == MatchRank::kPrefix) expression += " NOT " + numbers_expression(query, false);
+    sql << std::string(index.numbers_table) << " MATCH ";
     sql.bind(std::move(expression));
     return;
   }
@@ -294,9 +271,9 @@ void append_match_or_better(Sql& sql, const TextIndex& index, std::string_view a
     return;
   }
   const Needles wanted = needles(query, rank);
-  if (sql.backend() == Backend::kSqlite && from_fields(index, rank, how)) {
-    sql << std::string(index.fields_table) << " MATCH ";
-    sql.bind(fields_expression(query, true));
+  if (sql.backend() == Backend::kSqlite && from_numbers(index, rank, how)) {
+    sql << std::string(index.numbers_table) << " MATCH ";
+    sql.bind(numbers_expression(query, true));
     return;
   }
   if (sql.backend() == Backend::kSqlite) {
@@ -420,25 +397,13 @@ Status flush_deferred(storage::Connection& c, const TextIndex& index) {
   if (c.backend() != Backend::kSqlite) return {};
   std::string columns;
   for (auto column : index.columns) columns += ", " + std::string(column);
-  std::string sql = "INSERT INTO " + std::string(index.fts_table) + " (rowid" + columns +
-                    ") SELECT id" + columns + " FROM " + std::string(index.table) +
-                    " WHERE id > (SELECT after_id FROM search_deferrals WHERE index_name = $1)";
-  sql += " ORDER BY id";
   const std::string name(index.fts_table);
-  ECRM_RETURN_IF_ERROR(storage::done(c.execute(sql, {name})));
-  if (!index.fields_table.empty()) {
-    // The whole-field index's terms (migration 0058), the columns' fields joined by spaces.
-    std::string fields;
-    for (auto column : index.columns) {
-      const std::string col(column);
-      if (!fields.empty()) fields += " || ' ' || ";
-      fields += "replace(substr(hex(" + col + "), 5, 2 * length(CAST(" + col +
-                " AS BLOB)) - 6), '03200202', ' ')";
-    }
-    const std::string table(index.fields_table);
+  // The trigram index, and the index of number fields over the same columns (migration 0058).
+  for (std::string_view fts : {index.fts_table, index.numbers_table}) {
+    if (fts.empty()) continue;
     ECRM_RETURN_IF_ERROR(storage::done(c.execute(
-        "INSERT INTO " + table + " (rowid, fields) SELECT id, " + fields + " FROM " +
-            std::string(index.table) +
+        "INSERT INTO " + std::string(fts) + " (rowid" + columns + ") SELECT id" + columns +
+            " FROM " + std::string(index.table) +
             " WHERE id > (SELECT after_id FROM search_deferrals WHERE index_name = $1) ORDER BY id",
         {name})));
   }
@@ -450,10 +415,10 @@ Status optimize(storage::Connection& c, const TextIndex& index) {
   const std::string fts(index.fts_table);
   ECRM_RETURN_IF_ERROR(
       storage::done(c.execute("INSERT INTO " + fts + " (" + fts + ") VALUES ('optimize')")));
-  if (index.fields_table.empty()) return {};
-  const std::string fields(index.fields_table);
+  if (index.numbers_table.empty()) return {};
+  const std::string numbers(index.numbers_table);
   return storage::done(
-      c.execute("INSERT INTO " + fields + " (" + fields + ") VALUES ('optimize')"));
+      c.execute("INSERT INTO " + numbers + " (" + numbers + ") VALUES ('optimize')"));
 }
 
 }  // namespace ecrm::search

@@ -56,30 +56,32 @@ struct TextIndex {
   std::string_view table;                  // e.g. "customers"
   std::vector<std::string_view> columns;   // its document columns
   std::string_view fts_table;              // SQLite: the FTS5 table over them
-  // SQLite: the index of their whole fields (migration 0058: each field one term, its bytes in
-  // hexadecimal), with its list of terms as <fields_table>_terms; empty when there is none.
-  std::string_view fields_table = {};
+  // SQLite: the index of their fields that start with a digit (migration 0058: such a field is
+  // one term, START START digits…), with its list of terms as <numbers_table>_terms; empty when
+  // there is none.
+  std::string_view numbers_table = {};
 };
 
 // Which index reads a query's exact and prefix ranks on SQLite (PostgreSQL has one way).
-// The whole-field index reads a field equal to the query as one term's list, and the fields
-// starting with it as a range of terms; the trigram index reads the lists of all the query's
-// trigrams, to their end when few rows match (a phone number's field-start phrase: 1.5 ms for 4
-// of a million customers, against 0.06 ms as a range of 4 terms). The range costs the lists of
-// all its terms before the first row, though: the fields starting with "8613" (a country code
-// and a network) took 70 ms, where the trigram phrase stops at the page's last row. So:
-//   exact   from the whole-field index for an ASCII query (ranks_share_statement: the trigram
-//           index folds other scripts' case, and the ranks must agree on what is exact);
-//   prefix  from it as well when the query looks like a phone number and its range holds few
-//           terms (kNarrowPrefixTerms), as the term list tells without reading the rows.
+// For a query of digits, the index of number fields reads a field equal to it as one term's list
+// and the fields starting with it as a range of terms; the trigram index reads the lists of all
+// the query's trigrams, to their end when few rows match (the field-start phrase of 13912: 1.5 ms
+// for 4 of a million customers, against 0.06 ms as a range of 4 terms). The range costs the
+// lists of all its terms before the first row, though (the fields starting with 8613, a country
+// code and a network: 70 ms), where the trigram phrase stops at the page's last row. So, for a
+// query of digits only:
+//   exact   from the index of number fields;
+//   prefix  from it as well when its range holds few terms (kNarrowPrefixTerms), as the term
+//           list tells without reading the rows.
+// Other queries (a phone number typed with spaces or dashes among them) read the trigram index.
 struct Reading {
-  bool exact_from_fields = false;
-  bool prefix_from_fields = false;
+  bool exact_from_numbers = false;
+  bool prefix_from_numbers = false;
 };
 inline constexpr int kNarrowPrefixTerms = 64;
 
 // How `query` (not empty) is read from `index` on this connection's backend; SQLite looks at the
-// terms of the whole-field index for a phone number's prefix (0.1 ms).
+// terms of the index of number fields for a prefix of digits (0.1 ms).
 Result<Reading> reading(storage::Connection& c, const TextIndex& index, const Query& query);
 
 // Where a ranked match reads from.

@@ -156,9 +156,10 @@ TEST_F(Search, ExactMatchesComeFirstThenPrefixesThenSubstrings) {
   EXPECT_TRUE(customers_group) << box.body;
 }
 
-// SQLite reads a phone number's exact and prefix ranks from the index of whole fields when few
-// fields start with it, and its prefix rank from the trigram index when many do (search::Reading):
-// either way the answers are the same, ranked the same, and follow every write at once.
+// SQLite reads the exact and prefix ranks of a query of digits from the index of number fields,
+// the prefix rank only when few fields start with it and from the trigram index when many do
+// (search::Reading): either way the answers are the same, ranked the same, and follow every
+// write at once.
 TEST_F(Search, PhoneNumbersAreRankedTheSameWhicheverIndexReadsThem) {
   // Created in this order, so that id order alone would put the exact match last.
   const std::int64_t substring =
@@ -184,13 +185,14 @@ TEST_F(Search, PhoneNumbersAreRankedTheSameWhicheverIndexReadsThem) {
   auto reading = [&](const char* text) {
     auto how = search::reading(c, customers::kCustomerIndex, search::parse_query(text));
     EXPECT_TRUE(how.ok()) << text << ": " << how.error().message;
-    return how.ok() ? std::pair{how->exact_from_fields, how->prefix_from_fields}
+    return how.ok() ? std::pair{how->exact_from_numbers, how->prefix_from_numbers}
                     : std::pair{false, false};
   };
-  EXPECT_EQ(reading("+86 139 8765 4321"), std::pair(sqlite, sqlite));
+  EXPECT_EQ(reading("8613987654321"), std::pair(sqlite, sqlite));
+  EXPECT_EQ(reading("+86 139 8765 4321"), std::pair(false, false)) << "not digits alone";
   EXPECT_EQ(reading("8613700"), std::pair(sqlite, false)) << "70 phone numbers start with it";
   EXPECT_EQ(reading("861370000001"), std::pair(sqlite, sqlite)) << "10 do";
-  EXPECT_EQ(reading("rank"), std::pair(sqlite, false)) << "not a phone number";
+  EXPECT_EQ(reading("rank"), std::pair(false, false)) << "not digits";
   EXPECT_EQ(reading("\xE7\x8E\x8B"), std::pair(false, false)) << "not ASCII";
 
   const std::vector<std::int64_t> ranked{exact, prefix, substring};
@@ -224,7 +226,8 @@ TEST_F(Search, PhoneNumbersAreRankedTheSameWhicheverIndexReadsThem) {
   EXPECT_TRUE(customers_group) << box.body;
 
   // The dense prefix, read from the trigram index: all of them, in id order (the exact rank
-  // read from the whole-field index has none).
+  // read from the index of number fields has none). Typed with spaces, all from the trigram
+  // index.
   EXPECT_EQ(found("8613700"), dense);
   EXPECT_EQ(found("%2B86%20137%2000"), dense);
   const std::vector<std::int64_t> ten(dense.begin(), dense.begin() + 10);
@@ -243,18 +246,21 @@ TEST_F(Search, PhoneNumbersAreRankedTheSameWhicheverIndexReadsThem) {
             200);
   EXPECT_TRUE(found("8613987650000").empty());
   if (sqlite) {
-    for (const char* fts : {"customers_fields", "orders_fields", "products_fields"}) {
+    // FTS5 compares each index with its table's rows ('integrity-check' with rank 1).
+    for (const char* fts : {"customers_numbers", "orders_numbers", "products_numbers"}) {
       auto checked = c.execute(std::string("INSERT INTO ") + fts + " (" + fts +
-                               ") VALUES ('integrity-check')");
+                               ", rank) VALUES ('integrity-check', 1)");
       EXPECT_TRUE(checked.ok()) << fts << ": " << checked.error().message;
     }
-    // The index holds each field of each document once: the terms of the exact customer's
-    // document now are its own, the old number's is gone.
-    auto old_term = c.query_int(
-        "SELECT count(*) FROM customers_fields WHERE customers_fields MATCH $1",
-        {std::string("\"38363133393837363534333231\"")});
-    ASSERT_TRUE(old_term.ok()) << old_term.error().message;
-    EXPECT_EQ(old_term->value_or(-1), 0);
+    auto term = [&](const std::string& digits) {
+      auto docs = c.query_int("SELECT doc FROM customers_numbers_terms WHERE term = $1",
+                              {std::string(2, search::kStart) + digits + search::kEnd});
+      EXPECT_TRUE(docs.ok()) << docs.error().message;
+      return docs.ok() ? docs->value_or(0) : -1;
+    };
+    EXPECT_EQ(term("8613987654321"), 0);
+    EXPECT_EQ(term("8613987650000"), 0) << "erased";
+    EXPECT_EQ(term("8613700000042"), 1);
   }
 }
 
@@ -543,8 +549,9 @@ TEST_F(Search, ImportedCustomersAndOrdersAreFoundAndTheIndexStaysWhole) {
   ASSERT_EQ(quentin.size(), 1u);
   EXPECT_TRUE(found("quentin%20importer").empty()) << "the name the same batch replaced";
   EXPECT_TRUE(finds("1395555", quentin[0]));
-  // The whole number: an exact match (on SQLite from the index of whole fields, which the import
-  // writes at the end of its batch like the trigram index).
+  // The whole number: an exact match (on SQLite from the index of number fields, which the
+  // import writes at the end of its batch like the trigram index).
+  EXPECT_EQ(found("8613955550101"), quentin);
   EXPECT_EQ(found("%2B86%20139%205555%200101"), quentin);
   EXPECT_EQ(found("quentin%40import.example"), quentin);
   EXPECT_TRUE(finds("imported%20lam", quentin[0]));
@@ -569,16 +576,15 @@ TEST_F(Search, ImportedCustomersAndOrdersAreFoundAndTheIndexStaysWhole) {
                                ", rank) VALUES ('integrity-check', 1)");
       EXPECT_TRUE(checked.ok()) << fts << ": " << checked.error().message;
     }
-    // The whole-field indexes hold no copy of the rows to compare with: their own structure.
-    for (const char* fts : {"customers_fields", "orders_fields"}) {
+    for (const char* fts : {"customers_numbers", "orders_numbers"}) {
       auto checked = c.execute(std::string("INSERT INTO ") + fts + " (" + fts +
-                               ") VALUES ('integrity-check')");
+                               ", rank) VALUES ('integrity-check', 1)");
       EXPECT_TRUE(checked.ok()) << fts << ": " << checked.error().message;
     }
     // Quentin's number is one customer's field, once: the row the batch wrote twice was indexed
     // as it was at the end.
-    auto entries = c.query_int("SELECT doc FROM customers_fields_terms WHERE term = $1",
-                               {std::string("38363133393535353530313031")});
+    auto entries = c.query_int("SELECT doc FROM customers_numbers_terms WHERE term = $1",
+                               {std::string(2, search::kStart) + "8613955550101" + search::kEnd});
     ASSERT_TRUE(entries.ok()) << entries.error().message;
     EXPECT_EQ(entries->value_or(-1), 1);
   }
@@ -749,31 +755,31 @@ TEST_F(Search, CommonCombinationsAreServedFromIndexes) {
       expect_trigram_scan(orders_plan, "orders_search", needle, name + " (orders)");
     }
   }
-  // SQLite: the ranks that search::reading gives to the index of whole fields are read from it,
+  // SQLite: the ranks that search::reading gives to the index of number fields are read from it,
   // in id order, with the list's filters checked on the rows it yields.
   if (sqlite) {
-    const search::Reading fields{.exact_from_fields = true, .prefix_from_fields = true};
-    const search::Query phone = search::parse_query("139-12");
+    const search::Reading numbers{.exact_from_numbers = true, .prefix_from_numbers = true};
+    const search::Query phone = search::parse_query("13912");
     using customers::CustomerRepo;
     const std::vector<std::pair<std::string, std::string>> plans = {
         {"list, exact",
-         explain(CustomerRepo::list_sql(c.backend(), {.q = q("139-12")}, MatchRank::kExact, fields))},
+         explain(CustomerRepo::list_sql(c.backend(), {.q = q("13912")}, MatchRank::kExact, numbers))},
         {"list, prefix",
-         explain(CustomerRepo::list_sql(c.backend(), {.q = q("139-12")}, MatchRank::kPrefix, fields))},
+         explain(CustomerRepo::list_sql(c.backend(), {.q = q("13912")}, MatchRank::kPrefix, numbers))},
         {"list, exact and prefix",
-         explain(CustomerRepo::exact_or_prefix_sql(c.backend(), {.q = q("139-12")}, fields))},
+         explain(CustomerRepo::exact_or_prefix_sql(c.backend(), {.q = q("13912")}, numbers))},
         {"list with a city and a tag, exact and prefix",
          explain(CustomerRepo::exact_or_prefix_sql(
-             c.backend(), {.q = q("139-12"), .tag = q("foodie"), .city = q("City 3")}, fields))},
+             c.backend(), {.q = q("13912"), .tag = q("foodie"), .city = q("City 3")}, numbers))},
         {"search box, orders, exact",
          explain(search::ranked_sql(c.backend(), orders::kOrderIndex, phone, MatchRank::kExact, 6,
-                                    true, fields))},
+                                    true, numbers))},
         {"search box, orders, exact and prefix",
          explain(search::exact_or_prefix_sql(c.backend(), orders::kOrderIndex, phone, 6, true,
-                                             fields))},
+                                             numbers))},
     };
     for (const auto& [name, plan] : plans) {
-      EXPECT_NE(plan.find("_fields VIRTUAL TABLE"), std::string::npos) << name << "\n" << plan;
+      EXPECT_NE(plan.find("_numbers VIRTUAL TABLE"), std::string::npos) << name << "\n" << plan;
       EXPECT_EQ(plan.find("_search VIRTUAL TABLE"), std::string::npos) << name << "\n" << plan;
       EXPECT_EQ(plan.find("SCAN c\n"), std::string::npos) << name << "\n" << plan;
       EXPECT_EQ(plan.find("SCAN r\n"), std::string::npos) << name << "\n" << plan;

@@ -73,6 +73,34 @@ class Search : public CrmApi {
     auto ids = found(query);
     return std::find(ids.begin(), ids.end(), id) != ids.end();
   }
+  // The ids the customer list answers for `query` one at a time, following its cursor (at most
+  // ten pages).
+  std::vector<std::int64_t> paged(const std::string& query) {
+    std::vector<std::int64_t> out;
+    std::string cursor;
+    for (int page = 0; page < 10; ++page) {
+      auto r = get("/api/v1/customers?limit=1&q=" + query +
+                   (cursor.empty() ? "" : "&cursor=" + cursor));
+      EXPECT_EQ(r.status, 200) << r.body;
+      if (r.status != 200) break;
+      const json::value body = r.json();
+      for (const auto& item : body.at("items").as_array()) out.push_back(item.at("id").as_int64());
+      if (body.at("next_cursor").is_null()) break;
+      cursor = std::string(body.at("next_cursor").as_string());
+    }
+    return out;
+  }
+  // The search box's customers group for `query`, one hit a kind; null when there is none.
+  json::value box_customers(const std::string& query) {
+    auto box = get("/api/v1/search?limit=1&q=" + query);
+    EXPECT_EQ(box.status, 200) << box.body;
+    if (box.status != 200) return nullptr;
+    const json::value body = box.json();
+    for (const auto& group : body.at("groups").as_array()) {
+      if (group.at("kind").as_string() == "customers") return group;
+    }
+    return nullptr;
+  }
 };
 
 TEST_F(Search, FindsWhatStaffType) {
@@ -126,34 +154,16 @@ TEST_F(Search, ExactMatchesComeFirstThenPrefixesThenSubstrings) {
   EXPECT_EQ(ids[2], substring);
 
   // Paging across the ranks: one at a time, each exactly once, in the same order.
-  std::vector<std::int64_t> paged;
-  std::string cursor;
-  for (int page = 0; page < 10; ++page) {
-    auto r = get("/api/v1/customers?limit=1&q=rank.me%40example.com" +
-                 (cursor.empty() ? "" : "&cursor=" + cursor));
-    ASSERT_EQ(r.status, 200) << r.body;
-    auto body = r.json();
-    for (const auto& item : body.at("items").as_array()) paged.push_back(item.at("id").as_int64());
-    if (body.at("next_cursor").is_null()) break;
-    cursor = std::string(body.at("next_cursor").as_string());
-  }
-  EXPECT_EQ(paged, ids);
+  EXPECT_EQ(paged("rank.me%40example.com"), ids);
 
   // The search box, one hit a kind: the exact match, though the prefix match comes first by id.
-  auto box = get("/api/v1/search?limit=1&q=rank.me%40example.com");
-  ASSERT_EQ(box.status, 200) << box.body;
-  const json::value box_body = box.json();
-  bool customers_group = false;
-  for (const auto& group : box_body.at("groups").as_array()) {
-    if (group.at("kind").as_string() != "customers") continue;
-    customers_group = true;
-    const auto& hits = group.at("hits").as_array();
-    ASSERT_EQ(hits.size(), 1u) << box.body;
-    EXPECT_EQ(hits[0].at("id").as_int64(), exact) << box.body;
-    EXPECT_EQ(hits[0].at("rank").as_string(), "exact") << box.body;
-    EXPECT_TRUE(group.at("more").as_bool()) << box.body;
-  }
-  EXPECT_TRUE(customers_group) << box.body;
+  const json::value group = box_customers("rank.me%40example.com");
+  ASSERT_TRUE(group.is_object()) << "no customers group";
+  const auto& hits = group.at("hits").as_array();
+  ASSERT_EQ(hits.size(), 1u) << group;
+  EXPECT_EQ(hits[0].at("id").as_int64(), exact) << group;
+  EXPECT_EQ(hits[0].at("rank").as_string(), "exact") << group;
+  EXPECT_TRUE(group.at("more").as_bool()) << group;
 }
 
 // SQLite reads the exact and prefix ranks of a query of digits from the index of number fields,
@@ -199,31 +209,13 @@ TEST_F(Search, PhoneNumbersAreRankedTheSameWhicheverIndexReadsThem) {
   EXPECT_EQ(found("%2B86%20139%208765%204321"), ranked);
   EXPECT_EQ(found("8613987654321"), ranked);
   // One at a time across the ranks, each exactly once.
-  std::vector<std::int64_t> paged;
-  std::string cursor;
-  for (int page = 0; page < 10; ++page) {
-    auto r = get("/api/v1/customers?limit=1&q=8613987654321" +
-                 (cursor.empty() ? "" : "&cursor=" + cursor));
-    ASSERT_EQ(r.status, 200) << r.body;
-    auto body = r.json();
-    for (const auto& item : body.at("items").as_array()) paged.push_back(item.at("id").as_int64());
-    if (body.at("next_cursor").is_null()) break;
-    cursor = std::string(body.at("next_cursor").as_string());
-  }
-  EXPECT_EQ(paged, ranked);
+  EXPECT_EQ(paged("8613987654321"), ranked);
   // The search box: the exact match first though it is the newest.
-  auto box = get("/api/v1/search?limit=1&q=8613987654321");
-  ASSERT_EQ(box.status, 200) << box.body;
-  const json::value box_body = box.json();
-  bool customers_group = false;
-  for (const auto& group : box_body.at("groups").as_array()) {
-    if (group.at("kind").as_string() != "customers") continue;
-    customers_group = true;
-    ASSERT_EQ(group.at("hits").as_array().size(), 1u) << box.body;
-    EXPECT_EQ(group.at("hits").at(0).at("id").as_int64(), exact) << box.body;
-    EXPECT_EQ(group.at("hits").at(0).at("rank").as_string(), "exact") << box.body;
-  }
-  EXPECT_TRUE(customers_group) << box.body;
+  const json::value group = box_customers("8613987654321");
+  ASSERT_TRUE(group.is_object()) << "no customers group";
+  ASSERT_EQ(group.at("hits").as_array().size(), 1u) << group;
+  EXPECT_EQ(group.at("hits").at(0).at("id").as_int64(), exact) << group;
+  EXPECT_EQ(group.at("hits").at(0).at("rank").as_string(), "exact") << group;
 
   // The dense prefix, read from the trigram index: all of them, in id order (the exact rank
   // read from the index of number fields has none). Typed with spaces, all from the trigram

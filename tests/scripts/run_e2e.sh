@@ -86,10 +86,16 @@ else
 fi
 
 cd "$src"
+status=0
 ECRM_MAIL_URL=$mail_url ECRM_SMTP_OUT=$smtp_out \
-ECRM_DEMO_URL=$demo_url ECRM_BASE_URL=$url ECRM_E2E_EMAIL=$email ECRM_E2E_PASSWORD=$password node --test "${tests[@]}" || {
-  status=$?
+ECRM_DEMO_URL=$demo_url ECRM_BASE_URL=$url ECRM_E2E_EMAIL=$email ECRM_E2E_PASSWORD=$password \
+  node --test --test-reporter=tap "${tests[@]}" | tee "$work/tap.txt" || status=$?
+if [ "$status" -ne 0 ]; then
   echo "--- server log ---" >&2; tail -n 50 "$work/server.log" >&2
   if [ -n "$mail_url" ]; then echo "--- mail server log ---" >&2; tail -n 30 "$work/mail-server.log" >&2; fi
-  exit $status
-}
+  # Last, where a shortened log still shows it: each failed test with its error and stack.
+  echo "--- failed tests ---" >&2
+  awk '/^ *not ok / { shown = 0; on = 1 } on && shown < 60 { print; ++shown } on && /^ *\.\.\.$/ { on = 0 }' \
+    "$work/tap.txt" >&2
+  exit "$status"
+fi

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <charconv>
 #include <filesystem>
+#include <mutex>
 #include <unordered_map>
 #include <vector>
 
@@ -326,6 +327,13 @@ class SqliteDatabase final : public PooledDatabase {
 
 Result<std::unique_ptr<Database>> open_sqlite(const std::string& path,
                                               const DatabaseOptions& options) {
+  // SQLite counts the memory it holds under one process-wide mutex, taken by every allocation,
+  // and Debian's build has no lookaside memory (SQLITE_OMIT_LOOKASIDE): every small allocation
+  // of every connection goes through it, and the worker threads queue on it. Nothing here reads
+  // the counts (sqlite3_memory_used, a soft heap limit), so they are turned off. This works only
+  // before the library's first use in the process; later, SQLite refuses it and keeps counting.
+  static std::once_flag memory_counts;
+  std::call_once(memory_counts, [] { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
   std::filesystem::path file(path);
   if (file.has_parent_path()) {
     std::error_code ec;

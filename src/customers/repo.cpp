@@ -391,6 +391,12 @@ void append_advisor_condition(search::Sql& sql, const CustomerQuery& filter) {
   sql << ")";
 }
 
+// Whether the list has conditions besides the search text.
+bool has_filters(const CustomerQuery& filter) {
+  return filter.tag || filter.city || filter.type || filter.created_from || filter.created_to ||
+         filter.tier || filter.segment || filter.min_clv || filter.advisor_questionnaire;
+}
+
 // The list statement for one rank of a search (or the plain list when `q` is empty): one access
 // path drives it in id order — the search index, else the tag index, else the city index, else
 // the tier or segment index of the scores, else the type index, else the table — and every
@@ -423,6 +429,7 @@ void append_list_statement(search::Sql& sql, const CustomerQuery& filter,
     driver = Driver::kType;
   }
   std::string key = "c.id";
+  std::string order = key;
   sql << "SELECT ";
   if (ids_only && columns) {
     (*columns)(sql);
@@ -434,6 +441,15 @@ void append_list_statement(search::Sql& sql, const CustomerQuery& filter,
     search::append_exact_flag(sql, kCustomerIndex, "c", q);
   }
   sql << " FROM ";
+  if (driver == Driver::kSearch && backend == Backend::kPostgres && !ids_only &&
+      !has_filters(filter) && !kCustomerIndex.documents_table.empty()) {
+    // The page's ids from the documents, then its customers (merged and erased ones have no
+    // document; the conditions stay, for the planner's sake and the reader's).
+    const std::string id = search::append_documents_page(sql, kCustomerIndex, "c", q, rank,
+                                                         or_better, after, limit, how);
+    sql << " WHERE c.merged_into IS NULL AND c.erased_at IS NULL ORDER BY " << id;
+    return;
+  }
   if (driver == Driver::kSearch) {
     auto source = search::match_source(backend, kCustomerIndex, "c", rank, how);
     sql << source.from << " WHERE ";
@@ -443,6 +459,7 @@ void append_list_statement(search::Sql& sql, const CustomerQuery& filter,
       search::append_match(sql, kCustomerIndex, "c", q, rank, how);
     }
     key = source.key;
+    order = source.order;
   } else if (driver == Driver::kTag) {
     sql << "customer_tags t CROSS JOIN customers c WHERE c.id = t.customer_id AND t.tag = ";
     sql.bind(*filter.tag);
@@ -509,7 +526,7 @@ void append_list_statement(search::Sql& sql, const CustomerQuery& filter,
   }
   if (filter.advisor_questionnaire) append_advisor_condition(sql, filter);
   if (ids_only) return;
-  sql << " ORDER BY " << key << " LIMIT ";
+  sql << " ORDER BY " << (driver == Driver::kSearch ? order : key) << " LIMIT ";
   sql.bind(std::int64_t{limit});
 }
 
@@ -579,7 +596,8 @@ bool CustomerRepo::append_audience_rows(search::Sql& sql, const CustomerQuery& f
 }
 
 Result<std::vector<CustomerMatch>> CustomerRepo::list(Connection& c, const CustomerQuery& filter,
-                                                      const ListPosition& after, int limit) {
+                                                      const ListPosition& after, int limit,
+                                                      std::optional<search::Shape> shape) {
   const search::Query q = filter.q ? search::parse_query(*filter.q) : search::Query{};
   std::optional<std::string> city;
   if (filter.city) city = city_key(*filter.city);
@@ -590,8 +608,13 @@ Result<std::vector<CustomerMatch>> CustomerRepo::list(Connection& c, const Custo
   }
   std::vector<CustomerMatch> out;
   search::Reading how;
-  if (!q.empty()) {
-    ECRM_ASSIGN_OR_RETURN(how, search::reading(c, kCustomerIndex, q));
+  if (!q.empty() && shape) {
+    how = search::reading_in_shape(*shape);
+  } else if (!q.empty()) {
+    // The probe starts where the page does; the list's other filters make a walk read more.
+    ECRM_ASSIGN_OR_RETURN(how, search::reading(c, kCustomerIndex, q,
+                                               {.after = after.id, .limit = limit,
+                                                .filtered = has_filters(filter)}));
   }
   bool prefix_read = false;
   if (!q.empty() && after.rank == MatchRank::kExact && after.id == 0 && limit > 0 &&

@@ -18,7 +18,7 @@ namespace ecrm::customers {
 
 // The customers' search index (merged and erased customers have an empty document).
 inline const search::TextIndex kCustomerIndex{"customers", {"search_text"}, "customers_search",
-                                              "customers_numbers"};
+                                              "customers_numbers", "customers_documents"};
 
 using storage::Connection;
 
@@ -61,8 +61,10 @@ class CustomerRepo {
   // Customers that are neither merged nor erased, matching `query`, after `after`, at most
   // `limit`, with tags and anniversaries. With a search text (`q`) they come by match rank
   // (exact, prefix, substring) and by id within a rank; without, by id.
+  // A search's ranks are read as search::reading chooses, or all in `shape` when given (tests).
   Result<std::vector<CustomerMatch>> list(Connection& c, const CustomerQuery& query,
-                                          const ListPosition& after, int limit);
+                                          const ListPosition& after, int limit,
+                                          std::optional<search::Shape> shape = std::nullopt);
   // Appends to `sql` a statement selecting the ids of every customer list() would find for
   // `query` (unordered: an audience, e.g. a campaign's).
   static void append_audience(search::Sql& sql, const CustomerQuery& query);

@@ -94,7 +94,14 @@ struct Documents {
   std::string trigrams;
 };
 
+// PostgreSQL with a side table of documents: its alias next to the table's `alias`.
+std::string documents_alias(std::string_view alias) { return std::string(alias) + "_doc"; }
+
 Documents documents(const TextIndex& index, std::string_view alias) {
+  if (!index.documents_table.empty()) {
+    const std::string doc = documents_alias(alias) + ".doc";
+    return {doc, "search_trigram_text(" + doc + ")"};
+  }
   std::string out;
   for (std::size_t i = 0; i < index.columns.size(); ++i) {
     if (i > 0) out += " || ' ' || ";
@@ -112,7 +119,14 @@ Documents documents(const TextIndex& index, std::string_view alias) {
 // rows it expects are the trigram condition's alone; and it comes first, at the same cost, so
 // that a row read without the index (a walk in id order) costs a replace() of its document only
 // when it holds the needle.
-void append_contains(Sql& sql, const Documents& docs, const std::string& needle) {
+void append_contains(Sql& sql, const Documents& docs, const std::string& needle,
+                     bool with_index) {
+  if (!with_index) {
+    sql << "strpos(" << docs.text << ", ";
+    sql.bind(needle);
+    sql << ") <> 0";
+    return;
+  }
   std::string letters;
   for (char ch : needle) {
     if (ch == kStart) {
@@ -128,17 +142,19 @@ void append_contains(Sql& sql, const Documents& docs, const std::string& needle)
   sql << ")";
 }
 
-void append_like(Sql& sql, const Documents& docs, const Needles& n) {
+// The document contains one of the needles (or all of a multi-word query's words): from the
+// trigram index and the document, or (`with_index` false: a walk) from the document alone.
+void append_like(Sql& sql, const Documents& docs, const Needles& n, bool with_index = true) {
   sql << "(";
   for (std::size_t i = 0; i < n.any.size(); ++i) {
     if (i > 0) sql << " OR ";
-    append_contains(sql, docs, n.any[i]);
+    append_contains(sql, docs, n.any[i], with_index);
   }
   if (!n.all.empty()) {
     sql << " OR (";
     for (std::size_t i = 0; i < n.all.size(); ++i) {
       if (i > 0) sql << " AND ";
-      append_contains(sql, docs, n.all[i]);
+      append_contains(sql, docs, n.all[i], with_index);
     }
     sql << ")";
   }
@@ -182,6 +198,24 @@ std::string numbers_expression(const Query& q, bool prefix) {
   return prefix ? out + "\"*" : out + kEnd + '"';
 }
 
+// PostgreSQL: the id ordered as `shape` reads: id + 0 is no index's order, so that the rows are
+// read from the search index and sorted (Shape::kIndex).
+std::string order_by(const std::string& id, Shape shape) {
+  return shape == Shape::kIndex ? id + " + 0" : id;
+}
+
+// The source of the search box's statements, which read ids alone: on PostgreSQL with a side
+// table of documents, that table by itself.
+MatchSource ids_source(Backend backend, const TextIndex& index, MatchRank rank,
+                       const Reading& how) {
+  if (backend == Backend::kPostgres && !index.documents_table.empty()) {
+    const std::string d = documents_alias("r");
+    return {std::string(index.documents_table) + " " + d, d + ".id",
+            order_by(d + ".id", how.shape(rank))};
+  }
+  return match_source(backend, index, "r", rank, how);
+}
+
 }  // namespace
 
 Sql& Sql::bind(storage::Value value) {
@@ -191,8 +225,70 @@ Sql& Sql::bind(storage::Value value) {
   return *this;
 }
 
-Result<Reading> reading(storage::Connection& c, const TextIndex& index, const Query& query) {
+namespace {
+
+// PostgreSQL: the shape of each rank from a probe of the documents where the reading starts
+// (index.hpp: Reading).
+Result<Reading> probed_reading(storage::Connection& c, const TextIndex& index, const Query& query,
+                               const ReadingStart& start) {
+  const std::string docs_table(index.documents_table);
+  const Documents docs = documents(index, "r");
+  Sql sql(c.backend());
+  sql << "SELECT count(*), count(*) FILTER (WHERE ";
+  append_like(sql, docs, needles(query, MatchRank::kExact), false);
+  sql << "), count(*) FILTER (WHERE ";
+  append_like(sql, docs, needles(query, MatchRank::kPrefix), false);
+  sql << "), ";
+  if (query.substring_searchable()) {
+    sql << "count(*) FILTER (WHERE ";
+    append_like(sql, docs, needles(query, MatchRank::kSubstring), false);
+    sql << ")";
+  } else {
+    sql << "0";
+  }
+  sql << ", (SELECT CAST(reltuples AS bigint) FROM pg_class WHERE oid = CAST('" << docs_table
+      << "' AS regclass)) FROM (SELECT doc FROM " << docs_table;
+  if (start.after > 0) {
+    sql << " WHERE id " << (start.newest_first ? "<" : ">") << " ";
+    sql.bind(start.after);
+  }
+  sql << " ORDER BY id" << (start.newest_first ? " DESC" : "") << " LIMIT ";
+  sql.bind(std::int64_t{kShapeProbeRows});
+  sql << ") r_doc";
+  std::int64_t window = 0, exact = 0, prefix = 0, substring = 0, rows = 0;
+  ECRM_RETURN_IF_ERROR(c.query(sql.text(), sql.params(), [&](const storage::RowView& row) {
+    window = row.get_int(0);
+    exact = row.get_int(1);
+    prefix = row.get_int(2);
+    substring = row.get_int(3);
+    rows = row.is_null(4) ? 0 : row.get_int(4);
+  }));
+  // reltuples is -1 before the first ANALYZE, and an estimate after it.
+  const double table_rows = static_cast<double>(std::max(rows, window));
+  auto choose = [&](std::int64_t matches) {
+    if (window < kShapeProbeRows) return Shape::kWalk;  // the rest of the table is in the window
+    if (matches <= 0) return Shape::kIndex;
+    const double share = start.filtered ? kFilteredShare : 1.0;
+    const double walked = start.limit * static_cast<double>(window) / (matches * share);
+    const double read = static_cast<double>(matches) * table_rows / window * kIndexRowCost;
+    return walked <= read ? Shape::kWalk : Shape::kIndex;
+  };
   Reading how;
+  how.shapes[static_cast<std::size_t>(MatchRank::kExact)] = choose(exact);
+  how.shapes[static_cast<std::size_t>(MatchRank::kPrefix)] =
+      choose(ranks_share_statement(query) ? prefix : prefix - exact);
+  how.shapes[static_cast<std::size_t>(MatchRank::kSubstring)] = choose(substring - prefix);
+  return how;
+}
+
+}  // namespace
+
+Result<Reading> reading(storage::Connection& c, const TextIndex& index, const Query& query,
+                        const ReadingStart& start) {
+  Reading how;
+  if (c.backend() == Backend::kPostgres && !index.documents_table.empty()) {
+    return probed_reading(c, index, query, start);
+  }
   if (c.backend() != Backend::kSqlite || index.numbers_table.empty() || !all_digits(query.text)) {
     return how;
   }
@@ -211,6 +307,12 @@ Result<Reading> reading(storage::Connection& c, const TextIndex& index, const Qu
   return how;
 }
 
+Reading reading_in_shape(Shape shape) {
+  Reading how;
+  how.shapes.fill(shape);
+  return how;
+}
+
 MatchSource match_source(Backend backend, const TextIndex& index, std::string_view alias,
                          MatchRank rank, const Reading& how) {
   const std::string table(index.table);
@@ -219,9 +321,36 @@ MatchSource match_source(Backend backend, const TextIndex& index, std::string_vi
     const std::string fts(from_numbers(index, rank, how) ? index.numbers_table : index.fts_table);
     // CROSS JOIN: SQLite keeps the index as the outer loop, in its rowid order.
     return {fts + " CROSS JOIN " + table + " " + a + " ON " + a + ".id = " + fts + ".rowid",
-            fts + ".rowid"};
+            fts + ".rowid", fts + ".rowid"};
   }
-  return {table + " " + a, a + ".id"};
+  if (!index.documents_table.empty()) {
+    const std::string d = documents_alias(alias);
+    return {std::string(index.documents_table) + " " + d + " JOIN " + table + " " + a + " ON " + a +
+                ".id = " + d + ".id",
+            d + ".id", order_by(d + ".id", how.shape(rank))};
+  }
+  return {table + " " + a, a + ".id", a + ".id"};
+}
+
+std::string append_documents_page(Sql& sql, const TextIndex& index, std::string_view alias,
+                                  const Query& query, MatchRank rank, bool or_better,
+                                  std::int64_t after, int limit, const Reading& how) {
+  const std::string d = documents_alias(alias);
+  const std::string id = d + ".id";
+  sql << "(SELECT " << id << ", " << d << ".doc FROM " << std::string(index.documents_table)
+      << " " << d << " WHERE ";
+  if (or_better) {
+    append_match_or_better(sql, index, alias, query, rank, how);
+  } else {
+    append_match(sql, index, alias, query, rank, how);
+  }
+  sql << " AND " << id << " > ";
+  sql.bind(after);
+  sql << " ORDER BY " << order_by(id, how.shape(rank)) << " LIMIT ";
+  sql.bind(std::int64_t{limit});
+  sql << ") " << d << " JOIN " << std::string(index.table) << " " << std::string(alias) << " ON "
+      << std::string(alias) << ".id = " << id;
+  return id;
 }
 
 void append_match(Sql& sql, const TextIndex& index, std::string_view alias, const Query& query,
@@ -244,6 +373,15 @@ void append_match(Sql& sql, const TextIndex& index, std::string_view alias, cons
     return;
   }
   const Documents docs = documents(index, alias);
+  if (how.shape(rank) == Shape::kWalk) {
+    // The document alone: the exact needle (U+0002 text U+0003) occurs only as a whole field,
+    // as append_exact_flag has it.
+    append_like(sql, docs, wanted, false);
+    if (rank == MatchRank::kExact) return;
+    sql << " AND NOT ";
+    append_like(sql, docs, needles(query, better(rank)), false);
+    return;
+  }
   if (rank == MatchRank::kExact) {
     append_fields(sql, docs.text, query);
     return;
@@ -281,7 +419,7 @@ void append_match_or_better(Sql& sql, const TextIndex& index, std::string_view a
     sql.bind(fts_expression(wanted));
     return;
   }
-  append_like(sql, documents(index, alias), wanted);
+  append_like(sql, documents(index, alias), wanted, how.shape(rank) != Shape::kWalk);
 }
 
 void append_exact_flag(Sql& sql, const TextIndex& index, std::string_view alias,
@@ -290,13 +428,20 @@ void append_exact_flag(Sql& sql, const TextIndex& index, std::string_view alias,
   // column is looked at by itself: FTS5 matches in either of them even when the other is NULL.
   const std::string_view find = sql.backend() == Backend::kSqlite ? "instr(" : "strpos(";
   const Needles exact = needles(query, MatchRank::kExact);
+  // PostgreSQL's side table holds the columns joined by ' ', which no needle spans.
+  const std::string side = documents_alias(alias) + ".doc";
+  const bool from_side = sql.backend() == Backend::kPostgres && !index.documents_table.empty();
+  const std::vector<std::string_view> columns =
+      from_side ? std::vector<std::string_view>{side} : index.columns;
   sql << "CASE WHEN ";
   bool first = true;
   for (const std::string& needle : exact.any) {
-    for (std::string_view column : index.columns) {
+    for (std::string_view column : columns) {
       if (!first) sql << " OR ";
       first = false;
-      sql << find << std::string(alias) << "." << std::string(column) << ", ";
+      sql << find;
+      if (!from_side) sql << std::string(alias) << ".";
+      sql << std::string(column) << ", ";
       sql.bind(needle);
       sql << ") > 0";
     }
@@ -319,10 +464,10 @@ void append_any_match(Sql& sql, const TextIndex& index, std::string_view alias,
 Sql ranked_sql(storage::Backend backend, const TextIndex& index, const Query& query,
                MatchRank rank, int limit, bool newest_first, const Reading& how) {
   Sql sql(backend);
-  const MatchSource source = match_source(backend, index, "r", rank, how);
+  const MatchSource source = ids_source(backend, index, rank, how);
   sql << "SELECT " << source.key << " FROM " << source.from << " WHERE ";
   append_match(sql, index, "r", query, rank, how);
-  sql << " ORDER BY " << source.key << (newest_first ? " DESC" : "") << " LIMIT ";
+  sql << " ORDER BY " << source.order << (newest_first ? " DESC" : "") << " LIMIT ";
   sql.bind(std::int64_t{limit});
   return sql;
 }
@@ -330,21 +475,28 @@ Sql ranked_sql(storage::Backend backend, const TextIndex& index, const Query& qu
 Sql exact_or_prefix_sql(storage::Backend backend, const TextIndex& index, const Query& query,
                         int limit, bool newest_first, const Reading& how) {
   Sql sql(backend);
-  const MatchSource source = match_source(backend, index, "r", MatchRank::kPrefix, how);
+  const MatchSource source = ids_source(backend, index, MatchRank::kPrefix, how);
   sql << "SELECT " << source.key << ", ";
   append_exact_flag(sql, index, "r", query);
   sql << " FROM " << source.from << " WHERE ";
   append_match_or_better(sql, index, "r", query, MatchRank::kPrefix, how);
-  sql << " ORDER BY " << source.key << (newest_first ? " DESC" : "") << " LIMIT ";
+  sql << " ORDER BY " << source.order << (newest_first ? " DESC" : "") << " LIMIT ";
   sql.bind(std::int64_t{limit});
   return sql;
 }
 
 Result<std::vector<RankedId>> ranked_ids(storage::Connection& c, const TextIndex& index,
-                                         const Query& query, int limit, bool newest_first) {
+                                         const Query& query, int limit, bool newest_first,
+                                         std::optional<Shape> shape) {
   std::vector<RankedId> out;
   if (limit <= 0) return out;
-  ECRM_ASSIGN_OR_RETURN(const Reading how, reading(c, index, query));
+  Reading how;
+  if (shape) {
+    how = reading_in_shape(*shape);
+  } else {
+    ECRM_ASSIGN_OR_RETURN(how, reading(c, index, query,
+                                       {.newest_first = newest_first, .limit = limit}));
+  }
   bool prefix_read = false;
   if (ranks_share_statement(query)) {
     std::vector<RankedId> exact, prefix;

@@ -20,7 +20,9 @@
 // reads, not the rows that match.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,40 +62,98 @@ struct TextIndex {
   // one term, START START digits…), with its list of terms as <numbers_table>_terms; empty when
   // there is none.
   std::string_view numbers_table = {};
+  // PostgreSQL: a narrow side table (id, doc) holding the document, kept by triggers, with the
+  // trigram and fields indexes over `doc` (migration 0059); the ranks read it instead of the
+  // table, whose row is then read by id. Empty: the indexes are over the table's own columns.
+  std::string_view documents_table = {};
 };
 
-// Which index reads a query's exact and prefix ranks on SQLite (PostgreSQL has one way).
-// For a query of digits, the index of number fields reads a field equal to it as one term's list
-// and the fields starting with it as a range of terms; the trigram index reads the lists of all
-// the query's trigrams, to their end when few rows match (the field-start phrase of 13912: 1.5 ms
-// for 4 of a million customers, against 0.06 ms as a range of 4 terms). The range costs the
-// lists of all its terms before the first row, though (the fields starting with 8613, a country
-// code and a network: 70 ms), where the trigram phrase stops at the page's last row. So, for a
-// query of digits only:
+// PostgreSQL: how a rank's statement reads a table with a side table of documents.
+//   kPlanner  the index's condition and the document's, for the planner to choose between the
+//             index and a walk in id order from its estimates (a needle's share of the rows,
+//             from the statistics' sample: right within a few times, or off by a hundred);
+//   kWalk     the document's condition alone (strpos), which no index answers: the documents
+//             are read in id order until the page is full, and cost the rows read;
+//   kIndex    the index's condition, ordered by id + 0, which no index gives: the matching
+//             rows are read from the index and sorted, and cost the rows that match.
+// A common needle is cheap to walk to (q=wang: 6,874 documents read for 50 at a million
+// customers, 1.4 ms) and dear to read from the index (every one of its matches); a rare one the
+// other way round (13912: 1.9 ms from the index, the whole table walked for 46 matches).
+enum class Shape { kPlanner, kWalk, kIndex };
+
+// Which index reads a query's ranks, and how.
+// SQLite: for a query of digits, the index of number fields reads a field equal to it as one
+// term's list and the fields starting with it as a range of terms; the trigram index reads the
+// lists of all the query's trigrams, to their end when few rows match (the field-start phrase of
+// 13912: 1.5 ms for 4 of a million customers, against 0.06 ms as a range of 4 terms). The range
+// costs the lists of all its terms before the first row, though (the fields starting with 8613,
+// a country code and a network: 70 ms), where the trigram phrase stops at the page's last row.
+// So, for a query of digits only:
 //   exact   from the index of number fields;
 //   prefix  from it as well when its range holds few terms (kNarrowPrefixTerms), as the term
 //           list tells without reading the rows.
 // Other queries (a phone number typed with spaces or dashes among them) read the trigram index.
+// PostgreSQL, for an index with a side table of documents: each rank's Shape, chosen from a
+// probe of the documents where the reading starts (kShapeProbeRows of them, 0.3 ms): a rank matching
+// none of them is read from the index; one matching some is walked to when the documents the
+// walk is expected to read cost less than the matches the index is expected to give
+// (kIndexRowCost documents each).
 struct Reading {
   bool exact_from_numbers = false;
   bool prefix_from_numbers = false;
+  // By MatchRank: exact, prefix (or better, when the exact and prefix ranks share a statement)
+  // and substring.
+  std::array<Shape, 3> shapes = {Shape::kPlanner, Shape::kPlanner, Shape::kPlanner};
+  Shape shape(MatchRank rank) const { return shapes[static_cast<std::size_t>(rank)]; }
 };
 inline constexpr int kNarrowPrefixTerms = 64;
+inline constexpr int kShapeProbeRows = 1024;
+inline constexpr int kIndexRowCost = 20;
+
+// Where a reading starts, for the probe: after `after` in id order (before it, newest first;
+// 0: from the start), for pages of `limit` rows; `filtered` when the caller checks conditions
+// of its own on the rows, which a walk then reads more of (a share kFilteredShare of them
+// assumed to pass).
+struct ReadingStart {
+  std::int64_t after = 0;
+  bool newest_first = false;
+  int limit = 50;
+  bool filtered = false;
+};
+inline constexpr double kFilteredShare = 0.05;
 
 // How `query` (not empty) is read from `index` on this connection's backend; SQLite looks at the
-// terms of the index of number fields for a prefix of digits (0.1 ms).
-Result<Reading> reading(storage::Connection& c, const TextIndex& index, const Query& query);
+// terms of the index of number fields for a prefix of digits (0.1 ms), PostgreSQL probes the
+// side table of documents.
+Result<Reading> reading(storage::Connection& c, const TextIndex& index, const Query& query,
+                        const ReadingStart& start = {});
+
+// The same reading with every rank in `shape` (PostgreSQL; tests compare the shapes' answers).
+Reading reading_in_shape(Shape shape);
 
 // Where a ranked match reads from.
 struct MatchSource {
-  std::string from;  // the FROM item, binding `alias` to the table's rows
-  std::string key;   // the id to order and page by (the FTS rowid on SQLite: its own order)
+  std::string from;   // the FROM item, binding `alias` to the table's rows
+  std::string key;    // the id to page by (the FTS rowid on SQLite, the side table's id on
+                      // PostgreSQL with documents_table: the order its index walks)
+  std::string order;  // the id to order by: the key, or key + 0 for Shape::kIndex
 };
 
 // The FROM item for `index` with its rows as `alias`, and the ordering key: for reading `rank`
 // (or better) as `how` says (the index that append_match and append_match_or_better then match).
 MatchSource match_source(storage::Backend backend, const TextIndex& index, std::string_view alias,
                          MatchRank rank = MatchRank::kSubstring, const Reading& how = {});
+
+// PostgreSQL with a side table of documents (which holds only rows a search may show), for a
+// page the caller filters no further: appends a FROM item reading the ids of up to `limit` rows
+// after `after` whose best match of `query` is `rank` (or better, with `or_better`) from the
+// documents alone, in `how`'s shape, then those rows of the table as `alias` (its documents as
+// match_source has them, for append_exact_flag), and returns the id to order the page by. The
+// index shape then sorts the matches' ids and reads the table's page alone, not a row per
+// match (q=13912's substring rank: 394 matches for 46).
+std::string append_documents_page(Sql& sql, const TextIndex& index, std::string_view alias,
+                                  const Query& query, MatchRank rank, bool or_better,
+                                  std::int64_t after, int limit, const Reading& how);
 
 // Appends the condition restricting the source to rows whose best match of `query` is `rank`.
 // `query` must not be empty; for a query of fewer than three characters only exact and prefix
@@ -147,8 +207,10 @@ Sql exact_or_prefix_sql(storage::Backend backend, const TextIndex& index, const 
 // together 1.6 ms); the exact rank is read by itself as well only when that statement fills
 // `limit`, since exact matches may then lie beyond it. Each statement reads the index `reading`
 // chooses.
+// `shape`, when given, reads every rank in it instead (tests).
 Result<std::vector<RankedId>> ranked_ids(storage::Connection& c, const TextIndex& index,
-                                         const Query& query, int limit, bool newest_first);
+                                         const Query& query, int limit, bool newest_first,
+                                         std::optional<Shape> shape = std::nullopt);
 
 // Bulk writes (SQLite; nothing on PostgreSQL, whose GIN indexes batch their own writes).
 // FTS5 writes its pending terms at the end of every statement, so rows indexed one by one by the

@@ -256,6 +256,90 @@ TEST_F(Search, PhoneNumbersAreRankedTheSameWhicheverIndexReadsThem) {
   }
 }
 
+// PostgreSQL reads each rank either by walking the documents in id order or from the index
+// (search::Shape), as a probe of the documents chooses: both give the same customers, ranked
+// the same, page by page, and neither a merged nor an erased customer. (SQLite has one way;
+// there the three readings are the same statements.)
+TEST_F(Search, EveryShapeOfReadingFindsTheSame) {
+  std::vector<std::int64_t> ids;
+  ids.push_back(customer(json::object{{"name", "Shape Wang"}, {"email", "wang@shape.example"}}));
+  ids.push_back(customer(json::object{{"name", "Wangshape Li"}, {"phone", "+86 139 1200 0001"}}));
+  ids.push_back(customer(json::object{{"name", "Li Shapewang"}, {"company", "Shapewang Trading"}}));
+  ids.push_back(customer(json::object{{"name", "\xE7\x8E\x8B\xE8\x8A\xB3 Shape"},
+                                      {"phone", "139-1200-0002"}}));
+  ids.push_back(customer(json::object{{"name", "Shape Zhao"}, {"tags", json::array{"shapetag"}}}));
+  const std::int64_t merged =
+      customer(json::object{{"name", "Shape Wang Twin"}, {"email", "twin@shape.example"}});
+  const std::int64_t erased =
+      customer(json::object{{"name", "Shape Wang Gone"}, {"phone", "+86 139 1200 0009"}});
+  ASSERT_EQ(post("/api/v1/customers/" + std::to_string(ids[0]) + "/merge",
+                 json::object{{"other_id", merged}})
+                .status,
+            200);
+  ASSERT_EQ(post("/api/v1/customers/" + std::to_string(erased) + "/erase", json::object{}).status,
+            200);
+
+  auto db = storage::open_database(server_->db_url());
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  auto lease = (*db)->acquire();
+  ASSERT_TRUE(lease.ok()) << lease.error().message;
+  storage::Connection& c = **lease;
+  customers::CustomerRepo repo;
+  using Found = std::vector<std::pair<std::int64_t, search::MatchRank>>;
+  // The whole list, `limit` at a time, read in `shape` (or as the probe chooses).
+  auto listed = [&](const std::string& text, int limit, std::optional<search::Shape> shape) {
+    Found out;
+    customers::ListPosition after;
+    for (int page = 0; page < 20; ++page) {
+      auto matches = repo.list(c, {.q = text}, after, limit, shape);
+      EXPECT_TRUE(matches.ok()) << text << ": " << matches.error().message;
+      if (!matches.ok() || matches->empty()) break;
+      for (const auto& m : *matches) out.emplace_back(m.customer.id, m.rank);
+      after = {matches->back().rank, matches->back().customer.id};
+      if (static_cast<int>(matches->size()) < limit) break;
+    }
+    return out;
+  };
+  auto boxed = [&](const std::string& text, std::optional<search::Shape> shape) {
+    Found out;
+    auto found = search::ranked_ids(c, customers::kCustomerIndex, search::parse_query(text), 10,
+                                    true, shape);
+    EXPECT_TRUE(found.ok()) << text << ": " << found.error().message;
+    if (found.ok()) {
+      for (const auto& r : *found) out.emplace_back(r.id, r.rank);
+    }
+    return out;
+  };
+  const std::vector<std::string> queries = {
+      "shape", "wang", "wangshape", "shapewang", "sh", "w", "139-1200", "+86 139 1200",
+      "13912000", "wang@shape.example", "\xE7\x8E\x8B\xE8\x8A\xB3", "shapetag", "shape wang",
+      "zzqx"};
+  for (const auto& text : queries) {
+    const Found walked = listed(text, 50, search::Shape::kWalk);
+    EXPECT_EQ(listed(text, 50, search::Shape::kIndex), walked) << text;
+    EXPECT_EQ(listed(text, 50, std::nullopt), walked) << text;
+    EXPECT_EQ(listed(text, 1, search::Shape::kIndex), walked) << text << ", one a page";
+    EXPECT_EQ(listed(text, 2, search::Shape::kWalk), walked) << text << ", two a page";
+    EXPECT_EQ(boxed(text, search::Shape::kIndex), boxed(text, search::Shape::kWalk)) << text;
+    for (const auto& [id, rank] : walked) {
+      EXPECT_NE(id, merged) << text;
+      EXPECT_NE(id, erased) << text;
+    }
+    for (const auto& [id, rank] : boxed(text, std::nullopt)) {
+      EXPECT_NE(id, merged) << text;
+      EXPECT_NE(id, erased) << text;
+    }
+  }
+  // What the queries find, so that the comparisons above compare something: the exact e-mail
+  // first, then the names starting with it, then the rest.
+  const Found wang = listed("wang", 50, search::Shape::kWalk);
+  ASSERT_GE(wang.size(), 3u);
+  EXPECT_EQ(listed("wang@shape.example", 50, search::Shape::kIndex).at(0),
+            std::pair(ids[0], search::MatchRank::kExact));
+  EXPECT_EQ(listed("139-1200", 50, search::Shape::kIndex).size(), 2u);
+  EXPECT_TRUE(listed("zzqx", 50, search::Shape::kIndex).empty());
+}
+
 TEST_F(Search, WritesShowAtOnceAndMergedOrErasedCustomersAreNeverFound) {
   const std::int64_t id = customer(json::object{{"name", "Before Rename"}, {"tags", json::array{"t1"}}});
   EXPECT_TRUE(finds("before", id));
@@ -782,22 +866,58 @@ TEST_F(Search, CommonCombinationsAreServedFromIndexes) {
   EXPECT_FALSE(search::ranks_share_statement(search::parse_query("\xC3\x89mile")));
   EXPECT_FALSE(search::ranks_share_statement(search::parse_query("\xE7\x8E\x8B\xE8\x8A\xB3")));
   // PostgreSQL's exact rank for a field no customer has (most queries) reads the fields index,
-  // not customers_pkey in id order to the end of the table (the estimate comes from the fields'
-  // 1,000-entry statistics: migration 0053).
+  // not the documents (or the customers) in id order to the end of the table (the estimate comes
+  // from the fields' 1,000-entry statistics: migration 0053).
   for (const char* text : {"w", "zzqx", "13912"}) {
     if (sqlite) break;
     const std::string plan = explain(customers::CustomerRepo::list_sql(
         c.backend(), {.q = q(text)}, MatchRank::kExact));
+    // (The customers it finds are then read by id, from customers_pkey.)
     const auto scan = plan.find("Bitmap Index Scan on customers_search_fields");
     EXPECT_NE(scan, std::string::npos) << text << "\n" << plan;
-    EXPECT_EQ(plan.find("Index Scan using customers_pkey"), std::string::npos) << text << "\n"
-                                                                               << plan;
+    EXPECT_EQ(plan.find("Index Scan using customers_documents_pkey"), std::string::npos)
+        << text << "\n" << plan;
+    EXPECT_EQ(plan.find("Index Cond: (id > "), std::string::npos) << text << "\n" << plan;
     // The estimate, what decides between the index and the walk on a large table: a few rows,
     // not 0.5% of the 30,000 (150), which at 200,000 customers made the planner walk them all.
     if (scan == std::string::npos) continue;
     const auto rows = plan.find("rows=", scan);
     ASSERT_NE(rows, std::string::npos) << plan;
     EXPECT_LE(std::stol(plan.substr(rows + 5)), 30) << text << "\n" << plan;
+  }
+  // PostgreSQL: each shape reads as it says, whatever the estimates (search::Shape), and the
+  // probe chooses it from the documents.
+  if (!sqlite) {
+    using search::Shape;
+    const search::Reading walk = search::reading_in_shape(Shape::kWalk);
+    const search::Reading index = search::reading_in_shape(Shape::kIndex);
+    for (MatchRank rank : search::kMatchRanks) {
+      const std::string walked =
+          explain(customers::CustomerRepo::list_sql(c.backend(), {.q = q("wang")}, rank, walk));
+      EXPECT_NE(walked.find("Index Scan using customers_documents_pkey"), std::string::npos)
+          << walked;
+      EXPECT_EQ(walked.find("customers_search"), std::string::npos) << walked;
+      const std::string indexed =
+          explain(customers::CustomerRepo::list_sql(c.backend(), {.q = q("wang")}, rank, index));
+      EXPECT_NE(indexed.find(rank == MatchRank::kExact
+                                 ? "Bitmap Index Scan on customers_search_fields"
+                                 : "Bitmap Index Scan on customers_search"),
+                std::string::npos)
+          << indexed;
+      EXPECT_EQ(indexed.find("Index Scan using customers_documents_pkey"), std::string::npos)
+          << indexed;
+      EXPECT_EQ(indexed.find("Index Cond: (id > "), std::string::npos) << indexed;
+    }
+    auto shapes = [&](const char* text) {
+      auto how = search::reading(c, customers::kCustomerIndex, search::parse_query(text));
+      EXPECT_TRUE(how.ok()) << text << ": " << how.error().message;
+      return how.ok() ? how->shapes : search::Reading{}.shapes;
+    };
+    // Every customer's name starts with "plan"; no document holds "zzqx"; one e-mail starts with
+    // p12345@ (and two more hold it: p112345@, p212345@).
+    EXPECT_EQ(shapes("plan")[1], Shape::kWalk);
+    EXPECT_EQ(shapes("zzqx"), (std::array{Shape::kIndex, Shape::kIndex, Shape::kIndex}));
+    EXPECT_EQ(shapes("p12345@plan"), (std::array{Shape::kIndex, Shape::kIndex, Shape::kIndex}));
   }
   for (const auto& test : cases) {
     const search::Sql sql = customers::CustomerRepo::list_sql(c.backend(), test.query, test.rank);

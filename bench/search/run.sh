@@ -203,8 +203,18 @@ index_sizes() {  # index_sizes BACKEND: one line per search index, and the docum
       while read -r table index bytes table_bytes cust_docs; do
         printf '  %-10s GIN index %s = %s; the table itself %s\n' "$table" "$index" "$(mib "$bytes")" "$(mib "$table_bytes")"
       done
-    INDEX_SIZE[$b]=$(psql -qXAt "$url" -c "SELECT coalesce(sum(pg_relation_size(i.oid)), 0) FROM pg_index x
-        JOIN pg_class i ON i.oid = x.indexrelid WHERE i.relname LIKE 'customers_search%'")
+    # The customers' search indexes, and their side table of documents where there is one.
+    INDEX_SIZE[$b]=$(psql -qXAt "$url" -c "SELECT coalesce(sum(pg_relation_size(i.oid)), 0)
+        + coalesce(pg_total_relation_size(to_regclass('customers_documents'))
+                   - (SELECT coalesce(sum(pg_relation_size(i2.oid)), 0) FROM pg_index x2
+                      JOIN pg_class i2 ON i2.oid = x2.indexrelid
+                      WHERE i2.relname LIKE 'customers_search%'), 0)
+        FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid WHERE i.relname LIKE 'customers_search%'")
+    printf '  customers  side table of documents (customers_documents, with its key) %s
+' \
+      "$(mib "$(psql -qXAt "$url" -c "SELECT coalesce(pg_total_relation_size(to_regclass('customers_documents'))
+        - (SELECT coalesce(sum(pg_relation_size(i.oid)), 0) FROM pg_index x JOIN pg_class i
+           ON i.oid = x.indexrelid WHERE i.relname LIKE 'customers_search%'), 0)")")"
     printf '  customers  document column (search_text) %s\n' \
       "$(mib "$(psql -qXAt "$url" -c "SELECT sum(pg_column_size(search_text)) FROM customers")")"
     printf '  database %s\n' "$(psql -qXAt "$url" -c "SELECT pg_size_pretty(pg_database_size(current_database()))")"
@@ -486,6 +496,12 @@ if [[ -z $SKIP_IMPORT ]]; then
       pg_create ecrm_search_tpl_indexed
       "$ECRM" migrate --db "$(pg_db_url ecrm_search_tpl_indexed)" >/dev/null 2>&1
       pg_create ecrm_search_tpl_plain ecrm_search_tpl_indexed
+      # The customers' documents (migration 0059): the triggers that write the side table,
+      # which carries both search indexes; before it, the indexes on customers.
+      for trigger in $(psql -qXAt "$(pg_db_url ecrm_search_tpl_plain)" -c "SELECT tgname FROM pg_trigger WHERE tgrelid = 'customers'::regclass AND tgname LIKE 'customers_documents_%'"); do
+        psql -qX "$(pg_db_url ecrm_search_tpl_plain)" -c "DROP TRIGGER $trigger ON customers" >/dev/null
+        dropped+="trigger $trigger "
+      done
       for index in $(psql -qXAt "$(pg_db_url ecrm_search_tpl_plain)" -c "SELECT indexname FROM pg_indexes WHERE tablename = 'customers' AND indexname LIKE 'customers_search%'"); do
         psql -qX "$(pg_db_url ecrm_search_tpl_plain)" -c "DROP INDEX $index" >/dev/null
         dropped+="$index "

@@ -618,6 +618,23 @@ Result<std::vector<CustomerMatch>> CustomerRepo::list(Connection& c, const Custo
   }
   bool prefix_read = false;
   if (!q.empty() && after.rank == MatchRank::kExact && after.id == 0 && limit > 0 &&
+      c.backend() == storage::Backend::kPostgres && !kCustomerIndex.documents_table.empty() &&
+      !has_filters(filter) && q.substring_searchable() && search::ranks_share_statement(q) &&
+      how.shape(MatchRank::kPrefix) == search::Shape::kIndex &&
+      how.shape(MatchRank::kSubstring) == search::Shape::kIndex) {
+    // Every rank from the index: one statement (search::append_documents_ranked_page).
+    search::Sql sql(c.backend());
+    sql << "SELECT " << kListColumns << ", c_doc.rank FROM ";
+    const std::string order =
+        search::append_documents_ranked_page(sql, kCustomerIndex, "c", q, limit);
+    sql << " WHERE c.merged_into IS NULL AND c.erased_at IS NULL ORDER BY " << order;
+    ECRM_RETURN_IF_ERROR(c.query(sql.text(), sql.params(), [&](const RowView& row) {
+      out.push_back({read_customer(row), search::kMatchRanks[row.get_int(34)]});
+    }));
+    ECRM_RETURN_IF_ERROR(load_details(c, out));
+    return out;
+  }
+  if (!q.empty() && after.rank == MatchRank::kExact && after.id == 0 && limit > 0 &&
       search::ranks_share_statement(q)) {
     std::vector<CustomerMatch> exact, prefix;
     const search::Sql both = exact_or_prefix_statement(c.backend(), filter, city, q, limit, how);

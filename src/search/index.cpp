@@ -353,6 +353,25 @@ std::string append_documents_page(Sql& sql, const TextIndex& index, std::string_
   return id;
 }
 
+std::string append_documents_ranked_page(Sql& sql, const TextIndex& index, std::string_view alias,
+                                         const Query& query, int limit) {
+  const std::string d = documents_alias(alias);
+  const std::string id = d + ".id";
+  const Documents docs = documents(index, alias);
+  sql << "(SELECT " << id << ", " << d << ".doc, CASE WHEN ";
+  append_like(sql, docs, needles(query, MatchRank::kExact), false);
+  sql << " THEN 0 WHEN ";
+  append_like(sql, docs, needles(query, MatchRank::kPrefix), false);
+  sql << " THEN 1 ELSE 2 END AS rank FROM " << std::string(index.documents_table) << " " << d
+      << " WHERE ";
+  append_like(sql, docs, needles(query, MatchRank::kSubstring));
+  sql << " ORDER BY 3, " << order_by(id, Shape::kIndex) << " LIMIT ";
+  sql.bind(std::int64_t{limit});
+  sql << ") " << d << " JOIN " << std::string(index.table) << " " << std::string(alias) << " ON "
+      << std::string(alias) << ".id = " << id;
+  return d + ".rank, " + id;
+}
+
 void append_match(Sql& sql, const TextIndex& index, std::string_view alias, const Query& query,
                   MatchRank rank, const Reading& how) {
   const Needles wanted = needles(query, rank);

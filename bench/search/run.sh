@@ -23,7 +23,7 @@
 #  6. import:  `ecrm import customers` of IMPORT_CUSTOMERS customers (exported from the demo shop:
 #              Chinese and English names, phones, companies, tags) into a fresh database, with
 #              the customer search index and with it removed (SQLite: its triggers dropped after
-#              migrating; PostgreSQL: the GIN index dropped), IMPORT_ROUNDS rounds alternating.
+#              migrating; PostgreSQL: the customers_documents triggers dropped), IMPORT_ROUNDS rounds alternating.
 #
 # Environment:
 #   CUSTOMERS (1000000)  BACKENDS ("sqlite postgresql")  ROUNDS (3)  DURATION (5 s)

@@ -264,13 +264,16 @@ Result<Reading> probed_reading(storage::Connection& c, const TextIndex& index, c
     rows = row.is_null(4) ? 0 : row.get_int(4);
   }));
   // reltuples is -1 before the first ANALYZE, and an estimate after it.
-  const double table_rows = static_cast<double>(std::max(rows, window));
+  const double table_rows = static_cast<double>(std::max<std::int64_t>({rows, window, 1}));
   auto choose = [&](std::int64_t matches) {
-    if (window < kShapeProbeRows) return Shape::kWalk;  // the rest of the table is in the window
+    // From the start, a short window is the whole table: a walk reads no more. (After a cursor
+    // it is only the table's end, and a rank read after this one starts again from the start.)
+    if (start.after == 0 && window < kShapeProbeRows) return Shape::kWalk;
     if (matches <= 0) return Shape::kIndex;
     const double share = start.filtered ? kFilteredShare : 1.0;
     const double walked = start.limit * static_cast<double>(window) / (matches * share);
-    const double read = static_cast<double>(matches) * table_rows / window * kIndexRowCost;
+    const double read =
+        static_cast<double>(matches) * table_rows / static_cast<double>(window) * kIndexRowCost;
     return walked <= read ? Shape::kWalk : Shape::kIndex;
   };
   Reading how;

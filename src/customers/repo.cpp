@@ -397,6 +397,13 @@ bool has_filters(const CustomerQuery& filter) {
          filter.tier || filter.segment || filter.min_clv || filter.advisor_questionnaire;
 }
 
+// Whether a search's page reads its ids from PostgreSQL's side table of documents alone
+// (search::append_documents_page): nothing but the text to check.
+bool pages_from_documents(storage::Backend backend, const CustomerQuery& filter) {
+  return backend == storage::Backend::kPostgres && !kCustomerIndex.documents_table.empty() &&
+         !has_filters(filter);
+}
+
 // The list statement for one rank of a search (or the plain list when `q` is empty): one access
 // path drives it in id order — the search index, else the tag index, else the city index, else
 // the tier or segment index of the scores, else the type index, else the table — and every
@@ -441,8 +448,7 @@ void append_list_statement(search::Sql& sql, const CustomerQuery& filter,
     search::append_exact_flag(sql, kCustomerIndex, "c", q);
   }
   sql << " FROM ";
-  if (driver == Driver::kSearch && backend == Backend::kPostgres && !ids_only &&
-      !has_filters(filter) && !kCustomerIndex.documents_table.empty()) {
+  if (driver == Driver::kSearch && !ids_only && pages_from_documents(backend, filter)) {
     // The page's ids from the documents, then its customers (merged and erased ones have no
     // document; the conditions stay, for the planner's sake and the reader's).
     const std::string id = search::append_documents_page(sql, kCustomerIndex, "c", q, rank,
@@ -618,8 +624,8 @@ Result<std::vector<CustomerMatch>> CustomerRepo::list(Connection& c, const Custo
   }
   bool prefix_read = false;
   if (!q.empty() && after.rank == MatchRank::kExact && after.id == 0 && limit > 0 &&
-      c.backend() == storage::Backend::kPostgres && !kCustomerIndex.documents_table.empty() &&
-      !has_filters(filter) && q.substring_searchable() && search::ranks_share_statement(q) &&
+      pages_from_documents(c.backend(), filter) && q.substring_searchable() &&
+      search::ranks_share_statement(q) &&
       how.shape(MatchRank::kPrefix) == search::Shape::kIndex &&
       how.shape(MatchRank::kSubstring) == search::Shape::kIndex) {
     // Every rank from the index: one statement (search::append_documents_ranked_page).

@@ -204,6 +204,15 @@ std::string order_by(const std::string& id, Shape shape) {
   return shape == Shape::kIndex ? id + " + 0" : id;
 }
 
+// Closes a subquery over the side table of documents, naming it as documents_alias(alias), and
+// joins the table's rows to it as `alias`.
+void append_documents_join(Sql& sql, const TextIndex& index, std::string_view alias) {
+  const std::string a(alias);
+  const std::string d = documents_alias(alias);
+  sql << ") " << d << " JOIN " << std::string(index.table) << " " << a << " ON " << a
+      << ".id = " << d << ".id";
+}
+
 // The source of the search box's statements, which read ids alone: on PostgreSQL with a side
 // table of documents, that table by itself.
 MatchSource ids_source(Backend backend, const TextIndex& index, MatchRank rank,
@@ -351,8 +360,7 @@ std::string append_documents_page(Sql& sql, const TextIndex& index, std::string_
   sql.bind(after);
   sql << " ORDER BY " << order_by(id, how.shape(rank)) << " LIMIT ";
   sql.bind(std::int64_t{limit});
-  sql << ") " << d << " JOIN " << std::string(index.table) << " " << std::string(alias) << " ON "
-      << std::string(alias) << ".id = " << id;
+  append_documents_join(sql, index, alias);
   return id;
 }
 
@@ -370,8 +378,7 @@ std::string append_documents_ranked_page(Sql& sql, const TextIndex& index, std::
   append_like(sql, docs, needles(query, MatchRank::kSubstring));
   sql << " ORDER BY 3, " << order_by(id, Shape::kIndex) << " LIMIT ";
   sql.bind(std::int64_t{limit});
-  sql << ") " << d << " JOIN " << std::string(index.table) << " " << std::string(alias) << " ON "
-      << std::string(alias) << ".id = " << id;
+  append_documents_join(sql, index, alias);
   return d + ".rank, " + id;
 }
 

@@ -496,13 +496,15 @@ if [[ -z $SKIP_IMPORT ]]; then
       pg_create ecrm_search_tpl_indexed
       "$ECRM" migrate --db "$(pg_db_url ecrm_search_tpl_indexed)" >/dev/null 2>&1
       pg_create ecrm_search_tpl_plain ecrm_search_tpl_indexed
-      # The customers' documents (migration 0059): the triggers that write the side table,
-      # which carries both search indexes; before it, the indexes on customers.
+      # The customers' documents (migration 0059): the triggers that write the side table and
+      # the side table's two search indexes (before it, the indexes on customers). Bulk writers
+      # fill the side table with one statement per batch (search::flush_deferred, migration
+      # 0060): without its indexes it takes those rows without indexing them.
       for trigger in $(psql -qXAt "$(pg_db_url ecrm_search_tpl_plain)" -c "SELECT tgname FROM pg_trigger WHERE tgrelid = 'customers'::regclass AND tgname LIKE 'customers_documents_%'"); do
         psql -qX "$(pg_db_url ecrm_search_tpl_plain)" -c "DROP TRIGGER $trigger ON customers" >/dev/null
         dropped+="trigger $trigger "
       done
-      for index in $(psql -qXAt "$(pg_db_url ecrm_search_tpl_plain)" -c "SELECT indexname FROM pg_indexes WHERE tablename = 'customers' AND indexname LIKE 'customers_search%'"); do
+      for index in $(psql -qXAt "$(pg_db_url ecrm_search_tpl_plain)" -c "SELECT indexname FROM pg_indexes WHERE tablename IN ('customers', 'customers_documents') AND indexname LIKE 'customers_search%'"); do
         psql -qX "$(pg_db_url ecrm_search_tpl_plain)" -c "DROP INDEX $index" >/dev/null
         dropped+="$index "
       done

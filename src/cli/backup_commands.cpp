@@ -3,10 +3,16 @@
 // binary's schema), and the checks that the storage and the app's own invariants hold.
 #include <filesystem>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "cli/app_setup.hpp"
 #include "cli/command.hpp"
+#include "catalog/repo.hpp"
+#include "customers/repo.hpp"
 #include "orders/integrity.hpp"
+#include "orders/repo.hpp"
+#include "search/index.hpp"
 #include "storage/backup.hpp"
 #include "storage/migrations.hpp"
 #include "storage/url.hpp"
@@ -83,7 +89,7 @@ const CommandRegistration kCheck{72, [](CLI::App& app) {
   auto options = std::make_shared<CheckOptions>();
   auto* cmd = app.add_subcommand(
       "check", "Check the database: the storage's integrity and foreign keys, the schema version, "
-               "and the orders' totals; exits 1 when anything is wrong");
+               "the orders' totals and the search indexes; exits 1 when anything is wrong");
   add_db_option(*cmd, &options->db);
   cmd->callback([options] {
     const std::string url = resolve_db_url(options->db);
@@ -127,6 +133,19 @@ const CommandRegistration kCheck{72, [](CLI::App& app) {
       report("schema", std::move(schema));
     }
     report("orders", orders::check_totals(**lease));
+    {
+      // Each search index against its table.
+      std::vector<std::string> search;
+      for (const auto* index : {&customers::kCustomerIndex, &orders::kOrderIndex, &catalog::kProductIndex}) {
+        auto found = search::check_index(**lease, *index);
+        if (!found.ok()) {
+          search.push_back(std::string(index->table) + ": cannot check: " + found.error().message);
+          continue;
+        }
+        for (auto& p : *found) search.push_back(std::move(p));
+      }
+      report("search", std::move(search));
+    }
     for (const auto& p : problems) std::cout << "  " << p << "\n";
     if (!problems.empty()) {
       std::cout << problems.size() << " problem(s) found\n";

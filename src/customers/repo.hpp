@@ -19,7 +19,8 @@ namespace ecrm::customers {
 // The customers' search index (merged and erased customers have an empty document, and on
 // PostgreSQL no row in the side table of documents).
 inline const search::TextIndex kCustomerIndex{"customers", {"search_text"}, "customers_search",
-                                              "customers_numbers", "customers_documents"};
+                                              "customers_numbers", "customers_documents",
+                                              "merged_into IS NULL AND erased_at IS NULL"};
 
 using storage::Connection;
 

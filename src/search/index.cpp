@@ -1,6 +1,7 @@
 #include "search/index.hpp"
 
 #include <algorithm>
+#include <array>
 
 namespace ecrm::search {
 
@@ -567,7 +568,21 @@ Result<std::vector<RankedId>> ranked_ids(storage::Connection& c, const TextIndex
   return out;
 }
 
+namespace {
+
+// PostgreSQL: the setting that defers an index's side table of documents (migration 0060).
+std::string deferral_setting(const TextIndex& index) {
+  return "ecrm." + std::string(index.documents_table) + "_after";
+}
+
+}  // namespace
+
 Status defer_index(storage::Connection& c, const TextIndex& index) {
+  if (c.backend() == Backend::kPostgres && !index.documents_table.empty()) {
+    return storage::done(c.execute("SELECT set_config($1, CAST(coalesce(max(id), 0) AS text), true) FROM " +
+                                       std::string(index.table),
+                                   {deferral_setting(index)}));
+  }
   if (c.backend() != Backend::kSqlite) return {};
   return storage::done(c.execute("INSERT INTO search_deferrals (index_name, after_id) SELECT $1, coalesce(max(id), 0) FROM " +
                        std::string(index.table),
@@ -575,6 +590,16 @@ Status defer_index(storage::Connection& c, const TextIndex& index) {
 }
 
 Status flush_deferred(storage::Connection& c, const TextIndex& index) {
+  if (c.backend() == Backend::kPostgres && !index.documents_table.empty()) {
+    const std::string setting = deferral_setting(index);
+    std::string sql = "INSERT INTO " + std::string(index.documents_table) + " (id, doc) SELECT id, " +
+                      std::string(index.columns.at(0)) + " FROM " + std::string(index.table) +
+                      " WHERE id > CAST(current_setting($1) AS bigint)";
+    if (!index.documents_rows.empty()) sql += " AND " + std::string(index.documents_rows);
+    sql += " ORDER BY id ON CONFLICT (id) DO UPDATE SET doc = excluded.doc";
+    ECRM_RETURN_IF_ERROR(storage::done(c.execute(sql, {setting})));
+    return storage::done(c.execute("SELECT set_config($1, '', true)", {setting}));
+  }
   if (c.backend() != Backend::kSqlite) return {};
   std::string columns;
   for (auto column : index.columns) columns += ", " + std::string(column);
@@ -589,6 +614,43 @@ Status flush_deferred(storage::Connection& c, const TextIndex& index) {
         {name})));
   }
   return storage::done(c.execute("DELETE FROM search_deferrals WHERE index_name = $1", {name}));
+}
+
+Result<std::vector<std::string>> check_index(storage::Connection& c, const TextIndex& index,
+                                             std::size_t limit) {
+  std::vector<std::string> problems;
+  if (c.backend() == Backend::kSqlite) {
+    for (std::string_view fts : {index.fts_table, index.numbers_table}) {
+      if (fts.empty()) continue;
+      const std::string name(fts);
+      auto checked = c.execute("INSERT INTO " + name + " (" + name + ", rank) VALUES ('integrity-check', 1)");
+      if (!checked.ok()) {
+        problems.push_back(name + ": does not match " + std::string(index.table) + " (" +
+                           checked.error().message + ")");
+      }
+    }
+    return problems;
+  }
+  if (index.documents_table.empty()) return problems;
+  const std::string table(index.table);
+  const std::string docs(index.documents_table);
+  const std::string column(index.columns.at(0));
+  const std::string shown = index.documents_rows.empty() ? "true" : "(" + std::string(index.documents_rows) + ")";
+  // 1: no document, 2: a document its row should not have, 3: a document without a row,
+  // 4: a document unlike its row's.
+  ECRM_RETURN_IF_ERROR(c.query(
+      "SELECT coalesce(t.id, d.id), CASE WHEN d.id IS NULL THEN 1 WHEN t.id IS NULL THEN 3 "
+      "WHEN NOT " + shown + " THEN 2 ELSE 4 END FROM " + table + " t FULL JOIN " + docs +
+          " d ON d.id = t.id WHERE (d.id IS NULL AND " + shown + ") OR t.id IS NULL OR (d.id IS NOT NULL AND "
+          "(NOT " + shown + " OR d.doc IS DISTINCT FROM t." + column + ")) ORDER BY 1 LIMIT $1",
+      {static_cast<std::int64_t>(limit)}, [&](const storage::RowView& row) {
+        static constexpr std::array<std::string_view, 4> kWhat{
+            "has no document in ", "should have no document in ", "is gone but has a document in ",
+            "has a stale document in "};
+        problems.push_back(table + " " + std::to_string(row.get_int(0)) + ": " +
+                           std::string(kWhat.at(static_cast<std::size_t>(row.get_int(1) - 1))) + docs);
+      }));
+  return problems;
 }
 
 Status optimize(storage::Connection& c, const TextIndex& index) {

@@ -23,7 +23,9 @@
 #  6. import:  `ecrm import customers` of IMPORT_CUSTOMERS customers (exported from the demo shop:
 #              Chinese and English names, phones, companies, tags) into a fresh database, with
 #              the customer search index and with it removed (SQLite: its triggers dropped after
-#              migrating; PostgreSQL: the customers_documents triggers dropped), IMPORT_ROUNDS rounds alternating.
+#              migrating; PostgreSQL: the customers_documents triggers and the side table's two
+#              search indexes dropped), IMPORT_ROUNDS rounds alternating. `bench/search/cpu.sh`
+#              gives one request's CPU time in the server and in PostgreSQL.
 #
 # Environment:
 #   CUSTOMERS (1000000)  BACKENDS ("sqlite postgresql")  ROUNDS (3)  DURATION (5 s)

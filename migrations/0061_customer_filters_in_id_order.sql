@@ -4,7 +4,8 @@
 -- customers: the tag's index gives its customers in id order, and the planner merged them with
 -- a walk of the whole table by id (7,000 customers read for 50, 3.4 ms); with the city's
 -- customers in id order from its index, it merges the two (382 read, 1.3 ms). The planner
--- weighs those reads with random_page_cost = 1.1 (set by the connection: src/storage/postgres).
+-- weighs those reads with random_page_cost = 1.1, which each connection sets unless the server,
+-- the database or the role sets its own (src/storage/postgres/postgres_database.cpp).
 -- backend: postgresql
 CREATE INDEX customers_city_id ON customers (city_key, id);
 DROP INDEX customers_city;

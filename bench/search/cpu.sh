@@ -15,15 +15,19 @@ set -euo pipefail
 [[ $# -ge 3 ]] || { sed -n '2,13p' "$0" >&2; exit 2; }
 PORT=$1 KEY=$2 PQ=$3 CLIENTS=${4:-1} SECONDS_=${5:-4}
 command -v wrk >/dev/null || { echo "cpu.sh: wrk is not installed (make deps-bench)" >&2; exit 2; }
-server=$(ss -ltnpH "sport = :$PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)
+server=$(ss -ltnpH "sport = :$PORT" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
 [[ -n $server ]] || { echo "cpu.sh: nothing listens on port $PORT" >&2; exit 2; }
 ticks=$(getconf CLK_TCK)
-cpu_of() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# user + system time of a process; with its reaped children's as well for PostgreSQL, whose
+# postmaster counts the backends and workers that exit during the run. The fields are counted
+# from the end of the command's name, which may hold spaces.
+cpu_of() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk -v all="${2:-}" '{ print $12 + $13 + (all ? $14 + $15 : 0) }' || echo 0; }
 postgres_cpu() {
   local total=0 pid
-  for pid in $(pgrep -u postgres || true); do total=$((total + $(cpu_of "$pid"))); done
+  for pid in $(pgrep -u postgres || true); do total=$((total + $(cpu_of "$pid" children))); done
   echo "$total"
 }
+[[ -n $(pgrep -u postgres || true) ]] || echo "cpu.sh: no process of the postgres user: its figure will be 0" >&2
 s0=$(cpu_of "$server") p0=$(postgres_cpu)
 out=$(wrk -t1 -c"$CLIENTS" -d"${SECONDS_}s" --latency -H "Authorization: Bearer $KEY" "http://127.0.0.1:$PORT$PQ")
 s1=$(cpu_of "$server") p1=$(postgres_cpu)

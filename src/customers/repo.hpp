@@ -20,7 +20,7 @@ namespace ecrm::customers {
 // PostgreSQL no row in the side table of documents).
 inline const search::TextIndex kCustomerIndex{"customers", {"search_text"}, "customers_search",
                                               "customers_numbers", "customers_documents",
-                                              "merged_into IS NULL AND erased_at IS NULL"};
+                                              "t.merged_into IS NULL AND t.erased_at IS NULL"};
 
 using storage::Connection;
 

@@ -592,11 +592,15 @@ Status defer_index(storage::Connection& c, const TextIndex& index) {
 Status flush_deferred(storage::Connection& c, const TextIndex& index) {
   if (c.backend() == Backend::kPostgres && !index.documents_table.empty()) {
     const std::string setting = deferral_setting(index);
-    std::string sql = "INSERT INTO " + std::string(index.documents_table) + " (id, doc) SELECT id, " +
-                      std::string(index.columns.at(0)) + " FROM " + std::string(index.table) +
-                      " WHERE id > CAST(current_setting($1) AS bigint)";
+    // The rows above the mark that should have a document and have none: this transaction's.
+    // Another's committed row has its own (written by its trigger), and is left alone: its
+    // document may be changing under a transaction this one's snapshot cannot see.
+    const std::string docs(index.documents_table);
+    std::string sql = "INSERT INTO " + docs + " (id, doc) SELECT t.id, t." + std::string(index.columns.at(0)) +
+                      " FROM " + std::string(index.table) +
+                      " t WHERE t.id > CAST(nullif(current_setting($1, true), '') AS bigint)";
     if (!index.documents_rows.empty()) sql += " AND " + std::string(index.documents_rows);
-    sql += " ORDER BY id ON CONFLICT (id) DO UPDATE SET doc = excluded.doc";
+    sql += " AND NOT EXISTS (SELECT 1 FROM " + docs + " d WHERE d.id = t.id) ORDER BY t.id ON CONFLICT (id) DO NOTHING";
     ECRM_RETURN_IF_ERROR(storage::done(c.execute(sql, {setting})));
     return storage::done(c.execute("SELECT set_config($1, '', true)", {setting}));
   }
@@ -624,6 +628,8 @@ Result<std::vector<std::string>> check_index(storage::Connection& c, const TextI
       if (fts.empty()) continue;
       const std::string name(fts);
       auto checked = c.execute("INSERT INTO " + name + " (" + name + ", rank) VALUES ('integrity-check', 1)");
+      // A busy or locked database is no answer.
+      if (!checked.ok() && checked.error().kind == ErrorKind::kUnavailable) return std::move(checked).error();
       if (!checked.ok()) {
         problems.push_back(name + ": does not match " + std::string(index.table) + " (" +
                            checked.error().message + ")");
@@ -635,7 +641,8 @@ Result<std::vector<std::string>> check_index(storage::Connection& c, const TextI
   const std::string table(index.table);
   const std::string docs(index.documents_table);
   const std::string column(index.columns.at(0));
-  const std::string shown = index.documents_rows.empty() ? "true" : "(" + std::string(index.documents_rows) + ")";
+  const std::string shown =
+      index.documents_rows.empty() ? "true" : "coalesce((" + std::string(index.documents_rows) + "), false)";
   // 1: no document, 2: a document its row should not have, 3: a document without a row,
   // 4: a document unlike its row's.
   ECRM_RETURN_IF_ERROR(c.query(

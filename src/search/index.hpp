@@ -69,8 +69,8 @@ struct TextIndex {
   // trigram and fields indexes over `doc` (migration 0059); the ranks read it instead of the
   // table, whose row is then read by id. Empty: the indexes are over the table's own columns.
   std::string_view documents_table = {};
-  // The condition on the table's rows that have a document there (the side table holds only
-  // rows a search may show); empty: every row.
+  // The condition on the table's rows (as `t`) that have a document there (the side table holds
+  // only rows a search may show; its triggers decide the same); empty: every row.
   std::string_view documents_rows = {};
 };
 
@@ -237,12 +237,15 @@ Result<std::vector<RankedId>> ranked_ids(storage::Connection& c, const TextIndex
 // defer_index makes the triggers leave the rows inserted from then on in this transaction to
 // flush_deferred, which indexes them with one statement and must run before the transaction
 // commits (a rollback drops the deferral with the rows). Rows updated or deleted meanwhile are
-// handled: the triggers skip the deferred ones, and flush_deferred reads them as they are then.
+// handled (SQLite: the triggers skip the deferred ones, and flush_deferred reads them as they are
+// then).
 // SQLite: only for a transaction holding the write lock (with_transaction's kWrite), so that
 // every id above the table's largest one at defer_index is this transaction's.
 // PostgreSQL: the deferral is a setting local to the transaction, which other transactions'
-// triggers do not see; a row of theirs committed above the mark before flush_deferred is written
-// again, as it is. Orders and products (no side table): nothing on PostgreSQL, whose GIN indexes
+// triggers do not see, and only inserts are deferred (an update writes the document at once);
+// flush_deferred writes the documents of the rows above the mark that have none, which are this
+// transaction's: another's committed row has its own, and is left alone. Without a deferral it
+// writes nothing. Orders and products (no side table): nothing on PostgreSQL, whose GIN indexes
 // batch their own writes.
 Status defer_index(storage::Connection& c, const TextIndex& index);
 Status flush_deferred(storage::Connection& c, const TextIndex& index);

@@ -666,6 +666,100 @@ TEST_F(Search, ImportedCustomersAndOrdersAreFoundAndTheIndexStaysWhole) {
   }
 }
 
+// A bulk writer's customers (search::defer_index .. flush_deferred in one transaction) are
+// found as they are at its end, renamed or erased meanwhile; the deferral ends with the
+// transaction; on PostgreSQL their documents are written at the flush, and another
+// transaction's customer, being changed while the flush runs, is left to that transaction.
+TEST_F(Search, BulkWritesIndexTheirCustomersOnceAtTheirEnd) {
+  auto db = storage::open_database(server_->db_url());
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  auto lease = (*db)->acquire();
+  ASSERT_TRUE(lease.ok()) << lease.error().message;
+  storage::Connection& c = **lease;
+  const bool postgres = c.backend() == storage::Backend::kPostgres;
+  customers::CustomerRepo repo;
+  auto make = [](const std::string& name, const std::string& email) {
+    customers::Customer x;
+    x.name = name;
+    x.email = email;
+    x.created_at = x.updated_at = 1700000000000;
+    return x;
+  };
+  auto documents = [&](std::int64_t id) {
+    auto n = c.query_int("SELECT count(*) FROM customers_documents WHERE id = $1", {id});
+    EXPECT_TRUE(n.ok()) << n.error().message;
+    return n.ok() ? n->value_or(-1) : -1;
+  };
+  const auto& index = customers::kCustomerIndex;
+
+  ASSERT_TRUE(c.begin(storage::TxMode::kWrite).ok());
+  ASSERT_TRUE(search::defer_index(c, index).ok());
+  auto kept = repo.insert(c, make("Bulkwise Kept", "kept@bulk.example"));
+  auto renamed = repo.insert(c, make("Bulkwise Before", "renamed@bulk.example"));
+  auto erased = repo.insert(c, make("Bulkwise Erased", "erased@bulk.example"));
+  ASSERT_TRUE(kept.ok() && renamed.ok() && erased.ok());
+  // Deferred: no document yet (PostgreSQL's side table; SQLite's FTS5 rows are not readable).
+  if (postgres) EXPECT_EQ(documents(*kept), 0) << "the insert was not deferred";
+  auto x = repo.find(c, *renamed);
+  ASSERT_TRUE(x.ok() && x->has_value());
+  (*x)->name = "Bulkwise After";
+  ASSERT_TRUE(repo.update(c, **x).ok());
+  ASSERT_TRUE(c.execute("UPDATE customers SET erased_at = 1700000000001 WHERE id = $1", {*erased}).ok());
+  ASSERT_TRUE(search::flush_deferred(c, index).ok());
+  ASSERT_TRUE(c.commit().ok());
+  if (postgres) {
+    EXPECT_EQ(documents(*kept), 1);
+    EXPECT_EQ(documents(*erased), 0);
+    // The setting was the transaction's alone.
+    auto left = c.query_int(
+        "SELECT length(coalesce(current_setting('ecrm.customers_documents_after', true), ''))");
+    ASSERT_TRUE(left.ok()) << left.error().message;
+    EXPECT_EQ(left->value_or(-1), 0);
+  }
+  // A customer written next on the same connection, with no deferral, is indexed at once.
+  auto next = repo.insert(c, make("Bulkwise Next", "next@bulk.example"));
+  ASSERT_TRUE(next.ok()) << next.error().message;
+  if (postgres) EXPECT_EQ(documents(*next), 1);
+  // A flush without a deferral writes nothing and fails on nothing.
+  EXPECT_TRUE(search::flush_deferred(c, index).ok());
+
+  EXPECT_EQ(found("bulkwise%20kept"), std::vector<std::int64_t>{*kept});
+  EXPECT_EQ(found("bulkwise%20after"), std::vector<std::int64_t>{*renamed});
+  EXPECT_TRUE(found("bulkwise%20before").empty());
+  EXPECT_TRUE(found("erased%40bulk").empty());
+  EXPECT_EQ(found("next%40bulk"), std::vector<std::int64_t>{*next});
+
+  if (postgres) {
+    // Another transaction's customer above the mark, committed before the flush and renamed by
+    // a third transaction still open while the flush runs: the flush leaves it alone (it
+    // neither waits for that transaction nor writes back the name its snapshot holds).
+    auto other_db = storage::open_database(server_->db_url());
+    ASSERT_TRUE(other_db.ok());
+    auto other = (*other_db)->acquire();
+    ASSERT_TRUE(other.ok());
+    ASSERT_TRUE(c.begin(storage::TxMode::kWrite).ok());
+    ASSERT_TRUE(search::defer_index(c, index).ok());
+    auto theirs = repo.insert(**other, make("Bulkwise Theirs", "theirs@bulk.example"));
+    ASSERT_TRUE(theirs.ok()) << theirs.error().message;
+    ASSERT_TRUE((*other)->begin(storage::TxMode::kWrite).ok());
+    auto t = repo.find(**other, *theirs);
+    ASSERT_TRUE(t.ok() && t->has_value());
+    (*t)->name = "Bulkwise Changed";
+    ASSERT_TRUE(repo.update(**other, **t).ok());
+    std::thread committer([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      EXPECT_TRUE((*other)->commit().ok());
+    });
+    ASSERT_TRUE(search::flush_deferred(c, index).ok());
+    ASSERT_TRUE(c.commit().ok());
+    committer.join();
+    auto problems = search::check_index(c, index);
+    ASSERT_TRUE(problems.ok()) << problems.error().message;
+    EXPECT_TRUE(problems->empty()) << problems->front();
+    EXPECT_EQ(found("bulkwise%20changed"), std::vector<std::int64_t>{*theirs});
+  }
+}
+
 // The statements of the common filter combinations read through indexes: no full scan of the
 // customers and no sort of their rows.
 TEST_F(Search, CommonCombinationsAreServedFromIndexes) {

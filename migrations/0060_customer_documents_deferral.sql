@@ -2,7 +2,7 @@
 -- to one statement at the end of its transaction, as SQLite's FTS5 index does (0015). Row by
 -- row, the trigger's function, its upsert and the GIN indexes' entries made an import of 100,000
 -- customers into an empty shop 1.38 times as long as without the index (69.4 s against 50.3 s);
--- with one INSERT ... SELECT of each batch's documents, 1.12 times (55.1 s against 49.2 s).
+-- with one INSERT ... SELECT of each batch's documents, 1.12 to 1.25 times in three runs.
 -- search::defer_index sets ecrm.customers_documents_after, local to the transaction, to the
 -- largest id the table had; the insert trigger leaves customers with larger ids alone, and
 -- search::flush_deferred writes the documents of the live ones that have none (this

@@ -233,7 +233,7 @@ Result<std::vector<RankedId>> ranked_ids(storage::Connection& c, const TextIndex
 // indexed one by one by the table's triggers become one index segment each. PostgreSQL, for an
 // index with a side table of documents: the triggers' function, its upsert and the GIN entries,
 // row by row, made a 100,000-customer import 1.38 times as long as without the index, one
-// statement per batch 1.12 times (migration 0060). A bulk writer defers the index instead:
+// statement per batch 1.12 to 1.25 times (migration 0060). A bulk writer defers the index instead:
 // defer_index makes the triggers leave the rows inserted from then on in this transaction to
 // flush_deferred, which indexes them with one statement and must run before the transaction
 // commits (a rollback drops the deferral with the rows). Rows updated or deleted meanwhile are

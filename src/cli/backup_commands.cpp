@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "catalog/repo.hpp"
 #include "cli/app_setup.hpp"
 #include "cli/command.hpp"
-#include "catalog/repo.hpp"
 #include "customers/repo.hpp"
 #include "orders/integrity.hpp"
 #include "orders/repo.hpp"
@@ -88,8 +88,9 @@ struct CheckOptions {
 const CommandRegistration kCheck{72, [](CLI::App& app) {
   auto options = std::make_shared<CheckOptions>();
   auto* cmd = app.add_subcommand(
-      "check", "Check the database: the storage's integrity and foreign keys, the schema version, "
-               "the orders' totals and the search indexes; exits 1 when anything is wrong");
+      "check",
+      "Check the database: the storage's integrity and foreign keys, the schema version, "
+      "the orders' totals and the search indexes; exits 1 when anything is wrong");
   add_db_option(*cmd, &options->db);
   cmd->callback([options] {
     const std::string url = resolve_db_url(options->db);
@@ -136,7 +137,8 @@ const CommandRegistration kCheck{72, [](CLI::App& app) {
     {
       // Each search index against its table.
       std::vector<std::string> search;
-      for (const auto* index : {&customers::kCustomerIndex, &orders::kOrderIndex, &catalog::kProductIndex}) {
+      for (const auto* index :
+           {&customers::kCustomerIndex, &orders::kOrderIndex, &catalog::kProductIndex}) {
         auto found = search::check_index(**lease, *index);
         if (!found.ok()) {
           search.push_back(std::string(index->table) + ": cannot check: " + found.error().message);

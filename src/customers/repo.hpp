@@ -18,9 +18,9 @@ namespace ecrm::customers {
 
 // The customers' search index (merged and erased customers have an empty document, and on
 // PostgreSQL no row in the side table of documents).
-inline const search::TextIndex kCustomerIndex{"customers", {"search_text"}, "customers_search",
-                                              "customers_numbers", "customers_documents",
-                                              "t.merged_into IS NULL AND t.erased_at IS NULL"};
+inline const search::TextIndex kCustomerIndex{
+    "customers",         {"search_text"},       "customers_search",
+    "customers_numbers", "customers_documents", "t.merged_into IS NULL AND t.erased_at IS NULL"};
 
 using storage::Connection;
 

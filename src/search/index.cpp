@@ -579,9 +579,10 @@ std::string deferral_setting(const TextIndex& index) {
 
 Status defer_index(storage::Connection& c, const TextIndex& index) {
   if (c.backend() == Backend::kPostgres && !index.documents_table.empty()) {
-    return storage::done(c.execute("SELECT set_config($1, CAST(coalesce(max(id), 0) AS text), true) FROM " +
-                                       std::string(index.table),
-                                   {deferral_setting(index)}));
+    return storage::done(
+        c.execute("SELECT set_config($1, CAST(coalesce(max(id), 0) AS text), true) FROM " +
+                      std::string(index.table),
+                  {deferral_setting(index)}));
   }
   if (c.backend() != Backend::kSqlite) return {};
   return storage::done(c.execute("INSERT INTO search_deferrals (index_name, after_id) SELECT $1, coalesce(max(id), 0) FROM " +
@@ -596,11 +597,12 @@ Status flush_deferred(storage::Connection& c, const TextIndex& index) {
     // Another's committed row has its own (written by its trigger), and is left alone: its
     // document may be changing under a transaction this one's snapshot cannot see.
     const std::string docs(index.documents_table);
-    std::string sql = "INSERT INTO " + docs + " (id, doc) SELECT t.id, t." + std::string(index.columns.at(0)) +
-                      " FROM " + std::string(index.table) +
+    std::string sql = "INSERT INTO " + docs + " (id, doc) SELECT t.id, t." +
+                      std::string(index.columns.at(0)) + " FROM " + std::string(index.table) +
                       " t WHERE t.id > CAST(nullif(current_setting($1, true), '') AS bigint)";
     if (!index.documents_rows.empty()) sql += " AND " + std::string(index.documents_rows);
-    sql += " AND NOT EXISTS (SELECT 1 FROM " + docs + " d WHERE d.id = t.id) ORDER BY t.id ON CONFLICT (id) DO NOTHING";
+    sql += " AND NOT EXISTS (SELECT 1 FROM " + docs +
+           " d WHERE d.id = t.id) ORDER BY t.id ON CONFLICT (id) DO NOTHING";
     ECRM_RETURN_IF_ERROR(storage::done(c.execute(sql, {setting})));
     return storage::done(c.execute("SELECT set_config($1, '', true)", {setting}));
   }
@@ -627,9 +629,11 @@ Result<std::vector<std::string>> check_index(storage::Connection& c, const TextI
     for (std::string_view fts : {index.fts_table, index.numbers_table}) {
       if (fts.empty()) continue;
       const std::string name(fts);
-      auto checked = c.execute("INSERT INTO " + name + " (" + name + ", rank) VALUES ('integrity-check', 1)");
+      auto checked =
+          c.execute("INSERT INTO " + name + " (" + name + ", rank) VALUES ('integrity-check', 1)");
       // A busy or locked database is no answer.
-      if (!checked.ok() && checked.error().kind == ErrorKind::kUnavailable) return std::move(checked).error();
+      if (!checked.ok() && checked.error().kind == ErrorKind::kUnavailable)
+        return std::move(checked).error();
       if (!checked.ok()) {
         problems.push_back(name + ": does not match " + std::string(index.table) + " (" +
                            checked.error().message + ")");
@@ -641,21 +645,26 @@ Result<std::vector<std::string>> check_index(storage::Connection& c, const TextI
   const std::string table(index.table);
   const std::string docs(index.documents_table);
   const std::string column(index.columns.at(0));
-  const std::string shown =
-      index.documents_rows.empty() ? "true" : "coalesce((" + std::string(index.documents_rows) + "), false)";
+  const std::string shown = index.documents_rows.empty()
+                                ? "true"
+                                : "coalesce((" + std::string(index.documents_rows) + "), false)";
   // 1: no document, 2: a document its row should not have, 3: a document without a row,
   // 4: a document unlike its row's.
   ECRM_RETURN_IF_ERROR(c.query(
       "SELECT coalesce(t.id, d.id), CASE WHEN d.id IS NULL THEN 1 WHEN t.id IS NULL THEN 3 "
-      "WHEN NOT " + shown + " THEN 2 ELSE 4 END FROM " + table + " t FULL JOIN " + docs +
-          " d ON d.id = t.id WHERE (d.id IS NULL AND " + shown + ") OR t.id IS NULL OR (d.id IS NOT NULL AND "
-          "(NOT " + shown + " OR d.doc IS DISTINCT FROM t." + column + ")) ORDER BY 1 LIMIT $1",
+      "WHEN NOT " +
+          shown + " THEN 2 ELSE 4 END FROM " + table + " t FULL JOIN " + docs +
+          " d ON d.id = t.id WHERE (d.id IS NULL AND " + shown +
+          ") OR t.id IS NULL OR (d.id IS NOT NULL AND "
+          "(NOT " +
+          shown + " OR d.doc IS DISTINCT FROM t." + column + ")) ORDER BY 1 LIMIT $1",
       {static_cast<std::int64_t>(limit)}, [&](const storage::RowView& row) {
         static constexpr std::array<std::string_view, 4> kWhat{
             "has no document in ", "should have no document in ", "is gone but has a document in ",
             "has a stale document in "};
         problems.push_back(table + " " + std::to_string(row.get_int(0)) + ": " +
-                           std::string(kWhat.at(static_cast<std::size_t>(row.get_int(1) - 1))) + docs);
+                           std::string(kWhat.at(static_cast<std::size_t>(row.get_int(1) - 1))) +
+                           docs);
       }));
   return problems;
 }

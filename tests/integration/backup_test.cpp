@@ -192,24 +192,27 @@ TEST_F(Backups, TakenWhileIngestingRestoresEveryRowCommittedBeforeIt) {
   // A search index that no longer holds what its table does: named too. SQLite: the customer's
   // terms taken out of the FTS5 index; PostgreSQL: the customer's document deleted from the side
   // table, as if its trigger had been dropped.
-  const std::int64_t buyer = count(target.url(), "SELECT customer_id FROM orders WHERE id = " + std::to_string(order));
+  const std::int64_t buyer =
+      count(target.url(), "SELECT customer_id FROM orders WHERE id = " + std::to_string(order));
   EXPECT_NE(out.find("search: ok"), std::string::npos) << out;
   {
     auto db = open(target.url());
     auto lease = db->acquire();
     ASSERT_TRUE(lease.ok());
     const bool sqlite = (*lease)->backend() == storage::Backend::kSqlite;
-    auto broken = sqlite ? (*lease)->execute("INSERT INTO customers_search (customers_search, rowid, search_text) "
-                                             "SELECT 'delete', id, search_text FROM customers WHERE id = $1",
-                                             {buyer})
-                         : (*lease)->execute("DELETE FROM customers_documents WHERE id = $1", {buyer});
+    auto broken = sqlite
+                      ? (*lease)->execute(
+                            "INSERT INTO customers_search (customers_search, rowid, search_text) "
+                            "SELECT 'delete', id, search_text FROM customers WHERE id = $1",
+                            {buyer})
+                      : (*lease)->execute("DELETE FROM customers_documents WHERE id = $1", {buyer});
     ASSERT_TRUE(broken.ok()) << broken.error().message;
   }
   EXPECT_EQ(run_ecrm({"check", "--db", target.url()}, &out), 1) << out;
   EXPECT_NE(out.find("search: 1 problem(s)"), std::string::npos) << out;
   EXPECT_TRUE(out.find("customers_search: does not match customers") != std::string::npos ||
-              out.find("customers " + std::to_string(buyer) + ": has no document in customers_documents") !=
-                  std::string::npos)
+              out.find("customers " + std::to_string(buyer) +
+                       ": has no document in customers_documents") != std::string::npos)
       << out;
   fs::remove(file);
 }

@@ -654,7 +654,8 @@ TEST_F(Search, ImportedCustomersAndOrdersAreFoundAndTheIndexStaysWhole) {
     EXPECT_TRUE(problems->empty()) << index->table << ": " << problems->front();
   }
   // The deferral ended with the import's transactions: a customer written now is found at once.
-  const std::int64_t after = customer(json::object{{"name", "Written After"}, {"email", "after@import.example"}});
+  const std::int64_t after =
+      customer(json::object{{"name", "Written After"}, {"email", "after@import.example"}});
   EXPECT_EQ(found("after%40import"), std::vector<std::int64_t>{after});
   if (c.backend() == storage::Backend::kSqlite) {
     // Quentin's number is one customer's field, once: the row the batch wrote twice was indexed
@@ -704,7 +705,8 @@ TEST_F(Search, BulkWritesIndexTheirCustomersOnceAtTheirEnd) {
   ASSERT_TRUE(x.ok() && x->has_value());
   (*x)->name = "Bulkwise After";
   ASSERT_TRUE(repo.update(c, **x).ok());
-  ASSERT_TRUE(c.execute("UPDATE customers SET erased_at = 1700000000001 WHERE id = $1", {*erased}).ok());
+  ASSERT_TRUE(
+      c.execute("UPDATE customers SET erased_at = 1700000000001 WHERE id = $1", {*erased}).ok());
   ASSERT_TRUE(search::flush_deferred(c, index).ok());
   ASSERT_TRUE(c.commit().ok());
   if (postgres) {
@@ -1082,10 +1084,14 @@ TEST_F(Search, CommonCombinationsAreServedFromIndexes) {
         EXPECT_EQ(plan.find("Sort Key"), std::string::npos) << test.name << "\n" << plan;
       }
       if (test.query.city && !test.query.type) {
-        EXPECT_NE(plan.find("Index Scan using customers_city"), std::string::npos) << test.name << "\n" << plan;
+        EXPECT_NE(plan.find("Index Scan using customers_city"), std::string::npos)
+            << test.name << "\n"
+            << plan;
       }
       if (test.query.type && !test.query.city && !test.query.segment) {
-        EXPECT_NE(plan.find("Index Scan using customers_type"), std::string::npos) << test.name << "\n" << plan;
+        EXPECT_NE(plan.find("Index Scan using customers_type"), std::string::npos)
+            << test.name << "\n"
+            << plan;
       }
       if (test.query.tag) {
         EXPECT_NE(plan.find("customer_tags_tag"), std::string::npos) << test.name << "\n" << plan;

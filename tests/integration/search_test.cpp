@@ -7,8 +7,10 @@
 #include <optional>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <chrono>
@@ -55,6 +57,17 @@ std::vector<std::string> index_conditions(const std::string& plan, const std::st
 
 class Search : public CrmApi {
  protected:
+  // A connection of the test's own to the server's database; the pool lives as long as the test.
+  storage::Lease connect() {
+    if (!own_db_) {
+      auto db = storage::open_database(server_->db_url());
+      if (!db.ok()) throw std::runtime_error("cannot open the database: " + db.error().message);
+      own_db_ = std::move(*db);
+    }
+    auto lease = own_db_->acquire();
+    if (!lease.ok()) throw std::runtime_error("cannot connect: " + lease.error().message);
+    return std::move(*lease);
+  }
   std::int64_t customer(const json::object& body) { return create("/api/v1/customers", body); }
 
   // The ids the customer list answers for `query` (URL-encoded by the caller), in order.
@@ -101,6 +114,9 @@ class Search : public CrmApi {
     }
     return nullptr;
   }
+
+ private:
+  std::unique_ptr<storage::Database> own_db_;
 };
 
 TEST_F(Search, FindsWhatStaffType) {
@@ -186,11 +202,8 @@ TEST_F(Search, PhoneNumbersAreRankedTheSameWhicheverIndexReadsThem) {
     dense.push_back(customer(json::object{{"name", "Dense " + std::to_string(i)}, {"phone", phone}}));
   }
 
-  auto db = storage::open_database(server_->db_url());
-  ASSERT_TRUE(db.ok()) << db.error().message;
-  auto lease = (*db)->acquire();
-  ASSERT_TRUE(lease.ok()) << lease.error().message;
-  storage::Connection& c = **lease;
+  auto lease = connect();
+  storage::Connection& c = *lease;
   const bool sqlite = c.backend() == storage::Backend::kSqlite;
   auto reading = [&](const char* text) {
     auto how = search::reading(c, customers::kCustomerIndex, search::parse_query(text));
@@ -279,11 +292,8 @@ TEST_F(Search, EveryShapeOfReadingFindsTheSame) {
   ASSERT_EQ(post("/api/v1/customers/" + std::to_string(erased) + "/erase", json::object{}).status,
             200);
 
-  auto db = storage::open_database(server_->db_url());
-  ASSERT_TRUE(db.ok()) << db.error().message;
-  auto lease = (*db)->acquire();
-  ASSERT_TRUE(lease.ok()) << lease.error().message;
-  storage::Connection& c = **lease;
+  auto lease = connect();
+  storage::Connection& c = *lease;
   customers::CustomerRepo repo;
   using Found = std::vector<std::pair<std::int64_t, search::MatchRank>>;
   // The whole list, `limit` at a time, read in `shape` (or as the probe chooses).
@@ -637,11 +647,8 @@ TEST_F(Search, ImportedCustomersAndOrdersAreFoundAndTheIndexStaysWhole) {
   ASSERT_EQ(orders.status, 200) << orders.body;
   EXPECT_EQ(orders.json().at("items").as_array().size(), 1u) << orders.body;
 
-  auto db = storage::open_database(server_->db_url());
-  ASSERT_TRUE(db.ok()) << db.error().message;
-  auto lease = (*db)->acquire();
-  ASSERT_TRUE(lease.ok()) << lease.error().message;
-  storage::Connection& c = **lease;
+  auto lease = connect();
+  storage::Connection& c = *lease;
   auto left = c.query_int("SELECT count(*) FROM search_deferrals");
   ASSERT_TRUE(left.ok()) << left.error().message;
   EXPECT_EQ(left->value_or(-1), 0) << "a deferral outlived its import";
@@ -672,11 +679,8 @@ TEST_F(Search, ImportedCustomersAndOrdersAreFoundAndTheIndexStaysWhole) {
 // transaction; on PostgreSQL their documents are written at the flush, and another
 // transaction's customer, being changed while the flush runs, is left to that transaction.
 TEST_F(Search, BulkWritesIndexTheirCustomersOnceAtTheirEnd) {
-  auto db = storage::open_database(server_->db_url());
-  ASSERT_TRUE(db.ok()) << db.error().message;
-  auto lease = (*db)->acquire();
-  ASSERT_TRUE(lease.ok()) << lease.error().message;
-  storage::Connection& c = **lease;
+  auto lease = connect();
+  storage::Connection& c = *lease;
   const bool postgres = c.backend() == storage::Backend::kPostgres;
   customers::CustomerRepo repo;
   auto make = [](const std::string& name, const std::string& email) {
@@ -735,22 +739,19 @@ TEST_F(Search, BulkWritesIndexTheirCustomersOnceAtTheirEnd) {
     // Another transaction's customer above the mark, committed before the flush and renamed by
     // a third transaction still open while the flush runs: the flush leaves it alone (it
     // neither waits for that transaction nor writes back the name its snapshot holds).
-    auto other_db = storage::open_database(server_->db_url());
-    ASSERT_TRUE(other_db.ok());
-    auto other = (*other_db)->acquire();
-    ASSERT_TRUE(other.ok());
+    auto other = connect();
     ASSERT_TRUE(c.begin(storage::TxMode::kWrite).ok());
     ASSERT_TRUE(search::defer_index(c, index).ok());
-    auto theirs = repo.insert(**other, make("Bulkwise Theirs", "theirs@bulk.example"));
+    auto theirs = repo.insert(*other, make("Bulkwise Theirs", "theirs@bulk.example"));
     ASSERT_TRUE(theirs.ok()) << theirs.error().message;
-    ASSERT_TRUE((*other)->begin(storage::TxMode::kWrite).ok());
-    auto t = repo.find(**other, *theirs);
+    ASSERT_TRUE(other->begin(storage::TxMode::kWrite).ok());
+    auto t = repo.find(*other, *theirs);
     ASSERT_TRUE(t.ok() && t->has_value());
     (*t)->name = "Bulkwise Changed";
-    ASSERT_TRUE(repo.update(**other, **t).ok());
+    ASSERT_TRUE(repo.update(*other, **t).ok());
     std::thread committer([&] {
       std::this_thread::sleep_for(std::chrono::milliseconds(300));
-      EXPECT_TRUE((*other)->commit().ok());
+      EXPECT_TRUE(other->commit().ok());
     });
     ASSERT_TRUE(search::flush_deferred(c, index).ok());
     ASSERT_TRUE(c.commit().ok());
@@ -765,11 +766,8 @@ TEST_F(Search, BulkWritesIndexTheirCustomersOnceAtTheirEnd) {
 // The statements of the common filter combinations read through indexes: no full scan of the
 // customers and no sort of their rows.
 TEST_F(Search, CommonCombinationsAreServedFromIndexes) {
-  auto db = storage::open_database(server_->db_url());
-  ASSERT_TRUE(db.ok()) << db.error().message;
-  auto lease = (*db)->acquire();
-  ASSERT_TRUE(lease.ok()) << lease.error().message;
-  storage::Connection& c = **lease;
+  auto lease = connect();
+  storage::Connection& c = *lease;
   const bool sqlite = c.backend() == storage::Backend::kSqlite;
   // Plans are chosen by table sizes: give the planner a shop of 30,000 customers (a tenth of
   // them tagged, twenty cities, a few types) with an order each, and fresh statistics.
